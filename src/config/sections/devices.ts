@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+const DOMAINS = [
+  "light",
+  "switch",
+  "fan",
+  "climate",
+  "lock",
+  "cover",
+  "media_player",
+  "scene",
+  "script",
+  "sensor",
+  "binary_sensor",
+] as const;
+
+export const deviceSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9_]+$/, "expected an entity id of [a-z0-9_]")
+    .describe("Entity id"),
+  name: z.string().min(1).describe("What people say"),
+  aliases: z.array(z.string().min(1)).default([]).describe("Other names people use"),
+  area: z.string().nullable().default(null).describe("Area (room) the device is in"),
+  domain: z.enum(DOMAINS).describe("Home Assistant domain"),
+  device_class: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Optional device class (garage, door, gate for covers)"),
+  command_topic: z
+    .string()
+    .min(1)
+    .regex(/^[^#+]+$/, "expected a topic without + or # wildcards")
+    .describe("MQTT topic that commands the device"),
+  state_topic: z.string().nullable().default(null).describe("MQTT topic the device reports its state on"),
+  schema: z.enum(["json", "default"]).default("json").describe("Payload schema: json or default (ON/OFF)"),
+  brightness_scale: z.number().int().min(1).default(255).describe("Device brightness scale (json schema)"),
+  brightness_command_topic: z.string().nullable().default(null).describe("Brightness topic (default schema)"),
+  temperature_command_topic: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Target-temperature topic (climate)"),
+  payload_on: z.string().default("ON").describe("On payload (default schema)"),
+  payload_off: z.string().default("OFF").describe("Off payload (default schema)"),
+});
+
+export const devicesSection = z
+  .array(deviceSchema)
+  .default([])
+  .superRefine((devices, ctx) => {
+    const seen = new Set<string>();
+    devices.forEach((device, index) => {
+      if (seen.has(device.id))
+        ctx.addIssue({ code: "custom", path: [index, "id"], message: `duplicate device id "${device.id}"` });
+      seen.add(device.id);
+    });
+  })
+  .describe("Devices that can be controlled (more are learned from Home Assistant discovery)");

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { probability, seconds, section } from "../fields.js";
+
+export const INTENT_NAMES = [
+  "HassTurnOn",
+  "HassTurnOff",
+  "HassLightSet",
+  "HassClimateSetTemperature",
+  "HassStartTimer",
+  "HassCancelTimer",
+  "HassGetState",
+  "HassNevermind",
+] as const;
+
+export const intentSection = section(
+  {
+    templates_file: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe("YAML file of sentence templates that extend or override the built-in ones"),
+    fuzzy_threshold: probability()
+      .default(0.8)
+      .describe("Minimum similarity for a misheard device or area name to match"),
+    allowed_intents: z
+      .array(z.enum(INTENT_NAMES))
+      .default([...INTENT_NAMES])
+      .describe("Intents that may produce a command"),
+    confirm_sensitive: z
+      .boolean()
+      .default(true)
+      .describe("Ask for a spoken yes before unlocking or opening doors/gates; false refuses them outright"),
+    confirm_window_seconds: seconds(1, 60).default(8).describe("How long to wait for the yes"),
+  },
+  "Intent recognition and safety policy",
+);
+
+export const llmSection = section(
+  {
+    mode: z
+      .enum(["off", "fallback", "always"])
+      .default("fallback")
+      .describe(
+        "When to ask the LLM: after templates fail (fallback), instead of them (always), or never; off when no model is set",
+      ),
+    model: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe("GGUF model id from the manifest, or a path to a .gguf file"),
+    gpu: z
+      .union([z.enum(["auto", "cuda", "vulkan", "metal"]), z.literal(false)])
+      .default("auto")
+      .describe("llama.cpp backend: auto, cuda, vulkan, metal, or false for CPU only"),
+    threads: z.number().int().min(0).max(64).default(0).describe("CPU threads; 0 = physical cores"),
+    context_size: z.number().int().min(256).max(32768).default(2048).describe("Context window in tokens"),
+    timeout_seconds: seconds(0.1, 120).default(8).describe("Per-utterance time limit"),
+  },
+  "Small GGUF LLM fallback on llama.cpp (node-llama-cpp)",
+);

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { secret, section, urlString } from "../fields.js";
+
+export const mqttSection = section(
+  {
+    url: urlString(["mqtt", "mqtts", "ws", "wss"])
+      .nullable()
+      .default(null)
+      .describe("Broker URL; null starts an embedded broker on embedded_host:embedded_port"),
+    embedded_host: z
+      .string()
+      .default("127.0.0.1")
+      .describe("Listen address of the embedded broker (loopback by default)"),
+    embedded_port: z.number().int().min(0).max(65535).default(1883).describe("Port of the embedded broker"),
+    username: z.string().nullable().default(null).describe("Broker user name"),
+    password: z.string().nullable().default(null).meta(secret).describe("Broker password"),
+    client_id: z.string().nullable().default(null).describe("MQTT client id; default edge-voice-<site>"),
+    keepalive_seconds: z.number().int().min(0).max(3600).default(30).describe("MQTT keepalive"),
+    protocol_version: z
+      .union([z.literal(5), z.literal(4)])
+      .default(5)
+      .describe("5 (MQTT 5, falls back to 3.1.1 if refused) or 4 (MQTT 3.1.1)"),
+    ca_file: z.string().nullable().default(null).describe("CA certificate (PEM) for mqtts/wss"),
+    cert_file: z.string().nullable().default(null).describe("Client certificate (PEM)"),
+    key_file: z.string().nullable().default(null).describe("Client key (PEM)"),
+    reject_unauthorized: z.boolean().default(true).describe("Verify the broker's TLS certificate"),
+    topic_prefix: z
+      .string()
+      .regex(/^[^#+]+$/, "expected a topic prefix without + or #")
+      .default("edge-voice")
+      .describe("Prefix of edge-voice's own topics"),
+    hermes: z.boolean().default(true).describe("Publish Hermes-compatible topics (hermes/...)"),
+    discovery: z
+      .boolean()
+      .default(true)
+      .describe("Announce the assistant to Home Assistant via MQTT discovery"),
+    learn_devices: z
+      .boolean()
+      .default(true)
+      .describe("Add devices announced by Home Assistant MQTT discovery to the registry"),
+    discovery_prefix: z.string().default("homeassistant").describe("Home Assistant discovery prefix"),
+    command_expiry_seconds: z
+      .number()
+      .min(1)
+      .max(3600)
+      .default(10)
+      .describe("A device command not delivered within this time is dropped"),
+    outbox_max_messages: z
+      .number()
+      .int()
+      .min(10)
+      .default(10_000)
+      .describe("Most messages kept on disk while the broker is away"),
+    outbox_max_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(10_000_000)
+      .describe("Most bytes kept on disk while the broker is away"),
+  },
+  "MQTT output",
+);

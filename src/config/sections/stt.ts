@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { probability, section } from "../fields.js";
+
+export const sttSection = section(
+  {
+    model: z.string().default("whisper-tiny").describe("Whisper model id from the manifest"),
+    language: z
+      .string()
+      .default("en")
+      .describe("ISO 639-1 code, or auto to detect (multilingual models only)"),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(1)
+      .describe("onnxruntime intra-op threads (1 measured fastest on 2 cores)"),
+    initial_prompt: z
+      .string()
+      .default("")
+      .describe("Extra vocabulary for Whisper's prompt, added to device and area names"),
+    speculative: z
+      .boolean()
+      .default(true)
+      .describe("Start transcribing when trailing silence begins, so text is ready at the endpoint"),
+    no_speech_threshold: probability()
+      .default(0.6)
+      .describe("No-speech probability above which (with a low log-prob) the text is dropped"),
+    logprob_threshold: z
+      .number()
+      .max(0)
+      .default(-1)
+      .describe("Average log-probability below which a transcript is suspect"),
+    compression_ratio_threshold: z
+      .number()
+      .min(1)
+      .default(2.4)
+      .describe("gzip compression ratio above which text is a repetition loop"),
+    max_tokens: z.number().int().min(8).max(224).default(96).describe("Token budget per command"),
+  },
+  "Speech to text (Whisper on onnxruntime-node)",
+);

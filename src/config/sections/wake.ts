@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { probability, secret, section } from "../fields.js";
+
+const wakeModel = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9_]+$/, "expected a model id of [a-z0-9_]")
+    .describe("Model id from models/manifest.json (hey_jarvis, alexa, ...) or a name for a custom model"),
+  path: z.string().nullable().default(null).describe("Path to a custom openWakeWord .onnx classifier"),
+  threshold: probability().default(0.5).describe("Score a frame must exceed"),
+  trigger_level: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(1)
+    .describe("Consecutive 80 ms frames over threshold to fire"),
+  refractory_seconds: z
+    .number()
+    .min(0)
+    .max(60)
+    .default(2)
+    .describe("Ignore this model after a detection for this long"),
+});
+
+const porcupineKeyword = z.strictObject({
+  keyword: z
+    .string()
+    .min(1)
+    .describe("Built-in keyword name (porcupine, jarvis, ...) or a path to a .ppn file"),
+  sensitivity: probability().default(0.5).describe("Higher wakes more easily and falsely more often"),
+});
+
+export const wakeSection = section(
+  {
+    engine: z.enum(["openwakeword", "porcupine"]).default("openwakeword").describe("Wake-word engine"),
+    models: z
+      .array(wakeModel)
+      .min(1)
+      .default([{ id: "hey_jarvis", path: null, threshold: 0.5, trigger_level: 1, refractory_seconds: 2 }])
+      .describe("openWakeWord models that run at once (sharing the mel and embedding work)"),
+    vad_gate: z
+      .boolean()
+      .default(false)
+      .describe("Accept a detection only while Silero VAD hears speech (fewer false wakes)"),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(1)
+      .describe("onnxruntime intra-op threads for the wake models"),
+    porcupine: section(
+      {
+        access_key: z.string().nullable().default(null).meta(secret).describe("Picovoice AccessKey"),
+        access_key_file: z.string().nullable().default(null).describe("File holding the Picovoice AccessKey"),
+        keywords: z
+          .array(porcupineKeyword)
+          .default([{ keyword: "jarvis", sensitivity: 0.5 }])
+          .describe("Porcupine keywords"),
+      },
+      "Picovoice Porcupine (engine: porcupine); needs an AccessKey validated online",
+    ),
+  },
+  "Wake word",
+);

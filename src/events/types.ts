@@ -1,0 +1,161 @@
+/**
+ * The pipeline events of DESIGN.md section 2. This union is a public contract: the
+ * `--events json` lines, the `edge-voice/<site>/event/<type>` MQTT topics, tests and
+ * users' scripts are written against it. Extend it; never rename a field.
+ *
+ * Every event has `type`, `t` (ms since process start, monotonic) and, once a run has
+ * started, `runId`. Events about a point in the input audio carry `audioMs`.
+ */
+
+export type RunOutcome =
+  | "published" // a command or intent was published
+  | "rejected" // an intent was recognized but refused by policy, or not recognized
+  | "no-speech" // nothing (or only silence/noise) followed the wake word
+  | "timeout" // a stage ran past its time limit
+  | "aborted" // shutdown or input end cut the run short
+  | "error"; // a stage failed; an `error` event precedes this
+
+export type RejectReason =
+  | "not-recognized"
+  | "needs-confirmation"
+  | "not-allowed"
+  | "confirmation-expired"
+  | "cancelled";
+
+interface EventBase {
+  /** Milliseconds since the process started (monotonic clock). */
+  t: number;
+  runId?: string;
+}
+
+export interface AudioStartEvent extends EventBase {
+  type: "audio-start";
+  /** `microphone`, `file`, or `stdin`. */
+  source: "microphone" | "file" | "stdin";
+  /** Human-readable name: the WAV path, the ALSA device, or `-`. */
+  name: string;
+  /** Format of the input before conversion to 16 kHz mono s16. */
+  inputFormat?: { sampleRate: number; channels: number; bitsPerSample: number; encoding: "pcm" | "float" };
+}
+
+export interface AudioEndEvent extends EventBase {
+  type: "audio-end";
+  /** Total input consumed, in ms of 16 kHz audio. */
+  audioMs: number;
+  frames: number;
+}
+
+export interface RunStartEvent extends EventBase {
+  type: "run-start";
+  runId: string;
+  site: string;
+  /** Why the run started: a wake word, injected text (MQTT), or a follow-up. */
+  trigger?: "wake-word" | "text" | "follow-up";
+}
+
+export interface WakeWordEndEvent extends EventBase {
+  type: "wake_word-end";
+  runId: string;
+  wakeWord: string;
+  score: number;
+  audioMs: number;
+}
+
+export interface VadStartEvent extends EventBase {
+  type: "stt-vad-start";
+  runId: string;
+  audioMs: number;
+}
+
+export interface VadEndEvent extends EventBase {
+  type: "stt-vad-end";
+  runId: string;
+  audioMs: number;
+}
+
+export interface SttStartEvent extends EventBase {
+  type: "stt-start";
+  runId: string;
+  /** Length of the command audio handed to STT. */
+  audioMs: number;
+}
+
+export interface SttEndEvent extends EventBase {
+  type: "stt-end";
+  runId: string;
+  text: string;
+  language: string;
+  /** Decode time as the person felt it: from the endpoint to the text being ready. */
+  ms: number;
+}
+
+export interface IntentStartEvent extends EventBase {
+  type: "intent-start";
+  runId: string;
+}
+
+export interface IntentEndEvent extends EventBase {
+  type: "intent-end";
+  runId: string;
+  intent: string;
+  targets: string[];
+  slots: Record<string, unknown>;
+  source: "template" | "llm";
+  ms: number;
+  confidence?: number;
+}
+
+export interface IntentRejectedEvent extends EventBase {
+  type: "intent-rejected";
+  runId: string;
+  reason: RejectReason;
+  intent?: string;
+  targets?: string[];
+}
+
+export interface MqttPublishEvent extends EventBase {
+  type: "mqtt-publish";
+  topic: string;
+  qos: 0 | 1 | 2;
+}
+
+export interface ErrorEvent extends EventBase {
+  type: "error";
+  code: string;
+  message: string;
+}
+
+export interface RunEndEvent extends EventBase {
+  type: "run-end";
+  runId: string;
+  outcome: RunOutcome;
+  /** Wake to end. */
+  ms: number;
+}
+
+export type PipelineEvent =
+  | AudioStartEvent
+  | AudioEndEvent
+  | RunStartEvent
+  | WakeWordEndEvent
+  | VadStartEvent
+  | VadEndEvent
+  | SttStartEvent
+  | SttEndEvent
+  | IntentStartEvent
+  | IntentEndEvent
+  | IntentRejectedEvent
+  | MqttPublishEvent
+  | ErrorEvent
+  | RunEndEvent;
+
+export type PipelineEventType = PipelineEvent["type"];
+
+export type EventOfType<T extends PipelineEventType> = Extract<PipelineEvent, { type: T }>;
+
+/** What a producer passes to the bus: everything but the timestamp, which the bus stamps. */
+export type EventInput = PipelineEvent extends infer E
+  ? E extends PipelineEvent
+    ? Omit<E, "t">
+    : never
+  : never;

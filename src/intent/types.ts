@@ -1,0 +1,42 @@
+import type { RejectReason } from "../events/types.js";
+
+/** A Home Assistant-style intent about registry entities. */
+export interface RecognizedIntent {
+  /** `HassTurnOn`, `HassLightSet`, ... (Home Assistant's built-in names). */
+  intent: string;
+  /** Entity ids from the registry; never free text. */
+  targets: string[];
+  /** Home Assistant slot names: `brightness` (0-100), `color`, `temperature`, `hours`, `minutes`, `seconds`, `area`, `name`. */
+  slots: Record<string, unknown>;
+  source: "template" | "llm";
+  /** 0..1. */
+  confidence: number;
+}
+
+export type IntentDecision =
+  | { kind: "execute"; intent: RecognizedIntent; ms: number }
+  | {
+      kind: "reject";
+      reason: RejectReason;
+      ms: number;
+      intent?: RecognizedIntent;
+      /** For `needs-confirmation`: how long the pipeline should listen for a "yes" without a wake word. */
+      confirmWindowSeconds?: number;
+      /** What to say to the person, e.g. "say yes to unlock the front door". */
+      prompt?: string;
+    };
+
+export interface IntentContext {
+  runId: string;
+  site: string;
+  /** Seconds on the pipeline's audio clock; confirmation windows are measured on it (no wall clock). */
+  nowSeconds: number;
+  signal?: AbortSignal;
+}
+
+/** Text -> decision: templates first, then the LLM, then the safety policy. */
+export interface IntentHandler {
+  handle(text: string, context: IntentContext): Promise<IntentDecision>;
+  /** Idempotent. */
+  dispose(): Promise<void>;
+}

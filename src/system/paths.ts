@@ -1,0 +1,31 @@
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The package root (where package.json and models/ live), from src/ under vitest or dist/ when built. */
+export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/**
+ * Where the outbox and caches go: the config's state_dir, else systemd's
+ * $STATE_DIRECTORY (StateDirectory=), else ~/.local/state/edge-voice.
+ */
+export function stateDir(configured: string | null, env: NodeJS.ProcessEnv = process.env): string {
+  if (configured) return path.resolve(configured);
+  const fromSystemd = env.STATE_DIRECTORY?.split(":")[0];
+  if (fromSystemd) return fromSystemd;
+  const base = env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state");
+  return path.join(base, "edge-voice");
+}
+
+/** Directory of an installed npm package, searched from the app root upwards as Node would. */
+export function npmPackageDir(name: string, from: string = APP_ROOT): string | null {
+  let dir = from;
+  for (;;) {
+    const candidate = path.join(dir, "node_modules", name);
+    if (existsSync(path.join(candidate, "package.json"))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}

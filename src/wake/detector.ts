@@ -1,0 +1,28 @@
+import type { AudioFrame } from "../audio/format.js";
+
+export interface WakeDetection {
+  /** Model id (`hey_jarvis`) or Porcupine keyword name. */
+  wakeWord: string;
+  /** Score of the frame that triggered, 0..1. */
+  score: number;
+  /** Sample index (stream position) where the detecting chunk ends: the wake word ended at or before it. */
+  endSample: number;
+}
+
+/**
+ * One interface for every wake-word engine (openWakeWord, Porcupine); the pipeline does
+ * not know which runs. Detectors take frames of any length and re-chunk internally to
+ * their own window, so timestamps stay exact.
+ */
+export interface WakeWordDetector {
+  /** Engine name for logs: `openwakeword` or `porcupine`. */
+  readonly engine: string;
+  /** Ids of the wake words this detector listens for. */
+  readonly wakeWords: readonly string[];
+  /** Feed the next frame; resolves to a detection when one fires in it (after trigger level and refractory rules). */
+  process(frame: AudioFrame): Promise<WakeDetection | null>;
+  /** Forget buffered audio and scores (after a run, or a gap in the input). */
+  reset(): void;
+  /** Idempotent. */
+  dispose(): Promise<void>;
+}

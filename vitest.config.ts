@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Real-model and real-broker tests load ONNX sessions and spawn processes: give them room
+    // on a 2-core CI machine, and keep files from competing for the cores.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+    pool: "forks",
+  },
+});
