@@ -1,0 +1,166 @@
+import type { Config } from "../config/schema.js";
+
+export interface EndpointerSettings {
+  /** Probability at or above which speech starts (or resumes). */
+  startThreshold: number;
+  /** Probability below which a window counts as silence once speech has started (hysteresis). */
+  endThreshold: number;
+  /** End the run as `no-speech` when no speech is confirmed this long after the run started. */
+  noSpeechTimeoutSeconds: number;
+  /** Silence after speech that ends the command. */
+  trailingSilenceSeconds: number;
+  /** Cut the command this long after its speech began. */
+  maxCommandSeconds: number;
+  /** Speech (or resumed speech) shorter than this is ignored as a click. */
+  minSpeechSeconds: number;
+}
+
+export type EndpointEvent =
+  /** Speech confirmed (after minSpeechSeconds); `seconds` = when it began. */
+  | { type: "speech-start"; seconds: number }
+  /** Trailing silence began after speech (speculative STT may start here). */
+  | { type: "silence-start"; seconds: number }
+  /** Speech again before the endpoint (speculative STT is discarded); `seconds` = when it resumed. */
+  | { type: "speech-resume"; seconds: number }
+  /** The command ended at `seconds`. */
+  | { type: "end"; seconds: number; reason: "silence" | "max-length" }
+  /** No speech within noSpeechTimeoutSeconds. */
+  | { type: "no-speech"; seconds: number };
+
+export function endpointerSettings(vad: Config["vad"]): EndpointerSettings {
+  return {
+    startThreshold: vad.start_threshold,
+    // A config with end above start would make every speech window count as silence too;
+    // treat it as no hysteresis rather than a contradiction.
+    endThreshold: Math.min(vad.end_threshold, vad.start_threshold),
+    noSpeechTimeoutSeconds: vad.no_speech_timeout_seconds,
+    trailingSilenceSeconds: vad.trailing_silence_seconds,
+    maxCommandSeconds: vad.max_command_seconds,
+    minSpeechSeconds: vad.min_speech_seconds,
+  };
+}
+
+/** Tolerance for comparing sums of window lengths (0.032 s each) against configured seconds. */
+const EPSILON = 1e-9;
+
+type State =
+  | { kind: "waiting" }
+  | { kind: "speech" }
+  | { kind: "trailing"; silenceStart: number }
+  | { kind: "done" };
+
+/**
+ * Turns a stream of (window end time, speech probability) into command boundaries.
+ * Pure: time comes only from the `seconds` fed in (measured from the run's start, the wake
+ * word's end), so it is tested with tables, never timers. A window fed at `seconds` covers
+ * the time since the previous feed (or since 0 for the first).
+ *
+ * A rise to startThreshold opens a candidate; it becomes speech once it has lasted
+ * minSpeechSeconds without dropping below endThreshold. The same applies to speech resuming
+ * during trailing silence, so a click in the pause neither resets the endpoint nor discards
+ * speculative STT. The command length limit counts from when speech began.
+ */
+export class Endpointer {
+  readonly #s: EndpointerSettings;
+  #state: State = { kind: "waiting" };
+  #previous = 0;
+  #speechStart = 0;
+  /** Start of a rise to startThreshold not yet confirmed as speech (null when none). */
+  #candidate: number | null = null;
+
+  constructor(settings: EndpointerSettings) {
+    this.#s = settings;
+  }
+
+  /** `seconds` = end of the VAD window; once `end` or `no-speech` was returned, further feeds return []. */
+  feed(seconds: number, probability: number): EndpointEvent[] {
+    const windowStart = this.#previous;
+    this.#previous = seconds;
+    const events: EndpointEvent[] = [];
+    switch (this.#state.kind) {
+      case "waiting":
+        this.#whileWaiting(windowStart, seconds, probability, events);
+        break;
+      case "speech":
+        this.#whileSpeaking(windowStart, seconds, probability, events);
+        break;
+      case "trailing":
+        this.#whileTrailing(this.#state.silenceStart, windowStart, seconds, probability, events);
+        break;
+      case "done":
+        break;
+    }
+    return events;
+  }
+
+  #whileWaiting(windowStart: number, seconds: number, p: number, events: EndpointEvent[]): void {
+    const confirmed = this.#trackCandidate(windowStart, seconds, p);
+    if (confirmed !== null) {
+      this.#speechStart = confirmed;
+      this.#state = { kind: "speech" };
+      events.push({ type: "speech-start", seconds: confirmed });
+      this.#checkMaxLength(seconds, events);
+      return;
+    }
+    if (this.#candidate === null && seconds >= this.#s.noSpeechTimeoutSeconds - EPSILON) {
+      this.#state = { kind: "done" };
+      events.push({ type: "no-speech", seconds });
+    }
+  }
+
+  #whileSpeaking(windowStart: number, seconds: number, p: number, events: EndpointEvent[]): void {
+    if (p < this.#s.endThreshold) {
+      this.#state = { kind: "trailing", silenceStart: windowStart };
+      events.push({ type: "silence-start", seconds: windowStart });
+      this.#whileTrailing(windowStart, windowStart, seconds, Number.NaN, events);
+      return;
+    }
+    this.#checkMaxLength(seconds, events);
+  }
+
+  /** `p` NaN: the window that began the silence, already judged silent. */
+  #whileTrailing(
+    silenceStart: number,
+    windowStart: number,
+    seconds: number,
+    p: number,
+    events: EndpointEvent[],
+  ): void {
+    const resumed = Number.isNaN(p) ? null : this.#trackCandidate(windowStart, seconds, p);
+    if (resumed !== null) {
+      this.#state = { kind: "speech" };
+      events.push({ type: "speech-resume", seconds: resumed });
+      this.#checkMaxLength(seconds, events);
+      return;
+    }
+    if (this.#candidate === null && seconds - silenceStart >= this.#s.trailingSilenceSeconds - EPSILON) {
+      this.#state = { kind: "done" };
+      events.push({ type: "end", seconds: silenceStart, reason: "silence" });
+      return;
+    }
+    this.#checkMaxLength(seconds, events);
+  }
+
+  /** Follows a rise to startThreshold; returns when it began once it has lasted minSpeechSeconds. */
+  #trackCandidate(windowStart: number, seconds: number, p: number): number | null {
+    if (this.#candidate === null) {
+      if (p < this.#s.startThreshold) return null;
+      this.#candidate = windowStart;
+    } else if (p < this.#s.endThreshold) {
+      this.#candidate = null;
+      return null;
+    }
+    const start = this.#candidate;
+    if (seconds - start < this.#s.minSpeechSeconds - EPSILON) return null;
+    this.#candidate = null;
+    return start;
+  }
+
+  #checkMaxLength(seconds: number, events: EndpointEvent[]): void {
+    if (this.#state.kind === "done") return;
+    if (seconds - this.#speechStart >= this.#s.maxCommandSeconds - EPSILON) {
+      this.#state = { kind: "done" };
+      events.push({ type: "end", seconds, reason: "max-length" });
+    }
+  }
+}

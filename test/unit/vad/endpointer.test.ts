@@ -1,0 +1,249 @@
+import { describe, expect, it } from "vitest";
+import { configSchema } from "../../../src/config/schema.js";
+import {
+  type EndpointEvent,
+  Endpointer,
+  type EndpointerSettings,
+  endpointerSettings,
+} from "../../../src/vad/endpointer.js";
+
+/** Silero's window: 512 samples at 16 kHz. */
+const WINDOW = 0.032;
+
+const BASE: EndpointerSettings = {
+  startThreshold: 0.5,
+  endThreshold: 0.35,
+  noSpeechTimeoutSeconds: 5,
+  trailingSilenceSeconds: 0.7,
+  maxCommandSeconds: 15,
+  minSpeechSeconds: 0.15,
+};
+
+/** Segments of [windows, probability], fed one window at a time; returns every event with rounded times. */
+function run(segments: Array<[number, number]>, overrides: Partial<EndpointerSettings> = {}) {
+  const endpointer = new Endpointer({ ...BASE, ...overrides });
+  const events: EndpointEvent[] = [];
+  let n = 0;
+  for (const [windows, p] of segments) {
+    for (let i = 0; i < windows; i++) {
+      n++;
+      for (const e of endpointer.feed(n * WINDOW, p)) events.push({ ...e, seconds: round(e.seconds) });
+    }
+  }
+  return events;
+}
+
+const round = (s: number) => Math.round(s * 1000) / 1000;
+const at = (windows: number) => round(windows * WINDOW);
+
+interface Case {
+  name: string;
+  segments: Array<[number, number]>;
+  settings?: Partial<EndpointerSettings>;
+  expected: EndpointEvent[];
+}
+
+const cases: Case[] = [
+  {
+    name: "speech then trailing silence ends the command where speech stopped",
+    segments: [
+      [10, 0.05],
+      [40, 0.9],
+      [40, 0.02],
+    ],
+    expected: [
+      { type: "speech-start", seconds: at(10) },
+      { type: "silence-start", seconds: at(50) },
+      // 0.7 s of silence = 22 windows (21.875 rounded up); the end is where speech stopped.
+      { type: "end", seconds: at(50), reason: "silence" },
+    ],
+  },
+  {
+    name: "nothing but silence ends as no-speech at the timeout",
+    segments: [[300, 0.01]],
+    expected: [{ type: "no-speech", seconds: at(157) }],
+  },
+  {
+    name: "a pause shorter than the trailing silence is bridged (speech resumes)",
+    segments: [
+      [5, 0],
+      [30, 0.95],
+      [12, 0.1],
+      [30, 0.95],
+      [40, 0.1],
+    ],
+    expected: [
+      { type: "speech-start", seconds: at(5) },
+      { type: "silence-start", seconds: at(35) },
+      { type: "speech-resume", seconds: at(47) },
+      { type: "silence-start", seconds: at(77) },
+      { type: "end", seconds: at(77), reason: "silence" },
+    ],
+  },
+  {
+    name: "a click shorter than minSpeechSeconds is ignored before speech",
+    segments: [
+      [5, 0],
+      [3, 0.99],
+      [20, 0],
+      [10, 0.8],
+      [30, 0],
+    ],
+    expected: [
+      { type: "speech-start", seconds: at(28) },
+      { type: "silence-start", seconds: at(38) },
+      { type: "end", seconds: at(38), reason: "silence" },
+    ],
+  },
+  {
+    name: "a click during trailing silence neither resumes speech nor delays the end",
+    segments: [
+      [20, 0.9],
+      [8, 0],
+      [2, 0.9],
+      [30, 0],
+    ],
+    expected: [
+      { type: "speech-start", seconds: 0 },
+      { type: "silence-start", seconds: at(20) },
+      { type: "end", seconds: at(20), reason: "silence" },
+    ],
+  },
+  {
+    name: "hysteresis: probabilities between the thresholds keep speech going",
+    segments: [
+      [10, 0.9],
+      [40, 0.4],
+      [30, 0.1],
+    ],
+    expected: [
+      { type: "speech-start", seconds: 0 },
+      { type: "silence-start", seconds: at(50) },
+      { type: "end", seconds: at(50), reason: "silence" },
+    ],
+  },
+  {
+    name: "hysteresis: probabilities between the thresholds never start speech",
+    segments: [[200, 0.45]],
+    expected: [{ type: "no-speech", seconds: at(157) }],
+  },
+  {
+    name: "hysteresis: between the thresholds does not resume speech in trailing silence",
+    segments: [
+      [10, 0.9],
+      [30, 0.4],
+    ],
+    settings: { endThreshold: 0.45 },
+    expected: [
+      { type: "speech-start", seconds: 0 },
+      { type: "silence-start", seconds: at(10) },
+      { type: "end", seconds: at(10), reason: "silence" },
+    ],
+  },
+  {
+    name: "endless speech is cut at maxCommandSeconds after it began",
+    segments: [
+      [10, 0],
+      [200, 0.9],
+    ],
+    settings: { maxCommandSeconds: 3 },
+    // speech began at 0.32 s; 3 s later, at the first window end at or after 3.32 s.
+    expected: [
+      { type: "speech-start", seconds: at(10) },
+      { type: "end", seconds: at(104), reason: "max-length" },
+    ],
+  },
+  {
+    name: "speech confirmed just after the no-speech timeout still counts when it began before it",
+    segments: [
+      [155, 0],
+      [10, 0.9],
+      [30, 0],
+    ],
+    expected: [
+      { type: "speech-start", seconds: at(155) },
+      { type: "silence-start", seconds: at(165) },
+      { type: "end", seconds: at(165), reason: "silence" },
+    ],
+  },
+  {
+    name: "minSpeechSeconds 0 confirms speech on its first window",
+    segments: [
+      [3, 0],
+      [1, 0.9],
+      [30, 0],
+    ],
+    settings: { minSpeechSeconds: 0 },
+    expected: [
+      { type: "speech-start", seconds: at(3) },
+      { type: "silence-start", seconds: at(4) },
+      { type: "end", seconds: at(4), reason: "silence" },
+    ],
+  },
+  {
+    name: "a shorter trailing silence ends sooner",
+    segments: [
+      [10, 0.9],
+      [30, 0],
+    ],
+    settings: { trailingSilenceSeconds: 0.3 },
+    expected: [
+      { type: "speech-start", seconds: 0 },
+      { type: "silence-start", seconds: at(10) },
+      { type: "end", seconds: at(10), reason: "silence" },
+    ],
+  },
+  {
+    name: "threshold edges: p equal to startThreshold starts, p equal to endThreshold is not silence",
+    segments: [
+      [10, 0.5],
+      [10, 0.35],
+      [25, 0.349],
+    ],
+    expected: [
+      { type: "speech-start", seconds: 0 },
+      { type: "silence-start", seconds: at(20) },
+      { type: "end", seconds: at(20), reason: "silence" },
+    ],
+  },
+];
+
+describe("Endpointer", () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(run(c.segments, c.settings)).toEqual(c.expected);
+    });
+  }
+
+  it("fires the end exactly when the trailing silence has lasted trailingSilenceSeconds", () => {
+    const endpointer = new Endpointer({ ...BASE, minSpeechSeconds: 0, trailingSilenceSeconds: 0.5 });
+    expect(endpointer.feed(0.1, 0.9)).toEqual([{ type: "speech-start", seconds: 0 }]);
+    expect(endpointer.feed(0.2, 0)).toEqual([{ type: "silence-start", seconds: 0.1 }]);
+    expect(endpointer.feed(0.5, 0)).toEqual([]);
+    expect(endpointer.feed(0.6, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "silence" }]);
+  });
+
+  it("returns nothing after the end", () => {
+    const endpointer = new Endpointer({ ...BASE, noSpeechTimeoutSeconds: 1 });
+    expect(endpointer.feed(1, 0)).toEqual([{ type: "no-speech", seconds: 1 }]);
+    expect(endpointer.feed(1.1, 0.99)).toEqual([]);
+    expect(endpointer.feed(5, 0)).toEqual([]);
+  });
+
+  it("takes its settings from the vad config section", () => {
+    const config = configSchema.parse({ vad: { end_threshold: 0.3, trailing_silence_seconds: 1.2 } });
+    expect(endpointerSettings(config.vad)).toEqual({
+      startThreshold: 0.5,
+      endThreshold: 0.3,
+      noSpeechTimeoutSeconds: 5,
+      trailingSilenceSeconds: 1.2,
+      maxCommandSeconds: 15,
+      minSpeechSeconds: 0.15,
+    });
+  });
+
+  it("treats an end threshold above the start threshold as equal to it", () => {
+    const config = configSchema.parse({ vad: { start_threshold: 0.4, end_threshold: 0.6 } });
+    expect(endpointerSettings(config.vad).endThreshold).toBe(0.4);
+  });
+});
