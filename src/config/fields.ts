@@ -37,6 +37,6 @@ export function render(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return "a list";
   if (value === null) return "null";
-  if (typeof value === "object") return "an object";
+  if (typeof value === "object") return "a mapping";
   return String(value);
 }

@@ -8,7 +8,9 @@
  */
 
 export type RunOutcome =
-  | "published" // a command or intent was published
+  | "published" // a device command was published
+  | "recognized" // an intent was recognized and no command output is configured (--no-mqtt)
+  | "dropped" // the command could not be delivered before it expired
   | "rejected" // an intent was recognized but refused by policy, or not recognized
   | "no-speech" // nothing (or only silence/noise) followed the wake word
   | "timeout" // a stage ran past its time limit

@@ -48,13 +48,22 @@ export const deviceSchema = z.strictObject({
 
 export const devicesSection = z
   .array(deviceSchema)
+  .check(
+    z.superRefine(
+      (devices: unknown, ctx) => {
+        if (!Array.isArray(devices)) return;
+        const seen = new Set<string>();
+        devices.forEach((device, index) => {
+          const id = (device as { id?: unknown } | null)?.id;
+          if (typeof id !== "string") return;
+          if (seen.has(id))
+            ctx.addIssue({ code: "custom", path: [index, "id"], message: `duplicate device id "${id}"` });
+          seen.add(id);
+        });
+      },
+      // Run even when some device is invalid, so every problem is listed at once.
+      { when: () => true },
+    ),
+  )
   .default([])
-  .superRefine((devices, ctx) => {
-    const seen = new Set<string>();
-    devices.forEach((device, index) => {
-      if (seen.has(device.id))
-        ctx.addIssue({ code: "custom", path: [index, "id"], message: `duplicate device id "${device.id}"` });
-      seen.add(device.id);
-    });
-  })
   .describe("Devices that can be controlled (more are learned from Home Assistant discovery)");

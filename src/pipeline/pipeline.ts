@@ -1,0 +1,322 @@
+import { randomUUID } from "node:crypto";
+import { type AudioFrame, int16ToFloat32, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
+import { describeError, isEdgeVoiceError } from "../errors.js";
+import type { EventBus } from "../events/bus.js";
+import type { RunOutcome } from "../events/types.js";
+import type { IntentHandler } from "../intent/types.js";
+import type { CommandPublisher } from "../mqtt/publisher.js";
+import type { Transcriber, Transcript } from "../stt/transcriber.js";
+import type { Logger } from "../util/logger.js";
+import type { VoiceActivityDetector } from "../vad/detector.js";
+import { type EndpointEvent, Endpointer, type EndpointerSettings } from "../vad/endpointer.js";
+import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
+import { AudioHistory } from "./audio-history.js";
+import type { PipelineControl } from "./control.js";
+import { Mutex } from "./mutex.js";
+import { findCommandStart } from "./pre-roll.js";
+import { SpeculativeTranscription } from "./speculative.js";
+import { stripWakePhrase } from "./wake-phrase.js";
+
+export interface PipelineOptions {
+  site: string;
+  bus: EventBus;
+  wake: WakeWordDetector;
+  vad: VoiceActivityDetector;
+  transcriber: Transcriber;
+  intent: IntentHandler;
+  /** Null with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
+  commands: CommandPublisher | null;
+  endpointer: EndpointerSettings;
+  /** Audio kept from before the wake word fired, so a quick command is not clipped. */
+  preRollSeconds: number;
+  speculative: boolean;
+  /** Whisper's vocabulary prompt (device and area names), asked for at each run so it follows the registry. */
+  sttPrompt: () => string;
+  /** True while the device plays a sound: wake detection is dropped so it never wakes itself. */
+  isGated?: () => boolean;
+  /** Called with each run's command audio (opt-in debug recordings). */
+  onRunAudio?: (runId: string, samples: Int16Array) => void;
+  logger: Logger;
+  newRunId?: () => string;
+  clock?: () => number;
+}
+
+interface Run {
+  id: string;
+  trigger: "wake-word" | "text" | "follow-up";
+  wakeWord?: string;
+  /** Stream position the endpointer's seconds count from (the wake word's end). */
+  startSample: number;
+  /** Where the command audio handed to STT begins (includes the pre-roll when speech ran on). */
+  commandStart: number;
+  startedAt: number;
+  endpointer: Endpointer;
+  speechStarted: boolean;
+  speechEndSample: number;
+}
+
+/**
+ * The run orchestrator: audio frames -> wake word -> endpointing -> STT -> intent ->
+ * command output, with the pipeline events of DESIGN.md on the bus. It is fed one frame
+ * at a time and awaits each stage, so input from a file is processed exactly as a
+ * microphone's would be, only faster; all timing comes from sample positions.
+ */
+export class Pipeline implements PipelineControl {
+  readonly #history: AudioHistory;
+  readonly #speculative: SpeculativeTranscription;
+  readonly #mutex = new Mutex();
+  readonly #clock: () => number;
+  #run: Run | null = null;
+  #muted = false;
+  #wakeEnabled = true;
+  #wakeNeedsReset = false;
+  #followUp: { seconds: number } | null = null;
+
+  constructor(private readonly options: PipelineOptions) {
+    const { endpointer, preRollSeconds } = options;
+    const seconds = preRollSeconds + endpointer.maxCommandSeconds + endpointer.noSpeechTimeoutSeconds + 2;
+    this.#history = new AudioHistory(Math.ceil(seconds * SAMPLE_RATE));
+    this.#speculative = new SpeculativeTranscription(options.transcriber);
+    this.#clock = options.clock ?? (() => performance.now());
+  }
+
+  get busy(): boolean {
+    return this.#run !== null;
+  }
+
+  /** Feeds the next frame of input audio; resolves when every stage it triggered is done. */
+  process(frame: AudioFrame): Promise<void> {
+    return this.#mutex.run(() => this.#process(frame));
+  }
+
+  /** The input ended: a command in progress is ended where the audio stops. */
+  finish(): Promise<void> {
+    return this.#mutex.run(async () => {
+      const run = this.#run;
+      if (!run) return;
+      const seconds = (this.#history.endSample - run.startSample) / SAMPLE_RATE;
+      if (run.speechStarted) await this.#onEndpoint(run, { type: "end", seconds, reason: "silence" });
+      else this.#endRun(run, "no-speech");
+    });
+  }
+
+  setMuted(muted: boolean): void {
+    if (muted === this.#muted) return;
+    this.#muted = muted;
+    this.#wakeNeedsReset = true;
+    this.options.logger.info({ muted }, muted ? "muted" : "unmuted");
+  }
+
+  isMuted(): boolean {
+    return this.#muted;
+  }
+
+  setWakeEnabled(enabled: boolean): void {
+    this.#wakeEnabled = enabled;
+    this.#wakeNeedsReset = true;
+  }
+
+  injectText(text: string): void {
+    void this.#mutex.run(() => this.#handleText(text));
+  }
+
+  /** Runs injected text through intent and output as its own run; resolves when it ended. */
+  handleText(text: string): Promise<void> {
+    return this.#mutex.run(() => this.#handleText(text));
+  }
+
+  async #process(frame: AudioFrame): Promise<void> {
+    this.#history.write(frame.samples, frame.startSample);
+    if (this.#run) return this.#feedRun(this.#run, frame);
+    if (this.#followUp) return this.#startFollowUp(frame);
+    if (this.#muted || !this.#wakeEnabled || this.options.isGated?.()) {
+      this.#wakeNeedsReset = true;
+      return;
+    }
+    if (this.#wakeNeedsReset) {
+      this.options.wake.reset();
+      this.#wakeNeedsReset = false;
+    }
+    const detection = await this.options.wake.process(frame);
+    if (detection) await this.#startWakeRun(detection, frame);
+  }
+
+  async #startWakeRun(detection: WakeDetection, frame: AudioFrame): Promise<void> {
+    const { bus, site, vad, preRollSeconds, endpointer } = this.options;
+    const run = this.#newRun("wake-word", detection.endSample, endpointer);
+    run.wakeWord = detection.wakeWord;
+    bus.emit({ type: "run-start", runId: run.id, site, trigger: "wake-word" });
+    bus.emit({
+      type: "wake_word-end",
+      runId: run.id,
+      wakeWord: detection.wakeWord,
+      score: detection.score,
+      audioMs: samplesToMs(detection.endSample),
+    });
+    const preRollStart = Math.max(
+      this.#history.startSample,
+      detection.endSample - preRollSeconds * SAMPLE_RATE,
+    );
+    run.commandStart = await findCommandStart(
+      vad,
+      this.#history,
+      preRollStart,
+      detection.endSample,
+      endpointer,
+    );
+    vad.reset();
+    // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.
+    const frameEnd = frame.startSample + frame.samples.length;
+    if (detection.endSample < frameEnd) {
+      const rest = this.#history.read(detection.endSample, frameEnd);
+      await this.#feedRun(run, { samples: rest, startSample: detection.endSample });
+    }
+  }
+
+  #startFollowUp(frame: AudioFrame): Promise<void> {
+    const window = this.#followUp?.seconds ?? 0;
+    this.#followUp = null;
+    const settings = { ...this.options.endpointer, noSpeechTimeoutSeconds: window };
+    const run = this.#newRun("follow-up", frame.startSample, settings);
+    this.options.vad.reset();
+    this.options.bus.emit({
+      type: "run-start",
+      runId: run.id,
+      site: this.options.site,
+      trigger: "follow-up",
+    });
+    return this.#feedRun(run, frame);
+  }
+
+  #newRun(trigger: Run["trigger"], startSample: number, settings: EndpointerSettings): Run {
+    const run: Run = {
+      id: this.options.newRunId?.() ?? randomUUID(),
+      trigger,
+      startSample,
+      commandStart: startSample,
+      startedAt: this.#clock(),
+      endpointer: new Endpointer(settings),
+      speechStarted: false,
+      speechEndSample: 0,
+    };
+    this.#run = run;
+    return run;
+  }
+
+  async #feedRun(run: Run, frame: AudioFrame): Promise<void> {
+    const windows = await this.options.vad.process(frame);
+    for (const window of windows) {
+      const seconds = (window.endSample - run.startSample) / SAMPLE_RATE;
+      for (const event of run.endpointer.feed(seconds, window.probability)) {
+        await this.#onEndpointEvent(run, event);
+        if (this.#run !== run) return;
+      }
+    }
+  }
+
+  async #onEndpointEvent(run: Run, event: EndpointEvent): Promise<void> {
+    const { bus, speculative } = this.options;
+    const position = run.startSample + Math.round(event.seconds * SAMPLE_RATE);
+    switch (event.type) {
+      case "speech-start":
+        run.speechStarted = true;
+        bus.emit({ type: "stt-vad-start", runId: run.id, audioMs: samplesToMs(position) });
+        return;
+      case "silence-start":
+        run.speechEndSample = position;
+        if (speculative) this.#startSpeculative(run, position);
+        return;
+      case "speech-resume":
+        run.speechEndSample = 0;
+        this.#speculative.cancel();
+        return;
+      case "no-speech":
+        this.#endRun(run, "no-speech");
+        return;
+      case "end":
+        return this.#onEndpoint(run, event);
+    }
+  }
+
+  #startSpeculative(run: Run, speechEnd: number): void {
+    const audio = int16ToFloat32(this.#history.read(run.commandStart, speechEnd));
+    this.#speculative.start(audio, speechEnd, this.options.sttPrompt());
+  }
+
+  async #onEndpoint(run: Run, event: Extract<EndpointEvent, { type: "end" }>): Promise<void> {
+    const { bus, transcriber } = this.options;
+    const endSample = run.startSample + Math.round(event.seconds * SAMPLE_RATE);
+    const endpointAt = this.#clock();
+    bus.emit({ type: "stt-vad-end", runId: run.id, audioMs: samplesToMs(endSample) });
+    const audio = this.#history.read(run.commandStart, endSample);
+    this.options.onRunAudio?.(run.id, audio);
+    bus.emit({ type: "stt-start", runId: run.id, audioMs: samplesToMs(audio.length) });
+    let transcript: Transcript;
+    try {
+      const early = event.reason === "silence" ? this.#speculative.take(run.speechEndSample) : null;
+      this.#speculative.cancel();
+      transcript =
+        (await early) ??
+        (await transcriber.transcribe(int16ToFloat32(audio), { prompt: this.options.sttPrompt() }));
+    } catch (error) {
+      return this.#failRun(run, error, "stt-failed");
+    }
+    const ms = Math.round(this.#clock() - endpointAt);
+    bus.emit({ type: "stt-end", runId: run.id, text: transcript.text, language: transcript.language, ms });
+    const text = stripWakePhrase(transcript.text, run.wakeWord);
+    if (!text) return this.#endRun(run, "no-speech");
+    await this.#understand(run, text, endSample / SAMPLE_RATE);
+  }
+
+  async #handleText(text: string): Promise<void> {
+    if (this.#run) this.#endRun(this.#run, "aborted");
+    this.#followUp = null;
+    const run = this.#newRun("text", this.#history.endSample, this.options.endpointer);
+    this.options.bus.emit({ type: "run-start", runId: run.id, site: this.options.site, trigger: "text" });
+    await this.#understand(run, text.trim(), this.#history.endSample / SAMPLE_RATE);
+  }
+
+  async #understand(run: Run, text: string, nowSeconds: number): Promise<void> {
+    const { bus, intent, commands, site } = this.options;
+    bus.emit({ type: "intent-start", runId: run.id });
+    try {
+      const decision = await intent.handle(text, { runId: run.id, site, nowSeconds });
+      if (decision.kind === "reject") {
+        const { reason, intent: rejected } = decision;
+        bus.emit({
+          type: "intent-rejected",
+          runId: run.id,
+          reason,
+          intent: rejected?.intent,
+          targets: rejected?.targets,
+        });
+        if (reason === "needs-confirmation") this.#followUp = { seconds: decision.confirmWindowSeconds ?? 8 };
+        return this.#endRun(run, "rejected");
+      }
+      const { intent: recognized, ms } = decision;
+      const { intent: name, targets, slots, source, confidence } = recognized;
+      bus.emit({ type: "intent-end", runId: run.id, intent: name, targets, slots, source, ms, confidence });
+      if (!commands) return this.#endRun(run, "recognized");
+      const result = await commands.publishCommand(recognized, { runId: run.id, site });
+      this.#endRun(run, result.status === "published" ? "published" : "dropped");
+    } catch (error) {
+      this.#failRun(run, error, "intent-failed");
+    }
+  }
+
+  #failRun(run: Run, error: unknown, fallbackCode: string): void {
+    const code = isEdgeVoiceError(error) ? error.code : fallbackCode;
+    this.options.logger.error({ runId: run.id, code, err: error }, "run failed");
+    this.options.bus.emit({ type: "error", runId: run.id, code, message: describeError(error) });
+    this.#endRun(run, "error");
+  }
+
+  #endRun(run: Run, outcome: RunOutcome): void {
+    if (this.#run !== run) return;
+    this.#speculative.cancel();
+    this.#run = null;
+    this.#wakeNeedsReset = true;
+    const ms = Math.round(this.#clock() - run.startedAt);
+    this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms });
+  }
+}
