@@ -51,7 +51,7 @@ function table(schema: JsonSchema, path: string[]): string[] {
 function row(name: string, schema: JsonSchema, path: string[]): string {
   const env = path.some((p) => p.endsWith("[]")) ? "" : `\`${ENV_PREFIX}${path.join("__").toUpperCase()}\``;
   const description = `${schema.description ?? ""}${schema.secret ? " (secret: redacted in output)" : ""}`;
-  return `| \`${name}\` | ${typeName(schema)} | ${formatDefault(schema.default)} | ${env} | ${escape(description)} |`;
+  return `| \`${name}\` | ${typeName(schema)} | ${formatDefault(schema.default)} | ${env} | ${escapeCell(description)} |`;
 }
 
 function typeName(schema: JsonSchema): string {
@@ -67,9 +67,9 @@ function typeName(schema: JsonSchema): string {
 function formatDefault(value: unknown): string {
   if (value === undefined) return "(required)";
   const text = JSON.stringify(value);
-  return `\`${escape(text.length > 60 ? `${text.slice(0, 57)}...` : text)}\``;
+  return `\`${escapeCell(text.length > 60 ? `${text.slice(0, 57)}...` : text)}\``;
 }
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }

@@ -12,11 +12,11 @@ export function stripWakePhrase(text: string, wakeWord: string | undefined): str
     .split(/[_\s-]+/)
     .filter(Boolean);
   if (phrase.length === 0) return text;
-  const alternatives = phrase.map((_, i) => phrase.slice(i).map(escape).join("[\\s,.!?-]+"));
+  const alternatives = phrase.map((_, i) => phrase.slice(i).map(escapeRegExp).join("[\\s,.!?-]+"));
   const pattern = new RegExp(`^\\s*(?:${alternatives.join("|")})(?![a-z])[\\s,.!?-]*`, "i");
   return text.replace(pattern, "").trim();
 }
 
-function escape(word: string): string {
+function escapeRegExp(word: string): string {
   return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
