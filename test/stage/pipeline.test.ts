@@ -1,0 +1,261 @@
+import { describe, expect, it } from "vitest";
+import { EventBus } from "../../src/events/bus.js";
+import type { PipelineEvent } from "../../src/events/types.js";
+import type { IntentDecision } from "../../src/intent/types.js";
+import { Pipeline, type PipelineOptions } from "../../src/pipeline/pipeline.js";
+import { silentLogger } from "../../src/util/logger.js";
+import {
+  FakeCommands,
+  FakeIntent,
+  FakeTranscriber,
+  FakeVad,
+  FakeWake,
+  kitchenOn,
+  silentFrames,
+} from "../support/fake-stages.js";
+
+const S = 16000;
+const execute: IntentDecision = { kind: "execute", intent: kitchenOn, ms: 1 };
+
+function setup(options: {
+  wakeAt?: number[];
+  speech?: [number, number][];
+  text?: string;
+  decisions?: Record<string, IntentDecision>;
+  speculative?: boolean;
+  commands?: boolean;
+  isGated?: () => boolean;
+}) {
+  const events: PipelineEvent[] = [];
+  let tick = 0;
+  const bus = new EventBus(() => tick++);
+  bus.onAny((e) => events.push(e));
+  const wake = new FakeWake(options.wakeAt ?? [1 * S]);
+  const transcriber = new FakeTranscriber(options.text);
+  const intent = new FakeIntent(options.decisions ?? { "turn on the kitchen light": execute });
+  const commands = new FakeCommands();
+  let runs = 0;
+  const pipelineOptions: PipelineOptions = {
+    site: "kitchen",
+    bus,
+    wake,
+    vad: new FakeVad(options.speech ?? [[1.2 * S, 2.5 * S]]),
+    transcriber,
+    intent,
+    commands: options.commands === false ? null : commands,
+    endpointer: {
+      startThreshold: 0.5,
+      endThreshold: 0.35,
+      noSpeechTimeoutSeconds: 5,
+      trailingSilenceSeconds: 0.7,
+      maxCommandSeconds: 15,
+      minSpeechSeconds: 0.1,
+    },
+    preRollSeconds: 0.5,
+    speculative: options.speculative ?? true,
+    sttPrompt: () => "kitchen light",
+    isGated: options.isGated,
+    logger: silentLogger(),
+    newRunId: () => `run-${++runs}`,
+  };
+  const pipeline = new Pipeline(pipelineOptions);
+  const feed = async (seconds: number, from = 0) => {
+    for (const frame of silentFrames(seconds, from)) await pipeline.process(frame);
+  };
+  return { pipeline, events, wake, transcriber, intent, commands, feed };
+}
+
+const types = (events: PipelineEvent[]) => events.map((e) => e.type);
+
+describe("pipeline run", () => {
+  it("goes wake -> speech -> endpoint -> STT -> intent -> command, with the DESIGN events in order", async () => {
+    const { events, commands, feed } = setup({});
+    await feed(6);
+    expect(types(events)).toEqual([
+      "run-start",
+      "wake_word-end",
+      "stt-vad-start",
+      "stt-vad-end",
+      "stt-start",
+      "stt-end",
+      "intent-start",
+      "intent-end",
+      "run-end",
+    ]);
+    expect(commands.published).toEqual([kitchenOn]);
+    const byType = Object.fromEntries(events.map((e) => [e.type, e]));
+    expect(byType["run-start"]).toMatchObject({ runId: "run-1", site: "kitchen", trigger: "wake-word" });
+    expect(byType["wake_word-end"]).toMatchObject({ wakeWord: "hey_jarvis", audioMs: 1040 });
+    // Speech runs from 1.2 s to 2.5 s (to within a 32 ms VAD window).
+    expect((byType["stt-vad-start"] as { audioMs: number }).audioMs).toBeCloseTo(1200, -2);
+    expect((byType["stt-vad-end"] as { audioMs: number }).audioMs).toBeGreaterThanOrEqual(2500);
+    expect((byType["stt-vad-end"] as { audioMs: number }).audioMs).toBeLessThan(2550);
+    expect(byType["run-end"]).toMatchObject({ outcome: "published" });
+    expect(events.every((e) => e.type === "run-start" || e.runId === "run-1")).toBe(true);
+  });
+
+  it("ends a run with no speech after the timeout and publishes nothing", async () => {
+    const { events, transcriber, feed } = setup({ speech: [] });
+    await feed(8);
+    expect(types(events)).toEqual(["run-start", "wake_word-end", "run-end"]);
+    expect(events.at(-1)).toMatchObject({ outcome: "no-speech" });
+    expect(transcriber.calls).toHaveLength(0);
+  });
+
+  it("an empty transcript (silence hallucination filtered) ends as no-speech without an intent", async () => {
+    const { events, intent, feed } = setup({ text: "" });
+    await feed(6);
+    expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "no-speech" });
+    expect(intent.texts).toEqual([]);
+  });
+
+  it("transcribes speculatively when silence begins and uses that result at the endpoint", async () => {
+    const { transcriber, feed, events } = setup({});
+    await feed(6);
+    expect(transcriber.calls).toHaveLength(1);
+    expect(transcriber.calls[0]?.aborted).toBe(false);
+    expect(transcriber.calls[0]?.prompt).toBe("kitchen light");
+    expect(events.at(-1)).toMatchObject({ outcome: "published" });
+  });
+
+  it("discards the speculative pass when speech resumes within the trailing silence", async () => {
+    const { transcriber, feed, events } = setup({
+      speech: [
+        [1.2 * S, 2.0 * S],
+        [2.4 * S, 3.0 * S],
+      ],
+    });
+    await feed(6);
+    expect(transcriber.calls.map((c) => c.aborted)).toEqual([true, false]);
+    // The pass that counted covers the whole command, up to the second part's end.
+    expect(transcriber.calls[1]?.samples).toBeGreaterThan(transcriber.calls[0]?.samples ?? 0);
+    expect(events.filter((e) => e.type === "stt-vad-start")).toHaveLength(1);
+  });
+
+  it("without speculation transcribes once at the endpoint", async () => {
+    const { transcriber, feed } = setup({ speculative: false });
+    await feed(6);
+    expect(transcriber.calls).toHaveLength(1);
+  });
+
+  it("keeps the pre-roll when the command runs straight on from the wake word", async () => {
+    // Speech all through the pre-roll (no pause): the command audio starts 0.5 s before the wake fired.
+    const { transcriber, feed } = setup({ speech: [[0.3 * S, 2.5 * S]] });
+    await feed(6);
+    const commandSeconds = (transcriber.calls[0]?.samples ?? 0) / S;
+    expect(commandSeconds).toBeCloseTo(2.5 - (1.04 - 0.5), 1);
+  });
+
+  it("starts the command after the pause when there was one before the wake fired", async () => {
+    // Wake word speech ends at 0.6 s, the detector fires at 1.04 s, the command starts at 1.2 s.
+    const { transcriber, feed } = setup({
+      speech: [
+        [0.2 * S, 0.6 * S],
+        [1.2 * S, 2.5 * S],
+      ],
+    });
+    await feed(6);
+    const commandSeconds = (transcriber.calls[0]?.samples ?? 0) / S;
+    expect(commandSeconds).toBeLessThan(2.5 - 0.6);
+  });
+
+  it("strips the wake phrase Whisper heard in the pre-roll", async () => {
+    const { intent, feed } = setup({ text: "Jarvis, turn on the kitchen light" });
+    await feed(6);
+    expect(intent.texts).toEqual(["turn on the kitchen light"]);
+  });
+
+  it("ignores wake detections while a run is in progress and resets the detector after it", async () => {
+    const { wake, events, feed } = setup({ wakeAt: [1 * S, 2 * S] });
+    await feed(6);
+    expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
+    expect(wake.resets).toBeGreaterThanOrEqual(1);
+  });
+
+  it("ends a run as recognized when there is no command output (--no-mqtt)", async () => {
+    const { events, feed } = setup({ commands: false });
+    await feed(6);
+    expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "recognized" });
+  });
+
+  it("rejects what the intent stage does not recognize", async () => {
+    const { events, commands, feed } = setup({ text: "sing me a song" });
+    await feed(6);
+    expect(events.find((e) => e.type === "intent-rejected")).toMatchObject({ reason: "not-recognized" });
+    expect(events.at(-1)).toMatchObject({ outcome: "rejected" });
+    expect(commands.published).toEqual([]);
+  });
+
+  it("ends the command where the input stops when it ends mid-speech", async () => {
+    const { pipeline, events, feed } = setup({ speech: [[1.2 * S, 10 * S]] });
+    await feed(2);
+    await pipeline.finish();
+    expect(types(events)).toContain("stt-end");
+    expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "published" });
+  });
+});
+
+describe("pipeline control", () => {
+  it("does not wake while muted, and wakes again when unmuted", async () => {
+    const { pipeline, events, feed } = setup({ wakeAt: [1 * S, 7 * S], speech: [[7.2 * S, 8 * S]] });
+    pipeline.setMuted(true);
+    await feed(6);
+    expect(events).toEqual([]);
+    pipeline.setMuted(false);
+    await feed(12, 6 * S);
+    expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
+  });
+
+  it("does not wake while the device plays a sound (it never wakes itself)", async () => {
+    let playing = true;
+    const { events, feed } = setup({
+      wakeAt: [1 * S, 7 * S],
+      speech: [[7.2 * S, 8 * S]],
+      isGated: () => playing,
+    });
+    await feed(6);
+    expect(events).toEqual([]);
+    playing = false;
+    await feed(12, 6 * S);
+    expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
+  });
+
+  it("handles injected text as its own run", async () => {
+    const { pipeline, events, commands } = setup({ wakeAt: [] });
+    await pipeline.handleText("turn on the kitchen light");
+    expect(types(events)).toEqual(["run-start", "intent-start", "intent-end", "run-end"]);
+    expect(events[0]).toMatchObject({ trigger: "text" });
+    expect(commands.published).toHaveLength(1);
+  });
+
+  it("listens for a yes without the wake word after a confirmation request", async () => {
+    const unlock = { ...kitchenOn, intent: "HassTurnOff", targets: ["front_door"] };
+    const decisions: Record<string, IntentDecision> = {
+      "unlock the front door": {
+        kind: "reject",
+        reason: "needs-confirmation",
+        intent: unlock,
+        confirmWindowSeconds: 5,
+        ms: 1,
+        prompt: "say yes to unlock the front door",
+      },
+      yes: { kind: "execute", intent: unlock, ms: 1 },
+    };
+    const { pipeline, events, commands, transcriber, feed } = setup({
+      decisions,
+      speech: [
+        [1.2 * S, 2.5 * S],
+        [4 * S, 4.5 * S],
+      ],
+      text: "unlock the front door",
+    });
+    await feed(3.5);
+    expect(events.find((e) => e.type === "run-end")).toMatchObject({ runId: "run-1", outcome: "rejected" });
+    transcriber.text = "yes";
+    await feed(8, 3.5 * S);
+    const starts = events.filter((e) => e.type === "run-start");
+    expect(starts.map((e) => (e as { trigger?: string }).trigger)).toEqual(["wake-word", "follow-up"]);
+    expect(commands.published).toEqual([unlock]);
+    void pipeline;
+  });
+});

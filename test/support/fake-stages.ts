@@ -1,0 +1,117 @@
+import type { AudioFrame } from "../../src/audio/format.js";
+import type { IntentDecision, IntentHandler, RecognizedIntent } from "../../src/intent/types.js";
+import type { CommandPublisher, CommandResult } from "../../src/mqtt/publisher.js";
+import type { TranscribeOptions, Transcriber, Transcript } from "../../src/stt/transcriber.js";
+import type { VadWindow, VoiceActivityDetector } from "../../src/vad/detector.js";
+import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
+
+/** Fires once per listed stream position: at the first frame ending at or after it. */
+export class FakeWake implements WakeWordDetector {
+  readonly engine = "fake";
+  readonly wakeWords = ["hey_jarvis"];
+  resets = 0;
+  frames = 0;
+  constructor(private readonly firesAt: number[]) {}
+  async process(frame: AudioFrame): Promise<WakeDetection | null> {
+    this.frames++;
+    const end = frame.startSample + frame.samples.length;
+    // A position passed while the pipeline was not listening (a run, mute) is missed, as with a real detector.
+    for (let i = this.firesAt.length - 1; i >= 0; i--)
+      if ((this.firesAt[i] ?? 0) < frame.startSample) this.firesAt.splice(i, 1);
+    const index = this.firesAt.findIndex((at) => at <= end);
+    if (index < 0) return null;
+    this.firesAt.splice(index, 1);
+    return { wakeWord: "hey_jarvis", score: 0.99, endSample: end };
+  }
+  reset(): void {
+    this.resets++;
+  }
+  async dispose(): Promise<void> {}
+}
+
+/** Speech where the stream position falls in one of the [from, to) sample ranges. */
+export class FakeVad implements VoiceActivityDetector {
+  #next = -1;
+  constructor(private readonly speech: [number, number][]) {}
+  async process(frame: AudioFrame): Promise<VadWindow[]> {
+    if (this.#next < 0) this.#next = frame.startSample + 512;
+    const end = frame.startSample + frame.samples.length;
+    const windows: VadWindow[] = [];
+    while (this.#next <= end) {
+      const middle = this.#next - 256;
+      const speaking = this.speech.some(([from, to]) => middle >= from && middle < to);
+      windows.push({ endSample: this.#next, probability: speaking ? 0.95 : 0.02 });
+      this.#next += 512;
+    }
+    return windows;
+  }
+  reset(): void {
+    this.#next = -1;
+  }
+  async dispose(): Promise<void> {}
+}
+
+export interface TranscribeCall {
+  samples: number;
+  prompt?: string;
+  aborted: boolean;
+}
+
+/** Returns `text`; records each call and whether it was aborted. */
+export class FakeTranscriber implements Transcriber {
+  calls: TranscribeCall[] = [];
+  constructor(public text = "turn on the kitchen light") {}
+  async transcribe(audio: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
+    const call: TranscribeCall = { samples: audio.length, prompt: options.prompt, aborted: false };
+    this.calls.push(call);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) {
+      call.aborted = true;
+      throw new Error("aborted");
+    }
+    return {
+      text: this.text,
+      language: "en",
+      noSpeechProb: 0.01,
+      avgLogprob: -0.2,
+      encodeMs: 1,
+      decodeMs: 1,
+    };
+  }
+  async dispose(): Promise<void> {}
+}
+
+export const kitchenOn: RecognizedIntent = {
+  intent: "HassTurnOn",
+  targets: ["kitchen_light"],
+  slots: { name: "kitchen light" },
+  source: "template",
+  confidence: 1,
+};
+
+/** Maps exact texts to decisions; anything else is not recognized. */
+export class FakeIntent implements IntentHandler {
+  texts: string[] = [];
+  constructor(private readonly decisions: Record<string, IntentDecision>) {}
+  async handle(text: string): Promise<IntentDecision> {
+    this.texts.push(text);
+    return this.decisions[text] ?? { kind: "reject", reason: "not-recognized", ms: 0 };
+  }
+  async dispose(): Promise<void> {}
+}
+
+export class FakeCommands implements CommandPublisher {
+  published: RecognizedIntent[] = [];
+  async publishCommand(intent: RecognizedIntent): Promise<CommandResult> {
+    this.published.push(intent);
+    return { status: "published", topics: intent.targets.map((t) => `home/${t}/set`) };
+  }
+}
+
+/** Silent 1280-sample frames covering [0, seconds). */
+export function* silentFrames(seconds: number, from = 0): Generator<AudioFrame> {
+  const total = Math.round(seconds * 16000);
+  for (let start = from; start < total; start += 1280) {
+    yield { samples: new Int16Array(Math.min(1280, total - start)), startSample: start };
+  }
+}
