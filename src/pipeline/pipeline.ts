@@ -71,6 +71,7 @@ export class Pipeline implements PipelineControl {
   #wakeEnabled = true;
   #wakeNeedsReset = false;
   #followUp: { seconds: number } | null = null;
+  #commands: CommandPublisher | null;
 
   constructor(private readonly options: PipelineOptions) {
     const { endpointer, preRollSeconds } = options;
@@ -78,6 +79,19 @@ export class Pipeline implements PipelineControl {
     this.#history = new AudioHistory(Math.ceil(seconds * SAMPLE_RATE));
     this.#speculative = new SpeculativeTranscription(options.transcriber);
     this.#clock = options.clock ?? (() => performance.now());
+    this.#commands = options.commands;
+  }
+
+  /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
+  setCommandPublisher(commands: CommandPublisher | null): void {
+    this.#commands = commands;
+  }
+
+  /** Shutdown: the run in progress ends as `aborted` without running its remaining stages. */
+  abort(): void {
+    this.#speculative.cancel();
+    if (this.#run) this.#endRun(this.#run, "aborted");
+    this.#followUp = null;
   }
 
   get busy(): boolean {
@@ -277,7 +291,8 @@ export class Pipeline implements PipelineControl {
   }
 
   async #understand(run: Run, text: string, nowSeconds: number): Promise<void> {
-    const { bus, intent, commands, site } = this.options;
+    const { bus, intent, site } = this.options;
+    const commands = this.#commands;
     bus.emit({ type: "intent-start", runId: run.id });
     try {
       const decision = await intent.handle(text, { runId: run.id, site, nowSeconds });

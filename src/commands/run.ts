@@ -1,0 +1,80 @@
+import { Daemon } from "../daemon.js";
+import { isEdgeVoiceError, usageError } from "../errors.js";
+import { EventBus } from "../events/bus.js";
+import { printEventsAsJsonLines } from "../events/json-lines.js";
+import { createLogger } from "../util/logger.js";
+import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";
+import { loadConfigFor } from "./load-config.js";
+
+/** After SIGTERM the daemon must be gone within this long (systemd's default stop timeout is 90 s; ours is 10 s). */
+const STOP_DEADLINE_MS = 9000;
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "run the voice assistant (microphone, or a WAV file / stdin with --input)",
+  help: `Usage: edge-voice run [--input FILE.wav|-] [--realtime] [--events json] [--no-mqtt] [--config FILE]
+
+  --input FILE.wav    process this WAV (any PCM rate/channels/depth) instead of the microphone, as fast
+                      as possible; exits 0 once the last run has finished and MQTT output is flushed
+  --input -           raw 16 kHz mono s16le audio on stdin
+  --realtime          pace --input at the speed of a microphone (latency figures mean what a person feels)
+  --events json       print pipeline events as JSON lines on stdout (logs stay on stderr)
+  --no-mqtt           recognize intents but publish nothing (no broker, embedded or external)
+${CONFIG_HELP}
+
+Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline); SIGHUP reloads the config.
+`,
+  options: {
+    ...CONFIG_OPTIONS,
+    input: { type: "string", short: "i" },
+    realtime: { type: "boolean" },
+    events: { type: "string" },
+    "no-mqtt": { type: "boolean" },
+  },
+  async run(args, io) {
+    const events = args.values.events as string | undefined;
+    if (events !== undefined && events !== "json") throw usageError(`--events takes "json", got "${events}"`);
+    if (args.values.realtime && !args.values.input) throw usageError("--realtime only applies with --input");
+    const loaded = loadConfigFor(args, io);
+    const { config } = loaded;
+    const logger = createLogger({ level: config.log.level, format: config.log.format });
+    logger.info({ config: loaded.file ?? "built-in defaults", site: config.site }, "starting edge-voice");
+    const bus = new EventBus(undefined, (error, event) =>
+      logger.error({ err: error, event: event.type }, "an event listener failed"),
+    );
+    if (events === "json") printEventsAsJsonLines(bus, io.stdout);
+    let daemon: Daemon;
+    try {
+      daemon = await Daemon.start({
+        config,
+        bus,
+        logger,
+        input: args.values.input as string | undefined,
+        realtime: args.values.realtime === true,
+        mqtt: args.values["no-mqtt"] !== true,
+        env: io.env,
+        cwd: io.cwd,
+      });
+    } catch (error) {
+      if (isEdgeVoiceError(error)) bus.emit({ type: "error", code: error.code, message: error.message });
+      throw error;
+    }
+    const stop = (signal: string) => {
+      logger.info({ signal }, "stopping");
+      void daemon.stop();
+      setTimeout(() => {
+        logger.error("did not stop in time; exiting");
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+    try {
+      await daemon.run();
+    } finally {
+      await daemon.close();
+    }
+    logger.info("stopped");
+    return 0;
+  },
+};

@@ -1,0 +1,59 @@
+import type { Config } from "../config/schema.js";
+import { createIntentHandler } from "../intent/create.js";
+import type { DeviceRegistry } from "../intent/registry.js";
+import type { IntentHandler } from "../intent/types.js";
+import { configuredModels, verifyModels } from "../models/startup.js";
+import type { ModelStore } from "../models/store.js";
+import { createTranscriber } from "../stt/create.js";
+import type { Transcriber } from "../stt/transcriber.js";
+import { componentLogger, type Logger } from "../util/logger.js";
+import { createVad } from "../vad/create.js";
+import type { VoiceActivityDetector } from "../vad/detector.js";
+import { createWakeWordDetector } from "../wake/create.js";
+import type { WakeWordDetector } from "../wake/detector.js";
+
+/** The model-backed stages of one pipeline, loaded once at start and reused for every run. */
+export interface Stages {
+  wake: WakeWordDetector;
+  vad: VoiceActivityDetector;
+  transcriber: Transcriber;
+  intent: IntentHandler;
+}
+
+/**
+ * Ordered start of the model stages: every configured model is verified first (so one
+ * start lists every missing or corrupt file), then each stage loads. If a later stage
+ * fails, the ones already loaded are disposed before the error goes up.
+ */
+export async function loadStages(
+  config: Config,
+  store: ModelStore,
+  registry: DeviceRegistry,
+  logger: Logger,
+  cwd: string,
+): Promise<Stages> {
+  await verifyModels(store, configuredModels(config), { cwd, logger: componentLogger(logger, "models") });
+  const loaded: { dispose(): Promise<void> }[] = [];
+  const track = <T extends { dispose(): Promise<void> }>(stage: T): T => {
+    loaded.push(stage);
+    return stage;
+  };
+  try {
+    const wake = track(await createWakeWordDetector(config, store, componentLogger(logger, "wake")));
+    const vad = track(await createVad(config, store, componentLogger(logger, "vad")));
+    const transcriber = track(await createTranscriber(config, store, componentLogger(logger, "stt")));
+    const intent = track(await createIntentHandler(config, registry, componentLogger(logger, "intent")));
+    return { wake, vad, transcriber, intent };
+  } catch (error) {
+    await disposeAll(loaded);
+    throw error;
+  }
+}
+
+export async function disposeStages(stages: Stages): Promise<void> {
+  await disposeAll([stages.wake, stages.vad, stages.transcriber, stages.intent]);
+}
+
+async function disposeAll(stages: { dispose(): Promise<void> }[]): Promise<void> {
+  await Promise.allSettled(stages.map((stage) => stage.dispose()));
+}
