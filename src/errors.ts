@@ -33,7 +33,10 @@ export type ErrorCode =
   | "llm-unavailable"
   | "llm-timeout"
   | "templates-invalid"
-  | "internal";
+  | "internal"
+  | "mqtt-port-in-use"
+  | "command-expired"
+  | "model-manifest-invalid";
 
 export class EdgeVoiceError extends Error {
   override readonly name = "EdgeVoiceError";

@@ -15,30 +15,51 @@ interface Entry {
   sha256: string;
 }
 
+export interface HashCacheOptions {
+  /** Computes a file's sha256; tests count the calls. */
+  hasher?: (file: string) => Promise<string>;
+}
+
 /**
  * Remembers hashes by path + size + mtime so start-up on a board does not re-read
  * hundreds of megabytes each time. A file changed in place gets a new mtime and is
  * hashed again. Stored as JSON in the state directory; a lost or corrupt cache only
- * costs one re-hash.
+ * costs one re-hash. (A change that keeps size and mtime, which takes deliberate
+ * effort, goes unseen: `models.verify: always` or `edge-voice models verify` re-hash.)
  */
 export class HashCache {
   #entries: Record<string, Entry> = {};
   #dirty = false;
+  #hashed = 0;
+  readonly #hasher: (file: string) => Promise<string>;
 
-  constructor(private readonly file: string | null) {
+  constructor(
+    private readonly file: string | null,
+    options: HashCacheOptions = {},
+  ) {
+    this.#hasher = options.hasher ?? sha256File;
     if (!file) return;
     try {
-      this.#entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, Entry>;
+      const parsed = JSON.parse(readFileSync(file, "utf8")) as unknown;
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+        this.#entries = parsed as Record<string, Entry>;
+      }
     } catch {
       this.#entries = {};
     }
+  }
+
+  /** How many files this instance actually read and hashed (the rest came from the cache). */
+  get hashedCount(): number {
+    return this.#hashed;
   }
 
   async hash(file: string, stats: Stats, useCache: boolean): Promise<string> {
     const cached = this.#entries[file];
     if (useCache && cached && cached.size === stats.size && cached.mtimeMs === stats.mtimeMs)
       return cached.sha256;
-    const sha256 = await sha256File(file);
+    const sha256 = await this.#hasher(file);
+    this.#hashed++;
     this.#entries[file] = { size: stats.size, mtimeMs: stats.mtimeMs, sha256 };
     this.#dirty = true;
     return sha256;

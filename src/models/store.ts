@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { EdgeVoiceError } from "../errors.js";
-import { npmPackageDir } from "../system/paths.js";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
+import { APP_ROOT, npmPackageDir } from "../system/paths.js";
 import { HashCache } from "./hash-cache.js";
 import { loadManifest, type Manifest, type ModelEntry, type ModelFile } from "./manifest.js";
 
@@ -9,8 +9,10 @@ export interface LocatedFile {
   file: ModelFile;
   /** Absolute path where the file was found, or null when missing. */
   path: string | null;
-  /** `models/` (the models directory) or `npm:<package>`. */
+  /** `models/` (the models directory) or `npm:<package>`; null when missing. */
   from: string | null;
+  /** Every place that was looked at, for the "missing" message. */
+  searched: string[];
 }
 
 export interface VerifiedModel {
@@ -19,6 +21,8 @@ export interface VerifiedModel {
   paths: Record<string, string>;
   /** Directory holding the model's files (its layout is the manifest's `name`s). */
   dir: string;
+  /** Files accepted without a hash check because no public sha256 exists for them. */
+  unpinned: string[];
 }
 
 export interface ModelStoreOptions {
@@ -29,8 +33,28 @@ export interface ModelStoreOptions {
   manifest?: Manifest;
   /** Re-hash every file even when the cache knows it. */
   alwaysHash?: boolean;
+  /** Injected cache (tests count hashes through it); overrides cacheFile. */
+  hashCache?: HashCache;
+  /** Where installed npm packages are searched from (default: the app root). */
+  npmRoot?: string;
 }
 
+/** The command that gets a model's files, for hints. */
+export function fetchHint(entry: ModelEntry): string {
+  const downloadable = entry.files.some((f) => f.sources.some((s) => "url" in s || "npmParts" in s));
+  const npm = [...new Set(entry.files.flatMap((f) => f.sources.flatMap((s) => ("npm" in s ? [s.npm] : []))))];
+  const parts: string[] = [];
+  if (downloadable) {
+    parts.push(
+      `run \`scripts/fetch-models.sh ${entry.id}\` (on a machine with internet; copy models/${entry.id}/ over if this one has none)`,
+    );
+  }
+  if (npm.length) parts.push(`reinstall with \`npm ci\` (the files ship in npm package ${npm.join(", ")})`);
+  if (!parts.length) parts.push("see models/README.md for where this model comes from");
+  return `${parts.join(", or ")}; see models/README.md`;
+}
+
+/** Kept for callers of the first version: the hint for a model id alone. */
 export const FETCH_HINT = (id: string) =>
   `run \`scripts/fetch-models.sh ${id}\` on a machine with internet, or reinstall with \`npm ci\` (see models/README.md)`;
 
@@ -45,7 +69,20 @@ export class ModelStore {
 
   constructor(private readonly options: ModelStoreOptions) {
     this.manifest = options.manifest ?? loadManifest();
-    this.#cache = new HashCache(options.cacheFile);
+    this.#cache = options.hashCache ?? new HashCache(options.cacheFile);
+  }
+
+  get modelsDir(): string {
+    return path.resolve(this.options.modelsDir);
+  }
+
+  /** Files this store hashed so far (the rest came from the cache). */
+  get hashedCount(): number {
+    return this.#cache.hashedCount;
+  }
+
+  has(id: string): boolean {
+    return this.manifest.models.some((m) => m.id === id);
   }
 
   entry(id: string): ModelEntry {
@@ -53,7 +90,7 @@ export class ModelStore {
     if (!entry) {
       const known = this.manifest.models.map((m) => m.id).join(", ");
       throw new EdgeVoiceError("model-unknown", `unknown model "${id}"`, {
-        exitCode: 78,
+        exitCode: ExitCode.config,
         hint: `use one of: ${known}; or give a path to your own model file`,
       });
     }
@@ -64,14 +101,18 @@ export class ModelStore {
     const entry = this.entry(id);
     return entry.files.map((file) => {
       const local = path.resolve(this.options.modelsDir, entry.id, file.name);
-      if (existsSync(local)) return { file, path: local, from: "models/" };
+      const searched = [local];
+      if (existsSync(local)) return { file, path: local, from: "models/", searched };
       for (const source of file.sources) {
         if (!("npm" in source)) continue;
-        const dir = npmPackageDir(source.npm);
-        const candidate = dir && path.join(dir, source.path);
-        if (candidate && existsSync(candidate)) return { file, path: candidate, from: `npm:${source.npm}` };
+        const dir = npmPackageDir(source.npm, this.options.npmRoot ?? APP_ROOT);
+        const candidate = dir ? path.join(dir, source.path) : null;
+        searched.push(candidate ?? `npm package ${source.npm} (not installed)`);
+        if (candidate && existsSync(candidate)) {
+          return { file, path: candidate, from: `npm:${source.npm}`, searched };
+        }
       }
-      return { file, path: null, from: null };
+      return { file, path: null, from: null, searched };
     });
   }
 
@@ -80,31 +121,34 @@ export class ModelStore {
     const entry = this.entry(id);
     for (const required of entry.requires ?? []) await this.verify(required);
     const paths: Record<string, string> = {};
-    for (const located of this.locate(id)) {
-      paths[located.file.name] = await this.#checkFile(entry, located);
+    const unpinned: string[] = [];
+    const located = this.locate(id);
+    const missing = located.filter((l) => !l.path);
+    if (missing.length) throw missingError(entry, missing, located.length);
+    try {
+      for (const file of located) {
+        paths[file.file.name] = await this.#checkFile(entry, file);
+        if (file.file.sha256 === null) unpinned.push(file.file.name);
+      }
+    } finally {
+      this.#cache.save();
     }
-    this.#cache.save();
-    const first = Object.entries(paths)[0] as [string, string];
-    const dir = first[1].slice(0, first[1].length - first[0].length - 1);
-    return { entry, paths, dir };
+    return { entry, paths, dir: modelDir(paths), unpinned };
   }
 
   async #checkFile(entry: ModelEntry, located: LocatedFile): Promise<string> {
     const { file } = located;
-    if (!located.path) {
-      throw new EdgeVoiceError(
-        "model-missing",
-        `model ${entry.id} is missing its file ${file.name} (expected sha256 ${file.sha256 ?? "unpinned"})`,
-        { hint: FETCH_HINT(entry.id), exitCode: 78 },
-      );
-    }
+    if (!located.path) throw missingError(entry, [located], 1);
     const stats = statSync(located.path);
+    if (!stats.isFile()) {
+      throw corrupt(entry, located, "it is not a regular file");
+    }
     if (file.size !== null && stats.size !== file.size) {
-      throw corrupt(entry, file, located.path, `its size is ${stats.size} bytes, expected ${file.size}`);
+      throw corrupt(entry, located, `its size is ${stats.size} bytes, expected ${file.size}`);
     }
     if (file.sha256) {
       const actual = await this.#cache.hash(located.path, stats, !this.options.alwaysHash);
-      if (actual !== file.sha256) throw corrupt(entry, file, located.path, `its sha256 is ${actual}`);
+      if (actual !== file.sha256) throw corrupt(entry, located, `its sha256 is ${actual}`);
     }
     return located.path;
   }
@@ -115,10 +159,45 @@ export class ModelStore {
   }
 }
 
-function corrupt(entry: ModelEntry, file: ModelFile, where: string, what: string): EdgeVoiceError {
+function missingError(entry: ModelEntry, missing: LocatedFile[], total: number): EdgeVoiceError {
+  const [first] = missing as [LocatedFile];
+  const message =
+    missing.length === 1
+      ? `model ${entry.id} is missing its file ${first.file.name} (expected ${describeExpected(first.file)}); looked in ${first.searched.join(", ")}`
+      : `model ${entry.id} is missing ${missing.length} of its ${total} files: ${missing
+          .map((l) => `${l.file.name} (${l.file.sha256 ? `sha256 ${l.file.sha256}` : "unpinned"})`)
+          .join(
+            ", ",
+          )}; looked in ${modelDirOf(first)}${first.searched.length > 1 ? " and npm packages" : ""}`;
+  return new EdgeVoiceError("model-missing", message, { hint: fetchHint(entry), exitCode: ExitCode.config });
+}
+
+/** `<models dir>/<id>`: the first place searched, less the file's own name. */
+function modelDirOf(located: LocatedFile): string {
+  const local = located.searched[0] ?? "";
+  return local.slice(0, Math.max(0, local.length - located.file.name.length - 1));
+}
+
+function describeExpected(file: ModelFile): string {
+  const size = file.size === null ? "size unknown" : `${file.size} bytes`;
+  return file.sha256 ? `${size}, sha256 ${file.sha256}` : `${size}, unpinned: no public sha256`;
+}
+
+function corrupt(entry: ModelEntry, located: LocatedFile, what: string): EdgeVoiceError {
+  const { file } = located;
+  const fromNpm = located.from?.startsWith("npm:") === true;
+  const hint = fromNpm
+    ? `the copy inside ${located.from} was changed: reinstall it with \`npm ci\`, or ${fetchHint(entry)}`
+    : `delete it, then ${fetchHint(entry)}`;
   return new EdgeVoiceError(
     "model-corrupt",
-    `model file ${where} (${entry.id}) is corrupt or changed: ${what}; expected sha256 ${file.sha256}`,
-    { hint: `delete it and ${FETCH_HINT(entry.id)}`, exitCode: 78 },
+    `model file ${located.path} (${entry.id}/${file.name}) is corrupt or changed: ${what}; expected ${describeExpected(file)}`,
+    { hint, exitCode: ExitCode.config },
   );
+}
+
+/** The directory the files' manifest names are relative to (that of the first file). */
+function modelDir(paths: Record<string, string>): string {
+  const [name, full] = Object.entries(paths)[0] as [string, string];
+  return full.slice(0, full.length - name.length - 1);
 }
