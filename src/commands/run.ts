@@ -1,4 +1,4 @@
-import { Daemon } from "../daemon.js";
+import type { Daemon } from "../daemon.js";
 import { isEdgeVoiceError, usageError } from "../errors.js";
 import { EventBus } from "../events/bus.js";
 import { printEventsAsJsonLines } from "../events/json-lines.js";
@@ -45,6 +45,9 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
     if (events === "json") printEventsAsJsonLines(bus, io.stdout);
     let daemon: Daemon;
     try {
+      // Loaded here, not at the top: the stages pull in onnxruntime, llama.cpp and MQTT, which
+      // `edge-voice --help` or `config --print` should not pay for.
+      const { Daemon } = await import("../daemon.js");
       daemon = await Daemon.start({
         config,
         bus,

@@ -20,9 +20,10 @@ export function configReference(schema: JsonSchema = configJsonSchema()): string
       out.push(
         `#### \`${key}\`: ${child.description ?? ""}`,
         "",
-        `A list; each item has:`,
-        "",
-        ...table(child.items, [`${key}[]`]),
+        HEADER,
+        SEPARATOR,
+        row(key, child, [key]),
+        ...table(child.items, [`${key}[]`]).slice(2),
         "",
       );
     } else {

@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { configReference, REFERENCE_END, REFERENCE_START } from "../../../src/config/reference.js";
+import { envSettings } from "../../../src/config/env.js";
+import { configJsonSchema } from "../../../src/config/schema.js";
+
+describe("README configuration reference", () => {
+  it("is the one generated from the schema (run `npm run docs` after changing the schema)", () => {
+    const readme = readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
+    const start = readme.indexOf(REFERENCE_START);
+    const end = readme.indexOf(REFERENCE_END);
+    expect(start).toBeGreaterThan(0);
+    expect(readme.slice(start + REFERENCE_START.length, end).trim()).toBe(configReference().trim());
+  });
+
+  it("names every setting's environment variable", () => {
+    const reference = configReference();
+    for (const setting of envSettings(configJsonSchema())) expect(reference).toContain(`\`${setting.name}\``);
+  });
+
+  it("documents every field with a description", () => {
+    for (const setting of envSettings(configJsonSchema())) {
+      expect(setting.schema.description, setting.path.join(".")).toBeTruthy();
+    }
+  });
+});
