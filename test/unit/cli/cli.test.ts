@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { runCli } from "../../support/cli.js";
+
+function configFile(text: string): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "edge-voice-cli-")), "config.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("edge-voice CLI", () => {
+  it("lists the commands and exit codes with --help", async () => {
+    const result = await runCli(["--help"]);
+    expect(result.code).toBe(0);
+    for (const name of ["run", "models", "config"])
+      expect(result.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+    expect(result.stdout).toContain("78 configuration error");
+  });
+
+  it("with no command prints the help to stderr and exits 2", async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Usage: edge-voice <command>");
+  });
+
+  it("an unknown command is a usage error (2) with a hint", async () => {
+    const result = await runCli(["frobnicate"]);
+    expect(result).toMatchObject({ code: 2, stdout: "" });
+    expect(result.stderr).toBe(
+      'edge-voice: unknown command "frobnicate"\nhint: run `edge-voice --help` for the list\n',
+    );
+  });
+
+  it("an unknown option is a usage error (2) naming it", async () => {
+    const result = await runCli(["config", "--prnt"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Unknown option '--prnt'/);
+    expect(result.stderr).toContain("hint: run `edge-voice config --help`");
+  });
+
+  it("every command has --help", async () => {
+    for (const name of ["run", "models", "config"]) {
+      const result = await runCli([name, "--help"]);
+      expect(result.code, name).toBe(0);
+      expect(result.stdout, name).toMatch(/^Usage: edge-voice /);
+    }
+  });
+
+  it("prints the version", async () => {
+    const result = await runCli(["--version"]);
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe("edge-voice config", () => {
+  it("--print shows the effective config with secrets redacted and names the file and env", async () => {
+    const file = configFile("site: kitchen\nmqtt:\n  password: hunter2\n");
+    const result = await runCli(["config", "--print", "--config", file], { EDGE_VOICE_MQTT__USERNAME: "ev" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("hunter2");
+    expect(result.stdout.split("\n")[0]).toBe(
+      `# effective configuration; file: ${file}; environment: EDGE_VOICE_MQTT__USERNAME`,
+    );
+    const printed = parse(result.stdout);
+    expect(printed.site).toBe("kitchen");
+    expect(printed.mqtt).toMatchObject({ password: "***", username: "ev" });
+  });
+
+  it("--print --json prints JSON", async () => {
+    const result = await runCli([
+      "config",
+      "--print",
+      "--json",
+      "--set",
+      "site=hall",
+      "--config",
+      configFile(""),
+    ]);
+    expect(JSON.parse(result.stdout).site).toBe("hall");
+  });
+
+  it("an invalid config exits 78 listing every problem, without a stack trace", async () => {
+    const file = configFile("mqtt:\n  url: 5\nbogus_key: 1\n");
+    const result = await runCli(["config", "--check", "--config", file]);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toBe(
+      `edge-voice config: configuration is invalid (${file}):\n` +
+        "  mqtt.url: expected a URL string, got 5\n" +
+        "  bogus_key: unknown key\n" +
+        "hint: fix the settings named above; `edge-voice config --print` shows the effective configuration\n",
+    );
+  });
+
+  it("--check on a valid config exits 0", async () => {
+    const result = await runCli(["config", "--check", "--config", "examples/home.yaml"]);
+    expect(result.code).toBe(0);
+  });
+
+  it("needs --print or --check", async () => {
+    expect((await runCli(["config"])).code).toBe(2);
+  });
+
+  it("a malformed --set is a usage error", async () => {
+    const result = await runCli(["config", "--print", "--set", "site"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--set expects KEY=VALUE");
+  });
+});
+
+describe("edge-voice run argument checks", () => {
+  it("--events takes only json", async () => {
+    const result = await runCli(["run", "--events", "xml", "--input", "x.wav"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--events takes "json", got "xml"');
+  });
+
+  it("--realtime needs --input", async () => {
+    expect((await runCli(["run", "--realtime"])).code).toBe(2);
+  });
+
+  it("a bad config stops run with 78 before anything loads", async () => {
+    const result = await runCli(["run", "--config", configFile("vad:\n  trailing_silence_seconds: fast\n")]);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('vad.trailing_silence_seconds: expected a number, got "fast"');
+  });
+});
