@@ -1,0 +1,45 @@
+import * as ort from "onnxruntime-node";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
+
+export { ort };
+
+/**
+ * Session options for the small streaming models (wake word, VAD). One intra-op thread by
+ * default: these models run every 32-80 ms on tiny inputs, where thread hand-off costs more
+ * than it saves (measured: two threads ran the openWakeWord stages slower per chunk here).
+ * No spinning, so an idle-listening daemon leaves the cores asleep between chunks.
+ */
+export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
+  };
+}
+
+/** Loads a model, turning onnxruntime's failure into an error that names the file and what to do. */
+export async function loadSession(
+  source: string | Uint8Array,
+  threads: number,
+  what: string,
+): Promise<ort.InferenceSession> {
+  try {
+    return typeof source === "string"
+      ? await ort.InferenceSession.create(source, sessionOptions(threads))
+      : await ort.InferenceSession.create(source, sessionOptions(threads));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new EdgeVoiceError("model-load-failed", `could not load ${what}: ${reason}`, {
+      exitCode: ExitCode.config,
+      hint: "check that the file is an ONNX model of the expected kind (`edge-voice models verify` checks the bundled ones)",
+      cause: error,
+    });
+  }
+}
+
+/** A float32 tensor over a buffer the caller keeps and refills, so no tensor is allocated per chunk. */
+export function floatTensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor("float32", data, dims);
+}

@@ -1,0 +1,163 @@
+/**
+ * Cuts a slice out of an ONNX model in memory: the nodes from the first consumer of one
+ * tensor up to the producer of another, as a new model whose input and output are those
+ * tensors. The openWakeWord embedding model is a chain of valid-in-time convolutions, so
+ * its slices can be run on only the newest rows of each stage (see embedding-stream.ts).
+ *
+ * Written by hand because it needs only the protobuf wire format (length-delimited fields
+ * copied as raw bytes, a few strings read) and no installed runtime dependency parses ONNX;
+ * the verified model file is never modified on disk.
+ */
+
+/** ONNX field numbers used here (onnx.proto). */
+const MODEL_GRAPH = 7;
+const GRAPH = { node: 1, name: 2, initializer: 5, input: 11, output: 12, valueInfo: 13 } as const;
+const NODE_INPUT = 1;
+const NODE_OUTPUT = 2;
+const TENSOR_NAME = 8;
+const FLOAT = 1;
+const WIRE_VARINT = 0;
+const WIRE_I64 = 1;
+const WIRE_LEN = 2;
+const WIRE_I32 = 5;
+
+interface Field {
+  no: number;
+  /** Whole field, tag included (for copying as is). */
+  raw: Uint8Array;
+  /** Payload of a length-delimited field. */
+  body: Uint8Array;
+}
+
+export interface TensorSpec {
+  name: string;
+  /** Numbers are fixed sizes, strings free (symbolic) dimensions. */
+  dims: ReadonlyArray<number | string>;
+}
+
+export function extractSubgraph(model: Uint8Array, input: TensorSpec, output: TensorSpec): Uint8Array {
+  const modelFields = readFields(model);
+  const graphField = modelFields.find((f) => f.no === MODEL_GRAPH);
+  if (!graphField) throw new Error("not an ONNX model: no graph");
+  const graph = readFields(graphField.body);
+  const nodes = graph.filter((f) => f.no === GRAPH.node);
+  const io = nodes.map((n) => ({
+    inputs: strings(n.body, NODE_INPUT),
+    outputs: strings(n.body, NODE_OUTPUT),
+  }));
+  const first = io.findIndex((n) => n.inputs.includes(input.name));
+  const last = io.findIndex((n) => n.outputs.includes(output.name));
+  if (first < 0 || last < first) throw new Error(`no node chain from ${input.name} to ${output.name}`);
+
+  const initializers = new Map(
+    graph.filter((f) => f.no === GRAPH.initializer).map((f) => [strings(f.body, TENSOR_NAME)[0] ?? "", f]),
+  );
+  const available = new Set([input.name]);
+  const used: Field[] = [];
+  for (let i = first; i <= last; i++) {
+    for (const name of io[i]?.inputs ?? []) {
+      if (name === "" || available.has(name)) continue;
+      const init = initializers.get(name);
+      if (!init) throw new Error(`node input ${name} comes from outside the slice`);
+      used.push(init);
+      available.add(name);
+    }
+    for (const name of io[i]?.outputs ?? []) available.add(name);
+  }
+
+  const newGraph = concat([
+    ...nodes.slice(first, last + 1).map((n) => n.raw),
+    ...graph.filter((f) => f.no === GRAPH.name).map((f) => f.raw),
+    ...used.map((f) => f.raw),
+    lengthField(GRAPH.input, valueInfo(input)),
+    lengthField(GRAPH.output, valueInfo(output)),
+  ]);
+  return concat([
+    ...modelFields.filter((f) => f.no !== MODEL_GRAPH).map((f) => f.raw),
+    lengthField(MODEL_GRAPH, newGraph),
+  ]);
+}
+
+/** ValueInfoProto { name, type: TypeProto { tensor_type { elem_type: FLOAT, shape { dim... } } } }. */
+function valueInfo(spec: TensorSpec): Uint8Array {
+  const dims = spec.dims.map((d) =>
+    lengthField(1, typeof d === "number" ? varintField(1, d) : lengthField(2, utf8(d))),
+  );
+  const tensorType = concat([varintField(1, FLOAT), lengthField(2, concat(dims))]);
+  return concat([lengthField(1, utf8(spec.name)), lengthField(2, lengthField(1, tensorType))]);
+}
+
+function readFields(buf: Uint8Array): Field[] {
+  const fields: Field[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const start = pos;
+    const [tag, afterTag] = readVarint(buf, pos);
+    pos = afterTag;
+    const wire = tag % 8;
+    let body = buf.subarray(pos, pos);
+    if (wire === WIRE_VARINT) pos = readVarint(buf, pos)[1];
+    else if (wire === WIRE_I64) pos += 8;
+    else if (wire === WIRE_I32) pos += 4;
+    else if (wire === WIRE_LEN) {
+      const [length, afterLength] = readVarint(buf, pos);
+      body = buf.subarray(afterLength, afterLength + length);
+      pos = afterLength + length;
+    } else throw new Error(`unsupported protobuf wire type ${wire}`);
+    if (pos > buf.length) throw new Error("truncated protobuf");
+    fields.push({ no: Math.floor(tag / 8), raw: buf.subarray(start, pos), body });
+  }
+  return fields;
+}
+
+function strings(buf: Uint8Array, no: number): string[] {
+  const decoder = new TextDecoder();
+  return readFields(buf)
+    .filter((f) => f.no === no)
+    .map((f) => decoder.decode(f.body));
+}
+
+function readVarint(buf: Uint8Array, pos: number): [number, number] {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = buf[pos++];
+    if (byte === undefined) throw new Error("truncated protobuf varint");
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [value, pos];
+    scale *= 128;
+  }
+}
+
+function varint(value: number): Uint8Array {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 128) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Uint8Array.from(out);
+}
+
+function varintField(no: number, value: number): Uint8Array {
+  return concat([varint(no * 8 + WIRE_VARINT), varint(value)]);
+}
+
+function lengthField(no: number, body: Uint8Array): Uint8Array {
+  return concat([varint(no * 8 + WIRE_LEN), varint(body.length), body]);
+}
+
+function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

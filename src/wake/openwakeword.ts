@@ -1,0 +1,129 @@
+import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
+import type { Logger } from "../util/logger.js";
+import type { WakeDetection, WakeWordDetector } from "./detector.js";
+import { WakeClassifier } from "./oww-classifier.js";
+import { CHUNK_SAMPLES, OwwFeatures } from "./oww-features.js";
+import { Rechunker } from "./rechunker.js";
+import { Trigger } from "./trigger.js";
+
+/** The reference zeroes the first scores after a start or reset: they spike while buffers fill. */
+const IGNORED_FIRST_SCORES = 5;
+
+export interface OwwModelOptions {
+  id: string;
+  /** The classifier .onnx file. */
+  path: string;
+  threshold: number;
+  triggerLevel: number;
+  refractorySeconds: number;
+}
+
+export interface OpenWakeWordOptions {
+  models: readonly OwwModelOptions[];
+  melPath: string;
+  embeddingPath: string;
+  /** onnxruntime intra-op threads per session. */
+  threads: number;
+  logger: Logger;
+}
+
+interface Listener {
+  classifier: WakeClassifier;
+  trigger: Trigger;
+}
+
+/** Highest-scoring wake word of each 80 ms chunk, as the detector's users may want to see it. */
+export interface ChunkScores {
+  endSample: number;
+  scores: Record<string, number>;
+}
+
+/**
+ * openWakeWord on onnxruntime-node. Every model shares one front end (mel + embedding, the
+ * bulk of the work), so a second wake word costs one small classifier run per chunk.
+ */
+export class OpenWakeWordDetector implements WakeWordDetector {
+  readonly engine = "openwakeword";
+  readonly wakeWords: readonly string[];
+  readonly #rechunker = new Rechunker(CHUNK_SAMPLES);
+  /** Observes every chunk's scores (tests, benchmarks, a future debug event). */
+  onScores: ((scores: ChunkScores) => void) | null = null;
+  #disposed = false;
+
+  private constructor(
+    private readonly features: OwwFeatures,
+    private readonly listeners: readonly Listener[],
+  ) {
+    this.wakeWords = listeners.map((l) => l.classifier.id);
+  }
+
+  static async create(options: OpenWakeWordOptions): Promise<OpenWakeWordDetector> {
+    const classifiers: WakeClassifier[] = [];
+    try {
+      for (const m of options.models)
+        classifiers.push(await WakeClassifier.load(m.id, m.path, options.threads));
+      const capacity = Math.max(...classifiers.map((c) => c.windowSize));
+      const paths = { mel: options.melPath, embedding: options.embeddingPath };
+      const features = await OwwFeatures.create(paths, capacity, options.threads, options.logger);
+      const listeners = classifiers.map((classifier, i) => {
+        const m = options.models[i] as OwwModelOptions;
+        const refractorySamples = Math.round(m.refractorySeconds * SAMPLE_RATE);
+        const settings = { threshold: m.threshold, triggerLevel: m.triggerLevel, refractorySamples };
+        return { classifier, trigger: new Trigger(settings) };
+      });
+      options.logger.debug(
+        { models: listeners.map((l) => l.classifier.id), streamingEmbedding: features.streaming },
+        "openWakeWord ready",
+      );
+      return new OpenWakeWordDetector(features, listeners);
+    } catch (error) {
+      await Promise.all(classifiers.map((c) => c.dispose()));
+      throw error;
+    }
+  }
+
+  async process(frame: AudioFrame): Promise<WakeDetection | null> {
+    let detection: WakeDetection | null = null;
+    for (const chunk of this.#rechunker.windows(frame)) {
+      if (chunk.afterGap) this.#resetModels();
+      await this.features.push(chunk.samples);
+      const fired = await this.#scoreChunk(chunk.endSample);
+      detection ??= fired;
+    }
+    return detection;
+  }
+
+  reset(): void {
+    this.#rechunker.reset();
+    this.#resetModels();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.features.dispose();
+    await Promise.all(this.listeners.map((l) => l.classifier.dispose()));
+  }
+
+  /** Scores every model on the newest features; returns the best detection that fired. */
+  async #scoreChunk(endSample: number): Promise<WakeDetection | null> {
+    const warmingUp = this.features.chunks <= IGNORED_FIRST_SCORES;
+    const scores: Record<string, number> = {};
+    let best: WakeDetection | null = null;
+    for (const { classifier, trigger } of this.listeners) {
+      const raw = await classifier.score(this.features.last(classifier.windowSize));
+      const score = warmingUp ? 0 : raw;
+      scores[classifier.id] = score;
+      if (trigger.update(score, endSample) && (!best || score > best.score)) {
+        best = { wakeWord: classifier.id, score, endSample };
+      }
+    }
+    this.onScores?.({ endSample, scores });
+    return best;
+  }
+
+  #resetModels(): void {
+    this.features.reset();
+    for (const l of this.listeners) l.trigger.reset();
+  }
+}
