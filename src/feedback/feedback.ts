@@ -1,0 +1,151 @@
+import type { Config } from "../config/schema.js";
+import type { EventBus } from "../events/bus.js";
+import type { IntentEndEvent, IntentRejectedEvent, PipelineEvent, RunEndEvent } from "../events/types.js";
+import type { Logger } from "../util/logger.js";
+import { EARCON_RATE, type Earcon, synthesizeEarcon } from "./earcons.js";
+import { SoundPlayer } from "./player.js";
+import { type DeviceLookup, replyForIntent, replyForOutcome, replyForRejection } from "./reply-text.js";
+import { encodeWavMono16 } from "./wav-bytes.js";
+
+export interface FeedbackOptions {
+  config: Config["feedback"];
+  /** Device names for spoken replies (e.g. `(id) => registry.get(id)`). */
+  lookup: DeviceLookup;
+  logger?: Logger;
+  /** Defaults to a SoundPlayer built from the config. */
+  player?: SoundPlayer;
+}
+
+/** What one run needs remembered until its run-end decides what to play. */
+interface RunNotes {
+  intent?: IntentEndEvent;
+  rejected?: IntentRejectedEvent;
+}
+
+/**
+ * Sounds and words for the person speaking, driven by the pipeline's events: a chime when the
+ * wake word is heard, a bell or a falling tone at the end of the run, and (feedback.speech) a
+ * short spoken reply through espeak-ng. While anything plays, `isPlaying()` is true: the pipeline
+ * drops wake detections then, so the device never wakes itself.
+ */
+export class Feedback {
+  readonly player: SoundPlayer;
+  readonly #config: Config["feedback"];
+  readonly #lookup: DeviceLookup;
+  readonly #earcons = new Map<Earcon, Uint8Array>();
+  readonly #runs = new Map<string, RunNotes>();
+  readonly #unsubscribe: Array<() => void> = [];
+
+  constructor(options: FeedbackOptions) {
+    this.#config = options.config;
+    this.#lookup = options.lookup;
+    this.player =
+      options.player ??
+      new SoundPlayer({
+        player: options.config.player,
+        outputDevice: options.config.output_device,
+        logger: options.logger,
+      });
+  }
+
+  /** True when earcons or speech are on (else the daemon need not attach this at all). */
+  get enabled(): boolean {
+    return this.#config.earcons || this.#config.speech;
+  }
+
+  attach(bus: EventBus): this {
+    this.#unsubscribe.push(bus.onAny((event) => this.handle(event)));
+    return this;
+  }
+
+  isPlaying(): boolean {
+    return this.player.isPlaying();
+  }
+
+  onPlaying(listener: (playing: boolean) => void): () => void {
+    return this.player.onPlaying(listener);
+  }
+
+  /** Reacts to one pipeline event (what attach() wires to the bus). */
+  handle(event: PipelineEvent): void {
+    switch (event.type) {
+      case "wake_word-end":
+        this.#earcon("wake");
+        break;
+      case "intent-end":
+        this.#notes(event.runId).intent = event;
+        break;
+      case "intent-rejected":
+        this.#notes(event.runId).rejected = event;
+        break;
+      case "run-end":
+        this.#runEnded(event);
+        break;
+    }
+  }
+
+  /** Stops playing and unsubscribes; idempotent. */
+  async dispose(): Promise<void> {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#runs.clear();
+    await this.player.dispose();
+  }
+
+  #runEnded(event: RunEndEvent): void {
+    const notes = this.#runs.get(event.runId) ?? {};
+    this.#runs.delete(event.runId);
+    const earcon = endEarcon(event, notes);
+    if (earcon) this.#earcon(earcon);
+    const reply = this.#reply(event, notes);
+    if (reply && this.#config.speech) void this.player.speak(reply, this.#config.voice);
+    // After a confirmation question, chime again: "I'm listening for your yes".
+    if (notes.rejected?.reason === "needs-confirmation") this.#earcon("wake");
+  }
+
+  #reply(event: RunEndEvent, notes: RunNotes): string | null {
+    if (event.outcome === "published" && notes.intent) return replyForIntent(notes.intent, this.#lookup);
+    if (event.outcome === "rejected" && notes.rejected) {
+      return replyForRejection(notes.rejected.reason, intentOf(notes.rejected), this.#lookup);
+    }
+    return replyForOutcome(event.outcome);
+  }
+
+  #earcon(earcon: Earcon): void {
+    if (!this.#config.earcons) return;
+    let wav = this.#earcons.get(earcon);
+    if (!wav) {
+      wav = encodeWavMono16(synthesizeEarcon(earcon), EARCON_RATE);
+      this.#earcons.set(earcon, wav);
+    }
+    void this.player.playWav(wav);
+  }
+
+  #notes(runId: string): RunNotes {
+    let notes = this.#runs.get(runId);
+    if (!notes) {
+      notes = {};
+      this.#runs.set(runId, notes);
+    }
+    return notes;
+  }
+}
+
+/** done for a published command; error for failures and refusals; nothing after a false wake. */
+function endEarcon(event: RunEndEvent, notes: RunNotes): Earcon | null {
+  switch (event.outcome) {
+    case "published":
+      return "done";
+    case "error":
+    case "timeout":
+      return "error";
+    case "rejected":
+      return notes.rejected?.reason === "needs-confirmation" ? null : "error";
+    default:
+      // no-speech (most often a false wake) and aborted (shutdown): stay quiet.
+      return null;
+  }
+}
+
+function intentOf(rejected: IntentRejectedEvent) {
+  return rejected.intent ? { intent: rejected.intent, targets: rejected.targets ?? [] } : undefined;
+}

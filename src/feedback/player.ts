@@ -1,0 +1,226 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { findProgram } from "../system/which.js";
+import type { Logger } from "../util/logger.js";
+
+export interface SoundPlayerOptions {
+  /** feedback.player: auto = aplay when installed, else sox's play. */
+  player: "auto" | "aplay" | "play";
+  /** feedback.output_device: ALSA playback device, null = the default. */
+  outputDevice: string | null;
+  logger?: Logger;
+  /** Program paths (tests put fakes here); default: found on $PATH. */
+  programs?: { aplay?: string; play?: string; espeak?: string };
+  /**
+   * How long the microphone stays gated after a sound ends: the room's echo and the capture
+   * buffer (frames recorded during playback arrive after it ends). Default 400 ms.
+   */
+  tailMs?: number;
+  /** A sound or reply still playing after this long is killed, so the mic is never gated for good. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+type Job = () => Promise<void>;
+const MAX_QUEUED = 4;
+
+/**
+ * Plays WAV bytes (earcons) and espeak-ng speech through aplay or sox's play, one sound at a
+ * time, and says when it is playing so the pipeline can ignore the wake word meanwhile (the
+ * device must never wake itself). Everything is optional: a missing or failing player or
+ * espeak-ng is logged once as a warning and the run carries on without sound.
+ */
+export class SoundPlayer {
+  readonly #options: SoundPlayerOptions;
+  readonly #listeners = new Set<(playing: boolean) => void>();
+  readonly #children = new Set<ChildProcess>();
+  readonly #warned = new Set<string>();
+  #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #busy = false;
+  #tail: NodeJS.Timeout | null = null;
+  #player: { program: string; kind: "aplay" | "play" } | null | undefined;
+  #espeak: string | null | undefined;
+  #disposed = false;
+
+  constructor(options: SoundPlayerOptions) {
+    this.#options = options;
+  }
+
+  /** True while a sound plays and for the tail after it. */
+  isPlaying(): boolean {
+    return this.#busy || this.#tail !== null;
+  }
+
+  /** Called with true when playback starts and false once it (and its tail) is over. */
+  onPlaying(listener: (playing: boolean) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Whether espeak-ng is installed (speech replies need it). */
+  get canSpeak(): boolean {
+    return this.#espeakProgram() !== null;
+  }
+
+  /** Queues a WAV (bytes) for playing; resolves once it has played (or failed). Never rejects. */
+  playWav(wav: Uint8Array): Promise<void> {
+    return this.#enqueue(async () => {
+      const player = this.#resolvePlayer();
+      if (!player) return;
+      await this.#pipeline([{ program: player.program, args: this.#playerArgs(player.kind) }], wav);
+    });
+  }
+
+  /** Queues a spoken reply (espeak-ng -> player); resolves once spoken. Never rejects. */
+  speak(text: string, voice: string): Promise<void> {
+    return this.#enqueue(async () => {
+      const player = this.#resolvePlayer();
+      const espeak = player && this.#espeakProgram();
+      if (!player || !espeak) return;
+      await this.#pipeline([
+        { program: espeak, args: ["-v", voice, "--stdout", "--", text] },
+        { program: player.program, args: this.#playerArgs(player.kind) },
+      ]);
+    });
+  }
+
+  /** Resolves when everything queued has played. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  /** Stops the sound playing now, drops the queue, ends the gate; idempotent. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    for (const child of this.#children) child.kill("SIGTERM");
+    await this.#queue;
+    this.#endTail();
+  }
+
+  #enqueue(job: Job): Promise<void> {
+    if (this.#disposed) return Promise.resolve();
+    if (this.#queued >= MAX_QUEUED) {
+      this.#warn("queue", "feedback: sounds are piling up (is the player stuck?); dropping one");
+      return this.#queue;
+    }
+    this.#queued++;
+    this.#setBusy(true); // gate the microphone from the moment a sound is asked for
+    this.#queue = this.#queue.then(async () => {
+      this.#queued--;
+      try {
+        if (!this.#disposed) await job();
+      } finally {
+        this.#setBusy(false);
+      }
+    });
+    return this.#queue;
+  }
+
+  #setBusy(busy: boolean): void {
+    // The next queued sound starts at once: stay busy rather than flicker off and on.
+    if (!busy && this.#queued > 0) return;
+    const before = this.isPlaying();
+    this.#busy = busy;
+    if (busy) {
+      if (this.#tail) clearTimeout(this.#tail);
+      this.#tail = null;
+    } else if (!this.#disposed && !this.#tail && (this.#options.tailMs ?? 400) > 0) {
+      this.#tail = setTimeout(() => this.#endTail(), this.#options.tailMs ?? 400);
+      this.#tail.unref();
+    }
+    if (before !== this.isPlaying()) this.#emit();
+  }
+
+  #endTail(): void {
+    if (this.#tail === null) return;
+    clearTimeout(this.#tail);
+    this.#tail = null;
+    if (!this.isPlaying()) this.#emit();
+  }
+
+  #emit(): void {
+    const playing = this.isPlaying();
+    for (const listener of this.#listeners) listener(playing);
+  }
+
+  #playerArgs(kind: "aplay" | "play"): string[] {
+    const device = this.#options.outputDevice;
+    if (kind === "aplay") return ["-q", ...(device ? ["-D", device] : []), "-"];
+    return ["-q", "-t", "wav", "-", ...(device ? ["-t", "alsa", device] : [])];
+  }
+
+  #resolvePlayer(): { program: string; kind: "aplay" | "play" } | null {
+    if (this.#player !== undefined) return this.#player;
+    const wanted = this.#options.player;
+    const kinds: Array<"aplay" | "play"> = wanted === "auto" ? ["aplay", "play"] : [wanted];
+    for (const kind of kinds) {
+      const program = this.#options.programs?.[kind] ?? findProgram(kind, this.#options.env);
+      if (program) return (this.#player = { program, kind });
+    }
+    this.#warn(
+      "player",
+      `feedback: no ${kinds.join(" or ")} found, so no sounds are played (apt install alsa-utils, or sox)`,
+    );
+    return (this.#player = null);
+  }
+
+  #espeakProgram(): string | null {
+    if (this.#espeak === undefined) {
+      this.#espeak = this.#options.programs?.espeak ?? findProgram("espeak-ng", this.#options.env);
+      if (!this.#espeak) {
+        this.#warn(
+          "espeak",
+          "feedback: espeak-ng is not installed, so replies are not spoken (apt install espeak-ng)",
+        );
+      }
+    }
+    return this.#espeak;
+  }
+
+  /** Runs the programs as a shell-less pipe (first's stdout -> next's stdin); input goes to the first. */
+  #pipeline(stages: Array<{ program: string; args: string[] }>, input?: Uint8Array): Promise<void> {
+    const children = stages.map(({ program, args }) =>
+      spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: this.#options.env ?? process.env }),
+    );
+    for (let i = 0; i + 1 < children.length; i++) children[i]?.stdout?.pipe(children[i + 1]?.stdin as never);
+    const first = children[0];
+    first?.stdin?.on("error", () => {}); // a player that dies early closes its stdin: reported by its exit
+    if (input) first?.stdin?.end(input);
+    else first?.stdin?.end();
+    return Promise.all(children.map((child, i) => this.#wait(child, stages[i]?.program ?? "?"))).then(
+      () => {},
+    );
+  }
+
+  #wait(child: ChildProcess, program: string): Promise<void> {
+    this.#children.add(child);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      if (stderr.length < 2000) stderr += chunk.toString();
+    });
+    child.stdout?.on("error", () => {});
+    const timer = setTimeout(() => child.kill("SIGKILL"), this.#options.timeoutMs ?? 30_000);
+    return new Promise((resolve) => {
+      const done = (problem: string | null) => {
+        clearTimeout(timer);
+        this.#children.delete(child);
+        if (problem && !this.#disposed) this.#warn(`fail:${program}`, `feedback: ${program} ${problem}`);
+        resolve();
+      };
+      child.once("error", (error: NodeJS.ErrnoException) =>
+        done(`could not start: ${error.code ?? error.message}`),
+      );
+      child.once("close", (code, signal) => {
+        if (code === 0) done(null);
+        else done(`failed (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n")[0] ?? ""}`);
+      });
+    });
+  }
+
+  /** The first time per kind at warn level; repeats at debug, so a missing sound card doesn't flood the journal. */
+  #warn(key: string, message: string): void {
+    if (this.#warned.has(key)) this.#options.logger?.debug(message);
+    else this.#options.logger?.warn(message);
+    this.#warned.add(key);
+  }
+}

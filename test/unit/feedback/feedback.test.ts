@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EventBus } from "../../../src/events/bus.js";
+import type { EventInput } from "../../../src/events/types.js";
+import { Feedback } from "../../../src/feedback/feedback.js";
+import { SoundPlayer } from "../../../src/feedback/player.js";
+import { FakePrograms } from "./fake-programs.js";
+
+let fakes: FakePrograms;
+let feedback: Feedback | null = null;
+
+beforeEach(() => {
+  fakes = new FakePrograms();
+});
+
+afterEach(async () => {
+  await feedback?.dispose();
+  feedback = null;
+  fakes.dispose();
+});
+
+const DEVICES: Record<string, { name: string; domain: string }> = {
+  kitchen_light: { name: "kitchen light", domain: "light" },
+  front_door: { name: "front door", domain: "lock" },
+};
+
+function setup(earcons: boolean, speech: boolean) {
+  const bus = new EventBus();
+  const player = new SoundPlayer({
+    player: "aplay",
+    outputDevice: null,
+    programs: { aplay: fakes.path("aplay"), espeak: fakes.path("espeak-ng") },
+    env: fakes.env,
+    tailMs: 0,
+  });
+  feedback = new Feedback({
+    config: { earcons, speech, voice: "en-gb", player: "aplay", output_device: null },
+    lookup: (id) => DEVICES[id],
+    player,
+  }).attach(bus);
+  return { bus, player };
+}
+
+/** What was heard: "wav" for an earcon (a RIFF file on the player's stdin) or the spoken text. */
+function heard(): string[] {
+  return fakes
+    .calls()
+    .filter((c) => c.program === "aplay")
+    .map((c) =>
+      c.stdin.subarray(0, 4).toString() === "RIFF" ? `earcon:${c.stdin.length}` : c.stdin.toString(),
+    );
+}
+
+function run(
+  bus: EventBus,
+  runId: string,
+  middle: EventInput[],
+  outcome: "published" | "rejected" | "no-speech" | "error",
+) {
+  bus.emit({ type: "run-start", runId, site: "kitchen" });
+  bus.emit({ type: "wake_word-end", runId, wakeWord: "hey_jarvis", score: 0.9, audioMs: 1000 });
+  for (const event of middle) bus.emit(event);
+  bus.emit({ type: "run-end", runId, outcome, ms: 2000 });
+}
+
+const turnOn: EventInput = {
+  type: "intent-end",
+  runId: "r1",
+  intent: "HassTurnOn",
+  targets: ["kitchen_light"],
+  slots: {},
+  source: "template",
+  ms: 20,
+};
+
+describe("Feedback", () => {
+  it("chimes on wake, rings on done and says what it did", async () => {
+    const { bus, player } = setup(true, true);
+    run(bus, "r1", [turnOn], "published");
+    await player.idle();
+    const sounds = heard();
+    expect(sounds).toHaveLength(3);
+    expect(sounds[0]).toMatch(/^earcon:/);
+    expect(sounds[1]).toMatch(/^earcon:/);
+    expect(sounds[0]).not.toBe(sounds[1]); // wake chime and done bell differ
+    expect(sounds[2]).toBe("SPEECH:kitchen light on");
+    expect(
+      fakes
+        .calls()
+        .find((c) => c.program === "espeak-ng")
+        ?.args.slice(0, 2),
+    ).toEqual(["-v", "en-gb"]);
+  });
+
+  it("apologizes when not understood", async () => {
+    const { bus, player } = setup(false, true);
+    run(bus, "r2", [{ type: "intent-rejected", runId: "r2", reason: "not-recognized" }], "rejected");
+    await player.idle();
+    expect(heard()).toEqual(["SPEECH:sorry, I didn't get that"]);
+  });
+
+  it("asks for a yes, then chimes to show it is listening", async () => {
+    const { bus, player } = setup(true, true);
+    run(
+      bus,
+      "r3",
+      [
+        {
+          type: "intent-rejected",
+          runId: "r3",
+          reason: "needs-confirmation",
+          intent: "HassTurnOff",
+          targets: ["front_door"],
+        },
+      ],
+      "rejected",
+    );
+    await player.idle();
+    const sounds = heard();
+    expect(sounds[1]).toBe("SPEECH:say yes to unlock the front door");
+    expect(sounds[2]).toBe(sounds[0]); // the wake chime again
+  });
+
+  it("stays quiet after a false wake (no speech) apart from the wake chime", async () => {
+    const { bus, player } = setup(true, true);
+    run(bus, "r4", [], "no-speech");
+    await player.idle();
+    expect(heard()).toHaveLength(1);
+  });
+
+  it("plays the error tone and says so when a run fails", async () => {
+    const { bus, player } = setup(true, true);
+    run(bus, "r5", [{ type: "error", runId: "r5", code: "stt-failed", message: "x" }], "error");
+    await player.idle();
+    const sounds = heard();
+    expect(sounds).toHaveLength(3);
+    expect(sounds[2]).toBe("SPEECH:sorry, something went wrong");
+  });
+
+  it("does nothing when both are off, and reports the gate while playing", async () => {
+    const quiet = setup(false, false);
+    expect(feedback?.enabled).toBe(false);
+    run(quiet.bus, "r6", [turnOn], "published");
+    await quiet.player.idle();
+    expect(heard()).toEqual([]);
+    await feedback?.dispose();
+    const loud = setup(true, false);
+    loud.bus.emit({ type: "wake_word-end", runId: "r7", wakeWord: "hey_jarvis", score: 0.9, audioMs: 1 });
+    expect(feedback?.isPlaying()).toBe(true);
+    await loud.player.idle();
+    expect(feedback?.isPlaying()).toBe(false);
+  });
+});

@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SoundPlayer, type SoundPlayerOptions } from "../../../src/feedback/player.js";
+import { FakePrograms } from "./fake-programs.js";
+
+const WAV = new Uint8Array([82, 73, 70, 70, 1, 2, 3, 4]);
+
+let fakes: FakePrograms;
+let players: SoundPlayer[] = [];
+
+beforeEach(() => {
+  fakes = new FakePrograms();
+});
+
+afterEach(async () => {
+  for (const p of players) await p.dispose();
+  players = [];
+  fakes.dispose();
+});
+
+function warnings() {
+  const warned: string[] = [];
+  const logger = { warn: (m: string) => warned.push(m), debug: () => {} } as never;
+  return { warned, logger };
+}
+
+function player(options: Partial<SoundPlayerOptions> = {}): SoundPlayer {
+  const p = new SoundPlayer({
+    player: "aplay",
+    outputDevice: null,
+    programs: { aplay: fakes.path("aplay"), play: fakes.path("play"), espeak: fakes.path("espeak-ng") },
+    env: fakes.env,
+    tailMs: 0,
+    ...options,
+  });
+  players.push(p);
+  return p;
+}
+
+describe("SoundPlayer", () => {
+  it("pipes WAV bytes into aplay, with the output device when set", async () => {
+    const p = player({ outputDevice: "plughw:CARD=Headphones,DEV=0" });
+    await p.playWav(WAV);
+    expect(fakes.calls()).toEqual([
+      { program: "aplay", args: ["-q", "-D", "plughw:CARD=Headphones,DEV=0", "-"], stdin: Buffer.from(WAV) },
+    ]);
+  });
+
+  it("uses sox's play when asked", async () => {
+    await player({ player: "play" }).playWav(WAV);
+    await player({ player: "play", outputDevice: "hw:1" }).playWav(WAV);
+    expect(fakes.calls().map((c) => c.args)).toEqual([
+      ["-q", "-t", "wav", "-"],
+      ["-q", "-t", "wav", "-", "-t", "alsa", "hw:1"],
+    ]);
+  });
+
+  it("speaks through espeak-ng piped into the player", async () => {
+    await player().speak("kitchen light on", "en-us");
+    const calls = fakes.calls();
+    expect(calls.find((c) => c.program === "espeak-ng")?.args).toEqual([
+      "-v",
+      "en-us",
+      "--stdout",
+      "--",
+      "kitchen light on",
+    ]);
+    expect(calls.find((c) => c.program === "aplay")?.stdin.toString()).toBe("SPEECH:kitchen light on");
+  });
+
+  it("plays one sound at a time, in order", async () => {
+    const p = player();
+    p.playWav(new Uint8Array([1]));
+    p.speak("two", "en");
+    await p.playWav(new Uint8Array([3]));
+    const played = fakes
+      .calls()
+      .filter((c) => c.program === "aplay")
+      .map((c) => c.stdin.toString("latin1"));
+    expect(played).toEqual(["\x01", "SPEECH:two", "\x03"]);
+  });
+
+  it("gates the microphone from the request until the sound and its tail are over", async () => {
+    const p = player({ tailMs: 50 });
+    const changes: boolean[] = [];
+    p.onPlaying((playing) => changes.push(playing));
+    expect(p.isPlaying()).toBe(false);
+    const done = p.playWav(WAV);
+    expect(p.isPlaying()).toBe(true);
+    p.playWav(WAV);
+    await done;
+    await p.idle();
+    expect(p.isPlaying()).toBe(true); // the tail: echo and buffered capture
+    await new Promise((r) => setTimeout(r, 80));
+    expect(p.isPlaying()).toBe(false);
+    expect(changes).toEqual([true, false]);
+  });
+
+  it("warns once when the player is missing and never rejects", async () => {
+    const { warned, logger } = warnings();
+    const p = player({ player: "auto", programs: {}, env: { PATH: "/nonexistent" }, logger });
+    await p.playWav(WAV);
+    await p.playWav(WAV);
+    await p.speak("hello", "en");
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(/no aplay or play found/);
+    expect(p.isPlaying()).toBe(false);
+  });
+
+  it("warns once when espeak-ng is missing and still plays earcons", async () => {
+    const { warned, logger } = warnings();
+    const p = player({
+      programs: { aplay: fakes.path("aplay") },
+      env: { ...fakes.env, PATH: "/nonexistent" },
+      logger,
+    });
+    expect(p.canSpeak).toBe(false);
+    await p.speak("hello", "en");
+    await p.playWav(WAV);
+    expect(warned).toEqual([
+      "feedback: espeak-ng is not installed, so replies are not spoken (apt install espeak-ng)",
+    ]);
+    expect(fakes.calls().map((c) => c.program)).toEqual(["aplay"]);
+  });
+
+  it("warns once with the player's message when it fails (no sound card)", async () => {
+    const { warned, logger } = warnings();
+    const p = player({ programs: { aplay: fakes.path("failing-player") }, logger });
+    await p.playWav(WAV);
+    await p.playWav(WAV);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(/failing-player failed \(exit 1\): aplay: main:831: audio open error/);
+  });
+
+  it("kills a player that hangs, so the gate always opens", async () => {
+    const { warned, logger } = warnings();
+    const p = player({ programs: { aplay: fakes.path("hanging-player") }, timeoutMs: 300, logger });
+    const started = Date.now();
+    await p.playWav(WAV);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(p.isPlaying()).toBe(false);
+    expect(warned[0]).toMatch(/SIGKILL/);
+  });
+
+  it("dispose stops the sound, drops the queue and is idempotent", async () => {
+    const p = player({ programs: { aplay: fakes.path("hanging-player") } });
+    p.playWav(WAV);
+    p.playWav(WAV);
+    await new Promise((r) => setTimeout(r, 100));
+    await p.dispose();
+    await p.dispose();
+    expect(p.isPlaying()).toBe(false);
+    expect(fakes.calls()).toHaveLength(1);
+    await p.playWav(WAV);
+    expect(fakes.calls()).toHaveLength(1);
+  });
+});
