@@ -1,7 +1,8 @@
+import type { AudioFrame } from "./audio/format.js";
 import { openAudioSource } from "./audio/open-source.js";
-import type { AudioSource } from "./audio/source.js";
 import type { Config } from "./config/schema.js";
-import { disposeStages, loadStages, type Stages } from "./daemon/stages.js";
+import { changedSections, describePlan, planReload } from "./daemon/reload.js";
+import { disposeStages, loadStages, reloadStages, type Stages } from "./daemon/stages.js";
 import type { EventBus } from "./events/bus.js";
 import { processMs } from "./events/bus.js";
 import { DeviceRegistry } from "./intent/registry.js";
@@ -30,7 +31,7 @@ export interface DaemonOptions {
   notifier?: SystemdNotifier;
 }
 
-/** How long a clean stop waits for the MQTT outbox to drain. */
+/** How long a stop waits for the MQTT outbox to drain. */
 const FLUSH_TIMEOUT_MS = 3000;
 
 /**
@@ -42,17 +43,25 @@ const FLUSH_TIMEOUT_MS = 3000;
 export class Daemon {
   readonly #abort = new AbortController();
   readonly #notifier: SystemdNotifier;
+  #source: AbortController | null = null;
+  #restartAudio = false;
   #stopped = false;
+  #config: Config;
 
   private constructor(
     private readonly options: DaemonOptions,
     readonly registry: DeviceRegistry,
-    private readonly stages: Stages,
-    private readonly mqtt: MqttService | null,
+    private stages: Stages,
+    private mqtt: MqttService | null,
     readonly pipeline: Pipeline,
     notifier: SystemdNotifier,
   ) {
     this.#notifier = notifier;
+    this.#config = options.config;
+  }
+
+  get config(): Config {
+    return this.#config;
   }
 
   static async start(options: DaemonOptions): Promise<Daemon> {
@@ -60,91 +69,133 @@ export class Daemon {
     const notifier = options.notifier ?? new SystemdNotifier({ env: options.env, logger });
     void notifier.status("loading models");
     const registry = new DeviceRegistry(config.devices);
-    const store = modelStoreFromConfig(config, options);
-    const stages = await loadStages(config, store, registry, logger, options.cwd);
-    let mqtt: MqttService | null = null;
-    let pipeline: Pipeline | null = null;
+    const stages = await loadStages(
+      config,
+      modelStoreFromConfig(config, options),
+      registry,
+      logger,
+      options.cwd,
+    );
     try {
-      pipeline = new Pipeline({
-        site: config.site,
+      const pipeline = new Pipeline({
+        ...pipelineSettings(config, registry),
         bus,
         ...stages,
         commands: null,
-        endpointer: endpointerSettings(config.vad),
-        preRollSeconds: config.vad.pre_roll_seconds,
-        speculative: config.stt.speculative,
-        sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
         logger: componentLogger(logger, "pipeline"),
       });
-      if (options.mqtt) {
-        void notifier.status("connecting to the MQTT broker");
-        mqtt = await MqttService.start({
-          config,
-          bus,
-          registry,
-          control: pipeline,
-          stateDir: stateDir(config.state_dir, options.env),
-          logger: componentLogger(logger, "mqtt"),
-        });
-        pipeline.setCommandPublisher(mqtt.commands);
-      }
+      const daemon = new Daemon(options, registry, stages, null, pipeline, notifier);
+      if (options.mqtt) await daemon.#startMqtt(config);
+      return daemon;
     } catch (error) {
       await disposeStages(stages);
       throw error;
     }
-    return new Daemon(options, registry, stages, mqtt, pipeline, notifier);
   }
 
-  /** Processes audio until the input ends (file, stdin) or stop() is called (microphone). */
+  /**
+   * Processes audio until the input ends (file, stdin) or stop() is called (microphone).
+   * A SIGHUP that changes the audio settings reopens the source; sample positions carry on
+   * from where the previous source stopped, so the pipeline's timeline never goes back.
+   */
   async run(): Promise<void> {
-    const { bus, logger, input, realtime, config } = this.options;
-    const source: AudioSource = openAudioSource({
-      input,
-      realtime,
-      audio: config.audio,
-      logger: componentLogger(logger, "audio"),
-      stdin: this.options.stdin,
-      onState: (state, detail) => this.#onAudioState(state, detail),
-    });
+    const { bus } = this.options;
     const watchdogMs = watchdogIntervalMs(this.options.env);
     const watchdog = watchdogMs ? new WatchdogSchedule(watchdogMs) : null;
-    bus.emit({
-      type: "audio-start",
-      source: source.info.kind,
-      name: source.info.name,
-      inputFormat: source.info.inputFormat,
-    });
+    let offset = 0;
     let frames = 0;
-    let samples = 0;
-    for await (const frame of source.frames(this.#abort.signal)) {
-      if (frames === 0) void this.#notifier.ready("listening");
-      frames++;
-      samples = frame.startSample + frame.samples.length;
-      await this.pipeline.process(frame);
-      if (watchdog?.due(processMs())) void this.#notifier.watchdog();
-    }
+    do {
+      this.#restartAudio = false;
+      this.#source = new AbortController();
+      const signal = AbortSignal.any([this.#abort.signal, this.#source.signal]);
+      const source = openAudioSource({
+        input: this.options.input,
+        realtime: this.options.realtime,
+        audio: this.#config.audio,
+        logger: this.options.logger,
+        stdin: this.options.stdin,
+        onMicrophoneState: (state, detail) => this.#onAudioState(state, detail),
+      });
+      if (frames === 0) bus.emit({ type: "audio-start", ...sourceFields(source.info) });
+      const start = offset;
+      for await (const frame of source.frames(signal)) {
+        if (frames++ === 0) void this.#notifier.ready("listening");
+        const shifted: AudioFrame = start
+          ? { samples: frame.samples, startSample: frame.startSample + start }
+          : frame;
+        offset = shifted.startSample + shifted.samples.length;
+        await this.pipeline.process(shifted);
+        if (watchdog?.due(processMs())) void this.#notifier.watchdog();
+      }
+    } while (this.#restartAudio && !this.#abort.signal.aborted);
     if (this.#abort.signal.aborted) this.pipeline.abort();
     else await this.pipeline.finish();
-    bus.emit({ type: "audio-end", audioMs: samples / 16, frames });
+    bus.emit({ type: "audio-end", audioMs: offset / 16, frames });
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
   }
 
-  /** Ordered stop; idempotent. run() returns once the audio loop has ended. */
-  async stop(): Promise<void> {
+  /** Begins an ordered stop; run() returns once the audio loop has ended. Idempotent. */
+  stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     void this.#notifier.stopping();
     this.#abort.abort();
   }
 
-  /** Releases everything after run() returned. */
+  /** Releases everything after run() returned: outbox flush, offline, models. */
   async close(): Promise<void> {
-    this.#stopped = true;
-    this.#abort.abort();
+    this.stop();
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
     await this.mqtt?.stop();
     await disposeStages(this.stages);
     await this.#notifier.flush();
+  }
+
+  /**
+   * SIGHUP with a config already validated by the caller (an invalid one never gets here:
+   * the old config stays). Parts whose settings changed restart; the rest keep running.
+   * If a new stage fails to load, everything stays as it was.
+   */
+  async reload(next: Config): Promise<string> {
+    const logger = this.options.logger;
+    const plan = planReload(changedSections(this.#config, next));
+    const store = modelStoreFromConfig(next, this.options);
+    const which = { wake: plan.wake, vad: plan.vad, transcriber: plan.stt, intent: plan.intent };
+    const fresh = await reloadStages(which, next, store, this.registry, logger, this.options.cwd);
+    if (plan.log) logger.level = next.log.level;
+    if (plan.devices) this.registry.replaceConfigDevices(next.devices);
+    const replaced = Object.entries(fresh).map(([key]) => this.stages[key as keyof Stages]);
+    this.stages = { ...this.stages, ...fresh };
+    if (plan.pipeline || Object.keys(fresh).length > 0) {
+      await this.pipeline.reconfigure({ ...pipelineSettings(next, this.registry), ...fresh });
+    }
+    await Promise.allSettled(replaced.map((stage) => stage.dispose()));
+    this.#config = next;
+    if (plan.mqtt && this.options.mqtt) {
+      await this.mqtt?.stop();
+      this.mqtt = null;
+      await this.#startMqtt(next);
+    }
+    if (plan.audio && this.options.input === undefined) {
+      this.#restartAudio = true;
+      this.#source?.abort();
+    }
+    const summary = describePlan(plan);
+    logger.info({ restarted: summary }, "configuration reloaded");
+    return summary;
+  }
+
+  async #startMqtt(config: Config): Promise<void> {
+    void this.#notifier.status("connecting to the MQTT broker");
+    this.mqtt = await MqttService.start({
+      config,
+      bus: this.options.bus,
+      registry: this.registry,
+      control: this.pipeline,
+      stateDir: stateDir(config.state_dir, this.options.env),
+      logger: componentLogger(this.options.logger, "mqtt"),
+    });
+    this.pipeline.setCommandPublisher(this.mqtt.commands);
   }
 
   #onAudioState(state: "open" | "waiting" | "closed", detail?: string): void {
@@ -152,4 +203,19 @@ export class Daemon {
       void this.#notifier.status(`waiting for microphone${detail ? `: ${detail}` : ""}`);
     if (state === "open") void this.#notifier.status("listening");
   }
+}
+
+/** The pipeline settings a config gives (everything but the stages and the bus). */
+function pipelineSettings(config: Config, registry: DeviceRegistry) {
+  return {
+    site: config.site,
+    endpointer: endpointerSettings(config.vad),
+    preRollSeconds: config.vad.pre_roll_seconds,
+    speculative: config.stt.speculative,
+    sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
+  };
+}
+
+function sourceFields(info: { kind: "microphone" | "file" | "stdin"; name: string; inputFormat?: unknown }) {
+  return { source: info.kind, name: info.name, inputFormat: info.inputFormat as never };
 }

@@ -1,8 +1,9 @@
+import type { Config } from "../config/schema.js";
 import type { Daemon } from "../daemon.js";
 import { isEdgeVoiceError, usageError } from "../errors.js";
 import { EventBus } from "../events/bus.js";
 import { printEventsAsJsonLines } from "../events/json-lines.js";
-import { createLogger } from "../util/logger.js";
+import { createLogger, type Logger } from "../util/logger.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";
 import { loadConfigFor } from "./load-config.js";
 
@@ -64,7 +65,7 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
     }
     const stop = (signal: string) => {
       logger.info({ signal }, "stopping");
-      void daemon.stop();
+      daemon.stop();
       setTimeout(() => {
         logger.error("did not stop in time; exiting");
         process.exit(1);
@@ -72,12 +73,29 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
+    let reloading: Promise<unknown> = Promise.resolve();
+    const reload = () => {
+      reloading = reloading.then(() => reloadConfig(daemon, () => loadConfigFor(args, io).config, logger));
+    };
+    process.on("SIGHUP", reload);
     try {
       await daemon.run();
     } finally {
+      process.off("SIGHUP", reload);
       await daemon.close();
     }
     logger.info("stopped");
     return 0;
   },
 };
+
+/** SIGHUP: an invalid new config is logged and rejected; the old one keeps running. */
+async function reloadConfig(daemon: Daemon, load: () => Config, logger: Logger): Promise<void> {
+  logger.info("SIGHUP: reloading the configuration");
+  try {
+    await daemon.reload(load());
+  } catch (error) {
+    const message = isEdgeVoiceError(error) ? error.message : String(error);
+    logger.error({ err: message }, "new configuration rejected; keeping the running one");
+  }
+}

@@ -50,6 +50,35 @@ export async function loadStages(
   }
 }
 
+/**
+ * SIGHUP: loads new instances of the stages whose settings changed, while the old ones keep
+ * serving. All or nothing: if one fails, the new ones are disposed and the error goes up,
+ * so the daemon keeps its old config.
+ */
+export async function reloadStages(
+  which: Record<keyof Stages, boolean>,
+  config: Config,
+  store: ModelStore,
+  registry: DeviceRegistry,
+  logger: Logger,
+  cwd: string,
+): Promise<Partial<Stages>> {
+  await verifyModels(store, configuredModels(config), { cwd, logger: componentLogger(logger, "models") });
+  const fresh: Partial<Stages> = {};
+  try {
+    if (which.wake) fresh.wake = await createWakeWordDetector(config, store, componentLogger(logger, "wake"));
+    if (which.vad) fresh.vad = await createVad(config, store, componentLogger(logger, "vad"));
+    if (which.transcriber)
+      fresh.transcriber = await createTranscriber(config, store, componentLogger(logger, "stt"));
+    if (which.intent)
+      fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"));
+    return fresh;
+  } catch (error) {
+    await disposeAll(Object.values(fresh));
+    throw error;
+  }
+}
+
 export async function disposeStages(stages: Stages): Promise<void> {
   await disposeAll([stages.wake, stages.vad, stages.transcriber, stages.intent]);
 }

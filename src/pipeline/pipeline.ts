@@ -62,8 +62,8 @@ interface Run {
  * microphone's would be, only faster; all timing comes from sample positions.
  */
 export class Pipeline implements PipelineControl {
-  readonly #history: AudioHistory;
-  readonly #speculative: SpeculativeTranscription;
+  #history: AudioHistory;
+  #speculative: SpeculativeTranscription;
   readonly #mutex = new Mutex();
   readonly #clock: () => number;
   #run: Run | null = null;
@@ -73,10 +73,8 @@ export class Pipeline implements PipelineControl {
   #followUp: { seconds: number } | null = null;
   #commands: CommandPublisher | null;
 
-  constructor(private readonly options: PipelineOptions) {
-    const { endpointer, preRollSeconds } = options;
-    const seconds = preRollSeconds + endpointer.maxCommandSeconds + endpointer.noSpeechTimeoutSeconds + 2;
-    this.#history = new AudioHistory(Math.ceil(seconds * SAMPLE_RATE));
+  constructor(private options: PipelineOptions) {
+    this.#history = new AudioHistory(historySamples(options));
     this.#speculative = new SpeculativeTranscription(options.transcriber);
     this.#clock = options.clock ?? (() => performance.now());
     this.#commands = options.commands;
@@ -85,6 +83,25 @@ export class Pipeline implements PipelineControl {
   /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
   setCommandPublisher(commands: CommandPublisher | null): void {
     this.#commands = commands;
+  }
+
+  /**
+   * SIGHUP: swaps stages or settings between two frames. A run in progress is aborted
+   * (its stages may be the ones being replaced); the audio history carries over.
+   */
+  reconfigure(changes: Partial<Omit<PipelineOptions, "bus" | "logger" | "commands">>): Promise<void> {
+    return this.#mutex.run(async () => {
+      this.abort();
+      const before = historySamples(this.options);
+      this.options = { ...this.options, ...changes };
+      this.#speculative = new SpeculativeTranscription(this.options.transcriber);
+      this.#wakeNeedsReset = true;
+      const capacity = historySamples(this.options);
+      if (capacity === before) return;
+      const previous = this.#history;
+      this.#history = new AudioHistory(capacity);
+      this.#history.write(previous.read(previous.startSample, previous.endSample), previous.startSample);
+    });
   }
 
   /** Shutdown: the run in progress ends as `aborted` without running its remaining stages. */
@@ -334,4 +351,11 @@ export class Pipeline implements PipelineControl {
     const ms = Math.round(this.#clock() - run.startedAt);
     this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms });
   }
+}
+
+/** Enough audio for the pre-roll, the longest wait for speech and the longest command. */
+function historySamples(options: Pick<PipelineOptions, "endpointer" | "preRollSeconds">): number {
+  const { endpointer, preRollSeconds } = options;
+  const seconds = preRollSeconds + endpointer.maxCommandSeconds + endpointer.noSpeechTimeoutSeconds + 2;
+  return Math.ceil(seconds * SAMPLE_RATE);
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { configReference, REFERENCE_END, REFERENCE_START } from "../../../src/config/reference.js";
 import { envSettings } from "../../../src/config/env.js";
+import { configReference, REFERENCE_END, REFERENCE_START } from "../../../src/config/reference.js";
 import { configJsonSchema } from "../../../src/config/schema.js";
 
 describe("README configuration reference", () => {
