@@ -155,13 +155,17 @@ export class SoundPlayer {
     const kinds: Array<"aplay" | "play"> = wanted === "auto" ? ["aplay", "play"] : [wanted];
     for (const kind of kinds) {
       const program = this.#options.programs?.[kind] ?? findProgram(kind, this.#options.env);
-      if (program) return (this.#player = { program, kind });
+      if (program) {
+        this.#player = { program, kind };
+        return this.#player;
+      }
     }
     this.#warn(
       "player",
       `feedback: no ${kinds.join(" or ")} found, so no sounds are played (apt install alsa-utils, or sox)`,
     );
-    return (this.#player = null);
+    this.#player = null;
+    return null;
   }
 
   #espeakProgram(): string | null {

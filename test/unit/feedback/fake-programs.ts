@@ -17,7 +17,7 @@ export class FakePrograms {
   constructor() {
     this.#script("aplay", 'cat > "$FAKE_DIR/$$.in"');
     this.#script("play", 'cat > "$FAKE_DIR/$$.in"');
-    this.#script("espeak-ng", 'eval "last=\\${$#}"; printf "SPEECH:%s" "$last"');
+    this.#script("espeak-ng", 'for last; do :; done; printf "SPEECH:%s" "$last"');
     this.#script(
       "failing-player",
       'cat > /dev/null; echo "aplay: main:831: audio open error: No such file or directory" >&2; exit 1',

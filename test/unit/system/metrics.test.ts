@@ -9,7 +9,11 @@ import { type MetricsServer, startMetricsServer } from "../../../src/system/metr
 function fakeBus() {
   let now = 0;
   const bus = new EventBus(() => now);
-  return { bus, at: (t: number, input: EventInput) => ((now = t), bus.emit(input)) };
+  const at = (t: number, input: EventInput) => {
+    now = t;
+    return bus.emit(input);
+  };
+  return { bus, at };
 }
 
 /** One run: wake at 1000 ms (audio 5000 ms), speech ends at 3000 ms (audio 7200 ms), published at 3600 ms. */
