@@ -1,0 +1,78 @@
+import { readFile } from "node:fs/promises";
+import { EdgeVoiceError } from "../errors.js";
+import { float32ToInt16, SAMPLE_RATE } from "./format.js";
+import { copyInt16, decodeMonoFloat, isInternalFormat } from "./pcm-decode.js";
+import { StreamingResampler } from "./resampler.js";
+import { parseWavLayout, type WavFormat, type WavLayout } from "./wav-header.js";
+
+export type { WavEncoding, WavFormat } from "./wav-header.js";
+
+export interface DecodedWav {
+  /** 16 kHz mono s16: the internal format. */
+  samples: Int16Array;
+  /** The file's own format, as stored. */
+  format: WavFormat;
+}
+
+/** Sample frames decoded per step, so a long 44.1 kHz stereo file never exists as one float array. */
+const BLOCK_FRAMES = 32_768;
+
+/**
+ * Reads a WAV file of any PCM/float format, rate and channel count and converts it to the
+ * internal format (down-mix by averaging, anti-aliased resampling to 16 kHz, s16).
+ * Throws EdgeVoiceError "input-unreadable" when the file cannot be read and "wav-invalid"
+ * (naming the file and the problem, with a conversion hint) when it is not a usable WAV.
+ */
+export async function readWav16kMono(file: string): Promise<DecodedWav> {
+  const bytes = await readInput(file);
+  return decodeWav16kMono(bytes, file);
+}
+
+/** The same from bytes already in memory; `name` is used in error messages. */
+export async function decodeWav16kMono(bytes: Uint8Array, name: string): Promise<DecodedWav> {
+  const layout = parseWavLayout(bytes, name);
+  if (isInternalFormat(layout)) return { samples: copyInt16(bytes, layout), format: layout.format };
+  return { samples: await convert(bytes, layout), format: layout.format };
+}
+
+async function convert(bytes: Uint8Array, layout: WavLayout): Promise<Int16Array> {
+  const resampler = await StreamingResampler.create(layout.format.sampleRate, SAMPLE_RATE);
+  try {
+    const expected = Math.round((layout.frames * SAMPLE_RATE) / layout.format.sampleRate);
+    const out = new Int16Array(expected);
+    let written = 0;
+    const put = (chunk: Float32Array) => {
+      const take = Math.min(chunk.length, expected - written);
+      out.set(float32ToInt16(chunk.subarray(0, take)), written);
+      written += take;
+    };
+    for (let first = 0; first < layout.frames; first += BLOCK_FRAMES) {
+      const count = Math.min(BLOCK_FRAMES, layout.frames - first);
+      put(resampler.process(decodeMonoFloat(bytes, layout, first, count)));
+    }
+    put(resampler.finish());
+    return out;
+  } finally {
+    resampler.dispose();
+  }
+}
+
+async function readInput(file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "it is a directory"
+            : (error as Error).message;
+    throw new EdgeVoiceError("input-unreadable", `cannot read ${file}: ${why}`, {
+      hint: "Check the path given to --input (use - for raw 16 kHz mono s16le on stdin).",
+      cause: error,
+    });
+  }
+}
