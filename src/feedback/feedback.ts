@@ -1,3 +1,4 @@
+import { encodeWav } from "../audio/wav-writer.js";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { IntentEndEvent, IntentRejectedEvent, PipelineEvent, RunEndEvent } from "../events/types.js";
@@ -5,7 +6,6 @@ import type { Logger } from "../util/logger.js";
 import { EARCON_RATE, type Earcon, synthesizeEarcon } from "./earcons.js";
 import { SoundPlayer } from "./player.js";
 import { type DeviceLookup, replyForIntent, replyForOutcome, replyForRejection } from "./reply-text.js";
-import { encodeWavMono16 } from "./wav-bytes.js";
 
 export interface FeedbackOptions {
   config: Config["feedback"];
@@ -114,7 +114,7 @@ export class Feedback {
     if (!this.#config.earcons) return;
     let wav = this.#earcons.get(earcon);
     if (!wav) {
-      wav = encodeWavMono16(synthesizeEarcon(earcon), EARCON_RATE);
+      wav = encodeWav(synthesizeEarcon(earcon), EARCON_RATE);
       this.#earcons.set(earcon, wav);
     }
     void this.player.playWav(wav);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { EARCON_RATE, type Earcon, synthesizeEarcon } from "../../../src/feedback/earcons.js";
-import { encodeWavMono16 } from "../../../src/feedback/wav-bytes.js";
 
 /** Power of one frequency in a stretch of samples (Goertzel). */
 function power(samples: Int16Array, hz: number, rate = EARCON_RATE): number {
@@ -42,22 +41,5 @@ describe("earcons", () => {
 
   it("are the same every time (synthesized, not random)", () => {
     expect(synthesizeEarcon("done")).toEqual(synthesizeEarcon("done"));
-  });
-});
-
-describe("encodeWavMono16", () => {
-  it("writes a canonical PCM WAV header and little-endian samples", () => {
-    const bytes = encodeWavMono16(Int16Array.from([0, 1, -1, 32767, -32768]), 22_050);
-    const view = new DataView(bytes.buffer);
-    const text = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
-    expect([text(0), text(8), text(12), text(36)]).toEqual(["RIFF", "WAVE", "fmt ", "data"]);
-    expect(view.getUint32(4, true)).toBe(36 + 10);
-    expect(view.getUint16(20, true)).toBe(1);
-    expect(view.getUint16(22, true)).toBe(1);
-    expect(view.getUint32(24, true)).toBe(22_050);
-    expect(view.getUint32(28, true)).toBe(44_100);
-    expect(view.getUint16(34, true)).toBe(16);
-    expect(view.getUint32(40, true)).toBe(10);
-    expect([0, 1, 2, 3, 4].map((i) => view.getInt16(44 + i * 2, true))).toEqual([0, 1, -1, 32767, -32768]);
   });
 });
