@@ -66,6 +66,12 @@ export const debugSection = section(
       .nullable()
       .default(null)
       .describe("Opt-in: write one WAV per run here (off by default for privacy)"),
+    recordings_max_files: z
+      .number()
+      .int()
+      .min(1)
+      .default(200)
+      .describe("Keep at most this many recordings; the oldest are deleted (protects the SD card)"),
   },
   "Debugging",
 );
