@@ -56,7 +56,11 @@ function inNpm(file) {
     if (!source.npm) continue;
     const dir = npmPackageDir(source.npm);
     const candidate = dir && path.join(dir, source.path);
-    if (candidate && existsSync(candidate) && (file.size === null || statSync(candidate).size === file.size)) {
+    if (
+      candidate &&
+      existsSync(candidate) &&
+      (file.size === null || statSync(candidate).size === file.size)
+    ) {
       return `npm:${source.npm}`;
     }
   }
