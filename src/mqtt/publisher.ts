@@ -4,6 +4,12 @@ export interface CommandResult {
   /** `published`: handed to the broker (or to the outbox with an expiry); `dropped`: not deliverable in time. */
   status: "published" | "dropped";
   topics: string[];
+  /**
+   * Settles when every command reached the broker (`acked`) or one did not in time
+   * (`expired`) or was pushed out of a full outbox (`dropped`). Optional: for callers that
+   * want to wait for the PUBACK (benchmarks, `--input` runs); the run need not wait.
+   */
+  delivered?: Promise<"acked" | "expired" | "dropped">;
 }
 
 /**

@@ -20,6 +20,28 @@ export const mqttSection = section(
       .union([z.literal(5), z.literal(4)])
       .default(5)
       .describe("5 (MQTT 5, falls back to 3.1.1 if refused) or 4 (MQTT 3.1.1)"),
+    session_expiry_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(0)
+      .describe(
+        "MQTT 5 session expiry; 0 = clean session (control messages sent while away are not replayed)",
+      ),
+    connect_timeout_seconds: z
+      .number()
+      .min(1)
+      .max(120)
+      .default(10)
+      .describe("Time allowed for a connection attempt"),
+    reconnect_min_seconds: z
+      .number()
+      .min(0.1)
+      .max(60)
+      .default(1)
+      .describe("First reconnect delay (doubles, with jitter)"),
+    reconnect_max_seconds: z.number().min(1).max(3600).default(60).describe("Longest reconnect delay"),
     ca_file: z.string().nullable().default(null).describe("CA certificate (PEM) for mqtts/wss"),
     cert_file: z.string().nullable().default(null).describe("Client certificate (PEM)"),
     key_file: z.string().nullable().default(null).describe("Client key (PEM)"),
@@ -45,6 +67,14 @@ export const mqttSection = section(
       .max(3600)
       .default(10)
       .describe("A device command not delivered within this time is dropped"),
+    command_intent_id: z
+      .boolean()
+      .default(true)
+      .describe('Add "intent_id" to json-schema device commands (Zigbee2MQTT logs unknown keys)'),
+    outbox: z
+      .boolean()
+      .default(true)
+      .describe("Keep queued events and commands on disk under state_dir (false: in memory only)"),
     outbox_max_messages: z
       .number()
       .int()

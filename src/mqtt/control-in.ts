@@ -1,0 +1,116 @@
+import type { IPublishPacket } from "mqtt";
+import type { PipelineControl } from "../pipeline/control.js";
+import type { Logger } from "../util/logger.js";
+import type { Topics } from "./topics.js";
+
+const ON = new Set(["on", "true", "1", "yes"]);
+const OFF = new Set(["off", "false", "0", "no"]);
+/** Longer than any spoken command; a bigger payload is a mistake or an attack on the intent stage. */
+const MAX_TEXT_CHARS = 500;
+
+/**
+ * Control topics in: mute, Hermes hotword toggles, and text to handle as if spoken. Every
+ * payload is validated; a bad one is logged and ignored. A retained `set/text` is ignored:
+ * it would run the same command again on every reconnect.
+ */
+export class ControlIn {
+  constructor(
+    private readonly topics: Topics,
+    private readonly control: PipelineControl,
+    private readonly onMuteChanged: (muted: boolean) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  get subscriptions(): string[] {
+    const t = this.topics;
+    return [t.setMute, t.setText, t.hermesToggleOn, t.hermesToggleOff];
+  }
+
+  /** Returns false when the topic is not a control topic. */
+  handle(topic: string, payload: Buffer, packet: IPublishPacket): boolean {
+    const t = this.topics;
+    if (topic === t.setMute) this.#mute(payload.toString("utf8"));
+    else if (topic === t.setText) this.#text(payload.toString("utf8"), packet.retain);
+    else if (topic === t.hermesToggleOn || topic === t.hermesToggleOff)
+      this.#toggle(topic === t.hermesToggleOn, payload.toString("utf8"));
+    else return false;
+    return true;
+  }
+
+  #mute(raw: string): void {
+    const word = raw.trim().toLowerCase();
+    const muted = ON.has(word) ? true : OFF.has(word) ? false : null;
+    if (muted === null) {
+      this.#ignore(this.topics.setMute, `expected on or off, got ${preview(raw)}`);
+      return;
+    }
+    this.control.setMuted(muted);
+    this.logger.info({ muted }, muted ? "muted over MQTT" : "unmuted over MQTT");
+    this.onMuteChanged(muted);
+  }
+
+  #text(raw: string, retained: boolean): void {
+    if (retained) {
+      this.#ignore(this.topics.setText, "retained message (publish text without the retain flag)");
+      return;
+    }
+    let text = raw;
+    if (raw.trimStart().startsWith("{")) {
+      const parsed = parseJson(raw) as { text?: unknown } | null;
+      if (typeof parsed?.text !== "string") {
+        this.#ignore(this.topics.setText, 'expected plain text or {"text": "..."}');
+        return;
+      }
+      text = parsed.text;
+    }
+    text = text.trim();
+    if (!text || text.length > MAX_TEXT_CHARS || hasControlCharacters(text)) {
+      this.#ignore(this.topics.setText, `expected 1 to ${MAX_TEXT_CHARS} characters of text`);
+      return;
+    }
+    this.logger.debug({ text }, "text injected over MQTT");
+    this.control.injectText(text);
+  }
+
+  #toggle(enabled: boolean, raw: string): void {
+    const topic = enabled ? this.topics.hermesToggleOn : this.topics.hermesToggleOff;
+    const parsed = raw.trim() === "" ? {} : parseJson(raw);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      this.#ignore(topic, "expected a JSON object");
+      return;
+    }
+    // Hermes: a missing siteId means "default".
+    const siteId = (parsed as { siteId?: unknown }).siteId ?? "default";
+    if (siteId !== this.topics.site) return;
+    this.control.setWakeEnabled(enabled);
+    this.logger.info(
+      { enabled },
+      enabled ? "wake word enabled (Hermes toggleOn)" : "wake word disabled (Hermes toggleOff)",
+    );
+  }
+
+  #ignore(topic: string, reason: string): void {
+    this.logger.warn({ topic }, `ignored a control message: ${reason}`);
+  }
+}
+
+/** Tabs and newlines are fine in text; other control characters are not speech. */
+function hasControlCharacters(text: string): boolean {
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 127) return true;
+  }
+  return false;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
+
+function preview(raw: string): string {
+  return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}...` : raw);
+}

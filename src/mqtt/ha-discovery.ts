@@ -1,0 +1,222 @@
+import type { DeviceConfig } from "../config/schema.js";
+import { deviceSchema } from "../config/sections/devices.js";
+
+/** An entity learned from one discovery message; `key` is stable across updates of that message. */
+export interface LearnedEntity {
+  key: string;
+  /** Preferred registry id, and the one used when another discovery topic already took it. */
+  id: string;
+  altId: string;
+  device: Omit<DeviceConfig, "id">;
+}
+
+export type DiscoveryResult =
+  | { kind: "remove" }
+  | { kind: "entities"; entities: LearnedEntity[]; skipped: string[] }
+  | { kind: "invalid"; reason: string };
+
+/** The abbreviations of Home Assistant MQTT discovery that matter for controlling a device. */
+const ABBREVIATIONS: Record<string, string> = {
+  cmd_t: "command_topic",
+  stat_t: "state_topic",
+  bri_cmd_t: "brightness_command_topic",
+  bri_scl: "brightness_scale",
+  pl_on: "payload_on",
+  pl_off: "payload_off",
+  pl_lock: "payload_lock",
+  pl_unlk: "payload_unlock",
+  pl_open: "payload_open",
+  pl_cls: "payload_close",
+  temp_cmd_t: "temperature_command_topic",
+  pow_cmd_t: "power_command_topic",
+  dev_cla: "device_class",
+  obj_id: "object_id",
+  def_ent_id: "default_entity_id",
+  uniq_id: "unique_id",
+  dev: "device",
+  cmps: "components",
+  p: "platform",
+  o: "origin",
+};
+const DEVICE_ABBREVIATIONS: Record<string, string> = {
+  sa: "suggested_area",
+  ids: "identifiers",
+  mf: "manufacturer",
+};
+const CONTROLLABLE = new Set(["light", "switch", "fan", "lock", "cover", "climate", "scene"]);
+
+type Json = Record<string, unknown>;
+
+/**
+ * Parses one retained discovery message (as published by Zigbee2MQTT, ESPHome, Tasmota):
+ * `<prefix>/<component>/[<node_id>/]<object_id>/config` or device-based
+ * `<prefix>/device/<node_id>/config`. An empty payload removes. Pure.
+ */
+export function parseDiscovery(topic: string, payload: string, prefix: string): DiscoveryResult {
+  const levels = topic.slice(prefix.length + 1).split("/");
+  const [component, ...rest] = levels.slice(0, -1);
+  if (!component || rest.length === 0) return { kind: "invalid", reason: "not a discovery topic" };
+  if (payload.trim() === "") return { kind: "remove" };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch {
+    return { kind: "invalid", reason: "payload is not JSON" };
+  }
+  if (!isObject(raw)) return { kind: "invalid", reason: "payload is not a JSON object" };
+  const config = expand(raw);
+  const node = rest.length > 1 ? (rest[0] as string) : "";
+  const objectId = rest[rest.length - 1] as string;
+  if (component === "device") return fromDevice(topic, config, objectId);
+  const entity = toEntity(
+    topic,
+    component,
+    config,
+    node,
+    objectId,
+    isObject(config.device) ? config.device : {},
+  );
+  return "skip" in entity
+    ? { kind: "entities", entities: [], skipped: [entity.skip] }
+    : { kind: "entities", entities: [entity], skipped: [] };
+}
+
+/** Device-based discovery: shared options at the top, one entry per entity under `components`. */
+function fromDevice(topic: string, config: Json, node: string): DiscoveryResult {
+  if (!isObject(config.components)) return { kind: "invalid", reason: "device discovery without components" };
+  const { components, ...shared } = config;
+  const device = isObject(config.device) ? config.device : {};
+  const entities: LearnedEntity[] = [];
+  const skipped: string[] = [];
+  for (const [objectId, value] of Object.entries(components)) {
+    if (!isObject(value)) continue;
+    const merged = expand({ ...shared, ...value });
+    const entity = toEntity(
+      `${topic}#${objectId}`,
+      String(merged.platform ?? ""),
+      merged,
+      node,
+      objectId,
+      device,
+    );
+    if ("skip" in entity) skipped.push(entity.skip);
+    else entities.push(entity);
+  }
+  return { kind: "entities", entities, skipped };
+}
+
+function toEntity(
+  key: string,
+  domain: string,
+  config: Json,
+  node: string,
+  topicObjectId: string,
+  device: Json,
+): LearnedEntity | { skip: string } {
+  if (!CONTROLLABLE.has(domain))
+    return { skip: `${key}: ${domain || "unknown"} entities cannot be commanded` };
+  if (domain === "light" && config.schema === "template")
+    return { skip: `${key}: template lights are not supported` };
+  const command = commandTopics(domain, config);
+  if (!command) return { skip: `${key}: no command topic` };
+  const [on, off] = payloads(domain, config);
+  const objectId =
+    text(config.object_id) ?? text(config.default_entity_id)?.split(".").pop() ?? topicObjectId;
+  const id = slug(objectId);
+  const parsed = deviceSchema.safeParse({
+    id,
+    ...names(config, device, objectId),
+    domain,
+    device_class: text(config.device_class),
+    command_topic: command.command,
+    state_topic: text(config.state_topic),
+    schema: domain === "light" && config.schema === "json" ? "json" : "default",
+    brightness_scale: typeof config.brightness_scale === "number" ? config.brightness_scale : 255,
+    brightness_command_topic: text(config.brightness_command_topic),
+    temperature_command_topic: command.temperature,
+    payload_on: on,
+    payload_off: off,
+  });
+  if (!parsed.success) return { skip: `${key}: ${parsed.error.issues[0]?.message ?? "invalid"}` };
+  const { id: _id, ...rest } = parsed.data;
+  return { key, id, altId: slug(`${node || "device"}_${objectId}`), device: rest };
+}
+
+function commandTopics(domain: string, config: Json): { command: string; temperature: string | null } | null {
+  const temperature = text(config.temperature_command_topic);
+  if (domain === "climate") {
+    const command = text(config.power_command_topic) ?? temperature;
+    return command ? { command, temperature } : null;
+  }
+  const command = text(config.command_topic);
+  return command ? { command, temperature: null } : null;
+}
+
+function payloads(domain: string, config: Json): [string, string] {
+  if (domain === "lock")
+    return [text(config.payload_lock) ?? "LOCK", text(config.payload_unlock) ?? "UNLOCK"];
+  if (domain === "cover") return [text(config.payload_open) ?? "OPEN", text(config.payload_close) ?? "CLOSE"];
+  return [text(config.payload_on) ?? "ON", text(config.payload_off) ?? "OFF"];
+}
+
+/**
+ * What people call it, as Home Assistant names it: the device's name when the entity has
+ * none (Zigbee2MQTT's main entity), else "<device> <entity>" with the entity's own name as
+ * an alias (ESPHome: "kitchen node" + "ceiling light").
+ */
+function names(
+  config: Json,
+  device: Json,
+  objectId: string,
+): { name: string; aliases: string[]; area: string | null } {
+  const entity = spoken(text(config.name));
+  const owner = spoken(text(device.name));
+  const area = spoken(text(device.suggested_area));
+  let name = entity ?? owner ?? spoken(objectId) ?? objectId;
+  const aliases: string[] = [];
+  if (entity && owner && !entity.startsWith(owner)) {
+    name = `${owner} ${entity}`;
+    aliases.push(entity);
+  }
+  return { name, aliases, area };
+}
+
+function spoken(value: string | null): string | null {
+  const words = value?.replace(/[_-]+/g, " ").replace(/\s+/g, " ").trim().toLowerCase();
+  return words ? words : null;
+}
+
+/** Long key names, `~` expanded in topics (at the start or the end, as Home Assistant does). */
+export function expand(raw: Json): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(raw)) out[ABBREVIATIONS[key] ?? key] = value;
+  if (isObject(out.device))
+    out.device = Object.fromEntries(
+      Object.entries(out.device).map(([key, value]) => [DEVICE_ABBREVIATIONS[key] ?? key, value]),
+    );
+  const base = text(out["~"]);
+  if (base)
+    for (const [key, value] of Object.entries(out)) {
+      if (typeof value !== "string" || !(key.endsWith("_topic") || key === "topic")) continue;
+      if (value.startsWith("~")) out[key] = base + value.slice(1);
+      else if (value.endsWith("~")) out[key] = value.slice(0, -1) + base;
+    }
+  return out;
+}
+
+function slug(value: string): string {
+  return (
+    value
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "") || "device"
+  );
+}
+
+function text(value: unknown): string | null {
+  return typeof value === "string" && value.trim() !== "" ? value : null;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,137 @@
+import type { OutboxEntry, OutboxLog } from "./outbox-log.js";
+
+export type OutboxInput = Omit<OutboxEntry, "seq">;
+
+export interface OutboxLimits {
+  maxMessages: number;
+  maxBytes: number;
+}
+
+/**
+ * The ordered queue of QoS 1 messages between edge-voice and the broker. Messages stay
+ * here (and in the log on disk) until the broker acknowledges them; in-flight ones return
+ * to the queue, in order, when the connection drops. Full: the oldest waiting message is
+ * dropped and counted. Expiry is checked against the `nowMs` the caller passes (pure).
+ */
+export class Outbox {
+  readonly #entries = new Map<number, OutboxEntry>();
+  readonly #inflight = new Set<number>();
+  #bytes = 0;
+  #nextSeq = 1;
+  /** Messages dropped because the outbox was full, since start. */
+  droppedTotal = 0;
+
+  constructor(
+    private readonly log: OutboxLog,
+    private readonly limits: OutboxLimits,
+  ) {
+    for (const entry of log.load()) this.#insert(entry);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get inflight(): number {
+    return this.#inflight.size;
+  }
+
+  /** Queues a message; returns the entries dropped to make room (oldest first). */
+  add(input: OutboxInput): { entry: OutboxEntry; dropped: OutboxEntry[] } {
+    const entry: OutboxEntry = { ...input, seq: this.#nextSeq };
+    this.#insert(entry);
+    this.log.append(entry);
+    const dropped: OutboxEntry[] = [];
+    for (const old of this.#entries.values()) {
+      if (this.#entries.size <= this.limits.maxMessages && this.#bytes <= this.limits.maxBytes) break;
+      if (old.seq === entry.seq || this.#inflight.has(old.seq)) continue;
+      this.#delete(old.seq);
+      dropped.push(old);
+    }
+    this.droppedTotal += dropped.length;
+    return { entry, dropped };
+  }
+
+  /**
+   * Up to `max` waiting messages to send now, oldest first, marked in flight; expired
+   * ones met on the way are removed and returned separately.
+   */
+  take(nowMs: number, max: number): { send: OutboxEntry[]; expired: OutboxEntry[] } {
+    const send: OutboxEntry[] = [];
+    const expired: OutboxEntry[] = [];
+    for (const entry of this.#entries.values()) {
+      if (send.length >= max) break;
+      if (this.#inflight.has(entry.seq)) continue;
+      if (isExpired(entry, nowMs)) {
+        this.#delete(entry.seq);
+        expired.push(entry);
+        continue;
+      }
+      this.#inflight.add(entry.seq);
+      send.push(entry);
+    }
+    return { send, expired };
+  }
+
+  /** The broker acknowledged the message: it is gone for good. */
+  ack(seq: number): void {
+    this.#delete(seq);
+  }
+
+  /** Back to waiting (the connection dropped before the acknowledgement). */
+  release(seq: number): void {
+    this.#inflight.delete(seq);
+  }
+
+  releaseAll(): void {
+    this.#inflight.clear();
+  }
+
+  /** Removes and returns waiting messages whose time is up. */
+  expire(nowMs: number): OutboxEntry[] {
+    const expired: OutboxEntry[] = [];
+    for (const entry of this.#entries.values()) {
+      if (this.#inflight.has(entry.seq) || !isExpired(entry, nowMs)) continue;
+      this.#delete(entry.seq);
+      expired.push(entry);
+    }
+    return expired;
+  }
+
+  close(): void {
+    this.log.close();
+  }
+
+  #insert(entry: OutboxEntry): void {
+    this.#entries.set(entry.seq, entry);
+    this.#bytes += entrySize(entry);
+    this.#nextSeq = Math.max(this.#nextSeq, entry.seq + 1);
+  }
+
+  #delete(seq: number): void {
+    const entry = this.#entries.get(seq);
+    if (!entry) return;
+    this.#entries.delete(seq);
+    this.#inflight.delete(seq);
+    this.#bytes -= entrySize(entry);
+    this.log.remove(seq);
+  }
+}
+
+export function isExpired(entry: OutboxEntry, nowMs: number): boolean {
+  return entry.expiresAt !== null && nowMs >= entry.expiresAt;
+}
+
+/** Remaining lifetime in whole seconds (at least 1), for the MQTT 5 message expiry property. */
+export function remainingSeconds(entry: OutboxEntry, nowMs: number): number | undefined {
+  if (entry.expiresAt === null) return undefined;
+  return Math.max(1, Math.ceil((entry.expiresAt - nowMs) / 1000));
+}
+
+function entrySize(entry: OutboxEntry): number {
+  return Buffer.byteLength(entry.topic) + Buffer.byteLength(entry.payload);
+}

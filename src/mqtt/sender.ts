@@ -1,0 +1,125 @@
+import type { IClientPublishOptions, MqttClient } from "mqtt";
+import type { Logger } from "../util/logger.js";
+import { type Outbox, type OutboxInput, remainingSeconds } from "./outbox.js";
+import type { OutboxEntry } from "./outbox-log.js";
+
+export type DeliveryOutcome = "acked" | "expired" | "dropped";
+
+export interface SenderOptions {
+  outbox: Outbox;
+  logger: Logger;
+  /** Wall clock (epoch ms): expiry must hold across restarts. */
+  now: () => number;
+  /** Messages in flight at once; order is kept (one TCP stream, QoS 1). */
+  window: number;
+  onExpired: (entry: OutboxEntry) => void;
+}
+
+/**
+ * Moves messages from the outbox to the broker in order, keeping at most `window` in
+ * flight, and settles each message's delivery promise on PUBACK, expiry or drop.
+ * On disconnect every in-flight message goes back to the outbox (mqtt.js's own store is
+ * thrown away on reconnect), so a reconnect resends them first, in order.
+ */
+export class OutboxSender {
+  #client: MqttClient | null = null;
+  #protocolVersion: 4 | 5 = 4;
+  #generation = 0;
+  readonly #waiters = new Map<number, (outcome: DeliveryOutcome) => void>();
+  readonly #drainWaiters = new Set<() => void>();
+
+  constructor(private readonly options: SenderOptions) {}
+
+  /** Queues a message; the promise settles when the broker has it, or it expired or was dropped. */
+  enqueue(input: OutboxInput): { seq: number; delivered: Promise<DeliveryOutcome> } {
+    const { entry, dropped } = this.options.outbox.add(input);
+    for (const old of dropped) this.#settle(old.seq, "dropped");
+    if (dropped.length > 0)
+      this.options.logger.warn(
+        { dropped: dropped.length, total: this.options.outbox.droppedTotal },
+        "MQTT outbox full: dropped the oldest queued messages (raise mqtt.outbox_max_messages / outbox_max_bytes)",
+      );
+    const delivered = new Promise<DeliveryOutcome>((resolve) => this.#waiters.set(entry.seq, resolve));
+    this.pump();
+    return { seq: entry.seq, delivered };
+  }
+
+  attach(client: MqttClient, protocolVersion: 4 | 5): void {
+    this.#client = client;
+    this.#protocolVersion = protocolVersion;
+    this.#generation++;
+    this.options.outbox.releaseAll();
+    this.pump();
+  }
+
+  detach(): void {
+    const client = this.#client;
+    this.#client = null;
+    // mqtt.js keeps callbacks of unacknowledged packets across reconnects; they are ours to
+    // resend now, so clear them (their callbacks fail into the generation guard).
+    for (const id of Object.keys(client?.outgoing ?? {})) client?.removeOutgoingMessage(Number(id));
+    this.#generation++;
+    this.options.outbox.releaseAll();
+  }
+
+  /** Drops waiting messages whose time is up (called on a timer while the broker is away). */
+  expire(): void {
+    for (const entry of this.options.outbox.expire(this.options.now())) this.#expired(entry);
+    this.#checkDrained();
+  }
+
+  /** Resolves once nothing is queued or in flight. */
+  drained(): Promise<void> {
+    if (this.options.outbox.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.add(resolve));
+  }
+
+  pump(): void {
+    const client = this.#client;
+    const outbox = this.options.outbox;
+    if (!client) return;
+    const room = this.options.window - outbox.inflight;
+    if (room <= 0) return;
+    const now = this.options.now();
+    const { send, expired } = outbox.take(now, room);
+    for (const entry of expired) this.#expired(entry);
+    for (const entry of send) this.#publish(client, entry, now);
+    this.#checkDrained();
+  }
+
+  #publish(client: MqttClient, entry: OutboxEntry, now: number): void {
+    const generation = this.#generation;
+    const options: IClientPublishOptions = { qos: entry.qos, retain: entry.retain };
+    const expiry = remainingSeconds(entry, now);
+    if (this.#protocolVersion === 5 && expiry !== undefined)
+      options.properties = { messageExpiryInterval: expiry };
+    client.publish(entry.topic, entry.payload, options, (error) => {
+      if (generation !== this.#generation) return; // connection replaced: the entry was released
+      if (error) {
+        this.options.logger.debug({ err: error, topic: entry.topic }, "publish failed; will retry");
+        this.options.outbox.release(entry.seq);
+        return;
+      }
+      this.options.outbox.ack(entry.seq);
+      this.#settle(entry.seq, "acked");
+      this.pump();
+    });
+  }
+
+  #expired(entry: OutboxEntry): void {
+    this.#settle(entry.seq, "expired");
+    this.options.onExpired(entry);
+  }
+
+  #settle(seq: number, outcome: DeliveryOutcome): void {
+    const waiter = this.#waiters.get(seq);
+    this.#waiters.delete(seq);
+    waiter?.(outcome);
+  }
+
+  #checkDrained(): void {
+    if (this.options.outbox.size > 0) return;
+    for (const resolve of this.#drainWaiters) resolve();
+    this.#drainWaiters.clear();
+  }
+}

@@ -1,0 +1,272 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { IPublishPacket, MqttClient } from "mqtt";
+import type { Config } from "../config/schema.js";
+import type { EventBus } from "../events/bus.js";
+import type { DeviceRegistry } from "../intent/registry.js";
+import type { PipelineControl } from "../pipeline/control.js";
+import { APP_ROOT } from "../system/paths.js";
+import { componentLogger, type Logger } from "../util/logger.js";
+import { clientSettings } from "./client-options.js";
+import { MqttCommandPublisher } from "./command-publisher.js";
+import { MqttConnection, type MqttState } from "./connection.js";
+import { ControlIn } from "./control-in.js";
+import { EmbeddedBroker } from "./embedded-broker.js";
+import { assistantDiscovery } from "./ha-assistant.js";
+import { DiscoveryLearner } from "./ha-learner.js";
+import { Outbox } from "./outbox.js";
+import { FileOutboxLog, MemoryOutboxLog, type OutboxEntry } from "./outbox-log.js";
+import type { CommandPublisher } from "./publisher.js";
+import { RetainedState } from "./retained.js";
+import { OutboxSender } from "./sender.js";
+import { Telemetry } from "./telemetry.js";
+import { Topics } from "./topics.js";
+
+export type { MqttState } from "./connection.js";
+
+export interface MqttServiceOptions {
+  config: Config;
+  bus: EventBus;
+  registry: DeviceRegistry;
+  control: PipelineControl;
+  /** The outbox file lives here (mqtt-outbox.jsonl). */
+  stateDir: string;
+  logger: Logger;
+  /** Every change of the broker connection (systemd STATUS "broker unreachable", ...). */
+  onStateChange?: (state: MqttState) => void;
+  /** Wall clock in epoch ms (expiry must hold across restarts); tests may pass their own. */
+  now?: () => number;
+}
+
+/** Messages in flight at once: enough to fill a loopback or LAN round trip, small enough to resend. */
+const WINDOW = 64;
+
+/**
+ * edge-voice's MQTT side: the broker connection (or an embedded broker), the outbox,
+ * pipeline events and Hermes messages out, device commands, control topics in, and Home
+ * Assistant discovery both ways. Start with `MqttService.start`, end with `stop()`.
+ */
+export class MqttService {
+  readonly commands: CommandPublisher;
+  readonly topics: Topics;
+  readonly #connection: MqttConnection;
+  readonly #sender: OutboxSender;
+  readonly #outbox: Outbox;
+  readonly #retained: RetainedState;
+  readonly #telemetry: Telemetry;
+  readonly #control: ControlIn;
+  readonly #learner: DiscoveryLearner | null;
+  readonly #listeners = new Set<(state: MqttState) => void>();
+  readonly #expiryTimer: NodeJS.Timeout;
+  #stopping: Promise<void> | null = null;
+
+  static async start(options: MqttServiceOptions): Promise<MqttService> {
+    const logger = componentLogger(options.logger, "mqtt");
+    const mqtt = options.config.mqtt;
+    const broker =
+      mqtt.url === null ? await EmbeddedBroker.start(mqtt.embedded_host, mqtt.embedded_port, logger) : null;
+    try {
+      const service = new MqttService(options, logger, broker);
+      await service.#firstAttempt(mqtt.connect_timeout_seconds * 1000);
+      return service;
+    } catch (error) {
+      await broker?.close();
+      throw error;
+    }
+  }
+
+  private constructor(
+    private readonly options: MqttServiceOptions,
+    private readonly logger: Logger,
+    private readonly broker: EmbeddedBroker | null,
+  ) {
+    const { config, bus, registry } = options;
+    const mqtt = config.mqtt;
+    const now = options.now ?? Date.now;
+    this.topics = new Topics(mqtt.topic_prefix, config.site, mqtt.discovery_prefix);
+    // aedes speaks 3.1.1 only: no point offering it MQTT 5.
+    const version = broker ? 4 : mqtt.protocol_version;
+    const settings = clientSettings(config, broker?.url ?? (mqtt.url as string), this.topics.status, version);
+    const log = mqtt.outbox ? new FileOutboxLog(options.stateDir) : new MemoryOutboxLog();
+    this.#outbox = new Outbox(log, {
+      maxMessages: mqtt.outbox_max_messages,
+      maxBytes: mqtt.outbox_max_bytes,
+    });
+    if (this.#outbox.size > 0)
+      logger.info({ queued: this.#outbox.size }, "MQTT outbox: messages left from last run");
+    this.#sender = new OutboxSender({
+      outbox: this.#outbox,
+      logger,
+      now,
+      window: WINDOW,
+      onExpired: (entry) => this.#expired(entry),
+    });
+    this.#retained = new RetainedState(logger);
+    this.commands = new MqttCommandPublisher({
+      registry,
+      sender: this.#sender,
+      bus,
+      logger,
+      expirySeconds: mqtt.command_expiry_seconds,
+      intentIdInPayload: mqtt.command_intent_id,
+      now,
+    });
+    this.#telemetry = new Telemetry({
+      bus,
+      sender: this.#sender,
+      retained: this.#retained,
+      registry,
+      topics: this.topics,
+      hermes: mqtt.hermes,
+      expirySeconds: mqtt.command_expiry_seconds,
+      now,
+    });
+    this.#control = new ControlIn(this.topics, options.control, (muted) => this.#publishMute(muted), logger);
+    this.#learner = mqtt.learn_devices
+      ? new DiscoveryLearner(
+          registry,
+          mqtt.discovery_prefix,
+          new Set([this.topics.haAssistantConfig]),
+          logger,
+        )
+      : null;
+    this.#initialRetained();
+    this.#connection = new MqttConnection({
+      settings,
+      reconnect: { minSeconds: mqtt.reconnect_min_seconds, maxSeconds: mqtt.reconnect_max_seconds },
+      logger,
+      onState: (state) => this.#stateChanged(state),
+      onConnect: (client) => this.#connected(client),
+      onClose: () => {
+        this.#sender.detach();
+        this.#retained.detach();
+      },
+      onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
+    });
+    this.#telemetry.start();
+    this.#connection.start();
+    this.#expiryTimer = setInterval(() => this.#sender.expire(), 250);
+    this.#expiryTimer.unref();
+  }
+
+  get state(): MqttState {
+    return this.#connection.state;
+  }
+
+  /** Messages waiting for the broker, and how many were dropped because the outbox was full. */
+  get outbox(): { queued: number; bytes: number; dropped: number } {
+    return { queued: this.#outbox.size, bytes: this.#outbox.bytes, dropped: this.#outbox.droppedTotal };
+  }
+
+  onStateChange(listener: (state: MqttState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves when everything queued has reached the broker, or after `timeoutMs`. */
+  async flush(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.all([this.#sender.drained(), this.#retained.idle()]), timeout]);
+    clearTimeout(timer);
+  }
+
+  /** Publishes `offline`, disconnects, closes the outbox (what is unsent stays on disk). Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    clearInterval(this.#expiryTimer);
+    this.#telemetry.stop();
+    await this.#connection.stop(async (client) => {
+      const offline = client.publishAsync(this.topics.status, "offline", { qos: 1, retain: true });
+      await Promise.race([offline, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    });
+    this.#sender.detach();
+    this.#outbox.close();
+    await this.broker?.close();
+  }
+
+  #initialRetained(): void {
+    const { config } = this.options;
+    this.#retained.set(this.topics.status, "online");
+    if (config.mqtt.discovery)
+      this.#retained.set(
+        this.topics.haAssistantConfig,
+        JSON.stringify(assistantDiscovery(this.topics, version())),
+      );
+    this.#retained.set(this.topics.state("listening"), "OFF");
+    this.#retained.set(this.topics.state("mute"), this.options.control.isMuted() ? "ON" : "OFF");
+  }
+
+  #connected(client: MqttClient): void {
+    const mqtt = this.options.config.mqtt;
+    const topics = [...this.#control.subscriptions];
+    if (mqtt.discovery) topics.push(this.topics.haStatus);
+    if (this.#learner) topics.push(...this.topics.haLearn);
+    client.subscribe(topics, { qos: 1 }, (error) => {
+      if (error) this.logger.warn({ err: error }, "MQTT subscribe failed; control topics may not work");
+    });
+    this.#retained.attach(client);
+    this.#sender.attach(client, this.#connection.version);
+  }
+
+  #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    if (this.#control.handle(topic, payload, packet)) return;
+    if (topic === this.topics.haStatus) {
+      const client = this.#connection.client;
+      if (payload.toString().trim() === "online" && client) this.#retained.attach(client);
+      return;
+    }
+    this.#learner?.handle(topic, payload);
+  }
+
+  #publishMute(muted: boolean): void {
+    this.#retained.set(this.topics.state("mute"), muted ? "ON" : "OFF");
+  }
+
+  #expired(entry: OutboxEntry): void {
+    if (entry.kind !== "command") {
+      this.logger.debug(
+        { topic: entry.topic },
+        "a real-time message expired before the broker could take it",
+      );
+      return;
+    }
+    const message = `command to ${entry.topic} not delivered within ${this.options.config.mqtt.command_expiry_seconds} s (broker unreachable); dropped`;
+    this.logger.warn({ topic: entry.topic, runId: entry.runId }, message);
+    this.options.bus.emit({ type: "error", runId: entry.runId, code: "command-expired", message });
+  }
+
+  #stateChanged(state: MqttState): void {
+    this.options.onStateChange?.(state);
+    for (const listener of this.#listeners) listener(state);
+  }
+
+  /** Resolves after the first connection attempt succeeded or failed (never throws for the network). */
+  async #firstAttempt(timeoutMs: number): Promise<void> {
+    if (this.#connection.state.state !== "connecting") return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const off = this.onStateChange(done);
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(APP_ROOT, "package.json"), "utf8")) as { version: string })
+      .version;
+  } catch {
+    return "unknown";
+  }
+}

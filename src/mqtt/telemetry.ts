@@ -1,0 +1,129 @@
+import type { EventBus } from "../events/bus.js";
+import type { PipelineEvent } from "../events/types.js";
+import type { DeviceRegistry } from "../intent/registry.js";
+import { hotwordDetected, intentMessage, notRecognized, type RunContext, textCaptured } from "./hermes.js";
+import type { OutboxInput } from "./outbox.js";
+import type { RetainedState } from "./retained.js";
+import type { OutboxSender } from "./sender.js";
+import type { AssistantIntentPayload, Topics } from "./topics.js";
+
+export interface TelemetryOptions {
+  bus: EventBus;
+  sender: OutboxSender;
+  retained: RetainedState;
+  registry: DeviceRegistry;
+  topics: Topics;
+  hermes: boolean;
+  /** Real-time messages (Hermes, the HA intent event) expire like commands. */
+  expirySeconds: number;
+  now: () => number;
+}
+
+/**
+ * The pipeline's events on MQTT: every event as JSON on `<prefix>/<site>/event/<type>`
+ * (through the outbox, never expiring), the Hermes messages, the Home Assistant intent
+ * event and sensor states. Emits `mqtt-publish` only for Hermes intent results (device
+ * commands emit their own), never for telemetry, so publishing cannot feed itself.
+ */
+export class Telemetry {
+  readonly #runs = new Map<string, RunContext>();
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly options: TelemetryOptions) {}
+
+  start(): void {
+    this.#unsubscribe = this.options.bus.onAny((event) => this.#handle(event));
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+
+  #handle(event: PipelineEvent): void {
+    const { topics, retained } = this.options;
+    this.#queue({ topic: topics.event(event.type), payload: JSON.stringify(event), kind: "event" });
+    const run = event.runId ? this.#run(event.runId) : null;
+    switch (event.type) {
+      case "run-start":
+        retained.set(topics.state("listening"), "ON");
+        break;
+      case "wake_word-end":
+        if (run) run.wakeWord = event.wakeWord;
+        this.#hermes(
+          topics.hermesHotwordDetected(event.wakeWord),
+          hotwordDetected(topics.site, event),
+          false,
+        );
+        break;
+      case "stt-end":
+        if (run) Object.assign(run, { text: event.text, language: event.language || null });
+        if (run) this.#hermes(topics.hermesTextCaptured, textCaptured(topics.site, event, run), false);
+        retained.set(topics.state("transcript"), event.text);
+        break;
+      case "intent-end":
+        if (run) this.#intent(event, run);
+        break;
+      case "intent-rejected":
+        if (run && event.reason === "not-recognized") this.#notRecognized(event.runId, run);
+        break;
+      case "run-end":
+        retained.set(topics.state("listening"), "OFF");
+        retained.set(topics.state("latency"), String(Math.round(event.ms)));
+        this.#runs.delete(event.runId);
+        break;
+    }
+  }
+
+  #intent(event: Extract<PipelineEvent, { type: "intent-end" }>, run: RunContext): void {
+    const { topics, registry } = this.options;
+    this.#hermes(topics.hermesIntent(event.intent), intentMessage(topics.site, event, run, registry), true);
+    const payload: AssistantIntentPayload = {
+      event_type: "recognized",
+      runId: event.runId,
+      intent: event.intent,
+      targets: event.targets,
+      slots: event.slots,
+      text: run.text,
+    };
+    this.#realtime(topics.intent, payload, "intent");
+  }
+
+  #notRecognized(runId: string, run: RunContext): void {
+    const { topics } = this.options;
+    this.#hermes(topics.hermesIntentNotRecognized, notRecognized(topics.site, runId, run), true);
+    const payload: AssistantIntentPayload = { event_type: "not_recognized", runId, text: run.text };
+    this.#realtime(topics.intent, payload, "intent");
+  }
+
+  #hermes(topic: string, payload: object, announce: boolean): void {
+    if (!this.options.hermes) return;
+    this.#realtime(topic, payload, "hermes");
+    if (announce) this.options.bus.emit({ type: "mqtt-publish", runId: runIdOf(payload), topic, qos: 1 });
+  }
+
+  #realtime(topic: string, payload: object, kind: "hermes" | "intent"): void {
+    const expiresAt = this.options.now() + this.options.expirySeconds * 1000;
+    this.#queue({ topic, payload: JSON.stringify(payload), kind, expiresAt });
+  }
+
+  #queue(message: Pick<OutboxInput, "topic" | "payload" | "kind"> & { expiresAt?: number }): void {
+    this.options.sender.enqueue({ qos: 1, retain: false, expiresAt: null, ...message });
+  }
+
+  #run(runId: string): RunContext {
+    let run = this.#runs.get(runId);
+    if (!run) {
+      run = { wakeWord: null, text: "", language: null };
+      this.#runs.set(runId, run);
+      // A run that never ends (aborted pipeline) must not leak: keep the newest few.
+      if (this.#runs.size > 16) this.#runs.delete(this.#runs.keys().next().value as string);
+    }
+    return run;
+  }
+}
+
+function runIdOf(payload: object): string | undefined {
+  const id = (payload as { sessionId?: unknown }).sessionId;
+  return typeof id === "string" ? id : undefined;
+}
