@@ -24,6 +24,8 @@ export type IntentDecision =
       confirmWindowSeconds?: number;
       /** What to say to the person, e.g. "say yes to unlock the front door". */
       prompt?: string;
+      /** Why, for logs and `edge-voice intent` (e.g. "llm-timeout", "unknown entity x"); not a stable contract. */
+      detail?: string;
     };
 
 export interface IntentContext {

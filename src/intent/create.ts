@@ -1,0 +1,115 @@
+import path from "node:path";
+import type { Config } from "../config/schema.js";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
+import { ModelStore } from "../models/store.js";
+import { componentLogger, type Logger } from "../util/logger.js";
+import { DefaultIntentHandler } from "./handler.js";
+import { LlmEngine } from "./llm/engine.js";
+import { LlmRecognizer } from "./llm/recognizer.js";
+import { resolveThreads } from "./llm/threads.js";
+import type { DeviceRegistry } from "./registry.js";
+import { loadTemplates } from "./templates/file.js";
+import { TemplateRecognizer } from "./templates/recognizer.js";
+import { VocabularyCache } from "./vocabulary.js";
+
+export interface CreateIntentOptions {
+  /** Tests and benchmarks: an already loaded engine instead of config llm.model. */
+  engine?: LlmEngine;
+  /** Benchmarks: evaluate the whole prompt for every utterance. */
+  reusePrefix?: boolean;
+}
+
+export type LlmMode = "off" | "fallback" | "always";
+
+/** llm.mode, except that without a model there is no LLM at all. */
+export function effectiveLlmMode(config: Config, hasEngine = false): LlmMode {
+  return config.llm.model === null && !hasEngine ? "off" : config.llm.mode;
+}
+
+/**
+ * Builds the intent stage from the config: templates (built-in + intent.templates_file),
+ * the LLM when llm.model is set and llm.mode is not off (loaded, prompt evaluated: the
+ * warm-up), and the policy. Throws EdgeVoiceError (exit 78) for a bad templates file or model.
+ */
+export async function createIntentHandler(
+  config: Config,
+  registry: DeviceRegistry,
+  logger: Logger,
+  options: CreateIntentOptions = {},
+): Promise<DefaultIntentHandler> {
+  const log = componentLogger(logger, "intent");
+  const compiled = loadTemplates(config.intent.templates_file);
+  const mode = effectiveLlmMode(config, options.engine !== undefined);
+  const templates =
+    mode === "always"
+      ? null
+      : new TemplateRecognizer(compiled, new VocabularyCache(registry), config.intent.fuzzy_threshold);
+  let llm: LlmRecognizer | null = null;
+  if (mode !== "off") {
+    const engine = options.engine ?? (await loadEngine(config, log));
+    const colors = [...new Set([...(compiled.lists.get("color")?.values.values() ?? [])].map(String))];
+    try {
+      llm = await LlmRecognizer.create({
+        engine,
+        registry,
+        allowedIntents: config.intent.allowed_intents,
+        colors,
+        timeoutSeconds: config.llm.timeout_seconds,
+        logger: log,
+        reusePrefix: options.reusePrefix,
+      });
+    } catch (error) {
+      await engine.dispose();
+      throw error;
+    }
+  }
+  log.info(
+    { llm: mode, templates: compiled.templates.length, devices: registry.all().length },
+    "intent stage ready",
+  );
+  return new DefaultIntentHandler({
+    registry,
+    templates,
+    llm,
+    policy: {
+      allowedIntents: config.intent.allowed_intents,
+      confirmSensitive: config.intent.confirm_sensitive,
+    },
+    confirmWindowSeconds: config.intent.confirm_window_seconds,
+    logger: log,
+  });
+}
+
+async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {
+  const threads = resolveThreads(config.llm.threads);
+  if (config.llm.threads > threads) {
+    logger.warn(
+      { configured: config.llm.threads, threads },
+      "llm.threads is above the physical cores; using fewer",
+    );
+  }
+  return LlmEngine.load({
+    modelPath: await resolveModelPath(config),
+    gpu: config.llm.gpu,
+    threads,
+    contextSize: config.llm.context_size,
+    logger,
+  });
+}
+
+/** llm.model is a path to a .gguf file, or a model id from the manifest (verified by sha256). */
+export async function resolveModelPath(config: Config): Promise<string> {
+  const model = config.llm.model;
+  if (model === null)
+    throw new EdgeVoiceError("llm-unavailable", "no LLM model configured", { exitCode: ExitCode.config });
+  if (model.endsWith(".gguf") || model.includes("/") || model.includes(path.sep)) return path.resolve(model);
+  const verified = await new ModelStore({ modelsDir: config.models.dir, cacheFile: null }).verify(model);
+  const gguf = Object.values(verified.paths).find((p) => p.endsWith(".gguf"));
+  if (!gguf) {
+    throw new EdgeVoiceError("model-unknown", `model "${model}" has no .gguf file`, {
+      exitCode: ExitCode.config,
+      hint: "set llm.model to a GGUF model id or a path to a .gguf file",
+    });
+  }
+  return gguf;
+}

@@ -1,0 +1,128 @@
+import type { Logger } from "../util/logger.js";
+import { ConfirmationBook, isYes } from "./confirmation.js";
+import type { LlmRecognizer } from "./llm/recognizer.js";
+import { checkIntent, type PolicyOptions } from "./policy.js";
+import type { DeviceRegistry } from "./registry.js";
+import type { TemplateRecognizer } from "./templates/recognizer.js";
+import type { IntentContext, IntentDecision, IntentHandler, RecognizedIntent } from "./types.js";
+
+export interface IntentHandlerParts {
+  registry: DeviceRegistry;
+  /** Null when llm.mode is `always`. */
+  templates: TemplateRecognizer | null;
+  /** Null when llm.mode is `off` (or no model is set). */
+  llm: LlmRecognizer | null;
+  policy: PolicyOptions;
+  confirmWindowSeconds: number;
+  logger: Logger;
+}
+
+type Decision =
+  | Omit<Extract<IntentDecision, { kind: "reject" }>, "ms">
+  | { kind: "execute"; intent: RecognizedIntent };
+type Recognition = { intent: RecognizedIntent } | { intent: null; detail: string };
+
+/**
+ * Text -> decision: a pending confirmation first (a "yes" is matched literally, never by a
+ * model), then templates, then the LLM, then the safety policy for whatever was recognized.
+ */
+export class DefaultIntentHandler implements IntentHandler {
+  readonly #confirmations = new ConfirmationBook();
+  #disposed = false;
+
+  constructor(private readonly parts: IntentHandlerParts) {}
+
+  get llm(): LlmRecognizer | null {
+    return this.parts.llm;
+  }
+
+  async handle(text: string, context: IntentContext): Promise<IntentDecision> {
+    const started = performance.now();
+    const decision = await this.#decide(text, context);
+    const ms = Math.round((performance.now() - started) * 100) / 100;
+    const { logger } = this.parts;
+    logger.debug({ runId: context.runId, text }, "intent input");
+    logger.info(
+      {
+        runId: context.runId,
+        kind: decision.kind,
+        intent: decision.intent?.intent,
+        targets: decision.intent?.targets,
+        source: decision.intent?.source,
+        reason: decision.kind === "reject" ? decision.reason : undefined,
+        ms,
+      },
+      "intent decision",
+    );
+    return { ...decision, ms } as IntentDecision;
+  }
+
+  async #decide(text: string, context: IntentContext): Promise<Decision> {
+    const { registry, policy } = this.parts;
+    const answer = this.#confirmations.answer(context.site, text, context.nowSeconds);
+    if (answer.kind === "confirmed") {
+      const verdict = checkIntent(answer.intent, registry, policy, true);
+      if (verdict.kind === "execute") return { kind: "execute", intent: verdict.intent };
+      return { kind: "reject", reason: "not-allowed", intent: answer.intent, detail: "no longer allowed" };
+    }
+    if (answer.kind === "cancelled") return { kind: "reject", reason: "cancelled", intent: answer.intent };
+    if (answer.kind === "expired") {
+      return { kind: "reject", reason: "confirmation-expired", intent: answer.intent };
+    }
+    if (isYes(text)) return { kind: "reject", reason: "not-recognized", detail: "nothing to confirm" };
+    const recognized = await this.#recognize(text, context.signal);
+    if (!recognized.intent) return { kind: "reject", reason: "not-recognized", detail: recognized.detail };
+    const verdict = checkIntent(recognized.intent, registry, policy);
+    if (verdict.kind === "execute") return verdict;
+    if (verdict.kind === "reject") {
+      return { kind: "reject", reason: verdict.reason, intent: verdict.intent, detail: verdict.why };
+    }
+    this.#confirmations.ask(
+      context.site,
+      verdict.intent,
+      context.nowSeconds,
+      this.parts.confirmWindowSeconds,
+    );
+    return {
+      kind: "reject",
+      reason: "needs-confirmation",
+      intent: verdict.intent,
+      confirmWindowSeconds: this.parts.confirmWindowSeconds,
+      prompt: verdict.prompt,
+    };
+  }
+
+  async #recognize(text: string, signal?: AbortSignal): Promise<Recognition> {
+    const { templates, llm, logger } = this.parts;
+    const fromTemplates = templates?.recognize(text);
+    if (fromTemplates) return { intent: fromTemplates };
+    if (!llm) return { intent: null, detail: "no template matched" };
+    try {
+      const result = await llm.recognize(text, signal);
+      if (result.kind === "intent") return { intent: result.intent };
+      if (result.kind === "timeout") {
+        logger.warn(
+          { code: "llm-timeout" },
+          "LLM passed its time limit (llm.timeout_seconds); generation aborted",
+        );
+        return { intent: null, detail: "llm-timeout" };
+      }
+      if (result.kind === "invalid") logger.warn({ why: result.why }, "LLM answer rejected by validation");
+      return {
+        intent: null,
+        detail: result.kind === "invalid" ? `llm answer invalid: ${result.why}` : "llm: unknown",
+      };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      logger.error({ err: error, code: "intent-failed" }, "LLM failed");
+      return { intent: null, detail: "llm-error" };
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#confirmations.clear();
+    await this.parts.llm?.dispose();
+  }
+}

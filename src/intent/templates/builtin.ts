@@ -1,0 +1,192 @@
+import type { TemplateSet } from "./types.js";
+
+/**
+ * Built-in English sentences, in the same shape as a user's templates file. Ordered: when
+ * two sentences match equally well, the earlier wins. `<target>` covers a device by name
+ * (optionally with its area), all devices of a kind in an area, or all of a kind.
+ */
+export const BUILTIN_TEMPLATES: TemplateSet = {
+  expansion_rules: {
+    the: "[the|my|all the|all|all of the]",
+    in_area: "(in|on|at|for) [the] {area}",
+    target: "<the> ({name} [<in_area>]|{area} {domain}|{domain} <in_area>|{domain})",
+    turn: "(turn|switch|put|shut)",
+    percent: "(percent|per cent|%)",
+    degrees: "[degrees] [celsius|fahrenheit|centigrade]",
+    set: "(set|change|put|make|turn|adjust)",
+  },
+  lists: {
+    domain: {
+      values: [
+        ...["light", "lights", "lamp", "lamps", "lighting"].map((w) => ({ in: w, out: "light" })),
+        ...["switch", "switches", "plug", "plugs", "socket", "sockets", "outlet", "outlets"].map((w) => ({
+          in: w,
+          out: "switch",
+        })),
+        ...["fan", "fans"].map((w) => ({ in: w, out: "fan" })),
+        ...[
+          "blind",
+          "blinds",
+          "shade",
+          "shades",
+          "curtain",
+          "curtains",
+          "shutter",
+          "shutters",
+          "cover",
+          "covers",
+        ].map((w) => ({ in: w, out: "cover" })),
+        ...["lock", "locks"].map((w) => ({ in: w, out: "lock" })),
+        ...["thermostat", "thermostats", "heating", "heater", "air conditioning", "ac"].map((w) => ({
+          in: w,
+          out: "climate",
+        })),
+        ...["tv", "television", "speaker", "speakers"].map((w) => ({ in: w, out: "media_player" })),
+      ],
+    },
+    color: {
+      values: [
+        "red",
+        "green",
+        "blue",
+        "yellow",
+        "orange",
+        "purple",
+        "pink",
+        "white",
+        "cyan",
+        "magenta",
+        "violet",
+        { in: "warm white", out: "warm_white" },
+        { in: "cool white", out: "cool_white" },
+        { in: "cold white", out: "cool_white" },
+      ],
+    },
+    state: { values: ["on", "off", "open", "closed", "locked", "unlocked"] },
+  },
+  intents: {
+    HassTurnOn: {
+      data: [
+        { sentences: ["<turn> on <target>", "<turn> <target> on [<in_area>]", "<target> on [<in_area>]"] },
+        { sentences: ["lock <target>", "<target> lock"], requires: { domain: ["lock"] } },
+        { sentences: ["(open|raise|lift) <target>", "<target> (open|up)"], requires: { domain: ["cover"] } },
+        { sentences: ["(activate|run|start) <target>"], requires: { domain: ["scene", "script"] } },
+      ],
+    },
+    HassTurnOff: {
+      data: [
+        {
+          sentences: [
+            "<turn> off <target>",
+            "<turn> <target> off [<in_area>]",
+            "<target> off [<in_area>]",
+            "kill <target>",
+          ],
+        },
+        { sentences: ["unlock <target>", "<target> unlock"], requires: { domain: ["lock"] } },
+        {
+          sentences: ["(close|shut|lower) <target>", "<target> (close|closed|down)"],
+          requires: { domain: ["cover"] },
+        },
+        { sentences: ["disarm <target>"], requires: { domain: ["alarm_control_panel"] } },
+      ],
+    },
+    HassLightSet: {
+      data: [
+        {
+          sentences: [
+            "(<set>|dim|brighten) <target> to {brightness} [<percent>]",
+            "(<set>|dim|brighten) <the> {area} to {brightness} [<percent>]",
+            "<set> [the] brightness (of|for) <target> to {brightness} [<percent>]",
+            "<set> <the> {area} brightness to {brightness} [<percent>]",
+            "<target> [to|at] {brightness} <percent>",
+            "(dim|brighten) <target> [to] {brightness} <percent>",
+          ],
+          requires: { domain: ["light"] },
+        },
+        {
+          sentences: ["<set> <target> [to] [the color] {color}", "<set> <the> {area} [lights] [to] {color}"],
+          requires: { domain: ["light"] },
+        },
+        {
+          sentences: ["<target> [to] full brightness", "<set> <target> to full brightness"],
+          requires: { domain: ["light"] },
+          slots: { brightness: 100 },
+        },
+      ],
+    },
+    HassClimateSetTemperature: {
+      data: [
+        {
+          sentences: [
+            "<set> <the> (temperature|thermostat|heating|heat|ac) [<in_area>] to {temperature} <degrees>",
+            "<set> <the> {area} (temperature|thermostat|heating) to {temperature} <degrees>",
+            "<set> <the> {name} to {temperature} <degrees>",
+            "(make|set) it {temperature} degrees [<in_area>]",
+            "(turn|put) <the> (heating|heat|temperature|thermostat) (up|down) to {temperature} <degrees>",
+            "{temperature} degrees <in_area>",
+          ],
+          requires: { domain: ["climate"] },
+        },
+      ],
+    },
+    HassStartTimer: {
+      data: [
+        {
+          sentences: [
+            "(set|start|create|make) [a|an|the|me a] timer (for|of) {duration}",
+            "(set|start|create|make) [a|an|me a] {duration} timer",
+            "timer (for|of) {duration}",
+            "{duration} timer",
+            "(set|start) [a|an] timer {duration}",
+          ],
+        },
+      ],
+    },
+    HassCancelTimer: {
+      data: [
+        { sentences: ["(cancel|stop|delete|remove|end|clear) [the|my|all|all the|all my] (timer|timers)"] },
+      ],
+    },
+    HassGetState: {
+      data: [
+        { sentences: ["(is|are) <target> {state}", "(is|are) <target> (still|currently) {state}"] },
+        {
+          sentences: [
+            "(what is|whats|tell me|check) the (state|status) of <target>",
+            "(what is|whats) <target> (state|status)",
+            "(what is|whats|tell me) <the> {name} [<in_area>]",
+          ],
+        },
+      ],
+    },
+    HassNevermind: {
+      data: [
+        { sentences: ["(never mind|nevermind|forget it|forget about it|cancel|nothing|no thanks|stop)"] },
+      ],
+    },
+  },
+  skip_words: [
+    "please",
+    "can you",
+    "could you",
+    "would you",
+    "will you",
+    "would you mind",
+    "i want you to",
+    "i would like you to",
+    "id like you to",
+    "i want to",
+    "hey",
+    "ok",
+    "okay",
+    "so",
+    "and",
+    "now",
+    "just",
+    "thanks",
+    "thank you",
+    "for me",
+    "right now",
+  ],
+};

@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import { isNode, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { EdgeVoiceError, ExitCode } from "../../errors.js";
+import { BUILTIN_TEMPLATES } from "./builtin.js";
+import { compileTemplates, mergeTemplateSets, TemplateCompileError } from "./compile.js";
+import type { CompiledTemplates, TemplateSet } from "./types.js";
+
+const listValue = z.union([
+  z.string().min(1),
+  z.strictObject({ in: z.string().min(1), out: z.union([z.string(), z.number()]) }),
+]);
+
+const templateFileSchema = z.strictObject({
+  language: z.string().optional(),
+  expansion_rules: z.record(z.string(), z.string()).optional(),
+  lists: z.record(z.string(), z.strictObject({ values: z.array(listValue).min(1) })).optional(),
+  intents: z
+    .record(
+      z.string(),
+      z.strictObject({
+        replace: z.boolean().optional(),
+        data: z.array(
+          z.strictObject({
+            sentences: z.array(z.string().min(1)).min(1),
+            requires: z.strictObject({ domain: z.array(z.string()).min(1).optional() }).optional(),
+            slots: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+          }),
+        ),
+      }),
+    )
+    .optional(),
+  skip_words: z.array(z.string()).optional(),
+});
+
+/**
+ * Compiles the built-in templates, extended or overridden by the user's file
+ * (intent.templates_file). Every problem is a config error (exit 78) naming the file and line.
+ */
+export function loadTemplates(file: string | null): CompiledTemplates {
+  if (!file) return compileTemplates(BUILTIN_TEMPLATES);
+  const { set, lineOf } = readTemplateFile(file);
+  try {
+    return compileTemplates(mergeTemplateSets(BUILTIN_TEMPLATES, set));
+  } catch (error) {
+    if (error instanceof TemplateCompileError) throw invalid(file, lineOf(error.path), error.message);
+    throw error;
+  }
+}
+
+function readTemplateFile(file: string): {
+  set: TemplateSet;
+  lineOf: (path: ReadonlyArray<PropertyKey>) => number;
+} {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new EdgeVoiceError(
+      "config-unreadable",
+      `cannot read templates file ${file}: ${(error as Error).message}`,
+      {
+        exitCode: ExitCode.config,
+        hint: "check intent.templates_file and the file's permissions",
+      },
+    );
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const [syntax] = doc.errors;
+  if (syntax) {
+    const line = syntax.linePos?.[0]?.line ?? 1;
+    throw invalid(file, line, `not valid YAML: ${syntax.message.split("\n")[0]}`);
+  }
+  const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
+    // The deepest node that exists on the path (a missing key points at its parent).
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = doc.getIn(path.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
+  const parsed = templateFileSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw invalid(file, lineOf(issue?.path ?? []), `${issue?.message ?? "invalid"}${where}`);
+  }
+  return { set: parsed.data as TemplateSet, lineOf };
+}
+
+function invalid(file: string, line: number, message: string): EdgeVoiceError {
+  return new EdgeVoiceError("templates-invalid", `templates file ${file}, line ${line}: ${message}`, {
+    exitCode: ExitCode.config,
+    hint: "fix that line (docs/intent.md describes the template syntax), or unset intent.templates_file",
+  });
+}

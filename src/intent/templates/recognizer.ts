@@ -1,0 +1,55 @@
+import { tokenize } from "../text/normalize.js";
+import type { RecognizedIntent } from "../types.js";
+import type { VocabularyCache } from "../vocabulary.js";
+import { MAX_TEMPLATE_TOKENS, UtteranceMatcher } from "./matcher.js";
+import { resolveMatch } from "./resolve.js";
+import type { CompiledTemplates } from "./types.js";
+
+/**
+ * The fast path: exact words first; only if nothing matches, a second pass that accepts
+ * misheard names and areas (similarity >= fuzzyThreshold). Most utterances never pay for
+ * the fuzzy pass.
+ */
+export class TemplateRecognizer {
+  constructor(
+    private readonly compiled: CompiledTemplates,
+    private readonly vocabulary: VocabularyCache,
+    private readonly fuzzyThreshold: number,
+  ) {}
+
+  recognize(text: string): RecognizedIntent | null {
+    const tokens = stripFiller(tokenize(text), this.compiled.skipPhrases);
+    if (tokens.length === 0 || tokens.length > MAX_TEMPLATE_TOKENS) return null;
+    const vocabulary = this.vocabulary.get();
+    const passes = this.fuzzyThreshold < 1 ? [null, this.fuzzyThreshold] : [null];
+    for (const threshold of passes) {
+      const matches = new UtteranceMatcher(tokens, this.compiled, vocabulary, threshold).matchAll();
+      for (const match of matches) {
+        const intent = resolveMatch(match, vocabulary);
+        if (intent) return intent;
+      }
+    }
+    return null;
+  }
+}
+
+/** Drops filler phrases ("please", "can you") at either end, repeatedly. */
+export function stripFiller(tokens: string[], phrases: readonly string[][]): string[] {
+  let start = 0;
+  let end = tokens.length;
+  let changed = true;
+  while (changed && start < end) {
+    changed = false;
+    for (const phrase of phrases) {
+      if (phrase.length <= end - start && phrase.every((w, i) => tokens[start + i] === w)) {
+        start += phrase.length;
+        changed = true;
+      }
+      if (phrase.length <= end - start && phrase.every((w, i) => tokens[end - phrase.length + i] === w)) {
+        end -= phrase.length;
+        changed = true;
+      }
+    }
+  }
+  return tokens.slice(start, end);
+}

@@ -1,0 +1,83 @@
+import { INTENT_DOMAINS, needsTargets } from "../domains.js";
+import type { Device } from "../registry.js";
+import type { RecognizedIntent } from "../types.js";
+import type { Vocabulary } from "../vocabulary.js";
+import type { SlotValue, TemplateMatch } from "./matcher.js";
+
+interface Gathered {
+  name?: Extract<SlotValue, { kind: "name" }>;
+  area?: Extract<SlotValue, { kind: "area" }>;
+  domain?: string;
+  slots: Record<string, unknown>;
+}
+
+/**
+ * Turns a template match into an intent about registry entities: a name picks that device
+ * (its area disambiguates repeated names), an area with a kind ("lights in the kitchen")
+ * picks every such device there, a kind alone picks all of them. Returns null when the
+ * words do not pick exactly what the intent needs (an ambiguous name, an empty area).
+ */
+export function resolveMatch(match: TemplateMatch, vocabulary: Vocabulary): RecognizedIntent | null {
+  const gathered = gather(match);
+  if (!gathered) return null;
+  const { intent } = match.template;
+  let targets: Device[] = [];
+  if (needsTargets(intent)) {
+    const found = pickDevices(match, gathered, vocabulary);
+    if (!found || found.length === 0) return null;
+    targets = found;
+  }
+  return {
+    intent,
+    targets: targets.map((d) => d.id).sort(),
+    slots: gathered.slots,
+    source: "template",
+    confidence: Math.round(match.confidence * 1000) / 1000,
+  };
+}
+
+function gather(match: TemplateMatch): Gathered | null {
+  const out: Gathered = { slots: { ...match.template.fixedSlots } };
+  for (const { slot, value } of match.captures) {
+    if (value.kind === "name") {
+      if (out.name && out.name.entry !== value.entry) return null;
+      out.name = value;
+      out.slots.name = value.entry.key;
+    } else if (value.kind === "area") {
+      if (out.area && out.area.entry !== value.entry) return null;
+      out.area = value;
+      out.slots.area = value.entry.area;
+    } else if (value.kind === "duration") {
+      Object.assign(out.slots, value.value);
+    } else if (slot === "domain") {
+      if (out.domain && out.domain !== value.value) return null;
+      out.domain = String(value.value);
+      out.slots.domain = out.domain;
+    } else {
+      if (slot in out.slots && out.slots[slot] !== value.value) return null;
+      out.slots[slot] = value.value;
+    }
+  }
+  return out;
+}
+
+function pickDevices(match: TemplateMatch, gathered: Gathered, vocabulary: Vocabulary): Device[] | null {
+  const { intent, requiresDomains } = match.template;
+  const allowed = INTENT_DOMAINS[intent] ?? [];
+  const area = gathered.area?.entry.area;
+  const fits = (d: Device) =>
+    allowed.includes(d.domain) &&
+    (!requiresDomains || requiresDomains.has(d.domain)) &&
+    (!gathered.domain || gathered.domain === d.domain);
+  if (gathered.name) {
+    const named = gathered.name.entry.devices.filter((d) => fits(d) && (!area || d.area === area));
+    return named.length === 1 ? named : null;
+  }
+  if (gathered.domain || area) {
+    return vocabulary.devices.filter((d) => fits(d) && (!area || d.area === area));
+  }
+  // No target words ("set the temperature to 21"): only unambiguous with one such device.
+  if (!requiresDomains) return null;
+  const only = vocabulary.devices.filter(fits);
+  return only.length === 1 ? only : null;
+}
