@@ -180,5 +180,5 @@ function writeTable(io: CommandIo, table: string[][]): void {
 function megabytes(bytes: number, complete: boolean): string {
   if (!bytes) return "?";
   const text = bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
-  return complete ? text : `>=${text}`;
+  return complete ? text : `${text} + ?`;
 }

@@ -97,23 +97,35 @@ export class ModelStore {
     return entry;
   }
 
+  /**
+   * Where each file of a model is. A location holding every file (the models directory,
+   * then each npm package) wins as a whole, so a half-copied models/<id>/ does not mix
+   * with a complete npm copy and leave the model's directory without half its files.
+   */
   locate(id: string): LocatedFile[] {
     const entry = this.entry(id);
-    return entry.files.map((file) => {
-      const local = path.resolve(this.options.modelsDir, entry.id, file.name);
-      const searched = [local];
-      if (existsSync(local)) return { file, path: local, from: "models/", searched };
-      for (const source of file.sources) {
-        if (!("npm" in source)) continue;
-        const dir = npmPackageDir(source.npm, this.options.npmRoot ?? APP_ROOT);
-        const candidate = dir ? path.join(dir, source.path) : null;
-        searched.push(candidate ?? `npm package ${source.npm} (not installed)`);
-        if (candidate && existsSync(candidate)) {
-          return { file, path: candidate, from: `npm:${source.npm}`, searched };
-        }
-      }
-      return { file, path: null, from: null, searched };
+    const perFile = entry.files.map((file) => this.#candidates(entry, file));
+    const origins = [...new Set(perFile.flatMap((c) => c.found.map((f) => f.from)))];
+    const whole = origins.find((origin) => perFile.every((c) => c.found.some((f) => f.from === origin)));
+    return perFile.map(({ file, found, searched }) => {
+      const chosen = found.find((f) => f.from === whole) ?? found[0];
+      return chosen ? { file, ...chosen, searched } : { file, path: null, from: null, searched };
     });
+  }
+
+  #candidates(entry: ModelEntry, file: ModelFile) {
+    const local = path.resolve(this.options.modelsDir, entry.id, file.name);
+    const searched = [local];
+    const found: { path: string; from: string }[] = [];
+    if (existsSync(local)) found.push({ path: local, from: "models/" });
+    for (const source of file.sources) {
+      if (!("npm" in source)) continue;
+      const dir = npmPackageDir(source.npm, this.options.npmRoot ?? APP_ROOT);
+      const candidate = dir ? path.join(dir, source.path) : null;
+      searched.push(candidate ?? `npm package ${source.npm} (not installed)`);
+      if (candidate && existsSync(candidate)) found.push({ path: candidate, from: `npm:${source.npm}` });
+    }
+    return { file, found, searched };
   }
 
   /** Verifies a model and everything it requires; throws model-missing or model-corrupt. */

@@ -145,6 +145,28 @@ describe("ModelStore.verify", () => {
     expect(error.hint).toContain("npm ci");
   });
 
+  it("takes a model whole from one place: a half-copied models/<id>/ does not mix with a full npm copy", async () => {
+    const files = { "config.json": Buffer.from("{}"), "onnx/enc.onnx": bytes(256, 4) };
+    const base = entryFor("two_files", files);
+    const viaNpm = manifestOf({
+      ...base,
+      files: base.files.map((f) => ({ ...f, sources: [{ npm: "fake-stt-pkg", path: `m/${f.name}` }] })),
+    });
+    tmp.write("app/node_modules/fake-stt-pkg/package.json", "{}");
+    tmp.write("app/node_modules/fake-stt-pkg/m/config.json", "{}");
+    tmp.write("app/node_modules/fake-stt-pkg/m/onnx/enc.onnx", bytes(256, 4));
+    tmp.write("models/two_files/config.json", "{}"); // an interrupted copy
+    const npmStore = new ModelStore({
+      modelsDir: path.join(tmp.dir, "models"),
+      cacheFile: null,
+      manifest: viaNpm,
+      npmRoot: path.join(tmp.dir, "app"),
+    });
+    const verified = await npmStore.verify("two_files");
+    expect(verified.dir).toBe(path.join(tmp.dir, "app/node_modules/fake-stt-pkg/m"));
+    expect(npmStore.locate("two_files").map((l) => l.from)).toEqual(["npm:fake-stt-pkg", "npm:fake-stt-pkg"]);
+  });
+
   it("prefers the models directory over the npm package", async () => {
     const local = tmp.write("vad_a/model.onnx", data);
     expect(store().locate("vad_a")[0]).toMatchObject({ path: local, from: "models/" });
