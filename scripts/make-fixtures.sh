@@ -59,13 +59,11 @@ say "$tmp/w.wav" en-us+m3 125 "hey jarvis"
 join "$out/wake/hey-jarvis-en-us-m3-125.wav" "$tmp/lead.wav" "$tmp/w.wav" "$tmp/tail1.wav"
 espeak-ng -v en-us -s 125 -p 70 -w "$tmp/raw.wav" "hey jarvis" && sox "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$tmp/w.wav"
 join "$out/wake/hey-jarvis-en-us-high-125.wav" "$tmp/lead.wav" "$tmp/w.wav" "$tmp/tail1.wav"
-# A bare "Jarvis." also scores over 0.9 for one chunk (the model's behaviour, not the port's):
-# the trigger-level test shows trigger_level 2 rejecting it.
-say "$tmp/w.wav" en-us 130 "Jarvis."
-join "$out/wake/jarvis-bare-word.wav" "$tmp/lead.wav" "$tmp/w.wav" "$tmp/tail1.wav"
 
 # --- endpointing: a command with a pause inside it ------------------------------------
-silence "$tmp/pause.wav" 0.45
+# espeak-ng already ends and starts each clip with ~0.2 s of silence: with 0.1 s more the
+# pause is ~0.5 s, shorter than the default trailing silence (0.7 s) that ends a command.
+silence "$tmp/pause.wav" 0.1
 say "$tmp/c1.wav" en-us 150 "set the bedroom light"
 say "$tmp/c2.wav" en-us 150 "to forty percent"
 join "$out/commands/bedroom-light-pause-forty-percent.wav" "$tmp/c1.wav" "$tmp/pause.wav" "$tmp/c2.wav"

@@ -57,8 +57,10 @@ export async function createEmbedder(
   bytes: Uint8Array,
   threads: number,
   logger: Logger,
+  streaming = true,
 ): Promise<Embedder> {
   const full = await loadSession(modelPath, threads, `the openWakeWord embedding model (${modelPath})`);
+  if (!streaming) return new WholeEmbedder(full);
   try {
     const stages = await Promise.all(
       STAGES.map((_, i) => loadSession(stageModel(bytes, i), threads, `embedding stage ${i + 1}`)),

@@ -54,9 +54,12 @@ export class OwwFeatures {
     capacity: number,
     threads: number,
     logger: Logger,
+    /** false: run the whole embedding model per chunk (the reference's way; tests compare). */
+    streaming = true,
   ): Promise<OwwFeatures> {
     const mel = await loadSession(paths.mel, threads, `the openWakeWord melspectrogram model (${paths.mel})`);
-    const embedder = await createEmbedder(paths.embedding, readFileSync(paths.embedding), threads, logger);
+    const bytes = readFileSync(paths.embedding);
+    const embedder = await createEmbedder(paths.embedding, bytes, threads, logger, streaming);
     const features = new OwwFeatures(mel, embedder, capacity);
     features.#noise = await features.#noiseEmbeddings();
     features.reset();

@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Config } from "../config/schema.js";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
+import type { ModelStore } from "../models/store.js";
+import { componentLogger, type Logger } from "../util/logger.js";
+import { createVad } from "../vad/create.js";
+import type { WakeWordDetector } from "./detector.js";
+import { OpenWakeWordDetector, type OwwModelOptions } from "./openwakeword.js";
+import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
+import { resolveAccessKey } from "./porcupine-access.js";
+import type { PlatformInfo } from "./porcupine-platform.js";
+import { DEFAULT_LOOKBACK_SECONDS, VadGatedDetector } from "./vad-gate.js";
+
+export interface WakeFactoryOptions {
+  /** Defaults to process.env (Porcupine's AccessKey). */
+  env?: NodeJS.ProcessEnv;
+  /** Defaults to this machine (Porcupine's library lookup); tests pass other boards. */
+  platform?: PlatformInfo;
+  /** Defaults to @picovoice/porcupine-node. */
+  porcupine?: PorcupineFactory;
+}
+
+/**
+ * The wake-word detector the config asks for: openWakeWord (default) or Porcupine, wrapped
+ * in the VAD gate when wake.vad_gate is on. Fails at start, with an EdgeVoiceError, on a
+ * missing model, a Porcupine without AccessKey or library, or an invalid keyword.
+ */
+export async function createWakeWordDetector(
+  config: Config,
+  store: ModelStore,
+  logger: Logger,
+  options: WakeFactoryOptions = {},
+): Promise<WakeWordDetector> {
+  const log = componentLogger(logger, "wake");
+  const detector =
+    config.wake.engine === "porcupine"
+      ? await PorcupineDetector.create({
+          accessKey: resolveAccessKey(config.wake.porcupine, options.env ?? process.env),
+          keywords: config.wake.porcupine.keywords,
+          logger: log,
+          platform: options.platform,
+          factory: options.porcupine,
+        })
+      : await createOpenWakeWord(config, store, log);
+  log.info(
+    { engine: detector.engine, wakeWords: detector.wakeWords, vadGate: config.wake.vad_gate },
+    "wake word ready",
+  );
+  if (!config.wake.vad_gate) return detector;
+  try {
+    const vad = await createVad(config, store, logger);
+    const settings = { threshold: config.vad.start_threshold, lookbackSeconds: DEFAULT_LOOKBACK_SECONDS };
+    return new VadGatedDetector(detector, vad, settings, log);
+  } catch (error) {
+    await detector.dispose();
+    throw error;
+  }
+}
+
+async function createOpenWakeWord(
+  config: Config,
+  store: ModelStore,
+  logger: Logger,
+): Promise<WakeWordDetector> {
+  const seen = new Set<string>();
+  const models: OwwModelOptions[] = [];
+  for (const m of config.wake.models) {
+    if (seen.has(m.id)) {
+      throw new EdgeVoiceError("config-invalid", `wake.models: ${m.id} is listed twice`, {
+        exitCode: ExitCode.config,
+        hint: "give each wake-word model once (custom models need their own id)",
+      });
+    }
+    seen.add(m.id);
+    models.push({
+      id: m.id,
+      path: m.path ? customModelPath(m.id, m.path) : await storeModelPath(store, m.id),
+      threshold: m.threshold,
+      triggerLevel: m.trigger_level,
+      refractorySeconds: m.refractory_seconds,
+    });
+  }
+  const mel = await store.verify("oww_melspectrogram");
+  const embedding = await store.verify("oww_embedding");
+  return OpenWakeWordDetector.create({
+    models,
+    melPath: firstPath(mel.paths),
+    embeddingPath: firstPath(embedding.paths),
+    threads: config.wake.threads,
+    logger,
+  });
+}
+
+function customModelPath(id: string, file: string): string {
+  const full = path.resolve(file);
+  if (!existsSync(full)) {
+    throw new EdgeVoiceError("model-missing", `wake-word model ${id}: file not found: ${full}`, {
+      exitCode: ExitCode.config,
+      hint: "check wake.models[].path (an openWakeWord .onnx classifier; relative paths start at the working directory)",
+    });
+  }
+  return full;
+}
+
+async function storeModelPath(store: ModelStore, id: string): Promise<string> {
+  const entry = store.entry(id);
+  if (entry.kind !== "wake") {
+    throw new EdgeVoiceError(
+      "config-invalid",
+      `wake.models: ${id} is a ${entry.kind} model, not a wake word`,
+      {
+        exitCode: ExitCode.config,
+        hint: "use a wake model id (hey_jarvis, alexa, hey_mycroft, hey_rhasspy, timer, weather) or a path",
+      },
+    );
+  }
+  return firstPath((await store.verify(id)).paths);
+}
+
+function firstPath(paths: Record<string, string>): string {
+  const first = Object.values(paths)[0];
+  if (!first) throw new Error("model without files");
+  return first;
+}

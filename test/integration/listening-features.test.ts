@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ModelStore } from "../../src/models/store.js";
+import { silentLogger } from "../../src/util/logger.js";
+import { CHUNK_SAMPLES, OwwFeatures } from "../../src/wake/oww-features.js";
+import { concatSamples, pinkNoise, readWav, silence } from "./listening-helpers.js";
+
+const store = new ModelStore({ modelsDir: "models", cacheFile: null });
+
+describe("openWakeWord front end: the staged embedding equals the whole model", () => {
+  let staged: OwwFeatures;
+  let whole: OwwFeatures;
+  beforeAll(async () => {
+    const mel = Object.values((await store.verify("oww_melspectrogram")).paths)[0] as string;
+    const embedding = Object.values((await store.verify("oww_embedding")).paths)[0] as string;
+    staged = await OwwFeatures.create({ mel, embedding }, 16, 1, silentLogger(), true);
+    whole = await OwwFeatures.create({ mel, embedding }, 16, 1, silentLogger(), false);
+  });
+  afterAll(async () => {
+    await staged.dispose();
+    await whole.dispose();
+  });
+
+  it("runs staged (the fast path) when the model allows it", () => {
+    expect(staged.streaming).toBe(true);
+    expect(whole.streaming).toBe(false);
+  });
+
+  it("gives the same embeddings chunk by chunk over speech, noise and silence, and after a reset", async () => {
+    const audio = concatSamples(
+      readWav("test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav"),
+      pinkNoise(1, 9000),
+      silence(0.5),
+    );
+    let worst = 0;
+    let chunks = 0;
+    for (const pass of [0, 1]) {
+      staged.reset();
+      whole.reset();
+      for (let i = 0; i + CHUNK_SAMPLES <= audio.length; i += CHUNK_SAMPLES) {
+        const chunk = audio.subarray(i, i + CHUNK_SAMPLES);
+        await staged.push(chunk);
+        await whole.push(chunk);
+        const a = staged.last(16);
+        const b = whole.last(16);
+        for (let k = 0; k < a.length; k++) {
+          worst = Math.max(
+            worst,
+            Math.abs((a[k] as number) - (b[k] as number)) / (1 + Math.abs(b[k] as number)),
+          );
+        }
+        chunks++;
+      }
+      expect(pass === 0 || chunks > 100).toBe(true);
+    }
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it("starts from the same noise embeddings after every reset", () => {
+    staged.reset();
+    const first = staged.last(16).slice();
+    staged.reset();
+    expect(staged.last(16)).toEqual(first);
+    expect(first.some((v) => v !== 0)).toBe(true);
+  });
+});
