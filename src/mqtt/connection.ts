@@ -114,6 +114,12 @@ export class MqttConnection {
 
   #closed(): void {
     if (this.#state.state === "stopped") return;
+    if (this.#retryNow) {
+      // The MQTT 5 refusal: try again at once with 3.1.1; nothing is wrong yet.
+      this.#retryNow = false;
+      this.#schedule(0);
+      return;
+    }
     const lost = this.#state.state === "connected";
     const failure = this.#failure ?? {
       state: "unreachable" as const,
@@ -126,10 +132,12 @@ export class MqttConnection {
     this.#failure = null;
     this.#setState(failure);
     if (lost) this.options.onClose();
-    const seconds = this.#retryNow
-      ? 0
-      : reconnectDelaySeconds(this.#attempt++, this.options.reconnect, this.options.random ?? Math.random);
-    this.#retryNow = false;
+    this.#schedule(
+      reconnectDelaySeconds(this.#attempt++, this.options.reconnect, this.options.random ?? Math.random),
+    );
+  }
+
+  #schedule(seconds: number): void {
     this.options.logger.debug({ seconds }, "reconnecting to the MQTT broker");
     this.#timer = setTimeout(() => {
       this.#timer = null;

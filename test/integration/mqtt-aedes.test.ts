@@ -1,0 +1,103 @@
+import net from "node:net";
+import { Aedes } from "aedes";
+import { describe, expect, it } from "vitest";
+import { EventBus } from "../../src/events/bus.js";
+import { DeviceRegistry } from "../../src/intent/registry.js";
+import { MqttService } from "../../src/mqtt/service.js";
+import { silentLogger } from "../../src/util/logger.js";
+import { freePort } from "../support/mosquitto.js";
+import { captureLogger, mqttConfig, Probe, RecordingControl, tempDir } from "../support/mqtt-harness.js";
+
+const LIGHT = {
+  id: "desk",
+  name: "desk lamp",
+  domain: "light",
+  command_topic: "home/desk/set",
+  schema: "json",
+  brightness_scale: 100,
+} as const;
+
+function services(mqtt: Record<string, unknown>, logger = silentLogger()) {
+  const config = mqttConfig({ site: "office", mqtt, devices: [LIGHT] });
+  return MqttService.start({
+    config,
+    bus: new EventBus(),
+    registry: new DeviceRegistry(config.devices),
+    control: new RecordingControl(),
+    stateDir: tempDir("aedes"),
+    logger,
+  });
+}
+
+describe("aedes: the embedded broker and a broker that refuses MQTT 5", () => {
+  it("starts an embedded broker when mqtt.url is null and works out of the box (MQTT 3.1.1)", async () => {
+    const port = await freePort();
+    const service = await services({ url: null, embedded_port: port });
+    try {
+      expect(service.state).toMatchObject({ state: "connected", protocolVersion: 4 });
+      const probe = await Probe.connect(`mqtt://127.0.0.1:${port}`, ["home/#"]);
+      const result = await service.commands.publishCommand(
+        {
+          intent: "HassLightSet",
+          targets: ["desk"],
+          slots: { brightness: 30 },
+          source: "template",
+          confidence: 1,
+        },
+        { runId: "a1", site: "office" },
+      );
+      expect(await result.delivered).toBe("acked");
+      const [message] = await probe.waitFor((m) => m.length > 0);
+      expect(JSON.parse(message?.payload ?? "{}")).toMatchObject({ state: "ON", brightness: 30 });
+      await probe.close();
+    } finally {
+      await service.stop();
+    }
+    // Stopped means the port is free again.
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) =>
+      server.once("error", reject).listen(port, "127.0.0.1", resolve),
+    );
+    server.close();
+  });
+
+  it("says which port is taken and what to do when the embedded broker cannot listen", async () => {
+    const port = await freePort();
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, "127.0.0.1", resolve));
+    try {
+      await expect(services({ url: null, embedded_port: port })).rejects.toMatchObject({
+        code: "mqtt-port-in-use",
+        exitCode: 78,
+        message: expect.stringContaining(`127.0.0.1:${port} is already in use`),
+        hint: expect.stringContaining(`mqtt.url: mqtt://127.0.0.1:${port}`),
+      });
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it("falls back from MQTT 5 to 3.1.1 by itself against aedes, saying so once", async () => {
+    const broker = await Aedes.createBroker();
+    const server = net.createServer(broker.handle);
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    const capture = captureLogger();
+    const service = await services({ url: `mqtt://127.0.0.1:${port}`, protocol_version: 5 }, capture.logger);
+    try {
+      expect(service.state).toMatchObject({ state: "connected", protocolVersion: 4 });
+      const fallbacks = capture.lines.filter((l) => /refused MQTT 5/.test(String(l.msg)));
+      expect(fallbacks).toHaveLength(1);
+      expect(capture.lines.some((l) => l.level >= 40)).toBe(false);
+      // Reconnects after the fallback stay on 3.1.1 without another refusal.
+      for (const client of Object.values(broker.clients)) client.close();
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(service.state.state).toBe("connected");
+      expect(capture.lines.filter((l) => /refused MQTT 5/.test(String(l.msg)))).toHaveLength(1);
+    } finally {
+      await service.stop();
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      server.close();
+    }
+  });
+});

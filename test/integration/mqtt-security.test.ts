@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventBus } from "../../src/events/bus.js";
+import { DeviceRegistry } from "../../src/intent/registry.js";
+import { MqttService } from "../../src/mqtt/service.js";
+import { Mosquitto } from "../support/mosquitto.js";
+import {
+  type Certificates,
+  captureLogger,
+  makeCertificates,
+  mqttConfig,
+  Probe,
+  RecordingControl,
+  tempDir,
+} from "../support/mqtt-harness.js";
+
+describe("TLS and passwords against a real Mosquitto", () => {
+  let broker: Mosquitto;
+  let certs: Certificates;
+
+  beforeAll(async () => {
+    certs = makeCertificates(tempDir("certs"));
+    broker = await Mosquitto.start({
+      users: { voice: "s3cret" },
+      tls: {
+        caFile: certs.caFile,
+        certFile: certs.serverCert,
+        keyFile: certs.serverKey,
+        requireCertificate: true,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await broker?.dispose();
+  });
+
+  async function start(mqtt: Record<string, unknown>) {
+    const capture = captureLogger();
+    const states: string[] = [];
+    const service = await MqttService.start({
+      config: mqttConfig({ site: "tls", mqtt: { reconnect_min_seconds: 0.2, ...mqtt } }),
+      bus: new EventBus(),
+      registry: new DeviceRegistry(),
+      control: new RecordingControl(),
+      stateDir: tempDir("tls"),
+      logger: capture.logger,
+      onStateChange: (s) => states.push(s.state),
+    });
+    return { service, logs: capture.lines, states };
+  }
+
+  it("connects over mqtts:// with a CA, a client certificate and a password, and publishes", async () => {
+    const { service } = await start({
+      url: `mqtts://127.0.0.1:${broker.tlsPort}`,
+      username: "voice",
+      password: "s3cret",
+      ca_file: certs.caFile,
+      cert_file: certs.clientCert,
+      key_file: certs.clientKey,
+    });
+    try {
+      expect(service.state).toMatchObject({ state: "connected", protocolVersion: 5 });
+      const probe = await Probe.connect(broker.url, ["edge-voice/tls/status"], {
+        username: "voice",
+        password: "s3cret",
+      });
+      await probe.waitFor((m) => m.some((x) => x.payload === "online"));
+      await probe.close();
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it("says clearly that TLS failed when the broker's certificate is not trusted", async () => {
+    const { service, logs } = await start({
+      url: `mqtts://127.0.0.1:${broker.tlsPort}`,
+      username: "voice",
+      password: "s3cret",
+      cert_file: certs.clientCert,
+      key_file: certs.clientKey,
+    });
+    try {
+      expect(service.state.state).toBe("unreachable");
+      expect(service.state.hint).toMatch(/TLS failed: check mqtt.ca_file/);
+      expect(
+        logs.some((l) => l.level === 40 && /cannot reach the MQTT broker mqtts:/.test(String(l.msg))),
+      ).toBe(true);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it("reports a wrong password as an mqtt-auth error, once per state change, and keeps retrying", async () => {
+    const { service, logs, states } = await start({ url: broker.url, username: "voice", password: "wrong" });
+    try {
+      expect(service.state).toMatchObject({ state: "auth-failed", code: "mqtt-auth" });
+      expect(service.state.message).toMatch(/refused the login/);
+      expect(service.state.hint).toMatch(/mqtt.username and mqtt.password/);
+      // Several refused attempts later there is still one error line, and no password in any line.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const errors = logs.filter((l) => l.level === 50);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: "mqtt-auth", state: "auth-failed" });
+      expect(JSON.stringify(logs)).not.toContain("wrong");
+      expect(states).toEqual(["auth-failed"]);
+      const attempts = logs.filter((l) => l.msg === "reconnecting to the MQTT broker").length;
+      expect(attempts).toBeGreaterThanOrEqual(2);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it("refuses unreadable certificate files as a configuration error (exit 78)", async () => {
+    await expect(
+      start({ url: `mqtts://127.0.0.1:${broker.tlsPort}`, ca_file: "/nonexistent/ca.crt" }),
+    ).rejects.toMatchObject({ code: "config-invalid", exitCode: 78, message: /mqtt.ca_file: cannot read/ });
+  });
+});

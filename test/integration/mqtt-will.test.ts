@@ -1,0 +1,47 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Mosquitto } from "../support/mosquitto.js";
+import { Probe, tempDir, until } from "../support/mqtt-harness.js";
+
+describe("availability with a last will (real Mosquitto, real child process)", () => {
+  let broker: Mosquitto;
+  beforeAll(async () => {
+    broker = await Mosquitto.start();
+  });
+  afterAll(async () => {
+    await broker?.dispose();
+  });
+
+  it("shows online while the daemon runs and offline (retained) right after kill -9", async () => {
+    const probe = await Probe.connect(broker.url, ["edge-voice/will/status"]);
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/support/mqtt-child.ts", broker.url, "will", tempDir("will")],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    try {
+      await until(
+        () => output.includes("connected"),
+        20_000,
+        () => `child said ${JSON.stringify(output)}`,
+      );
+      await probe.waitFor((m) => m.at(-1)?.payload === "online");
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+      // No clean DISCONNECT was sent: only the broker's last will can say "offline", well before keepalive.
+      await probe.waitFor((m) => m.at(-1)?.payload === "offline", 3000);
+      const late = await Probe.connect(broker.url, ["edge-voice/will/status"]);
+      await late.waitFor((m) => m.some((x) => x.payload === "offline" && x.retain));
+      await late.close();
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await probe.close();
+    }
+    expect(output.trim()).toBe("connected");
+  });
+});
