@@ -38,6 +38,8 @@ export function resolveRecorder(
 const MAX_QUEUED_BYTES = 16_000 * 2 * 5;
 const STDERR_TAIL = 2048;
 const KILL_GRACE_MS = 2000;
+/** The package that provides each recorder program (the same name on Debian and Homebrew). */
+const INSTALLED_BY: Record<string, string> = { arecord: "alsa-utils", sox: "sox", rec: "sox" };
 
 /**
  * One run of a recorder program via node-record-lpcm16 (raw s16le on stdout). Reads as a
@@ -140,8 +142,10 @@ export class RecorderProcess {
 
   private describeExit(code: number | null, signal: NodeJS.Signals | null): string {
     const name = this.command;
-    if (this.spawnError?.code === "ENOENT")
-      return `${name} not found (install ${name === "arecord" ? "alsa-utils" : "sox"})`;
+    if (this.spawnError?.code === "ENOENT") {
+      const pkg = INSTALLED_BY[name];
+      return `${name} not found${pkg ? ` (install ${pkg})` : ""}`;
+    }
     if (this.spawnError) return `${name} could not start: ${this.spawnError.message}`;
     const lastLine = this.stderrTail.trim().split("\n").at(-1)?.trim();
     const how = signal ? `was killed by ${signal}` : code === 0 ? "stopped" : `exited with code ${code}`;

@@ -1,0 +1,173 @@
+import { writeFileSync } from "node:fs";
+import { PassThrough } from "node:stream";
+import { afterAll, describe, expect, it } from "vitest";
+import { type AudioFrame, FRAME_SAMPLES } from "../../../src/audio/format.js";
+import { MicrophoneSource } from "../../../src/audio/microphone-source.js";
+import { openAudioSource } from "../../../src/audio/open-source.js";
+import type { AudioSource } from "../../../src/audio/source.js";
+import { StdinSource } from "../../../src/audio/stdin-source.js";
+import type { Sleep } from "../../../src/audio/timing.js";
+import { WavFileSource } from "../../../src/audio/wav-file-source.js";
+import { encodeWav } from "../../../src/audio/wav-writer.js";
+import { configSchema } from "../../../src/config/schema.js";
+import { EdgeVoiceError } from "../../../src/errors.js";
+import { silentLogger } from "../../../src/util/logger.js";
+import { tempDir } from "./helpers.js";
+
+const tmp = tempDir("sources");
+afterAll(() => tmp.remove());
+
+async function collect(source: AudioSource, signal = new AbortController().signal): Promise<AudioFrame[]> {
+  const frames: AudioFrame[] = [];
+  for await (const frame of source.frames(signal)) frames.push(frame);
+  return frames;
+}
+
+function ramp(length: number): Int16Array {
+  return Int16Array.from({ length }, (_, i) => (i * 7) % 30000);
+}
+
+/** A fake clock that only moves when the code under test sleeps. */
+function fakeTime() {
+  let now = 1000;
+  const sleeps: number[] = [];
+  const sleep: Sleep = async (ms) => {
+    sleeps.push(ms);
+    now += ms;
+  };
+  return { clock: () => now, sleep, sleeps, advance: (ms: number) => (now += ms) };
+}
+
+describe("WavFileSource", () => {
+  const length = FRAME_SAMPLES * 3 + 500;
+  const path = tmp.path("ramp.wav");
+  writeFileSync(path, encodeWav(ramp(length)));
+
+  it("yields the file's frames with exact start samples, the last one partial", async () => {
+    const source = new WavFileSource(path);
+    const frames = await collect(source);
+    expect(frames.map((f) => [f.startSample, f.samples.length])).toEqual([
+      [0, FRAME_SAMPLES],
+      [FRAME_SAMPLES, FRAME_SAMPLES],
+      [2 * FRAME_SAMPLES, FRAME_SAMPLES],
+      [3 * FRAME_SAMPLES, 500],
+    ]);
+    expect(frames.flatMap((f) => Array.from(f.samples))).toEqual(Array.from(ramp(length)));
+    expect(source.info).toMatchObject({
+      kind: "file",
+      name: path,
+      inputFormat: { sampleRate: 16000, channels: 1 },
+    });
+  });
+
+  it("does not sleep unless realtime", async () => {
+    const time = fakeTime();
+    await collect(new WavFileSource(path, { sleep: time.sleep, clock: time.clock }));
+    expect(time.sleeps).toEqual([]);
+  });
+
+  it("paces frames at real time against the start, absorbing time the consumer spent", async () => {
+    const time = fakeTime();
+    const source = new WavFileSource(path, { realtime: true, sleep: time.sleep, clock: time.clock });
+    const handed: number[] = [];
+    for await (const frame of source.frames(new AbortController().signal)) {
+      handed.push(time.clock() - 1000);
+      if (frame.startSample === FRAME_SAMPLES) time.advance(30); // a slow consumer: 30 ms of work
+    }
+    // Each frame is handed out when its last sample "has been spoken": 80, 160, 240, 271.25 ms.
+    expect(handed).toEqual([80, 160, 240, 271.25]);
+    expect(time.sleeps).toEqual([80, 80, 50, 31.25]);
+  });
+
+  it("stops at an abort, also in the middle of a realtime wait", async () => {
+    const controller = new AbortController();
+    const sleep: Sleep = async () => controller.abort();
+    const frames = await collect(
+      new WavFileSource(path, { realtime: true, sleep, clock: () => 0 }),
+      controller.signal,
+    );
+    expect(frames).toEqual([]);
+  });
+
+  it("throws the decoder's EdgeVoiceError before the first frame", async () => {
+    const bad = tmp.path("bad.wav");
+    writeFileSync(bad, "not audio");
+    await expect(collect(new WavFileSource(bad))).rejects.toMatchObject({ code: "wav-invalid" });
+    await expect(collect(new WavFileSource(tmp.path("missing.wav")))).rejects.toMatchObject({
+      code: "input-unreadable",
+    });
+  });
+});
+
+describe("StdinSource", () => {
+  it("frames raw s16le arriving in chunks split at odd bytes, ending with the partial frame", async () => {
+    const samples = ramp(FRAME_SAMPLES * 2 + 77);
+    const bytes = Buffer.from(samples.buffer);
+    const stream = new PassThrough();
+    const source = new StdinSource(stream);
+    const done = collect(source);
+    for (let at = 0, size = 1; at < bytes.length; at += size, size = (size * 3 + 1) % 1001) {
+      stream.write(bytes.subarray(at, at + size));
+      await new Promise((r) => setImmediate(r));
+    }
+    stream.end();
+    const frames = await done;
+    expect(frames.map((f) => [f.startSample, f.samples.length])).toEqual([
+      [0, FRAME_SAMPLES],
+      [FRAME_SAMPLES, FRAME_SAMPLES],
+      [2 * FRAME_SAMPLES, 77],
+    ]);
+    expect(frames.flatMap((f) => Array.from(f.samples))).toEqual(Array.from(samples));
+  });
+
+  it("ends at an abort even when no more data comes", async () => {
+    const stream = new PassThrough();
+    const controller = new AbortController();
+    const source = new StdinSource(stream);
+    const done = collect(source, controller.signal);
+    stream.write(Buffer.alloc(FRAME_SAMPLES * 2));
+    await new Promise((r) => setImmediate(r));
+    controller.abort();
+    const frames = await done;
+    expect(frames).toHaveLength(1);
+  });
+
+  it("reports a failing stream as input-unreadable", async () => {
+    const stream = new PassThrough();
+    const done = collect(new StdinSource(stream));
+    stream.destroy(new Error("EIO: i/o error"));
+    await expect(done).rejects.toMatchObject({
+      code: "input-unreadable",
+      message: expect.stringContaining("EIO"),
+    });
+  });
+});
+
+describe("openAudioSource", () => {
+  const audio = configSchema.parse({}).audio;
+  const logger = silentLogger();
+
+  it("chooses the source from --input", () => {
+    expect(openAudioSource({ audio, logger })).toBeInstanceOf(MicrophoneSource);
+    expect(openAudioSource({ input: "-", audio, logger, stdin: new PassThrough() })).toBeInstanceOf(
+      StdinSource,
+    );
+    const file = openAudioSource({ input: "x.wav", realtime: true, audio, logger });
+    expect(file).toBeInstanceOf(WavFileSource);
+    expect(file.info).toMatchObject({ kind: "file", name: "x.wav" });
+  });
+
+  it("refuses to read audio from a terminal", () => {
+    const tty = Object.assign(new PassThrough(), { isTTY: true });
+    expect(() => openAudioSource({ input: "-", audio, logger, stdin: tty })).toThrow(EdgeVoiceError);
+    expect(() => openAudioSource({ input: "-", audio, logger, stdin: tty })).toThrow(/stdin is a terminal/);
+  });
+
+  it("names the microphone by device and resolved recorder", () => {
+    const mic = openAudioSource({
+      audio: { ...audio, device: "plughw:CARD=Device,DEV=0", recorder: "arecord" },
+      logger,
+    });
+    expect(mic.info.name).toBe("plughw:CARD=Device,DEV=0 (arecord)");
+  });
+});
