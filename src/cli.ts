@@ -1,13 +1,14 @@
 import { parseArgs } from "node:util";
 import type { Command, CommandIo } from "./commands/command.js";
 import { configCommand } from "./commands/config.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { intentCommand } from "./commands/intent.js";
 import { modelsCommand } from "./commands/models.js";
 import { runCommand } from "./commands/run.js";
 import { ExitCode, isEdgeVoiceError } from "./errors.js";
 
 /** Every subcommand; a later stage adds its file here. */
-const COMMANDS: Command[] = [runCommand, modelsCommand, configCommand, intentCommand];
+const COMMANDS: Command[] = [runCommand, modelsCommand, configCommand, intentCommand, doctorCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,78 @@
+import { isEdgeVoiceError } from "../../errors.js";
+import { configuredModels } from "../../models/startup.js";
+import { type Check, type CheckResult, fail, pass, warn } from "./types.js";
+
+/** Every model the config will load: present and matching its pinned size and sha256. */
+export const checkModels: Check = async ({ probes, config }) => {
+  if (!config) return [];
+  const results: CheckResult[] = [];
+  for (const request of configuredModels(config)) {
+    const id = `model:${request.setting}`;
+    const title = "Model";
+    try {
+      const verified = await probes.verifyModel(request);
+      results.push(
+        pass(
+          id,
+          title,
+          `${request.value} (${request.setting}): ${verified.pinned ? "present, sha256 verified" : `your own file ${verified.path}, not hash-checked`}`,
+        ),
+      );
+    } catch (error) {
+      if (!isEdgeVoiceError(error)) throw error;
+      results.push(
+        fail(
+          id,
+          title,
+          `${request.value} (${request.setting}): ${error.message}`,
+          error.hint ?? "see models/README.md",
+        ),
+      );
+    }
+  }
+  return results;
+};
+
+/** Which llama.cpp backends node-llama-cpp can use here, and (when an LLM is configured) which one loads. */
+export const checkLlama: Check = async ({ probes, config }) => {
+  const wanted = config !== null && config.llm.mode !== "off" && config.llm.model !== null;
+  const gpu = config?.llm.gpu ?? "auto";
+  const title = "LLM backend";
+  let result: Awaited<ReturnType<typeof probes.llama>>;
+  try {
+    result = await probes.llama(gpu, wanted);
+  } catch (error) {
+    const detail = `node-llama-cpp cannot be loaded: ${String((error as Error).message ?? error).split("\n")[0]}`;
+    const fix = "reinstall with scripts/install.sh (npm ci in /opt/edge-voice)";
+    return [wanted ? fail("llama", title, detail, fix) : warn("llama", title, detail, fix)];
+  }
+  const available = ["cpu", ...result.supported].join(", ");
+  if (!wanted || result.loaded === null) {
+    return [pass("llama", title, `available here: ${available} (no LLM configured: templates only)`)];
+  }
+  if ("error" in result.loaded) {
+    return [
+      fail(
+        "llama",
+        title,
+        `llama.cpp did not load with llm.gpu ${JSON.stringify(gpu)}: ${result.loaded.error}`,
+        gpu === "cuda"
+          ? "on a Jetson, scripts/install.sh builds llama.cpp with CUDA; elsewhere set llm.gpu: auto"
+          : "needs glibc 2.34 (Bookworm, JetPack 6); or set llm.mode: off",
+      ),
+    ];
+  }
+  const loaded = `${result.loaded.gpu} (${result.loaded.buildType} build)`;
+  const jetson = probes.readFile("/etc/nv_tegra_release") !== null;
+  if (jetson && result.loaded.gpu === "cpu" && gpu !== false) {
+    return [
+      warn(
+        "llama",
+        title,
+        `loads on the CPU only; available: ${available}`,
+        "run scripts/install.sh on the Jetson: it builds llama.cpp with CUDA",
+      ),
+    ];
+  }
+  return [pass("llama", title, `loads with ${loaded}; available: ${available}`)];
+};
