@@ -1,0 +1,106 @@
+import { appendFileSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Outbox, type OutboxInput } from "../../../src/mqtt/outbox.js";
+import { FileOutboxLog, MemoryOutboxLog } from "../../../src/mqtt/outbox-log.js";
+import { tempDir } from "../../support/mqtt-harness.js";
+
+const limits = { maxMessages: 100, maxBytes: 1_000_000 };
+const event = (n: number): OutboxInput => ({
+  topic: "t/event",
+  payload: String(n),
+  qos: 1,
+  retain: false,
+  expiresAt: null,
+  kind: "event",
+});
+
+describe("Outbox", () => {
+  it("hands messages out oldest first, up to the window, and puts unacknowledged ones back in order", () => {
+    const outbox = new Outbox(new MemoryOutboxLog(), limits);
+    for (let i = 0; i < 5; i++) outbox.add(event(i));
+    const first = outbox.take(0, 3).send.map((e) => e.payload);
+    expect(first).toEqual(["0", "1", "2"]);
+    outbox.ack(1);
+    expect(outbox.take(0, 10).send.map((e) => e.payload)).toEqual(["3", "4"]);
+    outbox.releaseAll(); // the connection dropped
+    expect(outbox.take(0, 10).send.map((e) => e.payload)).toEqual(["1", "2", "3", "4"]);
+    expect(outbox.size).toBe(4);
+  });
+
+  it("drops the oldest waiting message when full (by count or bytes) and counts it", () => {
+    const outbox = new Outbox(new MemoryOutboxLog(), { maxMessages: 3, maxBytes: 1_000_000 });
+    const dropped = [0, 1, 2, 3, 4].flatMap((i) => outbox.add(event(i)).dropped.map((e) => e.payload));
+    expect(dropped).toEqual(["0", "1"]);
+    expect(outbox.droppedTotal).toBe(2);
+    expect(outbox.take(0, 10).send.map((e) => e.payload)).toEqual(["2", "3", "4"]);
+
+    const small = new Outbox(new MemoryOutboxLog(), { maxMessages: 100, maxBytes: 30 });
+    for (let i = 0; i < 5; i++) small.add({ ...event(i), payload: "x".repeat(9) }); // 16 bytes each
+    expect(small.size).toBe(1);
+    expect(small.bytes).toBeLessThanOrEqual(30);
+  });
+
+  it("never drops a message that is in flight to make room", () => {
+    const outbox = new Outbox(new MemoryOutboxLog(), { maxMessages: 2, maxBytes: 1_000_000 });
+    outbox.add(event(0));
+    outbox.add(event(1));
+    outbox.take(0, 1); // "0" in flight
+    expect(outbox.add(event(2)).dropped.map((e) => e.payload)).toEqual(["1"]);
+  });
+
+  it("removes expired messages instead of sending them, by the clock it is given", () => {
+    const outbox = new Outbox(new MemoryOutboxLog(), limits);
+    outbox.add({ ...event(0), kind: "command", expiresAt: 10_000 });
+    outbox.add(event(1));
+    const early = outbox.take(9_999, 10);
+    expect(early.send.map((e) => e.payload)).toEqual(["0", "1"]);
+    outbox.releaseAll();
+    const late = outbox.take(10_000, 10);
+    expect(late.expired.map((e) => e.payload)).toEqual(["0"]);
+    expect(late.send.map((e) => e.payload)).toEqual(["1"]);
+    outbox.releaseAll();
+    outbox.add({ ...event(2), expiresAt: 20_000 });
+    expect(outbox.expire(20_000).map((e) => e.payload)).toEqual(["2"]);
+    expect(outbox.size).toBe(1);
+  });
+});
+
+describe("FileOutboxLog", () => {
+  it("keeps unacknowledged messages across instances, in order, with their sequence numbers", () => {
+    const dir = tempDir("outbox-unit");
+    const a = new Outbox(new FileOutboxLog(dir), limits);
+    for (let i = 0; i < 5; i++) a.add(event(i));
+    const sent = a.take(0, 2).send;
+    for (const entry of sent) a.ack(entry.seq);
+    a.close();
+    const b = new Outbox(new FileOutboxLog(dir), limits);
+    expect(b.take(0, 10).send.map((e) => [e.seq, e.payload])).toEqual([
+      [3, "2"],
+      [4, "3"],
+      [5, "4"],
+    ]);
+    expect(b.add(event(9)).entry.seq).toBe(6);
+    b.close();
+  });
+
+  it("skips a torn last line (power cut mid-write) and compacts acknowledged lines away", () => {
+    const dir = tempDir("outbox-torn");
+    const log = new FileOutboxLog(dir);
+    const outbox = new Outbox(log, limits);
+    outbox.add(event(1));
+    outbox.close();
+    appendFileSync(log.file, '{"add":{"seq":2,"topic":"t/ev');
+    const reopened = new FileOutboxLog(dir);
+    const again = new Outbox(reopened, limits);
+    expect(reopened.skippedLines).toBe(1);
+    expect(again.size).toBe(1);
+    for (let i = 0; i < 1500; i++) {
+      const { entry } = again.add(event(i));
+      again.ack(entry.seq);
+    }
+    again.close();
+    const lines = readFileSync(reopened.file, "utf8").trim().split("\n");
+    expect(lines.length).toBeLessThan(1100);
+    expect(new Outbox(new FileOutboxLog(dir), limits).size).toBe(1);
+  });
+});
