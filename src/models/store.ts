@@ -173,14 +173,22 @@ export class ModelStore {
 
 function missingError(entry: ModelEntry, missing: LocatedFile[], total: number): EdgeVoiceError {
   const [first] = missing as [LocatedFile];
-  const message =
-    missing.length === 1
-      ? `model ${entry.id} is missing its file ${first.file.name} (expected ${describeExpected(first.file)}); looked in ${first.searched.join(", ")}`
-      : `model ${entry.id} is missing ${missing.length} of its ${total} files: ${missing
-          .map((l) => `${l.file.name} (${l.file.sha256 ? `sha256 ${l.file.sha256}` : "unpinned"})`)
-          .join(
-            ", ",
-          )}; looked in ${modelDirOf(first)}${first.searched.length > 1 ? " and npm packages" : ""}`;
+  const where = `${modelDirOf(first)}${first.searched.length > 1 ? " or its npm package" : ""}`;
+  let message: string;
+  if (missing.length === 1) {
+    message = `model ${entry.id} is missing its file ${first.file.name} (expected ${describeExpected(first.file)}); looked in ${first.searched.join(", ")}`;
+  } else if (missing.length === total) {
+    // Nothing of it is here: the fix is to fetch it, and eleven hashes would bury that.
+    const names = missing.map((l) => l.file.name);
+    const shown = names.length > 3 ? `${names.slice(0, 3).join(", ")}, ...` : names.join(", ");
+    message = `model ${entry.id} is not installed: none of its ${total} files (${shown}) is in ${where}; \`edge-voice models list --json\` shows each expected sha256`;
+  } else {
+    // A half-copied model: name each missing file with the hash it must have.
+    const list = missing.map(
+      (l) => `${l.file.name} (${l.file.sha256 ? `sha256 ${l.file.sha256}` : "unpinned"})`,
+    );
+    message = `model ${entry.id} is missing ${missing.length} of its ${total} files: ${list.join(", ")}; looked in ${where}`;
+  }
   return new EdgeVoiceError("model-missing", message, { hint: fetchHint(entry), exitCode: ExitCode.config });
 }
 

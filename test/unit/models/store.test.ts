@@ -72,11 +72,16 @@ describe("ModelStore.verify", () => {
     expect(error.hint).toContain("scripts/fetch-models.sh vad_a");
   });
 
-  it("lists every missing file of a multi-file model at once", async () => {
+  it("says a model is not installed when none of its files is there, and names a missing one of a partial copy", async () => {
     const error = await failure(store().verify("multi"));
-    expect(error.message).toContain("missing 2 of its 2 files");
-    expect(error.message).toContain("config.json");
-    expect(error.message).toContain("onnx/encoder.onnx");
+    expect(error.message).toBe(
+      `model multi is not installed: none of its 2 files (config.json, onnx/encoder.onnx) is in ${path.join(tmp.dir, "multi")}; \`edge-voice models list --json\` shows each expected sha256`,
+    );
+    tmp.write("multi/config.json", "{}");
+    const partial = await failure(store().verify("multi"));
+    expect(partial.message).toContain(
+      `model multi is missing its file onnx/encoder.onnx (expected 2048 bytes, sha256 ${manifest.models[1]?.files[1]?.sha256})`,
+    );
   });
 
   it("checks files in subdirectories and gives the model's directory", async () => {
