@@ -60,14 +60,23 @@ export function porcupineStartError(error: unknown, key: string): EdgeVoiceError
   const name = error instanceof Error ? error.constructor.name : "";
   const detail = redactKey(error instanceof Error ? error.message : String(error), key)
     .split("\n")
-    .map((line) => line.trim().replace(/^\[\d+\]\s*\S+\s+\S+:\s*/, ""))
-    .filter((line) => line && !/^[0-9a-f]{7}$/.test(line))
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^\[\d+\]\s*\S+\s+\S+:\s*/, "")
+        .replace(/\.$/, ""),
+    )
+    // Drop Porcupine's boilerplate and its bare commit hashes; keep what it says went wrong.
+    .filter(
+      (line) =>
+        line && !/^[0-9a-f]{7}$/.test(line) && !/failed to initialize:?$|^Picovoice Error$/.test(line),
+    )
     .join("; ");
   if (/Activation/.test(name) || /AccessKey/i.test(detail)) {
     const offline = /ActivationError$/.test(name) || /network|connect|resolve/i.test(detail);
     return new EdgeVoiceError(
       "wake-unavailable",
-      `Porcupine did not accept its AccessKey: ${detail}. Porcupine validates the key online at start${offline ? " and could not reach Picovoice (is this device offline?)" : ""}`,
+      `Porcupine did not accept its AccessKey (${detail}); Porcupine validates the key online at start${offline ? " and could not reach Picovoice (is this device offline?)" : ""}`,
       {
         exitCode: offline ? ExitCode.runtime : ExitCode.config,
         hint: `check the key at console.picovoice.ai and that the device can reach the internet at start; ${OFFLINE_ALTERNATIVE}`,

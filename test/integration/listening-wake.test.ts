@@ -172,6 +172,23 @@ describe("trigger level, refractory period, several models, custom models", () =
     expect(String((wrong as Error).message)).toContain("not an openWakeWord classifier");
   });
 
+  it("with wake.vad_gate, still fires on every positive (Silero hears the wake word as speech)", async () => {
+    const gated = await createWakeWordDetector(
+      configSchema.parse({ wake: { vad_gate: true } }),
+      store,
+      silentLogger(),
+    );
+    try {
+      for (const file of positives) {
+        const found = await detections(gated, concatSamples(LEAD, readWav(`${WAV}/wake/${file}`)));
+        expect(found.map((h) => h.wakeWord)).toEqual(["hey_jarvis"]);
+      }
+      expect(await detections(gated, concatSamples(LEAD, pinkNoise(3, 12000)))).toEqual([]);
+    } finally {
+      await gated.dispose();
+    }
+  });
+
   it("refuses a model id that is not a wake word", async () => {
     await expect(detector({ models: [{ id: "silero_vad_v5" }] })).rejects.toMatchObject({
       code: "config-invalid",
