@@ -134,10 +134,15 @@ download_url() { # url part-file size label
     if [ "$have" -eq "$size" ]; then return 0; fi # complete from an earlier run: just check it
   fi
   [ -f "$part" ] && echo "resuming $label from byte $(size_of "$part")" >&2
-  curl --fail --location --retry 3 --retry-delay 2 --connect-timeout 20 "${progress[@]}" \
-    -C - -o "$part" "$url"
+  local status
+  status="$(curl --fail --location --retry 3 --retry-delay 2 --connect-timeout 20 "${progress[@]}" \
+    -w '%{http_code}' -C - -o "$part" "$url")"
   rc=$?
+  if [ "$rc" -eq 22 ] && [ "$status" = "416" ] && [ -s "$part" ]; then
+    rc=0 # nothing left to resume: the .part is whole (of unknown size); the check below decides
+  fi
   if [ "$rc" -eq 33 ]; then # the server ignores Range: start over
+    echo "the server cannot resume $label: downloading it from the start" >&2
     rm -f "$part"
     curl --fail --location --retry 3 --retry-delay 2 --connect-timeout 20 "${progress[@]}" -o "$part" "$url"
     rc=$?

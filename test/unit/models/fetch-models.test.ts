@@ -14,6 +14,8 @@ const SCRIPT = path.join(APP_ROOT, "scripts", "fetch-models.sh");
 class FileServer {
   readonly files = new Map<string, Buffer>();
   readonly requests: { path: string; range: string | undefined }[] = [];
+  /** Paths served whole whatever the Range header says, as some servers do. */
+  readonly noRanges = new Set<string>();
   #server = http.createServer((req, res) => this.#handle(req, res));
 
   async start(): Promise<void> {
@@ -38,7 +40,7 @@ class FileServer {
       return;
     }
     const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
-    if (!match) {
+    if (!match || this.noRanges.has(url)) {
       res.writeHead(200, { "Content-Length": body.length, "Accept-Ranges": "bytes" }).end(body);
       return;
     }
@@ -204,6 +206,30 @@ describe("scripts/fetch-models.sh", () => {
     expect(result.code).toBe(0);
     expect(server.requests).toEqual([]);
     expect(readFileSync(dest("small_a", "a.bin"))).toEqual(A);
+  });
+
+  it("finishes an unpinned file whose .part is already whole (the server answers 416)", async () => {
+    tmp.write("models/loose/loose.bin.part", LOOSE);
+    const result = await runScript(["loose"], env);
+    expect(result.code).toBe(0);
+    expect(requestsFor("loose.bin")).toEqual([{ path: "/repo/loose.bin", range: "bytes=3000-" }]);
+    expect(readFileSync(dest("loose", "loose.bin"))).toEqual(LOOSE);
+  });
+
+  it("starts over when the server cannot resume (ignores Range)", async () => {
+    server.noRanges.add("/repo/a.bin");
+    try {
+      tmp.write("models/small_a/a.bin.part", A.subarray(0, 20_000));
+      const result = await runScript(["small_a"], env);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(
+        "the server cannot resume small_a/a.bin: downloading it from the start",
+      );
+      expect(requestsFor("a.bin").map((r) => r.range)).toEqual(["bytes=20000-", undefined]);
+      expect(readFileSync(dest("small_a", "a.bin"))).toEqual(A);
+    } finally {
+      server.noRanges.delete("/repo/a.bin");
+    }
   });
 
   it("refuses a download whose checksum does not match, deletes the .part and exits 1", async () => {
