@@ -37,7 +37,7 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
           "covers",
         ].map((w) => ({ in: w, out: "cover" })),
         ...["lock", "locks"].map((w) => ({ in: w, out: "lock" })),
-        ...["thermostat", "thermostats", "heating", "heater", "air conditioning", "ac"].map((w) => ({
+        ...["thermostat", "thermostats", "heating", "heater", "air conditioning"].map((w) => ({
           in: w,
           out: "climate",
         })),
@@ -123,7 +123,7 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
             "<set> <the> {area} (temperature|thermostat|heating) to {temperature} <degrees>",
             "<set> <the> {name} to {temperature} <degrees>",
             "(make|set) it {temperature} degrees [<in_area>]",
-            "(turn|put) <the> (heating|heat|temperature|thermostat) (up|down) to {temperature} <degrees>",
+            "(turn|put) <the> (heating|heat|temperature|thermostat) (up|down) to {temperature} <degrees> [<in_area>]",
             "{temperature} degrees <in_area>",
           ],
           requires: { domain: ["climate"] },

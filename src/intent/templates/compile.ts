@@ -19,7 +19,8 @@ export function mergeTemplateSets(base: TemplateSet, user: TemplateSet): Templat
   const intents: NonNullable<TemplateSet["intents"]> = { ...base.intents };
   for (const [name, spec] of Object.entries(user.intents ?? {})) {
     const builtin = spec.replace ? [] : (base.intents?.[name]?.data ?? []);
-    intents[name] = { data: [...builtin, ...spec.data] };
+    const own = spec.data.map((group, index) => ({ ...group, origin: ["intents", name, "data", index] }));
+    intents[name] = { data: [...builtin, ...own] };
   }
   return {
     expansion_rules: { ...base.expansion_rules, ...user.expansion_rules },
@@ -47,7 +48,7 @@ export function compileTemplates(set: TemplateSet = BUILTIN_TEMPLATES): Compiled
     spec.data.forEach((group, g) => {
       const requires = group.requires?.domain;
       group.sentences.forEach((sentence, s) => {
-        const path = ["intents", intent, "data", g, "sentences", s];
+        const path = [...(group.origin ?? ["intents", intent, "data", g]), "sentences", s];
         let nodes: TemplateNode[];
         try {
           nodes = expandRules(parseAt(sentence, path), rules);

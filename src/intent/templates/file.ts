@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isNode, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { EdgeVoiceError, ExitCode } from "../../errors.js";
 import { BUILTIN_TEMPLATES } from "./builtin.js";
@@ -69,17 +69,10 @@ function readTemplateFile(file: string): {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const [syntax] = doc.errors;
   if (syntax) {
-    const line = syntax.linePos?.[0]?.line ?? 1;
+    const line = lineCounter.linePos(syntax.pos[0]).line;
     throw invalid(file, line, `not valid YAML: ${syntax.message.split("\n")[0]}`);
   }
-  const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
-    // The deepest node that exists on the path (a missing key points at its parent).
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth) as unknown[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return 1;
-  };
+  const lineOf = (path: ReadonlyArray<PropertyKey>) => lineOfPath(doc, lineCounter, path);
   const parsed = templateFileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
@@ -87,6 +80,22 @@ function readTemplateFile(file: string): {
     throw invalid(file, lineOf(issue?.path ?? []), `${issue?.message ?? "invalid"}${where}`);
   }
   return { set: parsed.data as TemplateSet, lineOf };
+}
+
+/** The line of the deepest node on `path` that exists: a map key's own line, else the value's. */
+function lineOfPath(doc: Document, lines: LineCounter, path: ReadonlyArray<PropertyKey>): number {
+  for (let depth = path.length; depth > 0; depth--) {
+    const parent = doc.getIn(path.slice(0, depth - 1) as unknown[], true);
+    const last = path[depth - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+      const range = isNode(pair?.key) ? pair.key.range : undefined;
+      if (range) return lines.linePos(range[0]).line;
+    }
+    const node = doc.getIn(path.slice(0, depth) as unknown[], true);
+    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return 1;
 }
 
 function invalid(file: string, line: number, message: string): EdgeVoiceError {

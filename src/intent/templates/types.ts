@@ -12,6 +12,8 @@ export interface SentenceGroup {
   requires?: { domain?: string[] };
   /** Fixed slot values this group adds (e.g. {brightness: 100} for "full brightness"). */
   slots?: Record<string, string | number>;
+  /** Where the group came from in the user's file (set when merging), so errors name its line. */
+  origin?: ReadonlyArray<string | number>;
 }
 
 /** The shape of the built-in templates and of a user's templates file (YAML). */

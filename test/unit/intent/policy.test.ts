@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { INTENT_NAMES } from "../../../src/config/sections/intent.js";
+import { parseAnswer } from "../../../src/intent/llm/answer.js";
+import { checkIntent } from "../../../src/intent/policy.js";
+import type { RecognizedIntent } from "../../../src/intent/types.js";
+import { homeRegistry } from "./home.js";
+
+const registry = homeRegistry();
+const options = { allowedIntents: [...INTENT_NAMES], confirmSensitive: true };
+const intent = (i: string, targets: string[], slots: Record<string, unknown> = {}): RecognizedIntent => ({
+  intent: i,
+  targets,
+  slots,
+  source: "llm",
+  confidence: 0.5,
+});
+
+describe("checkIntent", () => {
+  it.each([
+    ["unknown entity", intent("HassTurnOn", ["home/kitchen_light/set"]), "not-allowed"],
+    ["wrong domain", intent("HassLightSet", ["front_door"], { brightness: 10 }), "not-allowed"],
+    ["timer with targets", intent("HassStartTimer", ["kitchen_light"], { minutes: 1 }), "not-allowed"],
+    ["unknown intent", intent("HassSelfDestruct", []), "not-recognized"],
+    ["no targets", intent("HassTurnOn", []), "not-recognized"],
+    ["repeated target", intent("HassTurnOn", ["kitchen_light", "kitchen_light"]), "not-recognized"],
+    [
+      "brightness overflow",
+      intent("HassLightSet", ["kitchen_light"], { brightness: Number.POSITIVE_INFINITY }),
+      "not-recognized",
+    ],
+    ["brightness 101", intent("HassLightSet", ["kitchen_light"], { brightness: 101 }), "not-recognized"],
+    [
+      "brightness fraction",
+      intent("HassLightSet", ["kitchen_light"], { brightness: 40.5 }),
+      "not-recognized",
+    ],
+    ["brightness text", intent("HassLightSet", ["kitchen_light"], { brightness: "40" }), "not-recognized"],
+    ["nothing to set", intent("HassLightSet", ["kitchen_light"]), "not-recognized"],
+    [
+      "temperature 1e9",
+      intent("HassClimateSetTemperature", ["living_room_thermostat"], { temperature: 1e9 }),
+      "not-recognized",
+    ],
+    ["zero timer", intent("HassStartTimer", [], { minutes: 0 }), "not-recognized"],
+    ["object slot", intent("HassTurnOn", ["kitchen_light"], { name: { toString: "x" } }), "not-recognized"],
+  ])("%s is rejected", (_what, i, reason) => {
+    expect(checkIntent(i, registry, options)).toMatchObject({ kind: "reject", reason });
+  });
+
+  it("accepts a valid intent", () => {
+    expect(
+      checkIntent(intent("HassLightSet", ["kitchen_light"], { brightness: 40 }), registry, options),
+    ).toMatchObject({
+      kind: "execute",
+    });
+  });
+
+  it("asks about every sensitive target of a group", () => {
+    const verdict = checkIntent(intent("HassTurnOff", ["back_door", "front_door"]), registry, options);
+    expect(verdict).toMatchObject({
+      kind: "confirm",
+      prompt: "say yes to unlock the back door and the front door",
+    });
+  });
+});
+
+describe("parseAnswer (the LLM's output, validated again)", () => {
+  const allowed = {
+    intents: new Set<string>(INTENT_NAMES),
+    entityIds: new Set(registry.all().map((d) => d.id)),
+  };
+  it.each([
+    ["not JSON", "turn on the kitchen light"],
+    ["truncated", '{"intent":"HassTurnOn","targets":["kitchen_li'],
+    ["extra key", '{"intent":"HassTurnOn","targets":["kitchen_light"],"topic":"home/#"}'],
+    ["exponent overflow", '{"intent":"HassLightSet","targets":["kitchen_light"],"brightness":967E7407760}'],
+    ["unknown entity", '{"intent":"HassTurnOn","targets":["home/+/set"]}'],
+    ["disallowed intent", '{"intent":"HassShellExec","targets":["kitchen_light"]}'],
+    ["array", "[]"],
+    ["nested", '{"intent":{"x":1}}'],
+    ["string number", '{"intent":"HassLightSet","targets":["kitchen_light"],"brightness":"40"}'],
+  ])("%s is invalid", (_what, text) => {
+    expect(parseAnswer(text, allowed).kind).toBe("invalid");
+  });
+
+  it("unknown is a refusal", () => {
+    expect(parseAnswer('{"intent":"unknown"}', allowed)).toEqual({ kind: "unknown" });
+  });
+
+  it("a good answer becomes an llm intent with deduplicated targets and spoken timer units", () => {
+    expect(
+      parseAnswer('{"intent":"HassTurnOn","targets":["kitchen_light","kitchen_light"]}', allowed),
+    ).toMatchObject({
+      kind: "intent",
+      intent: { intent: "HassTurnOn", targets: ["kitchen_light"], source: "llm" },
+    });
+    expect(
+      parseAnswer('{"intent":"HassStartTimer","hours":0,"minutes":5,"seconds":0}', allowed),
+    ).toMatchObject({
+      intent: { slots: { minutes: 5 } },
+    });
+  });
+});
