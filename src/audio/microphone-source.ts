@@ -32,6 +32,8 @@ export interface MicrophoneSourceOptions {
   random?: () => number;
 }
 
+const ARECORD_HINT = "list capture devices with: arecord -L (prefer a plughw:CARD=... name)";
+
 /** Audio a session must deliver before the backoff starts again from its first step. */
 const STABLE_SAMPLES = 5 * SAMPLE_RATE;
 
@@ -180,7 +182,7 @@ export class MicrophoneSource implements AudioSource {
     if (state === "waiting") {
       this.retries = 0;
       log.warn(
-        { ...where, detail },
+        { ...where, detail, ...(where.recorder === "arecord" ? { hint: ARECORD_HINT } : {}) },
         `microphone unavailable (${detail}); retrying with backoff up to ${this.options.retryMaxSeconds} s`,
       );
     } else if (state === "open") {

@@ -134,6 +134,15 @@ describe("MicrophoneSource", () => {
     }
   });
 
+  it("starts the backoff over after a session that delivered 5 s of audio", async () => {
+    const fiveSeconds = 16000 * 2 * 5;
+    const h = harness([MISSING, MISSING, { send: fiveSeconds, after: "exit" }, MISSING, { stream: true }]);
+    const frames = await readUntil(h.source, (f) => f.length >= 63);
+    expect(h.sleeps).toEqual([1000, 2000, 1000, 2000]);
+    // 80000 samples = 62 frames + 640 samples; the reopened stream starts after all of them.
+    expect(frames.map((f) => f.startSample).slice(61)).toEqual([61 * FRAME_SAMPLES, fiveSeconds / 2]);
+  });
+
   it("kills the recorder when the consumer stops reading", async () => {
     const h = harness([{ stream: true }]);
     for await (const _ of h.source.frames(new AbortController().signal)) break;
