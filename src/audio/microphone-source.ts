@@ -133,6 +133,8 @@ export class MicrophoneSource implements AudioSource {
     const onAbort = () => void session.stop();
     signal.addEventListener("abort", onAbort, { once: true });
     try {
+      // An abort during the await above fired no listener; the caller stops the session.
+      if (signal.aborted) return;
       for (;;) {
         const chunk = await this.nextChunk(session, signal);
         if (chunk === undefined || signal.aborted) return;

@@ -143,6 +143,17 @@ describe("MicrophoneSource", () => {
     expect(frames.map((f) => f.startSample).slice(61)).toEqual([61 * FRAME_SAMPLES, fiveSeconds / 2]);
   });
 
+  it("asks the recorder for capture_rate/capture_channels and converts to 16 kHz mono", async () => {
+    const h = harness([{ stream: true }], { captureRate: 48000, captureChannels: 2 });
+    const frames = await readUntil(h.source, (f) => f.length >= 2);
+    expect(h.recorder.starts()[0]).toMatchObject({ rate: "48000", channels: "2", type: "raw" });
+    expect(frames.map((f) => [f.startSample, f.samples.length])).toEqual([
+      [0, FRAME_SAMPLES],
+      [FRAME_SAMPLES, FRAME_SAMPLES],
+    ]);
+    expect(h.source.info.inputFormat).toMatchObject({ sampleRate: 48000, channels: 2 });
+  });
+
   it("kills the recorder when the consumer stops reading", async () => {
     const h = harness([{ stream: true }]);
     for await (const _ of h.source.frames(new AbortController().signal)) break;
