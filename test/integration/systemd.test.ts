@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
  * The unit as shipped must pass `systemd-analyze verify` without a single warning and score an
  * exposure of at most 1.5 in `systemd-analyze security --offline=true` (Debian 12's systemd 252
  * is the baseline; CI installs the systemd package). Both run against a scratch root holding the
- * unit, its drop-ins, systemd's own units and a stand-in for /opt/edge-voice/bin/edge-voice.js
- * (verify checks that ExecStart= exists), so nothing on this machine is touched.
+ * unit, its drop-ins, systemd's own units and stand-ins for the programs it runs (verify checks
+ * that ExecStart= and ExecReload= exist), so nothing on this machine is touched.
  */
 
 const REPO = path.resolve(import.meta.dirname, "..", "..");
@@ -33,15 +33,23 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
+/** The programs the unit runs (ExecStart=, ExecReload=, ...): verify checks they exist. */
+function execPaths(): string[] {
+  const unit = readFileSync(UNIT, "utf8");
+  return [...unit.matchAll(/^Exec\w+=[-@:+!]*(\/\S+)/gm)].map((m) => m[1] as string);
+}
+
 /** A scratch root with the unit installed where install.sh puts it, plus the given drop-ins. */
 function scratchRoot(dropins: Record<string, string>): string {
   const root = mkdtempSync(path.join(os.tmpdir(), "edge-voice-unit-"));
   roots.push(root);
   cpSync(systemUnits as string, path.join(root, "usr/lib/systemd/system"), { recursive: true });
-  const bin = path.join(root, "opt/edge-voice/bin/edge-voice.js");
-  mkdirSync(path.dirname(bin), { recursive: true });
-  writeFileSync(bin, "#!/usr/bin/env node\n");
-  chmodSync(bin, 0o755);
+  for (const program of execPaths()) {
+    const bin = path.join(root, program);
+    mkdirSync(path.dirname(bin), { recursive: true });
+    writeFileSync(bin, "#!/bin/sh\n");
+    chmodSync(bin, 0o755);
+  }
   const etc = path.join(root, "etc/systemd/system");
   mkdirSync(path.join(etc, "edge-voice.service.d"), { recursive: true });
   cpSync(UNIT, path.join(etc, "edge-voice.service"));
