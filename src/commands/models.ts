@@ -32,7 +32,8 @@ Licences differ: the openWakeWord models are CC BY-NC-SA 4.0 (non-commercial), s
     }
     if (action === "list" && ids.length) throw usageError(`models list takes no ids, got "${ids.join(" ")}"`);
     const { config } = loadConfigFor(args, io);
-    const store = modelStoreFromConfig(config, io);
+    // verify re-reads every file whatever models.verify says: it is how a user checks a card.
+    const store = modelStoreFromConfig(config, io, { alwaysHash: action === "verify" });
     if (action === "list") return list(store, io, args.values.json === true);
     return verify(store, ids, io);
   },

@@ -18,11 +18,12 @@ export interface ModelRequest {
 export function modelStoreFromConfig(
   config: Config,
   io: { cwd: string; env: NodeJS.ProcessEnv },
+  options: { alwaysHash?: boolean } = {},
 ): ModelStore {
   return new ModelStore({
     modelsDir: path.resolve(io.cwd, config.models.dir),
     cacheFile: path.join(stateDir(config.state_dir, io.env), "model-hashes.json"),
-    alwaysHash: config.models.verify === "always",
+    alwaysHash: options.alwaysHash ?? config.models.verify === "always",
   });
 }
 

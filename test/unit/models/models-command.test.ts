@@ -93,6 +93,21 @@ describe("edge-voice models", () => {
     expect(result.stdout).toContain("0 ok, 0 missing, 1 corrupt");
   });
 
+  it("verify re-hashes even a file the start-up cache already knows", async () => {
+    const file = placeHeyJarvis();
+    const { openSync, writeSync, closeSync, utimesSync } = await import("node:fs");
+    const whole = 1_700_000_000; // whole seconds, so the mtime can be put back exactly
+    utimesSync(file, whole, whole);
+    expect((await run("verify", "hey_jarvis")).code).toBe(0);
+    const fd = openSync(file, "r+");
+    writeSync(fd, Buffer.from([0x42]), 0, 1, 5000);
+    closeSync(fd);
+    utimesSync(file, whole, whole); // same size, same mtime: the cache alone would miss it
+    const result = await run("verify", "hey_jarvis");
+    expect(result.code).toBe(78);
+    expect(result.stdout).toContain("CORRUPT  hey_jarvis");
+  });
+
   it("verify exits 78 for a missing model, with the expected hash and the fetch command", async () => {
     const result = await run("verify", "qwen2.5-0.5b-instruct-q4_k_m");
     expect(result.code).toBe(78);
