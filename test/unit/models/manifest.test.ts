@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isEdgeVoiceError } from "../../../src/errors.js";
 import {
@@ -7,6 +9,7 @@ import {
   manifestProblems,
   parseManifest,
 } from "../../../src/models/manifest.js";
+import { APP_ROOT } from "../../../src/system/paths.js";
 import { bytes, entryFor, manifestOf, tempDir } from "./helpers.js";
 
 const shipped = loadManifest();
@@ -86,6 +89,15 @@ describe("models/manifest.json", () => {
     for (const entry of shipped.models.filter((m) => m.kind === "wake" || m.kind === "wake-feature")) {
       expect(entry.license).toBe("CC-BY-NC-SA-4.0");
       expect(entry.notes).toMatch(/non-commercial/);
+    }
+  });
+
+  it("is described model by model in models/README.md, so the two cannot drift apart", () => {
+    const readme = readFileSync(path.join(APP_ROOT, "models", "README.md"), "utf8");
+    for (const entry of shipped.models) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${entry.id}\` | ${entry.kind} |`));
+      expect(row, `models/README.md has no table row for ${entry.id} (${entry.kind})`).toBeDefined();
+      expect(row).toContain(isPinned(entry) ? "| pinned |" : "unpinned");
     }
   });
 
