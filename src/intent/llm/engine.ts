@@ -119,7 +119,10 @@ export class LlmEngine {
     ];
     const { contextText } = this.chatWrapper.generateContextState({ chatHistory: history });
     const [before, after] = splitAt(contextText, PLACEHOLDER);
-    const prefix = before.tokenize(this.model.tokenizer);
+    let prefix = before.tokenize(this.model.tokenizer);
+    // LlamaCompletion prepends BOS itself when the model wants one; a second would break prefix reuse.
+    const { bos, shouldPrependBosToken } = this.model.tokens;
+    if (shouldPrependBosToken && bos !== null && prefix[0] === bos) prefix = prefix.slice(1);
     const needed = prefix.length + ANSWER_ROOM;
     if (needed > this.sequence.contextSize) {
       throw new EdgeVoiceError(
@@ -137,13 +140,15 @@ export class LlmEngine {
     return this.#prefix.length;
   }
 
-  /** Evaluates the prompt prefix now, so the first utterance does not pay for it. */
+  /**
+   * Evaluates the prompt prefix now, so the first utterance does not pay for it. It runs
+   * through LlamaCompletion (one generated token) so the cached tokens are exactly the ones
+   * a generation will ask for, BOS handling included.
+   */
   warm(): Promise<number> {
     return this.#exclusive(async () => {
       const before = this.sequence.tokenMeter.getState();
-      await this.sequence.adaptStateToTokens(this.#prefix, false);
-      const missing = this.#prefix.slice(this.sequence.nextTokenIndex);
-      if (missing.length > 0) await this.sequence.evaluateWithoutGeneratingNewTokens(missing);
+      await this.completion.generateCompletion(this.#prefix, { maxTokens: 1, temperature: 0 });
       return this.sequence.tokenMeter.diff(before).usedInputTokens;
     });
   }

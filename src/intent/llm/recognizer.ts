@@ -88,6 +88,16 @@ export class LlmRecognizer {
     return { kind: "invalid", why: answer.why, generation };
   }
 
+  /** What the current grammar and prompt were built from (tests, `doctor`). */
+  async state(): Promise<{ version: number; entityIds: ReadonlySet<string>; prefixTokens: number }> {
+    const prepared = await this.#current();
+    return {
+      version: prepared.version,
+      entityIds: prepared.entityIds,
+      prefixTokens: this.options.engine.prefixTokens,
+    };
+  }
+
   async dispose(): Promise<void> {
     this.#unsubscribe();
     await this.options.engine.dispose();
