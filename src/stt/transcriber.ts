@@ -7,6 +7,10 @@ export interface Transcript {
   avgLogprob: number;
   encodeMs: number;
   decodeMs: number;
+  /** Length of the transcribed audio. */
+  audioMs?: number;
+  /** Set when the model produced text that was thrown away: why (`text` is then empty). */
+  dropped?: "no-speech" | "repetition" | "no-words";
 }
 
 export interface TranscribeOptions {

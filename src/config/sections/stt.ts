@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { probability, section } from "../fields.js";
+import { probability, seconds, section } from "../fields.js";
 
 export const sttSection = section(
   {
@@ -37,6 +37,9 @@ export const sttSection = section(
       .default(2.4)
       .describe("gzip compression ratio above which text is a repetition loop"),
     max_tokens: z.number().int().min(8).max(224).default(96).describe("Token budget per command"),
+    lead_in_seconds: seconds(0, 2)
+      .default(0.4)
+      .describe("Silence put before the audio: Whisper misses first words that start at the first sample"),
   },
   "Speech to text (Whisper on onnxruntime-node)",
 );

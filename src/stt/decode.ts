@@ -1,0 +1,139 @@
+import { argmaxAllowed, argmaxOf, logitsRow, logSumExp, probabilityOf } from "./logits.js";
+import type { WhisperSpec } from "./model-spec.js";
+import { repetitionCut } from "./quality.js";
+
+/** What the loop needs from a decoder (KvDecoder in onnx-whisper.ts; fakes in tests). */
+export interface DecoderSteps {
+  /** Feeds ids after those fed before; logits [rows, vocab], row 0 = first id on a fresh sequence, last row = last id. */
+  step(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }>;
+  /** Starts a new sequence over the same audio. */
+  restart(): void;
+}
+
+export interface WindowDecodeOptions {
+  /** Previous-text prompt (vocabulary bias), already tokenized; empty for none. */
+  promptTokens: readonly number[];
+  /** Language code, or null to detect it (multilingual models). Ignored by English-only models. */
+  language: string | null;
+  /** Token budget for the generated text. */
+  maxTokens: number;
+  signal?: AbortSignal | undefined;
+}
+
+export interface WindowDecodeResult {
+  /** Generated text tokens, without the start sequence and end-of-text. */
+  tokens: number[];
+  /** The language used (detected or given); "en" for English-only models. */
+  language: string;
+  noSpeechProb: number;
+  /** Sum of the chosen tokens' log-probabilities (end-of-text included) over (tokens + 1), as the reference. */
+  avgLogprob: number;
+  /** True when a repetition loop was cut off. */
+  loopCut: boolean;
+  /** True when the token budget ran out before end-of-text. */
+  budgetHit: boolean;
+}
+
+/**
+ * What follows <|startoftranscript|>: language and task (multilingual models), then
+ * <|notimestamps|>.
+ */
+export function taskTokens(spec: WhisperSpec, language: string): number[] {
+  if (!spec.multilingual) return [spec.tokens.noTimestamps];
+  const lang = spec.tokens.languages.get(language);
+  if (lang === undefined) throw new RangeError(`language "${language}" is not in this model's vocabulary`);
+  const out = [lang];
+  if (spec.tokens.transcribe !== null) out.push(spec.tokens.transcribe);
+  out.push(spec.tokens.noTimestamps);
+  return out;
+}
+
+/** The decoder input with a prompt: <|startofprev|> prompt... <|startoftranscript|> task tokens. */
+export function promptedSequence(spec: WhisperSpec, language: string, prompt: readonly number[]): number[] {
+  const { sot, sotPrev } = spec.tokens;
+  const head = prompt.length > 0 && sotPrev !== null ? [sotPrev, ...prompt] : [];
+  return [...head, sot, ...taskTokens(spec, language)];
+}
+
+/**
+ * Greedy decoding of one 30 s window with Whisper's rules: the start sequence (prompt,
+ * language, task, no timestamps), suppressed tokens, blank/end-of-text suppressed as the
+ * first token, a token budget, and a cut on repetition loops. The no-speech probability
+ * comes from the logits at the start-of-transcript position, as in the reference.
+ * Checks `signal` before every decoder call, so an abort costs at most one step.
+ */
+export async function greedyDecode(
+  decoder: DecoderSteps,
+  spec: WhisperSpec,
+  options: WindowDecodeOptions,
+): Promise<WindowDecodeResult> {
+  const { signal } = options;
+  const { tokens: special } = spec;
+  signal?.throwIfAborted();
+  // The start sequence without the prompt first, all in one call as the reference and
+  // transformers.js feed it (the int8 decoder quantizes activations per call, so splitting
+  // it would change the numbers): the logits at <|startoftranscript|> give the no-speech
+  // probability and, when detecting, the language. A prompt goes in a second, fresh pass,
+  // because a prompt lowers the no-speech probability (measured: 0.93 -> 0.45 on pure
+  // silence with device names as the prompt) and would let " you" through.
+  const detect = spec.multilingual && options.language === null;
+  let language = spec.multilingual ? (options.language ?? "en") : "en";
+  const first = detect ? [special.sot] : [special.sot, ...taskTokens(spec, language)];
+  let out = await decoder.step(first);
+  const sotRow = logitsRow(out.logits, out.vocab, 0);
+  const noSpeechProb = special.noSpeech === null ? 0 : probabilityOf(sotRow, special.noSpeech);
+  if (detect) language = detectLanguage(spec, sotRow);
+  let fed = first.length;
+  if (options.promptTokens.length > 0 && special.sotPrev !== null) {
+    signal?.throwIfAborted();
+    const ids = promptedSequence(spec, language, options.promptTokens);
+    decoder.restart();
+    out = await decoder.step(ids);
+    fed = ids.length;
+  } else if (detect) {
+    signal?.throwIfAborted();
+    const rest = taskTokens(spec, language);
+    out = await decoder.step(rest);
+    fed += rest.length;
+  }
+  const budget = Math.max(0, Math.min(options.maxTokens, spec.maxTargetPositions - fed));
+  const tokens: number[] = [];
+  let sumLogprob = 0;
+  let loopCut = false;
+  let ended = false;
+  while (tokens.length < budget) {
+    const row = logitsRow(out.logits, out.vocab, out.logits.length / out.vocab - 1);
+    const extra = tokens.length === 0 ? spec.beginSuppressed : [];
+    const next = argmaxAllowed(row, spec.suppressed, extra);
+    if (next < 0) break;
+    sumLogprob += (row[next] as number) - logSumExp(row, spec.suppressed, extra);
+    if (next === spec.tokens.eot) {
+      ended = true;
+      break;
+    }
+    tokens.push(next);
+    const cut = repetitionCut(tokens);
+    if (cut !== null) {
+      tokens.length = cut;
+      loopCut = true;
+      break;
+    }
+    if (tokens.length >= budget) break;
+    signal?.throwIfAborted();
+    out = await decoder.step([next]);
+  }
+  return {
+    tokens,
+    language,
+    noSpeechProb,
+    avgLogprob: sumLogprob / (tokens.length + 1),
+    loopCut,
+    budgetHit: !ended && !loopCut,
+  };
+}
+
+function detectLanguage(spec: WhisperSpec, sotLogits: Float32Array): string {
+  const id = argmaxOf(sotLogits, spec.tokens.languages.values());
+  for (const [code, tokenId] of spec.tokens.languages) if (tokenId === id) return code;
+  return "en";
+}

@@ -1,0 +1,173 @@
+import ort from "onnxruntime-node";
+import { EdgeVoiceError } from "../errors.js";
+
+/** The ONNX files of one Whisper model: a merged decoder, or a decoder plus a decoder-with-past. */
+export interface WhisperOnnxFiles {
+  encoder: string;
+  decoderMerged?: string;
+  decoder?: string;
+  decoderWithPast?: string;
+}
+
+/** Picks the ONNX files from a verified model's paths (quantized variants first when several are listed). */
+export function pickOnnxFiles(paths: Record<string, string>, modelId: string): WhisperOnnxFiles {
+  const names = Object.keys(paths).filter((n) => n.endsWith(".onnx"));
+  const find = (pattern: RegExp): string | undefined => {
+    const matches = names.filter((n) => pattern.test(n.split("/").pop() ?? n));
+    const chosen = matches.find((n) => n.includes("quantized")) ?? matches[0];
+    return chosen ? paths[chosen] : undefined;
+  };
+  const encoder = find(/^encoder_model.*\.onnx$/);
+  const decoderMerged = find(/^decoder_model_merged.*\.onnx$/);
+  const decoder = find(/^decoder_model(_quantized|_int8|_uint8|_fp16)?\.onnx$/);
+  const decoderWithPast = find(/^decoder_with_past_model.*\.onnx$/);
+  if (encoder && decoderMerged) return { encoder, decoderMerged };
+  if (encoder && decoder && decoderWithPast) return { encoder, decoder, decoderWithPast };
+  throw new EdgeVoiceError("model-load-failed", `model ${modelId} lacks Whisper's ONNX encoder and decoder`, {
+    hint: "the manifest entry needs onnx/encoder_model*.onnx and onnx/decoder_model_merged*.onnx (or decoder_model + decoder_with_past_model)",
+    exitCode: 78,
+  });
+}
+
+export interface DecoderShape {
+  heads: number;
+  headDim: number;
+}
+
+/** onnxruntime sessions for one Whisper model, loaded once and reused for every utterance. */
+export class WhisperSessions {
+  private constructor(
+    readonly encoder: ort.InferenceSession,
+    readonly first: ort.InferenceSession,
+    readonly withPast: ort.InferenceSession,
+    readonly shape: DecoderShape,
+  ) {}
+
+  static async load(files: WhisperOnnxFiles, threads: number, shape: DecoderShape): Promise<WhisperSessions> {
+    const options: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    };
+    const open = async (file: string) => {
+      try {
+        return await ort.InferenceSession.create(file, options);
+      } catch (error) {
+        throw new EdgeVoiceError(
+          "model-load-failed",
+          `onnxruntime cannot load ${file}: ${(error as Error).message}`,
+          {
+            hint: "run `edge-voice models verify` and re-fetch the model if it fails",
+            exitCode: 78,
+            cause: error,
+          },
+        );
+      }
+    };
+    const encoder = await open(files.encoder);
+    if (files.decoderMerged) {
+      const merged = await open(files.decoderMerged);
+      return new WhisperSessions(encoder, merged, merged, shape);
+    }
+    const first = await open(files.decoder as string);
+    const withPast = await open(files.decoderWithPast as string);
+    return new WhisperSessions(encoder, first, withPast, shape);
+  }
+
+  /** Encoder output for one window of features ([1, mels, frames]). */
+  async encode(features: Float32Array, mels: number, frames: number): Promise<ort.Tensor> {
+    const input = new ort.Tensor("float32", features, [1, mels, frames]);
+    const out = await this.encoder.run({ [this.encoder.inputNames[0] as string]: input }, [
+      "last_hidden_state",
+    ]);
+    return out.last_hidden_state as ort.Tensor;
+  }
+
+  /** A decoder over one encoder output, carrying its key/value cache from step to step. */
+  decoder(encoderHidden: ort.Tensor): KvDecoder {
+    return new KvDecoder(this, encoderHidden);
+  }
+
+  async dispose(): Promise<void> {
+    const sessions = new Set([this.encoder, this.first, this.withPast]);
+    for (const session of sessions) await session.release();
+  }
+}
+
+const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
+
+/**
+ * Runs the decoder, carrying its key/value caches. The first call (the no-cache branch)
+ * computes the cross-attention keys/values once; later calls fetch only the self-attention
+ * cache and logits, so the encoder's keys/values (18 MB for tiny) are never copied back to
+ * JS per token. The cache branch of the exported merged decoder has no causal mask (measured:
+ * a position's logits change with the tokens after it), so after the first call tokens go
+ * in one at a time.
+ */
+export class KvDecoder {
+  /** Cross-attention keys/values (past_key_values.N.encoder.*), fixed once computed. */
+  #cross: Map<string, ort.Tensor> | null = null;
+  /** Self-attention keys/values (past_key_values.N.decoder.*), growing by one position per token. */
+  #self = new Map<string, ort.Tensor>();
+
+  constructor(
+    private readonly sessions: WhisperSessions,
+    private readonly hidden: ort.Tensor,
+  ) {}
+
+  /**
+   * Feeds `ids` after what was fed before. Returns logits [rows, vocab] row-major: one row per
+   * id on the first call (so a caller can read the <|startoftranscript|> position), only the
+   * last id's row after it.
+   */
+  async step(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }> {
+    if (this.#cross === null) return this.#run(ids, false);
+    let out: { logits: Float32Array; vocab: number } | null = null;
+    for (const id of ids) out = await this.#run([id], true);
+    if (!out) throw new RangeError("step needs at least one token");
+    return out;
+  }
+
+  /** Forgets everything fed so far: the next step starts a new sequence over the same audio. */
+  restart(): void {
+    this.#cross = null;
+    this.#self = new Map();
+  }
+
+  async #run(ids: readonly number[], cached: boolean): Promise<{ logits: Float32Array; vocab: number }> {
+    const session = cached ? this.sessions.withPast : this.sessions.first;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
+    };
+    for (const name of session.inputNames) {
+      if (name === "encoder_hidden_states") feeds[name] = this.hidden;
+      else if (name === "use_cache_branch")
+        feeds[name] = new ort.Tensor("bool", Uint8Array.of(cached ? 1 : 0), [1]);
+      else if (PAST.test(name))
+        feeds[name] = this.#cross?.get(name) ?? this.#self.get(name) ?? this.#emptyPast();
+    }
+    const fetches = ["logits", ...session.outputNames.filter((n) => wanted(n, cached))];
+    const out = await session.run(feeds, fetches);
+    const cross = this.#cross ?? new Map<string, ort.Tensor>();
+    for (const name of fetches) {
+      if (name === "logits") continue;
+      const past = name.replace(/^present\./, "past_key_values.");
+      (name.includes(".encoder.") ? cross : this.#self).set(past, out[name] as ort.Tensor);
+    }
+    this.#cross = cross;
+    const logits = out.logits as ort.Tensor;
+    return { logits: logits.data as Float32Array, vocab: logits.dims[2] as number };
+  }
+
+  #emptyPast(): ort.Tensor {
+    const { heads, headDim } = this.sessions.shape;
+    return new ort.Tensor("float32", new Float32Array(0), [1, heads, 0, headDim]);
+  }
+}
+
+/** Self-attention cache always; cross-attention cache only on the first call (it never changes). */
+function wanted(output: string, cached: boolean): boolean {
+  if (!output.startsWith("present.")) return false;
+  return !cached || output.includes(".decoder.");
+}

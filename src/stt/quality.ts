@@ -1,0 +1,104 @@
+import { deflateSync } from "node:zlib";
+
+/** Whisper's reference checks on a decoded window (openai/whisper transcribe.py), as config thresholds. */
+export interface QualityThresholds {
+  /** No-speech probability above which the window is silence, unless the text is confident. */
+  noSpeech: number;
+  /** Average log-probability at or below which the text is not confident. */
+  logprob: number;
+  /** zlib compression ratio above which the text is a repetition loop. */
+  compressionRatio: number;
+}
+
+export type DropReason = "no-speech" | "repetition" | "no-words";
+
+export interface WindowScores {
+  text: string;
+  noSpeechProb: number;
+  avgLogprob: number;
+}
+
+/** UTF-8 bytes over zlib-compressed bytes: high for "the the the the ...". */
+export function compressionRatio(text: string): number {
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length === 0) return 0;
+  return bytes.length / deflateSync(bytes).length;
+}
+
+/**
+ * What Whisper says on silence and noise (measured on whisper-tiny: " you" on digital silence
+ * with a confident -0.6 average log-probability, "Thank you." on white noise; the peers'
+ * issue trackers list the rest). Normalised: lower case, no punctuation.
+ */
+const SILENCE_PHRASES = new Set([
+  "you",
+  "thank you",
+  "thank you very much",
+  "thanks for watching",
+  "thank you for watching",
+  "thanks for watching and see you next time",
+  "please subscribe",
+  "bye",
+  "so",
+]);
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}']+/gu, " ")
+    .trim()
+    .split(" ")
+    .filter(Boolean);
+}
+
+/**
+ * True when the text is a stock silence phrase, or only repeats words of the prompt: with
+ * device names as the prompt, whisper-tiny answers noise with "living room".
+ */
+export function isSilenceEcho(text: string, prompt = ""): boolean {
+  const said = words(text);
+  if (SILENCE_PHRASES.has(said.join(" "))) return true;
+  const prompted = new Set(words(prompt));
+  return said.length > 0 && prompted.size > 0 && said.every((w) => prompted.has(w));
+}
+
+/**
+ * Why a decoded window is not a transcript, or null when it is one. As the reference: a
+ * window is silence when the no-speech probability is high and the text is not confident
+ * (or, added for commands, the text is what Whisper says on silence or an echo of the
+ * prompt); a repetition loop compresses too well; text with no letters or digits ("...",
+ * "♪") is dropped too.
+ */
+export function dropReason(
+  scores: WindowScores,
+  thresholds: QualityThresholds,
+  prompt = "",
+): DropReason | null {
+  if (!/[\p{L}\p{N}]/u.test(scores.text)) return "no-words";
+  if (scores.noSpeechProb > thresholds.noSpeech) {
+    if (scores.avgLogprob <= thresholds.logprob || isSilenceEcho(scores.text, prompt)) return "no-speech";
+  }
+  if (compressionRatio(scores.text) > thresholds.compressionRatio) return "repetition";
+  return null;
+}
+
+/**
+ * Where to cut generated tokens whose tail has become a loop (Whisper tiny can repeat one
+ * phrase until the token budget runs out), keeping one copy; null while there is no loop.
+ * A pattern of `period` tokens counts as a loop once it repeats max(3, ceil(8 / period))
+ * times back to back, so "no no no" stays but eight identical tokens do not.
+ */
+export function repetitionCut(tokens: readonly number[], maxPeriod = 16): number | null {
+  const n = tokens.length;
+  for (let period = 1; period <= maxPeriod; period++) {
+    const repeats = Math.max(3, Math.ceil(8 / period));
+    const span = repeats * period;
+    if (span > n) break;
+    let looping = true;
+    for (let i = n - span; i < n - period && looping; i++) {
+      looping = tokens[i] === tokens[i + period];
+    }
+    if (looping) return n - (repeats - 1) * period;
+  }
+  return null;
+}

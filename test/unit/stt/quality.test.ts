@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { compressionRatio, dropReason, repetitionCut } from "../../../src/stt/quality.js";
+
+const thresholds = { noSpeech: 0.6, logprob: -1, compressionRatio: 2.4 };
+
+describe("compressionRatio", () => {
+  it("is low for a command and high for a loop", () => {
+    expect(compressionRatio("Turn on the kitchen light.")).toBeLessThan(1.2);
+    expect(compressionRatio("Thank you. ".repeat(30))).toBeGreaterThan(2.4);
+    expect(compressionRatio("")).toBe(0);
+  });
+});
+
+describe("dropReason", () => {
+  it("keeps a confident command even when the no-speech probability is high (the reference rule)", () => {
+    expect(
+      dropReason({ text: "Lock the front door.", noSpeechProb: 0.7, avgLogprob: -0.3 }, thresholds),
+    ).toBeNull();
+  });
+
+  it("drops text when no-speech is likely and the text is not confident", () => {
+    expect(dropReason({ text: "you", noSpeechProb: 0.93, avgLogprob: -1.2 }, thresholds)).toBe("no-speech");
+  });
+
+  it("keeps unconfident text when no-speech is unlikely", () => {
+    expect(
+      dropReason({ text: "Like the front door.", noSpeechProb: 0.3, avgLogprob: -1.3 }, thresholds),
+    ).toBeNull();
+  });
+
+  it("drops loops, and text with no letters or digits", () => {
+    expect(
+      dropReason({ text: "the the the ".repeat(20), noSpeechProb: 0, avgLogprob: -0.1 }, thresholds),
+    ).toBe("repetition");
+    expect(dropReason({ text: "...", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBe("no-words");
+    expect(dropReason({ text: "♪", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBe("no-words");
+    expect(dropReason({ text: "Grüß Gott", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBeNull();
+  });
+});
+
+describe("repetitionCut", () => {
+  it("leaves ordinary text and short genuine repeats alone", () => {
+    expect(repetitionCut([1, 2, 3, 4, 5, 6, 7, 8, 9])).toBeNull();
+    expect(repetitionCut([5, 9, 9, 9])).toBeNull(); // "no no no"
+    expect(repetitionCut([1, 2, 1, 2, 1, 2])).toBeNull(); // three copies of a 2-token pattern: not yet 8 tokens
+  });
+
+  it("cuts a single token repeated eight times back to one copy", () => {
+    expect(repetitionCut([4, 7, 7, 7, 7, 7, 7, 7, 7])).toBe(2);
+  });
+
+  it("cuts a phrase loop back to its first copy", () => {
+    const phrase = [10, 11, 12];
+    expect(repetitionCut([1, ...phrase, ...phrase, ...phrase])).toBe(4);
+    expect(repetitionCut([1, 2, 1, 2, 1, 2, 1, 2])).toBe(2);
+  });
+});

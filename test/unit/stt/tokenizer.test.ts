@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { tinyTokenizer } from "./helpers.js";
+
+describe("WhisperTokenizer (byte-level BPE)", () => {
+  const tokenizer = tinyTokenizer();
+
+  it("round-trips ASCII and non-ASCII text", () => {
+    for (const text of [
+      " Turn on the kitchen light.",
+      " Café, naïve, Grüße",
+      " 日本語のテキスト",
+      " Привет, мир",
+      " 🙂 ok",
+    ]) {
+      expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
+    }
+  });
+
+  it("joins a character whose UTF-8 bytes are split across tokens", () => {
+    // "鑫" and "🙂" are rare: several byte-level tokens each. Decoded one by one they are
+    // replacement characters; decoded together, the character.
+    for (const text of [" 鑫", " 🙂"]) {
+      const ids = tokenizer.encode(text);
+      expect(ids.length).toBeGreaterThan(2);
+      expect(ids.map((id) => tokenizer.decode([id])).join("")).toContain("\uFFFD");
+      expect(tokenizer.decode(ids)).toBe(text);
+    }
+  });
+
+  it("drops special tokens when decoding", () => {
+    const ids = [50258, 50259, 50359, 50363, ...tokenizer.encode(" Hello"), 50257];
+    expect(tokenizer.decode(ids)).toBe(" Hello");
+  });
+
+  it("builds the previous-text prompt with a leading space, keeping the last tokens when too long", () => {
+    const prompt = tokenizer.promptTokens("  living room lamp ", 223);
+    expect(prompt).toEqual(tokenizer.encode(" living room lamp"));
+    expect(tokenizer.promptTokens("   ", 223)).toEqual([]);
+    const long = tokenizer.promptTokens("lamp ".repeat(400), 10);
+    expect(long).toHaveLength(10);
+  });
+});
