@@ -148,9 +148,21 @@ download_url() { # url part-file size label
     rc=$?
   fi
   if [ "$rc" -ne 0 ]; then
-    fail "$label" "download from $url failed (curl exit $rc); $([ -f "$part" ] && echo "kept $part to resume: run again" || echo "nothing was kept")"
+    fail "$label" "download from $url failed: $(curl_reason "$rc" "$status") (curl exit $rc); $([ -f "$part" ] && echo "kept $part to resume: run again" || echo "nothing was kept")"
     return 1
   fi
+}
+
+curl_reason() { # exit code, HTTP status
+  case "$1" in
+    6) echo "cannot resolve the host (no internet, or no DNS?)" ;;
+    7) echo "cannot connect to the host" ;;
+    22) echo "HTTP ${2:-error}" ;;
+    23) echo "cannot write the file (disk full?)" ;;
+    28) echo "timed out" ;;
+    35 | 60) echo "TLS failed (is the clock right?)" ;;
+    *) echo "curl failed" ;;
+  esac
 }
 
 download_parts() { # parts part-file label

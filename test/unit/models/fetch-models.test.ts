@@ -273,7 +273,7 @@ describe("scripts/fetch-models.sh", () => {
     const result = await runScript(["gone", "small_a"], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /FAILED {3}gone\/gone\.bin: download from http:\/\/127\.0\.0\.1:\d+\/repo\/gone\.bin failed \(curl exit 22\)/,
+      /FAILED {3}gone\/gone\.bin: download from http:\/\/127\.0\.0\.1:\d+\/repo\/gone\.bin failed: HTTP 404 \(curl exit 22\); nothing was kept/,
     );
     expect(existsSync(dest("small_a", "a.bin"))).toBe(true);
     expect(result.stdout).toContain("1 fetched, 0 already present, 1 failed");
