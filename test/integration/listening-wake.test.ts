@@ -78,6 +78,25 @@ describe("openWakeWord hey_jarvis (default config)", () => {
     expect(odd.map((h) => h.endSample)).toEqual(in80ms.map((h) => h.endSample));
   });
 
+  it("counts positions from the stream, and starts afresh after a gap (as after a run)", async () => {
+    const clip = concatSamples(LEAD, readWav(`${WAV}/wake/hey-jarvis-en-us-130.wav`));
+    const [fromZero] = await detections(d, clip);
+    d.reset();
+    const found: WakeDetection[] = [];
+    // The same clip twice, the second time 20 s later with nothing in between (the pipeline
+    // stops feeding the detector during a run and does not have to call reset()).
+    for (const offset of [100_000, 420_000]) {
+      for (const frame of framesOf(clip, 1280, offset)) {
+        const hit = await d.process(frame);
+        if (hit) found.push(hit);
+      }
+    }
+    expect(found.map((h) => h.endSample)).toEqual([
+      100_000 + (fromZero?.endSample ?? 0),
+      420_000 + (fromZero?.endSample ?? 0),
+    ]);
+  });
+
   const negatives: Array<[string, () => Int16Array]> = [
     ...readdirSync(`${WAV}/negative`).map((f): [string, () => Int16Array] => [
       f,
