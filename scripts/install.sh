@@ -31,8 +31,8 @@ Usage: sudo scripts/install.sh [--dry-run] [--no-start] [--with-speech] [--model
 Installs Debian packages (alsa-utils, sox), the app in $PREFIX (npm ci --omit=dev, then only
 this board's native binaries kept), the system user edge-voice, a starter $ETC_DIR/config.yaml
 (never overwritten), the unit $UNIT_DIR/$UNIT, the models, then enables and starts the service.
-On a Jetson it also builds llama.cpp with CUDA from node-llama-cpp's bundled source (~4 min on
-an Orin, ~15 min without its big cores' help) and adds the GPU devices to the unit.
+On a Jetson it also builds llama.cpp with CUDA from node-llama-cpp's bundled source (several
+minutes; no download) and adds the GPU devices to the unit.
 
   --dry-run      print every step and command, change nothing
   --no-start     install and enable, but do not (re)start the service

@@ -94,7 +94,7 @@ describe.skipIf(process.platform !== "linux")("install.sh --dry-run", () => {
 
   it("plans a Jetson install: build deps, llama.cpp with CUDA from the bundled source, the GPU drop-in", () => {
     const out = dryRun(
-      ["--no-start", "--with-speech", "--models", "qwen2.5-0.5b-instruct-q4"],
+      ["--no-start", "--with-speech", "--models", "qwen2.5-0.5b-instruct-q4_k_m"],
       "jetson",
     ).stdout;
     expect(out).toMatch(/cmake build-essential git/);
@@ -103,7 +103,7 @@ describe.skipIf(process.platform !== "linux")("install.sh --dry-run", () => {
     expect(out).toContain(
       "edge-voice.service.d/jetson-cuda.conf /etc/systemd/system/edge-voice.service.d/jetson-cuda.conf",
     );
-    expect(out).toContain("qwen2.5-0.5b-instruct-q4");
+    expect(out).toContain("qwen2.5-0.5b-instruct-q4_k_m");
     expect(out).not.toContain("systemctl restart");
     // The CUDA build comes before pruning (which deletes the source bundle).
     expect(out.indexOf("source download")).toBeLessThan(out.indexOf("prune-node-modules.sh"));

@@ -1,4 +1,4 @@
-import { type Check, fail, pass, warn } from "./types.js";
+import { type Check, fail, type Probes, pass, warn } from "./types.js";
 
 const UNIT = "edge-voice.service";
 const LOOPBACK = /^(127\.|localhost$|\[?::1\]?$)/;
@@ -17,7 +17,18 @@ export const checkBroker: Check = async ({ probes, config }) => {
   const result = await probes.mqtt(config, 5000);
   if (result.ok) {
     const who = config.mqtt.username ? `as ${config.mqtt.username}` : "without credentials";
-    return [pass("broker", title, `${where}: connected ${who}`)];
+    const detail = `${where}: connected ${who}`;
+    if (isRemote(url) && (await serviceAllowsLoopbackOnly(probes))) {
+      return [
+        warn(
+          "broker",
+          title,
+          `${detail} from here, but the installed service may reach loopback only`,
+          "allow the broker's address: systemd/edge-voice.service.d/broker.conf.example (systemctl edit edge-voice)",
+        ),
+      ];
+    }
+    return [pass("broker", title, detail)];
   }
   if (result.kind === "auth") {
     return [
@@ -29,8 +40,7 @@ export const checkBroker: Check = async ({ probes, config }) => {
       ),
     ];
   }
-  const remote = !LOOPBACK.test(new URL(url).hostname);
-  const fix = remote
+  const fix = isRemote(url)
     ? "is the broker running and reachable? The service allows only loopback until you add the broker's address: systemd/edge-voice.service.d/broker.conf.example"
     : "is the broker running? (systemctl status mosquitto)";
   return [
@@ -90,6 +100,27 @@ export const checkService: Check = async ({ probes }) => {
   }
   return [pass("service", title, detail)];
 };
+
+function isRemote(url: string): boolean {
+  try {
+    return !LOOPBACK.test(new URL(url).hostname);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Doctor runs outside the unit, so its own connect says nothing about IPAddressDeny=any: ask
+ * systemd for the unit's effective allow list (false when there is no unit or no systemd).
+ */
+async function serviceAllowsLoopbackOnly(probes: Probes): Promise<boolean> {
+  if (probes.platform() !== "linux") return false;
+  const shown = await probes.run("systemctl", ["show", "--property=IPAddressAllow,LoadState", UNIT], 5000);
+  if (shown.code !== 0 || !/^LoadState=loaded$/m.test(shown.stdout)) return false;
+  const allowed = /^IPAddressAllow=(.*)$/m.exec(shown.stdout)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+  // `localhost` shows as 127.0.0.0/8 ::1/128.
+  return allowed.length > 0 && allowed.every((entry) => /^(127\.|::1\/|::1$)/.test(entry));
+}
 
 function safeHost(url: string): string {
   try {

@@ -72,7 +72,7 @@ describe("host checks", () => {
       status: "warn",
       detail: expect.stringMatching(/2\.31.*2\.34/),
     });
-    const withLlm = config({ llm: { model: "qwen2.5-0.5b-instruct-q4" } });
+    const withLlm = config({ llm: { model: "qwen2.5-0.5b-instruct-q4_k_m" } });
     expect(await one(checkGlibc, bullseye, withLlm)).toMatchObject({
       status: "fail",
       fix: expect.stringMatching(/Bookworm/),
@@ -231,7 +231,7 @@ describe("model and LLM checks", () => {
   });
 
   it("LLM: pass when it loads, fail when it cannot, warn for CPU only on a Jetson", async () => {
-    const withLlm = config({ llm: { model: "qwen2.5-0.5b-instruct-q4" } });
+    const withLlm = config({ llm: { model: "qwen2.5-0.5b-instruct-q4_k_m" } });
     const cuda = probes({
       llama: async () => ({ supported: ["cuda"], loaded: { gpu: "cuda", buildType: "localBuild" } }),
     });
@@ -290,6 +290,26 @@ describe("broker and service checks", () => {
     const local = config({ mqtt: { url: "mqtt://127.0.0.1:1883" } });
     expect((await one(checkBroker, down, local)).fix).not.toMatch(/broker\.conf/);
     expect(JSON.stringify(await checkBroker({ probes: auth, config: remote }))).not.toContain("secret");
+  });
+
+  it("broker: warns when the installed unit may reach loopback only", async () => {
+    const unit = (allow: string) =>
+      probes({
+        run: commands({
+          "systemctl show --property=IPAddressAllow,LoadState edge-voice.service": {
+            stdout: `IPAddressAllow=${allow}\nLoadState=loaded\n`,
+          },
+        }),
+      });
+    expect(await one(checkBroker, unit("127.0.0.0/8 ::1/128"), remote)).toMatchObject({
+      status: "warn",
+      fix: expect.stringMatching(/broker\.conf\.example/),
+    });
+    expect((await one(checkBroker, unit("127.0.0.0/8 ::1/128 192.168.1.10/32"), remote)).status).toBe("pass");
+    const local = config({ mqtt: { url: "mqtt://127.0.0.1:1883" } });
+    expect((await one(checkBroker, unit("127.0.0.0/8 ::1/128"), local)).status).toBe("pass");
+    const noUnit = probes({ run: async () => ({ code: 1, stdout: "", stderr: "" }) });
+    expect((await one(checkBroker, noUnit, remote)).status).toBe("pass");
   });
 
   it("service: states from systemctl", async () => {
