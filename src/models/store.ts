@@ -176,6 +176,7 @@ function missingError(entry: ModelEntry, missing: LocatedFile[], total: number):
   } else if (missing.length === total) {
     // Nothing of it is here: the fix is to fetch it, and eleven hashes would bury that.
     const names = missing.map((l) => l.file.name);
+    if (first.file.sha256) names[0] = `${first.file.name} with sha256 ${first.file.sha256}`;
     const shown = names.length > 3 ? `${names.slice(0, 3).join(", ")}, ...` : names.join(", ");
     message = `model ${entry.id} is not installed: none of its ${total} files (${shown}) is in ${where}; \`edge-voice models list --json\` shows each expected sha256`;
   } else {

@@ -75,7 +75,7 @@ describe("ModelStore.verify", () => {
   it("says a model is not installed when none of its files is there, and names a missing one of a partial copy", async () => {
     const error = await failure(store().verify("multi"));
     expect(error.message).toBe(
-      `model multi is not installed: none of its 2 files (config.json, onnx/encoder.onnx) is in ${path.join(tmp.dir, "multi")}; \`edge-voice models list --json\` shows each expected sha256`,
+      `model multi is not installed: none of its 2 files (config.json with sha256 ${manifest.models[1]?.files[0]?.sha256}, onnx/encoder.onnx) is in ${path.join(tmp.dir, "multi")}; \`edge-voice models list --json\` shows each expected sha256`,
     );
     tmp.write("multi/config.json", "{}");
     const partial = await failure(store().verify("multi"));
