@@ -28,6 +28,15 @@ export async function readWav16kMono(file: string): Promise<DecodedWav> {
   return decodeWav16kMono(bytes, file);
 }
 
+/**
+ * Checks that a file is a WAV this module can read, without converting it: for commands that
+ * want to refuse a bad --input before spending seconds loading models. Same errors as
+ * readWav16kMono.
+ */
+export async function inspectWav(file: string): Promise<WavFormat> {
+  return parseWavLayout(await readInput(file), file).format;
+}
+
 /** The same from bytes already in memory; `name` is used in error messages. */
 export async function decodeWav16kMono(bytes: Uint8Array, name: string): Promise<DecodedWav> {
   const layout = parseWavLayout(bytes, name);

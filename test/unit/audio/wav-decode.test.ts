@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { readWav16kMono } from "../../../src/audio/wav.js";
+import { inspectWav, readWav16kMono } from "../../../src/audio/wav.js";
 import { encodeWav } from "../../../src/audio/wav-writer.js";
 import { EdgeVoiceError } from "../../../src/errors.js";
 import { buildWav, int16Bytes, sox, tempDir } from "./helpers.js";
@@ -135,6 +135,22 @@ describe("readWav16kMono: the container", () => {
     const at8k = await readWav16kMono(file("written-8k.wav", encodeWav(new Int16Array(800), 8000)));
     expect(at8k.format.sampleRate).toBe(8000);
     expect(at8k.samples.length).toBe(1600);
+  });
+
+  it("inspectWav reports the format without converting, and refuses the same way", async () => {
+    const path = file("inspect.wav", buildWav({ sampleRate: 44100, channels: 2, data: pcm16 }));
+    expect(await inspectWav(path)).toEqual({
+      sampleRate: 44100,
+      channels: 2,
+      bitsPerSample: 16,
+      encoding: "pcm",
+    });
+    await expect(inspectWav(file("inspect-bad.wav", Buffer.from("nope")))).rejects.toMatchObject({
+      code: "wav-invalid",
+    });
+    await expect(inspectWav(tmp.path("inspect-missing.wav"))).rejects.toMatchObject({
+      code: "input-unreadable",
+    });
   });
 
   it("returns no samples for a WAV with an empty data chunk at the end of the file", async () => {
