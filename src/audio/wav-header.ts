@@ -37,8 +37,12 @@ export const WAV_CONVERT_HINT =
 const WAVE_FORMAT_PCM = 0x0001;
 const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
-/** Streaming writers that cannot seek back leave these in the data chunk's size field. */
-const UNKNOWN_SIZES = new Set([0, 0xffffffff]);
+/**
+ * Writers that stream to a pipe cannot seek back to fill in the data size, so they leave a
+ * placeholder: 0, 0xFFFFFFFF, or (arecord, and others) 0x80000000 / 0x7FFFFFFF. A size at
+ * least this large that the file does not hold is such a placeholder, not a 2 GB file cut short.
+ */
+const PLACEHOLDER_MIN = 0x7ffff000;
 /** Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID whose first two bytes are a format tag. */
 const KSDATAFORMAT_TAIL = [
   0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
@@ -77,7 +81,7 @@ export function parseWavLayout(bytes: Uint8Array, file: string): WavLayout {
       if (!fmt) throw wavError(file, 'corrupt: the "data" chunk comes before the "fmt " chunk');
       const available = bytes.length - body;
       let dataBytes = size;
-      if (UNKNOWN_SIZES.has(size)) dataBytes = available;
+      if (size === 0 || (size >= PLACEHOLDER_MIN && size > available)) dataBytes = available;
       else if (size > available)
         throw wavError(
           file,

@@ -77,6 +77,8 @@ describe("readWav16kMono: the container", () => {
   it.each([
     ["0", 0],
     ["0xFFFFFFFF", 0xffffffff],
+    ["0x80000000 (arecord to a pipe)", 0x80000000],
+    ["0x7FFFFFFF", 0x7fffffff],
   ])("reads a data size of %s (streaming writers) as 'to the end of the file'", async (_, size) => {
     const { samples } = await readWav16kMono(
       file(`stream-${size}.wav`, buildWav({ data: pcm16, dataSize: size })),
