@@ -98,6 +98,12 @@ const cases: Case[] = [
     minSnrDb: 65,
   },
   {
+    name: "48 kHz mono 24-bit (plain WAVE_FORMAT_PCM header)",
+    make: ["-t", "wavpcm", "-r", "48000", "-c", "1", "-b", "24"],
+    format: { sampleRate: 48000, channels: 1, bitsPerSample: 24, encoding: "pcm" },
+    minSnrDb: 65,
+  },
+  {
     name: "22.05 kHz mono 32-bit float",
     make: ["-r", "22050", "-c", "1", "-b", "32", "-e", "floating-point"],
     format: { sampleRate: 22050, channels: 1, bitsPerSample: 32, encoding: "float" },
@@ -178,6 +184,18 @@ describe("readWav16kMono against sox", () => {
     sox(ref, tmp.path("ref-lp.wav"), "sinc", "-7000");
     const passband = snrDb(soxSamples(tmp.path("ours-lp.wav")), soxSamples(tmp.path("ref-lp.wav")), EDGE);
     expect(passband).toBeGreaterThanOrEqual(60);
+  });
+
+  it("reads espeak-ng --stdout output, whose data size is the 0x7FFFF000 placeholder", async () => {
+    const input = tmp.path("espeak-stdout.wav");
+    writeFileSync(input, execFileSync("espeak-ng", ["--stdout", "-v", "en-us", "turn on the light"]));
+    const { samples, format } = await readWav16kMono(input);
+    expect(format.sampleRate).toBe(22050);
+    const ref = tmp.path("espeak-stdout-ref.wav");
+    sox(input, "-r", "16000", "-c", "1", "-b", "16", ref);
+    const reference = soxSamples(ref);
+    expect(Math.abs(samples.length - reference.length)).toBeLessThanOrEqual(1);
+    expect(snrDb(samples, reference, EDGE)).toBeGreaterThanOrEqual(30);
   });
 
   it("removes content above 8 kHz instead of folding it back (anti-aliasing)", async () => {
