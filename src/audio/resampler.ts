@@ -4,11 +4,13 @@ import libsamplerate from "@alexanderolsen/libsamplerate-js";
  * Streaming sample-rate conversion of mono float audio, chunk by chunk, with real
  * anti-aliasing: libsamplerate's band-limited sinc converter (SRC_SINC_MEDIUM_QUALITY:
  * ~97 dB SNR, 90% bandwidth), compiled to WebAssembly by @alexanderolsen/libsamplerate-js.
- * Chosen over the pure-JS npm resamplers (wave-resampler, @purinton/resampler: whole-buffer
- * or s16-only, no state across chunks) and the speex WASM port (less used): it keeps its
- * filter state between calls, needs no native build, and measured ~90 dB against sox's
- * conversion here (the limit of the 16-bit reference). BEST quality measured the same
- * against sox at 3x the CPU, which a Pi cannot spare for a live 48 kHz stream.
+ * The npm alternatives looked at: wave-resampler converts whole buffers only (no state
+ * between chunks); @purinton/resampler streams, but its sinc kernel keeps the input's cutoff
+ * when downsampling, so 48 -> 16 kHz folds 8-24 kHz back into the speech band. libsamplerate
+ * keeps its filter state between calls, needs no native build, and agrees with sox's
+ * conversion to ~79 dB below 7 kHz (test/unit/audio/wav-convert.test.ts). BEST quality only
+ * widens the passband (7.2 -> 7.8 kHz) for 3x the CPU, which a Pi cannot spare for a live
+ * 48 kHz stream.
  *
  * The wrapper's "full" API never sets libsamplerate's end_of_input flag, so the last few
  * milliseconds stay inside the filter; `finish()` pushes silence through to flush them and
