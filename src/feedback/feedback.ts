@@ -103,7 +103,8 @@ export class Feedback {
   }
 
   #reply(event: RunEndEvent, notes: RunNotes): string | null {
-    if (event.outcome === "published" && notes.intent) return replyForIntent(notes.intent, this.#lookup);
+    const carriedOut = event.outcome === "published" || event.outcome === "recognized";
+    if (carriedOut && notes.intent) return replyForIntent(notes.intent, this.#lookup);
     if (event.outcome === "rejected" && notes.rejected) {
       return replyForRejection(notes.rejected.reason, intentOf(notes.rejected), this.#lookup);
     }
@@ -130,13 +131,15 @@ export class Feedback {
   }
 }
 
-/** done for a published command; error for failures and refusals; nothing after a false wake. */
+/** done for a carried-out command; error for failures and refusals; nothing after a false wake. */
 function endEarcon(event: RunEndEvent, notes: RunNotes): Earcon | null {
   switch (event.outcome) {
     case "published":
+    case "recognized":
       return "done";
     case "error":
     case "timeout":
+    case "dropped":
       return "error";
     case "rejected":
       return notes.rejected?.reason === "needs-confirmation" ? null : "error";

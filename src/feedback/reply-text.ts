@@ -22,6 +22,8 @@ export interface IntentSummary {
 
 export const NOT_UNDERSTOOD = "sorry, I didn't get that";
 export const FAILED = "sorry, something went wrong";
+/** The command expired before the broker took it (broker down for longer than mqtt.command_expiry_seconds). */
+export const NOT_DELIVERED = "sorry, I couldn't send that";
 
 /** The confirmation for a command that was carried out, or null when there is nothing to say. */
 export function replyForIntent(intent: IntentSummary, lookup: DeviceLookup): string | null {
@@ -75,6 +77,7 @@ export function replyForRejection(
 
 /** What to say when a run ended badly without a rejection. */
 export function replyForOutcome(outcome: RunOutcome): string | null {
+  if (outcome === "dropped") return NOT_DELIVERED;
   return outcome === "error" || outcome === "timeout" ? FAILED : null;
 }
 

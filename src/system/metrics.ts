@@ -13,7 +13,18 @@ import { RunTimings, STAGES, type Stage } from "./run-timings.js";
  * `edge-voice/<site>/stats` topic, which the MQTT part publishes.
  */
 
-const OUTCOMES: readonly RunOutcome[] = ["published", "rejected", "no-speech", "timeout", "aborted", "error"];
+/** Every outcome, so each series exists from the start (a Record: a new outcome fails to compile here). */
+const OUTCOME_SET: Record<RunOutcome, true> = {
+  published: true,
+  recognized: true,
+  dropped: true,
+  rejected: true,
+  "no-speech": true,
+  timeout: true,
+  aborted: true,
+  error: true,
+};
+const OUTCOMES = Object.keys(OUTCOME_SET) as RunOutcome[];
 /** Seconds: voice latencies live between ~50 ms (intent) and ~15 s (the longest command). */
 const BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5, 10, 15];
 
@@ -115,7 +126,7 @@ export class PipelineMetrics {
         this.#wakesTotal.inc({ wake_word: event.wakeWord });
         break;
       case "run-end":
-        this.#runs[event.outcome]++;
+        this.#runs[event.outcome] = (this.#runs[event.outcome] ?? 0) + 1;
         this.#runsTotal.inc({ outcome: event.outcome });
         if (event.outcome === "no-speech") this.reportFalseWake("no-speech");
         break;

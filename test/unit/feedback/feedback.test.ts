@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EventBus } from "../../../src/events/bus.js";
-import type { EventInput } from "../../../src/events/types.js";
+import type { EventInput, RunOutcome } from "../../../src/events/types.js";
 import { Feedback } from "../../../src/feedback/feedback.js";
 import { SoundPlayer } from "../../../src/feedback/player.js";
 import { FakePrograms } from "./fake-programs.js";
@@ -50,12 +50,7 @@ function heard(): string[] {
     );
 }
 
-function run(
-  bus: EventBus,
-  runId: string,
-  middle: EventInput[],
-  outcome: "published" | "rejected" | "no-speech" | "error",
-) {
+function run(bus: EventBus, runId: string, middle: EventInput[], outcome: RunOutcome) {
   bus.emit({ type: "run-start", runId, site: "kitchen" });
   bus.emit({ type: "wake_word-end", runId, wakeWord: "hey_jarvis", score: 0.9, audioMs: 1000 });
   for (const event of middle) bus.emit(event);
@@ -89,6 +84,22 @@ describe("Feedback", () => {
         .find((c) => c.program === "espeak-ng")
         ?.args.slice(0, 2),
     ).toEqual(["-v", "en-gb"]);
+  });
+
+  it("confirms a recognized command without MQTT (--no-mqtt) like a published one", async () => {
+    const { bus, player } = setup(false, true);
+    run(bus, "r1", [turnOn], "recognized");
+    await player.idle();
+    expect(heard()).toEqual(["SPEECH:kitchen light on"]);
+  });
+
+  it("says so when a command expired undelivered", async () => {
+    const { bus, player } = setup(true, true);
+    run(bus, "r1", [turnOn], "dropped");
+    await player.idle();
+    const sounds = heard();
+    expect(sounds).toHaveLength(3);
+    expect(sounds[2]).toBe("SPEECH:sorry, I couldn't send that");
   });
 
   it("apologizes when not understood", async () => {

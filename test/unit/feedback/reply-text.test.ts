@@ -92,6 +92,8 @@ describe("replyForOutcome", () => {
   it("reports failures and keeps quiet otherwise", () => {
     expect(replyForOutcome("error")).toBe("sorry, something went wrong");
     expect(replyForOutcome("timeout")).toBe("sorry, something went wrong");
+    expect(replyForOutcome("dropped")).toBe("sorry, I couldn't send that");
+    expect(replyForOutcome("recognized")).toBeNull();
     expect(replyForOutcome("no-speech")).toBeNull();
     expect(replyForOutcome("aborted")).toBeNull();
   });

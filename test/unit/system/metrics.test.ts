@@ -54,7 +54,16 @@ describe("PipelineMetrics", () => {
     at(12000, { type: "error", code: "mic-unavailable", message: "gone" });
     const s = metrics.snapshot();
     expect(s.wakes).toBe(2);
-    expect(s.runs).toMatchObject({ published: 1, "no-speech": 1, error: 0 });
+    expect(s.runs).toEqual({
+      published: 1,
+      recognized: 0,
+      dropped: 0,
+      rejected: 0,
+      "no-speech": 1,
+      timeout: 0,
+      aborted: 0,
+      error: 0,
+    });
     expect(s.errors).toEqual({ "mic-unavailable": 2 });
     expect(s.false_wakes).toEqual({ "no-speech": 1, report: 0 });
     expect(s.latency_seconds.wake_to_speech_end.p50).toBe(2.2);
