@@ -19,7 +19,10 @@ export interface OpenAudioSourceOptions {
   onMicrophoneState?: MicrophoneSourceOptions["onState"];
 }
 
-/** The audio source `edge-voice run` reads, chosen by `--input`. */
+/**
+ * The audio source `edge-voice run` reads, chosen by `--input`. Throws EdgeVoiceError at once
+ * for a WAV file that is missing or unusable, and for `-` when stdin is a terminal.
+ */
 export function openAudioSource(options: OpenAudioSourceOptions): AudioSource {
   const logger = componentLogger(options.logger, "audio");
   if (options.input === undefined)

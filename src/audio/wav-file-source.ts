@@ -1,7 +1,7 @@
 import { type AudioFrame, FRAME_SAMPLES, samplesToMs } from "./format.js";
 import type { AudioSource, AudioSourceInfo } from "./source.js";
 import { type Clock, paceDelayMs, realClock, realSleep, type Sleep } from "./timing.js";
-import { readWav16kMono } from "./wav.js";
+import { decodeWav16kMono, loadWavSync } from "./wav.js";
 
 export interface WavFileSourceOptions {
   /** Hand out frames at the speed of a microphone (default false: as fast as they are consumed). */
@@ -13,26 +13,29 @@ export interface WavFileSourceOptions {
 }
 
 /**
- * Frames of a WAV file, converted to the internal format. The file is decoded when
- * iteration starts, so a corrupt file throws its EdgeVoiceError before the first frame.
+ * Frames of a WAV file, converted to the internal format. The file is read and checked when
+ * the source is created (a missing or corrupt file throws its EdgeVoiceError there, and
+ * `info.inputFormat` is known from the start); it is converted when iteration starts.
  */
 export class WavFileSource implements AudioSource {
   readonly info: AudioSourceInfo;
   private readonly sleep: Sleep;
   private readonly clock: Clock;
+  private readonly bytes: Uint8Array;
 
   constructor(
     readonly file: string,
     private readonly options: WavFileSourceOptions = {},
   ) {
-    this.info = { kind: "file", name: file };
+    const { bytes, format } = loadWavSync(file);
+    this.bytes = bytes;
+    this.info = { kind: "file", name: file, inputFormat: format };
     this.sleep = options.sleep ?? realSleep;
     this.clock = options.clock ?? realClock;
   }
 
   async *frames(signal: AbortSignal): AsyncGenerator<AudioFrame> {
-    const { samples, format } = await readWav16kMono(this.file);
-    this.info.inputFormat = format;
+    const { samples } = await decodeWav16kMono(this.bytes, this.file);
     const started = this.clock();
     for (let start = 0; start < samples.length && !signal.aborted; start += FRAME_SAMPLES) {
       const frame: AudioFrame = { samples: samples.slice(start, start + FRAME_SAMPLES), startSample: start };

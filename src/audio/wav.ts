@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { EdgeVoiceError } from "../errors.js";
 import { float32ToInt16, SAMPLE_RATE } from "./format.js";
@@ -37,6 +38,21 @@ export async function inspectWav(file: string): Promise<WavFormat> {
   return parseWavLayout(await readInput(file), file).format;
 }
 
+/**
+ * Reads and checks a WAV file synchronously, without converting it: for a source that must
+ * know the input's format when it is created (and refuse a bad file right there). Convert
+ * the bytes later with decodeWav16kMono.
+ */
+export function loadWavSync(file: string): { bytes: Uint8Array; format: WavFormat } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return { bytes, format: parseWavLayout(bytes, file).format };
+}
+
 /** The same from bytes already in memory; `name` is used in error messages. */
 export async function decodeWav16kMono(bytes: Uint8Array, name: string): Promise<DecodedWav> {
   const layout = parseWavLayout(bytes, name);
@@ -70,18 +86,22 @@ async function readInput(file: string): Promise<Uint8Array> {
   try {
     return await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EACCES"
-          ? "permission denied"
-          : code === "EISDIR"
-            ? "it is a directory"
-            : (error as Error).message;
-    throw new EdgeVoiceError("input-unreadable", `cannot read ${file}: ${why}`, {
-      hint: "Check the path given to --input (use - for raw 16 kHz mono s16le on stdin).",
-      cause: error,
-    });
+    throw unreadable(file, error);
   }
+}
+
+function unreadable(file: string, error: unknown): EdgeVoiceError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EACCES"
+        ? "permission denied"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : (error as Error).message;
+  return new EdgeVoiceError("input-unreadable", `cannot read ${file}: ${why}`, {
+    hint: "Check the path given to --input (use - for raw 16 kHz mono s16le on stdin).",
+    cause: error,
+  });
 }

@@ -12,7 +12,7 @@ import { encodeWav } from "../../../src/audio/wav-writer.js";
 import { configSchema } from "../../../src/config/schema.js";
 import { EdgeVoiceError } from "../../../src/errors.js";
 import { silentLogger } from "../../../src/util/logger.js";
-import { tempDir } from "./helpers.js";
+import { buildWav, tempDir } from "./helpers.js";
 
 const tmp = tempDir("sources");
 afterAll(() => tmp.remove());
@@ -89,12 +89,23 @@ describe("WavFileSource", () => {
     expect(frames).toEqual([]);
   });
 
-  it("throws the decoder's EdgeVoiceError before the first frame", async () => {
+  it("refuses a corrupt or missing file when created, before any frame", () => {
     const bad = tmp.path("bad.wav");
     writeFileSync(bad, "not audio");
-    await expect(collect(new WavFileSource(bad))).rejects.toMatchObject({ code: "wav-invalid" });
-    await expect(collect(new WavFileSource(tmp.path("missing.wav")))).rejects.toMatchObject({
-      code: "input-unreadable",
+    expect(() => new WavFileSource(bad)).toThrow(expect.objectContaining({ code: "wav-invalid" }));
+    expect(() => new WavFileSource(tmp.path("missing.wav"))).toThrow(
+      expect.objectContaining({ code: "input-unreadable" }),
+    );
+  });
+
+  it("knows the input's format before iterating", () => {
+    const stereo = tmp.path("stereo-44k.wav");
+    writeFileSync(stereo, buildWav({ sampleRate: 44100, channels: 2, data: Buffer.alloc(400) }));
+    expect(new WavFileSource(stereo).info.inputFormat).toEqual({
+      sampleRate: 44100,
+      channels: 2,
+      bitsPerSample: 16,
+      encoding: "pcm",
     });
   });
 });
@@ -152,9 +163,14 @@ describe("openAudioSource", () => {
     expect(openAudioSource({ input: "-", audio, logger, stdin: new PassThrough() })).toBeInstanceOf(
       StdinSource,
     );
-    const file = openAudioSource({ input: "x.wav", realtime: true, audio, logger });
+    const wav = tmp.path("chosen.wav");
+    writeFileSync(wav, encodeWav(new Int16Array(10)));
+    const file = openAudioSource({ input: wav, realtime: true, audio, logger });
     expect(file).toBeInstanceOf(WavFileSource);
-    expect(file.info).toMatchObject({ kind: "file", name: "x.wav" });
+    expect(file.info).toMatchObject({ kind: "file", name: wav });
+    expect(() => openAudioSource({ input: tmp.path("none.wav"), audio, logger })).toThrow(
+      expect.objectContaining({ code: "input-unreadable" }),
+    );
   });
 
   it("refuses to read audio from a terminal", () => {
