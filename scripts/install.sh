@@ -167,7 +167,7 @@ deploy_app() {
   run cp "$SRC/models/manifest.json" "$SRC/models/README.md" "$staging/models/"
   # A runtime install: no TypeScript build (dist/ is copied), no dev dependencies.
   run npm --prefix "$staging" pkg delete scripts.prepare
-  run env HOME=/root npm --prefix "$staging" ci --omit=dev --no-audit --no-fund
+  npm_install_runtime "$staging"
   if [ "$board" = jetson ]; then build_llama_cuda "$staging"; fi
   run "$staging/scripts/prune-node-modules.sh" --arch "$arch" --gpu "$gpu" "$staging/node_modules"
   keep_fetched_models "$staging"
@@ -180,6 +180,15 @@ deploy_app() {
   if [ -d "$PREFIX" ]; then run mv "$PREFIX" "$PREFIX.old"; fi
   run mv "$staging" "$PREFIX"
   run rm -rf "$PREFIX.old"
+}
+
+npm_install_runtime() {
+  local app="$1"
+  if run env HOME=/root npm --prefix "$app" ci --omit=dev --no-audit --no-fund; then return; fi
+  # npm ci refuses a lock file that lacks entries (one made against a registry mirror without
+  # every platform's optional packages, for instance); npm install takes the same versions from it.
+  note "npm ci failed; retrying with npm install --omit=dev (the same lock file)"
+  run env HOME=/root npm --prefix "$app" install --omit=dev --no-audit --no-fund
 }
 
 # No arm64+CUDA prebuilt exists: compile llama.cpp from the source node-llama-cpp bundles
