@@ -88,6 +88,9 @@ export class MqttConnection {
   }
 
   #connected(client: MqttClient): void {
+    // mqtt.js leaves Nagle's algorithm on: a command written right after an event waited for
+    // the broker's delayed ACK (~40 ms on Linux loopback). Small messages must go out at once.
+    (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     this.#attempt = 0;
     this.#failure = null;
     this.#setState({

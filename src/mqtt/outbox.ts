@@ -16,6 +16,8 @@ export interface OutboxLimits {
 export class Outbox {
   readonly #entries = new Map<number, OutboxEntry>();
   readonly #inflight = new Set<number>();
+  /** Seqs of waiting device commands, oldest first (they jump the queue). */
+  readonly #commands = new Set<number>();
   #bytes = 0;
   #nextSeq = 1;
   /** Messages dropped because the outbox was full, since start. */
@@ -57,13 +59,27 @@ export class Outbox {
   }
 
   /**
-   * Up to `max` waiting messages to send now, oldest first, marked in flight; expired
-   * ones met on the way are removed and returned separately.
+   * Up to `max` waiting messages to send now, marked in flight: device commands first, then
+   * the rest, each oldest first; expired ones met on the way are removed and returned.
    */
   take(nowMs: number, max: number): { send: OutboxEntry[]; expired: OutboxEntry[] } {
     const send: OutboxEntry[] = [];
     const expired: OutboxEntry[] = [];
-    for (const entry of this.#entries.values()) {
+    // Device commands first (someone is waiting for the light), then everything else in order.
+    const commands = [...this.#commands].flatMap((seq) => this.#entries.get(seq) ?? []);
+    this.#takeInto(commands, send, expired, nowMs, max);
+    this.#takeInto(this.#entries.values(), send, expired, nowMs, max);
+    return { send, expired };
+  }
+
+  #takeInto(
+    entries: Iterable<OutboxEntry>,
+    send: OutboxEntry[],
+    expired: OutboxEntry[],
+    nowMs: number,
+    max: number,
+  ): void {
+    for (const entry of entries) {
       if (send.length >= max) break;
       if (this.#inflight.has(entry.seq)) continue;
       if (isExpired(entry, nowMs)) {
@@ -74,7 +90,6 @@ export class Outbox {
       this.#inflight.add(entry.seq);
       send.push(entry);
     }
-    return { send, expired };
   }
 
   /** The broker acknowledged the message: it is gone for good. */
@@ -108,6 +123,7 @@ export class Outbox {
 
   #insert(entry: OutboxEntry): void {
     this.#entries.set(entry.seq, entry);
+    if (entry.kind === "command") this.#commands.add(entry.seq);
     this.#bytes += entrySize(entry);
     this.#nextSeq = Math.max(this.#nextSeq, entry.seq + 1);
   }
@@ -117,6 +133,7 @@ export class Outbox {
     if (!entry) return;
     this.#entries.delete(seq);
     this.#inflight.delete(seq);
+    this.#commands.delete(seq);
     this.#bytes -= entrySize(entry);
     this.log.remove(seq);
   }

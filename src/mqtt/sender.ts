@@ -25,6 +25,7 @@ export class OutboxSender {
   #client: MqttClient | null = null;
   #protocolVersion: 4 | 5 = 4;
   #generation = 0;
+  #pumpScheduled = false;
   readonly #waiters = new Map<number, (outcome: DeliveryOutcome) => void>();
   readonly #drainWaiters = new Set<() => void>();
 
@@ -40,7 +41,8 @@ export class OutboxSender {
         "MQTT outbox full: dropped the oldest queued messages (raise mqtt.outbox_max_messages / outbox_max_bytes)",
       );
     const delivered = new Promise<DeliveryOutcome>((resolve) => this.#waiters.set(entry.seq, resolve));
-    this.pump();
+    if (input.kind === "command") this.pump();
+    else this.#pumpSoon();
     return { seq: entry.seq, delivered };
   }
 
@@ -72,6 +74,21 @@ export class OutboxSender {
   drained(): Promise<void> {
     if (this.options.outbox.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.add(resolve));
+  }
+
+  /**
+   * Telemetry waits for the end of this turn of the event loop, so a device command queued
+   * in the same turn (the pipeline emits intent-end, then publishes the command) is written
+   * first. Mosquitto keeps Nagle's algorithm on by default: a PUBACK queued behind others
+   * waits ~40 ms for the client's delayed ACK, and the command's PUBACK must not.
+   */
+  #pumpSoon(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.pump();
+    });
   }
 
   pump(): void {

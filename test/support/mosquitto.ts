@@ -16,6 +16,8 @@ export interface MosquittoOptions {
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate: boolean };
   /** Keep sessions and retained messages across restart() (on by default). */
   persistence?: boolean;
+  /** More mosquitto.conf lines (global options such as `set_tcp_nodelay true`). */
+  extra?: string[];
 }
 
 export class Mosquitto {
@@ -81,6 +83,7 @@ function conf(dir: string, port: number, tlsPort: number | null, options: Mosqui
     `log_dest file ${path.join(dir, "mosquitto.log")}`,
     "log_type all",
     "per_listener_settings false",
+    ...(options.extra ?? []),
   ];
   if (options.users) {
     const passwd = path.join(dir, "passwd");

@@ -27,6 +27,16 @@ describe("Outbox", () => {
     expect(outbox.size).toBe(4);
   });
 
+  it("lets device commands jump ahead of waiting telemetry, oldest command first", () => {
+    const outbox = new Outbox(new MemoryOutboxLog(), limits);
+    outbox.add(event(0));
+    outbox.add({ ...event(1), kind: "command" });
+    outbox.add(event(2));
+    outbox.add({ ...event(3), kind: "command" });
+    expect(outbox.take(0, 3).send.map((e) => e.payload)).toEqual(["1", "3", "0"]);
+    expect(outbox.take(0, 3).send.map((e) => e.payload)).toEqual(["2"]);
+  });
+
   it("drops the oldest waiting message when full (by count or bytes) and counts it", () => {
     const outbox = new Outbox(new MemoryOutboxLog(), { maxMessages: 3, maxBytes: 1_000_000 });
     const dropped = [0, 1, 2, 3, 4].flatMap((i) => outbox.add(event(i)).dropped.map((e) => e.payload));
