@@ -5,10 +5,18 @@ import { doctorCommand } from "./commands/doctor.js";
 import { intentCommand } from "./commands/intent.js";
 import { modelsCommand } from "./commands/models.js";
 import { runCommand } from "./commands/run.js";
+import { transcribeCommand } from "./commands/transcribe.js";
 import { ExitCode, isEdgeVoiceError } from "./errors.js";
 
 /** Every subcommand; a later stage adds its file here. */
-const COMMANDS: Command[] = [runCommand, modelsCommand, configCommand, intentCommand, doctorCommand];
+const COMMANDS: Command[] = [
+  runCommand,
+  modelsCommand,
+  configCommand,
+  intentCommand,
+  doctorCommand,
+  transcribeCommand,
+];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

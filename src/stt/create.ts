@@ -1,5 +1,8 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
 import type { Config } from "../config/schema.js";
 import { configError } from "../errors.js";
+import { resolveModelPath } from "../models/resolve.js";
 import type { ModelStore } from "../models/store.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { readWhisperJson, type WhisperSpec, whisperSpec } from "./model-spec.js";
@@ -10,8 +13,9 @@ import { WhisperTranscriber } from "./whisper.js";
 
 /**
  * Verifies the configured Whisper model through the model store (sizes and sha256 pins:
- * a changed file is refused), loads its ONNX sessions once, and returns the transcriber
- * the daemon reuses for every run. Throws model-missing / model-corrupt / config-invalid.
+ * a changed file is refused) or takes a model directory given by path (transformers.js
+ * layout, unpinned), loads its ONNX sessions once, and returns the transcriber the daemon
+ * reuses for every run. Throws model-missing / model-corrupt / model-load-failed / config-invalid.
  */
 export async function createTranscriber(
   config: Config,
@@ -20,15 +24,9 @@ export async function createTranscriber(
 ): Promise<Transcriber> {
   const log = componentLogger(logger, "stt");
   const stt = config.stt;
-  const entry = store.entry(stt.model);
-  if (entry.kind !== "stt") {
-    throw configError(
-      `stt.model "${stt.model}" is a ${entry.kind} model, not a speech-to-text model`,
-      sttModelHint(store),
-    );
-  }
   const started = performance.now();
-  const model = await store.verify(stt.model);
+  const resolved = await resolveModelPath(store, stt.model, "stt", { logger: log });
+  const model = { paths: resolved.entry ? resolved.paths : modelDirFiles(resolved.path) };
   const spec = whisperSpec(readWhisperJson(model.paths, stt.model));
   const language = resolveLanguage(stt.language, spec, stt.model, log);
   const tokenizer = WhisperTokenizer.fromFiles(
@@ -76,7 +74,12 @@ function resolveLanguage(language: string, spec: WhisperSpec, modelId: string, l
   );
 }
 
-function sttModelHint(store: ModelStore): string {
-  const ids = store.manifest.models.filter((m) => m.kind === "stt").map((m) => m.id);
-  return `set stt.model to one of: ${ids.join(", ")}`;
+/** Files of a model directory given by path (transformers.js layout), by their names relative to it. */
+function modelDirFiles(dir: string): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const name of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    const full = path.join(dir, name);
+    if (statSync(full).isFile()) paths[name.split(path.sep).join("/")] = full;
+  }
+  return paths;
 }
