@@ -26,6 +26,7 @@ export class OutboxSender {
   #protocolVersion: 4 | 5 = 4;
   #generation = 0;
   #pumpScheduled = false;
+  #droppedSinceReport = 0;
   readonly #waiters = new Map<number, (outcome: DeliveryOutcome) => void>();
   readonly #drainWaiters = new Set<() => void>();
 
@@ -35,11 +36,12 @@ export class OutboxSender {
   enqueue(input: OutboxInput): { seq: number; delivered: Promise<DeliveryOutcome> } {
     const { entry, dropped } = this.options.outbox.add(input);
     for (const old of dropped) this.#settle(old.seq, "dropped");
-    if (dropped.length > 0)
+    if (dropped.length > 0 && this.#droppedSinceReport === 0)
       this.options.logger.warn(
-        { dropped: dropped.length, total: this.options.outbox.droppedTotal },
-        "MQTT outbox full: dropped the oldest queued messages (raise mqtt.outbox_max_messages / outbox_max_bytes)",
+        { total: this.options.outbox.droppedTotal },
+        "MQTT outbox full: dropping the oldest queued messages until the broker is back (raise mqtt.outbox_max_messages / outbox_max_bytes)",
       );
+    this.#droppedSinceReport += dropped.length;
     const delivered = new Promise<DeliveryOutcome>((resolve) => this.#waiters.set(entry.seq, resolve));
     if (input.kind === "command") this.pump();
     else this.#pumpSoon();
@@ -51,6 +53,12 @@ export class OutboxSender {
     this.#protocolVersion = protocolVersion;
     this.#generation++;
     this.options.outbox.releaseAll();
+    if (this.#droppedSinceReport > 0)
+      this.options.logger.warn(
+        { dropped: this.#droppedSinceReport, total: this.options.outbox.droppedTotal },
+        `${this.#droppedSinceReport} queued MQTT messages were dropped while the broker was away (outbox full)`,
+      );
+    this.#droppedSinceReport = 0;
     this.pump();
   }
 

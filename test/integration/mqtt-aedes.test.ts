@@ -1,6 +1,8 @@
 import net from "node:net";
 import { Aedes, type Client } from "aedes";
 import { describe, expect, it } from "vitest";
+// ws comes with mqtt.js (its WebSocket transport); Debian's Mosquitto here is built without websockets.
+import { createWebSocketStream, WebSocketServer } from "ws";
 import { EventBus } from "../../src/events/bus.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import { MqttService } from "../../src/mqtt/service.js";
@@ -74,6 +76,32 @@ describe("aedes: the embedded broker and a broker that refuses MQTT 5", () => {
       });
     } finally {
       squatter.close();
+    }
+  });
+
+  it("connects over ws:// (aedes behind a WebSocket server) and publishes commands", async () => {
+    const broker = await Aedes.createBroker();
+    const port = await freePort();
+    const wss = new WebSocketServer({ host: "127.0.0.1", port });
+    wss.on("connection", (socket) => broker.handle(createWebSocketStream(socket) as never));
+    await new Promise((resolve) => wss.once("listening", resolve));
+    const published: string[] = [];
+    broker.on("publish", (packet) => {
+      if (packet.topic === "home/desk/set") published.push(packet.payload.toString());
+    });
+    const service = await services({ url: `ws://127.0.0.1:${port}/mqtt`, protocol_version: 4 });
+    try {
+      expect(service.state.state).toBe("connected");
+      const result = await service.commands.publishCommand(
+        { intent: "HassTurnOff", targets: ["desk"], slots: {}, source: "template", confidence: 1 },
+        { runId: "w1", site: "office" },
+      );
+      expect(await result.delivered).toBe("acked");
+      expect(JSON.parse(published[0] ?? "{}")).toMatchObject({ state: "OFF" });
+    } finally {
+      await service.stop();
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise((resolve) => wss.close(resolve));
     }
   });
 

@@ -1,3 +1,4 @@
+import mqtt from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EventBus } from "../../src/events/bus.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
@@ -132,6 +133,28 @@ describe("MqttService against a real Mosquitto", () => {
       "home/garage/set",
       "home/thermostat/target",
     ]);
+  });
+
+  it("gives commands an MQTT 5 message expiry, so the broker itself will not deliver them late", async () => {
+    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    const expiries: Array<number | undefined> = [];
+    client.on("message", (_topic, _payload, packet) =>
+      expiries.push(packet.properties?.messageExpiryInterval),
+    );
+    await client.subscribeAsync("home/door/set", { qos: 1 });
+    const result = await service.commands.publishCommand(intent("HassTurnOff", ["front_door"]), {
+      runId: "x1",
+      site: "kitchen",
+    });
+    expect(await result.delivered).toBe("acked");
+    await until(
+      () => expiries.length > 0,
+      3000,
+      () => "no command",
+    );
+    expect(expiries[0]).toBeGreaterThanOrEqual(9);
+    expect(expiries[0]).toBeLessThanOrEqual(10);
+    await client.endAsync();
   });
 
   it("publishes Hermes messages that an independent client (mosquitto_sub) reads with the reference fields", async () => {
