@@ -44,6 +44,7 @@ export class Feedback {
       new SoundPlayer({
         player: options.config.player,
         outputDevice: options.config.output_device,
+        tailMs: options.config.gate_seconds * 1000,
         logger: options.logger,
       });
   }

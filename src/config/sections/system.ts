@@ -36,6 +36,12 @@ export const feedbackSection = section(
     voice: z.string().default("en-us").describe("espeak-ng voice"),
     player: z.enum(["auto", "aplay", "play"]).default("auto").describe("Program that plays sounds"),
     output_device: z.string().nullable().default(null).describe("ALSA playback device; null = default"),
+    gate_seconds: z
+      .number()
+      .min(0)
+      .max(3)
+      .default(0.4)
+      .describe("The wake word is ignored while a sound plays and this long after (echo, capture buffer)"),
   },
   "Feedback to the person speaking",
 );

@@ -33,7 +33,7 @@ function setup(earcons: boolean, speech: boolean) {
     tailMs: 0,
   });
   feedback = new Feedback({
-    config: { earcons, speech, voice: "en-gb", player: "aplay", output_device: null },
+    config: { earcons, speech, voice: "en-gb", player: "aplay", output_device: null, gate_seconds: 0 },
     lookup: (id) => DEVICES[id],
     player,
   }).attach(bus);
