@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SoundPlayer, type SoundPlayerOptions } from "../../../src/feedback/player.js";
+import { findProgram } from "../../../src/system/which.js";
 import { FakePrograms } from "./fake-programs.js";
 
 const WAV = new Uint8Array([82, 73, 70, 70, 1, 2, 3, 4]);
@@ -65,6 +66,17 @@ describe("SoundPlayer", () => {
       "kitchen light on",
     ]);
     expect(calls.find((c) => c.program === "aplay")?.stdin.toString()).toBe("SPEECH:kitchen light on");
+  });
+
+  it.skipIf(!findProgram("espeak-ng"))("pipes real espeak-ng speech (a WAV) into the player", async () => {
+    await player({ programs: { aplay: fakes.path("aplay"), espeak: findProgram("espeak-ng") ?? "" } }).speak(
+      "kitchen light on",
+      "en-us",
+    );
+    const wav = fakes.calls().find((c) => c.program === "aplay")?.stdin ?? Buffer.alloc(0);
+    expect(wav.subarray(0, 4).toString()).toBe("RIFF");
+    expect(wav.subarray(8, 12).toString()).toBe("WAVE");
+    expect(wav.length).toBeGreaterThan(10_000); // about a second of 22 kHz speech
   });
 
   it("plays one sound at a time, in order", async () => {
