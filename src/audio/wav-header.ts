@@ -49,19 +49,19 @@ const KSDATAFORMAT_TAIL = [
 ];
 
 /** Non-PCM codecs people meet in .wav files, named so the message says what the file is. */
-const CODEC_NAMES: Record<number, string> = {
-  2: "Microsoft ADPCM",
-  6: "A-law",
-  7: "mu-law",
-  17: "IMA ADPCM",
-  49: "GSM 6.10",
-  80: "MPEG audio",
-  85: "MP3",
-  255: "AAC",
-  353: "WMA",
-  5648: "HE-AAC",
-  61868: "FLAC",
-};
+const CODEC_NAMES = new Map<number, string>([
+  [0x0002, "Microsoft ADPCM"],
+  [0x0006, "A-law"],
+  [0x0007, "mu-law"],
+  [0x0011, "IMA ADPCM"],
+  [0x0031, "GSM 6.10"],
+  [0x0050, "MPEG audio"],
+  [0x0055, "MP3"],
+  [0x00ff, "AAC"],
+  [0x0161, "WMA"],
+  [0x1610, "HE-AAC"],
+  [0xf1ac, "FLAC"],
+]);
 
 export function wavError(file: string, problem: string): EdgeVoiceError {
   return new EdgeVoiceError("wav-invalid", `${file}: ${problem}`, { hint: WAV_CONVERT_HINT });
@@ -160,7 +160,7 @@ function parseFmt(
 function encodingOf(tag: number, file: string): WavEncoding {
   if (tag === WAVE_FORMAT_PCM) return "pcm";
   if (tag === WAVE_FORMAT_IEEE_FLOAT) return "float";
-  const name = CODEC_NAMES[tag];
+  const name = CODEC_NAMES.get(tag);
   const code = `0x${tag.toString(16).padStart(4, "0")}`;
   throw wavError(
     file,
