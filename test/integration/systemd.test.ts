@@ -109,6 +109,27 @@ describe.skipIf(!analyze || !systemUnits)("systemd/edge-voice.service", () => {
     expect(exposure(scratchRoot(dropins))).toBeLessThanOrEqual(MAX_EXPOSURE);
   });
 
+  it("the sysusers entry creates the edge-voice system user (in a scratch root)", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "edge-voice-sysusers-"));
+    roots.push(root);
+    mkdirSync(path.join(root, "etc"));
+    const sysusers = path.join(path.dirname(analyze as string), "systemd-sysusers");
+    const result = spawnSync(
+      sysusers,
+      [`--root=${root}`, path.join(REPO, "systemd", "edge-voice.sysusers")],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(result.status).toBe(0);
+    const passwd = readFileSync(path.join(root, "etc/passwd"), "utf8");
+    expect(passwd).toMatch(
+      /^edge-voice:x:\d+:\d+:edge-voice voice assistant:\/var\/lib\/edge-voice:\/usr\/sbin\/nologin$/m,
+    );
+    const uid = Number(passwd.split(":")[2]);
+    expect(uid).toBeLessThan(1000); // a system user
+  });
+
   it("the check can fail: a unit without hardening scores far above the limit", () => {
     const root = scratchRoot({});
     writeFileSync(
