@@ -3,6 +3,8 @@
 # (JetPack 6); also works on Debian/Ubuntu x64. Run from a checkout: sudo scripts/install.sh
 # docs/boards.md explains every step. Idempotent: run it again to update (the config is kept).
 set -euo pipefail
+# The app must be readable by the edge-voice user even where root's umask is 077.
+umask 022
 
 PREFIX=/opt/edge-voice
 ETC_DIR=/etc/edge-voice

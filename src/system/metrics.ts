@@ -11,6 +11,9 @@ import { RunTimings, STAGES, type Stage } from "./run-timings.js";
  * process_resident_memory_bytes, process_cpu_seconds_total and nodejs_eventloop_lag_seconds,
  * which the event-loop lag alone justifies on a Pi). `snapshot()` is the JSON for the retained
  * `edge-voice/<site>/stats` topic, which the MQTT part publishes.
+ *
+ * Create one per process and keep it across config reloads: the default collectors start an
+ * event-loop-delay monitor that prom-client never stops.
  */
 
 /** Every outcome, so each series exists from the start (a Record: a new outcome fails to compile here). */
