@@ -108,7 +108,7 @@ describe("LLM fallback on a tiny random-weight GGUF", () => {
     const before = await llm.state();
     registry.upsert(
       {
-        ...(registry.get("kitchen_light") as never),
+        ...(registry.get("kitchen_light") as DeviceConfig),
         id: "pantry_light",
         name: "pantry light",
         area: "kitchen",

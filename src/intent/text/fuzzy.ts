@@ -10,10 +10,41 @@ export interface FuzzyKey {
   spaceless: string;
   /** Its sound-alike fold. */
   folded: string;
+  /** Letter counts of `spaceless` and `folded`, for a cheap lower bound before the edit distance. */
+  spacelessBag: Uint8Array;
+  foldedBag: Uint8Array;
 }
 
 export function fuzzyKey(text: string): FuzzyKey {
-  return { spaceless: text.replace(/ /g, ""), folded: soundFold(text) };
+  const spaceless = text.replace(/ /g, "");
+  const folded = soundFold(text);
+  return { spaceless, folded, spacelessBag: bag(spaceless), foldedBag: bag(folded) };
+}
+
+const BAG_SIZE = 64;
+
+function bag(text: string): Uint8Array {
+  const counts = new Uint8Array(BAG_SIZE);
+  for (let i = 0; i < text.length; i++) {
+    const slot = text.charCodeAt(i) % BAG_SIZE;
+    counts[slot] = Math.min(255, (counts[slot] as number) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Bag distance: a lower bound of the edit distance (each edit changes the letter counts by
+ * at most one on each side), computed in one pass. Most candidates fail here, not in the DP.
+ */
+function bagDistance(a: Uint8Array, b: Uint8Array): number {
+  let extraA = 0;
+  let extraB = 0;
+  for (let i = 0; i < BAG_SIZE; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d > 0) extraA += d;
+    else extraB -= d;
+  }
+  return Math.max(extraA, extraB);
 }
 
 /** 0..1: 1 - (optimal string alignment distance / longer length), best of spelling and sound. */
@@ -24,11 +55,22 @@ export function similarity(heard: string, known: string, atLeast = 0): number {
 
 /** `similarity` on prepared keys; returns 0 early when the result would be below `atLeast`. */
 export function keySimilarity(heard: FuzzyKey, known: FuzzyKey, atLeast = 0): number {
-  const direct = stringSimilarity(heard.spaceless, known.spaceless, atLeast);
+  const direct = possible(heard.spacelessBag, known.spacelessBag, heard.spaceless, known.spaceless, atLeast)
+    ? stringSimilarity(heard.spaceless, known.spaceless, atLeast)
+    : 0;
   if (direct === 1) return direct;
   // A match by sound only is a little less certain than the same score in spelling.
-  const folded = stringSimilarity(heard.folded, known.folded, atLeast) * 0.98;
+  const folded = possible(heard.foldedBag, known.foldedBag, heard.folded, known.folded, atLeast)
+    ? stringSimilarity(heard.folded, known.folded, atLeast) * 0.98
+    : 0;
   return Math.max(direct, folded);
+}
+
+function possible(bagA: Uint8Array, bagB: Uint8Array, a: string, b: string, atLeast: number): boolean {
+  const longer = Math.max(a.length, b.length);
+  const maxDistance = Math.floor((1 - atLeast) * longer + 1e-9);
+  if (Math.abs(a.length - b.length) > maxDistance) return false;
+  return bagDistance(bagA, bagB) <= maxDistance;
 }
 
 /** Rough English sound-alike key: "light"/"lite" -> "lit", "phone"/"fone" -> "fon". */

@@ -1,0 +1,184 @@
+// Intent stage benchmark.
+//  1. Templates: latency p50/p99 per utterance with 200 devices (target: under 5 ms).
+//  2. LLM path: first and second utterance latency and evaluated tokens, with the prompt
+//     prefix kept in the KV cache (ours) versus evaluated again every time.
+//  3. LLM-only accuracy (llm.mode always) on test/fixtures/intent/phrasings.yaml with an
+//     instruction-tuned model, against the peer: a plain few-shot prompt with one JSON-schema
+//     grammar on the same model (bench/intent-llm.ts). Printed side by side with ratios.
+//
+//   EDGE_VOICE_BENCH_LLM=/work/team/models/tinyllama-1.1b-chat-v1.0.IQ2_XXS.gguf npx tsx bench/intent.ts
+//   (BENCH_LIMIT=N: only the first N phrasings in part 3; without a model, part 2 runs on the
+//   tiny random GGUF and part 3 is skipped.)
+
+import { existsSync } from "node:fs";
+import { validate } from "../src/config/load.js";
+import type { Config } from "../src/config/schema.js";
+import { createIntentHandler } from "../src/intent/create.js";
+import { LlmEngine } from "../src/intent/llm/engine.js";
+import { LlmRecognizer } from "../src/intent/llm/recognizer.js";
+import { resolveThreads } from "../src/intent/llm/threads.js";
+import { DeviceRegistry } from "../src/intent/registry.js";
+import { silentLogger } from "../src/util/logger.js";
+import { tinyGgufInTempDir } from "../test/support/tiny-gguf.js";
+import { homeConfig, phrasings } from "../test/unit/intent/home.js";
+import { SYNTHETIC_UTTERANCES, syntheticHome } from "./intent-home.js";
+import { isCorrect, type Outcome, oursRecognize, PeerRecognizer } from "./intent-llm.js";
+
+const DEFAULT_MODEL = "/work/team/models/tinyllama-1.1b-chat-v1.0.IQ2_XXS.gguf";
+const logger = silentLogger();
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+const f = (n: number, digits = 2) => n.toFixed(digits);
+
+async function templates(): Promise<void> {
+  const config = validate({ devices: syntheticHome() });
+  const handler = await createIntentHandler(config, new DeviceRegistry(config.devices), logger);
+  const byKind = new Map<string, number[]>();
+  const all: number[] = [];
+  let site = 0;
+  for (let round = 0; round < 220; round++) {
+    for (const { text, kind } of SYNTHETIC_UTTERANCES) {
+      const started = performance.now();
+      await handler.handle(text, { runId: "b", site: `s${site++}`, nowSeconds: 0 });
+      const ms = performance.now() - started;
+      if (round < 20) continue; // JIT warm-up
+      all.push(ms);
+      byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+    }
+  }
+  console.log(
+    `\n1. Templates, ${config.devices.length} devices, ${all.length} utterances (target p99 < 5 ms)`,
+  );
+  for (const [kind, values] of [...byKind, ["all", all] as const]) {
+    console.log(
+      `   ${kind.padEnd(6)} p50 ${f(percentile(values, 50))} ms   p99 ${f(percentile(values, 99))} ms`,
+    );
+  }
+  console.log(`   p99 ${percentile(all, 99) < 5 ? "meets" : "MISSES"} the 5 ms target`);
+  await handler.dispose();
+}
+
+async function loadEngine(model: string, tokenPrediction = true): Promise<LlmEngine> {
+  return LlmEngine.load({
+    modelPath: model,
+    gpu: "auto",
+    threads: resolveThreads(0),
+    contextSize: 2048,
+    logger,
+    tokenPrediction,
+  });
+}
+
+async function recognizer(engine: LlmEngine, config: Config, registry: DeviceRegistry, reusePrefix: boolean) {
+  return LlmRecognizer.create({
+    engine,
+    registry,
+    allowedIntents: config.intent.allowed_intents,
+    colors: [
+      "red",
+      "green",
+      "blue",
+      "yellow",
+      "orange",
+      "purple",
+      "pink",
+      "white",
+      "warm_white",
+      "cool_white",
+    ],
+    timeoutSeconds: 60,
+    logger,
+    reusePrefix,
+  });
+}
+
+async function prefixReuse(model: string): Promise<void> {
+  const config = homeConfig();
+  const registry = new DeviceRegistry(config.devices);
+  console.log(
+    `\n2. LLM prompt-prefix reuse (${model}, ${resolveThreads(0)} threads, ${config.devices.length} devices)`,
+  );
+  for (const reuse of [true, false]) {
+    const engine = await loadEngine(model);
+    const started = performance.now();
+    const llm = await recognizer(engine, config, registry, reuse);
+    const warm = performance.now() - started;
+    const { prefixTokens } = await llm.state();
+    const first = await oursRecognize(llm, "turn off the kitchen light");
+    const second = await oursRecognize(llm, "set the bedside lamp to forty percent");
+    const label = reuse ? "prefix reused (ours)" : "prefix evaluated again";
+    console.log(`   ${label}: warm-up ${f(warm, 0)} ms for ${prefixTokens} prefix tokens`);
+    for (const [name, o] of [
+      ["first", first],
+      ["second", second],
+    ] as const) {
+      console.log(
+        `     ${name.padEnd(6)} utterance ${f(o.ms, 0).padStart(6)} ms, evaluated ${o.inputTokens} prompt tokens, generated ${o.outputTokens}`,
+      );
+    }
+    await llm.dispose();
+  }
+}
+
+async function accuracy(model: string): Promise<void> {
+  const config = homeConfig();
+  const registry = new DeviceRegistry(config.devices);
+  const limit = Number(process.env.BENCH_LIMIT ?? Number.POSITIVE_INFINITY);
+  const table = phrasings().slice(0, limit);
+  console.log(`\n3. LLM-only accuracy on ${table.length} phrasings (${model})`);
+  const runs: Array<{
+    name: string;
+    recognize: (t: string) => Promise<Outcome>;
+    dispose: () => Promise<void>;
+  }> = [];
+  const ours = await recognizer(await loadEngine(model), config, registry, true);
+  runs.push({ name: "ours", recognize: (t) => oursRecognize(ours, t), dispose: () => ours.dispose() });
+  const peerEngine = await loadEngine(model, false);
+  const peer = await PeerRecognizer.create(peerEngine, registry, config.intent.allowed_intents);
+  runs.push({ name: "peer", recognize: (t) => peer.recognize(t), dispose: () => peerEngine.dispose() });
+  const results = new Map<string, { right: number; ms: number[] }>();
+  for (const run of runs) {
+    const stats = { right: 0, ms: [] as number[] };
+    for (const p of table) {
+      const outcome = await run.recognize(p.say);
+      const ok = isCorrect(p, outcome.intent, config, registry);
+      if (ok) stats.right++;
+      stats.ms.push(outcome.ms);
+      if (process.env.BENCH_VERBOSE) {
+        console.log(
+          `   ${run.name} ${ok ? "ok  " : "MISS"} ${p.say} -> ${JSON.stringify(outcome.intent && { i: outcome.intent.intent, t: outcome.intent.targets, s: outcome.intent.slots })}`,
+        );
+      }
+    }
+    results.set(run.name, stats);
+    await run.dispose();
+  }
+  for (const [name, s] of results) {
+    const mean = s.ms.reduce((a, b) => a + b, 0) / s.ms.length;
+    console.log(
+      `   ${name}: ${s.right}/${table.length} right (${f((100 * s.right) / table.length, 1)}%), latency p50 ${f(percentile(s.ms, 50), 0)} ms, mean ${f(mean, 0)} ms, p99 ${f(percentile(s.ms, 99), 0)} ms`,
+    );
+  }
+  const o = results.get("ours");
+  const p = results.get("peer");
+  if (o && p) {
+    const oursMean = o.ms.reduce((a, b) => a + b, 0) / o.ms.length;
+    const peerMean = p.ms.reduce((a, b) => a + b, 0) / p.ms.length;
+    console.log(
+      `   ratio: accuracy ${f(o.right / Math.max(1, p.right))}x the peer's, mean latency ${f(peerMean / oursMean)}x faster`,
+    );
+  }
+}
+
+await templates();
+if (process.env.BENCH_PARTS === "1") process.exit(0);
+const model = process.env.EDGE_VOICE_BENCH_LLM ?? (existsSync(DEFAULT_MODEL) ? DEFAULT_MODEL : null);
+await prefixReuse(model ?? tinyGgufInTempDir());
+if (model) await accuracy(model);
+else
+  console.log(
+    "\n3. skipped: set EDGE_VOICE_BENCH_LLM to an instruction-tuned GGUF (TinyLlama chat, see docs/intent.md)",
+  );
