@@ -59,6 +59,7 @@ export class RecorderProcess {
   private stderrTail = "";
   private spawnError: NodeJS.ErrnoException | undefined;
   private reason: string | undefined;
+  private stopping = false;
   private readonly closed: Promise<void>;
 
   constructor(spec: RecorderSpec) {
@@ -117,6 +118,11 @@ export class RecorderProcess {
 
   /** Ends the process (SIGTERM, SIGKILL after a grace period) and resolves once it is gone. Idempotent. */
   async stop(): Promise<void> {
+    // "close" waits for stdout to end, which a paused stream never does: drain and drop it.
+    this.stopping = true;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.stream.resume();
     if (this.reason === undefined && this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill("SIGTERM");
       const escalate = setTimeout(() => this.child.kill("SIGKILL"), KILL_GRACE_MS);
@@ -128,6 +134,7 @@ export class RecorderProcess {
   }
 
   private enqueue(chunk: Buffer): void {
+    if (this.stopping) return;
     this.queue.push(chunk);
     this.queuedBytes += chunk.length;
     if (this.queuedBytes > MAX_QUEUED_BYTES) this.stream.pause();

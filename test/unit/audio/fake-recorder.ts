@@ -14,7 +14,9 @@ export type Step =
   /** Write `bytes` of audio (in odd-sized pieces), then exit 1, or stay alive silently. */
   | { send: number; after: "exit" | "hang" }
   /** Write 80 ms of audio every 10 ms until killed. */
-  | { stream: true };
+  | { stream: true }
+  /** Write audio as fast as the pipe takes it until killed (a consumer that falls behind). */
+  | { flood: true };
 
 const MODULE = `
 const path = require("node:path");
@@ -54,6 +56,10 @@ else if (step.send !== undefined) {
 } else if (step.stream) {
   const chunk = audio(2560);
   setInterval(() => process.stdout.write(chunk), 10);
+} else if (step.flood) {
+  const chunk = audio(65536);
+  const write = () => { while (process.stdout.write(chunk)); process.stdout.once("drain", write); };
+  write();
 }
 `;
 
