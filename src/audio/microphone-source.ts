@@ -2,6 +2,7 @@ import type { Config } from "../config/schema.js";
 import { backoffSeconds } from "../util/backoff.js";
 import type { Logger } from "../util/logger.js";
 import { CaptureConverter } from "./capture-converter.js";
+import { deviceAdvice } from "./device-advice.js";
 import { type AudioFrame, SAMPLE_RATE } from "./format.js";
 import { Framer } from "./framer.js";
 import { type RecorderName, RecorderProcess, resolveRecorder } from "./recorder-process.js";
@@ -90,6 +91,8 @@ export class MicrophoneSource implements AudioSource {
   async *frames(signal: AbortSignal): AsyncGenerator<AudioFrame> {
     let position = 0;
     let attempt = 0;
+    const advice = deviceAdvice(this.options.device, resolveRecorder(this.options.recorder));
+    if (advice) this.options.logger.warn({ device: this.options.device }, advice);
     try {
       while (!signal.aborted) {
         const session = new RecorderProcess({
