@@ -1,0 +1,111 @@
+import { int16ToFloat32 } from "../../src/audio/format.js";
+import { readWav16kMono } from "../../src/audio/wav.js";
+import { configSchema } from "../../src/config/schema.js";
+import { ModelStore } from "../../src/models/store.js";
+import { createTranscriber } from "../../src/stt/create.js";
+import type { Transcriber } from "../../src/stt/transcriber.js";
+import { silentLogger } from "../../src/util/logger.js";
+
+export const COMMANDS_DIR = "test/fixtures/wav/commands";
+
+/** The daemon's defaults, whisper-tiny from the repository's model store. */
+export function loadTinyTranscriber(stt: Record<string, unknown> = {}): Promise<Transcriber> {
+  const config = configSchema.parse({ stt });
+  return createTranscriber(config, new ModelStore({ modelsDir: "models", cacheFile: null }), silentLogger());
+}
+
+export async function fixtureAudio(name: string): Promise<Float32Array> {
+  const wav = await readWav16kMono(`${COMMANDS_DIR}/${name}.wav`);
+  return int16ToFloat32(wav.samples);
+}
+
+/** A deterministic pseudo-random source, so a failing noise test fails the same way again. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+export function whiteNoise(seconds: number, amplitude: number, seed = 1): Float32Array {
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: Math.round(seconds * 16_000) }, () => (random() * 2 - 1) * amplitude);
+}
+
+/** Brown (random-walk) noise: rumble, like a fan or traffic, with most energy low. */
+export function brownNoise(seconds: number, amplitude: number, seed = 2): Float32Array {
+  const random = seededRandom(seed);
+  let value = 0;
+  return Float32Array.from({ length: Math.round(seconds * 16_000) }, () => {
+    value = 0.98 * value + (random() * 2 - 1) * 0.2;
+    return value * amplitude;
+  });
+}
+
+export function concat(...parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const UNITS = [
+  "zero",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "eleven",
+  "twelve",
+  "thirteen",
+  "fourteen",
+  "fifteen",
+  "sixteen",
+  "seventeen",
+  "eighteen",
+  "nineteen",
+];
+const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+
+function numberWords(n: number): string {
+  if (n < 20) return UNITS[n] as string;
+  if (n < 100) return `${TENS[Math.floor(n / 10)]}${n % 10 ? ` ${UNITS[n % 10]}` : ""}`;
+  return `${UNITS[Math.floor(n / 100)]} hundred${n % 100 ? ` ${numberWords(n % 100)}` : ""}`;
+}
+
+/** Lower case, no punctuation, digits and "%" spelled out: "Set it to 40%." -> "set it to forty percent". */
+export function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/%/g, " percent")
+    .replace(/\d+/g, (digits) => numberWords(Number(digits)))
+    .replace(/[^\p{L}\p{N}' ]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Word error rate of `hypothesis` against `reference` (both normalised first). */
+export function wordErrorRate(reference: string, hypothesis: string): number {
+  const ref = normalise(reference).split(" ").filter(Boolean);
+  const hyp = normalise(hypothesis).split(" ").filter(Boolean);
+  let previous = Array.from({ length: hyp.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= ref.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= hyp.length; j++) {
+      const substitution = (previous[j - 1] as number) + (ref[i - 1] === hyp[j - 1] ? 0 : 1);
+      row.push(Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, substitution));
+    }
+    previous = row;
+  }
+  return (previous[hyp.length] as number) / Math.max(1, ref.length);
+}
