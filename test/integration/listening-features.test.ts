@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelStore } from "../../src/models/store.js";
 import { silentLogger } from "../../src/util/logger.js";
+import { createEmbedder } from "../../src/wake/embedding-stream.js";
 import { CHUNK_SAMPLES, OwwFeatures } from "../../src/wake/oww-features.js";
 import { concatSamples, pinkNoise, readWav, silence } from "./listening-helpers.js";
 
@@ -53,6 +55,20 @@ describe("openWakeWord front end: the staged embedding equals the whole model", 
       expect(pass === 0 || chunks > 100).toBe(true);
     }
     expect(worst).toBeLessThan(1e-4);
+  });
+
+  it("falls back to the whole model, with a warning, when the model cannot be cut into stages", async () => {
+    const embedding = Object.values((await store.verify("oww_embedding")).paths)[0] as string;
+    const other = Object.values((await store.verify("hey_jarvis")).paths)[0] as string;
+    const warnings: string[] = [];
+    const logger = { ...silentLogger(), warn: (_: unknown, msg?: string) => warnings.push(String(msg)) };
+    const embedder = await createEmbedder(embedding, readFileSync(other), 1, logger as never);
+    try {
+      expect(embedder.streaming).toBe(false);
+      expect(warnings.join()).toContain("cannot be staged");
+    } finally {
+      await embedder.dispose();
+    }
   });
 
   it("starts from the same noise embeddings after every reset", () => {
