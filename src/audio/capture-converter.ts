@@ -23,10 +23,20 @@ export class CaptureConverter {
     return new CaptureConverter(channels, await StreamingResampler.create(sampleRate, SAMPLE_RATE));
   }
 
+  /** True when the input so far ended inside a sample (an odd byte is held back). */
+  get hasPartialSample(): boolean {
+    return this.bytes.hasPartialSample;
+  }
+
   push(chunk: Uint8Array): Int16Array {
     const samples = this.bytes.decode(chunk);
     if (!this.resampler) return samples;
     return float32ToInt16(this.resampler.process(this.downmix(samples)));
+  }
+
+  /** End of a finite input (stdin): the samples still inside the resampler's filter. */
+  finish(): Int16Array {
+    return this.resampler ? float32ToInt16(this.resampler.finish()) : new Int16Array(0);
   }
 
   dispose(): void {

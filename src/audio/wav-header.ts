@@ -69,9 +69,43 @@ export function wavError(file: string, problem: string): EdgeVoiceError {
 
 /** Parses the container; throws EdgeVoiceError("wav-invalid") naming the file and the problem. */
 export function parseWavLayout(bytes: Uint8Array, file: string): WavLayout {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   checkMagic(bytes, file);
-  let fmt: Omit<WavLayout, "dataOffset" | "frames"> | undefined;
+  const { fmt, body, size } = findDataChunk(bytes, file, true) as DataChunk;
+  const available = bytes.length - body;
+  let dataBytes = size;
+  if (size === 0 || (size >= PLACEHOLDER_MIN && size > available)) dataBytes = available;
+  else if (size > available)
+    throw wavError(
+      file,
+      `truncated: the data chunk declares ${size} bytes of audio but only ${available} are in the file`,
+    );
+  return { ...fmt, dataOffset: body, frames: Math.floor(dataBytes / fmt.blockAlign) };
+}
+
+/**
+ * The header of a WAV arriving as a stream, from its first bytes: the format and where the
+ * audio starts. Undefined while more bytes are needed; throws like parseWavLayout when what
+ * has arrived is already wrong. The data size is not checked: a stream has no end yet.
+ */
+export function parseWavStreamHeader(bytes: Uint8Array, name: string): Omit<WavLayout, "frames"> | undefined {
+  if (bytes.length < 12) return undefined;
+  checkMagic(bytes, name);
+  const found = findDataChunk(bytes, name, false);
+  return found && { ...found.fmt, dataOffset: found.body };
+}
+
+type FmtInfo = Omit<WavLayout, "dataOffset" | "frames">;
+interface DataChunk {
+  fmt: FmtInfo;
+  /** Offset of the data chunk's body and its declared size. */
+  body: number;
+  size: number;
+}
+
+/** Walks the chunks up to "data". `complete`: the bytes are the whole file (else: undefined = need more). */
+function findDataChunk(bytes: Uint8Array, file: string, complete: boolean): DataChunk | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let fmt: FmtInfo | undefined;
   let offset = 12;
   while (offset + 8 <= bytes.length) {
     const id = fourCC(bytes, offset);
@@ -79,22 +113,17 @@ export function parseWavLayout(bytes: Uint8Array, file: string): WavLayout {
     const body = offset + 8;
     if (id === "data") {
       if (!fmt) throw wavError(file, 'corrupt: the "data" chunk comes before the "fmt " chunk');
-      const available = bytes.length - body;
-      let dataBytes = size;
-      if (size === 0 || (size >= PLACEHOLDER_MIN && size > available)) dataBytes = available;
-      else if (size > available)
-        throw wavError(
-          file,
-          `truncated: the data chunk declares ${size} bytes of audio but only ${available} are in the file`,
-        );
-      return { ...fmt, dataOffset: body, frames: Math.floor(dataBytes / fmt.blockAlign) };
+      return { fmt, body, size };
     }
-    if (body + size > bytes.length)
+    if (body + size > bytes.length) {
+      if (!complete) return undefined;
       throw wavError(file, `truncated: the file ends inside its "${printable(id)}" chunk`);
+    }
     if (id === "fmt ") fmt = parseFmt(view, body, size, file);
     // RIFF pads odd-sized chunks with one byte that the size does not count.
     offset = body + size + (size & 1);
   }
+  if (!complete) return undefined;
   if (!fmt) throw wavError(file, 'corrupt or truncated: no "fmt " chunk before the end of the file');
   throw wavError(file, 'truncated: no "data" chunk (the file holds no audio)');
 }
