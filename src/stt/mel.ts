@@ -75,7 +75,10 @@ export class LogMelSpectrogram {
         for (let k = 0; k < filter.weights.length; k++) {
           sum += (filter.weights[k] as number) * (this.#power[filter.start + k] as number);
         }
-        const value = Math.log10(Math.max(sum, 1e-10));
+        // Rounded to float32 before taking the maximum, as float32 pipelines (PyTorch,
+        // transformers.js) do: the clamp floor sets every padding frame, and the int8
+        // encoder turns a one-ulp change across 2,600 identical frames into whole logits.
+        const value = Math.fround(Math.log10(Math.max(sum, 1e-10)));
         out[m * nbMaxFrames + t] = value;
         if (value > max) max = value;
       }
