@@ -143,6 +143,21 @@ describe("StdinSource", () => {
     expect(frames).toHaveLength(1);
   });
 
+  it("leaves the stream open after an abort, so a new source can go on reading it", async () => {
+    const stream = new PassThrough();
+    const first = new AbortController();
+    const done = collect(new StdinSource(stream), first.signal);
+    stream.write(Buffer.alloc(FRAME_SAMPLES * 2, 1));
+    await new Promise((r) => setImmediate(r));
+    first.abort();
+    expect(await done).toHaveLength(1);
+    expect(stream.destroyed).toBe(false);
+    const again = collect(new StdinSource(stream));
+    stream.end(Buffer.alloc(FRAME_SAMPLES * 2, 2));
+    const frames = await again;
+    expect(frames.map((f) => [f.startSample, f.samples[0]])).toEqual([[0, 0x0202]]);
+  });
+
   it("reports a failing stream as input-unreadable", async () => {
     const stream = new PassThrough();
     const done = collect(new StdinSource(stream));
