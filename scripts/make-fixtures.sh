@@ -47,30 +47,45 @@ join "$out/e2e/hey-jarvis-kitchen-on-nopause.wav" "$tmp/lead.wav" "$tmp/wake.wav
 
 echo "fixtures written to $out"
 
+# --- listening fixtures (wake, negatives, a command with a pause) ----------------------
+# say_exact FILE VOICE SPEED TEXT [ESPEAK OPTIONS...]: like say, but without sox's dither
+# (-D), so these clips come out byte for byte the same on every run (tests depend on them).
+say_exact() {
+  local file=$1 voice=$2 speed=$3 text=$4
+  shift 4
+  espeak-ng -v "$voice" -s "$speed" "$@" -w "$tmp/raw.wav" "$text"
+  sox -D "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$file"
+}
+
+# silence_exact FILE SECONDS: digital silence (plain `sox -n` output is dithered, not zeros).
+silence_exact() {
+  sox -D -n -r 16000 -c 1 -b 16 "$1" trim 0 "$2"
+}
+
 # --- wake word: "hey jarvis" at several speeds and voices, with silence around it -----
 # openWakeWord's hey_jarvis fires on espeak-ng en-us at speeds 110-140 (not at 150+).
-silence "$tmp/lead.wav" 0.5
-silence "$tmp/tail1.wav" 1.0
+silence_exact "$tmp/lead.wav" 0.5
+silence_exact "$tmp/tail1.wav" 1.0
 for speed in 110 120 130 140; do
-  say "$tmp/w.wav" en-us "$speed" "hey jarvis"
+  say_exact "$tmp/w.wav" en-us "$speed" "hey jarvis"
   join "$out/wake/hey-jarvis-en-us-$speed.wav" "$tmp/lead.wav" "$tmp/w.wav" "$tmp/tail1.wav"
 done
-say "$tmp/w.wav" en-us+m3 125 "hey jarvis"
+say_exact "$tmp/w.wav" en-us+m3 125 "hey jarvis"
 join "$out/wake/hey-jarvis-en-us-m3-125.wav" "$tmp/lead.wav" "$tmp/w.wav" "$tmp/tail1.wav"
-espeak-ng -v en-us -s 125 -p 70 -w "$tmp/raw.wav" "hey jarvis" && sox "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$tmp/w.wav"
+say_exact "$tmp/w.wav" en-us 125 "hey jarvis" -p 70
 join "$out/wake/hey-jarvis-en-us-high-125.wav" "$tmp/lead.wav" "$tmp/w.wav" "$tmp/tail1.wav"
 
 # --- endpointing: a command with a pause inside it ------------------------------------
 # espeak-ng already ends and starts each clip with ~0.2 s of silence: with 0.1 s more the
 # pause is ~0.5 s, shorter than the default trailing silence (0.7 s) that ends a command.
-silence "$tmp/pause.wav" 0.1
-say "$tmp/c1.wav" en-us 150 "set the bedroom light"
-say "$tmp/c2.wav" en-us 150 "to forty percent"
+silence_exact "$tmp/pause.wav" 0.1
+say_exact "$tmp/c1.wav" en-us 150 "set the bedroom light"
+say_exact "$tmp/c2.wav" en-us 150 "to forty percent"
 join "$out/commands/bedroom-light-pause-forty-percent.wav" "$tmp/c1.wav" "$tmp/pause.wav" "$tmp/c2.wav"
 
 # --- negatives: speech that must not wake (noise, silence and tones are made in the tests) --
-say "$out/negative/what-time-is-it.wav" en-us 130 "What time is it? I think it is almost half past seven."
-say "$out/negative/weather-sentence.wav" en-us 130 "The weather is nice today, let us go for a walk in the park."
-say "$out/negative/jarvis-turn-on-light.wav" en-us 130 "Jarvis, turn on the kitchen light."
-say "$out/negative/jarvis-in-sentence.wav" en-us 130 "I told Jarvis about the meeting, and Harvey said hey to everyone."
-say "$out/negative/hey-there-travis.wav" en-us 130 "Hey there, Travis, hey Marvin."
+say_exact "$out/negative/what-time-is-it.wav" en-us 130 "What time is it? I think it is almost half past seven."
+say_exact "$out/negative/weather-sentence.wav" en-us 130 "The weather is nice today, let us go for a walk in the park."
+say_exact "$out/negative/jarvis-turn-on-light.wav" en-us 130 "Jarvis, turn on the kitchen light."
+say_exact "$out/negative/jarvis-in-sentence.wav" en-us 130 "I told Jarvis about the meeting, and Harvey said hey to everyone."
+say_exact "$out/negative/hey-there-travis.wav" en-us 130 "Hey there, Travis, hey Marvin."

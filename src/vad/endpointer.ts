@@ -46,7 +46,8 @@ const EPSILON = 1e-9;
 type State =
   | { kind: "waiting" }
   | { kind: "speech" }
-  | { kind: "trailing"; silenceStart: number }
+  /** `announced`: silence-start was emitted (the silence outlasted minSpeechSeconds). */
+  | { kind: "trailing"; silenceStart: number; announced: boolean }
   | { kind: "done" };
 
 /**
@@ -58,7 +59,10 @@ type State =
  * A rise to startThreshold opens a candidate; it becomes speech once it has lasted
  * minSpeechSeconds without dropping below endThreshold. The same applies to speech resuming
  * during trailing silence, so a click in the pause neither resets the endpoint nor discards
- * speculative STT. The command length limit counts from when speech began.
+ * speculative STT. Silence is announced (silence-start, dated to when it began) only once it
+ * has lasted minSpeechSeconds too, so a one-window dip inside a word (a stop consonant) does
+ * not start and then discard a speculative transcription. The command length limit counts
+ * from when speech began.
  */
 export class Endpointer {
   readonly #s: EndpointerSettings;
@@ -85,7 +89,7 @@ export class Endpointer {
         this.#whileSpeaking(windowStart, seconds, probability, events);
         break;
       case "trailing":
-        this.#whileTrailing(this.#state.silenceStart, windowStart, seconds, probability, events);
+        this.#whileTrailing(this.#state, windowStart, seconds, probability, events);
         break;
       case "done":
         break;
@@ -110,9 +114,9 @@ export class Endpointer {
 
   #whileSpeaking(windowStart: number, seconds: number, p: number, events: EndpointEvent[]): void {
     if (p < this.#s.endThreshold) {
-      this.#state = { kind: "trailing", silenceStart: windowStart };
-      events.push({ type: "silence-start", seconds: windowStart });
-      this.#whileTrailing(windowStart, windowStart, seconds, Number.NaN, events);
+      const state = { kind: "trailing" as const, silenceStart: windowStart, announced: false };
+      this.#state = state;
+      this.#whileTrailing(state, windowStart, seconds, Number.NaN, events);
       return;
     }
     this.#checkMaxLength(seconds, events);
@@ -120,7 +124,7 @@ export class Endpointer {
 
   /** `p` NaN: the window that began the silence, already judged silent. */
   #whileTrailing(
-    silenceStart: number,
+    state: Extract<State, { kind: "trailing" }>,
     windowStart: number,
     seconds: number,
     p: number,
@@ -129,13 +133,24 @@ export class Endpointer {
     const resumed = Number.isNaN(p) ? null : this.#trackCandidate(windowStart, seconds, p);
     if (resumed !== null) {
       this.#state = { kind: "speech" };
-      events.push({ type: "speech-resume", seconds: resumed });
+      // An unannounced dip was never a pause: speech simply goes on.
+      if (state.announced) events.push({ type: "speech-resume", seconds: resumed });
       this.#checkMaxLength(seconds, events);
       return;
     }
-    if (this.#candidate === null && seconds - silenceStart >= this.#s.trailingSilenceSeconds - EPSILON) {
+    if (this.#candidate !== null) {
+      this.#checkMaxLength(seconds, events);
+      return;
+    }
+    const silent = seconds - state.silenceStart;
+    if (!state.announced && silent >= this.#s.minSpeechSeconds - EPSILON) {
+      state.announced = true;
+      events.push({ type: "silence-start", seconds: state.silenceStart });
+    }
+    if (silent >= this.#s.trailingSilenceSeconds - EPSILON) {
+      if (!state.announced) events.push({ type: "silence-start", seconds: state.silenceStart });
       this.#state = { kind: "done" };
-      events.push({ type: "end", seconds: silenceStart, reason: "silence" });
+      events.push({ type: "end", seconds: state.silenceStart, reason: "silence" });
       return;
     }
     this.#checkMaxLength(seconds, events);

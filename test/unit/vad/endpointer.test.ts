@@ -194,6 +194,22 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "a dip shorter than minSpeechSeconds inside speech (a stop consonant) is not a pause",
+    segments: [
+      [10, 0.9],
+      [1, 0.2],
+      [2, 0.9],
+      [1, 0.1],
+      [10, 0.9],
+      [30, 0],
+    ],
+    expected: [
+      { type: "speech-start", seconds: 0 },
+      { type: "silence-start", seconds: at(24) },
+      { type: "end", seconds: at(24), reason: "silence" },
+    ],
+  },
+  {
     name: "threshold edges: p equal to startThreshold starts, p equal to endThreshold is not silence",
     segments: [
       [10, 0.5],
@@ -221,6 +237,15 @@ describe("Endpointer", () => {
     expect(endpointer.feed(0.2, 0)).toEqual([{ type: "silence-start", seconds: 0.1 }]);
     expect(endpointer.feed(0.5, 0)).toEqual([]);
     expect(endpointer.feed(0.6, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "silence" }]);
+  });
+
+  it("announces silence once it has lasted minSpeechSeconds, dated to when it began", () => {
+    const endpointer = new Endpointer({ ...BASE, minSpeechSeconds: 0.2, trailingSilenceSeconds: 0.5 });
+    expect(endpointer.feed(0.3, 0.9)).toEqual([{ type: "speech-start", seconds: 0 }]);
+    expect(endpointer.feed(0.4, 0.1)).toEqual([]);
+    expect(endpointer.feed(0.5, 0.1)).toEqual([{ type: "silence-start", seconds: 0.3 }]);
+    expect(endpointer.feed(0.7, 0.1)).toEqual([]);
+    expect(endpointer.feed(0.8, 0.1)).toEqual([{ type: "end", seconds: 0.3, reason: "silence" }]);
   });
 
   it("returns nothing after the end", () => {
