@@ -13,11 +13,12 @@
 import { existsSync } from "node:fs";
 import { validate } from "../src/config/load.js";
 import type { Config } from "../src/config/schema.js";
-import { createIntentHandler } from "../src/intent/create.js";
+import { createIntentHandler, llmWords } from "../src/intent/create.js";
 import { LlmEngine } from "../src/intent/llm/engine.js";
 import { LlmRecognizer } from "../src/intent/llm/recognizer.js";
 import { resolveThreads } from "../src/intent/llm/threads.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
+import { loadTemplates } from "../src/intent/templates/file.js";
 import { silentLogger } from "../src/util/logger.js";
 import { tinyGgufInTempDir } from "../test/support/tiny-gguf.js";
 import { homeConfig, phrasings } from "../test/unit/intent/home.js";
@@ -77,19 +78,8 @@ async function recognizer(engine: LlmEngine, config: Config, registry: DeviceReg
     engine,
     registry,
     allowedIntents: config.intent.allowed_intents,
-    colors: [
-      "red",
-      "green",
-      "blue",
-      "yellow",
-      "orange",
-      "purple",
-      "pink",
-      "white",
-      "warm_white",
-      "cool_white",
-    ],
-    timeoutSeconds: 60,
+    ...llmWords(loadTemplates(null)),
+    timeoutSeconds: 120,
     logger,
     reusePrefix,
   });

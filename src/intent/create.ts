@@ -5,11 +5,12 @@ import { ModelStore } from "../models/store.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { DefaultIntentHandler } from "./handler.js";
 import { LlmEngine } from "./llm/engine.js";
-import { LlmRecognizer } from "./llm/recognizer.js";
+import { LlmRecognizer, type LlmRecognizerOptions } from "./llm/recognizer.js";
 import { resolveThreads } from "./llm/threads.js";
 import type { DeviceRegistry } from "./registry.js";
 import { loadTemplates } from "./templates/file.js";
 import { TemplateRecognizer } from "./templates/recognizer.js";
+import type { CompiledTemplates } from "./templates/types.js";
 import { VocabularyCache } from "./vocabulary.js";
 
 export interface CreateIntentOptions {
@@ -47,13 +48,12 @@ export async function createIntentHandler(
   let llm: LlmRecognizer | null = null;
   if (mode !== "off") {
     const engine = options.engine ?? (await loadEngine(config, log));
-    const colors = [...new Set([...(compiled.lists.get("color")?.values.values() ?? [])].map(String))];
     try {
       llm = await LlmRecognizer.create({
         engine,
         registry,
         allowedIntents: config.intent.allowed_intents,
-        colors,
+        ...llmWords(compiled),
         timeoutSeconds: config.llm.timeout_seconds,
         logger: log,
         reusePrefix: options.reusePrefix,
@@ -78,6 +78,16 @@ export async function createIntentHandler(
     confirmWindowSeconds: config.intent.confirm_window_seconds,
     logger: log,
   });
+}
+
+/** What the LLM path takes from the templates: colour words for its grammar, kind words for grounding. */
+export function llmWords(compiled: CompiledTemplates): Pick<LlmRecognizerOptions, "colors" | "grounding"> {
+  const colors = [...new Set([...(compiled.lists.get("color")?.values.values() ?? [])].map(String))];
+  const domainWords = new Map<string, string[]>();
+  for (const [spoken, domain] of compiled.lists.get("domain")?.values ?? []) {
+    domainWords.set(String(domain), [...(domainWords.get(String(domain)) ?? []), spoken]);
+  }
+  return { colors, grounding: { domainWords } };
 }
 
 async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {

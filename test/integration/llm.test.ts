@@ -3,12 +3,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeviceConfig } from "../../src/config/schema.js";
 import { EdgeVoiceError } from "../../src/errors.js";
-import { type CreateIntentOptions, createIntentHandler } from "../../src/intent/create.js";
+import { type CreateIntentOptions, createIntentHandler, llmWords } from "../../src/intent/create.js";
 import { sensitiveVerb } from "../../src/intent/domains.js";
 import { DefaultIntentHandler } from "../../src/intent/handler.js";
 import { parseAnswer } from "../../src/intent/llm/answer.js";
 import { LlmEngine } from "../../src/intent/llm/engine.js";
 import { LlmRecognizer } from "../../src/intent/llm/recognizer.js";
+import { loadTemplates } from "../../src/intent/templates/file.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { tinyGgufInTempDir } from "../support/tiny-gguf.js";
 import { homeConfig, homeRegistry } from "../unit/intent/home.js";
@@ -34,6 +35,11 @@ const UTTERANCES = [
   "turn everything off",
   "yes",
 ];
+
+/** What parsing alone says of an answer: an ungrounded one parsed fine and was refused after. */
+function expectedParse(result: { kind: "intent" | "invalid"; why?: string }): string {
+  return result.kind === "invalid" && /names nothing/.test(result.why ?? "") ? "intent" : result.kind;
+}
 
 describe("LLM fallback on a tiny random-weight GGUF", () => {
   let handler: DefaultIntentHandler;
@@ -86,7 +92,7 @@ describe("LLM fallback on a tiny random-weight GGUF", () => {
           intents: new Set(config.intent.allowed_intents),
           entityIds,
         });
-        expect(again.kind).toBe(result.kind);
+        expect(again.kind).toBe(expectedParse(result));
       }
       const decision = await handler.handle(text, { runId: `r${site}`, site: `s${site++}`, nowSeconds: 0 });
       if (decision.kind === "execute") {
@@ -142,7 +148,7 @@ describe("LLM time limit and cancellation", () => {
       engine,
       registry,
       allowedIntents: config.intent.allowed_intents,
-      colors: ["red"],
+      ...llmWords(loadTemplates(null)),
       timeoutSeconds: 0.001,
       logger: silentLogger(),
     });
@@ -285,12 +291,11 @@ describe.skipIf(!existsSync(STORIES))(
           expect(result.kind).not.toBe("timeout");
           if (result.kind === "intent" || result.kind === "invalid") {
             expect(result.generation.inputTokens).toBeLessThan(80);
-            expect(
-              parseAnswer(result.generation.text, {
-                intents: new Set(config.intent.allowed_intents),
-                entityIds,
-              }).kind,
-            ).toBe(result.kind);
+            const again = parseAnswer(result.generation.text, {
+              intents: new Set(config.intent.allowed_intents),
+              entityIds,
+            });
+            expect(again.kind).toBe(expectedParse(result));
           }
           const decision = await handler.handle(text, { runId: "r", site: `s${i}`, nowSeconds: 0 });
           if (decision.kind === "execute") {

@@ -5,6 +5,7 @@ import { tokenize } from "../text/normalize.js";
 import type { RecognizedIntent } from "../types.js";
 import { parseAnswer } from "./answer.js";
 import type { Generation, LlmEngine } from "./engine.js";
+import { type GroundingWords, isGrounded } from "./grounding.js";
 import { buildPrompt } from "./prompt.js";
 import { answerJsonSchema } from "./schema.js";
 
@@ -14,6 +15,8 @@ export interface LlmRecognizerOptions {
   allowedIntents: readonly string[];
   /** Colour words the grammar may use (the template colour list). */
   colors: readonly string[];
+  /** Words for each kind of device, so answers can be checked against what was said. */
+  grounding: GroundingWords;
   /** Per-utterance limit (llm.timeout_seconds); the generation is aborted when it passes. */
   timeoutSeconds: number;
   logger: Logger;
@@ -83,7 +86,12 @@ export class LlmRecognizer {
       throw error;
     }
     const answer = parseAnswer(generation.text, prepared);
-    if (answer.kind === "intent") return { kind: "intent", intent: answer.intent, generation };
+    if (answer.kind === "intent") {
+      if (!isGrounded(answer.intent, text, this.options.registry, this.options.grounding)) {
+        return { kind: "invalid", why: "the answer names nothing that was said", generation };
+      }
+      return { kind: "intent", intent: answer.intent, generation };
+    }
     if (answer.kind === "unknown") return { kind: "unknown", generation };
     return { kind: "invalid", why: answer.why, generation };
   }
