@@ -124,7 +124,17 @@ function loadPorcupine(accessKey: string, keywords: string[], sensitivities: num
 
 function checkKeyword(keyword: string): string {
   if ((BUILTIN_KEYWORDS as readonly string[]).includes(keyword)) return keyword;
-  if (keyword.endsWith(".ppn") && existsSync(keyword)) return path.resolve(keyword);
+  if (keyword.endsWith(".ppn")) {
+    if (existsSync(keyword)) return path.resolve(keyword);
+    throw new EdgeVoiceError(
+      "wake-unavailable",
+      `Porcupine keyword file not found: ${path.resolve(keyword)}`,
+      {
+        exitCode: ExitCode.config,
+        hint: "check wake.porcupine.keywords[].keyword (relative paths start at the working directory)",
+      },
+    );
+  }
   throw new EdgeVoiceError(
     "wake-unavailable",
     `Porcupine keyword "${keyword}" is neither built in nor a .ppn file`,

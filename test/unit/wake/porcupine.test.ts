@@ -198,6 +198,15 @@ describe("PorcupineDetector", () => {
     expect(error.hint).toContain("bumblebee");
   });
 
+  it("names a .ppn keyword file that does not exist", async () => {
+    const error = await startError({
+      access_key: KEY,
+      keywords: [{ keyword: "/nonexistent/hey-robot.ppn" }],
+    });
+    expect(error.code).toBe("wake-unavailable");
+    expect(error.message).toContain("keyword file not found: /nonexistent/hey-robot.ppn");
+  });
+
   it("passes per-keyword sensitivities and names .ppn keywords by file name", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "ev-ppn-"));
     const ppn = path.join(dir, "hey-robot_en_linux_v3_0_0.ppn");
