@@ -140,7 +140,13 @@ export class SoundPlayer {
 
   #emit(): void {
     const playing = this.isPlaying();
-    for (const listener of this.#listeners) listener(playing);
+    for (const listener of this.#listeners) {
+      try {
+        listener(playing);
+      } catch (error) {
+        this.#options.logger?.warn({ err: (error as Error)?.message }, "feedback: a playing listener failed");
+      }
+    }
   }
 
   #playerArgs(kind: "aplay" | "play"): string[] {
