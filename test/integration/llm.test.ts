@@ -225,6 +225,35 @@ describe("LLM time limit and cancellation", () => {
   });
 });
 
+describe("LLM prompt that outgrows the context at run time", () => {
+  it("keeps serving the last good prompt when discovery adds too many devices", async () => {
+    const probe = llmConfig("always");
+    const probeHandler = await createIntentHandler(probe, homeRegistry(probe), silentLogger());
+    const { prefixTokens } = await (probeHandler.llm as LlmRecognizer).state();
+    await probeHandler.dispose();
+    const config = llmConfig("always", { context_size: prefixTokens + 400 });
+    const registry = homeRegistry(config);
+    const handler = await createIntentHandler(config, registry, silentLogger());
+    try {
+      const llm = handler.llm as LlmRecognizer;
+      const template = registry.get("kitchen_light") as DeviceConfig;
+      for (let i = 0; i < 30; i++) {
+        registry.upsert({ ...template, id: `extra_${i}`, name: `extra lamp number ${i}` }, "discovery");
+      }
+      const state = await llm.state();
+      expect(state.version).toBe(registry.version);
+      // The first few extra devices still fit; the last ones did not, and the prompt stayed inside the context.
+      expect(state.entityIds.has("extra_29")).toBe(false);
+      expect(state.prefixTokens).toBeLessThanOrEqual(llm.engine.sequence.contextSize - 192);
+      expect(["intent", "unknown", "invalid"]).toContain(
+        (await llm.recognize("turn on the kitchen light")).kind,
+      );
+    } finally {
+      await handler.dispose();
+    }
+  });
+});
+
 describe("LLM configuration errors (exit 78)", () => {
   it("a missing model file", async () => {
     const config = homeConfig({ llm: { model: "/nonexistent/model.gguf", threads: 1 } });

@@ -121,6 +121,7 @@ export class LlmRecognizer {
     const { registry, allowedIntents, colors, engine, logger } = this.options;
     const version = registry.version;
     const devices = registry.all();
+    const previous = this.#prepared;
     const run = (async (): Promise<Prepared> => {
       const grammar = await engine.createGrammar(
         answerJsonSchema({ intents: allowedIntents, devices, colors }),
@@ -135,7 +136,16 @@ export class LlmRecognizer {
         entityIds: new Set(devices.map((d) => d.id)),
       };
     })();
-    this.#prepared = run;
-    return run;
+    // At start a failure is the caller's (a config error); later, keep serving the last good prompt.
+    this.#prepared = previous
+      ? run.catch(async (error: unknown) => {
+          logger.warn(
+            { err: error },
+            "LLM prompt not rebuilt after a registry change; keeping the previous one",
+          );
+          return { ...(await previous), version };
+        })
+      : run;
+    return this.#prepared;
   }
 }
