@@ -122,6 +122,14 @@ async function runOurs(withVad: boolean, models = ["hey_jarvis"]): Promise<Resul
   });
 }
 
+/** The part of openwakeword-js's Model used here. */
+type PeerModelClass = new (options: {
+  wakewordModels: string[];
+  melspectrogramModelPath: string;
+  embeddingModelPath: string;
+  inferenceFramework: "onnx";
+}) => { init(): Promise<void>; predict(audio: Int16Array): Promise<Record<string, number>>; reset(): void };
+
 /**
  * openwakeword-js 0.1.27's bundled dist fails under Node ("Dynamic require of node:os"), so
  * this runs the TypeScript source the package ships, unchanged, on its own onnxruntime-web.
@@ -132,9 +140,8 @@ async function runPeer(): Promise<Result> {
   const ortPath = createRequire(peerSource).resolve("onnxruntime-web");
   const ort = (await import(ortPath)) as { env: { wasm: { numThreads: number } } };
   ort.env.wasm.numThreads = 1;
-  const { Model } = (await import(
-    peerSource
-  )) as typeof import("../node_modules/openwakeword-js/src/index.js");
+  // Typed here, not imported: pulling the peer's source into tsc would check it under our strict settings.
+  const { Model } = (await import(peerSource)) as { Model: PeerModelClass };
   const quiet = console.log;
   console.log = () => {};
   const model = new Model({
