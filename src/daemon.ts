@@ -45,6 +45,7 @@ export class Daemon {
   readonly #notifier: SystemdNotifier;
   #source: AbortController | null = null;
   #restartAudio = false;
+  #waitingPings: NodeJS.Timeout | undefined;
   #stopped = false;
   #config: Config;
 
@@ -145,6 +146,7 @@ export class Daemon {
   /** Releases everything after run() returned: outbox flush, offline, models. */
   async close(): Promise<void> {
     this.stop();
+    clearInterval(this.#waitingPings);
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
     await this.mqtt?.stop();
     await disposeStages(this.stages);

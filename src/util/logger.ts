@@ -37,6 +37,8 @@ export function silentLogger(): Logger {
   return pino({ level: "silent" });
 }
 
+/** A child logger tagged with its component; a logger already tagged so is returned as it is. */
 export function componentLogger(logger: Logger, component: string): Logger {
+  if (logger.bindings().component === component) return logger;
   return logger.child({ component });
 }

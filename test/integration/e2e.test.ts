@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { startDaemon } from "../support/daemon-process.js";
+import { Mosquitto } from "../support/mosquitto.js";
+import { Probe, tempDir } from "../support/mqtt-harness.js";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const WAV = path.join(ROOT, "test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav");
+
+/**
+ * The whole daemon, as a user runs it: `edge-voice run` on a WAV ("hey jarvis, turn on the
+ * kitchen light") with the real models, the sample home and a real Mosquitto.
+ */
+describe("end to end", () => {
+  let broker: Mosquitto;
+  let probe: Probe;
+  let config: string;
+
+  beforeAll(async () => {
+    broker = await Mosquitto.start();
+    probe = await Probe.connect(broker.url, ["home/#", "hermes/#", "edge-voice/#"]);
+    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
+    const dir = tempDir("e2e");
+    config = path.join(dir, "config.yaml");
+    writeFileSync(config, stringify({ ...home, state_dir: dir, mqtt: { url: broker.url } }));
+  });
+
+  afterAll(async () => {
+    await probe?.close();
+    await broker?.dispose();
+  });
+
+  it("turns on the kitchen light: device command, Hermes intent and availability", async () => {
+    const daemon = startDaemon(["run", "--config", config, "--input", WAV, "--events", "json"]);
+    const code = await daemon.exited;
+    expect(code, daemon.stderr()).toBe(0);
+
+    const types = daemon.events.map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(["run-start", "wake_word-end", "stt-end", "intent-end", "run-end"]),
+    );
+    expect(daemon.events.find((e) => e.type === "run-end")).toMatchObject({ outcome: "published" });
+
+    await probe.waitFor((m) =>
+      m.some((x) => x.topic === "edge-voice/living-room/status" && x.payload === "offline"),
+    );
+    const command = probe.on("home/kitchen_light/set");
+    expect(command).toHaveLength(1);
+    expect(JSON.parse(command[0]?.payload ?? "{}")).toMatchObject({ state: "ON" });
+
+    const hermes = probe.on("hermes/intent/HassTurnOn");
+    expect(hermes).toHaveLength(1);
+    const intent = JSON.parse(hermes[0]?.payload ?? "{}");
+    expect(intent).toMatchObject({ siteId: "living-room", intent: { intentName: "HassTurnOn" } });
+    expect(String(intent.input).toLowerCase()).toContain("kitchen light");
+
+    const status = probe.on("edge-voice/living-room/status").map((m) => m.payload);
+    expect(status[0]).toBe("online");
+    expect(status.at(-1)).toBe("offline");
+  });
+});
