@@ -62,11 +62,14 @@ async function templates(): Promise<void> {
   await handler.dispose();
 }
 
+/** BENCH_THREADS overrides llm.threads' default (physical cores) on a machine that others are also loading. */
+const THREADS = resolveThreads(Number(process.env.BENCH_THREADS ?? 0));
+
 async function loadEngine(model: string, tokenPrediction = true): Promise<LlmEngine> {
   return LlmEngine.load({
     modelPath: model,
     gpu: "auto",
-    threads: resolveThreads(0),
+    threads: THREADS,
     contextSize: 2048,
     logger,
     tokenPrediction,
@@ -89,7 +92,7 @@ async function prefixReuse(model: string): Promise<void> {
   const config = homeConfig();
   const registry = new DeviceRegistry(config.devices);
   console.log(
-    `\n2. LLM prompt-prefix reuse (${model}, ${resolveThreads(0)} threads, ${config.devices.length} devices)`,
+    `\n2. LLM prompt-prefix reuse (${model}, ${THREADS} threads, ${config.devices.length} devices)`,
   );
   for (const reuse of [true, false]) {
     const engine = await loadEngine(model);
@@ -118,7 +121,7 @@ async function accuracy(model: string): Promise<void> {
   const registry = new DeviceRegistry(config.devices);
   const limit = Number(process.env.BENCH_LIMIT ?? Number.POSITIVE_INFINITY);
   const table = phrasings().slice(0, limit);
-  console.log(`\n3. LLM-only accuracy on ${table.length} phrasings (${model})`);
+  console.log(`\n3. LLM-only accuracy on ${table.length} phrasings (${model}, ${THREADS} threads)`);
   const runs: Array<{
     name: string;
     recognize: (t: string) => Promise<Outcome>;
