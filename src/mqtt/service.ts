@@ -211,6 +211,8 @@ export class MqttService {
     client.subscribe(topics, { qos: 1 }, (error) => {
       if (error) this.logger.warn({ err: error }, "MQTT subscribe failed; control topics may not work");
     });
+    // Mute may have changed by other means (SIGHUP, the pipeline) while away.
+    this.#publishMute(this.options.control.isMuted());
     this.#retained.attach(client);
     this.#sender.attach(client, this.#connection.version);
   }

@@ -8,7 +8,14 @@ import { DeviceRegistry } from "../../src/intent/registry.js";
 import { MqttService } from "../../src/mqtt/service.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { freePort } from "../support/mosquitto.js";
-import { captureLogger, mqttConfig, Probe, RecordingControl, tempDir } from "../support/mqtt-harness.js";
+import {
+  captureLogger,
+  mqttConfig,
+  Probe,
+  RecordingControl,
+  tempDir,
+  until,
+} from "../support/mqtt-harness.js";
 
 const LIGHT = {
   id: "desk",
@@ -97,6 +104,12 @@ describe("aedes: the embedded broker and a broker that refuses MQTT 5", () => {
         { runId: "w1", site: "office" },
       );
       expect(await result.delivered).toBe("acked");
+      // aedes reports the publish to listeners after it has acknowledged it.
+      await until(
+        () => published.length > 0,
+        3000,
+        () => "aedes saw no command",
+      );
       expect(JSON.parse(published[0] ?? "{}")).toMatchObject({ state: "OFF" });
     } finally {
       await service.stop();

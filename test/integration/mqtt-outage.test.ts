@@ -63,7 +63,7 @@ describe("never lose, never replay wrongly (real Mosquitto stopped and restarted
       site: "hall",
       mqtt: {
         url: broker.url,
-        command_expiry_seconds: 2,
+        command_expiry_seconds: 3,
         reconnect_min_seconds: 0.1,
         reconnect_max_seconds: 1,
       },
@@ -96,14 +96,16 @@ describe("never lose, never replay wrongly (real Mosquitto stopped and restarted
     );
     expect(await stale.delivered).toBe("expired");
     expect(errors).toMatchObject([{ type: "error", runId: "stale", code: "command-expired" }]);
+    await broker.restart();
+    // Still disconnected (the next attempt is up to 1 s away): queued, and in time once it reconnects.
     const fresh = await service.commands.publishCommand(
       { intent: "HassTurnOff", targets: ["hall_light"], slots: {}, source: "template", confidence: 1 },
       { runId: "fresh", site: "hall" },
     );
-    await broker.restart();
     expect(await fresh.delivered).toBe("acked");
     await until(
-      () => watch.texts.length >= 100 && watch.commands.length >= 1,
+      // Distinct: the broker may redeliver to the watcher what was in flight to it at shutdown (QoS 1).
+      () => new Set(watch.texts).size >= 100 && watch.commands.length >= 1,
       10_000,
       () => `${watch.texts.length} events`,
     );
@@ -159,7 +161,7 @@ describe("never lose, never replay wrongly (real Mosquitto stopped and restarted
     emitTexts(secondBus, 30, 40);
     await second.flush(5000);
     await until(
-      () => watch.texts.length >= 40,
+      () => new Set(watch.texts).size >= 40,
       10_000,
       () => `${watch.texts.length} events`,
     );
