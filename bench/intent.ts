@@ -7,8 +7,9 @@
 //     grammar on the same model (bench/intent-llm.ts). Printed side by side with ratios.
 //
 //   EDGE_VOICE_BENCH_LLM=/work/team/models/tinyllama-1.1b-chat-v1.0.IQ2_XXS.gguf npx tsx bench/intent.ts
-//   (BENCH_LIMIT=N: only the first N phrasings in part 3; without a model, part 2 runs on the
-//   tiny random GGUF and part 3 is skipped.)
+//   BENCH_PARTS=1,2,3 picks parts; BENCH_EVERY=n / BENCH_LIMIT=n sample the phrasings of part 3;
+//   BENCH_THREADS=n overrides the physical-core default; BENCH_VERBOSE=1 prints every answer.
+//   Without a model, part 2 runs on the tiny random GGUF and part 3 is skipped.
 
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -135,7 +136,11 @@ async function accuracy(model: string): Promise<void> {
   const config = homeConfig();
   const registry = new DeviceRegistry(config.devices);
   const limit = Number(process.env.BENCH_LIMIT ?? Number.POSITIVE_INFINITY);
-  const table = phrasings().slice(0, limit);
+  // BENCH_EVERY=n: every n-th phrasing, a sample across all sections of the table.
+  const every = Number(process.env.BENCH_EVERY ?? 1);
+  const table = phrasings()
+    .filter((_, i) => i % every === 0)
+    .slice(0, limit);
   console.log(`\n3. LLM-only accuracy on ${table.length} phrasings (${model}, ${THREADS} threads)`);
   const runs: Array<{
     name: string;
@@ -181,10 +186,11 @@ async function accuracy(model: string): Promise<void> {
   }
 }
 
-await templates();
-if (process.env.BENCH_PARTS === "1") process.exit(0);
+const parts = (process.env.BENCH_PARTS ?? "1,2,3").split(",");
+if (parts.includes("1")) await templates();
 const model = process.env.EDGE_VOICE_BENCH_LLM ?? (existsSync(DEFAULT_MODEL) ? DEFAULT_MODEL : null);
-await prefixReuse(model ?? tinyGgufInTempDir());
+if (parts.includes("2")) await prefixReuse(model ?? tinyGgufInTempDir());
+if (!parts.includes("3")) process.exit(0);
 if (model) await accuracy(model);
 else
   console.log(

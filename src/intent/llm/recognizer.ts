@@ -127,7 +127,8 @@ export class LlmRecognizer {
         answerJsonSchema({ intents: allowedIntents, devices, colors }),
       );
       const { prefixTokens } = engine.setPrompt(buildPrompt(devices, allowedIntents));
-      const evaluated = await engine.warm();
+      // Without reuse (benchmarks) a warm prefix would be thrown away by the first utterance.
+      const evaluated = this.options.reusePrefix === false ? 0 : await engine.warm();
       logger.info({ prefixTokens, evaluated, devices: devices.length }, "LLM prompt prefix evaluated");
       return {
         version,
