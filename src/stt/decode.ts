@@ -6,6 +6,8 @@ import { repetitionCut } from "./quality.js";
 export interface DecoderSteps {
   /** Feeds ids after those fed before; logits [rows, vocab], row 0 = first id on a fresh sequence, last row = last id. */
   step(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }>;
+  /** Logits of `ids` as a fresh sequence over the same audio, keeping the current sequence's cache. */
+  probe(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }>;
   /** Starts a new sequence over the same audio. */
   restart(): void;
 }
@@ -70,31 +72,43 @@ export async function greedyDecode(
   const { signal } = options;
   const { tokens: special } = spec;
   signal?.throwIfAborted();
-  // The start sequence without the prompt first, all in one call as the reference and
-  // transformers.js feed it (the int8 decoder quantizes activations per call, so splitting
-  // it would change the numbers): the logits at <|startoftranscript|> give the no-speech
-  // probability and, when detecting, the language. A prompt goes in a second, fresh pass,
-  // because a prompt lowers the no-speech probability (measured: 0.93 -> 0.45 on pure
-  // silence with device names as the prompt) and would let " you" through.
+  // No-speech probability and language come from the logits at <|startoftranscript|>
+  // *without* the prompt: a prompt lowers the no-speech probability (measured: 0.93 -> 0.45
+  // on pure silence with device names as the prompt) and would let " you" through.
   const detect = spec.multilingual && options.language === null;
+  const prompted = options.promptTokens.length > 0 && special.sotPrev !== null;
   let language = spec.multilingual ? (options.language ?? "en") : "en";
-  const first = detect ? [special.sot] : [special.sot, ...taskTokens(spec, language)];
-  let out = await decoder.step(first);
-  const sotRow = logitsRow(out.logits, out.vocab, 0);
-  const noSpeechProb = special.noSpeech === null ? 0 : probabilityOf(sotRow, special.noSpeech);
-  if (detect) language = detectLanguage(spec, sotRow);
-  let fed = first.length;
-  if (options.promptTokens.length > 0 && special.sotPrev !== null) {
-    signal?.throwIfAborted();
+  let out: { logits: Float32Array; vocab: number };
+  let noSpeechProb: number;
+  let fed: number;
+  if (prompted && !detect) {
+    // The prompted sequence in one call (it computes the cross-attention cache), then
+    // <|startoftranscript|> alone over that cache for the no-speech probability.
     const ids = promptedSequence(spec, language, options.promptTokens);
-    decoder.restart();
     out = await decoder.step(ids);
-    fed = ids.length;
-  } else if (detect) {
     signal?.throwIfAborted();
-    const rest = taskTokens(spec, language);
-    out = await decoder.step(rest);
-    fed += rest.length;
+    noSpeechProb = noSpeechOf(spec, (await decoder.probe([special.sot])).logits);
+    fed = ids.length;
+  } else {
+    // The start sequence in one call, as the reference and transformers.js feed it (the
+    // int8 decoder quantizes activations per call, so splitting it changes the numbers).
+    const first = detect ? [special.sot] : [special.sot, ...taskTokens(spec, language)];
+    out = await decoder.step(first);
+    const sotRow = logitsRow(out.logits, out.vocab, 0);
+    noSpeechProb = noSpeechOf(spec, sotRow);
+    if (detect) language = detectLanguage(spec, sotRow);
+    fed = first.length;
+    signal?.throwIfAborted();
+    if (prompted) {
+      const ids = promptedSequence(spec, language, options.promptTokens);
+      decoder.restart();
+      out = await decoder.step(ids);
+      fed = ids.length;
+    } else if (detect) {
+      const rest = taskTokens(spec, language);
+      out = await decoder.step(rest);
+      fed += rest.length;
+    }
   }
   const budget = Math.max(0, Math.min(options.maxTokens, spec.maxTargetPositions - fed));
   const tokens: number[] = [];
@@ -130,6 +144,11 @@ export async function greedyDecode(
     loopCut,
     budgetHit: !ended && !loopCut,
   };
+}
+
+function noSpeechOf(spec: WhisperSpec, sotRow: Float32Array): number {
+  const id = spec.tokens.noSpeech;
+  return id === null ? 0 : probabilityOf(sotRow.subarray(0, spec.vocabSize), id);
 }
 
 function detectLanguage(spec: WhisperSpec, sotLogits: Float32Array): string {

@@ -10,6 +10,7 @@ import { englishOnlyJson, tinySpec } from "./helpers.js";
  */
 class ScriptedDecoder implements DecoderSteps {
   readonly calls: number[][] = [];
+  readonly probes: number[][] = [];
   restarts = 0;
   #generated = 0;
   #started = false;
@@ -33,8 +34,8 @@ class ScriptedDecoder implements DecoderSteps {
     for (let r = 0; r < rows; r++) {
       const row = logits.subarray(r * vocab, (r + 1) * vocab);
       for (const [id, v] of Object.entries(this.options.boost ?? {})) row[Number(id)] = v;
-      if (!this.#started && r === 0)
-        for (const [id, v] of Object.entries(this.options.sotRow ?? {})) row[Number(id)] = v;
+      const sotFirst = !this.#started && r === 0 && ids[0] === this.spec.tokens.sot;
+      if (sotFirst) for (const [id, v] of Object.entries(this.options.sotRow ?? {})) row[Number(id)] = v;
     }
     if (this.#isGenerated(ids)) this.#generated++;
     const last = logits.subarray((rows - 1) * vocab);
@@ -47,6 +48,14 @@ class ScriptedDecoder implements DecoderSteps {
   /** A single generated id (not start-sequence or prompt tokens) moves the script on. */
   #isGenerated(ids: readonly number[]): boolean {
     return ids.length === 1 && ids[0] !== undefined && ids[0] < this.spec.tokens.eot;
+  }
+
+  async probe(ids: readonly number[]) {
+    this.probes.push([...ids]);
+    const vocab = this.spec.vocabSize;
+    const logits = new Float32Array(vocab);
+    for (const [id, v] of Object.entries(this.options.sotRow ?? {})) logits[Number(id)] = v;
+    return { logits, vocab };
   }
 
   restart(): void {
@@ -73,17 +82,29 @@ describe("greedyDecode", () => {
     expect(result.budgetHit).toBe(false);
   });
 
-  it("puts the prompt after <|startofprev|> in a second, fresh sequence, keeping the prompt-free no-speech", async () => {
+  it("puts the prompt after <|startofprev|> and reads no-speech from <|startoftranscript|> alone", async () => {
+    // The prompted sequence's own SOT row says "speech" (logit 0); the prompt-free probe says "no speech".
     const decoder = new ScriptedDecoder(spec, [100], { sotRow: { [noSpeech as number]: 12 } });
     const result = await greedyDecode(decoder, spec, {
       promptTokens: [7, 8, 9],
       language: "en",
       maxTokens: 50,
     });
-    expect(decoder.restarts).toBe(1);
-    expect(decoder.calls[1]).toEqual([sotPrev, 7, 8, 9, sot, en, transcribe, noTimestamps]);
+    expect(decoder.calls[0]).toEqual([sotPrev, 7, 8, 9, sot, en, transcribe, noTimestamps]);
+    expect(decoder.probes).toEqual([[sot]]);
+    expect(decoder.restarts).toBe(0);
     expect(result.noSpeechProb).toBeGreaterThan(0.5);
     expect(result.tokens).toEqual([100]);
+  });
+
+  it("with a prompt and language detection, detects first and then starts the prompted sequence afresh", async () => {
+    const decoder = new ScriptedDecoder(spec, [100], { sotRow: { [de]: 9, [noSpeech as number]: 12 } });
+    const result = await greedyDecode(decoder, spec, { promptTokens: [7], language: null, maxTokens: 50 });
+    expect(decoder.calls[0]).toEqual([sot]);
+    expect(decoder.restarts).toBe(1);
+    expect(decoder.calls[1]).toEqual([sotPrev, 7, sot, de, transcribe, noTimestamps]);
+    expect(result.language).toBe("de");
+    expect(result.noSpeechProb).toBeGreaterThan(0.5);
   });
 
   it("never picks a suppressed token, nor a blank or end-of-text as the first token", async () => {
