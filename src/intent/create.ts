@@ -1,7 +1,7 @@
-import path from "node:path";
 import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
-import { ModelStore } from "../models/store.js";
+import { resolveModelPath } from "../models/resolve.js";
+import { modelStoreFromConfig } from "../models/startup.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { DefaultIntentHandler } from "./handler.js";
 import { LlmEngine } from "./llm/engine.js";
@@ -38,7 +38,8 @@ export async function createIntentHandler(
   logger: Logger,
   options: CreateIntentOptions = {},
 ): Promise<DefaultIntentHandler> {
-  const log = componentLogger(logger, "intent");
+  // The daemon passes a component logger already; the CLI passes the root one.
+  const log = logger.bindings().component ? logger : componentLogger(logger, "intent");
   const compiled = loadTemplates(config.intent.templates_file);
   const mode = effectiveLlmMode(config, options.engine !== undefined);
   const templates =
@@ -99,7 +100,7 @@ async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {
     );
   }
   return LlmEngine.load({
-    modelPath: await resolveModelPath(config),
+    modelPath: await modelPath(config, logger),
     gpu: config.llm.gpu,
     threads,
     contextSize: config.llm.context_size,
@@ -107,19 +108,15 @@ async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {
   });
 }
 
-/** llm.model is a path to a .gguf file, or a model id from the manifest (verified by sha256). */
-export async function resolveModelPath(config: Config): Promise<string> {
-  const model = config.llm.model;
-  if (model === null)
+/** llm.model: a manifest id (size and sha256 verified, hash cache in the state dir) or a .gguf path. */
+async function modelPath(config: Config, logger: Logger): Promise<string> {
+  if (config.llm.model === null) {
     throw new EdgeVoiceError("llm-unavailable", "no LLM model configured", { exitCode: ExitCode.config });
-  if (model.endsWith(".gguf") || model.includes("/") || model.includes(path.sep)) return path.resolve(model);
-  const verified = await new ModelStore({ modelsDir: config.models.dir, cacheFile: null }).verify(model);
-  const gguf = Object.values(verified.paths).find((p) => p.endsWith(".gguf"));
-  if (!gguf) {
-    throw new EdgeVoiceError("model-unknown", `model "${model}" has no .gguf file`, {
-      exitCode: ExitCode.config,
-      hint: "set llm.model to a GGUF model id or a path to a .gguf file",
-    });
   }
-  return gguf;
+  const io = { cwd: process.cwd(), env: process.env };
+  const resolved = await resolveModelPath(modelStoreFromConfig(config, io), config.llm.model, "llm", {
+    cwd: io.cwd,
+    logger,
+  });
+  return resolved.path;
 }
