@@ -60,7 +60,13 @@ export class FileOutboxLog implements OutboxLog {
   /** Lines that could not be parsed on load (a torn last line after a power cut). */
   skippedLines = 0;
 
-  constructor(dir: string) {
+  #failed = false;
+
+  /** @param onWriteError called once if the disk stops taking writes (full, read-only); the outbox then lives in memory. */
+  constructor(
+    dir: string,
+    private readonly onWriteError: (error: unknown) => void = () => {},
+  ) {
     this.file = path.join(dir, "mqtt-outbox.jsonl");
     try {
       mkdirSync(dir, { recursive: true });
@@ -78,6 +84,22 @@ export class FileOutboxLog implements OutboxLog {
   }
 
   load(): OutboxEntry[] {
+    try {
+      return this.#load();
+    } catch (error) {
+      throw new EdgeVoiceError(
+        "config-invalid",
+        `cannot use the MQTT outbox ${this.file}: ${String(error)}`,
+        {
+          hint: "state_dir must be writable by the edge-voice user (or set mqtt.outbox: false)",
+          exitCode: ExitCode.config,
+          cause: error,
+        },
+      );
+    }
+  }
+
+  #load(): OutboxEntry[] {
     const entries = new Map<number, OutboxEntry>();
     if (existsSync(this.file)) {
       for (const line of readFileSync(this.file, "utf8").split("\n")) {
@@ -111,15 +133,27 @@ export class FileOutboxLog implements OutboxLog {
   }
 
   #write(line: LogLine): void {
-    if (this.#fd === null) this.#fd = openSync(this.file, "a");
-    writeSync(this.#fd, `${JSON.stringify(line)}\n`);
+    if (this.#failed) return;
+    try {
+      if (this.#fd === null) this.#fd = openSync(this.file, "a");
+      writeSync(this.#fd, `${JSON.stringify(line)}\n`);
+    } catch (error) {
+      this.#failed = true;
+      this.onWriteError(error);
+    }
   }
 
   #compact(): void {
+    if (this.#failed) return;
     const live = [...this.#live];
-    // Entries are re-read from the journal rather than kept twice in memory.
-    const byseq = new Map(this.#readAdds().map((e) => [e.seq, e]));
-    this.#rewrite(live.flatMap((seq) => byseq.get(seq) ?? []));
+    try {
+      // Entries are re-read from the journal rather than kept twice in memory.
+      const byseq = new Map(this.#readAdds().map((e) => [e.seq, e]));
+      this.#rewrite(live.flatMap((seq) => byseq.get(seq) ?? []));
+    } catch (error) {
+      this.#failed = true;
+      this.onWriteError(error);
+    }
   }
 
   #readAdds(): OutboxEntry[] {

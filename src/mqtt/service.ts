@@ -61,7 +61,10 @@ export class MqttService {
   #stopping: Promise<void> | null = null;
 
   static async start(options: MqttServiceOptions): Promise<MqttService> {
-    const logger = componentLogger(options.logger, "mqtt");
+    // The daemon may hand over a logger already bound to the component: do not bind it twice.
+    const logger = options.logger.bindings().component
+      ? options.logger
+      : componentLogger(options.logger, "mqtt");
     const mqtt = options.config.mqtt;
     const broker =
       mqtt.url === null ? await EmbeddedBroker.start(mqtt.embedded_host, mqtt.embedded_port, logger) : null;
@@ -87,7 +90,14 @@ export class MqttService {
     // aedes speaks 3.1.1 only: no point offering it MQTT 5.
     const version = broker ? 4 : mqtt.protocol_version;
     const settings = clientSettings(config, broker?.url ?? (mqtt.url as string), this.topics.status, version);
-    const log = mqtt.outbox ? new FileOutboxLog(options.stateDir) : new MemoryOutboxLog();
+    const log = mqtt.outbox
+      ? new FileOutboxLog(options.stateDir, (error) =>
+          logger.error(
+            { err: error },
+            "cannot write the MQTT outbox to disk (disk full or read-only?); queued messages now live in memory only",
+          ),
+        )
+      : new MemoryOutboxLog();
     this.#outbox = new Outbox(log, {
       maxMessages: mqtt.outbox_max_messages,
       maxBytes: mqtt.outbox_max_bytes,

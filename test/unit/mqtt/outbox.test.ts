@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Outbox, type OutboxInput } from "../../../src/mqtt/outbox.js";
 import { FileOutboxLog, MemoryOutboxLog } from "../../../src/mqtt/outbox-log.js";
@@ -112,5 +113,23 @@ describe("FileOutboxLog", () => {
     const lines = readFileSync(reopened.file, "utf8").trim().split("\n");
     expect(lines.length).toBeLessThan(1100);
     expect(new Outbox(new FileOutboxLog(dir), limits).size).toBe(1);
+  });
+});
+
+describe("FileOutboxLog failures", () => {
+  it("refuses an unusable state dir with a configuration error, and degrades to memory when writes fail", () => {
+    const dir = tempDir("outbox-bad");
+    writeFileSync(path.join(dir, "not-a-dir"), "");
+    expect(() => new Outbox(new FileOutboxLog(path.join(dir, "not-a-dir", "x")), limits)).toThrow(
+      expect.objectContaining({ code: "config-invalid", exitCode: 78 }),
+    );
+    const errors: unknown[] = [];
+    const log = new FileOutboxLog(tempDir("outbox-vanish"), (error) => errors.push(error));
+    const outbox = new Outbox(log, limits);
+    rmSync(path.dirname(log.file), { recursive: true }); // the disk goes away under us
+    outbox.add(event(1));
+    outbox.add(event(2));
+    expect(errors).toHaveLength(1);
+    expect(outbox.take(0, 10).send.map((e) => e.payload)).toEqual(["1", "2"]);
   });
 });
