@@ -158,18 +158,28 @@ export class Pipeline implements PipelineControl {
 
   async #process(frame: AudioFrame): Promise<void> {
     this.#history.write(frame.samples, frame.startSample);
+    const detection = await this.#listenForWakeWord(frame);
     if (this.#run) return this.#feedRun(this.#run, frame);
     if (this.#followUp) return this.#startFollowUp(frame);
+    if (detection) await this.#startWakeRun(detection, frame);
+  }
+
+  /**
+   * The detector hears every frame, runs included (its detections are ignored then): it
+   * needs ~1.3 s of context and drops its first scores after a reset, so a detector left
+   * unfed during a run would miss a wake word said right after it. Only muting, the Hermes
+   * toggle or playback pause it, and it starts afresh after such a gap.
+   */
+  async #listenForWakeWord(frame: AudioFrame): Promise<WakeDetection | null> {
     if (this.#muted || !this.#wakeEnabled || this.options.isGated?.()) {
       this.#wakeNeedsReset = true;
-      return;
+      return null;
     }
     if (this.#wakeNeedsReset) {
       this.options.wake.reset();
       this.#wakeNeedsReset = false;
     }
-    const detection = await this.options.wake.process(frame);
-    if (detection) await this.#startWakeRun(detection, frame);
+    return this.options.wake.process(frame);
   }
 
   async #startWakeRun(detection: WakeDetection, frame: AudioFrame): Promise<void> {
@@ -347,7 +357,6 @@ export class Pipeline implements PipelineControl {
     if (this.#run !== run) return;
     this.#speculative.cancel();
     this.#run = null;
-    this.#wakeNeedsReset = true;
     const ms = Math.round(this.#clock() - run.startedAt);
     this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms });
   }

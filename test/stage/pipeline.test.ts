@@ -165,11 +165,26 @@ describe("pipeline run", () => {
     expect(intent.texts).toEqual(["turn on the kitchen light"]);
   });
 
-  it("ignores wake detections while a run is in progress and resets the detector after it", async () => {
+  it("ignores wake detections during a run but keeps feeding the detector its context", async () => {
     const { wake, events, feed } = setup({ wakeAt: [1 * S, 2 * S] });
     await feed(6);
     expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
-    expect(wake.resets).toBeGreaterThanOrEqual(1);
+    expect(wake.frames).toBe(Math.ceil((6 * S) / 1280));
+    expect(wake.resets).toBe(0);
+  });
+
+  it("wakes again on a wake word said right after a run", async () => {
+    const { events, feed } = setup({
+      wakeAt: [1 * S, 3.4 * S],
+      speech: [
+        [1.2 * S, 2.5 * S],
+        [3.6 * S, 4.4 * S],
+      ],
+    });
+    await feed(9);
+    expect(events.filter((e) => e.type === "run-end").map((e) => (e as { outcome: string }).outcome)).toEqual(
+      ["published", "published"],
+    );
   });
 
   it("ends a run as recognized when there is no command output (--no-mqtt)", async () => {
