@@ -30,6 +30,7 @@ export class MqttCommandPublisher implements CommandPublisher {
     context: { runId: string; site: string },
   ): Promise<CommandResult> {
     const { registry, sender, bus, logger } = this.options;
+    if (sender.closed) return { status: "dropped", topics: [] };
     const intentId = randomUUID();
     const expiresAt = this.options.now() + this.options.expirySeconds * 1000;
     const topics: string[] = [];

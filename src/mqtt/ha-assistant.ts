@@ -10,7 +10,8 @@ export function assistantDiscovery(topics: Topics, version: string): Record<stri
   const id = `edge_voice_${topics.site.replace(/-/g, "_")}`;
   const component = (key: string, platform: string, fields: Record<string, unknown>) => [
     key,
-    { platform, unique_id: `${id}_${key}`, object_id: `${id}_${key}`, ...fields },
+    // No object_id (deprecated by Home Assistant): entity ids follow from the device and entity names.
+    { platform, unique_id: `${id}_${key}`, ...fields },
   ];
   return {
     device: {

@@ -27,6 +27,7 @@ export class OutboxSender {
   #generation = 0;
   #pumpScheduled = false;
   #droppedSinceReport = 0;
+  #closed = false;
   readonly #waiters = new Map<number, (outcome: DeliveryOutcome) => void>();
   readonly #drainWaiters = new Set<() => void>();
 
@@ -34,6 +35,7 @@ export class OutboxSender {
 
   /** Queues a message; the promise settles when the broker has it, or it expired or was dropped. */
   enqueue(input: OutboxInput): { seq: number; delivered: Promise<DeliveryOutcome> } {
+    if (this.#closed) return { seq: -1, delivered: Promise.resolve("dropped") };
     const { entry, dropped } = this.options.outbox.add(input);
     for (const old of dropped) this.#settle(old.seq, "dropped");
     if (dropped.length > 0 && this.#droppedSinceReport === 0)
@@ -70,6 +72,16 @@ export class OutboxSender {
     for (const id of Object.keys(client?.outgoing ?? {})) client?.removeOutgoingMessage(Number(id));
     this.#generation++;
     this.options.outbox.releaseAll();
+  }
+
+  /** After stop: nothing more is queued (what is queued stays on disk for the next start). */
+  close(): void {
+    this.detach();
+    this.#closed = true;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Drops waiting messages whose time is up (called on a timer while the broker is away). */

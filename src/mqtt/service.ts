@@ -70,7 +70,8 @@ export class MqttService {
       mqtt.url === null ? await EmbeddedBroker.start(mqtt.embedded_host, mqtt.embedded_port, logger) : null;
     try {
       const service = new MqttService(options, logger, broker);
-      await service.#firstAttempt(mqtt.connect_timeout_seconds * 1000);
+      // Long enough for a broker on the LAN; an address that never answers must not hold up the daemon.
+      await service.#firstAttempt(Math.min(mqtt.connect_timeout_seconds, 3) * 1000);
       return service;
     } catch (error) {
       await broker?.close();
@@ -196,7 +197,7 @@ export class MqttService {
       const offline = client.publishAsync(this.topics.status, "offline", { qos: 1, retain: true });
       await Promise.race([offline, new Promise((resolve) => setTimeout(resolve, 2000))]);
     });
-    this.#sender.detach();
+    this.#sender.close();
     this.#outbox.close();
     await this.broker?.close();
   }

@@ -62,6 +62,13 @@ describe("aedes: the embedded broker and a broker that refuses MQTT 5", () => {
     } finally {
       await service.stop();
     }
+    // After stop nothing is queued any more (and stop is idempotent).
+    await service.stop();
+    const late = await service.commands.publishCommand(
+      { intent: "HassTurnOn", targets: ["desk"], slots: {}, source: "template", confidence: 1 },
+      { runId: "a2", site: "office" },
+    );
+    expect(late).toEqual({ status: "dropped", topics: [] });
     // Stopped means the port is free again.
     const server = net.createServer();
     await new Promise<void>((resolve, reject) =>
