@@ -9,7 +9,7 @@ import { DeviceRegistry } from "./intent/registry.js";
 import { modelStoreFromConfig } from "./models/startup.js";
 import { MqttService } from "./mqtt/service.js";
 import { Pipeline } from "./pipeline/pipeline.js";
-import { vocabularyPrompt } from "./pipeline/vocabulary.js";
+import { vocabularyPrompt } from "./stt/prompt.js";
 import { stateDir } from "./system/paths.js";
 import { SystemdNotifier, WatchdogSchedule, watchdogIntervalMs } from "./system/sd-notify.js";
 import { componentLogger, type Logger } from "./util/logger.js";
