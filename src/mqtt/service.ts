@@ -138,6 +138,7 @@ export class MqttService {
           registry,
           mqtt.discovery_prefix,
           new Set([this.topics.haAssistantConfig]),
+          [`${mqtt.topic_prefix}/`, "hermes/", `${mqtt.discovery_prefix}/`],
           logger,
         )
       : null;
@@ -193,6 +194,7 @@ export class MqttService {
   async #stop(): Promise<void> {
     clearInterval(this.#expiryTimer);
     this.#telemetry.stop();
+    this.#learner?.dispose();
     await this.#connection.stop(async (client) => {
       const offline = client.publishAsync(this.topics.status, "offline", { qos: 1, retain: true });
       await Promise.race([offline, new Promise((resolve) => setTimeout(resolve, 2000))]);
