@@ -1,7 +1,9 @@
+import path from "node:path";
 import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
 import { modelStoreFromConfig } from "../models/startup.js";
+import { stateDir } from "../system/paths.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { DefaultIntentHandler } from "./handler.js";
 import { LlmEngine } from "./llm/engine.js";
@@ -105,6 +107,7 @@ async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {
     threads,
     contextSize: config.llm.context_size,
     logger,
+    prefixCacheDir: path.join(stateDir(config.state_dir), "llm"),
   });
 }
 

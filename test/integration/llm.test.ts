@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeviceConfig } from "../../src/config/schema.js";
@@ -222,6 +223,41 @@ describe("LLM time limit and cancellation", () => {
     } finally {
       await handler.dispose();
     }
+  });
+});
+
+describe("LLM prompt state saved between runs", () => {
+  it("a second start loads the evaluated prefix instead of evaluating it again", async () => {
+    const stateDir = mkdtempSync(path.join(tmpdir(), "edge-voice-llm-state-"));
+    const config = { ...llmConfig("always"), state_dir: stateDir };
+    const start = async () => createIntentHandler(config, homeRegistry(config), silentLogger());
+    const first = await start();
+    const cold = await (first.llm as LlmRecognizer).state();
+    await first.dispose();
+    expect(cold.warmed).toBeGreaterThanOrEqual(cold.prefixTokens);
+    const saved = readdirSync(path.join(stateDir, "llm"));
+    expect(saved).toHaveLength(1);
+
+    const second = await start();
+    try {
+      const llm = second.llm as LlmRecognizer;
+      expect((await llm.state()).warmed).toBe(0);
+      const result = await llm.recognize("turn on the kitchen light");
+      if (result.kind !== "timeout" && result.generation)
+        expect(result.generation.inputTokens).toBeLessThan(60);
+    } finally {
+      await second.dispose();
+    }
+
+    // Another registry is another prompt: a new state replaces the old one.
+    const other = { ...llmConfig("always"), state_dir: stateDir };
+    other.devices = other.devices.slice(0, 5);
+    const third = await createIntentHandler(other, homeRegistry(other), silentLogger());
+    expect((await (third.llm as LlmRecognizer).state()).warmed).toBeGreaterThan(0);
+    await third.dispose();
+    const now = readdirSync(path.join(stateDir, "llm"));
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(saved[0]);
   });
 });
 

@@ -16,6 +16,7 @@ import {
 } from "node-llama-cpp";
 import { EdgeVoiceError, ExitCode } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
+import { PrefixCache } from "./prefix-cache.js";
 import type { PromptSpec } from "./prompt.js";
 
 export interface LlmEngineOptions {
@@ -29,6 +30,8 @@ export interface LlmEngineOptions {
   logger: Logger;
   /** Predict tokens from the prompt (the examples repeat the JSON keys) and verify them in batches. Defaults to true. */
   tokenPrediction?: boolean;
+  /** Directory where the evaluated prompt prefix is kept between runs; null (the default) keeps nothing. */
+  prefixCacheDir?: string | null;
 }
 
 export interface GenerateOptions {
@@ -70,6 +73,8 @@ export class LlmEngine {
     readonly sequence: LlamaContextSequence,
     private readonly completion: LlamaCompletion,
     private readonly chatWrapper: ChatWrapper,
+    private readonly modelPath: string,
+    private readonly cache: PrefixCache | null,
   ) {}
 
   static async load(options: LlmEngineOptions): Promise<LlmEngine> {
@@ -91,7 +96,17 @@ export class LlmEngine {
         options.tokenPrediction === false ? undefined : { tokenPredictor: new InputLookupTokenPredictor() },
       );
       const completion = new LlamaCompletion({ contextSequence: sequence });
-      return new LlmEngine(llama, model, context, sequence, completion, resolveChatWrapper(model));
+      const cache = options.prefixCacheDir ? new PrefixCache(options.prefixCacheDir, options.logger) : null;
+      return new LlmEngine(
+        llama,
+        model,
+        context,
+        sequence,
+        completion,
+        resolveChatWrapper(model),
+        options.modelPath,
+        cache,
+      );
     } catch (error) {
       await llama.dispose();
       throw new EdgeVoiceError(
@@ -143,13 +158,18 @@ export class LlmEngine {
   /**
    * Evaluates the prompt prefix now, so the first utterance does not pay for it. It runs
    * through LlamaCompletion (one generated token) so the cached tokens are exactly the ones
-   * a generation will ask for, BOS handling included.
+   * a generation will ask for, BOS handling included. With a prefix cache, a state saved by
+   * an earlier run for the same model and prompt is loaded instead (returns 0 evaluated).
    */
   warm(): Promise<number> {
     return this.#exclusive(async () => {
+      const file = this.cache?.fileFor(this.modelPath, this.sequence.contextSize, this.#prefix);
+      if (this.cache && file && (await this.cache.load(this.sequence, file, this.#prefix))) return 0;
       const before = this.sequence.tokenMeter.getState();
       await this.completion.generateCompletion(this.#prefix, { maxTokens: 1, temperature: 0 });
-      return this.sequence.tokenMeter.diff(before).usedInputTokens;
+      const evaluated = this.sequence.tokenMeter.diff(before).usedInputTokens;
+      if (this.cache && file) await this.cache.save(this.sequence, file);
+      return evaluated;
     });
   }
 

@@ -35,6 +35,8 @@ export const MAX_LLM_WORDS = 40;
 
 interface Prepared {
   version: number;
+  /** Prompt tokens the warm-up evaluated (0 when a saved state was loaded). */
+  warmed: number;
   grammar: LlamaGrammar;
   intents: ReadonlySet<string>;
   entityIds: ReadonlySet<string>;
@@ -97,10 +99,16 @@ export class LlmRecognizer {
   }
 
   /** What the current grammar and prompt were built from (tests, `doctor`). */
-  async state(): Promise<{ version: number; entityIds: ReadonlySet<string>; prefixTokens: number }> {
+  async state(): Promise<{
+    version: number;
+    entityIds: ReadonlySet<string>;
+    prefixTokens: number;
+    warmed: number;
+  }> {
     const prepared = await this.#current();
     return {
       version: prepared.version,
+      warmed: prepared.warmed,
       entityIds: prepared.entityIds,
       prefixTokens: this.options.engine.prefixTokens,
     };
@@ -132,6 +140,7 @@ export class LlmRecognizer {
       logger.info({ prefixTokens, evaluated, devices: devices.length }, "LLM prompt prefix evaluated");
       return {
         version,
+        warmed: evaluated,
         grammar,
         intents: new Set(allowedIntents),
         entityIds: new Set(devices.map((d) => d.id)),

@@ -19,7 +19,9 @@ const grounded = (text: string, intent: string, targets: string[]) =>
 
 describe("grounding of LLM answers in what was said", () => {
   it("accepts targets named by name, alias, area or kind, misheard a little", () => {
-    expect(grounded("could you maybe switch the cooker light on", "HassTurnOn", ["kitchen_light"])).toBe(true);
+    expect(grounded("could you maybe switch the cooker light on", "HassTurnOn", ["kitchen_light"])).toBe(
+      true,
+    );
     expect(grounded("it's dark in the kitchen", "HassTurnOn", ["kitchen_light", "kitchen_spots"])).toBe(true);
     expect(grounded("all lamps off", "HassTurnOff", ["living_room_lamp", "bedroom_light"])).toBe(true);
     expect(grounded("open up the garrage door", "HassTurnOn", ["garage_door"])).toBe(true);
