@@ -1,0 +1,145 @@
+// End to end, as a person feels it: the e2e WAV ("hey jarvis, turn on the kitchen light")
+// fed with --realtime through the whole daemon (real models, embedded broker), RUNS times.
+// Prints the median time from the last sample of speech to the device command being
+// published, wake -> action, and peak RSS; with speculative transcription (ours) against the
+// same daemon without it (the peer: transcription only after the endpoint), and with the LLM
+// when a GGUF is given (EDGE_VOICE_BENCH_GGUF or models/tinyllama-1.1b-chat-iq2_xxs/*.gguf).
+//
+//   npm run build && npx tsx bench/e2e.ts        (RUNS=10 by default)
+
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse, stringify } from "yaml";
+import { readWav16kMono } from "../src/audio/wav.js";
+import type { PipelineEvent } from "../src/events/types.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const WAV = path.join(ROOT, "test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav");
+const BIN = path.join(ROOT, "bin/edge-voice.js");
+const RUNS = Number(process.env.RUNS ?? 10);
+/** scripts/make-fixtures.sh ends the clip with 1.5 s of silence after the command. */
+const TAIL_SECONDS = 1.5;
+
+interface Result {
+  endOfSpeechToCommandMs: number;
+  wakeToActionMs: number;
+  peakRssMb: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function peakRssKb(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function once(config: string, speechEndMs: number): Promise<Result> {
+  const child = spawn(
+    process.execPath,
+    [BIN, "run", "--config", config, "--input", WAV, "--realtime", "--events", "json"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, EDGE_VOICE_LOG__LEVEL: "warn" },
+    },
+  );
+  const events: PipelineEvent[] = [];
+  let buffer = "";
+  let peak = 0;
+  const poll = setInterval(() => {
+    if (child.pid) peak = Math.max(peak, peakRssKb(child.pid));
+  }, 100);
+  child.stdout.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) events.push(JSON.parse(line) as PipelineEvent);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  clearInterval(poll);
+  if (code !== 0) throw new Error(`edge-voice exited ${code}`);
+  const t = (type: string, match: (e: PipelineEvent) => boolean = () => true) =>
+    events.find((e) => e.type === type && match(e))?.t ?? Number.NaN;
+  const audioStart = t("audio-start");
+  const published = t(
+    "mqtt-publish",
+    (e) => e.type === "mqtt-publish" && e.topic === "home/kitchen_light/set",
+  );
+  return {
+    endOfSpeechToCommandMs: published - (audioStart + speechEndMs),
+    wakeToActionMs: published - t("wake_word-end"),
+    peakRssMb: peak / 1024,
+  };
+}
+
+async function measure(name: string, config: string, speechEndMs: number): Promise<Result> {
+  const results: Result[] = [];
+  for (let i = 0; i < RUNS; i++) results.push(await once(config, speechEndMs));
+  const result = {
+    endOfSpeechToCommandMs: median(results.map((r) => r.endOfSpeechToCommandMs)),
+    wakeToActionMs: median(results.map((r) => r.wakeToActionMs)),
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+  };
+  console.log(
+    `${name.padEnd(34)} end of speech -> command ${result.endOfSpeechToCommandMs.toFixed(0).padStart(5)} ms   ` +
+      `wake -> action ${result.wakeToActionMs.toFixed(0).padStart(5)} ms   peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+  );
+  return result;
+}
+
+function writeConfig(name: string, changes: Record<string, unknown>): string {
+  const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
+  const file = path.join(os.tmpdir(), `edge-voice-bench-${name}.yaml`);
+  const config = { ...home, ...changes, mqtt: { url: null, embedded_port: 0 } };
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+function findGguf(): string | null {
+  const fromEnv = process.env.EDGE_VOICE_BENCH_GGUF;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  const local = path.join(ROOT, "models/tinyllama-1.1b-chat-iq2_xxs");
+  return existsSync(local) ? "tinyllama-1.1b-chat-iq2_xxs" : null;
+}
+
+async function main(): Promise<void> {
+  const audio = await readWav16kMono(WAV);
+  const speechEndMs = (audio.samples.length / 16000 - TAIL_SECONDS) * 1000;
+  console.log(
+    `e2e WAV ${WAV} (${(audio.samples.length / 16000).toFixed(2)} s, speech ends at ${speechEndMs.toFixed(0)} ms)`,
+  );
+  console.log(
+    `${RUNS} runs each, --realtime, ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}`,
+  );
+  const ours = await measure("speculative STT (ours)", writeConfig("ours", {}), speechEndMs);
+  const peer = await measure(
+    "STT after the endpoint (peer)",
+    writeConfig("peer", { stt: { speculative: false } }),
+    speechEndMs,
+  );
+  console.log(
+    `ratio peer/ours: ${(peer.endOfSpeechToCommandMs / ours.endOfSpeechToCommandMs).toFixed(2)}x  ` +
+      `goal < 1200 ms (stretch 900 ms): ${ours.endOfSpeechToCommandMs < 1200 ? "met" : "NOT met"}; ` +
+      `RSS < 400 MB without the LLM: ${ours.peakRssMb < 400 ? "met" : "NOT met"}`,
+  );
+  const gguf = findGguf();
+  if (!gguf) {
+    console.log("LLM: no GGUF found (set EDGE_VOICE_BENCH_GGUF); skipped");
+    return;
+  }
+  await measure(
+    "with the LLM loaded (fallback)",
+    writeConfig("llm", { llm: { model: gguf, threads: 2 } }),
+    speechEndMs,
+  );
+}
+
+await main();
