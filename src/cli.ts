@@ -7,6 +7,7 @@ import { modelsCommand } from "./commands/models.js";
 import { runCommand } from "./commands/run.js";
 import { transcribeCommand } from "./commands/transcribe.js";
 import { ExitCode, isEdgeVoiceError } from "./errors.js";
+import { disableThirdPartyTelemetry } from "./system/privacy-env.js";
 
 /** Every subcommand; a later stage adds its file here. */
 const COMMANDS: Command[] = [
@@ -34,6 +35,7 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 configuration error (incl
 
 /** Runs the CLI and resolves to the exit code; prints user errors as two lines, never a stack. */
 export async function main(argv: string[], io: CommandIo = defaultIo()): Promise<number> {
+  disableThirdPartyTelemetry(); // before any model loads: onnxruntime must not record or upload usage
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     (name ? io.stdout : io.stderr).write(topHelp());
