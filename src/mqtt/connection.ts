@@ -42,6 +42,7 @@ export class MqttConnection {
   #attempt = 0;
   #timer: NodeJS.Timeout | null = null;
   #retryNow = false;
+  #takenOver = false;
   #failure: Omit<MqttState, "protocolVersion"> | null = null;
   readonly #url: string;
 
@@ -72,6 +73,7 @@ export class MqttConnection {
     client.on("connect", () => this.#connected(client));
     client.on("error", (error) => this.#error(error as Error & { code?: string | number }));
     client.on("close", () => this.#closed());
+    client.on("disconnect", (packet) => this.#serverDisconnect(packet.reasonCode));
     client.on("message", (topic, payload, packet) => this.options.onMessage(topic, payload, packet));
   }
 
@@ -91,7 +93,10 @@ export class MqttConnection {
     // mqtt.js leaves Nagle's algorithm on: a command written right after an event waited for
     // the broker's delayed ACK (~40 ms on Linux loopback). Small messages must go out at once.
     (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
-    this.#attempt = 0;
+    // After a session takeover the backoff keeps growing, so two daemons sharing a client id
+    // take turns every minute or so instead of fighting many times a second.
+    if (!this.#takenOver) this.#attempt = 0;
+    this.#takenOver = false;
     this.#failure = null;
     this.#setState({
       state: "connected",
@@ -113,6 +118,19 @@ export class MqttConnection {
       return;
     }
     this.#failure = describeFailure(error, code, this.#url);
+  }
+
+  /** MQTT 5 DISCONNECT from the broker; 142 = another client connected with our client id. */
+  #serverDisconnect(reasonCode: number | undefined): void {
+    if (reasonCode !== 142) return;
+    this.#takenOver = true;
+    const clientId = this.options.settings.options.clientId;
+    this.#failure = {
+      state: "unreachable",
+      message: `the MQTT broker ${this.#url} dropped edge-voice: another client connected with the same client id "${clientId}"`,
+      hint: "each edge-voice needs its own site or mqtt.client_id; edge-voice keeps retrying",
+      code: "mqtt-unreachable",
+    };
   }
 
   #closed(): void {
