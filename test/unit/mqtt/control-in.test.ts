@@ -1,0 +1,53 @@
+import type { IPublishPacket } from "mqtt";
+import { describe, expect, it } from "vitest";
+import { ControlIn } from "../../../src/mqtt/control-in.js";
+import { Topics } from "../../../src/mqtt/topics.js";
+import { silentLogger } from "../../../src/util/logger.js";
+import { RecordingControl } from "../../support/mqtt-harness.js";
+
+function setup(site = "kitchen") {
+  const control = new RecordingControl();
+  const mutes: boolean[] = [];
+  const topics = new Topics("edge-voice", site, "homeassistant");
+  const handler = new ControlIn(topics, control, (m) => mutes.push(m), silentLogger());
+  const send = (topic: string, payload: string, retain = false) =>
+    handler.handle(topic, Buffer.from(payload), { retain } as IPublishPacket);
+  return { control, mutes, send };
+}
+
+describe("ControlIn", () => {
+  it("accepts the usual spellings of on and off for mute and ignores anything else", () => {
+    const { control, mutes, send } = setup();
+    for (const word of ["ON", " true ", "1", "yes"]) send("edge-voice/kitchen/set/mute", word);
+    expect(control.muted).toBe(true);
+    send("edge-voice/kitchen/set/mute", "OFF");
+    for (const bad of ["", "maybe", '{"state":"ON"}']) send("edge-voice/kitchen/set/mute", bad);
+    expect(control.muted).toBe(false);
+    expect(mutes).toEqual([true, true, true, true, false]);
+  });
+
+  it("Hermes toggles: only this site; a missing siteId means the site called default", () => {
+    const kitchen = setup();
+    kitchen.send("hermes/hotword/toggleOff", "{}");
+    kitchen.send("hermes/hotword/toggleOff", '{"siteId":"bedroom"}');
+    kitchen.send("hermes/hotword/toggleOff", "[]");
+    expect(kitchen.control.wakeEnabled).toBe(true);
+    kitchen.send("hermes/hotword/toggleOff", '{"siteId":"kitchen"}');
+    expect(kitchen.control.wakeEnabled).toBe(false);
+    const fallback = setup("default");
+    fallback.send("hermes/hotword/toggleOff", "");
+    expect(fallback.control.wakeEnabled).toBe(false);
+  });
+
+  it("injected text: plain or JSON, trimmed, bounded, no control characters, never from a retained message", () => {
+    const { control, send } = setup();
+    send("edge-voice/kitchen/set/text", "  turn on the lamp\n");
+    send("edge-voice/kitchen/set/text", '{"text":"lock the door"}');
+    send("edge-voice/kitchen/set/text", '{"words":"x"}');
+    send("edge-voice/kitchen/set/text", "a".repeat(501));
+    send("edge-voice/kitchen/set/text", "bell\u0007");
+    send("edge-voice/kitchen/set/text", "open the garage", true);
+    expect(control.injected).toEqual(["turn on the lamp", "lock the door"]);
+    expect(send("edge-voice/kitchen/set/other", "x")).toBe(false);
+  });
+});
