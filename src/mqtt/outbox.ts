@@ -28,6 +28,8 @@ export class Outbox {
     private readonly limits: OutboxLimits,
   ) {
     for (const entry of log.load()) this.#insert(entry);
+    // The bounds may have been lowered since the last run.
+    this.droppedTotal += this.#makeRoom(null).length;
   }
 
   get size(): number {
@@ -47,15 +49,21 @@ export class Outbox {
     const entry: OutboxEntry = { ...input, seq: this.#nextSeq };
     this.#insert(entry);
     this.log.append(entry);
+    const dropped = this.#makeRoom(entry.seq);
+    this.droppedTotal += dropped.length;
+    return { entry, dropped };
+  }
+
+  /** Drops the oldest waiting messages (never `keep`, never one in flight) until within bounds. */
+  #makeRoom(keep: number | null): OutboxEntry[] {
     const dropped: OutboxEntry[] = [];
     for (const old of this.#entries.values()) {
       if (this.#entries.size <= this.limits.maxMessages && this.#bytes <= this.limits.maxBytes) break;
-      if (old.seq === entry.seq || this.#inflight.has(old.seq)) continue;
+      if (old.seq === keep || this.#inflight.has(old.seq)) continue;
       this.#delete(old.seq);
       dropped.push(old);
     }
-    this.droppedTotal += dropped.length;
-    return { entry, dropped };
+    return dropped;
   }
 
   /**

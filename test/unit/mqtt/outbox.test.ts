@@ -94,6 +94,16 @@ describe("FileOutboxLog", () => {
     b.close();
   });
 
+  it("applies lowered bounds to what the last run left", () => {
+    const dir = tempDir("outbox-bounds");
+    const a = new Outbox(new FileOutboxLog(dir), limits);
+    for (let i = 0; i < 10; i++) a.add(event(i));
+    a.close();
+    const b = new Outbox(new FileOutboxLog(dir), { maxMessages: 4, maxBytes: 1_000_000 });
+    expect(b.droppedTotal).toBe(6);
+    expect(b.take(0, 10).send.map((e) => e.payload)).toEqual(["6", "7", "8", "9"]);
+  });
+
   it("skips a torn last line (power cut mid-write) and compacts acknowledged lines away", () => {
     const dir = tempDir("outbox-torn");
     const log = new FileOutboxLog(dir);
