@@ -57,6 +57,15 @@ export function promptedSequence(spec: WhisperSpec, language: string, prompt: re
   return [...head, sot, ...taskTokens(spec, language)];
 }
 
+/** Where decoding stands once the start sequence is in: the logits for the first text token. */
+interface Started {
+  out: { logits: Float32Array; vocab: number };
+  noSpeechProb: number;
+  language: string;
+  /** Positions used so far (start sequence and prompt): the context left bounds the budget. */
+  fed: number;
+}
+
 /**
  * Greedy decoding of one 30 s window with Whisper's rules: the start sequence (prompt,
  * language, task, no timestamps), suppressed tokens, blank/end-of-text suppressed as the
@@ -70,47 +79,10 @@ export async function greedyDecode(
   options: WindowDecodeOptions,
 ): Promise<WindowDecodeResult> {
   const { signal } = options;
-  const { tokens: special } = spec;
   signal?.throwIfAborted();
-  // No-speech probability and language come from the logits at <|startoftranscript|>
-  // *without* the prompt: a prompt lowers the no-speech probability (measured: 0.93 -> 0.45
-  // on pure silence with device names as the prompt) and would let " you" through.
-  const detect = spec.multilingual && options.language === null;
-  const prompted = options.promptTokens.length > 0 && special.sotPrev !== null;
-  let language = spec.multilingual ? (options.language ?? "en") : "en";
-  let out: { logits: Float32Array; vocab: number };
-  let noSpeechProb: number;
-  let fed: number;
-  if (prompted && !detect) {
-    // The prompted sequence in one call (it computes the cross-attention cache), then
-    // <|startoftranscript|> alone over that cache for the no-speech probability.
-    const ids = promptedSequence(spec, language, options.promptTokens);
-    out = await decoder.step(ids);
-    signal?.throwIfAborted();
-    noSpeechProb = noSpeechOf(spec, (await decoder.probe([special.sot])).logits);
-    fed = ids.length;
-  } else {
-    // The start sequence in one call, as the reference and transformers.js feed it (the
-    // int8 decoder quantizes activations per call, so splitting it changes the numbers).
-    const first = detect ? [special.sot] : [special.sot, ...taskTokens(spec, language)];
-    out = await decoder.step(first);
-    const sotRow = logitsRow(out.logits, out.vocab, 0);
-    noSpeechProb = noSpeechOf(spec, sotRow);
-    if (detect) language = detectLanguage(spec, sotRow);
-    fed = first.length;
-    signal?.throwIfAborted();
-    if (prompted) {
-      const ids = promptedSequence(spec, language, options.promptTokens);
-      decoder.restart();
-      out = await decoder.step(ids);
-      fed = ids.length;
-    } else if (detect) {
-      const rest = taskTokens(spec, language);
-      out = await decoder.step(rest);
-      fed += rest.length;
-    }
-  }
-  const budget = Math.max(0, Math.min(options.maxTokens, spec.maxTargetPositions - fed));
+  const start = await begin(decoder, spec, options);
+  let out = start.out;
+  const budget = Math.max(0, Math.min(options.maxTokens, spec.maxTargetPositions - start.fed));
   const tokens: number[] = [];
   let sumLogprob = 0;
   let loopCut = false;
@@ -136,14 +108,53 @@ export async function greedyDecode(
     signal?.throwIfAborted();
     out = await decoder.step([next]);
   }
-  return {
-    tokens,
-    language,
-    noSpeechProb,
-    avgLogprob: sumLogprob / (tokens.length + 1),
-    loopCut,
-    budgetHit: !ended && !loopCut,
-  };
+  const { language, noSpeechProb } = start;
+  const avgLogprob = sumLogprob / (tokens.length + 1);
+  return { tokens, language, noSpeechProb, avgLogprob, loopCut, budgetHit: !ended && !loopCut };
+}
+
+/**
+ * Feeds the start sequence. No-speech probability and language come from the logits at
+ * <|startoftranscript|> *without* the prompt: a prompt lowers the no-speech probability
+ * (measured: 0.93 -> 0.45 on pure silence with device names as the prompt) and would let
+ * " you" through.
+ */
+async function begin(
+  decoder: DecoderSteps,
+  spec: WhisperSpec,
+  options: WindowDecodeOptions,
+): Promise<Started> {
+  const { sot, sotPrev } = spec.tokens;
+  const detect = spec.multilingual && options.language === null;
+  const prompted = options.promptTokens.length > 0 && sotPrev !== null;
+  let language = spec.multilingual ? (options.language ?? "en") : "en";
+  if (prompted && !detect) {
+    // The prompted sequence in one call (it computes the cross-attention cache), then
+    // <|startoftranscript|> alone over that cache for the no-speech probability.
+    const ids = promptedSequence(spec, language, options.promptTokens);
+    const out = await decoder.step(ids);
+    options.signal?.throwIfAborted();
+    const noSpeechProb = noSpeechOf(spec, (await decoder.probe([sot])).logits);
+    return { out, noSpeechProb, language, fed: ids.length };
+  }
+  // The start sequence in one call, as the reference and transformers.js feed it (the int8
+  // decoder quantizes activations per call, so splitting it changes the numbers).
+  const first = detect ? [sot] : [sot, ...taskTokens(spec, language)];
+  let out = await decoder.step(first);
+  const sotRow = logitsRow(out.logits, out.vocab, 0);
+  const noSpeechProb = noSpeechOf(spec, sotRow);
+  if (!detect) return { out, noSpeechProb, language, fed: first.length };
+  language = detectLanguage(spec, sotRow);
+  options.signal?.throwIfAborted();
+  if (prompted) {
+    const ids = promptedSequence(spec, language, options.promptTokens);
+    decoder.restart();
+    out = await decoder.step(ids);
+    return { out, noSpeechProb, language, fed: ids.length };
+  }
+  const rest = taskTokens(spec, language);
+  out = await decoder.step(rest);
+  return { out, noSpeechProb, language, fed: first.length + rest.length };
 }
 
 function noSpeechOf(spec: WhisperSpec, sotRow: Float32Array): number {

@@ -80,6 +80,7 @@ describe("model files", () => {
       await stt.dispose();
       await stt.dispose(); // idempotent
     }
+    await expect(stt.transcribe(new Float32Array(16_000))).rejects.toMatchObject({ code: "stt-failed" });
   });
 
   it("refuses a language the model does not know, naming the setting", async () => {
