@@ -132,9 +132,21 @@ export class OutboxSender {
       options.properties = { messageExpiryInterval: expiry };
     client.publish(entry.topic, entry.payload, options, (error) => {
       if (generation !== this.#generation) return; // connection replaced: the entry was released
-      if (error) {
-        this.options.logger.debug({ err: error, topic: entry.topic }, "publish failed; will retry");
+      if (error && !isRefusal(error)) {
+        // The connection went ("Connection closed", ...): the message goes out again after the reconnect.
         this.options.outbox.release(entry.seq);
+        return;
+      }
+      if (error) {
+        // The broker (MQTT 5 reason code, e.g. an ACL) or mqtt.js refused this message: retrying
+        // would fail the same way forever.
+        this.options.logger.warn(
+          { topic: entry.topic, reason: error.message },
+          `the broker refused a publish to ${entry.topic} (${error.message}); message dropped. Check the broker's ACL for edge-voice's user`,
+        );
+        this.options.outbox.ack(entry.seq);
+        this.#settle(entry.seq, "dropped");
+        this.pump();
         return;
       }
       this.options.outbox.ack(entry.seq);
@@ -159,4 +171,9 @@ export class OutboxSender {
     for (const resolve of this.#drainWaiters) resolve();
     this.#drainWaiters.clear();
   }
+}
+
+/** A refusal of this one message (MQTT 5 PUBACK reason code >= 0x80, or an invalid message), not a lost connection. */
+function isRefusal(error: Error & { code?: unknown }): boolean {
+  return (typeof error.code === "number" && error.code >= 0x80) || /invalid/i.test(error.message);
 }

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventBus } from "../../src/events/bus.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
@@ -19,7 +21,10 @@ describe("TLS and passwords against a real Mosquitto", () => {
 
   beforeAll(async () => {
     certs = makeCertificates(tempDir("certs"));
+    const acl = path.join(tempDir("acl"), "acl");
+    writeFileSync(acl, "user voice\ntopic readwrite #\ntopic deny home/forbidden/#\n");
     broker = await Mosquitto.start({
+      extra: [`acl_file ${acl}`],
       users: { voice: "s3cret" },
       tls: {
         caFile: certs.caFile,
@@ -107,6 +112,59 @@ describe("TLS and passwords against a real Mosquitto", () => {
       expect(attempts).toBeGreaterThanOrEqual(2);
     } finally {
       await service.stop();
+    }
+  });
+
+  it("drops a publish the broker's ACL refuses, says why, and keeps delivering the rest", async () => {
+    const config = mqttConfig({
+      site: "acl",
+      mqtt: { url: broker.url, username: "voice", password: "s3cret" },
+      devices: [
+        {
+          id: "forbidden",
+          name: "forbidden lamp",
+          domain: "light",
+          command_topic: "home/forbidden/set",
+          schema: "json",
+        },
+        {
+          id: "allowed",
+          name: "allowed lamp",
+          domain: "light",
+          command_topic: "home/allowed/set",
+          schema: "json",
+        },
+      ],
+    });
+    const capture = captureLogger();
+    const acl = await MqttService.start({
+      config,
+      bus: new EventBus(),
+      registry: new DeviceRegistry(config.devices),
+      control: new RecordingControl(),
+      stateDir: tempDir("acl"),
+      logger: capture.logger,
+    });
+    try {
+      const ctx = { runId: "acl", site: "acl" };
+      const intent = (target: string) =>
+        ({ intent: "HassTurnOn", targets: [target], slots: {}, source: "template", confidence: 1 }) as const;
+      const refused = await acl.commands.publishCommand(
+        { ...intent("forbidden"), targets: ["forbidden"] },
+        ctx,
+      );
+      const accepted = await acl.commands.publishCommand({ ...intent("allowed"), targets: ["allowed"] }, ctx);
+      expect(await refused.delivered).toBe("dropped");
+      expect(await accepted.delivered).toBe("acked");
+      const warning = capture.lines.find((l) =>
+        String(l.msg).includes("refused a publish to home/forbidden/set"),
+      );
+      expect(warning).toMatchObject({ level: 40 });
+      expect(String(warning?.msg)).toMatch(/ACL/);
+      await acl.flush(3000);
+      expect(acl.outbox.queued).toBe(0);
+    } finally {
+      await acl.stop();
     }
   });
 
