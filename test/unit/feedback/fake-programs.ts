@@ -7,16 +7,16 @@ import { findProgram } from "../../../src/system/which.js";
 const PYTHON = findProgram("python3") ?? "/usr/bin/python3";
 
 /**
- * Stand-ins for aplay/play/espeak-ng (there is no sound card here): each appends its pid, name and
- * arguments to calls.log and saves its stdin as <pid>.in; the fake espeak-ng writes
+ * Stand-ins for aplay/play/espeak-ng (there is no sound card here): each appends the name of a fresh
+ * input file, its own name and its arguments to calls.log, and saves its stdin in that file; the fake espeak-ng writes
  * "SPEECH:<text>" to stdout, as the real one writes a WAV, so the pipe into the player is tested.
  */
 export class FakePrograms {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), "edge-voice-fake-player-"));
 
   constructor() {
-    this.#script("aplay", 'cat > "$FAKE_DIR/$$.in"');
-    this.#script("play", 'cat > "$FAKE_DIR/$$.in"');
+    this.#script("aplay", 'cat > "$input"');
+    this.#script("play", 'cat > "$input"');
     this.#script("espeak-ng", 'for last; do :; done; printf "SPEECH:%s" "$last"');
     this.#script(
       "failing-player",
@@ -41,8 +41,8 @@ export class FakePrograms {
       .trim()
       .split("\n")
       .map((line) => {
-        const [pid = "", program = "", ...args] = JSON.parse(line) as string[];
-        const input = path.join(this.dir, `${pid}.in`);
+        const [inputName = "", program = "", ...args] = JSON.parse(line) as string[];
+        const input = path.join(this.dir, inputName);
         return { program, args, stdin: existsSync(input) ? readFileSync(input) : Buffer.alloc(0) };
       });
   }
@@ -58,7 +58,8 @@ export class FakePrograms {
       file,
       `#!/bin/sh
 PATH="/usr/bin:/bin:$PATH"
-${PYTHON} -c 'import json,sys,os; print(json.dumps([sys.argv[1], os.path.basename(sys.argv[2])] + sys.argv[3:]))' "$$" "$0" "$@" >> "$FAKE_DIR/calls.log"
+input="$(mktemp "$FAKE_DIR/in.XXXXXX")"
+${PYTHON} -c 'import json,sys,os; print(json.dumps([os.path.basename(sys.argv[1]), os.path.basename(sys.argv[2])] + sys.argv[3:]))' "$input" "$0" "$@" >> "$FAKE_DIR/calls.log"
 ${body}
 `,
     );
