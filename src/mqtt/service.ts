@@ -221,8 +221,17 @@ export class MqttService {
     const topics = [...this.#control.subscriptions];
     if (mqtt.discovery) topics.push(this.topics.haStatus);
     if (this.#learner) topics.push(...this.topics.haLearn);
-    client.subscribe(topics, { qos: 1 }, (error) => {
-      if (error) this.logger.warn({ err: error }, "MQTT subscribe failed; control topics may not work");
+    client.subscribe(topics, { qos: 1 }, (error, granted) => {
+      // On a refusal mqtt.js passes the SUBACK's reason codes (in topic order) on the error.
+      const codes =
+        (error as { packet?: { granted?: number[] } } | null)?.packet?.granted ??
+        (granted ?? []).map((g) => g.qos);
+      const refused = topics.filter((_topic, i) => (codes[i] ?? 0) >= 0x80);
+      if (error || refused.length > 0)
+        this.logger.warn(
+          { refused, reason: error?.message },
+          "the broker refused some subscriptions (ACL?): control topics or device learning may not work",
+        );
     });
     // Mute may have changed by other means (SIGHUP, the pipeline) while away.
     this.#publishMute(this.options.control.isMuted());

@@ -8,7 +8,7 @@ import { MqttService } from "../../src/mqtt/service.js";
 import { captureLogger, mqttConfig, RecordingControl, tempDir, until } from "../support/mqtt-harness.js";
 
 /** A broker that accepts MQTT 5 and, once `takeOver()` is called, sends DISCONNECT 142 (session taken over). */
-async function takeoverBroker() {
+async function takeoverBroker(options: { refuseSubscriptions?: boolean } = {}) {
   const sockets: net.Socket[] = [];
   let connects = 0;
   const server = net.createServer((socket) => {
@@ -26,7 +26,11 @@ async function takeoverBroker() {
       } else if (packet.cmd === "subscribe")
         socket.write(
           generate(
-            { cmd: "suback", messageId: packet.messageId, granted: packet.subscriptions.map(() => 1) },
+            {
+              cmd: "suback",
+              messageId: packet.messageId,
+              granted: packet.subscriptions.map(() => (options.refuseSubscriptions ? 0x87 : 1)),
+            },
             { protocolVersion: 5 },
           ),
         );
@@ -93,6 +97,40 @@ describe("a second daemon with the same client id (MQTT 5 session taken over)", 
       expect(first).toBeLessThanOrEqual(0.2);
       expect(second).toBeGreaterThanOrEqual(0.2);
       expect(second).toBeLessThanOrEqual(0.4);
+    } finally {
+      await service.stop();
+      await broker.close();
+    }
+  });
+});
+
+describe("a broker that refuses subscriptions (MQTT 5 SUBACK 0x87, as an ACL would)", () => {
+  it("warns which control and discovery topics were refused", async () => {
+    const broker = await takeoverBroker({ refuseSubscriptions: true });
+    const capture = captureLogger();
+    const service = await MqttService.start({
+      config: mqttConfig({ site: "hall", mqtt: { url: broker.url } }),
+      bus: new EventBus(),
+      registry: new DeviceRegistry(),
+      control: new RecordingControl(),
+      stateDir: tempDir("suback"),
+      logger: capture.logger,
+    });
+    try {
+      const find = () => capture.lines.find((l) => String(l.msg).includes("refused some subscriptions"));
+      await until(
+        () => find() !== undefined,
+        3000,
+        () => "no warning",
+      );
+      expect(find()).toMatchObject({ level: 40 });
+      expect(find()?.refused).toEqual(
+        expect.arrayContaining([
+          "edge-voice/hall/set/mute",
+          "hermes/hotword/toggleOff",
+          "homeassistant/+/+/config",
+        ]),
+      );
     } finally {
       await service.stop();
       await broker.close();
