@@ -286,8 +286,16 @@ fi
 
 board="$(detect_board)"
 arch="$(detect_arch)"
+# Which x64 GPU prebuilt of node-llama-cpp to keep (arm64 has CPU prebuilts only; a Jetson
+# builds its own CUDA one).
 gpu=none
-if [ "$arch" = x64 ] && command -v nvidia-smi >/dev/null 2>&1; then gpu=cuda; fi
+if [ "$arch" = x64 ]; then
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    gpu=cuda
+  elif ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
+    gpu=vulkan
+  fi
+fi
 say "Board: $board ($arch)"
 # onnxruntime-node (wake word, VAD, Whisper) ships 64-bit binaries only.
 [ "$arch" = arm64 ] || [ "$arch" = x64 ] || die "a 64-bit OS is needed ($arch found): install Raspberry Pi OS (64-bit) Bookworm"
