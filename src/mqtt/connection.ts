@@ -81,7 +81,10 @@ export class MqttConnection {
   async stop(beforeEnd?: (client: MqttClient) => Promise<void>): Promise<void> {
     if (this.#state.state === "stopped") return;
     const wasConnected = this.#state.state === "connected";
-    this.#setState({ state: "stopped", message: "stopped" });
+    this.#setState({
+      state: "stopped",
+      message: `disconnected from the MQTT broker ${this.#url} (stopping)`,
+    });
     if (this.#timer) clearTimeout(this.#timer);
     const client = this.#client;
     if (!client) return;
