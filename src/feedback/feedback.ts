@@ -49,6 +49,12 @@ export class Feedback {
       });
   }
 
+  /** Feedback as configured, or null when earcons and speech are both off (the default). */
+  static fromConfig(config: Config["feedback"], lookup: DeviceLookup, logger?: Logger): Feedback | null {
+    if (!config.earcons && !config.speech) return null;
+    return new Feedback({ config, lookup, logger });
+  }
+
   /** True when earcons or speech are on (else the daemon need not attach this at all). */
   get enabled(): boolean {
     return this.#config.earcons || this.#config.speech;

@@ -67,6 +67,16 @@ const turnOn: EventInput = {
   ms: 20,
 };
 
+describe("Feedback.fromConfig", () => {
+  it("is null when earcons and speech are off, the default", () => {
+    const base = { voice: "en-us", player: "auto" as const, output_device: null, gate_seconds: 0.4 };
+    expect(Feedback.fromConfig({ ...base, earcons: false, speech: false }, () => undefined)).toBeNull();
+    expect(Feedback.fromConfig({ ...base, earcons: true, speech: false }, () => undefined)).toBeInstanceOf(
+      Feedback,
+    );
+  });
+});
+
 describe("Feedback", () => {
   it("chimes on wake, rings on done and says what it did", async () => {
     const { bus, player } = setup(true, true);
