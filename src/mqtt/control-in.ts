@@ -19,6 +19,7 @@ export class ControlIn {
     private readonly control: PipelineControl,
     private readonly onMuteChanged: (muted: boolean) => void,
     private readonly logger: Logger,
+    private readonly onText: (text: string) => void = () => {},
   ) {}
 
   get subscriptions(): string[] {
@@ -69,6 +70,7 @@ export class ControlIn {
       return;
     }
     this.logger.debug({ text }, "text injected over MQTT");
+    this.onText(text);
     this.control.injectText(text);
   }
 

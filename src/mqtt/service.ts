@@ -132,7 +132,13 @@ export class MqttService {
       expirySeconds: mqtt.command_expiry_seconds,
       now,
     });
-    this.#control = new ControlIn(this.topics, options.control, (muted) => this.#publishMute(muted), logger);
+    this.#control = new ControlIn(
+      this.topics,
+      options.control,
+      (muted) => this.#publishMute(muted),
+      logger,
+      (text) => this.#telemetry.noteInjectedText(text),
+    );
     this.#learner = mqtt.learn_devices
       ? new DiscoveryLearner(
           registry,

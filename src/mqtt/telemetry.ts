@@ -27,9 +27,19 @@ export interface TelemetryOptions {
  */
 export class Telemetry {
   readonly #runs = new Map<string, RunContext>();
+  readonly #injected: string[] = [];
   #unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: TelemetryOptions) {}
+
+  /**
+   * Text injected over MQTT has no stt-end event: remember it for the run it starts (the next
+   * run-start with trigger "text"), so Hermes `input` and the intent event carry it.
+   */
+  noteInjectedText(text: string): void {
+    this.#injected.push(text);
+    if (this.#injected.length > 4) this.#injected.shift();
+  }
 
   start(): void {
     this.#unsubscribe = this.options.bus.onAny((event) => this.#handle(event));
@@ -47,6 +57,7 @@ export class Telemetry {
     switch (event.type) {
       case "run-start":
         retained.set(topics.state("listening"), "ON");
+        if (run && event.trigger === "text") run.text = this.#injected.shift() ?? "";
         break;
       case "wake_word-end":
         if (run) run.wakeWord = event.wakeWord;

@@ -325,6 +325,51 @@ describe("MqttService against a real Mosquitto", () => {
     await c.publishAsync("edge-voice/kitchen/set/text", "", { qos: 1, retain: true }); // clear the retained text
   });
 
+  it("carries text injected over MQTT into the Hermes intent it leads to (no stt-end for such runs)", async () => {
+    const denBus = new EventBus();
+    // What the pipeline does with injected text: a run with trigger "text", then the intent.
+    class PipelineLike extends RecordingControl {
+      override injectText(text: string): void {
+        super.injectText(text);
+        denBus.emit({ type: "run-start", runId: "t1", site: "den", trigger: "text" });
+        denBus.emit({
+          type: "intent-end",
+          runId: "t1",
+          intent: "HassTurnOff",
+          targets: [],
+          slots: {},
+          source: "template",
+          ms: 1,
+        });
+        denBus.emit({ type: "run-end", runId: "t1", outcome: "published", ms: 5 });
+      }
+    }
+    const den = await MqttService.start({
+      config: mqttConfig({ site: "den", mqtt: { url: broker.url, discovery: false, learn_devices: false } }),
+      bus: denBus,
+      registry: new DeviceRegistry(),
+      control: new PipelineLike(),
+      stateDir: tempDir("den"),
+      logger: silentLogger(),
+    });
+    try {
+      await probe.client.publishAsync("edge-voice/den/set/text", "turn off the fan", { qos: 1 });
+      const messages = await probe.waitFor(
+        (m) =>
+          m.some((x) => x.topic === "hermes/intent/HassTurnOff") &&
+          m.some((x) => x.topic === "edge-voice/den/intent"),
+      );
+      const hermes = JSON.parse(
+        messages.find((x) => x.topic === "hermes/intent/HassTurnOff")?.payload ?? "{}",
+      );
+      expect(hermes).toMatchObject({ siteId: "den", input: "turn off the fan", sessionId: "t1" });
+      const event = JSON.parse(messages.find((x) => x.topic === "edge-voice/den/intent")?.payload ?? "{}");
+      expect(event).toMatchObject({ event_type: "recognized", text: "turn off the fan" });
+    } finally {
+      await den.stop();
+    }
+  });
+
   it("announces itself to Home Assistant and again when Home Assistant comes online", async () => {
     const topic = "homeassistant/device/edge_voice_kitchen/config";
     const late = await Probe.connect(broker.url, [topic]);
