@@ -1,10 +1,14 @@
 // Whisper tiny (int8) speech to text: ours (own decoding loop on onnxruntime-node) against
 // transformers.js's automatic-speech-recognition pipeline (the peer: the same model files on
-// the same onnxruntime-node), on 2 s, 4 s and 8 s commands made from the espeak-ng fixtures,
-// on 1 and 2 intra-op threads. Each engine and thread count runs in its own process (so RSS
-// is its own), after one warm-up; figures are medians of RUNS runs.
+// the same onnxruntime-node, the same audio including our 0.4 s lead-in), on 2 s, 4 s and 8 s
+// commands made from the espeak-ng fixtures, on 1 and 2 intra-op threads.
 //
-//   npx tsx bench/stt.ts            (RUNS=5 by default; RUNS=10 npx tsx bench/stt.ts)
+// Timing: for each thread count one process loads both engines and alternates them run by
+// run (ours, ours with the daemon's device prompt, peer), so background load hits all alike;
+// medians and minimums of RUNS runs after a warm-up. Memory: each engine alone in its own
+// process (load, one run per command), peak RSS.
+//
+//   npx tsx bench/stt.ts            (RUNS=7 by default)
 
 import { spawnSync } from "node:child_process";
 import os from "node:os";
@@ -18,27 +22,42 @@ import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
 
-const RUNS = Number(process.env.RUNS ?? 5);
+const RUNS = Number(process.env.RUNS ?? 7);
 const LEAD_IN_SECONDS = 0.4;
 const RATE = 16_000;
+const ENGINES = ["ours", "ours+prompt", "peer"] as const;
+type Engine = (typeof ENGINES)[number];
 
-interface Row {
-  engine: "ours" | "peer";
+/** What the daemon passes for a small home (vocabularyPrompt's format): adds a prompted decoder pass. */
+const PROMPT =
+  "Devices: kitchen light, living room lamp, bedroom light, thermostat, front door. Rooms: kitchen, living room, bedroom, hallway.";
+
+interface Timing {
+  engine: Engine;
   threads: number;
   seconds: number;
   text: string;
   encodeMs: number | null;
   decodeMs: number | null;
-  totalMs: number;
-  rssMb: number;
-  loadMs: number;
+  medianMs: number;
+  minMs: number;
 }
 
-/** 2 s, 4 s and 8 s commands: fixtures joined with short pauses, padded or trimmed to length. */
+interface Memory {
+  engine: Engine;
+  loadMs: number;
+  peakRssMb: number;
+}
+
+type Run = (
+  samples: Float32Array,
+) => Promise<{ text: string; encodeMs: number | null; decodeMs: number | null }>;
+
+/** 2 s, 4 s and 8 s commands: fixtures joined with pauses, padded to length. */
 async function commands(): Promise<Map<number, Float32Array>> {
   const clip = async (name: string) =>
     int16ToFloat32((await readWav16kMono(`test/fixtures/wav/commands/${name}.wav`)).samples);
-  const pause = new Float32Array(0.2 * RATE);
+  const pause = new Float32Array(0.5 * RATE);
   const build = (seconds: number, parts: Float32Array[]) => {
     const out = new Float32Array(seconds * RATE);
     let offset = 0;
@@ -48,149 +67,155 @@ async function commands(): Promise<Map<number, Float32Array>> {
     }
     return out;
   };
+  const three = [await clip("turn-on-kitchen-light"), pause, await clip("turn-off-living-room-lamp"), pause];
   return new Map([
     [2, build(2, [await clip("turn-on-kitchen-light")])],
     [4, build(4, [await clip("thermostat-twenty-one")])],
-    // Three commands in a row (8 s): clips whisper-tiny hears without looping, so both
-    // engines decode the same short text (bedroom + thermostat makes it loop to the budget).
-    [
-      8,
-      build(8, [
-        await clip("turn-on-kitchen-light"),
-        pause,
-        await clip("turn-off-living-room-lamp"),
-        pause,
-        await clip("timer-five-minutes"),
-      ]),
-    ],
+    // Three commands in a row; whisper-tiny transcribes only the middle one (so does the peer).
+    [8, build(8, [...three, await clip("timer-five-minutes")])],
   ]);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+async function engine(name: Engine, threads: number): Promise<Run> {
+  const store = new ModelStore({ modelsDir: "models", cacheFile: null });
+  if (name !== "peer") {
+    const config = configSchema.parse({ stt: { threads, lead_in_seconds: LEAD_IN_SECONDS } });
+    const stt = await createTranscriber(config, store, silentLogger());
+    const prompt = name === "ours+prompt" ? PROMPT : "";
+    return (samples) => stt.transcribe(samples, { prompt });
+  }
+  const { dir } = await store.verify("whisper-tiny");
+  env.allowRemoteModels = false;
+  env.localModelPath = path.dirname(dir);
+  const asr = (await pipeline("automatic-speech-recognition", path.basename(dir), {
+    dtype: "q8",
+    session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+  })) as unknown as (a: Float32Array, o: object) => Promise<{ text: string }>;
+  const lead = new Float32Array(LEAD_IN_SECONDS * RATE);
+  return async (samples) => {
+    const padded = new Float32Array(lead.length + samples.length);
+    padded.set(samples, lead.length);
+    const out = await asr(padded, { language: "en", task: "transcribe" });
+    return { text: out.text.trim(), encodeMs: null, decodeMs: null };
+  };
 }
 
-async function worker(engine: "ours" | "peer", threads: number): Promise<Row[]> {
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+async function timingWorker(threads: number): Promise<Timing[]> {
   const audio = await commands();
-  const started = performance.now();
-  let run: (
-    samples: Float32Array,
-  ) => Promise<{ text: string; encodeMs: number | null; decodeMs: number | null }>;
-  if (engine === "ours") {
-    const config = configSchema.parse({ stt: { threads, lead_in_seconds: LEAD_IN_SECONDS } });
-    const stt = await createTranscriber(
-      config,
-      new ModelStore({ modelsDir: "models", cacheFile: null }),
-      silentLogger(),
-    );
-    run = async (samples) => stt.transcribe(samples);
-  } else {
-    const { dir } = await new ModelStore({ modelsDir: "models", cacheFile: null }).verify("whisper-tiny");
-    env.allowRemoteModels = false;
-    env.localModelPath = path.dirname(dir);
-    const asr = (await pipeline("automatic-speech-recognition", path.basename(dir), {
-      dtype: "q8",
-      session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
-    })) as unknown as (a: Float32Array, o: object) => Promise<{ text: string }>;
-    const lead = new Float32Array(LEAD_IN_SECONDS * RATE);
-    run = async (samples) => {
-      // The same audio our transcriber sees: its lead-in silence, then the command.
-      const padded = new Float32Array(lead.length + samples.length);
-      padded.set(samples, lead.length);
-      const out = await asr(padded, { language: "en", task: "transcribe" });
-      return { text: out.text.trim(), encodeMs: null, decodeMs: null };
-    };
-  }
-  const loadMs = performance.now() - started;
-  await run(audio.get(2) as Float32Array); // warm-up
-  const rows: Row[] = [];
+  const runs = new Map<Engine, Run>();
+  // Three engines in one process (one onnxruntime): each its own sessions, run in turn.
+  for (const name of ENGINES) runs.set(name, await engine(name, threads));
+  for (const run of runs.values()) await run(audio.get(2) as Float32Array); // warm-up
+  const rows: Timing[] = [];
   for (const [seconds, samples] of audio) {
-    const totals: number[] = [];
-    const encodes: number[] = [];
-    const decodes: number[] = [];
-    let text = "";
+    const totals = new Map<Engine, number[]>(ENGINES.map((e) => [e, []]));
+    const encodes = new Map<Engine, number[]>(ENGINES.map((e) => [e, []]));
+    const decodes = new Map<Engine, number[]>(ENGINES.map((e) => [e, []]));
+    const texts = new Map<Engine, string>();
     for (let i = 0; i < RUNS; i++) {
-      const t0 = performance.now();
-      const out = await run(samples);
-      totals.push(performance.now() - t0);
-      if (out.encodeMs !== null) encodes.push(out.encodeMs);
-      if (out.decodeMs !== null) decodes.push(out.decodeMs);
-      text = out.text;
+      for (const name of ENGINES) {
+        const t0 = performance.now();
+        const out = await (runs.get(name) as Run)(samples);
+        totals.get(name)?.push(performance.now() - t0);
+        if (out.encodeMs !== null) encodes.get(name)?.push(out.encodeMs);
+        if (out.decodeMs !== null) decodes.get(name)?.push(out.decodeMs);
+        texts.set(name, out.text);
+      }
     }
-    rows.push({
-      engine,
-      threads,
-      seconds,
-      text,
-      encodeMs: encodes.length ? median(encodes) : null,
-      decodeMs: decodes.length ? median(decodes) : null,
-      totalMs: median(totals),
-      rssMb: process.resourceUsage().maxRSS / 1024,
-      loadMs,
-    });
+    for (const name of ENGINES) {
+      const t = totals.get(name) as number[];
+      const e = encodes.get(name) as number[];
+      const d = decodes.get(name) as number[];
+      rows.push({
+        engine: name,
+        threads,
+        seconds,
+        text: texts.get(name) ?? "",
+        encodeMs: e.length ? median(e) : null,
+        decodeMs: d.length ? median(d) : null,
+        medianMs: median(t),
+        minMs: Math.min(...t),
+      });
+    }
   }
   return rows;
 }
 
-function spawnWorker(engine: string, threads: number): Row[] {
+async function memoryWorker(name: Engine): Promise<Memory> {
+  const audio = await commands();
+  const started = performance.now();
+  const run = await engine(name, 1);
+  const loadMs = performance.now() - started;
+  for (const samples of audio.values()) await run(samples);
+  return { engine: name, loadMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function spawnWorker<T>(args: string[]): T {
   const self = fileURLToPath(import.meta.url);
-  const out = spawnSync(process.execPath, ["--import", "tsx", self, "--worker", engine, String(threads)], {
+  const out = spawnSync(process.execPath, ["--import", "tsx", self, ...args], {
     encoding: "utf8",
     env: { ...process.env, RUNS: String(RUNS) },
     maxBuffer: 16 * 1024 * 1024,
   });
-  if (out.status !== 0) throw new Error(`${engine} worker failed: ${out.stderr}`);
-  const last = out.stdout.trim().split("\n").pop() as string;
-  return JSON.parse(last) as Row[];
+  if (out.status !== 0) throw new Error(`worker ${args.join(" ")} failed: ${out.stderr}`);
+  return JSON.parse(out.stdout.trim().split("\n").pop() as string) as T;
 }
 
-function fmt(value: number | null, digits = 0): string {
-  return value === null ? "-" : value.toFixed(digits);
-}
+const fmt = (value: number | null | undefined, digits = 0) => (value == null ? "-" : value.toFixed(digits));
 
-async function main(): Promise<void> {
-  if (process.argv[2] === "--worker") {
-    const rows = await worker(process.argv[3] as "ours" | "peer", Number(process.argv[4]));
-    process.stdout.write(`${JSON.stringify(rows)}\n`);
-    return;
-  }
-  const cpu = os.cpus()[0]?.model ?? "?";
-  console.log(
-    `Whisper tiny int8 STT, ${RUNS} runs each (medians), ${os.cpus().length} cores (${cpu}), load ${os.loadavg()[0]?.toFixed(1)}`,
-  );
-  const rows: Row[] = [];
-  for (const threads of [1, 2]) {
-    for (const engine of ["ours", "peer"]) rows.push(...spawnWorker(engine, threads));
-  }
-  console.log("\nengine  thr  audio  encode ms  decode ms  total ms   RTF    peak RSS MB  load ms  text");
+function report(rows: Timing[], memory: Memory[]): void {
+  console.log("\nengine       thr  audio  encode ms  decode ms  median ms  min ms   RTF    text");
   for (const r of rows) {
-    console.log(
-      [
-        r.engine.padEnd(6),
-        String(r.threads).padStart(3),
-        `${r.seconds} s`.padStart(6),
-        fmt(r.encodeMs).padStart(10),
-        fmt(r.decodeMs).padStart(10),
-        fmt(r.totalMs).padStart(9),
-        fmt(r.totalMs / (r.seconds * 1000), 3).padStart(6),
-        fmt(r.rssMb).padStart(12),
-        fmt(r.loadMs).padStart(8),
-        ` ${JSON.stringify(r.text)}`,
-      ].join(" "),
-    );
+    const cells = [
+      r.engine.padEnd(11),
+      String(r.threads).padStart(3),
+      `${r.seconds} s`.padStart(6),
+      fmt(r.encodeMs).padStart(10),
+      fmt(r.decodeMs).padStart(10),
+      fmt(r.medianMs).padStart(10),
+      fmt(r.minMs).padStart(7),
+      fmt(r.medianMs / (r.seconds * 1000), 3).padStart(6),
+    ];
+    console.log(`${cells.join(" ")}  ${JSON.stringify(r.text)}`);
   }
-  console.log("\npeer total / ours total (higher = ours faster):");
+  console.log("\npeer / ours, median total (higher = ours faster):");
   for (const threads of [1, 2]) {
+    const find = (e: Engine, s: number) =>
+      rows.find((r) => r.engine === e && r.threads === threads && r.seconds === s);
     const cells = [2, 4, 8].map((s) => {
-      const ours = rows.find((r) => r.engine === "ours" && r.threads === threads && r.seconds === s);
-      const peer = rows.find((r) => r.engine === "peer" && r.threads === threads && r.seconds === s);
-      return `${s} s: ${ours && peer ? (peer.totalMs / ours.totalMs).toFixed(2) : "?"}x`;
+      const ratio = (e: Engine) => fmt((find("peer", s)?.medianMs ?? 0) / (find(e, s)?.medianMs ?? 1), 2);
+      return `${s} s: ${ratio("ours")}x (with prompt ${ratio("ours+prompt")}x)`;
     });
     console.log(`  ${threads} thread(s): ${cells.join("   ")}`);
   }
-  const four = rows.find((r) => r.engine === "ours" && r.threads === 1 && r.seconds === 4);
-  console.log(`\ngoal: 4 s command under 1000 ms total, 1 thread: ${fmt(four?.totalMs ?? null)} ms`);
+  console.log("\nmemory (1 thread, alone in a process): engine, load ms, peak RSS MB");
+  for (const m of memory)
+    console.log(`  ${m.engine.padEnd(11)} ${fmt(m.loadMs).padStart(6)} ${fmt(m.peakRssMb).padStart(7)}`);
+  for (const e of ["ours", "ours+prompt"] as const) {
+    const four = rows.find((r) => r.engine === e && r.threads === 1 && r.seconds === 4);
+    console.log(
+      `goal: 4 s command under 1000 ms, 1 thread, ${e}: median ${fmt(four?.medianMs)} ms, min ${fmt(four?.minMs)} ms`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const [flag, arg] = process.argv.slice(2);
+  if (flag === "--timing")
+    return void process.stdout.write(`${JSON.stringify(await timingWorker(Number(arg)))}\n`);
+  if (flag === "--memory")
+    return void process.stdout.write(`${JSON.stringify(await memoryWorker(arg as Engine))}\n`);
+  const cpu = os.cpus()[0]?.model ?? "?";
+  console.log(
+    `Whisper tiny int8, ${RUNS} runs each, ${os.cpus().length} cores (${cpu}), load ${fmt(os.loadavg()[0], 1)}`,
+  );
+  const rows = [...spawnWorker<Timing[]>(["--timing", "1"]), ...spawnWorker<Timing[]>(["--timing", "2"])];
+  const memory = ENGINES.filter((e) => e !== "ours+prompt").map((e) => spawnWorker<Memory>(["--memory", e]));
+  report(rows, memory);
+  console.log(`load average at the end: ${fmt(os.loadavg()[0], 1)}`);
 }
 
 await main();

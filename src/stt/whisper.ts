@@ -111,7 +111,7 @@ export class WhisperTranscriber implements Transcriber {
     signal?.throwIfAborted();
     const t0 = performance.now();
     const features = this.#mel.compute(chunk);
-    const hidden = await this.#run(() =>
+    const hidden = await this.#run(signal, () =>
       this.sessions.encode(features, this.spec.mel.featureSize, this.spec.mel.nbMaxFrames),
     );
     const t1 = performance.now();
@@ -119,7 +119,7 @@ export class WhisperTranscriber implements Transcriber {
       prompt,
       Math.floor(this.spec.maxTargetPositions / 2) - 1,
     );
-    const decoded = await this.#run(() =>
+    const decoded = await this.#run(signal, () =>
       greedyDecode(this.sessions.decoder(hidden), this.spec, {
         promptTokens,
         language: this.#language,
@@ -145,18 +145,16 @@ export class WhisperTranscriber implements Transcriber {
     return { decoded, text: dropped ? "" : raw, dropped, encodeMs: t1 - t0, decodeMs: t2 - t1 };
   }
 
-  /** onnxruntime failures become stt-failed; aborts pass through untouched. */
-  async #run<T>(fn: () => Promise<T>): Promise<T> {
+  /** onnxruntime failures become stt-failed; an abort (whatever its reason) passes through untouched. */
+  async #run<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      if ((error as Error)?.name === "AbortError" || error instanceof EdgeVoiceError) throw error;
+      if (signal?.aborted || error instanceof EdgeVoiceError) throw error;
       throw new EdgeVoiceError(
         "stt-failed",
         `Whisper (${this.options.modelId}) failed: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
   }

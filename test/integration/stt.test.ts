@@ -159,6 +159,11 @@ describe("long audio, abort and concurrency", () => {
     const run = stt.transcribe(audio, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(run).rejects.toMatchObject({ name: "AbortError" });
+    // The pipeline's own reason comes back as it was given, not wrapped as an STT failure.
+    const resumed = new AbortController();
+    const again = stt.transcribe(audio, { signal: resumed.signal });
+    setTimeout(() => resumed.abort(new Error("speech resumed")), 20);
+    await expect(again).rejects.toThrow("speech resumed");
     const after = await stt.transcribe(audio);
     expect(normalise(after.text)).toBe("turn on the kitchen light");
   });
