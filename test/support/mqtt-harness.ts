@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -15,8 +15,16 @@ export function mqttConfig(input: ConfigInput): Config {
   return configSchema.parse(input);
 }
 
+let tempRoot: string | null = null;
+
+/** A fresh directory, removed with all the others when the process exits. */
 export function tempDir(name: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `edge-voice-${name}-`));
+  if (!tempRoot) {
+    const root = mkdtempSync(path.join(os.tmpdir(), "edge-voice-mqtt-test-"));
+    tempRoot = root;
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  }
+  return mkdtempSync(path.join(tempRoot, `${name}-`));
 }
 
 export class RecordingControl implements PipelineControl {
