@@ -11,7 +11,7 @@ import { DeviceRegistry } from "../src/intent/registry.js";
 import { MqttService } from "../src/mqtt/service.js";
 import { silentLogger } from "../src/util/logger.js";
 import { Mosquitto } from "../test/support/mosquitto.js";
-import { mqttConfig, RecordingControl, tempDir } from "../test/support/mqtt-harness.js";
+import { mqttConfig, RecordingControl, removeTempDirs, tempDir } from "../test/support/mqtt-harness.js";
 
 const COMMANDS = 300;
 const EVENTS = 5000;
@@ -172,4 +172,5 @@ try {
   console.log(`ratio edge-voice (disk) / mosquitto_pub throughput: ${(peerMs / diskMs).toFixed(2)}x`);
 } finally {
   await broker.dispose();
+  removeTempDirs();
 }

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { Aedes, type Client } from "aedes";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 // ws comes with mqtt.js (its WebSocket transport); Debian's Mosquitto here is built without websockets.
 import { createWebSocketStream, WebSocketServer } from "ws";
 import { EventBus } from "../../src/events/bus.js";
@@ -13,9 +13,12 @@ import {
   mqttConfig,
   Probe,
   RecordingControl,
+  removeTempDirs,
   tempDir,
   until,
 } from "../support/mqtt-harness.js";
+
+afterAll(removeTempDirs);
 
 const LIGHT = {
   id: "desk",

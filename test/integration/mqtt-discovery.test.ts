@@ -4,7 +4,16 @@ import { DeviceRegistry } from "../../src/intent/registry.js";
 import { MqttService } from "../../src/mqtt/service.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { Mosquitto } from "../support/mosquitto.js";
-import { mqttConfig, Probe, RecordingControl, tempDir, until } from "../support/mqtt-harness.js";
+import {
+  mqttConfig,
+  Probe,
+  RecordingControl,
+  removeTempDirs,
+  tempDir,
+  until,
+} from "../support/mqtt-harness.js";
+
+afterAll(removeTempDirs);
 
 /** Retained discovery messages as Zigbee2MQTT and ESPHome publish them (shapes from their docs and output). */
 const Z2M_LIGHT = {

@@ -11,9 +11,12 @@ import {
   mqttConfig,
   Probe,
   RecordingControl,
+  removeTempDirs,
   tempDir,
   until,
 } from "../support/mqtt-harness.js";
+
+afterAll(removeTempDirs);
 
 const DEVICES = [
   {

@@ -1,12 +1,14 @@
 import mqtt from "mqtt";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EventBus } from "../../src/events/bus.js";
 import type { ErrorEvent } from "../../src/events/types.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import { MqttService } from "../../src/mqtt/service.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { Mosquitto } from "../support/mosquitto.js";
-import { mqttConfig, RecordingControl, tempDir, until } from "../support/mqtt-harness.js";
+import { mqttConfig, RecordingControl, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+
+afterAll(removeTempDirs);
 
 const LIGHT = {
   id: "hall_light",

@@ -12,8 +12,11 @@ import {
   mqttConfig,
   Probe,
   RecordingControl,
+  removeTempDirs,
   tempDir,
 } from "../support/mqtt-harness.js";
+
+afterAll(removeTempDirs);
 
 describe("TLS and passwords against a real Mosquitto", () => {
   let broker: Mosquitto;

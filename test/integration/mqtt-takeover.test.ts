@@ -1,11 +1,20 @@
 import net from "node:net";
 // mqtt-packet is mqtt.js's own codec; here it plays a broker that sends what Mosquitto 2.0.11 does not.
 import { generate, parser } from "mqtt-packet";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { EventBus } from "../../src/events/bus.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import { MqttService } from "../../src/mqtt/service.js";
-import { captureLogger, mqttConfig, RecordingControl, tempDir, until } from "../support/mqtt-harness.js";
+import {
+  captureLogger,
+  mqttConfig,
+  RecordingControl,
+  removeTempDirs,
+  tempDir,
+  until,
+} from "../support/mqtt-harness.js";
+
+afterAll(removeTempDirs);
 
 /** A broker that accepts MQTT 5 and, once `takeOver()` is called, sends DISCONNECT 142 (session taken over). */
 async function takeoverBroker(options: { refuseSubscriptions?: boolean } = {}) {

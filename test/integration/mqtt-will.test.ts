@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Mosquitto } from "../support/mosquitto.js";
-import { Probe, tempDir, until } from "../support/mqtt-harness.js";
+import { Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+
+afterAll(removeTempDirs);
 
 describe("availability with a last will (real Mosquitto, real child process)", () => {
   let broker: Mosquitto;

@@ -17,14 +17,15 @@ export function mqttConfig(input: ConfigInput): Config {
 
 let tempRoot: string | null = null;
 
-/** A fresh directory, removed with all the others when the process exits. */
+/** A fresh directory under one root that `removeTempDirs()` (a test file's afterAll) deletes. */
 export function tempDir(name: string): string {
-  if (!tempRoot) {
-    const root = mkdtempSync(path.join(os.tmpdir(), "edge-voice-mqtt-test-"));
-    tempRoot = root;
-    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
-  }
+  tempRoot ??= mkdtempSync(path.join(os.tmpdir(), "edge-voice-mqtt-test-"));
   return mkdtempSync(path.join(tempRoot, `${name}-`));
+}
+
+export function removeTempDirs(): void {
+  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
+  tempRoot = null;
 }
 
 export class RecordingControl implements PipelineControl {

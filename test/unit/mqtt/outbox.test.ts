@@ -1,9 +1,11 @@
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { Outbox, type OutboxInput } from "../../../src/mqtt/outbox.js";
 import { FileOutboxLog, MemoryOutboxLog } from "../../../src/mqtt/outbox-log.js";
-import { tempDir } from "../../support/mqtt-harness.js";
+import { removeTempDirs, tempDir } from "../../support/mqtt-harness.js";
+
+afterAll(removeTempDirs);
 
 const limits = { maxMessages: 100, maxBytes: 1_000_000 };
 const event = (n: number): OutboxInput => ({
