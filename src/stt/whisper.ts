@@ -142,6 +142,12 @@ export class WhisperTranscriber implements Transcriber {
       );
     }
     if (decoded.loopCut) this.options.logger.debug("cut a repetition loop");
+    if (decoded.budgetHit) {
+      this.options.logger.debug(
+        { maxTokens: this.options.maxTokens },
+        "stopped at the token budget (stt.max_tokens)",
+      );
+    }
     return { decoded, text: dropped ? "" : raw, dropped, encodeMs: t1 - t0, decodeMs: t2 - t1 };
   }
 
