@@ -84,9 +84,11 @@ export function whisperSpec(files: WhisperJsonFiles): WhisperSpec {
     );
   }
   const languages = languageTokens(generation, added);
-  const multilingual =
-    typeof generation.is_multilingual === "boolean" ? generation.is_multilingual : languages.size > 1;
   const vocabSize = num(config.vocab_size, 51865);
+  // As the reference decides it: English-only vocabularies have 51864 entries, multilingual
+  // ones 51865 (51866 for v3). `.en` tokenizers still list (untrained) language tokens.
+  const multilingual =
+    typeof generation.is_multilingual === "boolean" ? generation.is_multilingual : vocabSize >= 51865;
   const heads = num(config.decoder_attention_heads, 6);
   return {
     mel: melConfig(preprocessor, num(config.num_mel_bins, 80)),

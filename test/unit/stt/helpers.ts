@@ -33,16 +33,17 @@ export function tinyTokenizer(): WhisperTokenizer {
 
 /**
  * The files of an English-only (`*.en`) model, derived from tiny's: in those vocabularies
- * end-of-text is 50256 and every special token sits one id lower, and the generation
- * config says is_multilingual: false. Enough to check that ids are read, never assumed.
+ * end-of-text is 50256, every special token sits one id lower (language tokens included:
+ * `.en` tokenizers list them, untrained) and the vocabulary has 51864 entries. Enough to
+ * check that ids are read, never assumed.
  */
 export function englishOnlyJson(): WhisperJsonFiles {
   const base = tinyJson();
   const added = (base.tokenizer.added_tokens ?? []).map((t) => ({ ...t, id: t.id - 1 }));
   return {
     config: { ...base.config, vocab_size: 51864, suppress_tokens: [1, 2, 7] },
+    // No is_multilingual here: older exports lack it, and the vocabulary size must decide.
     generation: {
-      is_multilingual: false,
       suppress_tokens: [1, 2, 7],
       begin_suppress_tokens: [220, 50256],
       no_timestamps_token_id: 50362,
