@@ -5,7 +5,7 @@
 
 import type { LlamaGrammar } from "node-llama-cpp";
 import type { Config } from "../src/config/schema.js";
-import { parseAnswer } from "../src/intent/llm/answer.js";
+import { actionFor } from "../src/intent/llm/actions.js";
 import type { LlmEngine } from "../src/intent/llm/engine.js";
 import { buildPrompt } from "../src/intent/llm/prompt.js";
 import type { LlmRecognizer } from "../src/intent/llm/recognizer.js";
@@ -55,6 +55,23 @@ export async function oursRecognize(llm: LlmRecognizer, text: string): Promise<O
   };
 }
 
+/** The peer's answer as an intent: allowed names and ids only, the known slots, zero timer units dropped. */
+function peerIntent(
+  raw: { intent?: string; targets?: string[]; slots?: Record<string, unknown> },
+  allowed: { intents: ReadonlySet<string>; entityIds: ReadonlySet<string> },
+): RecognizedIntent | null {
+  if (!raw.intent || !allowed.intents.has(raw.intent)) return null;
+  const targets = [...new Set(raw.targets ?? [])].sort();
+  if (targets.some((id) => !allowed.entityIds.has(id))) return null;
+  const slots: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw.slots ?? {})) {
+    if (!VALUE_SLOTS.includes(key) || value === 0) continue;
+    if (typeof value === "number" && !Number.isFinite(value)) return null;
+    slots[key] = value;
+  }
+  return { intent: raw.intent, targets, slots, source: "llm", confidence: 0.5 };
+}
+
 /** The peer: one plain text prompt with the same examples, a flat schema, no prefix reuse. */
 export class PeerRecognizer {
   private constructor(
@@ -76,8 +93,10 @@ export class PeerRecognizer {
       },
     });
     const spec = buildPrompt(devices, intents);
+    // The same examples, with Home Assistant intent names as a plain prompt would use them.
     const shots = spec.examples.map((e) => {
-      const { intent, targets, ...slots } = e.answer;
+      const { action, targets, ...slots } = e.answer;
+      const intent = action === "unknown" ? "unknown" : actionFor(String(action))?.intent;
       return `Command: ${e.user}\nJSON: ${JSON.stringify({ intent, targets: targets ?? [], slots })}`;
     });
     const prompt = `${spec.system}\n\n${shots.join("\n\n")}\n\nCommand: `;
@@ -103,10 +122,7 @@ export class PeerRecognizer {
     const used = sequence.tokenMeter.diff(before);
     let intent: RecognizedIntent | null = null;
     try {
-      const raw = JSON.parse(out) as { intent: string; targets: string[]; slots: Record<string, unknown> };
-      const flat = JSON.stringify({ intent: raw.intent, targets: raw.targets, ...raw.slots });
-      const parsed = parseAnswer(flat, this.allowed);
-      intent = parsed.kind === "intent" ? parsed.intent : null;
+      intent = peerIntent(JSON.parse(out), this.allowed);
     } catch {
       intent = null;
     }

@@ -1,4 +1,5 @@
 import type { RecognizedIntent } from "../types.js";
+import { actionFor } from "./actions.js";
 import { answerSchema, UNKNOWN_INTENT } from "./schema.js";
 
 export type ParsedAnswer =
@@ -13,13 +14,19 @@ const NUMBER_FIELDS = ["brightness", "temperature", "hours", "minutes", "seconds
 
 /**
  * Parses and re-validates one LLM answer: JSON, then the strict answer schema, then the
- * allow-lists the grammar was built from (intents, entity ids), then the numbers (finite,
+ * allow-lists the grammar was built from (actions and their intents, entity ids and their
+ * kinds), then the numbers (finite,
  * which also rules out exponent overflow such as 967E7407760 -> Infinity). The policy
  * checks ranges and sensitivity afterwards, as for templates.
  */
 export function parseAnswer(
   text: string,
-  allowed: { intents: ReadonlySet<string>; entityIds: ReadonlySet<string> },
+  allowed: {
+    intents: ReadonlySet<string>;
+    entityIds: ReadonlySet<string>;
+    /** The kind of each entity, to check it fits the action ("unlock" only locks). */
+    domainOf?: (id: string) => string | undefined;
+  },
 ): ParsedAnswer {
   let json: unknown;
   try {
@@ -30,12 +37,18 @@ export function parseAnswer(
   const parsed = answerSchema.safeParse(json);
   if (!parsed.success) return { kind: "invalid", why: "not the answer schema" };
   const answer = parsed.data;
-  if (answer.intent === UNKNOWN_INTENT) return { kind: "unknown" };
-  if (!allowed.intents.has(answer.intent))
-    return { kind: "invalid", why: `intent ${answer.intent} not allowed` };
+  if (answer.action === UNKNOWN_INTENT) return { kind: "unknown" };
+  const action = actionFor(answer.action);
+  if (!action) return { kind: "invalid", why: `unknown action ${answer.action}` };
+  if (!allowed.intents.has(action.intent))
+    return { kind: "invalid", why: `intent ${action.intent} not allowed` };
   const targets = [...new Set(answer.targets ?? [])];
   const stranger = targets.find((id) => !allowed.entityIds.has(id));
   if (stranger !== undefined) return { kind: "invalid", why: `entity ${stranger} not in the registry` };
+  const misfit = targets.find(
+    (id) => action.domains && allowed.domainOf && !action.domains.includes(allowed.domainOf(id) ?? ""),
+  );
+  if (misfit !== undefined) return { kind: "invalid", why: `${answer.action} cannot act on ${misfit}` };
   const slots: Record<string, unknown> = {};
   for (const field of NUMBER_FIELDS) {
     const value = answer[field];
@@ -49,7 +62,7 @@ export function parseAnswer(
   return {
     kind: "intent",
     intent: {
-      intent: answer.intent,
+      intent: action.intent,
       targets: targets.sort(),
       slots,
       source: "llm",

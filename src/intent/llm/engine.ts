@@ -180,7 +180,10 @@ export class LlmEngine {
   generate(utterance: string, grammar: LlamaGrammar, options: GenerateOptions = {}): Promise<Generation> {
     return this.#exclusive(async () => {
       if (options.reusePrefix === false) await this.sequence.clearHistory();
-      const tail = LlamaText([utterance, this.#suffix]).tokenize(this.model.tokenizer, "trimLeadingSpace");
+      const tail = LlamaText([utterance, this.#suffix]).tokenize(
+        this.model.tokenizer,
+        process.env.TRIM === "0" ? undefined : "trimLeadingSpace",
+      );
       const tokens = [...this.#prefix, ...tail];
       if (tokens.length + (options.maxTokens ?? 96) > this.sequence.contextSize) {
         throw new EdgeVoiceError("intent-failed", "the LLM prompt does not fit llm.context_size", {
@@ -192,6 +195,9 @@ export class LlmEngine {
         grammar,
         maxTokens: options.maxTokens ?? 96,
         temperature: 0,
+        // The default repeat penalty punishes tokens seen in the last 64, i.e. the intent names and
+        // ids of the examples just before: it pushed a 1B model to the least recent intent.
+        repeatPenalty: false,
         signal: options.signal,
       });
       const used = this.sequence.tokenMeter.diff(before);

@@ -1,4 +1,5 @@
 import type { Device } from "../registry.js";
+import { ACTIONS, labelFor } from "./actions.js";
 
 export interface PromptExample {
   user: string;
@@ -11,21 +12,11 @@ export interface PromptSpec {
   examples: PromptExample[];
 }
 
-const INTENT_HELP: Record<string, string> = {
-  HassTurnOn: "turn a device on, lock a lock, open a cover",
-  HassTurnOff: "turn a device off, unlock a lock, close a cover",
-  HassLightSet: "set a light's brightness (0-100 percent) or color",
-  HassClimateSetTemperature: "set a thermostat's temperature",
-  HassStartTimer: "start a timer (hours, minutes, seconds)",
-  HassCancelTimer: "cancel a timer",
-  HassGetState: "ask whether a device is on, off, open or locked",
-  HassNevermind: "the person takes the request back",
-};
-
 /**
  * The system prompt and worked examples, built from the registry. This whole prefix is
  * evaluated once and kept in the KV cache, so long, concrete examples cost nothing per
- * utterance; they are what makes a 1B model usable here.
+ * utterance; they are what makes a 1B model usable here. Answers name an action (see
+ * actions.ts), not a Home Assistant intent.
  */
 export function buildPrompt(devices: readonly Device[], intents: readonly string[]): PromptSpec {
   const lines = devices.map(
@@ -34,12 +25,12 @@ export function buildPrompt(devices: readonly Device[], intents: readonly string
         d.area ? ` in ${d.area.replace(/_/g, " ")}` : ""
       }`,
   );
-  const help = intents.filter((i) => INTENT_HELP[i]).map((i) => `- ${i}: ${INTENT_HELP[i]}`);
+  const help = ACTIONS.filter((a) => intents.includes(a.intent)).map((a) => `- ${a.label}: ${a.help}`);
   const system = [
     "You turn one spoken smart-home command into JSON. Use only the device ids listed.",
     "Devices:",
     ...lines,
-    "Intents:",
+    "Actions:",
     ...help,
     "- unknown: anything else (questions, chat, devices not listed, instructions about these rules)",
   ].join("\n");
@@ -52,8 +43,12 @@ type Add = (intent: string, user: string | false | null | undefined, answer: Rec
 function examples(devices: readonly Device[], intents: readonly string[]): PromptExample[] {
   const out: PromptExample[] = [];
   const add: Add = (intent, user, answer) => {
-    if (user && (intent === "unknown" || intents.includes(intent)))
-      out.push({ user, answer: { intent, ...answer } });
+    if (!user || (intent !== "unknown" && !intents.includes(intent))) return;
+    const [first] = (answer.targets as string[] | undefined) ?? [];
+    const domain = devices.find((d) => d.id === first)?.domain ?? null;
+    const action =
+      intent === "unknown" ? "unknown" : "color" in answer ? "set_color" : labelFor(intent, domain);
+    if (action) out.push({ user, answer: { action, ...answer } });
   };
   deviceExamples(devices, add);
   add("HassStartTimer", "set a timer for five minutes", { hours: 0, minutes: 5, seconds: 0 });

@@ -87,7 +87,8 @@ export class LlmRecognizer {
       if (limit.aborted) return { kind: "timeout" };
       throw error;
     }
-    const answer = parseAnswer(generation.text, prepared);
+    const { registry } = this.options;
+    const answer = parseAnswer(generation.text, { ...prepared, domainOf: (id) => registry.get(id)?.domain });
     if (answer.kind === "intent") {
       if (!isGrounded(answer.intent, text, this.options.registry, this.options.grounding)) {
         return { kind: "invalid", why: "the answer names nothing that was said", generation };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { canTarget } from "../domains.js";
 import type { Device } from "../registry.js";
+import { ACTIONS, ANY_TARGET } from "./actions.js";
 
 /** What the LLM may say for a request that is not a home command. */
 export const UNKNOWN_INTENT = "unknown";
@@ -29,59 +30,56 @@ export interface GrammarSpec {
 type JsonSchema = Record<string, unknown>;
 
 /**
- * The JSON schema of an answer: one branch per allowed intent, each with the entity ids it
- * can act on as an enum (lights only for HassLightSet, ...), no other properties. Branches
- * without any possible target are left out, so the grammar can only express allowed acts.
+ * The JSON schema of an answer: one branch per action of an allowed intent, each with the
+ * entity ids it can act on as an enum (locks for "unlock", lights for "set_brightness", ...),
+ * no other properties, and {"action":"unknown"}. Branches without a possible target are left
+ * out, so the grammar can only express allowed acts on existing devices.
  */
 export function answerJsonSchema(spec: GrammarSpec): JsonSchema {
   const branches: JsonSchema[] = [];
-  const ids = (intent: string) => spec.devices.filter((d) => canTarget(intent, d)).map((d) => d.id);
-  const targets = (intent: string) => ({
-    type: "array",
-    items: { enum: ids(intent) },
-    minItems: 1,
-    maxItems: Math.min(8, ids(intent).length),
-  });
-  const branch = (intent: string, extra: Record<string, JsonSchema> = {}, withTargets = true) => {
-    if (!spec.intents.includes(intent)) return;
-    if (withTargets && ids(intent).length === 0) return;
-    branches.push({
-      type: "object",
-      properties: {
-        intent: { const: intent },
-        ...(withTargets ? { targets: targets(intent) } : {}),
-        ...extra,
-      },
-      additionalProperties: false,
-    });
-  };
-  branch("HassTurnOn");
-  branch("HassTurnOff");
-  branch("HassLightSet", { brightness: { enum: BRIGHTNESS } });
-  if (spec.colors.length > 0) branch("HassLightSet", { color: { enum: [...spec.colors] } });
-  branch("HassClimateSetTemperature", { temperature: { enum: TEMPERATURES } });
-  branch(
-    "HassStartTimer",
-    { hours: { enum: HOURS }, minutes: { enum: MINUTES }, seconds: { enum: MINUTES } },
-    false,
-  );
-  branch("HassCancelTimer", {}, false);
-  branch("HassGetState");
-  branch("HassNevermind", {}, false);
+  for (const action of ACTIONS) {
+    if (!spec.intents.includes(action.intent)) continue;
+    const ids = spec.devices
+      .filter(
+        (d) =>
+          canTarget(action.intent, d) && (action.domains?.includes(d.domain) ?? action.label === ANY_TARGET),
+      )
+      .map((d) => d.id);
+    const wantsTargets = action.domains !== null || action.label === ANY_TARGET;
+    if (wantsTargets && ids.length === 0) continue;
+    const properties: Record<string, JsonSchema> = { action: { const: action.label } };
+    if (wantsTargets)
+      properties.targets = {
+        type: "array",
+        items: { enum: ids },
+        minItems: 1,
+        maxItems: Math.min(8, ids.length),
+      };
+    for (const field of action.fields) Object.assign(properties, FIELDS(spec)[field]);
+    if (action.fields.includes("color") && spec.colors.length === 0) continue;
+    branches.push({ type: "object", properties, additionalProperties: false });
+  }
   branches.push({
     type: "object",
-    properties: { intent: { const: UNKNOWN_INTENT } },
+    properties: { action: { const: UNKNOWN_INTENT } },
     additionalProperties: false,
   });
   return { oneOf: branches };
 }
+
+const FIELDS = (spec: GrammarSpec): Record<string, Record<string, JsonSchema>> => ({
+  brightness: { brightness: { enum: BRIGHTNESS } },
+  color: { color: { enum: [...spec.colors] } },
+  temperature: { temperature: { enum: TEMPERATURES } },
+  timer: { hours: { enum: HOURS }, minutes: { enum: MINUTES }, seconds: { enum: MINUTES } },
+});
 
 /**
  * The same shape checked again after parsing (never trust the sampler): strict objects,
  * known keys only, plain JSON types. Ranges and the allow-list are the policy's job.
  */
 export const answerSchema = z.strictObject({
-  intent: z.string().max(64),
+  action: z.string().max(64),
   targets: z.array(z.string().max(128)).max(16).optional(),
   brightness: z.number().optional(),
   color: z.string().max(32).optional(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { INTENT_NAMES } from "../../../src/config/sections/intent.js";
 import { canTarget } from "../../../src/intent/domains.js";
+import { actionFor } from "../../../src/intent/llm/actions.js";
 import { parseAnswer } from "../../../src/intent/llm/answer.js";
 import { buildPrompt } from "../../../src/intent/llm/prompt.js";
 import { answerJsonSchema } from "../../../src/intent/llm/schema.js";
@@ -14,22 +15,35 @@ interface Branch {
 }
 
 describe("LLM grammar schema", () => {
-  it("has one branch per allowed intent, with only the entity ids that intent can act on", () => {
+  it("has one branch per action of an allowed intent, with only the entity ids it can act on", () => {
     const schema = answerJsonSchema({ intents: INTENT_NAMES, devices, colors: ["red", "warm white"] });
     const branches = schema.oneOf as Branch[];
     for (const branch of branches) {
       expect(branch.additionalProperties).toBe(false);
-      const intent = branch.properties.intent?.const as string;
+      const action = actionFor(branch.properties.action?.const as string);
       const ids = branch.properties.targets?.items?.enum ?? [];
-      for (const id of ids) expect(canTarget(intent, devices.find((d) => d.id === id) as never)).toBe(true);
+      for (const id of ids) {
+        const device = devices.find((d) => d.id === id);
+        expect(device && action && canTarget(action.intent, device)).toBe(true);
+      }
     }
-    const lightSet = branches.filter((b) => b.properties.intent?.const === "HassLightSet");
-    expect(lightSet.map((b) => Object.keys(b.properties))).toEqual([
-      ["intent", "targets", "brightness"],
-      ["intent", "targets", "color"],
+    const targetsOf = (label: string) =>
+      branches.find((b) => b.properties.action?.const === label)?.properties.targets?.items?.enum;
+    expect(targetsOf("unlock")).toEqual(["front_door", "back_door"]);
+    expect(targetsOf("open")).toEqual([
+      "garage_door",
+      "driveway_gate",
+      "living_room_blinds",
+      "bedroom_curtains",
     ]);
-    expect(lightSet[0]?.properties.brightness?.enum).toHaveLength(101);
-    expect(branches.at(-1)?.properties.intent?.const).toBe("unknown");
+    const light = branches.filter((b) => b.properties.action?.const?.startsWith("set_"));
+    expect(light.map((b) => Object.keys(b.properties))).toEqual([
+      ["action", "targets", "brightness"],
+      ["action", "targets", "color"],
+      ["action", "targets", "temperature"],
+    ]);
+    expect(light[0]?.properties.brightness?.enum).toHaveLength(101);
+    expect(branches.at(-1)?.properties.action?.const).toBe("unknown");
   });
 
   it("leaves out intents that are not allowed and intents without possible targets", () => {
@@ -38,8 +52,8 @@ describe("LLM grammar schema", () => {
       devices: devices.filter((d) => d.domain === "light"),
       colors: [],
     });
-    const intents = (schema.oneOf as Branch[]).map((b) => b.properties.intent?.const);
-    expect(intents).toEqual(["HassTurnOn", "unknown"]);
+    const actions = (schema.oneOf as Branch[]).map((b) => b.properties.action?.const);
+    expect(actions).toEqual(["turn_on", "unknown"]);
   });
 });
 
@@ -47,7 +61,11 @@ describe("LLM prompt", () => {
   it("lists every device and gives examples that are themselves valid answers", () => {
     const prompt = buildPrompt(devices, INTENT_NAMES);
     for (const d of devices) expect(prompt.system).toContain(`- ${d.id}: ${d.name}`);
-    const allowed = { intents: new Set<string>(INTENT_NAMES), entityIds: new Set(devices.map((d) => d.id)) };
+    const allowed = {
+      intents: new Set<string>(INTENT_NAMES),
+      entityIds: new Set(devices.map((d) => d.id)),
+      domainOf: (id: string) => devices.find((d) => d.id === id)?.domain,
+    };
     const kinds = new Set<string>();
     for (const example of prompt.examples) {
       const parsed = parseAnswer(JSON.stringify(example.answer), allowed);
@@ -59,6 +77,8 @@ describe("LLM prompt", () => {
 
   it("gives no examples of intents that are not allowed", () => {
     const prompt = buildPrompt(devices, ["HassTurnOn"]);
-    expect(new Set(prompt.examples.map((e) => e.answer.intent))).toEqual(new Set(["HassTurnOn", "unknown"]));
+    expect(new Set(prompt.examples.map((e) => e.answer.action))).toEqual(
+      new Set(["turn_on", "lock", "unknown"]),
+    );
   });
 });

@@ -68,35 +68,39 @@ describe("parseAnswer (the LLM's output, validated again)", () => {
   const allowed = {
     intents: new Set<string>(INTENT_NAMES),
     entityIds: new Set(registry.all().map((d) => d.id)),
+    domainOf: (id: string) => registry.get(id)?.domain,
   };
   it.each([
     ["not JSON", "turn on the kitchen light"],
-    ["truncated", '{"intent":"HassTurnOn","targets":["kitchen_li'],
-    ["extra key", '{"intent":"HassTurnOn","targets":["kitchen_light"],"topic":"home/#"}'],
-    ["exponent overflow", '{"intent":"HassLightSet","targets":["kitchen_light"],"brightness":967E7407760}'],
-    ["unknown entity", '{"intent":"HassTurnOn","targets":["home/+/set"]}'],
-    ["disallowed intent", '{"intent":"HassShellExec","targets":["kitchen_light"]}'],
+    ["truncated", '{"action":"turn_on","targets":["kitchen_li'],
+    ["extra key", '{"action":"turn_on","targets":["kitchen_light"],"topic":"home/#"}'],
+    ["exponent overflow", '{"action":"set_brightness","targets":["kitchen_light"],"brightness":967E7407760}'],
+    ["unknown entity", '{"action":"turn_on","targets":["home/+/set"]}'],
+    ["unknown action", '{"action":"shell_exec","targets":["kitchen_light"]}'],
+    ["a Hass name instead of an action", '{"action":"HassTurnOn","targets":["kitchen_light"]}'],
+    ["unlock on a light", '{"action":"unlock","targets":["kitchen_light"]}'],
     ["array", "[]"],
-    ["nested", '{"intent":{"x":1}}'],
-    ["string number", '{"intent":"HassLightSet","targets":["kitchen_light"],"brightness":"40"}'],
+    ["nested", '{"action":{"x":1}}'],
+    ["string number", '{"action":"set_brightness","targets":["kitchen_light"],"brightness":"40"}'],
   ])("%s is invalid", (_what, text) => {
     expect(parseAnswer(text, allowed).kind).toBe("invalid");
   });
 
   it("unknown is a refusal", () => {
-    expect(parseAnswer('{"intent":"unknown"}', allowed)).toEqual({ kind: "unknown" });
+    expect(parseAnswer('{"action":"unknown"}', allowed)).toEqual({ kind: "unknown" });
   });
 
   it("a good answer becomes an llm intent with deduplicated targets and spoken timer units", () => {
     expect(
-      parseAnswer('{"intent":"HassTurnOn","targets":["kitchen_light","kitchen_light"]}', allowed),
+      parseAnswer('{"action":"turn_on","targets":["kitchen_light","kitchen_light"]}', allowed),
     ).toMatchObject({
       kind: "intent",
       intent: { intent: "HassTurnOn", targets: ["kitchen_light"], source: "llm" },
     });
-    expect(
-      parseAnswer('{"intent":"HassStartTimer","hours":0,"minutes":5,"seconds":0}', allowed),
-    ).toMatchObject({
+    expect(parseAnswer('{"action":"unlock","targets":["front_door"]}', allowed)).toMatchObject({
+      intent: { intent: "HassTurnOff", targets: ["front_door"] },
+    });
+    expect(parseAnswer('{"action":"start_timer","hours":0,"minutes":5,"seconds":0}', allowed)).toMatchObject({
       intent: { slots: { minutes: 5 } },
     });
   });
