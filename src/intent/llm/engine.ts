@@ -180,10 +180,7 @@ export class LlmEngine {
   generate(utterance: string, grammar: LlamaGrammar, options: GenerateOptions = {}): Promise<Generation> {
     return this.#exclusive(async () => {
       if (options.reusePrefix === false) await this.sequence.clearHistory();
-      const tail = LlamaText([utterance, this.#suffix]).tokenize(
-        this.model.tokenizer,
-        process.env.TRIM === "0" ? undefined : "trimLeadingSpace",
-      );
+      const tail = LlamaText([utterance, this.#suffix]).tokenize(this.model.tokenizer, "trimLeadingSpace");
       const tokens = [...this.#prefix, ...tail];
       if (tokens.length + (options.maxTokens ?? 96) > this.sequence.contextSize) {
         throw new EdgeVoiceError("intent-failed", "the LLM prompt does not fit llm.context_size", {
