@@ -1,5 +1,7 @@
+import { readFile } from "node:fs/promises";
 import ort from "onnxruntime-node";
 import { EdgeVoiceError } from "../errors.js";
+import { graphOutputs, withoutOutputs } from "./onnx-prune.js";
 
 /** The ONNX files of one Whisper model: a merged decoder, or a decoder plus a decoder-with-past. */
 export interface WhisperOnnxFiles {
@@ -50,9 +52,11 @@ export class WhisperSessions {
       executionMode: "sequential",
       graphOptimizationLevel: "all",
     };
-    const open = async (file: string) => {
+    const open = async (file: string, model: string | Uint8Array = file) => {
       try {
-        return await ort.InferenceSession.create(file, options);
+        return typeof model === "string"
+          ? await ort.InferenceSession.create(model, options)
+          : await ort.InferenceSession.create(model, options);
       } catch (error) {
         throw new EdgeVoiceError(
           "model-load-failed",
@@ -65,7 +69,7 @@ export class WhisperSessions {
         );
       }
     };
-    const encoder = await open(files.encoder);
+    const encoder = await open(files.encoder, await encoderOnlyHiddenStates(files.encoder));
     if (files.decoderMerged) {
       const merged = await open(files.decoderMerged);
       return new WhisperSessions(encoder, merged, merged, shape);
@@ -92,6 +96,21 @@ export class WhisperSessions {
   async dispose(): Promise<void> {
     const sessions = new Set([this.encoder, this.first, this.withPast]);
     for (const session of sessions) await session.release();
+  }
+}
+
+/**
+ * The encoder's bytes without its attention-weight outputs (see onnx-prune.ts), or its path
+ * when the file does not have the expected outputs (then onnxruntime reads it as it is).
+ */
+async function encoderOnlyHiddenStates(file: string): Promise<Uint8Array | string> {
+  try {
+    const bytes = await readFile(file);
+    const outputs = graphOutputs(bytes);
+    if (!outputs.includes("last_hidden_state") || outputs.length === 1) return file;
+    return withoutOutputs(bytes, (name) => name !== "last_hidden_state");
+  } catch {
+    return file;
   }
 }
 

@@ -43,8 +43,10 @@ describe("language", () => {
   it("detects German and decodes its non-ASCII letters", async () => {
     const result = await stt.transcribe(german);
     expect(result.language).toBe("de");
-    // whisper-tiny hears "Schaut damit das Licht in der Küche ein.": the ü must come out whole.
-    expect(result.text).toMatch(/Küche/);
+    // whisper-tiny hears "Schaut damit das Licht in der Küche ein." or "... in den Kühlschrank ..."
+    // (the int8 encoder is that sensitive): either way the ü must come out whole.
+    expect(result.text).toMatch(/Licht/);
+    expect(result.text).toMatch(/Kü/);
     expect(result.text).not.toMatch(/\uFFFD/);
   });
 
