@@ -77,10 +77,14 @@ export class PeerRecognizer {
   private constructor(
     private readonly engine: LlmEngine,
     private readonly grammar: LlamaGrammar,
-    private readonly prompt: string,
     private readonly allowed: { intents: ReadonlySet<string>; entityIds: ReadonlySet<string> },
   ) {}
 
+  /**
+   * What a developer would write first: the model's chat template with one system message
+   * holding the device list and the same examples as text (with Home Assistant intent names),
+   * one flat schema (intent enum, target enum, free-form slots), evaluated from scratch each time.
+   */
   static async create(engine: LlmEngine, registry: DeviceRegistry, intents: readonly string[]) {
     const devices = registry.all();
     const ids = devices.map((d) => d.id);
@@ -93,44 +97,31 @@ export class PeerRecognizer {
       },
     });
     const spec = buildPrompt(devices, intents);
-    // The same examples, with Home Assistant intent names as a plain prompt would use them.
     const shots = spec.examples.map((e) => {
       const { action, targets, ...slots } = e.answer;
       const intent = action === "unknown" ? "unknown" : actionFor(String(action))?.intent;
       return `Command: ${e.user}\nJSON: ${JSON.stringify({ intent, targets: targets ?? [], slots })}`;
     });
-    const prompt = `${spec.system}\n\n${shots.join("\n\n")}\n\nCommand: `;
-    return new PeerRecognizer(engine, grammar, prompt, {
-      intents: new Set(intents),
-      entityIds: new Set(ids),
-    });
+    const devicesPart = spec.system.slice(0, spec.system.indexOf("Actions:"));
+    const system = `${devicesPart}Intents: ${intents.join(", ")}, or unknown for anything else.\n\nExamples:\n${shots.join("\n")}`;
+    engine.setPrompt({ system, deviceCount: devices.length, examples: [] });
+    return new PeerRecognizer(engine, grammar, { intents: new Set(intents), entityIds: new Set(ids) });
   }
 
   async recognize(text: string): Promise<Outcome> {
     const started = performance.now();
-    const sequence = this.engine.sequence;
-    const before = sequence.tokenMeter.getState();
-    await sequence.clearHistory();
-    const { LlamaCompletion } = await import("node-llama-cpp");
-    const completion = new LlamaCompletion({ contextSequence: sequence });
-    const out = await completion.generateCompletion(`${this.prompt}${text}\nJSON: `, {
-      grammar: this.grammar,
-      maxTokens: 96,
-      temperature: 0,
-    });
-    completion.dispose();
-    const used = sequence.tokenMeter.diff(before);
+    const generation = await this.engine.generate(text, this.grammar, { reusePrefix: false });
     let intent: RecognizedIntent | null = null;
     try {
-      intent = peerIntent(JSON.parse(out), this.allowed);
+      intent = peerIntent(JSON.parse(generation.text), this.allowed);
     } catch {
       intent = null;
     }
     return {
       intent,
       ms: performance.now() - started,
-      inputTokens: used.usedInputTokens,
-      outputTokens: used.usedOutputTokens,
+      inputTokens: generation.inputTokens,
+      outputTokens: generation.outputTokens,
     };
   }
 }
