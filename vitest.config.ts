@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: false,
     pool: "forks",
+    // onnxruntime-node records usage telemetry unless told not to (the CLI sets this too).
+    env: { ORT_DISABLE_TELEMETRY: "1" },
   },
 });

@@ -1,6 +1,7 @@
 import type { AudioFrame } from "./audio/format.js";
 import { openAudioSource } from "./audio/open-source.js";
 import type { Config } from "./config/schema.js";
+import { Attachments } from "./daemon/attachments.js";
 import { changedSections, describePlan, planReload } from "./daemon/reload.js";
 import { disposeStages, loadStages, reloadStages, type Stages } from "./daemon/stages.js";
 import type { EventBus } from "./events/bus.js";
@@ -56,6 +57,7 @@ export class Daemon {
     private mqtt: MqttService | null,
     readonly pipeline: Pipeline,
     notifier: SystemdNotifier,
+    private attachments: Attachments,
   ) {
     this.#notifier = notifier;
     this.#config = options.config;
@@ -70,26 +72,26 @@ export class Daemon {
     const notifier = options.notifier ?? new SystemdNotifier({ env: options.env, logger });
     void notifier.status("loading models");
     const registry = new DeviceRegistry(config.devices);
-    const stages = await loadStages(
-      config,
-      modelStoreFromConfig(config, options),
-      registry,
-      logger,
-      options.cwd,
-    );
+    const attachments = await Attachments.start(config, bus, registry, logger);
+    let stages: Stages | null = null;
     try {
+      stages = await loadStages(config, modelStoreFromConfig(config, options), registry, logger, options.cwd);
+      let daemon: Daemon | null = null;
       const pipeline = new Pipeline({
         ...pipelineSettings(config, registry),
         bus,
         ...stages,
         commands: null,
+        isGated: () => daemon?.attachments.isPlaying() ?? false,
+        onRunAudio: (runId, samples) => daemon?.attachments.record(runId, samples),
         logger: componentLogger(logger, "pipeline"),
       });
-      const daemon = new Daemon(options, registry, stages, null, pipeline, notifier);
+      daemon = new Daemon(options, registry, stages, null, pipeline, notifier, attachments);
       if (options.mqtt) await daemon.#startMqtt(config);
       return daemon;
     } catch (error) {
-      await disposeStages(stages);
+      if (stages) await disposeStages(stages);
+      await attachments.dispose();
       throw error;
     }
   }
@@ -150,6 +152,7 @@ export class Daemon {
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
     await this.mqtt?.stop();
     await disposeStages(this.stages);
+    await this.attachments.dispose();
     await this.#notifier.flush();
   }
 
@@ -173,6 +176,11 @@ export class Daemon {
     }
     await Promise.allSettled(replaced.map((stage) => stage.dispose()));
     this.#config = next;
+    if (plan.attachments) {
+      const previous = this.attachments;
+      this.attachments = await Attachments.start(next, this.options.bus, this.registry, logger);
+      await previous.dispose();
+    }
     if (plan.mqtt && this.options.mqtt) {
       await this.mqtt?.stop();
       this.mqtt = null;

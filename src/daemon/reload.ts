@@ -23,6 +23,8 @@ export interface ReloadPlan {
   audio: boolean;
   devices: boolean;
   log: boolean;
+  /** Metrics, feedback, debug recordings. */
+  attachments: boolean;
 }
 
 export function planReload(changed: Set<Section>): ReloadPlan {
@@ -39,6 +41,7 @@ export function planReload(changed: Set<Section>): ReloadPlan {
     audio: has("audio"),
     devices: has("devices"),
     log: has("log"),
+    attachments: has("metrics", "feedback", "debug", "site"),
   };
 }
 

@@ -16,6 +16,7 @@ import { Mutex } from "./mutex.js";
 import { findCommandStart } from "./pre-roll.js";
 import { SpeculativeTranscription } from "./speculative.js";
 import { stripWakePhrase } from "./wake-phrase.js";
+import { WakeTail } from "./wake-tail.js";
 
 export interface PipelineOptions {
   site: string;
@@ -53,6 +54,8 @@ interface Run {
   endpointer: Endpointer;
   speechStarted: boolean;
   speechEndSample: number;
+  /** Until this stream position the command start may still move past the wake word's tail (see wake-tail.ts). */
+  tail: WakeTail | null;
 }
 
 /**
@@ -198,6 +201,7 @@ export class Pipeline implements PipelineControl {
       this.#history.startSample,
       detection.endSample - preRollSeconds * SAMPLE_RATE,
     );
+    run.tail = new WakeTail(detection.endSample, endpointer.endThreshold);
     run.commandStart = await findCommandStart(
       vad,
       this.#history,
@@ -239,6 +243,7 @@ export class Pipeline implements PipelineControl {
       endpointer: new Endpointer(settings),
       speechStarted: false,
       speechEndSample: 0,
+      tail: null,
     };
     this.#run = run;
     return run;
@@ -247,6 +252,7 @@ export class Pipeline implements PipelineControl {
   async #feedRun(run: Run, frame: AudioFrame): Promise<void> {
     const windows = await this.options.vad.process(frame);
     for (const window of windows) {
+      if (run.tail) run.commandStart = run.tail.feed(window, run.commandStart);
       const seconds = (window.endSample - run.startSample) / SAMPLE_RATE;
       for (const event of run.endpointer.feed(seconds, window.probability)) {
         await this.#onEndpointEvent(run, event);

@@ -50,6 +50,12 @@ describe("soak", () => {
 
     const starts = daemon.events.filter((e) => e.type === "run-start");
     const ends = daemon.events.filter((e): e is RunEndEvent => e.type === "run-end");
+    const outcomes: Record<string, number> = {};
+    for (const end of ends) outcomes[end.outcome] = (outcomes[end.outcome] ?? 0) + 1;
+    const texts = daemon.events.flatMap((e) => (e.type === "stt-end" ? [e.text] : []));
+    console.log(
+      `soak outcomes ${JSON.stringify(outcomes)}; ${audio.commands} commands; transcripts: ${JSON.stringify(texts)}`,
+    );
     expect(ends.length).toBe(starts.length);
     // Every wake-word command was heard and understood; nothing else started a command.
     const recognized = ends.filter((e) => e.outcome === "recognized").length;
