@@ -47,6 +47,7 @@ export class Daemon {
   #source: AbortController | null = null;
   #restartAudio = false;
   #waitingPings: NodeJS.Timeout | undefined;
+  #statsTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #config: Config;
 
@@ -149,6 +150,7 @@ export class Daemon {
   async close(): Promise<void> {
     this.stop();
     clearInterval(this.#waitingPings);
+    clearInterval(this.#statsTimer);
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
     await this.mqtt?.stop();
     await disposeStages(this.stages);
@@ -206,12 +208,30 @@ export class Daemon {
       logger: componentLogger(this.options.logger, "mqtt"),
     });
     this.pipeline.setCommandPublisher(this.mqtt.commands);
+    this.mqtt.onStateChange((state) => {
+      if (state.state === "connected") void this.#notifier.status("listening");
+      else if (state.state !== "stopped")
+        void this.#notifier.status(`broker ${state.state}: ${state.message}`);
+    });
+    clearInterval(this.#statsTimer);
+    const publish = () => this.mqtt?.publishStats(this.attachments.observability.snapshot());
+    this.#statsTimer = setInterval(publish, config.metrics.stats_interval_seconds * 1000).unref();
+    publish();
   }
 
+  /**
+   * A missing microphone is a state the daemon supervises, not a failure: it reports READY
+   * (so systemd does not time the start out) with a status saying what it waits for, and
+   * keeps the watchdog fed from the retry wait, since no frames flow to feed it.
+   */
   #onAudioState(state: "open" | "waiting" | "closed", detail?: string): void {
-    if (state === "waiting")
-      void this.#notifier.status(`waiting for microphone${detail ? `: ${detail}` : ""}`);
+    clearInterval(this.#waitingPings);
+    this.#waitingPings = undefined;
     if (state === "open") void this.#notifier.status("listening");
+    if (state !== "waiting") return;
+    void this.#notifier.ready(`waiting for microphone${detail ? `: ${detail}` : ""}`);
+    const every = watchdogIntervalMs(this.options.env);
+    if (every) this.#waitingPings = setInterval(() => void this.#notifier.watchdog(), every).unref();
   }
 }
 

@@ -182,6 +182,11 @@ export class MqttService {
   }
 
   /** Resolves when everything queued has reached the broker, or after `timeoutMs`. */
+  /** The retained stats topic: the latest snapshot replaces the previous one (and survives reconnects). */
+  publishStats(snapshot: object): void {
+    this.#retained.set(this.topics.stats, JSON.stringify(snapshot));
+  }
+
   async flush(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {

@@ -17,6 +17,8 @@ export interface TopicPayloads {
   "<prefix>/<site>/state/latency": string;
   "<prefix>/<site>/state/listening": "ON" | "OFF";
   "<prefix>/<site>/state/mute": "ON" | "OFF";
+  /** Retained, every metrics.stats_interval_seconds: run counts, latencies, RSS, CPU (system/metrics.ts StatsSnapshot). */
+  "<prefix>/<site>/stats": Record<string, unknown>;
   /** In: `on`/`off` (also ON/OFF, true/false, 1/0). */
   "<prefix>/<site>/set/mute": string;
   /** In: text to handle as if spoken, plain UTF-8 or `{"text": "..."}`; retained messages are ignored. */
@@ -125,6 +127,9 @@ export class Topics {
   }
   state(name: "transcript" | "latency" | "listening" | "mute"): string {
     return `${this.base}/state/${name}`;
+  }
+  get stats(): string {
+    return `${this.base}/stats`;
   }
   get setMute(): string {
     return `${this.base}/set/mute`;

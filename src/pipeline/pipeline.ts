@@ -209,7 +209,6 @@ export class Pipeline implements PipelineControl {
       detection.endSample,
       endpointer,
     );
-    vad.reset();
     // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.
     const frameEnd = frame.startSample + frame.samples.length;
     if (detection.endSample < frameEnd) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { startDaemon } from "../support/daemon-process.js";
 import { Mosquitto } from "../support/mosquitto.js";
-import { Probe, tempDir } from "../support/mqtt-harness.js";
+import { Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WAV = path.join(ROOT, "test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav");
@@ -30,6 +30,7 @@ describe("end to end", () => {
   afterAll(async () => {
     await probe?.close();
     await broker?.dispose();
+    removeTempDirs();
   });
 
   it("turns on the kitchen light: device command, Hermes intent and availability", async () => {
@@ -55,6 +56,13 @@ describe("end to end", () => {
     const intent = JSON.parse(hermes[0]?.payload ?? "{}");
     expect(intent).toMatchObject({ siteId: "living-room", intent: { intentName: "HassTurnOn" } });
     expect(String(intent.input).toLowerCase()).toContain("kitchen light");
+
+    // The stats topic is retained: a client that subscribes afterwards still gets it.
+    const late = await Probe.connect(broker.url, ["edge-voice/living-room/stats"]);
+    const [stats] = await late.waitFor((m) => m.length > 0);
+    await late.close();
+    expect(stats?.retain).toBe(true);
+    expect(JSON.parse(stats?.payload ?? "{}")).toBeTypeOf("object");
 
     const status = probe.on("edge-voice/living-room/status").map((m) => m.payload);
     expect(status[0]).toBe("online");
