@@ -1,7 +1,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import type { ErrorCode } from "../errors.js";
+import { backoffSeconds } from "../util/backoff.js";
 import type { Logger } from "../util/logger.js";
-import { reconnectDelaySeconds } from "./backoff.js";
 import { type ClientSettings, safeUrl } from "./client-options.js";
 
 export type MqttStateName = "connecting" | "connected" | "unreachable" | "auth-failed" | "stopped";
@@ -157,7 +157,11 @@ export class MqttConnection {
     this.#setState(failure);
     if (lost) this.options.onClose();
     this.#schedule(
-      reconnectDelaySeconds(this.#attempt++, this.options.reconnect, this.options.random ?? Math.random),
+      backoffSeconds(
+        this.#attempt++,
+        { initialSeconds: this.options.reconnect.minSeconds, maxSeconds: this.options.reconnect.maxSeconds },
+        this.options.random ?? Math.random,
+      ),
     );
   }
 
