@@ -20,6 +20,7 @@ import { readWav16kMono } from "../src/audio/wav.js";
 import { configSchema } from "../src/config/schema.js";
 import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
+import { vocabularyPrompt } from "../src/stt/prompt.js";
 import { silentLogger } from "../src/util/logger.js";
 
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -28,9 +29,14 @@ const RATE = 16_000;
 const ENGINES = ["ours", "ours+prompt", "peer"] as const;
 type Engine = (typeof ENGINES)[number];
 
-/** What the daemon passes for a small home (vocabularyPrompt's format): adds a prompted decoder pass. */
-const PROMPT =
-  "Devices: kitchen light, living room lamp, bedroom light, thermostat, front door. Rooms: kitchen, living room, bedroom, hallway.";
+/** What the daemon passes for a small home: its devices and areas through vocabularyPrompt. */
+const PROMPT = vocabularyPrompt([
+  { name: "kitchen light", area: "kitchen" },
+  { name: "living room lamp", area: "living room" },
+  { name: "bedroom light", area: "bedroom" },
+  { name: "thermostat", area: "hallway" },
+  { name: "front door", area: "hallway" },
+]);
 
 interface Timing {
   engine: Engine;
