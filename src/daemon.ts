@@ -2,7 +2,7 @@ import type { AudioFrame } from "./audio/format.js";
 import { openAudioSource } from "./audio/open-source.js";
 import type { Config } from "./config/schema.js";
 import { Attachments } from "./daemon/attachments.js";
-import { changedSections, describePlan, planReload } from "./daemon/reload.js";
+import { describePlan, planReload } from "./daemon/reload.js";
 import { disposeStages, loadStages, reloadStages, type Stages } from "./daemon/stages.js";
 import type { EventBus } from "./events/bus.js";
 import { processMs } from "./events/bus.js";
@@ -165,7 +165,7 @@ export class Daemon {
    */
   async reload(next: Config): Promise<string> {
     const logger = this.options.logger;
-    const plan = planReload(changedSections(this.#config, next));
+    const plan = planReload(this.#config, next, this.options.mqtt);
     const store = modelStoreFromConfig(next, this.options);
     const which = { wake: plan.wake, vad: plan.vad, transcriber: plan.stt, intent: plan.intent };
     const fresh = await reloadStages(which, next, store, this.registry, logger, this.options.cwd);

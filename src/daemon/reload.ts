@@ -27,17 +27,49 @@ export interface ReloadPlan {
   attachments: boolean;
 }
 
-export function planReload(changed: Set<Section>): ReloadPlan {
+/** Settings of a section that the pipeline reads itself: changing only them needs no new model. */
+const PIPELINE_ONLY: Partial<Record<Section, string[]>> = {
+  vad: [
+    "start_threshold",
+    "end_threshold",
+    "no_speech_timeout_seconds",
+    "trailing_silence_seconds",
+    "max_command_seconds",
+    "min_speech_seconds",
+    "pre_roll_seconds",
+  ],
+  stt: ["speculative", "initial_prompt"],
+};
+
+/** Like changedSections, but a section whose only changes are pipeline settings is left out. */
+export function changedModelSections(before: Config, after: Config): Set<Section> {
+  const changed = changedSections(before, after);
+  for (const [section, keys] of Object.entries(PIPELINE_ONLY) as [Section, string[]][]) {
+    if (!changed.has(section)) continue;
+    const strip = (value: unknown) => {
+      const copy = { ...(value as Record<string, unknown>) };
+      for (const key of keys) delete copy[key];
+      return JSON.stringify(copy);
+    };
+    if (strip(before[section]) === strip(after[section])) changed.delete(section);
+  }
+  return changed;
+}
+
+export function planReload(before: Config, after: Config, mqttEnabled = true): ReloadPlan {
+  const changed = changedSections(before, after);
+  const models = changedModelSections(before, after);
   const has = (...sections: Section[]) => sections.some((s) => changed.has(s));
+  const needsModel = (...sections: Section[]) => sections.some((s) => models.has(s));
   // The models directory or cache location decides which files every stage loads.
-  const models = has("models");
+  const store = has("models");
   return {
-    wake: models || has("wake"),
-    vad: models || has("vad"),
-    stt: models || has("stt"),
-    intent: models || has("intent", "llm"),
+    wake: store || has("wake"),
+    vad: store || needsModel("vad"),
+    stt: store || needsModel("stt"),
+    intent: store || has("intent", "llm"),
     pipeline: has("vad", "stt", "site", "intent", "devices"),
-    mqtt: has("mqtt", "site", "state_dir"),
+    mqtt: mqttEnabled && has("mqtt", "site", "state_dir"),
     audio: has("audio"),
     devices: has("devices"),
     log: has("log"),

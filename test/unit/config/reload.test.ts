@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { validate } from "../../../src/config/load.js";
-import { changedSections, describePlan, planReload } from "../../../src/daemon/reload.js";
+import { describePlan, planReload } from "../../../src/daemon/reload.js";
 
 const base = validate({ devices: [{ id: "lamp", name: "lamp", domain: "light", command_topic: "a/b" }] });
 
 function plan(change: Record<string, unknown>) {
-  return planReload(changedSections(base, validate({ ...structuredClone(base), ...change })));
+  return planReload(base, validate({ ...structuredClone(base), ...change }));
 }
 
 describe("SIGHUP reload plan", () => {
@@ -34,6 +34,23 @@ describe("SIGHUP reload plan", () => {
   it("a new models directory reloads every model stage", () => {
     const p = plan({ models: { ...base.models, dir: "/srv/models" } });
     expect(p).toMatchObject({ wake: true, vad: true, stt: true, intent: true, mqtt: false, audio: false });
+  });
+
+  it("new endpointing settings change the pipeline only, not the VAD model", () => {
+    expect(describePlan(plan({ vad: { ...base.vad, trailing_silence_seconds: 1 } }))).toBe("pipeline");
+    expect(plan({ vad: { ...base.vad, model: "silero_vad_v4" } })).toMatchObject({
+      vad: true,
+      pipeline: true,
+    });
+  });
+
+  it("speculation and the prompt need no new Whisper; a new model does", () => {
+    expect(plan({ stt: { ...base.stt, speculative: false } })).toMatchObject({ stt: false, pipeline: true });
+    expect(plan({ stt: { ...base.stt, model: "whisper-base.en" } })).toMatchObject({ stt: true });
+  });
+
+  it("without MQTT (--no-mqtt) nothing MQTT restarts", () => {
+    expect(planReload(base, validate({ ...structuredClone(base), site: "hall" }), false).mqtt).toBe(false);
   });
 
   it("a new microphone restarts only the audio source", () => {

@@ -1,0 +1,98 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { startDaemon } from "../support/daemon-process.js";
+import { removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+import { has, Receiver } from "../support/notify-receiver.js";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const NO_MIC = "plughw:CARD=NoSuchCard,DEV=0";
+
+function writeHome(dir: string, changes: Record<string, unknown> = {}): string {
+  const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
+  const file = path.join(dir, "config.yaml");
+  writeFileSync(
+    file,
+    stringify({ ...home, state_dir: dir, audio: { device: NO_MIC, retry_initial_seconds: 0.2 }, ...changes }),
+  );
+  return file;
+}
+
+afterAll(() => removeTempDirs());
+
+/** The daemon as systemd runs it: on the microphone, with NOTIFY_SOCKET and a watchdog. */
+describe.skipIf(!has("python3") || !has("systemd-notify") || !has("arecord"))("daemon lifecycle", () => {
+  it("reports READY while it waits for a missing microphone, keeps the watchdog fed, and stops in order on SIGTERM", async () => {
+    const address = `@edge-voice-lifecycle-${process.pid}-${Date.now()}`;
+    const receiver = new Receiver(address);
+    await receiver.ready();
+    const dir = tempDir("lifecycle");
+    const daemon = startDaemon(["run", "--no-mqtt", "--config", writeHome(dir)], {
+      NOTIFY_SOCKET: address,
+      WATCHDOG_USEC: "400000",
+    });
+    try {
+      await until(
+        () => receiver.payloads().filter((m) => m === "WATCHDOG=1").length >= 2,
+        60_000,
+        () => `notify messages: ${JSON.stringify(receiver.payloads())}\nstderr: ${daemon.stderr()}`,
+      );
+      const ready = receiver.payloads().find((m) => m.startsWith("READY=1"));
+      expect(ready).toMatch(/STATUS=waiting for microphone/);
+      expect(receiver.payloads()[0]).toBe("STATUS=loading models");
+      const started = Date.now();
+      daemon.child.kill("SIGTERM");
+      expect(await daemon.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(receiver.payloads().some((m) => m.startsWith("STOPPING=1"))).toBe(true);
+      // The loss was logged once, not at every retry.
+      const lines = daemon
+        .stderr()
+        .split("\n")
+        .filter((l) => l.includes("microphone"));
+      expect(lines.length).toBeLessThan(6);
+    } finally {
+      daemon.child.kill("SIGKILL");
+      receiver.stop();
+    }
+  });
+
+  it("SIGHUP: rejects an invalid new config and keeps running, then applies a valid one", async () => {
+    const dir = tempDir("reload");
+    const config = writeHome(dir);
+    const daemon = startDaemon(["run", "--no-mqtt", "--config", config]);
+    try {
+      await until(
+        () => daemon.stderr().includes("microphone"),
+        60_000,
+        () => daemon.stderr(),
+      );
+      writeFileSync(config, "vad:\n  trailing_silence_seconds: fast\n");
+      daemon.child.kill("SIGHUP");
+      await until(
+        () => daemon.stderr().includes("keeping the running one"),
+        30_000,
+        () => daemon.stderr(),
+      );
+      expect(daemon.stderr()).toContain("vad.trailing_silence_seconds");
+      expect(daemon.child.exitCode).toBeNull();
+      writeHome(dir, { vad: { trailing_silence_seconds: 0.9 }, site: "kitchen" });
+      daemon.child.kill("SIGHUP");
+      await until(
+        () => daemon.stderr().includes("configuration reloaded"),
+        60_000,
+        () => daemon.stderr(),
+      );
+      const reloaded = daemon
+        .stderr()
+        .split("\n")
+        .find((l) => l.includes("configuration reloaded"));
+      expect(JSON.parse(reloaded ?? "{}").restarted).toBe("pipeline, attachments");
+      daemon.child.kill("SIGTERM");
+      expect(await daemon.exited).toBe(0);
+    } finally {
+      daemon.child.kill("SIGKILL");
+    }
+  });
+});
