@@ -149,9 +149,12 @@ async function accuracy(model: string): Promise<void> {
   }> = [];
   const ours = await recognizer(await loadEngine(model), config, registry, true);
   runs.push({ name: "ours", recognize: (t) => oursRecognize(ours, t), dispose: () => ours.dispose() });
-  const peerEngine = await loadEngine(model, false);
-  const peer = await PeerRecognizer.create(peerEngine, registry, config.intent.allowed_intents);
-  runs.push({ name: "peer", recognize: (t) => peer.recognize(t), dispose: () => peerEngine.dispose() });
+  // BENCH_PEER=0 skips the peer (a full-table run of ours only).
+  if (process.env.BENCH_PEER !== "0") {
+    const peerEngine = await loadEngine(model, false);
+    const peer = await PeerRecognizer.create(peerEngine, registry, config.intent.allowed_intents);
+    runs.push({ name: "peer", recognize: (t) => peer.recognize(t), dispose: () => peerEngine.dispose() });
+  }
   const results = new Map<string, { right: number; ms: number[] }>();
   for (const run of runs) {
     const stats = { right: 0, ms: [] as number[] };
