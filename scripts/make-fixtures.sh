@@ -10,6 +10,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # say FILE VOICE SPEED TEXT: synthesize, convert to 16 kHz mono s16.
+# Note: plain sox dithers with a random seed, so the commands/ and e2e/ clips below come out
+# with different low bits on each run. The committed ones are kept as they are: whisper-tiny
+# (int8) is sensitive enough that its exact words on them (which tests check) can change with
+# the dither ("lamp" became "ram" without it). The listening clips further down use -D.
 say() {
   espeak-ng -v "$2" -s "$3" -w "$tmp/raw.wav" "$4"
   sox "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$1"
