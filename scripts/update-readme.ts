@@ -9,7 +9,8 @@ const readme = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "RE
 const text = readFileSync(readme, "utf8");
 const start = text.indexOf(REFERENCE_START);
 const end = text.indexOf(REFERENCE_END);
-if (start < 0 || end < start) throw new Error(`README.md lacks the ${REFERENCE_START} ... ${REFERENCE_END} markers`);
+if (start < 0 || end < start)
+  throw new Error(`README.md lacks the ${REFERENCE_START} ... ${REFERENCE_END} markers`);
 const next = `${text.slice(0, start + REFERENCE_START.length)}\n\n${configReference()}\n\n${text.slice(end)}`;
 if (next !== text) {
   writeFileSync(readme, next);

@@ -101,7 +101,7 @@ function unreadable(file: string, error: unknown): EdgeVoiceError {
           ? "it is a directory"
           : (error as Error).message;
   return new EdgeVoiceError("input-unreadable", `cannot read ${file}: ${why}`, {
-    hint: "Check the path given to --input (use - for raw 16 kHz mono s16le on stdin).",
+    hint: "check the WAV file's path and permissions",
     cause: error,
   });
 }

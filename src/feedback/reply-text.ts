@@ -2,7 +2,7 @@ import type { RejectReason, RunOutcome } from "../events/types.js";
 
 /**
  * What edge-voice says back: short confirmations in the words people use ("kitchen light on",
- * "front door locked", "timer set for 5 minutes"), never the entity ids. Pure functions of the
+ * "front door locked", "timer request sent: 5 minutes"), never the entity ids. Pure functions of the
  * intent and the device names, so every phrase is tested.
  */
 
@@ -41,12 +41,14 @@ export function replyForIntent(intent: IntentSummary, lookup: DeviceLookup): str
       if (temperature === null) return null;
       return `${names || "thermostat"} set to ${temperature} degrees`;
     }
+    // edge-voice keeps no timers itself: it publishes the intent (Hermes) for whatever runs them,
+    // so the reply says the request went out, not that a timer is running.
     case "HassStartTimer": {
       const duration = durationPhrase(intent.slots);
-      return duration ? `timer set for ${duration}` : "timer set";
+      return duration ? `timer request sent: ${duration}` : "timer request sent";
     }
     case "HassCancelTimer":
-      return "timer cancelled";
+      return "timer cancel request sent";
     default:
       // HassGetState needs the device's state, which only Home Assistant knows; HassNevermind is silence.
       return null;

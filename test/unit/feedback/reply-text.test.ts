@@ -52,10 +52,10 @@ describe("replyForIntent", () => {
       "living room thermostat set to 21 degrees",
     ],
     ["HassClimateSetTemperature", [], { temperature: 19.5 }, "thermostat set to 19.5 degrees"],
-    ["HassStartTimer", [], { minutes: 5 }, "timer set for 5 minutes"],
-    ["HassStartTimer", [], { hours: 1, minutes: 30 }, "timer set for 1 hour and 30 minutes"],
-    ["HassStartTimer", [], { minutes: 1, seconds: 10 }, "timer set for 1 minute and 10 seconds"],
-    ["HassCancelTimer", [], {}, "timer cancelled"],
+    ["HassStartTimer", [], { minutes: 5 }, "timer request sent: 5 minutes"],
+    ["HassStartTimer", [], { hours: 1, minutes: 30 }, "timer request sent: 1 hour and 30 minutes"],
+    ["HassStartTimer", [], { minutes: 1, seconds: 10 }, "timer request sent: 1 minute and 10 seconds"],
+    ["HassCancelTimer", [], {}, "timer cancel request sent"],
   ])("%s %j %j -> %s", (intent, targets, slots, expected) => {
     expect(say(intent, targets, slots)).toBe(expected);
   });
