@@ -20,8 +20,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WAV = path.join(ROOT, "test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav");
 const BIN = path.join(ROOT, "bin/edge-voice.js");
 const RUNS = Number(process.env.RUNS ?? 10);
-/** scripts/make-fixtures.sh ends the clip with 1.5 s of silence after the command. */
-const TAIL_SECONDS = 1.5;
+/** The last sample of speech: the last one louder than -36 dBFS (espeak-ng's own trailing silence is not speech). */
+function lastSpeechMs(samples: Int16Array): number {
+  for (let i = samples.length - 1; i >= 0; i--)
+    if (Math.abs(samples[i] ?? 0) > 500) return (i / 16000) * 1000;
+  return 0;
+}
 
 interface Result {
   endOfSpeechToCommandMs: number;
@@ -112,7 +116,7 @@ function findGguf(): string | null {
 
 async function main(): Promise<void> {
   const audio = await readWav16kMono(WAV);
-  const speechEndMs = (audio.samples.length / 16000 - TAIL_SECONDS) * 1000;
+  const speechEndMs = lastSpeechMs(audio.samples);
   console.log(
     `e2e WAV ${WAV} (${(audio.samples.length / 16000).toFixed(2)} s, speech ends at ${speechEndMs.toFixed(0)} ms)`,
   );
