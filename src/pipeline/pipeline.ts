@@ -8,12 +8,13 @@ import type { CommandPublisher } from "../mqtt/publisher.js";
 import type { Transcriber, Transcript } from "../stt/transcriber.js";
 import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
-import { type EndpointEvent, Endpointer, type EndpointerSettings } from "../vad/endpointer.js";
+import type { EndpointEvent, EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
 import { AudioHistory } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
 import { Mutex } from "./mutex.js";
 import { findCommandStart } from "./pre-roll.js";
+import { historySamples, newRun, type Run } from "./run.js";
 import { SpeculativeTranscription } from "./speculative.js";
 import { stripWakePhrase } from "./wake-phrase.js";
 import { WakeTail } from "./wake-tail.js";
@@ -40,22 +41,6 @@ export interface PipelineOptions {
   logger: Logger;
   newRunId?: () => string;
   clock?: () => number;
-}
-
-interface Run {
-  id: string;
-  trigger: "wake-word" | "text" | "follow-up";
-  wakeWord?: string;
-  /** Stream position the endpointer's seconds count from (the wake word's end). */
-  startSample: number;
-  /** Where the command audio handed to STT begins (includes the pre-roll when speech ran on). */
-  commandStart: number;
-  startedAt: number;
-  endpointer: Endpointer;
-  speechStarted: boolean;
-  speechEndSample: number;
-  /** Until this stream position the command start may still move past the wake word's tail (see wake-tail.ts). */
-  tail: WakeTail | null;
 }
 
 /**
@@ -233,17 +218,8 @@ export class Pipeline implements PipelineControl {
   }
 
   #newRun(trigger: Run["trigger"], startSample: number, settings: EndpointerSettings): Run {
-    const run: Run = {
-      id: this.options.newRunId?.() ?? randomUUID(),
-      trigger,
-      startSample,
-      commandStart: startSample,
-      startedAt: this.#clock(),
-      endpointer: new Endpointer(settings),
-      speechStarted: false,
-      speechEndSample: 0,
-      tail: null,
-    };
+    const id = this.options.newRunId?.() ?? randomUUID();
+    const run = newRun(id, trigger, startSample, this.#clock(), settings);
     this.#run = run;
     return run;
   }
@@ -365,11 +341,4 @@ export class Pipeline implements PipelineControl {
     const ms = Math.round(this.#clock() - run.startedAt);
     this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms });
   }
-}
-
-/** Enough audio for the pre-roll, the longest wait for speech and the longest command. */
-function historySamples(options: Pick<PipelineOptions, "endpointer" | "preRollSeconds">): number {
-  const { endpointer, preRollSeconds } = options;
-  const seconds = preRollSeconds + endpointer.maxCommandSeconds + endpointer.noSpeechTimeoutSeconds + 2;
-  return Math.ceil(seconds * SAMPLE_RATE);
 }
