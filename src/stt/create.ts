@@ -33,15 +33,23 @@ export async function createTranscriber(
     model.paths["tokenizer.json"] as string,
     model.paths["tokenizer_config.json"],
   );
-  const sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, stt.model), stt.threads, {
-    heads: spec.decoderHeads,
-    headDim: spec.headDim,
-  });
+  const { samplingRate, hopLength, nbMaxFrames } = spec.mel;
+  const window = {
+    frames: Math.min(nbMaxFrames, (stt.encoder_window_seconds * samplingRate) / hopLength),
+    fullFrames: nbMaxFrames,
+  };
+  const sessions = await WhisperSessions.load(
+    pickOnnxFiles(model.paths, stt.model),
+    stt.threads,
+    { heads: spec.decoderHeads, headDim: spec.headDim },
+    window,
+  );
   const transcriber = new WhisperTranscriber(sessions, spec, tokenizer, {
     modelId: stt.model,
     language,
     maxTokens: stt.max_tokens,
     leadInSeconds: stt.lead_in_seconds,
+    encoderWindowFrames: window.frames,
     thresholds: {
       noSpeech: stt.no_speech_threshold,
       logprob: stt.logprob_threshold,
@@ -54,7 +62,13 @@ export async function createTranscriber(
   // otherwise land on the first person to speak; a model that cannot run fails here, not then.
   await transcriber.transcribe(new Float32Array(spec.mel.samplingRate));
   log.info(
-    { model: stt.model, language, threads: stt.threads, ms: Math.round(performance.now() - started) },
+    {
+      model: stt.model,
+      language,
+      threads: stt.threads,
+      windowSeconds: stt.encoder_window_seconds,
+      ms: Math.round(performance.now() - started),
+    },
     "Whisper loaded",
   );
   return transcriber;

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import ort from "onnxruntime-node";
 import { EdgeVoiceError } from "../errors.js";
 import { graphOutputs, withoutOutputs } from "./onnx-prune.js";
+import { withPositionWindow } from "./onnx-window.js";
 
 /** The ONNX files of one Whisper model: a merged decoder, or a decoder plus a decoder-with-past. */
 export interface WhisperOnnxFiles {
@@ -36,6 +37,13 @@ export interface DecoderShape {
   headDim: number;
 }
 
+/** A shorter encoder window (onnx-window.ts): `frames` mel frames in, frames / 2 positions out. */
+export interface EncoderWindow {
+  frames: number;
+  /** Mel frames of the full window (3000). */
+  fullFrames: number;
+}
+
 /** onnxruntime sessions for one Whisper model, loaded once and reused for every utterance. */
 export class WhisperSessions {
   private constructor(
@@ -43,9 +51,20 @@ export class WhisperSessions {
     readonly first: ort.InferenceSession,
     readonly withPast: ort.InferenceSession,
     readonly shape: DecoderShape,
+    /** The encoder cut to a shorter window, and the frames it takes; null when there is none. */
+    readonly windowed: { session: ort.InferenceSession; frames: number } | null = null,
   ) {}
 
-  static async load(files: WhisperOnnxFiles, threads: number, shape: DecoderShape): Promise<WhisperSessions> {
+  /**
+   * With `window`, a second encoder session takes that shorter window; the full one stays
+   * for audio that does not fit it (nothing is truncated).
+   */
+  static async load(
+    files: WhisperOnnxFiles,
+    threads: number,
+    shape: DecoderShape,
+    window?: EncoderWindow,
+  ): Promise<WhisperSessions> {
     const options: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -69,22 +88,29 @@ export class WhisperSessions {
         );
       }
     };
-    const encoder = await open(files.encoder, await encoderOnlyHiddenStates(files.encoder));
+    const model = await encoderOnlyHiddenStates(files.encoder);
+    const encoder = await open(files.encoder, model);
+    const windowed =
+      window && window.frames < window.fullFrames
+        ? { session: await open(files.encoder, await windowedEncoder(model, window)), frames: window.frames }
+        : null;
     if (files.decoderMerged) {
       const merged = await open(files.decoderMerged);
-      return new WhisperSessions(encoder, merged, merged, shape);
+      return new WhisperSessions(encoder, merged, merged, shape, windowed);
     }
     const first = await open(files.decoder as string);
     const withPast = await open(files.decoderWithPast as string);
-    return new WhisperSessions(encoder, first, withPast, shape);
+    return new WhisperSessions(encoder, first, withPast, shape, windowed);
   }
 
-  /** Encoder output for one window of features ([1, mels, frames]). */
+  /**
+   * Encoder output for one window of features ([1, mels, frames]): the windowed encoder
+   * when `frames` is its window, else the full one.
+   */
   async encode(features: Float32Array, mels: number, frames: number): Promise<ort.Tensor> {
+    const session = frames === this.windowed?.frames ? this.windowed.session : this.encoder;
     const input = new ort.Tensor("float32", features, [1, mels, frames]);
-    const out = await this.encoder.run({ [this.encoder.inputNames[0] as string]: input }, [
-      "last_hidden_state",
-    ]);
+    const out = await session.run({ [session.inputNames[0] as string]: input }, ["last_hidden_state"]);
     return out.last_hidden_state as ort.Tensor;
   }
 
@@ -95,6 +121,7 @@ export class WhisperSessions {
 
   async dispose(): Promise<void> {
     const sessions = new Set([this.encoder, this.first, this.withPast]);
+    if (this.windowed) sessions.add(this.windowed.session);
     for (const session of sessions) await session.release();
   }
 }
@@ -111,6 +138,20 @@ async function encoderOnlyHiddenStates(file: string): Promise<Uint8Array | strin
     return withoutOutputs(bytes, (name) => name !== "last_hidden_state");
   } catch {
     return file;
+  }
+}
+
+/** The encoder's bytes with its positional embedding cut to `window` (see onnx-window.ts). */
+async function windowedEncoder(model: Uint8Array | string, window: EncoderWindow): Promise<Uint8Array> {
+  const bytes = typeof model === "string" ? await readFile(model) : model;
+  try {
+    return withPositionWindow(bytes, window.frames / 2, window.fullFrames / 2);
+  } catch (error) {
+    throw new EdgeVoiceError(
+      "model-load-failed",
+      `cannot cut this Whisper encoder to a ${window.frames}-frame window: ${(error as Error).message}`,
+      { hint: "set stt.encoder_window_seconds to 30 (the full window)", exitCode: 78, cause: error },
+    );
   }
 }
 

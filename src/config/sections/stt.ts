@@ -37,6 +37,15 @@ export const sttSection = section(
       .default(2.4)
       .describe("gzip compression ratio above which text is a repetition loop"),
     max_tokens: z.number().int().min(8).max(224).default(96).describe("Token budget per command"),
+    encoder_window_seconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(30)
+      .default(30)
+      .describe(
+        "Whisper encoder window (5-30 s); below 30, commands that fit run in it: faster, less memory, less accurate (docs/stt.md)",
+      ),
     lead_in_seconds: seconds(0, 2)
       .default(0.4)
       .describe("Silence put before the audio: Whisper misses first words that start at the first sample"),
