@@ -35,7 +35,11 @@ export async function createTranscriber(
   );
   const { samplingRate, hopLength, nbMaxFrames } = spec.mel;
   const window = {
-    frames: Math.min(nbMaxFrames, (stt.encoder_window_seconds * samplingRate) / hopLength),
+    // Even: the encoder's stride-2 convolution maps 2N frames to N positions.
+    frames: Math.min(
+      nbMaxFrames,
+      2 * Math.floor((stt.encoder_window_seconds * samplingRate) / hopLength / 2),
+    ),
     fullFrames: nbMaxFrames,
   };
   const sessions = await WhisperSessions.load(

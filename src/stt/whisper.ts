@@ -209,7 +209,8 @@ function combine(outcomes: WindowOutcome[], audioMs: number, fallbackLanguage: s
 
 /**
  * The first `frames` of each mel row of a [mels, total] window. Frames past the audio are
- * padding either way, so this equals the log-mel of the audio padded to the shorter window.
+ * padding either way, so this is the log-mel of the audio padded to the shorter window (but
+ * for the STFT's reflect padding at the window's end when the audio fills it exactly).
  */
 function firstFrames(features: Float32Array, mels: number, total: number, frames: number): Float32Array {
   if (frames === total) return features;
