@@ -85,8 +85,13 @@ export class SoundPlayer {
   }
 
   /** Resolves when everything queued has played. */
-  idle(): Promise<void> {
-    return this.#queue;
+  async idle(): Promise<void> {
+    // A sound may queue another as it ends (the chime after "say yes to ..."): wait until none is added.
+    let tail: Promise<void>;
+    do {
+      tail = this.#queue;
+      await tail;
+    } while (tail !== this.#queue);
   }
 
   /** Stops the sound playing now, drops the queue, ends the gate; idempotent. */

@@ -40,6 +40,8 @@ export class FakePrograms {
     return readFileSync(log, "utf8")
       .trim()
       .split("\n")
+      // Two fakes started together (espeak-ng piped into the player) can land on one line.
+      .flatMap((line) => line.split(/(?<=\])(?=\[)/))
       .map((line) => {
         const [inputName = "", program = "", ...args] = JSON.parse(line) as string[];
         const input = path.join(this.dir, inputName);
