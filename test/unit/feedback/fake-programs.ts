@@ -37,16 +37,18 @@ export class FakePrograms {
   calls(): Array<{ program: string; args: string[]; stdin: Buffer }> {
     const log = path.join(this.dir, "calls.log");
     if (!existsSync(log)) return [];
-    return readFileSync(log, "utf8")
-      .trim()
-      .split("\n")
-      // Two fakes started together (espeak-ng piped into the player) can land on one line.
-      .flatMap((line) => line.split(/(?<=\])(?=\[)/))
-      .map((line) => {
-        const [inputName = "", program = "", ...args] = JSON.parse(line) as string[];
-        const input = path.join(this.dir, inputName);
-        return { program, args, stdin: existsSync(input) ? readFileSync(input) : Buffer.alloc(0) };
-      });
+    return (
+      readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        // Two fakes started together (espeak-ng piped into the player) can land on one line.
+        .flatMap((line) => line.split(/(?<=\])(?=\[)/))
+        .map((line) => {
+          const [inputName = "", program = "", ...args] = JSON.parse(line) as string[];
+          const input = path.join(this.dir, inputName);
+          return { program, args, stdin: existsSync(input) ? readFileSync(input) : Buffer.alloc(0) };
+        })
+    );
   }
 
   dispose(): void {
