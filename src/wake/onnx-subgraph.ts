@@ -5,9 +5,11 @@
  * its slices can be run on only the newest rows of each stage (see embedding-stream.ts).
  *
  * Written by hand because it needs only the protobuf wire format (length-delimited fields
- * copied as raw bytes, a few strings read) and no installed runtime dependency parses ONNX;
- * the verified model file is never modified on disk.
+ * copied as raw bytes, a few strings read; util/protobuf-wire.ts) and no installed runtime
+ * dependency parses ONNX; the verified model file is never modified on disk.
  */
+
+import { encodeVarint, fields } from "../util/protobuf-wire.js";
 
 /** ONNX field numbers used here (onnx.proto). */
 const MODEL_GRAPH = 7;
@@ -17,9 +19,7 @@ const NODE_OUTPUT = 2;
 const TENSOR_NAME = 8;
 const FLOAT = 1;
 const WIRE_VARINT = 0;
-const WIRE_I64 = 1;
 const WIRE_LEN = 2;
-const WIRE_I32 = 5;
 
 interface Field {
   no: number;
@@ -87,27 +87,13 @@ function valueInfo(spec: TensorSpec): Uint8Array {
   return concat([lengthField(1, utf8(spec.name)), lengthField(2, lengthField(1, tensorType))]);
 }
 
+/** The fields of a message with their bytes: `raw` (tag included, to copy as is) and `body` (payload). */
 function readFields(buf: Uint8Array): Field[] {
-  const fields: Field[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const start = pos;
-    const [tag, afterTag] = readVarint(buf, pos);
-    pos = afterTag;
-    const wire = tag % 8;
-    let body = buf.subarray(pos, pos);
-    if (wire === WIRE_VARINT) pos = readVarint(buf, pos)[1];
-    else if (wire === WIRE_I64) pos += 8;
-    else if (wire === WIRE_I32) pos += 4;
-    else if (wire === WIRE_LEN) {
-      const [length, afterLength] = readVarint(buf, pos);
-      body = buf.subarray(afterLength, afterLength + length);
-      pos = afterLength + length;
-    } else throw new Error(`unsupported protobuf wire type ${wire}`);
-    if (pos > buf.length) throw new Error("truncated protobuf");
-    fields.push({ no: Math.floor(tag / 8), raw: buf.subarray(start, pos), body });
-  }
-  return fields;
+  return fields(buf, 0, buf.length).map((f) => ({
+    no: f.no,
+    raw: buf.subarray(f.start, f.end),
+    body: buf.subarray(f.payload, f.end),
+  }));
 }
 
 function strings(buf: Uint8Array, no: number): string[] {
@@ -117,35 +103,12 @@ function strings(buf: Uint8Array, no: number): string[] {
     .map((f) => decoder.decode(f.body));
 }
 
-function readVarint(buf: Uint8Array, pos: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    const byte = buf[pos++];
-    if (byte === undefined) throw new Error("truncated protobuf varint");
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [value, pos];
-    scale *= 128;
-  }
-}
-
-function varint(value: number): Uint8Array {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Uint8Array.from(out);
-}
-
 function varintField(no: number, value: number): Uint8Array {
-  return concat([varint(no * 8 + WIRE_VARINT), varint(value)]);
+  return concat([encodeVarint(no * 8 + WIRE_VARINT), encodeVarint(value)]);
 }
 
 function lengthField(no: number, body: Uint8Array): Uint8Array {
-  return concat([varint(no * 8 + WIRE_LEN), varint(body.length), body]);
+  return concat([encodeVarint(no * 8 + WIRE_LEN), encodeVarint(body.length), body]);
 }
 
 function utf8(text: string): Uint8Array {

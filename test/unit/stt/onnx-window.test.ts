@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { configSchema } from "../../../src/config/schema.js";
 import { withoutOutputs } from "../../../src/stt/onnx-prune.js";
 import { withPositionWindow } from "../../../src/stt/onnx-window.js";
-import { fields } from "../../../src/stt/protobuf-wire.js";
+import { fields } from "../../../src/util/protobuf-wire.js";
 import { tinyPaths } from "./helpers.js";
 
 /** A protobuf length-delimited field: tag (field << 3 | 2), length, payload (all short here). */
