@@ -6,7 +6,7 @@ import { modelStoreFromConfig } from "../models/startup.js";
 import { stateDir } from "../system/paths.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { DefaultIntentHandler } from "./handler.js";
-import { LlmEngine } from "./llm/engine.js";
+import type { LlmEngine } from "./llm/engine.js";
 import { LlmRecognizer, type LlmRecognizerOptions } from "./llm/recognizer.js";
 import { resolveThreads } from "./llm/threads.js";
 import type { DeviceRegistry } from "./registry.js";
@@ -101,6 +101,9 @@ async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {
       "llm.threads is above the physical cores; using fewer",
     );
   }
+  // Imported here, not at the top: node-llama-cpp and its dependencies cost ~45 MB of RSS
+  // and ~0.3 s at start, which a daemon without an LLM should not pay.
+  const { LlmEngine } = await import("./llm/engine.js");
   return LlmEngine.load({
     modelPath: await modelPath(config, logger),
     gpu: config.llm.gpu,

@@ -42,12 +42,13 @@ export async function createTranscriber(
     ),
     fullFrames: nbMaxFrames,
   };
-  const sessions = await WhisperSessions.load(
-    pickOnnxFiles(model.paths, stt.model),
-    stt.threads,
-    { heads: spec.decoderHeads, headDim: spec.headDim },
+  const sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, stt.model), {
+    threads: stt.threads,
+    shape: { heads: spec.decoderHeads, headDim: spec.headDim },
+    positions: nbMaxFrames / 2,
     window,
-  );
+    int8OutputLayer: stt.int8_output_layer,
+  });
   const transcriber = new WhisperTranscriber(sessions, spec, tokenizer, {
     modelId: stt.model,
     language,

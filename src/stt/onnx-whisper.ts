@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
 import ort from "onnxruntime-node";
 import { EdgeVoiceError } from "../errors.js";
+import { withBlockedAttention } from "./onnx-attention.js";
+import { withHoistedConstants } from "./onnx-hoist.js";
+import { withInt8OutputLayer } from "./onnx-output-layer.js";
 import { graphOutputs, withoutOutputs } from "./onnx-prune.js";
 import { withPositionWindow } from "./onnx-window.js";
 
@@ -37,6 +40,17 @@ export interface DecoderShape {
   headDim: number;
 }
 
+/** How the models are edited in memory at load (the files on disk stay as pinned). */
+export interface LoadOptions {
+  threads: number;
+  shape: DecoderShape;
+  /** Encoder positions of the full window (1500), for blocked attention. */
+  positions: number;
+  window?: EncoderWindow | undefined;
+  /** The decoder's output layer in int8 (onnx-output-layer.ts). */
+  int8OutputLayer: boolean;
+}
+
 /** A shorter encoder window (onnx-window.ts): `frames` mel frames in, frames / 2 positions out. */
 export interface EncoderWindow {
   frames: number;
@@ -59,12 +73,8 @@ export class WhisperSessions {
    * With `window`, a second encoder session takes that shorter window; the full one stays
    * for audio that does not fit it (nothing is truncated).
    */
-  static async load(
-    files: WhisperOnnxFiles,
-    threads: number,
-    shape: DecoderShape,
-    window?: EncoderWindow,
-  ): Promise<WhisperSessions> {
+  static async load(files: WhisperOnnxFiles, load: LoadOptions): Promise<WhisperSessions> {
+    const { threads, shape, window } = load;
     const options: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -95,17 +105,24 @@ export class WhisperSessions {
       }
     };
     const model = await encoderOnlyHiddenStates(files.encoder);
-    const encoder = await open(files.encoder, model);
+    const encoder = await open(files.encoder, blockedAttention(model, load.positions));
     const windowed =
       window && window.frames < window.fullFrames
-        ? { session: await open(files.encoder, await windowedEncoder(model, window)), frames: window.frames }
+        ? {
+            session: await open(
+              files.encoder,
+              blockedAttention(await windowedEncoder(model, window), window.frames / 2),
+            ),
+            frames: window.frames,
+          }
         : null;
+    const decoder = async (file: string) => open(file, await editedDecoder(file, load.int8OutputLayer));
     if (files.decoderMerged) {
-      const merged = await open(files.decoderMerged);
+      const merged = await decoder(files.decoderMerged);
       return new WhisperSessions(encoder, merged, merged, shape, windowed);
     }
-    const first = await open(files.decoder as string);
-    const withPast = await open(files.decoderWithPast as string);
+    const first = await decoder(files.decoder as string);
+    const withPast = await decoder(files.decoderWithPast as string);
     return new WhisperSessions(encoder, first, withPast, shape, windowed);
   }
 
@@ -142,6 +159,28 @@ async function encoderOnlyHiddenStates(file: string): Promise<Uint8Array | strin
     const outputs = graphOutputs(bytes);
     if (!outputs.includes("last_hidden_state") || outputs.length === 1) return file;
     return withoutOutputs(bytes, (name) => name !== "last_hidden_state");
+  } catch {
+    return file;
+  }
+}
+
+/** The encoder with blocked self-attention (onnx-attention.ts); as it was when the pattern is not there. */
+function blockedAttention(model: Uint8Array | string, positions: number): Uint8Array | string {
+  if (typeof model === "string") return model;
+  const blocked = withBlockedAttention(model, positions);
+  return blocked.layers > 0 ? blocked.model : model;
+}
+
+/**
+ * With an int8 output layer (onnx-output-layer.ts), the decoder's bytes with that layer and
+ * its weights transposed once for both merged branches (onnx-hoist.ts); else, or when nothing
+ * matches, its path (onnxruntime reads the file as it is).
+ */
+async function editedDecoder(file: string, int8OutputLayer: boolean): Promise<Uint8Array | string> {
+  if (!int8OutputLayer) return file;
+  try {
+    const int8 = withInt8OutputLayer(await readFile(file));
+    return int8.layers > 0 ? withHoistedConstants(int8.model).model : file;
   } catch {
     return file;
   }

@@ -59,6 +59,19 @@ export function readVarint(bytes: Uint8Array, pos: number): [number, number] {
   }
 }
 
+/** A varint read as protobuf's int64: two's complement, so -1 (ten bytes) reads as -1. */
+export function readInt64(bytes: Uint8Array, pos: number): number {
+  let value = 0n;
+  let shift = 0n;
+  for (let p = pos; ; p++) {
+    const byte = bytes[p];
+    if (byte === undefined) throw new Error("truncated protobuf varint");
+    value |= BigInt(byte & 0x7f) << shift;
+    if (byte < 0x80) return Number(BigInt.asIntN(64, value));
+    shift += 7n;
+  }
+}
+
 export function encodeVarint(value: number): Uint8Array {
   const out: number[] = [];
   let rest = value;
@@ -75,4 +88,25 @@ export function withPayload(bytes: Uint8Array, field: Field, parts: readonly Uin
   const tagEnd = readVarint(bytes, field.start)[1];
   const length = parts.reduce((n, p) => n + p.length, 0);
   return [bytes.subarray(field.start, tagEnd), encodeVarint(length), ...parts];
+}
+
+/** A varint field: tag (no << 3 | 0) and value. */
+export function varintField(no: number, value: number): Uint8Array {
+  return concatBytes([encodeVarint(no * 8), encodeVarint(value)]);
+}
+
+/** A length-delimited field: tag (no << 3 | 2), length and body (a string is written as UTF-8). */
+export function lengthField(no: number, body: Uint8Array | string): Uint8Array {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  return concatBytes([encodeVarint(no * 8 + 2), encodeVarint(bytes.length), bytes]);
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

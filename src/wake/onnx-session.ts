@@ -15,6 +15,10 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
     interOpNumThreads: 1,
     executionMode: "sequential",
     graphOptimizationLevel: "all",
+    // No arena: each session would keep its own pool of freed blocks (several small sessions
+    // here); their tensors are small enough for malloc to reuse. Measured on 120 s of noise
+    // through the daemon: peak RSS 508 -> 483 MB, CPU time the same within 2 %.
+    enableCpuMemArena: false,
     extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
   };
 }

@@ -9,7 +9,7 @@
  * dependency parses ONNX; the verified model file is never modified on disk.
  */
 
-import { encodeVarint, fields } from "../util/protobuf-wire.js";
+import { concatBytes as concat, fields, lengthField, varintField } from "../util/protobuf-wire.js";
 
 /** ONNX field numbers used here (onnx.proto). */
 const MODEL_GRAPH = 7;
@@ -18,8 +18,6 @@ const NODE_INPUT = 1;
 const NODE_OUTPUT = 2;
 const TENSOR_NAME = 8;
 const FLOAT = 1;
-const WIRE_VARINT = 0;
-const WIRE_LEN = 2;
 
 interface Field {
   no: number;
@@ -81,10 +79,10 @@ export function extractSubgraph(model: Uint8Array, input: TensorSpec, output: Te
 /** ValueInfoProto { name, type: TypeProto { tensor_type { elem_type: FLOAT, shape { dim... } } } }. */
 function valueInfo(spec: TensorSpec): Uint8Array {
   const dims = spec.dims.map((d) =>
-    lengthField(1, typeof d === "number" ? varintField(1, d) : lengthField(2, utf8(d))),
+    lengthField(1, typeof d === "number" ? varintField(1, d) : lengthField(2, d)),
   );
   const tensorType = concat([varintField(1, FLOAT), lengthField(2, concat(dims))]);
-  return concat([lengthField(1, utf8(spec.name)), lengthField(2, lengthField(1, tensorType))]);
+  return concat([lengthField(1, spec.name), lengthField(2, lengthField(1, tensorType))]);
 }
 
 /** The fields of a message with their bytes: `raw` (tag included, to copy as is) and `body` (payload). */
@@ -101,26 +99,4 @@ function strings(buf: Uint8Array, no: number): string[] {
   return readFields(buf)
     .filter((f) => f.no === no)
     .map((f) => decoder.decode(f.body));
-}
-
-function varintField(no: number, value: number): Uint8Array {
-  return concat([encodeVarint(no * 8 + WIRE_VARINT), encodeVarint(value)]);
-}
-
-function lengthField(no: number, body: Uint8Array): Uint8Array {
-  return concat([encodeVarint(no * 8 + WIRE_LEN), encodeVarint(body.length), body]);
-}
-
-function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

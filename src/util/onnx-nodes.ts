@@ -1,0 +1,192 @@
+/**
+ * Rewrites the nodes of an ONNX model held in memory: every graph (the main one and the
+ * subgraphs of If/Loop nodes) is handed to an edit that sees its nodes decoded (operator,
+ * name, inputs, outputs, integer attributes) and returns the nodes to keep, in order. Nodes
+ * left as they were are copied byte for byte; new ones are written from their description.
+ * Used by stt/onnx-attention.ts and stt/onnx-output-layer.ts; the sha256-pinned file on disk
+ * is never modified.
+ *
+ * Wire fields (onnx.proto): ModelProto.graph = 7; GraphProto.node = 1; NodeProto.input = 1,
+ * output = 2, name = 3, op_type = 4, attribute = 5, domain = 7; AttributeProto.name = 1,
+ * i = 3, g = 6, ints = 8, graphs = 11, type = 20 (INT = 2, INTS = 7).
+ */
+
+import {
+  concatBytes,
+  type Field,
+  fields,
+  lengthField,
+  readInt64,
+  text,
+  varintField,
+  withPayload,
+} from "./protobuf-wire.js";
+
+const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
+const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
+const ATTR = { name: 1, i: 3, g: 6, ints: 8, graphs: 11, type: 20 } as const;
+const ATTR_INT = 2;
+const ATTR_INTS = 7;
+
+export interface OnnxNode {
+  opType: string;
+  name: string;
+  inputs: string[];
+  outputs: string[];
+  /** Integer and integer-list attributes (the only kinds these edits read or write). */
+  ints: Record<string, number | number[]>;
+  /** All attributes of a decoded node, of any kind (more than `ints` holds when some are not integers). */
+  attributeCount: number;
+  /** Operator set domain; "" is ai.onnx, the only one new nodes are written in. */
+  domain: string;
+  /** The node's original bytes, tag included; absent on new nodes (written from the fields above). */
+  raw?: Uint8Array;
+}
+
+/** The edit of one graph: its nodes in, the nodes to write out. Depth 0 is the main graph, 1 its subgraphs. */
+export type GraphEdit = (nodes: readonly OnnxNode[], depth: number) => OnnxNode[];
+
+/** `model` with `edit` applied to every graph in it, innermost subgraphs first. */
+export function editGraphs(model: Uint8Array, edit: GraphEdit): Uint8Array {
+  // Views into `model` until the one copy at the end: a 30 MB decoder is copied once, not
+  // once per nesting level (measured: each extra copy raised peak RSS at load).
+  const parts = fields(model, 0, model.length).flatMap((f) =>
+    f.no === MODEL_GRAPH
+      ? withPayload(model, f, editGraph(model, f, edit, 0))
+      : [model.subarray(f.start, f.end)],
+  );
+  return concatBytes(parts);
+}
+
+/** The model's version of the default (ai.onnx) operator set: ModelProto.opset_import = 8, domain = 1, version = 2. */
+export function defaultOpset(model: Uint8Array): number {
+  for (const f of fields(model, 0, model.length)) {
+    if (f.no !== 8) continue;
+    const parts = fields(model, f.payload, f.end);
+    const domain = parts.find((p) => p.no === 1);
+    const version = parts.find((p) => p.no === 2)?.varint;
+    if (
+      (!domain || domain.end === domain.payload || text(model, domain) === "ai.onnx") &&
+      version !== undefined
+    )
+      return version;
+  }
+  return 1;
+}
+
+/** Names of the main graph's initializers (GraphProto.initializer = 5, TensorProto.name = 8). */
+export function initializerNames(model: Uint8Array): Set<string> {
+  const names = new Set<string>();
+  const graph = fields(model, 0, model.length).find((f) => f.no === MODEL_GRAPH);
+  if (!graph) return names;
+  for (const f of fields(model, graph.payload, graph.end)) {
+    if (f.no !== 5) continue;
+    const name = fields(model, f.payload, f.end).find((t) => t.no === 8);
+    if (name) names.add(text(model, name));
+  }
+  return names;
+}
+
+/** A new node (no raw bytes): written from its fields when the graph is rebuilt. */
+export function node(
+  opType: string,
+  name: string,
+  inputs: string[],
+  outputs: string[],
+  ints: Record<string, number | number[]> = {},
+): OnnxNode {
+  return { opType, name, inputs, outputs, ints, attributeCount: Object.keys(ints).length, domain: "" };
+}
+
+/** Nodes by the tensors they read: consumers(tensor) lists every node with it among its inputs. */
+export function consumersOf(nodes: readonly OnnxNode[]): (tensor: string) => OnnxNode[] {
+  const map = new Map<string, OnnxNode[]>();
+  for (const n of nodes) for (const input of n.inputs) map.set(input, [...(map.get(input) ?? []), n]);
+  return (tensor) => map.get(tensor) ?? [];
+}
+
+/** The graph's new payload, as parts (mostly views into `bytes`). */
+function editGraph(bytes: Uint8Array, graph: Field, edit: GraphEdit, depth: number): Uint8Array[] {
+  const graphFields = fields(bytes, graph.payload, graph.end);
+  const nodes = graphFields.filter((f) => f.no === GRAPH_NODE).map((f) => decodeNode(bytes, f, edit, depth));
+  const edited = edit(nodes, depth);
+  const out: Uint8Array[] = [];
+  let written = false;
+  for (const f of graphFields) {
+    if (f.no !== GRAPH_NODE) out.push(bytes.subarray(f.start, f.end));
+    else if (!written) {
+      // Nodes are written together where the first one was: ONNX wants no particular field order.
+      out.push(...edited.map((n) => n.raw ?? lengthField(GRAPH_NODE, encodeNode(n))));
+      written = true;
+    }
+  }
+  if (!written) out.push(...edited.map((n) => n.raw ?? lengthField(GRAPH_NODE, encodeNode(n))));
+  return out;
+}
+
+/** A node's fields; subgraphs in its attributes are edited first, which renews its raw bytes. */
+function decodeNode(bytes: Uint8Array, field: Field, edit: GraphEdit, depth: number): OnnxNode {
+  const parts = fields(bytes, field.payload, field.end);
+  const strings = (no: number) => parts.filter((f) => f.no === no).map((f) => text(bytes, f));
+  const ints: Record<string, number | number[]> = {};
+  let hasSubgraph = false;
+  const body = parts.map((f) => {
+    if (f.no !== NODE.attribute) return bytes.subarray(f.start, f.end);
+    const attr = fields(bytes, f.payload, f.end);
+    const name = attr.find((a) => a.no === ATTR.name);
+    const i = attr.find((a) => a.no === ATTR.i);
+    const list = attr.filter((a) => a.no === ATTR.ints && a.varint !== undefined);
+    const int64 = (a: Field) => readInt64(bytes, a.payload);
+    if (name && i?.varint !== undefined) ints[text(bytes, name)] = int64(i);
+    else if (name && list.length > 0) ints[text(bytes, name)] = list.map(int64);
+    if (!attr.some((a) => a.no === ATTR.g || a.no === ATTR.graphs)) return bytes.subarray(f.start, f.end);
+    hasSubgraph = true;
+    const attrBody = attr.map((a) =>
+      a.no === ATTR.g || a.no === ATTR.graphs
+        ? concatBytes(withPayload(bytes, a, editGraph(bytes, a, edit, depth + 1)))
+        : bytes.subarray(a.start, a.end),
+    );
+    return concatBytes(withPayload(bytes, f, attrBody));
+  });
+  return {
+    opType: strings(NODE.opType)[0] ?? "",
+    name: strings(NODE.name)[0] ?? "",
+    inputs: strings(NODE.input),
+    outputs: strings(NODE.output),
+    ints,
+    attributeCount: parts.filter((f) => f.no === NODE.attribute).length,
+    domain: strings(NODE.domain)[0] ?? "",
+    raw: hasSubgraph ? concatBytes(withPayload(bytes, field, body)) : bytes.subarray(field.start, field.end),
+  };
+}
+
+/** NodeProto for a new node in the default (ai.onnx) domain. */
+function encodeNode(n: OnnxNode): Uint8Array {
+  for (const value of Object.values(n.ints).flat()) {
+    // Negative int64 would need ten-byte two's complement varints; no edit writes one.
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`cannot write attribute value ${value}`);
+  }
+  const attributes = Object.entries(n.ints).map(([name, value]) =>
+    lengthField(
+      NODE.attribute,
+      concatBytes(
+        typeof value === "number"
+          ? [lengthField(ATTR.name, name), varintField(ATTR.i, value), varintField(ATTR.type, ATTR_INT)]
+          : [
+              lengthField(ATTR.name, name),
+              ...value.map((v) => varintField(ATTR.ints, v)),
+              varintField(ATTR.type, ATTR_INTS),
+            ],
+      ),
+    ),
+  );
+  return concatBytes([
+    ...n.inputs.map((s) => lengthField(NODE.input, s)),
+    ...n.outputs.map((s) => lengthField(NODE.output, s)),
+    lengthField(NODE.name, n.name),
+    lengthField(NODE.opType, n.opType),
+    ...attributes,
+  ]);
+}

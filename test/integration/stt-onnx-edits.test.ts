@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import ort from "onnxruntime-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withBlockedAttention } from "../../src/stt/onnx-attention.js";
+import { withHoistedConstants } from "../../src/stt/onnx-hoist.js";
+import { withInt8OutputLayer } from "../../src/stt/onnx-output-layer.js";
+import { withoutOutputs } from "../../src/stt/onnx-prune.js";
+import { withPositionWindow } from "../../src/stt/onnx-window.js";
+import { tinyPaths } from "../unit/stt/helpers.js";
+
+/** The in-memory edits of whisper-tiny's ONNX files, checked against the files as exported. */
+const options = { intraOpNumThreads: 1, enableMemPattern: false };
+let encoder: Uint8Array;
+let decoder: Uint8Array;
+const sessions: ort.InferenceSession[] = [];
+const open = async (model: Uint8Array) => {
+  const session = await ort.InferenceSession.create(model, options);
+  sessions.push(session);
+  return session;
+};
+
+beforeAll(() => {
+  const paths = tinyPaths();
+  const whole = readFileSync(paths["onnx/encoder_model_quantized.onnx"] as string);
+  encoder = withoutOutputs(whole, (name) => name !== "last_hidden_state");
+  decoder = readFileSync(paths["onnx/decoder_model_merged_quantized.onnx"] as string);
+});
+
+afterAll(async () => {
+  for (const s of sessions) await s.release();
+});
+
+async function hidden(model: Uint8Array, frames: number): Promise<Float32Array> {
+  const session = await open(model);
+  const features = new Float32Array(80 * frames).map((_, i) => Math.sin(i * 0.37) * 0.8);
+  const out = await session.run({ input_features: new ort.Tensor("float32", features, [1, 80, frames]) });
+  return out.last_hidden_state?.data as Float32Array;
+}
+
+/** Logits of the first decoder step (no cache) and of one cached step after it. */
+async function logits(model: Uint8Array, states: Float32Array): Promise<Float32Array[]> {
+  const session = await open(model);
+  const empty = new ort.Tensor("float32", new Float32Array(0), [1, 6, 0, 64]);
+  const feeds: Record<string, ort.Tensor> = {
+    encoder_hidden_states: new ort.Tensor("float32", states, [1, states.length / 384, 384]),
+  };
+  const step = async (ids: number[], cached: boolean, past: Record<string, ort.Tensor>) => {
+    const inputs: Record<string, ort.Tensor> = {
+      ...feeds,
+      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
+      use_cache_branch: new ort.Tensor("bool", Uint8Array.of(cached ? 1 : 0), [1]),
+    };
+    for (const name of session.inputNames)
+      if (name.startsWith("past_key_values.")) inputs[name] = past[name] ?? empty;
+    return session.run(inputs);
+  };
+  const first = await step([50258, 50259, 50359, 50363], false, {});
+  const past: Record<string, ort.Tensor> = {};
+  for (const [name, value] of Object.entries(first))
+    if (name.startsWith("present.")) past[name.replace("present.", "past_key_values.")] = value;
+  const second = await step([440], true, past);
+  return [first.logits?.data as Float32Array, second.logits?.data as Float32Array];
+}
+
+describe("blocked self-attention", () => {
+  it("gives whisper-tiny's encoder the same hidden states, bit for bit (30 s window)", async () => {
+    const blocked = withBlockedAttention(encoder, 1500);
+    expect(blocked.layers).toBe(4);
+    expect(await hidden(blocked.model, 3000)).toEqual(await hidden(encoder, 3000));
+  });
+
+  it("works on a shorter window whose rows do not divide evenly (7 s: 350 positions)", async () => {
+    const windowed = withPositionWindow(encoder, 350, 1500);
+    const blocked = withBlockedAttention(windowed, 350);
+    expect(blocked.layers).toBe(4);
+    expect(await hidden(blocked.model, 700)).toEqual(await hidden(windowed, 700));
+  });
+
+  it("leaves the attention inside a merged decoder's branches as it was", () => {
+    expect(withBlockedAttention(decoder, 1500).layers).toBe(0);
+  });
+});
+
+describe("int8 output layer and hoisted constants", () => {
+  let states: Float32Array;
+  let exact: Float32Array[];
+  beforeAll(async () => {
+    states = await hidden(withBlockedAttention(encoder, 1500).model, 3000);
+    exact = await logits(decoder, states);
+  });
+
+  it("changes the output layer of both merged branches, and logits stay close", async () => {
+    const int8 = withInt8OutputLayer(decoder);
+    expect(int8.layers).toBe(2);
+    const approx = await logits(int8.model, states);
+    for (const [i, row] of approx.entries()) {
+      const reference = exact[i] as Float32Array;
+      expect(row.length).toBe(reference.length);
+      const argmax = (a: Float32Array) => a.reduce((best, v, j) => (v > (a[best] as number) ? j : best), 0);
+      const lastRow = (a: Float32Array) => a.subarray(a.length - 51865);
+      expect(argmax(lastRow(row))).toBe(argmax(lastRow(reference)));
+      let worst = 0;
+      for (let j = 0; j < row.length; j++)
+        worst = Math.max(worst, Math.abs((row[j] as number) - (reference[j] as number)));
+      expect(worst).toBeLessThan(0.5);
+      expect(worst).toBeGreaterThan(0); // it is an approximation: a test that could not tell would be no test
+    }
+  });
+
+  it("moves the shared weight transpose before the If and keeps the logits bit for bit", async () => {
+    const int8 = withInt8OutputLayer(decoder).model;
+    const hoisted = withHoistedConstants(int8);
+    expect(hoisted.moved).toBe(1);
+    expect(await logits(hoisted.model, states)).toEqual(await logits(int8, states));
+    expect(withHoistedConstants(encoder).moved).toBe(0);
+  });
+});

@@ -1,0 +1,68 @@
+import ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import { defaultOpset, editGraphs, initializerNames, node } from "../../../src/util/onnx-nodes.js";
+import { concatBytes, lengthField, varintField } from "../../../src/util/protobuf-wire.js";
+
+/** A float32 [n] ValueInfoProto. */
+function tensorInfo(name: string, n: number): Uint8Array {
+  const dim = lengthField(1, varintField(1, n));
+  const tensorType = concatBytes([varintField(1, 1), lengthField(2, dim)]);
+  return concatBytes([lengthField(1, name), lengthField(2, lengthField(1, tensorType))]);
+}
+
+/** ModelProto (ir 7, opset 11) whose graph computes y = Relu(x) from a hand-written NodeProto. */
+function reluModel(): Uint8Array {
+  const relu = concatBytes([
+    lengthField(1, "x"),
+    lengthField(2, "y"),
+    lengthField(3, "r"),
+    lengthField(4, "Relu"),
+  ]);
+  const graph = concatBytes([
+    lengthField(1, relu),
+    lengthField(2, "g"),
+    lengthField(11, tensorInfo("x", 4)),
+    lengthField(12, tensorInfo("y", 4)),
+  ]);
+  const opset = concatBytes([lengthField(1, ""), varintField(2, 11)]);
+  return concatBytes([varintField(1, 7), lengthField(7, graph), lengthField(8, opset)]);
+}
+
+async function run(model: Uint8Array, x: number[]): Promise<number[]> {
+  const session = await ort.InferenceSession.create(model);
+  const out = await session.run({ x: new ort.Tensor("float32", Float32Array.from(x), [4]) });
+  await session.release();
+  return Array.from(out.y?.data as Float32Array);
+}
+
+describe("editGraphs", () => {
+  it("hands over the nodes decoded and copies an unchanged model byte for byte", () => {
+    const model = reluModel();
+    const seen: string[] = [];
+    const same = editGraphs(model, (nodes, depth) => {
+      seen.push(...nodes.map((n) => `${depth}:${n.opType}(${n.inputs})->${n.outputs}`));
+      return [...nodes];
+    });
+    expect(seen).toEqual(["0:Relu(x)->y"]);
+    expect(Buffer.from(same)).toEqual(Buffer.from(model));
+    expect(defaultOpset(model)).toBe(11);
+    expect(initializerNames(model).size).toBe(0);
+  });
+
+  it("writes new nodes with integer attributes that onnxruntime runs", async () => {
+    const model = reluModel();
+    expect(await run(model, [-1, 2, -3, 4])).toEqual([0, 2, 0, 4]);
+    // y = Concat(Split(x) in [1, 3], reversed): integer and integer-list attributes.
+    const edited = editGraphs(model, () => [
+      node("Split", "s", ["x"], ["a", "b"], { axis: 0, split: [1, 3] }),
+      node("Concat", "c", ["b", "a"], ["y"], { axis: 0 }),
+    ]);
+    expect(await run(edited, [-1, 2, -3, 4])).toEqual([2, -3, 4, -1]);
+  });
+
+  it("refuses to write a negative attribute", () => {
+    expect(() => editGraphs(reluModel(), () => [node("Softmax", "s", ["x"], ["y"], { axis: -1 })])).toThrow(
+      /cannot write attribute value -1/,
+    );
+  });
+});
