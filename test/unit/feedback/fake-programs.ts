@@ -37,10 +37,14 @@ export class FakePrograms {
   calls(): Array<{ program: string; args: string[]; stdin: Buffer }> {
     const log = path.join(this.dir, "calls.log");
     if (!existsSync(log)) return [];
+    const text = readFileSync(log, "utf8");
+    // Only whole lines: a fake started just now may have created the log (the shell's >>) or
+    // be mid-write; it is not a call the test waited for yet.
     return (
-      readFileSync(log, "utf8")
-        .trim()
+      text
+        .slice(0, text.lastIndexOf("\n") + 1)
         .split("\n")
+        .filter((line) => line.trim() !== "")
         // Two fakes started together (espeak-ng piped into the player) can land on one line.
         .flatMap((line) => line.split(/(?<=\])(?=\[)/))
         .map((line) => {
