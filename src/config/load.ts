@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { coerceText, readEnvOverrides, settingSchema } from "./env.js";
 import { formatIssues } from "./errors.js";
+import { readUserFile } from "./read-text.js";
 import { type Config, configJsonSchema, configSchema } from "./schema.js";
 
 export const SYSTEM_CONFIG_PATH = "/etc/edge-voice/config.yaml";
@@ -79,19 +80,11 @@ function resolveConfigPath(explicit: string | undefined, cwd: string): string | 
 }
 
 function readYaml(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new EdgeVoiceError(
-      "config-unreadable",
-      `cannot read config file ${file}: ${(error as Error).message}`,
-      {
-        exitCode: ExitCode.config,
-        hint: "check the file's permissions (the service runs as its own user)",
-      },
-    );
-  }
+  const text = readUserFile(
+    file,
+    "config file",
+    "check the file's permissions (the service runs as its own user)",
+  );
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`);

@@ -14,16 +14,14 @@
  * operator, inputs, outputs and attributes). Nothing else changes.
  */
 
-import { editGraphs, initializerNames, type OnnxNode } from "../util/onnx-nodes.js";
+import { editGraphs, initializerNames, type OnnxNode, visitGraphs } from "../util/onnx-nodes.js";
 
 /** `decoder` with the constant nodes shared by all branches of its If nodes computed once before them. */
 export function withHoistedConstants(decoder: Uint8Array): { model: Uint8Array; moved: number } {
   const initializers = initializerNames(decoder);
-  // First pass, read only: the subgraphs' nodes (editGraphs hands them over before the main graph's).
   const branches: OnnxNode[][] = [];
-  editGraphs(decoder, (nodes, depth) => {
+  visitGraphs(decoder, (nodes, depth) => {
     if (depth === 1) branches.push([...nodes]);
-    return [...nodes];
   });
   const hoisted = commonConstants(branches, initializers);
   if (hoisted.length === 0) return { model: decoder, moved: 0 };

@@ -1,11 +1,6 @@
-import { readFile } from "node:fs/promises";
 import ort from "onnxruntime-node";
 import { EdgeVoiceError } from "../errors.js";
-import { withBlockedAttention } from "./onnx-attention.js";
-import { withHoistedConstants } from "./onnx-hoist.js";
-import { withInt8OutputLayer } from "./onnx-output-layer.js";
-import { graphOutputs, withoutOutputs } from "./onnx-prune.js";
-import { withPositionWindow } from "./onnx-window.js";
+import { decoderModel, type EncoderWindow, encoderModels } from "./onnx-models.js";
 
 /** The ONNX files of one Whisper model: a merged decoder, or a decoder plus a decoder-with-past. */
 export interface WhisperOnnxFiles {
@@ -49,13 +44,6 @@ export interface LoadOptions {
   window?: EncoderWindow | undefined;
   /** The decoder's output layer in int8 (onnx-output-layer.ts). */
   int8OutputLayer: boolean;
-}
-
-/** A shorter encoder window (onnx-window.ts): `frames` mel frames in, frames / 2 positions out. */
-export interface EncoderWindow {
-  frames: number;
-  /** Mel frames of the full window (3000). */
-  fullFrames: number;
 }
 
 /** onnxruntime sessions for one Whisper model, loaded once and reused for every utterance. */
@@ -104,19 +92,13 @@ export class WhisperSessions {
         );
       }
     };
-    const model = await encoderOnlyHiddenStates(files.encoder);
-    const encoder = await open(files.encoder, blockedAttention(model, load.positions));
+    const models = await encoderModels(files.encoder, load.positions, window);
+    const encoder = await open(files.encoder, models.full);
     const windowed =
-      window && window.frames < window.fullFrames
-        ? {
-            session: await open(
-              files.encoder,
-              blockedAttention(await windowedEncoder(model, window), window.frames / 2),
-            ),
-            frames: window.frames,
-          }
+      models.windowed && window
+        ? { session: await open(files.encoder, models.windowed), frames: window.frames }
         : null;
-    const decoder = async (file: string) => open(file, await editedDecoder(file, load.int8OutputLayer));
+    const decoder = async (file: string) => open(file, await decoderModel(file, load.int8OutputLayer));
     if (files.decoderMerged) {
       const merged = await decoder(files.decoderMerged);
       return new WhisperSessions(encoder, merged, merged, shape, windowed);
@@ -146,57 +128,6 @@ export class WhisperSessions {
     const sessions = new Set([this.encoder, this.first, this.withPast]);
     if (this.windowed) sessions.add(this.windowed.session);
     for (const session of sessions) await session.release();
-  }
-}
-
-/**
- * The encoder's bytes without its attention-weight outputs (see onnx-prune.ts), or its path
- * when the file does not have the expected outputs (then onnxruntime reads it as it is).
- */
-async function encoderOnlyHiddenStates(file: string): Promise<Uint8Array | string> {
-  try {
-    const bytes = await readFile(file);
-    const outputs = graphOutputs(bytes);
-    if (!outputs.includes("last_hidden_state") || outputs.length === 1) return file;
-    return withoutOutputs(bytes, (name) => name !== "last_hidden_state");
-  } catch {
-    return file;
-  }
-}
-
-/** The encoder with blocked self-attention (onnx-attention.ts); as it was when the pattern is not there. */
-function blockedAttention(model: Uint8Array | string, positions: number): Uint8Array | string {
-  if (typeof model === "string") return model;
-  const blocked = withBlockedAttention(model, positions);
-  return blocked.layers > 0 ? blocked.model : model;
-}
-
-/**
- * With an int8 output layer (onnx-output-layer.ts), the decoder's bytes with that layer and
- * its weights transposed once for both merged branches (onnx-hoist.ts); else, or when nothing
- * matches, its path (onnxruntime reads the file as it is).
- */
-async function editedDecoder(file: string, int8OutputLayer: boolean): Promise<Uint8Array | string> {
-  if (!int8OutputLayer) return file;
-  try {
-    const int8 = withInt8OutputLayer(await readFile(file));
-    return int8.layers > 0 ? withHoistedConstants(int8.model).model : file;
-  } catch {
-    return file;
-  }
-}
-
-/** The encoder's bytes with its positional embedding cut to `window` (see onnx-window.ts). */
-async function windowedEncoder(model: Uint8Array | string, window: EncoderWindow): Promise<Uint8Array> {
-  const bytes = typeof model === "string" ? await readFile(model) : model;
-  try {
-    return withPositionWindow(bytes, window.frames / 2, window.fullFrames / 2);
-  } catch (error) {
-    throw new EdgeVoiceError(
-      "model-load-failed",
-      `cannot cut this Whisper encoder to a ${window.frames}-frame window: ${(error as Error).message}`,
-      { hint: "set stt.encoder_window_seconds to 30 (the full window)", exitCode: 78, cause: error },
-    );
   }
 }
 

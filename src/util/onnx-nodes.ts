@@ -88,6 +88,26 @@ export function initializerNames(model: Uint8Array): Set<string> {
   return names;
 }
 
+/** Hands every graph's nodes to `visit`, innermost subgraphs first, without writing a new model. */
+export function visitGraphs(
+  model: Uint8Array,
+  visit: (nodes: readonly OnnxNode[], depth: number) => void,
+): void {
+  const graph = fields(model, 0, model.length).find((f) => f.no === MODEL_GRAPH);
+  if (!graph) return;
+  // editGraph's parts are views into `model` (only nodes with subgraphs are copied, and they
+  // hold nodes, not weights); nothing is joined, so a 30 MB model is not copied to be read.
+  editGraph(
+    model,
+    graph,
+    (nodes, depth) => {
+      visit(nodes, depth);
+      return [...nodes];
+    },
+    0,
+  );
+}
+
 /** A new node (no raw bytes): written from its fields when the graph is rebuilt. */
 export function node(
   opType: string,

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { readUserFile } from "../../config/read-text.js";
 import { EdgeVoiceError, ExitCode } from "../../errors.js";
 import { BUILTIN_TEMPLATES } from "./builtin.js";
 import { compileTemplates, mergeTemplateSets, TemplateCompileError } from "./compile.js";
@@ -52,19 +52,7 @@ function readTemplateFile(file: string): {
   set: TemplateSet;
   lineOf: (path: ReadonlyArray<PropertyKey>) => number;
 } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new EdgeVoiceError(
-      "config-unreadable",
-      `cannot read templates file ${file}: ${(error as Error).message}`,
-      {
-        exitCode: ExitCode.config,
-        hint: "check intent.templates_file and the file's permissions",
-      },
-    );
-  }
+  const text = readUserFile(file, "templates file", "check intent.templates_file and the file's permissions");
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const [syntax] = doc.errors;
