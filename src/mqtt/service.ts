@@ -11,7 +11,7 @@ import { clientSettings } from "./client-options.js";
 import { MqttCommandPublisher } from "./command-publisher.js";
 import { MqttConnection, type MqttState } from "./connection.js";
 import { ControlIn } from "./control-in.js";
-import { EmbeddedBroker } from "./embedded-broker.js";
+import type { EmbeddedBroker } from "./embedded-broker.js";
 import { assistantDiscovery } from "./ha-assistant.js";
 import { DiscoveryLearner } from "./ha-learner.js";
 import { Outbox } from "./outbox.js";
@@ -66,8 +66,16 @@ export class MqttService {
       ? options.logger
       : componentLogger(options.logger, "mqtt");
     const mqtt = options.config.mqtt;
+    // Imported only when used: aedes and its dependencies are ~10 MB resident a board with
+    // its own broker never needs.
     const broker =
-      mqtt.url === null ? await EmbeddedBroker.start(mqtt.embedded_host, mqtt.embedded_port, logger) : null;
+      mqtt.url === null
+        ? await (await import("./embedded-broker.js")).EmbeddedBroker.start(
+            mqtt.embedded_host,
+            mqtt.embedded_port,
+            logger,
+          )
+        : null;
     try {
       const service = new MqttService(options, logger, broker);
       // Long enough for a broker on the LAN; an address that never answers must not hold up the daemon.

@@ -4,6 +4,7 @@ import type { Config } from "../config/schema.js";
 import { configError } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
 import type { ModelStore } from "../models/store.js";
+import { stateDir } from "../system/paths.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { readWhisperJson, type WhisperSpec, whisperSpec } from "./model-spec.js";
 import { pickOnnxFiles, WhisperSessions } from "./onnx-whisper.js";
@@ -48,6 +49,8 @@ export async function createTranscriber(
     positions: nbMaxFrames / 2,
     window,
     int8OutputLayer: stt.int8_output_layer,
+    preparedDir: path.join(stateDir(config.state_dir), "prepared"),
+    logger: log,
   });
   const transcriber = new WhisperTranscriber(sessions, spec, tokenizer, {
     modelId: stt.model,

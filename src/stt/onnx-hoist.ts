@@ -1,24 +1,37 @@
 /**
- * Moves constant work out of the branches of the merged Whisper decoder. The export holds
+ * Moves the output layer out of the branches of the merged Whisper decoder. The export holds
  * two copies of the decoder as the two branches of an If (with and without the key/value
- * cache), and each branch transposes the uint8 token embedding for the output layer.
- * onnxruntime folds such constants at load, once per branch, so the [384, 51865] weight was
- * held twice. Computed once in the main graph before the If, both branches read the same
- * tensor (a subgraph may read any tensor of the graph around it): the same numbers, held once.
- * Measured with the int8 output layer (onnx-output-layer.ts): decoder peak RSS 248 -> 211 MB,
- * the same logits. Not used without it: a float32 MatMul whose weights come from outside its
- * branch is not pre-packed at load and packs them on every run (peak 310 -> 347 MB).
+ * cache), and each branch ends in the output layer: transpose the uint8 token embedding,
+ * dequantize it, multiply. onnxruntime folds constants and pre-packs weights only in the
+ * graph that owns them, and it runs a subgraph's work on outer weights at every run, so
+ * the [384, 51865] weight was transposed (and dequantized) per branch and per run.
  *
- * A node is moved when it has inputs, every input is an initializer of the main graph (or
- * the output of a node moved before it), and every branch of the If has the same node (same
- * operator, inputs, outputs and attributes). Nothing else changes.
+ * 1. withHoistedConstants computes the constant nodes both branches share once, in the main
+ *    graph before the If (a subgraph may read any tensor of the graph around it). A node is
+ *    moved when it has inputs, every input is an initializer of the main graph (or the output
+ *    of a node moved before it), and every branch has the same node (operator, inputs,
+ *    outputs, attributes).
+ * 2. withOutputMatMulsAfterIf then moves the MatMul that ends every branch the same way after
+ *    the If: the branches output its first input, the main graph multiplies once. (Hoisting
+ *    the weights alone made it worse: a MatMul in a branch does not pre-pack outer weights
+ *    and packs them on every run, peak +37 MB.)
+ *
+ * The same operators on the same numbers: the logits are bit for bit those of the export
+ * (tested). onnx-output-layer.ts then splits the one MatMul into blocks, or makes it int8.
  */
 
-import { editGraphs, initializerNames, type OnnxNode, visitGraphs } from "../util/onnx-nodes.js";
+import {
+  editGraphs,
+  initializerShapes,
+  node,
+  type OnnxNode,
+  visitGraphs,
+  withOutputs,
+} from "../util/onnx-nodes.js";
 
 /** `decoder` with the constant nodes shared by all branches of its If nodes computed once before them. */
 export function withHoistedConstants(decoder: Uint8Array): { model: Uint8Array; moved: number } {
-  const initializers = initializerNames(decoder);
+  const initializers = new Set(initializerShapes(decoder).keys());
   const branches: OnnxNode[][] = [];
   visitGraphs(decoder, (nodes, depth) => {
     if (depth === 1) branches.push([...nodes]);
@@ -35,6 +48,75 @@ export function withHoistedConstants(decoder: Uint8Array): { model: Uint8Array; 
     return at < 0 ? [...nodes] : [...nodes.slice(0, at), ...moved, ...nodes.slice(at)];
   });
   return { model, moved: hoisted.length };
+}
+
+/**
+ * `decoder` with the MatMuls that end every branch of its If in the same way (an If output
+ * computed as MatMul(a tensor of the branch, the same weights from the main graph)) moved
+ * after the If; how many moved.
+ */
+export function withOutputMatMulsAfterIf(decoder: Uint8Array): { model: Uint8Array; moved: number } {
+  const branches: { nodes: readonly OnnxNode[]; outputs: readonly string[] }[] = [];
+  let ifs = 0;
+  visitGraphs(decoder, (nodes, depth, outputs) => {
+    if (depth === 1) branches.push({ nodes, outputs });
+    if (depth === 0) ifs = nodes.filter((n) => n.opType === "If").length;
+  });
+  const moves = ifs === 1 ? outputMatMuls(branches) : [];
+  if (moves.length === 0) return { model: decoder, moved: 0 };
+  const model = editGraphs(decoder, (nodes, depth, outputs) => {
+    if (depth === 1) {
+      const producers = new Map(nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+      const matmuls = moves.map((m) => producers.get(outputs[m.index] ?? ""));
+      const renamed = new Map(matmuls.map((m) => [m?.outputs[0] ?? "", m?.inputs[0] ?? ""]));
+      return { nodes: nodes.filter((n) => !matmuls.includes(n)), renamedOutputs: renamed };
+    }
+    if (depth > 1) return [...nodes];
+    return nodes.flatMap((n) => {
+      if (n.opType !== "If") return [n];
+      const outs = [...n.outputs];
+      const after = moves.map(({ index, weights }) => {
+        const output = outs[index] ?? "";
+        outs[index] = `${output}/before_matmul`;
+        return node("MatMul", `${output}/matmul_after_if`, [`${output}/before_matmul`, weights], [output]);
+      });
+      return [withOutputs(n, outs), ...after];
+    });
+  });
+  return { model, moved: moves.length };
+}
+
+/** If outputs that every branch computes with a MatMul by the same main-graph weights, used nowhere else. */
+function outputMatMuls(
+  branches: { nodes: readonly OnnxNode[]; outputs: readonly string[] }[],
+): { index: number; weights: string }[] {
+  const [first] = branches;
+  if (!first || branches.length < 2) return [];
+  const moves: { index: number; weights: string }[] = [];
+  first.outputs.forEach((_, index) => {
+    const weights = branches.map(({ nodes, outputs }) => {
+      const output = outputs[index] ?? "";
+      const producer = nodes.find((n) => n.outputs.includes(output));
+      const [input, weight] = producer?.inputs ?? [];
+      const local = new Set(nodes.flatMap((n) => n.outputs));
+      const readElsewhere = nodes.some((n) => n !== producer && n.inputs.includes(output));
+      const ok =
+        producer?.opType === "MatMul" &&
+        producer.domain === "" &&
+        producer.attributeCount === 0 &&
+        producer.outputs.length === 1 &&
+        input !== undefined &&
+        local.has(input) &&
+        !outputs.includes(input) &&
+        weight !== undefined &&
+        !local.has(weight) &&
+        !readElsewhere;
+      return ok ? weight : null;
+    });
+    const [weight] = weights;
+    if (weight && weights.every((w) => w === weight)) moves.push({ index, weights: weight });
+  });
+  return moves;
 }
 
 /** The nodes of the first branch that qualify (see above), in an order that computes each input first. */

@@ -1,17 +1,52 @@
 /**
- * What each Whisper session loads: the file as pinned, or its bytes edited in memory (the
- * file on disk is never changed). The edits live in their own files; this one picks which
- * apply and falls back to the file when one does not match (then onnxruntime reads it as it
- * is, and reports a damaged file by name).
+ * What each Whisper session loads: the file as pinned, or its bytes edited (the file on disk
+ * is never changed; the edited bytes are kept in the state directory by
+ * models/prepared-cache.ts). The edits live in their own files; this one picks which apply
+ * and falls back to the file when one does not match (then onnxruntime reads it as it is,
+ * and reports a damaged file by name).
  */
 
 import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { EdgeVoiceError } from "../errors.js";
+import type { Prepare, PreparedRecipe } from "../models/prepared-cache.js";
 import { withBlockedAttention } from "./onnx-attention.js";
-import { withHoistedConstants } from "./onnx-hoist.js";
-import { withInt8OutputLayer } from "./onnx-output-layer.js";
+import { withHoistedConstants, withOutputMatMulsAfterIf } from "./onnx-hoist.js";
+import { withInt8OutputLayer, withOutputLayerInBlocks } from "./onnx-output-layer.js";
 import { graphOutputs, withoutOutputs } from "./onnx-prune.js";
 import { withPositionWindow } from "./onnx-window.js";
+
+/**
+ * Weight columns per block of the exact output layer: 12 MB of float32 at a time for tiny's
+ * 384 rows. (Measured: see docs/stt.md, Memory.)
+ */
+const OUTPUT_LAYER_COLUMNS = 8192;
+
+/**
+ * The code whose output the prepared files are: this file, the edits and what they are
+ * built on. A change to any of them makes new files (models/prepared-cache.ts). Resolved
+ * next to this module, so it names the .ts sources under vitest and the .js files when built.
+ */
+const EDIT_CODE = [
+  "./onnx-models",
+  "./onnx-attention",
+  "./onnx-hoist",
+  "./onnx-output-layer",
+  "./onnx-prune",
+  "./onnx-window",
+  "../util/onnx-nodes",
+  "../util/protobuf-wire",
+].map((name) => {
+  const self = fileURLToPath(import.meta.url);
+  return path.resolve(path.dirname(self), name + path.extname(self));
+});
+
+/** A model to load: what it is made from and how. */
+export interface PreparedModel {
+  recipe: PreparedRecipe;
+  prepare: Prepare;
+}
 
 /** A shorter encoder window (onnx-window.ts): `frames` mel frames in, frames / 2 positions out. */
 export interface EncoderWindow {
@@ -20,44 +55,61 @@ export interface EncoderWindow {
   fullFrames: number;
 }
 
-/**
- * The full-window encoder (attention-weight outputs pruned, onnx-prune.ts; self-attention in
- * blocks, onnx-attention.ts) and, when `window` is shorter, the same cut to it (onnx-window.ts).
- */
-export async function encoderModels(
-  file: string,
-  positions: number,
-  window?: EncoderWindow,
-): Promise<{ full: Uint8Array | string; windowed: Uint8Array | null }> {
-  let bytes: Uint8Array | null = null;
-  let model: Uint8Array | null = null;
-  try {
-    bytes = await readFile(file);
-    model = hiddenStatesOnly(bytes);
-  } catch {
-    // Unreadable or not protobuf: onnxruntime says so, naming the file.
-  }
-  const full = model ? blockedAttention(model, positions) : file;
-  if (!window || window.frames >= window.fullFrames) {
-    return { full: full === bytes ? file : full, windowed: null };
-  }
-  const cut = windowedEncoder(model ?? (await readFile(file)), window);
-  return { full: full === bytes ? file : full, windowed: blockedAttention(cut, window.frames / 2) };
+/** The full-window encoder: attention-weight outputs pruned (onnx-prune.ts), self-attention in blocks (onnx-attention.ts). */
+export function encoderModel(file: string, positions: number): PreparedModel {
+  return {
+    recipe: { source: file, recipe: `encoder-${positions}`, code: EDIT_CODE },
+    prepare: async () => {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(file);
+        const model = blockedAttention(hiddenStatesOnly(bytes), positions);
+        return model === bytes ? file : model;
+      } catch {
+        // Unreadable or not protobuf: onnxruntime says so, naming the file.
+        return file;
+      }
+    },
+  };
+}
+
+/** The encoder cut to a shorter window (onnx-window.ts), with the same edits as the full one. */
+export function windowedEncoderModel(file: string, window: EncoderWindow): PreparedModel {
+  return {
+    recipe: {
+      source: file,
+      recipe: `encoder-window-${window.frames}-of-${window.fullFrames}`,
+      code: EDIT_CODE,
+    },
+    prepare: async () => {
+      const cut = windowedEncoder(hiddenStatesOnly(await readFile(file)), window);
+      return blockedAttention(cut, window.frames / 2);
+    },
+  };
 }
 
 /**
- * With an int8 output layer (onnx-output-layer.ts), the decoder's bytes with that layer and
- * its weights transposed once for both merged branches (onnx-hoist.ts); else, or when nothing
- * matches, its path.
+ * The merged decoder with its output layer computed once after the If (onnx-hoist.ts) and
+ * either in column blocks (exact) or in int8 (onnx-output-layer.ts); when nothing matches,
+ * its path.
  */
-export async function decoderModel(file: string, int8OutputLayer: boolean): Promise<Uint8Array | string> {
-  if (!int8OutputLayer) return file;
-  try {
-    const int8 = withInt8OutputLayer(await readFile(file));
-    return int8.layers > 0 ? withHoistedConstants(int8.model).model : file;
-  } catch {
-    return file;
-  }
+export function decoderModel(file: string, int8OutputLayer: boolean): PreparedModel {
+  const layer = int8OutputLayer ? "int8" : `blocks-${OUTPUT_LAYER_COLUMNS}`;
+  return {
+    recipe: { source: file, recipe: `decoder-${layer}`, code: EDIT_CODE },
+    prepare: async () => {
+      try {
+        const hoisted = withHoistedConstants(await readFile(file));
+        const shared = withOutputMatMulsAfterIf(hoisted.model);
+        const edited = int8OutputLayer
+          ? withInt8OutputLayer(shared.model)
+          : withOutputLayerInBlocks(shared.model, OUTPUT_LAYER_COLUMNS);
+        return edited.layers > 0 ? edited.model : file;
+      } catch {
+        return file;
+      }
+    },
+  };
 }
 
 /** The encoder without its attention-weight outputs, or `bytes` when it does not have them. */

@@ -6,17 +6,20 @@
  * Used by stt/onnx-attention.ts and stt/onnx-output-layer.ts; the sha256-pinned file on disk
  * is never modified.
  *
- * Wire fields (onnx.proto): ModelProto.graph = 7; GraphProto.node = 1; NodeProto.input = 1,
- * output = 2, name = 3, op_type = 4, attribute = 5, domain = 7; AttributeProto.name = 1,
- * i = 3, g = 6, ints = 8, graphs = 11, type = 20 (INT = 2, INTS = 7).
+ * Wire fields (onnx.proto): ModelProto.graph = 7; GraphProto.node = 1, output = 12;
+ * NodeProto.input = 1, output = 2, name = 3, op_type = 4, attribute = 5, domain = 7;
+ * AttributeProto.name = 1, i = 3, g = 6, ints = 8, graphs = 11, type = 20 (INT = 2, INTS = 7);
+ * ValueInfoProto.name = 1, type = 2; TypeProto.tensor_type = 1; Tensor.elem_type = 1.
  */
 
 import {
   concatBytes,
   type Field,
   fields,
+  int64Field,
   lengthField,
   readInt64,
+  readVarint,
   text,
   varintField,
   withPayload,
@@ -24,6 +27,7 @@ import {
 
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
+const GRAPH_OUTPUT = 12;
 const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
 const ATTR = { name: 1, i: 3, g: 6, ints: 8, graphs: 11, type: 20 } as const;
 const ATTR_INT = 2;
@@ -44,8 +48,17 @@ export interface OnnxNode {
   raw?: Uint8Array;
 }
 
-/** The edit of one graph: its nodes in, the nodes to write out. Depth 0 is the main graph, 1 its subgraphs. */
-export type GraphEdit = (nodes: readonly OnnxNode[], depth: number) => OnnxNode[];
+/**
+ * The edit of one graph: its nodes (and the names of its outputs) in, the nodes to write out.
+ * Depth 0 is the main graph, 1 its subgraphs. An edit may also rename graph outputs (old name
+ * -> new): the renamed output keeps its element type and loses its declared shape, since it
+ * now names another tensor.
+ */
+export type GraphEdit = (
+  nodes: readonly OnnxNode[],
+  depth: number,
+  outputs: readonly string[],
+) => OnnxNode[] | { nodes: OnnxNode[]; renamedOutputs: ReadonlyMap<string, string> };
 
 /** `model` with `edit` applied to every graph in it, innermost subgraphs first. */
 export function editGraphs(model: Uint8Array, edit: GraphEdit): Uint8Array {
@@ -75,23 +88,38 @@ export function defaultOpset(model: Uint8Array): number {
   return 1;
 }
 
-/** Names of the main graph's initializers (GraphProto.initializer = 5, TensorProto.name = 8). */
-export function initializerNames(model: Uint8Array): Set<string> {
-  const names = new Set<string>();
+/**
+ * The main graph's initializers: name -> dims (GraphProto.initializer = 5; TensorProto.dims
+ * = 1, packed or not; name = 8).
+ */
+export function initializerShapes(model: Uint8Array): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
   const graph = fields(model, 0, model.length).find((f) => f.no === MODEL_GRAPH);
-  if (!graph) return names;
+  if (!graph) return shapes;
   for (const f of fields(model, graph.payload, graph.end)) {
     if (f.no !== 5) continue;
-    const name = fields(model, f.payload, f.end).find((t) => t.no === 8);
-    if (name) names.add(text(model, name));
+    const tensor = fields(model, f.payload, f.end);
+    const name = tensor.find((t) => t.no === 8);
+    const dims = tensor
+      .filter((t) => t.no === 1)
+      .flatMap((t) =>
+        t.varint !== undefined ? [readInt64(model, t.payload)] : packedInt64s(model, t.payload, t.end),
+      );
+    if (name) shapes.set(text(model, name), dims);
   }
-  return names;
+  return shapes;
+}
+
+function packedInt64s(bytes: Uint8Array, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let pos = from; pos < to; pos = readVarint(bytes, pos)[1]) out.push(readInt64(bytes, pos));
+  return out;
 }
 
 /** Hands every graph's nodes to `visit`, innermost subgraphs first, without writing a new model. */
 export function visitGraphs(
   model: Uint8Array,
-  visit: (nodes: readonly OnnxNode[], depth: number) => void,
+  visit: (nodes: readonly OnnxNode[], depth: number, outputs: readonly string[]) => void,
 ): void {
   const graph = fields(model, 0, model.length).find((f) => f.no === MODEL_GRAPH);
   if (!graph) return;
@@ -100,8 +128,8 @@ export function visitGraphs(
   editGraph(
     model,
     graph,
-    (nodes, depth) => {
-      visit(nodes, depth);
+    (nodes, depth, outputs) => {
+      visit(nodes, depth, outputs);
       return [...nodes];
     },
     0,
@@ -119,6 +147,19 @@ export function node(
   return { opType, name, inputs, outputs, ints, attributeCount: Object.keys(ints).length, domain: "" };
 }
 
+/** `n` writing to `outputs` instead: its other fields (subgraphs included) as they were. */
+export function withOutputs(n: OnnxNode, outputs: string[]): OnnxNode {
+  const raw = n.raw;
+  const [field] = raw ? fields(raw, 0, raw.length) : [];
+  if (!raw || !field) return { ...n, outputs };
+  const kept = fields(raw, field.payload, field.end).filter((f) => f.no !== NODE.output);
+  const body = concatBytes([
+    ...outputs.map((o) => lengthField(NODE.output, o)),
+    ...kept.map((f) => raw.subarray(f.start, f.end)),
+  ]);
+  return { ...n, outputs, raw: lengthField(GRAPH_NODE, body) };
+}
+
 /** Nodes by the tensors they read: consumers(tensor) lists every node with it among its inputs. */
 export function consumersOf(nodes: readonly OnnxNode[]): (tensor: string) => OnnxNode[] {
   const map = new Map<string, OnnxNode[]>();
@@ -130,19 +171,40 @@ export function consumersOf(nodes: readonly OnnxNode[]): (tensor: string) => Onn
 function editGraph(bytes: Uint8Array, graph: Field, edit: GraphEdit, depth: number): Uint8Array[] {
   const graphFields = fields(bytes, graph.payload, graph.end);
   const nodes = graphFields.filter((f) => f.no === GRAPH_NODE).map((f) => decodeNode(bytes, f, edit, depth));
-  const edited = edit(nodes, depth);
+  const outputs = graphFields.filter((f) => f.no === GRAPH_OUTPUT);
+  const result = edit(
+    nodes,
+    depth,
+    outputs.map((f) => valueInfoName(bytes, f)),
+  );
+  const edited = Array.isArray(result) ? result : result.nodes;
+  const renamed = Array.isArray(result) ? new Map<string, string>() : result.renamedOutputs;
+  const written = edited.map((n) => n.raw ?? lengthField(GRAPH_NODE, encodeNode(n)));
   const out: Uint8Array[] = [];
-  let written = false;
   for (const f of graphFields) {
-    if (f.no !== GRAPH_NODE) out.push(bytes.subarray(f.start, f.end));
-    else if (!written) {
-      // Nodes are written together where the first one was: ONNX wants no particular field order.
-      out.push(...edited.map((n) => n.raw ?? lengthField(GRAPH_NODE, encodeNode(n))));
-      written = true;
-    }
+    if (f.no === GRAPH_OUTPUT) out.push(renamedOutput(bytes, f, renamed));
+    else if (f.no !== GRAPH_NODE) out.push(bytes.subarray(f.start, f.end));
+    // Nodes are written together where the first one was: ONNX wants no particular field order.
+    else out.push(...written.splice(0));
   }
-  if (!written) out.push(...edited.map((n) => n.raw ?? lengthField(GRAPH_NODE, encodeNode(n))));
+  out.push(...written);
   return out;
+}
+
+function valueInfoName(bytes: Uint8Array, info: Field): string {
+  const name = fields(bytes, info.payload, info.end).find((f) => f.no === 1);
+  return name ? text(bytes, name) : "";
+}
+
+/** A graph output as it was, or under its new name with only its element type. */
+function renamedOutput(bytes: Uint8Array, info: Field, renamed: ReadonlyMap<string, string>): Uint8Array {
+  const to = renamed.get(valueInfoName(bytes, info));
+  if (to === undefined) return bytes.subarray(info.start, info.end);
+  const type = fields(bytes, info.payload, info.end).find((f) => f.no === 2);
+  const tensor = type && fields(bytes, type.payload, type.end).find((f) => f.no === 1);
+  const elemType = tensor && fields(bytes, tensor.payload, tensor.end).find((f) => f.no === 1)?.varint;
+  const typeProto = elemType === undefined ? [] : [lengthField(2, lengthField(1, varintField(1, elemType)))];
+  return lengthField(GRAPH_OUTPUT, concatBytes([lengthField(1, to), ...typeProto]));
 }
 
 /** A node's fields; subgraphs in its attributes are edited first, which renews its raw bytes. */
@@ -183,20 +245,15 @@ function decodeNode(bytes: Uint8Array, field: Field, edit: GraphEdit, depth: num
 
 /** NodeProto for a new node in the default (ai.onnx) domain. */
 function encodeNode(n: OnnxNode): Uint8Array {
-  for (const value of Object.values(n.ints).flat()) {
-    // Negative int64 would need ten-byte two's complement varints; no edit writes one.
-    if (!Number.isSafeInteger(value) || value < 0)
-      throw new RangeError(`cannot write attribute value ${value}`);
-  }
   const attributes = Object.entries(n.ints).map(([name, value]) =>
     lengthField(
       NODE.attribute,
       concatBytes(
         typeof value === "number"
-          ? [lengthField(ATTR.name, name), varintField(ATTR.i, value), varintField(ATTR.type, ATTR_INT)]
+          ? [lengthField(ATTR.name, name), int64Field(ATTR.i, value), varintField(ATTR.type, ATTR_INT)]
           : [
               lengthField(ATTR.name, name),
-              ...value.map((v) => varintField(ATTR.ints, v)),
+              ...value.map((v) => int64Field(ATTR.ints, v)),
               varintField(ATTR.type, ATTR_INTS),
             ],
       ),

@@ -95,6 +95,20 @@ export function varintField(no: number, value: number): Uint8Array {
   return concatBytes([encodeVarint(no * 8), encodeVarint(value)]);
 }
 
+/** An int64 varint field; a negative value is written as protobuf does, ten bytes of two's complement. */
+export function int64Field(no: number, value: number): Uint8Array {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`not an int64: ${value}`);
+  if (value >= 0) return varintField(no, value);
+  const out: number[] = [];
+  let rest = BigInt.asUintN(64, BigInt(value));
+  while (rest >= 0x80n) {
+    out.push(Number(rest & 0x7fn) | 0x80);
+    rest >>= 7n;
+  }
+  out.push(Number(rest));
+  return concatBytes([encodeVarint(no * 8), Uint8Array.from(out)]);
+}
+
 /** A length-delimited field: tag (no << 3 | 2), length and body (a string is written as UTF-8). */
 export function lengthField(no: number, body: Uint8Array | string): Uint8Array {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;

@@ -4,8 +4,10 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readSync,
   rmSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from "node:fs";
@@ -66,21 +68,29 @@ describe("model files", () => {
     await expect(loading).rejects.toThrow(/encoder_model_quantized\.onnx/);
   });
 
-  it("loads a model directory given by path (unpinned) and transcribes with it", async () => {
-    const config = configSchema.parse({ stt: { model: goodDir } });
-    const stt = await createTranscriber(
-      config,
-      new ModelStore({ modelsDir: "models", cacheFile: null }),
-      silentLogger(),
-    );
-    try {
-      const result = await stt.transcribe(await fixtureAudio("turn-on-kitchen-light"));
-      expect(normalise(result.text)).toBe("turn on the kitchen light");
-    } finally {
-      await stt.dispose();
-      await stt.dispose(); // idempotent
+  it("loads a model directory given by path (unpinned), keeps its prepared files, and transcribes the same from them", async () => {
+    const stateDir = path.join(root, "state-prepared");
+    const config = configSchema.parse({ stt: { model: goodDir }, state_dir: stateDir });
+    const store = new ModelStore({ modelsDir: "models", cacheFile: null });
+    let kept: string[] | undefined;
+    for (const load of ["prepared now", "from the kept files"]) {
+      const stt = await createTranscriber(config, store, silentLogger());
+      try {
+        const result = await stt.transcribe(await fixtureAudio("turn-on-kitchen-light"));
+        expect(normalise(result.text), load).toBe("turn on the kitchen light");
+      } finally {
+        await stt.dispose();
+        await stt.dispose(); // idempotent
+      }
+      await expect(stt.transcribe(new Float32Array(16_000))).rejects.toMatchObject({ code: "stt-failed" });
+      // The encoder and the decoder, edited (the pinned files stay as they are), written once.
+      const files = readdirSync(path.join(stateDir, "prepared"))
+        .filter((n) => n.endsWith(".onnx"))
+        .map((n) => `${n} ${statSync(path.join(stateDir, "prepared", n)).mtimeMs}`);
+      expect(files).toHaveLength(2);
+      kept ??= files;
+      expect(files).toEqual(kept);
     }
-    await expect(stt.transcribe(new Float32Array(16_000))).rejects.toMatchObject({ code: "stt-failed" });
   });
 
   it("refuses a language the model does not know, naming the setting", async () => {

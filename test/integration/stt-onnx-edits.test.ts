@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withBlockedAttention } from "../../src/stt/onnx-attention.js";
-import { withHoistedConstants } from "../../src/stt/onnx-hoist.js";
-import { withInt8OutputLayer } from "../../src/stt/onnx-output-layer.js";
+import { withHoistedConstants, withOutputMatMulsAfterIf } from "../../src/stt/onnx-hoist.js";
+import { decoderModel } from "../../src/stt/onnx-models.js";
+import { withInt8OutputLayer, withOutputLayerInBlocks } from "../../src/stt/onnx-output-layer.js";
 import { withoutOutputs } from "../../src/stt/onnx-prune.js";
 import { withPositionWindow } from "../../src/stt/onnx-window.js";
 import { tinyPaths } from "../unit/stt/helpers.js";
@@ -81,17 +82,52 @@ describe("blocked self-attention", () => {
   });
 });
 
-describe("int8 output layer and hoisted constants", () => {
+describe("the decoder's output layer: moved after the If, in column blocks or in int8", () => {
   let states: Float32Array;
   let exact: Float32Array[];
+  let shared: Uint8Array;
   beforeAll(async () => {
     states = await hidden(withBlockedAttention(encoder, 1500).model, 3000);
     exact = await logits(decoder, states);
+    shared = withOutputMatMulsAfterIf(withHoistedConstants(decoder).model).model;
   });
 
-  it("changes the output layer of both merged branches, and logits stay close", async () => {
-    const int8 = withInt8OutputLayer(decoder);
-    expect(int8.layers).toBe(2);
+  it("hoists the weights' transpose and dequantization before the If, logits bit for bit", async () => {
+    const hoisted = withHoistedConstants(decoder);
+    expect(hoisted.moved).toBe(2);
+    expect(await logits(hoisted.model, states)).toEqual(exact);
+    expect(withHoistedConstants(encoder).moved).toBe(0);
+  });
+
+  it("multiplies once after the If instead of in each branch, logits bit for bit", async () => {
+    const moved = withOutputMatMulsAfterIf(withHoistedConstants(decoder).model);
+    expect(moved.moved).toBe(1);
+    expect(await logits(moved.model, states)).toEqual(exact);
+    // Without the hoist the weights are the branches' own: nothing to move.
+    expect(withOutputMatMulsAfterIf(decoder).moved).toBe(0);
+    expect(withOutputMatMulsAfterIf(encoder).moved).toBe(0);
+  });
+
+  it("computes the output layer in column blocks with the same logits, bit for bit", async () => {
+    const blocked = withOutputLayerInBlocks(shared, 8192);
+    expect(blocked.layers).toBe(1);
+    expect(await logits(blocked.model, states)).toEqual(exact);
+    // No more columns than one block: nothing to split.
+    expect(withOutputLayerInBlocks(shared, 60000).layers).toBe(0);
+  });
+
+  it("is what decoderModel prepares, unless the int8 layer is asked for", async () => {
+    const prepared = await decoderModel(
+      tinyPaths()["onnx/decoder_model_merged_quantized.onnx"] as string,
+      false,
+    ).prepare();
+    expect(prepared).toBeInstanceOf(Uint8Array);
+    expect(await logits(prepared as Uint8Array, states)).toEqual(exact);
+  });
+
+  it("computes the output layer in int8: logits close, not equal", async () => {
+    const int8 = withInt8OutputLayer(shared);
+    expect(int8.layers).toBe(1);
     const approx = await logits(int8.model, states);
     for (const [i, row] of approx.entries()) {
       const reference = exact[i] as Float32Array;
@@ -105,13 +141,5 @@ describe("int8 output layer and hoisted constants", () => {
       expect(worst).toBeLessThan(0.5);
       expect(worst).toBeGreaterThan(0); // it is an approximation: a test that could not tell would be no test
     }
-  });
-
-  it("moves the shared weight transpose before the If and keeps the logits bit for bit", async () => {
-    const int8 = withInt8OutputLayer(decoder).model;
-    const hoisted = withHoistedConstants(int8);
-    expect(hoisted.moved).toBe(1);
-    expect(await logits(hoisted.model, states)).toEqual(await logits(int8, states));
-    expect(withHoistedConstants(encoder).moved).toBe(0);
   });
 });

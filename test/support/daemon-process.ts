@@ -18,7 +18,8 @@ export interface DaemonProcess {
 
 /** Starts `edge-voice <args>` (the built CLI) with --events json parsed line by line. */
 export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): DaemonProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  // The command itself, as systemd runs it: its shebang carries node's flags.
+  const child = spawn(BIN, args, {
     env: { ...process.env, ...env, EDGE_VOICE_LOG__FORMAT: "json" },
     stdio: ["pipe", "pipe", "pipe"],
   });

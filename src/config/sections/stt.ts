@@ -50,7 +50,7 @@ export const sttSection = section(
       .boolean()
       .default(false)
       .describe(
-        "Whisper's output layer in int8 like its other layers: 2.5x faster decoding, ~100 MB less, slightly less accurate (docs/stt.md)",
+        "Whisper's output layer in int8 like its other layers: about 2x faster decoding, slightly less accurate (docs/stt.md)",
       ),
     lead_in_seconds: seconds(0, 2)
       .default(0.4)
