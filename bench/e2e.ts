@@ -32,6 +32,12 @@ function lastSpeechMs(samples: Int16Array): number {
   return 0;
 }
 
+/** This process's environment without the bench's own variable: EDGE_VOICE_* are config overrides to the daemon, and it refuses unknown ones. */
+function daemonEnv(): NodeJS.ProcessEnv {
+  const { EDGE_VOICE_BENCH_GGUF: _, ...env } = process.env;
+  return env;
+}
+
 interface Result {
   endOfSpeechToCommandMs: number;
   wakeToActionMs: number;
@@ -55,7 +61,7 @@ async function once(config: string, speechEndMs: number): Promise<Result> {
   // The command itself, as systemd and a shell run it: its shebang carries node's flags.
   const child = spawn(BIN, ["run", "--config", config, "--input", WAV, "--realtime", "--events", "json"], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, EDGE_VOICE_LOG__LEVEL: "warn" },
+    env: { ...daemonEnv(), EDGE_VOICE_LOG__LEVEL: "warn" },
   });
   const events: PipelineEvent[] = [];
   let buffer = "";

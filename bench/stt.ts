@@ -1,7 +1,8 @@
 // Whisper tiny (int8) speech to text: ours (own decoding loop on onnxruntime-node) against
 // transformers.js's automatic-speech-recognition pipeline (the peer: the same model files on
 // the same onnxruntime-node, the same audio including our 0.4 s lead-in), on 2 s, 4 s and 8 s
-// commands made from the espeak-ng fixtures, on 1 and 2 intra-op threads.
+// commands made from the espeak-ng fixtures, on 1 and 2 intra-op threads (ours: the
+// encoder's, stt.threads; its decoder stays on stt.decoder_threads = 1).
 //
 // Timing: for each thread count one process loads both engines and alternates them run by
 // run (ours, ours with the daemon's device prompt, peer), so background load hits all alike;

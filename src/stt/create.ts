@@ -45,6 +45,7 @@ export async function createTranscriber(
   };
   const sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, stt.model), {
     threads: stt.threads,
+    decoderThreads: stt.decoder_threads,
     shape: { heads: spec.decoderHeads, headDim: spec.headDim },
     positions: nbMaxFrames / 2,
     window,
@@ -74,6 +75,7 @@ export async function createTranscriber(
       model: stt.model,
       language,
       threads: stt.threads,
+      decoderThreads: stt.decoder_threads,
       windowSeconds: stt.encoder_window_seconds,
       ms: Math.round(performance.now() - started),
     },

@@ -45,7 +45,10 @@ export interface DecoderShape {
 
 /** How the models are edited in memory at load (the files on disk stay as pinned). */
 export interface LoadOptions {
+  /** onnxruntime intra-op threads of the encoder sessions. */
   threads: number;
+  /** ... and of the decoder (default 1). */
+  decoderThreads?: number;
   shape: DecoderShape;
   /** Encoder positions of the full window (1500), for blocked attention. */
   positions: number;
@@ -116,8 +119,14 @@ export class WhisperSessions {
     // The decoder without onnxruntime's arena: its largest blocks are now small (the output
     // layer goes in column blocks), and the arena kept what the first run grew to. Measured on
     // whisper-tiny: 21 MB less after a run, 8 against 9 ms per token. (The encoder keeps it:
-    // without, each 30 s window took 450-550 ms against 350.)
-    const decoderOptions = { ...options, enableCpuMemArena: false };
+    // without, each 30 s window took 450-550 ms against 350.) Its own thread count: one
+    // token's step is too small to share (2 threads decoded slower than 1 here, and cost
+    // ~20 MB), while the encoder's 30 s window gains from a second core.
+    const decoderOptions = {
+      ...options,
+      enableCpuMemArena: false,
+      intraOpNumThreads: load.decoderThreads ?? 1,
+    };
     const decoder = (file: string) =>
       prepared(file, decoderModel(file, load.int8OutputLayer), decoderOptions);
     if (files.decoderMerged) {
