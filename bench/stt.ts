@@ -15,7 +15,6 @@ import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { env, pipeline } from "@huggingface/transformers";
 import { int16ToFloat32 } from "../src/audio/format.js";
 import { readWav16kMono } from "../src/audio/wav.js";
 import { configSchema } from "../src/config/schema.js";
@@ -92,6 +91,8 @@ async function engine(name: Engine, threads: number): Promise<Run> {
     return (samples) => stt.transcribe(samples, { prompt });
   }
   const { dir } = await store.verify("whisper-tiny");
+  // Imported here, not at the top: the memory child measuring ours must not carry it.
+  const { env, pipeline } = await import("@huggingface/transformers");
   env.allowRemoteModels = false;
   env.localModelPath = path.dirname(dir);
   const asr = (await pipeline("automatic-speech-recognition", path.basename(dir), {
