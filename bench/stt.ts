@@ -20,23 +20,14 @@ import { readWav16kMono } from "../src/audio/wav.js";
 import { configSchema } from "../src/config/schema.js";
 import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
-import { vocabularyPrompt } from "../src/stt/prompt.js";
 import { silentLogger } from "../src/util/logger.js";
+import { FIXTURE_HOME_PROMPT } from "../test/integration/stt-support.js";
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const LEAD_IN_SECONDS = 0.4;
 const RATE = 16_000;
 const ENGINES = ["ours", "ours+prompt", "peer"] as const;
 type Engine = (typeof ENGINES)[number];
-
-/** What the daemon passes for a small home: its devices and areas through vocabularyPrompt. */
-const PROMPT = vocabularyPrompt([
-  { name: "kitchen light", area: "kitchen" },
-  { name: "living room lamp", area: "living room" },
-  { name: "bedroom light", area: "bedroom" },
-  { name: "thermostat", area: "hallway" },
-  { name: "front door", area: "hallway" },
-]);
 
 interface Timing {
   engine: Engine;
@@ -87,7 +78,7 @@ async function engine(name: Engine, threads: number): Promise<Run> {
   if (name !== "peer") {
     const config = configSchema.parse({ stt: { threads, lead_in_seconds: LEAD_IN_SECONDS } });
     const stt = await createTranscriber(config, store, silentLogger());
-    const prompt = name === "ours+prompt" ? PROMPT : "";
+    const prompt = name === "ours+prompt" ? FIXTURE_HOME_PROMPT : "";
     return (samples) => stt.transcribe(samples, { prompt });
   }
   const { dir } = await store.verify("whisper-tiny");

@@ -21,6 +21,7 @@
  */
 
 import {
+  consumersOf,
   editGraphs,
   initializerShapes,
   node,
@@ -92,14 +93,13 @@ function outputMatMuls(
 ): { index: number; weights: string }[] {
   const [first] = branches;
   if (!first || branches.length < 2) return [];
-  const moves: { index: number; weights: string }[] = [];
-  first.outputs.forEach((_, index) => {
-    const weights = branches.map(({ nodes, outputs }) => {
-      const output = outputs[index] ?? "";
+  // Per branch: output index -> the weights of the MatMul that computes it, when it qualifies.
+  const weightsByBranch = branches.map(({ nodes, outputs }) => {
+    const local = new Set(nodes.flatMap((n) => n.outputs));
+    const readers = consumersOf(nodes);
+    return outputs.map((output) => {
       const producer = nodes.find((n) => n.outputs.includes(output));
       const [input, weight] = producer?.inputs ?? [];
-      const local = new Set(nodes.flatMap((n) => n.outputs));
-      const readElsewhere = nodes.some((n) => n !== producer && n.inputs.includes(output));
       const ok =
         producer?.opType === "MatMul" &&
         producer.domain === "" &&
@@ -110,13 +110,14 @@ function outputMatMuls(
         !outputs.includes(input) &&
         weight !== undefined &&
         !local.has(weight) &&
-        !readElsewhere;
+        readers(output).length === 0;
       return ok ? weight : null;
     });
-    const [weight] = weights;
-    if (weight && weights.every((w) => w === weight)) moves.push({ index, weights: weight });
   });
-  return moves;
+  return first.outputs.flatMap((_, index) => {
+    const [weight, ...others] = weightsByBranch.map((w) => w[index] ?? null);
+    return weight && others.every((w) => w === weight) ? [{ index, weights: weight }] : [];
+  });
 }
 
 /** The nodes of the first branch that qualify (see above), in an order that computes each input first. */

@@ -76,59 +76,21 @@ export class WhisperSessions {
    * for audio that does not fit it (nothing is truncated).
    */
   static async load(files: WhisperOnnxFiles, load: LoadOptions): Promise<WhisperSessions> {
-    const { threads, shape, window } = load;
-    const options: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: "sequential",
-      graphOptimizationLevel: "all",
-      // The memory pattern plans one block for all of a run's intermediates up front; without
-      // it the arena reuses freed chunks. Measured on the fixtures, whisper-tiny 30 s window:
-      // peak RSS of `edge-voice transcribe` 650-685 -> 530-550 MB, encoder 420 -> 360 ms,
-      // the same text and log-probabilities.
-      enableMemPattern: false,
-    };
-    const open = async (file: string, model: string | Uint8Array, sessionOptions = options) => {
-      try {
-        return typeof model === "string"
-          ? await ort.InferenceSession.create(model, sessionOptions)
-          : await ort.InferenceSession.create(model, sessionOptions);
-      } catch (error) {
-        throw new EdgeVoiceError(
-          "model-load-failed",
-          `onnxruntime cannot load ${file}: ${(error as Error).message}`,
-          {
-            hint: "run `edge-voice models verify` and re-fetch the model if it fails",
-            exitCode: 78,
-            cause: error,
-          },
-        );
-      }
-    };
+    const { shape, window } = load;
     const cache = new PreparedModelCache(load.preparedDir ?? null, load.logger);
-    const prepared = (file: string, model: PreparedModel, sessionOptions = options) =>
-      cache.open(model.recipe, model.prepare, (bytesOrPath) => open(file, bytesOrPath, sessionOptions));
-    const encoder = await prepared(files.encoder, encoderModel(files.encoder, load.positions));
+    const open = (file: string, model: PreparedModel, options: ort.InferenceSession.SessionOptions) =>
+      cache.open(model.recipe, model.prepare, (bytesOrPath) => openSession(file, bytesOrPath, options));
+    const encoderOptions = sessionOptions(load.threads);
+    const encoder = await open(files.encoder, encoderModel(files.encoder, load.positions), encoderOptions);
     const windowed =
       window && window.frames < window.fullFrames
         ? {
-            session: await prepared(files.encoder, windowedEncoderModel(files.encoder, window)),
+            session: await open(files.encoder, windowedEncoderModel(files.encoder, window), encoderOptions),
             frames: window.frames,
           }
         : null;
-    // The decoder without onnxruntime's arena: its largest blocks are now small (the output
-    // layer goes in column blocks), and the arena kept what the first run grew to. Measured on
-    // whisper-tiny: 21 MB less after a run, 8 against 9 ms per token. (The encoder keeps it:
-    // without, each 30 s window took 450-550 ms against 350.) Its own thread count: one
-    // token's step is too small to share (2 threads decoded slower than 1 here, and cost
-    // ~20 MB), while the encoder's 30 s window gains from a second core.
-    const decoderOptions = {
-      ...options,
-      enableCpuMemArena: false,
-      intraOpNumThreads: load.decoderThreads ?? 1,
-    };
-    const decoder = (file: string) =>
-      prepared(file, decoderModel(file, load.int8OutputLayer), decoderOptions);
+    const decoderOptions = { ...sessionOptions(load.decoderThreads ?? 1), enableCpuMemArena: false };
+    const decoder = (file: string) => open(file, decoderModel(file, load.int8OutputLayer), decoderOptions);
     if (files.decoderMerged) {
       const merged = await decoder(files.decoderMerged);
       return new WhisperSessions(encoder, merged, merged, shape, windowed);
@@ -158,6 +120,51 @@ export class WhisperSessions {
     const sessions = new Set([this.encoder, this.first, this.withPast]);
     if (this.windowed) sessions.add(this.windowed.session);
     for (const session of sessions) await session.release();
+  }
+}
+
+/**
+ * Options of every Whisper session. The decoder's add no arena: its largest blocks are small
+ * (the output layer goes in column blocks) and the arena kept what the first run grew to;
+ * measured on whisper-tiny, 21 MB less after a run, 8 against 9 ms per token (the encoder
+ * keeps it: without, each 30 s window took 450-550 ms against 350). The decoder also has
+ * its own thread count: one token's step is too small to share (2 threads decoded slower
+ * than 1 here, and cost ~20 MB), while the encoder's 30 s window gains from a second core.
+ */
+function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    // The memory pattern plans one block for all of a run's intermediates up front; without
+    // it the arena reuses freed chunks. Measured on the fixtures, whisper-tiny 30 s window:
+    // peak RSS of `edge-voice transcribe` 650-685 -> 530-550 MB, encoder 420 -> 360 ms,
+    // the same text and log-probabilities.
+    enableMemPattern: false,
+  };
+}
+
+/** A session of `model` (a path or bytes made from `file`); a failure names `file`. */
+async function openSession(
+  file: string,
+  model: string | Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<ort.InferenceSession> {
+  try {
+    return typeof model === "string"
+      ? await ort.InferenceSession.create(model, options)
+      : await ort.InferenceSession.create(model, options);
+  } catch (error) {
+    throw new EdgeVoiceError(
+      "model-load-failed",
+      `onnxruntime cannot load ${file}: ${(error as Error).message}`,
+      {
+        hint: "run `edge-voice models verify` and re-fetch the model if it fails",
+        exitCode: 78,
+        cause: error,
+      },
+    );
   }
 }
 

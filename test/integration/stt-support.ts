@@ -3,10 +3,20 @@ import { readWav16kMono } from "../../src/audio/wav.js";
 import { configSchema } from "../../src/config/schema.js";
 import { ModelStore } from "../../src/models/store.js";
 import { createTranscriber } from "../../src/stt/create.js";
+import { vocabularyPrompt } from "../../src/stt/prompt.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import { silentLogger } from "../../src/util/logger.js";
 
 export const COMMANDS_DIR = "test/fixtures/wav/commands";
+
+/** The devices of the home the fixtures speak to, as the daemon passes them to Whisper. */
+export const FIXTURE_HOME_PROMPT = vocabularyPrompt([
+  { name: "kitchen light", area: "kitchen" },
+  { name: "living room lamp", area: "living room" },
+  { name: "bedroom light", area: "bedroom" },
+  { name: "thermostat", area: "hallway" },
+  { name: "front door", area: "hallway" },
+]);
 
 /** The daemon's defaults, whisper-tiny from the repository's model store. */
 export function loadTinyTranscriber(stt: Record<string, unknown> = {}): Promise<Transcriber> {

@@ -5,27 +5,18 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
-import { vocabularyPrompt } from "../../src/stt/prompt.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import {
   brownNoise,
   COMMANDS_DIR,
   concat,
+  FIXTURE_HOME_PROMPT,
   fixtureAudio,
   loadTinyTranscriber,
   normalise,
   whiteNoise,
   wordErrorRate,
 } from "./stt-support.js";
-
-/** The devices of the home the fixtures speak to, as the daemon would pass them. */
-const PROMPT = vocabularyPrompt([
-  { name: "kitchen light", area: "kitchen" },
-  { name: "living room lamp", area: "living room" },
-  { name: "bedroom light", area: "bedroom" },
-  { name: "thermostat", area: "hallway" },
-  { name: "front door", area: "hallway" },
-]);
 
 /**
  * What each espeak-ng fixture says. whisper-tiny (int8) hears the first two exactly; on the
@@ -64,7 +55,7 @@ describe("whisper-tiny on the command fixtures", () => {
   it("hears each command's words, with the device prompt as the daemon runs it", async () => {
     let errors = 0;
     for (const fixture of FIXTURES) {
-      const result = await stt.transcribe(await fixtureAudio(fixture.name), { prompt: PROMPT });
+      const result = await stt.transcribe(await fixtureAudio(fixture.name), { prompt: FIXTURE_HOME_PROMPT });
       expect(normalise(result.text), fixture.name).toContain(fixture.words);
       expect(result.language).toBe("en");
       expect(result.dropped).toBeUndefined();
@@ -89,7 +80,7 @@ describe("whisper-tiny on the command fixtures", () => {
     const lamp = await fixtureAudio("turn-off-living-room-lamp");
     const biased = await stt.transcribe(lamp, { prompt: "kitchen light, living room lamb." });
     expect(normalise(biased.text)).toBe("turn off the living room lamb");
-    const plain = await stt.transcribe(lamp, { prompt: PROMPT });
+    const plain = await stt.transcribe(lamp, { prompt: FIXTURE_HOME_PROMPT });
     expect(normalise(plain.text)).toBe("turn off the living room lamp");
     // The prompt makes Whisper surer of the words it names.
     const unprompted = await stt.transcribe(lamp);
@@ -112,7 +103,7 @@ describe("whisper-tiny on the command fixtures", () => {
       ]);
       const wav = await readWav16kMono(converted);
       expect(wav.format.sampleRate).toBe(44_100);
-      const result = await stt.transcribe(int16ToFloat32(wav.samples), { prompt: PROMPT });
+      const result = await stt.transcribe(int16ToFloat32(wav.samples), { prompt: FIXTURE_HOME_PROMPT });
       expect(normalise(result.text)).toBe("turn on the kitchen light");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -132,7 +123,7 @@ describe("silence and noise", () => {
 
   for (const [label, audio] of cases) {
     it(`gives an empty transcript for ${label}, with and without the device prompt`, async () => {
-      for (const prompt of [undefined, PROMPT]) {
+      for (const prompt of [undefined, FIXTURE_HOME_PROMPT]) {
         const result = await stt.transcribe(audio, { prompt });
         expect(result.text, `prompt: ${prompt ?? "none"}`).toBe("");
         expect(result.dropped).toBe("no-speech");
@@ -148,7 +139,7 @@ describe("long audio, abort and concurrency", () => {
     const lamp = await fixtureAudio("turn-off-living-room-lamp");
     // kitchen at 0 s, lamp at ~33 s: the second command lies wholly in the second window.
     const audio = concat(kitchen, new Float32Array(31 * 16_000), lamp, new Float32Array(16_000));
-    const result = await stt.transcribe(audio, { prompt: PROMPT });
+    const result = await stt.transcribe(audio, { prompt: FIXTURE_HOME_PROMPT });
     expect(result.audioMs).toBeGreaterThan(35_000);
     expect(normalise(result.text)).toBe("turn on the kitchen light turn off the living room lamp");
   });
