@@ -1,6 +1,6 @@
 import ort from "onnxruntime-node";
 import { EdgeVoiceError } from "../errors.js";
-import { PreparedModelCache } from "../models/prepared-cache.js";
+import { PreparedModelCache } from "../onnx/prepared-cache.js";
 import type { Logger } from "../util/logger.js";
 import {
   decoderModel,
@@ -8,7 +8,7 @@ import {
   encoderModel,
   type PreparedModel,
   windowedEncoderModel,
-} from "./onnx-models.js";
+} from "./prepare/recipes.js";
 
 /** The ONNX files of one Whisper model: a merged decoder, or a decoder plus a decoder-with-past. */
 export interface WhisperOnnxFiles {
@@ -53,9 +53,9 @@ export interface LoadOptions {
   /** Encoder positions of the full window (1500), for blocked attention. */
   positions: number;
   window?: EncoderWindow | undefined;
-  /** The decoder's output layer in int8 (onnx-output-layer.ts). */
+  /** The decoder's output layer in int8 (prepare/output-layer.ts). */
   int8OutputLayer: boolean;
-  /** Where edited models are kept between starts (models/prepared-cache.ts); absent or null: nowhere. */
+  /** Where edited models are kept between starts (onnx/prepared-cache.ts); absent or null: nowhere. */
   preparedDir?: string | null;
   logger?: Logger;
 }
@@ -81,16 +81,25 @@ export class WhisperSessions {
     const open = (file: string, model: PreparedModel, options: ort.InferenceSession.SessionOptions) =>
       cache.open(model.recipe, model.prepare, (bytesOrPath) => openSession(file, bytesOrPath, options));
     const encoderOptions = sessionOptions(load.threads);
-    const encoder = await open(files.encoder, encoderModel(files.encoder, load.positions), encoderOptions);
+    const encoder = await open(
+      files.encoder,
+      encoderModel(files.encoder, load.positions, load.logger),
+      encoderOptions,
+    );
     const windowed =
       window && window.frames < window.fullFrames
         ? {
-            session: await open(files.encoder, windowedEncoderModel(files.encoder, window), encoderOptions),
+            session: await open(
+              files.encoder,
+              windowedEncoderModel(files.encoder, window, load.logger),
+              encoderOptions,
+            ),
             frames: window.frames,
           }
         : null;
     const decoderOptions = { ...sessionOptions(load.decoderThreads ?? 1), enableCpuMemArena: false };
-    const decoder = (file: string) => open(file, decoderModel(file, load.int8OutputLayer), decoderOptions);
+    const decoder = (file: string) =>
+      open(file, decoderModel(file, load.int8OutputLayer, load.logger), decoderOptions);
     if (files.decoderMerged) {
       const merged = await decoder(files.decoderMerged);
       return new WhisperSessions(encoder, merged, merged, shape, windowed);

@@ -1,7 +1,7 @@
 import type { AudioFrame } from "../audio/format.js";
+import { Rechunker } from "../audio/rechunker.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
-import { floatTensor, loadSession, ort } from "../wake/onnx-session.js";
-import { Rechunker } from "../wake/rechunker.js";
+import { floatTensor, loadSession, ort } from "../onnx/session.js";
 import type { VadWindow, VoiceActivityDetector } from "./detector.js";
 
 /** Silero v5 at 16 kHz: 512 new samples per window (32 ms)... */

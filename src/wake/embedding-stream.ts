@@ -1,6 +1,6 @@
+import { floatTensor, loadSession, type ort } from "../onnx/session.js";
+import { extractSubgraph } from "../onnx/subgraph.js";
 import type { Logger } from "../util/logger.js";
-import { floatTensor, loadSession, type ort } from "./onnx-session.js";
-import { extractSubgraph } from "./onnx-subgraph.js";
 
 export const MEL_BINS = 32;
 /** Mel frames the embedding model sees at once (775 ms). */

@@ -1,9 +1,9 @@
 import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
+import { Rechunker } from "../audio/rechunker.js";
 import type { Logger } from "../util/logger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
 import { WakeClassifier } from "./oww-classifier.js";
 import { CHUNK_SAMPLES, OwwFeatures } from "./oww-features.js";
-import { Rechunker } from "./rechunker.js";
 import { Trigger } from "./trigger.js";
 
 /** The reference zeroes the first scores after a start or reset: they spike while buffers fill. */

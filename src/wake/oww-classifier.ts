@@ -1,6 +1,6 @@
 import { EdgeVoiceError, ExitCode } from "../errors.js";
+import { floatTensor, loadSession, type ort } from "../onnx/session.js";
 import { EMBEDDING_DIM } from "./embedding-stream.js";
-import { floatTensor, loadSession, type ort } from "./onnx-session.js";
 
 /**
  * One openWakeWord classifier: reads its last N embeddings (N from the model's input shape:

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { floatTensor, loadSession, type ort } from "../onnx/session.js";
 import type { Logger } from "../util/logger.js";
 import {
   createEmbedder,
@@ -8,7 +9,6 @@ import {
   MEL_STEP,
   MEL_WINDOW,
 } from "./embedding-stream.js";
-import { floatTensor, loadSession, type ort } from "./onnx-session.js";
 
 /** openWakeWord's chunk: 80 ms at 16 kHz. */
 export const CHUNK_SAMPLES = 1280;

@@ -3,12 +3,12 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import type { AudioFrame } from "../audio/format.js";
+import { Rechunker } from "../audio/rechunker.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
 import { OFFLINE_ALTERNATIVE, porcupineStartError } from "./porcupine-access.js";
 import { type PlatformInfo, porcupineSupport } from "./porcupine-platform.js";
-import { Rechunker } from "./rechunker.js";
 
 /** The part of @picovoice/porcupine-node's Porcupine class used here (a seam for tests). */
 export interface PorcupineEngine {

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withBlockedAttention } from "../../src/stt/onnx-attention.js";
-import { withHoistedConstants, withOutputMatMulsAfterIf } from "../../src/stt/onnx-hoist.js";
-import { decoderModel } from "../../src/stt/onnx-models.js";
-import { withInt8OutputLayer, withOutputLayerInBlocks } from "../../src/stt/onnx-output-layer.js";
-import { withoutOutputs } from "../../src/stt/onnx-prune.js";
-import { withPositionWindow } from "../../src/stt/onnx-window.js";
+import { withoutOutputs } from "../../src/onnx/prune.js";
+import { withBlockedAttention } from "../../src/stt/prepare/attention.js";
+import { withHoistedConstants, withOutputMatMulsAfterIf } from "../../src/stt/prepare/hoist.js";
+import { withInt8OutputLayer, withOutputLayerInBlocks } from "../../src/stt/prepare/output-layer.js";
+import { decoderModel } from "../../src/stt/prepare/recipes.js";
+import { withPositionWindow } from "../../src/stt/prepare/window.js";
 import { tinyPaths } from "../unit/stt/helpers.js";
 
 /** The in-memory edits of whisper-tiny's ONNX files, checked against the files as exported. */

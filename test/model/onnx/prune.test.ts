@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { graphOutputs, withoutOutputs } from "../../../src/stt/onnx-prune.js";
-import { tinyPaths } from "./helpers.js";
+import { graphOutputs, withoutOutputs } from "../../../src/onnx/prune.js";
+import { tinyPaths } from "../../unit/stt/helpers.js";
 
 /** A protobuf length-delimited field: tag (field << 3 | 2), length, payload (all short here). */
 function field(no: number, payload: Uint8Array | string): Uint8Array {

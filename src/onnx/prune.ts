@@ -9,7 +9,7 @@
  * = 12, ValueInfoProto.name = 1; every other byte is copied.
  */
 
-import { type Field, fields, text, withPayload } from "../util/protobuf-wire.js";
+import { type Field, fields, text, withPayload } from "./protobuf-wire.js";
 
 const GRAPH = 7;
 const OUTPUT = 12;

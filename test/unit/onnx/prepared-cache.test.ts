@@ -1,8 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PreparedModelCache, type PreparedRecipe } from "../../../src/models/prepared-cache.js";
+import { PreparedModelCache, type PreparedRecipe } from "../../../src/onnx/prepared-cache.js";
 
 let dir: string;
 let recipe: PreparedRecipe;
@@ -24,8 +32,9 @@ const kept = () => readdirSync(cacheDir()).sort();
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "edge-voice-prepared-"));
   writeFileSync(path.join(dir, "model.onnx"), "weights");
-  writeFileSync(path.join(dir, "edit.js"), "export const version = 1;");
-  recipe = { source: path.join(dir, "model.onnx"), recipe: "upper", code: [path.join(dir, "edit.js")] };
+  mkdirSync(path.join(dir, "edits", "nested"), { recursive: true });
+  writeFileSync(path.join(dir, "edits", "edit.js"), "export const version = 1;");
+  recipe = { source: path.join(dir, "model.onnx"), recipe: "upper", code: [path.join(dir, "edits")] };
   prepared = 0;
   opened.length = 0;
 });
@@ -60,14 +69,22 @@ describe("PreparedModelCache", () => {
     expect(kept()).toHaveLength(1);
     expect(kept()).not.toEqual(first);
 
-    writeFileSync(path.join(dir, "edit.js"), "export const version = 2;");
+    writeFileSync(path.join(dir, "edits", "edit.js"), "export const version = 2;");
     await cache.open(recipe, prepare, open);
     expect(prepared).toBe(3);
     expect(kept()).toHaveLength(1);
 
+    // A new file anywhere in the code's folders is a change too: no list of files to keep by hand.
+    writeFileSync(path.join(dir, "edits", "nested", "another-edit.js"), "export const more = true;");
+    await cache.open(recipe, prepare, open);
+    expect(prepared).toBe(4);
+    expect(kept()).toHaveLength(1);
+    await cache.open(recipe, prepare, open);
+    expect(prepared).toBe(4);
+
     // Another recipe of the same source is another file; both stay.
     await cache.open({ ...recipe, recipe: "upper-int8" }, prepare, open);
-    expect(prepared).toBe(4);
+    expect(prepared).toBe(5);
     expect(kept()).toHaveLength(2);
   });
 

@@ -7,7 +7,7 @@ import {
   node,
   type OnnxNode,
   withOutputs,
-} from "../../../src/util/onnx-nodes.js";
+} from "../../../src/onnx/nodes.js";
 import {
   concatBytes,
   encodeVarint,
@@ -15,7 +15,7 @@ import {
   lengthField,
   readInt64,
   varintField,
-} from "../../../src/util/protobuf-wire.js";
+} from "../../../src/onnx/protobuf-wire.js";
 
 /** A float32 [n] ValueInfoProto. */
 function tensorInfo(name: string, n: number): Uint8Array {

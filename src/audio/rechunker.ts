@@ -1,4 +1,4 @@
-import type { AudioFrame } from "../audio/format.js";
+import type { AudioFrame } from "./format.js";
 
 export interface Window {
   /** The window's samples: a view of the rechunker's buffer, valid until the next window is taken. */

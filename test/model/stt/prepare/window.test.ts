@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { configSchema } from "../../../src/config/schema.js";
-import { withoutOutputs } from "../../../src/stt/onnx-prune.js";
-import { withPositionWindow } from "../../../src/stt/onnx-window.js";
-import { fields } from "../../../src/util/protobuf-wire.js";
-import { tinyPaths } from "./helpers.js";
+import { configSchema } from "../../../../src/config/schema.js";
+import { fields } from "../../../../src/onnx/protobuf-wire.js";
+import { withoutOutputs } from "../../../../src/onnx/prune.js";
+import { withPositionWindow } from "../../../../src/stt/prepare/window.js";
+import { tinyPaths } from "../../../unit/stt/helpers.js";
 
 /** A protobuf length-delimited field: tag (field << 3 | 2), length, payload (all short here). */
 function field(no: number, payload: Uint8Array | string): Uint8Array {

@@ -3,7 +3,7 @@
  * subgraphs of If/Loop nodes) is handed to an edit that sees its nodes decoded (operator,
  * name, inputs, outputs, integer attributes) and returns the nodes to keep, in order. Nodes
  * left as they were are copied byte for byte; new ones are written from their description.
- * Used by stt/onnx-attention.ts and stt/onnx-output-layer.ts; the sha256-pinned file on disk
+ * Used by stt/prepare/attention.ts and stt/prepare/output-layer.ts; the sha256-pinned file on disk
  * is never modified.
  *
  * Wire fields (onnx.proto): ModelProto.graph = 7; GraphProto.node = 1, output = 12;

@@ -5,11 +5,11 @@
  * its slices can be run on only the newest rows of each stage (see embedding-stream.ts).
  *
  * Written by hand because it needs only the protobuf wire format (length-delimited fields
- * copied as raw bytes, a few strings read; util/protobuf-wire.ts) and no installed runtime
+ * copied as raw bytes, a few strings read; protobuf-wire.ts) and no installed runtime
  * dependency parses ONNX; the verified model file is never modified on disk.
  */
 
-import { concatBytes as concat, fields, lengthField, varintField } from "../util/protobuf-wire.js";
+import { concatBytes as concat, fields, lengthField, varintField } from "./protobuf-wire.js";
 
 /** ONNX field numbers used here (onnx.proto). */
 const MODEL_GRAPH = 7;

@@ -1,5 +1,5 @@
 /**
- * Models edited in memory at load (stt/onnx-models.ts) kept as files in the state directory,
+ * Models edited in memory at load (stt/prepare/recipes.ts) kept as files in the state directory,
  * so that every start after the first hands onnxruntime a path. Why: from a path onnxruntime
  * reads the file itself, while edited bytes meant the source file and each edit's copy lived
  * in JS memory (until a garbage collection nobody asked for) next to onnxruntime's own copies
@@ -8,7 +8,8 @@
  *
  * A file's name carries a hash of everything its bytes depend on: the source file (path,
  * size, modification time: a replaced model is a new key), the recipe (which edits, with
- * their settings) and the text of the code that edits, so a changed model, setting or
+ * their settings) and every file of the folders holding the code that edits (so a new
+ * edit file cannot be forgotten in a hand-kept list), so a changed model, setting or
  * release never reads a stale file; the file it replaces is removed. Files are written to a
  * temporary name and renamed, so a crash never leaves half a model under a real name, and a
  * file onnxruntime cannot load is removed and made again. A state directory that cannot be
@@ -26,7 +27,7 @@ export interface PreparedRecipe {
   source: string;
   /** Which edits with which settings, e.g. "decoder-blocks-8192" (letters, digits, dashes). */
   recipe: string;
-  /** Files of the code that edits; their text is part of the key. */
+  /** Folders of the code that edits: the names and text of every file in them are part of the key. */
   code: readonly string[];
 }
 
@@ -71,7 +72,12 @@ export class PreparedModelCache {
       const source = await stat(recipe.source);
       const hash = createHash("sha256");
       hash.update(JSON.stringify([path.resolve(recipe.source), source.size, source.mtimeMs, recipe.recipe]));
-      for (const code of recipe.code) hash.update(await readFile(code));
+      for (const folder of recipe.code) {
+        for (const file of await filesUnder(folder)) {
+          hash.update(path.relative(folder, file));
+          hash.update(await readFile(file));
+        }
+      }
       return path.join(this.dir, `${slot(recipe)}${hash.digest("hex").slice(0, 32)}.onnx`);
     } catch {
       return null;
@@ -107,6 +113,16 @@ export class PreparedModelCache {
 function slot(recipe: PreparedRecipe): string {
   const where = createHash("sha256").update(path.resolve(recipe.source)).digest("hex").slice(0, 8);
   return `${path.basename(recipe.source, ".onnx")}.${recipe.recipe}.${where}.`;
+}
+
+/** Every file under `folder`, in a stable order; rejects when the folder cannot be read. */
+async function filesUnder(folder: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const name of (await readdir(folder, { recursive: true })).sort()) {
+    const file = path.join(folder, name);
+    if ((await stat(file)).isFile()) files.push(file);
+  }
+  return files;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -14,10 +14,10 @@
  * The pattern is the transformers.js / Optimum export of Whisper (3-D batched matmuls,
  * [batch x heads, positions, head size]): MatMul(Q, K^T) -> Softmax(axis 2) [-> Reshape ->
  * Reshape] -> MatMul(., V). The reshapes only round-trip through the 4-D attention-weight
- * output, which onnx-prune.ts has removed. Anything else is left as it is.
+ * output, which onnx/prune.ts has removed. Anything else is left as it is.
  */
 
-import { consumersOf, defaultOpset, editGraphs, node, type OnnxNode } from "../util/onnx-nodes.js";
+import { consumersOf, defaultOpset, editGraphs, node, type OnnxNode } from "../../onnx/nodes.js";
 
 /** Query rows per block: 1500 positions -> 5 blocks of 300 (measured: 10 blocks saved no more). */
 const BLOCK_ROWS = 300;

@@ -11,7 +11,7 @@
  * every other byte is copied.
  */
 
-import { encodeVarint, type Field, fields, withPayload } from "../util/protobuf-wire.js";
+import { encodeVarint, type Field, fields, withPayload } from "../../onnx/protobuf-wire.js";
 
 const GRAPH = 7;
 const INITIALIZER = 5;

@@ -17,7 +17,7 @@
  *    and packs them on every run, peak +37 MB.)
  *
  * The same operators on the same numbers: the logits are bit for bit those of the export
- * (tested). onnx-output-layer.ts then splits the one MatMul into blocks, or makes it int8.
+ * (tested). output-layer.ts then splits the one MatMul into blocks, or makes it int8.
  */
 
 import {
@@ -28,7 +28,7 @@ import {
   type OnnxNode,
   visitGraphs,
   withOutputs,
-} from "../util/onnx-nodes.js";
+} from "../../onnx/nodes.js";
 
 /** `decoder` with the constant nodes shared by all branches of its If nodes computed once before them. */
 export function withHoistedConstants(decoder: Uint8Array): { model: Uint8Array; moved: number } {

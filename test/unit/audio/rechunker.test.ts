@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rechunker } from "../../../src/wake/rechunker.js";
+import { Rechunker } from "../../../src/audio/rechunker.js";
 
 const ramp = (start: number, n: number) => Int16Array.from({ length: n }, (_, i) => (start + i) % 30000);
 

@@ -20,7 +20,7 @@
  * output is only the weight (second input) of MatMuls; anything else is left as it is.
  */
 
-import { consumersOf, editGraphs, initializerShapes, node, type OnnxNode } from "../util/onnx-nodes.js";
+import { consumersOf, editGraphs, initializerShapes, node, type OnnxNode } from "../../onnx/nodes.js";
 
 /** The uint8 weights of one layer and how to dequantize them. */
 interface Quantized {

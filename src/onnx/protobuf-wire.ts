@@ -1,6 +1,6 @@
 /**
- * Just enough of protobuf's wire format to edit ONNX models in memory (onnx-prune.ts,
- * onnx-window.ts, wake/onnx-subgraph.ts): split a message into its fields, read varints, write a length prefix.
+ * Just enough of protobuf's wire format to edit ONNX models in memory (prune.ts,
+ * stt/prepare/window.ts, subgraph.ts): split a message into its fields, read varints, write a length prefix.
  * Hand-written rather than a protobuf library because the edits touch a handful of fields
  * and copy everything else byte for byte, which needs no ONNX schema.
  */

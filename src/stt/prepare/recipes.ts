@@ -1,0 +1,178 @@
+/**
+ * What each Whisper session loads: the file as pinned, or its bytes edited (the file on disk
+ * is never changed; the edited bytes are kept in the state directory by
+ * onnx/prepared-cache.ts). The edits live in their own files; this one picks which apply
+ * and falls back to the file when one does not match or fails (a failure is logged with the
+ * edit's name; then onnxruntime reads the file as it is, and reports a damaged file by name).
+ */
+
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { EdgeVoiceError } from "../../errors.js";
+import type { Prepare, PreparedRecipe } from "../../onnx/prepared-cache.js";
+import { graphOutputs, withoutOutputs } from "../../onnx/prune.js";
+import type { Logger } from "../../util/logger.js";
+import { withBlockedAttention } from "./attention.js";
+import { withHoistedConstants, withOutputMatMulsAfterIf } from "./hoist.js";
+import { withInt8OutputLayer, withOutputLayerInBlocks } from "./output-layer.js";
+import { withPositionWindow } from "./window.js";
+
+/**
+ * Weight columns per block of the exact output layer: 12 MB of float32 at a time for tiny's
+ * 384 rows. (Measured: see docs/stt.md, Memory.)
+ */
+const OUTPUT_LAYER_COLUMNS = 8192;
+
+/**
+ * The code whose output the prepared files are: this folder (the recipes and their edits)
+ * and onnx/ (the protobuf and graph editing they are built on). Any change in either makes
+ * new files (onnx/prepared-cache.ts); a new edit file needs no list kept by hand. Resolved
+ * next to this module, so it names the .ts sources under vitest and the .js files when built.
+ */
+const EDIT_CODE = [".", "../../onnx"].map((folder) =>
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), folder),
+);
+
+/** A model to load: what it is made from and how. */
+export interface PreparedModel {
+  recipe: PreparedRecipe;
+  prepare: Prepare;
+}
+
+/** A shorter encoder window (window.ts): `frames` mel frames in, frames / 2 positions out. */
+export interface EncoderWindow {
+  frames: number;
+  /** Mel frames of the full window (3000). */
+  fullFrames: number;
+}
+
+/** The full-window encoder: attention-weight outputs pruned (onnx/prune.ts), self-attention in blocks (attention.ts). */
+export function encoderModel(file: string, positions: number, log?: Logger): PreparedModel {
+  return {
+    recipe: { source: file, recipe: `encoder-${positions}`, code: EDIT_CODE },
+    prepare: async () => {
+      const bytes = await readOrNull(file);
+      if (!bytes) return file;
+      const model = applyEdits(file, bytes, log, [
+        ["drop attention-weight outputs", hiddenStatesOnly],
+        ["blocked self-attention", (m) => blockedAttention(m, positions, file, log)],
+      ]);
+      return model === null || model === bytes ? file : model;
+    },
+  };
+}
+
+/** The encoder cut to a shorter window (window.ts), with the same edits as the full one. */
+export function windowedEncoderModel(file: string, window: EncoderWindow, log?: Logger): PreparedModel {
+  return {
+    recipe: {
+      source: file,
+      recipe: `encoder-window-${window.frames}-of-${window.fullFrames}`,
+      code: EDIT_CODE,
+    },
+    prepare: async () => {
+      // No fallback: the shorter window was asked for, and the full encoder cannot stand in for it.
+      const cut = windowedEncoder(hiddenStatesOnly(await readFile(file)), window);
+      return blockedAttention(cut, window.frames / 2, file, log);
+    },
+  };
+}
+
+/**
+ * The merged decoder with its output layer computed once after the If (hoist.ts) and
+ * either in column blocks (exact) or in int8 (output-layer.ts); when nothing matches,
+ * its path.
+ */
+export function decoderModel(file: string, int8OutputLayer: boolean, log?: Logger): PreparedModel {
+  const layer = int8OutputLayer ? "int8" : `blocks-${OUTPUT_LAYER_COLUMNS}`;
+  return {
+    recipe: { source: file, recipe: `decoder-${layer}`, code: EDIT_CODE },
+    prepare: async () => {
+      const bytes = await readOrNull(file);
+      if (!bytes) return file;
+      let layers = 0;
+      const model = applyEdits(file, bytes, log, [
+        ["hoist shared constants", (m) => withHoistedConstants(m).model],
+        ["output MatMul after the If", (m) => withOutputMatMulsAfterIf(m).model],
+        [
+          int8OutputLayer ? "int8 output layer" : "output layer in column blocks",
+          (m) => {
+            const edited = int8OutputLayer
+              ? withInt8OutputLayer(m)
+              : withOutputLayerInBlocks(m, OUTPUT_LAYER_COLUMNS);
+            layers = edited.layers;
+            return edited.model;
+          },
+        ],
+      ]);
+      if (model === null) return file;
+      if (layers === 0)
+        log?.debug(
+          { file, edit: layer },
+          "the decoder's output layer is not where the edits expect it; loading the file as it is",
+        );
+      return layers > 0 ? model : file;
+    },
+  };
+}
+
+/** One named edit of a model's bytes. */
+type Edit = readonly [name: string, apply: (model: Uint8Array) => Uint8Array];
+
+/**
+ * `bytes` through `edits` in order, or null when one throws: that edit and its reason are
+ * logged before the caller loads the file unedited, so a slower or larger model is explained.
+ */
+export function applyEdits(
+  file: string,
+  bytes: Uint8Array,
+  log: Logger | undefined,
+  edits: readonly Edit[],
+): Uint8Array | null {
+  let model = bytes;
+  for (const [name, apply] of edits) {
+    try {
+      model = apply(model);
+    } catch (error) {
+      log?.warn(
+        { file, edit: name, err: error instanceof Error ? error.message : String(error) },
+        "a model edit failed; loading the model file unedited",
+      );
+      return null;
+    }
+  }
+  return model;
+}
+
+/** The file's bytes, or null when it cannot be read (then onnxruntime says so, naming the file). */
+async function readOrNull(file: string): Promise<Uint8Array | null> {
+  return readFile(file).catch(() => null);
+}
+
+/** The encoder without its attention-weight outputs, or `bytes` when it does not have them. */
+function hiddenStatesOnly(bytes: Uint8Array): Uint8Array {
+  const outputs = graphOutputs(bytes);
+  if (!outputs.includes("last_hidden_state") || outputs.length === 1) return bytes;
+  return withoutOutputs(bytes, (name) => name !== "last_hidden_state");
+}
+
+/** Blocked self-attention, or `model` as it was when the pattern is not there. */
+function blockedAttention(model: Uint8Array, positions: number, file: string, log?: Logger): Uint8Array {
+  const blocked = withBlockedAttention(model, positions);
+  if (blocked.layers === 0)
+    log?.debug({ file }, "no self-attention the blocked edit recognises; the encoder keeps its own");
+  return blocked.layers > 0 ? blocked.model : model;
+}
+
+function windowedEncoder(model: Uint8Array, window: EncoderWindow): Uint8Array {
+  try {
+    return withPositionWindow(model, window.frames / 2, window.fullFrames / 2);
+  } catch (error) {
+    throw new EdgeVoiceError(
+      "model-load-failed",
+      `cannot cut this Whisper encoder to a ${window.frames}-frame window: ${(error as Error).message}`,
+      { hint: "set stt.encoder_window_seconds to 30 (the full window)", exitCode: 78, cause: error },
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { applyEdits, decoderModel, encoderModel } from "../../../../src/stt/prepare/recipes.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "edge-voice-recipes-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: "info" }, stream) };
+}
+
+/** A file that is not protobuf (wire type 7 does not exist): every edit's reader rejects it. */
+function notProtobuf(): string {
+  const file = path.join(dir, "decoder_model_merged.onnx");
+  writeFileSync(file, Uint8Array.of(0x0f, 0x01, 0x02));
+  return file;
+}
+
+describe("applyEdits", () => {
+  it("runs the edits in order", () => {
+    const double = (m: Uint8Array) => Uint8Array.from(m, (b) => b * 2);
+    const plusOne = (m: Uint8Array) => Uint8Array.from(m, (b) => b + 1);
+    const out = applyEdits("m.onnx", Uint8Array.of(1, 2), undefined, [
+      ["double", double],
+      ["plus one", plusOne],
+    ]);
+    expect(out).toEqual(Uint8Array.of(3, 5));
+  });
+
+  it("stops at the edit that throws and logs its name and reason", () => {
+    const { lines, logger } = capturingLogger();
+    let after = 0;
+    const out = applyEdits("m.onnx", Uint8Array.of(1), logger, [
+      ["keep", (m) => m],
+      [
+        "cut",
+        () => {
+          throw new Error("no such node");
+        },
+      ],
+      [
+        "never",
+        (m) => {
+          after++;
+          return m;
+        },
+      ],
+    ]);
+    expect(out).toBeNull();
+    expect(after).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, file: "m.onnx", edit: "cut", err: "no such node" });
+  });
+});
+
+describe("recipes on a model the edits cannot read", () => {
+  it("the decoder logs the failed edit, then loads the file as it is", async () => {
+    const { lines, logger } = capturingLogger();
+    const file = notProtobuf();
+    expect(await decoderModel(file, false, logger).prepare()).toBe(file);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        file,
+        edit: "hoist shared constants",
+        err: expect.stringMatching(/wire type/),
+      }),
+    ]);
+  });
+
+  it("the encoder logs the failed edit, then loads the file as it is", async () => {
+    const { lines, logger } = capturingLogger();
+    const file = notProtobuf();
+    expect(await encoderModel(file, 1500, logger).prepare()).toBe(file);
+    expect(lines).toEqual([expect.objectContaining({ file, edit: "drop attention-weight outputs" })]);
+  });
+
+  it("a file that cannot be read is left for onnxruntime to name, without an edit warning", async () => {
+    const { lines, logger } = capturingLogger();
+    const missing = path.join(dir, "missing.onnx");
+    expect(await decoderModel(missing, true, logger).prepare()).toBe(missing);
+    expect(lines).toEqual([]);
+  });
+});
