@@ -92,7 +92,7 @@ function defaultIo(): CommandIo {
 
 async function version(): Promise<string> {
   const { readFile } = await import("node:fs/promises");
-  const { APP_ROOT } = await import("./system/paths.js");
+  const { APP_ROOT } = await import("./config/paths.js");
   const pkg = JSON.parse(await readFile(`${APP_ROOT}/package.json`, "utf8")) as { version: string };
   return pkg.version;
 }

@@ -1,5 +1,6 @@
 import type { AudioFrame } from "./audio/format.js";
 import { openAudioSource } from "./audio/open-source.js";
+import { stateDir } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
 import { Attachments } from "./daemon/attachments.js";
 import { describePlan, planReload } from "./daemon/reload.js";
@@ -11,7 +12,6 @@ import { modelStoreFromConfig } from "./models/startup.js";
 import { MqttService } from "./mqtt/service.js";
 import { Pipeline } from "./pipeline/pipeline.js";
 import { vocabularyPrompt } from "./stt/prompt.js";
-import { stateDir } from "./system/paths.js";
 import { SystemdNotifier, WatchdogSchedule, watchdogIntervalMs } from "./system/sd-notify.js";
 import { componentLogger, type Logger } from "./util/logger.js";
 import { endpointerSettings } from "./vad/endpointer.js";

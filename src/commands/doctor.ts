@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema.js";
+import type { CheckResult } from "../doctor/types.js";
 import { isEdgeVoiceError } from "../errors.js";
-import type { CheckResult } from "../system/doctor/types.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";
 import { loadConfigFor } from "./load-config.js";
 
@@ -43,8 +43,8 @@ ${CONFIG_HELP}
       });
     }
     // Loaded on use: the probes pull in the recorder and mqtt.js, which other commands don't need.
-    const { systemProbes } = await import("../system/doctor/probes.js");
-    const { formatResults, runDoctor } = await import("../system/doctor/run.js");
+    const { systemProbes } = await import("../doctor/probes.js");
+    const { formatResults, runDoctor } = await import("../doctor/run.js");
     const results = [...early, ...(await runDoctor({ config, probes: systemProbes(io, config) }))];
     io.stdout.write(args.values.json ? `${JSON.stringify(results, null, 2)}\n` : formatResults(results));
     return results.some((r) => r.status === "fail") ? 1 : 0;

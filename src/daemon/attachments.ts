@@ -2,8 +2,8 @@ import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import { Feedback } from "../feedback/feedback.js";
 import type { DeviceRegistry } from "../intent/registry.js";
-import { type Observability, startObservability } from "../system/observability.js";
-import { RecordingWriter } from "../system/recordings.js";
+import { type Observability, startObservability } from "../observability/observability.js";
+import { RecordingWriter } from "../observability/recordings.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 
 /**

@@ -1,9 +1,9 @@
 import path from "node:path";
+import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
 import { modelStoreFromConfig } from "../models/startup.js";
-import { stateDir } from "../system/paths.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { DefaultIntentHandler } from "./handler.js";
 import type { LlmEngine } from "./llm/engine.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { APP_ROOT } from "../config/paths.js";
 import { EdgeVoiceError } from "../errors.js";
-import { APP_ROOT } from "../system/paths.js";
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex digits");
 

@@ -1,7 +1,7 @@
 import path from "node:path";
+import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode, isEdgeVoiceError } from "../errors.js";
-import { stateDir } from "../system/paths.js";
 import type { Logger } from "../util/logger.js";
 import type { ModelKind } from "./manifest.js";
 import { type ResolvedModel, resolveModelPath } from "./resolve.js";

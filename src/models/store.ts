@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { APP_ROOT, npmPackageDir } from "../config/paths.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
-import { APP_ROOT, npmPackageDir } from "../system/paths.js";
 import { HashCache } from "./hash-cache.js";
 import { loadManifest, type Manifest, type ModelEntry, type ModelFile } from "./manifest.js";
 

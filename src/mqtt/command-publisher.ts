@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { EventBus } from "../events/bus.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import type { RecognizedIntent } from "../intent/types.js";
+import type { CommandPublisher, CommandResult } from "../pipeline/publisher.js";
 import type { Logger } from "../util/logger.js";
 import { planDeviceCommands } from "./device-commands.js";
-import type { CommandPublisher, CommandResult } from "./publisher.js";
 import type { DeliveryOutcome, OutboxSender } from "./sender.js";
 
 export interface CommandPublisherOptions {

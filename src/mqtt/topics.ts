@@ -17,7 +17,7 @@ export interface TopicPayloads {
   "<prefix>/<site>/state/latency": string;
   "<prefix>/<site>/state/listening": "ON" | "OFF";
   "<prefix>/<site>/state/mute": "ON" | "OFF";
-  /** Retained, every metrics.stats_interval_seconds: run counts, latencies, RSS, CPU (system/metrics.ts StatsSnapshot). */
+  /** Retained, every metrics.stats_interval_seconds: run counts, latencies, RSS, CPU (observability/metrics.ts StatsSnapshot). */
   "<prefix>/<site>/stats": Record<string, unknown>;
   /** In: `on`/`off` (also ON/OFF, true/false, 1/0). */
   "<prefix>/<site>/set/mute": string;

@@ -1,10 +1,10 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import { configError } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
 import type { ModelStore } from "../models/store.js";
-import { stateDir } from "../system/paths.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { readWhisperJson, type WhisperSpec, whisperSpec } from "./model-spec.js";
 import { pickOnnxFiles, WhisperSessions } from "./onnx-whisper.js";

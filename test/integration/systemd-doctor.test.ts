@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
 import { configSchema } from "../../src/config/schema.js";
-import { systemProbes } from "../../src/system/doctor/probes.js";
+import { systemProbes } from "../../src/doctor/probes.js";
 import { freePort, Mosquitto } from "../support/mosquitto.js";
 
 /** The doctor's broker probe against a real Mosquitto that requires a password. */

@@ -1,6 +1,6 @@
 import type { AudioFrame } from "../../src/audio/format.js";
 import type { IntentDecision, IntentHandler, RecognizedIntent } from "../../src/intent/types.js";
-import type { CommandPublisher, CommandResult } from "../../src/mqtt/publisher.js";
+import type { CommandPublisher, CommandResult } from "../../src/pipeline/publisher.js";
 import type { TranscribeOptions, Transcriber, Transcript } from "../../src/stt/transcriber.js";
 import type { VadWindow, VoiceActivityDetector } from "../../src/vad/detector.js";
 import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";

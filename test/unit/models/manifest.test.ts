@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { APP_ROOT } from "../../../src/config/paths.js";
 import { isEdgeVoiceError } from "../../../src/errors.js";
 import {
   isPinned,
@@ -9,7 +10,6 @@ import {
   manifestProblems,
   parseManifest,
 } from "../../../src/models/manifest.js";
-import { APP_ROOT } from "../../../src/system/paths.js";
 import { bytes, entryFor, manifestOf, tempDir } from "./helpers.js";
 
 const shipped = loadManifest();

@@ -1,5 +1,5 @@
-import { isEdgeVoiceError } from "../../errors.js";
-import { configuredModels } from "../../models/startup.js";
+import { isEdgeVoiceError } from "../errors.js";
+import { configuredModels } from "../models/startup.js";
 import { type Check, type CheckResult, fail, pass, warn } from "./types.js";
 
 /** Every model the config will load: present and matching its pinned size and sha256. */

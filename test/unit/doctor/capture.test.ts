@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../../src/config/schema.js";
-import { checkMicrophone } from "../../../src/system/doctor/checks-audio.js";
-import { systemProbes } from "../../../src/system/doctor/probes.js";
+import { checkMicrophone } from "../../../src/doctor/checks-audio.js";
+import { systemProbes } from "../../../src/doctor/probes.js";
 
 /**
  * The doctor's microphone check through the real probe (the daemon's RecorderProcess spawning

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { configSchema } from "../../../src/config/schema.js";
 import { EventBus } from "../../../src/events/bus.js";
-import { type Observability, startObservability } from "../../../src/system/observability.js";
+import { type Observability, startObservability } from "../../../src/observability/observability.js";
 
 let running: Observability[] = [];
 afterEach(async () => {

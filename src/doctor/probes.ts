@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import { RecorderProcess } from "../../audio/recorder-process.js";
-import type { Config } from "../../config/schema.js";
-import { describeError } from "../../errors.js";
-import { resolveModelPath } from "../../models/resolve.js";
-import { type ModelRequest, modelStoreFromConfig } from "../../models/startup.js";
-import { clientSettings } from "../../mqtt/client-options.js";
+import { RecorderProcess } from "../audio/recorder-process.js";
+import type { Config } from "../config/schema.js";
+import { describeError } from "../errors.js";
+import { resolveModelPath } from "../models/resolve.js";
+import { type ModelRequest, modelStoreFromConfig } from "../models/startup.js";
+import { clientSettings } from "../mqtt/client-options.js";
 import type { CaptureResult, CommandResult, LlamaProbeResult, MqttProbeResult, Probes } from "./types.js";
 
 /** The real machine: files, programs, the microphone, node-llama-cpp and the broker. */

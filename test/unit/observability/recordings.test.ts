@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeWav16kMono } from "../../../src/audio/wav.js";
-import { RecordingWriter } from "../../../src/system/recordings.js";
+import { RecordingWriter } from "../../../src/observability/recordings.js";
 
 let tmp: string;
 beforeEach(() => {

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { type Config, configSchema } from "../../../src/config/schema.js";
-import { EdgeVoiceError } from "../../../src/errors.js";
 import {
   checkAudioDevices,
   checkMicrophone,
   levelDbfs,
   parseArecordList,
-} from "../../../src/system/doctor/checks-audio.js";
-import { checkBoard, checkGlibc, checkNode, describeBoard } from "../../../src/system/doctor/checks-host.js";
-import { checkLlama, checkModels } from "../../../src/system/doctor/checks-models.js";
-import { checkBroker, checkService } from "../../../src/system/doctor/checks-service.js";
-import { formatResults, runDoctor } from "../../../src/system/doctor/run.js";
-import type { Check, CommandResult, Probes } from "../../../src/system/doctor/types.js";
+} from "../../../src/doctor/checks-audio.js";
+import { checkBoard, checkGlibc, checkNode, describeBoard } from "../../../src/doctor/checks-host.js";
+import { checkLlama, checkModels } from "../../../src/doctor/checks-models.js";
+import { checkBroker, checkService } from "../../../src/doctor/checks-service.js";
+import { formatResults, runDoctor } from "../../../src/doctor/run.js";
+import type { Check, CommandResult, Probes } from "../../../src/doctor/types.js";
+import { EdgeVoiceError } from "../../../src/errors.js";
 
 /** A laptop-like machine where everything works; each test breaks one thing. */
 function probes(overrides: Partial<Probes> = {}): Probes {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EventBus } from "../../../src/events/bus.js";
 import type { EventInput } from "../../../src/events/types.js";
-import { LatencyWindow } from "../../../src/system/latency-window.js";
-import { PipelineMetrics } from "../../../src/system/metrics.js";
-import { type MetricsServer, startMetricsServer } from "../../../src/system/metrics-server.js";
+import { LatencyWindow } from "../../../src/observability/latency-window.js";
+import { PipelineMetrics } from "../../../src/observability/metrics.js";
+import { type MetricsServer, startMetricsServer } from "../../../src/observability/metrics-server.js";
 
 /** A bus whose clock the test sets, so event `t`s are exact. */
 function fakeBus() {

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { npmPackageDir } from "../../../src/system/paths.js";
-import { disableThirdPartyTelemetry } from "../../../src/system/privacy-env.js";
+import { npmPackageDir } from "../../src/config/paths.js";
+import { disableThirdPartyTelemetry } from "../../src/system/privacy-env.js";
 
-const REPO = path.resolve(import.meta.dirname, "..", "..", "..");
+const REPO = path.resolve(import.meta.dirname, "..", "..");
 const homes: string[] = [];
 afterAll(() => {
   for (const home of homes) rmSync(home, { recursive: true, force: true });

@@ -13,7 +13,8 @@ export interface CommandResult {
 }
 
 /**
- * Turns an allowed intent into device commands. Topics come only from the registry,
+ * The pipeline's port for device commands: owned here, so the pipeline never imports mqtt/
+ * (mqtt/command-publisher.ts implements it). Turns an allowed intent into device commands. Topics come only from the registry,
  * never from the intent's text.
  */
 export interface CommandPublisher {

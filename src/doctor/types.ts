@@ -1,5 +1,5 @@
-import type { Config } from "../../config/schema.js";
-import type { ModelRequest } from "../../models/startup.js";
+import type { Config } from "../config/schema.js";
+import type { ModelRequest } from "../models/startup.js";
 
 export type CheckStatus = "pass" | "warn" | "fail";
 
