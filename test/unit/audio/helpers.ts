@@ -1,12 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-/** Runs sox (installed by .ci/run) and fails loudly with its stderr. */
-export function sox(...args: string[]): void {
-  execFileSync("sox", args, { stdio: ["ignore", "ignore", "pipe"] });
-}
 
 export function tempDir(prefix: string): { dir: string; path: (name: string) => string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `edge-voice-${prefix}-`));
@@ -15,15 +9,6 @@ export function tempDir(prefix: string): { dir: string; path: (name: string) => 
     path: (name) => join(dir, name),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-/** The samples of a 16-bit mono WAV as sox wrote it (canonical 44-byte header is not assumed). */
-export function soxSamples(file: string): Int16Array {
-  const raw = `${file}.raw`;
-  sox(file, "-t", "raw", "-e", "signed-integer", "-b", "16", "-c", "1", raw);
-  const bytes = readFileSync(raw);
-  rmSync(raw);
-  return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 /** Signal-to-difference ratio in dB of `actual` against `reference`, skipping `edge` samples at each end. */

@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readWav16kMono } from "../../../src/audio/wav.js";
-import { encodeWav } from "../../../src/audio/wav-writer.js";
-import { rms, snrDb, sox, soxSamples, tempDir } from "./helpers.js";
+import { readWav16kMono } from "../../src/audio/wav.js";
+import { encodeWav } from "../../src/audio/wav-writer.js";
+import { isEdgeVoiceError } from "../../src/errors.js";
+import { sox, soxSamples } from "../support/sox.js";
+import { rms, snrDb, tempDir } from "../unit/audio/helpers.js";
 
 /**
  * WAV decoding + down-mix + resampling against sox's own conversion
@@ -205,5 +207,23 @@ describe("readWav16kMono against sox", () => {
     const { samples } = await readWav16kMono(input);
     const level = rms(samples, EDGE, samples.length - EDGE) / (32768 * Math.SQRT1_2 * 10 ** (-3 / 20));
     expect(20 * Math.log10(level)).toBeLessThan(-60);
+  });
+});
+
+describe("readWav16kMono on WAVs sox encodes", () => {
+  it.each([
+    ["mu-law", "mu-law"],
+    ["a-law", "A-law"],
+  ])("refuses a %s WAV by name", async (encoding, name) => {
+    const source = tmp.path(`src-${encoding}.wav`);
+    writeFileSync(source, encodeWav(new Int16Array(1600)));
+    const path = tmp.path(`sox-${encoding}.wav`);
+    sox(source, "-e", encoding, path);
+    const error = await readWav16kMono(path).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isEdgeVoiceError(error) && error.code).toBe("wav-invalid");
+    expect((error as Error).message).toMatch(new RegExp(`unsupported encoding: ${name}`));
   });
 });

@@ -4,9 +4,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { APP_ROOT } from "../../../src/config/paths.js";
-import { parseManifest } from "../../../src/models/manifest.js";
-import { bytes, sha256, type TempDir, tempDir } from "./helpers.js";
+import { APP_ROOT } from "../../src/config/paths.js";
+import { parseManifest } from "../../src/models/manifest.js";
+import { bytes, sha256, type TempDir, tempDir } from "../unit/models/helpers.js";
 
 const SCRIPT = path.join(APP_ROOT, "scripts", "fetch-models.sh");
 

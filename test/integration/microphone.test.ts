@@ -4,16 +4,16 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import type { AudioFrame } from "../../../src/audio/format.js";
-import { FRAME_SAMPLES } from "../../../src/audio/format.js";
+import type { AudioFrame } from "../../src/audio/format.js";
+import { FRAME_SAMPLES } from "../../src/audio/format.js";
 import {
   MicrophoneSource,
   type MicrophoneSourceOptions,
   type MicrophoneState,
-} from "../../../src/audio/microphone-source.js";
-import type { Sleep } from "../../../src/audio/timing.js";
-import { type FakeRecorder, installFakeRecorder, isAlive, type Step } from "./fake-recorder.js";
-import { tempDir } from "./helpers.js";
+} from "../../src/audio/microphone-source.js";
+import type { Sleep } from "../../src/audio/timing.js";
+import { type FakeRecorder, installFakeRecorder, isAlive, type Step } from "../support/fake-recorder.js";
+import { tempDir } from "../unit/audio/helpers.js";
 
 const tmp = tempDir("microphone");
 const recorders: FakeRecorder[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { RecorderProcess, resolveRecorder } from "../../../src/audio/recorder-process.js";
-import { installFakeRecorder, isAlive } from "./fake-recorder.js";
-import { tempDir } from "./helpers.js";
+import { RecorderProcess, resolveRecorder } from "../../src/audio/recorder-process.js";
+import { installFakeRecorder, isAlive } from "../support/fake-recorder.js";
+import { tempDir } from "../unit/audio/helpers.js";
 
 const tmp = tempDir("recorder");
 afterAll(() => tmp.remove());
