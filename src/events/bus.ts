@@ -2,6 +2,14 @@ import type { EventInput, EventOfType, PipelineEvent, PipelineEventType } from "
 
 type Listener<E> = (event: E) => void;
 
+/**
+ * What happens to an error thrown by a listener: a function is told and the other listeners
+ * still run (the daemon logs it: a broken sink must never stall the audio path); "throw"
+ * lets it out of `emit` (tests: a failing assertion inside a listener fails the test
+ * instead of vanishing).
+ */
+export type ListenerErrors = ((error: unknown, event: PipelineEvent) => void) | "throw";
+
 /** Milliseconds since the process started, from the monotonic clock. */
 export function processMs(): number {
   return Math.round(performance.now() * 10) / 10;
@@ -10,8 +18,8 @@ export function processMs(): number {
 /**
  * A small synchronous typed event bus. Stages emit; sinks (the JSON-lines printer,
  * MQTT, metrics, feedback) subscribe. Listeners run in emit order; one that throws is
- * reported to `onListenerError` and does not stop the others, so a broken sink can
- * never stall the audio path.
+ * reported to `onListenerError` and does not stop the others (by default it is ignored),
+ * unless `onListenerError` is "throw" (tests).
  */
 export class EventBus {
   readonly #byType = new Map<PipelineEventType, Set<Listener<PipelineEvent>>>();
@@ -19,7 +27,7 @@ export class EventBus {
 
   constructor(
     private readonly clock: () => number = processMs,
-    private readonly onListenerError: (error: unknown, event: PipelineEvent) => void = () => {},
+    private readonly onListenerError: ListenerErrors = () => {},
   ) {}
 
   emit(input: EventInput): PipelineEvent {
@@ -49,6 +57,7 @@ export class EventBus {
     try {
       listener(event);
     } catch (error) {
+      if (this.onListenerError === "throw") throw error;
       this.onListenerError(error, event);
     }
   }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { EventBus } from "../../src/events/bus.js";
 import type { PipelineEvent } from "../../src/events/types.js";
 import type { IntentDecision } from "../../src/intent/types.js";
 import { Pipeline, type PipelineOptions } from "../../src/pipeline/pipeline.js";
 import { silentLogger } from "../../src/util/logger.js";
+import { testBus } from "../support/bus.js";
 import {
   FakeCommands,
   FakeIntent,
@@ -28,7 +28,7 @@ function setup(options: {
 }) {
   const events: PipelineEvent[] = [];
   let tick = 0;
-  const bus = new EventBus(() => tick++);
+  const bus = testBus(() => tick++);
   bus.onAny((e) => events.push(e));
   const wake = new FakeWake(options.wakeAt ?? [1 * S]);
   const transcriber = new FakeTranscriber(options.text);

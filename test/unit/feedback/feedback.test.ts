@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EventBus } from "../../../src/events/bus.js";
+import type { EventBus } from "../../../src/events/bus.js";
 import type { EventInput, RunOutcome } from "../../../src/events/types.js";
 import { Feedback } from "../../../src/feedback/feedback.js";
 import { SoundPlayer } from "../../../src/feedback/player.js";
+import { testBus } from "../../support/bus.js";
 import { FakePrograms } from "./fake-programs.js";
 
 let fakes: FakePrograms;
@@ -24,7 +25,7 @@ const DEVICES: Record<string, { name: string; domain: string }> = {
 };
 
 function setup(earcons: boolean, speech: boolean) {
-  const bus = new EventBus();
+  const bus = testBus();
   const player = new SoundPlayer({
     player: "aplay",
     outputDevice: null,

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { EventBus } from "../../../src/events/bus.js";
 import type { EventInput } from "../../../src/events/types.js";
 import { LatencyWindow } from "../../../src/observability/latency-window.js";
 import { PipelineMetrics } from "../../../src/observability/metrics.js";
 import { type MetricsServer, startMetricsServer } from "../../../src/observability/metrics-server.js";
+import { testBus } from "../../support/bus.js";
 
 /** A bus whose clock the test sets, so event `t`s are exact. */
 function fakeBus() {
   let now = 0;
-  const bus = new EventBus(() => now);
+  const bus = testBus(() => now);
   const at = (t: number, input: EventInput) => {
     now = t;
     return bus.emit(input);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { configSchema } from "../../../src/config/schema.js";
-import { EventBus } from "../../../src/events/bus.js";
 import { type Observability, startObservability } from "../../../src/observability/observability.js";
+import { testBus } from "../../support/bus.js";
 
 let running: Observability[] = [];
 afterEach(async () => {
@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 async function start(metrics: Record<string, unknown>) {
-  const bus = new EventBus();
+  const bus = testBus();
   const o = await startObservability({ config: configSchema.parse({ site: "hall", metrics }), bus });
   running.push(o);
   return { bus, o };
