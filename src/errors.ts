@@ -33,7 +33,6 @@ export type ErrorCode =
   | "llm-unavailable"
   | "llm-timeout"
   | "templates-invalid"
-  | "internal"
   | "mqtt-port-in-use"
   | "command-expired"
   | "model-manifest-invalid";

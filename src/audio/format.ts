@@ -19,15 +19,6 @@ export function samplesToMs(samples: number): number {
   return (samples * 1000) / SAMPLE_RATE;
 }
 
-export function msToSamples(ms: number): number {
-  return Math.round((ms * SAMPLE_RATE) / 1000);
-}
-
-/** End of the frame, in ms from the start of the input. */
-export function frameEndMs(frame: AudioFrame): number {
-  return samplesToMs(frame.startSample + frame.samples.length);
-}
-
 /** s16 -> float in [-1, 1). */
 export function int16ToFloat32(samples: Int16Array): Float32Array {
   const out = new Float32Array(samples.length);

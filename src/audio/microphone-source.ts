@@ -187,7 +187,12 @@ export class MicrophoneSource implements AudioSource {
     if (state === "waiting") {
       this.retries = 0;
       log.warn(
-        { ...where, detail, ...(where.recorder === "arecord" ? { hint: ARECORD_HINT } : {}) },
+        {
+          ...where,
+          code: "mic-unavailable",
+          detail,
+          ...(where.recorder === "arecord" ? { hint: ARECORD_HINT } : {}),
+        },
         `microphone unavailable (${detail}); retrying with backoff up to ${this.options.retryMaxSeconds} s`,
       );
     } else if (state === "open") {

@@ -40,8 +40,7 @@ export async function createIntentHandler(
   logger: Logger,
   options: CreateIntentOptions = {},
 ): Promise<DefaultIntentHandler> {
-  // The daemon passes a component logger already; the CLI passes the root one.
-  const log = logger.bindings().component ? logger : componentLogger(logger, "intent");
+  const log = componentLogger(logger, "intent");
   const compiled = loadTemplates(config.intent.templates_file);
   const mode = effectiveLlmMode(config, options.engine !== undefined);
   const templates =

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { APP_ROOT } from "../config/paths.js";
-import { EdgeVoiceError } from "../errors.js";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex digits");
 
@@ -57,7 +57,6 @@ export const manifestSchema = z.strictObject({ version: z.literal(1), models: z.
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ModelEntry = z.infer<typeof modelEntry>;
 export type ModelFile = z.infer<typeof modelFile>;
-export type ModelSource = z.infer<typeof source>;
 export type ModelKind = ModelEntry["kind"];
 
 export const MANIFEST_PATH = path.join(APP_ROOT, "models", "manifest.json");
@@ -104,7 +103,7 @@ export function loadManifest(file: string = MANIFEST_PATH): Manifest {
     throw new EdgeVoiceError(
       "model-manifest-invalid",
       `cannot read the model manifest ${file}: ${(error as Error).message}`,
-      { hint: "reinstall edge-voice; models/manifest.json ships with it", exitCode: 78 },
+      { hint: "reinstall edge-voice; models/manifest.json ships with it", exitCode: ExitCode.config },
     );
   }
   return parseManifest(raw, file);
@@ -121,7 +120,7 @@ export function parseManifest(raw: unknown, file = "manifest"): Manifest {
       `the model manifest ${file} is malformed:\n  ${problems.join("\n  ")}`,
       {
         hint: "restore models/manifest.json from the release, or fix the lines above",
-        exitCode: 78,
+        exitCode: ExitCode.config,
       },
     );
   }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EdgeVoiceError } from "../errors.js";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
 import type { PipelineMetrics } from "./metrics.js";
 
 export interface MetricsServer {
@@ -61,7 +61,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
               error.code === "EADDRINUSE"
                 ? "another program uses that port: pick another metrics.port, or null to turn metrics off"
                 : "check metrics.port",
-            exitCode: 78,
+            exitCode: ExitCode.config,
           },
         ),
       );

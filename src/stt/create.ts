@@ -23,7 +23,7 @@ export async function createTranscriber(
   store: ModelStore,
   logger: Logger,
 ): Promise<Transcriber> {
-  const log = logger.bindings().component === "stt" ? logger : componentLogger(logger, "stt");
+  const log = componentLogger(logger, "stt");
   const stt = config.stt;
   const started = performance.now();
   const resolved = await resolveModelPath(store, stt.model, "stt", { logger: log });

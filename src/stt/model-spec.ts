@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { EdgeVoiceError } from "../errors.js";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
 import type { MelConfig } from "./mel.js";
 
 /** Ids of Whisper's special tokens, read from the model's own files (they differ between `.en`, multilingual and v3 models). */
@@ -46,7 +46,7 @@ export function readWhisperJson(paths: Record<string, string>, modelId: string):
       if (optional) return {};
       throw new EdgeVoiceError("model-load-failed", `model ${modelId} has no ${name} in the manifest`, {
         hint: "an STT model needs the transformers.js layout: config.json, generation_config.json, preprocessor_config.json, tokenizer.json, tokenizer_config.json, onnx/*.onnx",
-        exitCode: 78,
+        exitCode: ExitCode.config,
       });
     }
     return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
@@ -79,7 +79,7 @@ export function whisperSpec(files: WhisperJsonFiles): WhisperSpec {
       "the model's tokenizer.json lacks Whisper's special tokens",
       {
         hint: "use a Whisper model in the transformers.js layout (e.g. whisper-tiny)",
-        exitCode: 78,
+        exitCode: ExitCode.config,
       },
     );
   }

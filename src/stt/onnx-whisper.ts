@@ -1,5 +1,5 @@
 import ort from "onnxruntime-node";
-import { EdgeVoiceError } from "../errors.js";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { PreparedModelCache } from "../onnx/prepared-cache.js";
 import type { Logger } from "../util/logger.js";
 import {
@@ -34,7 +34,7 @@ export function pickOnnxFiles(paths: Record<string, string>, modelId: string): W
   if (encoder && decoder && decoderWithPast) return { encoder, decoder, decoderWithPast };
   throw new EdgeVoiceError("model-load-failed", `model ${modelId} lacks Whisper's ONNX encoder and decoder`, {
     hint: "the manifest entry needs onnx/encoder_model*.onnx and onnx/decoder_model_merged*.onnx (or decoder_model + decoder_with_past_model)",
-    exitCode: 78,
+    exitCode: ExitCode.config,
   });
 }
 
@@ -170,7 +170,7 @@ async function openSession(
       `onnxruntime cannot load ${file}: ${(error as Error).message}`,
       {
         hint: "run `edge-voice models verify` and re-fetch the model if it fails",
-        exitCode: 78,
+        exitCode: ExitCode.config,
         cause: error,
       },
     );

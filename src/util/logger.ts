@@ -11,7 +11,9 @@ export interface LoggerOptions {
 
 /**
  * Structured JSON lines on stderr (journald keeps them as they are), or readable lines
- * when stderr is a terminal. Components log through `logger.child({ component })`.
+ * when stderr is a terminal. One tagging rule: each component's factory tags its own logger
+ * with `componentLogger(logger, name)`; callers pass the root logger (the CLI) or one
+ * already tagged with that name (the daemon), which is kept as it is.
  * Audio is never logged; transcripts only at debug level (callers' duty, see README).
  */
 export function createLogger(options: LoggerOptions): Logger {

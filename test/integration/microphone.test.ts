@@ -113,6 +113,10 @@ describe("MicrophoneSource", () => {
       expect.stringContaining("microphone unavailable"),
       expect.stringContaining("microphone unavailable"),
     ]);
+    expect(warnings.map((l) => (l as { code?: string }).code)).toEqual([
+      "mic-unavailable",
+      "mic-unavailable",
+    ]);
     expect(h.logs.filter((l) => l.msg === "microphone back")).toHaveLength(2);
     expect(h.logs.filter((l) => l.msg === "microphone closed")).toHaveLength(1);
 

@@ -88,5 +88,3 @@ export const answerSchema = z.strictObject({
   minutes: z.number().optional(),
   seconds: z.number().optional(),
 });
-
-export type Answer = z.infer<typeof answerSchema>;

@@ -43,11 +43,6 @@ const TENS: Record<string, number> = {
 
 const DIGITS = /^\d+(\.\d+)?$/;
 
-/** Words that can start a number; lets matchers skip spans cheaply. */
-export function canStartNumber(word: string): boolean {
-  return DIGITS.test(word) || word in UNITS || word in TENS || word === "a" || word === "an";
-}
-
 export function parseNumber(words: readonly string[]): number | null {
   if (words.length === 0) return null;
   let end = words.length;

@@ -9,7 +9,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { EdgeVoiceError } from "../../errors.js";
+import { EdgeVoiceError, ExitCode } from "../../errors.js";
 import type { Prepare, PreparedRecipe } from "../../onnx/prepared-cache.js";
 import { graphOutputs, withoutOutputs } from "../../onnx/prune.js";
 import type { Logger } from "../../util/logger.js";
@@ -172,7 +172,11 @@ function windowedEncoder(model: Uint8Array, window: EncoderWindow): Uint8Array {
     throw new EdgeVoiceError(
       "model-load-failed",
       `cannot cut this Whisper encoder to a ${window.frames}-frame window: ${(error as Error).message}`,
-      { hint: "set stt.encoder_window_seconds to 30 (the full window)", exitCode: 78, cause: error },
+      {
+        hint: "set stt.encoder_window_seconds to 30 (the full window)",
+        exitCode: ExitCode.config,
+        cause: error,
+      },
     );
   }
 }
