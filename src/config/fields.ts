@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * Small builders shared by the config sections so every field reads the same way:
- * a type, a default, and a one-line description (which becomes the README reference).
+ * a type, a default, and a one-line description (which becomes docs/configuration.md).
  */
 
 export const secret = { secret: true } as const;

@@ -1,14 +1,17 @@
 import { ENV_PREFIX } from "./env.js";
 import { configJsonSchema, type JsonSchema } from "./schema.js";
 
+/** Where the reference lives, from the package root. */
+export const REFERENCE_FILE = "docs/configuration.md";
+
 export const REFERENCE_START =
   "<!-- config-reference:start (generated from src/config/schema.ts by `npm run docs`) -->";
 export const REFERENCE_END = "<!-- config-reference:end -->";
 
 /**
- * The README's configuration reference, generated from the schema so it cannot drift:
+ * The configuration reference (docs/configuration.md), generated from the schema so it cannot drift:
  * one table per section with each key, its type, default, environment variable and
- * description. test/unit/config/reference.test.ts fails when the README is stale.
+ * description. test/unit/config/reference.test.ts fails when the page is stale.
  */
 export function configReference(schema: JsonSchema = configJsonSchema()): string {
   const out: string[] = [];

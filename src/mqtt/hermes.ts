@@ -1,3 +1,5 @@
+/** Hermes messages (field names of the Snips/Rhasspy reference) built from pipeline events. Pure. */
+
 import type { IntentEndEvent, SttEndEvent, WakeWordEndEvent } from "../events/types.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import type {
@@ -15,7 +17,7 @@ export interface RunContext {
   language: string | null;
 }
 
-/** Hermes messages (field names of the Snips/Rhasspy reference) built from pipeline events. Pure. */
+/** hermes/hotword/<wakewordId>/detected, from the wake word's end. */
 export function hotwordDetected(site: string, event: WakeWordEndEvent): HermesHotwordDetected {
   return {
     siteId: site,

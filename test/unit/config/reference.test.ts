@@ -2,16 +2,21 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { envSettings } from "../../../src/config/env.js";
-import { configReference, REFERENCE_END, REFERENCE_START } from "../../../src/config/reference.js";
+import {
+  configReference,
+  REFERENCE_END,
+  REFERENCE_FILE,
+  REFERENCE_START,
+} from "../../../src/config/reference.js";
 import { configJsonSchema } from "../../../src/config/schema.js";
 
-describe("README configuration reference", () => {
+describe("the configuration reference (docs/configuration.md)", () => {
   it("is the one generated from the schema (run `npm run docs` after changing the schema)", () => {
-    const readme = readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
-    const start = readme.indexOf(REFERENCE_START);
-    const end = readme.indexOf(REFERENCE_END);
+    const page = readFileSync(path.join(__dirname, "..", "..", "..", REFERENCE_FILE), "utf8");
+    const start = page.indexOf(REFERENCE_START);
+    const end = page.indexOf(REFERENCE_END);
     expect(start).toBeGreaterThan(0);
-    expect(readme.slice(start + REFERENCE_START.length, end).trim()).toBe(configReference().trim());
+    expect(page.slice(start + REFERENCE_START.length, end).trim()).toBe(configReference().trim());
   });
 
   it("names every setting's environment variable", () => {
