@@ -3,6 +3,7 @@
 //  - fails when two top-level folders of src/ import each other, directly or round a loop
 //    (imports point one way: a shared piece gets its own room, see docs/architecture.md);
 //  - warns about src/ files over MAX_LINES lines (to become a failure once the last ones are split);
+//  - fails when a folder of src/ is missing from docs/architecture.md's table of rooms;
 //  - warns about test/unit files that load models or spawn processes (they belong in
 //    test/model or test/integration).
 // Usage: node scripts/check-layers.mjs [--max-lines N]
@@ -107,8 +108,18 @@ for (const file of filesUnder(unit, (f) => f.endsWith(".ts"))) {
     console.warn(`layers: warning: unit test loads models or spawns processes: ${path.relative(ROOT, file)}`);
 }
 
-if (loops.length > 0) {
-  console.error("layers: move the shared piece to a folder both can import (docs/architecture.md)");
+const tableRows = readFileSync(path.join(ROOT, "docs", "architecture.md"), "utf8")
+  .split("\n")
+  .filter((line) => line.startsWith("| `"));
+const undocumented = readdirSync(SRC, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !tableRows.some((row) => row.includes(`\`${entry.name}/\``)))
+  .map((entry) => `${entry.name}/`);
+if (undocumented.length > 0)
+  console.error(`layers: rooms missing from docs/architecture.md's table: ${undocumented.join(", ")}`);
+
+if (loops.length > 0 || undocumented.length > 0) {
+  if (loops.length > 0)
+    console.error("layers: move the shared piece to a folder both can import (docs/architecture.md)");
   process.exit(1);
 }
 console.log(`layers: ${edges.size} folders import others, no cycle`);
