@@ -23,21 +23,33 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
   };
 }
 
-/** Loads a model, turning onnxruntime's failure into an error that names the file and what to do. */
-export async function loadSession(
+/** Loads a small streaming model with sessionOptions(threads); see openSession. */
+export function loadSession(
   source: string | Uint8Array,
   threads: number,
   what: string,
 ): Promise<ort.InferenceSession> {
+  return openSession(source, sessionOptions(threads), what);
+}
+
+/**
+ * Opens a session of `model` (a path, or bytes edited in memory), turning onnxruntime's
+ * failure into an error that names `what` (the file) and what to do.
+ */
+export async function openSession(
+  model: string | Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+  what: string,
+): Promise<ort.InferenceSession> {
   try {
-    return typeof source === "string"
-      ? await ort.InferenceSession.create(source, sessionOptions(threads))
-      : await ort.InferenceSession.create(source, sessionOptions(threads));
+    return typeof model === "string"
+      ? await ort.InferenceSession.create(model, options)
+      : await ort.InferenceSession.create(model, options);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new EdgeVoiceError("model-load-failed", `could not load ${what}: ${reason}`, {
       exitCode: ExitCode.config,
-      hint: "check that the file is an ONNX model of the expected kind (`edge-voice models verify` checks the bundled ones)",
+      hint: "check that the file is an ONNX model of the expected kind (`edge-voice models verify` checks the bundled ones; re-fetch one that fails)",
       cause: error,
     });
   }

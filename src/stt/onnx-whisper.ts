@@ -1,6 +1,6 @@
-import ort from "onnxruntime-node";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { PreparedModelCache } from "../onnx/prepared-cache.js";
+import { openSession, ort } from "../onnx/session.js";
 import type { Logger } from "../util/logger.js";
 import {
   decoderModel,
@@ -79,7 +79,7 @@ export class WhisperSessions {
     const { shape, window } = load;
     const cache = new PreparedModelCache(load.preparedDir ?? null, load.logger);
     const open = (file: string, model: PreparedModel, options: ort.InferenceSession.SessionOptions) =>
-      cache.open(model.recipe, model.prepare, (bytesOrPath) => openSession(file, bytesOrPath, options));
+      cache.open(model.recipe, model.prepare, (bytesOrPath) => openSession(bytesOrPath, options, file));
     const encoderOptions = sessionOptions(load.threads);
     const encoder = await open(
       files.encoder,
@@ -152,29 +152,6 @@ function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
     // the same text and log-probabilities.
     enableMemPattern: false,
   };
-}
-
-/** A session of `model` (a path or bytes made from `file`); a failure names `file`. */
-async function openSession(
-  file: string,
-  model: string | Uint8Array,
-  options: ort.InferenceSession.SessionOptions,
-): Promise<ort.InferenceSession> {
-  try {
-    return typeof model === "string"
-      ? await ort.InferenceSession.create(model, options)
-      : await ort.InferenceSession.create(model, options);
-  } catch (error) {
-    throw new EdgeVoiceError(
-      "model-load-failed",
-      `onnxruntime cannot load ${file}: ${(error as Error).message}`,
-      {
-        hint: "run `edge-voice models verify` and re-fetch the model if it fails",
-        exitCode: ExitCode.config,
-        cause: error,
-      },
-    );
-  }
 }
 
 const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
