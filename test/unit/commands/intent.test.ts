@@ -4,7 +4,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../../src/cli.js";
-import { HOME_YAML } from "./home.js";
+import { HOME_YAML } from "../intent/home.js";
 
 async function cli(...args: string[]) {
   const stdout = new PassThrough();

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ModelStore } from "../../../src/models/store.js";
 import { runCli } from "../../support/cli.js";
-import { type TempDir, tempDir } from "./helpers.js";
+import { type TempDir, tempDir } from "../models/helpers.js";
 
 const HEY_JARVIS_SHA = "94a13cfe60075b132f6a472e7e462e8123ee70861bc3fb58434a73712ee0d2cb";
 const QWEN_05_SHA = "74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db";
