@@ -29,6 +29,7 @@ export type ErrorCode =
   | "mqtt-auth"
   | "wake-unavailable"
   | "stt-failed"
+  | "stt-self-test-failed"
   | "intent-failed"
   | "llm-unavailable"
   | "llm-timeout"

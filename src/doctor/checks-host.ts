@@ -58,7 +58,8 @@ export const checkBoard: Check = async ({ probes }) => {
     probes.readFile("/etc/nv_tegra_release"),
   );
   const cpu = probes.cpus();
-  const detail = `${board.name}; ${cpu.count} x ${cpu.model || "unknown CPU"} (${probes.arch()})`;
+  const features = [probes.arch(), ...cpu.notable].join(", ");
+  const detail = `${board.name}; ${cpu.count} x ${cpu.model || "unknown CPU"} (${features})`;
   const results: CheckResult[] = [];
   if (board.kind === "raspberry-pi" && /Raspberry Pi (Zero|[123]\b|Model [AB])/i.test(board.name)) {
     results.push(

@@ -33,6 +33,36 @@ export const checkModels: Check = async ({ probes, config }) => {
   return results;
 };
 
+/**
+ * Whisper hears its self-test clip (stt/self-test.ts): the check that a CPU's arithmetic is
+ * right for the models, with the fallback to onnxruntime's portable kernels the daemon uses.
+ */
+export const checkSelfTest: Check = async ({ probes, config }) => {
+  if (!config) return [];
+  const title = "Whisper self-test";
+  if (!config.stt.self_test) {
+    return [
+      warn(
+        "stt-self-test",
+        title,
+        "off (stt.self_test: false)",
+        "turn it on unless it fails: it catches a CPU that mishears every command",
+      ),
+    ];
+  }
+  try {
+    const { ms } = await probes.sttSelfTest(config);
+    return [
+      pass("stt-self-test", title, `heard its clip right (${ms} ms to load and check ${config.stt.model})`),
+    ];
+  } catch (error) {
+    if (!isEdgeVoiceError(error)) throw error;
+    // A missing or corrupt model is the model check's line already.
+    if (error.code === "model-missing" || error.code === "model-corrupt") return [];
+    return [fail("stt-self-test", title, error.message, error.hint ?? "see docs/boards.md")];
+  }
+};
+
 /** Which llama.cpp backends node-llama-cpp can use here, and (when an LLM is configured) which one loads. */
 export const checkLlama: Check = async ({ probes, config }) => {
   const wanted = config !== null && config.llm.mode !== "off" && config.llm.model !== null;

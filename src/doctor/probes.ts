@@ -7,6 +7,9 @@ import { describeError } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
 import { type ModelRequest, modelStoreFromConfig } from "../models/startup.js";
 import { clientSettings } from "../mqtt/client-options.js";
+import { createTranscriber } from "../stt/create.js";
+import { hostCpu } from "../system/cpu.js";
+import { silentLogger } from "../util/logger.js";
 import type { CaptureResult, CommandResult, LlamaProbeResult, MqttProbeResult, Probes } from "./types.js";
 
 /** The real machine: files, programs, the microphone, node-llama-cpp and the broker. */
@@ -18,7 +21,12 @@ export function systemProbes(io: { cwd: string; env: NodeJS.ProcessEnv }, config
     arch: () => process.arch,
     cpus: () => {
       const cpus = os.cpus();
-      return { model: cpus[0]?.model?.trim() ?? "", count: cpus.length || os.availableParallelism() };
+      const facts = hostCpu();
+      return {
+        model: facts.name || (cpus[0]?.model?.trim() ?? ""),
+        count: cpus.length || os.availableParallelism(),
+        notable: facts.notable,
+      };
     },
     readFile: (file) => {
       try {
@@ -36,6 +44,12 @@ export function systemProbes(io: { cwd: string; env: NodeJS.ProcessEnv }, config
       return { path: resolved.path, pinned: resolved.pinned };
     },
     llama,
+    sttSelfTest: async (config: Config) => {
+      const started = performance.now();
+      const transcriber = await createTranscriber(config, modelStoreFromConfig(config, io), silentLogger());
+      await transcriber.dispose();
+      return { ms: Math.round(performance.now() - started) };
+    },
     mqtt,
   };
 }

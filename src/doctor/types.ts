@@ -51,7 +51,8 @@ export interface Probes {
   glibcVersion(): string | null;
   platform(): NodeJS.Platform;
   arch(): string;
-  cpus(): { model: string; count: number };
+  /** `notable`: arm64 matrix/dot-product extensions that change onnxruntime's kernels (system/cpu.ts). */
+  cpus(): { model: string; count: number; notable: string[] };
   /** File contents, or null if it cannot be read. */
   readFile(file: string): string | null;
   run(program: string, args: string[], timeoutMs: number): Promise<CommandResult>;
@@ -61,6 +62,8 @@ export interface Probes {
   verifyModel(request: ModelRequest): Promise<{ path: string; pinned: boolean }>;
   /** Backends node-llama-cpp finds; `load` also loads llama.cpp with the configured gpu (~1 s). */
   llama(gpu: Config["llm"]["gpu"], load: boolean): Promise<LlamaProbeResult>;
+  /** Loads the configured Whisper and runs its start-up self-test (stt/self-test.ts); throws its EdgeVoiceError. */
+  sttSelfTest(config: Config): Promise<{ ms: number }>;
   /** A short connect (own client id, so a running daemon is not kicked off) and disconnect. */
   mqtt(config: Config, timeoutMs: number): Promise<MqttProbeResult>;
 }

@@ -5,9 +5,11 @@ import type { Config } from "../config/schema.js";
 import { configError } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
 import type { ModelStore } from "../models/store.js";
+import { cpuSummary, hostCpu } from "../system/cpu.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { readWhisperJson, type WhisperSpec, whisperSpec } from "./model-spec.js";
 import { pickOnnxFiles, WhisperSessions } from "./onnx-whisper.js";
+import { openSelfTested } from "./self-test.js";
 import { WhisperTokenizer } from "./tokenizer.js";
 import type { Transcriber } from "./transcriber.js";
 import { WhisperTranscriber } from "./whisper.js";
@@ -43,33 +45,42 @@ export async function createTranscriber(
     ),
     fullFrames: nbMaxFrames,
   };
-  const sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, stt.model), {
-    threads: stt.threads,
-    decoderThreads: stt.decoder_threads,
-    shape: { heads: spec.decoderHeads, headDim: spec.headDim },
-    positions: nbMaxFrames / 2,
-    window,
-    int8OutputLayer: stt.int8_output_layer,
-    preparedDir: path.join(stateDir(config.state_dir), "prepared"),
-    logger: log,
-  });
-  const transcriber = new WhisperTranscriber(sessions, spec, tokenizer, {
-    modelId: stt.model,
-    language,
-    maxTokens: stt.max_tokens,
-    leadInSeconds: stt.lead_in_seconds,
-    encoderWindowFrames: window.frames,
-    thresholds: {
-      noSpeech: stt.no_speech_threshold,
-      logprob: stt.logprob_threshold,
-      compressionRatio: stt.compression_ratio_threshold,
-    },
-    logger: log,
-  });
-  // One run on a second of silence at start: onnxruntime's first run allocates its arena and
-  // is ~0.6 s slower (measured 1.47 s against 0.89 s for a 3 s command), which would
-  // otherwise land on the first person to speak; a model that cannot run fails here, not then.
-  await transcriber.transcribe(new Float32Array(spec.mel.samplingRate));
+  const open = async (safeKernels: boolean): Promise<Transcriber> => {
+    const sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, stt.model), {
+      threads: stt.threads,
+      decoderThreads: stt.decoder_threads,
+      shape: { heads: spec.decoderHeads, headDim: spec.headDim },
+      positions: nbMaxFrames / 2,
+      window,
+      int8OutputLayer: stt.int8_output_layer,
+      preparedDir: path.join(stateDir(config.state_dir), "prepared"),
+      safeKernels,
+      logger: log,
+    });
+    return new WhisperTranscriber(sessions, spec, tokenizer, {
+      modelId: stt.model,
+      language,
+      maxTokens: stt.max_tokens,
+      leadInSeconds: stt.lead_in_seconds,
+      encoderWindowFrames: window.frames,
+      thresholds: {
+        noSpeech: stt.no_speech_threshold,
+        logprob: stt.logprob_threshold,
+        compressionRatio: stt.compression_ratio_threshold,
+      },
+      logger: log,
+    });
+  };
+  // The first run also warms onnxruntime up: it allocates its arena and is ~0.6 s slower
+  // (measured 1.47 s against 0.89 s for a 3 s command), which would otherwise land on the
+  // first person to speak; a model that cannot run fails here, not then.
+  let transcriber: Transcriber;
+  if (stt.self_test) {
+    transcriber = await openSelfTested(open, cpuSummary(hostCpu()), log);
+  } else {
+    transcriber = await open(false);
+    await transcriber.transcribe(new Float32Array(spec.mel.samplingRate));
+  }
   log.info(
     {
       model: stt.model,

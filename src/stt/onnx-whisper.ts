@@ -57,6 +57,11 @@ export interface LoadOptions {
   int8OutputLayer: boolean;
   /** Where edited models are kept between starts (onnx/prepared-cache.ts); absent or null: nowhere. */
   preparedDir?: string | null;
+  /**
+   * onnxruntime's portable arm64 kernels instead of KleidiAI's (`mlas.disable_kleidiai`): the
+   * fallback when the self-test hears garbage (stt/self-test.ts). No effect on x86.
+   */
+  safeKernels?: boolean;
   logger?: Logger;
 }
 
@@ -80,7 +85,7 @@ export class WhisperSessions {
     const cache = new PreparedModelCache(load.preparedDir ?? null, load.logger);
     const open = (file: string, model: PreparedModel, options: ort.InferenceSession.SessionOptions) =>
       cache.open(model.recipe, model.prepare, (bytesOrPath) => openSession(bytesOrPath, options, file));
-    const encoderOptions = sessionOptions(load.threads);
+    const encoderOptions = sessionOptions(load.threads, load.safeKernels ?? false);
     const encoder = await open(
       files.encoder,
       encoderModel(files.encoder, load.positions, load.logger),
@@ -97,7 +102,10 @@ export class WhisperSessions {
             frames: window.frames,
           }
         : null;
-    const decoderOptions = { ...sessionOptions(load.decoderThreads ?? 1), enableCpuMemArena: false };
+    const decoderOptions = {
+      ...sessionOptions(load.decoderThreads ?? 1, load.safeKernels ?? false),
+      enableCpuMemArena: false,
+    };
     const decoder = (file: string) =>
       open(file, decoderModel(file, load.int8OutputLayer, load.logger), decoderOptions);
     if (files.decoderMerged) {
@@ -140,8 +148,9 @@ export class WhisperSessions {
  * its own thread count: one token's step is too small to share (2 threads decoded slower
  * than 1 here, and cost ~20 MB), while the encoder's 30 s window gains from a second core.
  */
-function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+function sessionOptions(threads: number, safeKernels: boolean): ort.InferenceSession.SessionOptions {
   return {
+    ...(safeKernels ? { extra: { mlas: { disable_kleidiai: "1" } } } : {}),
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: "sequential",

@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   rmSync,
   statSync,
@@ -16,6 +17,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
 import { ModelStore } from "../../src/models/store.js";
+import { fields } from "../../src/onnx/protobuf-wire.js";
 import { createTranscriber } from "../../src/stt/create.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { runCli } from "../support/cli.js";
@@ -24,6 +26,7 @@ import { COMMANDS_DIR, fixtureAudio, normalise } from "./stt-support.js";
 let root: string;
 let goodDir: string;
 let corruptModels: string;
+let brokenDir: string;
 
 /** Copies whisper-tiny's files (wherever the store finds them) into `dir`, in the manifest's layout. */
 async function copyTiny(dir: string): Promise<void> {
@@ -46,6 +49,23 @@ function flipByte(file: string, offset: number): void {
   }
 }
 
+/**
+ * Overwrites the payload of the model's largest initializer (ModelProto.graph = 7,
+ * GraphProto.initializer = 5, TensorProto.raw_data = 9) with one value: the file still loads,
+ * but its arithmetic is wrong, as on a CPU whose kernels compute garbage.
+ */
+function flattenLargestWeight(file: string): void {
+  const bytes = new Uint8Array(readFileSync(file));
+  const graph = fields(bytes, 0, bytes.length).find((f) => f.no === 7);
+  if (!graph) throw new Error(`${file} has no graph`);
+  const raw = fields(bytes, graph.payload, graph.end)
+    .filter((f) => f.no === 5)
+    .flatMap((init) => fields(bytes, init.payload, init.end).filter((f) => f.no === 9))
+    .reduce((a, b) => (b.end - b.payload > a.end - a.payload ? b : a));
+  bytes.fill(0x55, raw.payload, raw.end);
+  writeFileSync(file, bytes);
+}
+
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), "stt-model-"));
   goodDir = path.join(root, "my-whisper");
@@ -54,6 +74,10 @@ beforeAll(async () => {
   corruptModels = path.join(root, "models");
   await copyTiny(path.join(corruptModels, "whisper-tiny"));
   flipByte(path.join(corruptModels, "whisper-tiny", "onnx", "encoder_model_quantized.onnx"), 4096);
+  // A model directory (unpinned) whose encoder loads but computes nonsense.
+  brokenDir = path.join(root, "broken-whisper");
+  await copyTiny(brokenDir);
+  flattenLargestWeight(path.join(brokenDir, "onnx", "encoder_model_quantized.onnx"));
 });
 
 afterAll(() => {
@@ -90,6 +114,41 @@ describe("model files", () => {
       expect(files).toHaveLength(2);
       kept ??= files;
       expect(files).toEqual(kept);
+    }
+  });
+
+  it("refuses to start when Whisper mishears its self-test clip even with the portable kernels, exit 78", async () => {
+    const config = configSchema.parse({
+      stt: { model: brokenDir },
+      state_dir: path.join(root, "state-broken"),
+    });
+    const loading = createTranscriber(
+      config,
+      new ModelStore({ modelsDir: "models", cacheFile: null }),
+      silentLogger(),
+    );
+    await expect(loading).rejects.toMatchObject({
+      code: "stt-self-test-failed",
+      exitCode: 78,
+      message: expect.stringMatching(/mishears on this CPU .*"turn on the kitchen light" came back as/),
+    });
+  });
+
+  it("starts a broken model only when the self-test is turned off", async () => {
+    const config = configSchema.parse({
+      stt: { model: brokenDir, self_test: false },
+      state_dir: path.join(root, "state-broken"),
+    });
+    const stt = await createTranscriber(
+      config,
+      new ModelStore({ modelsDir: "models", cacheFile: null }),
+      silentLogger(),
+    );
+    try {
+      const result = await stt.transcribe(await fixtureAudio("turn-on-kitchen-light"));
+      expect(normalise(result.text)).not.toBe("turn on the kitchen light");
+    } finally {
+      await stt.dispose();
     }
   });
 

@@ -55,6 +55,12 @@ export const sttSection = section(
       .describe(
         "Whisper encoder window (5-30 s); below 30, commands that fit run in it: faster, less memory, less accurate (docs/stt.md)",
       ),
+    self_test: z
+      .boolean()
+      .default(true)
+      .describe(
+        "At start, transcribe a known clip and refuse to run (exit 78) when Whisper mishears it even with onnxruntime's portable kernels: catches a CPU whose arithmetic goes wrong (docs/boards.md)",
+      ),
     int8_output_layer: z
       .boolean()
       .default(false)

@@ -7,7 +7,7 @@ import {
   parseArecordList,
 } from "../../../src/doctor/checks-audio.js";
 import { checkBoard, checkGlibc, checkNode, describeBoard } from "../../../src/doctor/checks-host.js";
-import { checkLlama, checkModels } from "../../../src/doctor/checks-models.js";
+import { checkLlama, checkModels, checkSelfTest } from "../../../src/doctor/checks-models.js";
 import { checkBroker, checkService } from "../../../src/doctor/checks-service.js";
 import { formatResults, runDoctor } from "../../../src/doctor/run.js";
 import type { Check, CommandResult, Probes } from "../../../src/doctor/types.js";
@@ -20,12 +20,13 @@ function probes(overrides: Partial<Probes> = {}): Probes {
     glibcVersion: () => "2.36",
     platform: () => "linux",
     arch: () => "arm64",
-    cpus: () => ({ model: "Cortex-A76", count: 4 }),
+    cpus: () => ({ model: "Cortex-A76", count: 4, notable: [] }),
     readFile: () => null,
     run: async () => ({ code: 0, stdout: "", stderr: "" }),
     capture: async () => ({ samples: noise(24_000, 300) }),
     verifyModel: async () => ({ path: "/m", pinned: true }),
     llama: async () => ({ supported: [], loaded: null }),
+    sttSelfTest: async () => ({ ms: 900 }),
     mqtt: async () => ({ ok: true }),
     ...overrides,
   };
@@ -115,6 +116,8 @@ describe("host checks", () => {
       detail: "Raspberry Pi 5 Model B Rev 1.0; 4 x Cortex-A76 (arm64)",
     });
     expect((await one(checkBoard, on("Raspberry Pi 3 Model B Plus Rev 1.3", null))).status).toBe("warn");
+    const sme = probes({ cpus: () => ({ model: "ARM Cortex-X925", count: 8, notable: ["i8mm", "sme2"] }) });
+    expect((await one(checkBoard, sme)).detail).toMatch(/8 x ARM Cortex-X925 \(arm64, i8mm, sme2\)$/);
     expect((await one(checkBoard, on("Jetson", "# R36 (release), REVISION: 3.0"))).status).toBe("pass");
     expect((await one(checkBoard, on("Jetson", "# R35 (release), REVISION: 5.0"))).status).toBe("warn");
   });
@@ -254,6 +257,41 @@ describe("model and LLM checks", () => {
     const noModule = probes({ llama: async () => Promise.reject(new Error("Cannot find package")) });
     expect(await one(checkLlama, noModule, withLlm)).toMatchObject({ status: "fail" });
     expect(await one(checkLlama, noModule)).toMatchObject({ status: "warn" });
+  });
+});
+
+describe("Whisper self-test check", () => {
+  it("passes when Whisper hears its clip, naming the time it took", async () => {
+    expect(await one(checkSelfTest, probes())).toMatchObject({
+      status: "pass",
+      detail: expect.stringMatching(/heard its clip right \(900 ms/),
+    });
+  });
+
+  it("fails with the self-test's message on a CPU that mishears", async () => {
+    const mishears = probes({
+      sttSelfTest: async () => {
+        throw new EdgeVoiceError("stt-self-test-failed", "Whisper mishears on this CPU (X)", {
+          hint: "run doctor",
+          exitCode: 78,
+        });
+      },
+    });
+    expect(await one(checkSelfTest, mishears)).toMatchObject({
+      status: "fail",
+      detail: "Whisper mishears on this CPU (X)",
+      fix: "run doctor",
+    });
+  });
+
+  it("leaves a missing model to the model check, and warns when turned off", async () => {
+    const missing = probes({
+      sttSelfTest: async () => {
+        throw new EdgeVoiceError("model-missing", "whisper-tiny is missing");
+      },
+    });
+    expect(await checkSelfTest({ probes: missing, config: config() })).toEqual([]);
+    expect((await one(checkSelfTest, probes(), config({ stt: { self_test: false } }))).status).toBe("warn");
   });
 });
 
