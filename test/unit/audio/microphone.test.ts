@@ -211,7 +211,7 @@ describe("MicrophoneSource", () => {
 
     // 5 s without audio: the silent recorder is stopped and the source waits out the backoff.
     timers.advance(1);
-    await timers.sleeping(1000);
+    await timers.waiting(1000);
     expect(silent?.stopped).toBe(true);
     expect(h.states).toEqual([
       ["open", undefined],
