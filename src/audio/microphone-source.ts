@@ -5,7 +5,13 @@ import { CaptureConverter } from "./capture-converter.js";
 import { deviceAdvice } from "./device-advice.js";
 import { type AudioFrame, SAMPLE_RATE } from "./format.js";
 import { Framer } from "./framer.js";
-import { type RecorderName, RecorderProcess, resolveRecorder } from "./recorder-process.js";
+import {
+  type RecorderName,
+  RecorderProcess,
+  type RecorderSession,
+  type RecorderSpec,
+  resolveRecorder,
+} from "./recorder-process.js";
 import type { AudioSource, AudioSourceInfo } from "./source.js";
 import { realSleep, type Sleep } from "./timing.js";
 
@@ -27,8 +33,10 @@ export interface MicrophoneSourceOptions {
   logger: Logger;
   /** Called on each change of state (not on each retry): the daemon maps it to STATUS= and metrics. */
   onState?: (state: MicrophoneState, detail?: string) => void;
-  /** Injected for tests; defaults to timers. */
+  /** Backoff and stall-watchdog waits. Injected for tests (a clock they step); defaults to timers. */
   sleep?: Sleep;
+  /** Starts one recorder run. Injected for tests (runs scripted chunk by chunk); defaults to a RecorderProcess. */
+  openRecorder?: (spec: RecorderSpec) => RecorderSession;
   /** Injected for tests; defaults to Math.random. */
   random?: () => number;
 }
@@ -49,6 +57,7 @@ export class MicrophoneSource implements AudioSource {
   readonly info: AudioSourceInfo;
   private readonly sleep: Sleep;
   private readonly random: () => number;
+  private readonly openRecorder: (spec: RecorderSpec) => RecorderSession;
   private state: MicrophoneState | undefined;
   /** Failed reopenings since the state became "waiting" (reported when the microphone is back). */
   private retries = 0;
@@ -68,6 +77,7 @@ export class MicrophoneSource implements AudioSource {
     };
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
+    this.openRecorder = options.openRecorder ?? ((spec) => new RecorderProcess(spec));
   }
 
   static fromConfig(
@@ -95,7 +105,7 @@ export class MicrophoneSource implements AudioSource {
     if (advice) this.options.logger.warn({ device: this.options.device }, advice);
     try {
       while (!signal.aborted) {
-        const session = new RecorderProcess({
+        const session = this.openRecorder({
           recorder: this.options.recorder,
           device: this.options.device,
           sampleRate: this.options.captureRate ?? SAMPLE_RATE,
@@ -127,7 +137,7 @@ export class MicrophoneSource implements AudioSource {
   }
 
   /** Converted samples of one recorder run, until it exits, stalls, or the signal aborts. */
-  private async *read(session: RecorderProcess, signal: AbortSignal): AsyncGenerator<Int16Array> {
+  private async *read(session: RecorderSession, signal: AbortSignal): AsyncGenerator<Int16Array> {
     this.lastReason = undefined;
     const converter = await CaptureConverter.create(
       this.options.captureRate ?? SAMPLE_RATE,
@@ -151,7 +161,7 @@ export class MicrophoneSource implements AudioSource {
   }
 
   /** The recorder's next chunk, or undefined when it ended or delivered nothing for stallSeconds. */
-  private async nextChunk(session: RecorderProcess, signal: AbortSignal): Promise<Buffer | undefined> {
+  private async nextChunk(session: RecorderSession, signal: AbortSignal): Promise<Buffer | undefined> {
     const stallMs = this.options.stallSeconds * 1000;
     if (stallMs <= 0) return session.next();
     const watchdog = new AbortController();

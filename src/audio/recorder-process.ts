@@ -34,6 +34,21 @@ export function resolveRecorder(
   return platform === "linux" ? "arecord" : "sox";
 }
 
+/**
+ * One run of a recorder as MicrophoneSource reads it: chunks until the run ends, then why it
+ * ended. RecorderProcess is the real one; tests script runs chunk by chunk without a process.
+ */
+export interface RecorderSession {
+  /** The command that was started (arecord, sox, ...). */
+  readonly command: string;
+  /** Why the run ended; undefined while it runs. */
+  readonly exitReason: string | undefined;
+  /** The next chunk of raw s16le audio, or undefined once the run has ended and all was read. */
+  next(): Promise<Buffer | undefined>;
+  /** Ends the run and resolves once it is gone. Idempotent. */
+  stop(): Promise<void>;
+}
+
 /** Queued audio past which the recorder's stdout is paused, so a stalled consumer cannot grow memory. */
 const MAX_QUEUED_BYTES = 16_000 * 2 * 5;
 const STDERR_TAIL = 2048;
@@ -48,7 +63,7 @@ const INSTALLED_BY: Record<string, string> = { arecord: "alsa-utils", sox: "sox"
  * user needs to see). The library reports a dead recorder only as a plain string error on
  * the stream, so the exit is taken from the process itself.
  */
-export class RecorderProcess {
+export class RecorderProcess implements RecorderSession {
   /** The command that was started (arecord, sox, ...). */
   readonly command: string;
   private readonly child: ChildProcess;

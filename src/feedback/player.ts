@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { findProgram } from "../system/which.js";
 import type { Logger } from "../util/logger.js";
+import { realTimer, type StartTimer } from "../util/timer.js";
 
 export interface SoundPlayerOptions {
   /** feedback.player: auto = aplay when installed, else sox's play. */
@@ -18,6 +19,8 @@ export interface SoundPlayerOptions {
   /** A sound or reply still playing after this long is killed, so the mic is never gated for good. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Starts the tail and kill timers. Injected for tests (a clock they step); defaults to real timers. */
+  timer?: StartTimer;
 }
 
 type Job = () => Promise<void>;
@@ -37,13 +40,17 @@ export class SoundPlayer {
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
   #busy = false;
-  #tail: NodeJS.Timeout | null = null;
+  /** Cancels the pending tail; null when no tail runs. */
+  #tail: (() => void) | null = null;
   #player: { program: string; kind: "aplay" | "play" } | null | undefined;
   #espeak: string | null | undefined;
   #disposed = false;
 
+  readonly #timer: StartTimer;
+
   constructor(options: SoundPlayerOptions) {
     this.#options = options;
+    this.#timer = options.timer ?? realTimer;
   }
 
   /** True while a sound plays and for the tail after it. */
@@ -127,18 +134,17 @@ export class SoundPlayer {
     const before = this.isPlaying();
     this.#busy = busy;
     if (busy) {
-      if (this.#tail) clearTimeout(this.#tail);
+      this.#tail?.();
       this.#tail = null;
     } else if (!this.#disposed && !this.#tail && (this.#options.tailMs ?? 400) > 0) {
-      this.#tail = setTimeout(() => this.#endTail(), this.#options.tailMs ?? 400);
-      this.#tail.unref();
+      this.#tail = this.#timer(this.#options.tailMs ?? 400, () => this.#endTail(), { keepAlive: false });
     }
     if (before !== this.isPlaying()) this.#emit();
   }
 
   #endTail(): void {
     if (this.#tail === null) return;
-    clearTimeout(this.#tail);
+    this.#tail();
     this.#tail = null;
     if (!this.isPlaying()) this.#emit();
   }
@@ -214,10 +220,10 @@ export class SoundPlayer {
       if (stderr.length < 2000) stderr += chunk.toString();
     });
     child.stdout?.on("error", () => {});
-    const timer = setTimeout(() => child.kill("SIGKILL"), this.#options.timeoutMs ?? 30_000);
+    const cancelKill = this.#timer(this.#options.timeoutMs ?? 30_000, () => child.kill("SIGKILL"));
     return new Promise((resolve) => {
       const done = (problem: string | null) => {
-        clearTimeout(timer);
+        cancelKill();
         this.#children.delete(child);
         if (problem && !this.#disposed) this.#warn(`fail:${program}`, `feedback: ${program} ${problem}`);
         resolve();

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SoundPlayer, type SoundPlayerOptions } from "../../../src/feedback/player.js";
 import { findProgram } from "../../../src/system/which.js";
+import { ManualTimers } from "../../support/manual-timers.js";
+import { waitFor } from "../../support/wait-for.js";
 import { FakePrograms } from "./fake-programs.js";
 
 const WAV = new Uint8Array([82, 73, 70, 70, 1, 2, 3, 4]);
@@ -92,7 +94,8 @@ describe("SoundPlayer", () => {
   });
 
   it("gates the microphone from the request until the sound and its tail are over", async () => {
-    const p = player({ tailMs: 50 });
+    const timers = new ManualTimers();
+    const p = player({ tailMs: 50, timer: timers.timer });
     const changes: boolean[] = [];
     p.onPlaying((playing) => changes.push(playing));
     expect(p.isPlaying()).toBe(false);
@@ -102,7 +105,10 @@ describe("SoundPlayer", () => {
     await done;
     await p.idle();
     expect(p.isPlaying()).toBe(true); // the tail: echo and buffered capture
-    await new Promise((r) => setTimeout(r, 80));
+    expect(timers.pendingMs()).toEqual([50]);
+    timers.advance(49);
+    expect(p.isPlaying()).toBe(true);
+    timers.advance(1);
     expect(p.isPlaying()).toBe(false);
     expect(changes).toEqual([true, false]);
   });
@@ -145,19 +151,30 @@ describe("SoundPlayer", () => {
 
   it("kills a player that hangs, so the gate always opens", async () => {
     const { warned, logger } = warnings();
-    const p = player({ programs: { aplay: fakes.path("hanging-player") }, timeoutMs: 300, logger });
-    const started = Date.now();
-    await p.playWav(WAV);
-    expect(Date.now() - started).toBeLessThan(5000);
+    const timers = new ManualTimers();
+    const p = player({
+      programs: { aplay: fakes.path("hanging-player") },
+      timeoutMs: 300,
+      logger,
+      timer: timers.timer,
+    });
+    const played = p.playWav(WAV);
+    // The player is running (it logged its call) and the kill waits on the clock.
+    await waitFor(() => fakes.calls().length === 1, { what: "the hanging player to start" });
+    expect(timers.pendingMs()).toEqual([300]);
+    expect(p.isPlaying()).toBe(true);
+    timers.advance(300);
+    await played;
     expect(p.isPlaying()).toBe(false);
     expect(warned[0]).toMatch(/SIGKILL/);
+    expect(timers.pendingMs()).toEqual([]);
   });
 
   it("dispose stops the sound, drops the queue and is idempotent", async () => {
     const p = player({ programs: { aplay: fakes.path("hanging-player") } });
     p.playWav(WAV);
     p.playWav(WAV);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => fakes.calls().length === 1, { what: "the first sound to start" });
     await p.dispose();
     await p.dispose();
     expect(p.isPlaying()).toBe(false);
