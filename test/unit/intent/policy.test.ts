@@ -6,7 +6,8 @@ import type { RecognizedIntent } from "../../../src/intent/types.js";
 import { homeRegistry } from "./home.js";
 
 const registry = homeRegistry();
-const options = { allowedIntents: [...INTENT_NAMES], confirmSensitive: true };
+const options = { allowedIntents: [...INTENT_NAMES], confirmSensitive: true, allowSensitiveFromText: false };
+const spoken = { origin: "voice", confirmed: false } as const;
 const intent = (i: string, targets: string[], slots: Record<string, unknown> = {}): RecognizedIntent => ({
   intent: i,
   targets,
@@ -44,19 +45,24 @@ describe("checkIntent", () => {
     ["zero timer", intent("HassStartTimer", [], { minutes: 0 }), "not-recognized"],
     ["object slot", intent("HassTurnOn", ["kitchen_light"], { name: { toString: "x" } }), "not-recognized"],
   ])("%s is rejected", (_what, i, reason) => {
-    expect(checkIntent(i, registry, options)).toMatchObject({ kind: "reject", reason });
+    expect(checkIntent(i, registry, options, spoken)).toMatchObject({ kind: "reject", reason });
   });
 
   it("accepts a valid intent", () => {
     expect(
-      checkIntent(intent("HassLightSet", ["kitchen_light"], { brightness: 40 }), registry, options),
+      checkIntent(intent("HassLightSet", ["kitchen_light"], { brightness: 40 }), registry, options, spoken),
     ).toMatchObject({
       kind: "execute",
     });
   });
 
   it("asks about every sensitive target of a group", () => {
-    const verdict = checkIntent(intent("HassTurnOff", ["back_door", "front_door"]), registry, options);
+    const verdict = checkIntent(
+      intent("HassTurnOff", ["back_door", "front_door"]),
+      registry,
+      options,
+      spoken,
+    );
     expect(verdict).toMatchObject({
       kind: "confirm",
       prompt: "say yes to unlock the back door and the front door",
