@@ -59,6 +59,9 @@ export function checkIntent(
     if (!device) return reject("not-allowed", `unknown entity ${id}`);
     if (!canTarget(intent.intent, device))
       return reject("not-allowed", `${intent.intent} cannot act on ${id}`);
+    // The learner refuses these; this holds in between too (a SIGHUP that adds a device).
+    const owner = device.source === "discovery" ? registry.topicConflict(device) : null;
+    if (owner) return reject("not-allowed", `${id} uses a command topic of ${owner.id}`);
     devices.push(device);
   }
   if (devices.length !== intent.targets.length) return reject("not-recognized", "repeated target");

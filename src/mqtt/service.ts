@@ -148,13 +148,18 @@ export class MqttService {
       (text) => this.#telemetry.noteInjectedText(text),
     );
     this.#learner = mqtt.learn_devices
-      ? new DiscoveryLearner(
+      ? new DiscoveryLearner({
           registry,
-          mqtt.discovery_prefix,
-          new Set([this.topics.haAssistantConfig]),
-          [`${mqtt.topic_prefix}/`, "hermes/", `${mqtt.discovery_prefix}/`],
+          prefix: mqtt.discovery_prefix,
+          ignoreTopics: new Set([this.topics.haAssistantConfig]),
+          policy: {
+            allow: mqtt.learn_allow,
+            domains: mqtt.learn_domains,
+            maxDevices: mqtt.learn_max_devices,
+            reservedPrefixes: [`${mqtt.topic_prefix}/`, "hermes/", `${mqtt.discovery_prefix}/`],
+          },
           logger,
-        )
+        })
       : null;
     this.#initialRetained();
     this.#connection = new MqttConnection({

@@ -58,14 +58,20 @@ afterEach(async () => {
 });
 
 async function house(
-  options: { wakeAt?: number[]; speech?: [number, number][]; overrides?: Record<string, unknown> } = {},
+  options: {
+    wakeAt?: number[];
+    speech?: [number, number][];
+    overrides?: Record<string, unknown>;
+    mqtt?: Record<string, unknown>;
+  } = {},
 ): Promise<House> {
   const site = `attack${houses.length}${Date.now() % 100000}`;
   const config = mqttConfig({
     ...HOME,
     site,
     state_dir: tempDir("state"),
-    mqtt: { url: broker.url, learn_devices: false },
+    // Each house has its own discovery prefix, so retained announcements stay with their test.
+    mqtt: { url: broker.url, learn_devices: false, discovery_prefix: `ha_${site}`, ...options.mqtt },
     ...options.overrides,
   } as never);
   const registry = new DeviceRegistry(config.devices);
@@ -213,5 +219,83 @@ describe("the confirmation window ends in wall time (issue 13 item 2)", () => {
     expect(rejections(h.events)).toEqual(["needs-confirmation", "confirmation-expired"]);
     await fence(h);
     expect(sentTo("home/front_door/set")).toEqual([]);
+  });
+});
+
+/** Retained, as an attacker on the broker would leave it before edge-voice starts. */
+async function announce(prefix: string, path: string, payload: Record<string, unknown>): Promise<void> {
+  await probe.client.publishAsync(`${prefix}/${path}`, JSON.stringify(payload), { qos: 1, retain: true });
+}
+
+async function learningHouse(
+  mqtt: Record<string, unknown>,
+  announcements: Array<[string, Record<string, unknown>]>,
+) {
+  // A discovery prefix of its own, announced into before the house starts.
+  const prefix = `ha_pre${Date.now()}`;
+  for (const [path, payload] of announcements) await announce(prefix, path, payload);
+  const h = await house({
+    wakeAt: [1 * S],
+    speech: [[1.2 * S, 2.5 * S]],
+    mqtt: { learn_devices: true, discovery_prefix: prefix, ...mqtt },
+  });
+  const warned = () => h.logs.filter((l) => l.level === 40 && /discovery entit/.test(String(l.msg)));
+  await until(
+    () => warned().length >= announcements.length,
+    5000,
+    () => `no warnings: ${JSON.stringify(h.logs.map((l) => l.msg))}`,
+  );
+  return { h, warnings: warned().map((l) => String(l.msg)) };
+}
+
+describe("learned devices cannot borrow a configured device's topic (issue 13 items 3-4)", () => {
+  it("a retained 'porch light' switch on the lock's topic does not unlock on 'turn on the porch light'", async () => {
+    const { h, warnings } = await learningHouse({}, [
+      [
+        "switch/evil/porch_light/config",
+        {
+          name: "porch light",
+          command_topic: "home/front_door/set",
+          payload_on: "UNLOCK",
+          payload_off: "UNLOCK",
+        },
+      ],
+    ]);
+    expect(warnings).toEqual([
+      "discovery entity not learned: its command topic belongs to the configured lock front_door",
+    ]);
+    expect(h.registry.get("porch_light")).toBeUndefined();
+    h.transcriber.text = "turn on the porch light";
+    await h.feed(4, 0);
+    await h.type("turn on the porch light");
+    await h.type("turn off the porch light");
+    await fence(h);
+    expect(rejections(h.events)).toEqual(["not-recognized", "not-recognized", "not-recognized"]);
+    expect(sentTo("home/front_door/set")).toEqual([]);
+  });
+
+  it("a cover 'shed door' without a class on the garage's topic does not open the garage unasked", async () => {
+    const { h, warnings } = await learningHouse({ learn_domains: ["light", "cover"] }, [
+      ["cover/evil/shed_door/config", { name: "shed door", command_topic: "home/garage_door/set" }],
+    ]);
+    expect(warnings[0]).toMatch(/belongs to the configured cover garage_door/);
+    h.transcriber.text = "open the shed door";
+    await h.feed(4, 0);
+    await fence(h);
+    expect(rejections(h.events)).toEqual(["not-recognized"]);
+    expect(sentTo("home/garage_door/set")).toEqual([]);
+  });
+
+  it("a learned 'front door' in the same area leaves the configured one reachable, with a warning", async () => {
+    const { h, warnings } = await learningHouse({ learn_domains: ["lock"] }, [
+      [
+        "lock/evil/front/config",
+        { name: "front door", command_topic: "evil/front/set", device: { suggested_area: "hallway" } },
+      ],
+    ]);
+    expect(warnings[0]).toMatch(/same name and area as the configured device front_door/);
+    await h.type("lock the front door");
+    await probe.waitFor((m) => m.some((x) => x.topic === "home/front_door/set"));
+    expect(sentTo("home/front_door/set")).toHaveLength(1);
   });
 });

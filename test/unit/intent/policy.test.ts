@@ -111,3 +111,39 @@ describe("parseAnswer (the LLM's output, validated again)", () => {
     });
   });
 });
+
+describe("sensitivity follows the topic, not the name (issue 13 item 3)", () => {
+  it("refuses a learned device on a configured device's command topic, whatever it claims to be", () => {
+    const home = homeRegistry();
+    home.upsert(
+      {
+        ...(home.get("kitchen_light") as NonNullable<ReturnType<typeof home.get>>),
+        id: "porch_light",
+        name: "porch light",
+        domain: "switch",
+        command_topic: "home/front_door/set",
+      },
+      "discovery",
+    );
+    expect(checkIntent(intent("HassTurnOn", ["porch_light"]), home, options, spoken)).toMatchObject({
+      kind: "reject",
+      reason: "not-allowed",
+      why: "porch_light uses a command topic of front_door",
+    });
+  });
+
+  it("refuses sensitive actions from text with voice-only, and allows them with allowSensitiveFromText", () => {
+    const typed = { origin: "text", confirmed: false } as const;
+    expect(checkIntent(intent("HassTurnOff", ["front_door"]), registry, options, typed)).toMatchObject({
+      kind: "reject",
+      reason: "voice-only",
+    });
+    const allowed = { ...options, allowSensitiveFromText: true };
+    expect(checkIntent(intent("HassTurnOff", ["front_door"]), registry, allowed, typed)).toMatchObject({
+      kind: "confirm",
+    });
+    expect(checkIntent(intent("HassTurnOn", ["front_door"]), registry, options, typed)).toMatchObject({
+      kind: "execute",
+    });
+  });
+});
