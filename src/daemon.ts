@@ -4,6 +4,7 @@ import type { Config } from "./config/schema.js";
 import { Attachments } from "./daemon/attachments.js";
 import { describePlan, planReload } from "./daemon/reload.js";
 import { disposeStages, loadStages, reloadStages, type Stages } from "./daemon/stages.js";
+import { EdgeVoiceError, ExitCode } from "./errors.js";
 import type { EventBus } from "./events/bus.js";
 import { processMs } from "./events/bus.js";
 import { DeviceRegistry } from "./intent/registry.js";
@@ -11,7 +12,7 @@ import { modelStoreFromConfig } from "./models/startup.js";
 import { MqttService } from "./mqtt/service.js";
 import { Pipeline } from "./pipeline/pipeline.js";
 import { vocabularyPrompt } from "./stt/prompt.js";
-import { stateDir } from "./system/paths.js";
+import { ensureWritableDir, stateDir } from "./system/paths.js";
 import { SystemdNotifier, WatchdogSchedule, watchdogIntervalMs } from "./system/sd-notify.js";
 import { componentLogger, type Logger } from "./util/logger.js";
 import { endpointerSettings } from "./vad/endpointer.js";
@@ -71,6 +72,8 @@ export class Daemon {
   static async start(options: DaemonOptions): Promise<Daemon> {
     const { config, bus, logger } = options;
     const notifier = options.notifier ?? new SystemdNotifier({ env: options.env, logger });
+    // Before the models load (seconds): a state directory that cannot hold the outbox is a config error.
+    if (options.mqtt && config.mqtt.outbox) checkStateDir(stateDir(config.state_dir, options.env));
     void notifier.status("loading models");
     const registry = new DeviceRegistry(config.devices);
     const attachments = await Attachments.start(config, bus, registry, logger);
@@ -248,4 +251,19 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
 
 function sourceFields(info: { kind: "microphone" | "file" | "stdin"; name: string; inputFormat?: unknown }) {
   return { source: info.kind, name: info.name, inputFormat: info.inputFormat as never };
+}
+
+function checkStateDir(dir: string): void {
+  try {
+    ensureWritableDir(dir);
+  } catch (error) {
+    throw new EdgeVoiceError(
+      "config-invalid",
+      `state_dir ${dir} cannot be used: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        exitCode: ExitCode.config,
+        hint: "set state_dir to a writable directory on a real file system (or set mqtt.outbox: false)",
+      },
+    );
+  }
 }
