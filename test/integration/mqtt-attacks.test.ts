@@ -63,9 +63,10 @@ async function house(
     speech?: [number, number][];
     overrides?: Record<string, unknown>;
     mqtt?: Record<string, unknown>;
+    site?: string;
   } = {},
 ): Promise<House> {
-  const site = `attack${houses.length}${Date.now() % 100000}`;
+  const site = options.site ?? `attack${houses.length}${Date.now() % 100000}`;
   const config = mqttConfig({
     ...HOME,
     site,
@@ -297,5 +298,42 @@ describe("learned devices cannot borrow a configured device's topic (issue 13 it
     await h.type("lock the front door");
     await probe.waitFor((m) => m.some((x) => x.topic === "home/front_door/set"));
     expect(sentTo("home/front_door/set")).toHaveLength(1);
+  });
+});
+
+describe("input from the broker is bounded (issue 13 item 12)", () => {
+  it("2,000 homeassistant/status 'online' messages do not give 12,000 publishes", async () => {
+    const h = await house();
+    const site = (h.service.topics.base.split("/")[1] ?? "") as string;
+    const watch = await Probe.connect(broker.url, [`edge-voice/${site}/#`]);
+    try {
+      await watch.waitFor((m) => m.some((x) => x.topic.endsWith("/status")));
+      watch.messages.length = 0;
+      const flood = Array.from({ length: 2000 }, () =>
+        probe.client.publishAsync(`ha_${site}/status`, "online", { qos: 0 }),
+      );
+      await Promise.all(flood);
+      await fence(h);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // One leading round of the retained topics (status, discovery lives under ha_, states)...
+      const statuses = watch.on(`edge-voice/${site}/status`);
+      expect(statuses).toHaveLength(1);
+      // ...and nothing close to six publishes a message.
+      expect(watch.messages.filter((m) => m.retain || m.topic.includes("/state/")).length).toBeLessThan(20);
+    } finally {
+      await watch.close();
+    }
+  });
+
+  it("a retained set/mute left on the broker does not mute the board when it connects", async () => {
+    const site = `mute${Date.now() % 100000}`;
+    await probe.client.publishAsync(`edge-voice/${site}/set/mute`, "on", { qos: 1, retain: true });
+    try {
+      const h = await house({ site });
+      await fence(h);
+      expect(h.pipeline.isMuted()).toBe(false);
+    } finally {
+      await probe.client.publishAsync(`edge-voice/${site}/set/mute`, "", { qos: 1, retain: true });
+    }
   });
 });

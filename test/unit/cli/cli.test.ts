@@ -201,3 +201,22 @@ describe("startup gaps (issue 13 item 11)", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe("bad input files are refused before the models load (issue 13 item 12)", () => {
+  it("a missing file", async () => {
+    const started = Date.now();
+    const result = await runCli(["run", "--no-mqtt", "--input", "missing.wav", "--config", configFile("")]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("cannot read missing.wav: no such file");
+    expect(result.stderr).not.toContain("loading models");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("a corrupt WAV", async () => {
+    const file = configFile("RIFF\u0004\u0000\u0000\u0000WAVEjunkjunkjunk");
+    const result = await runCli(["run", "--no-mqtt", "--input", file, "--config", configFile("")]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`${file}:`);
+    expect(result.stderr).toMatch(/wav|WAV|corrupt|truncated|fmt/);
+  });
+});
