@@ -31,7 +31,16 @@ export function isCorrect(
   registry: DeviceRegistry,
 ) {
   const verdict = got
-    ? checkIntent(got, registry, { allowedIntents: config.intent.allowed_intents, confirmSensitive: true })
+    ? checkIntent(
+        got,
+        registry,
+        {
+          allowedIntents: config.intent.allowed_intents,
+          confirmSensitive: true,
+          allowSensitiveFromText: false,
+        },
+        { origin: "voice", confirmed: false },
+      )
     : null;
   const accepted = verdict && verdict.kind !== "reject" ? got : null;
   if (!expected.intent || expected.reject === "not-recognized") return accepted === null;

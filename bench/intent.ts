@@ -53,7 +53,13 @@ async function templates(): Promise<void> {
     for (const { text, kind } of SYNTHETIC_UTTERANCES) {
       const cpuStart = process.cpuUsage();
       const started = performance.now();
-      await handler.handle(text, { runId: "b", site: `s${site++}`, nowSeconds: 0 });
+      await handler.handle(text, {
+        runId: "b",
+        site: `s${site++}`,
+        nowSeconds: 0,
+        wallSeconds: 0,
+        origin: "voice",
+      });
       const ms = performance.now() - started;
       const used = process.cpuUsage(cpuStart);
       if (round < 20) continue; // JIT warm-up

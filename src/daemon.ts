@@ -1,10 +1,11 @@
 import type { AudioFrame } from "./audio/format.js";
 import { openAudioSource } from "./audio/open-source.js";
-import { stateDir } from "./config/paths.js";
+import { ensureWritableDir, stateDir } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
 import { Attachments } from "./daemon/attachments.js";
 import { describePlan, planReload } from "./daemon/reload.js";
 import { disposeStages, loadStages, reloadStages, type Stages } from "./daemon/stages.js";
+import { EdgeVoiceError, ExitCode } from "./errors.js";
 import type { EventBus } from "./events/bus.js";
 import { processMs } from "./events/bus.js";
 import { DeviceRegistry } from "./intent/registry.js";
@@ -71,6 +72,8 @@ export class Daemon {
   static async start(options: DaemonOptions): Promise<Daemon> {
     const { config, bus, logger } = options;
     const notifier = options.notifier ?? new SystemdNotifier({ env: options.env, logger });
+    // Before the models load (seconds): a state directory that cannot hold the outbox is a config error.
+    if (options.mqtt && config.mqtt.outbox) checkStateDir(stateDir(config.state_dir, options.env));
     void notifier.status("loading models");
     const registry = new DeviceRegistry(config.devices);
     const attachments = await Attachments.start(config, bus, registry, logger);
@@ -248,4 +251,19 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
 
 function sourceFields(info: { kind: "microphone" | "file" | "stdin"; name: string; inputFormat?: unknown }) {
   return { source: info.kind, name: info.name, inputFormat: info.inputFormat as never };
+}
+
+function checkStateDir(dir: string): void {
+  try {
+    ensureWritableDir(dir);
+  } catch (error) {
+    throw new EdgeVoiceError(
+      "config-invalid",
+      `state_dir ${dir} cannot be used: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        exitCode: ExitCode.config,
+        hint: "set state_dir to a writable directory on a real file system (or set mqtt.outbox: false)",
+      },
+    );
+  }
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { EdgeVoiceError } from "../errors.js";
 import { float32ToInt16, SAMPLE_RATE } from "./format.js";
 import { copyInt16, decodeMonoFloat, isInternalFormat } from "./pcm-decode.js";
 import { StreamingResampler } from "./resampler.js";
-import { parseWavLayout, type WavFormat, type WavLayout } from "./wav-header.js";
+import { parseWavLayout, parseWavStreamHeader, type WavFormat, type WavLayout } from "./wav-header.js";
 
 export type { WavEncoding, WavFormat } from "./wav-header.js";
 
@@ -36,6 +36,31 @@ export async function readWav16kMono(file: string): Promise<DecodedWav> {
  */
 export async function inspectWav(file: string): Promise<WavFormat> {
   return parseWavLayout(await readInput(file), file).format;
+}
+
+/** Bytes enough for any WAV header this module reads (a header further in is checked whole). */
+const HEADER_BYTES = 64 * 1024;
+
+/**
+ * Checks a WAV file's header only: `run --input` refuses a missing or corrupt file this way
+ * before loading models, without reading a long recording twice. Same errors as readWav16kMono.
+ */
+export async function checkWavHeader(file: string): Promise<WavFormat> {
+  let head: Uint8Array;
+  try {
+    const handle = await open(file, "r");
+    try {
+      const buffer = Buffer.alloc(HEADER_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  const header = head.length < HEADER_BYTES ? parseWavLayout(head, file) : parseWavStreamHeader(head, file);
+  return header ? header.format : inspectWav(file);
 }
 
 /**

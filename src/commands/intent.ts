@@ -31,7 +31,15 @@ ${CONFIG_HELP}
     const registry = new DeviceRegistry(config.devices);
     const handler = await createIntentHandler(config, registry, logger);
     try {
-      const decision = await handler.handle(text, { runId: "cli", site: config.site, nowSeconds: 0 });
+      // Shows what the sentence would do if spoken (sensitive actions ask for a yes).
+      const context = {
+        runId: "cli",
+        site: config.site,
+        origin: "voice",
+        nowSeconds: 0,
+        wallSeconds: 0,
+      } as const;
+      const decision = await handler.handle(text, context);
       const out = decisionJson(decision);
       if (args.values.json) io.stdout.write(`${JSON.stringify(out)}\n`);
       else io.stdout.write(`${readable(decision)}  [llm: ${effectiveLlmMode(config)}]\n`);

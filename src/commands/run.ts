@@ -1,3 +1,4 @@
+import { checkWavHeader } from "../audio/wav.js";
 import type { Config } from "../config/schema.js";
 import type { Daemon } from "../daemon.js";
 import { isEdgeVoiceError, usageError } from "../errors.js";
@@ -36,6 +37,7 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
     const events = args.values.events as string | undefined;
     if (events !== undefined && events !== "json") throw usageError(`--events takes "json", got "${events}"`);
     if (args.values.realtime && !args.values.input) throw usageError("--realtime only applies with --input");
+    const input = args.values.input as string | undefined;
     const loaded = loadConfigFor(args, io);
     const { config } = loaded;
     const logger = createLogger({ level: config.log.level, format: config.log.format });
@@ -46,6 +48,8 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
     if (events === "json") printEventsAsJsonLines(bus, io.stdout);
     let daemon: Daemon;
     try {
+      // A missing or corrupt file is refused now, not after seconds of loading models.
+      if (input !== undefined && input !== "-") await checkWavHeader(input);
       // Loaded here, not at the top: the stages pull in onnxruntime, llama.cpp and MQTT, which
       // `edge-voice --help` or `config --print` should not pay for.
       const { Daemon } = await import("../daemon.js");
@@ -53,7 +57,7 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
         config,
         bus,
         logger,
-        input: args.values.input as string | undefined,
+        input,
         realtime: args.values.realtime === true,
         mqtt: args.values["no-mqtt"] !== true,
         env: io.env,

@@ -7,12 +7,43 @@ import { z } from "zod";
 
 export const secret = { secret: true } as const;
 
-/** A URL string with one of the given schemes; the message names what was expected. */
+/**
+ * A URL string with one of the given schemes, whose port (if any) is 1-65535 and which
+ * Node can parse; the message names what was expected, with any password in it hidden.
+ */
 export function urlString(schemes: readonly string[]) {
   const pattern = new RegExp(`^(${schemes.map((s) => s.replace("+", "\\+")).join("|")})://[^\\s]+$`);
-  return z.string({ error: (issue) => `expected a URL string, got ${render(issue.input)}` }).regex(pattern, {
-    error: (issue) => `expected a URL (${schemes.join(", ")}://...), got ${render(issue.input)}`,
-  });
+  return z
+    .string({ error: (issue) => `expected a URL string, got ${render(issue.input)}` })
+    .regex(pattern, {
+      error: (issue) =>
+        `expected a URL (${schemes.join(", ")}://...), got ${render(typeof issue.input === "string" ? hidePassword(issue.input) : issue.input)}`,
+    })
+    .check(
+      z.superRefine((value: string, ctx) => {
+        const problem = urlProblem(value);
+        if (problem)
+          ctx.addIssue({ code: "custom", message: `${problem}, got ${render(hidePassword(value))}` });
+      }),
+    );
+}
+
+/** Why Node cannot use `value` as a URL (a port out of range, most often), or null. */
+function urlProblem(value: string): string | null {
+  const port = /^[a-z+]+:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?/i.exec(value)?.[1];
+  if (port !== undefined && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
+    return "expected a port from 1 to 65535";
+  try {
+    new URL(value);
+    return null;
+  } catch {
+    return "expected a URL Node can parse";
+  }
+}
+
+/** `mqtt://user:secret@host` -> `mqtt://user:***@host`: for messages and `config --print`. */
+export function hidePassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, "$1:***@");
 }
 
 export function seconds(min = 0, max = 3600) {

@@ -9,6 +9,8 @@ import { type Config, configJsonSchema, configSchema } from "./schema.js";
 
 export const SYSTEM_CONFIG_PATH = "/etc/edge-voice/config.yaml";
 export const LOCAL_CONFIG_PATH = "edge-voice.yaml";
+/** A config file has no use for more; yaml's own default, stated so it cannot change under us. */
+const MAX_YAML_ALIASES = 100;
 
 export interface LoadOptions {
   /** `--config FILE`; else $EDGE_VOICE_CONFIG, else /etc/edge-voice/config.yaml, else ./edge-voice.yaml, if present. */
@@ -97,7 +99,17 @@ function readYaml(file: string): Record<string, unknown> {
       },
     );
   }
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    // yaml refuses a document whose aliases expand past maxAliasCount (a "billion laughs" bomb).
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    throw new EdgeVoiceError(
+      "config-invalid",
+      `config file ${file} cannot be read as settings: ${(error as Error).message.split("\n")[0]}`,
+      { exitCode: ExitCode.config, hint: "write the settings out instead of through many YAML aliases" },
+    );
+  }
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new EdgeVoiceError("config-invalid", `config file ${file} must be a mapping of settings`, {

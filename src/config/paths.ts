@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, rmdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,31 @@ export function stateDir(configured: string | null, env: NodeJS.ProcessEnv = pro
   if (fromSystemd) return fromSystemd;
   const base = env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state");
   return path.join(base, "edge-voice");
+}
+
+/**
+ * `mkdir -p` that cannot spin. Node's own `mkdir(dir, { recursive: true })` loops forever at
+ * 100% CPU where mkdir fails with ENOENT under a parent that exists (anywhere under /proc):
+ * this creates one missing level at a time and lets that error through. Throws like mkdirSync.
+ */
+export function makeDirs(dir: string, mode?: number): void {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); !existsSync(current); current = path.dirname(current)) {
+    missing.push(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const level of missing.reverse()) mkdirSync(level, mode === undefined ? undefined : { mode });
+}
+
+/** Creates `dir` if needed and checks it is a writable directory; throws the reason (an Error with a code). */
+export function ensureWritableDir(dir: string): void {
+  makeDirs(dir);
+  accessSync(dir, constants.W_OK);
+  // A writable /proc or /sys entry is not a directory to keep files in.
+  const probe = path.join(dir, `.edge-voice-write-test.${process.pid}`);
+  mkdirSync(probe);
+  accessSync(probe, constants.W_OK);
+  rmdirSync(probe);
 }
 
 /** Directory of an installed npm package, searched from the app root upwards as Node would. */

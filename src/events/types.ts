@@ -22,7 +22,9 @@ export type RejectReason =
   | "needs-confirmation"
   | "not-allowed"
   | "confirmation-expired"
-  | "cancelled";
+  | "cancelled"
+  /** A sensitive action requested or confirmed by text (MQTT set/text): only a spoken request may (intent.allow_sensitive_from_text). */
+  | "voice-only";
 
 interface EventBase {
   /** Milliseconds since the process started (monotonic clock). */

@@ -74,6 +74,8 @@ export function replyForRejection(
       return "no answer, so I did nothing";
     case "cancelled":
       return "okay, cancelled";
+    case "voice-only":
+      return "sorry, that needs to be asked for by voice";
   }
 }
 

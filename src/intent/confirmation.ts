@@ -1,5 +1,5 @@
 import { tokenize } from "./text/normalize.js";
-import type { RecognizedIntent } from "./types.js";
+import type { IntentOrigin, RecognizedIntent } from "./types.js";
 
 /** Whole utterances that confirm. Anything else, "yes but..." included, does not. */
 const YES = new Set([
@@ -23,45 +23,64 @@ export function isYes(text: string): boolean {
   return YES.has(tokenize(text).join(" "));
 }
 
+/** The two clocks a window is measured on, in seconds: the input audio's and a monotonic wall clock. */
+export interface ConfirmationTimes {
+  audioSeconds: number;
+  wallSeconds: number;
+}
+
 interface Pending {
   intent: RecognizedIntent;
-  askedAt: number;
-  expiresAt: number;
+  origin: IntentOrigin;
+  asked: ConfirmationTimes;
+  windowSeconds: number;
 }
 
 export type ConfirmationAnswer =
   | { kind: "confirmed"; intent: RecognizedIntent }
   | { kind: "cancelled"; intent: RecognizedIntent }
   | { kind: "expired"; intent: RecognizedIntent }
-  /** The window had passed and this is not a yes: the text is a new utterance. */
+  /** A yes from the other origin (a typed yes to a spoken question): refused, the question stays open. */
+  | { kind: "wrong-origin"; intent: RecognizedIntent }
+  /** Nothing pending for this origin, or the window had passed and this is not a yes: a new utterance. */
   | { kind: "none" };
 
 /**
- * Sensitive actions waiting for a spoken yes, one per site. Time is the pipeline's audio
- * clock passed in (`nowSeconds`), never a wall clock, so tests need no timers and a slow
- * machine cannot stretch a window.
+ * Sensitive actions waiting for a yes, one per site. A question is answered only from the
+ * origin that asked it (voice or text) on the same site, so a message on the broker can
+ * never say yes to a spoken request. The window ends on whichever clock passes it first:
+ * the audio clock (a slow machine cannot stretch it) and a monotonic wall clock (stalled
+ * audio, a paused recorder, cannot hold it open). Both are passed in, so this stays pure.
  */
 export class ConfirmationBook {
   readonly #pending = new Map<string, Pending>();
 
-  ask(site: string, intent: RecognizedIntent, nowSeconds: number, windowSeconds: number): void {
-    this.#pending.set(site, { intent, askedAt: nowSeconds, expiresAt: nowSeconds + windowSeconds });
+  ask(
+    site: string,
+    intent: RecognizedIntent,
+    origin: IntentOrigin,
+    now: ConfirmationTimes,
+    windowSeconds: number,
+  ): void {
+    this.#pending.set(site, { intent, origin, asked: { ...now }, windowSeconds });
   }
 
   has(site: string): boolean {
     return this.#pending.has(site);
   }
 
-  /** Consumes the pending confirmation of `site` with the person's answer. */
-  answer(site: string, text: string, nowSeconds: number): ConfirmationAnswer {
+  /** Consumes the pending confirmation of `site` with the person's answer, if it came from the same origin. */
+  answer(site: string, text: string, origin: IntentOrigin, now: ConfirmationTimes): ConfirmationAnswer {
     const pending = this.#pending.get(site);
     if (!pending) return { kind: "none" };
-    this.#pending.delete(site);
     const yes = isYes(text);
-    // A clock that went backwards (a new input file) cannot confirm an old question either.
-    if (nowSeconds > pending.expiresAt || nowSeconds < pending.askedAt) {
+    // Another origin neither confirms nor cancels: a stray typed message must not cancel a
+    // spoken question either.
+    if (pending.origin !== origin)
+      return yes ? { kind: "wrong-origin", intent: pending.intent } : { kind: "none" };
+    this.#pending.delete(site);
+    if (!withinWindow(pending, now))
       return yes ? { kind: "expired", intent: pending.intent } : { kind: "none" };
-    }
     return yes
       ? { kind: "confirmed", intent: pending.intent }
       : { kind: "cancelled", intent: pending.intent };
@@ -70,4 +89,12 @@ export class ConfirmationBook {
   clear(): void {
     this.#pending.clear();
   }
+}
+
+/** Inside the window on both clocks; a clock that went backwards (a new input file) is outside. */
+function withinWindow(pending: Pending, now: ConfirmationTimes): boolean {
+  const { asked, windowSeconds } = pending;
+  const audio = now.audioSeconds - asked.audioSeconds;
+  const wall = now.wallSeconds - asked.wallSeconds;
+  return audio >= 0 && audio <= windowSeconds && wall >= 0 && wall <= windowSeconds;
 }

@@ -76,6 +76,7 @@ export async function createIntentHandler(
     policy: {
       allowedIntents: config.intent.allowed_intents,
       confirmSensitive: config.intent.confirm_sensitive,
+      allowSensitiveFromText: config.intent.allow_sensitive_from_text,
     },
     confirmWindowSeconds: config.intent.confirm_window_seconds,
     logger: log,

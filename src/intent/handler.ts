@@ -50,6 +50,8 @@ export class DefaultIntentHandler implements IntentHandler {
         targets: decision.intent?.targets,
         source: decision.intent?.source,
         reason: decision.kind === "reject" ? decision.reason : undefined,
+        detail: decision.kind === "reject" ? decision.detail : undefined,
+        origin: context.origin,
         ms,
       },
       "intent decision",
@@ -59,9 +61,11 @@ export class DefaultIntentHandler implements IntentHandler {
 
   async #decide(text: string, context: IntentContext): Promise<Decision> {
     const { registry, policy } = this.parts;
-    const answer = this.#confirmations.answer(context.site, text, context.nowSeconds);
+    const { site, origin } = context;
+    const now = { audioSeconds: context.nowSeconds, wallSeconds: context.wallSeconds };
+    const answer = this.#confirmations.answer(site, text, origin, now);
     if (answer.kind === "confirmed") {
-      const verdict = checkIntent(answer.intent, registry, policy, true);
+      const verdict = checkIntent(answer.intent, registry, policy, { origin, confirmed: true });
       if (verdict.kind === "execute") return { kind: "execute", intent: verdict.intent };
       return { kind: "reject", reason: "not-allowed", intent: answer.intent, detail: "no longer allowed" };
     }
@@ -69,20 +73,22 @@ export class DefaultIntentHandler implements IntentHandler {
     if (answer.kind === "expired") {
       return { kind: "reject", reason: "confirmation-expired", intent: answer.intent };
     }
+    if (answer.kind === "wrong-origin") {
+      const detail =
+        origin === "text"
+          ? "a typed yes cannot confirm a spoken request: say yes"
+          : "confirm a typed request by text";
+      return { kind: "reject", reason: "voice-only", intent: answer.intent, detail };
+    }
     if (isYes(text)) return { kind: "reject", reason: "not-recognized", detail: "nothing to confirm" };
     const recognized = await this.#recognize(text, context.signal);
     if (!recognized.intent) return { kind: "reject", reason: "not-recognized", detail: recognized.detail };
-    const verdict = checkIntent(recognized.intent, registry, policy);
+    const verdict = checkIntent(recognized.intent, registry, policy, { origin, confirmed: false });
     if (verdict.kind === "execute") return verdict;
     if (verdict.kind === "reject") {
       return { kind: "reject", reason: verdict.reason, intent: verdict.intent, detail: verdict.why };
     }
-    this.#confirmations.ask(
-      context.site,
-      verdict.intent,
-      context.nowSeconds,
-      this.parts.confirmWindowSeconds,
-    );
+    this.#confirmations.ask(site, verdict.intent, origin, now, this.parts.confirmWindowSeconds);
     return {
       kind: "reject",
       reason: "needs-confirmation",

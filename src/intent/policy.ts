@@ -1,17 +1,24 @@
 import { actionVerb, canTarget, INTENT_DOMAINS, needsTargets, sensitiveVerb } from "./domains.js";
 import type { Device, DeviceRegistry } from "./registry.js";
-import type { RecognizedIntent } from "./types.js";
+import type { IntentOrigin, RecognizedIntent } from "./types.js";
 
 export interface PolicyOptions {
   /** config intent.allowed_intents. */
   allowedIntents: readonly string[];
   /** config intent.confirm_sensitive: ask for a yes (true) or refuse outright (false). */
   confirmSensitive: boolean;
+  /** config intent.allow_sensitive_from_text: text runs may request (and confirm by text) sensitive actions. */
+  allowSensitiveFromText: boolean;
 }
 
 export type PolicyVerdict =
   | { kind: "execute"; intent: RecognizedIntent }
-  | { kind: "reject"; reason: "not-allowed" | "not-recognized"; intent: RecognizedIntent; why: string }
+  | {
+      kind: "reject";
+      reason: "not-allowed" | "not-recognized" | "voice-only";
+      intent: RecognizedIntent;
+      why: string;
+    }
   | { kind: "confirm"; intent: RecognizedIntent; prompt: string };
 
 /** Slots whose values are numbers, with the range each may take (checked after parsing, see numbers()). */
@@ -27,16 +34,18 @@ const MAX_SLOT_TEXT = 64;
 /**
  * The last gate before anything acts, whichever path produced the intent: an allowed
  * intent, targets that exist in the registry right now and that the intent can act on,
- * sane slot values, and a spoken yes for sensitive actions. Nothing here trusts the
- * recognizer, so a prompt-injected LLM answer meets the same rules as a template match.
+ * sane slot values, and a spoken request and yes for sensitive actions. Nothing here trusts
+ * the recognizer, so a prompt-injected LLM answer meets the same rules as a template match;
+ * nor the transport: text (MQTT set/text) may not ask for a sensitive action at all unless
+ * intent.allow_sensitive_from_text is on. `confirmed` says a yes from the same origin came in time.
  */
 export function checkIntent(
   intent: RecognizedIntent,
   registry: DeviceRegistry,
   options: PolicyOptions,
-  confirmed = false,
+  request: { origin: IntentOrigin; confirmed: boolean },
 ): PolicyVerdict {
-  const reject = (reason: "not-allowed" | "not-recognized", why: string): PolicyVerdict => ({
+  const reject = (reason: "not-allowed" | "not-recognized" | "voice-only", why: string): PolicyVerdict => ({
     kind: "reject",
     reason,
     intent,
@@ -50,6 +59,9 @@ export function checkIntent(
     if (!device) return reject("not-allowed", `unknown entity ${id}`);
     if (!canTarget(intent.intent, device))
       return reject("not-allowed", `${intent.intent} cannot act on ${id}`);
+    // The learner refuses these; this holds in between too (a SIGHUP that adds a device).
+    const owner = device.source === "discovery" ? registry.topicConflict(device) : null;
+    if (owner) return reject("not-allowed", `${id} uses a command topic of ${owner.id}`);
     devices.push(device);
   }
   if (devices.length !== intent.targets.length) return reject("not-recognized", "repeated target");
@@ -57,7 +69,13 @@ export function checkIntent(
   const slotProblem = checkSlots(intent);
   if (slotProblem) return reject("not-recognized", slotProblem);
   const sensitive = devices.filter((d) => sensitiveVerb(intent.intent, d));
-  if (sensitive.length > 0 && !confirmed) {
+  if (sensitive.length > 0 && request.origin === "text" && !options.allowSensitiveFromText) {
+    return reject(
+      "voice-only",
+      `"${describeAction(intent.intent, sensitive)}" must be spoken (intent.allow_sensitive_from_text is off)`,
+    );
+  }
+  if (sensitive.length > 0 && !request.confirmed) {
     if (!options.confirmSensitive) return reject("not-allowed", "sensitive action and confirmation is off");
     return { kind: "confirm", intent, prompt: confirmationPrompt(intent.intent, sensitive) };
   }
@@ -98,9 +116,14 @@ function checkSlots(intent: RecognizedIntent): string | null {
 
 /** "say yes to unlock the front door" (names come from the registry, never from the transcript). */
 export function confirmationPrompt(intent: string, devices: readonly Device[]): string {
+  return devices.length === 0 ? "say yes to confirm" : `say yes to ${describeAction(intent, devices)}`;
+}
+
+/** "unlock the front door", "open the garage door and the gate". */
+function describeAction(intent: string, devices: readonly Device[]): string {
   const [first] = devices;
-  if (!first) return "say yes to confirm";
+  if (!first) return intent;
   const names = devices.map((d) => `the ${d.name}`);
   const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-  return `say yes to ${sensitiveVerb(intent, first) ?? actionVerb(intent, first)} ${list}`;
+  return `${sensitiveVerb(intent, first) ?? actionVerb(intent, first)} ${list}`;
 }

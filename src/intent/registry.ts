@@ -1,4 +1,5 @@
 import type { DeviceConfig } from "../config/schema.js";
+import { tokenize } from "./text/normalize.js";
 
 export type DeviceSource = "config" | "discovery";
 
@@ -65,6 +66,35 @@ export class DeviceRegistry {
     for (const device of devices) this.upsert(device, "config");
   }
 
+  /**
+   * A device that shares a command topic with `device` where that cannot be the same thing:
+   * a config-file device (for a learned one: configured devices own their topics), or one of
+   * another kind (domain and device class). What a topic does is decided by the device
+   * listening on it, not by the name a discovery message gives it, so a learned "porch
+   * light" on the lock's topic is refused, never treated as a light.
+   */
+  topicConflict(device: Device): Device | null {
+    const mine = new Set(commandTopics(device));
+    for (const other of this.#devices.values()) {
+      if (other.id === device.id || !commandTopics(other).some((topic) => mine.has(topic))) continue;
+      if (device.source === "discovery" && other.source === "config") return other;
+      if (deviceKind(other) !== deviceKind(device)) return other;
+    }
+    return null;
+  }
+
+  /** A config-file device a person would name the same way (same name or alias, same or no area). */
+  nameConflict(device: DeviceConfig): Device | null {
+    const names = new Set([device.name, ...device.aliases].map(spokenName));
+    for (const other of this.#devices.values()) {
+      if (other.source !== "config" || other.id === device.id) continue;
+      if (other.area !== null && device.area !== null && spokenName(other.area) !== spokenName(device.area))
+        continue;
+      if ([other.name, ...other.aliases].some((name) => names.has(spokenName(name)))) return other;
+    }
+    return null;
+  }
+
   onChange(listener: (change: RegistryChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -74,4 +104,19 @@ export class DeviceRegistry {
     this.#version++;
     for (const listener of this.#listeners) listener(change);
   }
+}
+
+/** Every topic a command to `device` may be published on. */
+export function commandTopics(device: DeviceConfig): string[] {
+  const topics = [device.command_topic, device.brightness_command_topic, device.temperature_command_topic];
+  return topics.filter((topic): topic is string => typeof topic === "string");
+}
+
+/** Domain and device class: a garage-door cover and a blind are different kinds. */
+export function deviceKind(device: DeviceConfig): string {
+  return `${device.domain}/${device.device_class ?? ""}`;
+}
+
+function spokenName(name: string): string {
+  return tokenize(name).join(" ");
 }

@@ -28,11 +28,24 @@ export type IntentDecision =
       detail?: string;
     };
 
+/**
+ * Where the words came from: `voice` (said after the wake word, or in a follow-up window)
+ * or `text` (MQTT set/text and anything else not heard from the microphone). Sensitive
+ * actions are for voice only unless intent.allow_sensitive_from_text is on.
+ */
+export type IntentOrigin = "voice" | "text";
+
 export interface IntentContext {
   runId: string;
   site: string;
-  /** Seconds on the pipeline's audio clock; confirmation windows are measured on it (no wall clock). */
+  origin: IntentOrigin;
+  /** Seconds on the pipeline's audio clock; confirmation windows are measured on it. */
   nowSeconds: number;
+  /**
+   * Seconds on a monotonic wall clock (performance.now() / 1000 in the pipeline): windows end
+   * on it too, so stalled audio cannot hold a confirmation open.
+   */
+  wallSeconds: number;
   signal?: AbortSignal;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, readFileSync, renameSync, type Stats, writeFileSync } from "node:fs";
+import { createReadStream, readFileSync, renameSync, type Stats, writeFileSync } from "node:fs";
 import path from "node:path";
+import { makeDirs } from "../config/paths.js";
 
 /** sha256 of a file, streamed (GGUF files run to gigabytes). */
 export async function sha256File(file: string): Promise<string> {
@@ -69,7 +70,7 @@ export class HashCache {
   save(): void {
     if (!this.file || !this.#dirty) return;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
+      makeDirs(path.dirname(this.file));
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(this.#entries));
       renameSync(tmp, this.file);

@@ -1,6 +1,7 @@
 import type { IPublishPacket } from "mqtt";
 import type { PipelineControl } from "../pipeline/control.js";
 import type { Logger } from "../util/logger.js";
+import { printable } from "../util/printable.js";
 import type { Topics } from "./topics.js";
 
 const ON = new Set(["on", "true", "1", "yes"]);
@@ -10,8 +11,10 @@ const MAX_TEXT_CHARS = 500;
 
 /**
  * Control topics in: mute, Hermes hotword toggles, and text to handle as if spoken. Every
- * payload is validated; a bad one is logged and ignored. A retained `set/text` is ignored:
- * it would run the same command again on every reconnect.
+ * payload is validated; a bad one is logged and ignored. Retained control messages are
+ * ignored (with a debug line): the broker hands them out again on every reconnect, so a
+ * retained `set/text` would run its command again and a retained `set/mute` would mute the
+ * board again each time, long after whoever sent it meant it.
  */
 export class ControlIn {
   constructor(
@@ -30,11 +33,21 @@ export class ControlIn {
   /** Returns false when the topic is not a control topic. */
   handle(topic: string, payload: Buffer, packet: IPublishPacket): boolean {
     const t = this.topics;
-    if (topic === t.setMute) this.#mute(payload.toString("utf8"));
-    else if (topic === t.setText) this.#text(payload.toString("utf8"), packet.retain);
-    else if (topic === t.hermesToggleOn || topic === t.hermesToggleOff)
-      this.#toggle(topic === t.hermesToggleOn, payload.toString("utf8"));
-    else return false;
+    if (
+      topic !== t.setMute &&
+      topic !== t.setText &&
+      topic !== t.hermesToggleOn &&
+      topic !== t.hermesToggleOff
+    )
+      return false;
+    if (packet.retain) {
+      this.logger.debug({ topic }, "ignored a retained control message (publish it without the retain flag)");
+      return true;
+    }
+    const text = payload.toString("utf8");
+    if (topic === t.setMute) this.#mute(text);
+    else if (topic === t.setText) this.#text(text);
+    else this.#toggle(topic === t.hermesToggleOn, text);
     return true;
   }
 
@@ -50,11 +63,7 @@ export class ControlIn {
     this.onMuteChanged(muted);
   }
 
-  #text(raw: string, retained: boolean): void {
-    if (retained) {
-      this.#ignore(this.topics.setText, "retained message (publish text without the retain flag)");
-      return;
-    }
+  #text(raw: string): void {
     let text = raw;
     if (raw.trimStart().startsWith("{")) {
       const parsed = parseJson(raw) as { text?: unknown } | null;
@@ -69,7 +78,7 @@ export class ControlIn {
       this.#ignore(this.topics.setText, `expected 1 to ${MAX_TEXT_CHARS} characters of text`);
       return;
     }
-    this.logger.debug({ text }, "text injected over MQTT");
+    this.logger.debug({ text: printable(text) }, "text injected over MQTT");
     this.onText(text);
     this.control.injectText(text);
   }
@@ -114,5 +123,5 @@ function parseJson(raw: string): unknown {
 }
 
 function preview(raw: string): string {
-  return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}...` : raw);
+  return JSON.stringify(printable(raw, 40));
 }

@@ -1,18 +1,34 @@
 import type { DeviceConfig } from "../config/schema.js";
 import { deviceSchema } from "../config/sections/devices.js";
+import { LEARNABLE_DOMAINS } from "../config/sections/mqtt.js";
+import { publishTopicProblem } from "./topic-rules.js";
 
 /** An entity learned from one discovery message; `key` is stable across updates of that message. */
 export interface LearnedEntity {
   key: string;
+  /** Who announced it, for mqtt.learn_allow. */
+  origin: DiscoveryOrigin;
   /** Preferred registry id, and the one used when another discovery topic already took it. */
   id: string;
   altId: string;
   device: Omit<DeviceConfig, "id">;
 }
 
+export interface DiscoveryOrigin {
+  /** The discovery topic the entity came in on. */
+  topic: string;
+  /** The topic's node id (`<prefix>/<component>/<node_id>/<object_id>/config`, or the device-based one), or "". */
+  node: string;
+  /** The announcing device's `identifiers` and `name`. */
+  deviceIds: string[];
+  deviceName: string | null;
+}
+
 export type DiscoveryResult =
   | { kind: "remove" }
-  | { kind: "entities"; entities: LearnedEntity[]; skipped: string[] }
+  /** `skipped`: not controllable or incomplete; `badTopics`: a topic that breaks MQTT's rules (worth a warning). */
+  /** `overflow`: components past `maxEntities`, not even parsed. */
+  | { kind: "entities"; entities: LearnedEntity[]; skipped: string[]; badTopics: string[]; overflow: number }
   | { kind: "invalid"; reason: string };
 
 /** The abbreviations of Home Assistant MQTT discovery that matter for controlling a device. */
@@ -43,7 +59,7 @@ const DEVICE_ABBREVIATIONS: Record<string, string> = {
   ids: "identifiers",
   mf: "manufacturer",
 };
-const CONTROLLABLE = new Set(["light", "switch", "fan", "lock", "cover", "climate", "scene"]);
+const CONTROLLABLE = new Set<string>(LEARNABLE_DOMAINS);
 
 type Json = Record<string, unknown>;
 
@@ -52,7 +68,12 @@ type Json = Record<string, unknown>;
  * `<prefix>/<component>/[<node_id>/]<object_id>/config` or device-based
  * `<prefix>/device/<node_id>/config`. An empty payload removes. Pure.
  */
-export function parseDiscovery(topic: string, payload: string, prefix: string): DiscoveryResult {
+export function parseDiscovery(
+  topic: string,
+  payload: string,
+  prefix: string,
+  maxEntities = Number.POSITIVE_INFINITY,
+): DiscoveryResult {
   const levels = topic.slice(prefix.length + 1).split("/");
   const [component, ...rest] = levels.slice(0, -1);
   if (!component || rest.length === 0) return { kind: "invalid", reason: "not a discovery topic" };
@@ -67,29 +88,31 @@ export function parseDiscovery(topic: string, payload: string, prefix: string): 
   const config = expand(raw);
   const node = rest.length > 1 ? (rest[0] as string) : "";
   const objectId = rest[rest.length - 1] as string;
-  if (component === "device") return fromDevice(topic, config, objectId);
-  const entity = toEntity(
-    topic,
-    component,
-    config,
-    node,
-    objectId,
-    isObject(config.device) ? config.device : {},
-  );
-  return "skip" in entity
-    ? { kind: "entities", entities: [], skipped: [entity.skip] }
-    : { kind: "entities", entities: [entity], skipped: [] };
+  if (component === "device") return fromDevice(topic, config, objectId, maxEntities);
+  const device = isObject(config.device) ? config.device : {};
+  const entity = toEntity(topic, component, config, node, objectId, device, origin(topic, node, device));
+  const result: DiscoveryResult = { kind: "entities", entities: [], skipped: [], badTopics: [], overflow: 0 };
+  if (!("skip" in entity)) result.entities.push(entity);
+  else (entity.badTopic ? result.badTopics : result.skipped).push(entity.skip);
+  return result;
 }
 
 /** Device-based discovery: shared options at the top, one entry per entity under `components`. */
-function fromDevice(topic: string, config: Json, node: string): DiscoveryResult {
+function fromDevice(topic: string, config: Json, node: string, maxEntities: number): DiscoveryResult {
   if (!isObject(config.components)) return { kind: "invalid", reason: "device discovery without components" };
   const { components, ...shared } = config;
   const device = isObject(config.device) ? config.device : {};
   const entities: LearnedEntity[] = [];
   const skipped: string[] = [];
+  const badTopics: string[] = [];
+  let overflow = 0;
   for (const [objectId, value] of Object.entries(components)) {
     if (!isObject(value)) continue;
+    // Parsing costs ~0.1 ms an entity: a message with 20,000 must not hold the event loop for seconds.
+    if (entities.length >= maxEntities) {
+      overflow++;
+      continue;
+    }
     const merged = expand({ ...shared, ...value });
     const entity = toEntity(
       `${topic}#${objectId}`,
@@ -98,11 +121,12 @@ function fromDevice(topic: string, config: Json, node: string): DiscoveryResult 
       node,
       objectId,
       device,
+      origin(topic, node, device),
     );
-    if ("skip" in entity) skipped.push(entity.skip);
+    if ("skip" in entity) (entity.badTopic ? badTopics : skipped).push(entity.skip);
     else entities.push(entity);
   }
-  return { kind: "entities", entities, skipped };
+  return { kind: "entities", entities, skipped, badTopics, overflow };
 }
 
 function toEntity(
@@ -112,13 +136,26 @@ function toEntity(
   node: string,
   topicObjectId: string,
   device: Json,
-): LearnedEntity | { skip: string } {
+  source: DiscoveryOrigin,
+): LearnedEntity | { skip: string; badTopic?: true } {
   if (!CONTROLLABLE.has(domain))
     return { skip: `${key}: ${domain || "unknown"} entities cannot be commanded` };
   if (domain === "light" && config.schema === "template")
     return { skip: `${key}: template lights are not supported` };
   const command = commandTopics(domain, config);
   if (!command) return { skip: `${key}: no command topic` };
+  // Checked before anything else reads them: a NUL, a wildcard or 64 KiB in a topic would
+  // stall or break the connection the moment a command went out on it.
+  const topics = {
+    command_topic: command.command,
+    temperature_command_topic: command.temperature,
+    brightness_command_topic: text(config.brightness_command_topic),
+    state_topic: text(config.state_topic),
+  };
+  for (const [field, topic] of Object.entries(topics)) {
+    const problem = topic === null ? null : publishTopicProblem(topic);
+    if (problem) return { skip: `${field}: ${problem}`, badTopic: true };
+  }
   const [on, off] = payloads(domain, config);
   const objectId =
     text(config.object_id) ?? text(config.default_entity_id)?.split(".").pop() ?? topicObjectId;
@@ -139,7 +176,13 @@ function toEntity(
   });
   if (!parsed.success) return { skip: `${key}: ${parsed.error.issues[0]?.message ?? "invalid"}` };
   const { id: _id, ...rest } = parsed.data;
-  return { key, id, altId: slug(`${node || "device"}_${objectId}`), device: rest };
+  return { key, origin: source, id, altId: slug(`${node || "device"}_${objectId}`), device: rest };
+}
+
+function origin(topic: string, node: string, device: Json): DiscoveryOrigin {
+  const ids = device.identifiers;
+  const deviceIds = (Array.isArray(ids) ? ids : [ids]).filter((id): id is string => typeof id === "string");
+  return { topic, node, deviceIds, deviceName: text(device.name) };
 }
 
 function commandTopics(domain: string, config: Json): { command: string; temperature: string | null } | null {

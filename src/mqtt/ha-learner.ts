@@ -1,41 +1,50 @@
 import type { DeviceConfig } from "../config/schema.js";
-import type { DeviceRegistry } from "../intent/registry.js";
+import type { Device, DeviceRegistry } from "../intent/registry.js";
 import type { Logger } from "../util/logger.js";
+import { printable } from "../util/printable.js";
 import { type LearnedEntity, parseDiscovery } from "./ha-discovery.js";
+import { type LearnPolicy, staticRefusal } from "./learn-policy.js";
+import { LearnReport, WarningBudget } from "./learn-report.js";
+
+export interface DiscoveryLearnerOptions {
+  registry: DeviceRegistry;
+  /** mqtt.discovery_prefix. */
+  prefix: string;
+  /** Discovery topics that are not devices (edge-voice's own announcement). */
+  ignoreTopics: ReadonlySet<string>;
+  policy: LearnPolicy;
+  logger: Logger;
+  /** Monotonic milliseconds, for the warning budget. */
+  now?: () => number;
+}
 
 /**
  * Keeps the device registry in step with Home Assistant MQTT discovery: retained config
  * messages add or update entities (source "discovery"), an empty payload removes what that
- * topic added. Config-file entries win (the registry refuses to replace them). Malformed
- * messages are ignored with a debug log: a broker full of other people's discovery topics
- * must not fill the journal.
+ * topic added. Anyone who can publish under the discovery prefix can announce, so what is
+ * learned is limited (learn-policy.ts): the allowed announcers and kinds, valid topics, a
+ * cap; never a configured device's command topic, nor another learned device's of a
+ * different kind; never a configured device's name (configured devices win).
  */
 export class DiscoveryLearner {
   /** Discovery topic -> entity key -> registry id it created. */
   readonly #byTopic = new Map<string, Map<string, string>>();
   /** Registry id -> entity key that owns it (ids are unique across topics). */
   readonly #owners = new Map<string, string>();
-
   /** What each id was learned as, to bring it back when a config-file device that shadowed it goes. */
   readonly #learned = new Map<string, DeviceConfig>();
+  readonly #budget: WarningBudget;
   readonly #unsubscribe: () => void;
+  #reconcileQueued = false;
 
-  /**
-   * @param reservedPrefixes topic prefixes a learned device may never be commanded on (edge-voice's
-   *   own control topics, Hermes, discovery): a stray or hostile discovery message must not turn
-   *   a device command into injected text or a new discovery config.
-   */
-  constructor(
-    private readonly registry: DeviceRegistry,
-    private readonly prefix: string,
-    private readonly ignoreTopics: ReadonlySet<string>,
-    private readonly reservedPrefixes: readonly string[],
-    private readonly logger: Logger,
-  ) {
+  constructor(private readonly options: DiscoveryLearnerOptions) {
+    const { registry } = options;
+    this.#budget = new WarningBudget(options.now ?? (() => performance.now()));
     this.#unsubscribe = registry.onChange((change) => {
+      if (change.device.source !== "config") return;
       const learned = this.#learned.get(change.device.id);
-      if (change.type === "removed" && change.device.source === "config" && learned)
-        registry.upsert(learned, "discovery");
+      if (change.type === "removed" && learned) registry.upsert(learned, "discovery");
+      this.#queueReconcile();
     });
   }
 
@@ -44,58 +53,84 @@ export class DiscoveryLearner {
   }
 
   handle(topic: string, payload: Buffer): void {
-    if (this.ignoreTopics.has(topic)) return;
-    const result = parseDiscovery(topic, payload.toString("utf8"), this.prefix);
+    const { prefix, ignoreTopics, logger } = this.options;
+    if (ignoreTopics.has(topic)) return;
+    const result = parseDiscovery(topic, payload.toString("utf8"), prefix, this.options.policy.maxDevices);
     if (result.kind === "invalid") {
-      this.logger.debug({ topic, reason: result.reason }, "ignored a discovery message");
+      logger.debug({ topic: printable(topic), reason: result.reason }, "ignored a discovery message");
       return;
     }
+    const report = new LearnReport();
     const previous = this.#byTopic.get(topic) ?? new Map<string, string>();
     const next = new Map<string, string>();
     if (result.kind === "entities") {
-      for (const reason of result.skipped)
-        this.logger.debug({ topic, reason }, "discovery entity not learned");
+      for (const why of result.skipped) report.refused.push({ key: topic, why, warn: false });
+      for (const why of result.badTopics) report.refused.push({ key: topic, why, warn: true });
+      report.capped += result.overflow;
       for (const entity of result.entities) {
-        const id = this.#learn(entity, previous.get(entity.key));
+        const id = this.#learn(entity, previous.get(entity.key), report);
         if (id) next.set(entity.key, id);
       }
     }
     for (const [key, id] of previous) if (!next.has(key) || next.get(key) !== id) this.#forget(id, key);
     if (next.size > 0) this.#byTopic.set(topic, next);
     else this.#byTopic.delete(topic);
+    report.write(topic, logger, this.#budget, this.options.policy.maxDevices);
   }
 
-  #learn(entity: LearnedEntity, currentId: string | undefined): string | null {
-    const topics = [
-      entity.device.command_topic,
-      entity.device.brightness_command_topic,
-      entity.device.temperature_command_topic,
-    ];
-    const reserved = topics.find((t) => t && this.reservedPrefixes.some((prefix) => t.startsWith(prefix)));
-    if (reserved) {
-      this.logger.warn(
-        { key: entity.key, topic: reserved },
-        "discovery entity not learned: its command topic is reserved",
-      );
+  #learn(entity: LearnedEntity, currentId: string | undefined, report: LearnReport): string | null {
+    const { registry, policy } = this.options;
+    const refusal = staticRefusal(entity, policy);
+    if (refusal) {
+      report.refused.push({ key: entity.key, ...refusal });
+      return null;
+    }
+    if (currentId === undefined && this.#owners.size >= policy.maxDevices) {
+      report.capped++;
       return null;
     }
     const id = this.#claim(entity, currentId);
     if (!id) {
-      this.logger.debug({ key: entity.key }, "discovery entity id already taken; not learned");
+      report.refused.push({ key: entity.key, why: "entity id already taken", warn: false });
       return null;
     }
-    this.#learned.set(id, { id, ...entity.device });
-    const changed = this.registry.upsert({ id, ...entity.device }, "discovery");
-    if (this.registry.get(id)?.source === "config") {
-      this.logger.debug({ id }, "discovered entity shadowed by a config-file device with the same id");
+    const device: DeviceConfig = { id, ...entity.device };
+    const conflict = this.#conflict(device);
+    if (conflict) {
+      this.#release(id, entity.key);
+      report.refused.push({ key: entity.key, ...conflict });
+      return null;
+    }
+    this.#learned.set(id, device);
+    const changed = registry.upsert(device, "discovery");
+    if (registry.get(id)?.source === "config") {
+      report.refused.push({ key: entity.key, why: `shadowed by the configured device ${id}`, warn: false });
     } else if (changed) {
-      const { name, domain, command_topic } = entity.device;
-      this.logger.info(
-        { id, name, domain, command_topic },
-        `learned ${domain} "${name}" from Home Assistant discovery`,
-      );
+      report.learned.push(device);
     }
     return id;
+  }
+
+  /** Why `device` may not be in the registry next to what is there now, or null. */
+  #conflict(device: DeviceConfig): { why: string; warn: boolean } | null {
+    const { registry } = this.options;
+    const candidate: Device = { ...device, source: "discovery" };
+    const owner = registry.topicConflict(candidate);
+    if (owner) {
+      // A configured device of the same kind on its own topic is the same device, configured by hand.
+      const same =
+        owner.source === "config" &&
+        `${owner.domain}/${owner.device_class}` === `${device.domain}/${device.device_class}`;
+      const whose = owner.source === "config" ? "the configured" : "the learned";
+      return { why: `its command topic belongs to ${whose} ${owner.domain} ${owner.id}`, warn: !same };
+    }
+    const namesake = registry.nameConflict(device);
+    if (namesake)
+      return {
+        why: `same name and area as the configured device ${namesake.id} (configured devices win)`,
+        warn: true,
+      };
+    return null;
   }
 
   /**
@@ -114,11 +149,40 @@ export class DiscoveryLearner {
     return null;
   }
 
+  #release(id: string, key: string): void {
+    if (this.#owners.get(id) !== key) return;
+    this.#owners.delete(id);
+    this.#learned.delete(id);
+    this.options.registry.remove(id, "discovery");
+  }
+
   #forget(id: string, key: string): void {
     if (this.#owners.get(id) !== key) return;
     this.#owners.delete(id);
     this.#learned.delete(id);
-    if (this.registry.remove(id, "discovery"))
-      this.logger.info({ id }, "removed a device withdrawn from discovery");
+    if (this.options.registry.remove(id, "discovery"))
+      this.options.logger.info({ id }, "removed a device withdrawn from discovery");
+  }
+
+  /**
+   * After the configured devices changed (SIGHUP): a learned device that now clashes with one
+   * leaves the registry, one that no longer does comes back. Once per batch of changes.
+   */
+  #queueReconcile(): void {
+    if (this.#reconcileQueued) return;
+    this.#reconcileQueued = true;
+    queueMicrotask(() => {
+      this.#reconcileQueued = false;
+      const { registry, logger } = this.options;
+      for (const [id, device] of this.#learned) {
+        const current = registry.get(id);
+        if (current?.source === "config") continue;
+        const conflict = this.#conflict(device);
+        if (conflict && current) {
+          registry.remove(id, "discovery");
+          logger.warn({ id }, `learned device set aside: ${conflict.why}`);
+        } else if (!conflict && !current) registry.upsert(device, "discovery");
+      }
+    });
   }
 }

@@ -1,14 +1,6 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import path from "node:path";
+import { makeDirs } from "../config/paths.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 
 /** One queued message. Payloads are text: every edge-voice payload is JSON or a short string. */
@@ -69,7 +61,7 @@ export class FileOutboxLog implements OutboxLog {
   ) {
     this.file = path.join(dir, "mqtt-outbox.jsonl");
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
     } catch (error) {
       throw new EdgeVoiceError(
         "config-invalid",

@@ -20,6 +20,7 @@ import { FileOutboxLog, MemoryOutboxLog, type OutboxEntry } from "./outbox-log.j
 import { RetainedState } from "./retained.js";
 import { OutboxSender } from "./sender.js";
 import { Telemetry } from "./telemetry.js";
+import { LeadingThrottle } from "./throttle.js";
 import { Topics } from "./topics.js";
 
 export type { MqttState } from "./connection.js";
@@ -40,6 +41,8 @@ export interface MqttServiceOptions {
 
 /** Messages in flight at once: enough to fill a loopback or LAN round trip, small enough to resend. */
 const WINDOW = 64;
+/** Home Assistant restarts rarely; more `online` messages than this are noise or an attack. */
+const HA_ONLINE_INTERVAL_MS = 5000;
 
 /**
  * edge-voice's MQTT side: the broker connection (or an embedded broker), the outbox,
@@ -58,6 +61,8 @@ export class MqttService {
   readonly #learner: DiscoveryLearner | null;
   readonly #listeners = new Set<(state: MqttState) => void>();
   readonly #expiryTimer: NodeJS.Timeout;
+  /** Home Assistant's `online` answered with our retained topics at most once per interval. */
+  readonly #haOnline = new LeadingThrottle(HA_ONLINE_INTERVAL_MS);
   #stopping: Promise<void> | null = null;
 
   static async start(options: MqttServiceOptions): Promise<MqttService> {
@@ -148,13 +153,18 @@ export class MqttService {
       (text) => this.#telemetry.noteInjectedText(text),
     );
     this.#learner = mqtt.learn_devices
-      ? new DiscoveryLearner(
+      ? new DiscoveryLearner({
           registry,
-          mqtt.discovery_prefix,
-          new Set([this.topics.haAssistantConfig]),
-          [`${mqtt.topic_prefix}/`, "hermes/", `${mqtt.discovery_prefix}/`],
+          prefix: mqtt.discovery_prefix,
+          ignoreTopics: new Set([this.topics.haAssistantConfig]),
+          policy: {
+            allow: mqtt.learn_allow,
+            domains: mqtt.learn_domains,
+            maxDevices: mqtt.learn_max_devices,
+            reservedPrefixes: [`${mqtt.topic_prefix}/`, "hermes/", `${mqtt.discovery_prefix}/`],
+          },
           logger,
-        )
+        })
       : null;
     this.#initialRetained();
     this.#connection = new MqttConnection({
@@ -212,6 +222,7 @@ export class MqttService {
 
   async #stop(): Promise<void> {
     clearInterval(this.#expiryTimer);
+    this.#haOnline.dispose();
     this.#telemetry.stop();
     this.#learner?.dispose();
     await this.#connection.stop(async (client) => {
@@ -261,8 +272,11 @@ export class MqttService {
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (this.#control.handle(topic, payload, packet)) return;
     if (topic === this.topics.haStatus) {
-      const client = this.#connection.client;
-      if (payload.toString().trim() === "online" && client) this.#retained.attach(client);
+      if (payload.toString().trim() !== "online") return;
+      this.#haOnline.request(() => {
+        const client = this.#connection.client;
+        if (client) this.#retained.attach(client);
+      });
       return;
     }
     this.#learner?.handle(topic, payload);

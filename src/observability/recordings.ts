@@ -1,7 +1,8 @@
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { encodeWav } from "../audio/wav-writer.js";
+import { makeDirs } from "../config/paths.js";
 import { configError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 
@@ -32,7 +33,7 @@ export class RecordingWriter {
     this.#options = options;
     this.dir = path.resolve(options.dir);
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      makeDirs(this.dir, 0o700);
       accessSync(this.dir, constants.W_OK);
     } catch (error) {
       throw configError(

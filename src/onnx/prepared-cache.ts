@@ -17,8 +17,9 @@
  */
 
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { makeDirs } from "../config/paths.js";
 import type { Logger } from "../util/logger.js";
 
 /** What a prepared model is made from. */
@@ -89,7 +90,7 @@ export class PreparedModelCache {
     const dir = path.dirname(file);
     const temporary = `${file}.${process.pid}.tmp`;
     try {
-      await mkdir(dir, { recursive: true });
+      makeDirs(dir);
       await writeFile(temporary, model);
       await rename(temporary, file);
     } catch (error) {

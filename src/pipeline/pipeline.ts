@@ -303,7 +303,13 @@ export class Pipeline implements PipelineControl {
     const commands = this.#commands;
     bus.emit({ type: "intent-start", runId: run.id });
     try {
-      const decision = await intent.handle(text, { runId: run.id, site, nowSeconds });
+      const decision = await intent.handle(text, {
+        runId: run.id,
+        site,
+        origin: run.trigger === "text" ? "text" : "voice",
+        nowSeconds,
+        wallSeconds: this.#clock() / 1000,
+      });
       if (decision.kind === "reject") {
         const { reason, intent: rejected } = decision;
         bus.emit({

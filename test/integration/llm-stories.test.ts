@@ -37,7 +37,13 @@ describe.skipIf(!existsSync(STORIES))(
             });
             expect(again.kind).toBe(expectedParse(result));
           }
-          const decision = await handler.handle(text, { runId: "r", site: `s${i}`, nowSeconds: 0 });
+          const decision = await handler.handle(text, {
+            runId: "r",
+            site: `s${i}`,
+            nowSeconds: 0,
+            wallSeconds: 0,
+            origin: "voice",
+          });
           if (decision.kind === "execute") {
             for (const id of decision.intent.targets) {
               const device = registry.get(id);

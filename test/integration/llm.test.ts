@@ -79,7 +79,13 @@ describe("LLM fallback on a tiny random-weight GGUF", () => {
         });
         expect(again.kind).toBe(expectedParse(result));
       }
-      const decision = await handler.handle(text, { runId: `r${site}`, site: `s${site++}`, nowSeconds: 0 });
+      const decision = await handler.handle(text, {
+        runId: `r${site}`,
+        site: `s${site++}`,
+        nowSeconds: 0,
+        wallSeconds: 0,
+        origin: "voice",
+      });
       if (decision.kind === "execute") {
         expect(decision.intent.source).toBe("llm");
         expect(config.intent.allowed_intents).toContain(decision.intent.intent);
@@ -149,12 +155,22 @@ describe("LLM time limit and cancellation", () => {
         registry,
         templates: null,
         llm,
-        policy: { allowedIntents: config.intent.allowed_intents, confirmSensitive: true },
+        policy: {
+          allowedIntents: config.intent.allowed_intents,
+          confirmSensitive: true,
+          allowSensitiveFromText: false,
+        },
         confirmWindowSeconds: 8,
         logger: silentLogger(),
       });
       expect(
-        await handler.handle("unlock the front door", { runId: "r", site: "s", nowSeconds: 0 }),
+        await handler.handle("unlock the front door", {
+          runId: "r",
+          site: "s",
+          nowSeconds: 0,
+          wallSeconds: 0,
+          origin: "voice",
+        }),
       ).toMatchObject({
         kind: "reject",
         reason: "not-recognized",
@@ -185,6 +201,8 @@ describe("LLM time limit and cancellation", () => {
           runId: "r",
           site: "s",
           nowSeconds: 0,
+          wallSeconds: 0,
+          origin: "voice",
           signal: controller.signal,
         }),
       ).rejects.toThrow(/shutdown/);
@@ -197,7 +215,7 @@ describe("LLM time limit and cancellation", () => {
     const config = llmConfig("fallback");
     const handler = await createIntentHandler(config, homeRegistry(config), silentLogger());
     try {
-      const ctx = { runId: "r", site: "s", nowSeconds: 0 };
+      const ctx = { runId: "r", site: "s", nowSeconds: 0, wallSeconds: 0, origin: "voice" } as const;
       expect(await handler.handle("turn on the kitchen light", ctx)).toMatchObject({
         kind: "execute",
         intent: { source: "template" },
@@ -311,7 +329,13 @@ describe("LLM configuration errors (exit 78)", () => {
     const handler = await createIntentHandler(config, homeRegistry(config), silentLogger());
     expect(handler.llm).toBeNull();
     expect(
-      await handler.handle("turn on the kitchen light", { runId: "r", site: "s", nowSeconds: 0 }),
+      await handler.handle("turn on the kitchen light", {
+        runId: "r",
+        site: "s",
+        nowSeconds: 0,
+        wallSeconds: 0,
+        origin: "voice",
+      }),
     ).toMatchObject({
       kind: "execute",
     });

@@ -90,7 +90,7 @@ describe("learning devices from Home Assistant discovery (real Mosquitto)", () =
     // The config file names the coffee plug itself: that entry must win over discovery.
     const config = mqttConfig({
       site: "house",
-      mqtt: { url: broker.url },
+      mqtt: { url: broker.url, learn_domains: ["light", "switch", "lock"] },
       devices: [
         {
           id: "coffee_plug",

@@ -30,7 +30,15 @@ export const intentSection = section(
       .boolean()
       .default(true)
       .describe("Ask for a spoken yes before unlocking or opening doors/gates; false refuses them outright"),
-    confirm_window_seconds: seconds(1, 60).default(8).describe("How long to wait for the yes"),
+    confirm_window_seconds: seconds(1, 60)
+      .default(8)
+      .describe("How long to wait for the yes (on the audio clock and on the wall clock)"),
+    allow_sensitive_from_text: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let text (MQTT set/text) request and confirm sensitive actions with a typed yes; risky: anyone who can publish to set/text can then unlock and open (see docs/security.md)",
+      ),
   },
   "Intent recognition and safety policy",
 );

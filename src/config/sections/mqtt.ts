@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { secret, section, urlString } from "../fields.js";
 
+/** What Home Assistant discovery can add (ha-discovery.ts turns only these into devices). */
+export const LEARNABLE_DOMAINS = ["light", "switch", "fan", "climate", "scene", "lock", "cover"] as const;
+
 export const mqttSection = section(
   {
     url: urlString(["mqtt", "mqtts", "ws", "wss"])
@@ -59,7 +62,28 @@ export const mqttSection = section(
     learn_devices: z
       .boolean()
       .default(true)
-      .describe("Add devices announced by Home Assistant MQTT discovery to the registry"),
+      .describe(
+        "Add devices announced by Home Assistant MQTT discovery to the registry (see learn_allow, learn_domains)",
+      ),
+    learn_allow: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Learn only from these announcers: a discovery node id, a device identifier or name, or a discovery topic prefix (homeassistant/light/0x0015); empty = any announcer",
+      ),
+    learn_domains: z
+      .array(z.enum(LEARNABLE_DOMAINS))
+      .default(["light", "switch", "fan", "climate", "scene"])
+      .describe(
+        "Kinds of device that may be learned; locks and covers are left out by default, so nobody who can publish discovery can add a door (list them here, ideally with learn_allow)",
+      ),
+    learn_max_devices: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(300)
+      .describe("Most devices learned from discovery; more are ignored with one warning"),
     discovery_prefix: z.string().default("homeassistant").describe("Home Assistant discovery prefix"),
     command_expiry_seconds: z
       .number()

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import { makeDirs } from "../../config/paths.js";
 import type { Logger } from "../../util/logger.js";
 
 const PREFIX = "llm-prefix-";
@@ -47,7 +48,7 @@ export class PrefixCache {
   /** Saves the state atomically and removes states of older prompts. Failures only cost the next warm-up. */
   async save(sequence: LlamaContextSequence, file: string): Promise<void> {
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirs(this.dir);
       const temporary = `${file}.${process.pid}.tmp`;
       await sequence.saveStateToFile(temporary);
       renameSync(temporary, file);

@@ -61,7 +61,13 @@ function readTemplateFile(file: string): {
     throw invalid(file, line, `not valid YAML: ${syntax.message.split("\n")[0]}`);
   }
   const lineOf = (path: ReadonlyArray<PropertyKey>) => lineOfPath(doc, lineCounter, path);
-  const parsed = templateFileSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }); // an alias bomb is refused, not expanded
+  } catch (error) {
+    throw invalid(file, 1, (error as Error).message.split("\n")[0] ?? "unreadable");
+  }
+  const parsed = templateFileSchema.safeParse(value ?? {});
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
     const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";

@@ -127,3 +127,96 @@ describe("edge-voice run argument checks", () => {
     expect(result.stderr).toContain('vad.trailing_silence_seconds: expected a number, got "fast"');
   });
 });
+
+describe("startup gaps (issue 13 item 11)", () => {
+  it("a YAML alias bomb exits 78 with one line, not a stack trace", async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const name = String.fromCharCode(97 + i);
+      const previous = String.fromCharCode(96 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(",")}]`);
+    }
+    const result = await runCli(["config", "--check", "--config", configFile(`${levels.join("\n")}\n`)]);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(/cannot be read as settings: .*alias/i);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr.trim().split("\n")).toHaveLength(2); // the line and its hint
+  });
+
+  it("a broker port out of range fails config --check with a clear message", async () => {
+    const result = await runCli([
+      "config",
+      "--check",
+      "--config",
+      configFile("mqtt:\n  url: mqtt://127.0.0.1:99999\n"),
+    ]);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain(
+      'mqtt.url: expected a port from 1 to 65535, got "mqtt://127.0.0.1:99999"',
+    );
+    for (const url of ["mqtt://127.0.0.1:0", "mqtt://[::1]:70000", "mqtt://host:port"]) {
+      const bad = await runCli(["config", "--check", "--config", configFile(`mqtt:\n  url: "${url}"\n`)]);
+      expect(bad.stderr, url).toContain("expected a port from 1 to 65535");
+    }
+    const ok = await runCli([
+      "config",
+      "--check",
+      "--config",
+      configFile("mqtt:\n  url: mqtts://[::1]:8883\n"),
+    ]);
+    expect(ok.code).toBe(0);
+  });
+
+  it("config --print hides a password written into mqtt.url, and so does an error about it", async () => {
+    const printed = await runCli([
+      "config",
+      "--print",
+      "--config",
+      configFile("mqtt:\n  url: mqtt://ev:hunter2@broker.lan:1883\n"),
+    ]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).not.toContain("hunter2");
+    expect(parse(printed.stdout).mqtt.url).toBe("mqtt://ev:***@broker.lan:1883");
+    const wrong = await runCli([
+      "config",
+      "--check",
+      "--config",
+      configFile("mqtt:\n  url: mqtt://ev:hunter2@b:99999\n"),
+    ]);
+    expect(wrong.code).toBe(78);
+    expect(wrong.stderr).not.toContain("hunter2");
+  });
+
+  it("a state_dir under /proc exits 78 with a clear message instead of spinning", async () => {
+    const started = Date.now();
+    const result = await runCli([
+      "run",
+      "--input",
+      "test/fixtures/wav/negative/what-time-is-it.wav",
+      "--config",
+      configFile("state_dir: /proc/edge-voice-state\n"),
+    ]);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain("state_dir /proc/edge-voice-state cannot be used: ENOENT");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe("bad input files are refused before the models load (issue 13 item 12)", () => {
+  it("a missing file", async () => {
+    const started = Date.now();
+    const result = await runCli(["run", "--no-mqtt", "--input", "missing.wav", "--config", configFile("")]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("cannot read missing.wav: no such file");
+    expect(result.stderr).not.toContain("loading models");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("a corrupt WAV", async () => {
+    const file = configFile("RIFF\u0004\u0000\u0000\u0000WAVEjunkjunkjunk");
+    const result = await runCli(["run", "--no-mqtt", "--input", file, "--config", configFile("")]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`${file}:`);
+    expect(result.stderr).toMatch(/wav|WAV|corrupt|truncated|fmt/);
+  });
+});

@@ -8,9 +8,19 @@ async function setup(intent: Record<string, unknown> = {}) {
   const config = homeConfig({ intent });
   const registry = homeRegistry(config);
   const handler = await createIntentHandler(config, registry, silentLogger());
-  const say = (text: string, nowSeconds: number, site = "kitchen") =>
-    handler.handle(text, { runId: `r${nowSeconds}`, site, nowSeconds });
-  return { handler, registry, say };
+  // Spoken, with the audio and the wall clock running together unless `wallSeconds` says otherwise.
+  const say = (text: string, nowSeconds: number, site = "kitchen", wallSeconds = nowSeconds) =>
+    handler.handle(text, { runId: `r${nowSeconds}`, site, origin: "voice", nowSeconds, wallSeconds });
+  // Typed (MQTT set/text).
+  const type = (text: string, nowSeconds: number, site = "kitchen") =>
+    handler.handle(text, {
+      runId: `t${nowSeconds}`,
+      site,
+      origin: "text",
+      nowSeconds,
+      wallSeconds: nowSeconds,
+    });
+  return { handler, registry, say, type };
 }
 
 const executes = (d: IntentDecision, intent: string, targets: string[]) =>
@@ -117,6 +127,70 @@ describe("spoken confirmation of sensitive actions", () => {
     const { say } = await setup({ confirm_window_seconds: 3 });
     expect(await say("unlock the front door", 0)).toMatchObject({ confirmWindowSeconds: 3 });
     rejects(await say("yes", 3.5), "confirmation-expired");
+  });
+});
+
+describe("text may not unlock or open (issue 13 item 1)", () => {
+  it("a typed request for a sensitive action is rejected as voice-only, with the reason", async () => {
+    const { type, say } = await setup();
+    const unlock = await type("unlock the front door", 0);
+    expect(unlock).toMatchObject({
+      kind: "reject",
+      reason: "voice-only",
+      intent: { intent: "HassTurnOff", targets: ["front_door"] },
+    });
+    expect(unlock.kind === "reject" && unlock.detail).toMatch(/unlock the front door.*must be spoken/);
+    rejects(await type("open the garage door", 1), "voice-only");
+    rejects(await type("open the gate", 2), "voice-only");
+    // Nothing was left pending: neither a typed nor a spoken yes does anything now.
+    rejects(await type("yes", 3), "not-recognized");
+    rejects(await say("yes", 4), "not-recognized");
+  });
+
+  it("text may still do what is not sensitive, locking and closing included", async () => {
+    const { type } = await setup();
+    executes(await type("lock the front door", 0), "HassTurnOn", ["front_door"]);
+    executes(await type("close the garage door", 1), "HassTurnOff", ["garage_door"]);
+    executes(await type("open the living room blinds", 2), "HassTurnOn", ["living_room_blinds"]);
+    executes(await type("turn on the kitchen light", 3), "HassTurnOn", ["kitchen_light"]);
+  });
+
+  it("a typed yes never confirms a spoken request, and does not cancel it", async () => {
+    const { type, say } = await setup();
+    rejects(await say("unlock the front door", 10), "needs-confirmation");
+    const typed = await type("yes", 11);
+    expect(typed).toMatchObject({
+      kind: "reject",
+      reason: "voice-only",
+      intent: { targets: ["front_door"] },
+    });
+    // Other typed text neither confirms nor cancels it either, and is handled on its own.
+    executes(await type("turn on the kitchen light", 12), "HassTurnOn", ["kitchen_light"]);
+    executes(await say("yes", 13), "HassTurnOff", ["front_door"]);
+  });
+
+  it("with intent.allow_sensitive_from_text, text asks and only a typed yes confirms it", async () => {
+    const { type, say } = await setup({ allow_sensitive_from_text: true });
+    rejects(await type("unlock the front door", 0), "needs-confirmation");
+    rejects(await say("yes", 1), "voice-only");
+    executes(await type("yes", 2), "HassTurnOff", ["front_door"]);
+  });
+});
+
+describe("the window ends in wall time too (issue 13 item 2)", () => {
+  it("a yes 20 s later with the audio stalled does not confirm", async () => {
+    const { say } = await setup();
+    rejects(await say("unlock the front door", 10, "kitchen", 1000), "needs-confirmation");
+    // The audio clock moved 1 s (recorder paused), the wall clock 20 s.
+    rejects(await say("yes", 11, "kitchen", 1020), "confirmation-expired");
+  });
+
+  it("a yes in time on both clocks confirms; a wall clock behind the question does not", async () => {
+    const { say } = await setup();
+    await say("unlock the front door", 10, "kitchen", 500);
+    executes(await say("yes", 12, "kitchen", 507.9), "HassTurnOff", ["front_door"]);
+    await say("unlock the front door", 20, "kitchen", 600);
+    rejects(await say("yes", 21, "kitchen", 599), "confirmation-expired");
   });
 });
 

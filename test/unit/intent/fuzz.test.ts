@@ -79,7 +79,13 @@ async function run(handler: IntentHandler, checker: Checker, texts: string[], si
   for (const text of texts) {
     now += rand() * 6;
     const site = `s${Math.floor(rand() * sites)}`;
-    const decision = await handler.handle(text, { runId: "fuzz", site, nowSeconds: now });
+    const decision = await handler.handle(text, {
+      runId: "fuzz",
+      site,
+      nowSeconds: now,
+      wallSeconds: now,
+      origin: "voice",
+    });
     checker.check(site, text, decision);
     if (decision.kind === "execute") counts.execute++;
     if (decision.kind === "execute" && isYes(text)) counts.confirmed++;
@@ -132,6 +138,8 @@ describe("fuzzing the template path and the policy", () => {
       runId: "r",
       site: "x",
       nowSeconds: 0,
+      wallSeconds: 0,
+      origin: "voice",
     });
     expect(long).toMatchObject({ kind: "reject", reason: "not-recognized" });
   });
@@ -139,14 +147,20 @@ describe("fuzzing the template path and the policy", () => {
   it("prompt-injection phrasings never produce an unconfirmed sensitive action", async () => {
     const handler = await createIntentHandler(config, registry, silentLogger());
     for (const text of INJECTIONS) {
-      const decision = await handler.handle(text, { runId: "r", site: "inj", nowSeconds: 0 });
+      const decision = await handler.handle(text, {
+        runId: "r",
+        site: "inj",
+        nowSeconds: 0,
+        wallSeconds: 0,
+        origin: "voice",
+      });
       if (decision.kind === "execute") {
         for (const id of decision.intent.targets) {
           const device = registry.get(id);
           expect(device && sensitiveVerb(decision.intent.intent, device)).toBeFalsy();
         }
       }
-      await handler.handle("no", { runId: "r", site: "inj", nowSeconds: 0 });
+      await handler.handle("no", { runId: "r", site: "inj", nowSeconds: 0, wallSeconds: 0, origin: "voice" });
     }
   });
 
@@ -173,7 +187,7 @@ describe("fuzzing the template path and the policy", () => {
     oddConfig.devices.push(...odd);
     const oddRegistry = homeRegistry(oddConfig);
     const handler = await createIntentHandler(oddConfig, oddRegistry, silentLogger());
-    const ctx = { runId: "r", site: "s", nowSeconds: 0 };
+    const ctx = { runId: "r", site: "s", nowSeconds: 0, wallSeconds: 0, origin: "voice" } as const;
     expect(await handler.handle("turn on the a+b lamp", ctx)).toMatchObject({
       intent: { targets: ["odd_0"] },
     });

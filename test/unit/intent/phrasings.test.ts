@@ -14,7 +14,13 @@ describe("phrasing table over the sample home (templates only)", () => {
 
   it.each(table.map((p, i) => [p.say, p, i] as const))("%s", async (_say, p, i) => {
     // One site per phrasing: a pending confirmation must not carry over to the next line.
-    const decision = await handler.handle(p.say, { runId: `r${i}`, site: `site${i}`, nowSeconds: 0 });
+    const decision = await handler.handle(p.say, {
+      runId: `r${i}`,
+      site: `site${i}`,
+      nowSeconds: 0,
+      wallSeconds: 0,
+      origin: "voice",
+    });
     if (p.reject) {
       expect(decision.kind).toBe("reject");
       if (decision.kind !== "reject") return;

@@ -6,7 +6,8 @@ import type { RecognizedIntent } from "../../../src/intent/types.js";
 import { homeRegistry } from "./home.js";
 
 const registry = homeRegistry();
-const options = { allowedIntents: [...INTENT_NAMES], confirmSensitive: true };
+const options = { allowedIntents: [...INTENT_NAMES], confirmSensitive: true, allowSensitiveFromText: false };
+const spoken = { origin: "voice", confirmed: false } as const;
 const intent = (i: string, targets: string[], slots: Record<string, unknown> = {}): RecognizedIntent => ({
   intent: i,
   targets,
@@ -44,19 +45,24 @@ describe("checkIntent", () => {
     ["zero timer", intent("HassStartTimer", [], { minutes: 0 }), "not-recognized"],
     ["object slot", intent("HassTurnOn", ["kitchen_light"], { name: { toString: "x" } }), "not-recognized"],
   ])("%s is rejected", (_what, i, reason) => {
-    expect(checkIntent(i, registry, options)).toMatchObject({ kind: "reject", reason });
+    expect(checkIntent(i, registry, options, spoken)).toMatchObject({ kind: "reject", reason });
   });
 
   it("accepts a valid intent", () => {
     expect(
-      checkIntent(intent("HassLightSet", ["kitchen_light"], { brightness: 40 }), registry, options),
+      checkIntent(intent("HassLightSet", ["kitchen_light"], { brightness: 40 }), registry, options, spoken),
     ).toMatchObject({
       kind: "execute",
     });
   });
 
   it("asks about every sensitive target of a group", () => {
-    const verdict = checkIntent(intent("HassTurnOff", ["back_door", "front_door"]), registry, options);
+    const verdict = checkIntent(
+      intent("HassTurnOff", ["back_door", "front_door"]),
+      registry,
+      options,
+      spoken,
+    );
     expect(verdict).toMatchObject({
       kind: "confirm",
       prompt: "say yes to unlock the back door and the front door",
@@ -102,6 +108,42 @@ describe("parseAnswer (the LLM's output, validated again)", () => {
     });
     expect(parseAnswer('{"action":"start_timer","hours":0,"minutes":5,"seconds":0}', allowed)).toMatchObject({
       intent: { slots: { minutes: 5 } },
+    });
+  });
+});
+
+describe("sensitivity follows the topic, not the name (issue 13 item 3)", () => {
+  it("refuses a learned device on a configured device's command topic, whatever it claims to be", () => {
+    const home = homeRegistry();
+    home.upsert(
+      {
+        ...(home.get("kitchen_light") as NonNullable<ReturnType<typeof home.get>>),
+        id: "porch_light",
+        name: "porch light",
+        domain: "switch",
+        command_topic: "home/front_door/set",
+      },
+      "discovery",
+    );
+    expect(checkIntent(intent("HassTurnOn", ["porch_light"]), home, options, spoken)).toMatchObject({
+      kind: "reject",
+      reason: "not-allowed",
+      why: "porch_light uses a command topic of front_door",
+    });
+  });
+
+  it("refuses sensitive actions from text with voice-only, and allows them with allowSensitiveFromText", () => {
+    const typed = { origin: "text", confirmed: false } as const;
+    expect(checkIntent(intent("HassTurnOff", ["front_door"]), registry, options, typed)).toMatchObject({
+      kind: "reject",
+      reason: "voice-only",
+    });
+    const allowed = { ...options, allowSensitiveFromText: true };
+    expect(checkIntent(intent("HassTurnOff", ["front_door"]), registry, allowed, typed)).toMatchObject({
+      kind: "confirm",
+    });
+    expect(checkIntent(intent("HassTurnOn", ["front_door"]), registry, options, typed)).toMatchObject({
+      kind: "execute",
     });
   });
 });

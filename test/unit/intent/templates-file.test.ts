@@ -20,7 +20,7 @@ async function handlerWith(templatesFile: string) {
   return createIntentHandler(config, homeRegistry(config), silentLogger());
 }
 
-const ctx = { runId: "r", site: "s", nowSeconds: 0 };
+const ctx = { runId: "r", site: "s", nowSeconds: 0, wallSeconds: 0, origin: "voice" } as const;
 
 describe("user templates file", () => {
   it("adds sentences, rules and lists to the built-in ones", async () => {

@@ -50,4 +50,14 @@ describe("ControlIn", () => {
     expect(control.injected).toEqual(["turn on the lamp", "lock the door"]);
     expect(send("edge-voice/kitchen/set/other", "x")).toBe(false);
   });
+
+  it("ignores retained control messages: a retained mute must not re-mute on every reconnect", () => {
+    const { control, send } = setup();
+    expect(send("edge-voice/kitchen/set/mute", "on", true)).toBe(true);
+    send("hermes/hotword/toggleOff", '{"siteId":"kitchen"}', true);
+    expect(control.muted).toBe(false);
+    expect(control.wakeEnabled).toBe(true);
+    send("edge-voice/kitchen/set/mute", "on");
+    expect(control.muted).toBe(true);
+  });
 });

@@ -1,19 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { deviceSchema } from "../../../src/config/sections/devices.js";
+import { LEARNABLE_DOMAINS } from "../../../src/config/sections/mqtt.js";
 import { DeviceRegistry } from "../../../src/intent/registry.js";
 import { DiscoveryLearner } from "../../../src/mqtt/ha-learner.js";
-import { silentLogger } from "../../../src/util/logger.js";
+import type { LearnPolicy } from "../../../src/mqtt/learn-policy.js";
+import { type Logger, silentLogger } from "../../../src/util/logger.js";
 
 const light = (cmd: string, name = "Lamp") => Buffer.from(JSON.stringify({ name, cmd_t: cmd }));
 
-function learner(registry: DeviceRegistry) {
-  return new DiscoveryLearner(
+function learner(
+  registry: DeviceRegistry,
+  policy: Partial<LearnPolicy> = {},
+  logger: Logger = silentLogger(),
+) {
+  return new DiscoveryLearner({
     registry,
-    "homeassistant",
-    new Set(["homeassistant/device/edge_voice_x/config"]),
-    ["edge-voice/", "hermes/", "homeassistant/"],
-    silentLogger(),
-  );
+    prefix: "homeassistant",
+    ignoreTopics: new Set(["homeassistant/device/edge_voice_x/config"]),
+    policy: {
+      allow: [],
+      domains: [...LEARNABLE_DOMAINS],
+      maxDevices: 300,
+      reservedPrefixes: ["edge-voice/", "hermes/", "homeassistant/"],
+      ...policy,
+    },
+    logger,
+  });
 }
 
 describe("DiscoveryLearner", () => {
