@@ -8,7 +8,8 @@
  */
 
 export type RunOutcome =
-  | "published" // a device command was published
+  | "published" // the broker acknowledged every device command (QoS 1 PUBACK)
+  | "queued" // the commands wait in the outbox (broker slow or away): an `error` event follows if one expires
   | "recognized" // an intent was recognized and no command output is configured (--no-mqtt)
   | "dropped" // the command could not be delivered before it expired
   | "rejected" // an intent was recognized but refused by policy, or not recognized
@@ -121,6 +122,19 @@ export interface MqttPublishEvent extends EventBase {
   qos: 0 | 1 | 2;
 }
 
+/**
+ * Input refused before a run started: `set/text` over the rate limit, or more text waiting
+ * than the site's queue holds. Reported at most about once a second per reason, with the
+ * number of messages refused since the previous report, so a flood cannot flood the events.
+ */
+export interface InputRejectedEvent extends EventBase {
+  type: "input-rejected";
+  site: string;
+  source: "text";
+  reason: "rate-limited" | "queue-full";
+  count: number;
+}
+
 export interface ErrorEvent extends EventBase {
   type: "error";
   code: string;
@@ -148,6 +162,7 @@ export type PipelineEvent =
   | IntentEndEvent
   | IntentRejectedEvent
   | MqttPublishEvent
+  | InputRejectedEvent
   | ErrorEvent
   | RunEndEvent;
 

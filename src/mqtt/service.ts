@@ -3,10 +3,12 @@ import path from "node:path";
 import type { IPublishPacket, MqttClient } from "mqtt";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
+import { RejectionReporter } from "../events/rejections.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import type { PipelineControl } from "../pipeline/control.js";
 import { APP_ROOT } from "../system/paths.js";
 import { componentLogger, type Logger } from "../util/logger.js";
+import { TokenBucket } from "../util/token-bucket.js";
 import { clientSettings } from "./client-options.js";
 import { MqttCommandPublisher } from "./command-publisher.js";
 import { MqttConnection, type MqttState } from "./connection.js";
@@ -146,6 +148,7 @@ export class MqttService {
       (muted) => this.#publishMute(muted),
       logger,
       (text) => this.#telemetry.noteInjectedText(text),
+      textRateLimit(options),
     );
     this.#learner = mqtt.learn_devices
       ? new DiscoveryLearner(
@@ -303,6 +306,19 @@ export class MqttService {
       }
     });
   }
+}
+
+/** set/text per site: a token bucket on the monotonic clock; refusals become input-rejected events. */
+function textRateLimit(options: MqttServiceOptions): () => boolean {
+  const { config, bus } = options;
+  const bucket = new TokenBucket(config.mqtt.text_per_second, config.mqtt.text_burst);
+  const clock = () => performance.now();
+  const reporter = new RejectionReporter({ bus, site: config.site, clock });
+  return () => {
+    if (bucket.take(clock())) return true;
+    reporter.reject("rate-limited");
+    return false;
+  };
 }
 
 function version(): string {

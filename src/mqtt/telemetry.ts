@@ -27,18 +27,25 @@ export interface TelemetryOptions {
  */
 export class Telemetry {
   readonly #runs = new Map<string, RunContext>();
-  readonly #injected: string[] = [];
+  readonly #injected: { text: string }[] = [];
   #unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: TelemetryOptions) {}
 
   /**
    * Text injected over MQTT has no stt-end event: remember it for the run it starts (the next
-   * run-start with trigger "text"), so Hermes `input` and the intent event carry it.
+   * run-start with trigger "text"), so Hermes `input` and the intent event carry it. Returns
+   * how to forget it again, for text the pipeline refused (no run will claim it).
    */
-  noteInjectedText(text: string): void {
-    this.#injected.push(text);
-    if (this.#injected.length > 4) this.#injected.shift();
+  noteInjectedText(text: string): () => void {
+    const note = { text };
+    this.#injected.push(note);
+    // As many as the pipeline lets wait (16), with room to spare.
+    if (this.#injected.length > 32) this.#injected.shift();
+    return () => {
+      const at = this.#injected.indexOf(note);
+      if (at >= 0) this.#injected.splice(at, 1);
+    };
   }
 
   start(): void {
@@ -57,7 +64,7 @@ export class Telemetry {
     switch (event.type) {
       case "run-start":
         retained.set(topics.state("listening"), "ON");
-        if (run && event.trigger === "text") run.text = this.#injected.shift() ?? "";
+        if (run && event.trigger === "text") run.text = this.#injected.shift()?.text ?? "";
         break;
       case "wake_word-end":
         if (run) run.wakeWord = event.wakeWord;

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { type AudioFrame, int16ToFloat32, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
 import { describeError, isEdgeVoiceError } from "../errors.js";
 import type { EventBus } from "../events/bus.js";
+import { RejectionReporter } from "../events/rejections.js";
 import type { RunOutcome } from "../events/types.js";
 import type { IntentHandler } from "../intent/types.js";
-import type { CommandPublisher } from "../mqtt/publisher.js";
+import type { CommandPublisher, CommandResult } from "../mqtt/publisher.js";
 import type { Transcriber, Transcript } from "../stt/transcriber.js";
 import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
@@ -41,6 +42,16 @@ export interface PipelineOptions {
   logger: Logger;
   newRunId?: () => string;
   clock?: () => number;
+  /** Injected texts that may wait for the site (default 16); more are refused with `input-rejected`. */
+  maxPendingText?: number;
+  /** How long a run waits for the broker's PUBACK before it ends as `queued` (default 1000 ms). */
+  ackWaitMs?: number;
+}
+
+/** Injected text waiting for the site to be free; `done` resolves handleText's promise. */
+interface PendingText {
+  text: string;
+  done: () => void;
 }
 
 /**
@@ -60,12 +71,16 @@ export class Pipeline implements PipelineControl {
   #wakeNeedsReset = false;
   #followUp: { seconds: number } | null = null;
   #commands: CommandPublisher | null;
+  readonly #pendingText: PendingText[] = [];
+  #textScheduled = false;
+  readonly #rejections: RejectionReporter;
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
     this.#speculative = new SpeculativeTranscription(options.transcriber);
     this.#clock = options.clock ?? (() => performance.now());
     this.#commands = options.commands;
+    this.#rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
   }
 
   /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
@@ -135,13 +150,50 @@ export class Pipeline implements PipelineControl {
     this.#wakeNeedsReset = true;
   }
 
-  injectText(text: string): void {
-    void this.#mutex.run(() => this.#handleText(text));
+  /**
+   * Text never cancels a run and a run never cancels text: text waits (in order, up to
+   * `maxPendingText`) until no run is in progress, and audio frames that arrive meanwhile go
+   * first, so a voice command said during a burst of text is heard and acted on. Refused
+   * (false, with an `input-rejected` event) when the queue is full.
+   */
+  injectText(text: string): boolean {
+    return this.#queueText(text, () => {});
   }
 
-  /** Runs injected text through intent and output as its own run; resolves when it ended. */
+  /** Runs injected text through intent and output as its own run; resolves when it ended (or was refused). */
   handleText(text: string): Promise<void> {
-    return this.#mutex.run(() => this.#handleText(text));
+    return new Promise((resolve) => {
+      if (!this.#queueText(text, resolve)) resolve();
+    });
+  }
+
+  #queueText(text: string, done: () => void): boolean {
+    if (this.#pendingText.length >= (this.options.maxPendingText ?? 16)) {
+      this.#rejections.reject("queue-full");
+      return false;
+    }
+    this.#pendingText.push({ text, done });
+    this.#scheduleText();
+    return true;
+  }
+
+  /** One text per turn of the mutex, so frames queued in between are processed first. */
+  #scheduleText(): void {
+    if (this.#textScheduled || this.#pendingText.length === 0) return;
+    this.#textScheduled = true;
+    void this.#mutex.run(async () => {
+      this.#textScheduled = false;
+      // A run is in progress: its end schedules the text again.
+      if (this.#run) return;
+      const next = this.#pendingText.shift();
+      if (!next) return;
+      try {
+        await this.#handleText(next.text);
+      } finally {
+        next.done();
+        this.#scheduleText();
+      }
+    });
   }
 
   async #process(frame: AudioFrame): Promise<void> {
@@ -291,7 +343,6 @@ export class Pipeline implements PipelineControl {
   }
 
   async #handleText(text: string): Promise<void> {
-    if (this.#run) this.#endRun(this.#run, "aborted");
     this.#followUp = null;
     const run = this.#newRun("text", this.#history.endSample, this.options.endpointer);
     this.options.bus.emit({ type: "run-start", runId: run.id, site: this.options.site, trigger: "text" });
@@ -321,10 +372,28 @@ export class Pipeline implements PipelineControl {
       bus.emit({ type: "intent-end", runId: run.id, intent: name, targets, slots, source, ms, confidence });
       if (!commands) return this.#endRun(run, "recognized");
       const result = await commands.publishCommand(recognized, { runId: run.id, site });
-      this.#endRun(run, result.status === "published" ? "published" : "dropped");
+      this.#endRun(run, await this.#deliveryOutcome(result));
     } catch (error) {
       this.#failRun(run, error, "intent-failed");
     }
+  }
+
+  /**
+   * `published` only once the broker acknowledged every command; a PUBACK that has not come
+   * within `ackWaitMs` (broker slow or away) ends the run as `queued`: the outbox keeps
+   * trying until the command expires, and an expiry is reported by an `error` event.
+   */
+  async #deliveryOutcome(result: CommandResult): Promise<RunOutcome> {
+    if (result.status === "dropped") return "dropped";
+    if (!result.delivered) return "published";
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<"waiting">((resolve) => {
+      timer = setTimeout(() => resolve("waiting"), this.options.ackWaitMs ?? 1000);
+    });
+    const outcome = await Promise.race([result.delivered, wait]);
+    clearTimeout(timer);
+    if (outcome === "acked") return "published";
+    return outcome === "waiting" ? "queued" : "dropped";
   }
 
   #failRun(run: Run, error: unknown, fallbackCode: string): void {
@@ -340,5 +409,6 @@ export class Pipeline implements PipelineControl {
     this.#run = null;
     const ms = Math.round(this.#clock() - run.startedAt);
     this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms });
+    this.#scheduleText();
   }
 }

@@ -19,6 +19,7 @@ import { RunTimings, STAGES, type Stage } from "./run-timings.js";
 /** Every outcome, so each series exists from the start (a Record: a new outcome fails to compile here). */
 const OUTCOME_SET: Record<RunOutcome, true> = {
   published: true,
+  queued: true,
   recognized: true,
   dropped: true,
   rejected: true,
@@ -79,6 +80,7 @@ export class PipelineMetrics {
   readonly #falseWakesTotal: Counter<"source">;
   readonly #intentsTotal: Counter<"intent" | "source">;
   readonly #rejectionsTotal: Counter<"reason">;
+  readonly #inputRejectionsTotal: Counter<"reason">;
 
   constructor(private readonly options: MetricsOptions) {
     this.#now = options.now ?? Date.now;
@@ -106,6 +108,11 @@ export class PipelineMetrics {
     );
     this.#intentsTotal = counter("edge_voice_intents_total", "Recognized intents", ["intent", "source"]);
     this.#rejectionsTotal = counter("edge_voice_intent_rejections_total", "Rejected intents", ["reason"]);
+    this.#inputRejectionsTotal = counter(
+      "edge_voice_input_rejections_total",
+      "set/text messages refused: rate-limited or queue-full",
+      ["reason"],
+    );
     for (const outcome of OUTCOMES) this.#runsTotal.inc({ outcome }, 0);
     for (const source of ["no-speech", "report"] as const) this.#falseWakesTotal.inc({ source }, 0);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -142,6 +149,9 @@ export class PipelineMetrics {
         break;
       case "intent-rejected":
         this.#rejectionsTotal.inc({ reason: event.reason });
+        break;
+      case "input-rejected":
+        this.#inputRejectionsTotal.inc({ reason: event.reason }, event.count);
         break;
     }
   }

@@ -61,6 +61,19 @@ export const mqttSection = section(
       .default(true)
       .describe("Add devices announced by Home Assistant MQTT discovery to the registry"),
     discovery_prefix: z.string().default("homeassistant").describe("Home Assistant discovery prefix"),
+    text_per_second: z
+      .number()
+      .min(0.01)
+      .max(1000)
+      .default(2)
+      .describe("set/text messages accepted per second (token bucket); more are refused with input-rejected"),
+    text_burst: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(10)
+      .describe("set/text messages accepted at once before text_per_second applies"),
     command_expiry_seconds: z
       .number()
       .min(1)
