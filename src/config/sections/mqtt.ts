@@ -39,8 +39,8 @@ export const mqttSection = section(
       .number()
       .min(0.1)
       .max(60)
-      .default(1)
-      .describe("First reconnect delay (doubles, with jitter)"),
+      .default(0.5)
+      .describe("Delay before the second reconnect attempt (the first is immediate; doubles, with jitter)"),
     reconnect_max_seconds: z.number().min(1).max(3600).default(60).describe("Longest reconnect delay"),
     ca_file: z.string().nullable().default(null).describe("CA certificate (PEM) for mqtts/wss"),
     cert_file: z.string().nullable().default(null).describe("Client certificate (PEM)"),
