@@ -90,6 +90,10 @@ export interface SttEndEvent extends EventBase {
   language: string;
   /** Decode time as the person felt it: from the endpoint to the text being ready. */
   ms: number;
+  /** Time spent transcribing (encoder + decoder), a speculative pass included: Hermes textCaptured `seconds`. */
+  sttMs?: number;
+  /** Whisper's mean token probability (exp of the average log-probability), 0-1: Hermes `likelihood`. */
+  confidence?: number;
 }
 
 export interface IntentStartEvent extends EventBase {

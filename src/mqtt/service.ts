@@ -14,6 +14,7 @@ import { ControlIn } from "./control-in.js";
 import type { EmbeddedBroker } from "./embedded-broker.js";
 import { assistantDiscovery } from "./ha-assistant.js";
 import { DiscoveryLearner } from "./ha-learner.js";
+import { wakeSensitivity } from "./hermes.js";
 import { Outbox } from "./outbox.js";
 import { FileOutboxLog, MemoryOutboxLog, type OutboxEntry } from "./outbox-log.js";
 import type { CommandPublisher } from "./publisher.js";
@@ -149,6 +150,7 @@ export class MqttService {
       hermes: mqtt.hermes,
       expirySeconds: mqtt.command_expiry_seconds,
       now,
+      wakeSensitivity: (wakeWord) => wakeSensitivity(config, wakeWord),
     });
     this.#control = new ControlIn(
       this.topics,

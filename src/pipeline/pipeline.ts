@@ -336,7 +336,15 @@ export class Pipeline implements PipelineControl {
       return this.#failRun(run, error, "stt-failed");
     }
     const ms = Math.round(this.#clock() - endpointAt);
-    bus.emit({ type: "stt-end", runId: run.id, text: transcript.text, language: transcript.language, ms });
+    bus.emit({
+      type: "stt-end",
+      runId: run.id,
+      text: transcript.text,
+      language: transcript.language,
+      ms,
+      sttMs: Math.round(transcript.encodeMs + transcript.decodeMs),
+      confidence: Math.round(Math.exp(transcript.avgLogprob) * 1000) / 1000,
+    });
     const text = stripWakePhrase(transcript.text, run.wakeWord);
     if (!text) return this.#endRun(run, "no-speech");
     await this.#understand(run, text, endSample / SAMPLE_RATE);

@@ -66,6 +66,8 @@ export class PipelineMetrics {
   readonly #errors: Record<string, number> = {};
   readonly #falseWakes: Record<FalseWakeSource, number> = { "no-speech": 0, report: 0 };
   #wakes = 0;
+  /** Runs listening for a follow-up (a confirmation's "yes"): silence there is no false wake. */
+  readonly #followUps = new Set<string>();
   readonly #startedAt: number;
   #cpuMark: { at: number; usage: NodeJS.CpuUsage };
   readonly #now: () => number;
@@ -135,11 +137,16 @@ export class PipelineMetrics {
         this.#wakes++;
         this.#wakesTotal.inc({ wake_word: event.wakeWord });
         break;
-      case "run-end":
+      case "run-start":
+        if (event.trigger === "follow-up") this.#followUps.add(event.runId);
+        break;
+      case "run-end": {
         this.#runs[event.outcome] = (this.#runs[event.outcome] ?? 0) + 1;
         this.#runsTotal.inc({ outcome: event.outcome });
-        if (event.outcome === "no-speech") this.reportFalseWake("no-speech");
+        const followUp = this.#followUps.delete(event.runId);
+        if (event.outcome === "no-speech" && !followUp) this.reportFalseWake("no-speech");
         break;
+      }
       case "error":
         this.#errors[event.code] = (this.#errors[event.code] ?? 0) + 1;
         this.#errorsTotal.inc({ code: event.code });

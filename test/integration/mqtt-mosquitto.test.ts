@@ -191,7 +191,7 @@ describe("MqttService against a real Mosquitto", () => {
         siteId: "kitchen",
         modelId: "hey_jarvis",
         sessionId: "h1",
-        currentSensitivity: 0.97,
+        currentSensitivity: 0.5, // the configured threshold (Rhasspy), not the score
       });
       const [asr] = sub.json("hermes/asr/textCaptured") as Array<Record<string, unknown>>;
       expect(asr).toMatchObject({
