@@ -151,6 +151,13 @@ export interface RunEndEvent extends EventBase {
   outcome: RunOutcome;
   /** Wake to end. */
   ms: number;
+  /**
+   * Felt latency of a spoken command: from the last speech sample, as the microphone produced it
+   * (audio clock mapped to wall time), to the broker's acknowledgement. Only when `published`.
+   */
+  feltMs?: number;
+  /** Spoken runs: the most processing fell behind the microphone during the run. */
+  lagMs?: number;
 }
 
 export type PipelineEvent =

@@ -11,6 +11,7 @@ import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import type { EndpointEvent, EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
+import { AudioClock } from "./audio-clock.js";
 import { AudioHistory } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
 import { Mutex } from "./mutex.js";
@@ -74,6 +75,10 @@ export class Pipeline implements PipelineControl {
   readonly #pendingText: PendingText[] = [];
   #textScheduled = false;
   readonly #rejections: RejectionReporter;
+  readonly #audioClock = new AudioClock();
+  /** The most processing fell behind the microphone during the current run (ms). */
+  #runLagMs = 0;
+  #lagWarnedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
@@ -120,6 +125,8 @@ export class Pipeline implements PipelineControl {
 
   /** Feeds the next frame of input audio; resolves when every stage it triggered is done. */
   process(frame: AudioFrame): Promise<void> {
+    // Noted on arrival, before waiting for the mutex: a backlog behind a slow stage is lag.
+    this.#audioClock.observe(frame.startSample + frame.samples.length, this.#clock());
     return this.#mutex.run(() => this.#process(frame));
   }
 
@@ -198,6 +205,7 @@ export class Pipeline implements PipelineControl {
 
   async #process(frame: AudioFrame): Promise<void> {
     this.#history.write(frame.samples, frame.startSample);
+    this.#noteLag(frame.startSample + frame.samples.length);
     const detection = await this.#listenForWakeWord(frame);
     if (this.#run) return this.#feedRun(this.#run, frame);
     if (this.#followUp) return this.#startFollowUp(frame);
@@ -269,7 +277,21 @@ export class Pipeline implements PipelineControl {
     return this.#feedRun(run, frame);
   }
 
+  /** How far behind the microphone this frame is processed; a warning when over a second (every 30 s at most). */
+  #noteLag(endSample: number): void {
+    const now = this.#clock();
+    const lag = this.#audioClock.lagMs(endSample, now);
+    if (this.#run) this.#runLagMs = Math.max(this.#runLagMs, lag);
+    if (lag < 1000 || now - this.#lagWarnedAt < 30_000) return;
+    this.#lagWarnedAt = now;
+    this.options.logger.warn(
+      { lagMs: Math.round(lag) },
+      `processing is ${(lag / 1000).toFixed(1)} s behind the microphone: commands will feel slow (is another process using the CPU?)`,
+    );
+  }
+
   #newRun(trigger: Run["trigger"], startSample: number, settings: EndpointerSettings): Run {
+    this.#runLagMs = 0;
     const id = this.options.newRunId?.() ?? randomUUID();
     const run = newRun(id, trigger, startSample, this.#clock(), settings);
     this.#run = run;
@@ -380,7 +402,8 @@ export class Pipeline implements PipelineControl {
       bus.emit({ type: "intent-end", runId: run.id, intent: name, targets, slots, source, ms, confidence });
       if (!commands) return this.#endRun(run, "recognized");
       const result = await commands.publishCommand(recognized, { runId: run.id, site });
-      this.#endRun(run, await this.#deliveryOutcome(result));
+      const outcome = await this.#deliveryOutcome(result);
+      this.#endRun(run, outcome, outcome === "published" ? this.#feltMs(run) : undefined);
     } catch (error) {
       this.#failRun(run, error, "intent-failed");
     }
@@ -404,6 +427,14 @@ export class Pipeline implements PipelineControl {
     return outcome === "waiting" ? "queued" : "dropped";
   }
 
+  /** From the last speech sample, on the audio clock, to now (the acknowledgement); spoken runs only. */
+  #feltMs(run: Run): number | undefined {
+    if (run.trigger === "text") return undefined;
+    const lastSpeech = run.speechEndSample || this.#history.endSample;
+    const felt = this.#clock() - this.#audioClock.wallTimeOf(lastSpeech);
+    return Number.isFinite(felt) ? Math.round(felt) : undefined;
+  }
+
   #failRun(run: Run, error: unknown, fallbackCode: string): void {
     const code = isEdgeVoiceError(error) ? error.code : fallbackCode;
     this.options.logger.error({ runId: run.id, code, err: error }, "run failed");
@@ -411,12 +442,13 @@ export class Pipeline implements PipelineControl {
     this.#endRun(run, "error");
   }
 
-  #endRun(run: Run, outcome: RunOutcome): void {
+  #endRun(run: Run, outcome: RunOutcome, feltMs?: number): void {
     if (this.#run !== run) return;
     this.#speculative.cancel();
     this.#run = null;
     const ms = Math.round(this.#clock() - run.startedAt);
-    this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms });
+    const lagMs = run.trigger === "text" ? undefined : Math.round(this.#runLagMs);
+    this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms, feltMs, lagMs });
     this.#scheduleText();
   }
 }

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { EventBus } from "../events/bus.js";
 import type { PipelineEvent, RunOutcome } from "../events/types.js";
 import { LatencyWindow } from "./latency-window.js";
@@ -83,6 +83,8 @@ export class PipelineMetrics {
   readonly #intentsTotal: Counter<"intent" | "source">;
   readonly #rejectionsTotal: Counter<"reason">;
   readonly #inputRejectionsTotal: Counter<"reason">;
+  readonly #feltSeconds: Histogram;
+  readonly #audioLagSeconds: Gauge;
 
   constructor(private readonly options: MetricsOptions) {
     this.#now = options.now ?? Date.now;
@@ -115,6 +117,17 @@ export class PipelineMetrics {
       "set/text messages refused: rate-limited or queue-full",
       ["reason"],
     );
+    this.#feltSeconds = new Histogram({
+      name: "edge_voice_felt_latency_seconds",
+      help: "Spoken commands: last speech sample (audio clock mapped to wall time) to the broker's PUBACK",
+      buckets: BUCKETS,
+      registers,
+    });
+    this.#audioLagSeconds = new Gauge({
+      name: "edge_voice_audio_lag_seconds",
+      help: "How far processing fell behind the microphone during the last spoken run",
+      registers,
+    });
     for (const outcome of OUTCOMES) this.#runsTotal.inc({ outcome }, 0);
     for (const source of ["no-speech", "report"] as const) this.#falseWakesTotal.inc({ source }, 0);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -144,6 +157,8 @@ export class PipelineMetrics {
         this.#runs[event.outcome] = (this.#runs[event.outcome] ?? 0) + 1;
         this.#runsTotal.inc({ outcome: event.outcome });
         const followUp = this.#followUps.delete(event.runId);
+        if (event.feltMs !== undefined) this.#feltSeconds.observe(event.feltMs / 1000);
+        if (event.lagMs !== undefined) this.#audioLagSeconds.set(event.lagMs / 1000);
         if (event.outcome === "no-speech" && !followUp) this.reportFalseWake("no-speech");
         break;
       }

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { EventBus } from "../../src/events/bus.js";
 import type { PipelineEvent } from "../../src/events/types.js";
 import type { IntentDecision } from "../../src/intent/types.js";
-import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { silentLogger } from "../../src/util/logger.js";
+import { Pipeline, type PipelineOptions } from "../../src/pipeline/pipeline.js";
+import { type Logger, silentLogger } from "../../src/util/logger.js";
 import {
   FakeCommands,
   FakeIntent,
@@ -23,6 +23,10 @@ const decisions: Record<string, IntentDecision> = {
 
 /** A spoken "turn on the kitchen light": wake at 1 s, speech 1.2-2.5 s, endpoint ~3.2 s. */
 function setup(options: { maxPendingText?: number; ackWaitMs?: number } = {}) {
+  return setupWith(options);
+}
+
+function setupWith(options: Partial<PipelineOptions>) {
   const events: PipelineEvent[] = [];
   let tick = 0;
   const bus = new EventBus(() => tick++);
@@ -125,3 +129,43 @@ describe("run-end tells whether the broker has the command", () => {
     expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "dropped" });
   });
 });
+
+describe("felt latency and lag behind the microphone", () => {
+  /** A microphone: one 80 ms frame every 80 ms on the pipeline's clock; `stallAt` holds one frame back. */
+  async function speak(stall?: { atSeconds: number; ms: number }) {
+    let now = 0;
+    const warnings: string[] = [];
+    const { pipeline, events } = setupWith({ clock: () => now, logger: recordingLogger(warnings) });
+    for (const frame of silentFrames(6)) {
+      now = (frame.startSample / S) * 1000 + 80;
+      if (stall && frame.startSample / S >= stall.atSeconds) now += stall.ms;
+      await pipeline.process(frame);
+    }
+    return { end: events.find((e) => e.type === "run-end"), warnings };
+  }
+
+  it("counts from the last speech sample, trailing silence included, not from the endpoint", async () => {
+    const { end } = await speak();
+    // Speech ends at 2.5 s; the endpoint needs 0.7 s of silence; frames are 80 ms.
+    expect(end).toMatchObject({ outcome: "published" });
+    const felt = (end as { feltMs: number }).feltMs;
+    expect(felt).toBeGreaterThanOrEqual(700);
+    expect(felt).toBeLessThan(900);
+    expect(end).toMatchObject({ lagMs: 0 });
+  });
+
+  it("adds a backlog behind the microphone to the felt latency, reports it and warns", async () => {
+    const { end, warnings } = await speak({ atSeconds: 2, ms: 2000 });
+    expect((end as { feltMs: number }).feltMs).toBeGreaterThanOrEqual(2700);
+    expect(end).toMatchObject({ lagMs: 2000 });
+    expect(warnings.join("\n")).toMatch(/2\.0 s behind the microphone/);
+  });
+});
+
+function recordingLogger(warnings: string[]): Logger {
+  const logger = silentLogger();
+  logger.warn = ((_fields: unknown, message: string) => {
+    warnings.push(message);
+  }) as Logger["warn"];
+  return logger;
+}
