@@ -98,7 +98,7 @@ export class MqttConnection {
     // the broker's delayed ACK (~40 ms on Linux loopback). Small messages must go out at once.
     (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     // After a session takeover the backoff keeps growing, so two daemons sharing a client id
-    // take turns every minute or so instead of fighting many times a second.
+    // take turns every reconnect_max_seconds instead of fighting many times a second.
     if (!this.#takenOver) this.#attempt = 0;
     this.#takenOver = false;
     this.#failure = null;
@@ -157,7 +157,9 @@ export class MqttConnection {
     this.#failure = null;
     this.#setState(failure);
     if (lost) this.options.onClose();
-    this.#schedule(reconnectDelaySeconds(this.#attempt++, this.options.reconnect, this.options.random));
+    // Taken over by a twin: no retry at once (that would fight it); otherwise the first retry is immediate.
+    const attempt = this.#attempt++ + (this.#takenOver ? 1 : 0);
+    this.#schedule(reconnectDelaySeconds(attempt, this.options.reconnect, this.options.random));
   }
 
   #schedule(seconds: number): void {

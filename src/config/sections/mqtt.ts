@@ -41,7 +41,12 @@ export const mqttSection = section(
       .max(60)
       .default(0.5)
       .describe("Delay before the second reconnect attempt (the first is immediate; doubles, with jitter)"),
-    reconnect_max_seconds: z.number().min(1).max(3600).default(60).describe("Longest reconnect delay"),
+    reconnect_max_seconds: z
+      .number()
+      .min(1)
+      .max(3600)
+      .default(10)
+      .describe("Longest reconnect delay (beyond the 10 s command expiry, commands said late in an outage expire)"),
     ca_file: z.string().nullable().default(null).describe("CA certificate (PEM) for mqtts/wss"),
     cert_file: z.string().nullable().default(null).describe("Client certificate (PEM)"),
     key_file: z.string().nullable().default(null).describe("Client key (PEM)"),
