@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { MqttService } from "../../src/mqtt/service.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { Mosquitto } from "../support/mosquitto.js";
 import {
+  captureLogger,
   mqttConfig,
   Probe,
   RecordingControl,
@@ -18,7 +20,7 @@ import {
   until,
 } from "../support/mqtt-harness.js";
 
-/** Issue 13 items 7, 8 and 10 against a real Mosquitto: bad publishes, short outages, the journal on disk. */
+/** Issue 13 items 7-10 against a real Mosquitto: bad publishes, short outages, kill -9, the journal on disk. */
 
 /** A light with the config's defaults, then the topic put in by hand (config validation may refuse it). */
 function light(id: string, topic: string): DeviceConfig {
@@ -143,4 +145,60 @@ describe("reconnects promptly after a short outage", () => {
       await service.stop();
     }
   });
+});
+
+describe("kill -9 in the middle of a burst", () => {
+  it("resends at most the in-flight window of already-delivered messages, and says how many it may be", async () => {
+    const stateDir = tempDir("kill9");
+    const probe = await Probe.connect(broker.url, ["edge-voice/k9/event/stt-end"], {
+      clientId: "kill9-probe",
+      clean: false,
+    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/support/mqtt-child.ts", broker.url, "k9", stateDir, "burst"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const capture = captureLogger("info");
+    let service: MqttService | null = null;
+    try {
+      await until(
+        () => output.includes("connected"),
+        20_000,
+        () => `child said ${JSON.stringify(output)}`,
+      );
+      await probe.waitFor((m) => m.length >= 300, 20_000);
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+      const before = probe.messages.length;
+      service = await MqttService.start({
+        config: mqttConfig({ site: "k9", mqtt: { url: broker.url, discovery: false, learn_devices: false } }),
+        bus: new EventBus(),
+        registry: new DeviceRegistry(),
+        control: new RecordingControl(),
+        stateDir,
+        logger: capture.logger,
+      });
+      await service.flush(20_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const texts = probe.messages.map((m) => JSON.parse(m.payload).text as string);
+      const firstRun = new Set(texts.slice(0, before));
+      const repeats = texts.slice(before).filter((t) => firstRun.has(t)).length;
+      expect(repeats).toBeLessThanOrEqual(16);
+      const start = capture.lines.find((l) => String(l.msg).includes("messages left from the last run"));
+      expect(start).toMatchObject({ maybeDelivered: expect.any(Number) });
+      expect(Number(start?.maybeDelivered)).toBeLessThanOrEqual(16);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await service?.stop();
+      await probe.close();
+    }
+  }, 60_000);
 });
