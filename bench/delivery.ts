@@ -162,10 +162,8 @@ async function burst(broker: Mosquitto): Promise<void> {
   loop.disable();
   clearInterval(rss);
   const runs = events.filter((e) => e.type === "run-end");
-  const outcomes = runs.reduce<Record<string, number>>(
-    (all, e) => ({ ...all, [e.outcome]: (all[e.outcome] ?? 0) + 1 }),
-    {},
-  );
+  const outcomes: Record<string, number> = {};
+  for (const e of runs) outcomes[e.outcome] = (outcomes[e.outcome] ?? 0) + 1;
   const ids = sub.arrivals.map((a) => numberOf(a.topic));
   const unique = new Set(ids).size;
   const refused = events.reduce((sum, e) => sum + (e.type === "input-rejected" ? e.count : 0), 0);

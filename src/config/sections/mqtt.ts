@@ -46,7 +46,9 @@ export const mqttSection = section(
       .min(1)
       .max(3600)
       .default(10)
-      .describe("Longest reconnect delay (beyond the 10 s command expiry, commands said late in an outage expire)"),
+      .describe(
+        "Longest reconnect delay (beyond the 10 s command expiry, commands said late in an outage expire)",
+      ),
     ca_file: z.string().nullable().default(null).describe("CA certificate (PEM) for mqtts/wss"),
     cert_file: z.string().nullable().default(null).describe("Client certificate (PEM)"),
     key_file: z.string().nullable().default(null).describe("Client key (PEM)"),
