@@ -36,6 +36,8 @@ export type ErrorCode =
   | "templates-invalid"
   | "mqtt-port-in-use"
   | "command-expired"
+  | "command-dropped"
+  | "publish-refused"
   | "model-manifest-invalid";
 
 export class EdgeVoiceError extends Error {

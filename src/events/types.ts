@@ -8,7 +8,8 @@
  */
 
 export type RunOutcome =
-  | "published" // a device command was published
+  | "published" // the broker acknowledged every device command (QoS 1 PUBACK)
+  | "queued" // the commands wait in the outbox (broker slow or away): an `error` event follows if one expires
   | "recognized" // an intent was recognized and no command output is configured (--no-mqtt)
   | "dropped" // the command could not be delivered before it expired
   | "rejected" // an intent was recognized but refused by policy, or not recognized
@@ -91,6 +92,10 @@ export interface SttEndEvent extends EventBase {
   language: string;
   /** Decode time as the person felt it: from the endpoint to the text being ready. */
   ms: number;
+  /** Time spent transcribing (encoder + decoder), a speculative pass included: Hermes textCaptured `seconds`. */
+  sttMs?: number;
+  /** Whisper's mean token probability (exp of the average log-probability), 0-1: Hermes `likelihood`. */
+  confidence?: number;
 }
 
 export interface IntentStartEvent extends EventBase {
@@ -123,6 +128,19 @@ export interface MqttPublishEvent extends EventBase {
   qos: 0 | 1 | 2;
 }
 
+/**
+ * Input refused before a run started: `set/text` over the rate limit, or more text waiting
+ * than the site's queue holds. Reported at most about once a second per reason, with the
+ * number of messages refused since the previous report, so a flood cannot flood the events.
+ */
+export interface InputRejectedEvent extends EventBase {
+  type: "input-rejected";
+  site: string;
+  source: "text";
+  reason: "rate-limited" | "queue-full";
+  count: number;
+}
+
 export interface ErrorEvent extends EventBase {
   type: "error";
   code: string;
@@ -135,6 +153,13 @@ export interface RunEndEvent extends EventBase {
   outcome: RunOutcome;
   /** Wake to end. */
   ms: number;
+  /**
+   * Felt latency of a spoken command: from the last speech sample, as the microphone produced it
+   * (audio clock mapped to wall time), to the broker's acknowledgement. Only when `published`.
+   */
+  feltMs?: number;
+  /** Spoken runs: the most processing fell behind the microphone during the run. */
+  lagMs?: number;
 }
 
 export type PipelineEvent =
@@ -150,6 +175,7 @@ export type PipelineEvent =
   | IntentEndEvent
   | IntentRejectedEvent
   | MqttPublishEvent
+  | InputRejectedEvent
   | ErrorEvent
   | RunEndEvent;
 

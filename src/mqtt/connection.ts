@@ -33,8 +33,9 @@ const AUTH_REFUSED = new Set([4, 5, 134, 135, 140]);
 
 /**
  * Owns the mqtt.js client: connects, falls back from MQTT 5 to 3.1.1 once if the broker
- * refuses 5, reconnects with capped exponential backoff and jitter after any failure
- * (CONNACK refusals included), and reports each change of state once.
+ * refuses 5, reconnects at once after a failure and then with capped exponential backoff
+ * and jitter while it keeps failing (CONNACK refusals included), and reports each change of
+ * state once.
  */
 export class MqttConnection {
   #client: MqttClient | null = null;
@@ -97,7 +98,7 @@ export class MqttConnection {
     // the broker's delayed ACK (~40 ms on Linux loopback). Small messages must go out at once.
     (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     // After a session takeover the backoff keeps growing, so two daemons sharing a client id
-    // take turns every minute or so instead of fighting many times a second.
+    // take turns every reconnect_max_seconds instead of fighting many times a second.
     if (!this.#takenOver) this.#attempt = 0;
     this.#takenOver = false;
     this.#failure = null;
@@ -156,13 +157,9 @@ export class MqttConnection {
     this.#failure = null;
     this.#setState(failure);
     if (lost) this.options.onClose();
-    this.#schedule(
-      backoffSeconds(
-        this.#attempt++,
-        { initialSeconds: this.options.reconnect.minSeconds, maxSeconds: this.options.reconnect.maxSeconds },
-        this.options.random ?? Math.random,
-      ),
-    );
+    // Taken over by a twin: no retry at once (that would fight it); otherwise the first retry is immediate.
+    const attempt = this.#attempt++ + (this.#takenOver ? 1 : 0);
+    this.#schedule(reconnectDelaySeconds(attempt, this.options.reconnect, this.options.random));
   }
 
   #schedule(seconds: number): void {
@@ -188,6 +185,24 @@ export class MqttConnection {
   #versionName(): string {
     return this.version === 5 ? "5" : "3.1.1";
   }
+}
+
+/**
+ * The first retry after a failure goes at once (a broker restart or a dropped Wi-Fi link is
+ * usually over by then, and a command waits with a 10 s expiry); only while retries keep
+ * failing does the delay grow, from `minSeconds` doubling to `maxSeconds`, with jitter.
+ */
+export function reconnectDelaySeconds(
+  attempt: number,
+  reconnect: { minSeconds: number; maxSeconds: number },
+  random: () => number = Math.random,
+): number {
+  if (attempt <= 0) return 0;
+  return backoffSeconds(
+    attempt - 1,
+    { initialSeconds: reconnect.minSeconds, maxSeconds: reconnect.maxSeconds },
+    random,
+  );
 }
 
 function describeFailure(

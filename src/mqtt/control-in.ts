@@ -22,7 +22,10 @@ export class ControlIn {
     private readonly control: PipelineControl,
     private readonly onMuteChanged: (muted: boolean) => void,
     private readonly logger: Logger,
-    private readonly onText: (text: string) => void = () => {},
+    /** Notes accepted text for the run it starts; returns how to take the note back if the pipeline refuses it. */
+    private readonly onText: (text: string) => () => void = () => () => {},
+    /** The rate limit of set/text: false refuses the message (the caller reports it). */
+    private readonly admitText: () => boolean = () => true,
   ) {}
 
   get subscriptions(): string[] {
@@ -78,9 +81,10 @@ export class ControlIn {
       this.#ignore(this.topics.setText, `expected 1 to ${MAX_TEXT_CHARS} characters of text`);
       return;
     }
+    if (!this.admitText()) return;
     this.logger.debug({ text: printable(text) }, "text injected over MQTT");
-    this.onText(text);
-    this.control.injectText(text);
+    const withdraw = this.onText(text);
+    if (!this.control.injectText(text)) withdraw();
   }
 
   #toggle(enabled: boolean, raw: string): void {

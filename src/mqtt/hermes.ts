@@ -1,7 +1,7 @@
-/** Hermes messages (field names of the Snips/Rhasspy reference) built from pipeline events. Pure. */
-
+import type { Config } from "../config/schema.js";
 import type { IntentEndEvent, SttEndEvent, WakeWordEndEvent } from "../events/types.js";
 import type { DeviceRegistry } from "../intent/registry.js";
+import { normalizeText } from "../intent/text/normalize.js";
 import type {
   HermesHotwordDetected,
   HermesIntent,
@@ -15,16 +15,25 @@ export interface RunContext {
   wakeWord: string | null;
   text: string;
   language: string | null;
+  trigger?: "wake-word" | "text" | "follow-up";
 }
 
-/** hermes/hotword/<wakewordId>/detected, from the wake word's end. */
-export function hotwordDetected(site: string, event: WakeWordEndEvent): HermesHotwordDetected {
+/**
+ * Hermes messages as Rhasspy 2.5 sends them (rhasspy-hermes dataclasses), built from pipeline
+ * events. Pure. `sensitivity` is the configured threshold (openWakeWord) or sensitivity
+ * (Porcupine) of the model that fired, as Rhasspy reports its configured value, not the score.
+ */
+export function hotwordDetected(
+  site: string,
+  event: WakeWordEndEvent,
+  sensitivity: number,
+): HermesHotwordDetected {
   return {
     siteId: site,
     modelId: event.wakeWord,
     modelVersion: "",
     modelType: "universal",
-    currentSensitivity: round(event.score),
+    currentSensitivity: sensitivity,
     sessionId: event.runId,
     sendAudioCaptured: null,
     lang: null,
@@ -35,9 +44,10 @@ export function textCaptured(site: string, event: SttEndEvent, run: RunContext):
   return {
     siteId: site,
     text: event.text,
-    // Whisper's decoder gives no calibrated utterance confidence here: 1 says "not measured".
-    likelihood: 1,
-    seconds: round(event.ms / 1000),
+    // Whisper's mean token probability; 1 ("not measured") only when the STT stage gave none.
+    likelihood: event.confidence ?? 1,
+    // As Rhasspy's ASR services: the time the transcription took.
+    seconds: round((event.sttMs ?? event.ms) / 1000),
     sessionId: event.runId,
     wakewordId: run.wakeWord,
     asrTokens: [],
@@ -53,7 +63,8 @@ export function intentMessage(
 ): HermesIntent {
   return {
     siteId: site,
-    input: run.text,
+    // Rhasspy: `input` is the text the NLU matched (normalized), `rawInput` what was said.
+    input: normalizeText(run.text),
     intent: { intentName: event.intent, confidenceScore: round(event.confidence ?? 1) },
     slots: [...slotsOf(event.slots), ...targetSlots(event.targets, registry)],
     id: event.runId,
@@ -61,6 +72,7 @@ export function intentMessage(
     customData: null,
     asrTokens: [],
     asrConfidence: null,
+    customEntities: null,
     rawInput: run.text,
     wakewordId: run.wakeWord,
     lang: run.language,
@@ -75,14 +87,16 @@ export function notRecognized(site: string, runId: string, run: RunContext): Her
 function slotsOf(slots: Record<string, unknown>): HermesSlot[] {
   return Object.entries(slots).flatMap(([name, value]): HermesSlot[] => {
     if (value === null || value === undefined) return [];
-    const isNumber = typeof value === "number";
-    const text = typeof value === "string" || isNumber ? String(value) : JSON.stringify(value);
+    const text =
+      typeof value === "string" || typeof value === "number" ? String(value) : JSON.stringify(value);
+    // A number may arrive as text ("50" from a template's capture): Rhasspy types it all the same.
+    const number = typeof value === "number" ? value : NUMERIC.test(text) ? Number(text) : null;
     return [
       {
         entity: name,
         slotName: name,
         rawValue: text,
-        value: isNumber ? { kind: "Number", value } : { kind: "Custom", value: text },
+        value: number !== null ? { kind: "Number", value: number } : { kind: "Custom", value: text },
         confidence: 1,
         range: null,
       },
@@ -101,6 +115,18 @@ function targetSlots(targets: string[], registry: DeviceRegistry): HermesSlot[] 
     range: null,
   }));
 }
+
+/** The configured threshold (openWakeWord) or sensitivity (Porcupine) of the model that fired. */
+export function wakeSensitivity(config: Config, wakeWord: string): number {
+  const { wake } = config;
+  if (wake.engine === "porcupine") {
+    const keyword = wake.porcupine.keywords.find((k) => k.keyword === wakeWord) ?? wake.porcupine.keywords[0];
+    return keyword?.sensitivity ?? 1;
+  }
+  return (wake.models.find((m) => m.id === wakeWord) ?? wake.models[0])?.threshold ?? 1;
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;

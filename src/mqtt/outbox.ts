@@ -10,8 +10,9 @@ export interface OutboxLimits {
 /**
  * The ordered queue of QoS 1 messages between edge-voice and the broker. Messages stay
  * here (and in the log on disk) until the broker acknowledges them; in-flight ones return
- * to the queue, in order, when the connection drops. Full: the oldest waiting message is
- * dropped and counted. Expiry is checked against the `nowMs` the caller passes (pure).
+ * to the queue, in order, when the connection drops. Full: the oldest waiting telemetry is
+ * dropped first, device commands only when nothing else is left, each returned to the caller
+ * (which reports it). Expiry is checked against the `nowMs` the caller passes (pure).
  */
 export class Outbox {
   readonly #entries = new Map<number, OutboxEntry>();
@@ -54,14 +55,21 @@ export class Outbox {
     return { entry, dropped };
   }
 
-  /** Drops the oldest waiting messages (never `keep`, never one in flight) until within bounds. */
+  /**
+   * Drops the oldest waiting messages (never `keep`, never one in flight) until within bounds:
+   * telemetry first, device commands last (someone is waiting for those).
+   */
   #makeRoom(keep: number | null): OutboxEntry[] {
     const dropped: OutboxEntry[] = [];
-    for (const old of this.#entries.values()) {
-      if (this.#entries.size <= this.limits.maxMessages && this.#bytes <= this.limits.maxBytes) break;
-      if (old.seq === keep || this.#inflight.has(old.seq)) continue;
-      this.#delete(old.seq);
-      dropped.push(old);
+    const full = () => this.#entries.size > this.limits.maxMessages || this.#bytes > this.limits.maxBytes;
+    for (const commands of [false, true]) {
+      for (const old of this.#entries.values()) {
+        if (!full()) return dropped;
+        if (old.seq === keep || this.#inflight.has(old.seq)) continue;
+        if ((old.kind === "command") !== commands) continue;
+        this.#delete(old.seq);
+        dropped.push(old);
+      }
     }
     return dropped;
   }

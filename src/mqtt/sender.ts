@@ -2,8 +2,12 @@ import type { IClientPublishOptions, MqttClient } from "mqtt";
 import type { Logger } from "../util/logger.js";
 import { type Outbox, type OutboxInput, remainingSeconds } from "./outbox.js";
 import type { OutboxEntry } from "./outbox-log.js";
+import { publishTopicProblem } from "./topic-rules.js";
 
 export type DeliveryOutcome = "acked" | "expired" | "dropped";
+
+/** Why a message left the outbox undelivered (expiry has its own callback). */
+export type DropReason = "outbox-full" | "refused";
 
 export interface SenderOptions {
   outbox: Outbox;
@@ -13,6 +17,8 @@ export interface SenderOptions {
   /** Messages in flight at once; order is kept (one TCP stream, QoS 1). */
   window: number;
   onExpired: (entry: OutboxEntry) => void;
+  /** Every message dropped undelivered: the caller reports it (an error event for commands). */
+  onDropped: (entry: OutboxEntry, reason: DropReason, detail: string) => void;
 }
 
 /**
@@ -37,7 +43,7 @@ export class OutboxSender {
   enqueue(input: OutboxInput): { seq: number; delivered: Promise<DeliveryOutcome> } {
     if (this.#closed) return { seq: -1, delivered: Promise.resolve("dropped") };
     const { entry, dropped } = this.options.outbox.add(input);
-    for (const old of dropped) this.#settle(old.seq, "dropped");
+    for (const old of dropped) this.#dropped(old, "outbox-full", "the MQTT outbox is full");
     if (dropped.length > 0 && this.#droppedSinceReport === 0)
       this.options.logger.warn(
         { total: this.options.outbox.droppedTotal },
@@ -125,6 +131,15 @@ export class OutboxSender {
   }
 
   #publish(client: MqttClient, entry: OutboxEntry, now: number): void {
+    const problem = publishTopicProblem(entry.topic);
+    if (problem) {
+      // Sent, it would cost the connection (Mosquitto disconnects) and come back after every reconnect.
+      this.options.outbox.ack(entry.seq);
+      this.#dropped(entry, "refused", problem);
+      // Not from inside pump(): the next message goes out on the following turn.
+      this.#pumpSoon();
+      return;
+    }
     const generation = this.#generation;
     const options: IClientPublishOptions = { qos: entry.qos, retain: entry.retain };
     const expiry = remainingSeconds(entry, now);
@@ -140,12 +155,8 @@ export class OutboxSender {
       if (error) {
         // The broker (MQTT 5 reason code, e.g. an ACL) or mqtt.js refused this message: retrying
         // would fail the same way forever.
-        this.options.logger.warn(
-          { topic: entry.topic, reason: error.message },
-          `the broker refused a publish to ${entry.topic} (${error.message}); message dropped. Check the broker's ACL for edge-voice's user`,
-        );
         this.options.outbox.ack(entry.seq);
-        this.#settle(entry.seq, "dropped");
+        this.#dropped(entry, "refused", `${error.message} (check the broker's ACL for edge-voice's user)`);
         this.pump();
         return;
       }
@@ -158,6 +169,11 @@ export class OutboxSender {
   #expired(entry: OutboxEntry): void {
     this.#settle(entry.seq, "expired");
     this.options.onExpired(entry);
+  }
+
+  #dropped(entry: OutboxEntry, reason: DropReason, detail: string): void {
+    this.#settle(entry.seq, "dropped");
+    this.options.onDropped(entry, reason, detail);
   }
 
   #settle(seq: number, outcome: DeliveryOutcome): void {

@@ -15,11 +15,13 @@ import { ControlIn } from "./control-in.js";
 import type { EmbeddedBroker } from "./embedded-broker.js";
 import { assistantDiscovery } from "./ha-assistant.js";
 import { DiscoveryLearner } from "./ha-learner.js";
+import { wakeSensitivity } from "./hermes.js";
 import { Outbox } from "./outbox.js";
 import { FileOutboxLog, MemoryOutboxLog, type OutboxEntry } from "./outbox-log.js";
 import { RetainedState } from "./retained.js";
-import { OutboxSender } from "./sender.js";
+import { type DropReason, OutboxSender } from "./sender.js";
 import { Telemetry } from "./telemetry.js";
+import { textRateLimit } from "./text-limit.js";
 import { LeadingThrottle } from "./throttle.js";
 import { Topics } from "./topics.js";
 
@@ -39,8 +41,11 @@ export interface MqttServiceOptions {
   now?: () => number;
 }
 
-/** Messages in flight at once: enough to fill a loopback or LAN round trip, small enough to resend. */
-const WINDOW = 64;
+/**
+ * Messages in flight at once: enough to fill a loopback or LAN round trip, and the most a
+ * kill -9 can make go out twice (sent, PUBACK not yet journaled): 64 resent up to 64.
+ */
+const WINDOW = 16;
 /** Home Assistant restarts rarely; more `online` messages than this are noise or an attack. */
 const HA_ONLINE_INTERVAL_MS = 5000;
 
@@ -116,14 +121,20 @@ export class MqttService {
       maxMessages: mqtt.outbox_max_messages,
       maxBytes: mqtt.outbox_max_bytes,
     });
-    if (this.#outbox.size > 0)
-      logger.info({ queued: this.#outbox.size }, "MQTT outbox: messages left from last run");
+    if (this.#outbox.size > 0) {
+      const maybeDelivered = Math.min(this.#outbox.size, WINDOW);
+      logger.info(
+        { queued: this.#outbox.size, maybeDelivered },
+        `MQTT outbox: ${this.#outbox.size} messages left from the last run go out now; up to ${maybeDelivered} of them may have reached the broker already (QoS 1 is at least once)`,
+      );
+    }
     this.#sender = new OutboxSender({
       outbox: this.#outbox,
       logger,
       now,
       window: WINDOW,
       onExpired: (entry) => this.#expired(entry),
+      onDropped: (entry, reason, detail) => this.#dropped(entry, reason, detail),
     });
     this.#retained = new RetainedState(logger);
     this.commands = new MqttCommandPublisher({
@@ -144,6 +155,7 @@ export class MqttService {
       hermes: mqtt.hermes,
       expirySeconds: mqtt.command_expiry_seconds,
       now,
+      wakeSensitivity: (wakeWord) => wakeSensitivity(config, wakeWord),
     });
     this.#control = new ControlIn(
       this.topics,
@@ -151,6 +163,7 @@ export class MqttService {
       (muted) => this.#publishMute(muted),
       logger,
       (text) => this.#telemetry.noteInjectedText(text),
+      textRateLimit(options.config, options.bus),
     );
     this.#learner = mqtt.learn_devices
       ? new DiscoveryLearner({
@@ -299,6 +312,27 @@ export class MqttService {
     this.options.bus.emit({ type: "error", runId: entry.runId, code: "command-expired", message });
   }
 
+  /**
+   * A message that left the outbox undelivered. Commands and the real-time messages a run
+   * produced get an `error` event (counted in edge_voice_errors_total by code); event telemetry
+   * only a log line, so a refused event topic cannot feed itself through error events.
+   */
+  #dropped(entry: OutboxEntry, reason: DropReason, detail: string): void {
+    if (entry.kind === "event") {
+      if (reason === "refused")
+        this.logger.warn(
+          { topic: preview(entry.topic), reason: detail },
+          "an event message was refused; dropped",
+        );
+      return;
+    }
+    const what = entry.kind === "command" ? "command" : `${entry.kind} message`;
+    const message = `${what} to ${preview(entry.topic)} dropped undelivered: ${detail}`;
+    const code = reason === "refused" ? "publish-refused" : "command-dropped";
+    this.logger.warn({ topic: preview(entry.topic), runId: entry.runId, code }, message);
+    this.options.bus.emit({ type: "error", runId: entry.runId, code, message });
+  }
+
   #stateChanged(state: MqttState): void {
     this.options.onStateChange?.(state);
     for (const listener of this.#listeners) listener(state);
@@ -317,6 +351,12 @@ export class MqttService {
       }
     });
   }
+}
+
+/** A topic fit for a log line: escaped, and cut short (a refused one may be 64 KB of anything). */
+function preview(topic: string): string {
+  const text = JSON.stringify(topic.length > 120 ? `${topic.slice(0, 120)}...` : topic);
+  return text.slice(1, -1);
 }
 
 function version(): string {

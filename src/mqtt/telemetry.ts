@@ -17,6 +17,15 @@ export interface TelemetryOptions {
   /** Real-time messages (Hermes, the HA intent event) expire like commands. */
   expirySeconds: number;
   now: () => number;
+  /** The configured threshold or sensitivity of a wake-word model (Hermes `currentSensitivity`). */
+  wakeSensitivity?: (wakeWord: string) => number;
+}
+
+/** A request waiting for its spoken "yes": the confirmed intent repeats what was asked, not "yes". */
+interface AwaitingConfirmation {
+  intent: string;
+  targets: string[];
+  text: string;
 }
 
 /**
@@ -27,18 +36,26 @@ export interface TelemetryOptions {
  */
 export class Telemetry {
   readonly #runs = new Map<string, RunContext>();
-  readonly #injected: string[] = [];
+  readonly #injected: { text: string }[] = [];
+  #awaiting: AwaitingConfirmation | null = null;
   #unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: TelemetryOptions) {}
 
   /**
    * Text injected over MQTT has no stt-end event: remember it for the run it starts (the next
-   * run-start with trigger "text"), so Hermes `input` and the intent event carry it.
+   * run-start with trigger "text"), so Hermes `input` and the intent event carry it. Returns
+   * how to forget it again, for text the pipeline refused (no run will claim it).
    */
-  noteInjectedText(text: string): void {
-    this.#injected.push(text);
-    if (this.#injected.length > 4) this.#injected.shift();
+  noteInjectedText(text: string): () => void {
+    const note = { text };
+    this.#injected.push(note);
+    // As many as the pipeline lets wait (16), with room to spare.
+    if (this.#injected.length > 32) this.#injected.shift();
+    return () => {
+      const at = this.#injected.indexOf(note);
+      if (at >= 0) this.#injected.splice(at, 1);
+    };
   }
 
   start(): void {
@@ -57,13 +74,15 @@ export class Telemetry {
     switch (event.type) {
       case "run-start":
         retained.set(topics.state("listening"), "ON");
-        if (run && event.trigger === "text") run.text = this.#injected.shift() ?? "";
+        if (run) run.trigger = event.trigger;
+        if (run && event.trigger === "text") run.text = this.#injected.shift()?.text ?? "";
+        if (event.trigger !== "follow-up") this.#awaiting = null;
         break;
       case "wake_word-end":
         if (run) run.wakeWord = event.wakeWord;
         this.#hermes(
           topics.hermesHotwordDetected(event.wakeWord),
-          hotwordDetected(topics.site, event),
+          hotwordDetected(topics.site, event, this.options.wakeSensitivity?.(event.wakeWord) ?? 1),
           false,
         );
         break;
@@ -77,6 +96,8 @@ export class Telemetry {
         break;
       case "intent-rejected":
         if (run && event.reason === "not-recognized") this.#notRecognized(event.runId, run);
+        if (run && event.reason === "needs-confirmation" && event.intent)
+          this.#awaiting = { intent: event.intent, targets: event.targets ?? [], text: run.text };
         break;
       case "run-end":
         retained.set(topics.state("listening"), "OFF");
@@ -88,7 +109,13 @@ export class Telemetry {
 
   #intent(event: Extract<PipelineEvent, { type: "intent-end" }>, run: RunContext): void {
     const { topics, registry } = this.options;
-    this.#hermes(topics.hermesIntent(event.intent), intentMessage(topics.site, event, run, registry), true);
+    const asked = this.#confirmed(event, run);
+    const context = asked === null ? run : { ...run, text: asked };
+    this.#hermes(
+      topics.hermesIntent(event.intent),
+      intentMessage(topics.site, event, context, registry),
+      true,
+    );
     const payload: AssistantIntentPayload = {
       event_type: "recognized",
       runId: event.runId,
@@ -98,6 +125,15 @@ export class Telemetry {
       text: run.text,
     };
     this.#realtime(topics.intent, payload, "intent");
+  }
+
+  /** The original request when this intent is the one a follow-up "yes" confirmed, else null. */
+  #confirmed(event: Extract<PipelineEvent, { type: "intent-end" }>, run: RunContext): string | null {
+    const awaiting = this.#awaiting;
+    this.#awaiting = null;
+    if (!awaiting || run.trigger !== "follow-up" || awaiting.intent !== event.intent) return null;
+    const same = awaiting.targets.join(",") === event.targets.join(",");
+    return same ? awaiting.text : null;
   }
 
   #notRecognized(runId: string, run: RunContext): void {

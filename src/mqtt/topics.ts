@@ -92,6 +92,7 @@ export interface HermesIntent extends HermesSiteMessage {
   customData: null;
   asrTokens: [];
   asrConfidence: number | null;
+  customEntities: null;
   rawInput: string;
   wakewordId: string | null;
   lang: string | null;

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { EventBus } from "../events/bus.js";
 import type { PipelineEvent, RunOutcome } from "../events/types.js";
 import { LatencyWindow } from "./latency-window.js";
@@ -19,6 +19,7 @@ import { RunTimings, STAGES, type Stage } from "./run-timings.js";
 /** Every outcome, so each series exists from the start (a Record: a new outcome fails to compile here). */
 const OUTCOME_SET: Record<RunOutcome, true> = {
   published: true,
+  queued: true,
   recognized: true,
   dropped: true,
   rejected: true,
@@ -65,6 +66,8 @@ export class PipelineMetrics {
   readonly #errors: Record<string, number> = {};
   readonly #falseWakes: Record<FalseWakeSource, number> = { "no-speech": 0, report: 0 };
   #wakes = 0;
+  /** Runs listening for a follow-up (a confirmation's "yes"): silence there is no false wake. */
+  readonly #followUps = new Set<string>();
   readonly #startedAt: number;
   #cpuMark: { at: number; usage: NodeJS.CpuUsage };
   readonly #now: () => number;
@@ -79,6 +82,9 @@ export class PipelineMetrics {
   readonly #falseWakesTotal: Counter<"source">;
   readonly #intentsTotal: Counter<"intent" | "source">;
   readonly #rejectionsTotal: Counter<"reason">;
+  readonly #inputRejectionsTotal: Counter<"reason">;
+  readonly #feltSeconds: Histogram;
+  readonly #audioLagSeconds: Gauge;
 
   constructor(private readonly options: MetricsOptions) {
     this.#now = options.now ?? Date.now;
@@ -106,6 +112,22 @@ export class PipelineMetrics {
     );
     this.#intentsTotal = counter("edge_voice_intents_total", "Recognized intents", ["intent", "source"]);
     this.#rejectionsTotal = counter("edge_voice_intent_rejections_total", "Rejected intents", ["reason"]);
+    this.#inputRejectionsTotal = counter(
+      "edge_voice_input_rejections_total",
+      "set/text messages refused: rate-limited or queue-full",
+      ["reason"],
+    );
+    this.#feltSeconds = new Histogram({
+      name: "edge_voice_felt_latency_seconds",
+      help: "Spoken commands: last speech sample (audio clock mapped to wall time) to the broker's PUBACK",
+      buckets: BUCKETS,
+      registers,
+    });
+    this.#audioLagSeconds = new Gauge({
+      name: "edge_voice_audio_lag_seconds",
+      help: "How far processing fell behind the microphone during the last spoken run",
+      registers,
+    });
     for (const outcome of OUTCOMES) this.#runsTotal.inc({ outcome }, 0);
     for (const source of ["no-speech", "report"] as const) this.#falseWakesTotal.inc({ source }, 0);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -128,11 +150,18 @@ export class PipelineMetrics {
         this.#wakes++;
         this.#wakesTotal.inc({ wake_word: event.wakeWord });
         break;
-      case "run-end":
+      case "run-start":
+        if (event.trigger === "follow-up") this.#followUps.add(event.runId);
+        break;
+      case "run-end": {
         this.#runs[event.outcome] = (this.#runs[event.outcome] ?? 0) + 1;
         this.#runsTotal.inc({ outcome: event.outcome });
-        if (event.outcome === "no-speech") this.reportFalseWake("no-speech");
+        const followUp = this.#followUps.delete(event.runId);
+        if (event.feltMs !== undefined) this.#feltSeconds.observe(event.feltMs / 1000);
+        if (event.lagMs !== undefined) this.#audioLagSeconds.set(event.lagMs / 1000);
+        if (event.outcome === "no-speech" && !followUp) this.reportFalseWake("no-speech");
         break;
+      }
       case "error":
         this.#errors[event.code] = (this.#errors[event.code] ?? 0) + 1;
         this.#errorsTotal.inc({ code: event.code });
@@ -142,6 +171,9 @@ export class PipelineMetrics {
         break;
       case "intent-rejected":
         this.#rejectionsTotal.inc({ reason: event.reason });
+        break;
+      case "input-rejected":
+        this.#inputRejectionsTotal.inc({ reason: event.reason }, event.count);
         break;
     }
   }

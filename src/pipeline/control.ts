@@ -8,6 +8,9 @@ export interface PipelineControl {
   isMuted(): boolean;
   /** Hermes hotword toggleOff/toggleOn: wake-word detection off or on (does not stop text injection). */
   setWakeEnabled(enabled: boolean): void;
-  /** Handle `text` as if it had been spoken after the wake word: runs intent and MQTT output. */
-  injectText(text: string): void;
+  /**
+   * Handle `text` as if it had been spoken after the wake word: runs intent and MQTT output once
+   * no run is in progress. False when refused (too much text waiting; an `input-rejected` event says so).
+   */
+  injectText(text: string): boolean;
 }

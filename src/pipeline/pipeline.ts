@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type AudioFrame, int16ToFloat32, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
 import { describeError, isEdgeVoiceError } from "../errors.js";
 import type { EventBus } from "../events/bus.js";
+import { RejectionReporter } from "../events/rejections.js";
 import type { RunOutcome } from "../events/types.js";
 import type { IntentHandler } from "../intent/types.js";
 import type { Transcriber, Transcript } from "../stt/transcriber.js";
@@ -9,11 +10,12 @@ import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import type { EndpointEvent, EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
+import { AudioClock } from "./audio-clock.js";
 import { AudioHistory } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
 import { Mutex } from "./mutex.js";
 import { findCommandStart } from "./pre-roll.js";
-import type { CommandPublisher } from "./publisher.js";
+import type { CommandPublisher, CommandResult } from "./publisher.js";
 import { historySamples, newRun, type Run } from "./run.js";
 import { SpeculativeTranscription } from "./speculative.js";
 import { stripWakePhrase } from "./wake-phrase.js";
@@ -41,6 +43,16 @@ export interface PipelineOptions {
   logger: Logger;
   newRunId?: () => string;
   clock?: () => number;
+  /** Injected texts that may wait for the site (default 16); more are refused with `input-rejected`. */
+  maxPendingText?: number;
+  /** How long a run waits for the broker's PUBACK before it ends as `queued` (default 1000 ms). */
+  ackWaitMs?: number;
+}
+
+/** Injected text waiting for the site to be free; `done` resolves handleText's promise. */
+interface PendingText {
+  text: string;
+  done: () => void;
 }
 
 /**
@@ -60,12 +72,20 @@ export class Pipeline implements PipelineControl {
   #wakeNeedsReset = false;
   #followUp: { seconds: number } | null = null;
   #commands: CommandPublisher | null;
+  readonly #pendingText: PendingText[] = [];
+  #textScheduled = false;
+  readonly #rejections: RejectionReporter;
+  readonly #audioClock = new AudioClock();
+  /** The most processing fell behind the microphone during the current run (ms). */
+  #runLagMs = 0;
+  #lagWarnedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
     this.#speculative = new SpeculativeTranscription(options.transcriber);
     this.#clock = options.clock ?? (() => performance.now());
     this.#commands = options.commands;
+    this.#rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
   }
 
   /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
@@ -105,6 +125,8 @@ export class Pipeline implements PipelineControl {
 
   /** Feeds the next frame of input audio; resolves when every stage it triggered is done. */
   process(frame: AudioFrame): Promise<void> {
+    // Noted on arrival, before waiting for the mutex: a backlog behind a slow stage is lag.
+    this.#audioClock.observe(frame.startSample + frame.samples.length, this.#clock());
     return this.#mutex.run(() => this.#process(frame));
   }
 
@@ -135,17 +157,55 @@ export class Pipeline implements PipelineControl {
     this.#wakeNeedsReset = true;
   }
 
-  injectText(text: string): void {
-    void this.#mutex.run(() => this.#handleText(text));
+  /**
+   * Text never cancels a run and a run never cancels text: text waits (in order, up to
+   * `maxPendingText`) until no run is in progress, and audio frames that arrive meanwhile go
+   * first, so a voice command said during a burst of text is heard and acted on. Refused
+   * (false, with an `input-rejected` event) when the queue is full.
+   */
+  injectText(text: string): boolean {
+    return this.#queueText(text, () => {});
   }
 
-  /** Runs injected text through intent and output as its own run; resolves when it ended. */
+  /** Runs injected text through intent and output as its own run; resolves when it ended (or was refused). */
   handleText(text: string): Promise<void> {
-    return this.#mutex.run(() => this.#handleText(text));
+    return new Promise((resolve) => {
+      if (!this.#queueText(text, resolve)) resolve();
+    });
+  }
+
+  #queueText(text: string, done: () => void): boolean {
+    if (this.#pendingText.length >= (this.options.maxPendingText ?? 16)) {
+      this.#rejections.reject("queue-full");
+      return false;
+    }
+    this.#pendingText.push({ text, done });
+    this.#scheduleText();
+    return true;
+  }
+
+  /** One text per turn of the mutex, so frames queued in between are processed first. */
+  #scheduleText(): void {
+    if (this.#textScheduled || this.#pendingText.length === 0) return;
+    this.#textScheduled = true;
+    void this.#mutex.run(async () => {
+      this.#textScheduled = false;
+      // A run is in progress: its end schedules the text again.
+      if (this.#run) return;
+      const next = this.#pendingText.shift();
+      if (!next) return;
+      try {
+        await this.#handleText(next.text);
+      } finally {
+        next.done();
+        this.#scheduleText();
+      }
+    });
   }
 
   async #process(frame: AudioFrame): Promise<void> {
     this.#history.write(frame.samples, frame.startSample);
+    this.#noteLag(frame.startSample + frame.samples.length);
     const detection = await this.#listenForWakeWord(frame);
     if (this.#run) return this.#feedRun(this.#run, frame);
     if (this.#followUp) return this.#startFollowUp(frame);
@@ -217,7 +277,21 @@ export class Pipeline implements PipelineControl {
     return this.#feedRun(run, frame);
   }
 
+  /** How far behind the microphone this frame is processed; a warning when over a second (every 30 s at most). */
+  #noteLag(endSample: number): void {
+    const now = this.#clock();
+    const lag = this.#audioClock.lagMs(endSample, now);
+    if (this.#run) this.#runLagMs = Math.max(this.#runLagMs, lag);
+    if (lag < 1000 || now - this.#lagWarnedAt < 30_000) return;
+    this.#lagWarnedAt = now;
+    this.options.logger.warn(
+      { lagMs: Math.round(lag) },
+      `processing is ${(lag / 1000).toFixed(1)} s behind the microphone: commands will feel slow (is another process using the CPU?)`,
+    );
+  }
+
   #newRun(trigger: Run["trigger"], startSample: number, settings: EndpointerSettings): Run {
+    this.#runLagMs = 0;
     const id = this.options.newRunId?.() ?? randomUUID();
     const run = newRun(id, trigger, startSample, this.#clock(), settings);
     this.#run = run;
@@ -284,14 +358,21 @@ export class Pipeline implements PipelineControl {
       return this.#failRun(run, error, "stt-failed");
     }
     const ms = Math.round(this.#clock() - endpointAt);
-    bus.emit({ type: "stt-end", runId: run.id, text: transcript.text, language: transcript.language, ms });
+    bus.emit({
+      type: "stt-end",
+      runId: run.id,
+      text: transcript.text,
+      language: transcript.language,
+      ms,
+      sttMs: Math.round(transcript.encodeMs + transcript.decodeMs),
+      confidence: Math.round(Math.exp(transcript.avgLogprob) * 1000) / 1000,
+    });
     const text = stripWakePhrase(transcript.text, run.wakeWord);
     if (!text) return this.#endRun(run, "no-speech");
     await this.#understand(run, text, endSample / SAMPLE_RATE);
   }
 
   async #handleText(text: string): Promise<void> {
-    if (this.#run) this.#endRun(this.#run, "aborted");
     this.#followUp = null;
     const run = this.#newRun("text", this.#history.endSample, this.options.endpointer);
     this.options.bus.emit({ type: "run-start", runId: run.id, site: this.options.site, trigger: "text" });
@@ -327,10 +408,37 @@ export class Pipeline implements PipelineControl {
       bus.emit({ type: "intent-end", runId: run.id, intent: name, targets, slots, source, ms, confidence });
       if (!commands) return this.#endRun(run, "recognized");
       const result = await commands.publishCommand(recognized, { runId: run.id, site });
-      this.#endRun(run, result.status === "published" ? "published" : "dropped");
+      const outcome = await this.#deliveryOutcome(result);
+      this.#endRun(run, outcome, outcome === "published" ? this.#feltMs(run) : undefined);
     } catch (error) {
       this.#failRun(run, error, "intent-failed");
     }
+  }
+
+  /**
+   * `published` only once the broker acknowledged every command; a PUBACK that has not come
+   * within `ackWaitMs` (broker slow or away) ends the run as `queued`: the outbox keeps
+   * trying until the command expires, and an expiry is reported by an `error` event.
+   */
+  async #deliveryOutcome(result: CommandResult): Promise<RunOutcome> {
+    if (result.status === "dropped") return "dropped";
+    if (!result.delivered) return "published";
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<"waiting">((resolve) => {
+      timer = setTimeout(() => resolve("waiting"), this.options.ackWaitMs ?? 1000);
+    });
+    const outcome = await Promise.race([result.delivered, wait]);
+    clearTimeout(timer);
+    if (outcome === "acked") return "published";
+    return outcome === "waiting" ? "queued" : "dropped";
+  }
+
+  /** From the last speech sample, on the audio clock, to now (the acknowledgement); spoken runs only. */
+  #feltMs(run: Run): number | undefined {
+    if (run.trigger === "text") return undefined;
+    const lastSpeech = run.speechEndSample || this.#history.endSample;
+    const felt = this.#clock() - this.#audioClock.wallTimeOf(lastSpeech);
+    return Number.isFinite(felt) ? Math.round(felt) : undefined;
   }
 
   #failRun(run: Run, error: unknown, fallbackCode: string): void {
@@ -340,11 +448,13 @@ export class Pipeline implements PipelineControl {
     this.#endRun(run, "error");
   }
 
-  #endRun(run: Run, outcome: RunOutcome): void {
+  #endRun(run: Run, outcome: RunOutcome, feltMs?: number): void {
     if (this.#run !== run) return;
     this.#speculative.cancel();
     this.#run = null;
     const ms = Math.round(this.#clock() - run.startedAt);
-    this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms });
+    const lagMs = run.trigger === "text" ? undefined : Math.round(this.#runLagMs);
+    this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms, feltMs, lagMs });
+    this.#scheduleText();
   }
 }

@@ -191,7 +191,7 @@ describe("MqttService against a real Mosquitto", () => {
         siteId: "kitchen",
         modelId: "hey_jarvis",
         sessionId: "h1",
-        currentSensitivity: 0.97,
+        currentSensitivity: 0.5, // the configured threshold (Rhasspy), not the score
       });
       const [asr] = sub.json("hermes/asr/textCaptured") as Array<Record<string, unknown>>;
       expect(asr).toMatchObject({
@@ -332,7 +332,7 @@ describe("MqttService against a real Mosquitto", () => {
     const denBus = new EventBus();
     // What the pipeline does with injected text: a run with trigger "text", then the intent.
     class PipelineLike extends RecordingControl {
-      override injectText(text: string): void {
+      override injectText(text: string): boolean {
         super.injectText(text);
         denBus.emit({ type: "run-start", runId: "t1", site: "den", trigger: "text" });
         denBus.emit({
@@ -345,6 +345,7 @@ describe("MqttService against a real Mosquitto", () => {
           ms: 1,
         });
         denBus.emit({ type: "run-end", runId: "t1", outcome: "published", ms: 5 });
+        return true;
       }
     }
     const den = await MqttService.start({

@@ -160,7 +160,7 @@ describe("TLS and passwords against a real Mosquitto", () => {
       expect(await refused.delivered).toBe("dropped");
       expect(await accepted.delivered).toBe("acked");
       const warning = capture.lines.find((l) =>
-        String(l.msg).includes("refused a publish to home/forbidden/set"),
+        String(l.msg).includes("command to home/forbidden/set dropped undelivered"),
       );
       expect(warning).toMatchObject({ level: 40 });
       expect(String(warning?.msg)).toMatch(/ACL/);

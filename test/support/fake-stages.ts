@@ -102,9 +102,12 @@ export class FakeIntent implements IntentHandler {
 
 export class FakeCommands implements CommandPublisher {
   published: RecognizedIntent[] = [];
+  /** What the broker says of the next commands (none: the publisher does not report delivery). */
+  delivery: CommandResult["delivered"];
   async publishCommand(intent: RecognizedIntent): Promise<CommandResult> {
     this.published.push(intent);
-    return { status: "published", topics: intent.targets.map((t) => `home/${t}/set`) };
+    const topics = intent.targets.map((t) => `home/${t}/set`);
+    return { status: "published", topics, delivered: this.delivery };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * A child process running the MQTT service (for the last-will test, which kill -9s it):
- * `node --import tsx test/support/mqtt-child.ts <broker url> <site> <state dir>`.
- * Prints "connected" once the broker has accepted it, then waits to be killed.
+ * `node --import tsx test/support/mqtt-child.ts <broker url> <site> <state dir> [burst]`.
+ * Prints "connected" once the broker has accepted it, then waits to be killed; with `burst`
+ * it emits 3,000 numbered stt-end events (text "0", "1", ...) without pause.
  */
 
 import { DeviceRegistry } from "../../src/intent/registry.js";
@@ -10,10 +11,11 @@ import { silentLogger } from "../../src/util/logger.js";
 import { testBus } from "./bus.js";
 import { mqttConfig, RecordingControl } from "./mqtt-harness.js";
 
-const [url, site, stateDir] = process.argv.slice(2) as [string, string, string];
+const [url, site, stateDir, mode] = process.argv.slice(2) as [string, string, string, string?];
+const bus = testBus();
 const service = await MqttService.start({
   config: mqttConfig({ site, mqtt: { url, keepalive_seconds: 5 } }),
-  bus: testBus(),
+  bus,
   registry: new DeviceRegistry(),
   control: new RecordingControl(),
   stateDir,
@@ -21,4 +23,11 @@ const service = await MqttService.start({
 });
 await service.flush(5000);
 process.stdout.write(`${service.state.state}\n`);
+let n = 0;
+const burst = () => {
+  for (let i = 0; i < 50; i++)
+    bus.emit({ type: "stt-end", runId: "b", text: String(n++), language: "en", ms: 1 });
+  if (n < 3000) setImmediate(burst);
+};
+if (mode === "burst") burst();
 setInterval(() => {}, 1000);

@@ -41,8 +41,9 @@ export class RecordingControl implements PipelineControl {
   setWakeEnabled(enabled: boolean): void {
     this.wakeEnabled = enabled;
   }
-  injectText(text: string): void {
+  injectText(text: string): boolean {
     this.injected.push(text);
+    return true;
   }
 }
 

@@ -42,9 +42,16 @@ export const mqttSection = section(
       .number()
       .min(0.1)
       .max(60)
-      .default(1)
-      .describe("First reconnect delay (doubles, with jitter)"),
-    reconnect_max_seconds: z.number().min(1).max(3600).default(60).describe("Longest reconnect delay"),
+      .default(0.5)
+      .describe("Delay before the second reconnect attempt (the first is immediate; doubles, with jitter)"),
+    reconnect_max_seconds: z
+      .number()
+      .min(1)
+      .max(3600)
+      .default(10)
+      .describe(
+        "Longest reconnect delay (beyond the 10 s command expiry, commands said late in an outage expire)",
+      ),
     ca_file: z.string().nullable().default(null).describe("CA certificate (PEM) for mqtts/wss"),
     cert_file: z.string().nullable().default(null).describe("Client certificate (PEM)"),
     key_file: z.string().nullable().default(null).describe("Client key (PEM)"),
@@ -85,6 +92,19 @@ export const mqttSection = section(
       .default(300)
       .describe("Most devices learned from discovery; more are ignored with one warning"),
     discovery_prefix: z.string().default("homeassistant").describe("Home Assistant discovery prefix"),
+    text_per_second: z
+      .number()
+      .min(0.01)
+      .max(1000)
+      .default(2)
+      .describe("set/text messages accepted per second (token bucket); more are refused with input-rejected"),
+    text_burst: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(10)
+      .describe("set/text messages accepted at once before text_per_second applies"),
     command_expiry_seconds: z
       .number()
       .min(1)

@@ -61,3 +61,45 @@ describe("ControlIn", () => {
     expect(control.muted).toBe(true);
   });
 });
+
+describe("ControlIn set/text rate limit", () => {
+  it("passes text the limit admits and refuses the rest before it reaches the pipeline", () => {
+    const control = new RecordingControl();
+    const topics = new Topics("edge-voice", "kitchen", "homeassistant");
+    let budget = 2;
+    const noted: string[] = [];
+    const handler = new ControlIn(
+      topics,
+      control,
+      () => {},
+      silentLogger(),
+      (text) => {
+        noted.push(text);
+        return () => noted.splice(noted.indexOf(text), 1);
+      },
+      () => budget-- > 0,
+    );
+    for (const text of ["one", "two", "three"])
+      handler.handle("edge-voice/kitchen/set/text", Buffer.from(text), { retain: false } as IPublishPacket);
+    expect(control.injected).toEqual(["one", "two"]);
+    expect(noted).toEqual(["one", "two"]);
+  });
+
+  it("takes back its note of a text the pipeline refused", () => {
+    const control = new RecordingControl();
+    control.injectText = () => false;
+    const noted: string[] = [];
+    const handler = new ControlIn(
+      new Topics("edge-voice", "kitchen", "homeassistant"),
+      control,
+      () => {},
+      silentLogger(),
+      (text) => {
+        noted.push(text);
+        return () => noted.splice(noted.indexOf(text), 1);
+      },
+    );
+    handler.handle("edge-voice/kitchen/set/text", Buffer.from("hello"), { retain: false } as IPublishPacket);
+    expect(noted).toEqual([]);
+  });
+});

@@ -128,6 +128,51 @@ describe("FileOutboxLog", () => {
   });
 });
 
+describe("Outbox privacy and priorities", () => {
+  const spoken = (text: string): OutboxInput => ({
+    ...event(0),
+    topic: "edge-voice/kitchen/event/stt-end",
+    payload: JSON.stringify({ type: "stt-end", text }),
+  });
+
+  it("leaves no text on disk once everything is delivered", () => {
+    const log = new FileOutboxLog(tempDir("outbox-privacy"));
+    const outbox = new Outbox(log, limits);
+    const seqs = [spoken("Turn on the kitchen light."), command("home/kitchen_light/set")].map(
+      (input) => outbox.add(input).entry.seq,
+    );
+    expect(readFileSync(log.file, "utf8")).toContain("kitchen light");
+    for (const seq of seqs) outbox.ack(seq);
+    expect(readFileSync(log.file, "utf8")).toBe("");
+    outbox.close();
+  });
+
+  it("while messages wait, rewrites delivered ones away after a few hundred lines", () => {
+    const log = new FileOutboxLog(tempDir("outbox-steady"));
+    const outbox = new Outbox(log, limits);
+    outbox.add(event(-1)); // waits throughout (the file is never empty)
+    for (let i = 0; i < 300; i++) outbox.ack(outbox.add(spoken(`secret ${i}`)).entry.seq);
+    const text = readFileSync(log.file, "utf8");
+    expect(text.split("\n").length).toBeLessThan(250);
+    expect(text).not.toContain('secret 1"');
+    expect(text).not.toContain("secret 0");
+    outbox.close();
+  });
+
+  it("makes room by dropping telemetry before any device command", () => {
+    const outbox = new Outbox(new MemoryOutboxLog(), { maxMessages: 3, maxBytes: 1_000_000 });
+    outbox.add(command("a/set"));
+    outbox.add(event(1));
+    outbox.add(command("b/set"));
+    expect(outbox.add(command("c/set")).dropped.map((e) => e.payload)).toEqual(["1"]);
+    expect(outbox.add(command("d/set")).dropped.map((e) => e.topic)).toEqual(["a/set"]);
+  });
+});
+
+function command(topic: string): OutboxInput {
+  return { topic, payload: "ON", qos: 1, retain: false, expiresAt: null, kind: "command" };
+}
+
 describe("FileOutboxLog failures", () => {
   it("refuses an unusable state dir with a configuration error, and degrades to memory when writes fail", () => {
     const dir = tempDir("outbox-bad");

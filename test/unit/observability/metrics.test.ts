@@ -56,6 +56,7 @@ describe("PipelineMetrics", () => {
     expect(s.wakes).toBe(2);
     expect(s.runs).toEqual({
       published: 1,
+      queued: 0,
       recognized: 0,
       dropped: 0,
       rejected: 0,

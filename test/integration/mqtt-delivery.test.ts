@@ -1,0 +1,204 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DeviceConfig } from "../../src/config/schema.js";
+import { EventBus } from "../../src/events/bus.js";
+import type { ErrorEvent } from "../../src/events/types.js";
+import { DeviceRegistry } from "../../src/intent/registry.js";
+import type { RecognizedIntent } from "../../src/intent/types.js";
+import { MqttService } from "../../src/mqtt/service.js";
+import { silentLogger } from "../../src/util/logger.js";
+import { Mosquitto } from "../support/mosquitto.js";
+import {
+  captureLogger,
+  mqttConfig,
+  Probe,
+  RecordingControl,
+  removeTempDirs,
+  tempDir,
+  until,
+} from "../support/mqtt-harness.js";
+
+/** Issue 13 items 7-10 against a real Mosquitto: bad publishes, short outages, kill -9, the journal on disk. */
+
+/** A light with the config's defaults, then the topic put in by hand (config validation may refuse it). */
+function light(id: string, topic: string): DeviceConfig {
+  const [device] = mqttConfig({
+    devices: [{ id, name: id.replace("_", " "), domain: "light", command_topic: "home/x/set" }],
+  }).devices;
+  return { ...(device as DeviceConfig), command_topic: topic };
+}
+const turnOn = (target: string): RecognizedIntent => ({
+  intent: "HassTurnOn",
+  targets: [target],
+  slots: {},
+  source: "template",
+  confidence: 1,
+});
+
+let broker: Mosquitto;
+beforeAll(async () => {
+  broker = await Mosquitto.start();
+});
+afterAll(async () => {
+  await broker.dispose();
+  removeTempDirs();
+});
+
+async function start(registry: DeviceRegistry, stateDir = tempDir("delivery")) {
+  const bus = new EventBus();
+  const errors: ErrorEvent[] = [];
+  bus.on("error", (e) => errors.push(e));
+  const states: Array<{ state: string; at: number }> = [];
+  const service = await MqttService.start({
+    config: mqttConfig({ site: "hall", mqtt: { url: broker.url, discovery: false, learn_devices: false } }),
+    bus,
+    registry,
+    control: new RecordingControl(),
+    stateDir,
+    logger: silentLogger(),
+    onStateChange: (s) => states.push({ state: s.state, at: performance.now() }),
+  });
+  return { service, errors, states, stateDir };
+}
+
+describe("one bad publish never blocks the queue", () => {
+  it("drops a command to a topic with NUL or over 65,535 bytes with an error event, and the next one goes out", async () => {
+    const registry = new DeviceRegistry([
+      light("nul_light", "home/nul\u0000light/set"),
+      light("long_light", `home/${"x".repeat(70_000)}/set`),
+      light("hall_light", "home/hall/set"),
+    ]);
+    const probe = await Probe.connect(broker.url, ["home/#"]);
+    const { service, errors, states } = await start(registry);
+    try {
+      const results = await Promise.all(
+        ["nul_light", "long_light", "hall_light"].map((id) =>
+          service.commands.publishCommand(turnOn(id), { runId: id, site: "hall" }),
+        ),
+      );
+      expect(await Promise.all(results.map((r) => r.delivered))).toEqual(["dropped", "dropped", "acked"]);
+      expect(errors.map((e) => [e.runId, e.code])).toEqual([
+        ["nul_light", "publish-refused"],
+        ["long_light", "publish-refused"],
+      ]);
+      await probe.waitFor((m) => m.some((x) => x.topic === "home/hall/set"));
+      // The connection never dropped for it.
+      expect(states.map((s) => s.state)).toEqual(["connected"]);
+    } finally {
+      await service.stop();
+      await probe.close();
+    }
+  });
+});
+
+describe("the journal on disk", () => {
+  it("holds no text of a delivered run", async () => {
+    const registry = new DeviceRegistry([light("hall_light", "home/hall/set")]);
+    const { service, stateDir } = await start(registry);
+    const bus = (service as unknown as { options: { bus: EventBus } }).options.bus;
+    try {
+      bus.emit({ type: "run-start", runId: "r1", site: "hall", trigger: "wake-word" });
+      bus.emit({ type: "stt-end", runId: "r1", text: "Turn on the hall light.", language: "en", ms: 1 });
+      const result = await service.commands.publishCommand(turnOn("hall_light"), {
+        runId: "r1",
+        site: "hall",
+      });
+      expect(await result.delivered).toBe("acked");
+      bus.emit({ type: "run-end", runId: "r1", outcome: "published", ms: 1 });
+      await service.flush(5000);
+      expect(readFileSync(path.join(stateDir, "mqtt-outbox.jsonl"), "utf8")).not.toMatch(/hall light/i);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe("reconnects promptly after a short outage", () => {
+  it("is back within a second of the broker, and a command said during the outage is delivered", async () => {
+    const registry = new DeviceRegistry([light("hall_light", "home/hall/set")]);
+    const { service, states } = await start(registry);
+    try {
+      await broker.stop();
+      await until(
+        () => service.state.state === "unreachable",
+        5000,
+        () => service.state.message,
+      );
+      const pending = await service.commands.publishCommand(turnOn("hall_light"), {
+        runId: "outage",
+        site: "hall",
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await broker.restart();
+      const back = performance.now();
+      await until(
+        () => service.state.state === "connected",
+        5000,
+        () => service.state.message,
+      );
+      const reconnectedAt = states.findLast((s) => s.state === "connected")?.at ?? Number.NaN;
+      expect(reconnectedAt - back).toBeLessThan(1500);
+      expect(await pending.delivered).toBe("acked");
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe("kill -9 in the middle of a burst", () => {
+  it("resends at most the in-flight window of already-delivered messages, and says how many it may be", async () => {
+    const stateDir = tempDir("kill9");
+    const probe = await Probe.connect(broker.url, ["edge-voice/k9/event/stt-end"], {
+      clientId: "kill9-probe",
+      clean: false,
+    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/support/mqtt-child.ts", broker.url, "k9", stateDir, "burst"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const capture = captureLogger("info");
+    let service: MqttService | null = null;
+    try {
+      await until(
+        () => output.includes("connected"),
+        20_000,
+        () => `child said ${JSON.stringify(output)}`,
+      );
+      await probe.waitFor((m) => m.length >= 300, 20_000);
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+      const before = probe.messages.length;
+      service = await MqttService.start({
+        config: mqttConfig({ site: "k9", mqtt: { url: broker.url, discovery: false, learn_devices: false } }),
+        bus: new EventBus(),
+        registry: new DeviceRegistry(),
+        control: new RecordingControl(),
+        stateDir,
+        logger: capture.logger,
+      });
+      await service.flush(20_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const texts = probe.messages.map((m) => JSON.parse(m.payload).text as string);
+      const firstRun = new Set(texts.slice(0, before));
+      const repeats = texts.slice(before).filter((t) => firstRun.has(t)).length;
+      expect(repeats).toBeLessThanOrEqual(16);
+      const start = capture.lines.find((l) => String(l.msg).includes("messages left from the last run"));
+      expect(start).toMatchObject({ maybeDelivered: expect.any(Number) });
+      expect(Number(start?.maybeDelivered)).toBeLessThanOrEqual(16);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await service?.stop();
+      await probe.close();
+    }
+  }, 60_000);
+});
