@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgeVoiceError, ExitCode } from "../../errors.js";
+import { applyEdits, readOrNull } from "../../onnx/edits.js";
 import type { Prepare, PreparedRecipe } from "../../onnx/prepared-cache.js";
 import { graphOutputs, withoutOutputs } from "../../onnx/prune.js";
 import type { Logger } from "../../util/logger.js";
@@ -115,39 +116,6 @@ export function decoderModel(file: string, int8OutputLayer: boolean, log?: Logge
       return layers > 0 ? model : file;
     },
   };
-}
-
-/** One named edit of a model's bytes. */
-type Edit = readonly [name: string, apply: (model: Uint8Array) => Uint8Array];
-
-/**
- * `bytes` through `edits` in order, or null when one throws: that edit and its reason are
- * logged before the caller loads the file unedited, so a slower or larger model is explained.
- */
-export function applyEdits(
-  file: string,
-  bytes: Uint8Array,
-  log: Logger | undefined,
-  edits: readonly Edit[],
-): Uint8Array | null {
-  let model = bytes;
-  for (const [name, apply] of edits) {
-    try {
-      model = apply(model);
-    } catch (error) {
-      log?.warn(
-        { file, edit: name, err: error instanceof Error ? error.message : String(error) },
-        "a model edit failed; loading the model file unedited",
-      );
-      return null;
-    }
-  }
-  return model;
-}
-
-/** The file's bytes, or null when it cannot be read (then onnxruntime says so, naming the file). */
-async function readOrNull(file: string): Promise<Uint8Array | null> {
-  return readFile(file).catch(() => null);
 }
 
 /** The encoder without its attention-weight outputs, or `bytes` when it does not have them. */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { applyEdits, decoderModel, encoderModel } from "../../../../src/stt/prepare/recipes.js";
+import { decoderModel, encoderModel } from "../../../../src/stt/prepare/recipes.js";
 
 let dir: string;
 beforeEach(() => {
@@ -31,43 +31,6 @@ function notProtobuf(): string {
   writeFileSync(file, Uint8Array.of(0x0f, 0x01, 0x02));
   return file;
 }
-
-describe("applyEdits", () => {
-  it("runs the edits in order", () => {
-    const double = (m: Uint8Array) => Uint8Array.from(m, (b) => b * 2);
-    const plusOne = (m: Uint8Array) => Uint8Array.from(m, (b) => b + 1);
-    const out = applyEdits("m.onnx", Uint8Array.of(1, 2), undefined, [
-      ["double", double],
-      ["plus one", plusOne],
-    ]);
-    expect(out).toEqual(Uint8Array.of(3, 5));
-  });
-
-  it("stops at the edit that throws and logs its name and reason", () => {
-    const { lines, logger } = capturingLogger();
-    let after = 0;
-    const out = applyEdits("m.onnx", Uint8Array.of(1), logger, [
-      ["keep", (m) => m],
-      [
-        "cut",
-        () => {
-          throw new Error("no such node");
-        },
-      ],
-      [
-        "never",
-        (m) => {
-          after++;
-          return m;
-        },
-      ],
-    ]);
-    expect(out).toBeNull();
-    expect(after).toBe(0);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, file: "m.onnx", edit: "cut", err: "no such node" });
-  });
-});
 
 describe("recipes on a model the edits cannot read", () => {
   it("the decoder logs the failed edit, then loads the file as it is", async () => {

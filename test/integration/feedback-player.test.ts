@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SoundPlayer, type SoundPlayerOptions } from "../../../src/feedback/player.js";
-import { findProgram } from "../../../src/system/which.js";
-import { ManualTimers } from "../../support/manual-timers.js";
-import { waitFor } from "../../support/wait-for.js";
-import { FakePrograms } from "./fake-programs.js";
+import { SoundPlayer, type SoundPlayerOptions } from "../../src/feedback/player.js";
+import { findProgram } from "../../src/system/which.js";
+import { FakePrograms } from "../support/fake-programs.js";
+import { ManualTimers } from "../support/manual-timers.js";
+import { waitFor } from "../support/wait-for.js";
 
 const WAV = new Uint8Array([82, 73, 70, 70, 1, 2, 3, 4]);
 

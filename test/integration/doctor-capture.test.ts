@@ -2,9 +2,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configSchema } from "../../../src/config/schema.js";
-import { checkMicrophone } from "../../../src/doctor/checks-audio.js";
-import { systemProbes } from "../../../src/doctor/probes.js";
+import { configSchema } from "../../src/config/schema.js";
+import { checkMicrophone } from "../../src/doctor/checks-audio.js";
+import { systemProbes } from "../../src/doctor/probes.js";
 
 /**
  * The doctor's microphone check through the real probe (the daemon's RecorderProcess spawning

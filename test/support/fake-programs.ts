@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { findProgram } from "../../../src/system/which.js";
+import { findProgram } from "../../src/system/which.js";
 
 /** Absolute, so the fakes work in tests that empty $PATH. */
 const PYTHON = findProgram("python3") ?? "/usr/bin/python3";

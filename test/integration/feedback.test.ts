@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { EventBus } from "../../../src/events/bus.js";
-import type { EventInput, RunOutcome } from "../../../src/events/types.js";
-import { Feedback } from "../../../src/feedback/feedback.js";
-import { SoundPlayer } from "../../../src/feedback/player.js";
-import { testBus } from "../../support/bus.js";
-import { FakePrograms } from "./fake-programs.js";
+import type { EventBus } from "../../src/events/bus.js";
+import type { EventInput, RunOutcome } from "../../src/events/types.js";
+import { Feedback } from "../../src/feedback/feedback.js";
+import { SoundPlayer } from "../../src/feedback/player.js";
+import { testBus } from "../support/bus.js";
+import { FakePrograms } from "../support/fake-programs.js";
 
 let fakes: FakePrograms;
 let feedback: Feedback | null = null;
