@@ -90,7 +90,9 @@ function gatherRows(tensor: ort.Tensor, parents: readonly number[]): ort.Tensor 
   const data = tensor.data as Float32Array;
   const size = data.length / (batch as number);
   const out = new Float32Array(parents.length * size);
-  parents.forEach((p, i) => out.set(data.subarray(p * size, (p + 1) * size), i * size));
+  parents.forEach((p, i) => {
+    out.set(data.subarray(p * size, (p + 1) * size), i * size);
+  });
   return new ort.Tensor("float32", out, [parents.length, ...rest]);
 }
 
