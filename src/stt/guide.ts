@@ -26,6 +26,12 @@ export interface TranscriptGuide {
   contradicts(free: string, guided: string): boolean;
   /** True when the text asks for a sensitive action: a guess of one must clear a higher bar. */
   isSensitive(text: string): boolean;
+  /**
+   * What the text asks for, equal for sentences that ask the same ("timer for 10 minutes",
+   * "timer for ten minutes"): the margin is taken over the next-best sentence that asks
+   * for something else.
+   */
+  meaning(text: string): string;
 }
 
 /** When a grammar hypothesis replaces the free transcript (config stt.guided_*). */

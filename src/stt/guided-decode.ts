@@ -54,6 +54,8 @@ export interface GuidedDecodeOptions {
    * most commands walk the same first states, whose token sets cost the most to find.
    */
   cache?: Map<string, AllowedToken<unknown>[]>;
+  /** Groups ended sentences that ask for the same thing (the margin is over a different one); default: the words. */
+  meaning?: (said: string) => string;
 }
 
 export interface AllowedToken<S> {
@@ -105,18 +107,8 @@ export async function guidedDecode<S>(
   trie: TokenTrie,
   options: GuidedDecodeOptions,
 ): Promise<GuidedDecodeResult> {
-  const allowed = (options.cache ?? new Map()) as Map<string, AllowedToken<S>[]>;
-  const next = (state: S) => {
-    const key = constraint.key(state);
-    let found = allowed.get(key);
-    if (!found) {
-      found = [];
-      collect(trie, state, "", constraint, found);
-      if (allowed.size >= CACHE_LIMIT) allowed.clear();
-      allowed.set(key, found);
-    }
-    return found;
-  };
+  const cache = options.cache ?? new Map();
+  const next = (state: S) => allowedTokens(trie, constraint, state, cache);
   let hyps: Hypothesis<S>[] = [{ tokens: [], state: constraint.start, sum: 0, said: "" }];
   let parents = [0];
   let ids = [firstId];
@@ -161,7 +153,25 @@ export async function guidedDecode<S>(
     parents = kept.map((c) => c.parent);
     ids = kept.map((c) => c.id);
   }
-  return { best: rank(finished), steps, ...timing };
+  return { best: rank(finished, options.meaning ?? ((said) => said)), steps, ...timing };
+}
+
+/** Tokens allowed from `state`, from `cache` when it has them. */
+export function allowedTokens<S>(
+  trie: TokenTrie,
+  constraint: TokenConstraint<S>,
+  state: S,
+  cache: Map<string, AllowedToken<unknown>[]>,
+): AllowedToken<S>[] {
+  const key = constraint.key(state);
+  let found = cache.get(key) as AllowedToken<S>[] | undefined;
+  if (!found) {
+    found = [];
+    collect(trie, state, "", constraint, found);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, found);
+  }
+  return found;
 }
 
 /** Tokens allowed from `state`: a walk of the trie along the characters the space accepts. */
@@ -186,12 +196,13 @@ function collapse(text: string): string {
   return text.replace(/[ .]+/g, " ").replace(/^ /, "");
 }
 
-/** The best ended sentence by average log-probability, with its lead over the best different one. */
-function rank(finished: readonly Finished[]): GuidedDecodeResult["best"] {
+/** The best ended sentence by average log-probability, with its lead over the best one meaning something else. */
+function rank(finished: readonly Finished[], meaning: (said: string) => string): GuidedDecodeResult["best"] {
   const bySentence = new Map<string, Finished>();
   for (const f of finished) {
-    const seen = bySentence.get(f.said);
-    if (!seen || seen.score < f.score) bySentence.set(f.said, f);
+    const key = meaning(f.said);
+    const seen = bySentence.get(key);
+    if (!seen || seen.score < f.score) bySentence.set(key, f);
   }
   const sorted = [...bySentence.values()].sort((a, b) => b.score - a.score);
   const [best, second] = sorted;

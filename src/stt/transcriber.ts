@@ -44,6 +44,8 @@ export interface TranscribeOptions {
 export interface Transcriber {
   /** `audio` is 16 kHz mono float in [-1, 1]. */
   transcribe(audio: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
+  /** Does the one-off work of guided decoding with this guide's alphabet now, off the audio path. */
+  prepareGuide?(guide: TranscriptGuide): void;
   /** Idempotent. */
   dispose(): Promise<void>;
 }

@@ -122,6 +122,10 @@ export class WhisperTranscriber implements Transcriber {
     return transcript;
   }
 
+  prepareGuide(guide: TranscriptGuide): void {
+    this.#guided?.prepare(guide);
+  }
+
   /** The guided pass over a one-window transcript: sets which text goes on, and why. */
   async #guide(transcript: Transcript, free: FreePass, guide: TranscriptGuide, signal?: AbortSignal) {
     if (!this.#guided) return;

@@ -95,6 +95,16 @@ export class SentenceSpace {
     });
   }
 
+  /** The intent, targets and slots the text asks for; its words when the templates do not read it. */
+  meaning(text: string): string {
+    const command = this.#withoutWake(text);
+    const intent = this.recognizer.recognize(command);
+    if (!intent) return command;
+    // The words for the target (name, area) differ between sentences acting on the same devices.
+    const { name: _name, area: _area, ...slots } = intent.slots;
+    return JSON.stringify([intent.intent, intent.targets, slots]);
+  }
+
   #withoutWake(text: string): string {
     const words = tokenize(text);
     const wake = this.#wakeWords.find((w) => w.length <= words.length && w.every((x, i) => words[i] === x));

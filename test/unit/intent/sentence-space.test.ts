@@ -188,3 +188,17 @@ describe("SentenceSpace", () => {
     cache.dispose();
   });
 });
+
+describe("SentenceSpace.meaning", () => {
+  it("is the same for sentences asking the same thing", () => {
+    const registry = homeRegistry();
+    const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+    const space = new SentenceSpace(graphOf(registry), recognizer, registry, ["hey jarvis"]);
+    expect(space.meaning("timer for 10 minutes")).toBe(space.meaning("And timer for ten minutes."));
+    expect(space.meaning("hey jarvis turn on the kitchen light")).toBe(
+      space.meaning("turn on the kitchen lights"),
+    );
+    expect(space.meaning("turn on the kitchen light")).not.toBe(space.meaning("turn off the kitchen light"));
+    expect(space.meaning("What time is it?")).toBe("what time is it");
+  });
+});

@@ -161,6 +161,43 @@ describe("guided decoding", () => {
     expect(result.best?.margin).not.toBe(0);
   });
 
+  it("takes the margin over a sentence that means something else", async () => {
+    const synonyms = sentences(
+      "turn on the light",
+      "turn on the kitchen light",
+      "turn off the kitchen light",
+    );
+    // "on" is clear, "kitchen" barely: the runner-up in words means the same, the one in meaning is far.
+    const prefer = (seq: readonly number[]): Array<[string, number]> => {
+      const words = seq.map((i) => VOCAB[i]?.trim());
+      if (words.at(-1) === "light") return [["<eot>", 5]];
+      const table: Array<Array<[string, number]>> = [
+        [[" turn", 5]],
+        [
+          [" on", 5],
+          [" off", 3],
+        ],
+        [[" the", 5]],
+        [
+          [" kitchen", 5],
+          [" light", 4.9],
+        ],
+        [[" light", 5]],
+      ];
+      return table[words.length] ?? [["<eot>", 5]];
+    };
+    const byWords = await guidedDecode(new FakeDecoder(prefer), START, synonyms, trieFor(synonyms), options);
+    const meaning = (said: string) => (said.includes(" on ") ? "on" : "off");
+    const byMeaning = await guidedDecode(new FakeDecoder(prefer), START, synonyms, trieFor(synonyms), {
+      ...options,
+      meaning,
+    });
+    expect(byWords.best?.text).toBe("turn on the kitchen light");
+    expect(byMeaning.best?.text).toBe("turn on the kitchen light");
+    expect(byWords.best?.margin).toBeLessThan(0.1);
+    expect(byMeaning.best?.margin).toBeGreaterThan(0.3);
+  });
+
   it("finds nothing when no sentence fits the budget", async () => {
     const decoder = new FakeDecoder(misheard);
     const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
