@@ -54,6 +54,12 @@ export interface GuidedDecodeOptions {
    * most commands walk the same first states, whose token sets cost the most to find.
    */
   cache?: Map<string, AllowedToken<unknown>[]>;
+  /**
+   * Stop once every hypothesis's average log-probability so far is below this (after a few
+   * tokens): no sentence that poor would be taken, so out-of-grammar speech costs a few
+   * steps instead of the whole budget.
+   */
+  giveUpBelow?: number;
   /** Groups ended sentences that ask for the same thing (the margin is over a different one); default: the words. */
   meaning?: (said: string) => string;
 }
@@ -146,6 +152,14 @@ export async function guidedDecode<S>(
     });
     timing.searchMs += performance.now() - t1;
     if (finished.length >= options.beam) break;
+    const giveUp = options.giveUpBelow;
+    if (
+      giveUp !== undefined &&
+      t >= GIVE_UP_AFTER &&
+      hyps.every((h) => h.sum / (h.tokens.length + 1) < giveUp)
+    ) {
+      break;
+    }
     // Once a sentence has ended, a longer one gets a few more tokens to catch up, not the whole budget.
     if (finished.length > 0) stopAt = Math.min(stopAt, t + 1 + EXTRA_STEPS);
     const kept = [...candidates.values()].sort((a, b) => b.hyp.sum - a.hyp.sum).slice(0, options.beam);
@@ -191,6 +205,7 @@ function collect<S>(
 
 const SEPARATORS = /^[ .]+$/;
 const EXTRA_STEPS = 4;
+const GIVE_UP_AFTER = 4;
 
 function collapse(text: string): string {
   return text.replace(/[ .]+/g, " ").replace(/^ /, "");

@@ -18,6 +18,9 @@ import type { WhisperSpec } from "./model-spec.js";
 import type { KvDecoder, WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
+/** How far below what could be taken the hypotheses may fall before the search gives up. */
+const GIVE_UP_SLACK = 1;
+
 export interface GuidedSettings {
   /** Hypotheses kept per step (stt.guided_beam). */
   beam: number;
@@ -28,6 +31,8 @@ export interface GuidedSettings {
 /** What the free pass leaves for the guided one: the same audio, prompt and caches. */
 export interface FreePass {
   text: string;
+  /** Tokens the free pass generated. */
+  tokens: number;
   avgLogprob: number;
   language: string;
   promptTokens: readonly number[];
@@ -90,7 +95,11 @@ export class GuidedPass {
     const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
     const result = await guidedDecode(decoder, first, guide.constraint, this.#trie(guide.constraint.spell), {
       beam: this.settings.beam,
-      maxTokens: this.settings.maxTokens,
+      // A sentence of the grammar is about as long as what Whisper heard freely.
+      maxTokens: Math.min(this.settings.maxTokens, Math.ceil(free.tokens * 1.5) + 6),
+      giveUpBelow:
+        Math.min(this.settings.thresholds.minScore, free.avgLogprob - this.settings.thresholds.maxDrop) -
+        GIVE_UP_SLACK,
       eot: this.spec.tokens.eot,
       suppressed: this.spec.suppressed,
       beginSuppressed: this.spec.beginSuppressed,

@@ -192,6 +192,7 @@ export class WhisperTranscriber implements Transcriber {
     const text = dropped ? "" : raw;
     const free = {
       text,
+      tokens: decoded.tokens.length,
       avgLogprob: decoded.avgLogprob,
       language: decoded.language,
       promptTokens,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { probability, seconds, section } from "../fields.js";
 
 /** Calibrated on espeak-ng voices (docs/stt.md, "Guided decoding"). */
-const GUIDED_DEFAULTS = { minScore: -0.5, minScoreSensitive: -0.3, minMargin: 0.05, maxDrop: 0.5 };
+const GUIDED_DEFAULTS = { minScore: -1.4, minScoreSensitive: -1, minMargin: 0.05, maxDrop: 1 };
 
 export const sttSection = section(
   {

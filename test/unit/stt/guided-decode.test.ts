@@ -217,3 +217,17 @@ describe("guided decoding", () => {
     expect(decoder.calls.length).toBe(0);
   });
 });
+
+describe("guided decoding gives up", () => {
+  it("after a few steps when every hypothesis is far below what would be taken", async () => {
+    const grammar = sentences("turn on the kitchen light", "turn off the kitchen light");
+    const flat = () => [] as Array<[string, number]>;
+    const decoder = new FakeDecoder(flat);
+    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+      ...options,
+      giveUpBelow: -1,
+    });
+    expect(result.best).toBeNull();
+    expect(decoder.calls.length).toBe(5);
+  });
+});
