@@ -171,7 +171,15 @@ export class Daemon {
     const plan = planReload(this.#config, next, this.options.mqtt);
     const store = modelStoreFromConfig(next, this.options);
     const which = { wake: plan.wake, vad: plan.vad, transcriber: plan.stt, intent: plan.intent };
-    const fresh = await reloadStages(which, next, store, this.registry, logger, this.options.cwd);
+    const fresh = await reloadStages(
+      which,
+      this.stages,
+      next,
+      store,
+      this.registry,
+      logger,
+      this.options.cwd,
+    );
     if (plan.log) logger.level = next.log.level;
     if (plan.devices) this.registry.replaceConfigDevices(next.devices);
     const replaced = Object.entries(fresh).map(([key]) => this.stages[key as keyof Stages]);

@@ -2,8 +2,11 @@ import path from "node:path";
 import { int16ToFloat32 } from "../audio/format.js";
 import { readWav16kMono } from "../audio/wav.js";
 import { usageError } from "../errors.js";
+import { sentenceSpace } from "../intent/create.js";
+import { DeviceRegistry } from "../intent/registry.js";
 import { modelStoreFromConfig } from "../models/startup.js";
 import { createTranscriber } from "../stt/create.js";
+import { guidedFields } from "../stt/guide.js";
 import { vocabularyPrompt } from "../stt/prompt.js";
 import { createLogger } from "../util/logger.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";
@@ -18,7 +21,9 @@ export const transcribeCommand: Command = {
                    Audio longer than 30 s is transcribed in 30 s windows.
   --model ID       Whisper model id from the manifest, or a model directory (default: stt.model)
   --json           print one JSON object: {text, language, noSpeechProb, avgLogprob, audioMs,
-                   encodeMs, decodeMs}, plus "dropped" when Whisper's text was thrown away
+                   encodeMs, decodeMs}, plus "dropped" when Whisper's text was thrown away,
+                   and with stt.guided: source (free|grammar), freeText, score, freeScore,
+                   margin, guidedText, guidedScore, guidedWhy, guidedMs (docs/stt.md)
   --prompt TEXT    vocabulary to bias towards (default: the config's device and area names
                    and stt.initial_prompt, as the daemon uses)
   --no-prompt      no vocabulary prompt
@@ -55,10 +60,27 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
           : typeof args.values.prompt === "string"
             ? args.values.prompt
             : vocabularyPrompt(config.devices, config.stt.initial_prompt);
-      const result = await transcriber.transcribe(int16ToFloat32(wav.samples), { prompt });
+      // As the daemon: guided by the config's devices and templates (stt.guided).
+      const space = config.stt.guided ? sentenceSpace(config, new DeviceRegistry(config.devices)) : null;
+      const guide = space?.get();
+      const result = await transcriber.transcribe(int16ToFloat32(wav.samples), {
+        prompt,
+        ...(guide ? { guide } : {}),
+      });
+      space?.dispose();
       if (args.values.json === true) {
         const { text, language, noSpeechProb, avgLogprob, audioMs, encodeMs, decodeMs, dropped } = result;
-        const out = { text, language, noSpeechProb, avgLogprob, audioMs, encodeMs, decodeMs, dropped };
+        const out = {
+          text,
+          language,
+          noSpeechProb,
+          avgLogprob,
+          audioMs,
+          encodeMs,
+          decodeMs,
+          dropped,
+          ...guidedFields(result),
+        };
         io.stdout.write(`${JSON.stringify(out, roundNumbers)}\n`);
       } else {
         io.stdout.write(`${result.text}\n`);

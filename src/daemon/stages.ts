@@ -43,6 +43,7 @@ export async function loadStages(
     const vad = track(await createVad(config, store, componentLogger(logger, "vad")));
     const transcriber = track(await createTranscriber(config, store, componentLogger(logger, "stt")));
     const intent = track(await createIntentHandler(config, registry, componentLogger(logger, "intent")));
+    prepareGuidedDecoding(transcriber, intent, logger);
     return { wake, vad, transcriber, intent };
   } catch (error) {
     await disposeAll(loaded);
@@ -57,6 +58,7 @@ export async function loadStages(
  */
 export async function reloadStages(
   which: Record<keyof Stages, boolean>,
+  current: Pick<Stages, "transcriber" | "intent">,
   config: Config,
   store: ModelStore,
   registry: DeviceRegistry,
@@ -72,11 +74,26 @@ export async function reloadStages(
       fresh.transcriber = await createTranscriber(config, store, componentLogger(logger, "stt"));
     if (which.intent)
       fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"));
+    if (fresh.transcriber || fresh.intent) {
+      prepareGuidedDecoding(fresh.transcriber ?? current.transcriber, fresh.intent ?? current.intent, logger);
+    }
     return fresh;
   } catch (error) {
     await disposeAll(Object.values(fresh));
     throw error;
   }
+}
+
+/** Guided decoding's one-off work (spelling Whisper's vocabulary) at start, not on the first command. */
+function prepareGuidedDecoding(transcriber: Transcriber, intent: IntentHandler, logger: Logger): void {
+  const guide = intent.transcriptGuide?.();
+  if (!guide || !transcriber.prepareGuide) return;
+  const started = performance.now();
+  transcriber.prepareGuide(guide);
+  componentLogger(logger, "stt").debug(
+    { ms: Math.round(performance.now() - started) },
+    "guided decoding prepared",
+  );
 }
 
 export async function disposeStages(stages: Stages): Promise<void> {

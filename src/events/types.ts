@@ -88,6 +88,7 @@ export interface SttStartEvent extends EventBase {
 export interface SttEndEvent extends EventBase {
   type: "stt-end";
   runId: string;
+  /** The text that goes on to the intent stage (the free or the grammar-guided one). */
   text: string;
   language: string;
   /** Decode time as the person felt it: from the endpoint to the text being ready. */
@@ -96,6 +97,22 @@ export interface SttEndEvent extends EventBase {
   sttMs?: number;
   /** Whisper's mean token probability (exp of the average log-probability), 0-1: Hermes `likelihood`. */
   confidence?: number;
+  /** With guided decoding (stt.guided): which text was chosen, `free` or `grammar`. */
+  source?: "free" | "grammar";
+  /** Whisper's free decoding, whichever was chosen. */
+  freeText?: string;
+  /** Average log-probability per token of `text`, and of `freeText`. */
+  score?: number;
+  freeScore?: number;
+  /** The grammar sentence's lead over the next-best different sentence (absent when there was none). */
+  margin?: number;
+  /** The grammar's best sentence when the guided pass ran (chosen or not), its score, and why. */
+  guidedText?: string;
+  guidedScore?: number;
+  /** `accepted`, or why not: `understood` (the free text is), `low-score`, `low-margin`, `below-free`, `contradicts`, `no-hypothesis`. */
+  guidedWhy?: string;
+  /** Time of the guided pass (included in `ms`). */
+  guidedMs?: number;
 }
 
 export interface IntentStartEvent extends EventBase {

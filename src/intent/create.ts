@@ -10,6 +10,7 @@ import type { LlmEngine } from "./llm/engine.js";
 import { LlmRecognizer, type LlmRecognizerOptions } from "./llm/recognizer.js";
 import { resolveThreads } from "./llm/threads.js";
 import type { DeviceRegistry } from "./registry.js";
+import { SentenceSpaceCache } from "./sentence-space/space.js";
 import { loadTemplates } from "./templates/file.js";
 import { TemplateRecognizer } from "./templates/recognizer.js";
 import type { CompiledTemplates } from "./templates/types.js";
@@ -47,6 +48,7 @@ export async function createIntentHandler(
     mode === "always"
       ? null
       : new TemplateRecognizer(compiled, new VocabularyCache(registry), config.intent.fuzzy_threshold);
+  const sentences = templates ? sentenceSpace(config, registry, compiled) : null;
   let llm: LlmRecognizer | null = null;
   if (mode !== "off") {
     const engine = options.engine ?? (await loadEngine(config, log));
@@ -72,6 +74,7 @@ export async function createIntentHandler(
   return new DefaultIntentHandler({
     registry,
     templates,
+    sentences,
     llm,
     policy: {
       allowedIntents: config.intent.allowed_intents,
@@ -81,6 +84,35 @@ export async function createIntentHandler(
     confirmWindowSeconds: config.intent.confirm_window_seconds,
     logger: log,
   });
+}
+
+/**
+ * The home's sentence space for guided speech to text, following the registry. It asks
+ * whether a free text is understood word for word (no fuzzy names): a misheard name is
+ * better fixed from the audio than guessed from the letters.
+ */
+export function sentenceSpace(
+  config: Config,
+  registry: DeviceRegistry,
+  compiled: CompiledTemplates = loadTemplates(config.intent.templates_file),
+): SentenceSpaceCache {
+  const exact = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+  return new SentenceSpaceCache(compiled, registry, exact, wakePhrases(config));
+}
+
+/** The configured wake phrases as words ("hey_jarvis" -> "hey jarvis"; a .ppn path -> its name). */
+export function wakePhrases(config: Config): string[] {
+  const names =
+    config.wake.engine === "porcupine"
+      ? config.wake.porcupine.keywords.map(
+          (k) =>
+            path
+              .basename(k.keyword)
+              .replace(/\.ppn$/, "")
+              .split("_")[0] ?? "",
+        )
+      : config.wake.models.map((m) => m.id.replace(/_v\d.*$/, ""));
+  return names.map((name) => name.replace(/[_-]+/g, " ").trim()).filter(Boolean);
 }
 
 /** What the LLM path takes from the templates: colour words for its grammar, kind words for grounding. */

@@ -3,6 +3,7 @@ import { ConfirmationBook, isYes } from "./confirmation.js";
 import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
 import type { DeviceRegistry } from "./registry.js";
+import type { SentenceSpace, SentenceSpaceCache } from "./sentence-space/space.js";
 import type { TemplateRecognizer } from "./templates/recognizer.js";
 import type { IntentContext, IntentDecision, IntentHandler, RecognizedIntent } from "./types.js";
 
@@ -10,6 +11,8 @@ export interface IntentHandlerParts {
   registry: DeviceRegistry;
   /** Null when llm.mode is `always`. */
   templates: TemplateRecognizer | null;
+  /** The templates' sentence space, for guided speech to text; null without templates. */
+  sentences?: SentenceSpaceCache | null;
   /** Null when llm.mode is `off` (or no model is set). */
   llm: LlmRecognizer | null;
   policy: PolicyOptions;
@@ -34,6 +37,10 @@ export class DefaultIntentHandler implements IntentHandler {
 
   get llm(): LlmRecognizer | null {
     return this.parts.llm;
+  }
+
+  transcriptGuide(): SentenceSpace | null {
+    return this.parts.sentences?.get() ?? null;
   }
 
   async handle(text: string, context: IntentContext): Promise<IntentDecision> {
@@ -129,6 +136,7 @@ export class DefaultIntentHandler implements IntentHandler {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#confirmations.clear();
+    this.parts.sentences?.dispose();
     await this.parts.llm?.dispose();
   }
 }

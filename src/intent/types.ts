@@ -1,4 +1,5 @@
 import type { RejectReason } from "../events/types.js";
+import type { SentenceSpace } from "./sentence-space/space.js";
 
 /** A Home Assistant-style intent about registry entities. */
 export interface RecognizedIntent {
@@ -52,6 +53,11 @@ export interface IntentContext {
 /** Text -> decision: templates first, then the LLM, then the safety policy. */
 export interface IntentHandler {
   handle(text: string, context: IntentContext): Promise<IntentDecision>;
+  /**
+   * The home's sentences for grammar-guided speech to text (it fits stt/guide.ts's
+   * TranscriptGuide); null or absent when there are no templates to guide by.
+   */
+  transcriptGuide?(): SentenceSpace | null;
   /** Idempotent. */
   dispose(): Promise<void>;
 }

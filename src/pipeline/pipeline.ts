@@ -5,6 +5,7 @@ import type { EventBus } from "../events/bus.js";
 import { RejectionReporter } from "../events/rejections.js";
 import type { RunOutcome } from "../events/types.js";
 import type { IntentHandler } from "../intent/types.js";
+import { guidedFields } from "../stt/guide.js";
 import type { Transcriber, Transcript } from "../stt/transcriber.js";
 import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
@@ -336,7 +337,12 @@ export class Pipeline implements PipelineControl {
 
   #startSpeculative(run: Run, speechEnd: number): void {
     const audio = int16ToFloat32(this.#history.read(run.commandStart, speechEnd));
-    this.#speculative.start(audio, speechEnd, this.options.sttPrompt());
+    this.#speculative.start(audio, speechEnd, this.options.sttPrompt(), this.#guide());
+  }
+
+  /** The home's sentences for guided decoding (the intent stage's, current with the registry); none without templates. */
+  #guide() {
+    return this.options.intent.transcriptGuide?.() ?? undefined;
   }
 
   async #onEndpoint(run: Run, event: Extract<EndpointEvent, { type: "end" }>): Promise<void> {
@@ -351,9 +357,13 @@ export class Pipeline implements PipelineControl {
     try {
       const early = event.reason === "silence" ? this.#speculative.take(run.speechEndSample) : null;
       this.#speculative.cancel();
+      const guide = this.#guide();
       transcript =
         (await early) ??
-        (await transcriber.transcribe(int16ToFloat32(audio), { prompt: this.options.sttPrompt() }));
+        (await transcriber.transcribe(int16ToFloat32(audio), {
+          prompt: this.options.sttPrompt(),
+          ...(guide ? { guide } : {}),
+        }));
     } catch (error) {
       return this.#failRun(run, error, "stt-failed");
     }
@@ -366,6 +376,7 @@ export class Pipeline implements PipelineControl {
       ms,
       sttMs: Math.round(transcript.encodeMs + transcript.decodeMs),
       confidence: Math.round(Math.exp(transcript.avgLogprob) * 1000) / 1000,
+      ...guidedFields(transcript),
     });
     const text = stripWakePhrase(transcript.text, run.wakeWord);
     if (!text) return this.#endRun(run, "no-speech");

@@ -1,3 +1,4 @@
+import type { TranscriptGuide } from "../stt/guide.js";
 import type { Transcriber, Transcript } from "../stt/transcriber.js";
 
 /**
@@ -13,12 +14,16 @@ export class SpeculativeTranscription {
 
   constructor(private readonly transcriber: Transcriber) {}
 
-  start(audio: Float32Array, coversTo: number, prompt: string): void {
+  start(audio: Float32Array, coversTo: number, prompt: string, guide?: TranscriptGuide): void {
     this.cancel();
     const controller = new AbortController();
     this.#controller = controller;
     this.#coversTo = coversTo;
-    this.#pending = this.transcriber.transcribe(audio, { prompt, signal: controller.signal });
+    this.#pending = this.transcriber.transcribe(audio, {
+      prompt,
+      signal: controller.signal,
+      ...(guide ? { guide } : {}),
+    });
     // A discarded pass may reject with an abort; nobody awaits it then.
     this.#pending.catch(() => {});
   }

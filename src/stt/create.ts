@@ -68,6 +68,19 @@ export async function createTranscriber(
         logprob: stt.logprob_threshold,
         compressionRatio: stt.compression_ratio_threshold,
       },
+      guided: stt.guided
+        ? {
+            beam: stt.guided_beam,
+            // A command is a dozen tokens; the budget only stops a beam that never ends.
+            maxTokens: Math.min(stt.max_tokens, 48),
+            thresholds: {
+              minScore: stt.guided_min_score,
+              minScoreSensitive: stt.guided_min_score_sensitive,
+              minMargin: stt.guided_min_margin,
+              maxDrop: stt.guided_max_drop,
+            },
+          }
+        : undefined,
       logger: log,
     });
   };

@@ -213,6 +213,14 @@ export class KvDecoder {
     }
   }
 
+  /**
+   * The caches as they stand (null before the first step), for a decoder that goes on from
+   * this sequence's start (guided decoding, stt/batch-decoder.ts) without recomputing them.
+   */
+  caches(): { cross: ReadonlyMap<string, ort.Tensor>; self: ReadonlyMap<string, ort.Tensor> } | null {
+    return this.#cross ? { cross: this.#cross, self: this.#self } : null;
+  }
+
   /** Forgets everything fed so far: the next step starts a new sequence over the same audio. */
   restart(): void {
     this.#cross = null;

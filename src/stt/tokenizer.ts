@@ -9,9 +9,34 @@ import { Tokenizer } from "@huggingface/tokenizers";
  */
 export class WhisperTokenizer {
   readonly #tokenizer: Tokenizer;
+  readonly #vocab: Record<string, number>;
 
   constructor(tokenizerJson: object, tokenizerConfig: object) {
     this.#tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+    this.#vocab = (tokenizerJson as { model?: { vocab?: Record<string, number> } }).model?.vocab ?? {};
+  }
+
+  /**
+   * The text of every vocabulary token below `limit` that is whole UTF-8 on its own (pieces
+   * of a multi-byte character are left out), as decode([id]) gives it: read from the
+   * byte-level vocabulary directly, ~50x faster than 50,000 decode calls (guided decoding
+   * spells the whole vocabulary once).
+   */
+  tokenTexts(limit: number): Array<[id: number, text: string]> {
+    const bytes = byteLevelTable();
+    const utf8 = new TextDecoder("utf-8", { fatal: true });
+    const out: Array<[number, string]> = [];
+    for (const [piece, id] of Object.entries(this.#vocab)) {
+      if (id >= limit) continue;
+      const raw = Uint8Array.from([...piece].map((ch) => bytes.get(ch) ?? 0));
+      try {
+        const text = utf8.decode(raw);
+        if (!text.includes("\uFFFD")) out.push([id, text]);
+      } catch {
+        // Part of a character: never a word of ours on its own.
+      }
+    }
+    return out;
   }
 
   static fromFiles(tokenizerFile: string, configFile: string | undefined): WhisperTokenizer {
@@ -40,4 +65,18 @@ export class WhisperTokenizer {
     const ids = this.encode(` ${trimmed}`);
     return ids.length > maxTokens ? ids.slice(ids.length - maxTokens) : ids;
   }
+}
+
+let table: Map<string, number> | null = null;
+
+/** GPT-2's byte-level alphabet: each byte is written as one printable character (" " as "Ġ"). */
+function byteLevelTable(): Map<string, number> {
+  if (table) return table;
+  const printable = (b: number) => (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+  table = new Map();
+  let extra = 0;
+  for (let b = 0; b < 256; b++) {
+    table.set(String.fromCharCode(printable(b) ? b : 256 + extra++), b);
+  }
+  return table;
 }

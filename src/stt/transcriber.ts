@@ -1,3 +1,5 @@
+import type { TranscriptGuide } from "./guide.js";
+
 export interface Transcript {
   /** Trimmed text; empty when the audio held no speech (silence, noise, or a rejected hallucination). */
   text: string;
@@ -11,18 +13,39 @@ export interface Transcript {
   audioMs?: number;
   /** Set when the model produced text that was thrown away: why (`text` is then empty). */
   dropped?: "no-speech" | "repetition" | "no-words";
+  /** With a guide: where `text` came from, Whisper's free decoding or the home's sentences. */
+  source?: "free" | "grammar";
+  /** With a guide: the free decoding's text (`avgLogprob` is its score). */
+  freeText?: string;
+  /** The guided pass, when a guide was given: why its sentence was taken or not, and the sentence. */
+  guided?: {
+    why: string;
+    ms: number;
+    /** Decoder calls (one per token step, all hypotheses batched). */
+    steps?: number;
+    decoderMs?: number;
+    /** The grammar's best sentence (absent when it found none) and its average log-probability. */
+    text?: string;
+    score?: number;
+    /** Its lead over the next-best different sentence; null when there was none. */
+    margin?: number | null;
+  };
 }
 
 export interface TranscribeOptions {
   signal?: AbortSignal;
   /** Vocabulary bias: device and area names (Whisper's initial prompt). */
   prompt?: string;
+  /** The home's sentences: when the free text is not understood, a guided pass may replace it (stt.guided). */
+  guide?: TranscriptGuide;
 }
 
 /** Speech to text. Loaded once at start, reused for every run. */
 export interface Transcriber {
   /** `audio` is 16 kHz mono float in [-1, 1]. */
   transcribe(audio: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
+  /** Does the one-off work of guided decoding with this guide's alphabet now, off the audio path. */
+  prepareGuide?(guide: TranscriptGuide): void;
   /** Idempotent. */
   dispose(): Promise<void>;
 }

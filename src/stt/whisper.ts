@@ -1,6 +1,8 @@
 import { EdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import { greedyDecode, type WindowDecodeResult } from "./decode.js";
+import type { TranscriptGuide } from "./guide.js";
+import { type FreePass, GuidedPass, type GuidedSettings } from "./guided-pass.js";
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
@@ -23,6 +25,8 @@ export interface WhisperTranscriberOptions {
    */
   encoderWindowFrames?: number;
   thresholds: QualityThresholds;
+  /** Grammar-guided decoding (stt.guided): absent = free decoding only, whatever guide a caller passes. */
+  guided?: GuidedSettings | undefined;
   logger: Logger;
 }
 
@@ -32,6 +36,8 @@ interface WindowOutcome {
   dropped: DropReason | null;
   encodeMs: number;
   decodeMs: number;
+  /** What a guided pass over this window reuses. */
+  free: FreePass;
 }
 
 /**
@@ -49,6 +55,7 @@ interface WindowOutcome {
 export class WhisperTranscriber implements Transcriber {
   readonly #queue = new SerialQueue();
   readonly #mel: LogMelSpectrogram;
+  readonly #guided: GuidedPass | null;
   #disposed = false;
 
   constructor(
@@ -58,6 +65,7 @@ export class WhisperTranscriber implements Transcriber {
     private readonly options: WhisperTranscriberOptions,
   ) {
     this.#mel = new LogMelSpectrogram(spec.mel);
+    this.#guided = options.guided ? new GuidedPass(sessions, spec, tokenizer, options.guided) : null;
   }
 
   /** The language handed to the decoder: null = detect. */
@@ -95,6 +103,10 @@ export class WhisperTranscriber implements Transcriber {
       if (outcome.text) previous = outcome.text;
     }
     const transcript = combine(outcomes, audioMs, this.#language ?? "en");
+    const [only] = outcomes;
+    if (options.guide && outcomes.length === 1 && only && transcript.text) {
+      await this.#guide(transcript, only.free, options.guide, options.signal);
+    }
     this.options.logger.debug(
       {
         text: transcript.text,
@@ -103,10 +115,32 @@ export class WhisperTranscriber implements Transcriber {
         avgLogprob: round(transcript.avgLogprob),
         encodeMs: Math.round(transcript.encodeMs),
         decodeMs: Math.round(transcript.decodeMs),
+        ...(transcript.guided ? { source: transcript.source, guided: transcript.guided } : {}),
       },
       "transcribed",
     );
     return transcript;
+  }
+
+  prepareGuide(guide: TranscriptGuide): void {
+    this.#guided?.prepare(guide);
+  }
+
+  /** The guided pass over a one-window transcript: sets which text goes on, and why. */
+  async #guide(transcript: Transcript, free: FreePass, guide: TranscriptGuide, signal?: AbortSignal) {
+    if (!this.#guided) return;
+    const outcome = await this.#run(signal, () =>
+      (this.#guided as GuidedPass).run({ ...free, text: transcript.text }, guide, signal),
+    );
+    transcript.freeText = transcript.text;
+    transcript.text = outcome.text;
+    transcript.source = outcome.source;
+    transcript.guided = {
+      why: outcome.verdict.source === "free" ? outcome.verdict.why : "accepted",
+      ms: outcome.ms,
+      ...(outcome.steps !== undefined ? { steps: outcome.steps, decoderMs: outcome.decoderMs } : {}),
+      ...(outcome.hypothesis ?? {}),
+    };
   }
 
   async #window(
@@ -125,8 +159,9 @@ export class WhisperTranscriber implements Transcriber {
       prompt,
       Math.floor(this.spec.maxTargetPositions / 2) - 1,
     );
+    const decoder = this.sessions.decoder(hidden);
     const decoded = await this.#run(signal, () =>
-      greedyDecode(this.sessions.decoder(hidden), this.spec, {
+      greedyDecode(decoder, this.spec, {
         promptTokens,
         language: this.#language,
         maxTokens: this.options.maxTokens,
@@ -154,7 +189,17 @@ export class WhisperTranscriber implements Transcriber {
         "stopped at the token budget (stt.max_tokens)",
       );
     }
-    return { decoded, text: dropped ? "" : raw, dropped, encodeMs: t1 - t0, decodeMs: t2 - t1 };
+    const text = dropped ? "" : raw;
+    const free = {
+      text,
+      tokens: decoded.tokens.length,
+      avgLogprob: decoded.avgLogprob,
+      language: decoded.language,
+      promptTokens,
+      hidden,
+      decoder,
+    };
+    return { decoded, text, dropped, encodeMs: t1 - t0, decodeMs: t2 - t1, free };
   }
 
   /** The encoder window for a chunk: the short one when the whole chunk fits in it. */

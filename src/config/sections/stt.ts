@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { probability, seconds, section } from "../fields.js";
 
+/** Calibrated on espeak-ng voices (docs/stt.md, "Guided decoding"). */
+const GUIDED_DEFAULTS = { minScore: -1.4, minScoreSensitive: -1, minMargin: 0.05, maxDrop: 1 };
+
 export const sttSection = section(
   {
     model: z.string().default("whisper-tiny").describe("Whisper model id from the manifest"),
@@ -67,6 +70,39 @@ export const sttSection = section(
       .describe(
         "Whisper's output layer in int8 like its other layers: about 2x faster decoding, slightly less accurate (docs/stt.md)",
       ),
+    guided: z
+      .boolean()
+      .default(true)
+      .describe(
+        "When the templates do not understand Whisper's text, decode again constrained to the home's sentences (docs/stt.md)",
+      ),
+    guided_beam: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(4)
+      .describe("Hypotheses kept per step by guided decoding (all go through the decoder in one call)"),
+    guided_min_score: z
+      .number()
+      .max(0)
+      .default(GUIDED_DEFAULTS.minScore)
+      .describe("Lowest average log-probability per token for a guided sentence to replace the free text"),
+    guided_min_score_sensitive: z
+      .number()
+      .max(0)
+      .default(GUIDED_DEFAULTS.minScoreSensitive)
+      .describe("... for a sentence asking a sensitive action (unlock, open the garage door)"),
+    guided_min_margin: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.minMargin)
+      .describe("Lowest lead of the guided sentence's score over the next-best different sentence"),
+    guided_max_drop: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.maxDrop)
+      .describe("How far below the free text's average log-probability the guided sentence's may be"),
     lead_in_seconds: seconds(0, 2)
       .default(0.4)
       .describe("Silence put before the audio: Whisper misses first words that start at the first sample"),

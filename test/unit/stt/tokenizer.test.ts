@@ -40,3 +40,17 @@ describe("WhisperTokenizer (byte-level BPE)", () => {
     expect(long).toHaveLength(10);
   });
 });
+
+describe("WhisperTokenizer.tokenTexts", () => {
+  const tokenizer = tinyTokenizer();
+
+  it("gives each whole token's text as decode() does, without pieces of characters", () => {
+    const texts = tokenizer.tokenTexts(50257);
+    expect(texts.length).toBeGreaterThan(45_000);
+    for (const [id, text] of texts.filter((_, i) => i % 997 === 0)) expect(tokenizer.decode([id])).toBe(text);
+    const byId = new Map(texts);
+    const [turn] = tokenizer.encode(" Turn");
+    expect(byId.get(turn as number)).toBe(" Turn");
+    expect([...byId.values()].some((t) => t.includes("\uFFFD"))).toBe(false);
+  });
+});

@@ -1,0 +1,163 @@
+import { isYes } from "../confirmation.js";
+import { sensitiveVerb } from "../domains.js";
+import type { DeviceRegistry } from "../registry.js";
+import type { TemplateRecognizer } from "../templates/recognizer.js";
+import type { CompiledTemplates } from "../templates/types.js";
+import { tokenize } from "../text/normalize.js";
+import { Vocabulary } from "../vocabulary.js";
+import { buildSentenceGraph } from "./build.js";
+import type { GraphState, SentenceGraph } from "./graph.js";
+import { spellText } from "./spell.js";
+
+/**
+ * Words that reverse an action. A grammar guess whose action word is the opposite of one
+ * the free transcript has (free "unlock the front door" -> guess "lock the front door") is
+ * never taken: a near-miss may fix a name, never flip what the person asked for.
+ */
+const OPPOSITES: ReadonlyArray<readonly [readonly string[], readonly string[]]> = [
+  [["on"], ["off"]],
+  [
+    ["lock", "locked"],
+    ["unlock", "unlocked"],
+  ],
+  [
+    ["open", "raise", "lift", "up"],
+    ["close", "closed", "shut", "lower", "down"],
+  ],
+  [["arm"], ["disarm"]],
+  [
+    ["start", "set", "create", "make"],
+    ["cancel", "stop", "delete", "remove", "end", "clear"],
+  ],
+  [["brighten"], ["dim"]],
+];
+
+/**
+ * One home's sentence space as the speech-to-text stage uses it (it matches stt/guide.ts's
+ * TranscriptGuide without importing it): the graph a decoder walks, and the intent stage's
+ * own judgement of a transcript, so the guided decoding is decided by the same templates
+ * that will read its text.
+ */
+export class SentenceSpace {
+  readonly constraint: {
+    start: GraphState;
+    spell(text: string): string | null;
+    step(state: GraphState, char: string): GraphState | null;
+    isComplete(state: GraphState): boolean;
+    key(state: GraphState): string;
+  };
+  readonly #wakeWords: ReadonlyArray<readonly string[]>;
+
+  constructor(
+    readonly graph: SentenceGraph,
+    private readonly recognizer: TemplateRecognizer,
+    private readonly registry: DeviceRegistry,
+    wakePhrases: readonly string[],
+  ) {
+    this.constraint = {
+      start: graph.start,
+      spell: spellText,
+      step: (state, char) => graph.step(state, char),
+      isComplete: (state) => graph.isComplete(state),
+      key: (state) => state.key,
+    };
+    // "hey jarvis" and "jarvis": the detector can fire before the whole phrase is over.
+    this.#wakeWords = wakePhrases
+      .map((p) => tokenize(p))
+      .flatMap((words) => words.map((_, i) => words.slice(i)))
+      .sort((a, b) => b.length - a.length);
+  }
+
+  /** True when the intent stage takes this text as it is: a template matches, or it answers a confirmation. */
+  understands(text: string): boolean {
+    const command = this.#withoutWake(text);
+    return isYes(command) || this.recognizer.recognize(command) !== null;
+  }
+
+  contradicts(free: string, guided: string): boolean {
+    const heard = new Set(tokenize(free));
+    const guessed = new Set(tokenize(guided));
+    const has = (words: Set<string>, side: readonly string[]) => side.some((w) => words.has(w));
+    return OPPOSITES.some(
+      ([a, b]) =>
+        (has(heard, a) && !has(heard, b) && has(guessed, b) && !has(guessed, a)) ||
+        (has(heard, b) && !has(heard, a) && has(guessed, a) && !has(guessed, b)),
+    );
+  }
+
+  /** True when the text asks for an action that needs a spoken yes (unlock, open the garage). */
+  isSensitive(text: string): boolean {
+    const intent = this.recognizer.recognize(this.#withoutWake(text));
+    if (!intent) return false;
+    return intent.targets.some((id) => {
+      const device = this.registry.get(id);
+      return device !== undefined && sensitiveVerb(intent.intent, device) !== null;
+    });
+  }
+
+  /** The intent, targets and slots the text asks for; its words when the templates do not read it. */
+  meaning(text: string): string {
+    const command = this.#withoutWake(text);
+    const intent = this.recognizer.recognize(command);
+    if (!intent) return command;
+    // The words for the target (name, area) differ between sentences acting on the same devices.
+    const { name: _name, area: _area, ...slots } = intent.slots;
+    return JSON.stringify([intent.intent, intent.targets, slots]);
+  }
+
+  #withoutWake(text: string): string {
+    const words = tokenize(text);
+    const wake = this.#wakeWords.find((w) => w.length <= words.length && w.every((x, i) => words[i] === x));
+    return (wake ? words.slice(wake.length) : words).join(" ");
+  }
+}
+
+/**
+ * The current sentence space of a registry: rebuilt after the registry changes (learned
+ * devices), on a later turn of the event loop rather than on the audio path; until then
+ * the previous space serves.
+ */
+export class SentenceSpaceCache {
+  #space: SentenceSpace | null = null;
+  #builtFor = -1;
+  #scheduled = false;
+  readonly #unsubscribe: () => void;
+
+  constructor(
+    private readonly compiled: CompiledTemplates,
+    private readonly registry: DeviceRegistry,
+    private readonly recognizer: TemplateRecognizer,
+    private readonly wakePhrases: readonly string[],
+  ) {
+    this.#unsubscribe = registry.onChange(() => this.#schedule());
+  }
+
+  get(): SentenceSpace {
+    if (!this.#space) this.#rebuild();
+    return this.#space as SentenceSpace;
+  }
+
+  dispose(): void {
+    this.#unsubscribe();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#builtFor !== this.registry.version) this.#rebuild();
+    });
+  }
+
+  #rebuild(): void {
+    const version = this.registry.version;
+    const graph = buildSentenceGraph({
+      compiled: this.compiled,
+      vocabulary: new Vocabulary(this.registry.all()),
+      wakePhrases: this.wakePhrases,
+    });
+    this.#space = new SentenceSpace(graph, this.recognizer, this.registry, this.wakePhrases);
+    this.#builtFor = version;
+  }
+}

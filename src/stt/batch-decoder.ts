@@ -1,0 +1,101 @@
+import ort from "onnxruntime-node";
+import type { BatchDecoder } from "./guided-decode.js";
+import type { WhisperSessions } from "./onnx-whisper.js";
+
+const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
+
+export interface DecoderCaches {
+  cross: ReadonlyMap<string, ort.Tensor>;
+  self: ReadonlyMap<string, ort.Tensor>;
+}
+
+/**
+ * Whisper's decoder stepping several hypotheses in one call per step (guided beam search).
+ * It starts from a free pass's caches (KvDecoder.caches()): the cross-attention keys and
+ * values are reused, not recomputed (~90 ms for tiny's 30 s window), and the
+ * self-attention cache is cut back to the shared start sequence. Rows of the
+ * cross-attention cache are all the same audio, so it is tiled once per batch size; the
+ * small self-attention cache is gathered by parent at each step.
+ */
+export class BatchKvDecoder implements BatchDecoder {
+  #self: Map<string, ort.Tensor>;
+  #tiled: { rows: number; cross: Map<string, ort.Tensor> } | null = null;
+
+  /** `positions`: how many fed positions of the free pass's self-attention cache to keep. */
+  constructor(
+    private readonly sessions: WhisperSessions,
+    private readonly hidden: ort.Tensor,
+    private readonly caches: DecoderCaches,
+    positions: number,
+  ) {
+    this.#self = new Map([...caches.self].map(([name, tensor]) => [name, firstPositions(tensor, positions)]));
+  }
+
+  async step(
+    parents: readonly number[],
+    ids: readonly number[],
+  ): Promise<{ logits: Float32Array; vocab: number }> {
+    const rows = ids.length;
+    const session = this.sessions.withPast;
+    const cross = this.#crossFor(rows);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [rows, 1]),
+    };
+    for (const name of session.inputNames) {
+      if (name === "encoder_hidden_states") feeds[name] = this.hidden;
+      else if (name === "use_cache_branch") feeds[name] = new ort.Tensor("bool", Uint8Array.of(1), [1]);
+      else if (PAST.test(name)) {
+        const self = this.#self.get(name);
+        const tensor = self ? gatherRows(self, parents) : cross.get(name);
+        if (!tensor) throw new Error(`no cache for decoder input ${name}`);
+        feeds[name] = tensor;
+      }
+    }
+    const fetches = ["logits", ...session.outputNames.filter((n) => /^present\.\d+\.decoder\./.test(n))];
+    const out = await session.run(feeds, fetches);
+    const self = new Map<string, ort.Tensor>();
+    for (const name of fetches.slice(1))
+      self.set(name.replace(/^present\./, "past_key_values."), out[name] as ort.Tensor);
+    this.#self = self;
+    const logits = out.logits as ort.Tensor;
+    return { logits: logits.data as Float32Array, vocab: logits.dims[2] as number };
+  }
+
+  #crossFor(rows: number): ReadonlyMap<string, ort.Tensor> {
+    if (rows === 1) return this.caches.cross;
+    if (this.#tiled?.rows !== rows) {
+      const cross = new Map([...this.caches.cross].map(([name, tensor]) => [name, tile(tensor, rows)]));
+      this.#tiled = { rows, cross };
+    }
+    return this.#tiled.cross;
+  }
+}
+
+/** [1, heads, T, dim] -> [1, heads, positions, dim]. */
+function firstPositions(tensor: ort.Tensor, positions: number): ort.Tensor {
+  const [batch, heads, length, dim] = tensor.dims as [number, number, number, number];
+  if (positions >= length) return tensor;
+  const data = tensor.data as Float32Array;
+  const out = new Float32Array(batch * heads * positions * dim);
+  for (let h = 0; h < batch * heads; h++) {
+    out.set(data.subarray(h * length * dim, (h * length + positions) * dim), h * positions * dim);
+  }
+  return new ort.Tensor("float32", out, [batch, heads, positions, dim]);
+}
+
+/** Row i of the result is row parents[i] of `tensor` (batch is the first dimension). */
+function gatherRows(tensor: ort.Tensor, parents: readonly number[]): ort.Tensor {
+  const [batch, ...rest] = tensor.dims as number[];
+  if (parents.length === batch && parents.every((p, i) => p === i)) return tensor;
+  const data = tensor.data as Float32Array;
+  const size = data.length / (batch as number);
+  const out = new Float32Array(parents.length * size);
+  parents.forEach((p, i) => {
+    out.set(data.subarray(p * size, (p + 1) * size), i * size);
+  });
+  return new ort.Tensor("float32", out, [parents.length, ...rest]);
+}
+
+function tile(tensor: ort.Tensor, rows: number): ort.Tensor {
+  return gatherRows(tensor, new Array<number>(rows).fill(0));
+}

@@ -1,0 +1,134 @@
+/**
+ * What grammar-guided decoding needs from the rest of the system, defined here so the
+ * speech-to-text stage never imports the intent stage: the intent stage's sentence space
+ * implements it (intent/sentence-space/space.ts) and the pipeline hands it over per call.
+ */
+
+/** A language of sentences walked one character at a time; `S` is its state. */
+export interface TokenConstraint<S = unknown> {
+  /** The state before any text. */
+  readonly start: S;
+  /** The characters a piece of text (one token's) stands for in the walk; null when it stands for nothing. */
+  spell(text: string): string | null;
+  /** The state after one spelled character; null when no sentence continues so. */
+  step(state: S, char: string): S | null;
+  /** True when the text so far is a whole sentence. */
+  isComplete(state: S): boolean;
+  /** Equal for equal states (used to share work between hypotheses). */
+  key(state: S): string;
+}
+
+export interface TranscriptGuide {
+  readonly constraint: TokenConstraint;
+  /** True when the text is taken as it is (a template matches it): then no guided pass runs. */
+  understands(text: string): boolean;
+  /** True when taking `guided` instead of `free` would reverse the action (lock -> unlock). */
+  contradicts(free: string, guided: string): boolean;
+  /** True when the text asks for a sensitive action: a guess of one must clear a higher bar. */
+  isSensitive(text: string): boolean;
+  /**
+   * What the text asks for, equal for sentences that ask the same ("timer for 10 minutes",
+   * "timer for ten minutes"): the margin is taken over the next-best sentence that asks
+   * for something else.
+   */
+  meaning(text: string): string;
+}
+
+/** When a grammar hypothesis replaces the free transcript (config stt.guided_*). */
+export interface GuidedThresholds {
+  /** Lowest average log-probability per token of the hypothesis. */
+  minScore: number;
+  /** ... and for a sensitive action (unlock, open the garage). */
+  minScoreSensitive: number;
+  /** Lowest lead of its average log-probability over the next-best different sentence. */
+  minMargin: number;
+  /** How far below the free transcript's average log-probability it may be. */
+  maxDrop: number;
+}
+
+export interface GuidedHypothesis {
+  text: string;
+  /** Average log-probability per token, end-of-text included (as the free pass's). */
+  score: number;
+  /** Lead over the next-best different sentence; null when the beam found no other. */
+  margin: number | null;
+}
+
+export type GuidedVerdict =
+  | { source: "grammar" }
+  | {
+      source: "free";
+      why: "understood" | "no-hypothesis" | "contradicts" | "low-score" | "low-margin" | "below-free";
+    };
+
+/**
+ * Which text goes on: the free transcript when the templates understand it; else the
+ * grammar's best sentence when it is confident on its own (score), against the other
+ * sentences (margin) and against what Whisper heard freely (drop). Out-of-grammar speech
+ * ("what time is it") decodes freely with a good score and forced into the grammar with a
+ * much worse one, which the drop catches.
+ */
+export function chooseTranscript(input: {
+  freeUnderstood: boolean;
+  freeScore: number;
+  guided: GuidedHypothesis | null;
+  contradicts: boolean;
+  sensitive: boolean;
+  thresholds: GuidedThresholds;
+}): GuidedVerdict {
+  const { guided, thresholds } = input;
+  if (input.freeUnderstood) return { source: "free", why: "understood" };
+  if (!guided) return { source: "free", why: "no-hypothesis" };
+  if (input.contradicts) return { source: "free", why: "contradicts" };
+  const minScore = input.sensitive ? thresholds.minScoreSensitive : thresholds.minScore;
+  if (guided.score < minScore) return { source: "free", why: "low-score" };
+  if (guided.margin !== null && guided.margin < thresholds.minMargin)
+    return { source: "free", why: "low-margin" };
+  if (guided.score < input.freeScore - thresholds.maxDrop) return { source: "free", why: "below-free" };
+  return { source: "grammar" };
+}
+
+/** The scores a transcript carries about guided decoding, as the stt-end event and `transcribe --json` show them. */
+export interface GuidedFields {
+  /** The free decoding's text. */
+  freeText: string;
+  source: "free" | "grammar";
+  /** Average log-probability per token of the chosen text, and of the free text. */
+  score: number;
+  freeScore: number;
+  /** The grammar's best sentence's lead over its next-best different sentence. */
+  margin?: number;
+  /** The grammar's best sentence, its score, why it was (not) taken, and the guided pass's time. */
+  guidedText?: string;
+  guidedScore?: number;
+  guidedWhy?: string;
+  guidedMs?: number;
+}
+
+/** Null when no guide was used (stt.guided off, or audio longer than one window). */
+export function guidedFields(transcript: {
+  text: string;
+  avgLogprob: number;
+  source?: "free" | "grammar";
+  freeText?: string;
+  guided?: { why: string; ms: number; text?: string; score?: number; margin?: number | null };
+}): GuidedFields | null {
+  const { source, freeText, guided } = transcript;
+  if (!source || freeText === undefined || !guided) return null;
+  const score = source === "grammar" && guided.score !== undefined ? guided.score : transcript.avgLogprob;
+  return {
+    freeText,
+    source,
+    score: round(score),
+    freeScore: round(transcript.avgLogprob),
+    ...(typeof guided.margin === "number" ? { margin: round(guided.margin) } : {}),
+    ...(guided.text !== undefined ? { guidedText: guided.text } : {}),
+    ...(guided.score !== undefined ? { guidedScore: round(guided.score) } : {}),
+    guidedWhy: guided.why,
+    guidedMs: Math.round(guided.ms),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,231 @@
+import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
+import { logitsRow, logSumExp } from "./logits.js";
+
+/** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
+export interface BatchDecoder {
+  /**
+   * Feeds one token per row and returns logits [rows, vocab]. Row i continues row
+   * `parents[i]` of the previous call (rows are copied, dropped or reordered); on the first
+   * call every parent is 0, the sequence fed so far.
+   */
+  step(parents: readonly number[], ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }>;
+}
+
+/** The vocabulary as a trie of what each token spells, built once per tokenizer and spelling. */
+export interface TokenTrie {
+  children: Map<string, TokenTrie>;
+  /** Tokens that spell exactly the path to this node. */
+  tokens: number[];
+}
+
+export function buildTokenTrie(
+  tokenTexts: Iterable<[id: number, text: string]>,
+  spell: (text: string) => string | null,
+): TokenTrie {
+  const root: TokenTrie = { children: new Map(), tokens: [] };
+  for (const [id, text] of tokenTexts) {
+    const spelled = spell(text);
+    if (!spelled) continue;
+    let node = root;
+    for (const char of spelled) {
+      let child = node.children.get(char);
+      if (!child) {
+        child = { children: new Map(), tokens: [] };
+        node.children.set(char, child);
+      }
+      node = child;
+    }
+    node.tokens.push(id);
+  }
+  return root;
+}
+
+export interface GuidedDecodeOptions {
+  beam: number;
+  maxTokens: number;
+  eot: number;
+  /** Never generated (Whisper's suppressed tokens), as in the free pass. */
+  suppressed: Uint8Array;
+  /** Not generated as the first token (blank, end-of-text). */
+  beginSuppressed: readonly number[];
+  signal?: AbortSignal | undefined;
+  /**
+   * Allowed tokens by state key, kept between calls with the same constraint and trie:
+   * most commands walk the same first states, whose token sets cost the most to find.
+   */
+  cache?: Map<string, AllowedToken<unknown>[]>;
+  /**
+   * Stop once every hypothesis's average log-probability so far is below this (after a few
+   * tokens): no sentence that poor would be taken, so out-of-grammar speech costs a few
+   * steps instead of the whole budget.
+   */
+  giveUpBelow?: number;
+  /** Groups ended sentences that ask for the same thing (the margin is over a different one); default: the words. */
+  meaning?: (said: string) => string;
+}
+
+export interface AllowedToken<S> {
+  id: number;
+  state: S;
+  spelled: string;
+}
+
+/** Entries kept in a shared cache before it is cleared (a few MB at most). */
+const CACHE_LIMIT = 20_000;
+
+export interface GuidedDecodeResult {
+  /** The best sentence and its runner-up among different sentences, best first. */
+  best: (GuidedHypothesis & { tokens: number[] }) | null;
+  /** Decoder calls made (one per step, whatever the beam). */
+  steps: number;
+  /** Time in the decoder and in the search around it. */
+  decoderMs: number;
+  searchMs: number;
+}
+
+interface Hypothesis<S> {
+  tokens: number[];
+  state: S;
+  sum: number;
+  /** What it says so far, separators collapsed: hypotheses saying the same are one. */
+  said: string;
+}
+
+interface Finished {
+  tokens: number[];
+  said: string;
+  score: number;
+}
+
+/**
+ * Beam search constrained to a sentence space: at each step only tokens whose text keeps
+ * the sentence inside the space are candidates, end-of-text only once it is complete, and
+ * all hypotheses go through the decoder in one batched call. Log-probabilities are taken
+ * over Whisper's whole distribution (suppressed tokens aside), as in the free pass, so the
+ * scores of both passes compare. Hypotheses saying the same words ("Turn" and " turn")
+ * are merged, so the beam holds different sentences. Stops when `beam` sentences have
+ * ended, nothing can go on, or the token budget is spent.
+ */
+export async function guidedDecode<S>(
+  decoder: BatchDecoder,
+  firstId: number,
+  constraint: TokenConstraint<S>,
+  trie: TokenTrie,
+  options: GuidedDecodeOptions,
+): Promise<GuidedDecodeResult> {
+  const cache = options.cache ?? new Map();
+  const next = (state: S) => allowedTokens(trie, constraint, state, cache);
+  let hyps: Hypothesis<S>[] = [{ tokens: [], state: constraint.start, sum: 0, said: "" }];
+  let parents = [0];
+  let ids = [firstId];
+  const finished: Finished[] = [];
+  let steps = 0;
+  const timing = { decoderMs: 0, searchMs: 0 };
+  let stopAt = options.maxTokens;
+  for (let t = 0; t < stopAt && hyps.length > 0; t++) {
+    options.signal?.throwIfAborted();
+    const t0 = performance.now();
+    const out = await decoder.step(parents, ids);
+    const t1 = performance.now();
+    timing.decoderMs += t1 - t0;
+    steps++;
+    const extra = t === 0 ? options.beginSuppressed : [];
+    const candidates = new Map<string, { parent: number; id: number; hyp: Hypothesis<S> }>();
+    hyps.forEach((hyp, r) => {
+      const row = logitsRow(out.logits, out.vocab, r);
+      const norm = logSumExp(row, options.suppressed, extra);
+      if (t > 0 && constraint.isComplete(hyp.state)) {
+        const sum = hyp.sum + (row[options.eot] as number) - norm;
+        finished.push({ tokens: hyp.tokens, said: hyp.said.trim(), score: sum / (hyp.tokens.length + 1) });
+      }
+      const afterSeparator = hyp.said === "" || hyp.said.endsWith(" ");
+      for (const { id, state, spelled } of next(hyp.state)) {
+        if (options.suppressed[id] || extra.includes(id)) continue;
+        // Punctuation runs ("...", ", ,") change nothing in the sentence: one separator at a time.
+        if (afterSeparator && SEPARATORS.test(spelled)) continue;
+        const sum = hyp.sum + (row[id] as number) - norm;
+        const said = collapse(hyp.said + spelled);
+        const seen = candidates.get(said);
+        if (seen && seen.hyp.sum >= sum) continue;
+        candidates.set(said, { parent: r, id, hyp: { tokens: [...hyp.tokens, id], state, sum, said } });
+      }
+    });
+    timing.searchMs += performance.now() - t1;
+    if (finished.length >= options.beam) break;
+    const giveUp = options.giveUpBelow;
+    if (
+      giveUp !== undefined &&
+      t >= GIVE_UP_AFTER &&
+      hyps.every((h) => h.sum / (h.tokens.length + 1) < giveUp)
+    ) {
+      break;
+    }
+    // Once a sentence has ended, a longer one gets a few more tokens to catch up, not the whole budget.
+    if (finished.length > 0) stopAt = Math.min(stopAt, t + 1 + EXTRA_STEPS);
+    const kept = [...candidates.values()].sort((a, b) => b.hyp.sum - a.hyp.sum).slice(0, options.beam);
+    hyps = kept.map((c) => c.hyp);
+    parents = kept.map((c) => c.parent);
+    ids = kept.map((c) => c.id);
+  }
+  return { best: rank(finished, options.meaning ?? ((said) => said)), steps, ...timing };
+}
+
+/** Tokens allowed from `state`, from `cache` when it has them. */
+export function allowedTokens<S>(
+  trie: TokenTrie,
+  constraint: TokenConstraint<S>,
+  state: S,
+  cache: Map<string, AllowedToken<unknown>[]>,
+): AllowedToken<S>[] {
+  const key = constraint.key(state);
+  let found = cache.get(key) as AllowedToken<S>[] | undefined;
+  if (!found) {
+    found = [];
+    collect(trie, state, "", constraint, found);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, found);
+  }
+  return found;
+}
+
+/** Tokens allowed from `state`: a walk of the trie along the characters the space accepts. */
+function collect<S>(
+  node: TokenTrie,
+  state: S,
+  spelled: string,
+  constraint: TokenConstraint<S>,
+  out: AllowedToken<S>[],
+): void {
+  for (const id of node.tokens) out.push({ id, state, spelled });
+  for (const [char, child] of node.children) {
+    const after = constraint.step(state, char);
+    if (after !== null) collect(child, after, spelled + char, constraint, out);
+  }
+}
+
+const SEPARATORS = /^[ .]+$/;
+const EXTRA_STEPS = 4;
+const GIVE_UP_AFTER = 4;
+
+function collapse(text: string): string {
+  return text.replace(/[ .]+/g, " ").replace(/^ /, "");
+}
+
+/** The best ended sentence by average log-probability, with its lead over the best one meaning something else. */
+function rank(finished: readonly Finished[], meaning: (said: string) => string): GuidedDecodeResult["best"] {
+  const bySentence = new Map<string, Finished>();
+  for (const f of finished) {
+    const key = meaning(f.said);
+    const seen = bySentence.get(key);
+    if (!seen || seen.score < f.score) bySentence.set(key, f);
+  }
+  const sorted = [...bySentence.values()].sort((a, b) => b.score - a.score);
+  const [best, second] = sorted;
+  if (!best) return null;
+  return {
+    text: best.said,
+    tokens: best.tokens,
+    score: best.score,
+    margin: second ? best.score - second.score : null,
+  };
+}

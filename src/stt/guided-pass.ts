@@ -1,0 +1,158 @@
+import type ort from "onnxruntime-node";
+import { BatchKvDecoder } from "./batch-decoder.js";
+import { promptedSequence } from "./decode.js";
+import {
+  chooseTranscript,
+  type GuidedThresholds,
+  type GuidedVerdict,
+  type TranscriptGuide,
+} from "./guide.js";
+import {
+  type AllowedToken,
+  allowedTokens,
+  buildTokenTrie,
+  guidedDecode,
+  type TokenTrie,
+} from "./guided-decode.js";
+import type { WhisperSpec } from "./model-spec.js";
+import type { KvDecoder, WhisperSessions } from "./onnx-whisper.js";
+import type { WhisperTokenizer } from "./tokenizer.js";
+
+/** How far below what could be taken the hypotheses may fall before the search gives up. */
+const GIVE_UP_SLACK = 1;
+
+export interface GuidedSettings {
+  /** Hypotheses kept per step (stt.guided_beam). */
+  beam: number;
+  thresholds: GuidedThresholds;
+  maxTokens: number;
+}
+
+/** What the free pass leaves for the guided one: the same audio, prompt and caches. */
+export interface FreePass {
+  text: string;
+  /** Tokens the free pass generated. */
+  tokens: number;
+  avgLogprob: number;
+  language: string;
+  promptTokens: readonly number[];
+  hidden: ort.Tensor;
+  decoder: KvDecoder;
+}
+
+export interface GuidedOutcome {
+  text: string;
+  source: "free" | "grammar";
+  verdict: GuidedVerdict;
+  /** The grammar's best sentence and its scores, when the guided pass ran. */
+  hypothesis?: { text: string; score: number; margin: number | null };
+  ms: number;
+  /** Decoder calls of the guided pass. */
+  steps?: number;
+  /** ... and the part of `ms` spent in them. */
+  decoderMs?: number;
+}
+
+/**
+ * The guided pass after a free one, over the same encoder output: skipped when the free
+ * text is understood as it is; otherwise a constrained beam search through the sentence
+ * space, and chooseTranscript() decides which text goes on.
+ */
+export class GuidedPass {
+  /** Token tries by spelling function: the vocabulary is spelled once per process and guide kind. */
+  readonly #tries = new WeakMap<(text: string) => string | null, TokenTrie>();
+  /** Allowed tokens by state, per constraint (a rebuilt sentence space starts afresh). */
+  readonly #allowed = new WeakMap<object, Map<string, AllowedToken<unknown>[]>>();
+
+  constructor(
+    private readonly sessions: WhisperSessions,
+    private readonly spec: WhisperSpec,
+    private readonly tokenizer: WhisperTokenizer,
+    private readonly settings: GuidedSettings,
+  ) {}
+
+  /**
+   * Spells the vocabulary and finds the tokens a sentence can start with: the costly part
+   * of a first guided pass (~0.3 s here), done at start rather than on someone's command.
+   */
+  prepare(guide: TranscriptGuide): void {
+    const { constraint } = guide;
+    allowedTokens(this.#trie(constraint.spell), constraint, constraint.start, this.#allowedFor(constraint));
+  }
+
+  async run(free: FreePass, guide: TranscriptGuide, signal?: AbortSignal): Promise<GuidedOutcome> {
+    const started = performance.now();
+    const ms = () => performance.now() - started;
+    const freeText = { text: free.text, source: "free" as const };
+    if (guide.understands(free.text))
+      return { ...freeText, verdict: { source: "free", why: "understood" }, ms: ms() };
+    const caches = free.decoder.caches();
+    const prefix = promptedSequence(this.spec, free.language, free.promptTokens);
+    const first = prefix[prefix.length - 1];
+    if (!caches || first === undefined) {
+      return { ...freeText, verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
+    }
+    const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
+    const result = await guidedDecode(decoder, first, guide.constraint, this.#trie(guide.constraint.spell), {
+      beam: this.settings.beam,
+      // A sentence of the grammar is about as long as what Whisper heard freely.
+      maxTokens: Math.min(this.settings.maxTokens, Math.ceil(free.tokens * 1.5) + 6),
+      giveUpBelow:
+        Math.min(this.settings.thresholds.minScore, free.avgLogprob - this.settings.thresholds.maxDrop) -
+        GIVE_UP_SLACK,
+      eot: this.spec.tokens.eot,
+      suppressed: this.spec.suppressed,
+      beginSuppressed: this.spec.beginSuppressed,
+      signal,
+      cache: this.#allowedFor(guide.constraint),
+      meaning: (said) => guide.meaning(said),
+    });
+    const best = result.best;
+    const hypothesis = best
+      ? { text: this.tokenizer.decode(best.tokens).trim(), score: best.score, margin: best.margin }
+      : null;
+    const verdict = chooseTranscript({
+      freeUnderstood: false,
+      freeScore: free.avgLogprob,
+      guided: hypothesis,
+      contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
+      sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
+      thresholds: this.settings.thresholds,
+    });
+    const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : free.text;
+    return {
+      text: chosen,
+      source: verdict.source,
+      verdict,
+      ...(hypothesis ? { hypothesis } : {}),
+      ms: ms(),
+      steps: result.steps,
+      decoderMs: result.decoderMs,
+    };
+  }
+
+  #allowedFor(constraint: object): Map<string, AllowedToken<unknown>[]> {
+    let cache = this.#allowed.get(constraint);
+    if (!cache) {
+      cache = new Map();
+      this.#allowed.set(constraint, cache);
+    }
+    return cache;
+  }
+
+  #trie(spell: (text: string) => string | null): TokenTrie {
+    let trie = this.#tries.get(spell);
+    if (!trie) {
+      trie = buildTokenTrie(this.#tokenTexts(), spell);
+      this.#tries.set(spell, trie);
+    }
+    return trie;
+  }
+
+  /** Every text token (below end-of-text) that is ever generated, with the text it decodes to. */
+  #tokenTexts(): Array<[number, string]> {
+    return this.tokenizer
+      .tokenTexts(this.spec.tokens.eot)
+      .filter(([id, text]) => text && !this.spec.suppressed[id]);
+  }
+}

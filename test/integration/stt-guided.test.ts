@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { int16ToFloat32 } from "../../src/audio/format.js";
+import { readWav16kMono } from "../../src/audio/wav.js";
+import { configSchema } from "../../src/config/schema.js";
+import { sentenceSpace } from "../../src/intent/create.js";
+import { DeviceRegistry } from "../../src/intent/registry.js";
+import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
+import type { Transcriber, Transcript } from "../../src/stt/transcriber.js";
+import { FIXTURE_HOME_PROMPT, fixtureAudio, loadTinyTranscriber } from "./stt-support.js";
+
+/** The home the fixtures speak to (stt-support.ts's prompt), with the domains the templates need. */
+const HOME = configSchema.parse({
+  devices: [
+    { id: "kitchen_light", name: "kitchen light", area: "kitchen", domain: "light" },
+    { id: "living_room_lamp", name: "living room lamp", area: "living room", domain: "light" },
+    { id: "bedroom_light", name: "bedroom light", area: "bedroom", domain: "light" },
+    { id: "thermostat", name: "thermostat", area: "hallway", domain: "climate" },
+    { id: "front_door", name: "front door", area: "hallway", domain: "lock" },
+  ].map((d) => ({ ...d, command_topic: `home/${d.id}/set` })),
+});
+
+async function negativeAudio(name: string): Promise<Float32Array> {
+  return int16ToFloat32((await readWav16kMono(`test/fixtures/wav/negative/${name}.wav`)).samples);
+}
+
+describe("grammar-guided decoding (whisper-tiny, espeak-ng fixtures)", () => {
+  let transcriber: Transcriber;
+  let space: SentenceSpaceCache;
+  const transcribe = (audio: Float32Array): Promise<Transcript> =>
+    transcriber.transcribe(audio, { prompt: FIXTURE_HOME_PROMPT, guide: space.get() });
+
+  beforeAll(async () => {
+    transcriber = await loadTinyTranscriber();
+    space = sentenceSpace(HOME, new DeviceRegistry(HOME.devices));
+    transcriber.prepareGuide?.(space.get());
+  });
+
+  afterAll(async () => {
+    space.dispose();
+    await transcriber.dispose();
+  });
+
+  it("hears a command free decoding gets wrong: 'Like the front door.' -> 'Lock the front door.'", async () => {
+    const result = await transcribe(await fixtureAudio("lock-front-door"));
+    expect(result.freeText).toBe("Like the front door.");
+    expect(result.source).toBe("grammar");
+    expect(result.text).toBe("Lock the front door.");
+    expect(result.guided?.score).toBeGreaterThan(-1.4);
+  });
+
+  it("hears the timer: 'Time for five minutes.' -> a timer for five minutes", async () => {
+    const result = await transcribe(await fixtureAudio("timer-five-minutes"));
+    expect(result.freeText).toBe("Time for five minutes.");
+    expect(result.source).toBe("grammar");
+    expect(result.text.toLowerCase()).toMatch(/timer for five minutes/);
+  });
+
+  it("leaves a free text the templates understand alone, without a guided pass", async () => {
+    const result = await transcribe(await fixtureAudio("turn-on-kitchen-light"));
+    expect(result.source).toBe("free");
+    expect(result.text).toBe("Turn on the kitchen light.");
+    expect(result.guided?.why).toBe("understood");
+    expect(result.guided?.text).toBeUndefined();
+  });
+
+  for (const name of ["what-time-is-it", "weather-sentence"]) {
+    it(`does not force out-of-grammar speech into a command (${name})`, async () => {
+      const result = await transcribe(await negativeAudio(name));
+      expect(result.source).toBe("free");
+      expect(result.text).toBe(result.freeText);
+      expect(result.guided?.why).not.toBe("accepted");
+    });
+  }
+
+  it("decodes freely when no guide is given", async () => {
+    const result = await transcriber.transcribe(await fixtureAudio("lock-front-door"), {
+      prompt: FIXTURE_HOME_PROMPT,
+    });
+    expect(result.text).toBe("Like the front door.");
+    expect(result.source).toBeUndefined();
+  });
+});

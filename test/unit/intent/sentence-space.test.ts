@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import type { DeviceConfig } from "../../../src/config/schema.js";
+import { DeviceRegistry } from "../../../src/intent/registry.js";
+import { buildSentenceGraph } from "../../../src/intent/sentence-space/build.js";
+import type { SentenceGraph } from "../../../src/intent/sentence-space/graph.js";
+import { SentenceSpace, SentenceSpaceCache } from "../../../src/intent/sentence-space/space.js";
+import { spellText } from "../../../src/intent/sentence-space/spell.js";
+import { compileTemplates } from "../../../src/intent/templates/compile.js";
+import { TemplateRecognizer } from "../../../src/intent/templates/recognizer.js";
+import { Vocabulary, VocabularyCache } from "../../../src/intent/vocabulary.js";
+import { homeConfig, homeRegistry, phrasings } from "./home.js";
+
+const compiled = compileTemplates();
+
+function graphOf(registry: DeviceRegistry, wakePhrases = ["hey jarvis"]): SentenceGraph {
+  return buildSentenceGraph({ compiled, vocabulary: new Vocabulary(registry.all()), wakePhrases });
+}
+
+/** Walks a whole transcript as Whisper writes it; returns whether it is a complete sentence. */
+function accepts(graph: SentenceGraph, text: string): boolean {
+  const spelled = spellText(text);
+  const at = spelled === null ? null : graph.walk(graph.start, spelled);
+  return at !== null && graph.isComplete(at);
+}
+
+type Spec = [id: string, name: string, domain: string, area: string];
+
+/** Devices validated by the config schema (its defaults filled in). */
+function devices(...specs: Spec[]): DeviceConfig[] {
+  const raw = specs.map(([id, name, domain, area]) => ({
+    id,
+    name,
+    domain,
+    area,
+    command_topic: `home/${id}/set`,
+  }));
+  return homeConfig({ devices: raw }).devices;
+}
+
+describe("sentence space", () => {
+  const registry = homeRegistry();
+  const graph = graphOf(registry);
+
+  it("accepts every phrasing the templates understand word for word", () => {
+    const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+    const understood = phrasings().filter((p) => !p.fuzzy && recognizer.recognize(p.say) !== null);
+    expect(understood.length).toBeGreaterThan(60);
+    const missed = understood.filter((p) => !accepts(graph, p.say)).map((p) => p.say);
+    expect(missed).toEqual([]);
+  });
+
+  it("takes Whisper's casing, punctuation, digits and symbols", () => {
+    for (const text of [
+      "Turn on the kitchen light.",
+      " turn on the kitchen light",
+      "Set the bedside lamp to 40%.",
+      "Set the bedside lamp to 40 percent.",
+      "Set the bedside lamp to forty-five percent",
+      "Set the thermostat to 21 degrees.",
+      "Set a timer for 10 minutes.",
+      "Set a timer for an hour and a half.",
+      "Set a timer for one and a half hours",
+      "Set a timer for half an hour.",
+      "Start a timer for 2 hours and 5 minutes",
+      "Hey Jarvis, turn on the kitchen light.",
+      "Jarvis turn off the kitchen lights",
+      "Please turn on the kitchen light, thanks.",
+    ]) {
+      expect(accepts(graph, text), text).toBe(true);
+    }
+  });
+
+  it("refuses what no template says, and half sentences", () => {
+    for (const text of [
+      "What time is it?",
+      "What's the weather like tomorrow?",
+      "turn on the kitchen",
+      "Set the bedside lamp to",
+      "lock the kitchen light",
+      "Set the kitchen light to 21 degrees",
+      "Set a timer for 10",
+      "turn on the kitchen light kitchen light",
+    ]) {
+      expect(accepts(graph, text), text).toBe(false);
+    }
+  });
+
+  it("tells a complete sentence from one that can go on", () => {
+    const at = (text: string) => graph.walk(graph.start, spellText(text) as string);
+    const prefix = at("set the bedside lamp to");
+    expect(prefix).not.toBeNull();
+    expect(graph.isComplete(prefix as never)).toBe(false);
+    expect(graph.canContinue(prefix as never)).toBe(true);
+    const partWord = at("turn on the kitch");
+    expect(partWord && graph.isComplete(partWord)).toBe(false);
+    expect(graph.walk(graph.start, "turn on the kitchen lix")).toBeNull();
+    const done = at("Set the bedside lamp to 40%");
+    expect(done && graph.isComplete(done)).toBe(true);
+  });
+
+  it("spells token texts in the graph's alphabet", () => {
+    expect(spellText(" Turn")).toBe(" turn");
+    expect(spellText(".")).toBe(".");
+    expect(spellText(", ")).toBe(" ");
+    expect(spellText("%")).toBe(" percent ");
+    expect(spellText("'s")).toBe("s");
+    expect(spellText("21°C")).toBe("21 degrees ");
+    expect(spellText(" Café")).toBe(" café");
+    expect(spellText("'")).toBeNull();
+  });
+
+  it("shares slots by reference: 200 devices cost nodes per name, not per template", () => {
+    const small = graphOf(homeRegistry()).size;
+    const many = new DeviceRegistry(
+      devices(
+        ...Array.from(
+          { length: 200 },
+          (_, i): Spec => [`light_${i}`, `lamp number ${i}`, "light", `room ${i % 20}`],
+        ),
+      ),
+    );
+    const big = graphOf(many);
+    expect(big.size.edges).toBeLessThan(small.edges + 200 * 2 * 4 * 8);
+    expect(big.size.networks).toBeLessThan(40);
+    expect(accepts(big, "Turn on lamp number 173 in room 13.")).toBe(true);
+    expect(accepts(big, "Set lamp number 5 to 40%.")).toBe(true);
+    expect(accepts(big, "Turn on lamp number 201.")).toBe(false);
+  });
+
+  it("keeps {name} to what the template acts on", () => {
+    const reg = new DeviceRegistry(
+      devices(["front_door", "front door", "lock", "hallway"], ["porch", "porch light", "light", "hallway"]),
+    );
+    const g = graphOf(reg);
+    expect(accepts(g, "Lock the front door.")).toBe(true);
+    expect(accepts(g, "Lock the porch light.")).toBe(false);
+    expect(accepts(g, "Set the front door to 40%.")).toBe(false);
+  });
+});
+
+describe("SentenceSpace", () => {
+  const registry = new DeviceRegistry(
+    devices(
+      ["front_door", "front door", "lock", "hallway"],
+      ["kitchen_light", "kitchen light", "light", "kitchen"],
+    ),
+  );
+  const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+  const space = new SentenceSpace(graphOf(registry), recognizer, registry, ["hey jarvis"]);
+
+  it("understands what the templates match, with or without the wake phrase, and a yes", () => {
+    expect(space.understands("Turn on the kitchen light.")).toBe(true);
+    expect(space.understands("Hey Jarvis, turn on the kitchen light.")).toBe(true);
+    expect(space.understands("Jarvis turn on the kitchen light")).toBe(true);
+    expect(space.understands("Yes.")).toBe(true);
+    expect(space.understands("In the kitchen light.")).toBe(false);
+  });
+
+  it("sees a guess that flips the action", () => {
+    expect(space.contradicts("Unlock the front door.", "Lock the front door.")).toBe(true);
+    expect(space.contradicts("Lock the front door.", "unlock the front door")).toBe(true);
+    expect(space.contradicts("Turn of the kitchen light.", "turn off the kitchen light")).toBe(false);
+    expect(space.contradicts("In the kitchen light.", "turn on the kitchen light")).toBe(false);
+    expect(space.contradicts("Turn on the kitchen lie.", "turn off the kitchen light")).toBe(true);
+  });
+
+  it("knows sensitive actions", () => {
+    expect(space.isSensitive("unlock the front door")).toBe(true);
+    expect(space.isSensitive("lock the front door")).toBe(false);
+    expect(space.isSensitive("turn on the kitchen light")).toBe(false);
+  });
+
+  it("is rebuilt after the registry changes, off the caller's path", async () => {
+    const reg = new DeviceRegistry(devices(["kitchen_light", "kitchen light", "light", "kitchen"]));
+    const cache = new SentenceSpaceCache(
+      compiled,
+      reg,
+      new TemplateRecognizer(compiled, new VocabularyCache(reg), 1),
+      [],
+    );
+    const first = cache.get();
+    reg.upsert(devices(["porch", "porch light", "light", "hallway"])[0] as DeviceConfig, "discovery");
+    expect(cache.get()).toBe(first);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = cache.get();
+    expect(second).not.toBe(first);
+    expect(accepts(second.graph, "turn on the porch light")).toBe(true);
+    cache.dispose();
+  });
+});
+
+describe("SentenceSpace.meaning", () => {
+  it("is the same for sentences asking the same thing", () => {
+    const registry = homeRegistry();
+    const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+    const space = new SentenceSpace(graphOf(registry), recognizer, registry, ["hey jarvis"]);
+    expect(space.meaning("timer for 10 minutes")).toBe(space.meaning("And timer for ten minutes."));
+    expect(space.meaning("hey jarvis turn on the kitchen light")).toBe(
+      space.meaning("turn on the kitchen lights"),
+    );
+    expect(space.meaning("turn on the kitchen light")).not.toBe(space.meaning("turn off the kitchen light"));
+    expect(space.meaning("What time is it?")).toBe("what time is it");
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { chooseTranscript, type GuidedThresholds, guidedFields } from "../../../src/stt/guide.js";
+
+const thresholds: GuidedThresholds = {
+  minScore: -1.2,
+  minScoreSensitive: -0.6,
+  minMargin: 0.05,
+  maxDrop: 0.6,
+};
+const hyp = (score: number, margin: number | null = 0.3) => ({
+  text: "turn on the kitchen light",
+  score,
+  margin,
+});
+
+describe("chooseTranscript", () => {
+  const base = { freeUnderstood: false, freeScore: -0.7, contradicts: false, sensitive: false, thresholds };
+  const rows: Array<[string, Partial<Parameters<typeof chooseTranscript>[0]>, string]> = [
+    [
+      "free text understood: it wins whatever the grammar says",
+      { freeUnderstood: true, guided: hyp(-0.1) },
+      "understood",
+    ],
+    ["no sentence found", { guided: null }, "no-hypothesis"],
+    ["confident near-miss", { guided: hyp(-0.9) }, "grammar"],
+    ["just at the score threshold", { guided: hyp(-1.2) }, "grammar"],
+    ["below the score threshold", { guided: hyp(-1.25) }, "low-score"],
+    ["a close second sentence", { guided: hyp(-0.9, 0.01) }, "low-margin"],
+    ["no second sentence at all", { guided: hyp(-0.9, null) }, "grammar"],
+    [
+      "far below what Whisper heard freely (out of grammar)",
+      { freeScore: -0.3, guided: hyp(-1.0) },
+      "below-free",
+    ],
+    ["better than the free text", { freeScore: -1.6, guided: hyp(-1.0) }, "grammar"],
+    ["flips the action (lock -> unlock)", { guided: hyp(-0.2), contradicts: true }, "contradicts"],
+    ["sensitive and not confident enough", { guided: hyp(-0.9), sensitive: true }, "low-score"],
+    ["sensitive and confident", { guided: hyp(-0.5), sensitive: true }, "grammar"],
+  ];
+  for (const [name, input, expected] of rows) {
+    it(name, () => {
+      const verdict = chooseTranscript({ ...base, guided: null, ...input });
+      expect(verdict.source === "grammar" ? "grammar" : verdict.why).toBe(expected);
+    });
+  }
+});
+
+describe("guidedFields", () => {
+  it("reports the chosen text's score and the grammar's sentence", () => {
+    const fields = guidedFields({
+      text: "Turn on the kitchen light.",
+      avgLogprob: -1.4567,
+      source: "grammar",
+      freeText: "In the kitchen light.",
+      guided: { why: "accepted", ms: 84.4, text: "Turn on the kitchen light.", score: -0.81234, margin: 0.3 },
+    });
+    expect(fields).toEqual({
+      freeText: "In the kitchen light.",
+      source: "grammar",
+      score: -0.812,
+      freeScore: -1.457,
+      margin: 0.3,
+      guidedText: "Turn on the kitchen light.",
+      guidedScore: -0.812,
+      guidedWhy: "accepted",
+      guidedMs: 84,
+    });
+  });
+
+  it("keeps the free score when the free text goes on, and is null without a guide", () => {
+    const fields = guidedFields({
+      text: "What time is it?",
+      avgLogprob: -0.4,
+      source: "free",
+      freeText: "What time is it?",
+      guided: { why: "below-free", ms: 90, text: "Turn on the TV", score: -2.5, margin: null },
+    });
+    expect(fields?.score).toBe(-0.4);
+    expect(fields?.margin).toBeUndefined();
+    expect(guidedFields({ text: "hi", avgLogprob: -0.2 })).toBeNull();
+  });
+});

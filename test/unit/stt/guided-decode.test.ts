@@ -1,0 +1,233 @@
+import { describe, expect, it } from "vitest";
+import type { TokenConstraint } from "../../../src/stt/guide.js";
+import { type BatchDecoder, buildTokenTrie, guidedDecode } from "../../../src/stt/guided-decode.js";
+
+const VOCAB = [
+  " turn",
+  " on",
+  " off",
+  " of",
+  " the",
+  " kitchen",
+  " lie",
+  " light",
+  ".",
+  " Turn",
+  " kit",
+  "chen",
+  "<eot>",
+  "<start>",
+];
+const EOT = 12;
+const START = 13;
+const id = (text: string) => VOCAB.indexOf(text);
+
+/** Sentences as a prefix set, in the alphabet of stt/guide.ts: lower case, " " between words. */
+function sentences(...list: string[]): TokenConstraint<string> {
+  return {
+    start: "",
+    spell: (text) => (text.startsWith("<") ? null : text.toLowerCase().replace(/[^a-z]+/g, " ")),
+    step: (state, char) => {
+      if (char === " ") return state === "" || state.endsWith(" ") ? state : `${state} `;
+      const next = state + char;
+      return list.some((s) => `${s} `.startsWith(next)) ? next : null;
+    },
+    isComplete: (state) => list.includes(state.trim()),
+    key: (state) => state,
+  };
+}
+
+/**
+ * A decoder whose logits depend only on the text so far: each position prefers tokens in
+ * the order given (what free decoding would write first), everything else far behind.
+ */
+class FakeDecoder implements BatchDecoder {
+  calls: Array<{ rows: number }> = [];
+  #seqs: number[][] = [[]];
+
+  constructor(private readonly prefer: (seq: readonly number[]) => Array<[text: string, logit: number]>) {}
+
+  async step(parents: readonly number[], ids: readonly number[]) {
+    this.calls.push({ rows: ids.length });
+    this.#seqs = parents.map((p, i) => [...(this.#seqs[p] ?? []), ids[i] as number]);
+    const vocab = VOCAB.length;
+    const logits = new Float32Array(ids.length * vocab).fill(-10);
+    this.#seqs.forEach((seq, row) => {
+      for (const [text, logit] of this.prefer(seq.slice(1))) logits[row * vocab + id(text)] = logit;
+    });
+    return { logits, vocab };
+  }
+}
+
+/** Free decoding would write "turn of the kitchen lie." */
+function misheard(seq: readonly number[]): Array<[string, number]> {
+  const words = seq.map((i) => VOCAB[i]?.trim().toLowerCase());
+  const at = words.filter((w) => w !== "kit").length;
+  const last = words.at(-1);
+  if (last === "kit") return [["chen", 5]];
+  if (last === ".") return [["<eot>", 5]];
+  return (
+    (
+      [
+        [
+          [" turn", 5],
+          [" Turn", 4],
+        ],
+        [
+          [" of", 5],
+          [" off", 4],
+          [" on", 2],
+        ],
+        [[" the", 5]],
+        [
+          [" kitchen", 5],
+          [" kit", 3],
+        ],
+        [
+          [" lie", 5],
+          [" light", 4],
+        ],
+        [
+          [".", 5],
+          ["<eot>", 3],
+        ],
+      ] as Array<Array<[string, number]>>
+    )[at] ?? [["<eot>", 5]]
+  );
+}
+
+const options = {
+  beam: 4,
+  maxTokens: 20,
+  eot: EOT,
+  suppressed: new Uint8Array(VOCAB.length),
+  beginSuppressed: [EOT],
+};
+
+function trieFor(constraint: TokenConstraint<string>) {
+  return buildTokenTrie(
+    VOCAB.map((text, i) => [i, text] as [number, string]),
+    constraint.spell,
+  );
+}
+
+describe("guided decoding", () => {
+  const grammar = sentences("turn on the kitchen light", "turn off the kitchen light");
+
+  it("keeps to the sentences: the nearest one wins, with its average log-probability", async () => {
+    const decoder = new FakeDecoder(misheard);
+    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), options);
+    expect(result.best?.text).toBe("turn off the kitchen light");
+    const words = (result.best?.tokens ?? []).map((t) => VOCAB[t]);
+    expect(words.slice(0, 5)).toEqual([" turn", " off", " the", " kitchen", " light"]);
+    expect(result.best?.score).toBeLessThan(0);
+    expect(result.best?.margin).toBeGreaterThan(0);
+  });
+
+  it("makes one decoder call per step, never more rows than the beam", async () => {
+    for (const beam of [2, 3, 4]) {
+      const decoder = new FakeDecoder(misheard);
+      const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), { ...options, beam });
+      expect(decoder.calls.length).toBe(result.steps);
+      expect(Math.max(...decoder.calls.map((c) => c.rows))).toBeLessThanOrEqual(beam);
+      expect(result.best?.text).toBe("turn off the kitchen light");
+    }
+  });
+
+  it("scores as the free pass does: log-softmax over the whole row, end-of-text included", async () => {
+    const one = sentences("turn on");
+    const flat = () => [] as Array<[string, number]>;
+    const decoder = new FakeDecoder(flat);
+    // Only " turn" and " on" are tokens of the trie; the row still has every token.
+    const trie = buildTokenTrie(
+      [
+        [id(" turn"), " turn"],
+        [id(" on"), " on"],
+      ],
+      one.spell,
+    );
+    const result = await guidedDecode(decoder, START, one, trie, { ...options, beam: 1 });
+    // Every logit equal: each token costs log(vocab), except the first, where end-of-text is suppressed.
+    const n = VOCAB.length;
+    const expected = -(Math.log(n - 1) + 2 * Math.log(n)) / 3;
+    expect(result.best?.score).toBeCloseTo(expected, 5);
+  });
+
+  it("merges spellings of the same words and never stacks punctuation", async () => {
+    const decoder = new FakeDecoder((seq) => [...misheard(seq), [".", 4.5]]);
+    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), options);
+    const texts = (result.best?.tokens ?? []).map((t) => VOCAB[t]);
+    expect(texts.join("")).not.toMatch(/\.\./);
+    expect(result.best?.margin).not.toBe(0);
+  });
+
+  it("takes the margin over a sentence that means something else", async () => {
+    const synonyms = sentences(
+      "turn on the light",
+      "turn on the kitchen light",
+      "turn off the kitchen light",
+    );
+    // "on" is clear, "kitchen" barely: the runner-up in words means the same, the one in meaning is far.
+    const prefer = (seq: readonly number[]): Array<[string, number]> => {
+      const words = seq.map((i) => VOCAB[i]?.trim());
+      if (words.at(-1) === "light") return [["<eot>", 5]];
+      const table: Array<Array<[string, number]>> = [
+        [[" turn", 5]],
+        [
+          [" on", 5],
+          [" off", 3],
+        ],
+        [[" the", 5]],
+        [
+          [" kitchen", 5],
+          [" light", 4.9],
+        ],
+        [[" light", 5]],
+      ];
+      return table[words.length] ?? [["<eot>", 5]];
+    };
+    const byWords = await guidedDecode(new FakeDecoder(prefer), START, synonyms, trieFor(synonyms), options);
+    const meaning = (said: string) => (said.includes(" on ") ? "on" : "off");
+    const byMeaning = await guidedDecode(new FakeDecoder(prefer), START, synonyms, trieFor(synonyms), {
+      ...options,
+      meaning,
+    });
+    expect(byWords.best?.text).toBe("turn on the kitchen light");
+    expect(byMeaning.best?.text).toBe("turn on the kitchen light");
+    expect(byWords.best?.margin).toBeLessThan(0.1);
+    expect(byMeaning.best?.margin).toBeGreaterThan(0.3);
+  });
+
+  it("finds nothing when no sentence fits the budget", async () => {
+    const decoder = new FakeDecoder(misheard);
+    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+      ...options,
+      maxTokens: 3,
+    });
+    expect(result.best).toBeNull();
+  });
+
+  it("stops at an abort between steps", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const decoder = new FakeDecoder(misheard);
+    await expect(
+      guidedDecode(decoder, START, grammar, trieFor(grammar), { ...options, signal: controller.signal }),
+    ).rejects.toThrow();
+    expect(decoder.calls.length).toBe(0);
+  });
+});
+
+describe("guided decoding gives up", () => {
+  it("after a few steps when every hypothesis is far below what would be taken", async () => {
+    const grammar = sentences("turn on the kitchen light", "turn off the kitchen light");
+    const flat = () => [] as Array<[string, number]>;
+    const decoder = new FakeDecoder(flat);
+    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+      ...options,
+      giveUpBelow: -1,
+    });
+    expect(result.best).toBeNull();
+    expect(decoder.calls.length).toBe(5);
+  });
+});
