@@ -31,7 +31,12 @@ ${CONFIG_HELP}
     const registry = new DeviceRegistry(config.devices);
     const handler = await createIntentHandler(config, registry, logger);
     try {
-      const decision = await handler.handle(text, { runId: "cli", site: config.site, nowSeconds: 0 });
+      const decision = await handler.handle(text, {
+        runId: "cli",
+        site: config.site,
+        area: config.area,
+        nowSeconds: 0,
+      });
       const out = decisionJson(decision);
       if (args.values.json) io.stdout.write(`${JSON.stringify(out)}\n`);
       else io.stdout.write(`${readable(decision)}  [llm: ${effectiveLlmMode(config)}]\n`);

@@ -31,6 +31,8 @@ export type IntentDecision =
 export interface IntentContext {
   runId: string;
   site: string;
+  /** The room the board is in (config `area`): "the lights" without a name or room means its lights. */
+  area?: string | null;
   /** Seconds on the pipeline's audio clock; confirmation windows are measured on it (no wall clock). */
   nowSeconds: number;
   signal?: AbortSignal;

@@ -21,6 +21,8 @@ import { WakeTail } from "./wake-tail.js";
 
 export interface PipelineOptions {
   site: string;
+  /** The room this board is in (config `area`), handed to the intent stage with each utterance. */
+  area?: string | null;
   bus: EventBus;
   wake: WakeWordDetector;
   vad: VoiceActivityDetector;
@@ -303,7 +305,8 @@ export class Pipeline implements PipelineControl {
     const commands = this.#commands;
     bus.emit({ type: "intent-start", runId: run.id });
     try {
-      const decision = await intent.handle(text, { runId: run.id, site, nowSeconds });
+      const area = this.options.area ?? null;
+      const decision = await intent.handle(text, { runId: run.id, site, area, nowSeconds });
       if (decision.kind === "reject") {
         const { reason, intent: rejected } = decision;
         bus.emit({

@@ -25,6 +25,7 @@ function setup(options: {
   speculative?: boolean;
   commands?: boolean;
   isGated?: () => boolean;
+  area?: string | null;
 }) {
   const events: PipelineEvent[] = [];
   let tick = 0;
@@ -37,6 +38,7 @@ function setup(options: {
   let runs = 0;
   const pipelineOptions: PipelineOptions = {
     site: "kitchen",
+    area: options.area,
     bus,
     wake,
     vad: new FakeVad(options.speech ?? [[1.2 * S, 2.5 * S]]),
@@ -157,6 +159,13 @@ describe("pipeline run", () => {
     await feed(6);
     const commandSeconds = (transcriber.calls[0]?.samples ?? 0) / S;
     expect(commandSeconds).toBeLessThan(2.5 - 0.6);
+  });
+
+  it("hands the board's area to the intent stage with each utterance", async () => {
+    const { intent, feed, pipeline } = setup({ area: "kitchen" });
+    await feed(6);
+    await pipeline.handleText("turn on the kitchen light");
+    expect(intent.contexts.map((c) => c.area)).toEqual(["kitchen", "kitchen"]);
   });
 
   it("strips the wake phrase Whisper heard in the pre-roll", async () => {
