@@ -16,7 +16,7 @@ import { Mutex } from "./mutex.js";
 import { findCommandStart } from "./pre-roll.js";
 import { historySamples, newRun, type Run } from "./run.js";
 import { SpeculativeTranscription } from "./speculative.js";
-import { stripWakePhrase } from "./wake-phrase.js";
+import { spokenWakePhrase, stripWakePhrase } from "./wake-phrase.js";
 import { WakeTail } from "./wake-tail.js";
 
 export interface PipelineOptions {
@@ -188,14 +188,12 @@ export class Pipeline implements PipelineControl {
       this.#history.startSample,
       detection.endSample - preRollSeconds * SAMPLE_RATE,
     );
-    run.tail = new WakeTail(detection.endSample, endpointer.endThreshold);
-    run.commandStart = await findCommandStart(
-      vad,
-      this.#history,
-      preRollStart,
-      detection.endSample,
-      endpointer,
-    );
+    const found = await findCommandStart(vad, this.#history, preRollStart, detection.endSample, endpointer);
+    run.commandStart = found.start;
+    // Audio that holds the whole wake phrase needs no trimming; otherwise a pause just after
+    // the detection may still show where the wake word's tail ended.
+    if (found.withWakePhrase) run.wakePhrase = spokenWakePhrase(detection.wakeWord);
+    else run.tail = new WakeTail(detection.endSample, endpointer.endThreshold);
     // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.
     const frameEnd = frame.startSample + frame.samples.length;
     if (detection.endSample < frameEnd) {
@@ -264,7 +262,16 @@ export class Pipeline implements PipelineControl {
 
   #startSpeculative(run: Run, speechEnd: number): void {
     const audio = int16ToFloat32(this.#history.read(run.commandStart, speechEnd));
-    this.#speculative.start(audio, speechEnd, this.options.sttPrompt());
+    this.#speculative.start(audio, speechEnd, this.#promptFor(run));
+  }
+
+  /**
+   * Whisper's prompt is the text said before the audio: when the audio starts with the wake
+   * phrase, naming it there makes Whisper hear "Hey Jarvis. Turn on ..." instead of other words.
+   */
+  #promptFor(run: Run): string {
+    const vocabulary = this.options.sttPrompt();
+    return run.wakePhrase ? [`${run.wakePhrase}.`, vocabulary].filter(Boolean).join(" ") : vocabulary;
   }
 
   async #onEndpoint(run: Run, event: Extract<EndpointEvent, { type: "end" }>): Promise<void> {
@@ -281,7 +288,7 @@ export class Pipeline implements PipelineControl {
       this.#speculative.cancel();
       transcript =
         (await early) ??
-        (await transcriber.transcribe(int16ToFloat32(audio), { prompt: this.options.sttPrompt() }));
+        (await transcriber.transcribe(int16ToFloat32(audio), { prompt: this.#promptFor(run) }));
     } catch (error) {
       return this.#failRun(run, error, "stt-failed");
     }
