@@ -250,6 +250,7 @@ export class Daemon {
 function pipelineSettings(config: Config, registry: DeviceRegistry) {
   return {
     site: config.site,
+    area: config.area,
     endpointer: endpointerSettings(config.vad),
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,

@@ -35,6 +35,7 @@ ${CONFIG_HELP}
       const context = {
         runId: "cli",
         site: config.site,
+        area: config.area,
         origin: "voice",
         nowSeconds: 0,
         wallSeconds: 0,

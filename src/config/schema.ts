@@ -27,6 +27,15 @@ export const configSchema = z.strictObject({
     .regex(/^[a-z0-9_-]+$/, "expected a site id of [a-z0-9_-]")
     .default("default")
     .describe("Site id: names this assistant in topics (Hermes siteId)"),
+  area: z
+    .string()
+    .trim()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe(
+      'The room this board is in: "turn on the lights" without a name or room acts on this area\'s devices; null = every such device in the house',
+    ),
   state_dir: z
     .string()
     .nullable()

@@ -30,12 +30,17 @@ export function replyForIntent(intent: IntentSummary, lookup: DeviceLookup): str
   const devices = intent.targets.map((id) => lookup(id) ?? { name: id.replace(/_/g, " "), domain: "" });
   const names = joinNames(devices.map((d) => d.name));
   const domain = devices[0]?.domain ?? "";
+  // "The lights" with no name and no room reached every such device (no `area:` set for this
+  // board, or none of that kind in its area): say so, so nobody is surprised by the whole house.
+  const where = houseWide(intent.slots) ? ", in the whole house" : "";
   switch (intent.intent) {
     case "HassTurnOn":
     case "HassTurnOff":
-      return names ? switched(names, domain, intent.intent === "HassTurnOn") : null;
-    case "HassLightSet":
-      return names ? lightSet(names, intent.slots) : null;
+      return names ? switched(names, domain, intent.intent === "HassTurnOn") + where : null;
+    case "HassLightSet": {
+      const set = names ? lightSet(names, intent.slots) : null;
+      return set && set + where;
+    }
     case "HassClimateSetTemperature": {
       const temperature = numberSlot(intent.slots.temperature);
       if (temperature === null) return null;
@@ -83,6 +88,11 @@ export function replyForRejection(
 export function replyForOutcome(outcome: RunOutcome): string | null {
   if (outcome === "dropped") return NOT_DELIVERED;
   return outcome === "error" || outcome === "timeout" ? FAILED : null;
+}
+
+/** A kind of device said without a name or a room ("turn off the lights"). */
+function houseWide(slots: Readonly<Record<string, unknown>>): boolean {
+  return typeof slots.domain === "string" && slots.area === undefined && slots.name === undefined;
 }
 
 function switched(names: string, domain: string, on: boolean): string {

@@ -88,7 +88,7 @@ export class DefaultIntentHandler implements IntentHandler {
       return { kind: "reject", reason: "voice-only", intent: answer.intent, detail };
     }
     if (isYes(text)) return { kind: "reject", reason: "not-recognized", detail: "nothing to confirm" };
-    const recognized = await this.#recognize(text, context.signal);
+    const recognized = await this.#recognize(text, context);
     if (!recognized.intent) return { kind: "reject", reason: "not-recognized", detail: recognized.detail };
     const verdict = checkIntent(recognized.intent, registry, policy, { origin, confirmed: false });
     if (verdict.kind === "execute") return verdict;
@@ -105,9 +105,10 @@ export class DefaultIntentHandler implements IntentHandler {
     };
   }
 
-  async #recognize(text: string, signal?: AbortSignal): Promise<Recognition> {
+  async #recognize(text: string, context: IntentContext): Promise<Recognition> {
     const { templates, llm, logger } = this.parts;
-    const fromTemplates = templates?.recognize(text);
+    const { signal } = context;
+    const fromTemplates = templates?.recognize(text, context.area ?? null);
     if (fromTemplates) return { intent: fromTemplates };
     if (!llm) return { intent: null, detail: "no template matched" };
     try {

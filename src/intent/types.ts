@@ -40,6 +40,8 @@ export interface IntentContext {
   runId: string;
   site: string;
   origin: IntentOrigin;
+  /** The room the board is in (config `area`): "the lights" without a name or room means its lights. */
+  area?: string | null;
   /** Seconds on the pipeline's audio clock; confirmation windows are measured on it. */
   nowSeconds: number;
   /**

@@ -19,11 +19,13 @@ import { findCommandStart } from "./pre-roll.js";
 import type { CommandPublisher, CommandResult } from "./publisher.js";
 import { historySamples, newRun, type Run } from "./run.js";
 import { SpeculativeTranscription } from "./speculative.js";
-import { stripWakePhrase } from "./wake-phrase.js";
+import { spokenWakePhrase, stripWakePhrase } from "./wake-phrase.js";
 import { WakeTail } from "./wake-tail.js";
 
 export interface PipelineOptions {
   site: string;
+  /** The room this board is in (config `area`), handed to the intent stage with each utterance. */
+  area?: string | null;
   bus: EventBus;
   wake: WakeWordDetector;
   vad: VoiceActivityDetector;
@@ -247,14 +249,12 @@ export class Pipeline implements PipelineControl {
       this.#history.startSample,
       detection.endSample - preRollSeconds * SAMPLE_RATE,
     );
-    run.tail = new WakeTail(detection.endSample, endpointer.endThreshold);
-    run.commandStart = await findCommandStart(
-      vad,
-      this.#history,
-      preRollStart,
-      detection.endSample,
-      endpointer,
-    );
+    const found = await findCommandStart(vad, this.#history, preRollStart, detection.endSample, endpointer);
+    run.commandStart = found.start;
+    // Audio that holds the whole wake phrase needs no trimming; otherwise a pause just after
+    // the detection may still show where the wake word's tail ended.
+    if (found.withWakePhrase) run.wakePhrase = spokenWakePhrase(detection.wakeWord);
+    else run.tail = new WakeTail(detection.endSample, endpointer.endThreshold);
     // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.
     const frameEnd = frame.startSample + frame.samples.length;
     if (detection.endSample < frameEnd) {
@@ -337,12 +337,21 @@ export class Pipeline implements PipelineControl {
 
   #startSpeculative(run: Run, speechEnd: number): void {
     const audio = int16ToFloat32(this.#history.read(run.commandStart, speechEnd));
-    this.#speculative.start(audio, speechEnd, this.options.sttPrompt(), this.#guide());
+    this.#speculative.start(audio, speechEnd, this.#promptFor(run), this.#guide());
   }
 
   /** The home's sentences for guided decoding (the intent stage's, current with the registry); none without templates. */
   #guide() {
     return this.options.intent.transcriptGuide?.() ?? undefined;
+  }
+
+  /**
+   * Whisper's prompt is the text said before the audio: when the audio starts with the wake
+   * phrase, naming it there makes Whisper hear "Hey Jarvis. Turn on ..." instead of other words.
+   */
+  #promptFor(run: Run): string {
+    const vocabulary = this.options.sttPrompt();
+    return run.wakePhrase ? [`${run.wakePhrase}.`, vocabulary].filter(Boolean).join(" ") : vocabulary;
   }
 
   async #onEndpoint(run: Run, event: Extract<EndpointEvent, { type: "end" }>): Promise<void> {
@@ -361,7 +370,7 @@ export class Pipeline implements PipelineControl {
       transcript =
         (await early) ??
         (await transcriber.transcribe(int16ToFloat32(audio), {
-          prompt: this.options.sttPrompt(),
+          prompt: this.#promptFor(run),
           ...(guide ? { guide } : {}),
         }));
     } catch (error) {
@@ -398,6 +407,7 @@ export class Pipeline implements PipelineControl {
       const decision = await intent.handle(text, {
         runId: run.id,
         site,
+        area: this.options.area ?? null,
         origin: run.trigger === "text" ? "text" : "voice",
         nowSeconds,
         wallSeconds: this.#clock() / 1000,

@@ -1,13 +1,35 @@
-import type { VoiceActivityDetector } from "../vad/detector.js";
+import { SAMPLE_RATE } from "../audio/format.js";
+import type { VadWindow, VoiceActivityDetector } from "../vad/detector.js";
 import type { EndpointerSettings } from "../vad/endpointer.js";
 import type { AudioHistory } from "./audio-history.js";
 
+/** A quiet stretch at least this long before the wake phrase marks where the phrase began. */
+const PHRASE_GAP_SECONDS = 0.15;
+/** Quiet kept before the wake phrase, so its first sound is not clipped. */
+const PHRASE_LEAD_SECONDS = 0.1;
+
+export interface CommandStart {
+  /** Stream position where the command audio handed to Whisper begins. */
+  start: number;
+  /** True when that audio begins with the whole wake phrase ("hey jarvis, turn on ..."). */
+  withWakePhrase: boolean;
+}
+
 /**
- * Where the command audio should begin. A wake word fires a little after it was said,
- * so a command spoken without a pause has already begun by then. Scanning the pre-roll
- * with the VAD finds the pause between wake word and command, if there was one: the
- * command starts after the last quiet window. With no pause, the whole pre-roll is kept
- * (the wake phrase's tail is stripped from the transcript later).
+ * Where the command audio should begin. A wake word fires a little after it was said (or,
+ * on some voices, before its last syllable is over), so a command spoken without a pause
+ * has already begun by then, and audio cut at the detection starts inside a word ("-vis
+ * turn on the kitchen light"), which whisper-tiny turns into other words ("kitchen light.",
+ * "Our restaurant location light."). Measured on espeak-ng voices, Whisper hears the whole
+ * utterance right when it gets all of it, wake phrase included, and its prompt names the
+ * wake phrase: "Hey Jarvis. Turn on the kitchen light." The phrase is stripped from the
+ * transcript afterwards (wake-phrase.ts).
+ *
+ * So the pre-roll is scanned with the VAD for the start of the last stretch of speech before
+ * the detection (the wake phrase, and whatever of the command ran on from it): the command
+ * audio starts just before it. When the pre-roll is too short to hold that start (speech all
+ * through it), the older rule applies: start after the last quiet window, or at the pre-roll's
+ * beginning (and WakeTail may still move the start past the wake word's tail).
  *
  * The VAD is left warmed up on the pre-roll, which ends where the run's audio begins:
  * Silero reads the first windows after a reset as quiet even in the middle of a word.
@@ -18,13 +40,43 @@ export async function findCommandStart(
   from: number,
   to: number,
   settings: Pick<EndpointerSettings, "endThreshold">,
-): Promise<number> {
+): Promise<CommandStart> {
   vad.reset();
-  if (to <= from) return to;
+  if (to <= from) return { start: to, withWakePhrase: false };
   const windows = await vad.process({ samples: history.read(from, to), startSample: from });
+  const phrase = wakePhraseStart(windows, from, settings.endThreshold);
+  if (phrase !== null) return { start: phrase, withWakePhrase: true };
   let start = from;
   for (const window of windows) {
     if (window.probability < settings.endThreshold) start = window.endSample;
   }
-  return start;
+  return { start, withWakePhrase: false };
+}
+
+/**
+ * Start (with a little lead) of the last stretch of speech in the windows, when a quiet
+ * stretch of at least PHRASE_GAP_SECONDS precedes it inside them; null otherwise. Pure.
+ */
+export function wakePhraseStart(
+  windows: readonly VadWindow[],
+  from: number,
+  endThreshold: number,
+): number | null {
+  const speaking = (i: number) => (windows[i]?.probability ?? 0) >= endThreshold;
+  let first = windows.length - 1;
+  while (first >= 0 && !speaking(first)) first--;
+  if (first < 0) return null;
+  // Walk back through the stretch (short dips between words belong to it) to a long enough quiet.
+  for (let i = first - 1; i >= -1; i--) {
+    if (i >= 0 && speaking(i)) {
+      first = i;
+      continue;
+    }
+    const speechStart = first > 0 ? (windows[first - 1] as VadWindow).endSample : from;
+    const quietStart = i > 0 ? (windows[i - 1] as VadWindow).endSample : from;
+    if (speechStart - quietStart >= PHRASE_GAP_SECONDS * SAMPLE_RATE) {
+      return Math.max(from, speechStart - Math.round(PHRASE_LEAD_SECONDS * SAMPLE_RATE));
+    }
+  }
+  return null;
 }

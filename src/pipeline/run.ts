@@ -7,6 +7,8 @@ export interface Run {
   id: string;
   trigger: "wake-word" | "text" | "follow-up";
   wakeWord?: string;
+  /** The wake phrase as words ("Hey Jarvis") when the command audio begins with it; else null. */
+  wakePhrase: string | null;
   /** Stream position the endpointer's seconds count from (the wake word's end). */
   startSample: number;
   /** Where the command audio handed to STT begins (includes the pre-roll when speech ran on). */
@@ -36,6 +38,7 @@ export function newRun(
     speechStarted: false,
     speechEndSample: 0,
     tail: null,
+    wakePhrase: null,
   };
 }
 

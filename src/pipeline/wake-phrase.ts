@@ -1,20 +1,29 @@
 /**
- * The command audio starts a little before the wake word fired (pre-roll), so when a
- * person says "hey jarvis turn on the light" without a pause Whisper may hear
- * "Jarvis, turn on the light." The wake phrase is not part of the command: drop its
- * words from the start of the transcript.
+ * The command audio usually starts with the wake phrase (pre-roll.ts), so Whisper hears
+ * "Hey Jarvis. Turn on the light." (or, from a shorter pre-roll, "Jarvis, turn on the light").
+ * The wake phrase is not part of the command: drop its words from the start of the transcript.
  */
 export function stripWakePhrase(text: string, wakeWord: string | undefined): string {
   if (!wakeWord) return text;
-  const phrase = wakeWord
-    .toLowerCase()
-    .replace(/_v\d.*$/, "")
-    .split(/[_\s-]+/)
-    .filter(Boolean);
+  const phrase = wakePhraseWords(wakeWord);
   if (phrase.length === 0) return text;
   const alternatives = phrase.map((_, i) => phrase.slice(i).map(escapeRegExp).join("[\\s,.!?-]+"));
   const pattern = new RegExp(`^\\s*(?:${alternatives.join("|")})(?![a-z])[\\s,.!?-]*`, "i");
   return text.replace(pattern, "").trim();
+}
+
+/** The wake word's model id as the words people say: `hey_jarvis_v0.1` -> "Hey Jarvis". */
+export function spokenWakePhrase(wakeWord: string): string | null {
+  const words = wakePhraseWords(wakeWord).map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  return words.length > 0 ? words.join(" ") : null;
+}
+
+function wakePhraseWords(wakeWord: string): string[] {
+  return wakeWord
+    .toLowerCase()
+    .replace(/_v\d.*$/, "")
+    .split(/[_\s-]+/)
+    .filter(Boolean);
 }
 
 function escapeRegExp(word: string): string {

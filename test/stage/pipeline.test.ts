@@ -25,6 +25,8 @@ function setup(options: {
   speculative?: boolean;
   commands?: boolean;
   isGated?: () => boolean;
+  area?: string | null;
+  preRollSeconds?: number;
 }) {
   const events: PipelineEvent[] = [];
   let tick = 0;
@@ -37,6 +39,7 @@ function setup(options: {
   let runs = 0;
   const pipelineOptions: PipelineOptions = {
     site: "kitchen",
+    area: options.area,
     bus,
     wake,
     vad: new FakeVad(options.speech ?? [[1.2 * S, 2.5 * S]]),
@@ -51,7 +54,7 @@ function setup(options: {
       maxCommandSeconds: 15,
       minSpeechSeconds: 0.1,
     },
-    preRollSeconds: 0.5,
+    preRollSeconds: options.preRollSeconds ?? 0.5,
     speculative: options.speculative ?? true,
     sttPrompt: () => "kitchen light",
     isGated: options.isGated,
@@ -157,6 +160,44 @@ describe("pipeline run", () => {
     await feed(6);
     const commandSeconds = (transcriber.calls[0]?.samples ?? 0) / S;
     expect(commandSeconds).toBeLessThan(2.5 - 0.6);
+  });
+
+  it("hands the board's area to the intent stage with each utterance", async () => {
+    const { intent, feed, pipeline } = setup({ area: "kitchen" });
+    await feed(6);
+    await pipeline.handleText("turn on the kitchen light");
+    expect(intent.contexts.map((c) => c.area)).toEqual(["kitchen", "kitchen"]);
+  });
+
+  it("starts the command with the whole wake phrase when the pre-roll holds its beginning", async () => {
+    // "hey jarvis" from 0.2 s, running on into the command; the detector fires at 1.04 s.
+    const { transcriber, feed } = setup({ speech: [[0.2 * S, 2.5 * S]], preRollSeconds: 1.5 });
+    await feed(6);
+    const call = transcriber.calls.at(-1);
+    // The speculative pass that counted: from 0.1 s before the phrase to the end of speech.
+    expect((call?.samples ?? 0) / S).toBeCloseTo(2.5 - 0.1, 1);
+    // Whisper is told the phrase was said, so it writes "Hey Jarvis." rather than other words.
+    expect(call?.prompt).toBe("Hey Jarvis. kitchen light");
+  });
+
+  it("keeps the wake phrase (and names it) across a pause after it", async () => {
+    const { transcriber, feed } = setup({
+      speech: [
+        [0.2 * S, 0.9 * S],
+        [1.3 * S, 2.5 * S],
+      ],
+      preRollSeconds: 1.5,
+    });
+    await feed(6);
+    const call = transcriber.calls.at(-1);
+    expect((call?.samples ?? 0) / S).toBeCloseTo(2.5 - 0.1, 1);
+    expect(call?.prompt).toBe("Hey Jarvis. kitchen light");
+  });
+
+  it("with a pre-roll too short for the wake phrase, leaves the prompt as it is", async () => {
+    const { transcriber, feed } = setup({ speech: [[0.3 * S, 2.5 * S]] });
+    await feed(6);
+    expect(transcriber.calls.at(-1)?.prompt).toBe("kitchen light");
   });
 
   it("strips the wake phrase Whisper heard in the pre-roll", async () => {

@@ -1,5 +1,10 @@
 import type { AudioFrame } from "../../src/audio/format.js";
-import type { IntentDecision, IntentHandler, RecognizedIntent } from "../../src/intent/types.js";
+import type {
+  IntentContext,
+  IntentDecision,
+  IntentHandler,
+  RecognizedIntent,
+} from "../../src/intent/types.js";
 import type { CommandPublisher, CommandResult } from "../../src/pipeline/publisher.js";
 import type { TranscribeOptions, Transcriber, Transcript } from "../../src/stt/transcriber.js";
 import type { VadWindow, VoiceActivityDetector } from "../../src/vad/detector.js";
@@ -92,9 +97,11 @@ export const kitchenOn: RecognizedIntent = {
 /** Maps exact texts to decisions; anything else is not recognized. */
 export class FakeIntent implements IntentHandler {
   texts: string[] = [];
+  contexts: IntentContext[] = [];
   constructor(private readonly decisions: Record<string, IntentDecision>) {}
-  async handle(text: string): Promise<IntentDecision> {
+  async handle(text: string, context: IntentContext): Promise<IntentDecision> {
     this.texts.push(text);
+    this.contexts.push(context);
     return this.decisions[text] ?? { kind: "reject", reason: "not-recognized", ms: 0 };
   }
   async dispose(): Promise<void> {}

@@ -19,8 +19,10 @@ export const vadSection = section(
       .default(0.15)
       .describe("Speech shorter than this is ignored as a click"),
     pre_roll_seconds: seconds(0, 3)
-      .default(0.5)
-      .describe("Audio kept from before the wake word's end, so a quick command is not clipped"),
+      .default(1.5)
+      .describe(
+        "Audio kept from before the wake word's end: Whisper hears the whole wake phrase, so a command said without a pause is not clipped",
+      ),
   },
   "Voice-activity endpointing (Silero VAD)",
 );

@@ -5,6 +5,8 @@ import { MAX_TEMPLATE_TOKENS, UtteranceMatcher } from "./matcher.js";
 import { resolveMatch } from "./resolve.js";
 import type { CompiledTemplates } from "./types.js";
 
+const HOUSE_WORDS = new Set(["all", "every", "everywhere", "whole", "house"]);
+
 /**
  * The fast path: exact words first; only if nothing matches, a second pass that accepts
  * misheard names and areas (similarity >= fuzzyThreshold). Most utterances never pay for
@@ -17,15 +19,18 @@ export class TemplateRecognizer {
     private readonly fuzzyThreshold: number,
   ) {}
 
-  recognize(text: string): RecognizedIntent | null {
+  /** `siteArea`: the board's room, where "the lights" (no name, no room) are looked for first. */
+  recognize(text: string, siteArea: string | null = null): RecognizedIntent | null {
     const tokens = stripFiller(tokenize(text), this.compiled.skipPhrases);
     if (tokens.length === 0 || tokens.length > MAX_TEMPLATE_TOKENS) return null;
     const vocabulary = this.vocabulary.get();
+    // "All the lights", "every light", "the whole house": the person means the house, not this room.
+    const area = tokens.some((t) => HOUSE_WORDS.has(t)) ? null : siteArea;
     const passes = this.fuzzyThreshold < 1 ? [null, this.fuzzyThreshold] : [null];
     for (const threshold of passes) {
       const matches = new UtteranceMatcher(tokens, this.compiled, vocabulary, threshold).matchAll();
       for (const match of matches) {
-        const intent = resolveMatch(match, vocabulary);
+        const intent = resolveMatch(match, vocabulary, area);
         if (intent) return intent;
       }
     }

@@ -14,10 +14,16 @@ interface Gathered {
 /**
  * Turns a template match into an intent about registry entities: a name picks that device
  * (its area disambiguates repeated names), an area with a kind ("lights in the kitchen")
- * picks every such device there, a kind alone picks all of them. Returns null when the
- * words do not pick exactly what the intent needs (an ambiguous name, an empty area).
+ * picks every such device there, a kind alone picks those in the board's own area
+ * (`siteArea`, as Home Assistant does for a satellite's area) or, when it has none or no
+ * area is set, all of them. Returns null when the words do not pick exactly what the
+ * intent needs (an ambiguous name, an empty area).
  */
-export function resolveMatch(match: TemplateMatch, vocabulary: Vocabulary): RecognizedIntent | null {
+export function resolveMatch(
+  match: TemplateMatch,
+  vocabulary: Vocabulary,
+  siteArea: string | null = null,
+): RecognizedIntent | null {
   const gathered = gather(match);
   if (!gathered) return null;
   const { intent } = match.template;
@@ -26,6 +32,12 @@ export function resolveMatch(match: TemplateMatch, vocabulary: Vocabulary): Reco
     const found = pickDevices(match, gathered, vocabulary);
     if (!found || found.length === 0) return null;
     targets = found;
+    const kindOnly = gathered.domain && !gathered.name && !gathered.area;
+    const here = kindOnly && siteArea ? found.filter((d) => sameArea(d.area, siteArea)) : [];
+    if (here.length > 0) {
+      targets = here;
+      gathered.slots.area = here[0]?.area;
+    }
   }
   return {
     intent,
@@ -80,4 +92,14 @@ function pickDevices(match: TemplateMatch, gathered: Gathered, vocabulary: Vocab
   if (!requiresDomains) return null;
   const only = vocabulary.devices.filter(fits);
   return only.length === 1 ? only : null;
+}
+
+/** Areas compare as people write them: "Living Room", "living room" and "living_room" are one room. */
+function sameArea(a: string | null | undefined, b: string): boolean {
+  const norm = (x: string) =>
+    x
+      .toLowerCase()
+      .replace(/[_\s]+/g, " ")
+      .trim();
+  return a != null && norm(a) === norm(b);
 }

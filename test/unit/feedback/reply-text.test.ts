@@ -56,6 +56,21 @@ describe("replyForIntent", () => {
     ["HassStartTimer", [], { hours: 1, minutes: 30 }, "timer request sent: 1 hour and 30 minutes"],
     ["HassStartTimer", [], { minutes: 1, seconds: 10 }, "timer request sent: 1 minute and 10 seconds"],
     ["HassCancelTimer", [], {}, "timer cancel request sent"],
+    // "The lights" with no name and no room: the reply says the whole house was switched.
+    [
+      "HassTurnOff",
+      ["kitchen_light", "hall_light"],
+      { domain: "light" },
+      "kitchen light and hall light off, in the whole house",
+    ],
+    [
+      "HassLightSet",
+      ["kitchen_light"],
+      { domain: "light", brightness: 30 },
+      "kitchen light at 30 percent, in the whole house",
+    ],
+    // ... and not when the board's area (or a spoken one) picked them.
+    ["HassTurnOn", ["kitchen_light"], { domain: "light", area: "kitchen" }, "kitchen light on"],
   ])("%s %j %j -> %s", (intent, targets, slots, expected) => {
     expect(say(intent, targets, slots)).toBe(expected);
   });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { wakePhraseStart } from "../../../src/pipeline/pre-roll.js";
+import { spokenWakePhrase, stripWakePhrase } from "../../../src/pipeline/wake-phrase.js";
+
+const W = 512;
+const FROM = 16000;
+
+/** VAD windows of 512 samples from FROM with the given probabilities. */
+function windows(probabilities: number[]) {
+  return probabilities.map((probability, i) => ({ endSample: FROM + (i + 1) * W, probability }));
+}
+const speech = (n: number) => Array<number>(n).fill(0.9);
+const quiet = (n: number) => Array<number>(n).fill(0.05);
+
+describe("wakePhraseStart: where the last stretch of speech before the detection began", () => {
+  it.each([
+    ["quiet, then the wake phrase running on", [...quiet(10), ...speech(30)], FROM + 10 * W - 1600],
+    [
+      "quiet, the phrase, a pause (the detector fired in it)",
+      [...quiet(8), ...speech(20), ...quiet(5)],
+      FROM + 8 * W - 1600,
+    ],
+    [
+      "a short dip between words belongs to the phrase",
+      [...quiet(8), ...speech(6), ...quiet(2), ...speech(10)],
+      FROM + 8 * W - 1600,
+    ],
+    ["the lead never goes before the pre-roll", [...quiet(5), ...speech(20)], FROM + 5 * W - 1600],
+  ])("%s", (_name, probabilities, expected) => {
+    expect(wakePhraseStart(windows(probabilities), FROM, 0.35)).toBe(expected);
+  });
+
+  it.each([
+    ["speech all through the pre-roll", speech(30)],
+    ["a quiet start too short to be a pause", [...quiet(3), ...speech(30)]],
+    ["nothing but quiet", quiet(20)],
+    ["no windows", []],
+  ])("%s: null (the phrase's start is not in the pre-roll)", (_name, probabilities) => {
+    expect(wakePhraseStart(windows(probabilities), FROM, 0.35)).toBeNull();
+  });
+});
+
+describe("the wake phrase in Whisper's prompt and transcript", () => {
+  it("spells a model id as the words people say", () => {
+    expect(spokenWakePhrase("hey_jarvis")).toBe("Hey Jarvis");
+    expect(spokenWakePhrase("hey_mycroft_v0.1")).toBe("Hey Mycroft");
+    expect(spokenWakePhrase("alexa")).toBe("Alexa");
+  });
+
+  it.each([
+    ["Hey Jarvis. Turn on the kitchen light.", "Turn on the kitchen light."],
+    ["Hey Jarvis, turn on the kitchen light.", "turn on the kitchen light."],
+    ["Hey, Jarvis! Turn on the kitchen light.", "Turn on the kitchen light."],
+    ["Jarvis, turn on the kitchen light.", "turn on the kitchen light."],
+    ["Hey Jarvis.", ""],
+    ["Turn on the kitchen light.", "Turn on the kitchen light."],
+  ])("%s -> %s", (heard, command) => {
+    expect(stripWakePhrase(heard, "hey_jarvis")).toBe(command);
+  });
+});
