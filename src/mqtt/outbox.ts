@@ -45,12 +45,13 @@ export class Outbox {
     return this.#inflight.size;
   }
 
-  /** Queues a message; returns the entries dropped to make room (oldest first). */
+  /** Queues a message; returns the entries dropped to make room (oldest first; telemetry may be the new one itself). */
   add(input: OutboxInput): { entry: OutboxEntry; dropped: OutboxEntry[] } {
     const entry: OutboxEntry = { ...input, seq: this.#nextSeq };
     this.#insert(entry);
     this.log.append(entry);
-    const dropped = this.#makeRoom(entry.seq);
+    // A device command is never pushed out by newer telemetry: then the telemetry goes.
+    const dropped = this.#makeRoom(entry.kind === "command" ? entry.seq : null);
     this.droppedTotal += dropped.length;
     return { entry, dropped };
   }

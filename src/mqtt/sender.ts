@@ -43,6 +43,7 @@ export class OutboxSender {
   enqueue(input: OutboxInput): { seq: number; delivered: Promise<DeliveryOutcome> } {
     if (this.#closed) return { seq: -1, delivered: Promise.resolve("dropped") };
     const { entry, dropped } = this.options.outbox.add(input);
+    const delivered = new Promise<DeliveryOutcome>((resolve) => this.#waiters.set(entry.seq, resolve));
     for (const old of dropped) this.#dropped(old, "outbox-full", "the MQTT outbox is full");
     if (dropped.length > 0 && this.#droppedSinceReport === 0)
       this.options.logger.warn(
@@ -50,7 +51,6 @@ export class OutboxSender {
         "MQTT outbox full: dropping the oldest queued messages until the broker is back (raise mqtt.outbox_max_messages / outbox_max_bytes)",
       );
     this.#droppedSinceReport += dropped.length;
-    const delivered = new Promise<DeliveryOutcome>((resolve) => this.#waiters.set(entry.seq, resolve));
     if (input.kind === "command") this.pump();
     else this.#pumpSoon();
     return { seq: entry.seq, delivered };

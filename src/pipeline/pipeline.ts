@@ -11,14 +11,16 @@ import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import type { EndpointEvent, EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
-import { AudioClock } from "./audio-clock.js";
 import { AudioHistory } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
+import { deliveryOutcome } from "./delivery.js";
+import { LagMonitor } from "./lag-monitor.js";
 import { Mutex } from "./mutex.js";
 import { findCommandStart } from "./pre-roll.js";
 import type { CommandPublisher, CommandResult } from "./publisher.js";
 import { historySamples, newRun, type Run } from "./run.js";
 import { SpeculativeTranscription } from "./speculative.js";
+import { TextQueue } from "./text-queue.js";
 import { spokenWakePhrase, stripWakePhrase } from "./wake-phrase.js";
 import { WakeTail } from "./wake-tail.js";
 
@@ -52,12 +54,6 @@ export interface PipelineOptions {
   ackWaitMs?: number;
 }
 
-/** Injected text waiting for the site to be free; `done` resolves handleText's promise. */
-interface PendingText {
-  text: string;
-  done: () => void;
-}
-
 /**
  * The run orchestrator: audio frames -> wake word -> endpointing -> STT -> intent ->
  * command output, with the pipeline events of DESIGN.md on the bus. It is fed one frame
@@ -75,20 +71,18 @@ export class Pipeline implements PipelineControl {
   #wakeNeedsReset = false;
   #followUp: { seconds: number } | null = null;
   #commands: CommandPublisher | null;
-  readonly #pendingText: PendingText[] = [];
+  readonly #pendingText: TextQueue;
   #textScheduled = false;
-  readonly #rejections: RejectionReporter;
-  readonly #audioClock = new AudioClock();
-  /** The most processing fell behind the microphone during the current run (ms). */
-  #runLagMs = 0;
-  #lagWarnedAt = Number.NEGATIVE_INFINITY;
+  readonly #lag: LagMonitor;
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
     this.#speculative = new SpeculativeTranscription(options.transcriber);
     this.#clock = options.clock ?? (() => performance.now());
     this.#commands = options.commands;
-    this.#rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
+    const rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
+    this.#pendingText = new TextQueue(options.maxPendingText ?? 16, rejections);
+    this.#lag = new LagMonitor(options.logger);
   }
 
   /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
@@ -129,7 +123,7 @@ export class Pipeline implements PipelineControl {
   /** Feeds the next frame of input audio; resolves when every stage it triggered is done. */
   process(frame: AudioFrame): Promise<void> {
     // Noted on arrival, before waiting for the mutex: a backlog behind a slow stage is lag.
-    this.#audioClock.observe(frame.startSample + frame.samples.length, this.#clock());
+    this.#lag.arrived(frame.startSample + frame.samples.length, this.#clock());
     return this.#mutex.run(() => this.#process(frame));
   }
 
@@ -178,11 +172,7 @@ export class Pipeline implements PipelineControl {
   }
 
   #queueText(text: string, done: () => void): boolean {
-    if (this.#pendingText.length >= (this.options.maxPendingText ?? 16)) {
-      this.#rejections.reject("queue-full");
-      return false;
-    }
-    this.#pendingText.push({ text, done });
+    if (!this.#pendingText.push({ text, done })) return false;
     this.#scheduleText();
     return true;
   }
@@ -208,7 +198,7 @@ export class Pipeline implements PipelineControl {
 
   async #process(frame: AudioFrame): Promise<void> {
     this.#history.write(frame.samples, frame.startSample);
-    this.#noteLag(frame.startSample + frame.samples.length);
+    this.#lag.processing(frame.startSample + frame.samples.length, this.#clock());
     const detection = await this.#listenForWakeWord(frame);
     if (this.#run) return this.#feedRun(this.#run, frame);
     if (this.#followUp) return this.#startFollowUp(frame);
@@ -278,21 +268,8 @@ export class Pipeline implements PipelineControl {
     return this.#feedRun(run, frame);
   }
 
-  /** How far behind the microphone this frame is processed; a warning when over a second (every 30 s at most). */
-  #noteLag(endSample: number): void {
-    const now = this.#clock();
-    const lag = this.#audioClock.lagMs(endSample, now);
-    if (this.#run) this.#runLagMs = Math.max(this.#runLagMs, lag);
-    if (lag < 1000 || now - this.#lagWarnedAt < 30_000) return;
-    this.#lagWarnedAt = now;
-    this.options.logger.warn(
-      { lagMs: Math.round(lag) },
-      `processing is ${(lag / 1000).toFixed(1)} s behind the microphone: commands will feel slow (is another process using the CPU?)`,
-    );
-  }
-
   #newRun(trigger: Run["trigger"], startSample: number, settings: EndpointerSettings): Run {
-    this.#runLagMs = 0;
+    this.#lag.startRun();
     const id = this.options.newRunId?.() ?? randomUUID();
     const run = newRun(id, trigger, startSample, this.#clock(), settings);
     this.#run = run;
@@ -429,37 +406,14 @@ export class Pipeline implements PipelineControl {
       bus.emit({ type: "intent-end", runId: run.id, intent: name, targets, slots, source, ms, confidence });
       if (!commands) return this.#endRun(run, "recognized");
       const result = await commands.publishCommand(recognized, { runId: run.id, site });
-      const outcome = await this.#deliveryOutcome(result);
-      this.#endRun(run, outcome, outcome === "published" ? this.#feltMs(run) : undefined);
+      const outcome = await deliveryOutcome(result, this.options.ackWaitMs ?? 1000);
+      // Felt latency: from the last speech sample (on the audio clock) to the acknowledgement.
+      const spoken = run.trigger !== "text" && outcome === "published";
+      const lastSpeech = run.speechEndSample || this.#history.endSample;
+      this.#endRun(run, outcome, spoken ? this.#lag.feltMs(lastSpeech, this.#clock()) : undefined);
     } catch (error) {
       this.#failRun(run, error, "intent-failed");
     }
-  }
-
-  /**
-   * `published` only once the broker acknowledged every command; a PUBACK that has not come
-   * within `ackWaitMs` (broker slow or away) ends the run as `queued`: the outbox keeps
-   * trying until the command expires, and an expiry is reported by an `error` event.
-   */
-  async #deliveryOutcome(result: CommandResult): Promise<RunOutcome> {
-    if (result.status === "dropped") return "dropped";
-    if (!result.delivered) return "published";
-    let timer: NodeJS.Timeout | undefined;
-    const wait = new Promise<"waiting">((resolve) => {
-      timer = setTimeout(() => resolve("waiting"), this.options.ackWaitMs ?? 1000);
-    });
-    const outcome = await Promise.race([result.delivered, wait]);
-    clearTimeout(timer);
-    if (outcome === "acked") return "published";
-    return outcome === "waiting" ? "queued" : "dropped";
-  }
-
-  /** From the last speech sample, on the audio clock, to now (the acknowledgement); spoken runs only. */
-  #feltMs(run: Run): number | undefined {
-    if (run.trigger === "text") return undefined;
-    const lastSpeech = run.speechEndSample || this.#history.endSample;
-    const felt = this.#clock() - this.#audioClock.wallTimeOf(lastSpeech);
-    return Number.isFinite(felt) ? Math.round(felt) : undefined;
   }
 
   #failRun(run: Run, error: unknown, fallbackCode: string): void {
@@ -474,7 +428,7 @@ export class Pipeline implements PipelineControl {
     this.#speculative.cancel();
     this.#run = null;
     const ms = Math.round(this.#clock() - run.startedAt);
-    const lagMs = run.trigger === "text" ? undefined : Math.round(this.#runLagMs);
+    const lagMs = run.trigger === "text" ? undefined : this.#lag.runLagMs;
     this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms, feltMs, lagMs });
     this.#scheduleText();
   }

@@ -93,6 +93,47 @@ describe("one bad publish never blocks the queue", () => {
   });
 });
 
+describe("a full outbox", () => {
+  it("never drops a command without an error event", async () => {
+    const registry = new DeviceRegistry([light("hall_light", "home/hall/set")]);
+    const bus = new EventBus();
+    const errors: ErrorEvent[] = [];
+    bus.on("error", (e) => errors.push(e));
+    const service = await MqttService.start({
+      config: mqttConfig({
+        site: "hall",
+        mqtt: { url: "mqtt://127.0.0.1:1", discovery: false, learn_devices: false, outbox_max_messages: 10 },
+      }),
+      bus,
+      registry,
+      control: new RecordingControl(),
+      stateDir: tempDir("full"),
+      logger: silentLogger(),
+    });
+    try {
+      // With the broker away, status/intent telemetry and 12 commands compete for 10 places.
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          service.commands.publishCommand(turnOn("hall_light"), { runId: `r${i}`, site: "hall" }),
+        ),
+      );
+      const dropped = results.filter((r) => r.delivered === undefined);
+      expect(dropped).toEqual([]);
+      const outcomes = await Promise.race([
+        Promise.all(results.slice(0, 2).map((r) => r.delivered)),
+        new Promise((resolve) => setTimeout(() => resolve("still queued"), 2000)),
+      ]);
+      expect(outcomes).toEqual(["dropped", "dropped"]);
+      expect(errors.map((e) => [e.runId, e.code])).toEqual([
+        ["r0", "command-dropped"],
+        ["r1", "command-dropped"],
+      ]);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
 describe("the journal on disk", () => {
   it("holds no text of a delivered run", async () => {
     const registry = new DeviceRegistry([light("hall_light", "home/hall/set")]);

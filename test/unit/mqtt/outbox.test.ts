@@ -166,6 +166,9 @@ describe("Outbox privacy and priorities", () => {
     outbox.add(command("b/set"));
     expect(outbox.add(command("c/set")).dropped.map((e) => e.payload)).toEqual(["1"]);
     expect(outbox.add(command("d/set")).dropped.map((e) => e.topic)).toEqual(["a/set"]);
+    // Full of commands: new telemetry is what goes, never a command.
+    expect(outbox.add(event(2)).dropped.map((e) => e.payload)).toEqual(["2"]);
+    expect(outbox.size).toBe(3);
   });
 });
 
