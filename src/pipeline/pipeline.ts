@@ -17,7 +17,7 @@ import { deliveryOutcome } from "./delivery.js";
 import { LagMonitor } from "./lag-monitor.js";
 import { Mutex } from "./mutex.js";
 import { findCommandStart } from "./pre-roll.js";
-import type { CommandPublisher, CommandResult } from "./publisher.js";
+import type { CommandPublisher } from "./publisher.js";
 import { historySamples, newRun, type Run } from "./run.js";
 import { SpeculativeTranscription } from "./speculative.js";
 import { TextQueue } from "./text-queue.js";
