@@ -70,8 +70,23 @@ export function wavError(file: string, problem: string): EdgeVoiceError {
 /** Parses the container; throws EdgeVoiceError("wav-invalid") naming the file and the problem. */
 export function parseWavLayout(bytes: Uint8Array, file: string): WavLayout {
   checkMagic(bytes, file);
-  const { fmt, body, size } = findDataChunk(bytes, file, true) as DataChunk;
-  const available = bytes.length - body;
+  return layoutOf(findDataChunk(bytes, file, true) as DataChunk, bytes.length, file);
+}
+
+/**
+ * The same from the first bytes of a file of `fileSize` bytes, so a long file need not be
+ * read whole to be checked; undefined when its header does not fit in `head`.
+ */
+export function parseWavFileHead(head: Uint8Array, fileSize: number, file: string): WavLayout | undefined {
+  checkMagic(head, file);
+  if (head.length >= fileSize) return parseWavLayout(head, file);
+  const found = findDataChunk(head, file, false);
+  return found && layoutOf(found, fileSize, file);
+}
+
+/** Frames in the data chunk, as far as the file holds them (placeholder sizes of streamed recordings accepted). */
+function layoutOf({ fmt, body, size }: DataChunk, fileSize: number, file: string): WavLayout {
+  const available = fileSize - body;
   let dataBytes = size;
   if (size === 0 || (size >= PLACEHOLDER_MIN && size > available)) dataBytes = available;
   else if (size > available)

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { type FileHandle, open, readFile } from "node:fs/promises";
 import { EdgeVoiceError } from "../errors.js";
 import { float32ToInt16, SAMPLE_RATE } from "./format.js";
 import { copyInt16, decodeMonoFloat, isInternalFormat } from "./pcm-decode.js";
 import { StreamingResampler } from "./resampler.js";
-import { parseWavLayout, parseWavStreamHeader, type WavFormat, type WavLayout } from "./wav-header.js";
+import { parseWavFileHead, parseWavLayout, type WavFormat, type WavLayout, wavError } from "./wav-header.js";
 
 export type { WavEncoding, WavFormat } from "./wav-header.js";
 
@@ -38,29 +38,87 @@ export async function inspectWav(file: string): Promise<WavFormat> {
   return parseWavLayout(await readInput(file), file).format;
 }
 
-/** Bytes enough for any WAV header this module reads (a header further in is checked whole). */
+/** Bytes enough for any WAV header this module reads (a header further in is read whole). */
 const HEADER_BYTES = 64 * 1024;
 
 /**
- * Checks a WAV file's header only: `run --input` refuses a missing or corrupt file this way
- * before loading models, without reading a long recording twice. Same errors as readWav16kMono.
+ * Checks a WAV file from its header and size, without reading its audio: `run --input`
+ * refuses a missing or corrupt file this way before loading models, and a long recording
+ * is then streamed (streamWav16kMono). Same errors as readWav16kMono.
  */
-export async function checkWavHeader(file: string): Promise<WavFormat> {
+export function readWavLayoutSync(file: string): WavLayout {
   let head: Uint8Array;
+  let size: number;
   try {
-    const handle = await open(file, "r");
+    const fd = openSync(file, "r");
     try {
-      const buffer = Buffer.alloc(HEADER_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
-      head = buffer.subarray(0, bytesRead);
+      size = fstatSync(fd).size;
+      const buffer = Buffer.alloc(Math.min(HEADER_BYTES, size));
+      head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (error) {
     throw unreadable(file, error);
   }
-  const header = head.length < HEADER_BYTES ? parseWavLayout(head, file) : parseWavStreamHeader(head, file);
-  return header ? header.format : inspectWav(file);
+  return parseWavFileHead(head, size, file) ?? loadWavSync(file).layout;
+}
+
+/** The format of a WAV file, checked from its header (see readWavLayoutSync). */
+export async function checkWavHeader(file: string): Promise<WavFormat> {
+  return readWavLayoutSync(file).format;
+}
+
+/**
+ * The audio of a WAV file as 16 kHz mono chunks, read and converted a block at a time: a
+ * 2-hour recording costs a block of memory, not the file (781 MB read whole). The samples
+ * are the ones decodeWav16kMono gives, bit for bit.
+ */
+export async function* streamWav16kMono(
+  file: string,
+  layout: WavLayout,
+  signal: AbortSignal,
+): AsyncGenerator<Int16Array> {
+  const internal = isInternalFormat(layout);
+  const resampler = internal
+    ? undefined
+    : await StreamingResampler.create(layout.format.sampleRate, SAMPLE_RATE);
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "r");
+  } catch (error) {
+    resampler?.dispose();
+    throw unreadable(file, error);
+  }
+  let left = Math.round((layout.frames * SAMPLE_RATE) / layout.format.sampleRate);
+  const clip = (samples: Int16Array) => {
+    const out = samples.length > left ? samples.subarray(0, left) : samples;
+    left -= out.length;
+    return out;
+  };
+  try {
+    for (let first = 0; first < layout.frames && !signal.aborted; first += BLOCK_FRAMES) {
+      const count = Math.min(BLOCK_FRAMES, layout.frames - first);
+      const bytes = Buffer.alloc(count * layout.blockAlign);
+      const { bytesRead } = await handle.read(
+        bytes,
+        0,
+        bytes.length,
+        layout.dataOffset + first * layout.blockAlign,
+      );
+      if (bytesRead < bytes.length) throw wavError(file, "truncated: the file got shorter while it was read");
+      const block = { ...layout, dataOffset: 0, frames: count };
+      yield clip(
+        resampler
+          ? float32ToInt16(resampler.process(decodeMonoFloat(bytes, block, 0, count)))
+          : copyInt16(bytes, block),
+      );
+    }
+    if (resampler && !signal.aborted) yield clip(float32ToInt16(resampler.finish()));
+  } finally {
+    await handle.close();
+    resampler?.dispose();
+  }
 }
 
 /**
@@ -68,14 +126,15 @@ export async function checkWavHeader(file: string): Promise<WavFormat> {
  * know the input's format when it is created (and refuse a bad file right there). Convert
  * the bytes later with decodeWav16kMono.
  */
-export function loadWavSync(file: string): { bytes: Uint8Array; format: WavFormat } {
+export function loadWavSync(file: string): { bytes: Uint8Array; format: WavFormat; layout: WavLayout } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (error) {
     throw unreadable(file, error);
   }
-  return { bytes, format: parseWavLayout(bytes, file).format };
+  const layout = parseWavLayout(bytes, file);
+  return { bytes, format: layout.format, layout };
 }
 
 /** The same from bytes already in memory; `name` is used in error messages. */

@@ -1,4 +1,5 @@
 import type { Logger } from "../util/logger.js";
+import { printable } from "../util/printable.js";
 import { ConfirmationBook, isYes } from "./confirmation.js";
 import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
@@ -48,7 +49,7 @@ export class DefaultIntentHandler implements IntentHandler {
     const decision = await this.#decide(text, context);
     const ms = Math.round((performance.now() - started) * 100) / 100;
     const { logger } = this.parts;
-    logger.debug({ runId: context.runId, text }, "intent input");
+    logger.debug({ runId: context.runId, text: printable(text) }, "intent input");
     logger.info(
       {
         runId: context.runId,

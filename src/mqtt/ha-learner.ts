@@ -1,5 +1,5 @@
 import type { DeviceConfig } from "../config/schema.js";
-import type { Device, DeviceRegistry } from "../intent/registry.js";
+import { commandTopics, type Device, type DeviceRegistry, deviceKind } from "../intent/registry.js";
 import type { Logger } from "../util/logger.js";
 import { printable } from "../util/printable.js";
 import { type LearnedEntity, parseDiscovery } from "./ha-discovery.js";
@@ -33,6 +33,11 @@ export class DiscoveryLearner {
   readonly #owners = new Map<string, string>();
   /** What each id was learned as, to bring it back when a config-file device that shadowed it goes. */
   readonly #learned = new Map<string, DeviceConfig>();
+  /**
+   * Discovery topic -> command topics of devices it announced that were not learned (a lock
+   * outside mqtt.learn_domains): still the topic's owner, so no other kind may be learned on it.
+   */
+  readonly #announced = new Map<string, Array<{ kind: string; domain: string; topics: string[] }>>();
   readonly #budget: WarningBudget;
   readonly #unsubscribe: () => void;
   #reconcileQueued = false;
@@ -61,6 +66,8 @@ export class DiscoveryLearner {
       return;
     }
     const report = new LearnReport();
+    const announced: Array<{ kind: string; domain: string; topics: string[] }> = [];
+    const hadAnnounced = this.#announced.delete(topic);
     const previous = this.#byTopic.get(topic) ?? new Map<string, string>();
     const next = new Map<string, string>();
     if (result.kind === "entities") {
@@ -68,21 +75,32 @@ export class DiscoveryLearner {
       for (const why of result.badTopics) report.refused.push({ key: topic, why, warn: true });
       report.capped += result.overflow;
       for (const entity of result.entities) {
-        const id = this.#learn(entity, previous.get(entity.key), report);
+        const id = this.#learn(entity, previous.get(entity.key), report, announced);
         if (id) next.set(entity.key, id);
       }
     }
     for (const [key, id] of previous) if (!next.has(key) || next.get(key) !== id) this.#forget(id, key);
     if (next.size > 0) this.#byTopic.set(topic, next);
     else this.#byTopic.delete(topic);
+    if (announced.length > 0) this.#announced.set(topic, announced);
+    // A device announced on a learned device's topic may have made it a borrower (or stopped).
+    if (announced.length > 0 || hadAnnounced) this.#queueReconcile();
     report.write(topic, logger, this.#budget, this.options.policy.maxDevices);
   }
 
-  #learn(entity: LearnedEntity, currentId: string | undefined, report: LearnReport): string | null {
+  #learn(
+    entity: LearnedEntity,
+    currentId: string | undefined,
+    report: LearnReport,
+    announced: Array<{ kind: string; domain: string; topics: string[] }>,
+  ): string | null {
     const { registry, policy } = this.options;
     const refusal = staticRefusal(entity, policy);
     if (refusal) {
       report.refused.push({ key: entity.key, ...refusal });
+      const device = { id: "", ...entity.device };
+      if (!refusal.warn)
+        announced.push({ kind: deviceKind(device), domain: device.domain, topics: commandTopics(device) });
       return null;
     }
     if (currentId === undefined && this.#owners.size >= policy.maxDevices) {
@@ -124,6 +142,14 @@ export class DiscoveryLearner {
       const whose = owner.source === "config" ? "the configured" : "the learned";
       return { why: `its command topic belongs to ${whose} ${owner.domain} ${owner.id}`, warn: !same };
     }
+    const mine = commandTopics(device);
+    for (const entries of this.#announced.values())
+      for (const other of entries)
+        if (other.kind !== deviceKind(device) && other.topics.some((topic) => mine.includes(topic)))
+          return {
+            why: `its command topic belongs to an announced ${other.domain} that is not learned (mqtt.learn_domains, mqtt.learn_allow)`,
+            warn: true,
+          };
     const namesake = registry.nameConflict(device);
     if (namesake)
       return {

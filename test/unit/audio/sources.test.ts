@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { truncateSync, writeFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { type AudioFrame, FRAME_SAMPLES } from "../../../src/audio/format.js";
@@ -7,6 +7,7 @@ import { openAudioSource } from "../../../src/audio/open-source.js";
 import type { AudioSource } from "../../../src/audio/source.js";
 import { StdinSource } from "../../../src/audio/stdin-source.js";
 import type { Sleep } from "../../../src/audio/timing.js";
+import { decodeWav16kMono } from "../../../src/audio/wav.js";
 import { WavFileSource } from "../../../src/audio/wav-file-source.js";
 import { encodeWav } from "../../../src/audio/wav-writer.js";
 import { configSchema } from "../../../src/config/schema.js";
@@ -200,5 +201,38 @@ describe("openAudioSource", () => {
       logger,
     });
     expect(mic.info.name).toBe("plughw:CARD=Device,DEV=0 (arecord)");
+  });
+});
+
+describe("WavFileSource streams the file (issue 13 item 12)", () => {
+  it("gives the samples decodeWav16kMono gives, bit for bit, for a 44.1 kHz stereo file", async () => {
+    const frames = 44_100 * 3 + 123;
+    const data = Buffer.alloc(frames * 4);
+    for (let i = 0; i < frames; i++) {
+      data.writeInt16LE(Math.round(8000 * Math.sin(i / 17)), i * 4);
+      data.writeInt16LE(Math.round(6000 * Math.sin(i / 5)), i * 4 + 2);
+    }
+    const file = tmp.path("stereo44.wav");
+    const bytes = buildWav({ channels: 2, sampleRate: 44_100, data });
+    writeFileSync(file, bytes);
+    const streamed = (await collect(new WavFileSource(file))).flatMap((f) => Array.from(f.samples));
+    const whole = (await decodeWav16kMono(bytes, file)).samples;
+    expect(streamed.length).toBe(whole.length);
+    expect(streamed).toEqual(Array.from(whole));
+  });
+
+  it("a 2-hour file is not read whole: the first frames come without holding 230 MB", async () => {
+    const file = tmp.path("two-hours.wav");
+    const dataBytes = 2 * 3600 * 16_000 * 2;
+    const header = buildWav({ data: Buffer.alloc(0), dataSize: dataBytes });
+    writeFileSync(file, header);
+    truncateSync(file, header.length + dataBytes); // sparse: costs no disk
+    const before = process.memoryUsage().arrayBuffers;
+    const source = new WavFileSource(file);
+    const abort = new AbortController();
+    let taken = 0;
+    for await (const _frame of source.frames(abort.signal)) if (++taken === 50) abort.abort();
+    expect(taken).toBe(50);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(50_000_000);
   });
 });

@@ -183,6 +183,25 @@ describe("learning devices from discovery under a policy", () => {
     expect(warnings()).toEqual([]);
   });
 
+  it("a lock announced but not learned (learn_domains) still owns its topic, whichever comes first", async () => {
+    const domains = ["light", "switch", "fan", "climate", "scene"];
+    const lock = { name: "Front Door", command_topic: "z2m/front/set" };
+    const porch = { name: "porch light", command_topic: "z2m/front/set", payload_on: "UNLOCK" };
+    const first = setup({ domains }, []);
+    first.announce("homeassistant/lock/0x1/lock/config", lock);
+    first.announce("homeassistant/switch/evil/porch/config", porch);
+    expect(first.learned()).toEqual([]);
+    expect(first.warnings()[0]).toMatch(/belongs to an announced lock that is not learned/);
+    // The other order: the switch is set aside as soon as the lock is announced.
+    const second = setup({ domains }, []);
+    second.announce("homeassistant/switch/evil/porch/config", porch);
+    expect(second.learned()).toEqual(["porch"]);
+    second.announce("homeassistant/lock/0x1/lock/config", lock);
+    await Promise.resolve();
+    expect(second.learned()).toEqual([]);
+    expect(second.warnings().at(-1)).toMatch(/set aside: its command topic belongs to an announced lock/);
+  });
+
   it("mqtt.learn_allow admits only the named announcers", () => {
     const { announce, learned } = setup({
       allow: ["0x00158d", "Bedroom Node", "esp_1", "homeassistant/fan/attic"],
