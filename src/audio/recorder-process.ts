@@ -115,6 +115,11 @@ export class RecorderProcess implements RecorderSession {
     return this.reason;
   }
 
+  /** True while the recorder's output is held back because too much audio waits unread. */
+  get paused(): boolean {
+    return this.stream.isPaused();
+  }
+
   /** The next chunk of audio, or undefined once the process has exited and everything was read. */
   async next(): Promise<Buffer | undefined> {
     for (;;) {

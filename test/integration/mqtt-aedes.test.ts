@@ -17,6 +17,7 @@ import {
   tempDir,
   until,
 } from "../support/mqtt-harness.js";
+import { CEILING_MS, waitFor } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
 
@@ -117,7 +118,7 @@ describe("aedes: the embedded broker and a broker that refuses MQTT 5", () => {
       // aedes reports the publish to listeners after it has acknowledged it.
       await until(
         () => published.length > 0,
-        3000,
+        CEILING_MS,
         () => "aedes saw no command",
       );
       expect(JSON.parse(published[0] ?? "{}")).toMatchObject({ state: "OFF" });
@@ -144,7 +145,9 @@ describe("aedes: the embedded broker and a broker that refuses MQTT 5", () => {
       const connected: Client[] = [];
       broker.on("client", (client) => connected.push(client));
       for (const client of clientsOf(broker)) client.close();
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await waitFor(() => connected.length >= 1 && service.state.state === "connected", {
+        what: () => `a reconnect (${connected.length} clients, state ${service.state.state})`,
+      });
       expect(service.state.state).toBe("connected");
       expect(connected.length).toBeGreaterThanOrEqual(1);
       expect(capture.lines.filter((l) => /refused MQTT 5/.test(String(l.msg)))).toHaveLength(1);

@@ -12,6 +12,7 @@ import {
   tempDir,
   until,
 } from "../support/mqtt-harness.js";
+import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
 
@@ -121,7 +122,7 @@ describe("learning devices from Home Assistant discovery (real Mosquitto)", () =
   it("turns Zigbee2MQTT and ESPHome discovery into registry entries", async () => {
     await until(
       () => registry.get("kitchen_light") !== undefined && registry.get("ceiling_light") !== undefined,
-      5000,
+      CEILING_MS,
       () => JSON.stringify(registry.all()),
     );
     expect(registry.get("kitchen_light")).toMatchObject({
@@ -184,7 +185,7 @@ describe("learning devices from Home Assistant discovery (real Mosquitto)", () =
     await probe.client.publishAsync(ESPHOME_LIGHT.topic, "", { qos: 1, retain: true });
     await until(
       () => registry.get("ceiling_light") === undefined,
-      5000,
+      CEILING_MS,
       () => "still there",
     );
     await probe.client.publishAsync(
@@ -199,7 +200,7 @@ describe("learning devices from Home Assistant discovery (real Mosquitto)", () =
     );
     await until(
       () => registry.get("front_door") !== undefined,
-      5000,
+      CEILING_MS,
       () => "lock not learned",
     );
     expect(registry.get("front_door")).toMatchObject({

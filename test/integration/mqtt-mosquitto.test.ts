@@ -15,6 +15,7 @@ import {
   tempDir,
   until,
 } from "../support/mqtt-harness.js";
+import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
 
@@ -152,7 +153,7 @@ describe("MqttService against a real Mosquitto", () => {
     expect(await result.delivered).toBe("acked");
     await until(
       () => expiries.length > 0,
-      3000,
+      CEILING_MS,
       () => "no command",
     );
     expect(expiries[0]).toBeGreaterThanOrEqual(9);
@@ -183,7 +184,7 @@ describe("MqttService against a real Mosquitto", () => {
       bus.emit({ type: "run-end", runId: "h2", outcome: "rejected", ms: 700 });
       await until(
         () => sub.lines.some((l) => l.startsWith("hermes/nlu/intentNotRecognized")),
-        5000,
+        CEILING_MS,
         () => sub.lines.join("\n"),
       );
       const [hotword] = sub.json("hermes/hotword/hey_jarvis/detected") as Array<Record<string, unknown>>;
@@ -283,7 +284,7 @@ describe("MqttService against a real Mosquitto", () => {
     await c.publishAsync("edge-voice/kitchen/set/text", "turn on the kitchen light", { qos: 1 });
     await until(
       () => control.injected.length === 3,
-      3000,
+      CEILING_MS,
       () => JSON.stringify(control.injected),
     );
     expect(control.muted).toBe(true);
@@ -310,7 +311,7 @@ describe("MqttService against a real Mosquitto", () => {
     await c.publishAsync("edge-voice/kitchen/set/mute", "on", { qos: 1 });
     await until(
       () => again.muted,
-      3000,
+      CEILING_MS,
       () => "second service never subscribed",
     );
     await second.stop();
@@ -322,7 +323,7 @@ describe("MqttService against a real Mosquitto", () => {
     await c.publishAsync("hermes/hotword/toggleOn", JSON.stringify({ siteId: "kitchen" }), { qos: 1 });
     await until(
       () => !control.muted && control.wakeEnabled,
-      3000,
+      CEILING_MS,
       () => "mute/toggle not applied",
     );
     await c.publishAsync("edge-voice/kitchen/set/text", "", { qos: 1, retain: true }); // clear the retained text

@@ -7,6 +7,7 @@ import { MqttService } from "../../src/mqtt/service.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { Mosquitto } from "../support/mosquitto.js";
 import { mqttConfig, RecordingControl, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
 
@@ -87,7 +88,7 @@ describe("never lose, never replay wrongly (real Mosquitto stopped and restarted
     await broker.stop();
     await until(
       () => service.state.state === "unreachable",
-      5000,
+      CEILING_MS,
       () => service.state.message,
     );
 
@@ -108,7 +109,7 @@ describe("never lose, never replay wrongly (real Mosquitto stopped and restarted
     await until(
       // Distinct: the broker may redeliver to the watcher what was in flight to it at shutdown (QoS 1).
       () => new Set(watch.texts).size >= 100 && watch.commands.length >= 1,
-      10_000,
+      CEILING_MS,
       () => `${watch.texts.length} events`,
     );
 
@@ -164,7 +165,7 @@ describe("never lose, never replay wrongly (real Mosquitto stopped and restarted
     await second.flush(5000);
     await until(
       () => new Set(watch.texts).size >= 40,
-      10_000,
+      CEILING_MS,
       () => `${watch.texts.length} events`,
     );
     expect([...new Set(watch.texts)]).toEqual(range(0, 40));

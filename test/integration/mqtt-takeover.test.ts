@@ -13,6 +13,7 @@ import {
   tempDir,
   until,
 } from "../support/mqtt-harness.js";
+import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
 
@@ -78,7 +79,7 @@ describe("a second daemon with the same client id (MQTT 5 session taken over)", 
       broker.takeOver();
       await until(
         () => service.state.state === "unreachable",
-        3000,
+        CEILING_MS,
         () => service.state.message,
       );
       expect(service.state.message).toMatch(
@@ -88,7 +89,7 @@ describe("a second daemon with the same client id (MQTT 5 session taken over)", 
       // Reconnected, then taken over again: the delay grows (0.2 s, then 0.4 s...) rather than resetting.
       await until(
         () => service.state.state === "connected",
-        3000,
+        CEILING_MS,
         () => service.state.message,
       );
       broker.takeOver();
@@ -98,7 +99,7 @@ describe("a second daemon with the same client id (MQTT 5 session taken over)", 
           .map((l) => Number(l.seconds));
       await until(
         () => delays().length >= 2,
-        3000,
+        CEILING_MS,
         () => JSON.stringify(delays()),
       );
       const [first, second] = delays() as [number, number];
@@ -129,7 +130,7 @@ describe("a broker that refuses subscriptions (MQTT 5 SUBACK 0x87, as an ACL wou
       const find = () => capture.lines.find((l) => String(l.msg).includes("refused some subscriptions"));
       await until(
         () => find() !== undefined,
-        3000,
+        CEILING_MS,
         () => "no warning",
       );
       expect(find()).toMatchObject({ level: 40 });

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Mosquitto } from "../support/mosquitto.js";
 import { Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
 
@@ -14,7 +15,10 @@ describe("availability with a last will (real Mosquitto, real child process)", (
     await broker?.dispose();
   });
 
-  it("shows online while the daemon runs and offline (retained) right after kill -9", async () => {
+  // Starting the child compiles it with tsx first, which takes a while on a busy machine.
+  it("shows online while the daemon runs and offline (retained) right after kill -9", {
+    timeout: 180_000,
+  }, async () => {
     const probe = await Probe.connect(broker.url, ["edge-voice/will/status"]);
     const child = spawn(
       process.execPath,
@@ -28,7 +32,7 @@ describe("availability with a last will (real Mosquitto, real child process)", (
     try {
       await until(
         () => output.includes("connected"),
-        20_000,
+        4 * CEILING_MS,
         () => `child said ${JSON.stringify(output)}`,
       );
       await probe.waitFor((m) => m.at(-1)?.payload === "online");

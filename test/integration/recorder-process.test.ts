@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { RecorderProcess, resolveRecorder } from "../../src/audio/recorder-process.js";
 import { installFakeRecorder, isAlive } from "../support/fake-recorder.js";
+import { waitFor } from "../support/wait-for.js";
 import { tempDir } from "../unit/audio/helpers.js";
 
 const tmp = tempDir("recorder");
@@ -18,7 +19,7 @@ describe("RecorderProcess", () => {
     // Read a little, then fall behind until the queue is full and the stream paused.
     let read = 0;
     while (read < 400_000) read += (await session.next())?.length ?? Number.POSITIVE_INFINITY;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => session.paused, { what: "the recorder's output to be paused" });
     await session.stop();
     expect(session.exitReason).toMatch(/killed by SIGTERM/);
     const [start] = fake.starts();

@@ -2,8 +2,11 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
- * A fake recorder for MicrophoneSource: a node-record-lpcm16 recorder module (the library
- * accepts an absolute path to one) that starts a small node script instead of arecord.
+ * A fake recorder for the real process path (RecorderProcess, and MicrophoneSource through
+ * it): a node-record-lpcm16 recorder module (the library accepts an absolute path to one)
+ * that starts a small node script instead of arecord. How a pipe groups its writes is up to
+ * the machine, so tests on it assert nothing that depends on chunk sizes or speed; the
+ * retry and watchdog logic is tested chunk by chunk with scripted-recorder.ts.
  * Each start takes the next step of a plan, so a test can script a device that is missing,
  * delivers audio, dies, hangs, and comes back. Every started process appends its pid and
  * arguments to files, so the test can check that none is left running.

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { CEILING_MS } from "./wait-for.js";
 
 /**
  * A real Mosquitto (Debian's /usr/sbin/mosquitto) for one test file: its own temp dir for
@@ -55,7 +56,7 @@ export class Mosquitto {
     child.once("exit", () => {
       if (this.#child === child) this.#child = null;
     });
-    await waitForPort(this.port, 5000);
+    await waitForPort(this.port, CEILING_MS);
   }
 
   /** SIGTERM (Mosquitto saves its persistence) and wait for exit. */

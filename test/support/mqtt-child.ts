@@ -21,6 +21,16 @@ const service = await MqttService.start({
   stateDir,
   logger: silentLogger(),
 });
+// On a busy machine the first connection can outlast start()'s wait: wait for it (the test
+// that spawns this holds the ceiling), so "connected" never turns into a coin toss.
+await new Promise<void>((resolve) => {
+  if (service.state.state === "connected") return resolve();
+  const off = service.onStateChange((state) => {
+    if (state.state !== "connected") return;
+    off();
+    resolve();
+  });
+});
 await service.flush(5000);
 process.stdout.write(`${service.state.state}\n`);
 let n = 0;

@@ -8,6 +8,7 @@ import pino from "pino";
 import { type Config, type ConfigInput, configSchema } from "../../src/config/schema.js";
 import type { PipelineControl } from "../../src/pipeline/control.js";
 import type { Logger } from "../../src/util/logger.js";
+import { CEILING_MS } from "./wait-for.js";
 
 /** Helpers shared by the MQTT tests: config, a recording PipelineControl, probes, a log capture, certificates. */
 
@@ -73,7 +74,7 @@ export class Probe {
     return this.messages.filter((m) => m.topic === topic);
   }
 
-  async waitFor(predicate: (messages: Received[]) => boolean, timeoutMs = 5000): Promise<Received[]> {
+  async waitFor(predicate: (messages: Received[]) => boolean, timeoutMs = CEILING_MS): Promise<Received[]> {
     await until(
       () => predicate(this.messages),
       timeoutMs,
@@ -112,7 +113,7 @@ export class MosquittoSub {
         poke.publish("probe/ready", "1");
         return sub.lines.some((line) => line.startsWith("probe/ready"));
       },
-      5000,
+      CEILING_MS,
       () => "mosquitto_sub never subscribed",
     );
     await poke.endAsync();
@@ -143,6 +144,7 @@ export function captureLogger(level = "debug"): { logger: Logger; lines: Array<R
   return { logger: pino({ level }, stream), lines };
 }
 
+/** Polls `check` until it holds; `timeoutMs` is a safety net (use CEILING_MS), never a timing assertion. */
 export async function until(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
