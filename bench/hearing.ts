@@ -13,7 +13,7 @@
 //
 //   npm run build && npx tsx bench/hearing.ts [--voices en-us,en-029] [--conditions clean,noisy]
 //       [--count N (utterances, spread over the list)] [--committed (the 13 CI clips)]
-//       [--realtime [--realtime-clips N]]
+//       [--realtime [--realtime-clips N]] [--set KEY=VALUE (to every daemon run)]
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -33,6 +33,7 @@ import {
   VOICES,
 } from "../scripts/make-hearing-fixtures.js";
 import { readWav16kMono } from "../src/audio/wav.js";
+import { encodeWav } from "../src/audio/wav-writer.js";
 import {
   type BenchEvent,
   type ClipResult,
@@ -61,6 +62,7 @@ function options() {
       committed: { type: "boolean" },
       realtime: { type: "boolean" },
       "realtime-clips": { type: "string" },
+      set: { type: "string", multiple: true },
     },
   });
   const voices = values.voices ? VOICES.filter((v) => values.voices?.split(",").includes(v.id)) : VOICES;
@@ -72,6 +74,8 @@ function options() {
     committed: values.committed === true,
     realtime: values.realtime === true,
     realtimeClips: Number(values["realtime-clips"] ?? 12),
+    /** Extra daemon settings for every run, e.g. --set vad.pre_roll_seconds=0.5. */
+    sets: values.set ?? [],
   };
 }
 
@@ -112,10 +116,18 @@ async function runDaemon(
   mode: Mode | null,
   audio: Buffer,
   realtime: boolean,
+  sets: string[],
 ): Promise<BenchEvent[]> {
-  const args = ["run", "--config", config, "--input", "-", "--events", "json", "--no-mqtt"];
+  // Only a WAV file input is paced by --realtime; stdin is read as fast as it comes.
+  const wav = path.join(OUT, "realtime.wav");
+  if (realtime) {
+    const samples = new Int16Array(audio.buffer, audio.byteOffset, audio.byteLength / 2);
+    writeFileSync(wav, encodeWav(samples));
+  }
+  const input = realtime ? ["--input", wav, "--realtime"] : ["--input", "-"];
+  const args = ["run", "--config", config, ...input, "--events", "json", "--no-mqtt"];
   if (mode) args.push("--set", `stt.guided=${mode === "guided"}`);
-  if (realtime) args.push("--realtime");
+  for (const set of sets) args.push("--set", set);
   const child = spawn(BIN, args, { stdio: ["pipe", "pipe", "inherit"] });
   const events: BenchEvent[] = [];
   let buffer = "";
@@ -126,7 +138,7 @@ async function runDaemon(
     for (const line of lines) events.push(JSON.parse(line) as BenchEvent);
   });
   child.stdin.on("error", () => {});
-  child.stdin.end(audio);
+  child.stdin.end(realtime ? undefined : audio);
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   if (code !== 0) throw new Error(`edge-voice exited ${code}`);
   return events;
@@ -211,7 +223,7 @@ async function main(): Promise<void> {
   const byMode = new Map<Mode, ClipResult[]>();
   for (const mode of modes) {
     const started = performance.now();
-    const events = await runDaemon(config, mode, audio, false);
+    const events = await runDaemon(config, mode, audio, false, opts.sets);
     byMode.set(mode ?? "free", scoreClips(entries, offsetsMs, events));
     console.log(`${mode ?? "free"}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
@@ -232,7 +244,7 @@ async function main(): Promise<void> {
   const realtime = await stream(dir, picked);
   console.log(`\nfelt latency (--realtime, last speech sample -> command), ${picked.length} clips:`);
   for (const mode of modes) {
-    const events = await runDaemon(config, mode, realtime.audio, true);
+    const events = await runDaemon(config, mode, realtime.audio, true, opts.sets);
     const results = scoreClips(picked, realtime.offsetsMs, events);
     const felt = feltLatency(results, realtime.offsetsMs, events);
     console.log(
