@@ -324,11 +324,13 @@ export class Pipeline implements PipelineControl {
 
   /**
    * Whisper's prompt is the text said before the audio: when the audio starts with the wake
-   * phrase, naming it there makes Whisper hear "Hey Jarvis. Turn on ..." instead of other words.
+   * phrase, naming it there makes Whisper hear "Hey Jarvis, turn on ..." instead of other words.
+   * With a comma, not a full stop: after "Hey Jarvis." Whisper sometimes wrote only "Hey Jarvis."
+   * and stopped, dropping the command.
    */
   #promptFor(run: Run): string {
     const vocabulary = this.options.sttPrompt();
-    return run.wakePhrase ? [`${run.wakePhrase}.`, vocabulary].filter(Boolean).join(" ") : vocabulary;
+    return run.wakePhrase ? [`${run.wakePhrase},`, vocabulary].filter(Boolean).join(" ") : vocabulary;
   }
 
   async #onEndpoint(run: Run, event: Extract<EndpointEvent, { type: "end" }>): Promise<void> {

@@ -22,7 +22,7 @@ export interface CommandStart {
  * turn on the kitchen light"), which whisper-tiny turns into other words ("kitchen light.",
  * "Our restaurant location light."). Measured on espeak-ng voices, Whisper hears the whole
  * utterance right when it gets all of it, wake phrase included, and its prompt names the
- * wake phrase: "Hey Jarvis. Turn on the kitchen light." The phrase is stripped from the
+ * wake phrase: "Hey Jarvis, turn on the kitchen light." The phrase is stripped from the
  * transcript afterwards (wake-phrase.ts).
  *
  * So the pre-roll is scanned with the VAD for the start of the last stretch of speech before

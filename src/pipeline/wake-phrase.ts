@@ -9,7 +9,13 @@ export function stripWakePhrase(text: string, wakeWord: string | undefined): str
   if (phrase.length === 0) return text;
   const alternatives = phrase.map((_, i) => phrase.slice(i).map(escapeRegExp).join("[\\s,.!?-]+"));
   const pattern = new RegExp(`^\\s*(?:${alternatives.join("|")})(?![a-z])[\\s,.!?-]*`, "i");
-  return text.replace(pattern, "").trim();
+  const stripped = text.replace(pattern, "").trim();
+  if (stripped !== text.trim() || phrase.length < 2) return stripped;
+  // Whisper often mishears the first word ("Here Jarvis,"): one word before the phrase's last
+  // word, at the very start, is taken as the phrase too.
+  const last = escapeRegExp(phrase[phrase.length - 1] as string);
+  const loose = new RegExp(`^\\s*[\\w']+[\\s,.!?-]+${last}(?![a-z])[\\s,.!?-]*`, "i");
+  return text.replace(loose, "").trim();
 }
 
 /** The wake word's model id as the words people say: `hey_jarvis_v0.1` -> "Hey Jarvis". */

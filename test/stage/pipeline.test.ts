@@ -176,8 +176,8 @@ describe("pipeline run", () => {
     const call = transcriber.calls.at(-1);
     // The speculative pass that counted: from 0.1 s before the phrase to the end of speech.
     expect((call?.samples ?? 0) / S).toBeCloseTo(2.5 - 0.1, 1);
-    // Whisper is told the phrase was said, so it writes "Hey Jarvis." rather than other words.
-    expect(call?.prompt).toBe("Hey Jarvis. kitchen light");
+    // Whisper is told the phrase was said, so it writes "Hey Jarvis," rather than other words.
+    expect(call?.prompt).toBe("Hey Jarvis, kitchen light");
   });
 
   it("keeps the wake phrase (and names it) across a pause after it", async () => {
@@ -191,7 +191,7 @@ describe("pipeline run", () => {
     await feed(6);
     const call = transcriber.calls.at(-1);
     expect((call?.samples ?? 0) / S).toBeCloseTo(2.5 - 0.1, 1);
-    expect(call?.prompt).toBe("Hey Jarvis. kitchen light");
+    expect(call?.prompt).toBe("Hey Jarvis, kitchen light");
   });
 
   it("with a pre-roll too short for the wake phrase, leaves the prompt as it is", async () => {

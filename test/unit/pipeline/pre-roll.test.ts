@@ -53,6 +53,9 @@ describe("the wake phrase in Whisper's prompt and transcript", () => {
     ["Hey, Jarvis! Turn on the kitchen light.", "Turn on the kitchen light."],
     ["Jarvis, turn on the kitchen light.", "turn on the kitchen light."],
     ["Hey Jarvis.", ""],
+    ["Here Jarvis, bedroom light, 40%", "bedroom light, 40%"],
+    ["Hair, Jarvis. Lock the door.", "Lock the door."],
+    ["I told Jarvis about the meeting", "I told Jarvis about the meeting"],
     ["Turn on the kitchen light.", "Turn on the kitchen light."],
   ])("%s -> %s", (heard, command) => {
     expect(stripWakePhrase(heard, "hey_jarvis")).toBe(command);

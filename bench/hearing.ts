@@ -1,0 +1,256 @@
+// Hearing the command right, end to end: the hearing fixtures ("hey jarvis" + 65 commands and
+// 22 out-of-grammar utterances, seven espeak-ng voices, clean / noisy at 10 dB SNR / reverberant;
+// scripts/make-hearing-fixtures.ts makes them on demand into bench/out/hearing) through the whole
+// daemon with the real models, in the sample home with `area: living room`. Free decoding (the
+// peer: today's Whisper, --set stt.guided=false) against grammar-guided decoding (ours,
+// stt.guided=true) in the same run, side by side: right / wrong action / rejected per condition,
+// voice and no-pause clips, for commands and for out-of-grammar utterances (one executed as a
+// command is a wrong action); word error rate of the free text; STT time per command (stt-end
+// `ms`); and with --realtime, felt latency (last speech sample -> command) on a sample of clips.
+// When this build has no stt.guided, only free decoding runs and the bench says so.
+//
+// All clips of a run go through one daemon as raw audio on stdin, with silence between them.
+//
+//   npm run build && npx tsx bench/hearing.ts [--voices en-us,en-029] [--conditions clean,noisy]
+//       [--count N (utterances, spread over the list)] [--committed (the 13 CI clips)]
+//       [--realtime [--realtime-clips N]] [--set KEY=VALUE (to every daemon run)]
+
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { parse, stringify } from "yaml";
+import { BENCH_AREA } from "../scripts/hearing-utterances.js";
+import {
+  allSpecs,
+  CONDITIONS,
+  type Condition,
+  committedSpecs,
+  type ManifestEntry,
+  makeClip,
+  VOICES,
+} from "../scripts/make-hearing-fixtures.js";
+import { readWav16kMono } from "../src/audio/wav.js";
+import { encodeWav } from "../src/audio/wav-writer.js";
+import {
+  type BenchEvent,
+  type ClipResult,
+  scoreClips,
+  type Verdict,
+  wordErrorRate,
+} from "./hearing-score.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = path.join(ROOT, "bin/edge-voice.js");
+const OUT = path.join(ROOT, "bench/out/hearing");
+/** Kept between bench runs: the first start prepares the Whisper models there. */
+const STATE_DIR = path.join(ROOT, "bench/out/hearing-state");
+/** Silence between clips: the run ends and the wake detector refills its context. */
+const GAP_SECONDS = 2;
+const RATE = 16_000;
+
+type Mode = "free" | "guided";
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      voices: { type: "string" },
+      conditions: { type: "string" },
+      count: { type: "string" },
+      committed: { type: "boolean" },
+      realtime: { type: "boolean" },
+      "realtime-clips": { type: "string" },
+      set: { type: "string", multiple: true },
+    },
+  });
+  const voices = values.voices ? VOICES.filter((v) => values.voices?.split(",").includes(v.id)) : VOICES;
+  const conditions = (values.conditions?.split(",") ?? [...CONDITIONS]) as Condition[];
+  return {
+    voices,
+    conditions,
+    count: values.count ? Number(values.count) : undefined,
+    committed: values.committed === true,
+    realtime: values.realtime === true,
+    realtimeClips: Number(values["realtime-clips"] ?? 12),
+    /** Extra daemon settings for every run, e.g. --set vad.pre_roll_seconds=0.5. */
+    sets: values.set ?? [],
+  };
+}
+
+function writeConfig(): string {
+  const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
+  mkdirSync(STATE_DIR, { recursive: true });
+  const file = path.join(os.tmpdir(), "edge-voice-bench-hearing.yaml");
+  writeFileSync(file, stringify({ ...home, area: BENCH_AREA, state_dir: STATE_DIR, log: { level: "warn" } }));
+  return file;
+}
+
+/** True when this build knows stt.guided (the guided decoder has landed). */
+function guidedAvailable(config: string): boolean {
+  const check = spawnSync(BIN, ["config", "--check", "--config", config, "--set", "stt.guided=true"]);
+  return check.status === 0;
+}
+
+/** All clips back to back with GAP_SECONDS of silence; returns the stream and each clip's offset. */
+async function stream(
+  dir: string,
+  entries: ManifestEntry[],
+): Promise<{ audio: Buffer; offsetsMs: number[] }> {
+  const parts: Buffer[] = [];
+  const offsetsMs: number[] = [];
+  let samples = 0;
+  const gap = Buffer.alloc(GAP_SECONDS * RATE * 2);
+  for (const entry of entries) {
+    const wav = await readWav16kMono(path.join(dir, entry.file));
+    offsetsMs.push((samples / RATE) * 1000);
+    parts.push(Buffer.from(wav.samples.buffer, wav.samples.byteOffset, wav.samples.byteLength), gap);
+    samples += wav.samples.length + GAP_SECONDS * RATE;
+  }
+  return { audio: Buffer.concat(parts), offsetsMs };
+}
+
+async function runDaemon(
+  config: string,
+  mode: Mode | null,
+  audio: Buffer,
+  realtime: boolean,
+  sets: string[],
+): Promise<BenchEvent[]> {
+  // Only a WAV file input is paced by --realtime; stdin is read as fast as it comes.
+  const wav = path.join(OUT, "realtime.wav");
+  if (realtime) {
+    const samples = new Int16Array(audio.buffer, audio.byteOffset, audio.byteLength / 2);
+    writeFileSync(wav, encodeWav(samples));
+  }
+  const input = realtime ? ["--input", wav, "--realtime"] : ["--input", "-"];
+  const args = ["run", "--config", config, ...input, "--events", "json", "--no-mqtt"];
+  if (mode) args.push("--set", `stt.guided=${mode === "guided"}`);
+  for (const set of sets) args.push("--set", set);
+  const child = spawn(BIN, args, { stdio: ["pipe", "pipe", "inherit"] });
+  const events: BenchEvent[] = [];
+  let buffer = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) events.push(JSON.parse(line) as BenchEvent);
+  });
+  child.stdin.on("error", () => {});
+  child.stdin.end(realtime ? undefined : audio);
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`edge-voice exited ${code}`);
+  return events;
+}
+
+function count(results: ClipResult[], verdict: Verdict): number {
+  return results.filter((r) => r.verdict === verdict).length;
+}
+
+function cell(results: ClipResult[]): string {
+  if (results.length === 0) return "-".padEnd(24);
+  const pct = (v: Verdict) => `${Math.round((100 * count(results, v)) / results.length)}%`;
+  const text = `${count(results, "right")}/${results.length} ${pct("right")} w${count(results, "wrong")} r${count(results, "rejected") + count(results, "no-wake")}`;
+  return text.padEnd(24);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function printTable(byMode: Map<Mode, ClipResult[]>): void {
+  const modes = [...byMode.keys()];
+  const groups: Array<[string, (r: ClipResult) => boolean]> = [
+    ["all", () => true],
+    ...CONDITIONS.map((c): [string, (r: ClipResult) => boolean] => [c, (r) => r.entry.condition === c]),
+    ...VOICES.map((v): [string, (r: ClipResult) => boolean] => [v.voice, (r) => r.entry.voice === v.voice]),
+    ["said without a pause", (r) => r.entry.noPause],
+  ];
+  const header = `${"".padEnd(22)}${modes.map((m) => `${m === "free" ? "free (peer)" : "guided (ours)"}`.padEnd(24)).join("")}`;
+  for (const [title, inGrammar] of [
+    ["COMMANDS (right / wrong action w / rejected or not woken r)", true],
+    ["OUT OF GRAMMAR (right = not executed; w = executed as a command)", false],
+  ] as const) {
+    console.log(`\n${title}\n${header}`);
+    for (const [name, pick] of groups) {
+      const rows = modes.map((m) =>
+        (byMode.get(m) ?? []).filter((r) => pick(r) && (r.entry.expect !== "reject") === inGrammar),
+      );
+      if (rows.every((r) => r.length === 0)) continue;
+      console.log(`${name.padEnd(22)}${rows.map(cell).join("")}`);
+    }
+  }
+  console.log("");
+  for (const mode of modes) {
+    const results = byMode.get(mode) ?? [];
+    const stt = results.flatMap((r) => (r.sttMs === null ? [] : [r.sttMs]));
+    const noWake = count(results, "no-wake");
+    console.log(
+      `${mode.padEnd(7)} WER (free text) ${wordErrorRate(results).toFixed(3)}   STT per command median ${median(stt)} ms, ` +
+        `p90 ${[...stt].sort((a, b) => a - b)[Math.floor(stt.length * 0.9)] ?? "-"} ms   wake word missed ${noWake}/${results.length}`,
+    );
+  }
+}
+
+function feltLatency(results: ClipResult[], offsetsMs: number[], events: BenchEvent[]): number[] {
+  const audioStart = events.find((e) => e.type === "audio-start")?.t ?? 0;
+  return results.flatMap((r, i) =>
+    r.verdict === "right" && r.commandT !== null && r.entry.expect !== "reject"
+      ? [r.commandT - (audioStart + (offsetsMs[i] ?? 0) + r.entry.speechEndMs)]
+      : [],
+  );
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const dir = opts.committed ? path.join(ROOT, "test/fixtures/wav/hearing") : OUT;
+  mkdirSync(dir, { recursive: true });
+  const specs = opts.committed ? committedSpecs() : allSpecs(opts.voices, opts.conditions, opts.count);
+  const entries = specs.map((spec) => makeClip(spec, dir));
+  const config = writeConfig();
+  const guided = guidedAvailable(config);
+  const modes: Array<Mode | null> = guided ? ["free", "guided"] : [null];
+  const audioSeconds = entries.reduce((s, e) => s + e.durationMs / 1000 + GAP_SECONDS, 0);
+  console.log(
+    `${entries.length} clips (${entries.filter((e) => e.expect !== "reject").length} commands), ` +
+      `${audioSeconds.toFixed(0)} s of audio, from ${path.relative(ROOT, dir)}; ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}`,
+  );
+  if (!guided)
+    console.log("guided decoding is not available in this build (no stt.guided): free decoding only");
+  const { audio, offsetsMs } = await stream(dir, entries);
+  const byMode = new Map<Mode, ClipResult[]>();
+  for (const mode of modes) {
+    const started = performance.now();
+    const events = await runDaemon(config, mode, audio, false, opts.sets);
+    byMode.set(mode ?? "free", scoreClips(entries, offsetsMs, events));
+    console.log(`${mode ?? "free"}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  printTable(byMode);
+  for (const mode of byMode.keys()) {
+    const misses = (byMode.get(mode) ?? []).filter((r) => r.verdict !== "right");
+    console.log(`\n${mode} misses:`);
+    for (const r of misses)
+      console.log(`  ${r.verdict.padEnd(8)} ${r.entry.file}: heard ${JSON.stringify(r.heard)}`);
+  }
+  if (!opts.realtime) return;
+  // Felt latency on a sample: commands only, first clip of each utterance, realtime pacing.
+  const sample = entries
+    .map((entry, i) => ({ entry, i }))
+    .filter(({ entry }) => entry.expect !== "reject")
+    .slice(0, opts.realtimeClips);
+  const picked = sample.map((s) => s.entry);
+  const realtime = await stream(dir, picked);
+  console.log(`\nfelt latency (--realtime, last speech sample -> command), ${picked.length} clips:`);
+  for (const mode of modes) {
+    const events = await runDaemon(config, mode, realtime.audio, true, opts.sets);
+    const results = scoreClips(picked, realtime.offsetsMs, events);
+    const felt = feltLatency(results, realtime.offsetsMs, events);
+    console.log(
+      `${(mode ?? "free").padEnd(7)} median ${median(felt).toFixed(0)} ms, max ${Math.max(...felt).toFixed(0)} ms over ${felt.length} right commands`,
+    );
+  }
+}
+
+await main();
