@@ -63,6 +63,8 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
       // As the daemon: guided by the config's devices and templates (stt.guided).
       const space = config.stt.guided ? sentenceSpace(config, new DeviceRegistry(config.devices)) : null;
       const guide = space?.get();
+      // The one-off spelling of the vocabulary, as the daemon does at start: guidedMs is then the pass alone.
+      if (guide) transcriber.prepareGuide?.(guide);
       const result = await transcriber.transcribe(int16ToFloat32(wav.samples), {
         prompt,
         ...(guide ? { guide } : {}),
