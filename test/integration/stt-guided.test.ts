@@ -72,6 +72,30 @@ describe("grammar-guided decoding (whisper-tiny, espeak-ng fixtures)", () => {
     });
   }
 
+  it("keeps the free text when the guided pass fails", async () => {
+    const real = space.get();
+    const broken = {
+      ...real,
+      understands: (text: string) => real.understands(text),
+      contradicts: (a: string, b: string) => real.contradicts(a, b),
+      isSensitive: (text: string) => real.isSensitive(text),
+      meaning: (text: string) => real.meaning(text),
+      constraint: {
+        ...real.constraint,
+        step: (): never => {
+          throw new Error("broken graph");
+        },
+      },
+    };
+    const result = await transcriber.transcribe(await fixtureAudio("lock-front-door"), {
+      prompt: FIXTURE_HOME_PROMPT,
+      guide: broken,
+    });
+    expect(result.text).toBe("Like the front door.");
+    expect(result.source).toBe("free");
+    expect(result.guided?.why).toBe("failed");
+  });
+
   it("decodes freely when no guide is given", async () => {
     const result = await transcriber.transcribe(await fixtureAudio("lock-front-door"), {
       prompt: FIXTURE_HOME_PROMPT,
