@@ -21,9 +21,10 @@ export const transcribeCommand: Command = {
                    Audio longer than 30 s is transcribed in 30 s windows.
   --model ID       Whisper model id from the manifest, or a model directory (default: stt.model)
   --json           print one JSON object: {text, language, noSpeechProb, avgLogprob, audioMs,
-                   encodeMs, decodeMs}, plus "dropped" when Whisper's text was thrown away,
-                   and with stt.guided: source (free|grammar), freeText, score, freeScore,
-                   margin, guidedText, guidedScore, guidedWhy, guidedMs (docs/stt.md)
+                   encodeMs, decodeMs, source (free|grammar), freeText, score, freeScore},
+                   plus "dropped" when Whisper's text was thrown away, and when the guided
+                   pass was considered (stt.guided): margin, guidedText, guidedScore,
+                   guidedWhy, guidedMs (docs/stt.md)
   --prompt TEXT    vocabulary to bias towards (default: the config's device and area names
                    and stt.initial_prompt, as the daemon uses)
   --no-prompt      no vocabulary prompt

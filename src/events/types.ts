@@ -90,7 +90,7 @@ export interface SttEndEvent extends EventBase {
   language: string;
   /** Decode time as the person felt it: from the endpoint to the text being ready. */
   ms: number;
-  /** With guided decoding (stt.guided): which text was chosen, `free` or `grammar`. */
+  /** Which text was chosen, `free` or `grammar` (always `free` with stt.guided off). */
   source?: "free" | "grammar";
   /** Whisper's free decoding, whichever was chosen. */
   freeText?: string;
