@@ -21,9 +21,10 @@ export const transcribeCommand: Command = {
                    Audio longer than 30 s is transcribed in 30 s windows.
   --model ID       Whisper model id from the manifest, or a model directory (default: stt.model)
   --json           print one JSON object: {text, language, noSpeechProb, avgLogprob, audioMs,
-                   encodeMs, decodeMs}, plus "dropped" when Whisper's text was thrown away,
-                   and with stt.guided: source (free|grammar), freeText, score, freeScore,
-                   margin, guidedText, guidedScore, guidedWhy, guidedMs (docs/stt.md)
+                   encodeMs, decodeMs, source (free|grammar), freeText, score, freeScore},
+                   plus "dropped" when Whisper's text was thrown away, and when the guided
+                   pass was considered (stt.guided): margin, guidedText, guidedScore,
+                   guidedWhy, guidedMs (docs/stt.md)
   --prompt TEXT    vocabulary to bias towards (default: the config's device and area names
                    and stt.initial_prompt, as the daemon uses)
   --no-prompt      no vocabulary prompt
@@ -63,6 +64,8 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
       // As the daemon: guided by the config's devices and templates (stt.guided).
       const space = config.stt.guided ? sentenceSpace(config, new DeviceRegistry(config.devices)) : null;
       const guide = space?.get();
+      // The one-off spelling of the vocabulary, as the daemon does at start: guidedMs is then the pass alone.
+      if (guide) transcriber.prepareGuide?.(guide);
       const result = await transcriber.transcribe(int16ToFloat32(wav.samples), {
         prompt,
         ...(guide ? { guide } : {}),

@@ -97,7 +97,7 @@ export interface SttEndEvent extends EventBase {
   sttMs?: number;
   /** Whisper's mean token probability (exp of the average log-probability), 0-1: Hermes `likelihood`. */
   confidence?: number;
-  /** With guided decoding (stt.guided): which text was chosen, `free` or `grammar`. */
+  /** Which text was chosen, `free` or `grammar` (always `free` with stt.guided off). */
   source?: "free" | "grammar";
   /** Whisper's free decoding, whichever was chosen. */
   freeText?: string;
@@ -109,7 +109,7 @@ export interface SttEndEvent extends EventBase {
   /** The grammar's best sentence when the guided pass ran (chosen or not), its score, and why. */
   guidedText?: string;
   guidedScore?: number;
-  /** `accepted`, or why not: `understood` (the free text is), `low-score`, `low-margin`, `below-free`, `contradicts`, `no-hypothesis`. */
+  /** `accepted`, or why not: `understood` (the free text is), `low-score`, `low-margin`, `below-free`, `contradicts`, `no-hypothesis`, `failed` (the free text goes on). */
   guidedWhy?: string;
   /** Time of the guided pass (included in `ms`). */
   guidedMs?: number;

@@ -279,6 +279,7 @@ export class Pipeline implements PipelineControl {
   async #feedRun(run: Run, frame: AudioFrame): Promise<void> {
     const windows = await this.options.vad.process(frame);
     for (const window of windows) {
+      this.#checkWhole(run);
       if (run.tail) run.commandStart = run.tail.feed(window, run.commandStart);
       const seconds = (window.endSample - run.startSample) / SAMPLE_RATE;
       for (const event of run.endpointer.feed(seconds, window.probability)) {
@@ -312,6 +313,19 @@ export class Pipeline implements PipelineControl {
     }
   }
 
+  /**
+   * During the trailing silence: once the speculative transcript is a confident command of
+   * the home's sentences that nothing meaningful can follow, the endpoint may come after
+   * vad.early_endpoint_seconds instead of the whole trailing silence. A pause inside a
+   * command ("set the lamp to ... forty percent") is never whole, so it is never cut.
+   */
+  #checkWhole(run: Run): void {
+    if (run.speechEndSample <= 0) return;
+    const transcript = this.#speculative.settled(run.speechEndSample);
+    if (!transcript || !isConfidentCommand(transcript)) return;
+    if (this.#guide()?.isWhole(transcript.text)) run.endpointer.markComplete();
+  }
+
   #startSpeculative(run: Run, speechEnd: number): void {
     const audio = int16ToFloat32(this.#history.read(run.commandStart, speechEnd));
     this.#speculative.start(audio, speechEnd, this.#promptFor(run), this.#guide());
@@ -343,7 +357,7 @@ export class Pipeline implements PipelineControl {
     bus.emit({ type: "stt-start", runId: run.id, audioMs: samplesToMs(audio.length) });
     let transcript: Transcript;
     try {
-      const early = event.reason === "silence" ? this.#speculative.take(run.speechEndSample) : null;
+      const early = event.reason !== "max-length" ? this.#speculative.take(run.speechEndSample) : null;
       this.#speculative.cancel();
       const guide = this.#guide();
       transcript =
@@ -434,4 +448,18 @@ export class Pipeline implements PipelineControl {
     this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms, feltMs, lagMs });
     this.#scheduleText();
   }
+}
+
+/**
+ * The chosen text is a command the templates read (as Whisper wrote it, or the grammar's
+ * sentence that cleared its thresholds) and Whisper was sure of it: the fixture commands
+ * it hears right score -0.17 to -0.5 per token.
+ */
+const WHOLE_MIN_SCORE = -0.5;
+
+function isConfidentCommand(transcript: Transcript): boolean {
+  const { guided } = transcript;
+  if (!guided) return false;
+  if (guided.why === "understood") return transcript.avgLogprob >= WHOLE_MIN_SCORE;
+  return guided.why === "accepted" && (guided.score ?? Number.NEGATIVE_INFINITY) >= WHOLE_MIN_SCORE;
 }

@@ -11,6 +11,8 @@ export class SpeculativeTranscription {
   #pending: Promise<Transcript> | null = null;
   /** Stream position where the audio handed to the speculative pass ends. */
   #coversTo = -1;
+  /** The running pass's transcript once it has resolved. */
+  #settled: Transcript | null = null;
 
   constructor(private readonly transcriber: Transcriber) {}
 
@@ -19,20 +21,33 @@ export class SpeculativeTranscription {
     const controller = new AbortController();
     this.#controller = controller;
     this.#coversTo = coversTo;
-    this.#pending = this.transcriber.transcribe(audio, {
+    const pending = this.transcriber.transcribe(audio, {
       prompt,
       signal: controller.signal,
       ...(guide ? { guide } : {}),
     });
-    // A discarded pass may reject with an abort; nobody awaits it then.
-    this.#pending.catch(() => {});
+    this.#pending = pending;
+    this.#settled = null;
+    pending.then(
+      (transcript) => {
+        if (this.#pending === pending) this.#settled = transcript;
+      },
+      // A discarded pass may reject with an abort; nobody awaits it then.
+      () => {},
+    );
   }
 
   cancel(): void {
     this.#controller?.abort();
     this.#controller = null;
     this.#pending = null;
+    this.#settled = null;
     this.#coversTo = -1;
+  }
+
+  /** The pass's transcript if it has already resolved and covers the command up to `speechEndSample`. */
+  settled(speechEndSample: number): Transcript | null {
+    return this.#coversTo >= speechEndSample ? this.#settled : null;
   }
 
   /** The running pass, if one covers the command up to `speechEndSample` (where the trailing silence began). */
@@ -40,6 +55,7 @@ export class SpeculativeTranscription {
     const pending = this.#coversTo >= speechEndSample ? this.#pending : null;
     this.#controller = null;
     this.#pending = null;
+    this.#settled = null;
     this.#coversTo = -1;
     return pending;
   }

@@ -105,22 +105,30 @@ export interface GuidedFields {
   guidedMs?: number;
 }
 
-/** Null when no guide was used (stt.guided off, or audio longer than one window). */
+/**
+ * Every transcript has them: without a guided pass (stt.guided off, audio longer than one
+ * window) the free text is the text and its source is `free`.
+ */
 export function guidedFields(transcript: {
   text: string;
   avgLogprob: number;
   source?: "free" | "grammar";
   freeText?: string;
   guided?: { why: string; ms: number; text?: string; score?: number; margin?: number | null };
-}): GuidedFields | null {
-  const { source, freeText, guided } = transcript;
-  if (!source || freeText === undefined || !guided) return null;
-  const score = source === "grammar" && guided.score !== undefined ? guided.score : transcript.avgLogprob;
-  return {
+}): GuidedFields {
+  const { guided } = transcript;
+  const source = transcript.source ?? "free";
+  const freeText = transcript.freeText ?? transcript.text;
+  const score = source === "grammar" && guided?.score !== undefined ? guided.score : transcript.avgLogprob;
+  const fields: GuidedFields = {
     freeText,
     source,
     score: round(score),
     freeScore: round(transcript.avgLogprob),
+  };
+  if (!guided) return fields;
+  return {
+    ...fields,
     ...(typeof guided.margin === "number" ? { margin: round(guided.margin) } : {}),
     ...(guided.text !== undefined ? { guidedText: guided.text } : {}),
     ...(guided.score !== undefined ? { guidedScore: round(guided.score) } : {}),

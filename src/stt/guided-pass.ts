@@ -93,13 +93,13 @@ export class GuidedPass {
       return { ...freeText, verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
     }
     const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
+    const { minScore, maxDrop } = this.settings.thresholds;
     const result = await guidedDecode(decoder, first, guide.constraint, this.#trie(guide.constraint.spell), {
       beam: this.settings.beam,
       // A sentence of the grammar is about as long as what Whisper heard freely.
       maxTokens: Math.min(this.settings.maxTokens, Math.ceil(free.tokens * 1.5) + 6),
-      giveUpBelow:
-        Math.min(this.settings.thresholds.minScore, free.avgLogprob - this.settings.thresholds.maxDrop) -
-        GIVE_UP_SLACK,
+      // The lowest score that could be taken is the higher of the two bars (sensitive ones are higher still).
+      giveUpBelow: Math.max(minScore, free.avgLogprob - maxDrop) - GIVE_UP_SLACK,
       eot: this.spec.tokens.eot,
       suppressed: this.spec.suppressed,
       beginSuppressed: this.spec.beginSuppressed,

@@ -129,10 +129,19 @@ export class WhisperTranscriber implements Transcriber {
   /** The guided pass over a one-window transcript: sets which text goes on, and why. */
   async #guide(transcript: Transcript, free: FreePass, guide: TranscriptGuide, signal?: AbortSignal) {
     if (!this.#guided) return;
-    const outcome = await this.#run(signal, () =>
-      (this.#guided as GuidedPass).run({ ...free, text: transcript.text }, guide, signal),
-    );
+    const started = performance.now();
     transcript.freeText = transcript.text;
+    transcript.source = "free";
+    let outcome: Awaited<ReturnType<GuidedPass["run"]>>;
+    try {
+      outcome = await this.#guided.run({ ...free, text: transcript.text }, guide, signal);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // The free text is still a transcript: a failed guided pass costs the guess, not the run.
+      this.options.logger.warn({ err: error }, "guided decoding failed; the free text goes on");
+      transcript.guided = { why: "failed", ms: performance.now() - started };
+      return;
+    }
     transcript.text = outcome.text;
     transcript.source = outcome.source;
     transcript.guided = {

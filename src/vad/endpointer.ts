@@ -9,6 +9,11 @@ export interface EndpointerSettings {
   noSpeechTimeoutSeconds: number;
   /** Silence after speech that ends the command. */
   trailingSilenceSeconds: number;
+  /**
+   * Shorter silence that ends it once markComplete() said the words so far are a whole
+   * command that cannot go on (vad.early_endpoint_seconds); null: never early.
+   */
+  earlyEndSeconds?: number | null;
   /** Cut the command this long after its speech began. */
   maxCommandSeconds: number;
   /** Speech (or resumed speech) shorter than this is ignored as a click. */
@@ -23,7 +28,7 @@ export type EndpointEvent =
   /** Speech again before the endpoint (speculative STT is discarded); `seconds` = when it resumed. */
   | { type: "speech-resume"; seconds: number }
   /** The command ended at `seconds`. */
-  | { type: "end"; seconds: number; reason: "silence" | "max-length" }
+  | { type: "end"; seconds: number; reason: "silence" | "complete" | "max-length" }
   /** No speech within noSpeechTimeoutSeconds. */
   | { type: "no-speech"; seconds: number };
 
@@ -35,6 +40,7 @@ export function endpointerSettings(vad: Config["vad"]): EndpointerSettings {
     endThreshold: Math.min(vad.end_threshold, vad.start_threshold),
     noSpeechTimeoutSeconds: vad.no_speech_timeout_seconds,
     trailingSilenceSeconds: vad.trailing_silence_seconds,
+    earlyEndSeconds: vad.early_endpoint_seconds,
     maxCommandSeconds: vad.max_command_seconds,
     minSpeechSeconds: vad.min_speech_seconds,
   };
@@ -47,7 +53,7 @@ type State =
   | { kind: "waiting" }
   | { kind: "speech" }
   /** `announced`: silence-start was emitted (the silence outlasted minSpeechSeconds). */
-  | { kind: "trailing"; silenceStart: number; announced: boolean }
+  | { kind: "trailing"; silenceStart: number; announced: boolean; complete: boolean }
   | { kind: "done" };
 
 /**
@@ -114,7 +120,12 @@ export class Endpointer {
 
   #whileSpeaking(windowStart: number, seconds: number, p: number, events: EndpointEvent[]): void {
     if (p < this.#s.endThreshold) {
-      const state = { kind: "trailing" as const, silenceStart: windowStart, announced: false };
+      const state = {
+        kind: "trailing" as const,
+        silenceStart: windowStart,
+        announced: false,
+        complete: false,
+      };
       this.#state = state;
       this.#whileTrailing(state, windowStart, seconds, Number.NaN, events);
       return;
@@ -147,13 +158,25 @@ export class Endpointer {
       state.announced = true;
       events.push({ type: "silence-start", seconds: state.silenceStart });
     }
-    if (silent >= this.#s.trailingSilenceSeconds - EPSILON) {
+    const early = state.complete ? (this.#s.earlyEndSeconds ?? null) : null;
+    const needed = Math.min(this.#s.trailingSilenceSeconds, early ?? Number.POSITIVE_INFINITY);
+    if (silent >= needed - EPSILON) {
       if (!state.announced) events.push({ type: "silence-start", seconds: state.silenceStart });
       this.#state = { kind: "done" };
-      events.push({ type: "end", seconds: state.silenceStart, reason: "silence" });
+      const reason = needed < this.#s.trailingSilenceSeconds ? "complete" : "silence";
+      events.push({ type: "end", seconds: state.silenceStart, reason });
       return;
     }
     this.#checkMaxLength(seconds, events);
+  }
+
+  /**
+   * The words of the current trailing silence's speech are a whole command that cannot go
+   * on (the caller's judgement, from its speculative transcript): the command may end after
+   * earlyEndSeconds of silence. Forgotten when speech resumes; ignored outside a silence.
+   */
+  markComplete(): void {
+    if (this.#state.kind === "trailing" && this.#state.announced) this.#state.complete = true;
   }
 
   /** Follows a rise to startThreshold; returns when it began once it has lasted minSpeechSeconds. */

@@ -19,6 +19,24 @@ const HOME = configSchema.parse({
   ].map((d) => ({ ...d, command_topic: `home/${d.id}/set` })),
 });
 
+/** Where the first pause of at least 0.3 s after speech begins (20 ms frames quieter than -40 dBFS). */
+function firstPause(audio: Float32Array): number {
+  const frame = 320;
+  let spoke = false;
+  let quietFrom = -1;
+  for (let start = 0; start + frame <= audio.length; start += frame) {
+    let energy = 0;
+    for (let i = start; i < start + frame; i++) energy += (audio[i] as number) ** 2;
+    const loud = Math.sqrt(energy / frame) > 0.01;
+    if (loud) {
+      spoke = true;
+      quietFrom = -1;
+    } else if (spoke && quietFrom < 0) quietFrom = start;
+    if (quietFrom >= 0 && start + frame - quietFrom >= 0.3 * 16_000) return quietFrom;
+  }
+  throw new Error("no pause in the clip");
+}
+
 async function negativeAudio(name: string): Promise<Float32Array> {
   return int16ToFloat32((await readWav16kMono(`test/fixtures/wav/negative/${name}.wav`)).samples);
 }
@@ -71,6 +89,39 @@ describe("grammar-guided decoding (whisper-tiny, espeak-ng fixtures)", () => {
       expect(result.guided?.why).not.toBe("accepted");
     });
   }
+
+  it("keeps the free text when the guided pass fails", async () => {
+    const real = space.get();
+    const broken = {
+      ...real,
+      understands: (text: string) => real.understands(text),
+      contradicts: (a: string, b: string) => real.contradicts(a, b),
+      isSensitive: (text: string) => real.isSensitive(text),
+      meaning: (text: string) => real.meaning(text),
+      constraint: {
+        ...real.constraint,
+        step: (): never => {
+          throw new Error("broken graph");
+        },
+      },
+    };
+    const result = await transcriber.transcribe(await fixtureAudio("lock-front-door"), {
+      prompt: FIXTURE_HOME_PROMPT,
+      guide: broken,
+    });
+    expect(result.text).toBe("Like the front door.");
+    expect(result.source).toBe("free");
+    expect(result.guided?.why).toBe("failed");
+  });
+
+  it("early endpoint: a whole command is whole, the words before a mid-command pause are not", async () => {
+    const whole = await transcribe(await fixtureAudio("turn-on-kitchen-light"));
+    expect(space.get().isWhole(whole.text)).toBe(true);
+    const paused = await fixtureAudio("bedroom-light-pause-forty-percent");
+    const beforePause = await transcribe(paused.subarray(0, firstPause(paused)));
+    expect(beforePause.text).not.toBe("");
+    expect(space.get().isWhole(beforePause.text)).toBe(false);
+  });
 
   it("decodes freely when no guide is given", async () => {
     const result = await transcriber.transcribe(await fixtureAudio("lock-front-door"), {

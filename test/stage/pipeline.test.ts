@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PipelineEvent } from "../../src/events/types.js";
 import type { IntentDecision } from "../../src/intent/types.js";
 import { Pipeline, type PipelineOptions } from "../../src/pipeline/pipeline.js";
+import type { TranscribeOptions, Transcript } from "../../src/stt/transcriber.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { testBus } from "../support/bus.js";
 import {
@@ -27,14 +28,21 @@ function setup(options: {
   isGated?: () => boolean;
   area?: string | null;
   preRollSeconds?: number;
+  /** Guided decoding: the transcript is a command the templates understood; the guide says whether it is whole. */
+  whole?: boolean;
+  earlyEndSeconds?: number | null;
 }) {
   const events: PipelineEvent[] = [];
   let tick = 0;
   const bus = testBus(() => tick++);
   bus.onAny((e) => events.push(e));
   const wake = new FakeWake(options.wakeAt ?? [1 * S]);
-  const transcriber = new FakeTranscriber(options.text);
-  const intent = new FakeIntent(options.decisions ?? { "turn on the kitchen light": execute });
+  const transcriber =
+    options.whole === undefined ? new FakeTranscriber(options.text) : new UnderstoodTranscriber();
+  const intent =
+    options.whole === undefined
+      ? new FakeIntent(options.decisions ?? { "turn on the kitchen light": execute })
+      : new GuidedIntent({ "turn on the kitchen light": execute }, options.whole);
   const commands = new FakeCommands();
   let runs = 0;
   const pipelineOptions: PipelineOptions = {
@@ -53,6 +61,7 @@ function setup(options: {
       trailingSilenceSeconds: 0.7,
       maxCommandSeconds: 15,
       minSpeechSeconds: 0.1,
+      earlyEndSeconds: options.earlyEndSeconds ?? null,
     },
     preRollSeconds: options.preRollSeconds ?? 0.5,
     speculative: options.speculative ?? true,
@@ -69,6 +78,27 @@ function setup(options: {
 }
 
 const types = (events: PipelineEvent[]) => events.map((e) => e.type);
+
+/** A transcript the guided pass found understood as it was (confident, -0.2 per token). */
+class UnderstoodTranscriber extends FakeTranscriber {
+  override async transcribe(audio: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
+    const transcript = await super.transcribe(audio, options);
+    return { ...transcript, source: "free", freeText: transcript.text, guided: { why: "understood", ms: 0 } };
+  }
+}
+
+/** An intent stage whose sentence space says every text is (or is not) a whole command. */
+class GuidedIntent extends FakeIntent {
+  constructor(
+    decisions: Record<string, IntentDecision>,
+    private readonly whole: boolean,
+  ) {
+    super(decisions);
+  }
+  transcriptGuide() {
+    return { isWhole: () => this.whole } as never;
+  }
+}
 
 describe("pipeline run", () => {
   it("goes wake -> speech -> endpoint -> STT -> intent -> command, with the DESIGN events in order", async () => {
@@ -119,6 +149,32 @@ describe("pipeline run", () => {
     expect(transcriber.calls[0]?.aborted).toBe(false);
     expect(transcriber.calls[0]?.prompt).toBe("kitchen light");
     expect(events.at(-1)).toMatchObject({ outcome: "published" });
+  });
+
+  it("ends a whole, confident command after the early endpoint's shorter silence", async () => {
+    /** Seconds of input fed when the command ended (stt-vad-end), frame by frame. */
+    const endedAfter = async (options: Parameters<typeof setup>[0]) => {
+      const { pipeline, events } = setup(options);
+      for (const frame of silentFrames(6)) {
+        await pipeline.process(frame);
+        // As a microphone's frames come: the event loop turns between them, so the
+        // speculative pass can finish during the trailing silence.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (events.some((e) => e.type === "stt-vad-end")) {
+          expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "published" });
+          return (frame.startSample + frame.samples.length) / S;
+        }
+      }
+      return Number.POSITIVE_INFINITY;
+    };
+    // Speech ends at 2.5 s; frames are 80 ms.
+    const early = await endedAfter({ whole: true, earlyEndSeconds: 0.3 });
+    const notWhole = await endedAfter({ whole: false, earlyEndSeconds: 0.3 });
+    const off = await endedAfter({ whole: true, earlyEndSeconds: null });
+    expect(early).toBeGreaterThanOrEqual(2.8);
+    expect(early).toBeLessThan(2.95);
+    expect(notWhole).toBeGreaterThanOrEqual(3.2);
+    expect(off).toBe(notWhole);
   });
 
   it("discards the speculative pass when speech resumes within the trailing silence", async () => {

@@ -14,6 +14,12 @@ export const vadSection = section(
     trailing_silence_seconds: seconds(0.1, 5)
       .default(0.7)
       .describe("Silence after speech that ends the command"),
+    early_endpoint_seconds: seconds(0.1, 5)
+      .nullable()
+      .default(0.3)
+      .describe(
+        "Shorter silence that ends a command already heard whole (in the home's sentences, nothing can follow); null: off",
+      ),
     max_command_seconds: seconds(1, 60).default(15).describe("Cut the command at this length"),
     min_speech_seconds: seconds(0, 2)
       .default(0.15)

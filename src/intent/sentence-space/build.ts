@@ -46,7 +46,7 @@ class Builder {
       const last = this.#sequence(root, afterWake, template.nodes, template);
       root.empty(last, end);
     }
-    return new SentenceGraph(this.#networks, root.id);
+    return new SentenceGraph(this.#networks, root.id, end);
   }
 
   #network(name: string): Network {

@@ -103,9 +103,11 @@ export class SentenceGraph {
   readonly #closures = new Map<string, Place[]>();
   readonly start: GraphState;
 
+  /** `tail`: the root's node of trailing fillers ("please", "thanks"), which nextWords() leaves out. */
   constructor(
     networks: readonly Network[],
     readonly root: number,
+    private readonly tail: number | null = null,
   ) {
     this.#networks = networks.map((network) => ({
       nodes: network.nodes,
@@ -184,6 +186,23 @@ export class SentenceGraph {
         cursor.kind === "word" ||
         this.#closure(cursor).some((p) => (this.#networks[p.network]?.byFirst[p.node]?.size ?? 0) > 0),
     );
+  }
+
+  /**
+   * The words that may follow the text so far as a new word (trailing fillers left out):
+   * empty when no longer sentence starts with it. Words running on inside the last word
+   * ("light" -> "lights") are not counted: a pause never falls inside a word.
+   */
+  nextWords(at: GraphState): Set<string> {
+    const out = new Set<string>();
+    for (const cursor of at.cursors) {
+      if (cursor.kind !== "node") continue;
+      for (const place of this.#closure(cursor)) {
+        if (place.network === this.root && place.node === this.tail && place.stack === null) continue;
+        for (const edge of this.#networks[place.network]?.nodes[place.node]?.words ?? []) out.add(edge.word);
+      }
+    }
+    return out;
   }
 
   #advance(cursor: Extract<Cursor, { kind: "word" }>, offset: number): Cursor {

@@ -33,6 +33,23 @@ const OPPOSITES: ReadonlyArray<readonly [readonly string[], readonly string[]]> 
 ];
 
 /**
+ * Words that may follow a whole command without changing what it asks for: an area after a
+ * device's name ("... in the kitchen") and a unit after a number ("... 40 percent").
+ */
+const HARMLESS_NEXT = new Set([
+  "in",
+  "on",
+  "at",
+  "for",
+  "percent",
+  "per",
+  "degrees",
+  "celsius",
+  "fahrenheit",
+  "centigrade",
+]);
+
+/**
  * One home's sentence space as the speech-to-text stage uses it (it matches stt/guide.ts's
  * TranscriptGuide without importing it): the graph a decoder walks, and the intent stage's
  * own judgement of a transcript, so the guided decoding is decided by the same templates
@@ -93,6 +110,19 @@ export class SentenceSpace {
       const device = this.registry.get(id);
       return device !== undefined && sensitiveVerb(intent.intent, device) !== null;
     });
+  }
+
+  /**
+   * True when the text is a whole sentence of the space that nothing meaningful can follow:
+   * "turn on the kitchen light" (at most "in the kitchen" or "please"), not "set the lamp
+   * to" nor "set the lamp to 40" (40 and a half? 40 point 5?) nor a timer ("and 5 minutes").
+   * The pipeline ends such a command after a shorter silence (vad.early_endpoint_seconds).
+   */
+  isWhole(text: string): boolean {
+    const spelled = spellText(text);
+    const at = spelled === null ? null : this.graph.walk(this.graph.start, spelled);
+    if (!at || !this.graph.isComplete(at)) return false;
+    return [...this.graph.nextWords(at)].every((word) => HARMLESS_NEXT.has(word));
   }
 
   /** The intent, targets and slots the text asks for; its words when the templates do not read it. */

@@ -202,3 +202,34 @@ describe("SentenceSpace.meaning", () => {
     expect(space.meaning("What time is it?")).toBe("what time is it");
   });
 });
+
+describe("SentenceSpace.isWhole", () => {
+  const registry = homeRegistry();
+  const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+  const space = new SentenceSpace(graphOf(registry), recognizer, registry, ["hey jarvis"]);
+
+  it("is true for a command nothing meaningful can follow", () => {
+    for (const text of [
+      "Turn on the kitchen light.",
+      "Hey Jarvis, turn off the kitchen light.",
+      "Set the bedside lamp to 40%.",
+      "Turn off the christmas tree",
+      "cancel the timer",
+    ]) {
+      expect(space.isWhole(text), text).toBe(true);
+    }
+  });
+
+  it("is false for a prefix, a number that can go on, a timer, and what is not a sentence", () => {
+    for (const text of [
+      "Set the bedside lamp to",
+      "Set the bedside lamp to 40",
+      "Set the bedside lamp to forty",
+      "Set a timer for 10 minutes.",
+      "Turn on the",
+      "What time is it?",
+    ]) {
+      expect(space.isWhole(text), text).toBe(false);
+    }
+  });
+});

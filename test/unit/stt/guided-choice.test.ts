@@ -67,7 +67,7 @@ describe("guidedFields", () => {
     });
   });
 
-  it("keeps the free score when the free text goes on, and is null without a guide", () => {
+  it("keeps the free score when the free text goes on, and says `free` without a guided pass", () => {
     const fields = guidedFields({
       text: "What time is it?",
       avgLogprob: -0.4,
@@ -77,6 +77,11 @@ describe("guidedFields", () => {
     });
     expect(fields?.score).toBe(-0.4);
     expect(fields?.margin).toBeUndefined();
-    expect(guidedFields({ text: "hi", avgLogprob: -0.2 })).toBeNull();
+    expect(guidedFields({ text: "hi", avgLogprob: -0.2 })).toEqual({
+      freeText: "hi",
+      source: "free",
+      score: -0.2,
+      freeScore: -0.2,
+    });
   });
 });

@@ -262,6 +262,7 @@ describe("Endpointer", () => {
       endThreshold: 0.3,
       noSpeechTimeoutSeconds: 5,
       trailingSilenceSeconds: 1.2,
+      earlyEndSeconds: 0.3,
       maxCommandSeconds: 15,
       minSpeechSeconds: 0.15,
     });
@@ -270,5 +271,57 @@ describe("Endpointer", () => {
   it("treats an end threshold above the start threshold as equal to it", () => {
     const config = configSchema.parse({ vad: { start_threshold: 0.4, end_threshold: 0.6 } });
     expect(endpointerSettings(config.vad).endThreshold).toBe(0.4);
+  });
+});
+
+describe("Endpointer early end (a command heard whole)", () => {
+  const settings = { ...BASE, minSpeechSeconds: 0, trailingSilenceSeconds: 0.7, earlyEndSeconds: 0.3 };
+
+  it("ends after earlyEndSeconds once the words were marked complete", () => {
+    const endpointer = new Endpointer(settings);
+    expect(endpointer.feed(0.1, 0.9)).toEqual([{ type: "speech-start", seconds: 0 }]);
+    expect(endpointer.feed(0.2, 0)).toEqual([{ type: "silence-start", seconds: 0.1 }]);
+    endpointer.markComplete();
+    expect(endpointer.feed(0.3, 0)).toEqual([]);
+    expect(endpointer.feed(0.4, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "complete" }]);
+  });
+
+  it("ends at once when the mark comes after earlyEndSeconds of silence", () => {
+    const endpointer = new Endpointer(settings);
+    endpointer.feed(0.1, 0.9);
+    endpointer.feed(0.2, 0);
+    expect(endpointer.feed(0.5, 0)).toEqual([]);
+    endpointer.markComplete();
+    expect(endpointer.feed(0.532, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "complete" }]);
+  });
+
+  it("forgets the mark when speech resumes (a pause inside the command)", () => {
+    const endpointer = new Endpointer(settings);
+    endpointer.feed(0.1, 0.9);
+    endpointer.feed(0.2, 0);
+    endpointer.markComplete();
+    expect(endpointer.feed(0.3, 0.9)).toEqual([{ type: "speech-resume", seconds: 0.2 }]);
+    expect(endpointer.feed(0.4, 0)).toEqual([{ type: "silence-start", seconds: 0.3 }]);
+    expect(endpointer.feed(0.7, 0)).toEqual([]);
+    expect(endpointer.feed(1.0, 0)).toEqual([{ type: "end", seconds: 0.3, reason: "silence" }]);
+  });
+
+  it("waits the whole trailing silence without a mark, or when early ending is off", () => {
+    for (const s of [settings, { ...settings, earlyEndSeconds: null }]) {
+      const endpointer = new Endpointer(s);
+      endpointer.feed(0.1, 0.9);
+      endpointer.feed(0.2, 0);
+      if (s.earlyEndSeconds === null) endpointer.markComplete();
+      expect(endpointer.feed(0.6, 0)).toEqual([]);
+      expect(endpointer.feed(0.8, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "silence" }]);
+    }
+  });
+
+  it("ignores a mark outside a silence", () => {
+    const endpointer = new Endpointer(settings);
+    endpointer.feed(0.1, 0.9);
+    endpointer.markComplete();
+    endpointer.feed(0.2, 0);
+    expect(endpointer.feed(0.6, 0)).toEqual([]);
   });
 });
