@@ -58,7 +58,14 @@ export type GuidedVerdict =
   | { source: "grammar" }
   | {
       source: "free";
-      why: "understood" | "no-hypothesis" | "contradicts" | "low-score" | "low-margin" | "below-free";
+      why:
+        | "understood"
+        | "no-hypothesis"
+        | "contradicts"
+        | "other-words"
+        | "low-score"
+        | "low-margin"
+        | "below-free";
     };
 
 /**
@@ -73,6 +80,8 @@ export function chooseTranscript(input: {
   freeScore: number;
   guided: GuidedHypothesis | null;
   contradicts: boolean;
+  /** The grammar sentence keeps a word of what Whisper heard freely (keepsHeardWords). */
+  keepsWords: boolean;
   sensitive: boolean;
   thresholds: GuidedThresholds;
 }): GuidedVerdict {
@@ -80,6 +89,7 @@ export function chooseTranscript(input: {
   if (input.freeUnderstood) return { source: "free", why: "understood" };
   if (!guided) return { source: "free", why: "no-hypothesis" };
   if (input.contradicts) return { source: "free", why: "contradicts" };
+  if (!input.keepsWords) return { source: "free", why: "other-words" };
   const minScore = input.sensitive ? thresholds.minScoreSensitive : thresholds.minScore;
   if (guided.score < minScore) return { source: "free", why: "low-score" };
   if (guided.margin !== null && guided.margin < thresholds.minMargin)
@@ -139,4 +149,39 @@ export function guidedFields(transcript: {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** Words that say nothing about what or which: articles, fillers, the commands' verbs, the wake phrase. */
+const PLAIN_WORDS = new Set(
+  "the and for please turn set make put can you could would will this that these those with from into onto its it's all off what hey jarvis now".split(
+    " ",
+  ),
+);
+
+/**
+ * True when the grammar sentence keeps at least one of the words that say what or which in
+ * the free text (a word of 3+ letters, not a plain word; near spellings count: "time" and
+ * "timer", "like" and "lock"), or the free text has none. A near-miss of a command keeps its
+ * nouns ("In the kitchen light" -> "Turn on the kitchen light"); a command for a device the
+ * home does not have decodes to another device's sentence with none of them ("Turn on the
+ * kitchen light" -> "Turn on the switch", measured at -1.31 against a free -0.40, inside
+ * every score threshold), and acting on that would be a wrong action.
+ */
+export function keepsHeardWords(free: string, guided: string): boolean {
+  const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+  const heard = words(free).filter((w) => w.length >= 3 && !PLAIN_WORDS.has(w));
+  if (heard.length === 0) return true;
+  const said = words(guided);
+  return heard.some((h) => said.some((g) => nearWords(h, g)));
+}
+
+/** Equal, or one letter apart, or (4+ letters) one the start of the other. */
+function nearWords(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a))) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  // One substitution, insertion or deletion at the first difference.
+  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
 }

@@ -5,6 +5,7 @@ import {
   chooseTranscript,
   type GuidedThresholds,
   type GuidedVerdict,
+  keepsHeardWords,
   type TranscriptGuide,
 } from "./guide.js";
 import {
@@ -116,6 +117,7 @@ export class GuidedPass {
       freeScore: free.avgLogprob,
       guided: hypothesis,
       contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
+      keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text) : true,
       sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
       thresholds: this.settings.thresholds,
     });

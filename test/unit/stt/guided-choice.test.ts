@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { chooseTranscript, type GuidedThresholds, guidedFields } from "../../../src/stt/guide.js";
+import {
+  chooseTranscript,
+  type GuidedThresholds,
+  guidedFields,
+  keepsHeardWords,
+} from "../../../src/stt/guide.js";
 
 const thresholds: GuidedThresholds = {
   minScore: -1.2,
@@ -14,7 +19,14 @@ const hyp = (score: number, margin: number | null = 0.3) => ({
 });
 
 describe("chooseTranscript", () => {
-  const base = { freeUnderstood: false, freeScore: -0.7, contradicts: false, sensitive: false, thresholds };
+  const base = {
+    freeUnderstood: false,
+    freeScore: -0.7,
+    contradicts: false,
+    keepsWords: true,
+    sensitive: false,
+    thresholds,
+  };
   const rows: Array<[string, Partial<Parameters<typeof chooseTranscript>[0]>, string]> = [
     [
       "free text understood: it wins whatever the grammar says",
@@ -34,6 +46,11 @@ describe("chooseTranscript", () => {
     ],
     ["better than the free text", { freeScore: -1.6, guided: hyp(-1.0) }, "grammar"],
     ["flips the action (lock -> unlock)", { guided: hyp(-0.2), contradicts: true }, "contradicts"],
+    [
+      "keeps none of the words heard (another device)",
+      { guided: hyp(-0.2), keepsWords: false },
+      "other-words",
+    ],
     ["sensitive and not confident enough", { guided: hyp(-0.9), sensitive: true }, "low-score"],
     ["sensitive and confident", { guided: hyp(-0.5), sensitive: true }, "grammar"],
   ];
@@ -83,5 +100,20 @@ describe("guidedFields", () => {
       score: -0.2,
       freeScore: -0.2,
     });
+  });
+});
+
+describe("keepsHeardWords", () => {
+  it.each([
+    ["In the kitchen light,", "Turn on the kitchen light.", true],
+    ["Like the front door.", "Lock the front door.", true],
+    ["Time for 10 minutes.", "Set a timer for 10 minutes.", true],
+    ["Set it time for four minutes.", "Set a timer for four minutes.", true],
+    ["Set the thermostat at 21 degrees.", "Set the thermostat to 21 degrees.", true],
+    ["Turn on.", "Turn on the kitchen light.", true],
+    ["Turn on the kitchen light.", "Turn on the switch.", false],
+    ["Turn off the whole thing like this.", "Turn off the hallway light.", false],
+  ])("%j -> %j: %s", (free, guided, keeps) => {
+    expect(keepsHeardWords(free, guided)).toBe(keeps);
   });
 });
