@@ -1,29 +1,8 @@
+import { TENS_WORDS, UNIT_WORDS } from "../text/numbers.js";
 import type { Network } from "./graph.js";
 
-/** The words of 0..19 and the tens, as text/numbers.ts reads them. */
-const UNITS = [
-  "zero",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
-  "thirteen",
-  "fourteen",
-  "fifteen",
-  "sixteen",
-  "seventeen",
-  "eighteen",
-  "nineteen",
-];
-const TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const UNITS = UNIT_WORDS;
+const TENS = TENS_WORDS;
 
 /** Unit words of durations, as text/duration.ts reads them. */
 const DURATION_UNITS = [

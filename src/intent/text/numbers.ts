@@ -5,40 +5,45 @@
  * can try spans of different lengths and only whole numbers match.
  */
 
-const UNITS: Record<string, number> = {
-  zero: 0,
-  oh: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
+/** The words of 0..19 and of the tens 20..90, in order, as Whisper spells them (sentence-space/slots.ts builds on them too). */
+export const UNIT_WORDS = [
+  "zero",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "eleven",
+  "twelve",
+  "thirteen",
+  "fourteen",
+  "fifteen",
+  "sixteen",
+  "seventeen",
+  "eighteen",
+  "nineteen",
+] as const;
+export const TENS_WORDS = [
+  "twenty",
+  "thirty",
+  "forty",
+  "fifty",
+  "sixty",
+  "seventy",
+  "eighty",
+  "ninety",
+] as const;
 
+/** Read as well: "oh" for zero, the common misspelling "fourty". */
+const UNITS: Record<string, number> = { ...Object.fromEntries(UNIT_WORDS.map((w, i) => [w, i])), oh: 0 };
 const TENS: Record<string, number> = {
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
+  ...Object.fromEntries(TENS_WORDS.map((w, i) => [w, 20 + 10 * i])),
   fourty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
 };
 
 const DIGITS = /^\d+(\.\d+)?$/;
