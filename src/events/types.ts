@@ -11,11 +11,13 @@ export type RunOutcome =
   | "published" // the broker acknowledged every device command (QoS 1 PUBACK)
   | "queued" // the commands wait in the outbox (broker slow or away): an `error` event follows if one expires
   | "recognized" // an intent was recognized and no command output is configured (--no-mqtt)
+  | "answered" // the board carried the intent out itself (a timer, the time, a device's state): no device command
   | "dropped" // the command could not be delivered before it expired
   | "rejected" // an intent was recognized but refused by policy, or not recognized
   | "no-speech" // nothing (or only silence/noise) followed the wake word
   | "timeout" // a stage ran past its time limit
   | "aborted" // shutdown or input end cut the run short
+  | "lost-arbitration" // another board in the same rooms group heard the same wake word better and answers
   | "error"; // a stage failed; an `error` event precedes this
 
 export type RejectReason =
@@ -56,6 +58,8 @@ export interface RunStartEvent extends EventBase {
   site: string;
   /** Why the run started: a wake word, injected text (MQTT), or a follow-up. */
   trigger?: "wake-word" | "text" | "follow-up";
+  /** A follow-up's run: the run whose reply it answers (or whose targets "it"/"too" refer to). */
+  previousRunId?: string;
 }
 
 export interface WakeWordEndEvent extends EventBase {
@@ -129,6 +133,8 @@ export interface IntentEndEvent extends EventBase {
   source: "template" | "llm";
   ms: number;
   confidence?: number;
+  /** The reply for the person (spoken with feedback.speech, published on hermes/tts/say); absent when there is nothing to say. */
+  speech?: string;
 }
 
 export interface IntentRejectedEvent extends EventBase {

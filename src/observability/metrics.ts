@@ -21,11 +21,13 @@ const OUTCOME_SET: Record<RunOutcome, true> = {
   published: true,
   queued: true,
   recognized: true,
+  answered: true,
   dropped: true,
   rejected: true,
   "no-speech": true,
   timeout: true,
   aborted: true,
+  "lost-arbitration": true,
   error: true,
 };
 const OUTCOMES = Object.keys(OUTCOME_SET) as RunOutcome[];

@@ -58,11 +58,13 @@ describe("PipelineMetrics", () => {
       published: 1,
       queued: 0,
       recognized: 0,
+      answered: 0,
       dropped: 0,
       rejected: 0,
       "no-speech": 1,
       timeout: 0,
       aborted: 0,
+      "lost-arbitration": 0,
       error: 0,
     });
     expect(s.errors).toEqual({ "mic-unavailable": 2 });
