@@ -126,7 +126,10 @@ export class ThreadSession implements RunnableSession {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
-    if ("error" in reply) return pending.reject(this.#failure(reply.error));
+    if ("error" in reply) {
+      pending.reject(this.#failure(reply.error));
+      return;
+    }
     const outputs: Record<string, ort.Tensor> = {};
     for (const [name, t] of reply.outputs) {
       outputs[name] = new ort.Tensor(t.type, t.data as Float32Array, t.dims);

@@ -93,7 +93,9 @@ export class WhisperSessions {
       cache.open(model.recipe, model.prepare, (bytesOrPath) => openSession(bytesOrPath, options, file));
     const openEncoder = (file: string, model: PreparedModel, options: ort.InferenceSession.SessionOptions) =>
       load.encoderThread
-        ? cache.open(model.recipe, model.prepare, (bytesOrPath) => ThreadSession.open(bytesOrPath, options, file))
+        ? cache.open(model.recipe, model.prepare, (bytesOrPath) =>
+            ThreadSession.open(bytesOrPath, options, file),
+          )
         : open(file, model, options);
     const encoderOptions = sessionOptions(load.threads, load.safeKernels ?? false);
     const encoder = await openEncoder(
