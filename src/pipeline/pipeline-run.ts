@@ -262,7 +262,7 @@ export class PipelineRun {
   #fail(error: unknown, fallbackCode: string): void {
     if (this.#ended) return; // aborted: nothing more to say
     const reason = this.signal.aborted ? this.signal.reason : error;
-    const timedOut = isEdgeVoiceError(reason) && reason.code.endsWith("-timeout");
+    const timedOut = this.signal.aborted && isEdgeVoiceError(reason) && reason.code.endsWith("-timeout");
     const code = isEdgeVoiceError(reason) ? reason.code : fallbackCode;
     const fields = { runId: this.id, code, ...(timedOut ? {} : { err: error }) };
     if (timedOut) this.parts.logger.warn(fields, describeError(reason));
