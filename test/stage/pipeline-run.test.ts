@@ -128,6 +128,19 @@ describe("waiting for the broker's acknowledgement", () => {
     expect(pipeline.busy).toBe(false);
   });
 
+  it("a SIGHUP during the wait swaps settings without aborting the run, whose command is out", async () => {
+    const { pipeline, events, commands, feed } = runSetup({});
+    let ack: (value: "acked") => void = () => {};
+    commands.delivery = new Promise((resolve) => {
+      ack = resolve;
+    });
+    await feed(0, 6);
+    await pipeline.reconfigure({ speculative: true });
+    ack("acked");
+    await pipeline.finish();
+    expect(ends(events)).toEqual([["run-1", "published"]]);
+  });
+
   it("ends as queued after ackWaitMs on the injected timer", async () => {
     const { pipeline, events, timers, commands, feed } = runSetup({ ackWaitMs: 700 });
     commands.delivery = new Promise(() => {});
