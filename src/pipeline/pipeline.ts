@@ -37,7 +37,7 @@ export interface PipelineOptions {
   speculative: boolean;
   /** Whisper's vocabulary prompt (device and area names), asked for at each run so it follows the registry. */
   sttPrompt: () => string;
-  /** True while the device plays a sound: wake detection is dropped so it never wakes itself. */
+  /** True while the device plays a sound (and its guard tail): no wake word (it never wakes itself), and a follow-up window waits. */
   isGated?: () => boolean;
   /** Called with each run's command audio (opt-in debug recordings). */
   onRunAudio?: (runId: string, samples: Int16Array) => void;
