@@ -12,6 +12,7 @@ import { DeviceRegistry } from "./intent/registry.js";
 import { modelStoreFromConfig } from "./models/startup.js";
 import { MqttService } from "./mqtt/service.js";
 import { Pipeline } from "./pipeline/pipeline.js";
+import { runLimits } from "./pipeline/run-limits.js";
 import { vocabularyPrompt } from "./stt/prompt.js";
 import { SystemdNotifier, WatchdogSchedule, watchdogIntervalMs } from "./system/sd-notify.js";
 import { componentLogger, type Logger } from "./util/logger.js";
@@ -254,7 +255,7 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
     endpointer: endpointerSettings(config.vad),
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,
-    limits: { sttSeconds: config.stt.timeout_seconds, intentSeconds: config.intent.timeout_seconds },
+    limits: runLimits(config),
     sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
   };
 }
