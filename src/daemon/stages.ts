@@ -42,7 +42,9 @@ export async function loadStages(
     const wake = track(await createWakeWordDetector(config, store, componentLogger(logger, "wake")));
     const vad = track(await createVad(config, store, componentLogger(logger, "vad")));
     const transcriber = track(await createTranscriber(config, store, componentLogger(logger, "stt")));
-    const intent = track(await createIntentHandler(config, registry, componentLogger(logger, "intent")));
+    const intent = track(
+      await createIntentHandler(config, registry, componentLogger(logger, "intent"), { store }),
+    );
     prepareGuidedDecoding(transcriber, intent, logger);
     return { wake, vad, transcriber, intent };
   } catch (error) {
@@ -73,7 +75,9 @@ export async function reloadStages(
     if (which.transcriber)
       fresh.transcriber = await createTranscriber(config, store, componentLogger(logger, "stt"));
     if (which.intent)
-      fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"));
+      fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"), {
+        store,
+      });
     if (fresh.transcriber || fresh.intent) {
       prepareGuidedDecoding(fresh.transcriber ?? current.transcriber, fresh.intent ?? current.intent, logger);
     }
