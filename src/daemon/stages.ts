@@ -30,9 +30,8 @@ export async function loadStages(
   store: ModelStore,
   registry: DeviceRegistry,
   logger: Logger,
-  cwd: string,
 ): Promise<Stages> {
-  await verifyModels(store, configuredModels(config), { cwd, logger: componentLogger(logger, "models") });
+  await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const loaded: { dispose(): Promise<void> }[] = [];
   const track = <T extends { dispose(): Promise<void> }>(stage: T): T => {
     loaded.push(stage);
@@ -65,9 +64,8 @@ export async function reloadStages(
   store: ModelStore,
   registry: DeviceRegistry,
   logger: Logger,
-  cwd: string,
 ): Promise<Partial<Stages>> {
-  await verifyModels(store, configuredModels(config), { cwd, logger: componentLogger(logger, "models") });
+  await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const fresh: Partial<Stages> = {};
   try {
     if (which.wake) fresh.wake = await createWakeWordDetector(config, store, componentLogger(logger, "wake"));

@@ -33,8 +33,8 @@ export interface PipelineOptions {
   vad: VoiceActivityDetector;
   transcriber: Transcriber;
   intent: IntentHandler;
-  /** Null with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
-  commands: CommandPublisher | null;
+  /** The command output, fixed for the pipeline's life; absent with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
+  commands?: CommandPublisher;
   endpointer: EndpointerSettings;
   /** Audio kept from before the wake word fired, so a quick command is not clipped. */
   preRollSeconds: number;
@@ -70,7 +70,6 @@ export class Pipeline implements PipelineControl {
   #wakeEnabled = true;
   #wakeNeedsReset = false;
   #followUp: { seconds: number } | null = null;
-  #commands: CommandPublisher | null;
   readonly #pendingText: TextQueue;
   #textScheduled = false;
   readonly #lag: LagMonitor;
@@ -79,15 +78,9 @@ export class Pipeline implements PipelineControl {
     this.#history = new AudioHistory(historySamples(options));
     this.#speculative = new SpeculativeTranscription(options.transcriber);
     this.#clock = options.clock ?? (() => performance.now());
-    this.#commands = options.commands;
     const rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
     this.#pendingText = new TextQueue(options.maxPendingText ?? 16, rejections);
     this.#lag = new LagMonitor(options.logger);
-  }
-
-  /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
-  setCommandPublisher(commands: CommandPublisher | null): void {
-    this.#commands = commands;
   }
 
   /**
@@ -394,7 +387,7 @@ export class Pipeline implements PipelineControl {
 
   async #understand(run: Run, text: string, nowSeconds: number): Promise<void> {
     const { bus, intent, site } = this.options;
-    const commands = this.#commands;
+    const { commands } = this.options;
     bus.emit({ type: "intent-start", runId: run.id });
     try {
       const decision = await intent.handle(text, {
