@@ -51,13 +51,13 @@ export class MqttOutput implements Service, CommandPublisher {
       stateDir: stateDir(config.state_dir, env),
       logger: componentLogger(logger, "mqtt"),
     });
+    // Set before connecting: stop() releases a client whose start failed half way.
+    this.#client = client;
+    await client.start({ control: this.options.control() });
     client.onStateChange((state) => {
       if (state.state === "connected") void notifier.status("listening");
       else if (state.state !== "stopped") void notifier.status(`broker ${state.state}: ${state.message}`);
     });
-    // Set before connecting: stop() releases a client whose start failed half way.
-    this.#client = client;
-    await client.start({ control: this.options.control() });
     const publish = () => {
       const snapshot = metrics.snapshot();
       if (snapshot) client.publishStats(snapshot);
