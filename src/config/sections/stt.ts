@@ -27,6 +27,12 @@ export const sttSection = section(
       .describe(
         "onnxruntime intra-op threads for Whisper's decoder (its per-token steps are too small to share)",
       ),
+    encoder_thread: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Run Whisper's encoder in a worker thread, so listening keeps up while it computes (false: on the main thread, as before)",
+      ),
     initial_prompt: z
       .string()
       .default("")
