@@ -1,4 +1,4 @@
-import type { AudioFrame } from "../audio/format.js";
+import { type AudioFrame, samplesToMs } from "../audio/format.js";
 import { openAudioSource } from "../audio/open-source.js";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
@@ -37,7 +37,7 @@ export class AudioInput implements Service {
 
   /** Input read so far: ms of 16 kHz audio and frames. */
   get consumed(): { audioMs: number; frames: number } {
-    return { audioMs: this.#offset / 16, frames: this.#frames };
+    return { audioMs: samplesToMs(this.#offset), frames: this.#frames };
   }
 
   /** True once stop() was called (a signal), false when the input simply ended. */

@@ -117,6 +117,7 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
     endpointer: endpointerSettings(config.vad),
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,
+    limits: { sttSeconds: config.stt.timeout_seconds, intentSeconds: config.intent.timeout_seconds },
     sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
   };
 }

@@ -57,6 +57,12 @@ export const sttSection = section(
       .default(2.4)
       .describe("gzip compression ratio above which text is a repetition loop"),
     max_tokens: z.number().int().min(8).max(224).default(96).describe("Token budget per command"),
+    timeout_seconds: seconds(1, 300)
+      .default(30)
+      .meta(live)
+      .describe(
+        "Time limit for transcribing one command: past it Whisper is stopped and the run ends as timeout (error stt-timeout)",
+      ),
     encoder_window_seconds: z
       .number()
       .int()

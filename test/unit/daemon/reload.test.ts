@@ -65,6 +65,11 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
     expect(describePlan(plan({ stt: { ...base.stt, model: "whisper-base.en" } }))).toBe("stt, pipeline");
   });
 
+  it("the steps' time limits are read live: no new Whisper, no new LLM", () => {
+    expect(describePlan(plan({ stt: { ...base.stt, timeout_seconds: 60 } }))).toBe("pipeline");
+    expect(describePlan(plan({ intent: { ...base.intent, timeout_seconds: 60 } }))).toBe("pipeline");
+  });
+
   it("an LLM setting reloads the intent stage", () => {
     expect(describePlan(plan({ llm: { ...base.llm, timeout_seconds: 9 } }))).toBe("intent, pipeline");
   });
