@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { probability, seconds, section } from "../fields.js";
+import { live, probability, seconds, section } from "../fields.js";
 
 export const INTENT_NAMES = [
   "HassTurnOn",
@@ -36,6 +36,7 @@ export const intentSection = section(
     timeout_seconds: seconds(1, 300)
       .nullable()
       .default(null)
+      .meta(live)
       .describe(
         "Time limit from the text to the command's handoff (templates, the LLM, a local skill): past it the run ends as timeout (error intent-timeout); null = llm.timeout_seconds + 5 s",
       ),
