@@ -79,7 +79,8 @@ export class Daemon {
     const attachments = await Attachments.start(config, bus, registry, logger);
     let stages: Stages | null = null;
     try {
-      stages = await loadStages(config, modelStoreFromConfig(config, options), registry, logger, options.cwd);
+      const store = modelStoreFromConfig(config, options);
+      stages = await loadStages(config, store, registry, logger, options.cwd, bus);
       let daemon: Daemon | null = null;
       const pipeline = new Pipeline({
         ...pipelineSettings(config, registry),
@@ -179,6 +180,7 @@ export class Daemon {
       this.registry,
       logger,
       this.options.cwd,
+      this.options.bus,
     );
     if (plan.log) logger.level = next.log.level;
     if (plan.devices) this.registry.replaceConfigDevices(next.devices);
