@@ -47,7 +47,7 @@ const NEAR_MISSES = [
   "hey jeremy close the door",
   "hey charlie set a timer",
   "the harvest was good this year",
-  "hey jervis are you there",
+  "hey alexa are you there",
 ];
 
 export interface WakeClip {

@@ -32,12 +32,15 @@ interface Pending {
  * whole, and a little after), then is handed out once. Waiting for the peak matters: firing a
  * candidate on its first low chunk would start the refractory period and swallow the sure
  * detection a chunk later. A sure detection while a candidate waits replaces the candidate.
- * Candidates obey the same refractory rule as detections, and start it.
+ * A candidate starts no refractory period for sure detections (one rejected must not hide a
+ * sure one just after it; a verified one has started a run, which ignores detections), only
+ * for other candidates, so one utterance is verified once.
  */
 export class CandidateTrigger {
   readonly #sure: Trigger;
   #run = 0;
   #pending: Pending | null = null;
+  #lastCandidate: number | null = null;
 
   constructor(readonly settings: CandidateSettings) {
     this.#sure = new Trigger(settings);
@@ -61,7 +64,7 @@ export class CandidateTrigger {
         pending.score = score;
         pending.endSample = endSample;
       }
-    } else if (this.#run === this.settings.triggerLevel && !this.#sure.inRefractory(endSample)) {
+    } else if (this.#run === this.settings.triggerLevel && !this.#inRefractory(endSample)) {
       this.#pending = { score, endSample, startSample: endSample };
     }
     return this.#decide(endSample);
@@ -72,6 +75,14 @@ export class CandidateTrigger {
     this.#sure.reset();
     this.#run = 0;
     this.#pending = null;
+    this.#lastCandidate = null;
+  }
+
+  /** After a detection or a candidate, no new candidate for the refractory period. */
+  #inRefractory(endSample: number): boolean {
+    const last = this.#lastCandidate;
+    const { refractorySamples } = this.settings;
+    return this.#sure.inRefractory(endSample) || (last !== null && endSample - last < refractorySamples);
   }
 
   #decide(now: number): Firing | null {
@@ -80,7 +91,7 @@ export class CandidateTrigger {
     const { afterSamples, maxHoldSamples } = this.settings;
     if (now - pending.endSample < afterSamples && now - pending.startSample < maxHoldSamples) return null;
     this.#pending = null;
-    this.#sure.markFired(pending.endSample);
+    this.#lastCandidate = pending.endSample;
     return { kind: "candidate", score: pending.score, endSample: pending.endSample };
   }
 }

@@ -34,11 +34,6 @@ export class Trigger {
     return last !== null && endSample - last < this.settings.refractorySamples;
   }
 
-  /** Counts a detection made elsewhere (a verified or rejected candidate) for the refractory rule. */
-  markFired(endSample: number): void {
-    this.#lastFired = endSample;
-  }
-
   /** Forget the run of scores and the last detection (a new run, or a restarted stream). */
   reset(): void {
     this.#consecutive = 0;

@@ -72,7 +72,7 @@ export const wakeSection = section(
           .number()
           .min(-10)
           .max(0)
-          .default(-0.5)
+          .default(-1.2)
           .describe(
             "Per-token log-probability the wake phrase may fall below what Whisper heard and still wake",
           ),

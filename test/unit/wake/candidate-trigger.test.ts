@@ -52,10 +52,16 @@ describe("CandidateTrigger", () => {
     expect(fired[0]).toMatchObject({ kind: "candidate", at: 4 });
   });
 
-  it("starts the refractory period with a candidate: nothing fires for a while after it", () => {
-    const scores = [0.3, 0, 0, 0, 0.9, 0.3, 0, 0, 0];
-    expect(feed(scores).map((f) => f.kind)).toEqual(["candidate"]);
-    expect(feed(scores, { refractorySamples: 2 * CHUNK }).map((f) => f.kind)).toEqual(["candidate", "wake"]);
+  it("lets a sure detection after a candidate through, but no second candidate for a while", () => {
+    const scores = [0.3, 0, 0, 0, 0.9, 0, 0.3, 0, 0, 0, 0];
+    expect(feed(scores).map((f) => f.kind)).toEqual(["candidate", "wake"]);
+    const twice = [0.3, 0, 0, 0, 0, 0.3, 0, 0, 0, 0];
+    expect(feed(twice).map((f) => f.kind)).toEqual(["candidate"]);
+    expect(feed(twice, { refractorySamples: 2 * CHUNK }).map((f) => f.kind)).toEqual(["candidate", "candidate"]);
+  });
+
+  it("makes no candidate in the refractory period after a sure detection", () => {
+    expect(feed([0.9, 0, 0.3, 0, 0, 0, 0]).map((f) => f.kind)).toEqual(["wake"]);
   });
 
   it("needs triggerLevel chunks in a row at the candidate threshold", () => {
