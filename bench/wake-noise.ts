@@ -178,6 +178,7 @@ console.log(
 );
 console.log(`${"strategy".padEnd(24)}${conditions.map((c) => c.padStart(9)).join("")}  false/h  cand/h`);
 const perVoice = new Map<string, string>();
+const falseByKind = new Map<string, string>();
 for (const strategy of strategies) {
   const hits = new Map<string, number>();
   const byVoice = new Map<string, number>();
@@ -190,8 +191,12 @@ for (const strategy of strategies) {
   let falseWakes = 0;
   let candidates = 0;
   const ct = Number(strategy.name.split(" ")[1]?.split("/")[0]);
-  for (const n of negatives) {
-    falseWakes += (await strategy.detect(n)).length;
+  const byKind = new Map<string, number>();
+  for (const [i, n] of negatives.entries()) {
+    const found = (await strategy.detect(n)).length;
+    falseWakes += found;
+    const kind = manifest.negatives[i]?.kind ?? "?";
+    if (found) byKind.set(kind, (byKind.get(kind) ?? 0) + found);
     if (!Number.isNaN(ct)) candidates += stages(n, ct).filter((s) => s.kind === "candidate").length;
   }
   const total = (c: string) => manifest.clips.filter((x) => x.condition === c).length;
@@ -208,6 +213,9 @@ console.log(
   `\nrecall by voice (all conditions)\n${"strategy".padEnd(24)}${voices.map((v) => v.padStart(15)).join("")}`,
 );
 for (const [name, row] of perVoice) console.log(`${name.padEnd(24)}${row}`);
+
+console.log("\nfalse wakes by kind of negative");
+for (const [name, row] of falseByKind) console.log(`${name.padEnd(24)}${row}`);
 
 const all = [...cache.values()];
 const cpu = all.map((v) => v.cpuMs).sort((a, b) => a - b);

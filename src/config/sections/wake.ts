@@ -2,7 +2,7 @@ import { z } from "zod";
 import { probability, seconds, secret, section } from "../fields.js";
 
 /** Measured on bench/wake-noise.ts (docs/listening.md): where the verifier's candidates start. */
-const CANDIDATE_THRESHOLD = 0.15;
+const CANDIDATE_THRESHOLD = 0.1;
 
 const wakeModel = z.strictObject({
   id: z
@@ -72,7 +72,7 @@ export const wakeSection = section(
           .number()
           .min(-10)
           .max(0)
-          .default(-1.2)
+          .default(-1.5)
           .describe(
             "Per-token log-probability the wake phrase may fall below what Whisper heard and still wake",
           ),

@@ -57,7 +57,10 @@ describe("CandidateTrigger", () => {
     expect(feed(scores).map((f) => f.kind)).toEqual(["candidate", "wake"]);
     const twice = [0.3, 0, 0, 0, 0, 0.3, 0, 0, 0, 0];
     expect(feed(twice).map((f) => f.kind)).toEqual(["candidate"]);
-    expect(feed(twice, { refractorySamples: 2 * CHUNK }).map((f) => f.kind)).toEqual(["candidate", "candidate"]);
+    expect(feed(twice, { refractorySamples: 2 * CHUNK }).map((f) => f.kind)).toEqual([
+      "candidate",
+      "candidate",
+    ]);
   });
 
   it("makes no candidate in the refractory period after a sure detection", () => {
