@@ -32,10 +32,9 @@ export async function loadStages(
   store: ModelStore,
   registry: DeviceRegistry,
   logger: Logger,
-  cwd: string,
   bus?: EventBus,
 ): Promise<Stages> {
-  await verifyModels(store, configuredModels(config), { cwd, logger: componentLogger(logger, "models") });
+  await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const loaded: { dispose(): Promise<void> }[] = [];
   const track = <T extends { dispose(): Promise<void> }>(stage: T): T => {
     loaded.push(stage);
@@ -49,7 +48,9 @@ export async function loadStages(
     const wake = track(
       await createWakeWordDetector(config, store, componentLogger(logger, "wake"), { verifier }),
     );
-    const intent = track(await createIntentHandler(config, registry, componentLogger(logger, "intent")));
+    const intent = track(
+      await createIntentHandler(config, registry, componentLogger(logger, "intent"), { store }),
+    );
     prepareGuidedDecoding(transcriber, intent, logger);
     return { wake, vad, transcriber, intent };
   } catch (error) {
@@ -70,10 +71,9 @@ export async function reloadStages(
   store: ModelStore,
   registry: DeviceRegistry,
   logger: Logger,
-  cwd: string,
   bus?: EventBus,
 ): Promise<Partial<Stages>> {
-  await verifyModels(store, configuredModels(config), { cwd, logger: componentLogger(logger, "models") });
+  await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const fresh: Partial<Stages> = {};
   try {
     if (which.vad) fresh.vad = await createVad(config, store, componentLogger(logger, "vad"));
@@ -86,7 +86,9 @@ export async function reloadStages(
       fresh.wake = await createWakeWordDetector(config, store, log, { verifier });
     }
     if (which.intent)
-      fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"));
+      fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"), {
+        store,
+      });
     if (fresh.transcriber || fresh.intent) {
       prepareGuidedDecoding(fresh.transcriber ?? current.transcriber, fresh.intent ?? current.intent, logger);
     }
