@@ -66,7 +66,7 @@ export class PipelineService implements Service {
   async start({ config }: ServiceContext): Promise<void> {
     const { bus, registry, logger, feedback, recordings } = this.options;
     this.#store = modelStoreFromConfig(config, this.options.io);
-    this.#stages = await loadStages(config, this.#store, registry, logger);
+    this.#stages = await loadStages(config, this.#store, registry, logger, bus);
     this.#pipeline = new Pipeline({
       ...pipelineSettings(config, registry),
       bus,
@@ -92,7 +92,7 @@ export class PipelineService implements Service {
     const restarting = Object.values(which).some(Boolean);
     const store = restarting ? modelStoreFromConfig(config, this.options.io) : this.#store;
     const fresh = restarting
-      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger)
+      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger, this.options.bus)
       : {};
     const replaced = Object.keys(fresh).map((key) => stages[key as keyof Stages]);
     this.#store = store;
