@@ -4,6 +4,7 @@ import { ensureWritableDir, stateDir } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
 import { Attachments } from "./daemon/attachments.js";
 import { describePlan, planReload } from "./daemon/reload.js";
+import { boardSkills } from "./daemon/skills.js";
 import { disposeStages, loadStages, reloadStages, type Stages } from "./daemon/stages.js";
 import { EdgeVoiceError, ExitCode } from "./errors.js";
 import type { EventBus } from "./events/bus.js";
@@ -12,6 +13,8 @@ import { DeviceRegistry } from "./intent/registry.js";
 import { modelStoreFromConfig } from "./models/startup.js";
 import { MqttService } from "./mqtt/service.js";
 import { Pipeline } from "./pipeline/pipeline.js";
+import type { SkillSet } from "./skills/skill-set.js";
+import { DeviceStateStore } from "./skills/state-store.js";
 import { vocabularyPrompt } from "./stt/prompt.js";
 import { SystemdNotifier, WatchdogSchedule, watchdogIntervalMs } from "./system/sd-notify.js";
 import { componentLogger, type Logger } from "./util/logger.js";
@@ -51,6 +54,9 @@ export class Daemon {
   #statsTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #config: Config;
+  /** Devices' last states, filled by MQTT from their state topics, read by the state skill. */
+  readonly states = new DeviceStateStore();
+  readonly skills: SkillSet;
 
   private constructor(
     private readonly options: DaemonOptions,
@@ -63,6 +69,7 @@ export class Daemon {
   ) {
     this.#notifier = notifier;
     this.#config = options.config;
+    this.skills = boardSkills(options.config, registry, this.states);
   }
 
   get config(): Config {
@@ -215,6 +222,7 @@ export class Daemon {
       bus: this.options.bus,
       registry: this.registry,
       control: this.pipeline,
+      states: this.states,
       stateDir: stateDir(config.state_dir, this.options.env),
       logger: componentLogger(this.options.logger, "mqtt"),
     });

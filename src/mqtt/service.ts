@@ -7,6 +7,7 @@ import type { EventBus } from "../events/bus.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import type { PipelineControl } from "../pipeline/control.js";
 import type { CommandPublisher } from "../pipeline/publisher.js";
+import type { DeviceStateStore } from "../skills/state-store.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { clientSettings } from "./client-options.js";
 import { MqttCommandPublisher } from "./command-publisher.js";
@@ -20,6 +21,7 @@ import { Outbox } from "./outbox.js";
 import { FileOutboxLog, MemoryOutboxLog, type OutboxEntry } from "./outbox-log.js";
 import { RetainedState } from "./retained.js";
 import { type DropReason, OutboxSender } from "./sender.js";
+import { StateListener } from "./state-listener.js";
 import { Telemetry } from "./telemetry.js";
 import { textRateLimit } from "./text-limit.js";
 import { LeadingThrottle } from "./throttle.js";
@@ -39,6 +41,8 @@ export interface MqttServiceOptions {
   onStateChange?: (state: MqttState) => void;
   /** Wall clock in epoch ms (expiry must hold across restarts); tests may pass their own. */
   now?: () => number;
+  /** Filled from the devices' state topics, for answers ("is the front door locked"); none: not subscribed. */
+  states?: DeviceStateStore;
 }
 
 /**
@@ -64,6 +68,8 @@ export class MqttService {
   readonly #telemetry: Telemetry;
   readonly #control: ControlIn;
   readonly #learner: DiscoveryLearner | null;
+  readonly #states: StateListener | null;
+  #detachStates: (() => void) | null = null;
   readonly #listeners = new Set<(state: MqttState) => void>();
   readonly #expiryTimer: NodeJS.Timeout;
   /** Home Assistant's `online` answered with our retained topics at most once per interval. */
@@ -179,6 +185,9 @@ export class MqttService {
           logger,
         })
       : null;
+    this.#states = options.states
+      ? new StateListener({ registry, store: options.states, logger, now })
+      : null;
     this.#initialRetained();
     this.#connection = new MqttConnection({
       settings,
@@ -189,6 +198,7 @@ export class MqttService {
       onClose: () => {
         this.#sender.detach();
         this.#retained.detach();
+        this.#detachStates?.();
       },
       onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
     });
@@ -238,6 +248,8 @@ export class MqttService {
     this.#haOnline.dispose();
     this.#telemetry.stop();
     this.#learner?.dispose();
+    this.#detachStates?.();
+    this.#states?.dispose();
     await this.#connection.stop(async (client) => {
       const offline = client.publishAsync(this.topics.status, "offline", { qos: 1, retain: true });
       await Promise.race([offline, new Promise((resolve) => setTimeout(resolve, 2000))]);
@@ -276,6 +288,8 @@ export class MqttService {
           "the broker refused some subscriptions (ACL?): control topics or device learning may not work",
         );
     });
+    this.#detachStates?.();
+    this.#detachStates = this.#states?.attach(client) ?? null;
     // Mute may have changed by other means (SIGHUP, the pipeline) while away.
     this.#publishMute(this.options.control.isMuted());
     this.#retained.attach(client);
@@ -284,6 +298,7 @@ export class MqttService {
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (this.#control.handle(topic, payload, packet)) return;
+    if (this.#states?.handle(topic, payload)) return;
     if (topic === this.topics.haStatus) {
       if (payload.toString().trim() !== "online") return;
       this.#haOnline.request(() => {

@@ -149,6 +149,41 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
             "(what is|whats|tell me) <the> {name} [<in_area>]",
           ],
         },
+        {
+          // A room's temperature from its temperature sensor or thermostat (state_topic); without a room, the board's.
+          sentences: [
+            "(what is|whats|tell me|how much is) the (temperature|temp) [<in_area>]",
+            "(what is|whats) the {area} temperature",
+            "how (warm|hot|cold) is it [<in_area>]",
+          ],
+          requires: { domain: ["sensor", "climate"] },
+          slots: { device_class: "temperature" },
+        },
+      ],
+    },
+    HassGetCurrentTime: {
+      data: [
+        {
+          sentences: [
+            "what time is it",
+            "(what is|whats) the [current] time",
+            "(tell me|do you know|have you got|got) the time",
+            "what is the time",
+          ],
+        },
+      ],
+    },
+    HassGetCurrentDate: {
+      data: [
+        {
+          sentences: [
+            "(what is|whats) [the] (date|day) [today]",
+            "(what is|whats) todays date",
+            "(what|which) day is it [today]",
+            "(what is|whats) today",
+            "(tell me|do you know) the date",
+          ],
+        },
       ],
     },
     HassNevermind: {
