@@ -50,6 +50,11 @@ export interface IntentContext {
    */
   wallSeconds: number;
   signal?: AbortSignal;
+  /**
+   * The previous run's intent on this site, for a follow-up's "turn it off" or "and the hall
+   * light too" (intent/follow-up.ts); absent outside a conversation.
+   */
+  previous?: RecognizedIntent | null;
 }
 
 /** Text -> decision: templates first, then the LLM, then the safety policy. */
