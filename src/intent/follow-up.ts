@@ -55,7 +55,7 @@ function pronoun(
   const words = tokens.filter((t) => t !== "back");
   const sentence = words.map((t) => (PRONOUNS.has(t) ? named : t)).join(" ");
   const recognized = parts.recognize(sentence);
-  if (!recognized || recognized.targets.length !== 1 || recognized.targets[0] !== first.id) return null;
+  if (recognized?.targets.length !== 1 || recognized.targets[0] !== first.id) return null;
   const targets = devices.filter((d) => canTarget(recognized.intent, d)).map((d) => d.id);
   const { name: _name, ...slots } = recognized.slots;
   const sameArea = devices.every((d) => d.area === first.area);
