@@ -22,8 +22,8 @@ async function conversation(
   return handler.handle(then, { ...base, runId: "b", previous });
 }
 
-function executed(decision: IntentDecision) {
-  expect(decision.kind, JSON.stringify(decision)).toBe("execute");
+function executed(decision: IntentDecision): RecognizedIntent {
+  if (decision.kind !== "execute") throw new Error(`not executed: ${JSON.stringify(decision)}`);
   return decision.intent;
 }
 
