@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { audioSection } from "./sections/audio.js";
+import { conversationSection } from "./sections/conversation.js";
 import { devicesSection } from "./sections/devices.js";
 import { intentSection, llmSection } from "./sections/intent.js";
 import { mqttSection } from "./sections/mqtt.js";
@@ -49,6 +50,7 @@ export const configSchema = z.strictObject({
   stt: sttSection,
   intent: intentSection,
   llm: llmSection,
+  conversation: conversationSection,
   mqtt: mqttSection,
   devices: devicesSection,
   feedback: feedbackSection,

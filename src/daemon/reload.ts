@@ -68,7 +68,7 @@ export function planReload(before: Config, after: Config, mqttEnabled = true): R
     vad: store || needsModel("vad"),
     stt: store || needsModel("stt"),
     intent: store || has("intent", "llm"),
-    pipeline: has("vad", "stt", "site", "area", "intent", "devices"),
+    pipeline: has("vad", "stt", "site", "area", "intent", "devices", "conversation"),
     mqtt: mqttEnabled && has("mqtt", "site", "state_dir"),
     audio: has("audio"),
     devices: has("devices"),
