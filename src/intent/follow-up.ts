@@ -1,13 +1,27 @@
 import { canTarget } from "./domains.js";
 import type { Device } from "./registry.js";
 import { tokenize } from "./text/normalize.js";
-import type { RecognizedIntent } from "./types.js";
+import type { IntentContext, RecognizedIntent } from "./types.js";
 
 /** Words that point back at the previous run's targets: "turn it off", "switch them on". */
 const PRONOUNS = new Set(["it", "them", "that", "those", "this", "these"]);
 /** Said before or after a new target to repeat the previous action: "and the hall light too". */
 const LEADING = [["and", "also"], ["and"], ["also"], ["what", "about"], ["how", "about"], ["same", "for"]];
 const TRAILING = [["too"], ["also"], ["as", "well"]];
+
+/**
+ * How long the previous run's intent stays the meaning of "it" and "too": a follow-up window
+ * or a new wake word soon after ("hey jarvis, turn it off"), not a question from this morning.
+ */
+export const PREVIOUS_FRESH_SECONDS = 120;
+
+/** The previous run's intent when it is recent enough to be what "it" means, else null. */
+export function freshPrevious(context: IntentContext): RecognizedIntent | null {
+  const { previous } = context;
+  if (!previous) return null;
+  const age = context.wallSeconds - previous.wallSeconds;
+  return age >= 0 && age <= PREVIOUS_FRESH_SECONDS ? previous.intent : null;
+}
 
 export interface FollowUpParts {
   /** The templates, with the board's area (context as for any utterance). */

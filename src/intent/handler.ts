@@ -1,7 +1,7 @@
 import type { Logger } from "../util/logger.js";
 import { printable } from "../util/printable.js";
 import { ConfirmationBook, isYes } from "./confirmation.js";
-import { resolveFollowUp } from "./follow-up.js";
+import { freshPrevious, resolveFollowUp } from "./follow-up.js";
 import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
 import type { DeviceRegistry } from "./registry.js";
@@ -113,7 +113,7 @@ export class DefaultIntentHandler implements IntentHandler {
     const area = context.area ?? null;
     const fromTemplates = templates?.recognize(text, area);
     if (fromTemplates) return { intent: fromTemplates };
-    const { previous } = context;
+    const previous = freshPrevious(context);
     if (templates && previous) {
       const recognize = (sentence: string) => templates.recognize(sentence, area);
       const followUp = resolveFollowUp(text, previous, {

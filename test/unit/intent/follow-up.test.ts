@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createIntentHandler } from "../../../src/intent/create.js";
+import { PREVIOUS_FRESH_SECONDS } from "../../../src/intent/follow-up.js";
 import type { IntentDecision, RecognizedIntent } from "../../../src/intent/types.js";
 import { silentLogger } from "../../../src/util/logger.js";
 import { homeConfig, homeRegistry } from "./home.js";
@@ -13,13 +14,14 @@ async function conversation(
   first: string,
   then: string,
   area: string | null = null,
+  age = 5,
 ): Promise<IntentDecision> {
   const site = `s${n++}`;
   const base = { site, area, origin: "voice" as const, nowSeconds: 0, wallSeconds: 0 };
   const before = await handler.handle(first, { ...base, runId: "a" });
-  const previous: RecognizedIntent | undefined = before.intent;
-  if (!previous) throw new Error(`${first}: not recognized`);
-  return handler.handle(then, { ...base, runId: "b", previous });
+  if (!before.intent) throw new Error(`${first}: not recognized`);
+  const previous = { runId: "a", intent: before.intent, wallSeconds: 0 };
+  return handler.handle(then, { ...base, runId: "b", previous, wallSeconds: age });
 }
 
 function executed(decision: IntentDecision): RecognizedIntent {
@@ -54,6 +56,18 @@ describe("follow-ups: it / them / that", () => {
     const decision = await conversation("is the front door locked", "unlock it");
     expect(decision).toMatchObject({ kind: "reject", reason: "needs-confirmation" });
     expect(decision.intent).toMatchObject({ intent: "HassTurnOff", targets: ["front_door"] });
+  });
+
+  it("only a recent intent is what 'it' means", async () => {
+    const late = await conversation(
+      "turn on the kitchen light",
+      "turn it off",
+      null,
+      PREVIOUS_FRESH_SECONDS + 1,
+    );
+    expect(late).toMatchObject({ kind: "reject", reason: "not-recognized" });
+    const soon = await conversation("turn on the kitchen light", "turn it off", null, PREVIOUS_FRESH_SECONDS);
+    expect(soon.kind).toBe("execute");
   });
 
   it("without a previous target there is nothing to point at", async () => {
