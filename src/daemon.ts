@@ -54,9 +54,6 @@ export class Daemon {
   #statsTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #config: Config;
-  /** Devices' last states, filled by MQTT from their state topics, read by the state skill. */
-  readonly states = new DeviceStateStore();
-  readonly skills: SkillSet;
 
   private constructor(
     private readonly options: DaemonOptions,
@@ -66,10 +63,11 @@ export class Daemon {
     readonly pipeline: Pipeline,
     notifier: SystemdNotifier,
     private attachments: Attachments,
+    /** The board's own skills, and the devices' last states MQTT fills for them. */
+    readonly answers: { skills: SkillSet; states: DeviceStateStore },
   ) {
     this.#notifier = notifier;
     this.#config = options.config;
-    this.skills = boardSkills(options.config, registry, this.states);
   }
 
   get config(): Config {
@@ -88,16 +86,22 @@ export class Daemon {
     try {
       stages = await loadStages(config, modelStoreFromConfig(config, options), registry, logger, options.cwd);
       let daemon: Daemon | null = null;
+      const states = new DeviceStateStore();
+      const skills = boardSkills(config, registry, states);
       const pipeline = new Pipeline({
         ...pipelineSettings(config, registry),
         bus,
         ...stages,
         commands: null,
+        skills,
         isGated: () => daemon?.attachments.isPlaying() ?? false,
         onRunAudio: (runId, samples) => daemon?.attachments.record(runId, samples),
         logger: componentLogger(logger, "pipeline"),
       });
-      daemon = new Daemon(options, registry, stages, null, pipeline, notifier, attachments);
+      daemon = new Daemon(options, registry, stages, null, pipeline, notifier, attachments, {
+        skills,
+        states,
+      });
       if (options.mqtt) await daemon.#startMqtt(config);
       return daemon;
     } catch (error) {
@@ -222,7 +226,7 @@ export class Daemon {
       bus: this.options.bus,
       registry: this.registry,
       control: this.pipeline,
-      states: this.states,
+      states: this.answers.states,
       stateDir: stateDir(config.state_dir, this.options.env),
       logger: componentLogger(this.options.logger, "mqtt"),
     });
@@ -263,6 +267,8 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,
     limits: { sttSeconds: config.stt.timeout_seconds, intentSeconds: config.intent.timeout_seconds },
+    followUpSeconds: config.conversation.answer_seconds,
+    commandFollowUpSeconds: config.conversation.follow_up_seconds,
     sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
   };
 }
