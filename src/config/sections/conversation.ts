@@ -9,7 +9,9 @@ export const conversationSection = section(
       ),
     answer_seconds: seconds(1, 30)
       .default(8)
-      .describe("After a reply that asks a question, how long to listen for the answer without the wake word"),
+      .describe(
+        "After a reply that asks a question, how long to listen for the answer without the wake word",
+      ),
   },
   "Conversation: follow-ups without the wake word",
 );
