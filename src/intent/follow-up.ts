@@ -48,6 +48,9 @@ export function resolveFollowUp(
   if (tokens.some((t) => PRONOUNS.has(t))) return pronoun(tokens, previous, parts);
   const rest = withoutMarkers(tokens);
   if (rest === null || rest.length === 0) return null;
+  // "turn off the fan too": a whole command of its own, with "too" for politeness.
+  const whole = parts.recognize(rest.join(" "));
+  if (whole) return houseWide(whole) ? null : whole;
   const sentence = repeatSentence(previous, rest.join(" "));
   if (sentence === null) return null;
   const recognized = parts.recognize(sentence);

@@ -119,6 +119,11 @@ describe("follow-ups: too / also", () => {
     expect(here.targets).toEqual(["bedroom_ceiling", "bedroom_light"]);
   });
 
+  it("a whole command said with 'too' is that command", async () => {
+    const off = executed(await conversation("turn on the kitchen light", "turn off the desk fan too"));
+    expect(off).toMatchObject({ intent: "HassTurnOff", targets: ["office_fan"] });
+  });
+
   it("needs a marker: a bare name is not a command", async () => {
     const decision = await conversation("turn on the kitchen light", "the hallway light");
     expect(decision).toMatchObject({ kind: "reject", reason: "not-recognized" });
