@@ -14,6 +14,7 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
     percent: "(percent|per cent|%)",
     degrees: "[degrees] [celsius|fahrenheit|centigrade]",
     set: "(set|change|put|make|turn|adjust)",
+    it: "(it|them|that|those)",
   },
   lists: {
     domain: {
@@ -59,6 +60,9 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
     HassTurnOn: {
       data: [
         { sentences: ["<turn> on <target>", "<turn> <target> on [<in_area>]", "<target> on [<in_area>]"] },
+        // "It" names no device: these never match alone; they are here so guided speech recognition
+        // can hear a follow-up as said (intent/follow-up.ts resolves it from the previous intent).
+        { sentences: ["<turn> <it> [back] on", "<turn> [back] on <it>"] },
         { sentences: ["lock <target>", "<target> lock"], requires: { domain: ["lock"] } },
         { sentences: ["(open|raise|lift) <target>", "<target> (open|up)"], requires: { domain: ["cover"] } },
         { sentences: ["(activate|run|start) <target>"], requires: { domain: ["scene", "script"] } },
@@ -74,6 +78,7 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
             "kill <target>",
           ],
         },
+        { sentences: ["<turn> <it> [back] off", "<turn> off <it>"] },
         { sentences: ["unlock <target>", "<target> unlock"], requires: { domain: ["lock"] } },
         {
           sentences: ["(close|shut|lower) <target>", "<target> (close|closed|down)"],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createIntentHandler } from "../../../src/intent/create.js";
 import { PREVIOUS_FRESH_SECONDS } from "../../../src/intent/follow-up.js";
+import { spellText } from "../../../src/intent/sentence-space/spell.js";
 import type { IntentDecision, RecognizedIntent } from "../../../src/intent/types.js";
 import { silentLogger } from "../../../src/util/logger.js";
 import { homeConfig, homeRegistry } from "./home.js";
@@ -68,6 +69,23 @@ describe("follow-ups: it / them / that", () => {
     expect(late).toMatchObject({ kind: "reject", reason: "not-recognized" });
     const soon = await conversation("turn on the kitchen light", "turn it off", null, PREVIOUS_FRESH_SECONDS);
     expect(soon.kind).toBe("execute");
+  });
+
+  it("is in the sentence space for guided speech recognition, and means nothing alone", async () => {
+    const space = handler.transcriptGuide();
+    for (const text of ["turn it off", "switch them back on", "turn on that"]) {
+      const words = spellText(text);
+      const at = space && words !== null ? space.graph.walk(space.graph.start, words) : null;
+      expect(at !== null && space?.graph.isComplete(at), text).toBe(true);
+      const alone = await handler.handle(text, {
+        runId: "x",
+        site: `alone${n++}`,
+        origin: "voice",
+        nowSeconds: 0,
+        wallSeconds: 0,
+      });
+      expect(alone, text).toMatchObject({ kind: "reject", reason: "not-recognized" });
+    }
   });
 
   it("without a previous target there is nothing to point at", async () => {
