@@ -62,6 +62,14 @@ describe("state answers from a real broker", () => {
     const bus = new EventBus();
     bus.onAny((event) => events.push(event));
     const registry = new DeviceRegistry(config.devices);
+    service = MqttService.create({
+      config,
+      bus,
+      registry,
+      states,
+      stateDir: tempDir("answers"),
+      logger: silentLogger(),
+    });
     const pipeline = new Pipeline({
       site: config.site,
       area: config.area,
@@ -70,7 +78,7 @@ describe("state answers from a real broker", () => {
       vad: new FakeVad([]),
       transcriber: new FakeTranscriber(""),
       intent: await createIntentHandler(config, registry, silentLogger()),
-      commands: null,
+      commands: service.commands,
       skills: boardSkills(config, registry, states),
       endpointer: {
         startThreshold: 0.5,
@@ -85,16 +93,7 @@ describe("state answers from a real broker", () => {
       sttPrompt: () => "",
       logger: silentLogger(),
     });
-    service = await MqttService.start({
-      config,
-      bus,
-      registry,
-      control: pipeline,
-      states,
-      stateDir: tempDir("answers"),
-      logger: silentLogger(),
-    });
-    pipeline.setCommandPublisher(service.commands);
+    await service.start({ control: pipeline });
     await waitFor(() => states.get("front_door") !== undefined && states.get("hall_light") !== undefined);
   });
 
