@@ -91,7 +91,8 @@ async function main(): Promise<void> {
   const cfg = config(opts.sets);
   const base: GuidedSettings = {
     beam: cfg.stt.guided_beam,
-    maxTokens: cfg.stt.max_tokens,
+    wide: { beam: cfg.stt.guided_wide_beam, steps: cfg.stt.guided_wide_steps },
+    maxTokens: Math.min(cfg.stt.max_tokens, 48),
     thresholds: {
       minScore: cfg.stt.guided_min_score,
       minScoreSensitive: cfg.stt.guided_min_score_sensitive,
@@ -133,7 +134,13 @@ async function main(): Promise<void> {
     const inspect = async (free: FreePass) => {
       const entry = entries[at.clip];
       if (!guide || !entry) return;
-      probes.push(await probe(this, free, guide, entry.text, trials, passes, at));
+      const found = await probe(this, free, guide, entry.text, trials, passes, at);
+      probes.push(found);
+      // As it goes, so a long run shows something before its end.
+      const tried = found.trials.map((t) => `${JSON.stringify(t.chosen)} ${t.ms?.toFixed(0) ?? "-"} ms`);
+      console.log(
+        `${entry.file}: free ${JSON.stringify(free.text)} said ${found.reference?.score.toFixed(2) ?? "-"} | ${tried.join(" | ")}`,
+      );
     };
     return original.call(this, audio, { ...options, inspect } satisfies TranscribeOptions);
   };
@@ -184,16 +191,20 @@ function report(results: ClipResult[], events: BenchEvent[], probes: Probe[], tr
   const classes = new Map<string, string[]>();
   const production: Counts = { right: 0, wrong: 0, rejected: 0, oogExecuted: 0 };
   const tried: Counts[] = trials.map(() => ({ right: 0, wrong: 0, rejected: 0, oogExecuted: 0 }));
+  const free: Counts = { right: 0, wrong: 0, rejected: 0, oogExecuted: 0 };
   results.forEach((r, i) => {
     const inGrammar = r.entry.expect !== "reject";
     count(production, inGrammar, r.verdict);
     const p = probes.filter((x) => x.clip === i).at(-1);
     if (p && seenGuide) {
       const guide = seenGuide;
+      count(free, inGrammar, judgeText(guide, p.freeText, r.entry.expect));
       p.trials.forEach((t, k) => {
         count(tried[k] as Counts, inGrammar, judgeText(guide, t.chosen, r.entry.expect));
       });
     }
+    // Not woken, or nothing transcribed: the same for every decoding.
+    else for (const c of [free, ...tried]) count(c, inGrammar, r.verdict === "wrong" ? "wrong" : "rejected");
     if (!inGrammar || r.verdict === "right") return;
     const [name, line] = classify(r, p, p ? sttEnd.get(p.runId) : undefined);
     classes.set(name, [...(classes.get(name) ?? []), line]);
@@ -202,7 +213,8 @@ function report(results: ClipResult[], events: BenchEvent[], probes: Probe[], tr
   const oog = results.length - commands;
   const show = (c: Counts) =>
     `commands right ${c.right}/${commands}, wrong ${c.wrong}, rejected ${c.rejected}; out of grammar executed ${c.oogExecuted}/${oog}`;
-  console.log(`\nthis build's settings (end to end)  ${show(production)}`);
+  console.log(`\nfree decoding (peer: the same free passes) ${show(free)}`);
+  console.log(`this build's settings (end to end)  ${show(production)}`);
   trials.forEach((t, k) => {
     const ms = probes.flatMap((p) => (p.trials[k]?.ms == null ? [] : [p.trials[k]?.ms as number]));
     const median = [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? 0;

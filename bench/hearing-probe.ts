@@ -6,7 +6,7 @@ import type { FreePass, GuidedPass, GuidedSettings } from "../src/stt/guided-pas
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
 import { referenceConstraint, referenceForms } from "./hearing-reference.js";
 
-const REFERENCE_BEAM = 8;
+const REFERENCE_BEAM = 4;
 
 export interface Trial {
   name: string;
