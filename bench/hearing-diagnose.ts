@@ -91,7 +91,6 @@ async function main(): Promise<void> {
   const cfg = config(opts.sets);
   const base: GuidedSettings = {
     beam: cfg.stt.guided_beam,
-    wide: { beam: cfg.stt.guided_wide_beam, steps: cfg.stt.guided_wide_steps },
     maxTokens: Math.min(cfg.stt.max_tokens, 48),
     thresholds: {
       minScore: cfg.stt.guided_min_score,

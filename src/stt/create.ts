@@ -72,7 +72,6 @@ export async function createTranscriber(
       guided: stt.guided
         ? {
             beam: stt.guided_beam,
-            wide: { beam: stt.guided_wide_beam, steps: stt.guided_wide_steps },
             // A command is a dozen tokens; the budget only stops a beam that never ends.
             maxTokens: Math.min(stt.max_tokens, 48),
             thresholds: {

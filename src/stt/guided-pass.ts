@@ -27,7 +27,7 @@ const GIVE_UP_SLACK = 1;
 export interface GuidedSettings {
   /** Hypotheses kept per step (stt.guided_beam). */
   beam: number;
-  /** A wider beam for the first steps (stt.guided_wide_beam over stt.guided_wide_steps); absent: none. */
+  /** A wider beam for the first steps (measured with bench/hearing-diagnose.ts --try wide=12x6: no gain); absent: none. */
   wide?: { beam: number; steps: number } | undefined;
   thresholds: GuidedThresholds;
   maxTokens: number;

@@ -94,22 +94,6 @@ export const sttSection = section(
       .max(16)
       .default(4)
       .describe("Hypotheses kept per step by guided decoding (all go through the decoder in one call)"),
-    guided_wide_beam: z
-      .number()
-      .int()
-      .min(1)
-      .max(32)
-      .default(12)
-      .describe(
-        "Hypotheses kept during guided decoding's first steps, where sentences diverge (docs/stt.md); at most guided_beam: off",
-      ),
-    guided_wide_steps: z
-      .number()
-      .int()
-      .min(0)
-      .max(16)
-      .default(0)
-      .describe("How many first steps of guided decoding keep guided_wide_beam hypotheses; 0: none"),
     guided_min_score: z
       .number()
       .max(0)
