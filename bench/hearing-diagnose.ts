@@ -73,7 +73,8 @@ function config(sets: string[]) {
     string,
     unknown
   >;
-  for (const set of [...sets, "stt.guided=true"]) {
+  // The probes run inside each transcription: the stage's time limit must not cut them.
+  for (const set of ["stt.timeout_seconds=300", ...sets, "stt.guided=true"]) {
     const [key, value] = set.split("=") as [string, string];
     const parts = key.split(".");
     let node = raw;
