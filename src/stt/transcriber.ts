@@ -1,4 +1,5 @@
 import type { TranscriptGuide } from "./guide.js";
+import type { FreePass } from "./guided-pass.js";
 import type { PhraseScores } from "./phrase-score.js";
 
 export interface Transcript {
@@ -39,6 +40,11 @@ export interface TranscribeOptions {
   prompt?: string;
   /** The home's sentences: when the free text is not understood, a guided pass may replace it (stt.guided). */
   guide?: TranscriptGuide;
+  /**
+   * For measuring tools (bench/hearing-diagnose.ts): called with what the free pass of a
+   * one-window transcript leaves (encoder output, caches, score), before the guided pass.
+   */
+  inspect?: (free: FreePass) => Promise<void>;
 }
 
 /** Speech to text. Loaded once at start, reused for every run. */

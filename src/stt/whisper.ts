@@ -105,6 +105,8 @@ export class WhisperTranscriber implements Transcriber {
     }
     const transcript = combine(outcomes, audioMs, this.#language ?? "en");
     const [only] = outcomes;
+    if (options.inspect && outcomes.length === 1 && only)
+      await options.inspect({ ...only.free, text: transcript.text });
     if (options.guide && outcomes.length === 1 && only && transcript.text) {
       await this.#guide(transcript, only.free, options.guide, options.signal);
     }
@@ -139,6 +141,11 @@ export class WhisperTranscriber implements Transcriber {
 
   prepareGuide(guide: TranscriptGuide): void {
     this.#guided?.prepare(guide);
+  }
+
+  /** A guided pass with other settings, over this model (for measuring tools). */
+  guidedPass(settings: GuidedSettings): GuidedPass {
+    return new GuidedPass(this.sessions, this.spec, this.tokenizer, settings);
   }
 
   /** The guided pass over a one-window transcript: sets which text goes on, and why. */
