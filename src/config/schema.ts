@@ -3,6 +3,7 @@ import { audioSection } from "./sections/audio.js";
 import { devicesSection } from "./sections/devices.js";
 import { intentSection, llmSection } from "./sections/intent.js";
 import { mqttSection } from "./sections/mqtt.js";
+import { roomsSection } from "./sections/rooms.js";
 import { sttSection } from "./sections/stt.js";
 import {
   debugSection,
@@ -50,6 +51,7 @@ export const configSchema = z.strictObject({
   intent: intentSection,
   llm: llmSection,
   mqtt: mqttSection,
+  rooms: roomsSection,
   devices: devicesSection,
   feedback: feedbackSection,
   metrics: metricsSection,
