@@ -11,6 +11,8 @@ import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import type { EndpointEvent, EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
+import type { Arbitration } from "./arbitration.js";
+import { ArbitrationGate, CLAIM_AUDIO } from "./arbitration-gate.js";
 import { AudioHistory } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
 import { deliveryOutcome } from "./delivery.js";
@@ -35,6 +37,8 @@ export interface PipelineOptions {
   intent: IntentHandler;
   /** Null with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
   commands: CommandPublisher | null;
+  /** Boards sharing a broker (rooms.group): a wake word is claimed, and only the winner acts. */
+  arbitration?: Arbitration | null;
   endpointer: EndpointerSettings;
   /** Audio kept from before the wake word fired, so a quick command is not clipped. */
   preRollSeconds: number;
@@ -74,6 +78,7 @@ export class Pipeline implements PipelineControl {
   readonly #pendingText: TextQueue;
   #textScheduled = false;
   readonly #lag: LagMonitor;
+  readonly #gate: ArbitrationGate;
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
@@ -83,6 +88,12 @@ export class Pipeline implements PipelineControl {
     const rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
     this.#pendingText = new TextQueue(options.maxPendingText ?? 16, rejections);
     this.#lag = new LagMonitor(options.logger);
+    this.#gate = new ArbitrationGate(options.bus, options.arbitration ?? null);
+  }
+
+  /** Wires arbitration once its MQTT client exists (null: this board answers alone). */
+  setArbitration(arbitration: Arbitration | null): void {
+    this.#gate.set(arbitration);
   }
 
   /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
@@ -200,6 +211,7 @@ export class Pipeline implements PipelineControl {
     this.#history.write(frame.samples, frame.startSample);
     this.#lag.processing(frame.startSample + frame.samples.length, this.#clock());
     const detection = await this.#listenForWakeWord(frame);
+    if (this.#run && this.#gate.lost(this.#run.id)) this.#endRun(this.#run, "lost-arbitration");
     if (this.#run) return this.#feedRun(this.#run, frame);
     if (this.#followUp) return this.#startFollowUp(frame);
     if (detection) await this.#startWakeRun(detection, frame);
@@ -235,6 +247,11 @@ export class Pipeline implements PipelineControl {
       score: detection.score,
       audioMs: samplesToMs(detection.endSample),
     });
+    this.#gate.claim(
+      run.id,
+      detection,
+      this.#history.read(detection.endSample - CLAIM_AUDIO, detection.endSample),
+    );
     const preRollStart = Math.max(
       this.#history.startSample,
       detection.endSample - preRollSeconds * SAMPLE_RATE,
@@ -382,6 +399,7 @@ export class Pipeline implements PipelineControl {
     });
     const text = stripWakePhrase(transcript.text, run.wakeWord);
     if (!text) return this.#endRun(run, "no-speech");
+    if (!(await this.#gate.mayAct(run.id))) return this.#endRun(run, "lost-arbitration");
     await this.#understand(run, text, endSample / SAMPLE_RATE);
   }
 
@@ -443,6 +461,7 @@ export class Pipeline implements PipelineControl {
     if (this.#run !== run) return;
     this.#speculative.cancel();
     this.#run = null;
+    this.#gate.forget(run.id);
     const ms = Math.round(this.#clock() - run.startedAt);
     const lagMs = run.trigger === "text" ? undefined : this.#lag.runLagMs;
     this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms, feltMs, lagMs });
