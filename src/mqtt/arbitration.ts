@@ -14,6 +14,8 @@ export interface MqttArbitrationOptions {
   /** Monotonic milliseconds; defaults to performance.now. */
   clock?: () => number;
   timer?: StartTimer;
+  /** Every claim heard on the group's topic, ours included, once the room has it (debug log, tests). */
+  onClaim?: (claim: Claim) => void;
 }
 
 /** `<prefix>/rooms/<group>/claim`: every board of the group publishes and subscribes here. */
@@ -37,6 +39,7 @@ export class MqttArbitration implements Arbitration {
   readonly #room: ArbitrationRoom;
   readonly #connection: MqttConnection;
   readonly #logger: Logger;
+  readonly #onClaim: MqttArbitrationOptions["onClaim"];
   #client: MqttClient | null = null;
   #broken = 0;
 
@@ -45,6 +48,7 @@ export class MqttArbitration implements Arbitration {
     this.group = group;
     this.topic = claimTopic(config.mqtt.topic_prefix, group);
     this.#logger = logger;
+    this.#onClaim = options.onClaim;
     this.#room = new ArbitrationRoom({
       site: config.site,
       group,
@@ -123,6 +127,7 @@ export class MqttArbitration implements Arbitration {
     const parsed = parseClaim(payload);
     if ("claim" in parsed) {
       this.#room.received(parsed.claim);
+      this.#onClaim?.(parsed.claim);
       return;
     }
     if (this.#broken++ % LOG_EVERY === 0)
