@@ -10,6 +10,7 @@ import type { EventBus } from "./events/bus.js";
 import { processMs } from "./events/bus.js";
 import { DeviceRegistry } from "./intent/registry.js";
 import { modelStoreFromConfig } from "./models/startup.js";
+import { MqttArbitration } from "./mqtt/arbitration.js";
 import { MqttService } from "./mqtt/service.js";
 import { Pipeline } from "./pipeline/pipeline.js";
 import { vocabularyPrompt } from "./stt/prompt.js";
@@ -51,6 +52,8 @@ export class Daemon {
   #statsTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #config: Config;
+  /** Claims of the rooms group (rooms.group), on their own MQTT client; null = this board answers alone. */
+  #rooms: MqttArbitration | null = null;
 
   private constructor(
     private readonly options: DaemonOptions,
@@ -155,6 +158,7 @@ export class Daemon {
     clearInterval(this.#waitingPings);
     clearInterval(this.#statsTimer);
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
+    await this.#rooms?.stop();
     await this.mqtt?.stop();
     await disposeStages(this.stages);
     await this.attachments.dispose();
@@ -219,6 +223,10 @@ export class Daemon {
       logger: componentLogger(this.options.logger, "mqtt"),
     });
     this.pipeline.setCommandPublisher(this.mqtt.commands);
+    await this.#rooms?.stop();
+    this.#rooms = MqttArbitration.start({ config, logger: componentLogger(this.options.logger, "rooms") });
+    await this.#rooms?.firstAttempt(3000);
+    this.pipeline.setArbitration(this.#rooms);
     this.mqtt.onStateChange((state) => {
       if (state.state === "connected") void this.#notifier.status("listening");
       else if (state.state !== "stopped")

@@ -69,7 +69,7 @@ export function planReload(before: Config, after: Config, mqttEnabled = true): R
     stt: store || needsModel("stt"),
     intent: store || has("intent", "llm"),
     pipeline: has("vad", "stt", "site", "area", "intent", "devices"),
-    mqtt: mqttEnabled && has("mqtt", "site", "state_dir"),
+    mqtt: mqttEnabled && has("mqtt", "site", "state_dir", "rooms"),
     audio: has("audio"),
     devices: has("devices"),
     log: has("log"),

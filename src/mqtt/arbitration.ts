@@ -42,6 +42,8 @@ export class MqttArbitration implements Arbitration {
   readonly #onClaim: MqttArbitrationOptions["onClaim"];
   #client: MqttClient | null = null;
   #broken = 0;
+  /** Called when the claim topic is granted or the connection fails: ends firstAttempt(). */
+  #attempted: () => void = () => {};
 
   private constructor(options: MqttArbitrationOptions, group: string) {
     const { config, logger } = options;
@@ -64,7 +66,9 @@ export class MqttArbitration implements Arbitration {
         maxSeconds: config.mqtt.reconnect_max_seconds,
       },
       logger,
-      onState: () => {},
+      onState: (state) => {
+        if (state.state !== "connecting" && state.state !== "connected") this.#attempted();
+      },
       onConnect: (client) => this.#subscribe(client),
       onClose: () => {
         this.#client = null;
@@ -80,6 +84,22 @@ export class MqttArbitration implements Arbitration {
     const arbitration = new MqttArbitration(options, group);
     arbitration.#connection.start();
     return arbitration;
+  }
+
+  /**
+   * Resolves once the claim topic is granted, the first connection failed, or `timeoutMs` passed
+   * (never throws): the daemon starts listening with the group joined when the broker is there.
+   */
+  firstAttempt(timeoutMs: number): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      this.#attempted = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
   }
 
   /** True once the broker granted the claim topic: claims go out and come back. */
@@ -106,9 +126,11 @@ export class MqttArbitration implements Arbitration {
           { topic: this.topic, reason: error?.message },
           "the broker refused the rooms claim topic (ACL?): this board answers every wake word alone",
         );
+        this.#attempted();
         return;
       }
       if (this.#connection.client === client) this.#client = client;
+      this.#attempted();
     });
   }
 

@@ -27,6 +27,11 @@ describe("SIGHUP reload plan", () => {
     expect(plan({ devices })).toMatchObject({ devices: true, pipeline: true, intent: false, mqtt: false });
   });
 
+  it("joining or leaving a rooms group, or a new window, restarts only MQTT (the claims' client with it)", () => {
+    expect(describePlan(plan({ rooms: { group: "home", arbitration_ms: 200 } }))).toBe("mqtt");
+    expect(describePlan(plan({ rooms: { ...base.rooms, arbitration_ms: 300 } }))).toBe("mqtt");
+  });
+
   it("a new site renames topics and runs: MQTT and pipeline", () => {
     expect(plan({ site: "hall" })).toMatchObject({ mqtt: true, pipeline: true, wake: false });
   });
