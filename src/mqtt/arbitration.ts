@@ -42,6 +42,7 @@ export class MqttArbitration implements Arbitration {
   readonly #onClaim: MqttArbitrationOptions["onClaim"];
   #client: MqttClient | null = null;
   #broken = 0;
+  #noEcho = 0;
   /** Called when the claim topic is granted or the connection fails: ends firstAttempt(). */
   #attempted: () => void = () => {};
 
@@ -108,7 +109,15 @@ export class MqttArbitration implements Arbitration {
   }
 
   claim(claim: WakeClaim): Promise<ArbitrationDecision> {
-    return this.#room.claim(claim);
+    return this.#room.claim(claim).then((decision) => {
+      // Mosquitto grants a subscription its ACL forbids, then delivers nothing: say so.
+      if (decision.reason === "no-echo" && this.#noEcho++ % LOG_EVERY === 0)
+        this.#logger.warn(
+          { topic: this.topic, times: this.#noEcho },
+          "our rooms claim did not come back from the broker within rooms.arbitration_ms: is the broker overloaded, or does its ACL lack read and write on the claim topic?",
+        );
+      return decision;
+    });
   }
 
   /** Settles waiting claims (as won alone) and disconnects. Idempotent. */
