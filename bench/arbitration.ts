@@ -86,7 +86,6 @@ async function runBoard(
     transcriber: new FakeTranscriber(),
     intent: new FakeIntent({ "turn on the kitchen light": { kind: "execute", intent: kitchenOn, ms: 0 } }),
     commands,
-    arbitration: board.arbitration as Arbitration | null,
     endpointer: {
       startThreshold: 0.5,
       endThreshold: 0.35,
@@ -101,6 +100,7 @@ async function runBoard(
     sttPrompt: () => "",
     logger: silentLogger(),
   });
+  pipeline.setArbitration(board.arbitration as Arbitration | null);
   await sleep(delayMs);
   const start = performance.now();
   for (let position = 0, i = 0; position < TRIAL_SECONDS * S; position += FRAME, i++) {

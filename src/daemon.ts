@@ -1,4 +1,4 @@
-import type { AudioFrame } from "./audio/format.js";
+import { type AudioFrame, samplesToMs } from "./audio/format.js";
 import { openAudioSource } from "./audio/open-source.js";
 import { ensureWritableDir, stateDir } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
@@ -140,7 +140,7 @@ export class Daemon {
     } while (this.#restartAudio && !this.#abort.signal.aborted);
     if (this.#abort.signal.aborted) this.pipeline.abort();
     else await this.pipeline.finish();
-    bus.emit({ type: "audio-end", audioMs: offset / 16, frames });
+    bus.emit({ type: "audio-end", audioMs: samplesToMs(offset), frames });
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
   }
 
@@ -262,6 +262,7 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
     endpointer: endpointerSettings(config.vad),
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,
+    limits: { sttSeconds: config.stt.timeout_seconds, intentSeconds: config.intent.timeout_seconds },
     sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
   };
 }

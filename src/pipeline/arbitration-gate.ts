@@ -3,75 +3,59 @@ import type { EventBus } from "../events/bus.js";
 import { speechLevel } from "../rooms/level.js";
 import type { WakeDetection } from "../wake/detector.js";
 import type { Arbitration, ArbitrationDecision } from "./arbitration.js";
+import type { AudioHistory } from "./audio-history.js";
+import type { BeforeAct, PipelineRun } from "./pipeline-run.js";
 
-/** The wake phrase's length for its level ("hey jarvis" takes 0.6-1 s); what comes before it gives the noise floor. */
+/** The wake phrase's length for its level ("hey jarvis" takes 0.6-1 s); the 2 s before it give the noise floor. */
 const PHRASE_SECONDS = 1;
-/** The audio a claim's level is measured on, ending at the detection (the pipeline keeps more). */
-export const CLAIM_AUDIO = 3 * SAMPLE_RATE;
-
-interface Claimed {
-  decision: Promise<ArbitrationDecision>;
-  lost: boolean;
-}
+const LEVEL_SECONDS = 3;
 
 /**
- * Where a run meets the other boards of its group: its wake word is claimed at once (the
- * run goes on listening and transcribing), a run that lost is ended at its next frame, and
- * before acting a run awaits the decision. Without a group every run acts, with no wait.
+ * Where a run meets the other boards of its rooms group: its wake word is claimed at once (the
+ * run goes on listening and transcribing), a run that lost is ended as soon as that is known,
+ * wherever it is (its signal stops Whisper or the LLM), and before acting a run awaits the
+ * decision (its `beforeAct`). Without a group nothing is claimed and nothing waits.
  */
 export class ArbitrationGate {
-  readonly #runs = new Map<string, Claimed>();
+  /** The last wake word's claim (runs never overlap on a site, so one is enough). */
+  #claimed: { runId: string; decision: Promise<ArbitrationDecision> } | null = null;
+  #arbitration: Arbitration | null = null;
 
   constructor(
     private readonly bus: EventBus,
-    private arbitration: Arbitration | null = null,
+    /** The pipeline's run in progress. */
+    private readonly current: () => PipelineRun | null,
   ) {}
 
   set(arbitration: Arbitration | null): void {
-    this.arbitration = arbitration;
+    this.#arbitration = arbitration;
   }
 
-  /** At a wake word: `audio` ends at the detection (the pre-roll), for the claim's speech level. */
-  claim(runId: string, detection: WakeDetection, audio: Int16Array): void {
-    const arbitration = this.arbitration;
+  /** At a wake word: claims it, with the speech level of the audio that ends at the detection. */
+  claim(runId: string, detection: WakeDetection, history: AudioHistory): void {
+    const arbitration = this.#arbitration;
     if (!arbitration) return;
-    const { dbfs, snr } = speechLevel(
-      audio.subarray(Math.max(0, audio.length - CLAIM_AUDIO)),
-      PHRASE_SECONDS * SAMPLE_RATE,
-    );
-    const claimed: Claimed = { lost: false, decision: Promise.resolve(null as never) };
-    claimed.decision = arbitration
-      .claim({
-        runId,
-        wakeWord: detection.wakeWord,
-        score: detection.score,
-        level: snr,
-        dbfs,
-        audioMs: samplesToMs(detection.endSample),
-      })
-      .then((decision) => {
-        claimed.lost = !decision.won;
-        if (this.#runs.get(runId) === claimed)
-          this.bus.emit({ type: "arbitration", runId, group: arbitration.group, ...decision });
-        return decision;
-      });
-    this.#runs.set(runId, claimed);
+    const audio = history.read(detection.endSample - LEVEL_SECONDS * SAMPLE_RATE, detection.endSample);
+    const { dbfs, snr } = speechLevel(audio, PHRASE_SECONDS * SAMPLE_RATE);
+    const { wakeWord, score, endSample } = detection;
+    const claim = { runId, wakeWord, score, level: snr, dbfs, audioMs: samplesToMs(endSample) };
+    const decision = arbitration.claim(claim).then((decided) => {
+      const run = this.current();
+      // A run that ended first (no speech, shutdown) needs no decision.
+      if (run?.id !== runId || run.isEnded) return decided;
+      this.bus.emit({ type: "arbitration", runId, group: arbitration.group, ...decided });
+      if (!decided.won && !run.settling) run.end("lost-arbitration");
+      return decided;
+    });
+    this.#claimed = { runId, decision };
   }
 
-  /** True once the run is known to have lost: the pipeline ends it (no need to transcribe further). */
-  lost(runId: string): boolean {
-    return this.#runs.get(runId)?.lost ?? false;
-  }
-
-  /** Before acting: true when this board answers (always, for a run that made no claim). */
-  async mayAct(runId: string): Promise<boolean> {
-    const claimed = this.#runs.get(runId);
-    if (!claimed) return true;
-    return (await claimed.decision).won;
-  }
-
-  /** The run ended. */
-  forget(runId: string): void {
-    this.#runs.delete(runId);
+  /** The run's hook before acting: the rooms decision first (a run that lost never acts), then `next`. */
+  beforeAct(next?: BeforeAct): BeforeAct {
+    return async (run, intent) => {
+      const claimed = this.#claimed?.runId === run.id ? this.#claimed : null;
+      if (claimed && !(await claimed.decision).won) return "skip";
+      return next ? next(run, intent) : "act";
+    };
   }
 }

@@ -97,7 +97,6 @@ function board(site: string, skewMs: number, origin: number, trials: number): Bo
     transcriber: new FakeTranscriber(),
     intent: new FakeIntent({ "turn on the kitchen light": { kind: "execute", intent: kitchenOn, ms: 1 } }),
     commands,
-    arbitration,
     endpointer: {
       startThreshold: 0.5,
       endThreshold: 0.35,
@@ -112,6 +111,7 @@ function board(site: string, skewMs: number, origin: number, trials: number): Bo
     sttPrompt: () => "",
     logger: silentLogger(),
   });
+  pipeline.setArbitration(arbitration);
   return { site, pipeline, wake, commands, arbitration, events, heard, origin, position: 0 };
 }
 

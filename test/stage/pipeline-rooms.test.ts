@@ -55,7 +55,6 @@ function setup(arbitration: Arbitration | null) {
     transcriber,
     intent,
     commands,
-    arbitration,
     endpointer: {
       startThreshold: 0.5,
       endThreshold: 0.35,
@@ -71,6 +70,7 @@ function setup(arbitration: Arbitration | null) {
     logger: silentLogger(),
     newRunId: () => "run-1",
   });
+  pipeline.setArbitration(arbitration);
   /** Frames of [from, to) seconds. */
   const feed = async (from: number, to: number) => {
     for (const frame of silentFrames(to, from * S)) await pipeline.process(frame);
@@ -95,6 +95,7 @@ describe("pipeline with rooms arbitration", () => {
     expect(commands.published).toEqual([]);
     arbitration.decide(true);
     await fed;
+    await waitFor(() => events.some((e) => e.type === "run-end"), { what: "the run's end" });
     expect(commands.published).toEqual([kitchenOn]);
     expect(types(events)).toEqual([
       "run-start",
@@ -103,8 +104,8 @@ describe("pipeline with rooms arbitration", () => {
       "stt-vad-end",
       "stt-start",
       "stt-end",
-      "arbitration",
       "intent-start",
+      "arbitration",
       "intent-end",
       "run-end",
     ]);
@@ -119,12 +120,12 @@ describe("pipeline with rooms arbitration", () => {
     expect(events.at(-1)).toMatchObject({ outcome: "published" });
   });
 
-  it("a board that lost early ends its run at the next frame: no STT, no intent, no command", async () => {
+  it("a board that lost early ends its run at once: no STT, no intent, no command", async () => {
     const arbitration = new HandArbitration();
     const { events, commands, transcriber, intent, feed } = setup(arbitration);
     await feed(0, 1.2);
     arbitration.decide(false);
-    await Promise.resolve();
+    await waitFor(() => events.some((e) => e.type === "run-end"), { what: "the run's end" });
     await feed(1.2, 6);
     expect(types(events)).toEqual(["run-start", "wake_word-end", "arbitration", "run-end"]);
     expect(events.at(-1)).toMatchObject({ outcome: "lost-arbitration" });
@@ -133,15 +134,46 @@ describe("pipeline with rooms arbitration", () => {
     expect(commands.published).toEqual([]);
   });
 
-  it("a board that learns it lost only when about to act ends there, before the intent", async () => {
+  it("a board that learns it lost only when about to act ends there: no intent-end, no command", async () => {
     const arbitration = new HandArbitration();
     const { events, commands, intent, feed } = setup(arbitration);
     const fed = feed(0, 6);
-    await waitFor(() => events.some((e) => e.type === "stt-end"), { what: "the command transcribed" });
+    await waitFor(() => events.some((e) => e.type === "intent-start"), { what: "the intent step" });
     arbitration.decide(false);
     await fed;
-    expect(types(events).slice(-3)).toEqual(["stt-end", "arbitration", "run-end"]);
+    expect(types(events).slice(-3)).toEqual(["intent-start", "arbitration", "run-end"]);
     expect(events.at(-1)).toMatchObject({ outcome: "lost-arbitration" });
+    expect(intent.texts).toEqual(["turn on the kitchen light"]);
+    expect(commands.published).toEqual([]);
+  });
+
+  it("losing while Whisper works ends the run at once and stops Whisper (its signal)", async () => {
+    const arbitration = new HandArbitration();
+    const { events, commands, intent, feed, pipeline } = setup(arbitration);
+    const aborted: boolean[] = [];
+    let begun = () => {};
+    const started = new Promise<void>((resolve) => {
+      begun = resolve;
+    });
+    pipeline.reconfigure({
+      transcriber: {
+        async transcribe(_audio, options = {}) {
+          begun();
+          await new Promise((resolve) => options.signal?.addEventListener("abort", resolve, { once: true }));
+          aborted.push(options.signal?.aborted ?? false);
+          throw new Error("aborted");
+        },
+        async dispose() {},
+      },
+    });
+    const fed = feed(0, 6);
+    await started;
+    arbitration.decide(false);
+    await fed;
+    expect(aborted).toEqual([true]);
+    expect(types(events).slice(-3)).toEqual(["stt-start", "arbitration", "run-end"]);
+    expect(events.at(-1)).toMatchObject({ outcome: "lost-arbitration" });
+    expect(events.some((e) => e.type === "error")).toBe(false);
     expect(intent.texts).toEqual([]);
     expect(commands.published).toEqual([]);
   });
