@@ -72,7 +72,7 @@ async function runBoard(
   shape: (typeof SHAPES)[number],
   score: number,
   delayMs: number,
-): Promise<{ site: string; outcome: string; feltMs?: number; published: boolean }> {
+): Promise<{ site: string; outcome: string; feltMs?: number; published: boolean; decision?: unknown }> {
   const events: PipelineEvent[] = [];
   const bus = new EventBus(() => performance.now(), "throw");
   bus.onAny((e) => events.push(e));
@@ -116,6 +116,7 @@ async function runBoard(
     outcome: end?.type === "run-end" ? end.outcome : "none",
     feltMs: end?.type === "run-end" ? end.feltMs : undefined,
     published: commands.published.length > 0,
+    decision: events.find((e) => e.type === "arbitration"),
   };
 }
 
@@ -168,6 +169,8 @@ async function main(): Promise<void> {
             Promise.all(runs).then((results) => {
               const winners = results.filter((r) => r.published);
               acting[name]?.push(winners.length);
+              if (winners.length !== 1)
+                for (const r of results) console.log(`  ${name}, ${r.site}: ${r.outcome}`, JSON.stringify(r.decision));
               for (const w of winners) if (w.feltMs !== undefined) felt[name]?.push(w.feltMs);
             }),
           );
