@@ -109,12 +109,15 @@ export class Pipeline implements PipelineControl {
   }
 
   /**
-   * SIGHUP: swaps stages or settings between two frames. A run in progress is aborted (its
-   * stages may be the ones being replaced), unless it only waits for the broker's
-   * acknowledgement; the audio history carries over.
+   * SIGHUP: swaps stages or settings between two frames. A run still listening is aborted (its
+   * stages may be the ones being replaced); one past its command's end finishes first (within
+   * its steps' time limits), so a reload never loses a command already said; one that only
+   * waits for the broker's acknowledgement goes on. The audio history carries over.
    */
   reconfigure(changes: Partial<Omit<PipelineOptions, "bus" | "logger" | "commands">>): Promise<void> {
     return this.#mutex.run(async () => {
+      const run = this.#run;
+      if (run && !run.listening && !run.settling) await run.ended;
       if (this.#run?.settling) this.#followUp = null;
       else this.abort();
       const before = historySamples(this.options);
@@ -139,7 +142,10 @@ export class Pipeline implements PipelineControl {
     return this.#run !== null;
   }
 
-  /** Feeds the next frame of input audio; resolves when every stage it triggered is done. */
+  /**
+   * Feeds the next frame of input audio; resolves once it is listened to. A run's steps after
+   * its command's end (STT, intent, act) go on off the frame path; `finish()` waits for them.
+   */
   process(frame: AudioFrame): Promise<void> {
     // Noted on arrival, before waiting for the mutex: a backlog behind a slow stage is lag.
     this.#lag.arrived(frame.startSample + frame.samples.length, this.#clock());
@@ -150,7 +156,7 @@ export class Pipeline implements PipelineControl {
   async finish(): Promise<void> {
     await this.#mutex.run(async () => {
       const run = this.#run;
-      if (run && !run.settling) await run.finishInput();
+      if (run?.listening) await run.finishInput();
     });
     await this.#run?.ended;
   }
@@ -219,8 +225,9 @@ export class Pipeline implements PipelineControl {
     const gated = this.options.isGated?.() ?? false;
     const detection = await this.#wake.listen(frame, gated);
     const run = this.#run;
-    if (run && !run.settling) return run.feed(frame);
-    // Runs never overlap: a wake word during the wait for the broker waits for that run's end.
+    if (run?.listening) return run.feed(frame);
+    // Runs never overlap: a wake word while a run transcribes, understands or waits for the
+    // broker waits for that run's end.
     if (run && !detection) return;
     if (run) await run.ended;
     // A follow-up window opens once the board has finished speaking: its reply is never the answer.
