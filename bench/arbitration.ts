@@ -100,7 +100,7 @@ async function runBoard(
     sttPrompt: () => "",
     logger: silentLogger(),
   });
-  pipeline.setArbitration(board.arbitration as Arbitration | null);
+  pipeline.rooms.set(board.arbitration as Arbitration | null);
   await sleep(delayMs);
   const start = performance.now();
   for (let position = 0, i = 0; position < TRIAL_SECONDS * S; position += FRAME, i++) {
@@ -110,6 +110,7 @@ async function runBoard(
     if (wait > 0) await sleep(wait);
     await pipeline.process({ samples: new Int16Array(FRAME), startSample: position });
   }
+  await pipeline.finish();
   const end = events.find((e) => e.type === "run-end");
   return {
     site: board.site,
@@ -170,7 +171,8 @@ async function main(): Promise<void> {
               const winners = results.filter((r) => r.published);
               acting[name]?.push(winners.length);
               if (winners.length !== 1)
-                for (const r of results) console.log(`  ${name}, ${r.site}: ${r.outcome}`, JSON.stringify(r.decision));
+                for (const r of results)
+                  console.log(`  ${name}, ${r.site}: ${r.outcome}`, JSON.stringify(r.decision));
               for (const w of winners) if (w.feltMs !== undefined) felt[name]?.push(w.feltMs);
             }),
           );

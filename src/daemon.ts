@@ -226,7 +226,7 @@ export class Daemon {
     await this.#rooms?.stop();
     this.#rooms = MqttArbitration.start({ config, logger: componentLogger(this.options.logger, "rooms") });
     await this.#rooms?.firstAttempt(3000);
-    this.pipeline.setArbitration(this.#rooms);
+    this.pipeline.rooms.set(this.#rooms);
     this.mqtt.onStateChange((state) => {
       if (state.state === "connected") void this.#notifier.status("listening");
       else if (state.state !== "stopped")

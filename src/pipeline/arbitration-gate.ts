@@ -21,18 +21,16 @@ export class ArbitrationGate {
   #claimed: { runId: string; decision: Promise<ArbitrationDecision> } | null = null;
   #arbitration: Arbitration | null = null;
 
-  constructor(
-    private readonly bus: EventBus,
-    /** The pipeline's run in progress. */
-    private readonly current: () => PipelineRun | null,
-  ) {}
+  /** `current`: the pipeline's run in progress. */
+  constructor(private readonly current: () => PipelineRun | null) {}
 
+  /** Joins the rooms group through this client (null: this board answers alone). */
   set(arbitration: Arbitration | null): void {
     this.#arbitration = arbitration;
   }
 
   /** At a wake word: claims it, with the speech level of the audio that ends at the detection. */
-  claim(runId: string, detection: WakeDetection, history: AudioHistory): void {
+  claim(runId: string, detection: WakeDetection, history: AudioHistory, bus: EventBus): void {
     const arbitration = this.#arbitration;
     if (!arbitration) return;
     const audio = history.read(detection.endSample - LEVEL_SECONDS * SAMPLE_RATE, detection.endSample);
@@ -43,7 +41,7 @@ export class ArbitrationGate {
       const run = this.current();
       // A run that ended first (no speech, shutdown) needs no decision.
       if (run?.id !== runId || run.isEnded) return decided;
-      this.bus.emit({ type: "arbitration", runId, group: arbitration.group, ...decided });
+      bus.emit({ type: "arbitration", runId, group: arbitration.group, ...decided });
       if (!decided.won && !run.settling) run.end("lost-arbitration");
       return decided;
     });
@@ -51,7 +49,7 @@ export class ArbitrationGate {
   }
 
   /** The run's hook before acting: the rooms decision first (a run that lost never acts), then `next`. */
-  beforeAct(next?: BeforeAct): BeforeAct {
+  act(next?: BeforeAct): BeforeAct {
     return async (run, intent) => {
       const claimed = this.#claimed?.runId === run.id ? this.#claimed : null;
       if (claimed && !(await claimed.decision).won) return "skip";

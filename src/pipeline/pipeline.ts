@@ -9,7 +9,6 @@ import { realTimer, type StartTimer } from "../util/timer.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import type { EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
-import type { Arbitration } from "./arbitration.js";
 import { ArbitrationGate } from "./arbitration-gate.js";
 import { AudioHistory, historySamples } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
@@ -85,7 +84,8 @@ export class Pipeline implements PipelineControl {
   readonly #pendingText: TextQueue;
   #textScheduled = false;
   readonly #lag: LagMonitor;
-  readonly #gate: ArbitrationGate;
+  /** Rooms arbitration (rooms.group): the daemon hands it the MQTT client with `rooms.set()`. */
+  readonly rooms = new ArbitrationGate(() => this.#run);
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
@@ -95,12 +95,6 @@ export class Pipeline implements PipelineControl {
     this.#pendingText = new TextQueue(options.maxPendingText ?? 16, rejections);
     this.#lag = new LagMonitor(options.logger);
     this.#wake = new WakeListener(options.wake, options.logger);
-    this.#gate = new ArbitrationGate(options.bus, () => this.#run);
-  }
-
-  /** Rooms arbitration (rooms.group), once its MQTT client exists; null: this board answers alone. */
-  setArbitration(arbitration: Arbitration | null): void {
-    this.#gate.set(arbitration);
   }
 
   /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
@@ -239,7 +233,7 @@ export class Pipeline implements PipelineControl {
     const { preRollSeconds, endpointer: settings } = this.options;
     const run = this.#newRun("wake-word", { startSample: detection.endSample, settings }, detection);
     run.announce();
-    this.#gate.claim(run.id, detection, this.#history);
+    this.rooms.claim(run.id, detection, this.#history, this.options.bus);
     await run.audio?.locateCommand(detection.endSample, preRollSeconds, settings);
     // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.
     const frameEnd = frame.startSample + frame.samples.length;
@@ -281,8 +275,7 @@ export class Pipeline implements PipelineControl {
     return {
       ...{ bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger },
       ...{ site: options.site, area: options.area ?? null, skills: options.skills },
-      ...{ beforeAct: this.#gate.beforeAct(options.beforeAct), commands: this.#commands },
-      history: this.#history,
+      ...{ beforeAct: this.rooms.act(options.beforeAct), commands: this.#commands, history: this.#history },
       guide: () => intent.transcriptGuide?.() ?? undefined,
       clock: this.#clock,
       timer: options.timer ?? realTimer,

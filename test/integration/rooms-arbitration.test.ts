@@ -8,7 +8,14 @@ import type { Claim } from "../../src/rooms/claims.js";
 import { silentLogger } from "../../src/util/logger.js";
 import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
 import { testBus } from "../support/bus.js";
-import { FakeCommands, FakeIntent, FakeTranscriber, FakeVad, kitchenOn } from "../support/fake-stages.js";
+import {
+  FakeCommands,
+  FakeIntent,
+  FakeTranscriber,
+  FakeVad,
+  frameGap,
+  kitchenOn,
+} from "../support/fake-stages.js";
 import { ManualTimers } from "../support/manual-timers.js";
 import { prng } from "../support/mixed-audio.js";
 import { Mosquitto } from "../support/mosquitto.js";
@@ -111,7 +118,7 @@ function board(site: string, skewMs: number, origin: number, trials: number): Bo
     sttPrompt: () => "",
     logger: silentLogger(),
   });
-  pipeline.setArbitration(arbitration);
+  pipeline.rooms.set(arbitration);
   return { site, pipeline, wake, commands, arbitration, events, heard, origin, position: 0 };
 }
 
@@ -121,6 +128,7 @@ async function feedTo(b: Board, seconds: number): Promise<void> {
   while (b.position < end) {
     const length = Math.min(FRAME, end - b.position);
     await b.pipeline.process({ samples: new Int16Array(length), startSample: b.origin + b.position });
+    await frameGap();
     b.position += length;
   }
 }
@@ -160,6 +168,7 @@ async function trial(
   await Promise.all(boards.map((b) => feedTo(b, start + 1.04)));
   timers.advance(1000 - now);
   await Promise.all(boards.map((b) => feedTo(b, start + TRIAL_SECONDS)));
+  await Promise.all(boards.map((b) => b.pipeline.finish()));
   // The clock keeps pace with the audio: the next wake word is a new round.
   timers.advance((TRIAL_SECONDS - 1) * 1000);
   return boards.filter((b, i) => b.commands.published.length > (before[i] ?? 0)).map((b) => b.site);

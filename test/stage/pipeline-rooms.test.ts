@@ -10,6 +10,7 @@ import {
   FakeTranscriber,
   FakeVad,
   FakeWake,
+  frameGap,
   kitchenOn,
   silentFrames,
 } from "../support/fake-stages.js";
@@ -70,10 +71,13 @@ function setup(arbitration: Arbitration | null) {
     logger: silentLogger(),
     newRunId: () => "run-1",
   });
-  pipeline.setArbitration(arbitration);
+  pipeline.rooms.set(arbitration);
   /** Frames of [from, to) seconds. */
   const feed = async (from: number, to: number) => {
-    for (const frame of silentFrames(to, from * S)) await pipeline.process(frame);
+    for (const frame of silentFrames(to, from * S)) {
+      await pipeline.process(frame);
+      await frameGap();
+    }
   };
   return { pipeline, events, transcriber, intent, commands, feed };
 }
@@ -179,8 +183,9 @@ describe("pipeline with rooms arbitration", () => {
   });
 
   it("without a group nothing is claimed and nothing waits", async () => {
-    const { events, commands, feed } = setup(null);
+    const { events, commands, feed, pipeline } = setup(null);
     await feed(0, 6);
+    await pipeline.finish();
     expect(types(events)).not.toContain("arbitration");
     expect(commands.published).toEqual([kitchenOn]);
   });
