@@ -30,8 +30,8 @@ export interface PipelineOptions {
   vad: VoiceActivityDetector;
   transcriber: Transcriber;
   intent: IntentHandler;
-  /** Null with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
-  commands: CommandPublisher | null;
+  /** The command output, fixed for the pipeline's life; absent with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
+  commands?: CommandPublisher;
   endpointer: EndpointerSettings;
   /** Audio kept from before the wake word fired, so a quick command is not clipped. */
   preRollSeconds: number;
@@ -80,7 +80,6 @@ export class Pipeline implements PipelineControl {
   #followUp: { seconds: number; previousRunId: string } | null = null;
   /** The intent the last run carried out, handed to the next run's intent stage. */
   #previous: PreviousIntent | null = null;
-  #commands: CommandPublisher | null;
   readonly #pendingText: TextQueue;
   #textScheduled = false;
   readonly #lag: LagMonitor;
@@ -90,16 +89,10 @@ export class Pipeline implements PipelineControl {
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
     this.#clock = options.clock ?? (() => performance.now());
-    this.#commands = options.commands;
     const rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
     this.#pendingText = new TextQueue(options.maxPendingText ?? 16, rejections);
     this.#lag = new LagMonitor(options.logger);
     this.#wake = new WakeListener(options.wake, options.logger);
-  }
-
-  /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
-  setCommandPublisher(commands: CommandPublisher | null): void {
-    this.#commands = commands;
   }
 
   /**
@@ -275,7 +268,8 @@ export class Pipeline implements PipelineControl {
     return {
       ...{ bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger },
       ...{ site: options.site, area: options.area ?? null, skills: options.skills },
-      ...{ beforeAct: this.rooms.act(options.beforeAct), commands: this.#commands, history: this.#history },
+      ...{ beforeAct: this.rooms.act(options.beforeAct), commands: options.commands ?? null },
+      history: this.#history,
       guide: () => intent.transcriptGuide?.() ?? undefined,
       clock: this.#clock,
       timer: options.timer ?? realTimer,

@@ -54,7 +54,7 @@ function setup(options: {
     vad: new FakeVad(options.speech ?? [[1.2 * S, 2.5 * S]]),
     transcriber,
     intent,
-    commands: options.commands === false ? null : commands,
+    commands: options.commands === false ? undefined : commands,
     endpointer: {
       startThreshold: 0.5,
       endThreshold: 0.35,
