@@ -5,6 +5,7 @@ import { modelStoreFromConfig } from "../models/startup.js";
 import type { ModelStore } from "../models/store.js";
 import { Pipeline } from "../pipeline/pipeline.js";
 import type { CommandPublisher } from "../pipeline/publisher.js";
+import { runLimits } from "../pipeline/run-limits.js";
 import { vocabularyPrompt } from "../stt/prompt.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { endpointerSettings } from "../vad/endpointer.js";
@@ -65,7 +66,7 @@ export class PipelineService implements Service {
   async start({ config }: ServiceContext): Promise<void> {
     const { bus, registry, logger, feedback, recordings } = this.options;
     this.#store = modelStoreFromConfig(config, this.options.io);
-    this.#stages = await loadStages(config, this.#store, registry, logger);
+    this.#stages = await loadStages(config, this.#store, registry, logger, bus);
     this.#pipeline = new Pipeline({
       ...pipelineSettings(config, registry),
       bus,
@@ -91,7 +92,7 @@ export class PipelineService implements Service {
     const restarting = Object.values(which).some(Boolean);
     const store = restarting ? modelStoreFromConfig(config, this.options.io) : this.#store;
     const fresh = restarting
-      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger)
+      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger, this.options.bus)
       : {};
     const replaced = Object.keys(fresh).map((key) => stages[key as keyof Stages]);
     this.#store = store;
@@ -117,7 +118,7 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
     endpointer: endpointerSettings(config.vad),
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,
-    limits: { sttSeconds: config.stt.timeout_seconds, intentSeconds: config.intent.timeout_seconds },
+    limits: runLimits(config),
     sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
   };
 }

@@ -1,4 +1,5 @@
 import type { TranscriptGuide } from "./guide.js";
+import type { PhraseScores } from "./phrase-score.js";
 
 export interface Transcript {
   /** Trimmed text; empty when the audio held no speech (silence, noise, or a rejected hallucination). */
@@ -46,6 +47,10 @@ export interface Transcriber {
   transcribe(audio: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
   /** Does the one-off work of guided decoding with this guide's alphabet now, off the audio path. */
   prepareGuide?(guide: TranscriptGuide): void;
+  /** The wake word's verifier (wake.verifier): the phrase's score against what is heard in `audio`. */
+  scorePhrase?(audio: Float32Array, phrase: string): Promise<PhraseScores>;
+  /** True while a transcription is queued or running. */
+  busy?(): boolean;
   /** Idempotent. */
   dispose(): Promise<void>;
 }
