@@ -9,12 +9,14 @@ import { describePlan } from "./daemon/reload.js";
 import { RoomsService } from "./daemon/rooms.js";
 import { type Service, ServiceList } from "./daemon/service.js";
 import { ConfigDevices, LogLevel } from "./daemon/settings.js";
+import { boardSkills } from "./daemon/skills.js";
 import { EdgeVoiceError, ExitCode } from "./errors.js";
 import type { EventBus } from "./events/bus.js";
 import { processMs } from "./events/bus.js";
 import { DeviceRegistry } from "./intent/registry.js";
 import type { PipelineControl } from "./pipeline/control.js";
 import type { Pipeline } from "./pipeline/pipeline.js";
+import { DeviceStateStore } from "./skills/state-store.js";
 import { SystemdNotifier, WatchdogSchedule, watchdogIntervalMs } from "./system/sd-notify.js";
 import type { Logger } from "./util/logger.js";
 
@@ -139,11 +141,14 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
   const metrics = new MetricsService(bus, logger);
   const feedback = new FeedbackService(bus, registry, logger);
   const recordings = new RecordingsService(logger);
+  // The board's own skills, and the devices' last states MQTT fills for them.
+  const states = new DeviceStateStore();
+  const skills = boardSkills(options.config, registry, states);
   // The command output exists before the pipeline (its outbox queues while offline); the
   // control topics reach the pipeline once its service has started.
   const control = (): PipelineControl => stages.pipeline;
   const mqtt = options.mqtt
-    ? new MqttOutput({ bus, registry, logger, env, notifier, metrics, control })
+    ? new MqttOutput({ bus, registry, logger, env, notifier, metrics, control, states })
     : null;
   const stages: PipelineService = new PipelineService({
     bus,
@@ -153,6 +158,7 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     commands: mqtt ?? undefined,
     feedback,
     recordings,
+    skills,
   });
   const microphone = new MicrophoneSupervisor(bus, notifier, watchdogIntervalMs(env));
   const audio = new AudioInput({ ...options, microphone });

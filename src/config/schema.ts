@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { restart } from "./fields.js";
 import { audioSection } from "./sections/audio.js";
+import { conversationSection } from "./sections/conversation.js";
 import { devicesSection } from "./sections/devices.js";
 import { intentSection, llmSection } from "./sections/intent.js";
 import { mqttSection } from "./sections/mqtt.js";
@@ -55,6 +56,7 @@ export const configSchema = z
     stt: sttSection.meta(restart),
     intent: intentSection.meta(restart),
     llm: llmSection.meta(restart),
+    conversation: conversationSection,
     mqtt: mqttSection.meta(restart),
     rooms: roomsSection.meta(restart),
     devices: devicesSection,

@@ -6,6 +6,7 @@ import type { ModelStore } from "../models/store.js";
 import { Pipeline } from "../pipeline/pipeline.js";
 import type { CommandPublisher } from "../pipeline/publisher.js";
 import { runLimits } from "../pipeline/run-limits.js";
+import type { LocalSkills } from "../pipeline/skills.js";
 import { vocabularyPrompt } from "../stt/prompt.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { endpointerSettings } from "../vad/endpointer.js";
@@ -24,6 +25,8 @@ export interface PipelineServiceOptions {
   commands?: CommandPublisher;
   feedback: FeedbackService;
   recordings: RecordingsService;
+  /** The board's own skills (clock, device state, timers): their intents end `answered`. */
+  skills?: LocalSkills;
 }
 
 const STAGE_UNITS: ReloadUnit[] = [
@@ -36,7 +39,7 @@ const STAGE_UNITS: ReloadUnit[] = [
 const PIPELINE_UNIT: ReloadUnit = {
   name: "pipeline",
   // Endpointing, pre-roll, speculation, the prompt's vocabulary, site and area: read live.
-  sections: ["vad", "stt", "site", "area", "intent", "devices"],
+  sections: ["vad", "stt", "site", "area", "intent", "devices", "conversation"],
   live: true,
   follows: STAGE_UNITS.map((u) => u.name),
 };
@@ -72,6 +75,7 @@ export class PipelineService implements Service {
       bus,
       ...this.#stages,
       commands: this.options.commands,
+      skills: this.options.skills,
       isGated: () => feedback.isPlaying(),
       onRunAudio: (runId, samples) => recordings.record(runId, samples),
       logger: componentLogger(logger, "pipeline"),
@@ -119,6 +123,8 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,
     limits: runLimits(config),
+    followUpSeconds: config.conversation.answer_seconds,
+    commandFollowUpSeconds: config.conversation.follow_up_seconds,
     sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
   };
 }

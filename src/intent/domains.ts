@@ -25,6 +25,8 @@ export const INTENT_DOMAINS: Readonly<Record<string, readonly string[] | null>> 
   // Intents without targets.
   HassStartTimer: null,
   HassCancelTimer: null,
+  HassGetCurrentTime: null,
+  HassGetCurrentDate: null,
   HassNevermind: null,
 };
 

@@ -27,6 +27,8 @@ export interface TopicPayloads {
   "hermes/asr/textCaptured": HermesTextCaptured;
   "hermes/intent/<intentName>": HermesIntent;
   "hermes/nlu/intentNotRecognized": HermesIntentNotRecognized;
+  /** Every run's reply (an answer, a confirmation, a refusal), at its end, for a speaker elsewhere. */
+  "hermes/tts/say": HermesTtsSay;
   /** In: `{"siteId": "<site>"}`; other sites are ignored. */
   "hermes/hotword/toggleOn": HermesSiteMessage;
   "hermes/hotword/toggleOff": HermesSiteMessage;
@@ -107,6 +109,13 @@ export interface HermesIntentNotRecognized extends HermesSiteMessage {
   customData: null;
 }
 
+export interface HermesTtsSay extends HermesSiteMessage {
+  text: string;
+  lang: string | null;
+  id: string;
+  sessionId: string;
+}
+
 /** Concrete topic names for one configuration. */
 export class Topics {
   readonly base: string;
@@ -148,6 +157,7 @@ export class Topics {
     return `hermes/intent/${topicLevel(intentName)}`;
   }
   readonly hermesIntentNotRecognized = "hermes/nlu/intentNotRecognized";
+  readonly hermesTtsSay = "hermes/tts/say";
   readonly hermesToggleOn = "hermes/hotword/toggleOn";
   readonly hermesToggleOff = "hermes/hotword/toggleOff";
   get haStatus(): string {

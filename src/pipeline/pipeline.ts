@@ -57,6 +57,8 @@ export interface PipelineOptions {
   limits?: RunLimits;
   /** How long the board listens without the wake word after a skill's question (default 8 s). */
   followUpSeconds?: number;
+  /** After any intent carried out (a command or an answer), listen this long without the wake word; 0 = off (default). */
+  commandFollowUpSeconds?: number;
   /** Starts the time limits' and the PUBACK wait's timers (tests step a manual clock). */
   timer?: StartTimer;
 }
@@ -280,6 +282,8 @@ export class Pipeline implements PipelineControl {
       previous: this.#previous,
       remember: (run, recognized) => {
         this.#previous = { runId: run.id, intent: recognized, wallSeconds: this.#clock() / 1000 };
+        const seconds = options.commandFollowUpSeconds ?? 0;
+        if (seconds > 0) this.#followUp = { seconds, previousRunId: run.id };
       },
       openFollowUp: (run, seconds) => {
         this.#followUp = { seconds, previousRunId: run.id };

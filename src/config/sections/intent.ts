@@ -9,6 +9,8 @@ export const INTENT_NAMES = [
   "HassStartTimer",
   "HassCancelTimer",
   "HassGetState",
+  "HassGetCurrentTime",
+  "HassGetCurrentDate",
   "HassNevermind",
 ] as const;
 

@@ -53,6 +53,8 @@ function examples(devices: readonly Device[], intents: readonly string[]): Promp
   deviceExamples(devices, add);
   add("HassStartTimer", "set a timer for five minutes", { hours: 0, minutes: 5, seconds: 0 });
   add("unknown", "tell me a joke", {});
+  add("HassGetCurrentTime", "what's the time", {});
+  add("HassGetCurrentDate", "what day is it today", {});
   add("HassStartTimer", "timer for an hour and a half", { hours: 1, minutes: 30, seconds: 0 });
   add("HassCancelTimer", "stop the timer", {});
   add("HassNevermind", "never mind", {});
