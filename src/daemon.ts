@@ -6,6 +6,7 @@ import { MicrophoneSupervisor } from "./daemon/microphone.js";
 import { MqttOutput } from "./daemon/mqtt-output.js";
 import { PipelineService } from "./daemon/pipeline-service.js";
 import { describePlan } from "./daemon/reload.js";
+import { RoomsService } from "./daemon/rooms.js";
 import { type Service, ServiceList } from "./daemon/service.js";
 import { ConfigDevices, LogLevel } from "./daemon/settings.js";
 import { boardSkills } from "./daemon/skills.js";
@@ -169,7 +170,7 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     recordings,
     stages,
   ];
-  if (mqtt) list.push(mqtt);
+  if (mqtt) list.push(mqtt, new RoomsService(() => stages.pipeline, logger));
   list.push(audio);
   return { services: new ServiceList(list, logger), stages, mqtt, audio };
 }

@@ -5,6 +5,7 @@ import { conversationSection } from "./sections/conversation.js";
 import { devicesSection } from "./sections/devices.js";
 import { intentSection, llmSection } from "./sections/intent.js";
 import { mqttSection } from "./sections/mqtt.js";
+import { roomsSection } from "./sections/rooms.js";
 import { sttSection } from "./sections/stt.js";
 import {
   debugSection,
@@ -57,6 +58,7 @@ export const configSchema = z
     llm: llmSection.meta(restart),
     conversation: conversationSection,
     mqtt: mqttSection.meta(restart),
+    rooms: roomsSection.meta(restart),
     devices: devicesSection,
     feedback: feedbackSection.meta(restart),
     metrics: metricsSection.meta(restart),

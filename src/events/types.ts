@@ -166,6 +166,27 @@ export interface IntentRejectedEvent extends EventBase {
   targets?: string[];
 }
 
+/**
+ * Boards of one rooms group decided which answers this wake word (docs/rooms.md). The loser's
+ * run then ends as `lost-arbitration`, with no earcon, reply or command.
+ */
+export interface ArbitrationEvent extends EventBase {
+  type: "arbitration";
+  runId: string;
+  group: string;
+  won: boolean;
+  /** `best`/`outranked` among several claims, `alone`, `late` (our claim came after the window), `no-echo` (the broker never returned it), `offline` (no broker: acted alone at once). */
+  reason: "best" | "outranked" | "alone" | "late" | "no-echo" | "offline";
+  /** The site that answers, when known. */
+  winner: string | null;
+  /** The claims that counted: site, wake word score, speech level over noise (dB). */
+  claims: Array<{ site: string; score: number; level: number }>;
+  /** Sites whose claims came after the window. */
+  late: string[];
+  /** From the claim to the decision. */
+  ms: number;
+}
+
 export interface MqttPublishEvent extends EventBase {
   type: "mqtt-publish";
   topic: string;
@@ -219,6 +240,7 @@ export type PipelineEvent =
   | IntentStartEvent
   | IntentEndEvent
   | IntentRejectedEvent
+  | ArbitrationEvent
   | MqttPublishEvent
   | InputRejectedEvent
   | ErrorEvent

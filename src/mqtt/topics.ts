@@ -38,6 +38,8 @@ export interface TopicPayloads {
   "<discovery>/status": "online" | "offline";
   /** In (retained): other devices' discovery, learned into the device registry. */
   "<discovery>/<component>/[<node_id>/]<object_id>/config": Record<string, unknown>;
+  /** In and out, with rooms.group: a board's claim to answer a wake word (QoS 0, on its own client; rooms/claims.ts, docs/rooms.md). */
+  "<prefix>/rooms/<group>/claim": import("../rooms/claims.js").Claim;
   /** Out: device commands go to each registry entity's own command topics (QoS 1, not retained, expire). */
   "<command_topic>": string;
 }

@@ -166,6 +166,24 @@ describe("Feedback", () => {
     expect(heard()).toHaveLength(1);
   });
 
+  it("a board that lost the rooms arbitration says nothing after the wake chime", async () => {
+    const { bus, player } = setup(true, true);
+    const decision: EventInput = {
+      type: "arbitration",
+      runId: "r8",
+      group: "home",
+      won: false,
+      reason: "outranked",
+      winner: "hallway",
+      claims: [],
+      late: [],
+      ms: 200,
+    };
+    run(bus, "r8", [decision], "lost-arbitration");
+    await player.idle();
+    expect(heard()).toHaveLength(1);
+  });
+
   it("plays the error tone and says so when a run fails", async () => {
     const { bus, player } = setup(true, true);
     run(bus, "r5", [{ type: "error", runId: "r5", code: "stt-failed", message: "x" }], "error");
