@@ -1,4 +1,5 @@
 import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
+import { RecentAudio } from "../audio/recent-audio.js";
 import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
@@ -23,10 +24,8 @@ export const DEFAULT_LOOKBACK_SECONDS = 1;
 export class VadGatedDetector implements WakeWordDetector {
   readonly engine: string;
   readonly wakeWords: readonly string[];
-  readonly #history: Int16Array;
+  readonly #recent: RecentAudio;
   /** Stream position just after the newest kept sample. */
-  #end = 0;
-  #kept = 0;
   #disposed = false;
 
   constructor(
@@ -38,11 +37,11 @@ export class VadGatedDetector implements WakeWordDetector {
     this.engine = inner.engine;
     this.wakeWords = inner.wakeWords;
     // Room for the look-back plus a long frame, since a detection may end before the frame does.
-    this.#history = new Int16Array(Math.ceil((settings.lookbackSeconds + 1) * SAMPLE_RATE));
+    this.#recent = new RecentAudio(Math.ceil((settings.lookbackSeconds + 1) * SAMPLE_RATE));
   }
 
   async process(frame: AudioFrame): Promise<WakeDetection | null> {
-    this.#keep(frame);
+    this.#recent.push(frame);
     const detection = await this.inner.process(frame);
     if (!detection) return null;
     const speech = await this.#speechBefore(detection.endSample);
@@ -55,7 +54,7 @@ export class VadGatedDetector implements WakeWordDetector {
   }
 
   reset(): void {
-    this.#kept = 0;
+    this.#recent.clear();
     this.inner.reset();
     this.vad.reset();
   }
@@ -67,26 +66,12 @@ export class VadGatedDetector implements WakeWordDetector {
     await this.vad.dispose();
   }
 
-  #keep(frame: AudioFrame): void {
-    const { samples, startSample } = frame;
-    if (startSample !== this.#end) this.#kept = 0;
-    const capacity = this.#history.length;
-    const incoming = Math.min(samples.length, capacity);
-    const retained = Math.min(this.#kept, capacity - incoming);
-    this.#history.copyWithin(0, this.#kept - retained, this.#kept);
-    this.#history.set(samples.subarray(samples.length - incoming), retained);
-    this.#kept = retained + incoming;
-    this.#end = startSample + samples.length;
-  }
-
   /** Highest speech probability in the look-back window ending at `endSample`. */
   async #speechBefore(endSample: number): Promise<number> {
     const lookback = Math.round(this.settings.lookbackSeconds * SAMPLE_RATE);
-    const firstKept = this.#end - this.#kept;
-    const from = Math.max(firstKept, endSample - lookback);
-    const to = Math.min(endSample, this.#end);
-    if (to <= from) return 0;
-    const samples = this.#history.slice(from - firstKept, to - firstKept);
+    const from = Math.max(this.#recent.start, endSample - lookback);
+    const samples = this.#recent.read(from, endSample);
+    if (samples.length === 0) return 0;
     this.vad.reset();
     const windows = await this.vad.process({ samples, startSample: from });
     this.vad.reset();

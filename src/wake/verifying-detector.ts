@@ -1,4 +1,5 @@
 import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
+import { RecentAudio } from "../audio/recent-audio.js";
 import type { Logger } from "../util/logger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
 import { type CandidateOutcome, type PhraseScores, type PhraseVerifier, phraseWins } from "./verifier.js";
@@ -35,9 +36,7 @@ export interface CandidateReport {
 export class VerifyingDetector implements WakeWordDetector {
   readonly engine: string;
   readonly wakeWords: readonly string[];
-  readonly #history: Int16Array;
-  #end = 0;
-  #kept = 0;
+  readonly #recent: RecentAudio;
   #verifying = false;
   #disposed = false;
 
@@ -52,11 +51,11 @@ export class VerifyingDetector implements WakeWordDetector {
     this.engine = inner.engine;
     this.wakeWords = inner.wakeWords;
     // The window before the candidate, what was heard after it (under a second), and a long frame.
-    this.#history = new Int16Array(Math.ceil((settings.beforeSeconds + 2) * SAMPLE_RATE));
+    this.#recent = new RecentAudio(Math.ceil((settings.beforeSeconds + 2) * SAMPLE_RATE));
   }
 
   async process(frame: AudioFrame): Promise<WakeDetection | null> {
-    this.#keep(frame);
+    this.#recent.push(frame);
     const detection = await this.inner.process(frame);
     if (!detection?.candidate) return detection;
     const { candidate: _, ...wake } = detection;
@@ -65,7 +64,7 @@ export class VerifyingDetector implements WakeWordDetector {
   }
 
   reset(): void {
-    this.#kept = 0;
+    this.#recent.clear();
     this.inner.reset();
   }
 
@@ -107,21 +106,7 @@ export class VerifyingDetector implements WakeWordDetector {
 
   /** From `beforeSeconds` ahead of the candidate's end to the newest sample, as floats. */
   #audioAround(endSample: number): Float32Array {
-    const firstKept = this.#end - this.#kept;
-    const from = Math.max(firstKept, endSample - Math.round(this.settings.beforeSeconds * SAMPLE_RATE));
-    const samples = this.#history.subarray(from - firstKept, this.#kept);
+    const samples = this.#recent.read(endSample - Math.round(this.settings.beforeSeconds * SAMPLE_RATE));
     return Float32Array.from(samples, (s) => s / 32768);
-  }
-
-  #keep(frame: AudioFrame): void {
-    const { samples, startSample } = frame;
-    if (startSample !== this.#end) this.#kept = 0;
-    const capacity = this.#history.length;
-    const incoming = Math.min(samples.length, capacity);
-    const retained = Math.min(this.#kept, capacity - incoming);
-    this.#history.copyWithin(0, this.#kept - retained, this.#kept);
-    this.#history.set(samples.subarray(samples.length - incoming), retained);
-    this.#kept = retained + incoming;
-    this.#end = startSample + samples.length;
   }
 }
