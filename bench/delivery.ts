@@ -20,7 +20,7 @@ import type { IntentDecision, IntentHandler } from "../src/intent/types.js";
 import { MqttService } from "../src/mqtt/service.js";
 import { Pipeline } from "../src/pipeline/pipeline.js";
 import { silentLogger } from "../src/util/logger.js";
-import { FakeTranscriber, FakeVad, FakeWake } from "../test/support/fake-stages.js";
+import { FakeTranscriber, FakeVad, FakeWake, quietListening } from "../test/support/fake-stages.js";
 import { Mosquitto } from "../test/support/mosquitto.js";
 import { mqttConfig, removeTempDirs, tempDir } from "../test/support/mqtt-harness.js";
 
@@ -119,18 +119,7 @@ async function burst(broker: Mosquitto): Promise<void> {
     transcriber: new FakeTranscriber(""),
     intent: new NumberedIntent(registry),
     commands: svc.commands,
-    endpointer: {
-      startThreshold: 0.5,
-      endThreshold: 0.35,
-      noSpeechTimeoutSeconds: 5,
-      trailingSilenceSeconds: 0.7,
-      maxCommandSeconds: 15,
-      minSpeechSeconds: 0.1,
-    },
-    preRollSeconds: 0.5,
-    speculative: false,
-    sttPrompt: () => "",
-    logger: silentLogger(),
+    ...quietListening(),
   });
   await svc.start({ control: pipeline });
   const sub = await subscriber(broker.url, "bench/burst/+/set");

@@ -8,7 +8,14 @@ import { DeviceRegistry } from "../../src/intent/registry.js";
 import { MqttService } from "../../src/mqtt/service.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { silentLogger } from "../../src/util/logger.js";
-import { FakeTranscriber, FakeVad, FakeWake, frameGap, silentFrames } from "../support/fake-stages.js";
+import {
+  FakeTranscriber,
+  FakeVad,
+  FakeWake,
+  frameGap,
+  quietListening,
+  silentFrames,
+} from "../support/fake-stages.js";
 import { Mosquitto } from "../support/mosquitto.js";
 import { captureLogger, mqttConfig, Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
 
@@ -98,18 +105,7 @@ async function house(
     transcriber,
     intent,
     commands: service.commands,
-    endpointer: {
-      startThreshold: 0.5,
-      endThreshold: 0.35,
-      noSpeechTimeoutSeconds: 5,
-      trailingSilenceSeconds: 0.7,
-      maxCommandSeconds: 15,
-      minSpeechSeconds: 0.1,
-    },
-    preRollSeconds: 0.5,
-    speculative: false,
-    sttPrompt: () => "",
-    logger: silentLogger(),
+    ...quietListening(),
     clock: () => clock.ms,
   });
   await service.start({ control: pipeline });

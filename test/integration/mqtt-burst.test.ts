@@ -13,8 +13,10 @@ import {
   FakeVad,
   FakeWake,
   kitchenOn,
+  quietListening,
   silentFrames,
 } from "../support/fake-stages.js";
+
 import { Mosquitto } from "../support/mosquitto.js";
 import { mqttConfig, Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
 
@@ -70,18 +72,7 @@ describe("a burst of set/text", () => {
         "turn off the fan": { kind: "execute", intent: fanOff, ms: 1 },
       }),
       commands: service.commands,
-      endpointer: {
-        startThreshold: 0.5,
-        endThreshold: 0.35,
-        noSpeechTimeoutSeconds: 5,
-        trailingSilenceSeconds: 0.7,
-        maxCommandSeconds: 15,
-        minSpeechSeconds: 0.1,
-      },
-      preRollSeconds: 0.5,
-      speculative: false,
-      sttPrompt: () => "",
-      logger: silentLogger(),
+      ...quietListening(),
     });
     await service.start({ control: pipeline });
     const probe = await Probe.connect(broker.url, ["home/#"]);

@@ -8,7 +8,7 @@ import { MqttService } from "../../src/mqtt/service.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { DeviceStateStore } from "../../src/skills/state-store.js";
 import { silentLogger } from "../../src/util/logger.js";
-import { FakeTranscriber, FakeVad, FakeWake } from "../support/fake-stages.js";
+import { FakeTranscriber, FakeVad, FakeWake, quietListening } from "../support/fake-stages.js";
 import { Mosquitto } from "../support/mosquitto.js";
 import { mqttConfig, Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 import { waitFor } from "../support/wait-for.js";
@@ -80,18 +80,7 @@ describe("state answers from a real broker", () => {
       intent: await createIntentHandler(config, registry, silentLogger()),
       commands: service.commands,
       skills: boardSkills(config, registry, states),
-      endpointer: {
-        startThreshold: 0.5,
-        endThreshold: 0.35,
-        noSpeechTimeoutSeconds: 5,
-        trailingSilenceSeconds: 0.7,
-        maxCommandSeconds: 15,
-        minSpeechSeconds: 0.1,
-      },
-      preRollSeconds: 0.5,
-      speculative: false,
-      sttPrompt: () => "",
-      logger: silentLogger(),
+      ...quietListening(),
     });
     await service.start({ control: pipeline });
     await waitFor(() => states.get("front_door") !== undefined && states.get("hall_light") !== undefined);

@@ -12,6 +12,7 @@ import {
   FakeWake,
   frameGap,
   kitchenOn,
+  quietListening,
   silentFrames,
 } from "../support/fake-stages.js";
 
@@ -42,18 +43,7 @@ function setupWith(options: Partial<PipelineOptions>) {
     transcriber: new FakeTranscriber("turn on the kitchen light"),
     intent: new FakeIntent(decisions),
     commands,
-    endpointer: {
-      startThreshold: 0.5,
-      endThreshold: 0.35,
-      noSpeechTimeoutSeconds: 5,
-      trailingSilenceSeconds: 0.7,
-      maxCommandSeconds: 15,
-      minSpeechSeconds: 0.1,
-    },
-    preRollSeconds: 0.5,
-    speculative: false,
-    sttPrompt: () => "",
-    logger: silentLogger(),
+    ...quietListening(),
     newRunId: () => `run-${++runs}`,
     ...options,
   });

@@ -7,6 +7,7 @@ import type {
 } from "../../src/intent/types.js";
 import type { CommandPublisher, CommandResult } from "../../src/pipeline/publisher.js";
 import type { TranscribeOptions, Transcriber, Transcript } from "../../src/stt/transcriber.js";
+import { silentLogger } from "../../src/util/logger.js";
 import type { VadWindow, VoiceActivityDetector } from "../../src/vad/detector.js";
 import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
 
@@ -131,3 +132,24 @@ export function* silentFrames(seconds: number, from = 0): Generator<AudioFrame> 
  * the command's end run off the frame path, and a fake stage's setImmediate settles here.
  */
 export const frameGap = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The listening settings most pipeline tests share: the daemon's endpointing defaults, half a
+ * second of pre-roll, no speculative pass, no Whisper prompt, no log output.
+ */
+export function quietListening() {
+  return {
+    endpointer: {
+      startThreshold: 0.5,
+      endThreshold: 0.35,
+      noSpeechTimeoutSeconds: 5,
+      trailingSilenceSeconds: 0.7,
+      maxCommandSeconds: 15,
+      minSpeechSeconds: 0.1,
+    },
+    preRollSeconds: 0.5,
+    speculative: false,
+    sttPrompt: () => "",
+    logger: silentLogger(),
+  };
+}

@@ -12,8 +12,10 @@ import {
   FakeWake,
   frameGap,
   kitchenOn,
+  quietListening,
   silentFrames,
 } from "./fake-stages.js";
+
 import { ManualTimers } from "./manual-timers.js";
 
 export const S = 16000;
@@ -52,18 +54,7 @@ export function runSetup(
     transcriber,
     intent,
     commands,
-    endpointer: {
-      startThreshold: 0.5,
-      endThreshold: 0.35,
-      noSpeechTimeoutSeconds: 5,
-      trailingSilenceSeconds: 0.7,
-      maxCommandSeconds: 15,
-      minSpeechSeconds: 0.1,
-    },
-    preRollSeconds: 0.5,
-    speculative: false,
-    sttPrompt: () => "",
-    logger: silentLogger(),
+    ...quietListening(),
     newRunId: () => `run-${++runs}`,
     timer: timers.timer,
     ...overrides,
