@@ -8,6 +8,11 @@ export const INTENT_NAMES = [
   "HassClimateSetTemperature",
   "HassStartTimer",
   "HassCancelTimer",
+  "HassIncreaseTimer",
+  "HassDecreaseTimer",
+  "HassTimerStatus",
+  "HassPauseTimer",
+  "HassUnpauseTimer",
   "HassGetState",
   "HassNevermind",
 ] as const;
