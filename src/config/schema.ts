@@ -11,6 +11,7 @@ import {
   metricsSection,
   modelsSection,
 } from "./sections/system.js";
+import { timersSection } from "./sections/timers.js";
 import { vadSection } from "./sections/vad.js";
 import { wakeSection } from "./sections/wake.js";
 
@@ -52,6 +53,7 @@ export const configSchema = z.strictObject({
   mqtt: mqttSection,
   devices: devicesSection,
   feedback: feedbackSection,
+  timers: timersSection,
   metrics: metricsSection,
   debug: debugSection,
 });

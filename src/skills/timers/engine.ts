@@ -170,7 +170,10 @@ export class TimerEngine {
   takeDue(now: Now): FinishedTimer[] {
     const due = this.list(null, now).filter((t) => !t.paused && t.remainingMs <= 0);
     for (const timer of due) this.#timers.delete(timer.id);
-    return due.map((timer) => ({ timer: { ...timer, remainingMs: 0 }, lateMs: Math.max(0, -timer.remainingMs) }));
+    return due.map((timer) => ({
+      timer: { ...timer, remainingMs: 0 },
+      lateMs: Math.max(0, -timer.remainingMs),
+    }));
   }
 
   /**
