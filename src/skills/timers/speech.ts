@@ -83,3 +83,16 @@ function joinAnd(items: readonly string[]): string {
 function joinOr(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
 }
+
+/** Late by more than this, a finished timer is announced once with how long ago, not rung. */
+export const OVERDUE_SECONDS = 30;
+
+/** The words feedback's TimerRinger says for a finished timer. */
+export function ringWords(event: { timer: Pick<TimerRecord, "name" | "seconds">; lateSeconds: number }): {
+  text: string;
+  overdue: boolean;
+} {
+  return event.lateSeconds > OVERDUE_SECONDS
+    ? { text: overdueSpeech(event.timer, event.lateSeconds), overdue: true }
+    : { text: finishedSpeech(event.timer), overdue: false };
+}
