@@ -5,6 +5,7 @@ import type { Config } from "./config/schema.js";
 import { Attachments } from "./daemon/attachments.js";
 import { describePlan, planReload } from "./daemon/reload.js";
 import { disposeStages, loadStages, reloadStages, type Stages } from "./daemon/stages.js";
+import { BoardTimers } from "./daemon/timers.js";
 import { EdgeVoiceError, ExitCode } from "./errors.js";
 import type { EventBus } from "./events/bus.js";
 import { processMs } from "./events/bus.js";
@@ -51,6 +52,8 @@ export class Daemon {
   #statsTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #config: Config;
+  /** The board's timers (null with timers.enabled off); kept across SIGHUP. */
+  timers: BoardTimers | null = null;
 
   private constructor(
     private readonly options: DaemonOptions,
@@ -78,23 +81,32 @@ export class Daemon {
     const registry = new DeviceRegistry(config.devices);
     const attachments = await Attachments.start(config, bus, registry, logger);
     let stages: Stages | null = null;
+    let daemon: Daemon | null = null;
+    const timers = BoardTimers.start(
+      config,
+      bus,
+      logger,
+      options.env,
+      () => daemon?.attachments.feedback?.player ?? null,
+    );
     try {
       stages = await loadStages(config, modelStoreFromConfig(config, options), registry, logger, options.cwd);
-      let daemon: Daemon | null = null;
       const pipeline = new Pipeline({
         ...pipelineSettings(config, registry),
         bus,
         ...stages,
         commands: null,
-        isGated: () => daemon?.attachments.isPlaying() ?? false,
+        isGated: () => (daemon?.attachments.isPlaying() || timers?.isPlaying()) ?? false,
         onRunAudio: (runId, samples) => daemon?.attachments.record(runId, samples),
         logger: componentLogger(logger, "pipeline"),
       });
       daemon = new Daemon(options, registry, stages, null, pipeline, notifier, attachments);
+      daemon.timers = timers;
       if (options.mqtt) await daemon.#startMqtt(config);
       return daemon;
     } catch (error) {
       if (stages) await disposeStages(stages);
+      await timers?.dispose();
       await attachments.dispose();
       throw error;
     }
@@ -157,6 +169,7 @@ export class Daemon {
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
     await this.mqtt?.stop();
     await disposeStages(this.stages);
+    await this.timers?.dispose();
     await this.attachments.dispose();
     await this.#notifier.flush();
   }
@@ -181,6 +194,7 @@ export class Daemon {
       this.options.cwd,
     );
     if (plan.log) logger.level = next.log.level;
+    this.timers?.reconfigure(next);
     if (plan.devices) this.registry.replaceConfigDevices(next.devices);
     const replaced = Object.entries(fresh).map(([key]) => this.stages[key as keyof Stages]);
     this.stages = { ...this.stages, ...fresh };

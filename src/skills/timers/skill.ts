@@ -37,8 +37,13 @@ export interface Ringing {
 export class TimerSkill implements LocalSkills {
   constructor(
     private readonly timers: TimerService,
-    private readonly ringing: Ringing | null = null,
+    private ringing: Ringing | null = null,
   ) {}
+
+  /** A new ringer (the daemon renews it when the ring settings change). */
+  setRinging(ringing: Ringing | null): void {
+    this.ringing = ringing;
+  }
 
   handles(intent: RecognizedIntent): boolean {
     return TIMER_INTENTS.has(intent.intent);
