@@ -229,6 +229,7 @@ export class Daemon {
       bus: this.options.bus,
       registry: this.registry,
       control: this.pipeline,
+      timers: this.timers?.control(config.site),
       stateDir: stateDir(config.state_dir, this.options.env),
       logger: componentLogger(this.options.logger, "mqtt"),
     });

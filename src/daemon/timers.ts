@@ -4,7 +4,8 @@ import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import { SoundPlayer } from "../feedback/player.js";
 import { TimerRinger } from "../feedback/timer-ringer.js";
-import { TimerService } from "../skills/timers/service.js";
+import type { TimerControl } from "../mqtt/timers.js";
+import { TimerService, timerInfo } from "../skills/timers/service.js";
 import { TimerSkill } from "../skills/timers/skill.js";
 import { ringWords } from "../skills/timers/speech.js";
 import { TimerStore } from "../skills/timers/store.js";
@@ -63,6 +64,11 @@ export class BoardTimers {
     return this.#ringer;
   }
 
+  /** The timers of `site` for MQTT (state, events, the set/timer control). */
+  control(site: string): TimerControl {
+    return timerControl(this.service, { stop: (s) => this.#ringer.stop(s) }, site);
+  }
+
   /** True while the ringer's own player plays (feedback's player reports its own). */
   isPlaying(): boolean {
     return this.#ownPlayer?.isPlaying() ?? false;
@@ -116,4 +122,18 @@ export class BoardTimers {
     });
     return this.#ownPlayer;
   }
+}
+
+/** The timers of one site as MQTT's TimerControl: only that site's timers can be listed or cancelled. */
+export function timerControl(
+  service: TimerService,
+  ringing: { stop(site: string): boolean },
+  site: string,
+): TimerControl {
+  return {
+    list: () => service.list(site).map(timerInfo),
+    cancel: (id) => service.list(site).some((t) => t.id === id) && service.cancel(id) !== null,
+    cancelAll: () => service.list(site).filter((t) => service.cancel(t.id)).length,
+    stopRinging: () => ringing.stop(site),
+  };
 }

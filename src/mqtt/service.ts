@@ -23,6 +23,7 @@ import { type DropReason, OutboxSender } from "./sender.js";
 import { Telemetry } from "./telemetry.js";
 import { textRateLimit } from "./text-limit.js";
 import { LeadingThrottle } from "./throttle.js";
+import { MqttTimers, type TimerControl } from "./timers.js";
 import { Topics } from "./topics.js";
 
 export type { MqttState } from "./connection.js";
@@ -39,6 +40,8 @@ export interface MqttServiceOptions {
   onStateChange?: (state: MqttState) => void;
   /** Wall clock in epoch ms (expiry must hold across restarts); tests may pass their own. */
   now?: () => number;
+  /** The board's timers (state, events, set/timer); absent with timers.enabled off. */
+  timers?: TimerControl | null;
 }
 
 /**
@@ -64,6 +67,7 @@ export class MqttService {
   readonly #telemetry: Telemetry;
   readonly #control: ControlIn;
   readonly #learner: DiscoveryLearner | null;
+  readonly #timers: MqttTimers | null;
   readonly #listeners = new Set<(state: MqttState) => void>();
   readonly #expiryTimer: NodeJS.Timeout;
   /** Home Assistant's `online` answered with our retained topics at most once per interval. */
@@ -179,7 +183,25 @@ export class MqttService {
           logger,
         })
       : null;
+    this.#timers = options.timers
+      ? new MqttTimers({
+          bus,
+          topics: this.topics,
+          retained: this.#retained,
+          timers: options.timers,
+          enqueue: (m) =>
+            this.#sender.enqueue({
+              ...m,
+              qos: 1,
+              retain: false,
+              kind: "intent",
+              expiresAt: now() + mqtt.command_expiry_seconds * 1000,
+            }),
+          logger,
+        })
+      : null;
     this.#initialRetained();
+    this.#timers?.start();
     this.#connection = new MqttConnection({
       settings,
       reconnect: { minSeconds: mqtt.reconnect_min_seconds, maxSeconds: mqtt.reconnect_max_seconds },
@@ -237,6 +259,7 @@ export class MqttService {
     clearInterval(this.#expiryTimer);
     this.#haOnline.dispose();
     this.#telemetry.stop();
+    this.#timers?.stop();
     this.#learner?.dispose();
     await this.#connection.stop(async (client) => {
       const offline = client.publishAsync(this.topics.status, "offline", { qos: 1, retain: true });
@@ -253,7 +276,7 @@ export class MqttService {
     if (config.mqtt.discovery)
       this.#retained.set(
         this.topics.haAssistantConfig,
-        JSON.stringify(assistantDiscovery(this.topics, version())),
+        JSON.stringify(assistantDiscovery(this.topics, version(), this.#timers !== null)),
       );
     this.#retained.set(this.topics.state("listening"), "OFF");
     this.#retained.set(this.topics.state("mute"), this.options.control.isMuted() ? "ON" : "OFF");
@@ -261,7 +284,7 @@ export class MqttService {
 
   #connected(client: MqttClient): void {
     const mqtt = this.options.config.mqtt;
-    const topics = [...this.#control.subscriptions];
+    const topics = [...this.#control.subscriptions, ...(this.#timers?.subscriptions ?? [])];
     if (mqtt.discovery) topics.push(this.topics.haStatus);
     if (this.#learner) topics.push(...this.topics.haLearn);
     client.subscribe(topics, { qos: 1 }, (error, granted) => {
@@ -283,7 +306,7 @@ export class MqttService {
   }
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    if (this.#control.handle(topic, payload, packet)) return;
+    if (this.#control.handle(topic, payload, packet) || this.#timers?.handle(topic, payload, packet)) return;
     if (topic === this.topics.haStatus) {
       if (payload.toString().trim() !== "online") return;
       this.#haOnline.request(() => {
