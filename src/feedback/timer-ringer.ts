@@ -49,8 +49,9 @@ export class TimerRinger {
     return this;
   }
 
-  isRinging(site: string): boolean {
-    return this.#rings.has(site);
+  /** Whether `site` rings (any site when none is given). */
+  isRinging(site?: string): boolean {
+    return site === undefined ? this.#rings.size > 0 : this.#rings.has(site);
   }
 
   /** Stops the ringing at `site`; true when it was ringing. The sound under way plays to its end. */

@@ -11,7 +11,9 @@ export const timersSection = section(
       ),
     ring_limit_seconds: seconds(5, 600)
       .default(60)
-      .describe('How long a finished timer rings ("your pasta timer is done", repeated) unless stopped sooner'),
+      .describe(
+        'How long a finished timer rings ("your pasta timer is done", repeated) unless stopped sooner',
+      ),
     ring_pause_seconds: seconds(1, 60)
       .default(4)
       .describe('Quiet between two rings: the microphone listens then, for "stop"'),

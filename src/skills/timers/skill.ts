@@ -24,7 +24,8 @@ export const TIMER_INTENTS = new Set([
 
 /** What rings (feedback's TimerRinger): "stop the timer" while one rings stops the ringing. */
 export interface Ringing {
-  isRinging(site: string): boolean;
+  /** Whether `site` rings (any site when none is given). */
+  isRinging(site?: string): boolean;
   /** Stops the ringing; true when something rang. */
   stop(site: string): boolean;
 }
@@ -45,11 +46,17 @@ export class TimerSkill implements LocalSkills {
     this.ringing = ringing;
   }
 
+  /** The timer intents; and "stop" / "never mind" (HassNevermind) while a timer rings. */
   handles(intent: RecognizedIntent): boolean {
-    return TIMER_INTENTS.has(intent.intent);
+    return (
+      TIMER_INTENTS.has(intent.intent) ||
+      (intent.intent === "HassNevermind" && (this.ringing?.isRinging() ?? false))
+    );
   }
 
   async perform(intent: RecognizedIntent, context: SkillContext): Promise<SkillAnswer> {
+    if (intent.intent === "HassNevermind")
+      return { speech: this.ringing?.stop(context.site) ? "okay" : null };
     return { speech: this.#speech(intent, context) };
   }
 
