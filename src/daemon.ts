@@ -1,4 +1,4 @@
-import type { AudioFrame } from "./audio/format.js";
+import { type AudioFrame, samplesToMs } from "./audio/format.js";
 import { openAudioSource } from "./audio/open-source.js";
 import { ensureWritableDir, stateDir } from "./config/paths.js";
 import type { Config } from "./config/schema.js";
@@ -82,13 +82,10 @@ export class Daemon {
     const attachments = await Attachments.start(config, bus, registry, logger);
     let stages: Stages | null = null;
     let daemon: Daemon | null = null;
-    const timers = BoardTimers.start(
-      config,
-      bus,
-      logger,
-      options.env,
-      () => daemon?.attachments.feedback?.player ?? null,
-    );
+    const timers = BoardTimers.start(config, bus, logger, options.env, {
+      feedbackPlayer: () => daemon?.attachments.feedback?.player ?? null,
+      pipeline: () => daemon?.pipeline ?? null,
+    });
     try {
       stages = await loadStages(config, modelStoreFromConfig(config, options), registry, logger, options.cwd);
       const pipeline = new Pipeline({
@@ -96,6 +93,8 @@ export class Daemon {
         bus,
         ...stages,
         commands: null,
+        // The timer skill alone until the composite of all local skills lands (src/skills/skill-set.ts).
+        skills: timers?.skill,
         isGated: () => (daemon?.attachments.isPlaying() || timers?.isPlaying()) ?? false,
         onRunAudio: (runId, samples) => daemon?.attachments.record(runId, samples),
         logger: componentLogger(logger, "pipeline"),
@@ -149,7 +148,7 @@ export class Daemon {
     } while (this.#restartAudio && !this.#abort.signal.aborted);
     if (this.#abort.signal.aborted) this.pipeline.abort();
     else await this.pipeline.finish();
-    bus.emit({ type: "audio-end", audioMs: offset / 16, frames });
+    bus.emit({ type: "audio-end", audioMs: samplesToMs(offset), frames });
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
   }
 
@@ -269,6 +268,7 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
     endpointer: endpointerSettings(config.vad),
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,
+    limits: { sttSeconds: config.stt.timeout_seconds, intentSeconds: config.intent.timeout_seconds },
     sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
   };
 }

@@ -38,7 +38,7 @@ const PIPELINE_ONLY: Partial<Record<Section, string[]>> = {
     "min_speech_seconds",
     "pre_roll_seconds",
   ],
-  stt: ["speculative", "initial_prompt"],
+  stt: ["speculative", "initial_prompt", "timeout_seconds"],
 };
 
 /** Like changedSections, but a section whose only changes are pipeline settings is left out. */

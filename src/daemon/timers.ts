@@ -5,11 +5,20 @@ import type { EventBus } from "../events/bus.js";
 import { SoundPlayer } from "../feedback/player.js";
 import { TimerRinger } from "../feedback/timer-ringer.js";
 import type { TimerControl } from "../mqtt/timers.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
 import { TimerService, timerInfo } from "../skills/timers/service.js";
 import { TimerSkill } from "../skills/timers/skill.js";
 import { ringWords } from "../skills/timers/speech.js";
 import { TimerStore } from "../skills/timers/store.js";
 import { componentLogger, type Logger } from "../util/logger.js";
+
+/** What the timers reach of the rest of the daemon, made after them. */
+export interface BoardTimerHooks {
+  /** Feedback's player when feedback is on (one queue, one microphone gate). */
+  feedbackPlayer: () => SoundPlayer | null;
+  /** The pipeline: its follow-up window hears "stop" between rings. */
+  pipeline: () => Pipeline | null;
+}
 
 /**
  * The board's timers, wired: the service (kept in state_dir, restored at start), the skill the
@@ -23,7 +32,7 @@ export class BoardTimers {
   readonly skill: TimerSkill;
   readonly #bus: EventBus;
   readonly #logger: Logger;
-  readonly #feedbackPlayer: () => SoundPlayer | null;
+  readonly #hooks: BoardTimerHooks;
   #ownPlayer: SoundPlayer | null = null;
   #ringer: TimerRinger;
   #config: Config;
@@ -33,12 +42,12 @@ export class BoardTimers {
     bus: EventBus,
     logger: Logger,
     env: NodeJS.ProcessEnv,
-    feedbackPlayer: () => SoundPlayer | null,
+    hooks: BoardTimerHooks,
   ) {
     this.#config = config;
     this.#bus = bus;
     this.#logger = componentLogger(logger, "timers");
-    this.#feedbackPlayer = feedbackPlayer;
+    this.#hooks = hooks;
     const store = new TimerStore(stateDir(config.state_dir, env));
     this.service = new TimerService({ bus, store, logger: this.#logger });
     this.#ringer = this.#newRinger(config);
@@ -51,10 +60,10 @@ export class BoardTimers {
     bus: EventBus,
     logger: Logger,
     env: NodeJS.ProcessEnv,
-    feedbackPlayer: () => SoundPlayer | null,
+    hooks: BoardTimerHooks,
   ): BoardTimers | null {
     if (!config.timers.enabled) return null;
-    const timers = new BoardTimers(config, bus, logger, env, feedbackPlayer);
+    const timers = new BoardTimers(config, bus, logger, env, hooks);
     timers.service.start();
     return timers;
   }
@@ -105,6 +114,8 @@ export class BoardTimers {
       limitMs: config.timers.ring_limit_seconds * 1000,
       pauseMs: config.timers.ring_pause_seconds * 1000,
       words: ringWords,
+      listen: (seconds) => this.#hooks.pipeline()?.openFollowUp(seconds),
+      busy: () => this.#hooks.pipeline()?.busy ?? false,
       clock: realClock,
       sleep: realSleep,
       logger: this.#logger,
@@ -112,7 +123,7 @@ export class BoardTimers {
   }
 
   #player(): SoundPlayer {
-    const shared = this.#feedbackPlayer();
+    const shared = this.#hooks.feedbackPlayer();
     if (shared) return shared;
     this.#ownPlayer ??= new SoundPlayer({
       player: this.#config.feedback.player,

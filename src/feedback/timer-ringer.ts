@@ -16,11 +16,18 @@ export interface TimerRingerOptions {
   pauseMs: number;
   /** "your pasta timer is done" / "your 10 minute timer ended 3 minutes ago" for a finished timer. */
   words: (event: TimerFinishedEvent) => { text: string; overdue: boolean };
+  /** Opens the pipeline's follow-up window for the pause: "stop" is heard without the wake word. */
+  listen?: (seconds: number) => void;
+  /** A run is in progress (someone is saying "stop"): the next ring waits for its end. */
+  busy?: () => boolean;
   /** Monotonic ms and waits (tests: ManualTimers). */
   clock: Clock;
   sleep: Sleep;
   logger?: Logger;
 }
+
+/** How often a ring that waits for a run's end looks again. */
+const BUSY_POLL_MS = 250;
 
 interface Ring {
   texts: string[];
@@ -93,7 +100,11 @@ export class TimerRinger {
       while (!signal.aborted) {
         await this.#play(ring.texts.join(". "));
         if (signal.aborted || clock() + pauseMs >= until) break;
+        this.#options.listen?.(pauseMs / 1000);
         await sleep(pauseMs, signal);
+        // Never ring over someone answering: the ring would be heard as (part of) their words.
+        while (!signal.aborted && this.#options.busy?.() && clock() < until)
+          await sleep(BUSY_POLL_MS, signal);
       }
     } finally {
       if (this.#rings.get(site) === ring) {

@@ -49,7 +49,18 @@ export interface IntentContext {
    * on it too, so stalled audio cannot hold a confirmation open.
    */
   wallSeconds: number;
+  /** Aborted when the run is (shutdown, SIGHUP, its time limit): the stage stops its work. */
   signal?: AbortSignal;
+  /** The intent the site's previous run carried out, for "it" and "too" in this one (conversation context). */
+  previous?: PreviousIntent;
+}
+
+/** An intent a run carried out (published, answered or recognized), as the pipeline keeps it for the next run. */
+export interface PreviousIntent {
+  runId: string;
+  intent: RecognizedIntent;
+  /** When it was carried out, on IntentContext's wall clock (seconds): the next run decides whether it is still fresh. */
+  wallSeconds: number;
 }
 
 /** Text -> decision: templates first, then the LLM, then the safety policy. */

@@ -183,22 +183,14 @@ export class MqttService {
           logger,
         })
       : null;
+    const { topics, retained, sender } = {
+      topics: this.topics,
+      retained: this.#retained,
+      sender: this.#sender,
+    };
+    const expirySeconds = mqtt.command_expiry_seconds;
     this.#timers = options.timers
-      ? new MqttTimers({
-          bus,
-          topics: this.topics,
-          retained: this.#retained,
-          timers: options.timers,
-          enqueue: (m) =>
-            this.#sender.enqueue({
-              ...m,
-              qos: 1,
-              retain: false,
-              kind: "intent",
-              expiresAt: now() + mqtt.command_expiry_seconds * 1000,
-            }),
-          logger,
-        })
+      ? new MqttTimers({ bus, topics, retained, sender, timers: options.timers, expirySeconds, now, logger })
       : null;
     this.#initialRetained();
     this.#timers?.start();

@@ -2,8 +2,8 @@ import type { IPublishPacket } from "mqtt";
 import type { EventBus } from "../events/bus.js";
 import type { TimerEvent, TimerInfo } from "../events/types.js";
 import type { Logger } from "../util/logger.js";
-import type { OutboxInput } from "./outbox.js";
 import type { RetainedState } from "./retained.js";
+import type { OutboxSender } from "./sender.js";
 import type { Topics } from "./topics.js";
 
 /** What MQTT needs of the board's timers (the daemon adapts src/skills/timers/ to it). */
@@ -32,8 +32,11 @@ export interface MqttTimersOptions {
   topics: Topics;
   retained: RetainedState;
   timers: TimerControl;
-  /** Real-time messages through the outbox (they expire: a "finished" an hour late means nothing). */
-  enqueue: (message: Pick<OutboxInput, "topic" | "payload">) => void;
+  /** Timer events go through the outbox and expire like commands (a "finished" an hour late means nothing). */
+  sender: Pick<OutboxSender, "enqueue">;
+  expirySeconds: number;
+  /** Epoch ms. */
+  now: () => number;
   logger: Logger;
 }
 
@@ -109,7 +112,16 @@ export class MqttTimers {
       seconds: event.timer.seconds,
       ...(event.type === "timer-finished" ? { late_seconds: event.lateSeconds } : {}),
     };
-    this.#options.enqueue({ topic: this.#options.topics.timerEvent, payload: JSON.stringify(payload) });
+    const { sender, topics, now, expirySeconds } = this.#options;
+    sender.enqueue({
+      topic: topics.timerEvent,
+      payload: JSON.stringify(payload),
+      // The outbox's kind for real-time assistant messages (as the intent event entity's).
+      kind: "intent",
+      qos: 1,
+      retain: false,
+      expiresAt: now() + expirySeconds * 1000,
+    });
   }
 
   #publishState(): void {

@@ -46,13 +46,18 @@ export async function openSession(
       ? await ort.InferenceSession.create(model, options)
       : await ort.InferenceSession.create(model, options);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new EdgeVoiceError("model-load-failed", `could not load ${what}: ${reason}`, {
-      exitCode: ExitCode.config,
-      hint: "check that the file is an ONNX model of the expected kind (`edge-voice models verify` checks the bundled ones; re-fetch one that fails)",
-      cause: error,
-    });
+    throw loadFailed(what, error);
   }
+}
+
+/** onnxruntime refused a model: one clear error naming the file and what to do. */
+export function loadFailed(what: string, error: unknown): EdgeVoiceError {
+  const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return new EdgeVoiceError("model-load-failed", `could not load ${what}: ${reason}`, {
+    exitCode: ExitCode.config,
+    hint: "check that the file is an ONNX model of the expected kind (`edge-voice models verify` checks the bundled ones; re-fetch one that fails)",
+    cause: error,
+  });
 }
 
 /** A float32 tensor over a buffer the caller keeps and refills, so no tensor is allocated per chunk. */

@@ -1,3 +1,6 @@
+import { SAMPLE_RATE } from "../audio/format.js";
+import type { EndpointerSettings } from "../vad/endpointer.js";
+
 /**
  * The last few seconds of input audio, addressed by absolute stream position. One ring
  * serves as both the pre-roll (audio from before the wake word fired) and the command
@@ -57,4 +60,11 @@ export class AudioHistory {
     this.#ring.set(kept.subarray(first), 0);
     this.#end += samples.length;
   }
+}
+
+/** Enough audio for the pre-roll, the longest wait for speech and the longest command. */
+export function historySamples(options: { endpointer: EndpointerSettings; preRollSeconds: number }): number {
+  const { endpointer, preRollSeconds } = options;
+  const seconds = preRollSeconds + endpointer.maxCommandSeconds + endpointer.noSpeechTimeoutSeconds + 2;
+  return Math.ceil(seconds * SAMPLE_RATE);
 }

@@ -1,4 +1,5 @@
 import type { RunOutcome } from "../events/types.js";
+import { realTimer, type StartTimer } from "../util/timer.js";
 import type { CommandResult } from "./publisher.js";
 
 /**
@@ -6,15 +7,19 @@ import type { CommandResult } from "./publisher.js";
  * every command; a PUBACK that has not come within `ackWaitMs` (broker slow or away) makes it
  * `queued`: the outbox keeps trying until the command expires, which an `error` event reports.
  */
-export async function deliveryOutcome(result: CommandResult, ackWaitMs: number): Promise<RunOutcome> {
+export async function deliveryOutcome(
+  result: CommandResult,
+  ackWaitMs: number,
+  timer: StartTimer = realTimer,
+): Promise<RunOutcome> {
   if (result.status === "dropped") return "dropped";
   if (!result.delivered) return "published";
-  let timer: NodeJS.Timeout | undefined;
+  let cancel = () => {};
   const wait = new Promise<"waiting">((resolve) => {
-    timer = setTimeout(() => resolve("waiting"), ackWaitMs);
+    cancel = timer(ackWaitMs, () => resolve("waiting"));
   });
   const outcome = await Promise.race([result.delivered, wait]);
-  clearTimeout(timer);
+  cancel();
   if (outcome === "acked") return "published";
   return outcome === "waiting" ? "queued" : "dropped";
 }

@@ -1,28 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { type AudioFrame, int16ToFloat32, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
-import { describeError, isEdgeVoiceError } from "../errors.js";
+import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
 import type { EventBus } from "../events/bus.js";
 import { RejectionReporter } from "../events/rejections.js";
-import type { RunOutcome } from "../events/types.js";
-import type { IntentHandler } from "../intent/types.js";
-import { guidedFields } from "../stt/guide.js";
-import type { Transcriber, Transcript } from "../stt/transcriber.js";
+import type { IntentHandler, PreviousIntent } from "../intent/types.js";
+import type { Transcriber } from "../stt/transcriber.js";
 import type { Logger } from "../util/logger.js";
+import { realTimer, type StartTimer } from "../util/timer.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
-import type { EndpointEvent, EndpointerSettings } from "../vad/endpointer.js";
+import type { EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
-import { AudioHistory } from "./audio-history.js";
+import { AudioHistory, historySamples } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
-import { deliveryOutcome } from "./delivery.js";
 import { LagMonitor } from "./lag-monitor.js";
 import { Mutex } from "./mutex.js";
-import { findCommandStart } from "./pre-roll.js";
+import { type BeforeAct, PipelineRun, type RunParts, type RunTrigger } from "./pipeline-run.js";
 import type { CommandPublisher } from "./publisher.js";
-import { historySamples, newRun, type Run } from "./run.js";
-import { SpeculativeTranscription } from "./speculative.js";
+import { DEFAULT_RUN_LIMITS, type RunLimits } from "./run-limits.js";
+import type { LocalSkills } from "./skills.js";
 import { TextQueue } from "./text-queue.js";
-import { spokenWakePhrase, stripWakePhrase } from "./wake-phrase.js";
-import { WakeTail } from "./wake-tail.js";
+import { WakeListener } from "./wake-listener.js";
 
 export interface PipelineOptions {
   site: string;
@@ -41,7 +37,7 @@ export interface PipelineOptions {
   speculative: boolean;
   /** Whisper's vocabulary prompt (device and area names), asked for at each run so it follows the registry. */
   sttPrompt: () => string;
-  /** True while the device plays a sound: wake detection is dropped so it never wakes itself. */
+  /** True while the device plays a sound (and its guard tail): no wake word (it never wakes itself), and a follow-up window waits. */
   isGated?: () => boolean;
   /** Called with each run's command audio (opt-in debug recordings). */
   onRunAudio?: (runId: string, samples: Int16Array) => void;
@@ -52,24 +48,37 @@ export interface PipelineOptions {
   maxPendingText?: number;
   /** How long a run waits for the broker's PUBACK before it ends as `queued` (default 1000 ms). */
   ackWaitMs?: number;
+  /** Intents the board carries out itself (timers, the time, a device's state): `answered`, never published. */
+  skills?: LocalSkills;
+  /** Awaited by each run before it acts (room arbitration); see BeforeAct in pipeline-run.ts. */
+  beforeAct?: BeforeAct;
+  /** Time limits of a run's steps (stt.timeout_seconds, intent.timeout_seconds); default DEFAULT_RUN_LIMITS. */
+  limits?: RunLimits;
+  /** How long the board listens without the wake word after a skill's question (default 8 s). */
+  followUpSeconds?: number;
+  /** Starts the time limits' and the PUBACK wait's timers (tests step a manual clock). */
+  timer?: StartTimer;
 }
 
 /**
- * The run orchestrator: audio frames -> wake word -> endpointing -> STT -> intent ->
- * command output, with the pipeline events of DESIGN.md on the bus. It is fed one frame
- * at a time and awaits each stage, so input from a file is processed exactly as a
- * microphone's would be, only faster; all timing comes from sample positions.
+ * The listening state of one site: audio frames -> wake word -> a `PipelineRun` (endpointing,
+ * STT, intent, act), with the pipeline events of DESIGN.md on the bus. It keeps what outlives
+ * a run (the audio history, mute, wake enable, the follow-up window, the previous run's intent,
+ * the mutex that keeps runs and injected text from overlapping, the text queue, the lag
+ * monitor) and feeds the run in progress. It is fed one frame at a time and awaits each stage,
+ * so input from a file is processed exactly as a microphone's would be, only faster; all
+ * timing comes from sample positions.
  */
 export class Pipeline implements PipelineControl {
   #history: AudioHistory;
-  #speculative: SpeculativeTranscription;
   readonly #mutex = new Mutex();
   readonly #clock: () => number;
-  #run: Run | null = null;
-  #muted = false;
-  #wakeEnabled = true;
-  #wakeNeedsReset = false;
-  #followUp: { seconds: number } | null = null;
+  #run: PipelineRun | null = null;
+  readonly #wake: WakeListener;
+  /** After a question or a confirmation request: the next speech is a run without the wake word. */
+  #followUp: { seconds: number; previousRunId?: string } | null = null;
+  /** The intent the last run carried out, handed to the next run's intent stage. */
+  #previous: PreviousIntent | null = null;
   #commands: CommandPublisher | null;
   readonly #pendingText: TextQueue;
   #textScheduled = false;
@@ -77,12 +86,12 @@ export class Pipeline implements PipelineControl {
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
-    this.#speculative = new SpeculativeTranscription(options.transcriber);
     this.#clock = options.clock ?? (() => performance.now());
     this.#commands = options.commands;
     const rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
     this.#pendingText = new TextQueue(options.maxPendingText ?? 16, rejections);
     this.#lag = new LagMonitor(options.logger);
+    this.#wake = new WakeListener(options.wake, options.logger);
   }
 
   /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
@@ -91,16 +100,17 @@ export class Pipeline implements PipelineControl {
   }
 
   /**
-   * SIGHUP: swaps stages or settings between two frames. A run in progress is aborted
-   * (its stages may be the ones being replaced); the audio history carries over.
+   * SIGHUP: swaps stages or settings between two frames. A run in progress is aborted (its
+   * stages may be the ones being replaced), unless it only waits for the broker's
+   * acknowledgement; the audio history carries over.
    */
   reconfigure(changes: Partial<Omit<PipelineOptions, "bus" | "logger" | "commands">>): Promise<void> {
     return this.#mutex.run(async () => {
-      this.abort();
+      if (this.#run?.settling) this.#followUp = null;
+      else this.abort();
       const before = historySamples(this.options);
       this.options = { ...this.options, ...changes };
-      this.#speculative = new SpeculativeTranscription(this.options.transcriber);
-      this.#wakeNeedsReset = true;
+      this.#wake.replace(this.options.wake);
       const capacity = historySamples(this.options);
       if (capacity === before) return;
       const previous = this.#history;
@@ -109,13 +119,21 @@ export class Pipeline implements PipelineControl {
     });
   }
 
-  /** Shutdown: the run in progress ends as `aborted` without running its remaining stages. */
+  /** Shutdown: the run in progress ends as `aborted`, and its signal stops its stages' work. */
   abort(): void {
-    this.#speculative.cancel();
-    if (this.#run) this.#endRun(this.#run, "aborted");
+    this.#run?.abort();
     this.#followUp = null;
   }
 
+  /**
+   * Listens once without the wake word, as after a question: a ringing timer opens this between
+   * two rings so "stop" is heard. Nothing while a run is in progress (it has the microphone).
+   */
+  openFollowUp(seconds: number): void {
+    if (!this.#run) this.#followUp = { seconds };
+  }
+
+  /** A run is in progress (or waits for the broker's acknowledgement). */
   get busy(): boolean {
     return this.#run !== null;
   }
@@ -127,31 +145,25 @@ export class Pipeline implements PipelineControl {
     return this.#mutex.run(() => this.#process(frame));
   }
 
-  /** The input ended: a command in progress is ended where the audio stops. */
-  finish(): Promise<void> {
-    return this.#mutex.run(async () => {
+  /** The input ended: a command in progress is ended where the audio stops; resolves once the last run ended. */
+  async finish(): Promise<void> {
+    await this.#mutex.run(async () => {
       const run = this.#run;
-      if (!run) return;
-      const seconds = (this.#history.endSample - run.startSample) / SAMPLE_RATE;
-      if (run.speechStarted) await this.#onEndpoint(run, { type: "end", seconds, reason: "silence" });
-      else this.#endRun(run, "no-speech");
+      if (run && !run.settling) await run.finishInput();
     });
+    await this.#run?.ended;
   }
 
   setMuted(muted: boolean): void {
-    if (muted === this.#muted) return;
-    this.#muted = muted;
-    this.#wakeNeedsReset = true;
-    this.options.logger.info({ muted }, muted ? "muted" : "unmuted");
+    this.#wake.setMuted(muted);
   }
 
   isMuted(): boolean {
-    return this.#muted;
+    return this.#wake.muted;
   }
 
   setWakeEnabled(enabled: boolean): void {
-    this.#wakeEnabled = enabled;
-    this.#wakeNeedsReset = true;
+    this.#wake.setEnabled(enabled);
   }
 
   /**
@@ -188,9 +200,13 @@ export class Pipeline implements PipelineControl {
       const next = this.#pendingText.shift();
       if (!next) return;
       try {
-        await this.#handleText(next.text);
-      } finally {
+        const run = this.#newRun("text", null);
+        run.announce();
+        await run.understand(next.text.trim(), this.#history.endSample / SAMPLE_RATE);
+        void run.ended.then(next.done);
+      } catch {
         next.done();
+      } finally {
         this.#scheduleText();
       }
     });
@@ -199,267 +215,82 @@ export class Pipeline implements PipelineControl {
   async #process(frame: AudioFrame): Promise<void> {
     this.#history.write(frame.samples, frame.startSample);
     this.#lag.processing(frame.startSample + frame.samples.length, this.#clock());
-    const detection = await this.#listenForWakeWord(frame);
-    if (this.#run) return this.#feedRun(this.#run, frame);
-    if (this.#followUp) return this.#startFollowUp(frame);
+    const gated = this.options.isGated?.() ?? false;
+    const detection = await this.#wake.listen(frame, gated);
+    const run = this.#run;
+    if (run && !run.settling) return run.feed(frame);
+    // Runs never overlap: a wake word during the wait for the broker waits for that run's end.
+    if (run && !detection) return;
+    if (run) await run.ended;
+    // A follow-up window opens once the board has finished speaking: its reply is never the answer.
+    if (this.#followUp) return gated ? undefined : this.#startFollowUp(frame);
     if (detection) await this.#startWakeRun(detection, frame);
   }
 
-  /**
-   * The detector hears every frame, runs included (its detections are ignored then): it
-   * needs ~1.3 s of context and drops its first scores after a reset, so a detector left
-   * unfed during a run would miss a wake word said right after it. Only muting, the Hermes
-   * toggle or playback pause it, and it starts afresh after such a gap.
-   */
-  async #listenForWakeWord(frame: AudioFrame): Promise<WakeDetection | null> {
-    if (this.#muted || !this.#wakeEnabled || this.options.isGated?.()) {
-      this.#wakeNeedsReset = true;
-      return null;
-    }
-    if (this.#wakeNeedsReset) {
-      this.options.wake.reset();
-      this.#wakeNeedsReset = false;
-    }
-    return this.options.wake.process(frame);
-  }
-
   async #startWakeRun(detection: WakeDetection, frame: AudioFrame): Promise<void> {
-    const { bus, site, vad, preRollSeconds, endpointer } = this.options;
-    const run = this.#newRun("wake-word", detection.endSample, endpointer);
-    run.wakeWord = detection.wakeWord;
-    bus.emit({ type: "run-start", runId: run.id, site, trigger: "wake-word" });
-    bus.emit({
-      type: "wake_word-end",
-      runId: run.id,
-      wakeWord: detection.wakeWord,
-      score: detection.score,
-      audioMs: samplesToMs(detection.endSample),
-    });
-    const preRollStart = Math.max(
-      this.#history.startSample,
-      detection.endSample - preRollSeconds * SAMPLE_RATE,
-    );
-    const found = await findCommandStart(vad, this.#history, preRollStart, detection.endSample, endpointer);
-    run.commandStart = found.start;
-    // Audio that holds the whole wake phrase needs no trimming; otherwise a pause just after
-    // the detection may still show where the wake word's tail ended.
-    if (found.withWakePhrase) run.wakePhrase = spokenWakePhrase(detection.wakeWord);
-    else run.tail = new WakeTail(detection.endSample, endpointer.endThreshold);
+    const { preRollSeconds, endpointer: settings } = this.options;
+    const run = this.#newRun("wake-word", { startSample: detection.endSample, settings }, detection);
+    run.announce();
+    await run.audio?.locateCommand(detection.endSample, preRollSeconds, settings);
     // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.
     const frameEnd = frame.startSample + frame.samples.length;
     if (detection.endSample < frameEnd) {
       const rest = this.#history.read(detection.endSample, frameEnd);
-      await this.#feedRun(run, { samples: rest, startSample: detection.endSample });
+      await run.feed({ samples: rest, startSample: detection.endSample });
     }
   }
 
   #startFollowUp(frame: AudioFrame): Promise<void> {
-    const window = this.#followUp?.seconds ?? 0;
+    const { seconds, previousRunId } = this.#followUp ?? { seconds: 0, previousRunId: undefined };
     this.#followUp = null;
-    const settings = { ...this.options.endpointer, noSpeechTimeoutSeconds: window };
-    const run = this.#newRun("follow-up", frame.startSample, settings);
+    const settings = { ...this.options.endpointer, noSpeechTimeoutSeconds: seconds };
+    const listen = { startSample: frame.startSample, settings };
+    const run = this.#newRun("follow-up", listen, null, previousRunId);
     this.options.vad.reset();
-    this.options.bus.emit({
-      type: "run-start",
-      runId: run.id,
-      site: this.options.site,
-      trigger: "follow-up",
-    });
-    return this.#feedRun(run, frame);
+    run.announce();
+    return run.feed(frame);
   }
 
-  #newRun(trigger: Run["trigger"], startSample: number, settings: EndpointerSettings): Run {
+  #newRun(
+    trigger: RunTrigger,
+    listen: { startSample: number; settings: EndpointerSettings } | null,
+    wake: WakeDetection | null = null,
+    previousRunId?: string,
+  ): PipelineRun {
+    if (trigger === "text") this.#followUp = null;
     this.#lag.startRun();
     const id = this.options.newRunId?.() ?? randomUUID();
-    const run = newRun(id, trigger, startSample, this.#clock(), settings);
+    const run = new PipelineRun(this.#runParts(), id, trigger, listen, wake, previousRunId);
     this.#run = run;
     return run;
   }
 
-  async #feedRun(run: Run, frame: AudioFrame): Promise<void> {
-    const windows = await this.options.vad.process(frame);
-    for (const window of windows) {
-      this.#checkWhole(run);
-      if (run.tail) run.commandStart = run.tail.feed(window, run.commandStart);
-      const seconds = (window.endSample - run.startSample) / SAMPLE_RATE;
-      for (const event of run.endpointer.feed(seconds, window.probability)) {
-        await this.#onEndpointEvent(run, event);
-        if (this.#run !== run) return;
-      }
-    }
+  /** What a run borrows from the pipeline: the current stages and settings, and the way back. */
+  #runParts(): RunParts {
+    const options = this.options;
+    const { bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger } = options;
+    return {
+      ...{ bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger },
+      ...{ site: options.site, area: options.area ?? null, skills: options.skills },
+      ...{ beforeAct: options.beforeAct, commands: this.#commands, history: this.#history },
+      guide: () => intent.transcriptGuide?.() ?? undefined,
+      clock: this.#clock,
+      timer: options.timer ?? realTimer,
+      lag: this.#lag,
+      ackWaitMs: options.ackWaitMs ?? 1000,
+      limits: options.limits ?? DEFAULT_RUN_LIMITS,
+      followUpSeconds: options.followUpSeconds ?? 8,
+      previous: this.#previous,
+      remember: (run, recognized) => {
+        this.#previous = { runId: run.id, intent: recognized, wallSeconds: this.#clock() / 1000 };
+      },
+      openFollowUp: (run, seconds) => {
+        this.#followUp = { seconds, previousRunId: run.id };
+      },
+      ended: (run) => {
+        if (this.#run === run) this.#run = null;
+        this.#scheduleText();
+      },
+    };
   }
-
-  async #onEndpointEvent(run: Run, event: EndpointEvent): Promise<void> {
-    const { bus, speculative } = this.options;
-    const position = run.startSample + Math.round(event.seconds * SAMPLE_RATE);
-    switch (event.type) {
-      case "speech-start":
-        run.speechStarted = true;
-        bus.emit({ type: "stt-vad-start", runId: run.id, audioMs: samplesToMs(position) });
-        return;
-      case "silence-start":
-        run.speechEndSample = position;
-        if (speculative) this.#startSpeculative(run, position);
-        return;
-      case "speech-resume":
-        run.speechEndSample = 0;
-        this.#speculative.cancel();
-        return;
-      case "no-speech":
-        this.#endRun(run, "no-speech");
-        return;
-      case "end":
-        return this.#onEndpoint(run, event);
-    }
-  }
-
-  /**
-   * During the trailing silence: once the speculative transcript is a confident command of
-   * the home's sentences that nothing meaningful can follow, the endpoint may come after
-   * vad.early_endpoint_seconds instead of the whole trailing silence. A pause inside a
-   * command ("set the lamp to ... forty percent") is never whole, so it is never cut.
-   */
-  #checkWhole(run: Run): void {
-    if (run.speechEndSample <= 0) return;
-    const transcript = this.#speculative.settled(run.speechEndSample);
-    if (!transcript || !isConfidentCommand(transcript)) return;
-    if (this.#guide()?.isWhole(transcript.text)) run.endpointer.markComplete();
-  }
-
-  #startSpeculative(run: Run, speechEnd: number): void {
-    const audio = int16ToFloat32(this.#history.read(run.commandStart, speechEnd));
-    this.#speculative.start(audio, speechEnd, this.#promptFor(run), this.#guide());
-  }
-
-  /** The home's sentences for guided decoding (the intent stage's, current with the registry); none without templates. */
-  #guide() {
-    return this.options.intent.transcriptGuide?.() ?? undefined;
-  }
-
-  /**
-   * Whisper's prompt is the text said before the audio: when the audio starts with the wake
-   * phrase, naming it there makes Whisper hear "Hey Jarvis, turn on ..." instead of other words.
-   * With a comma, not a full stop: after "Hey Jarvis." Whisper sometimes wrote only "Hey Jarvis."
-   * and stopped, dropping the command.
-   */
-  #promptFor(run: Run): string {
-    const vocabulary = this.options.sttPrompt();
-    return run.wakePhrase ? [`${run.wakePhrase},`, vocabulary].filter(Boolean).join(" ") : vocabulary;
-  }
-
-  async #onEndpoint(run: Run, event: Extract<EndpointEvent, { type: "end" }>): Promise<void> {
-    const { bus, transcriber } = this.options;
-    const endSample = run.startSample + Math.round(event.seconds * SAMPLE_RATE);
-    const endpointAt = this.#clock();
-    bus.emit({ type: "stt-vad-end", runId: run.id, audioMs: samplesToMs(endSample) });
-    const audio = this.#history.read(run.commandStart, endSample);
-    this.options.onRunAudio?.(run.id, audio);
-    bus.emit({ type: "stt-start", runId: run.id, audioMs: samplesToMs(audio.length) });
-    let transcript: Transcript;
-    try {
-      const early = event.reason !== "max-length" ? this.#speculative.take(run.speechEndSample) : null;
-      this.#speculative.cancel();
-      const guide = this.#guide();
-      transcript =
-        (await early) ??
-        (await transcriber.transcribe(int16ToFloat32(audio), {
-          prompt: this.#promptFor(run),
-          ...(guide ? { guide } : {}),
-        }));
-    } catch (error) {
-      return this.#failRun(run, error, "stt-failed");
-    }
-    const ms = Math.round(this.#clock() - endpointAt);
-    bus.emit({
-      type: "stt-end",
-      runId: run.id,
-      text: transcript.text,
-      language: transcript.language,
-      ms,
-      sttMs: Math.round(transcript.encodeMs + transcript.decodeMs),
-      confidence: Math.round(Math.exp(transcript.avgLogprob) * 1000) / 1000,
-      ...guidedFields(transcript),
-    });
-    const text = stripWakePhrase(transcript.text, run.wakeWord);
-    if (!text) return this.#endRun(run, "no-speech");
-    await this.#understand(run, text, endSample / SAMPLE_RATE);
-  }
-
-  async #handleText(text: string): Promise<void> {
-    this.#followUp = null;
-    const run = this.#newRun("text", this.#history.endSample, this.options.endpointer);
-    this.options.bus.emit({ type: "run-start", runId: run.id, site: this.options.site, trigger: "text" });
-    await this.#understand(run, text.trim(), this.#history.endSample / SAMPLE_RATE);
-  }
-
-  async #understand(run: Run, text: string, nowSeconds: number): Promise<void> {
-    const { bus, intent, site } = this.options;
-    const commands = this.#commands;
-    bus.emit({ type: "intent-start", runId: run.id });
-    try {
-      const decision = await intent.handle(text, {
-        runId: run.id,
-        site,
-        area: this.options.area ?? null,
-        origin: run.trigger === "text" ? "text" : "voice",
-        nowSeconds,
-        wallSeconds: this.#clock() / 1000,
-      });
-      if (decision.kind === "reject") {
-        const { reason, intent: rejected } = decision;
-        bus.emit({
-          type: "intent-rejected",
-          runId: run.id,
-          reason,
-          intent: rejected?.intent,
-          targets: rejected?.targets,
-        });
-        if (reason === "needs-confirmation") this.#followUp = { seconds: decision.confirmWindowSeconds ?? 8 };
-        return this.#endRun(run, "rejected");
-      }
-      const { intent: recognized, ms } = decision;
-      const { intent: name, targets, slots, source, confidence } = recognized;
-      bus.emit({ type: "intent-end", runId: run.id, intent: name, targets, slots, source, ms, confidence });
-      if (!commands) return this.#endRun(run, "recognized");
-      const result = await commands.publishCommand(recognized, { runId: run.id, site });
-      const outcome = await deliveryOutcome(result, this.options.ackWaitMs ?? 1000);
-      // Felt latency: from the last speech sample (on the audio clock) to the acknowledgement.
-      const spoken = run.trigger !== "text" && outcome === "published";
-      const lastSpeech = run.speechEndSample || this.#history.endSample;
-      this.#endRun(run, outcome, spoken ? this.#lag.feltMs(lastSpeech, this.#clock()) : undefined);
-    } catch (error) {
-      this.#failRun(run, error, "intent-failed");
-    }
-  }
-
-  #failRun(run: Run, error: unknown, fallbackCode: string): void {
-    const code = isEdgeVoiceError(error) ? error.code : fallbackCode;
-    this.options.logger.error({ runId: run.id, code, err: error }, "run failed");
-    this.options.bus.emit({ type: "error", runId: run.id, code, message: describeError(error) });
-    this.#endRun(run, "error");
-  }
-
-  #endRun(run: Run, outcome: RunOutcome, feltMs?: number): void {
-    if (this.#run !== run) return;
-    this.#speculative.cancel();
-    this.#run = null;
-    const ms = Math.round(this.#clock() - run.startedAt);
-    const lagMs = run.trigger === "text" ? undefined : this.#lag.runLagMs;
-    this.options.bus.emit({ type: "run-end", runId: run.id, outcome, ms, feltMs, lagMs });
-    this.#scheduleText();
-  }
-}
-
-/**
- * The chosen text is a command the templates read (as Whisper wrote it, or the grammar's
- * sentence that cleared its thresholds) and Whisper was sure of it: the fixture commands
- * it hears right score -0.17 to -0.5 per token.
- */
-const WHOLE_MIN_SCORE = -0.5;
-
-function isConfidentCommand(transcript: Transcript): boolean {
-  const { guided } = transcript;
-  if (!guided) return false;
-  if (guided.why === "understood") return transcript.avgLogprob >= WHOLE_MIN_SCORE;
-  return guided.why === "accepted" && (guided.score ?? Number.NEGATIVE_INFINITY) >= WHOLE_MIN_SCORE;
 }

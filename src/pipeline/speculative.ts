@@ -16,14 +16,21 @@ export class SpeculativeTranscription {
 
   constructor(private readonly transcriber: Transcriber) {}
 
-  start(audio: Float32Array, coversTo: number, prompt: string, guide?: TranscriptGuide): void {
+  /** `runSignal`: the run's, so a pass already taken still stops when its run is aborted. */
+  start(
+    audio: Float32Array,
+    coversTo: number,
+    prompt: string,
+    guide?: TranscriptGuide,
+    runSignal?: AbortSignal,
+  ): void {
     this.cancel();
     const controller = new AbortController();
     this.#controller = controller;
     this.#coversTo = coversTo;
     const pending = this.transcriber.transcribe(audio, {
       prompt,
-      signal: controller.signal,
+      signal: runSignal ? AbortSignal.any([controller.signal, runSignal]) : controller.signal,
       ...(guide ? { guide } : {}),
     });
     this.#pending = pending;

@@ -55,6 +55,7 @@ export async function createTranscriber(
       int8OutputLayer: stt.int8_output_layer,
       preparedDir: path.join(stateDir(config.state_dir), "prepared"),
       safeKernels,
+      encoderThread: stt.encoder_thread,
       logger: log,
     });
     return new WhisperTranscriber(sessions, spec, tokenizer, {
@@ -100,6 +101,7 @@ export async function createTranscriber(
       language,
       threads: stt.threads,
       decoderThreads: stt.decoder_threads,
+      encoderThread: stt.encoder_thread,
       windowSeconds: stt.encoder_window_seconds,
       ms: Math.round(performance.now() - started),
     },

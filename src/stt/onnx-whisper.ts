@@ -1,6 +1,7 @@
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { PreparedModelCache } from "../onnx/prepared-cache.js";
 import { openSession, ort } from "../onnx/session.js";
+import { type RunnableSession, ThreadSession } from "../onnx/session-thread.js";
 import type { Logger } from "../util/logger.js";
 import {
   decoderModel,
@@ -62,18 +63,23 @@ export interface LoadOptions {
    * fallback when the self-test hears garbage (stt/self-test.ts). No effect on x86.
    */
   safeKernels?: boolean;
+  /**
+   * The encoder in a worker thread (onnx/session-thread.ts), so the event loop, and with it
+   * listening, keeps going while it computes (`stt.encoder_thread`).
+   */
+  encoderThread?: boolean;
   logger?: Logger;
 }
 
 /** onnxruntime sessions for one Whisper model, loaded once and reused for every utterance. */
 export class WhisperSessions {
   private constructor(
-    readonly encoder: ort.InferenceSession,
+    readonly encoder: RunnableSession,
     readonly first: ort.InferenceSession,
     readonly withPast: ort.InferenceSession,
     readonly shape: DecoderShape,
     /** The encoder cut to a shorter window, and the frames it takes; null when there is none. */
-    readonly windowed: { session: ort.InferenceSession; frames: number } | null = null,
+    readonly windowed: { session: RunnableSession; frames: number } | null = null,
   ) {}
 
   /**
@@ -85,8 +91,14 @@ export class WhisperSessions {
     const cache = new PreparedModelCache(load.preparedDir ?? null, load.logger);
     const open = (file: string, model: PreparedModel, options: ort.InferenceSession.SessionOptions) =>
       cache.open(model.recipe, model.prepare, (bytesOrPath) => openSession(bytesOrPath, options, file));
+    const openEncoder = (file: string, model: PreparedModel, options: ort.InferenceSession.SessionOptions) =>
+      load.encoderThread
+        ? cache.open(model.recipe, model.prepare, (bytesOrPath) =>
+            ThreadSession.open(bytesOrPath, options, file),
+          )
+        : open(file, model, options);
     const encoderOptions = sessionOptions(load.threads, load.safeKernels ?? false);
-    const encoder = await open(
+    const encoder = await openEncoder(
       files.encoder,
       encoderModel(files.encoder, load.positions, load.logger),
       encoderOptions,
@@ -94,7 +106,7 @@ export class WhisperSessions {
     const windowed =
       window && window.frames < window.fullFrames
         ? {
-            session: await open(
+            session: await openEncoder(
               files.encoder,
               windowedEncoderModel(files.encoder, window, load.logger),
               encoderOptions,

@@ -38,6 +38,11 @@ export const intentSection = section(
     confirm_window_seconds: seconds(1, 60)
       .default(8)
       .describe("How long to wait for the yes (on the audio clock and on the wall clock)"),
+    timeout_seconds: seconds(1, 300)
+      .default(15)
+      .describe(
+        "Time limit from the text to the command's handoff (templates, the LLM, a local skill): past it the run ends as timeout (error intent-timeout); keep it above llm.timeout_seconds",
+      ),
     allow_sensitive_from_text: z
       .boolean()
       .default(false)

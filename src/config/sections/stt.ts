@@ -27,6 +27,12 @@ export const sttSection = section(
       .describe(
         "onnxruntime intra-op threads for Whisper's decoder (its per-token steps are too small to share)",
       ),
+    encoder_thread: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Run Whisper's encoder in a worker thread, so listening keeps up while it computes (false: on the main thread, as before)",
+      ),
     initial_prompt: z
       .string()
       .default("")
@@ -49,6 +55,11 @@ export const sttSection = section(
       .default(2.4)
       .describe("gzip compression ratio above which text is a repetition loop"),
     max_tokens: z.number().int().min(8).max(224).default(96).describe("Token budget per command"),
+    timeout_seconds: seconds(1, 300)
+      .default(30)
+      .describe(
+        "Time limit for transcribing one command: past it Whisper is stopped and the run ends as timeout (error stt-timeout)",
+      ),
     encoder_window_seconds: z
       .number()
       .int()

@@ -44,8 +44,9 @@ describe("SIGHUP reload plan", () => {
     });
   });
 
-  it("speculation and the prompt need no new Whisper; a new model does", () => {
+  it("speculation, the prompt and the time limit need no new Whisper; a new model does", () => {
     expect(plan({ stt: { ...base.stt, speculative: false } })).toMatchObject({ stt: false, pipeline: true });
+    expect(plan({ stt: { ...base.stt, timeout_seconds: 60 } })).toMatchObject({ stt: false, pipeline: true });
     expect(plan({ stt: { ...base.stt, model: "whisper-base.en" } })).toMatchObject({ stt: true });
   });
 

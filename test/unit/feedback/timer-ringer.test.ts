@@ -10,7 +10,11 @@ function timer(name: string | null, site = "kitchen"): TimerInfo {
 }
 
 /** Ringing on a manual clock with a player that plays instantly and writes down what it played. */
-function harness(limitMs = 10_000, pauseMs = 4000) {
+function harness(
+  limitMs = 10_000,
+  pauseMs = 4000,
+  hooks: { listen?: (s: number) => void; busy?: () => boolean } = {},
+) {
   const timers = new ManualTimers();
   const played: string[] = [];
   const player = {
@@ -30,6 +34,7 @@ function harness(limitMs = 10_000, pauseMs = 4000) {
     words: ringWords,
     clock: timers.clock,
     sleep: timers.sleep,
+    ...hooks,
   }).attach(bus);
   const finish = (name: string | null, lateSeconds = 0, site = "kitchen") =>
     bus.emit({ type: "timer-finished", timer: timer(name, site), lateSeconds });
@@ -82,5 +87,27 @@ describe("TimerRinger", () => {
     await expect.poll(() => h.played).toEqual(["earcon", "your 10 minute timer ended 3 minutes ago"]);
     expect(h.ringer.isRinging("kitchen")).toBe(false);
     expect(h.timers.pendingMs()).toEqual([]);
+  });
+
+  it("opens a follow-up window in each pause and never rings over a run in progress", async () => {
+    const windows: number[] = [];
+    let busy = false;
+    const h = harness(60_000, 4000, { listen: (s) => windows.push(s), busy: () => busy });
+    h.finish("pasta");
+    await h.timers.waiting(4000);
+    expect(windows).toEqual([4]);
+    // Someone is saying "stop": the next ring waits while the run lasts.
+    busy = true;
+    h.timers.advance(4000);
+    await h.timers.waiting(250);
+    h.timers.advance(250);
+    await h.timers.waiting(250);
+    expect(h.played).toHaveLength(2);
+    busy = false;
+    h.timers.advance(250);
+    await h.timers.waiting(4000);
+    expect(h.played).toHaveLength(4);
+    expect(windows).toEqual([4, 4]);
+    h.ringer.dispose();
   });
 });

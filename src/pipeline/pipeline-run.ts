@@ -1,0 +1,273 @@
+import { type AudioFrame, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
+import { describeError, isEdgeVoiceError } from "../errors.js";
+import type { RunOutcome } from "../events/types.js";
+import type { IntentHandler, PreviousIntent, RecognizedIntent } from "../intent/types.js";
+import type { Logger } from "../util/logger.js";
+import type { StartTimer } from "../util/timer.js";
+import type { EndpointerSettings } from "../vad/endpointer.js";
+import type { WakeDetection } from "../wake/detector.js";
+import { deliveryOutcome } from "./delivery.js";
+import type { LagMonitor } from "./lag-monitor.js";
+import type { CommandPublisher, CommandResult } from "./publisher.js";
+import { type CommandEnd, RunAudio, type RunAudioParts } from "./run-audio.js";
+import { type RunLimits, timeLimit } from "./run-limits.js";
+import type { LocalSkills } from "./skills.js";
+
+export type RunTrigger = "wake-word" | "text" | "follow-up";
+
+/**
+ * Awaited by a run between understanding and acting: "act" carries the intent out, "skip"
+ * ends the run as `lost-arbitration` without a command (another board in the rooms group
+ * answers). It runs inside the intent step's time limit and may watch `run.signal`.
+ */
+export type BeforeAct = (run: PipelineRun, intent: RecognizedIntent) => Promise<"act" | "skip">;
+
+/** What a run borrows from its pipeline: a snapshot taken when the run starts. */
+export interface RunParts extends RunAudioParts {
+  site: string;
+  area: string | null;
+  intent: IntentHandler;
+  commands: CommandPublisher | null;
+  skills?: LocalSkills;
+  beforeAct?: BeforeAct;
+  ackWaitMs: number;
+  limits: RunLimits;
+  /** How long a follow-up window a skill's question opens. */
+  followUpSeconds: number;
+  timer: StartTimer;
+  lag: LagMonitor;
+  logger: Logger;
+  /** The intent the site's previous run carried out (for "it", "too" in this one). */
+  previous: PreviousIntent | null;
+  /** The pipeline's side: the run carried an intent out, wants a follow-up window, or ended. */
+  remember(run: PipelineRun, intent: RecognizedIntent): void;
+  openFollowUp(run: PipelineRun, seconds: number): void;
+  ended(run: PipelineRun): void;
+}
+
+/**
+ * One utterance, from its trigger (wake word, follow-up window, injected text) to its
+ * `run-end`, as Home Assistant's assist_pipeline runs it: steps that each emit their start
+ * and end events (`stt()` via its RunAudio, `understand()`, then the act step inside it), one
+ * AbortController whose signal reaches Whisper, the intent stage and local skills, and a time
+ * limit per step that ends the run as `timeout`. The pipeline feeds it frames and keeps
+ * the listening state; the run never reads a clock of its own (both are injected).
+ */
+export class PipelineRun {
+  readonly startedAt: number;
+  /** The spoken run's endpointer, wake tail and speculative pass; null for injected text. */
+  readonly audio: RunAudio | null;
+  readonly #controller = new AbortController();
+  /** Rejects once the run is aborted (shutdown, reconfigure, a time limit): a stage that ignores its signal cannot hold the run. */
+  readonly #aborted: Promise<never>;
+  #ended = false;
+  #resolveEnded: (outcome: RunOutcome) => void = () => {};
+  /** Resolves with the outcome once `run-end` was emitted. */
+  readonly ended: Promise<RunOutcome>;
+  /** While the act step waits for the broker's acknowledgement: the run needs no more frames. */
+  settling: Promise<void> | null = null;
+
+  constructor(
+    private readonly parts: RunParts,
+    readonly id: string,
+    readonly trigger: RunTrigger,
+    /** A spoken run's start on the audio clock and endpointing settings; null for injected text. */
+    listen: { startSample: number; settings: EndpointerSettings } | null,
+    readonly wake: WakeDetection | null = null,
+    /** A follow-up's: the run whose question or confirmation it answers. */
+    readonly previousRunId?: string,
+  ) {
+    this.startedAt = parts.clock();
+    const { startSample, settings } = listen ?? { startSample: 0, settings: null };
+    this.audio = settings
+      ? new RunAudio(parts, id, startSample, settings, this.#controller.signal, wake?.wakeWord)
+      : null;
+    this.ended = new Promise((resolve) => {
+      this.#resolveEnded = resolve;
+    });
+    const { signal } = this.#controller;
+    this.#aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+    this.#aborted.catch(() => {});
+  }
+
+  /** Aborted when the run is (shutdown, SIGHUP, a time limit); handed to every stage. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get isEnded(): boolean {
+    return this.#ended;
+  }
+
+  /** `run-start`, and `wake_word-end` for a wake word's run. */
+  announce(): void {
+    const { bus, site } = this.parts;
+    const { id: runId, trigger, previousRunId } = this;
+    bus.emit({ type: "run-start", runId, site, trigger, ...(previousRunId ? { previousRunId } : {}) });
+    if (!this.wake) return;
+    const { wakeWord, score, endSample } = this.wake;
+    bus.emit({ type: "wake_word-end", runId, wakeWord, score, audioMs: samplesToMs(endSample) });
+  }
+
+  /** A frame for a spoken run: endpointing, then (at the command's end) the remaining steps. */
+  async feed(frame: AudioFrame): Promise<void> {
+    if (!this.audio || this.#ended) return;
+    const end = await this.audio.feed(frame);
+    if (!end) return;
+    if (end.type === "no-speech") return this.end("no-speech");
+    await this.#afterEndpoint(end);
+  }
+
+  /** The input ended: a command in progress ends where the audio stops. */
+  async finishInput(): Promise<void> {
+    const end = this.audio?.endHere();
+    if (end) await this.#afterEndpoint(end);
+    else this.end("no-speech");
+  }
+
+  async #afterEndpoint(end: CommandEnd): Promise<void> {
+    const audio = this.audio as RunAudio;
+    const text = await this.stt(end);
+    if (text === null) return;
+    if (!text) return this.end("no-speech");
+    await this.understand(text, audio.endSampleOf(end) / SAMPLE_RATE);
+  }
+
+  /** The STT step (RunAudio.transcribe) under stt.timeout_seconds; null when the run ended instead. */
+  async stt(end: CommandEnd): Promise<string | null> {
+    const audio = this.audio as RunAudio;
+    const limit = timeLimit("stt", this.parts.limits);
+    return this.#step(limit, "stt-failed", () => audio.transcribe(end));
+  }
+
+  /**
+   * The intent step: `intent-start`, then the intent stage's decision (`intent-rejected`
+   * ends the run), then the act step, all under intent.timeout_seconds. `nowSeconds`: the
+   * audio clock at the command's end.
+   */
+  async understand(text: string, nowSeconds: number): Promise<void> {
+    const { bus, intent, site, area, previous, clock } = this.parts;
+    await this.#step(timeLimit("intent", this.parts.limits), "intent-failed", async () => {
+      bus.emit({ type: "intent-start", runId: this.id });
+      const decision = await intent.handle(text, {
+        runId: this.id,
+        site,
+        area,
+        origin: this.trigger === "text" ? "text" : "voice",
+        nowSeconds,
+        wallSeconds: clock() / 1000,
+        signal: this.signal,
+        ...(previous ? { previous } : {}),
+      });
+      this.signal.throwIfAborted();
+      if (decision.kind === "execute") return this.#act(decision.intent, decision.ms);
+      const { reason, intent: rejected } = decision;
+      bus.emit({
+        type: "intent-rejected",
+        runId: this.id,
+        reason,
+        intent: rejected?.intent,
+        targets: rejected?.targets,
+      });
+      if (reason === "needs-confirmation") this.parts.openFollowUp(this, decision.confirmWindowSeconds ?? 8);
+      this.end("rejected");
+    });
+  }
+
+  /**
+   * The act step: `beforeAct` may skip it; a local skill carries the intent out (its reply on
+   * `intent-end.speech`, `answered`), or the command goes to the publisher, whose broker
+   * acknowledgement the run then awaits in `settling`, off the frame path.
+   */
+  async #act(intent: RecognizedIntent, ms: number): Promise<void> {
+    const { bus, site, area, commands, skills, beforeAct } = this.parts;
+    if (beforeAct && (await beforeAct(this, intent)) === "skip") return this.end("lost-arbitration");
+    this.signal.throwIfAborted();
+    const { intent: name, targets, slots, source, confidence } = intent;
+    const intentEnd = {
+      type: "intent-end",
+      runId: this.id,
+      intent: name,
+      targets,
+      slots,
+      source,
+      ms,
+      confidence,
+    };
+    if (skills?.handles(intent)) {
+      const answer = await skills.perform(intent, { runId: this.id, site, area, signal: this.signal });
+      this.signal.throwIfAborted();
+      bus.emit({ ...intentEnd, type: "intent-end", ...(answer.speech ? { speech: answer.speech } : {}) });
+      this.parts.remember(this, intent);
+      if (answer.expectsReply) this.parts.openFollowUp(this, this.parts.followUpSeconds);
+      return this.end("answered");
+    }
+    bus.emit({ ...intentEnd, type: "intent-end" });
+    this.parts.remember(this, intent);
+    if (!commands) return this.end("recognized");
+    this.#settle(await commands.publishCommand(intent, { runId: this.id, site }));
+  }
+
+  /** Waits (up to ackWaitMs) for the broker's PUBACK without holding up the pipeline's frames. */
+  #settle(result: CommandResult): void {
+    const { ackWaitMs, timer, lag, clock, history } = this.parts;
+    // Felt latency: from the last speech sample (on the audio clock) to the acknowledgement.
+    const lastSpeech = this.audio?.speechEndSample || history.endSample;
+    this.settling = deliveryOutcome(result, ackWaitMs, timer).then(
+      (outcome) => {
+        const spoken = this.trigger !== "text" && outcome === "published";
+        this.end(outcome, spoken ? lag.feltMs(lastSpeech, clock()) : undefined);
+      },
+      (error) => this.#fail(error, "intent-failed"),
+    );
+  }
+
+  /** Shutdown, reconfigure: the run ends as `aborted` and its stages stop their work. */
+  abort(): void {
+    this.end("aborted");
+  }
+
+  end(outcome: RunOutcome, feltMs?: number): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.audio?.cancel();
+    if (outcome === "aborted") this.#controller.abort(new Error("run aborted"));
+    const { bus, clock, lag } = this.parts;
+    this.parts.ended(this);
+    const ms = Math.round(clock() - this.startedAt);
+    const lagMs = this.trigger === "text" ? undefined : lag.runLagMs;
+    bus.emit({ type: "run-end", runId: this.id, outcome, ms, feltMs, lagMs });
+    this.#resolveEnded(outcome);
+  }
+
+  /**
+   * Runs one step under its time limit: past it the run's signal aborts (the stage stops its
+   * work) and the run ends as `timeout` with an `error` event; a stage that fails ends it as
+   * `error`. Null when the run ended instead of the step.
+   */
+  async #step<T>(limit: ReturnType<typeof timeLimit>, failCode: string, work: () => Promise<T>) {
+    const cancel = this.parts.timer(limit.ms, () => this.#controller.abort(limit.error()));
+    try {
+      return await Promise.race([work(), this.#aborted]);
+    } catch (error) {
+      this.#fail(error, failCode);
+      return null;
+    } finally {
+      cancel();
+    }
+  }
+
+  #fail(error: unknown, fallbackCode: string): void {
+    if (this.#ended) return; // aborted: nothing more to say
+    const reason = this.signal.aborted ? this.signal.reason : error;
+    const timedOut = this.signal.aborted && isEdgeVoiceError(reason) && reason.code.endsWith("-timeout");
+    const code = isEdgeVoiceError(reason) ? reason.code : fallbackCode;
+    const fields = { runId: this.id, code, ...(timedOut ? {} : { err: error }) };
+    if (timedOut) this.parts.logger.warn(fields, describeError(reason));
+    else this.parts.logger.error(fields, "run failed");
+    this.parts.bus.emit({ type: "error", runId: this.id, code, message: describeError(reason) });
+    this.end(timedOut ? "timeout" : "error");
+  }
+}

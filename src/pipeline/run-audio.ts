@@ -1,0 +1,211 @@
+import { type AudioFrame, int16ToFloat32, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
+import type { EventBus } from "../events/bus.js";
+import { guidedFields, type TranscriptGuide } from "../stt/guide.js";
+import type { Transcriber, Transcript } from "../stt/transcriber.js";
+import type { VoiceActivityDetector } from "../vad/detector.js";
+import { type EndpointEvent, Endpointer, type EndpointerSettings } from "../vad/endpointer.js";
+import type { AudioHistory } from "./audio-history.js";
+import { findCommandStart } from "./pre-roll.js";
+import { SpeculativeTranscription } from "./speculative.js";
+import { spokenWakePhrase, stripWakePhrase } from "./wake-phrase.js";
+import { WakeTail } from "./wake-tail.js";
+
+/** What a run's audio side borrows from its pipeline (a snapshot taken when the run starts). */
+export interface RunAudioParts {
+  bus: EventBus;
+  vad: VoiceActivityDetector;
+  transcriber: Transcriber;
+  history: AudioHistory;
+  speculative: boolean;
+  /** Whisper's vocabulary prompt (device and area names). */
+  sttPrompt: () => string;
+  /** The home's sentences for guided decoding (and whether a text is a whole command); undefined without templates. */
+  guide: () => (TranscriptGuide & { isWhole(text: string): boolean }) | undefined;
+  onRunAudio?: (runId: string, samples: Int16Array) => void;
+  clock: () => number;
+}
+
+export type CommandEnd = Extract<EndpointEvent, { type: "end" }>;
+
+/**
+ * The audio side of a spoken run (wake word or follow-up): its endpointer, the wake word's
+ * tail, the speculative pass, and where the command starts and ends in the stream. Fed
+ * frames by its run until the command ends (or no speech came); then `transcribe` is its
+ * speech-to-text step. Timing comes from sample positions only.
+ */
+export class RunAudio {
+  readonly #endpointer: Endpointer;
+  readonly #speculative: SpeculativeTranscription;
+  /** Where the command audio handed to STT begins (includes the pre-roll when speech ran on). */
+  commandStart: number;
+  /** Until this stream position the command start may still move past the wake word's tail (see wake-tail.ts). */
+  #tail: WakeTail | null = null;
+  /** The wake phrase as words ("Hey Jarvis") when the command audio begins with it; else null. */
+  #wakePhrase: string | null = null;
+  speechStarted = false;
+  /** Where the trailing silence began (0 while speech goes on). */
+  speechEndSample = 0;
+
+  constructor(
+    private readonly parts: RunAudioParts,
+    private readonly runId: string,
+    /** Stream position the endpointer's seconds count from (the wake word's end). */
+    readonly startSample: number,
+    settings: EndpointerSettings,
+    /** The run's: aborting it stops Whisper, the speculative pass included. */
+    private readonly signal: AbortSignal,
+    private readonly wakeWord?: string,
+  ) {
+    this.commandStart = startSample;
+    this.#endpointer = new Endpointer(settings);
+    this.#speculative = new SpeculativeTranscription(parts.transcriber);
+  }
+
+  /**
+   * A wake word's run: where its command begins. The pre-roll is scanned for the wake phrase's
+   * start; audio that holds the whole phrase needs no trimming (Whisper is told the phrase),
+   * otherwise a pause just after the detection may still show where the wake word's tail ended.
+   */
+  async locateCommand(
+    detectionEnd: number,
+    preRollSeconds: number,
+    settings: EndpointerSettings,
+  ): Promise<void> {
+    const { history, vad } = this.parts;
+    const preRollStart = Math.max(history.startSample, detectionEnd - preRollSeconds * SAMPLE_RATE);
+    const found = await findCommandStart(vad, history, preRollStart, detectionEnd, settings);
+    this.commandStart = found.start;
+    if (found.withWakePhrase) this.#wakePhrase = this.wakeWord ? spokenWakePhrase(this.wakeWord) : null;
+    else this.#tail = new WakeTail(detectionEnd, settings.endThreshold);
+  }
+
+  /** Feeds one frame's VAD windows; returns the command's end or `no-speech` once reached (later windows are dropped). */
+  async feed(frame: AudioFrame): Promise<CommandEnd | { type: "no-speech" } | null> {
+    for (const window of await this.parts.vad.process(frame)) {
+      this.#checkWhole();
+      if (this.#tail) this.commandStart = this.#tail.feed(window, this.commandStart);
+      const seconds = (window.endSample - this.startSample) / SAMPLE_RATE;
+      for (const event of this.#endpointer.feed(seconds, window.probability)) {
+        if (event.type === "end" || event.type === "no-speech") return event;
+        this.#onEvent(event);
+      }
+    }
+    return null;
+  }
+
+  /** The input ended mid-command: the command ends where the audio stops. */
+  endHere(): CommandEnd | null {
+    if (!this.speechStarted) return null;
+    const seconds = (this.parts.history.endSample - this.startSample) / SAMPLE_RATE;
+    return { type: "end", seconds, reason: "silence" };
+  }
+
+  /** Drops the speculative pass (speech resumed, or the run ended). */
+  cancel(): void {
+    this.#speculative.cancel();
+  }
+
+  /** Where the person stopped speaking: the command's end on the audio clock. */
+  endSampleOf(end: CommandEnd): number {
+    return this.startSample + Math.round(end.seconds * SAMPLE_RATE);
+  }
+
+  /**
+   * The STT step: `stt-vad-end`, `stt-start`, Whisper (or the speculative pass that already
+   * covers the command), `stt-end`. Returns the command's text with the wake phrase stripped
+   * (empty: no speech).
+   */
+  async transcribe(end: CommandEnd): Promise<string> {
+    const { bus, clock, history } = this.parts;
+    const { signal } = this;
+    const endSample = this.endSampleOf(end);
+    const endpointAt = clock();
+    bus.emit({ type: "stt-vad-end", runId: this.runId, audioMs: samplesToMs(endSample) });
+    const audio = history.read(this.commandStart, endSample);
+    this.parts.onRunAudio?.(this.runId, audio);
+    bus.emit({ type: "stt-start", runId: this.runId, audioMs: samplesToMs(audio.length) });
+    const early = end.reason !== "max-length" ? this.#speculative.take(this.speechEndSample) : null;
+    this.#speculative.cancel();
+    const guide = this.parts.guide();
+    const transcript =
+      (await early) ??
+      (await this.parts.transcriber.transcribe(int16ToFloat32(audio), {
+        prompt: this.#prompt(),
+        signal,
+        ...(guide ? { guide } : {}),
+      }));
+    signal.throwIfAborted();
+    bus.emit({
+      type: "stt-end",
+      runId: this.runId,
+      text: transcript.text,
+      language: transcript.language,
+      ms: Math.round(clock() - endpointAt),
+      sttMs: Math.round(transcript.encodeMs + transcript.decodeMs),
+      confidence: Math.round(Math.exp(transcript.avgLogprob) * 1000) / 1000,
+      ...guidedFields(transcript),
+    });
+    return stripWakePhrase(transcript.text, this.wakeWord);
+  }
+
+  #onEvent(event: Exclude<EndpointEvent, { type: "end" | "no-speech" }>): void {
+    const position = this.startSample + Math.round(event.seconds * SAMPLE_RATE);
+    switch (event.type) {
+      case "speech-start":
+        this.speechStarted = true;
+        this.parts.bus.emit({ type: "stt-vad-start", runId: this.runId, audioMs: samplesToMs(position) });
+        return;
+      case "silence-start":
+        this.speechEndSample = position;
+        if (this.parts.speculative) this.#startSpeculative(position);
+        return;
+      case "speech-resume":
+        this.speechEndSample = 0;
+        this.#speculative.cancel();
+        return;
+    }
+  }
+
+  /**
+   * During the trailing silence: once the speculative transcript is a confident command of
+   * the home's sentences that nothing meaningful can follow, the endpoint may come after
+   * vad.early_endpoint_seconds instead of the whole trailing silence. A pause inside a
+   * command ("set the lamp to ... forty percent") is never whole, so it is never cut.
+   */
+  #checkWhole(): void {
+    if (this.speechEndSample <= 0) return;
+    const transcript = this.#speculative.settled(this.speechEndSample);
+    if (!transcript || !isConfidentCommand(transcript)) return;
+    if (this.parts.guide()?.isWhole(transcript.text)) this.#endpointer.markComplete();
+  }
+
+  #startSpeculative(speechEnd: number): void {
+    const audio = int16ToFloat32(this.parts.history.read(this.commandStart, speechEnd));
+    this.#speculative.start(audio, speechEnd, this.#prompt(), this.parts.guide(), this.signal);
+  }
+
+  /**
+   * Whisper's prompt is the text said before the audio: when the audio starts with the wake
+   * phrase, naming it there makes Whisper hear "Hey Jarvis, turn on ..." instead of other words.
+   * With a comma, not a full stop: after "Hey Jarvis." Whisper sometimes wrote only "Hey Jarvis."
+   * and stopped, dropping the command.
+   */
+  #prompt(): string {
+    const vocabulary = this.parts.sttPrompt();
+    return this.#wakePhrase ? [`${this.#wakePhrase},`, vocabulary].filter(Boolean).join(" ") : vocabulary;
+  }
+}
+
+/**
+ * The chosen text is a command the templates read (as Whisper wrote it, or the grammar's
+ * sentence that cleared its thresholds) and Whisper was sure of it: the fixture commands
+ * it hears right score -0.17 to -0.5 per token.
+ */
+const WHOLE_MIN_SCORE = -0.5;
+
+function isConfidentCommand(transcript: Transcript): boolean {
+  const { guided } = transcript;
+  if (!guided) return false;
+  if (guided.why === "understood") return transcript.avgLogprob >= WHOLE_MIN_SCORE;
+  return guided.why === "accepted" && (guided.score ?? Number.NEGATIVE_INFINITY) >= WHOLE_MIN_SCORE;
+}

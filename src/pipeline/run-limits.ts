@@ -1,0 +1,34 @@
+import { EdgeVoiceError } from "../errors.js";
+
+/** Time limits of a run's steps (stt.timeout_seconds, intent.timeout_seconds). */
+export interface RunLimits {
+  /** Speech to text, from the command's end to its text. */
+  sttSeconds: number;
+  /** From the text to the command's handoff: recognition (the LLM included), arbitration, a local skill. */
+  intentSeconds: number;
+}
+
+/** The config's defaults, for pipelines built without a config (tests, benches). */
+export const DEFAULT_RUN_LIMITS: RunLimits = { sttSeconds: 30, intentSeconds: 15 };
+
+const STEPS = {
+  stt: { key: "stt.timeout_seconds", what: "speech to text", code: "stt-timeout" },
+  intent: { key: "intent.timeout_seconds", what: "understanding the command", code: "intent-timeout" },
+} as const;
+
+/** A step's limit in ms and the error that ends a run past it (`stt-timeout`, `intent-timeout`). */
+export function timeLimit(step: keyof typeof STEPS, limits: RunLimits) {
+  const { key, what, code } = STEPS[step];
+  const seconds = step === "stt" ? limits.sttSeconds : limits.intentSeconds;
+  return {
+    ms: seconds * 1000,
+    error: () =>
+      new EdgeVoiceError(
+        code,
+        `${what} passed its time limit (${key}: ${seconds} s); the run ends as timeout`,
+        {
+          hint: `raise ${key}, or use a smaller model (is another process using the CPU?)`,
+        },
+      ),
+  };
+}
