@@ -193,7 +193,11 @@ export class Daemon {
       this.options.cwd,
     );
     if (plan.log) logger.level = next.log.level;
-    this.timers?.reconfigure(next);
+    if (plan.timers) this.timers?.reconfigure(next);
+    if (next.timers.enabled !== this.#config.timers.enabled)
+      logger.warn(
+        "timers.enabled takes effect at the next start (timers are not stopped or started by a reload)",
+      );
     if (plan.devices) this.registry.replaceConfigDevices(next.devices);
     const replaced = Object.entries(fresh).map(([key]) => this.stages[key as keyof Stages]);
     this.stages = { ...this.stages, ...fresh };

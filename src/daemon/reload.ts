@@ -25,6 +25,8 @@ export interface ReloadPlan {
   log: boolean;
   /** Metrics, feedback, debug recordings. */
   attachments: boolean;
+  /** The ringing of timers (ring settings, voice); the timers themselves run on. */
+  timers: boolean;
 }
 
 /** Settings of a section that the pipeline reads itself: changing only them needs no new model. */
@@ -74,6 +76,7 @@ export function planReload(before: Config, after: Config, mqttEnabled = true): R
     devices: has("devices"),
     log: has("log"),
     attachments: has("metrics", "feedback", "debug", "site"),
+    timers: has("timers", "feedback"),
   };
 }
 

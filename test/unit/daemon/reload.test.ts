@@ -29,6 +29,11 @@ describe("SIGHUP reload plan", () => {
 
   it("a new site renames topics and runs: MQTT and pipeline", () => {
     expect(plan({ site: "hall" })).toMatchObject({ mqtt: true, pipeline: true, wake: false });
+    expect(plan({ timers: { ...base.timers, ring_limit_seconds: 30 } })).toMatchObject({
+      timers: true,
+      pipeline: false,
+      attachments: false,
+    });
   });
 
   it("a new models directory reloads every model stage", () => {
