@@ -104,6 +104,13 @@ async function burst(broker: Mosquitto): Promise<void> {
   const bus = new EventBus();
   const events: PipelineEvent[] = [];
   bus.onAny((e) => events.push(e));
+  const svc = MqttService.create({
+    config,
+    bus,
+    registry,
+    stateDir: tempDir("bench-burst"),
+    logger: silentLogger(),
+  });
   const pipeline = new Pipeline({
     site: "bench",
     bus,
@@ -111,7 +118,7 @@ async function burst(broker: Mosquitto): Promise<void> {
     vad: new FakeVad([]),
     transcriber: new FakeTranscriber(""),
     intent: new NumberedIntent(registry),
-    commands: null,
+    commands: svc.commands,
     endpointer: {
       startThreshold: 0.5,
       endThreshold: 0.35,
@@ -125,15 +132,7 @@ async function burst(broker: Mosquitto): Promise<void> {
     sttPrompt: () => "",
     logger: silentLogger(),
   });
-  const svc = await MqttService.start({
-    config,
-    bus,
-    registry,
-    control: pipeline,
-    stateDir: tempDir("bench-burst"),
-    logger: silentLogger(),
-  });
-  pipeline.setCommandPublisher(svc.commands);
+  await svc.start({ control: pipeline });
   const sub = await subscriber(broker.url, "bench/burst/+/set");
   const flooder = await mqtt.connectAsync(broker.url);
   const loop = monitorEventLoopDelay({ resolution: 10 });

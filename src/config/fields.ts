@@ -8,6 +8,15 @@ import { z } from "zod";
 export const secret = { secret: true } as const;
 
 /**
+ * A field (or a whole section) whose change on SIGHUP needs the part that reads it rebuilt (a
+ * model loaded again, the broker reconnected), rather than the new value read live. The
+ * nearest mark wins: `live` inside a section marked `restart` is a field read live.
+ * daemon/reload.ts derives the reload plan from these marks (config/changes.ts).
+ */
+export const restart = { restart: true } as const;
+export const live = { restart: false } as const;
+
+/**
  * A URL string with one of the given schemes, whose port (if any) is 1-65535 and which
  * Node can parse; the message names what was expected, with any password in it hidden.
  */

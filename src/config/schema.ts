@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { restart } from "./fields.js";
 import { audioSection } from "./sections/audio.js";
 import { devicesSection } from "./sections/devices.js";
 import { intentSection, llmSection } from "./sections/intent.js";
@@ -27,7 +28,8 @@ export const configSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9_-]+$/, "expected a site id of [a-z0-9_-]")
     .default("default")
-    .describe("Site id: names this assistant in topics (Hermes siteId)"),
+    .describe("Site id: names this assistant in topics (Hermes siteId)")
+    .meta(restart),
   area: z
     .string()
     .trim()
@@ -41,21 +43,24 @@ export const configSchema = z.strictObject({
     .string()
     .nullable()
     .default(null)
-    .describe("Outbox and caches; null = $STATE_DIRECTORY (systemd), else ~/.local/state/edge-voice"),
+    .describe("Outbox and caches; null = $STATE_DIRECTORY (systemd), else ~/.local/state/edge-voice")
+    .meta(restart),
+  // restart: SIGHUP rebuilds what reads these (fields.ts); unmarked ones are read live.
   log: logSection,
-  audio: audioSection,
-  models: modelsSection,
-  wake: wakeSection,
+  audio: audioSection.meta(restart),
+  models: modelsSection.meta(restart),
+  wake: wakeSection.meta(restart),
   vad: vadSection,
-  stt: sttSection,
-  intent: intentSection,
-  llm: llmSection,
-  mqtt: mqttSection,
+  stt: sttSection.meta(restart),
+  intent: intentSection.meta(restart),
+  llm: llmSection.meta(restart),
+  mqtt: mqttSection.meta(restart),
   devices: devicesSection,
-  feedback: feedbackSection,
+  feedback: feedbackSection.meta(restart),
+  // Read live by the timers service (daemon/timers.ts); timers.enabled only at the next start.
   timers: timersSection,
-  metrics: metricsSection,
-  debug: debugSection,
+  metrics: metricsSection.meta(restart),
+  debug: debugSection.meta(restart),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -77,6 +82,8 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   items?: JsonSchema;
   secret?: boolean;
+  /** SIGHUP rebuilds the part that reads this field (fields.ts `restart`); false: read live. */
+  restart?: boolean;
   minimum?: number;
   maximum?: number;
 }

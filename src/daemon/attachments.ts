@@ -1,54 +1,105 @@
-import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import { Feedback } from "../feedback/feedback.js";
+import type { SoundPlayer } from "../feedback/player.js";
 import type { DeviceRegistry } from "../intent/registry.js";
+import type { StatsSnapshot } from "../observability/metrics.js";
 import { type Observability, startObservability } from "../observability/observability.js";
 import { RecordingWriter } from "../observability/recordings.js";
 import { componentLogger, type Logger } from "../util/logger.js";
+import type { Service, ServiceContext } from "./service.js";
 
 /**
- * The optional parts that listen to the bus beside the pipeline: metrics (always counted;
- * the Prometheus port only when metrics.port is set), feedback sounds and replies, and the
- * opt-in debug recorder. None of them can break a run.
+ * The parts that listen to the bus beside the pipeline. Each is optional: one that cannot
+ * start (a metrics port in use, a player that fails) is logged and the daemon listens on
+ * without it. None of them can break a run.
  */
-export class Attachments {
-  private constructor(
-    readonly observability: Observability,
-    readonly feedback: Feedback | null,
-    readonly recordings: RecordingWriter | null,
+
+/** Metrics from the bus (always counted), and the Prometheus endpoint when metrics.port is set. */
+export class MetricsService implements Service {
+  readonly name = "metrics";
+  readonly sections = ["metrics", "site"] as const;
+  readonly optional = true;
+  #observability: Observability | null = null;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
   ) {}
 
-  static async start(
-    config: Config,
-    bus: EventBus,
-    registry: DeviceRegistry,
-    logger: Logger,
-  ): Promise<Attachments> {
-    const recordings = RecordingWriter.fromConfig(config.debug, componentLogger(logger, "recordings"));
-    const observability = await startObservability({
-      config,
-      bus,
-      logger: componentLogger(logger, "metrics"),
-    });
-    const lookup = (id: string) => registry.get(id);
-    const feedback = Feedback.fromConfig(
-      config.feedback,
-      lookup,
-      componentLogger(logger, "feedback"),
-    )?.attach(bus);
-    return new Attachments(observability, feedback ?? null, recordings);
+  /** For the retained stats topic; null while metrics are not running. */
+  snapshot(): StatsSnapshot | null {
+    return this.#observability?.snapshot() ?? null;
   }
+
+  async start({ config }: ServiceContext): Promise<void> {
+    this.#observability = await startObservability({
+      config,
+      bus: this.bus,
+      logger: componentLogger(this.logger, "metrics"),
+    });
+  }
+
+  async stop(): Promise<void> {
+    const observability = this.#observability;
+    this.#observability = null;
+    await observability?.dispose();
+  }
+}
+
+/** Earcons and spoken replies (feedback.*), off by default. */
+export class FeedbackService implements Service {
+  readonly name = "feedback";
+  readonly sections = ["feedback"] as const;
+  readonly optional = true;
+  #feedback: Feedback | null = null;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly registry: DeviceRegistry,
+    private readonly logger: Logger,
+  ) {}
 
   /** True while a sound plays (and a moment after): the pipeline ignores the wake word then. */
   isPlaying(): boolean {
-    return this.feedback?.isPlaying() ?? false;
+    return this.#feedback?.isPlaying() ?? false;
   }
+
+  /** Feedback's player while feedback runs: the timers ring through it (one queue, one gate). */
+  get player(): SoundPlayer | null {
+    return this.#feedback?.player ?? null;
+  }
+
+  async start({ config }: ServiceContext): Promise<void> {
+    const lookup = (id: string) => this.registry.get(id);
+    const feedback = Feedback.fromConfig(config.feedback, lookup, componentLogger(this.logger, "feedback"));
+    this.#feedback = feedback?.attach(this.bus) ?? null;
+  }
+
+  async stop(): Promise<void> {
+    const feedback = this.#feedback;
+    this.#feedback = null;
+    await feedback?.dispose();
+  }
+}
+
+/** The opt-in debug recorder (debug.recordings_dir): one WAV per run. */
+export class RecordingsService implements Service {
+  readonly name = "recordings";
+  readonly sections = ["debug"] as const;
+  readonly optional = true;
+  #writer: RecordingWriter | null = null;
+
+  constructor(private readonly logger: Logger) {}
 
   record(runId: string, samples: Int16Array): void {
-    void this.recordings?.write(runId, samples);
+    void this.#writer?.write(runId, samples);
   }
 
-  async dispose(): Promise<void> {
-    await Promise.allSettled([this.observability.dispose(), this.feedback?.dispose()]);
+  async start({ config }: ServiceContext): Promise<void> {
+    this.#writer = RecordingWriter.fromConfig(config.debug, componentLogger(this.logger, "recordings"));
+  }
+
+  async stop(): Promise<void> {
+    this.#writer = null;
   }
 }

@@ -30,9 +30,8 @@ export async function loadStages(
   store: ModelStore,
   registry: DeviceRegistry,
   logger: Logger,
-  cwd: string,
 ): Promise<Stages> {
-  await verifyModels(store, configuredModels(config), { cwd, logger: componentLogger(logger, "models") });
+  await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const loaded: { dispose(): Promise<void> }[] = [];
   const track = <T extends { dispose(): Promise<void> }>(stage: T): T => {
     loaded.push(stage);
@@ -42,7 +41,9 @@ export async function loadStages(
     const wake = track(await createWakeWordDetector(config, store, componentLogger(logger, "wake")));
     const vad = track(await createVad(config, store, componentLogger(logger, "vad")));
     const transcriber = track(await createTranscriber(config, store, componentLogger(logger, "stt")));
-    const intent = track(await createIntentHandler(config, registry, componentLogger(logger, "intent")));
+    const intent = track(
+      await createIntentHandler(config, registry, componentLogger(logger, "intent"), { store }),
+    );
     prepareGuidedDecoding(transcriber, intent, logger);
     return { wake, vad, transcriber, intent };
   } catch (error) {
@@ -63,9 +64,8 @@ export async function reloadStages(
   store: ModelStore,
   registry: DeviceRegistry,
   logger: Logger,
-  cwd: string,
 ): Promise<Partial<Stages>> {
-  await verifyModels(store, configuredModels(config), { cwd, logger: componentLogger(logger, "models") });
+  await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const fresh: Partial<Stages> = {};
   try {
     if (which.wake) fresh.wake = await createWakeWordDetector(config, store, componentLogger(logger, "wake"));
@@ -73,7 +73,9 @@ export async function reloadStages(
     if (which.transcriber)
       fresh.transcriber = await createTranscriber(config, store, componentLogger(logger, "stt"));
     if (which.intent)
-      fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"));
+      fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"), {
+        store,
+      });
     if (fresh.transcriber || fresh.intent) {
       prepareGuidedDecoding(fresh.transcriber ?? current.transcriber, fresh.intent ?? current.intent, logger);
     }

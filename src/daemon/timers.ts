@@ -11,6 +11,7 @@ import { TimerSkill } from "../skills/timers/skill.js";
 import { ringWords } from "../skills/timers/speech.js";
 import { TimerStore } from "../skills/timers/store.js";
 import { componentLogger, type Logger } from "../util/logger.js";
+import type { Service, ServiceContext } from "./service.js";
 
 /** What the timers reach of the rest of the daemon, made after them. */
 export interface BoardTimerHooks {
@@ -20,62 +21,55 @@ export interface BoardTimerHooks {
   pipeline: () => Pipeline | null;
 }
 
+export interface BoardTimersOptions {
+  bus: EventBus;
+  logger: Logger;
+  /** The state directory's environment ($STATE_DIRECTORY). */
+  env: NodeJS.ProcessEnv;
+  hooks: BoardTimerHooks;
+}
+
+/** What runs while timers.enabled is on. */
+interface Running {
+  service: TimerService;
+  skill: TimerSkill;
+  ringer: TimerRinger;
+}
+
 /**
- * The board's timers, wired: the service (kept in state_dir, restored at start), the skill the
- * pipeline hands timer intents to, and the ringer. Made once at start and kept across SIGHUP
- * (timers must not be lost to a reload); a change to the timers section only renews the ringer.
- * The ringer plays through feedback's player when feedback is on (one queue, one microphone
- * gate), else through a player of its own: a timer rings even with earcons and speech off.
+ * The board's timers as a daemon service: the timer service (kept in state_dir, restored at
+ * start), the skill the pipeline hands timer intents to, and the ringer. Started before the
+ * pipeline (which is built with the skill) and kept across SIGHUP: timers must not be lost to
+ * a reload, so a change of its sections only renews the ringer (timers.enabled and state_dir
+ * take effect at the next start). The ringer plays through feedback's player when feedback is
+ * on (one queue, one microphone gate), else through a player of its own: a timer rings even
+ * with earcons and speech off.
  */
-export class BoardTimers {
-  readonly service: TimerService;
-  readonly skill: TimerSkill;
-  readonly #bus: EventBus;
+export class BoardTimers implements Service {
+  readonly name = "timers";
+  readonly sections = ["timers", "feedback", "state_dir"] as const;
+  readonly live = true;
   readonly #logger: Logger;
-  readonly #hooks: BoardTimerHooks;
+  #running: Running | null = null;
   #ownPlayer: SoundPlayer | null = null;
-  #ringer: TimerRinger;
-  #config: Config;
+  /** The config at start (timers.enabled, state_dir) and the latest one (ring, player). */
+  #started: Config | null = null;
+  #config: Config | null = null;
 
-  private constructor(
-    config: Config,
-    bus: EventBus,
-    logger: Logger,
-    env: NodeJS.ProcessEnv,
-    hooks: BoardTimerHooks,
-  ) {
-    this.#config = config;
-    this.#bus = bus;
-    this.#logger = componentLogger(logger, "timers");
-    this.#hooks = hooks;
-    const store = new TimerStore(stateDir(config.state_dir, env));
-    this.service = new TimerService({ bus, store, logger: this.#logger });
-    this.#ringer = this.#newRinger(config);
-    this.skill = new TimerSkill(this.service, this.#ringer);
+  constructor(private readonly options: BoardTimersOptions) {
+    this.#logger = componentLogger(options.logger, "timers");
   }
 
-  /** Null when timers.enabled is off (timer intents are then published for another system). */
-  static start(
-    config: Config,
-    bus: EventBus,
-    logger: Logger,
-    env: NodeJS.ProcessEnv,
-    hooks: BoardTimerHooks,
-  ): BoardTimers | null {
-    if (!config.timers.enabled) return null;
-    const timers = new BoardTimers(config, bus, logger, env, hooks);
-    timers.service.start();
-    return timers;
+  /** The skill for the pipeline; null with timers.enabled off (timer intents are then published). */
+  get skill(): TimerSkill | null {
+    return this.#running?.skill ?? null;
   }
 
-  /** What rings, for the skill ("stop the timer") and MQTT's stop control. */
-  get ringer(): TimerRinger {
-    return this.#ringer;
-  }
-
-  /** The timers of `site` for MQTT (state, events, the set/timer control). */
-  control(site: string): TimerControl {
-    return timerControl(this.service, { stop: (s) => this.#ringer.stop(s) }, site);
+  /** The timers of `site` for MQTT (state, events, the set/timer control); null when off. */
+  control(site: string): TimerControl | null {
+    const running = this.#running;
+    if (!running) return null;
+    return timerControl(running.service, { stop: (s) => this.#running?.ringer.stop(s) ?? false }, site);
   }
 
   /** True while the ringer's own player plays (feedback's player reports its own). */
@@ -83,27 +77,51 @@ export class BoardTimers {
     return this.#ownPlayer?.isPlaying() ?? false;
   }
 
-  /** SIGHUP: new ring settings or voice; a ringing under way stops. */
-  reconfigure(config: Config): void {
-    if (
-      config.timers.ring_limit_seconds === this.#config.timers.ring_limit_seconds &&
-      config.timers.ring_pause_seconds === this.#config.timers.ring_pause_seconds &&
-      config.feedback.voice === this.#config.feedback.voice
-    )
-      return;
+  async start({ config }: ServiceContext): Promise<void> {
+    this.#started = config;
     this.#config = config;
-    this.#ringer.dispose();
-    this.#ringer = this.#newRinger(config);
-    this.skill.setRinging(this.#ringer);
+    if (!config.timers.enabled) return;
+    const { bus, env } = this.options;
+    const store = new TimerStore(stateDir(config.state_dir, env));
+    const service = new TimerService({ bus, store, logger: this.#logger });
+    const ringer = this.#newRinger(config);
+    this.#running = { service, ringer, skill: new TimerSkill(service, ringer) };
+    service.start();
   }
 
-  async dispose(): Promise<void> {
-    this.#ringer.dispose();
-    this.service.stop();
-    await this.#ownPlayer?.dispose();
+  /** SIGHUP: new ring settings or voice renew the ringer (a ringing under way stops). */
+  async reload({ config }: ServiceContext): Promise<void> {
+    const before = this.#config;
+    const started = this.#started;
+    if (!before || !started) return;
+    this.#config = config;
+    if (config.timers.enabled !== started.timers.enabled || config.state_dir !== started.state_dir)
+      this.#logger.warn(
+        "timers.enabled and state_dir take effect for timers at the next start (a reload neither stops nor starts them)",
+      );
+    const running = this.#running;
+    const same =
+      config.timers.ring_limit_seconds === before.timers.ring_limit_seconds &&
+      config.timers.ring_pause_seconds === before.timers.ring_pause_seconds &&
+      config.feedback.voice === before.feedback.voice;
+    if (!running || same) return;
+    running.ringer.dispose();
+    running.ringer = this.#newRinger(config);
+    running.skill.setRinging(running.ringer);
+  }
+
+  async stop(): Promise<void> {
+    const running = this.#running;
+    this.#running = null;
+    running?.ringer.dispose();
+    running?.service.stop();
+    const player = this.#ownPlayer;
+    this.#ownPlayer = null;
+    await player?.dispose();
   }
 
   #newRinger(config: Config): TimerRinger {
+    const { hooks } = this.options;
     const player = {
       playWav: (wav: Uint8Array) => this.#player().playWav(wav),
       speak: (text: string, voice: string) => this.#player().speak(text, voice),
@@ -114,21 +132,22 @@ export class BoardTimers {
       limitMs: config.timers.ring_limit_seconds * 1000,
       pauseMs: config.timers.ring_pause_seconds * 1000,
       words: ringWords,
-      listen: (seconds) => this.#hooks.pipeline()?.openFollowUp(seconds),
-      busy: () => this.#hooks.pipeline()?.busy ?? false,
+      listen: (seconds) => hooks.pipeline()?.openFollowUp(seconds),
+      busy: () => hooks.pipeline()?.busy ?? false,
       clock: realClock,
       sleep: realSleep,
       logger: this.#logger,
-    }).attach(this.#bus);
+    }).attach(this.options.bus);
   }
 
   #player(): SoundPlayer {
-    const shared = this.#hooks.feedbackPlayer();
+    const shared = this.options.hooks.feedbackPlayer();
     if (shared) return shared;
+    const feedback = (this.#config as Config).feedback;
     this.#ownPlayer ??= new SoundPlayer({
-      player: this.#config.feedback.player,
-      outputDevice: this.#config.feedback.output_device,
-      tailMs: this.#config.feedback.gate_seconds * 1000,
+      player: feedback.player,
+      outputDevice: feedback.output_device,
+      tailMs: feedback.gate_seconds * 1000,
       logger: this.#logger,
     });
     return this.#ownPlayer;

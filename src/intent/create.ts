@@ -4,6 +4,7 @@ import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
 import { modelStoreFromConfig } from "../models/startup.js";
+import type { ModelStore } from "../models/store.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { DefaultIntentHandler } from "./handler.js";
 import type { LlmEngine } from "./llm/engine.js";
@@ -21,6 +22,12 @@ export interface CreateIntentOptions {
   engine?: LlmEngine;
   /** Benchmarks: evaluate the whole prompt for every utterance. */
   reusePrefix?: boolean;
+  /**
+   * The shared model store (the daemon's, built from its working directory and environment),
+   * where llm.model is found. Default: the store the config describes from this process's
+   * working directory, as the one-shot CLI commands see it.
+   */
+  store?: ModelStore;
 }
 
 export type LlmMode = "off" | "fallback" | "always";
@@ -51,7 +58,7 @@ export async function createIntentHandler(
   const sentences = templates ? sentenceSpace(config, registry, compiled) : null;
   let llm: LlmRecognizer | null = null;
   if (mode !== "off") {
-    const engine = options.engine ?? (await loadEngine(config, log));
+    const engine = options.engine ?? (await loadEngine(config, options.store, log));
     try {
       llm = await LlmRecognizer.create({
         engine,
@@ -125,7 +132,7 @@ export function llmWords(compiled: CompiledTemplates): Pick<LlmRecognizerOptions
   return { colors, grounding: { domainWords } };
 }
 
-async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {
+async function loadEngine(config: Config, store: ModelStore | undefined, logger: Logger): Promise<LlmEngine> {
   const threads = resolveThreads(config.llm.threads);
   if (config.llm.threads > threads) {
     logger.warn(
@@ -137,7 +144,7 @@ async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {
   // and ~0.3 s at start, which a daemon without an LLM should not pay.
   const { LlmEngine } = await import("./llm/engine.js");
   return LlmEngine.load({
-    modelPath: await modelPath(config, logger),
+    modelPath: await modelPath(config, store, logger),
     gpu: config.llm.gpu,
     threads,
     contextSize: config.llm.context_size,
@@ -147,14 +154,10 @@ async function loadEngine(config: Config, logger: Logger): Promise<LlmEngine> {
 }
 
 /** llm.model: a manifest id (size and sha256 verified, hash cache in the state dir) or a .gguf path. */
-async function modelPath(config: Config, logger: Logger): Promise<string> {
+async function modelPath(config: Config, shared: ModelStore | undefined, logger: Logger): Promise<string> {
   if (config.llm.model === null) {
     throw new EdgeVoiceError("llm-unavailable", "no LLM model configured", { exitCode: ExitCode.config });
   }
-  const io = { cwd: process.cwd(), env: process.env };
-  const resolved = await resolveModelPath(modelStoreFromConfig(config, io), config.llm.model, "llm", {
-    cwd: io.cwd,
-    logger,
-  });
-  return resolved.path;
+  const store = shared ?? modelStoreFromConfig(config, { cwd: process.cwd(), env: process.env });
+  return (await resolveModelPath(store, config.llm.model, "llm", { logger })).path;
 }

@@ -17,7 +17,7 @@ export interface ResolvedModel {
 }
 
 export interface ResolveOptions {
-  /** Relative paths are taken from here (the working directory). */
+  /** Relative paths are taken from here (default: the store's working directory). */
   cwd?: string;
   logger?: Logger;
 }
@@ -44,7 +44,7 @@ export async function resolveModelPath(
   options: ResolveOptions = {},
 ): Promise<ResolvedModel> {
   if (store.has(idOrPath)) return fromManifest(store, idOrPath, kind, options);
-  const full = path.resolve(options.cwd ?? process.cwd(), idOrPath);
+  const full = path.resolve(options.cwd ?? store.cwd, idOrPath);
   if (!existsSync(full)) {
     const looksLikePath = idOrPath.includes("/") || idOrPath.includes("\\") || /\.[a-z0-9]+$/i.test(idOrPath);
     throw new EdgeVoiceError(

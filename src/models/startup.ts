@@ -24,6 +24,7 @@ export function modelStoreFromConfig(
     modelsDir: path.resolve(io.cwd, config.models.dir),
     cacheFile: path.join(stateDir(config.state_dir, io.env), "model-hashes.json"),
     alwaysHash: options.alwaysHash ?? config.models.verify === "always",
+    cwd: io.cwd,
   });
 }
 

@@ -37,6 +37,12 @@ export interface ModelStoreOptions {
   hashCache?: HashCache;
   /** Where installed npm packages are searched from (default: the app root). */
   npmRoot?: string;
+  /**
+   * Relative model paths in the config (a custom wake word, a .gguf) are taken from here:
+   * the directory the daemon was started from, the same one models.dir was resolved
+   * against (default: the process's working directory).
+   */
+  cwd?: string;
 }
 
 /** The command that gets a model's files, for hints. */
@@ -70,6 +76,11 @@ export class ModelStore {
 
   get modelsDir(): string {
     return path.resolve(this.options.modelsDir);
+  }
+
+  /** Where relative model paths are resolved from. */
+  get cwd(): string {
+    return this.options.cwd ?? process.cwd();
   }
 
   /** Files this store hashed so far (the rest came from the cache). */

@@ -16,8 +16,9 @@ export interface Observability {
 
 /**
  * What the daemon wires in one call: metrics from the bus, and the endpoint when metrics.port
- * is set (a taken port is a config error, exit 78). Metrics are always counted (they cost a few
- * map updates per run) so the stats topic has them even without the endpoint.
+ * is set (a taken port throws config-invalid; the daemon then runs without metrics). Metrics
+ * are always counted (they cost a few map updates per run) so the stats topic has them even
+ * without the endpoint.
  */
 export async function startObservability(options: {
   config: Config;

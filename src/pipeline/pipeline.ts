@@ -29,8 +29,8 @@ export interface PipelineOptions {
   vad: VoiceActivityDetector;
   transcriber: Transcriber;
   intent: IntentHandler;
-  /** Null with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
-  commands: CommandPublisher | null;
+  /** The command output, fixed for the pipeline's life; absent with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
+  commands?: CommandPublisher;
   endpointer: EndpointerSettings;
   /** Audio kept from before the wake word fired, so a quick command is not clipped. */
   preRollSeconds: number;
@@ -79,7 +79,6 @@ export class Pipeline implements PipelineControl {
   #followUp: { seconds: number; previousRunId?: string } | null = null;
   /** The intent the last run carried out, handed to the next run's intent stage. */
   #previous: PreviousIntent | null = null;
-  #commands: CommandPublisher | null;
   readonly #pendingText: TextQueue;
   #textScheduled = false;
   readonly #lag: LagMonitor;
@@ -87,25 +86,22 @@ export class Pipeline implements PipelineControl {
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
     this.#clock = options.clock ?? (() => performance.now());
-    this.#commands = options.commands;
     const rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
     this.#pendingText = new TextQueue(options.maxPendingText ?? 16, rejections);
     this.#lag = new LagMonitor(options.logger);
     this.#wake = new WakeListener(options.wake, options.logger);
   }
 
-  /** Wires command output once MQTT is up (MQTT needs the pipeline first, as its control target). */
-  setCommandPublisher(commands: CommandPublisher | null): void {
-    this.#commands = commands;
-  }
-
   /**
-   * SIGHUP: swaps stages or settings between two frames. A run in progress is aborted (its
-   * stages may be the ones being replaced), unless it only waits for the broker's
-   * acknowledgement; the audio history carries over.
+   * SIGHUP: swaps stages or settings between two frames. A run still listening is aborted (its
+   * stages may be the ones being replaced); one past its command's end finishes first (within
+   * its steps' time limits), so a reload never loses a command already said; one that only
+   * waits for the broker's acknowledgement goes on. The audio history carries over.
    */
   reconfigure(changes: Partial<Omit<PipelineOptions, "bus" | "logger" | "commands">>): Promise<void> {
     return this.#mutex.run(async () => {
+      const run = this.#run;
+      if (run && !run.listening && !run.settling) await run.ended;
       if (this.#run?.settling) this.#followUp = null;
       else this.abort();
       const before = historySamples(this.options);
@@ -138,7 +134,10 @@ export class Pipeline implements PipelineControl {
     return this.#run !== null;
   }
 
-  /** Feeds the next frame of input audio; resolves when every stage it triggered is done. */
+  /**
+   * Feeds the next frame of input audio; resolves once it is listened to. A run's steps after
+   * its command's end (STT, intent, act) go on off the frame path; `finish()` waits for them.
+   */
   process(frame: AudioFrame): Promise<void> {
     // Noted on arrival, before waiting for the mutex: a backlog behind a slow stage is lag.
     this.#lag.arrived(frame.startSample + frame.samples.length, this.#clock());
@@ -149,7 +148,7 @@ export class Pipeline implements PipelineControl {
   async finish(): Promise<void> {
     await this.#mutex.run(async () => {
       const run = this.#run;
-      if (run && !run.settling) await run.finishInput();
+      if (run?.listening) await run.finishInput();
     });
     await this.#run?.ended;
   }
@@ -218,8 +217,9 @@ export class Pipeline implements PipelineControl {
     const gated = this.options.isGated?.() ?? false;
     const detection = await this.#wake.listen(frame, gated);
     const run = this.#run;
-    if (run && !run.settling) return run.feed(frame);
-    // Runs never overlap: a wake word during the wait for the broker waits for that run's end.
+    if (run?.listening) return run.feed(frame);
+    // Runs never overlap: a wake word while a run transcribes, understands or waits for the
+    // broker waits for that run's end.
     if (run && !detection) return;
     if (run) await run.ended;
     // A follow-up window opens once the board has finished speaking: its reply is never the answer.
@@ -272,7 +272,7 @@ export class Pipeline implements PipelineControl {
     return {
       ...{ bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger },
       ...{ site: options.site, area: options.area ?? null, skills: options.skills },
-      ...{ beforeAct: options.beforeAct, commands: this.#commands, history: this.#history },
+      ...{ beforeAct: options.beforeAct, commands: options.commands ?? null, history: this.#history },
       guide: () => intent.transcriptGuide?.() ?? undefined,
       clock: this.#clock,
       timer: options.timer ?? realTimer,

@@ -88,7 +88,7 @@ describe.skipIf(!has("python3") || !has("systemd-notify") || !has("arecord"))("d
         .stderr()
         .split("\n")
         .find((l) => l.includes("configuration reloaded"));
-      expect(JSON.parse(reloaded ?? "{}").restarted).toBe("pipeline, attachments");
+      expect(JSON.parse(reloaded ?? "{}").restarted).toBe("metrics, pipeline");
       daemon.child.kill("SIGTERM");
       expect(await daemon.exited).toBe(0);
     } finally {

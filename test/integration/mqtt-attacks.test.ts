@@ -83,6 +83,13 @@ async function house(
   const intent = await createIntentHandler(config, registry, silentLogger());
   const transcriber = new FakeTranscriber("unlock the front door");
   const clock = { ms: 0 };
+  const service = MqttService.create({
+    config,
+    bus,
+    registry,
+    stateDir: config.state_dir as string,
+    logger: capture.logger,
+  });
   const pipeline = new Pipeline({
     site,
     bus,
@@ -90,7 +97,7 @@ async function house(
     vad: new FakeVad(options.speech ?? []),
     transcriber,
     intent,
-    commands: null,
+    commands: service.commands,
     endpointer: {
       startThreshold: 0.5,
       endThreshold: 0.35,
@@ -105,15 +112,7 @@ async function house(
     logger: silentLogger(),
     clock: () => clock.ms,
   });
-  const service = await MqttService.start({
-    config,
-    bus,
-    registry,
-    control: pipeline,
-    stateDir: config.state_dir as string,
-    logger: capture.logger,
-  });
-  pipeline.setCommandPublisher(service.commands);
+  await service.start({ control: pipeline });
   const text = `edge-voice/${site}/set/text`;
   const h: House = {
     pipeline,

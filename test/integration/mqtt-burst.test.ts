@@ -52,6 +52,13 @@ describe("a burst of set/text", () => {
     const bus = new EventBus();
     const events: PipelineEvent[] = [];
     bus.onAny((e) => events.push(e));
+    const service = MqttService.create({
+      config,
+      bus,
+      registry: new DeviceRegistry(config.devices as DeviceConfig[]),
+      stateDir: tempDir("burst"),
+      logger: silentLogger(),
+    });
     const pipeline = new Pipeline({
       site: "kitchen",
       bus,
@@ -62,7 +69,7 @@ describe("a burst of set/text", () => {
         "turn on the kitchen light": { kind: "execute", intent: kitchenOn, ms: 1 },
         "turn off the fan": { kind: "execute", intent: fanOff, ms: 1 },
       }),
-      commands: null,
+      commands: service.commands,
       endpointer: {
         startThreshold: 0.5,
         endThreshold: 0.35,
@@ -76,15 +83,7 @@ describe("a burst of set/text", () => {
       sttPrompt: () => "",
       logger: silentLogger(),
     });
-    const service = await MqttService.start({
-      config,
-      bus,
-      registry: new DeviceRegistry(config.devices as DeviceConfig[]),
-      control: pipeline,
-      stateDir: tempDir("burst"),
-      logger: silentLogger(),
-    });
-    pipeline.setCommandPublisher(service.commands);
+    await service.start({ control: pipeline });
     const probe = await Probe.connect(broker.url, ["home/#"]);
     const flooder = await mqtt.connectAsync(broker.url);
     try {

@@ -7,7 +7,7 @@ import { withHoistedConstants, withOutputMatMulsAfterIf } from "../../src/stt/pr
 import { withInt8OutputLayer, withOutputLayerInBlocks } from "../../src/stt/prepare/output-layer.js";
 import { decoderModel } from "../../src/stt/prepare/recipes.js";
 import { withPositionWindow } from "../../src/stt/prepare/window.js";
-import { tinyPaths } from "../unit/stt/helpers.js";
+import { tinyPaths } from "../model/stt/helpers.js";
 
 /** The in-memory edits of whisper-tiny's ONNX files, checked against the files as exported. */
 const options = { intraOpNumThreads: 1, enableMemPattern: false };

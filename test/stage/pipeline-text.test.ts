@@ -10,6 +10,7 @@ import {
   FakeTranscriber,
   FakeVad,
   FakeWake,
+  frameGap,
   kitchenOn,
   silentFrames,
 } from "../support/fake-stages.js";
@@ -65,6 +66,7 @@ function setupWith(options: Partial<PipelineOptions>) {
         next += text.everySeconds;
       }
       await pipeline.process(frame);
+      await frameGap();
     }
   };
   return { pipeline, events, commands, feed };
@@ -140,6 +142,7 @@ describe("felt latency and lag behind the microphone", () => {
       now = (frame.startSample / S) * 1000 + 80;
       if (stall && frame.startSample / S >= stall.atSeconds) now += stall.ms;
       await pipeline.process(frame);
+      await frameGap();
     }
     return { end: events.find((e) => e.type === "run-end"), warnings };
   }

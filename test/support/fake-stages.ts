@@ -125,3 +125,9 @@ export function* silentFrames(seconds: number, from = 0): Generator<AudioFrame> 
     yield { samples: new Int16Array(Math.min(1280, total - start)), startSample: start };
   }
 }
+
+/**
+ * One turn of the event loop, as between two of a microphone's frames: the run's steps after
+ * the command's end run off the frame path, and a fake stage's setImmediate settles here.
+ */
+export const frameGap = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -10,6 +10,7 @@ import {
   FakeTranscriber,
   FakeVad,
   FakeWake,
+  frameGap,
   kitchenOn,
   silentFrames,
 } from "./fake-stages.js";
@@ -69,7 +70,10 @@ export function runSetup(
   });
   /** Feeds [from, to) seconds of silent frames (the fakes decide what is speech). */
   const feed = async (from: number, to: number) => {
-    for (const frame of silentFrames(to, from * S)) await pipeline.process(frame);
+    for (const frame of silentFrames(to, from * S)) {
+      await pipeline.process(frame);
+      await frameGap();
+    }
   };
   return { pipeline, bus, events, timers, wake, transcriber, intent, commands, feed };
 }

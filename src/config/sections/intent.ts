@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { probability, seconds, section } from "../fields.js";
+import { live, probability, seconds, section } from "../fields.js";
 
 export const INTENT_NAMES = [
   "HassTurnOn",
@@ -40,6 +40,7 @@ export const intentSection = section(
       .describe("How long to wait for the yes (on the audio clock and on the wall clock)"),
     timeout_seconds: seconds(1, 300)
       .default(15)
+      .meta(live)
       .describe(
         "Time limit from the text to the command's handoff (templates, the LLM, a local skill): past it the run ends as timeout (error intent-timeout); keep it above llm.timeout_seconds",
       ),

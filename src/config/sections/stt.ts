@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { probability, seconds, section } from "../fields.js";
+import { live, probability, seconds, section } from "../fields.js";
 
 /** Calibrated on espeak-ng voices (docs/stt.md, "Guided decoding"). */
 const GUIDED_DEFAULTS = { minScore: -1.4, minScoreSensitive: -1, minMargin: 0.05, maxDrop: 1 };
@@ -36,10 +36,12 @@ export const sttSection = section(
     initial_prompt: z
       .string()
       .default("")
+      .meta(live)
       .describe("Extra vocabulary for Whisper's prompt, added to device and area names"),
     speculative: z
       .boolean()
       .default(true)
+      .meta(live)
       .describe("Start transcribing when trailing silence begins, so text is ready at the endpoint"),
     no_speech_threshold: probability()
       .default(0.6)
@@ -57,6 +59,7 @@ export const sttSection = section(
     max_tokens: z.number().int().min(8).max(224).default(96).describe("Token budget per command"),
     timeout_seconds: seconds(1, 300)
       .default(30)
+      .meta(live)
       .describe(
         "Time limit for transcribing one command: past it Whisper is stopped and the run ends as timeout (error stt-timeout)",
       ),

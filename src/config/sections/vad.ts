@@ -1,9 +1,13 @@
 import { z } from "zod";
-import { probability, seconds, section } from "../fields.js";
+import { probability, restart, seconds, section } from "../fields.js";
 
 export const vadSection = section(
   {
-    model: z.string().default("silero_vad_v5").describe("Voice-activity model id from the manifest"),
+    model: z
+      .string()
+      .default("silero_vad_v5")
+      .meta(restart)
+      .describe("Voice-activity model id from the manifest"),
     start_threshold: probability().default(0.5).describe("Speech probability that starts speech"),
     end_threshold: probability()
       .default(0.35)

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { graphOutputs, withoutOutputs } from "../../../src/onnx/prune.js";
-import { tinyPaths } from "../../unit/stt/helpers.js";
+import { tinyPaths } from "../stt/helpers.js";
 
 // The byte-level cases are in test/unit/onnx/prune.test.ts.
 describe("withoutOutputs on whisper-tiny", () => {

@@ -72,6 +72,14 @@ describe("resolveModelPath", () => {
     expect(error.hint).toContain("tiny_llm");
   });
 
+  it("takes relative paths from the store's working directory, not the process's", async () => {
+    const own = tmp.write("mine/custom.gguf", gguf);
+    const elsewhere = new ModelStore({ modelsDir: "models", cacheFile: null, manifest, cwd: tmp.dir });
+    expect(process.cwd()).not.toBe(tmp.dir);
+    const resolved = await resolveModelPath(elsewhere, "mine/custom.gguf", "llm");
+    expect(resolved.path).toBe(own);
+  });
+
   it("accepts an existing file given by path as the user's own, unpinned, and logs that once", async () => {
     const own = tmp.write("mine/custom.gguf", gguf);
     const { lines, logger } = capturingLogger();

@@ -3,7 +3,7 @@ import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { withoutOutputs } from "../../../../src/onnx/prune.js";
 import { withPositionWindow } from "../../../../src/stt/prepare/window.js";
-import { tinyPaths } from "../../../unit/stt/helpers.js";
+import { tinyPaths } from "../helpers.js";
 
 // The byte-level cases are in test/unit/stt/prepare/window.test.ts.
 describe("withPositionWindow on whisper-tiny", () => {

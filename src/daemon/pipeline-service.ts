@@ -1,0 +1,133 @@
+import type { Config } from "../config/schema.js";
+import type { EventBus } from "../events/bus.js";
+import type { DeviceRegistry } from "../intent/registry.js";
+import { modelStoreFromConfig } from "../models/startup.js";
+import type { ModelStore } from "../models/store.js";
+import { Pipeline } from "../pipeline/pipeline.js";
+import type { CommandPublisher } from "../pipeline/publisher.js";
+import { vocabularyPrompt } from "../stt/prompt.js";
+import { componentLogger, type Logger } from "../util/logger.js";
+import { endpointerSettings } from "../vad/endpointer.js";
+import type { FeedbackService, RecordingsService } from "./attachments.js";
+import type { ReloadAction, ReloadUnit } from "./reload.js";
+import type { Service, ServiceContext } from "./service.js";
+import { disposeStages, loadStages, reloadStages, type Stages } from "./stages.js";
+import type { BoardTimers } from "./timers.js";
+
+export interface PipelineServiceOptions {
+  bus: EventBus;
+  registry: DeviceRegistry;
+  logger: Logger;
+  /** Where models.dir and relative model paths are resolved, and the state directory's environment. */
+  io: { cwd: string; env: NodeJS.ProcessEnv };
+  /** The command output, fixed for the pipeline's life; absent with `--no-mqtt` (runs end `recognized`). */
+  commands?: CommandPublisher;
+  feedback: FeedbackService;
+  recordings: RecordingsService;
+  /** The board's timers (their service starts before this one): the skill, and their own player's gate. */
+  timers?: Pick<BoardTimers, "skill" | "isPlaying">;
+}
+
+const STAGE_UNITS: ReloadUnit[] = [
+  // The models directory or cache location decides which files every stage loads.
+  { name: "wake", sections: ["models", "wake"] },
+  { name: "vad", sections: ["models", "vad"] },
+  { name: "stt", sections: ["models", "stt"] },
+  { name: "intent", sections: ["models", "intent", "llm"] },
+];
+const PIPELINE_UNIT: ReloadUnit = {
+  name: "pipeline",
+  // Endpointing, pre-roll, speculation, the prompt's vocabulary, site and area: read live.
+  sections: ["vad", "stt", "site", "area", "intent", "devices"],
+  live: true,
+  follows: STAGE_UNITS.map((u) => u.name),
+};
+
+/**
+ * The model stages (wake word, VAD, Whisper, intent) and the pipeline that runs them. Start
+ * verifies every configured model (one start lists every missing file), loads the stages
+ * and builds the pipeline. A reload loads new stages beside the old ones, all or nothing,
+ * swaps them in between two frames, then releases the old.
+ */
+export class PipelineService implements Service {
+  readonly name = "pipeline";
+  readonly units = [...STAGE_UNITS, PIPELINE_UNIT];
+  readonly sections = [...new Set(this.units.flatMap((u) => u.sections))];
+  #store: ModelStore | null = null;
+  #stages: Stages | null = null;
+  #pipeline: Pipeline | null = null;
+
+  constructor(private readonly options: PipelineServiceOptions) {}
+
+  /** The running pipeline (after start). */
+  get pipeline(): Pipeline {
+    if (!this.#pipeline) throw new Error("the pipeline service has not started");
+    return this.#pipeline;
+  }
+
+  async start({ config }: ServiceContext): Promise<void> {
+    const { bus, registry, logger, feedback, recordings, timers } = this.options;
+    this.#store = modelStoreFromConfig(config, this.options.io);
+    this.#stages = await loadStages(config, this.#store, registry, logger);
+    this.#pipeline = new Pipeline({
+      ...pipelineSettings(config, registry),
+      bus,
+      ...this.#stages,
+      commands: this.options.commands,
+      // The timer skill alone until the composite of all local skills lands (src/skills/skill-set.ts).
+      skills: timers?.skill ?? undefined,
+      isGated: () => feedback.isPlaying() || (timers?.isPlaying() ?? false),
+      onRunAudio: (runId, samples) => recordings.record(runId, samples),
+      logger: componentLogger(logger, "pipeline"),
+    });
+  }
+
+  /** The pipeline while the service runs, else null (for parts that may outlive it). */
+  get running(): Pipeline | null {
+    return this.#pipeline;
+  }
+
+  /** If a new stage fails to load, everything stays as it was and the error goes up. */
+  async reload({ config }: ServiceContext, plan: ReadonlyMap<string, ReloadAction>): Promise<void> {
+    const { registry, logger } = this.options;
+    const stages = this.#stages;
+    if (!stages) return;
+    const which = {
+      wake: plan.has("wake"),
+      vad: plan.has("vad"),
+      transcriber: plan.has("stt"),
+      intent: plan.has("intent"),
+    };
+    const restarting = Object.values(which).some(Boolean);
+    const store = restarting ? modelStoreFromConfig(config, this.options.io) : this.#store;
+    const fresh = restarting
+      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger)
+      : {};
+    const replaced = Object.keys(fresh).map((key) => stages[key as keyof Stages]);
+    this.#store = store;
+    this.#stages = { ...stages, ...fresh };
+    if (plan.has("pipeline"))
+      await this.pipeline.reconfigure({ ...pipelineSettings(config, registry), ...fresh });
+    await Promise.allSettled(replaced.map((stage) => stage.dispose()));
+  }
+
+  async stop(): Promise<void> {
+    this.#pipeline?.abort();
+    const stages = this.#stages;
+    this.#stages = null;
+    if (stages) await disposeStages(stages);
+  }
+}
+
+/** The pipeline settings a config gives (everything but the stages and the bus). */
+function pipelineSettings(config: Config, registry: DeviceRegistry) {
+  return {
+    site: config.site,
+    area: config.area,
+    endpointer: endpointerSettings(config.vad),
+    preRollSeconds: config.vad.pre_roll_seconds,
+    speculative: config.stt.speculative,
+    limits: { sttSeconds: config.stt.timeout_seconds, intentSeconds: config.intent.timeout_seconds },
+    sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
+  };
+}
