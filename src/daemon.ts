@@ -39,7 +39,7 @@ const FLUSH_TIMEOUT_MS = 3000;
 
 /**
  * The composition root: an ordered list of services (daemon/service.ts). Start: log level
- * -> devices -> metrics, feedback, recordings (optional) -> model stages and the pipeline
+ * -> devices -> metrics, feedback, recordings (optional) -> timers -> model stages and the pipeline
  * -> MQTT -> audio input. Stop runs in reverse. A required service that fails to start is
  * fatal (its error names what to fix); a microphone or broker lost later is retried by its
  * own part while the rest runs on. SIGHUP restarts or reloads only the services whose
