@@ -74,7 +74,10 @@ function judge(entry: ManifestEntry, runs: BenchEvent[][]): ClipResult {
   return { entry, verdict, heard, sttMs: stt?.ms ?? null, commandT: command?.t ?? asked?.t ?? null };
 }
 
-function matches(event: BenchEvent, expected: Expected): boolean {
+export function matches(
+  event: Pick<BenchEvent, "intent" | "targets" | "slots">,
+  expected: Expected,
+): boolean {
   if (event.intent !== expected.intent) return false;
   if (JSON.stringify([...(event.targets ?? [])].sort()) !== JSON.stringify([...expected.targets].sort()))
     return false;

@@ -54,6 +54,7 @@ export function syntheticHome(): DeviceConfig[] {
         device_class: kind.device_class ?? null,
         command_topic: `home/${id}/set`,
         state_topic: null,
+        state_template: null,
         schema: "json",
         brightness_scale: 255,
         brightness_command_topic: null,

@@ -145,7 +145,7 @@ export function makeClip(spec: ClipSpec, outDir: string): ManifestEntry {
 }
 
 /** espeak-ng -> 16 kHz mono s16, no dither. */
-function say(voice: string, speed: number, text: string): Int16Array {
+export function say(voice: string, speed: number, text: string): Int16Array {
   const espeak = spawnSync("espeak-ng", ["-v", voice, "-s", String(speed), "--stdout", text], {
     maxBuffer: 64 << 20,
   });
@@ -178,7 +178,7 @@ function sox(input: Buffer, inputArgs: string[], effects: string[]): Int16Array 
 }
 
 /** A living room: sox's reverb and a low-pass (a far, dull microphone), same length as the input. */
-function reverberate(samples: Int16Array): Int16Array {
+export function reverberate(samples: Int16Array): Int16Array {
   const raw = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
   const input = ["-t", "raw", "-r", String(RATE), "-c", "1", "-b", "16", "-e", "signed", "-"];
   const out = sox(raw, input, ["gain", "-3", "reverb", "50", "50", "80", "lowpass", "3000"]);
@@ -186,7 +186,12 @@ function reverberate(samples: Int16Array): Int16Array {
 }
 
 /** Mixes seeded pink or brown noise at `snrDb` below the speech's RMS (measured on its non-zero samples). */
-function addNoise(samples: Int16Array, snrDb: number, seed: number, color: "pink" | "brown"): Int16Array {
+export function addNoise(
+  samples: Int16Array,
+  snrDb: number,
+  seed: number,
+  color: "pink" | "brown",
+): Int16Array {
   const noise = color === "pink" ? pinkNoise(samples.length, seed) : brownNoise(samples.length, seed);
   const speechRms = rms(samples.filter((s) => s !== 0));
   const scale = speechRms / 10 ** (snrDb / 20) / rms(noise);
@@ -195,13 +200,13 @@ function addNoise(samples: Int16Array, snrDb: number, seed: number, color: "pink
   );
 }
 
-function rms(values: ArrayLike<number>): number {
+export function rms(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += (values[i] ?? 0) ** 2;
   return Math.sqrt(sum / Math.max(1, values.length));
 }
 
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -210,7 +215,7 @@ function prng(seed: number): () => number {
 }
 
 /** Paul Kellet's pink filter over seeded white noise. */
-function pinkNoise(n: number, seed: number): Float64Array {
+export function pinkNoise(n: number, seed: number): Float64Array {
   const random = prng(seed);
   const out = new Float64Array(n);
   let b0 = 0;
@@ -238,11 +243,11 @@ function brownNoise(n: number, seed: number): Float64Array {
   return out;
 }
 
-function zeros(seconds: number): Int16Array {
+export function zeros(seconds: number): Int16Array {
   return new Int16Array(Math.round(seconds * RATE));
 }
 
-function concat(...parts: Int16Array[]): Int16Array {
+export function concat(...parts: Int16Array[]): Int16Array {
   const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const part of parts) {

@@ -6,8 +6,10 @@ import { MicrophoneSupervisor } from "./daemon/microphone.js";
 import { MqttOutput } from "./daemon/mqtt-output.js";
 import { PipelineService } from "./daemon/pipeline-service.js";
 import { describePlan } from "./daemon/reload.js";
+import { RoomsService } from "./daemon/rooms.js";
 import { type Service, ServiceList } from "./daemon/service.js";
 import { ConfigDevices, LogLevel } from "./daemon/settings.js";
+import { boardSkills } from "./daemon/skills.js";
 import { BoardTimers } from "./daemon/timers.js";
 import { EdgeVoiceError, ExitCode } from "./errors.js";
 import type { EventBus } from "./events/bus.js";
@@ -15,6 +17,7 @@ import { processMs } from "./events/bus.js";
 import { DeviceRegistry } from "./intent/registry.js";
 import type { PipelineControl } from "./pipeline/control.js";
 import type { Pipeline } from "./pipeline/pipeline.js";
+import { DeviceStateStore } from "./skills/state-store.js";
 import { SystemdNotifier, WatchdogSchedule, watchdogIntervalMs } from "./system/sd-notify.js";
 import type { Logger } from "./util/logger.js";
 
@@ -146,11 +149,14 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     env,
     hooks: { feedbackPlayer: () => feedback.player, pipeline: () => stages.running },
   });
+  // The board's own skills, and the devices' last states MQTT fills for them.
+  const states = new DeviceStateStore();
+  const skills = boardSkills(options.config, registry, states, timers);
   // The command output exists before the pipeline (its outbox queues while offline); the
   // control topics reach the pipeline once its service has started.
   const control = (): PipelineControl => stages.pipeline;
   const mqtt = options.mqtt
-    ? new MqttOutput({ bus, registry, logger, env, notifier, metrics, control, timers })
+    ? new MqttOutput({ bus, registry, logger, env, notifier, metrics, control, states, timers })
     : null;
   const stages: PipelineService = new PipelineService({
     bus,
@@ -160,7 +166,8 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     commands: mqtt ?? undefined,
     feedback,
     recordings,
-    timers,
+    skills,
+    alsoPlaying: () => timers.isPlaying(),
   });
   const microphone = new MicrophoneSupervisor(bus, notifier, watchdogIntervalMs(env));
   const audio = new AudioInput({ ...options, microphone });
@@ -173,7 +180,7 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     timers,
     stages,
   ];
-  if (mqtt) list.push(mqtt);
+  if (mqtt) list.push(mqtt, new RoomsService(() => stages.pipeline, logger));
   list.push(audio);
   return { services: new ServiceList(list, logger), stages, mqtt, audio };
 }

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { restart } from "./fields.js";
 import { audioSection } from "./sections/audio.js";
+import { conversationSection } from "./sections/conversation.js";
 import { devicesSection } from "./sections/devices.js";
 import { intentSection, llmSection } from "./sections/intent.js";
 import { mqttSection } from "./sections/mqtt.js";
+import { roomsSection } from "./sections/rooms.js";
 import { sttSection } from "./sections/stt.js";
 import {
   debugSection,
@@ -23,45 +25,66 @@ import { wakeSection } from "./sections/wake.js";
  * checked by test/unit/config/reference.test.ts) all come from here.
  * Keys are snake_case, as in Home Assistant and Zigbee2MQTT configs.
  */
-export const configSchema = z.strictObject({
-  site: z
-    .string()
-    .regex(/^[a-z0-9_-]+$/, "expected a site id of [a-z0-9_-]")
-    .default("default")
-    .describe("Site id: names this assistant in topics (Hermes siteId)")
-    .meta(restart),
-  area: z
-    .string()
-    .trim()
-    .min(1)
-    .nullable()
-    .default(null)
-    .describe(
-      'The room this board is in: "turn on the lights" without a name or room acts on this area\'s devices; null = every such device in the house',
-    ),
-  state_dir: z
-    .string()
-    .nullable()
-    .default(null)
-    .describe("Outbox and caches; null = $STATE_DIRECTORY (systemd), else ~/.local/state/edge-voice")
-    .meta(restart),
-  // restart: SIGHUP rebuilds what reads these (fields.ts); unmarked ones are read live.
-  log: logSection,
-  audio: audioSection.meta(restart),
-  models: modelsSection.meta(restart),
-  wake: wakeSection.meta(restart),
-  vad: vadSection,
-  stt: sttSection.meta(restart),
-  intent: intentSection.meta(restart),
-  llm: llmSection.meta(restart),
-  mqtt: mqttSection.meta(restart),
-  devices: devicesSection,
-  feedback: feedbackSection.meta(restart),
-  // Read live by the timers service (daemon/timers.ts); timers.enabled only at the next start.
-  timers: timersSection,
-  metrics: metricsSection.meta(restart),
-  debug: debugSection.meta(restart),
-});
+export const configSchema = z
+  .strictObject({
+    site: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/, "expected a site id of [a-z0-9_-]")
+      .default("default")
+      .describe("Site id: names this assistant in topics (Hermes siteId)")
+      .meta(restart),
+    area: z
+      .string()
+      .trim()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe(
+        'The room this board is in: "turn on the lights" without a name or room acts on this area\'s devices; null = every such device in the house',
+      ),
+    state_dir: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe("Outbox and caches; null = $STATE_DIRECTORY (systemd), else ~/.local/state/edge-voice")
+      .meta(restart),
+    // restart: SIGHUP rebuilds what reads these (fields.ts); unmarked ones are read live.
+    log: logSection,
+    audio: audioSection.meta(restart),
+    models: modelsSection.meta(restart),
+    wake: wakeSection.meta(restart),
+    vad: vadSection,
+    stt: sttSection.meta(restart),
+    intent: intentSection.meta(restart),
+    llm: llmSection.meta(restart),
+    conversation: conversationSection,
+    mqtt: mqttSection.meta(restart),
+    rooms: roomsSection.meta(restart),
+    devices: devicesSection,
+    feedback: feedbackSection.meta(restart),
+    // Read live by the timers service (daemon/timers.ts); timers.enabled only at the next start.
+    timers: timersSection,
+    metrics: metricsSection.meta(restart),
+    debug: debugSection.meta(restart),
+  })
+  .superRefine(checkRunLimits);
+
+/** The intent step's limit covers the LLM's: one at or below it would cut every slow answer short. */
+function checkRunLimits(
+  config: { intent: { timeout_seconds: number | null }; llm: LlmLimit },
+  ctx: z.RefinementCtx,
+) {
+  const limit = config.intent.timeout_seconds;
+  const { llm } = config;
+  if (limit === null || llm.mode === "off" || llm.model === null || limit > llm.timeout_seconds) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["intent", "timeout_seconds"],
+    message: `must be above llm.timeout_seconds (${llm.timeout_seconds}), which it includes; or null for llm.timeout_seconds + 5 s`,
+  });
+}
+
+type LlmLimit = { mode: string; model: string | null; timeout_seconds: number };
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -5,6 +5,7 @@ import type { RecognizedIntent } from "../intent/types.js";
 import { MqttService } from "../mqtt/service.js";
 import type { PipelineControl } from "../pipeline/control.js";
 import type { CommandPublisher, CommandResult } from "../pipeline/publisher.js";
+import type { DeviceStateStore } from "../skills/state-store.js";
 import type { SystemdNotifier } from "../system/sd-notify.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import type { MetricsService } from "./attachments.js";
@@ -20,6 +21,8 @@ export interface MqttOutputOptions {
   /** The pipeline the control topics drive (its service starts before this one). */
   control: () => PipelineControl;
   metrics: MetricsService;
+  /** The devices' last states, filled from their state topics for the state skill. */
+  states?: DeviceStateStore;
   /** The board's timers (their service starts before this one); their topics follow the site. */
   timers?: Pick<BoardTimers, "control">;
 }
@@ -52,6 +55,7 @@ export class MqttOutput implements Service, CommandPublisher {
       bus,
       registry,
       stateDir: stateDir(config.state_dir, env),
+      ...(this.options.states ? { states: this.options.states } : {}),
       logger: componentLogger(logger, "mqtt"),
       timers: this.options.timers?.control(config.site),
     });

@@ -5,6 +5,8 @@ import { modelStoreFromConfig } from "../models/startup.js";
 import type { ModelStore } from "../models/store.js";
 import { Pipeline } from "../pipeline/pipeline.js";
 import type { CommandPublisher } from "../pipeline/publisher.js";
+import { runLimits } from "../pipeline/run-limits.js";
+import type { LocalSkills } from "../pipeline/skills.js";
 import { vocabularyPrompt } from "../stt/prompt.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { endpointerSettings } from "../vad/endpointer.js";
@@ -12,7 +14,6 @@ import type { FeedbackService, RecordingsService } from "./attachments.js";
 import type { ReloadAction, ReloadUnit } from "./reload.js";
 import type { Service, ServiceContext } from "./service.js";
 import { disposeStages, loadStages, reloadStages, type Stages } from "./stages.js";
-import type { BoardTimers } from "./timers.js";
 
 export interface PipelineServiceOptions {
   bus: EventBus;
@@ -24,8 +25,10 @@ export interface PipelineServiceOptions {
   commands?: CommandPublisher;
   feedback: FeedbackService;
   recordings: RecordingsService;
-  /** The board's timers (their service starts before this one): the skill, and their own player's gate. */
-  timers?: Pick<BoardTimers, "skill" | "isPlaying">;
+  /** The board's own skills (clock, device state, timers): their intents end `answered`. */
+  skills?: LocalSkills;
+  /** Another player the wake word is gated on (the timers' own, with feedback off). */
+  alsoPlaying?: () => boolean;
 }
 
 const STAGE_UNITS: ReloadUnit[] = [
@@ -38,7 +41,7 @@ const STAGE_UNITS: ReloadUnit[] = [
 const PIPELINE_UNIT: ReloadUnit = {
   name: "pipeline",
   // Endpointing, pre-roll, speculation, the prompt's vocabulary, site and area: read live.
-  sections: ["vad", "stt", "site", "area", "intent", "devices"],
+  sections: ["vad", "stt", "site", "area", "intent", "devices", "conversation"],
   live: true,
   follows: STAGE_UNITS.map((u) => u.name),
 };
@@ -66,17 +69,16 @@ export class PipelineService implements Service {
   }
 
   async start({ config }: ServiceContext): Promise<void> {
-    const { bus, registry, logger, feedback, recordings, timers } = this.options;
+    const { bus, registry, logger, feedback, recordings } = this.options;
     this.#store = modelStoreFromConfig(config, this.options.io);
-    this.#stages = await loadStages(config, this.#store, registry, logger);
+    this.#stages = await loadStages(config, this.#store, registry, logger, bus);
     this.#pipeline = new Pipeline({
       ...pipelineSettings(config, registry),
       bus,
       ...this.#stages,
       commands: this.options.commands,
-      // The timer skill alone until the composite of all local skills lands (src/skills/skill-set.ts).
-      skills: timers?.skill ?? undefined,
-      isGated: () => feedback.isPlaying() || (timers?.isPlaying() ?? false),
+      skills: this.options.skills,
+      isGated: () => feedback.isPlaying() || (this.options.alsoPlaying?.() ?? false),
       onRunAudio: (runId, samples) => recordings.record(runId, samples),
       logger: componentLogger(logger, "pipeline"),
     });
@@ -101,7 +103,7 @@ export class PipelineService implements Service {
     const restarting = Object.values(which).some(Boolean);
     const store = restarting ? modelStoreFromConfig(config, this.options.io) : this.#store;
     const fresh = restarting
-      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger)
+      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger, this.options.bus)
       : {};
     const replaced = Object.keys(fresh).map((key) => stages[key as keyof Stages]);
     this.#store = store;
@@ -127,7 +129,9 @@ function pipelineSettings(config: Config, registry: DeviceRegistry) {
     endpointer: endpointerSettings(config.vad),
     preRollSeconds: config.vad.pre_roll_seconds,
     speculative: config.stt.speculative,
-    limits: { sttSeconds: config.stt.timeout_seconds, intentSeconds: config.intent.timeout_seconds },
+    limits: runLimits(config),
+    followUpSeconds: config.conversation.answer_seconds,
+    commandFollowUpSeconds: config.conversation.follow_up_seconds,
     sttPrompt: () => vocabularyPrompt(registry.all(), config.stt.initial_prompt),
   };
 }

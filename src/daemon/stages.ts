@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.js";
+import type { EventBus } from "../events/bus.js";
 import { createIntentHandler } from "../intent/create.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import type { IntentHandler } from "../intent/types.js";
@@ -11,6 +12,7 @@ import { createVad } from "../vad/create.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import { createWakeWordDetector } from "../wake/create.js";
 import type { WakeWordDetector } from "../wake/detector.js";
+import { wakeVerifier } from "./wake-verifier.js";
 
 /** The model-backed stages of one pipeline, loaded once at start and reused for every run. */
 export interface Stages {
@@ -30,6 +32,7 @@ export async function loadStages(
   store: ModelStore,
   registry: DeviceRegistry,
   logger: Logger,
+  bus?: EventBus,
 ): Promise<Stages> {
   await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const loaded: { dispose(): Promise<void> }[] = [];
@@ -38,9 +41,13 @@ export async function loadStages(
     return stage;
   };
   try {
-    const wake = track(await createWakeWordDetector(config, store, componentLogger(logger, "wake")));
     const vad = track(await createVad(config, store, componentLogger(logger, "vad")));
     const transcriber = track(await createTranscriber(config, store, componentLogger(logger, "stt")));
+    // After the transcriber: it is the wake word's verifier (wake.verifier).
+    const verifier = wakeVerifier(transcriber, bus);
+    const wake = track(
+      await createWakeWordDetector(config, store, componentLogger(logger, "wake"), { verifier }),
+    );
     const intent = track(
       await createIntentHandler(config, registry, componentLogger(logger, "intent"), { store }),
     );
@@ -64,14 +71,20 @@ export async function reloadStages(
   store: ModelStore,
   registry: DeviceRegistry,
   logger: Logger,
+  bus?: EventBus,
 ): Promise<Partial<Stages>> {
   await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const fresh: Partial<Stages> = {};
   try {
-    if (which.wake) fresh.wake = await createWakeWordDetector(config, store, componentLogger(logger, "wake"));
     if (which.vad) fresh.vad = await createVad(config, store, componentLogger(logger, "vad"));
     if (which.transcriber)
       fresh.transcriber = await createTranscriber(config, store, componentLogger(logger, "stt"));
+    // A new transcriber is a new verifier: the wake detector holding the old one goes too.
+    if (which.wake || (fresh.transcriber && config.wake.verifier.enabled)) {
+      const verifier = wakeVerifier(fresh.transcriber ?? current.transcriber, bus);
+      const log = componentLogger(logger, "wake");
+      fresh.wake = await createWakeWordDetector(config, store, log, { verifier });
+    }
     if (which.intent)
       fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"), {
         store,

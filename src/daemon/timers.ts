@@ -4,8 +4,10 @@ import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import { SoundPlayer } from "../feedback/player.js";
 import { TimerRinger } from "../feedback/timer-ringer.js";
+import type { RecognizedIntent } from "../intent/types.js";
 import type { TimerControl } from "../mqtt/timers.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
+import type { LocalSkills, SkillAnswer, SkillContext } from "../pipeline/skills.js";
 import { TimerService, timerInfo } from "../skills/timers/service.js";
 import { TimerSkill } from "../skills/timers/skill.js";
 import { ringWords } from "../skills/timers/speech.js";
@@ -45,7 +47,7 @@ interface Running {
  * on (one queue, one microphone gate), else through a player of its own: a timer rings even
  * with earcons and speech off.
  */
-export class BoardTimers implements Service {
+export class BoardTimers implements Service, LocalSkills {
   readonly name = "timers";
   readonly sections = ["timers", "feedback", "state_dir"] as const;
   readonly live = true;
@@ -63,6 +65,18 @@ export class BoardTimers implements Service {
   /** The skill for the pipeline; null with timers.enabled off (timer intents are then published). */
   get skill(): TimerSkill | null {
     return this.#running?.skill ?? null;
+  }
+
+  /** LocalSkills, handed on to the skill while the timers run (the board's SkillSet holds this). */
+  handles(intent: RecognizedIntent): boolean {
+    return this.#running?.skill.handles(intent) ?? false;
+  }
+
+  perform(intent: RecognizedIntent, context: SkillContext): Promise<SkillAnswer> {
+    const skill = this.#running?.skill;
+    // The pipeline asks handles() first; the timers stop only after the pipeline.
+    if (!skill) return Promise.reject(new Error("the timers are not running"));
+    return skill.perform(intent, context);
   }
 
   /** The timers of `site` for MQTT (state, events, the set/timer control); null when off. */

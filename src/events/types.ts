@@ -70,6 +70,27 @@ export interface WakeWordEndEvent extends EventBase {
   audioMs: number;
 }
 
+/**
+ * A wake-word candidate (wake.verifier): a score between the model's candidate threshold and
+ * its threshold, and what the verifier made of it. `verified` ones are followed by
+ * `run-start` and `wake_word-end`; the others wake nothing. No `runId`.
+ */
+export interface WakeWordCandidateEvent extends EventBase {
+  type: "wake_word-candidate";
+  wakeWord: string;
+  score: number;
+  verified: boolean;
+  /** `verified`, `rejected` (Whisper heard something else), `no-speech`, `busy` (not verified: the board was busy), `failed`. */
+  outcome: "verified" | "rejected" | "no-speech" | "busy" | "failed";
+  /** Verification time (0 when it did not run). */
+  ms: number;
+  /** The wake phrase's per-token log-probability minus that of what Whisper heard, when scored. */
+  margin?: number;
+  /** What Whisper heard, when scored. */
+  heard?: string;
+  audioMs: number;
+}
+
 export interface VadStartEvent extends EventBase {
   type: "stt-vad-start";
   runId: string;
@@ -143,6 +164,27 @@ export interface IntentRejectedEvent extends EventBase {
   reason: RejectReason;
   intent?: string;
   targets?: string[];
+}
+
+/**
+ * Boards of one rooms group decided which answers this wake word (docs/rooms.md). The loser's
+ * run then ends as `lost-arbitration`, with no earcon, reply or command.
+ */
+export interface ArbitrationEvent extends EventBase {
+  type: "arbitration";
+  runId: string;
+  group: string;
+  won: boolean;
+  /** `best`/`outranked` among several claims, `alone`, `late` (our claim came after the window), `no-echo` (the broker never returned it), `offline` (no broker: acted alone at once). */
+  reason: "best" | "outranked" | "alone" | "late" | "no-echo" | "offline";
+  /** The site that answers, when known. */
+  winner: string | null;
+  /** The claims that counted: site, wake word score, speech level over noise (dB). */
+  claims: Array<{ site: string; score: number; level: number }>;
+  /** Sites whose claims came after the window. */
+  late: string[];
+  /** From the claim to the decision. */
+  ms: number;
 }
 
 export interface MqttPublishEvent extends EventBase {
@@ -235,6 +277,7 @@ export type PipelineEvent =
   | AudioEndEvent
   | RunStartEvent
   | WakeWordEndEvent
+  | WakeWordCandidateEvent
   | VadStartEvent
   | VadEndEvent
   | SttStartEvent
@@ -242,6 +285,7 @@ export type PipelineEvent =
   | IntentStartEvent
   | IntentEndEvent
   | IntentRejectedEvent
+  | ArbitrationEvent
   | MqttPublishEvent
   | InputRejectedEvent
   | ErrorEvent

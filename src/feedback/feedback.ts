@@ -1,11 +1,12 @@
 import { encodeWav } from "../audio/wav-writer.js";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
-import type { IntentEndEvent, IntentRejectedEvent, PipelineEvent, RunEndEvent } from "../events/types.js";
+import type { PipelineEvent, RunEndEvent } from "../events/types.js";
 import type { Logger } from "../util/logger.js";
 import { EARCON_RATE, type Earcon, synthesizeEarcon } from "./earcons.js";
 import { SoundPlayer } from "./player.js";
-import { type DeviceLookup, replyForIntent, replyForOutcome, replyForRejection } from "./reply-text.js";
+import type { DeviceLookup } from "./reply-text.js";
+import { type RunNotes, runReply } from "./run-reply.js";
 
 export interface FeedbackOptions {
   config: Config["feedback"];
@@ -14,12 +15,6 @@ export interface FeedbackOptions {
   logger?: Logger;
   /** Defaults to a SoundPlayer built from the config. */
   player?: SoundPlayer;
-}
-
-/** What one run needs remembered until its run-end decides what to play. */
-interface RunNotes {
-  intent?: IntentEndEvent;
-  rejected?: IntentRejectedEvent;
 }
 
 /**
@@ -103,19 +98,10 @@ export class Feedback {
     this.#runs.delete(event.runId);
     const earcon = endEarcon(event, notes);
     if (earcon) this.#earcon(earcon);
-    const reply = this.#reply(event, notes);
+    const reply = runReply(event.outcome, notes, this.#lookup);
     if (reply && this.#config.speech) void this.player.speak(reply, this.#config.voice);
     // After a confirmation question, chime again: "I'm listening for your yes".
     if (notes.rejected?.reason === "needs-confirmation") this.#earcon("wake");
-  }
-
-  #reply(event: RunEndEvent, notes: RunNotes): string | null {
-    const carriedOut = event.outcome === "published" || event.outcome === "recognized";
-    if (carriedOut && notes.intent) return replyForIntent(notes.intent, this.#lookup);
-    if (event.outcome === "rejected" && notes.rejected) {
-      return replyForRejection(notes.rejected.reason, intentOf(notes.rejected), this.#lookup);
-    }
-    return replyForOutcome(event.outcome);
   }
 
   #earcon(earcon: Earcon): void {
@@ -143,6 +129,7 @@ function endEarcon(event: RunEndEvent, notes: RunNotes): Earcon | null {
   switch (event.outcome) {
     case "published":
     case "recognized":
+    case "answered":
       return "done";
     case "error":
     case "timeout":
@@ -154,8 +141,4 @@ function endEarcon(event: RunEndEvent, notes: RunNotes): Earcon | null {
       // no-speech (most often a false wake) and aborted (shutdown): stay quiet.
       return null;
   }
-}
-
-function intentOf(rejected: IntentRejectedEvent) {
-  return rejected.intent ? { intent: rejected.intent, targets: rejected.targets ?? [] } : undefined;
 }

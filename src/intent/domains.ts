@@ -30,6 +30,8 @@ export const INTENT_DOMAINS: Readonly<Record<string, readonly string[] | null>> 
   HassTimerStatus: null,
   HassPauseTimer: null,
   HassUnpauseTimer: null,
+  HassGetCurrentTime: null,
+  HassGetCurrentDate: null,
   HassNevermind: null,
 };
 

@@ -1,6 +1,7 @@
 import type { Logger } from "../util/logger.js";
 import { printable } from "../util/printable.js";
 import { ConfirmationBook, isYes } from "./confirmation.js";
+import { freshPrevious, resolveFollowUp } from "./follow-up.js";
 import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
 import type { DeviceRegistry } from "./registry.js";
@@ -109,8 +110,18 @@ export class DefaultIntentHandler implements IntentHandler {
   async #recognize(text: string, context: IntentContext): Promise<Recognition> {
     const { templates, llm, logger } = this.parts;
     const { signal } = context;
-    const fromTemplates = templates?.recognize(text, context.area ?? null);
+    const area = context.area ?? null;
+    const fromTemplates = templates?.recognize(text, area);
     if (fromTemplates) return { intent: fromTemplates };
+    const previous = freshPrevious(context);
+    if (templates && previous) {
+      const recognize = (sentence: string) => templates.recognize(sentence, area);
+      const followUp = resolveFollowUp(text, previous, {
+        recognize,
+        device: (id) => this.parts.registry.get(id),
+      });
+      if (followUp) return { intent: followUp };
+    }
     if (!llm) return { intent: null, detail: "no template matched" };
     try {
       const result = await llm.recognize(text, signal);

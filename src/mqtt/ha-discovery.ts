@@ -35,6 +35,10 @@ export type DiscoveryResult =
 const ABBREVIATIONS: Record<string, string> = {
   cmd_t: "command_topic",
   stat_t: "state_topic",
+  val_tpl: "value_template",
+  stat_val_tpl: "state_value_template",
+  curr_temp_t: "current_temperature_topic",
+  curr_temp_tpl: "current_temperature_template",
   bri_cmd_t: "brightness_command_topic",
   bri_scl: "brightness_scale",
   pl_on: "payload_on",
@@ -146,11 +150,12 @@ function toEntity(
   if (!command) return { skip: `${key}: no command topic` };
   // Checked before anything else reads them: a NUL, a wildcard or 64 KiB in a topic would
   // stall or break the connection the moment a command went out on it.
+  const state = stateSource(domain, config);
   const topics = {
     command_topic: command.command,
     temperature_command_topic: command.temperature,
     brightness_command_topic: text(config.brightness_command_topic),
-    state_topic: text(config.state_topic),
+    state_topic: state.topic,
   };
   for (const [field, topic] of Object.entries(topics)) {
     const problem = topic === null ? null : publishTopicProblem(topic);
@@ -166,7 +171,8 @@ function toEntity(
     domain,
     device_class: text(config.device_class),
     command_topic: command.command,
-    state_topic: text(config.state_topic),
+    state_topic: state.topic,
+    state_template: state.template,
     schema: domain === "light" && config.schema === "json" ? "json" : "default",
     brightness_scale: typeof config.brightness_scale === "number" ? config.brightness_scale : 255,
     brightness_command_topic: text(config.brightness_command_topic),
@@ -177,6 +183,22 @@ function toEntity(
   if (!parsed.success) return { skip: `${key}: ${parsed.error.issues[0]?.message ?? "invalid"}` };
   const { id: _id, ...rest } = parsed.data;
   return { key, origin: source, id, altId: slug(`${node || "device"}_${objectId}`), device: rest };
+}
+
+/**
+ * Where the device's state is read for answers: a climate device's current temperature
+ * (`current_temperature_topic`), else `state_topic` with `state_value_template` (lights) or
+ * `value_template`. A template longer than the config allows is dropped, so the raw value is read.
+ */
+function stateSource(domain: string, config: Json): { topic: string | null; template: string | null } {
+  const short = (value: string | null) => (value !== null && value.length <= 200 ? value : null);
+  if (domain === "climate")
+    return {
+      topic: text(config.current_temperature_topic),
+      template: short(text(config.current_temperature_template)),
+    };
+  const template = text(config.state_value_template) ?? text(config.value_template);
+  return { topic: text(config.state_topic), template: short(template) };
 }
 
 function origin(topic: string, node: string, device: Json): DiscoveryOrigin {

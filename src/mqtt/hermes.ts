@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.js";
-import type { IntentEndEvent, SttEndEvent, WakeWordEndEvent } from "../events/types.js";
+import type { IntentEndEvent, IntentRejectedEvent, SttEndEvent, WakeWordEndEvent } from "../events/types.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import { normalizeText } from "../intent/text/normalize.js";
 import type {
@@ -8,6 +8,7 @@ import type {
   HermesIntentNotRecognized,
   HermesSlot,
   HermesTextCaptured,
+  HermesTtsSay,
 } from "./topics.js";
 
 /** What a run said so far, for the Hermes messages that repeat it. */
@@ -16,6 +17,9 @@ export interface RunContext {
   text: string;
   language: string | null;
   trigger?: "wake-word" | "text" | "follow-up";
+  /** The run's intent-end or intent-rejected, for the reply said at its end. */
+  intent?: IntentEndEvent;
+  rejected?: IntentRejectedEvent;
 }
 
 /**
@@ -81,6 +85,14 @@ export function intentMessage(
 
 export function notRecognized(site: string, runId: string, run: RunContext): HermesIntentNotRecognized {
   return { siteId: site, input: run.text, id: runId, sessionId: runId, customData: null };
+}
+
+/**
+ * The run's reply for whatever speaks on this site (Rhasspy's TtsSay): the run id is both the
+ * request id and the session, as in the other messages of the run.
+ */
+export function ttsSay(site: string, runId: string, text: string, run: RunContext): HermesTtsSay {
+  return { text, siteId: site, lang: run.language, id: runId, sessionId: runId };
 }
 
 /** Home Assistant slots (`brightness`, `area`, `name`, ...) as Hermes slots; numbers keep their kind. */

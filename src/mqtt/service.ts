@@ -7,6 +7,7 @@ import type { EventBus } from "../events/bus.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import type { PipelineControl } from "../pipeline/control.js";
 import type { CommandPublisher } from "../pipeline/publisher.js";
+import type { DeviceStateStore } from "../skills/state-store.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { clientSettings } from "./client-options.js";
 import { MqttConnection, type MqttState } from "./connection.js";
@@ -14,6 +15,7 @@ import type { ControlIn } from "./control-in.js";
 import type { EmbeddedBroker } from "./embedded-broker.js";
 import { assistantDiscovery } from "./ha-assistant.js";
 import { createMqttParts, type MqttParts } from "./parts.js";
+import { StateListener } from "./state-listener.js";
 import { LeadingThrottle } from "./throttle.js";
 import type { TimerControl } from "./timers.js";
 import type { Topics } from "./topics.js";
@@ -33,6 +35,8 @@ export interface MqttServiceOptions {
   now?: () => number;
   /** The board's timers (state, events, set/timer); absent with timers.enabled off. */
   timers?: TimerControl | null;
+  /** Filled from the devices' state topics, for answers ("is the front door locked"); none: not subscribed. */
+  states?: DeviceStateStore;
 }
 
 /** What start() needs that exists only after the service was built: the pipeline it controls. */
@@ -59,6 +63,8 @@ export class MqttService {
   #control: ControlIn | null = null;
   #expiryTimer: NodeJS.Timeout | undefined;
   #stopping: Promise<void> | null = null;
+  #states: StateListener | null = null;
+  #detachStates: (() => void) | null = null;
 
   /** Builds and connects: for callers that have the pipeline already. */
   static async start(options: MqttServiceOptions & MqttStartContext): Promise<MqttService> {
@@ -111,6 +117,8 @@ export class MqttService {
     }
     const { topics, sender, retained, telemetry } = this.parts;
     this.#control = this.parts.controlIn(context.control);
+    const { states, registry, now } = this.options;
+    if (states) this.#states = new StateListener({ registry, store: states, logger: this.logger, now });
     this.#initialRetained(context.control);
     this.parts.timers?.start();
     // aedes speaks 3.1.1 only: no point offering it MQTT 5.
@@ -125,6 +133,7 @@ export class MqttService {
       onClose: () => {
         sender.detach();
         retained.detach();
+        this.#detachStates?.();
       },
       onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
     });
@@ -189,6 +198,8 @@ export class MqttService {
     telemetry.stop();
     this.parts.timers?.stop();
     learner?.dispose();
+    this.#detachStates?.();
+    this.#states?.dispose();
     await this.#connection?.stop(async (client) => {
       const offline = client.publishAsync(topics.status, "offline", { qos: 1, retain: true });
       await Promise.race([offline, new Promise((resolve) => setTimeout(resolve, 2000))]);
@@ -229,6 +240,8 @@ export class MqttService {
           "the broker refused some subscriptions (ACL?): control topics or device learning may not work",
         );
     });
+    this.#detachStates?.();
+    this.#detachStates = this.#states?.attach(client) ?? null;
     // Mute may have changed by other means (SIGHUP, the pipeline) while away.
     retained.set(this.topics.state("mute"), control.isMuted() ? "ON" : "OFF");
     retained.attach(client);
@@ -236,8 +249,9 @@ export class MqttService {
   }
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    if (this.#control?.handle(topic, payload, packet) || this.parts.timers?.handle(topic, payload, packet))
-      return;
+    if (this.#control?.handle(topic, payload, packet)) return;
+    if (this.parts.timers?.handle(topic, payload, packet)) return;
+    if (this.#states?.handle(topic, payload)) return;
     if (topic === this.topics.haStatus) {
       if (payload.toString().trim() !== "online") return;
       this.#haOnline.request(() => {

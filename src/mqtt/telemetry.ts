@@ -1,7 +1,15 @@
 import type { EventBus } from "../events/bus.js";
-import type { PipelineEvent } from "../events/types.js";
+import type { PipelineEvent, RunOutcome } from "../events/types.js";
+import { runReply } from "../feedback/run-reply.js";
 import type { DeviceRegistry } from "../intent/registry.js";
-import { hotwordDetected, intentMessage, notRecognized, type RunContext, textCaptured } from "./hermes.js";
+import {
+  hotwordDetected,
+  intentMessage,
+  notRecognized,
+  type RunContext,
+  textCaptured,
+  ttsSay,
+} from "./hermes.js";
 import type { OutboxInput } from "./outbox.js";
 import type { RetainedState } from "./retained.js";
 import type { OutboxSender } from "./sender.js";
@@ -92,14 +100,17 @@ export class Telemetry {
         retained.set(topics.state("transcript"), event.text);
         break;
       case "intent-end":
+        if (run) run.intent = event;
         if (run) this.#intent(event, run);
         break;
       case "intent-rejected":
+        if (run) run.rejected = event;
         if (run && event.reason === "not-recognized") this.#notRecognized(event.runId, run);
         if (run && event.reason === "needs-confirmation" && event.intent)
           this.#awaiting = { intent: event.intent, targets: event.targets ?? [], text: run.text };
         break;
       case "run-end":
+        if (run) this.#reply(event.runId, event.outcome, run);
         retained.set(topics.state("listening"), "OFF");
         retained.set(topics.state("latency"), String(Math.round(event.ms)));
         this.#runs.delete(event.runId);
@@ -134,6 +145,14 @@ export class Telemetry {
     if (!awaiting || run.trigger !== "follow-up" || awaiting.intent !== event.intent) return null;
     const same = awaiting.targets.join(",") === event.targets.join(",");
     return same ? awaiting.text : null;
+  }
+
+  /** The reply on hermes/tts/say, whether or not this board speaks it too (feedback.speech). */
+  #reply(runId: string, outcome: RunOutcome, run: RunContext): void {
+    const { topics, registry } = this.options;
+    const text = runReply(outcome, run, (id) => registry.get(id));
+    // Not announced with mqtt-publish: that would come after the run's run-end.
+    if (text) this.#hermes(topics.hermesTtsSay, ttsSay(topics.site, runId, text, run), false);
   }
 
   #notRecognized(runId: string, run: RunContext): void {

@@ -36,6 +36,8 @@ export interface TopicPayloads {
   "hermes/asr/textCaptured": HermesTextCaptured;
   "hermes/intent/<intentName>": HermesIntent;
   "hermes/nlu/intentNotRecognized": HermesIntentNotRecognized;
+  /** Every run's reply (an answer, a confirmation, a refusal), at its end, for a speaker elsewhere. */
+  "hermes/tts/say": HermesTtsSay;
   /** In: `{"siteId": "<site>"}`; other sites are ignored. */
   "hermes/hotword/toggleOn": HermesSiteMessage;
   "hermes/hotword/toggleOff": HermesSiteMessage;
@@ -45,6 +47,8 @@ export interface TopicPayloads {
   "<discovery>/status": "online" | "offline";
   /** In (retained): other devices' discovery, learned into the device registry. */
   "<discovery>/<component>/[<node_id>/]<object_id>/config": Record<string, unknown>;
+  /** In and out, with rooms.group: a board's claim to answer a wake word (QoS 0, on its own client; rooms/claims.ts, docs/rooms.md). */
+  "<prefix>/rooms/<group>/claim": import("../rooms/claims.js").Claim;
   /** Out: device commands go to each registry entity's own command topics (QoS 1, not retained, expire). */
   "<command_topic>": string;
 }
@@ -114,6 +118,13 @@ export interface HermesIntentNotRecognized extends HermesSiteMessage {
   customData: null;
 }
 
+export interface HermesTtsSay extends HermesSiteMessage {
+  text: string;
+  lang: string | null;
+  id: string;
+  sessionId: string;
+}
+
 /** Concrete topic names for one configuration. */
 export class Topics {
   readonly base: string;
@@ -165,6 +176,7 @@ export class Topics {
     return `hermes/intent/${topicLevel(intentName)}`;
   }
   readonly hermesIntentNotRecognized = "hermes/nlu/intentNotRecognized";
+  readonly hermesTtsSay = "hermes/tts/say";
   readonly hermesToggleOn = "hermes/hotword/toggleOn";
   readonly hermesToggleOff = "hermes/hotword/toggleOff";
   get haStatus(): string {

@@ -53,6 +53,8 @@ export interface StatsSnapshot {
   runs: Record<RunOutcome, number>;
   errors: Record<string, number>;
   false_wakes: Record<FalseWakeSource, number>;
+  /** Wake-word candidates (wake.verifier): all, those verified (they woke), those rejected by Whisper. */
+  wake_candidates: { candidates: number; verified: number; rejected: number };
   latency_seconds: Record<Stage, ReturnType<LatencyWindow["summary"]>>;
   rss_bytes: number;
   heap_used_bytes: number;
@@ -68,6 +70,7 @@ export class PipelineMetrics {
   readonly #errors: Record<string, number> = {};
   readonly #falseWakes: Record<FalseWakeSource, number> = { "no-speech": 0, report: 0 };
   #wakes = 0;
+  readonly #candidates = { candidates: 0, verified: 0, rejected: 0 };
   /** Runs listening for a follow-up (a confirmation's "yes"): silence there is no false wake. */
   readonly #followUps = new Set<string>();
   readonly #startedAt: number;
@@ -80,6 +83,7 @@ export class PipelineMetrics {
   readonly #stageSeconds: Histogram<"stage">;
   readonly #wakesTotal: Counter<"wake_word">;
   readonly #runsTotal: Counter<"outcome">;
+  readonly #candidatesTotal: Counter<"wake_word" | "outcome">;
   readonly #errorsTotal: Counter<"code">;
   readonly #falseWakesTotal: Counter<"source">;
   readonly #intentsTotal: Counter<"intent" | "source">;
@@ -105,6 +109,11 @@ export class PipelineMetrics {
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
       new Counter<L>({ name, help, labelNames, registers });
     this.#wakesTotal = counter("edge_voice_wakes_total", "Wake-word detections", ["wake_word"]);
+    this.#candidatesTotal = counter(
+      "edge_voice_wake_candidates_total",
+      "Wake-word candidates by outcome (verified, rejected, no-speech, busy, failed)",
+      ["wake_word", "outcome"],
+    );
     this.#runsTotal = counter("edge_voice_runs_total", "Finished runs by outcome", ["outcome"]);
     this.#errorsTotal = counter("edge_voice_errors_total", "Error events by code", ["code"]);
     this.#falseWakesTotal = counter(
@@ -151,6 +160,12 @@ export class PipelineMetrics {
       case "wake_word-end":
         this.#wakes++;
         this.#wakesTotal.inc({ wake_word: event.wakeWord });
+        break;
+      case "wake_word-candidate":
+        this.#candidates.candidates++;
+        if (event.outcome === "verified") this.#candidates.verified++;
+        if (event.outcome === "rejected") this.#candidates.rejected++;
+        this.#candidatesTotal.inc({ wake_word: event.wakeWord, outcome: event.outcome });
         break;
       case "run-start":
         if (event.trigger === "follow-up") this.#followUps.add(event.runId);
@@ -213,6 +228,7 @@ export class PipelineMetrics {
       runs: { ...this.#runs },
       errors: { ...this.#errors },
       false_wakes: { ...this.#falseWakes },
+      wake_candidates: { ...this.#candidates },
       latency_seconds: Object.fromEntries(STAGES.map((s) => [s, this.#windows.get(s)?.summary()])) as Record<
         Stage,
         ReturnType<LatencyWindow["summary"]>

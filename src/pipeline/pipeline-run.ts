@@ -246,7 +246,9 @@ export class PipelineRun {
     if (this.#ended) return;
     this.#ended = true;
     this.audio?.cancel();
-    if (outcome === "aborted") this.#controller.abort(new Error("run aborted"));
+    // Aborted, or lost to another board: its stages stop their work (Whisper, the LLM, a skill).
+    if (outcome === "aborted" || outcome === "lost-arbitration")
+      this.#controller.abort(new Error(`run ${outcome}`));
     const { bus, clock, lag } = this.parts;
     this.parts.ended(this);
     const ms = Math.round(clock() - this.startedAt);

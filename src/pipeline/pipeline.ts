@@ -9,6 +9,7 @@ import { realTimer, type StartTimer } from "../util/timer.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import type { EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
+import { ArbitrationGate } from "./arbitration-gate.js";
 import { AudioHistory, historySamples } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
 import { LagMonitor } from "./lag-monitor.js";
@@ -56,6 +57,8 @@ export interface PipelineOptions {
   limits?: RunLimits;
   /** How long the board listens without the wake word after a skill's question (default 8 s). */
   followUpSeconds?: number;
+  /** After any intent carried out (a command or an answer), listen this long without the wake word; 0 = off (default). */
+  commandFollowUpSeconds?: number;
   /** Starts the time limits' and the PUBACK wait's timers (tests step a manual clock). */
   timer?: StartTimer;
 }
@@ -82,6 +85,8 @@ export class Pipeline implements PipelineControl {
   readonly #pendingText: TextQueue;
   #textScheduled = false;
   readonly #lag: LagMonitor;
+  /** Rooms arbitration (rooms.group): the daemon hands it the MQTT client with `rooms.set()`. */
+  readonly rooms = new ArbitrationGate(() => this.#run);
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
@@ -231,6 +236,7 @@ export class Pipeline implements PipelineControl {
     const { preRollSeconds, endpointer: settings } = this.options;
     const run = this.#newRun("wake-word", { startSample: detection.endSample, settings }, detection);
     run.announce();
+    this.rooms.claim(run.id, detection, this.#history, this.options.bus);
     await run.audio?.locateCommand(detection.endSample, preRollSeconds, settings);
     // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.
     const frameEnd = frame.startSample + frame.samples.length;
@@ -272,7 +278,8 @@ export class Pipeline implements PipelineControl {
     return {
       ...{ bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger },
       ...{ site: options.site, area: options.area ?? null, skills: options.skills },
-      ...{ beforeAct: options.beforeAct, commands: options.commands ?? null, history: this.#history },
+      ...{ beforeAct: this.rooms.act(options.beforeAct), commands: options.commands ?? null },
+      history: this.#history,
       guide: () => intent.transcriptGuide?.() ?? undefined,
       clock: this.#clock,
       timer: options.timer ?? realTimer,
@@ -283,6 +290,8 @@ export class Pipeline implements PipelineControl {
       previous: this.#previous,
       remember: (run, recognized) => {
         this.#previous = { runId: run.id, intent: recognized, wallSeconds: this.#clock() / 1000 };
+        const seconds = options.commandFollowUpSeconds ?? 0;
+        if (seconds > 0) this.#followUp = { seconds, previousRunId: run.id };
       },
       openFollowUp: (run, seconds) => {
         this.#followUp = { seconds, previousRunId: run.id };

@@ -9,7 +9,20 @@ export interface RunLimits {
 }
 
 /** The config's defaults, for pipelines built without a config (tests, benches). */
-export const DEFAULT_RUN_LIMITS: RunLimits = { sttSeconds: 30, intentSeconds: 15 };
+export const DEFAULT_RUN_LIMITS: RunLimits = { sttSeconds: 30, intentSeconds: 13 };
+
+/** The LLM's own limit plus this, when intent.timeout_seconds is null: room for templates, policy and a skill. */
+const LLM_MARGIN_SECONDS = 5;
+
+/** A config's limits: intent.timeout_seconds, or (null) llm.timeout_seconds + 5 s. */
+export function runLimits(config: {
+  stt: { timeout_seconds: number };
+  intent: { timeout_seconds: number | null };
+  llm: { timeout_seconds: number };
+}): RunLimits {
+  const intentSeconds = config.intent.timeout_seconds ?? config.llm.timeout_seconds + LLM_MARGIN_SECONDS;
+  return { sttSeconds: config.stt.timeout_seconds, intentSeconds };
+}
 
 const STEPS = {
   stt: { key: "stt.timeout_seconds", what: "speech to text", code: "stt-timeout" },

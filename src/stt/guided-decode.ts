@@ -42,6 +42,12 @@ export function buildTokenTrie(
 
 export interface GuidedDecodeOptions {
   beam: number;
+  /**
+   * Hypotheses kept during the first `wide.steps` steps, where the sentences diverge and the
+   * right first word may rank low on its own ("Set" heard as "And"): a wider beam there,
+   * then `beam`. Absent: `beam` throughout.
+   */
+  wide?: { beam: number; steps: number } | undefined;
   maxTokens: number;
   eot: number;
   /** Never generated (Whisper's suppressed tokens), as in the free pass. */
@@ -162,7 +168,9 @@ export async function guidedDecode<S>(
     }
     // Once a sentence has ended, a longer one gets a few more tokens to catch up, not the whole budget.
     if (finished.length > 0) stopAt = Math.min(stopAt, t + 1 + EXTRA_STEPS);
-    const kept = [...candidates.values()].sort((a, b) => b.hyp.sum - a.hyp.sum).slice(0, options.beam);
+    const width =
+      options.wide && t + 1 < options.wide.steps ? Math.max(options.beam, options.wide.beam) : options.beam;
+    const kept = [...candidates.values()].sort((a, b) => b.hyp.sum - a.hyp.sum).slice(0, width);
     hyps = kept.map((c) => c.hyp);
     parents = kept.map((c) => c.parent);
     ids = kept.map((c) => c.id);

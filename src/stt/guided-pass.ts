@@ -6,12 +6,14 @@ import {
   type GuidedThresholds,
   type GuidedVerdict,
   keepsHeardWords,
+  type TokenConstraint,
   type TranscriptGuide,
 } from "./guide.js";
 import {
   type AllowedToken,
   allowedTokens,
   buildTokenTrie,
+  type GuidedDecodeResult,
   guidedDecode,
   type TokenTrie,
 } from "./guided-decode.js";
@@ -25,6 +27,8 @@ const GIVE_UP_SLACK = 1;
 export interface GuidedSettings {
   /** Hypotheses kept per step (stt.guided_beam). */
   beam: number;
+  /** A wider beam for the first steps (measured with bench/hearing-diagnose.ts --try wide=12x6: no gain); absent: none. */
+  wide?: { beam: number; steps: number } | undefined;
   thresholds: GuidedThresholds;
   maxTokens: number;
 }
@@ -81,6 +85,25 @@ export class GuidedPass {
     allowedTokens(this.#trie(constraint.spell), constraint, constraint.start, this.#allowedFor(constraint));
   }
 
+  /**
+   * The best sentence of any constraint over the free pass's encoder output, no threshold
+   * applied: measuring tools score the sentence that was said with it (bench/hearing-diagnose.ts).
+   */
+  async best<S>(free: FreePass, constraint: TokenConstraint<S>, beam: number): Promise<GuidedDecodeResult> {
+    const caches = free.decoder.caches();
+    const prefix = promptedSequence(this.spec, free.language, free.promptTokens);
+    const first = prefix[prefix.length - 1];
+    if (!caches || first === undefined) throw new Error("the free pass left no decoder caches");
+    const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
+    return guidedDecode(decoder, first, constraint, this.#trie(constraint.spell), {
+      beam,
+      maxTokens: this.settings.maxTokens,
+      eot: this.spec.tokens.eot,
+      suppressed: this.spec.suppressed,
+      beginSuppressed: this.spec.beginSuppressed,
+    });
+  }
+
   async run(free: FreePass, guide: TranscriptGuide, signal?: AbortSignal): Promise<GuidedOutcome> {
     const started = performance.now();
     const ms = () => performance.now() - started;
@@ -97,6 +120,7 @@ export class GuidedPass {
     const { minScore, maxDrop } = this.settings.thresholds;
     const result = await guidedDecode(decoder, first, guide.constraint, this.#trie(guide.constraint.spell), {
       beam: this.settings.beam,
+      wide: this.settings.wide,
       // A sentence of the grammar is about as long as what Whisper heard freely.
       maxTokens: Math.min(this.settings.maxTokens, Math.ceil(free.tokens * 1.5) + 6),
       // The lowest score that could be taken is the higher of the two bars (sensitive ones are higher still).

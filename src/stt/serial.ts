@@ -5,6 +5,12 @@
  */
 export class SerialQueue {
   #tail: Promise<void> = Promise.resolve();
+  #queued = 0;
+
+  /** Jobs queued or running. */
+  get pending(): number {
+    return this.#queued;
+  }
 
   async run<T>(job: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const previous = this.#tail;
@@ -13,11 +19,13 @@ export class SerialQueue {
       done = resolve;
     });
     this.#tail = previous.then(() => mine);
+    this.#queued++;
     try {
       await untilSettledOrAborted(previous, signal);
       signal?.throwIfAborted();
       return await job();
     } finally {
+      this.#queued--;
       done();
     }
   }

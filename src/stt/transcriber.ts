@@ -1,4 +1,6 @@
 import type { TranscriptGuide } from "./guide.js";
+import type { FreePass } from "./guided-pass.js";
+import type { PhraseScores } from "./phrase-score.js";
 
 export interface Transcript {
   /** Trimmed text; empty when the audio held no speech (silence, noise, or a rejected hallucination). */
@@ -38,6 +40,11 @@ export interface TranscribeOptions {
   prompt?: string;
   /** The home's sentences: when the free text is not understood, a guided pass may replace it (stt.guided). */
   guide?: TranscriptGuide;
+  /**
+   * For measuring tools (bench/hearing-diagnose.ts): called with what the free pass of a
+   * one-window transcript leaves (encoder output, caches, score), before the guided pass.
+   */
+  inspect?: (free: FreePass) => Promise<void>;
 }
 
 /** Speech to text. Loaded once at start, reused for every run. */
@@ -46,6 +53,10 @@ export interface Transcriber {
   transcribe(audio: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
   /** Does the one-off work of guided decoding with this guide's alphabet now, off the audio path. */
   prepareGuide?(guide: TranscriptGuide): void;
+  /** The wake word's verifier (wake.verifier): the phrase's score against what is heard in `audio`. */
+  scorePhrase?(audio: Float32Array, phrase: string): Promise<PhraseScores>;
+  /** True while a transcription is queued or running. */
+  busy?(): boolean;
   /** Idempotent. */
   dispose(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { type FreePass, GuidedPass, type GuidedSettings } from "./guided-pass.js
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
+import { type PhraseScores, scorePhrase } from "./phrase-score.js";
 import { type DropReason, dropReason, type QualityThresholds } from "./quality.js";
 import { SerialQueue } from "./serial.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
@@ -104,6 +105,8 @@ export class WhisperTranscriber implements Transcriber {
     }
     const transcript = combine(outcomes, audioMs, this.#language ?? "en");
     const [only] = outcomes;
+    if (options.inspect && outcomes.length === 1 && only)
+      await options.inspect({ ...only.free, text: transcript.text });
     if (options.guide && outcomes.length === 1 && only && transcript.text) {
       await this.#guide(transcript, only.free, options.guide, options.signal);
     }
@@ -122,8 +125,27 @@ export class WhisperTranscriber implements Transcriber {
     return transcript;
   }
 
+  /** The wake word's verifier: how well `audio` starts with `phrase` against what Whisper hears in it. */
+  scorePhrase(audio: Float32Array, phrase: string): Promise<PhraseScores> {
+    return this.#queue.run(async () => {
+      const lead = Math.round(this.options.leadInSeconds * this.spec.mel.samplingRate);
+      const { free, decoded } = await this.#window(withLeadIn(audio, lead), "", undefined);
+      return scorePhrase(this.sessions, this.spec, this.tokenizer, free, decoded.tokens, phrase);
+    });
+  }
+
+  /** True while a transcription (or a verification) is queued or running. */
+  busy(): boolean {
+    return this.#queue.pending > 0;
+  }
+
   prepareGuide(guide: TranscriptGuide): void {
     this.#guided?.prepare(guide);
+  }
+
+  /** A guided pass with other settings, over this model (for measuring tools). */
+  guidedPass(settings: GuidedSettings): GuidedPass {
+    return new GuidedPass(this.sessions, this.spec, this.tokenizer, settings);
   }
 
   /** The guided pass over a one-window transcript: sets which text goes on, and why. */

@@ -11,6 +11,8 @@ import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
 import { resolveAccessKey } from "./porcupine-access.js";
 import type { PlatformInfo } from "./porcupine-platform.js";
 import { DEFAULT_LOOKBACK_SECONDS, VadGatedDetector } from "./vad-gate.js";
+import type { PhraseVerifier } from "./verifier.js";
+import { type CandidateReport, VerifyingDetector } from "./verifying-detector.js";
 
 export interface WakeFactoryOptions {
   /** Defaults to process.env (Porcupine's AccessKey). */
@@ -19,6 +21,15 @@ export interface WakeFactoryOptions {
   platform?: PlatformInfo;
   /** Defaults to @picovoice/porcupine-node. */
   porcupine?: PorcupineFactory;
+  /**
+   * The second stage (wake.verifier): Whisper, wired by the daemon, and where each
+   * candidate's outcome goes. Without it, candidates are never made.
+   */
+  verifier?: {
+    port: PhraseVerifier;
+    phraseFor: (wakeWord: string) => string | null;
+    report: (c: CandidateReport) => void;
+  };
 }
 
 /**
@@ -33,6 +44,7 @@ export async function createWakeWordDetector(
   options: WakeFactoryOptions = {},
 ): Promise<WakeWordDetector> {
   const log = componentLogger(logger, "wake");
+  const verifying = config.wake.verifier.enabled && options.verifier !== undefined;
   const detector =
     config.wake.engine === "porcupine"
       ? await PorcupineDetector.create({
@@ -42,26 +54,40 @@ export async function createWakeWordDetector(
           platform: options.platform,
           factory: options.porcupine,
         })
-      : await createOpenWakeWord(config, store, log);
+      : await createOpenWakeWord(config, store, log, verifying);
   log.info(
-    { engine: detector.engine, wakeWords: detector.wakeWords, vadGate: config.wake.vad_gate },
+    {
+      engine: detector.engine,
+      wakeWords: detector.wakeWords,
+      vadGate: config.wake.vad_gate,
+      verifier: verifying,
+    },
     "wake word ready",
   );
-  if (!config.wake.vad_gate) return detector;
-  try {
-    const vad = await createVad(config, store, logger);
-    const settings = { threshold: config.vad.start_threshold, lookbackSeconds: DEFAULT_LOOKBACK_SECONDS };
-    return new VadGatedDetector(detector, vad, settings, log);
-  } catch (error) {
-    await detector.dispose();
-    throw error;
+  let gated: WakeWordDetector = detector;
+  if (config.wake.vad_gate) {
+    try {
+      const vad = await createVad(config, store, logger);
+      const settings = { threshold: config.vad.start_threshold, lookbackSeconds: DEFAULT_LOOKBACK_SECONDS };
+      gated = new VadGatedDetector(detector, vad, settings, log);
+    } catch (error) {
+      await detector.dispose();
+      throw error;
+    }
   }
+  const verifier = options.verifier;
+  if (!verifying || !verifier) return gated;
+  // Outside the VAD gate: a candidate without speech before it is never verified.
+  const { min_margin, before_seconds } = config.wake.verifier;
+  const settings = { minMargin: min_margin, beforeSeconds: before_seconds, phraseFor: verifier.phraseFor };
+  return new VerifyingDetector(gated, verifier.port, settings, verifier.report, log);
 }
 
 async function createOpenWakeWord(
   config: Config,
   store: ModelStore,
   logger: Logger,
+  verifying: boolean,
 ): Promise<WakeWordDetector> {
   const seen = new Set<string>();
   const models: OwwModelOptions[] = [];
@@ -79,6 +105,7 @@ async function createOpenWakeWord(
       threshold: m.threshold,
       triggerLevel: m.trigger_level,
       refractorySeconds: m.refractory_seconds,
+      ...(verifying ? { candidateThreshold: m.candidate_threshold } : {}),
     });
   }
   const mel = await store.verify("oww_melspectrogram");
@@ -88,6 +115,7 @@ async function createOpenWakeWord(
     melPath: firstPath(mel.paths),
     embeddingPath: firstPath(embedding.paths),
     threads: config.wake.threads,
+    candidateAfterSeconds: config.wake.verifier.after_seconds,
     logger,
   });
 }

@@ -7,6 +7,11 @@ export interface WakeDetection {
   score: number;
   /** Sample index (stream position) where the detecting chunk ends: the wake word ended at or before it. */
   endSample: number;
+  /**
+   * True for a candidate: the score reached only the model's candidate threshold, so the
+   * detection wakes nothing until a verifier (wake/verifying-detector.ts) confirms it.
+   */
+  candidate?: boolean;
 }
 
 /**

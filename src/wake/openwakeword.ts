@@ -1,10 +1,10 @@
 import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
 import { Rechunker } from "../audio/rechunker.js";
 import type { Logger } from "../util/logger.js";
+import { CandidateTrigger } from "./candidate-trigger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
 import { WakeClassifier } from "./oww-classifier.js";
 import { CHUNK_SAMPLES, OwwFeatures } from "./oww-features.js";
-import { Trigger } from "./trigger.js";
 
 /** The reference zeroes the first scores after a start or reset: they spike while buffers fill. */
 const IGNORED_FIRST_SCORES = 5;
@@ -16,6 +16,8 @@ export interface OwwModelOptions {
   threshold: number;
   triggerLevel: number;
   refractorySeconds: number;
+  /** Below `threshold`: scores from here on make candidates for a verifier (wake.verifier); absent: none. */
+  candidateThreshold?: number;
 }
 
 export interface OpenWakeWordOptions {
@@ -25,14 +27,19 @@ export interface OpenWakeWordOptions {
   /** onnxruntime intra-op threads per session. */
   threads: number;
   logger: Logger;
+  /** Audio a candidate's verifier hears after its best chunk (seconds); default 0.3. */
+  candidateAfterSeconds?: number;
   /** false: run the whole embedding model every chunk, as the reference does (benchmarks compare). */
   stagedEmbedding?: boolean;
 }
 
 interface Listener {
   classifier: WakeClassifier;
-  trigger: Trigger;
+  trigger: CandidateTrigger;
 }
+
+/** A candidate is decided at most this long after it started, however its scores climb. */
+const CANDIDATE_MAX_HOLD_SECONDS = 1;
 
 /** Highest-scoring wake word of each 80 ms chunk, as the detector's users may want to see it. */
 export interface ChunkScores {
@@ -71,8 +78,15 @@ export class OpenWakeWordDetector implements WakeWordDetector {
       const listeners = classifiers.map((classifier, i) => {
         const m = options.models[i] as OwwModelOptions;
         const refractorySamples = Math.round(m.refractorySeconds * SAMPLE_RATE);
-        const settings = { threshold: m.threshold, triggerLevel: m.triggerLevel, refractorySamples };
-        return { classifier, trigger: new Trigger(settings) };
+        const settings = {
+          threshold: m.threshold,
+          triggerLevel: m.triggerLevel,
+          refractorySamples,
+          candidateThreshold: Math.min(m.candidateThreshold ?? m.threshold, m.threshold),
+          afterSamples: Math.round((options.candidateAfterSeconds ?? 0.3) * SAMPLE_RATE),
+          maxHoldSamples: CANDIDATE_MAX_HOLD_SECONDS * SAMPLE_RATE,
+        };
+        return { classifier, trigger: new CandidateTrigger(settings) };
       });
       options.logger.debug(
         { models: listeners.map((l) => l.classifier.id), streamingEmbedding: features.streaming },
@@ -117,8 +131,11 @@ export class OpenWakeWordDetector implements WakeWordDetector {
       const raw = await classifier.score(this.features.last(classifier.windowSize));
       const score = warmingUp ? 0 : raw;
       scores[classifier.id] = score;
-      if (trigger.update(score, endSample) && (!best || score > best.score)) {
-        best = { wakeWord: classifier.id, score, endSample };
+      const fired = trigger.next(score, endSample);
+      // A sure detection goes before any candidate; then the higher score.
+      if (fired && (!best || outranks(fired.kind === "candidate", fired.score, best))) {
+        best = { wakeWord: classifier.id, score: fired.score, endSample: fired.endSample };
+        if (fired.kind === "candidate") best.candidate = true;
       }
     }
     this.onScores?.({ endSample, scores });
@@ -129,4 +146,9 @@ export class OpenWakeWordDetector implements WakeWordDetector {
     this.features.reset();
     for (const l of this.listeners) l.trigger.reset();
   }
+}
+
+function outranks(candidate: boolean, score: number, best: WakeDetection): boolean {
+  const bestCandidate = best.candidate === true;
+  return candidate === bestCandidate ? score > best.score : bestCandidate;
 }

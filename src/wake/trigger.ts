@@ -28,6 +28,12 @@ export class Trigger {
     return true;
   }
 
+  /** True when a detection ending at `endSample` would fall in the refractory period. */
+  inRefractory(endSample: number): boolean {
+    const last = this.#lastFired;
+    return last !== null && endSample - last < this.settings.refractorySamples;
+  }
+
   /** Forget the run of scores and the last detection (a new run, or a restarted stream). */
   reset(): void {
     this.#consecutive = 0;

@@ -104,6 +104,23 @@ describe("Feedback", () => {
     expect(heard()).toEqual(["SPEECH:kitchen light on"]);
   });
 
+  it("speaks a skill's answer (intent-end.speech) when the run ends answered", async () => {
+    const { bus, player } = setup(false, true);
+    const answer: EventInput = {
+      type: "intent-end",
+      runId: "r1",
+      intent: "HassGetState",
+      targets: ["front_door"],
+      slots: { state: "locked" },
+      source: "template",
+      ms: 3,
+      speech: "the front door is locked",
+    };
+    run(bus, "r1", [answer], "answered");
+    await player.idle();
+    expect(heard()).toEqual(["SPEECH:the front door is locked"]);
+  });
+
   it("says so when a command expired undelivered", async () => {
     const { bus, player } = setup(true, true);
     run(bus, "r1", [turnOn], "dropped");
@@ -145,6 +162,24 @@ describe("Feedback", () => {
   it("stays quiet after a false wake (no speech) apart from the wake chime", async () => {
     const { bus, player } = setup(true, true);
     run(bus, "r4", [], "no-speech");
+    await player.idle();
+    expect(heard()).toHaveLength(1);
+  });
+
+  it("a board that lost the rooms arbitration says nothing after the wake chime", async () => {
+    const { bus, player } = setup(true, true);
+    const decision: EventInput = {
+      type: "arbitration",
+      runId: "r8",
+      group: "home",
+      won: false,
+      reason: "outranked",
+      winner: "hallway",
+      claims: [],
+      late: [],
+      ms: 200,
+    };
+    run(bus, "r8", [decision], "lost-arbitration");
     await player.idle();
     expect(heard()).toHaveLength(1);
   });

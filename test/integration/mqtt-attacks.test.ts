@@ -8,7 +8,7 @@ import { DeviceRegistry } from "../../src/intent/registry.js";
 import { MqttService } from "../../src/mqtt/service.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { silentLogger } from "../../src/util/logger.js";
-import { FakeTranscriber, FakeVad, FakeWake, silentFrames } from "../support/fake-stages.js";
+import { FakeTranscriber, FakeVad, FakeWake, frameGap, silentFrames } from "../support/fake-stages.js";
 import { Mosquitto } from "../support/mosquitto.js";
 import { captureLogger, mqttConfig, Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
 
@@ -123,7 +123,12 @@ async function house(
     logs: capture.lines,
     clock,
     async feed(seconds, from) {
-      for (const frame of silentFrames(seconds, from * S)) await pipeline.process(frame);
+      // A turn of the event loop between frames, as a microphone's: the run's steps after the
+      // command's end go on off the frame path.
+      for (const frame of silentFrames(seconds, from * S)) {
+        await pipeline.process(frame);
+        await frameGap();
+      }
     },
     async type(message) {
       const ends = events.filter((e) => e.type === "run-end").length;

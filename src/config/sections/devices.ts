@@ -33,7 +33,22 @@ export const deviceSchema = z.strictObject({
     .min(1)
     .regex(/^[^#+]+$/, "expected a topic without + or # wildcards")
     .describe("MQTT topic that commands the device"),
-  state_topic: z.string().nullable().default(null).describe("MQTT topic the device reports its state on"),
+  state_topic: z
+    .string()
+    .regex(/^[^#+]+$/, "expected a topic without + or # wildcards")
+    .nullable()
+    .default(null)
+    .describe(
+      "MQTT topic the device reports its state on, kept for answers (a climate device's: its current temperature)",
+    ),
+  state_template: z
+    .string()
+    .max(200)
+    .nullable()
+    .default(null)
+    .describe(
+      "How to read a state message, as Home Assistant's value_template: {{ value }} or {{ value_json.key }} (with | float, | int, | round(n)); null reads a plain value or JSON state/current_temperature",
+    ),
   schema: z.enum(["json", "default"]).default("json").describe("Payload schema: json or default (ON/OFF)"),
   brightness_scale: z.number().int().min(1).default(255).describe("Device brightness scale (json schema)"),
   brightness_command_topic: z.string().nullable().default(null).describe("Brightness topic (default schema)"),

@@ -14,6 +14,8 @@ export const INTENT_NAMES = [
   "HassPauseTimer",
   "HassUnpauseTimer",
   "HassGetState",
+  "HassGetCurrentTime",
+  "HassGetCurrentDate",
   "HassNevermind",
 ] as const;
 
@@ -39,10 +41,11 @@ export const intentSection = section(
       .default(8)
       .describe("How long to wait for the yes (on the audio clock and on the wall clock)"),
     timeout_seconds: seconds(1, 300)
-      .default(15)
+      .nullable()
+      .default(null)
       .meta(live)
       .describe(
-        "Time limit from the text to the command's handoff (templates, the LLM, a local skill): past it the run ends as timeout (error intent-timeout); keep it above llm.timeout_seconds",
+        "Time limit from the text to the command's handoff (templates, the LLM, a local skill): past it the run ends as timeout (error intent-timeout); null = llm.timeout_seconds + 5 s",
       ),
     allow_sensitive_from_text: z
       .boolean()

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { probability, secret, section } from "../fields.js";
+import { probability, seconds, secret, section } from "../fields.js";
+
+/** Measured on bench/wake-noise.ts (docs/listening.md): where the verifier's candidates start. */
+const CANDIDATE_THRESHOLD = 0.1;
 
 const wakeModel = z.strictObject({
   id: z
@@ -8,6 +11,11 @@ const wakeModel = z.strictObject({
     .describe("Model id from models/manifest.json (hey_jarvis, alexa, ...) or a name for a custom model"),
   path: z.string().nullable().default(null).describe("Path to a custom openWakeWord .onnx classifier"),
   threshold: probability().default(0.5).describe("Score a frame must exceed"),
+  candidate_threshold: probability()
+    .default(CANDIDATE_THRESHOLD)
+    .describe(
+      "With wake.verifier on: a lower score that makes a candidate, woken only if Whisper verifies it",
+    ),
   trigger_level: z
     .number()
     .int()
@@ -37,12 +45,46 @@ export const wakeSection = section(
     models: z
       .array(wakeModel)
       .min(1)
-      .default([{ id: "hey_jarvis", path: null, threshold: 0.5, trigger_level: 1, refractory_seconds: 2 }])
+      .default([
+        {
+          id: "hey_jarvis",
+          path: null,
+          threshold: 0.5,
+          candidate_threshold: CANDIDATE_THRESHOLD,
+          trigger_level: 1,
+          refractory_seconds: 2,
+        },
+      ])
       .describe("openWakeWord models that run at once (sharing the mel and embedding work)"),
     vad_gate: z
       .boolean()
       .default(false)
       .describe("Accept a detection only while Silero VAD hears speech (fewer false wakes)"),
+    verifier: section(
+      {
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Two stages: candidates from candidate_threshold wake only when Whisper hears the wake phrase",
+          ),
+        min_margin: z
+          .number()
+          .min(-10)
+          .max(0)
+          .default(-1.5)
+          .describe(
+            "Per-token log-probability the wake phrase may fall below what Whisper heard and still wake",
+          ),
+        before_seconds: seconds(0.5, 3)
+          .default(1.5)
+          .describe("Audio before the candidate's end that the verifier hears"),
+        after_seconds: seconds(0, 1)
+          .default(0.3)
+          .describe("... and after it (the candidate waits this long before it is verified)"),
+      },
+      "Wake-word verifier (openWakeWord candidates; Porcupine passes unverified)",
+    ),
     threads: z
       .number()
       .int()

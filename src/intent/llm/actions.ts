@@ -115,6 +115,14 @@ export const ACTIONS: readonly Action[] = [
     fields: [],
     help: "ask if something is on, off, open or locked",
   },
+  { label: "get_time", intent: "HassGetCurrentTime", domains: null, fields: [], help: "ask what time it is" },
+  {
+    label: "get_date",
+    intent: "HassGetCurrentDate",
+    domains: null,
+    fields: [],
+    help: "ask today's date or day",
+  },
   {
     label: "never_mind",
     intent: "HassNevermind",

@@ -53,6 +53,8 @@ function examples(devices: readonly Device[], intents: readonly string[]): Promp
   deviceExamples(devices, add);
   add("HassStartTimer", "set a timer for five minutes", { hours: 0, minutes: 5, seconds: 0 });
   add("unknown", "tell me a joke", {});
+  add("HassGetCurrentTime", "what's the time", {});
+  add("HassGetCurrentDate", "what day is it today", {});
   add("HassCancelTimer", "stop the timer", {});
   // One short example per timer intent: the whole prefix must fit llm.context_size with a home's devices.
   add("HassIncreaseTimer", "add 5 minutes to the timer", { minutes: 5 });

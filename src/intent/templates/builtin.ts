@@ -17,6 +17,7 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
     start: "(set|start|create|make)",
     my: "[the|my|that|this]",
     timer_stop: "(cancel|stop|delete|remove|end|clear|turn off|kill)",
+    it: "(it|them|that|those)",
   },
   lists: {
     domain: {
@@ -71,6 +72,9 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
     HassTurnOn: {
       data: [
         { sentences: ["<turn> on <target>", "<turn> <target> on [<in_area>]", "<target> on [<in_area>]"] },
+        // "It" names no device: these never match alone; they are here so guided speech recognition
+        // can hear a follow-up as said (intent/follow-up.ts resolves it from the previous intent).
+        { sentences: ["<turn> <it> [back] on", "<turn> [back] on <it>"] },
         { sentences: ["lock <target>", "<target> lock"], requires: { domain: ["lock"] } },
         { sentences: ["(open|raise|lift) <target>", "<target> (open|up)"], requires: { domain: ["cover"] } },
         { sentences: ["(activate|run|start) <target>"], requires: { domain: ["scene", "script"] } },
@@ -86,6 +90,7 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
             "kill <target>",
           ],
         },
+        { sentences: ["<turn> <it> [back] off", "<turn> off <it>"] },
         { sentences: ["unlock <target>", "<target> unlock"], requires: { domain: ["lock"] } },
         {
           sentences: ["(close|shut|lower) <target>", "<target> (close|closed|down)"],
@@ -240,6 +245,41 @@ export const BUILTIN_TEMPLATES: TemplateSet = {
             "(what is|whats|tell me|check) the (state|status) of <target>",
             "(what is|whats) <target> (state|status)",
             "(what is|whats|tell me) <the> {name} [<in_area>]",
+          ],
+        },
+        {
+          // A room's temperature from its temperature sensor or thermostat (state_topic); without a room, the board's.
+          sentences: [
+            "(what is|whats|tell me|how much is) the (temperature|temp) [<in_area>]",
+            "(what is|whats) the {area} temperature",
+            "how (warm|hot|cold) is it [<in_area>]",
+          ],
+          requires: { domain: ["sensor", "climate"] },
+          slots: { device_class: "temperature" },
+        },
+      ],
+    },
+    HassGetCurrentTime: {
+      data: [
+        {
+          sentences: [
+            "what time is it",
+            "(what is|whats) the [current] time",
+            "(tell me|do you know|have you got|got) the time",
+            "what is the time",
+          ],
+        },
+      ],
+    },
+    HassGetCurrentDate: {
+      data: [
+        {
+          sentences: [
+            "(what is|whats) [the] (date|day) [today]",
+            "(what is|whats) todays date",
+            "(what|which) day is it [today]",
+            "(what is|whats) today",
+            "(tell me|do you know) the date",
           ],
         },
       ],

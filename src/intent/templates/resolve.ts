@@ -29,7 +29,7 @@ export function resolveMatch(
   const { intent } = match.template;
   let targets: Device[] = [];
   if (needsTargets(intent)) {
-    const found = pickDevices(match, gathered, vocabulary);
+    const found = pickDevices(match, gathered, vocabulary, siteArea);
     if (!found || found.length === 0) return null;
     targets = found;
     const kindOnly = gathered.domain && !gathered.name && !gathered.area;
@@ -38,6 +38,9 @@ export function resolveMatch(
       targets = here;
       gathered.slots.area = here[0]?.area;
     }
+    const unnamed = !gathered.domain && !gathered.name && !gathered.area;
+    if (unnamed && siteArea && targets.every((d) => sameArea(d.area, siteArea)))
+      gathered.slots.area = siteArea;
   }
   return {
     intent,
@@ -75,7 +78,12 @@ function gather(match: TemplateMatch): Gathered | null {
   return out;
 }
 
-function pickDevices(match: TemplateMatch, gathered: Gathered, vocabulary: Vocabulary): Device[] | null {
+function pickDevices(
+  match: TemplateMatch,
+  gathered: Gathered,
+  vocabulary: Vocabulary,
+  siteArea: string | null,
+): Device[] | null {
   const { intent, requiresDomains } = match.template;
   const allowed = INTENT_DOMAINS[intent] ?? [];
   const area = gathered.area?.entry.area;
@@ -90,10 +98,13 @@ function pickDevices(match: TemplateMatch, gathered: Gathered, vocabulary: Vocab
   if (gathered.domain || area) {
     return vocabulary.devices.filter((d) => fits(d) && (!area || d.area === area));
   }
-  // No target words ("set the temperature to 21"): only unambiguous with one such device.
+  // No target words ("set the temperature to 21"): only unambiguous with one such device, or
+  // one in the board's own room; a question ("what's the temperature") may read all of its room's.
   if (!requiresDomains) return null;
   const only = vocabulary.devices.filter(fits);
-  return only.length === 1 ? only : null;
+  if (only.length === 1) return only;
+  const here = siteArea ? only.filter((d) => sameArea(d.area, siteArea)) : [];
+  return here.length === 1 || (here.length > 1 && intent === "HassGetState") ? here : null;
 }
 
 /** Areas compare as people write them: "Living Room", "living room" and "living_room" are one room. */

@@ -25,8 +25,14 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
     expect(describePlan(plan({}))).toBe("nothing");
   });
 
-  it("restarts only MQTT for a new broker URL", () => {
-    expect(describePlan(plan({ mqtt: { ...base.mqtt, url: "mqtt://10.0.0.2" } }))).toBe("mqtt");
+  it("restarts only MQTT (and the rooms client, on the same broker) for a new broker URL", () => {
+    expect(describePlan(plan({ mqtt: { ...base.mqtt, url: "mqtt://10.0.0.2" } }))).toBe("mqtt, rooms");
+  });
+
+  it("joining or leaving a rooms group, or a new window, restarts only the rooms client", () => {
+    expect(describePlan(plan({ rooms: { group: "home", arbitration_ms: 200 } }))).toBe("rooms");
+    expect(describePlan(plan({ rooms: { ...base.rooms, arbitration_ms: 300 } }))).toBe("rooms");
+    expect(describePlan(plan({ rooms: { group: "home", arbitration_ms: 200 } }, false))).toBe("nothing");
   });
 
   it("reloads the wake detector for a new threshold, and hands it to the pipeline", () => {
@@ -44,7 +50,7 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
   });
 
   it("a new site renames topics, metrics and runs: metrics, pipeline and MQTT", () => {
-    expect(describePlan(plan({ site: "hall" }))).toBe("metrics, pipeline, mqtt");
+    expect(describePlan(plan({ site: "hall" }))).toBe("metrics, pipeline, mqtt, rooms");
   });
 
   it("ring settings reload the timers in place; the timers run on", () => {

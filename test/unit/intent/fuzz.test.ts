@@ -175,6 +175,7 @@ describe("fuzzing the template path and the policy", () => {
         device_class: null,
         command_topic: `home/odd_${i}/set`,
         state_topic: null,
+        state_template: null,
         schema: "json",
         brightness_scale: 255,
         brightness_command_topic: null,

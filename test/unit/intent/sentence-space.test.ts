@@ -72,7 +72,6 @@ describe("sentence space", () => {
 
   it("refuses what no template says, and half sentences", () => {
     for (const text of [
-      "What time is it?",
       "What's the weather like tomorrow?",
       "turn on the kitchen",
       "Set the bedside lamp to",
@@ -199,7 +198,7 @@ describe("SentenceSpace.meaning", () => {
       space.meaning("turn on the kitchen lights"),
     );
     expect(space.meaning("turn on the kitchen light")).not.toBe(space.meaning("turn off the kitchen light"));
-    expect(space.meaning("What time is it?")).toBe("what time is it");
+    expect(space.meaning("What's the weather like tomorrow?")).toBe("whats the weather like tomorrow");
   });
 });
 
@@ -227,7 +226,7 @@ describe("SentenceSpace.isWhole", () => {
       "Set the bedside lamp to forty",
       "Set a timer for 10 minutes.",
       "Turn on the",
-      "What time is it?",
+      "What's the weather like tomorrow?",
     ]) {
       expect(space.isWhole(text), text).toBe(false);
     }

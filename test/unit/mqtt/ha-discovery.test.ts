@@ -110,4 +110,29 @@ describe("parseDiscovery", () => {
     expect(parse("homeassistant/light/x/config", "[1,2]")).toMatchObject({ kind: "invalid" });
     expect(parse("homeassistant/device/n/config", { dev: {} })).toMatchObject({ kind: "invalid" });
   });
+
+  it("reads where the state is for answers: value templates, and a climate device's current temperature", () => {
+    const lock = parse("homeassistant/lock/door/config", {
+      name: "Front Door",
+      cmd_t: "z2m/door/set",
+      stat_t: "z2m/door",
+      val_tpl: "{{ value_json.state }}",
+    });
+    expect(lock).toMatchObject({
+      entities: [{ device: { state_topic: "z2m/door", state_template: "{{ value_json.state }}" } }],
+    });
+    const climate = parse("homeassistant/climate/trv/config", {
+      name: "Radiator",
+      temp_cmd_t: "z2m/trv/set/setpoint",
+      curr_temp_t: "z2m/trv",
+      curr_temp_tpl: "{{ value_json.local_temperature }}",
+    });
+    expect(climate).toMatchObject({
+      entities: [
+        { device: { state_topic: "z2m/trv", state_template: "{{ value_json.local_temperature }}" } },
+      ],
+    });
+    const wild = parse("homeassistant/light/x/config", { name: "X", cmd_t: "x/set", stat_t: "x/#" });
+    expect(wild).toMatchObject({ entities: [], badTopics: [expect.stringMatching(/state_topic/)] });
+  });
 });

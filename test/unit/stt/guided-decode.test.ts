@@ -218,6 +218,41 @@ describe("guided decoding", () => {
   });
 });
 
+describe("guided decoding with a wider beam for the first steps", () => {
+  // The right first word ranks low on its own ("Set" heard as "And"), but its sentence then
+  // goes on with confidence; the first word heard best leads nowhere the model likes.
+  const grammar = sentences("turn on the light", "the kitchen light");
+  const prefer = (seq: readonly number[]): Array<[string, number]> => {
+    const words = seq.map((i) => VOCAB[i]?.trim());
+    if (words.length === 0)
+      return [
+        [" the", 5],
+        [" turn", 4],
+      ];
+    // After "the", the sentence goes on, but with little confidence.
+    if (words[0] !== "turn") return [[[" kitchen", " light", "<eot>"][words.length - 1] ?? "<eot>", -9]];
+    return [[[" on", " the", " light"][words.length - 1] ?? "<eot>", 8]];
+  };
+
+  it("keeps the low first word long enough for its sentence to win", async () => {
+    const narrow = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), {
+      ...options,
+      beam: 1,
+    });
+    expect(narrow.best?.text).toBe("the kitchen light");
+    const decoder = new FakeDecoder(prefer);
+    const wide = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+      ...options,
+      beam: 1,
+      wide: { beam: 2, steps: 2 },
+    });
+    expect(wide.best?.text).toBe("turn on the light");
+    expect(wide.best?.score).toBeGreaterThan(narrow.best?.score ?? 0);
+    // Two rows for the second step only (the first has one: the start), then the beam's one.
+    expect(decoder.calls.map((c) => c.rows)).toEqual([1, 2, ...decoder.calls.slice(2).map(() => 1)]);
+  });
+});
+
 describe("guided decoding gives up", () => {
   it("after a few steps when every hypothesis is far below what would be taken", async () => {
     const grammar = sentences("turn on the kitchen light", "turn off the kitchen light");

@@ -1,0 +1,267 @@
+// Makes the wake-word benchmark set (bench/wake-noise.ts): "hey jarvis" + a command in seven
+// espeak-ng voices, clean, with pink and babble noise at 10 and 5 dB SNR, and reverberant;
+// and over 30 minutes of negatives: prose read by several voices (the license texts in
+// /usr/share/common-licenses), near-misses ("hey Travis", "hey Marvin", "a service",
+// "jars"), noise, tones and chords. 16 kHz mono s16 WAV and a manifest.json. Deterministic
+// (espeak-ng, `sox -D`, seeded noise). Never committed: the output goes to bench/out/wake/.
+//
+//   npx tsx scripts/make-wake-fixtures.ts [--out DIR] [--negative-minutes 32]
+
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { encodeWav } from "../src/audio/wav-writer.js";
+import {
+  addNoise,
+  concat,
+  pinkNoise,
+  prng,
+  reverberate,
+  rms,
+  say,
+  VOICES,
+  zeros,
+} from "./make-hearing-fixtures.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const RATE = 16_000;
+
+export const WAKE_CONDITIONS = ["clean", "pink10", "pink5", "babble10", "babble5", "reverb"] as const;
+export type WakeCondition = (typeof WAKE_CONDITIONS)[number];
+
+const COMMANDS = [
+  "turn on the kitchen light",
+  "what time is it",
+  "set a timer for five minutes",
+  "close the garage door",
+  "turn off the bedroom fan",
+];
+
+/** Said like the wake phrase, not it: what a verifier must turn away. */
+const NEAR_MISSES = [
+  "hey travis turn on the light",
+  "hey marvin what time is it",
+  "a service is due next week",
+  "put the jars on the shelf",
+  "hey jeremy close the door",
+  "hey charlie set a timer",
+  "the harvest was good this year",
+  "hey alexa are you there",
+];
+
+export interface WakeClip {
+  file: string;
+  voice: string;
+  condition: WakeCondition;
+  text: string;
+  /** End of the wake phrase in the clip (ms): a detection near it is a hit. */
+  wakeEndMs: number;
+  durationMs: number;
+}
+
+export interface NegativeFile {
+  file: string;
+  kind: "prose" | "near-miss" | "noise" | "tones" | "chords";
+  durationMs: number;
+}
+
+export interface WakeManifest {
+  clips: WakeClip[];
+  negatives: NegativeFile[];
+}
+
+/** The wake phrase's speed: openWakeWord's hey_jarvis is trained on 110-150 words per minute. */
+function wakeSpeed(speed: number): number {
+  return Math.max(120, Math.min(150, speed));
+}
+
+/** Voices talking over each other (prose, offset), the "babble" of a room or a TV: built once. */
+function babbleTrack(seconds: number): Float64Array {
+  const text = proseWords().slice(0, 400).join(" ");
+  const voices = ["en-us+m3", "en-gb+f2", "en-029+m1", "en-us+f4", "en-gb-scotland+m2"];
+  const out = new Float64Array(seconds * RATE);
+  voices.forEach((voice, v) => {
+    const speech = say(
+      voice,
+      160,
+      text
+        .split(" ")
+        .slice(v * 60)
+        .join(" "),
+    );
+    const level = 1 / rms(speech.filter((s) => s !== 0));
+    for (let i = 0; i < out.length; i++)
+      out[i] = (out[i] ?? 0) + (speech[(i + v * 7919) % speech.length] ?? 0) * level;
+  });
+  return out;
+}
+
+function mixAt(samples: Int16Array, noise: Float64Array, snrDb: number, offset: number): Int16Array {
+  const speechRms = rms(samples.filter((s) => s !== 0));
+  const window = Float64Array.from(samples, (_, i) => noise[(offset + i) % noise.length] ?? 0);
+  const scale = speechRms / 10 ** (snrDb / 20) / rms(window);
+  return Int16Array.from(samples, (s, i) =>
+    Math.max(-32768, Math.min(32767, Math.round(s + (window[i] ?? 0) * scale))),
+  );
+}
+
+function withCondition(clean: Int16Array, condition: WakeCondition, seed: number, babble: Float64Array) {
+  switch (condition) {
+    case "clean":
+      return clean;
+    case "pink10":
+    case "pink5":
+      return addNoise(clean, condition === "pink10" ? 10 : 5, seed, "pink");
+    case "babble10":
+    case "babble5":
+      return mixAt(clean, babble, condition === "babble10" ? 10 : 5, (seed * 104_729) % babble.length);
+    case "reverb":
+      return reverberate(clean);
+  }
+}
+
+function proseWords(): string[] {
+  const files = ["Apache-2.0", "GPL-3", "MPL-2.0", "Artistic", "GFDL-1.3", "LGPL-2.1"];
+  return files
+    .flatMap((f) => readFileSync(path.join("/usr/share/common-licenses", f), "utf8").split(/\s+/))
+    .map((w) => w.replace(/[^A-Za-z',.;:-]/g, ""))
+    .filter((w) => /[a-z]/i.test(w));
+}
+
+function write(outDir: string, name: string, samples: Int16Array): number {
+  writeFileSync(path.join(outDir, name), encodeWav(samples));
+  return Math.round((samples.length / RATE) * 1000);
+}
+
+function makeClips(outDir: string, babble: Float64Array): WakeClip[] {
+  const clips: WakeClip[] = [];
+  VOICES.forEach((voice, v) => {
+    COMMANDS.forEach((command, c) => {
+      const wake = say(voice.voice, wakeSpeed(voice.speed + c * 5 - 10), "hey jarvis");
+      const lead = zeros(0.6);
+      const clean = concat(lead, wake, zeros(0.25), say(voice.voice, voice.speed, command), zeros(1));
+      const wakeEndMs = Math.round(((lead.length + lastLoud(wake)) / RATE) * 1000);
+      for (const condition of WAKE_CONDITIONS) {
+        const file = `${voice.id}--${c}--${condition}.wav`;
+        const samples = withCondition(clean, condition, v * 101 + c * 7 + 1, babble);
+        const durationMs = write(outDir, file, samples);
+        clips.push({
+          file,
+          voice: voice.id,
+          condition,
+          text: `hey jarvis ${command}`,
+          wakeEndMs,
+          durationMs,
+        });
+      }
+    });
+  });
+  return clips;
+}
+
+function makeNegatives(outDir: string, minutes: number, babble: Float64Array): NegativeFile[] {
+  const negatives: NegativeFile[] = [];
+  const add = (kind: NegativeFile["kind"], file: string, samples: Int16Array) =>
+    negatives.push({ file, kind, durationMs: write(outDir, file, samples) });
+  // Near-misses in every voice, clean and in babble at 10 dB.
+  VOICES.forEach((voice) => {
+    const parts = NEAR_MISSES.flatMap((t) => [say(voice.voice, wakeSpeed(voice.speed), t), zeros(1.2)]);
+    const clean = concat(zeros(0.5), ...parts);
+    add("near-miss", `near-miss--${voice.id}--clean.wav`, clean);
+    add("near-miss", `near-miss--${voice.id}--babble10.wav`, mixAt(clean, babble, 10, 31_337));
+  });
+  // Noise, tones, chords: two minutes each.
+  add(
+    "noise",
+    "pink-noise.wav",
+    Int16Array.from(pinkNoise(120 * RATE, 7), (x) => Math.round(x * 3000)),
+  );
+  add("noise", "babble.wav", scaleTo(babble.subarray(0, Math.min(babble.length, 120 * RATE)), 4000));
+  add("tones", "tones.wav", tones(120));
+  add("chords", "chords.wav", chords(120));
+  // Prose until the negatives reach `minutes`, one file per voice and passage.
+  const words = proseWords();
+  const have = () => negatives.reduce((s, n) => s + n.durationMs, 0) / 60_000;
+  let at = 0;
+  for (let i = 0; have() < minutes && at < words.length; i++) {
+    const voice = VOICES[i % VOICES.length] as (typeof VOICES)[number];
+    const passage = words.slice(at, at + 450).join(" ");
+    at += 450;
+    add(
+      "prose",
+      `prose-${String(i).padStart(2, "0")}--${voice.id}.wav`,
+      say(voice.voice, voice.speed, passage),
+    );
+  }
+  return negatives;
+}
+
+function scaleTo(values: Float64Array, peakRms: number): Int16Array {
+  const scale = peakRms / rms(values);
+  return Int16Array.from(values, (x) => Math.max(-32768, Math.min(32767, Math.round(x * scale))));
+}
+
+/** Beeps and sweeps: a microwave, an alarm, a phone. */
+function tones(seconds: number): Int16Array {
+  const random = prng(11);
+  const out = new Int16Array(seconds * RATE);
+  let i = 0;
+  while (i < out.length) {
+    const length = Math.round((0.1 + random() * 0.9) * RATE);
+    const f0 = 300 + random() * 2500;
+    const f1 = random() < 0.5 ? f0 : 300 + random() * 2500;
+    let phase = 0;
+    for (let k = 0; k < length && i + k < out.length; k++) {
+      phase += (2 * Math.PI * (f0 + ((f1 - f0) * k) / length)) / RATE;
+      out[i + k] = Math.round(Math.sin(phase) * 8000);
+    }
+    i += length + Math.round(random() * 0.5 * RATE);
+  }
+  return out;
+}
+
+/** Music-like: triads with their harmonics, a new chord every half second or so. */
+function chords(seconds: number): Int16Array {
+  const random = prng(23);
+  const out = new Float64Array(seconds * RATE);
+  let i = 0;
+  while (i < out.length) {
+    const length = Math.round((0.3 + random() * 0.6) * RATE);
+    const root = 110 * 2 ** (Math.floor(random() * 24) / 12);
+    const notes = [root, root * 2 ** (4 / 12), root * 2 ** (7 / 12)];
+    for (let k = 0; k < length && i + k < out.length; k++) {
+      const t = k / RATE;
+      const envelope = Math.exp(-3 * t);
+      for (const f of notes)
+        for (let h = 1; h <= 3; h++)
+          out[i + k] = (out[i + k] ?? 0) + (Math.sin(2 * Math.PI * f * h * t) * envelope) / h;
+    }
+    i += length;
+  }
+  return scaleTo(out, 5000);
+}
+
+function lastLoud(samples: Int16Array): number {
+  for (let i = samples.length - 1; i >= 0; i--) if (Math.abs(samples[i] ?? 0) > 500) return i;
+  return samples.length;
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: { out: { type: "string" }, "negative-minutes": { type: "string" } },
+  });
+  const outDir = path.resolve(ROOT, values.out ?? "bench/out/wake");
+  mkdirSync(outDir, { recursive: true });
+  const babble = babbleTrack(180);
+  const clips = makeClips(outDir, babble);
+  const negatives = makeNegatives(outDir, Number(values["negative-minutes"] ?? 32), babble);
+  const manifest: WakeManifest = { clips, negatives };
+  writeFileSync(path.join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const minutes = negatives.reduce((s, n) => s + n.durationMs, 0) / 60_000;
+  console.log(
+    `${clips.length} wake clips and ${minutes.toFixed(1)} minutes of negatives in ${path.relative(ROOT, outDir)}`,
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) main();

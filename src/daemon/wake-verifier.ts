@@ -1,0 +1,37 @@
+import type { EventBus } from "../events/bus.js";
+import { spokenWakePhrase } from "../pipeline/wake-phrase.js";
+import type { Transcriber } from "../stt/transcriber.js";
+import type { WakeFactoryOptions } from "../wake/create.js";
+
+/**
+ * Whisper as the wake word's verifier (wake.verifier): the transcriber already loaded for
+ * commands scores each candidate, and each candidate's outcome goes on the bus as a
+ * `wake_word-candidate` event. Undefined when the transcriber cannot score a phrase.
+ */
+export function wakeVerifier(
+  transcriber: Transcriber,
+  bus: EventBus | undefined,
+): WakeFactoryOptions["verifier"] | undefined {
+  const score = transcriber.scorePhrase?.bind(transcriber);
+  if (!score) return undefined;
+  return {
+    port: { scorePhrase: score, busy: () => transcriber.busy?.() ?? false },
+    phraseFor: spokenWakePhrase,
+    report: (c) => {
+      bus?.emit({
+        type: "wake_word-candidate",
+        wakeWord: c.wakeWord,
+        score: c.score,
+        verified: c.outcome === "verified",
+        outcome: c.outcome,
+        ms: Math.round(c.ms),
+        ...(c.scores ? { margin: round(c.scores.phrase - c.scores.heard), heard: c.scores.text } : {}),
+        audioMs: Math.round(c.endSample / 16),
+      });
+    },
+  };
+}
+
+function round(value: number): number {
+  return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : -99;
+}

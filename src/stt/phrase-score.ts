@@ -1,0 +1,112 @@
+import { BatchKvDecoder } from "./batch-decoder.js";
+import { promptedSequence } from "./decode.js";
+import type { BatchDecoder } from "./guided-decode.js";
+import type { FreePass } from "./guided-pass.js";
+import { logitsRow, logSumExp } from "./logits.js";
+import type { WhisperSpec } from "./model-spec.js";
+import type { WhisperSessions } from "./onnx-whisper.js";
+import type { WhisperTokenizer } from "./tokenizer.js";
+
+/** How a phrase scored against what Whisper heard in the same audio (the wake word's verifier). */
+export interface PhraseScores {
+  /** Best average log-probability per token of the phrase's spellings, forced as the transcript's start. */
+  phrase: number;
+  /** Average log-probability of Whisper's own first tokens, as many as the phrase's best spelling has. */
+  heard: number;
+  /** The free transcript. */
+  text: string;
+}
+
+export interface ForcedOptions {
+  /** Never generated (Whisper's suppressed tokens): left out of the normalization, as in the free pass. */
+  suppressed: Uint8Array;
+  /** Not generated as the first token. */
+  beginSuppressed: readonly number[];
+}
+
+/**
+ * Teacher forcing: the log-probability of each token of each sequence given the ones before
+ * it, all sequences in one batched decoder call per step (rows of unequal length are padded
+ * and their padding ignored). Normalized over Whisper's whole distribution but the suppressed
+ * tokens, as the free and guided passes are, so their scores compare.
+ */
+export async function forcedLogprobs(
+  decoder: BatchDecoder,
+  firstId: number,
+  sequences: readonly (readonly number[])[],
+  options: ForcedOptions,
+): Promise<number[][]> {
+  const out = sequences.map(() => [] as number[]);
+  const longest = Math.max(0, ...sequences.map((s) => s.length));
+  const identity = sequences.map((_, i) => i);
+  let ids = sequences.map(() => firstId);
+  let parents = sequences.map(() => 0);
+  for (let t = 0; t < longest; t++) {
+    const { logits, vocab } = await decoder.step(parents, ids);
+    sequences.forEach((sequence, r) => {
+      const id = sequence[t];
+      if (id === undefined) return;
+      const row = logitsRow(logits, vocab, r);
+      const norm = logSumExp(row, options.suppressed, t === 0 ? options.beginSuppressed : []);
+      out[r]?.push((row[id] as number) - norm);
+    });
+    ids = sequences.map((s) => s[t] ?? s[s.length - 1] ?? firstId);
+    parents = identity;
+  }
+  return out;
+}
+
+/** Ways Whisper writes a phrase at a transcript's start: with or without the leading space, a comma, lower case. */
+export function phraseSpellings(phrase: string): string[] {
+  const words = phrase.trim().split(/\s+/);
+  const plain = words.join(" ");
+  const comma = words.length > 1 ? `${words[0]}, ${words.slice(1).join(" ")}` : plain;
+  const lower = plain.toLowerCase();
+  return [...new Set([plain, comma, lower].flatMap((s) => [` ${s}`, s]))];
+}
+
+/**
+ * The phrase against the free transcript, over the free pass's own encoder output and caches
+ * (no second encoder run): each spelling of the phrase and the free tokens (then end-of-text)
+ * are forced together; the phrase's best spelling is compared with as many of the free tokens.
+ */
+export async function scorePhrase(
+  sessions: WhisperSessions,
+  spec: WhisperSpec,
+  tokenizer: WhisperTokenizer,
+  free: FreePass,
+  freeTokens: readonly number[],
+  phrase: string,
+): Promise<PhraseScores> {
+  const caches = free.decoder.caches();
+  const prefix = promptedSequence(spec, free.language, free.promptTokens);
+  const first = prefix[prefix.length - 1];
+  if (!caches || first === undefined) return { phrase: Number.NEGATIVE_INFINITY, heard: 0, text: free.text };
+  const spellings = phraseSpellings(phrase).map((s) => tokenizer.encode(s));
+  const heardRow = [...freeTokens, spec.tokens.eot];
+  const decoder = new BatchKvDecoder(sessions, free.hidden, caches, prefix.length - 1);
+  const scores = await forcedLogprobs(decoder, first, [...spellings, heardRow], {
+    suppressed: spec.suppressed,
+    beginSuppressed: spec.beginSuppressed,
+  });
+  return compareWithHeard(scores.slice(0, -1), scores[scores.length - 1] ?? [], free.text);
+}
+
+/** The phrase's best spelling (by average) against the same number of heard tokens. Pure. */
+export function compareWithHeard(
+  spellings: readonly (readonly number[])[],
+  heard: readonly number[],
+  text: string,
+): PhraseScores {
+  let best = { avg: Number.NEGATIVE_INFINITY, length: 1 };
+  for (const s of spellings) {
+    const avg = average(s);
+    if (s.length > 0 && avg > best.avg) best = { avg, length: s.length };
+  }
+  const span = heard.slice(0, Math.max(1, best.length));
+  return { phrase: best.avg, heard: span.length > 0 ? average(span) : 0, text };
+}
+
+function average(values: readonly number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NEGATIVE_INFINITY;
+}

@@ -1,0 +1,97 @@
+import { Trigger, type TriggerSettings } from "./trigger.js";
+
+export interface CandidateSettings extends TriggerSettings {
+  /**
+   * A chunk at or above this (and below `threshold`) may start a candidate for the verifier.
+   * At or above `threshold` there are no candidates: the trigger behaves as `Trigger`.
+   */
+  candidateThreshold: number;
+  /** The verifier hears this many samples after the candidate's best chunk. */
+  afterSamples: number;
+  /** A candidate is decided at most this many samples after it started, however its scores climb. */
+  maxHoldSamples: number;
+}
+
+/** What one chunk's score decided: wake at once, a candidate to verify, or nothing. */
+export type Firing =
+  | { kind: "wake"; score: number; endSample: number }
+  /** `endSample` is the end of the candidate's best chunk (where the wake word ended). */
+  | { kind: "candidate"; score: number; endSample: number };
+
+interface Pending {
+  score: number;
+  endSample: number;
+  startSample: number;
+}
+
+/**
+ * Two thresholds over one wake word's chunk scores. Pure: time is the chunk's end in samples.
+ * A run of `triggerLevel` chunks at or above `threshold` wakes at once, exactly as `Trigger`
+ * does. A run at or above the lower `candidateThreshold` starts a candidate: it follows the
+ * best score until `afterSamples` have passed since it (so the verifier hears the wake word
+ * whole, and a little after), then is handed out once. Waiting for the peak matters: firing a
+ * candidate on its first low chunk would start the refractory period and swallow the sure
+ * detection a chunk later. A sure detection while a candidate waits replaces the candidate.
+ * A candidate starts no refractory period for sure detections (one rejected must not hide a
+ * sure one just after it; a verified one has started a run, which ignores detections), only
+ * for other candidates, so one utterance is verified once.
+ */
+export class CandidateTrigger {
+  readonly #sure: Trigger;
+  #run = 0;
+  #pending: Pending | null = null;
+  #lastCandidate: number | null = null;
+
+  constructor(readonly settings: CandidateSettings) {
+    this.#sure = new Trigger(settings);
+  }
+
+  /** True when this trigger can hand out candidates at all. */
+  get listensHarder(): boolean {
+    return this.settings.candidateThreshold < this.settings.threshold;
+  }
+
+  next(score: number, endSample: number): Firing | null {
+    if (this.#sure.update(score, endSample)) {
+      this.#pending = null;
+      return { kind: "wake", score, endSample };
+    }
+    if (!this.listensHarder) return null;
+    this.#run = score >= this.settings.candidateThreshold ? this.#run + 1 : 0;
+    const pending = this.#pending;
+    if (pending) {
+      if (score > pending.score) {
+        pending.score = score;
+        pending.endSample = endSample;
+      }
+    } else if (this.#run === this.settings.triggerLevel && !this.#inRefractory(endSample)) {
+      this.#pending = { score, endSample, startSample: endSample };
+    }
+    return this.#decide(endSample);
+  }
+
+  /** Forget scores, any waiting candidate and the last detection (a new stream). */
+  reset(): void {
+    this.#sure.reset();
+    this.#run = 0;
+    this.#pending = null;
+    this.#lastCandidate = null;
+  }
+
+  /** After a detection or a candidate, no new candidate for the refractory period. */
+  #inRefractory(endSample: number): boolean {
+    const last = this.#lastCandidate;
+    const { refractorySamples } = this.settings;
+    return this.#sure.inRefractory(endSample) || (last !== null && endSample - last < refractorySamples);
+  }
+
+  #decide(now: number): Firing | null {
+    const pending = this.#pending;
+    if (!pending) return null;
+    const { afterSamples, maxHoldSamples } = this.settings;
+    if (now - pending.endSample < afterSamples && now - pending.startSample < maxHoldSamples) return null;
+    this.#pending = null;
+    this.#lastCandidate = pending.endSample;
+    return { kind: "candidate", score: pending.score, endSample: pending.endSample };
+  }
+}

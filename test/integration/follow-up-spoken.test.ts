@@ -1,0 +1,78 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { startDaemon } from "../support/daemon-process.js";
+import { removeTempDirs, tempDir } from "../support/mqtt-harness.js";
+import { spokenClip } from "../support/spoken.js";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Issue 15: a follow-up said without the wake word, through the whole daemon with the real
+ * models: "hey jarvis, turn on the kitchen light", three seconds of silence, then "turn it
+ * off" (espeak-ng, made on the spot) with conversation.follow_up_seconds on.
+ */
+describe("a follow-up without the wake word (real models)", () => {
+  let dir: string;
+  let config: string;
+  let clip: string;
+
+  beforeAll(() => {
+    dir = tempDir("follow-up");
+    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
+    config = path.join(dir, "config.yaml");
+    writeFileSync(config, stringify({ ...home, state_dir: dir }));
+    clip = path.join(dir, "follow-up.wav");
+    writeFileSync(
+      clip,
+      spokenClip([
+        { silence: 0.5 },
+        { say: "hey jarvis", speed: 125 },
+        { silence: 0.4 },
+        { say: "turn on the kitchen light" },
+        { silence: 3 },
+        { say: "turn it off" },
+        { silence: 2 },
+      ]),
+    );
+  });
+
+  afterAll(() => removeTempDirs());
+
+  const run = async (followUpSeconds: number) => {
+    const set = ["--set", `conversation.follow_up_seconds=${followUpSeconds}`];
+    const daemon = startDaemon([
+      "run",
+      "--config",
+      config,
+      "--input",
+      clip,
+      "--events",
+      "json",
+      "--no-mqtt",
+      ...set,
+    ]);
+    expect(await daemon.exited, daemon.stderr()).toBe(0);
+    return daemon.events;
+  };
+
+  it("turn it off, heard in the window, acts on the kitchen light", async () => {
+    const events = await run(6);
+    const starts = events.filter((e) => e.type === "run-start");
+    expect(starts[0]).toMatchObject({ trigger: "wake-word" });
+    expect(starts[1]).toMatchObject({ trigger: "follow-up", previousRunId: starts[0]?.runId });
+    const intents = events.filter((e) => e.type === "intent-end");
+    const heard = events.filter((e) => e.type === "stt-end").map((e) => (e.type === "stt-end" ? e.text : ""));
+    expect(intents, heard.join(" | ")).toMatchObject([
+      { intent: "HassTurnOn", targets: ["kitchen_light"] },
+      { intent: "HassTurnOff", targets: ["kitchen_light"], runId: starts[1]?.runId },
+    ]);
+  });
+
+  it("without the setting the same audio is one command", async () => {
+    const events = await run(0);
+    expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
+    expect(events.filter((e) => e.type === "intent-end")).toMatchObject([{ intent: "HassTurnOn" }]);
+  });
+});

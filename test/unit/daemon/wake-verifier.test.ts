@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { wakeVerifier } from "../../../src/daemon/wake-verifier.js";
+import type { EventOfType } from "../../../src/events/types.js";
+import type { Transcriber } from "../../../src/stt/transcriber.js";
+import { testBus } from "../../support/bus.js";
+
+function fakeTranscriber(busy: boolean): Transcriber & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    transcribe: async () => {
+      throw new Error("not used");
+    },
+    scorePhrase: async (_audio, phrase) => {
+      asked.push(phrase);
+      return { phrase: -0.4, heard: -0.25, text: "Hey Jarvis, turn" };
+    },
+    busy: () => busy,
+    dispose: async () => {},
+  };
+}
+
+describe("wakeVerifier (Whisper as the wake word's verifier)", () => {
+  it("scores with the transcriber, says the wake word's words and reports candidates as events", async () => {
+    const bus = testBus();
+    const events: Array<EventOfType<"wake_word-candidate">> = [];
+    bus.on("wake_word-candidate", (e) => events.push(e));
+    const transcriber = fakeTranscriber(true);
+    const verifier = wakeVerifier(transcriber, bus);
+    if (!verifier) throw new Error("expected a verifier");
+    expect(verifier.phraseFor("hey_jarvis")).toBe("Hey Jarvis");
+    expect(verifier.port.busy()).toBe(true);
+    const scores = await verifier.port.scorePhrase(new Float32Array(16), "Hey Jarvis");
+    expect(transcriber.asked).toEqual(["Hey Jarvis"]);
+    verifier.report({
+      wakeWord: "hey_jarvis",
+      score: 0.31,
+      endSample: 32000,
+      outcome: "verified",
+      ms: 812.4,
+      scores,
+    });
+    verifier.report({ wakeWord: "hey_jarvis", score: 0.2, endSample: 48000, outcome: "busy", ms: 0 });
+    expect(events).toMatchObject([
+      {
+        wakeWord: "hey_jarvis",
+        score: 0.31,
+        verified: true,
+        outcome: "verified",
+        ms: 812,
+        margin: -0.15,
+        heard: "Hey Jarvis, turn",
+        audioMs: 2000,
+      },
+      { verified: false, outcome: "busy", ms: 0, audioMs: 3000 },
+    ]);
+    expect(events[1]).not.toHaveProperty("margin");
+  });
+
+  it("is absent for a transcriber that cannot score a phrase", () => {
+    const plain: Transcriber = {
+      transcribe: async () => Promise.reject(new Error("x")),
+      dispose: async () => {},
+    };
+    expect(wakeVerifier(plain, undefined)).toBeUndefined();
+  });
+});
