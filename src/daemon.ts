@@ -10,6 +10,7 @@ import { RoomsService } from "./daemon/rooms.js";
 import { type Service, ServiceList } from "./daemon/service.js";
 import { ConfigDevices, LogLevel } from "./daemon/settings.js";
 import { boardSkills } from "./daemon/skills.js";
+import { BoardTimers } from "./daemon/timers.js";
 import { EdgeVoiceError, ExitCode } from "./errors.js";
 import type { EventBus } from "./events/bus.js";
 import { processMs } from "./events/bus.js";
@@ -41,7 +42,7 @@ const FLUSH_TIMEOUT_MS = 3000;
 
 /**
  * The composition root: an ordered list of services (daemon/service.ts). Start: log level
- * -> devices -> metrics, feedback, recordings (optional) -> model stages and the pipeline
+ * -> devices -> metrics, feedback, recordings (optional) -> timers -> model stages and the pipeline
  * -> MQTT -> audio input. Stop runs in reverse. A required service that fails to start is
  * fatal (its error names what to fix); a microphone or broker lost later is retried by its
  * own part while the rest runs on. SIGHUP restarts or reloads only the services whose
@@ -141,14 +142,21 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
   const metrics = new MetricsService(bus, logger);
   const feedback = new FeedbackService(bus, registry, logger);
   const recordings = new RecordingsService(logger);
+  // Before the pipeline, which is built with their skill; kept across SIGHUP (timers run on).
+  const timers = new BoardTimers({
+    bus,
+    logger,
+    env,
+    hooks: { feedbackPlayer: () => feedback.player, pipeline: () => stages.running },
+  });
   // The board's own skills, and the devices' last states MQTT fills for them.
   const states = new DeviceStateStore();
-  const skills = boardSkills(options.config, registry, states);
+  const skills = boardSkills(options.config, registry, states, timers);
   // The command output exists before the pipeline (its outbox queues while offline); the
   // control topics reach the pipeline once its service has started.
   const control = (): PipelineControl => stages.pipeline;
   const mqtt = options.mqtt
-    ? new MqttOutput({ bus, registry, logger, env, notifier, metrics, control, states })
+    ? new MqttOutput({ bus, registry, logger, env, notifier, metrics, control, states, timers })
     : null;
   const stages: PipelineService = new PipelineService({
     bus,
@@ -159,6 +167,7 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     feedback,
     recordings,
     skills,
+    alsoPlaying: () => timers.isPlaying(),
   });
   const microphone = new MicrophoneSupervisor(bus, notifier, watchdogIntervalMs(env));
   const audio = new AudioInput({ ...options, microphone });
@@ -168,6 +177,7 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     metrics,
     feedback,
     recordings,
+    timers,
     stages,
   ];
   if (mqtt) list.push(mqtt, new RoomsService(() => stages.pipeline, logger));

@@ -14,6 +14,7 @@ import {
   metricsSection,
   modelsSection,
 } from "./sections/system.js";
+import { timersSection } from "./sections/timers.js";
 import { vadSection } from "./sections/vad.js";
 import { wakeSection } from "./sections/wake.js";
 
@@ -61,6 +62,8 @@ export const configSchema = z
     rooms: roomsSection.meta(restart),
     devices: devicesSection,
     feedback: feedbackSection.meta(restart),
+    // Read live by the timers service (daemon/timers.ts); timers.enabled only at the next start.
+    timers: timersSection,
     metrics: metricsSection.meta(restart),
     debug: debugSection.meta(restart),
   })

@@ -1,5 +1,6 @@
 import type { EventBus } from "../events/bus.js";
 import { Feedback } from "../feedback/feedback.js";
+import type { SoundPlayer } from "../feedback/player.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import type { StatsSnapshot } from "../observability/metrics.js";
 import { type Observability, startObservability } from "../observability/observability.js";
@@ -61,6 +62,11 @@ export class FeedbackService implements Service {
   /** True while a sound plays (and a moment after): the pipeline ignores the wake word then. */
   isPlaying(): boolean {
     return this.#feedback?.isPlaying() ?? false;
+  }
+
+  /** Feedback's player while feedback runs: the timers ring through it (one queue, one gate). */
+  get player(): SoundPlayer | null {
+    return this.#feedback?.player ?? null;
   }
 
   async start({ config }: ServiceContext): Promise<void> {

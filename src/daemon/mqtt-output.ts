@@ -10,6 +10,7 @@ import type { SystemdNotifier } from "../system/sd-notify.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import type { MetricsService } from "./attachments.js";
 import type { Service, ServiceContext } from "./service.js";
+import type { BoardTimers } from "./timers.js";
 
 export interface MqttOutputOptions {
   bus: EventBus;
@@ -22,6 +23,8 @@ export interface MqttOutputOptions {
   metrics: MetricsService;
   /** The devices' last states, filled from their state topics for the state skill. */
   states?: DeviceStateStore;
+  /** The board's timers (their service starts before this one); their topics follow the site. */
+  timers?: Pick<BoardTimers, "control">;
 }
 
 /**
@@ -54,6 +57,7 @@ export class MqttOutput implements Service, CommandPublisher {
       stateDir: stateDir(config.state_dir, env),
       ...(this.options.states ? { states: this.options.states } : {}),
       logger: componentLogger(logger, "mqtt"),
+      timers: this.options.timers?.control(config.site),
     });
     // Set before connecting: stop() releases a client whose start failed half way.
     this.#client = client;

@@ -27,6 +27,8 @@ export interface PipelineServiceOptions {
   recordings: RecordingsService;
   /** The board's own skills (clock, device state, timers): their intents end `answered`. */
   skills?: LocalSkills;
+  /** Another player the wake word is gated on (the timers' own, with feedback off). */
+  alsoPlaying?: () => boolean;
 }
 
 const STAGE_UNITS: ReloadUnit[] = [
@@ -76,10 +78,15 @@ export class PipelineService implements Service {
       ...this.#stages,
       commands: this.options.commands,
       skills: this.options.skills,
-      isGated: () => feedback.isPlaying(),
+      isGated: () => feedback.isPlaying() || (this.options.alsoPlaying?.() ?? false),
       onRunAudio: (runId, samples) => recordings.record(runId, samples),
       logger: componentLogger(logger, "pipeline"),
     });
+  }
+
+  /** The pipeline while the service runs, else null (for parts that may outlive it). */
+  get running(): Pipeline | null {
+    return this.#pipeline;
   }
 
   /** If a new stage fails to load, everything stays as it was and the error goes up. */

@@ -6,7 +6,7 @@
  * below full scale (it must not startle anyone in a quiet room).
  */
 
-export type Earcon = "wake" | "done" | "error";
+export type Earcon = "wake" | "done" | "error" | "timer";
 
 export const EARCON_RATE = 22_050;
 
@@ -30,6 +30,12 @@ const NOTES: Record<Earcon, Note[]> = {
   error: [
     { hz: 440.0, at: 0, length: 0.14 },
     { hz: 349.2, at: 0.13, length: 0.22 },
+  ],
+  // E6 three times, like a kitchen timer: "time's up" (the spoken words follow).
+  timer: [
+    { hz: 1318.5, at: 0, length: 0.1 },
+    { hz: 1318.5, at: 0.15, length: 0.1 },
+    { hz: 1318.5, at: 0.3, length: 0.16 },
   ],
 };
 

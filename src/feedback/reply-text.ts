@@ -46,8 +46,10 @@ export function replyForIntent(intent: IntentSummary, lookup: DeviceLookup): str
       if (temperature === null) return null;
       return `${names || "thermostat"} set to ${temperature} degrees`;
     }
-    // edge-voice keeps no timers itself: it publishes the intent (Hermes) for whatever runs them,
-    // so the reply says the request went out, not that a timer is running.
+    // With timers.enabled off the board runs no timers: it publishes the intent (Hermes) for
+    // whatever runs them, so the reply says the request went out, not that a timer is running.
+    // When the board runs them (src/skills/timers/) the run ends `answered` and the reply is the
+    // skill's own answer (intent-end.speech: "pasta timer set for 10 minutes").
     case "HassStartTimer": {
       const duration = durationPhrase(intent.slots);
       return duration ? `timer request sent: ${duration}` : "timer request sent";

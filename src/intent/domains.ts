@@ -25,6 +25,11 @@ export const INTENT_DOMAINS: Readonly<Record<string, readonly string[] | null>> 
   // Intents without targets.
   HassStartTimer: null,
   HassCancelTimer: null,
+  HassIncreaseTimer: null,
+  HassDecreaseTimer: null,
+  HassTimerStatus: null,
+  HassPauseTimer: null,
+  HassUnpauseTimer: null,
   HassGetCurrentTime: null,
   HassGetCurrentDate: null,
   HassNevermind: null,

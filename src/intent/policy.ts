@@ -104,7 +104,7 @@ function checkSlots(intent: RecognizedIntent): string | null {
   }
   if (intent.intent === "HassClimateSetTemperature" && intent.slots.temperature === undefined)
     return "no temperature";
-  if (intent.intent === "HassStartTimer") {
+  if (["HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"].includes(intent.intent)) {
     const total =
       Number(intent.slots.hours ?? 0) * 3600 +
       Number(intent.slots.minutes ?? 0) * 60 +

@@ -3,10 +3,11 @@ import type { Topics } from "./topics.js";
 /**
  * Home Assistant device-based discovery of the assistant itself: one device with an event
  * entity (intents), two sensors (last transcript, last latency), a binary sensor
- * (listening) and a switch (mute). Published retained on connect and whenever
+ * (listening) and a switch (mute); with timers, a timestamp sensor (the next timer's end),
+ * an event entity (timers started, finished, cancelled) and a button (stop the ringing). Published retained on connect and whenever
  * `<discovery>/status` says `online` (Home Assistant restarted).
  */
-export function assistantDiscovery(topics: Topics, version: string): Record<string, unknown> {
+export function assistantDiscovery(topics: Topics, version: string, timers = false): Record<string, unknown> {
   const id = `edge_voice_${topics.site.replace(/-/g, "_")}`;
   const component = (key: string, platform: string, fields: Record<string, unknown>) => [
     key,
@@ -58,6 +59,36 @@ export function assistantDiscovery(topics: Topics, version: string): Record<stri
         payload_off: "OFF",
         icon: "mdi:microphone-off",
       }),
+      ...(timers ? timerComponents(topics, component) : []),
     ]),
   };
+}
+
+/** With timers on (src/mqtt/timers.ts): the next timer's end, an event per timer, a button that stops the ringing. */
+function timerComponents(
+  topics: Topics,
+  component: (key: string, platform: string, fields: Record<string, unknown>) => unknown[],
+) {
+  return [
+    component("next_timer", "sensor", {
+      name: "Next timer",
+      state_topic: topics.state("next_timer"),
+      device_class: "timestamp",
+      json_attributes_topic: topics.timers,
+      json_attributes_template: "{{ {'timers': value_json} | tojson }}",
+      icon: "mdi:timer-outline",
+    }),
+    component("timer", "event", {
+      name: "Timer",
+      state_topic: topics.timerEvent,
+      event_types: ["started", "finished", "cancelled"],
+      icon: "mdi:timer-alert-outline",
+    }),
+    component("stop_timer", "button", {
+      name: "Stop timer",
+      command_topic: topics.setTimer,
+      payload_press: "stop",
+      icon: "mdi:timer-off-outline",
+    }),
+  ];
 }

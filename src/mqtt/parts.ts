@@ -14,6 +14,7 @@ import { RetainedState } from "./retained.js";
 import { OutboxSender } from "./sender.js";
 import { Telemetry } from "./telemetry.js";
 import { textRateLimit } from "./text-limit.js";
+import { MqttTimers, type TimerControl } from "./timers.js";
 import { Topics } from "./topics.js";
 
 /**
@@ -31,6 +32,8 @@ export interface MqttPartsOptions {
   logger: Logger;
   /** Wall clock in epoch ms (expiry must hold across restarts). */
   now: () => number;
+  /** The board's timers (state, events, set/timer); absent with timers.enabled off. */
+  timers?: TimerControl | null;
 }
 
 /** The MQTT side's collaborators, built before any connection: the outbox queues while offline. */
@@ -42,6 +45,8 @@ export interface MqttParts {
   commands: MqttCommandPublisher;
   telemetry: Telemetry;
   learner: DiscoveryLearner | null;
+  /** The timers' topics; null with no timers on the board. */
+  timers: MqttTimers | null;
   /** The control topics' handler, once the pipeline they control exists. */
   controlIn(control: PipelineControl): ControlIn;
 }
@@ -120,5 +125,9 @@ export function createMqttParts(options: MqttPartsOptions): MqttParts {
       (text) => telemetry.noteInjectedText(text),
       textRateLimit(config, bus),
     );
-  return { topics, outbox, sender, retained, commands, telemetry, learner, controlIn };
+  const expirySeconds = mqtt.command_expiry_seconds;
+  const timers = options.timers
+    ? new MqttTimers({ bus, topics, retained, sender, timers: options.timers, expirySeconds, now, logger })
+    : null;
+  return { topics, outbox, sender, retained, commands, telemetry, learner, timers, controlIn };
 }

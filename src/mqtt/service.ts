@@ -17,6 +17,7 @@ import { assistantDiscovery } from "./ha-assistant.js";
 import { createMqttParts, type MqttParts } from "./parts.js";
 import { StateListener } from "./state-listener.js";
 import { LeadingThrottle } from "./throttle.js";
+import type { TimerControl } from "./timers.js";
 import type { Topics } from "./topics.js";
 
 export type { MqttState } from "./connection.js";
@@ -32,6 +33,8 @@ export interface MqttServiceOptions {
   onStateChange?: (state: MqttState) => void;
   /** Wall clock in epoch ms (expiry must hold across restarts); tests may pass their own. */
   now?: () => number;
+  /** The board's timers (state, events, set/timer); absent with timers.enabled off. */
+  timers?: TimerControl | null;
   /** Filled from the devices' state topics, for answers ("is the front door locked"); none: not subscribed. */
   states?: DeviceStateStore;
 }
@@ -117,6 +120,7 @@ export class MqttService {
     const { states, registry, now } = this.options;
     if (states) this.#states = new StateListener({ registry, store: states, logger: this.logger, now });
     this.#initialRetained(context.control);
+    this.parts.timers?.start();
     // aedes speaks 3.1.1 only: no point offering it MQTT 5.
     const version = this.#broker ? 4 : mqtt.protocol_version;
     const url = this.#broker?.url ?? (mqtt.url as string);
@@ -192,6 +196,7 @@ export class MqttService {
     clearInterval(this.#expiryTimer);
     this.#haOnline.dispose();
     telemetry.stop();
+    this.parts.timers?.stop();
     learner?.dispose();
     this.#detachStates?.();
     this.#states?.dispose();
@@ -209,15 +214,18 @@ export class MqttService {
     const { retained, topics } = this.parts;
     retained.set(topics.status, "online");
     if (config.mqtt.discovery)
-      retained.set(topics.haAssistantConfig, JSON.stringify(assistantDiscovery(topics, version())));
+      retained.set(
+        topics.haAssistantConfig,
+        JSON.stringify(assistantDiscovery(topics, version(), this.parts.timers !== null)),
+      );
     retained.set(topics.state("listening"), "OFF");
     retained.set(topics.state("mute"), control.isMuted() ? "ON" : "OFF");
   }
 
   #connected(client: MqttClient, control: PipelineControl): void {
     const mqtt = this.options.config.mqtt;
-    const { retained, sender, learner } = this.parts;
-    const topics = [...(this.#control?.subscriptions ?? [])];
+    const { retained, sender, learner, timers } = this.parts;
+    const topics = [...(this.#control?.subscriptions ?? []), ...(timers?.subscriptions ?? [])];
     if (mqtt.discovery) topics.push(this.topics.haStatus);
     if (learner) topics.push(...this.topics.haLearn);
     client.subscribe(topics, { qos: 1 }, (error, granted) => {
@@ -242,6 +250,7 @@ export class MqttService {
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (this.#control?.handle(topic, payload, packet)) return;
+    if (this.parts.timers?.handle(topic, payload, packet)) return;
     if (this.#states?.handle(topic, payload)) return;
     if (topic === this.topics.haStatus) {
       if (payload.toString().trim() !== "online") return;

@@ -1,4 +1,5 @@
 import type { PipelineEvent, PipelineEventType } from "../events/types.js";
+import type { TimerEventPayload } from "./timers.js";
 
 /**
  * Every topic edge-voice publishes or listens on, with its payload type: the one
@@ -17,6 +18,14 @@ export interface TopicPayloads {
   "<prefix>/<site>/state/latency": string;
   "<prefix>/<site>/state/listening": "ON" | "OFF";
   "<prefix>/<site>/state/mute": "ON" | "OFF";
+  /** Retained: the end of the next running timer (ISO 8601), or `None` when none runs. */
+  "<prefix>/<site>/state/next_timer": string;
+  /** Retained: the running and paused timers, soonest first: `[{id, name, seconds, endsAt, paused, area}]`. */
+  "<prefix>/<site>/timers": Array<Record<string, unknown>>;
+  /** A timer started, finished or cancelled, for the Home Assistant event entity (QoS 1, expires). */
+  "<prefix>/<site>/timer/event": TimerEventPayload;
+  /** In: `stop` (the ringing), `cancel <id>`, `cancel_all`, or `{"action": "cancel", "id": "t3"}`. */
+  "<prefix>/<site>/set/timer": string;
   /** Retained, every metrics.stats_interval_seconds: run counts, latencies, RSS, CPU (observability/metrics.ts StatsSnapshot). */
   "<prefix>/<site>/stats": Record<string, unknown>;
   /** In: `on`/`off` (also ON/OFF, true/false, 1/0). */
@@ -137,7 +146,7 @@ export class Topics {
   get intent(): string {
     return `${this.base}/intent`;
   }
-  state(name: "transcript" | "latency" | "listening" | "mute"): string {
+  state(name: "transcript" | "latency" | "listening" | "mute" | "next_timer"): string {
     return `${this.base}/state/${name}`;
   }
   get stats(): string {
@@ -148,6 +157,16 @@ export class Topics {
   }
   get setText(): string {
     return `${this.base}/set/text`;
+  }
+  /** Timers (src/mqtt/timers.ts): the retained list, their event entity's topic, the control. */
+  get timers(): string {
+    return `${this.base}/timers`;
+  }
+  get timerEvent(): string {
+    return `${this.base}/timer/event`;
+  }
+  get setTimer(): string {
+    return `${this.base}/set/timer`;
   }
   hermesHotwordDetected(wakewordId: string): string {
     return `hermes/hotword/${topicLevel(wakewordId)}/detected`;

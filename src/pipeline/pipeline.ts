@@ -79,7 +79,7 @@ export class Pipeline implements PipelineControl {
   #run: PipelineRun | null = null;
   readonly #wake: WakeListener;
   /** After a question or a confirmation request: the next speech is a run without the wake word. */
-  #followUp: { seconds: number; previousRunId: string } | null = null;
+  #followUp: { seconds: number; previousRunId?: string } | null = null;
   /** The intent the last run carried out, handed to the next run's intent stage. */
   #previous: PreviousIntent | null = null;
   readonly #pendingText: TextQueue;
@@ -124,6 +124,14 @@ export class Pipeline implements PipelineControl {
   abort(): void {
     this.#run?.abort();
     this.#followUp = null;
+  }
+
+  /**
+   * Listens once without the wake word, as after a question: a ringing timer opens this between
+   * two rings so "stop" is heard. Nothing while a run is in progress (it has the microphone).
+   */
+  openFollowUp(seconds: number): void {
+    if (!this.#run) this.#followUp = { seconds };
   }
 
   /** A run is in progress (or waits for the broker's acknowledgement). */

@@ -22,7 +22,7 @@ import { homeConfig, homeRegistry } from "../unit/intent/home.js";
  */
 const model = tinyGgufInTempDir();
 const llmConfig = (mode: "fallback" | "always", extra: Record<string, unknown> = {}) =>
-  homeConfig({ llm: { model, mode, threads: 1, context_size: 4096, ...extra } });
+  homeConfig({ llm: { model, mode, threads: 1, context_size: 5120, ...extra } });
 
 import { expectedParse, UTTERANCES } from "./llm-cases.js";
 
@@ -132,7 +132,7 @@ describe("LLM time limit and cancellation", () => {
       modelPath: model,
       gpu: false,
       threads: 1,
-      contextSize: 4096,
+      contextSize: 5120,
       logger: silentLogger(),
     });
     const llm = await LlmRecognizer.create({
@@ -188,7 +188,7 @@ describe("LLM time limit and cancellation", () => {
       modelPath: model,
       gpu: false,
       threads: 1,
-      contextSize: 4096,
+      contextSize: 5120,
       logger: silentLogger(),
     });
     const options: CreateIntentOptions = { engine };

@@ -39,7 +39,7 @@ export function isGrounded(
   const heard = tokenize(text);
   const said = (word: string) =>
     heard.some((h) => h === word || (word.length >= 4 && similarity(h, word, 0.8) >= 0.8));
-  if (intent.intent === "HassStartTimer" || intent.intent === "HassCancelTimer") {
+  if (/^Hass\w*Timer$/.test(intent.intent)) {
     return heard.some((w) => TIMER_WORDS.has(w));
   }
   return intent.targets.every((id) => {

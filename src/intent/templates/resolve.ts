@@ -69,8 +69,10 @@ function gather(match: TemplateMatch): Gathered | null {
       out.domain = String(value.value);
       out.slots.domain = out.domain;
     } else {
-      if (slot in out.slots && out.slots[slot] !== value.value) return null;
-      out.slots[slot] = value.value;
+      // {timer_name} is Home Assistant's `name` slot of the timer intents ({timer_name:name} there).
+      const key = slot === "timer_name" ? "name" : slot;
+      if (key in out.slots && out.slots[key] !== value.value) return null;
+      out.slots[key] = value.value;
     }
   }
   return out;

@@ -53,6 +53,11 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
     expect(describePlan(plan({ site: "hall" }))).toBe("metrics, pipeline, mqtt, rooms");
   });
 
+  it("ring settings reload the timers in place; the timers run on", () => {
+    const timers = { ...base.timers, ring_limit_seconds: 30 };
+    expect(plan({ timers })).toEqual(new Map([["timers", "reload"]]));
+  });
+
   it("a new models directory reloads every model stage", () => {
     expect(describePlan(plan({ models: { ...base.models, dir: "/srv/models" } }))).toBe(
       "wake, vad, stt, intent, pipeline",
@@ -90,7 +95,8 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
   });
 
   it("optional parts restart on their own sections", () => {
-    expect(describePlan(plan({ feedback: { ...base.feedback, earcons: true } }))).toBe("feedback");
+    // The ringer plays through feedback's player and voice: the timers hear of it too.
+    expect(describePlan(plan({ feedback: { ...base.feedback, earcons: true } }))).toBe("feedback, timers");
     expect(describePlan(plan({ debug: { ...base.debug, recordings_dir: "/tmp/rec" } }))).toBe("recordings");
   });
 });

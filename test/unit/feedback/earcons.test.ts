@@ -15,7 +15,7 @@ function power(samples: Int16Array, hz: number, rate = EARCON_RATE): number {
 }
 
 describe("earcons", () => {
-  it.each<Earcon>(["wake", "done", "error"])("%s is short, soft and click-free", (earcon) => {
+  it.each<Earcon>(["wake", "done", "error", "timer"])("%s is short, soft and click-free", (earcon) => {
     const samples = synthesizeEarcon(earcon);
     expect(samples.length / EARCON_RATE).toBeGreaterThan(0.15);
     expect(samples.length / EARCON_RATE).toBeLessThan(0.5);
