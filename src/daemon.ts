@@ -168,6 +168,7 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     recordings,
     skills,
     alsoPlaying: () => timers.isPlaying(),
+    fasterThanRealTime: options.input !== undefined && options.realtime !== true,
   });
   const microphone = new MicrophoneSupervisor(bus, notifier, watchdogIntervalMs(env));
   const audio = new AudioInput({ ...options, microphone });

@@ -29,6 +29,8 @@ export interface PipelineServiceOptions {
   skills?: LocalSkills;
   /** Another player the wake word is gated on (the timers' own, with feedback off). */
   alsoPlaying?: () => boolean;
+  /** Input faster than real time (--input without --realtime): frames wait for each run's steps. */
+  fasterThanRealTime?: boolean;
 }
 
 const STAGE_UNITS: ReloadUnit[] = [
@@ -81,6 +83,7 @@ export class PipelineService implements Service {
       isGated: () => feedback.isPlaying() || (this.options.alsoPlaying?.() ?? false),
       onRunAudio: (runId, samples) => recordings.record(runId, samples),
       logger: componentLogger(logger, "pipeline"),
+      awaitRunSteps: this.options.fasterThanRealTime ?? false,
     });
   }
 

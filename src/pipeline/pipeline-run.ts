@@ -32,6 +32,8 @@ export interface RunParts extends RunAudioParts {
   beforeAct?: BeforeAct;
   ackWaitMs: number;
   limits: RunLimits;
+  /** Frames wait for the steps after the command's end (input faster than real time). */
+  awaitRunSteps: boolean;
   /** How long a follow-up window a skill's question opens. */
   followUpSeconds: number;
   timer: StartTimer;
@@ -130,6 +132,7 @@ export class PipelineRun {
     if (!end) return;
     if (end.type === "no-speech") return this.end("no-speech");
     this.#afterEnd = this.#afterEndpoint(end);
+    if (this.parts.awaitRunSteps) await this.#afterEnd;
   }
 
   /** The input ended: a command in progress ends where the audio stops. */

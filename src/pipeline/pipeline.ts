@@ -59,6 +59,13 @@ export interface PipelineOptions {
   followUpSeconds?: number;
   /** After any intent carried out (a command or an answer), listen this long without the wake word; 0 = off (default). */
   commandFollowUpSeconds?: number;
+  /**
+   * Input faster than real time (a file or stdin without --realtime): each frame waits for a
+   * run's steps after its command's end, as if the board computed instantly, so what follows a
+   * command (a follow-up, the next wake word) is heard the same on every machine. Off for a
+   * microphone (and --realtime): then listening goes on while Whisper works.
+   */
+  awaitRunSteps?: boolean;
   /** Starts the time limits' and the PUBACK wait's timers (tests step a manual clock). */
   timer?: StartTimer;
 }
@@ -285,6 +292,7 @@ export class Pipeline implements PipelineControl {
       timer: options.timer ?? realTimer,
       lag: this.#lag,
       ackWaitMs: options.ackWaitMs ?? 1000,
+      awaitRunSteps: options.awaitRunSteps ?? false,
       limits: options.limits ?? DEFAULT_RUN_LIMITS,
       followUpSeconds: options.followUpSeconds ?? 8,
       previous: this.#previous,

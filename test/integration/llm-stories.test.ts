@@ -16,7 +16,7 @@ describe.skipIf(!existsSync(STORIES))(
   "LLM path on stories260K (trained, not instruction-tuned), when present",
   () => {
     it("loads, reuses the prefix, and its answers validate and meet the policy", async () => {
-      const config = homeConfig({ llm: { model: STORIES, mode: "always", threads: 1, context_size: 2048 } });
+      const config = homeConfig({ llm: { model: STORIES, mode: "always", threads: 1, context_size: 3072 } });
       // Its tokenizer is nearly character-level: a small home keeps the prompt inside 2048 tokens.
       const keep = ["kitchen_light", "bedroom_fan", "front_door", "garage_door", "living_room_thermostat"];
       config.devices = config.devices.filter((d) => keep.includes(d.id));

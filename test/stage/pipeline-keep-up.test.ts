@@ -76,4 +76,21 @@ describe("a run after its command's end", () => {
     expect(commands.published).toEqual([kitchenOn]);
     expect(ends(events)).toEqual([["run-1", "published"]]);
   });
+
+  it("with input faster than real time (a file), frames wait for the run's steps, as on an infinitely fast board", async () => {
+    const transcriber = new HeldTranscriber();
+    const { pipeline, events, wake, feed } = runSetup({ transcriber, awaitRunSteps: true });
+    const fed = feed(0, 8);
+    await waitFor(() => transcriber.waiting === 1, { what: "the run's STT" });
+    const heldAt = wake.frames;
+    // Other frames are not heard while Whisper works: they wait, in order.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(wake.frames).toBe(heldAt);
+    expect(heldAt).toBeLessThan(Math.ceil((8 * S) / 1280));
+    transcriber.release();
+    await fed;
+    await pipeline.finish();
+    expect(wake.frames).toBe(Math.ceil((8 * S) / 1280));
+    expect(ends(events)).toEqual([["run-1", "published"]]);
+  });
 });
