@@ -16,7 +16,7 @@ import { homeConfig, homeRegistry } from "../../unit/intent/home.js";
 describe("the intent stage and the shared model store", () => {
   const home = mkdtempSync(path.join(tmpdir(), "edge-voice-elsewhere-"));
   writeTinyGguf(path.join(home, "brain.gguf"));
-  const config = homeConfig({ llm: { model: "brain.gguf", mode: "always", threads: 1, context_size: 4096 } });
+  const config = homeConfig({ llm: { model: "brain.gguf", mode: "always", threads: 1, context_size: 5120 } });
   const env = { XDG_STATE_HOME: path.join(home, "state") };
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
