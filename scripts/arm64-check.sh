@@ -59,8 +59,11 @@ trap 'rm -rf "$out"' EXIT
 # models (platform-independent ONNX bytes), the emulated runs load them as a board would on
 # its second start. (Preparing them is plain JavaScript; its tests run natively.)
 state=$out/state
+# Emulation runs Whisper 50-100x slower than a board: the steps' time limits (stt 30 s by
+# default) are raised to their maximum so a slow run is compared, not cut short.
 demo=(bin/edge-voice.js run --config examples/home.yaml --input test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav
-  --events json --set mqtt.embedded_port=0 --set "state_dir=$state")
+  --events json --set mqtt.embedded_port=0 --set "state_dir=$state"
+  --set stt.timeout_seconds=300 --set intent.timeout_seconds=300)
 
 echo "arm64-check: native reference run"
 node "${demo[@]}" >"$out/native.jsonl" 2>"$out/native.log" ||
