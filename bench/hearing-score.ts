@@ -1,3 +1,4 @@
+import { numberToWords } from "../src/intent/text/numbers.js";
 // Scoring for bench/hearing.ts: which daemon run belongs to which clip, whether it did the
 // right thing, and the word error rate of what Whisper heard. Pure functions of the events.
 
@@ -86,38 +87,11 @@ export function matches(
   );
 }
 
-const ONES = [
-  "zero",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
-  "thirteen",
-  "fourteen",
-  "fifteen",
-  "sixteen",
-  "seventeen",
-  "eighteen",
-  "nineteen",
-];
-const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-
 /** 0-100 in words, as the fixtures say them ("21" -> "twenty one"); other tokens unchanged. */
 function spellNumber(token: string): string[] {
   if (!/^\d+$/.test(token)) return [token];
   const n = Number(token);
-  if (n < 20) return [ONES[n] as string];
-  if (n < 100)
-    return n % 10 ? [TENS[Math.floor(n / 10)] as string, ONES[n % 10] as string] : [TENS[n / 10] as string];
-  return n === 100 ? ["one", "hundred"] : [token];
+  return n <= 100 ? numberToWords(n).split(" ") : [token];
 }
 
 /** Words of a transcript for WER: wake phrase dropped, normalised, digits spelled as said. */

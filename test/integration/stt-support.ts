@@ -1,6 +1,7 @@
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
 import { configSchema } from "../../src/config/schema.js";
+import { numberToWords } from "../../src/intent/text/numbers.js";
 import { ModelStore } from "../../src/models/store.js";
 import { createTranscriber } from "../../src/stt/create.js";
 import { vocabularyPrompt } from "../../src/stt/prompt.js";
@@ -63,42 +64,12 @@ export function concat(...parts: Float32Array[]): Float32Array {
   return out;
 }
 
-const UNITS = [
-  "zero",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
-  "thirteen",
-  "fourteen",
-  "fifteen",
-  "sixteen",
-  "seventeen",
-  "eighteen",
-  "nineteen",
-];
-const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-
-function numberWords(n: number): string {
-  if (n < 20) return UNITS[n] as string;
-  if (n < 100) return `${TENS[Math.floor(n / 10)]}${n % 10 ? ` ${UNITS[n % 10]}` : ""}`;
-  return `${UNITS[Math.floor(n / 100)]} hundred${n % 100 ? ` ${numberWords(n % 100)}` : ""}`;
-}
-
 /** Lower case, no punctuation, digits and "%" spelled out: "Set it to 40%." -> "set it to forty percent". */
 export function normalise(text: string): string {
   return text
     .toLowerCase()
     .replace(/%/g, " percent")
-    .replace(/\d+/g, (digits) => numberWords(Number(digits)))
+    .replace(/\d+/g, (digits) => numberToWords(Number(digits)))
     .replace(/[^\p{L}\p{N}' ]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();

@@ -39,6 +39,17 @@ export const TENS_WORDS = [
   "ninety",
 ] as const;
 
+/** A whole number 0-999 in words, as people say it: 21 -> "twenty one", 105 -> "one hundred five". */
+export function numberToWords(n: number): string {
+  if (n < 20) return UNIT_WORDS[n] as string;
+  if (n < 100) {
+    const tens = TENS_WORDS[Math.floor(n / 10) - 2] as string;
+    return n % 10 ? `${tens} ${UNIT_WORDS[n % 10]}` : tens;
+  }
+  const rest = n % 100;
+  return `${UNIT_WORDS[Math.floor(n / 100)]} hundred${rest ? ` ${numberToWords(rest)}` : ""}`;
+}
+
 /** Read as well: "oh" for zero, the common misspelling "fourty". */
 const UNITS: Record<string, number> = { ...Object.fromEntries(UNIT_WORDS.map((w, i) => [w, i])), oh: 0 };
 const TENS: Record<string, number> = {

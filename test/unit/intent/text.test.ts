@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseDuration } from "../../../src/intent/text/duration.js";
 import { similarity, soundFold } from "../../../src/intent/text/fuzzy.js";
 import { normalizeText, tokenize } from "../../../src/intent/text/normalize.js";
-import { parseNumber } from "../../../src/intent/text/numbers.js";
+import { numberToWords, parseNumber } from "../../../src/intent/text/numbers.js";
 
 const words = (s: string) => tokenize(s);
 
@@ -99,5 +99,25 @@ describe("fuzzy similarity", () => {
   it("folds sound-alikes", () => {
     expect(soundFold("light")).toBe(soundFold("lite"));
     expect(soundFold("phone")).toBe(soundFold("fone"));
+  });
+});
+
+describe("numberToWords", () => {
+  it("spells whole numbers as people say them, and parseNumber reads them back", () => {
+    const cases: Array<[number, string]> = [
+      [0, "zero"],
+      [7, "seven"],
+      [19, "nineteen"],
+      [20, "twenty"],
+      [21, "twenty one"],
+      [90, "ninety"],
+      [100, "one hundred"],
+      [105, "one hundred five"],
+      [999, "nine hundred ninety nine"],
+    ];
+    for (const [n, words] of cases) {
+      expect(numberToWords(n)).toBe(words);
+      expect(parseNumber(words.split(" "))).toBe(n);
+    }
   });
 });
