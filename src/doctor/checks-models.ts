@@ -65,7 +65,7 @@ export const checkSelfTest: Check = async ({ probes, config }) => {
 
 /** The wake word scores its self-test clip as expected (wake/self-test.ts); openWakeWord only. */
 export const checkWakeSelfTest: Check = async ({ probes, config }) => {
-  if (!config || config.wake.engine !== "openwakeword") return [];
+  if (config?.wake.engine !== "openwakeword") return [];
   const title = "Wake self-test";
   if (!config.wake.self_test) {
     return [

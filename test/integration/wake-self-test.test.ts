@@ -89,7 +89,10 @@ describe("the wake word's start-up self-test on the real models", () => {
   it("refuses a deliberately broken hey_jarvis model: exit 78 naming the CPU and the stage", async () => {
     const opened: boolean[] = [];
     const plan = {
-      open: (safe: boolean) => (opened.push(safe), detectorOf("hey_jarvis", brokenJarvis, safe)),
+      open: (safe: boolean) => {
+        opened.push(safe);
+        return detectorOf("hey_jarvis", brokenJarvis, safe);
+      },
       checked: ["hey_jarvis"],
       openCanary: () => Promise.reject(new Error("not used")),
     };

@@ -108,7 +108,10 @@ describe("openWakeSelfTested", () => {
     const configured = fakeDetector(good);
     const opened: boolean[] = [];
     const plan = {
-      open: async (safe: boolean) => (opened.push(safe), configured.detector),
+      open: async (safe: boolean) => {
+        opened.push(safe);
+        return configured.detector;
+      },
       checked: ["hey_jarvis", "hey_rhasspy"],
       openCanary: canaryNeverUsed,
     };
@@ -158,7 +161,10 @@ describe("openWakeSelfTested", () => {
     const configured = fakeDetector({ my_word: 0.4 });
     const opened: boolean[] = [];
     const plan = {
-      open: async (safe: boolean) => (opened.push(safe), configured.detector),
+      open: async (safe: boolean) => {
+        opened.push(safe);
+        return configured.detector;
+      },
       checked: ["alexa", "my_word"],
       openCanary: async (safe: boolean) => (canaries[safe ? 1 : 0] as { detector: ScoringDetector }).detector,
     };
