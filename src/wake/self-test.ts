@@ -1,10 +1,12 @@
 /**
  * The wake word's start-up self-test, the twin of Whisper's (stt/self-test.ts): a shipped
- * "hey jarvis" clip (assets/self-test/hey-jarvis.wav, espeak-ng en-us at 110 wpm) goes
- * through the loaded openWakeWord detector, and each bundled model's score of every chunk must
- * come out as measured on x86 (assets/self-test/hey-jarvis.scores.json). Broken arithmetic (a
- * CPU's kernels, a damaged model) moves scores; hey_jarvis's peak of 0.68 sits on the steep
- * middle of its sigmoid, where any error shows.
+ * "hey jarvis" clip (assets/self-test/hey-jarvis.wav: 1.6 s of the wake fixture
+ * hey-jarvis-en-us-110.wav, espeak-ng en-us at 110 wpm) goes through the loaded openWakeWord
+ * detector, and each bundled model's score of every 80 ms chunk must come out as measured on
+ * x86 (assets/self-test/hey-jarvis.scores.json). Broken arithmetic (a CPU's kernels, a
+ * damaged model) moves scores; the whole trace is compared, not the peak, because the rising
+ * scores on the way to the peak (0.11, 0.19) sit on the steep middle of the sigmoid, where
+ * any error shows.
  *
  * Only bundled models (pinned by sha256, so the id names the bytes) have an expected score.
  * When none of the configured models is hey_jarvis, a hey_jarvis detector is loaded beside
@@ -34,7 +36,8 @@ export const WAKE_SELF_TEST_SCORES_FILE = WAKE_SELF_TEST_CLIP.replace(/\.wav$/, 
  * Each bundled model's score of every 80 ms chunk of the clip, measured on x86 (onnxruntime
  * 1.30, default kernels), and how far a score may move: instruction sets differ in the last
  * digits, broken arithmetic by far more. The whole trace is compared, not the peak: a model
- * damaged in one layer scored 0.711 where 0.174 was due and still peaked near 0.68.
+ * damaged in one layer (test/integration/wake-self-test.test.ts) moved the scores before the
+ * peak and hardly the peak itself.
  */
 export interface WakeExpectation {
   tolerance: number;
