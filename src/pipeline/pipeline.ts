@@ -89,7 +89,12 @@ export class Pipeline implements PipelineControl {
     if (!this.#run) this.#followUp = { seconds };
   }
 
-  /** A run is in progress (or waits for the broker's acknowledgement). */
+  /**
+   * A run is in progress (or waits for the broker's acknowledgement). A real API, not a leftover:
+   * a ringing timer waits while the board is busy with a run (`feedback/timer-ringer.ts`, wired in
+   * `daemon/timers.ts`), so it never rings over a command; bench/delivery.ts and the mqtt-burst
+   * test wait on it for a burst's last run to end.
+   */
   get busy(): boolean {
     return this.#run !== null;
   }
