@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { RecorderProcess } from "../audio/recorder-process.js";
+import { preparedModelsDir, stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import { describeError } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
@@ -47,7 +48,9 @@ export function systemProbes(io: { cwd: string; env: NodeJS.ProcessEnv }, config
     llama,
     sttSelfTest: async (config: Config) => {
       const started = performance.now();
-      const transcriber = await createTranscriber(config, modelStoreFromConfig(config, io), silentLogger());
+      const preparedDir = preparedModelsDir(stateDir(config.state_dir, io.env));
+      const store = modelStoreFromConfig(config, io);
+      const transcriber = await createTranscriber(config.stt, store, silentLogger(), { preparedDir });
       await transcriber.dispose();
       return { ms: Math.round(performance.now() - started) };
     },
@@ -56,7 +59,7 @@ export function systemProbes(io: { cwd: string; env: NodeJS.ProcessEnv }, config
       const store = modelStoreFromConfig(config, io);
       // The detector alone: the VAD gate and the verifier add nothing to the arithmetic checked.
       const plain = { ...config, wake: { ...config.wake, vad_gate: false } };
-      const detector = await createWakeWordDetector(plain, store, silentLogger());
+      const detector = await createWakeWordDetector(plain, store, silentLogger(), { env: io.env });
       await detector.dispose();
       return { ms: Math.round(performance.now() - started) };
     },

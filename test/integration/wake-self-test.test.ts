@@ -76,12 +76,12 @@ describe("the wake word's start-up self-test on the real models", () => {
   });
 
   it("passes the default config, and a custom-only config through the hey_jarvis canary", async () => {
-    const defaults = await createWakeWordDetector(configSchema.parse({}), store, silentLogger());
+    const defaults = await createWakeWordDetector(configSchema.parse({}), store, silentLogger(), { env: {} });
     await defaults.dispose();
     const custom = configSchema.parse({
       wake: { models: [{ id: "mine", path: await first("hey_jarvis") }] },
     });
-    const mine = await createWakeWordDetector(custom, store, silentLogger());
+    const mine = await createWakeWordDetector(custom, store, silentLogger(), { env: {} });
     expect(mine.wakeWords).toEqual(["mine"]);
     await mine.dispose();
   });
