@@ -134,7 +134,7 @@ run_tests() {
   local cpu=$1 start=$SECONDS rc=0
   STATE_DIRECTORY=$state NAPI_RS_NATIVE_LIBRARY_PATH=$PWD/$rolldown_node \
     emulate "$cpu" "$node_arm64" node_modules/vitest/vitest.mjs run --pool=threads \
-    --testTimeout=900000 --hookTimeout=900000 --reporter=default --reporter=json \
+    --testTimeout=900000 --hookTimeout=900000 --teardownTimeout=600000 --reporter=default --reporter=json \
     --outputFile.json="$out/$cpu.tests.json" -t "$TESTS" "${TEST_FILES[@]}" \
     >"$out/$cpu.tests.log" 2>&1 || rc=$?
   echo "$rc $((SECONDS - start))" >"$out/$cpu.tests.status"
