@@ -85,7 +85,7 @@ function pronoun(
 }
 
 /** The words without "and ... too", "also", "what about": null when there was no such marker. */
-function withoutMarkers(tokens: string[]): string[] | null {
+export function withoutMarkers(tokens: string[]): string[] | null {
   let words = tokens;
   let marked = false;
   for (const lead of LEADING)
