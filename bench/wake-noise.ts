@@ -23,8 +23,8 @@ import { phraseWins } from "../src/wake/verifier.js";
 
 const DIR = path.resolve("bench/out/wake");
 const THRESHOLD = 0.5;
-const CANDIDATE_THRESHOLDS = [0.1, 0.15, 0.2];
-const MARGINS = [-0.5, -0.8, -1.2, -1.5];
+const CANDIDATE_THRESHOLDS = (process.env.WAKE_CT ?? "0.1,0.15").split(",").map(Number);
+const MARGINS = (process.env.WAKE_MARGINS ?? "-0.8,-1.2,-1.5").split(",").map(Number);
 const config = configSchema.parse({});
 const { before_seconds: BEFORE, after_seconds: AFTER } = config.wake.verifier;
 /** A detection from 0.3 s before to 1 s after the wake phrase's end is a hit. */
@@ -97,7 +97,7 @@ function single(s: Scored): number[] {
 
 type Stage = { kind: "wake" | "candidate"; endSample: number; decidedAt: number };
 
-function stages(s: Scored, candidateThreshold: number): Stage[] {
+function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stage[] {
   const t = new CandidateTrigger({
     threshold: THRESHOLD,
     candidateThreshold,
@@ -105,6 +105,7 @@ function stages(s: Scored, candidateThreshold: number): Stage[] {
     refractorySamples: 2 * SAMPLE_RATE,
     afterSamples: Math.round(AFTER * SAMPLE_RATE),
     maxHoldSamples: SAMPLE_RATE,
+    verifyAll,
   });
   const out: Stage[] = [];
   for (const c of s.scores) {
@@ -116,7 +117,14 @@ function stages(s: Scored, candidateThreshold: number): Stage[] {
 
 const transcriber = await createTranscriber(config, store, silentLogger());
 if (!transcriber.scorePhrase) throw new Error("the transcriber cannot score a phrase");
-const cache = new Map<string, Verified>();
+/** Whisper's verdicts, kept between runs (bench/out/wake/verified.json; delete it after changing the verifier). */
+const VERIFIED = path.join(DIR, "verified.json");
+const cache = new Map<string, Verified>(
+  existsSync(VERIFIED)
+    ? (Object.entries(JSON.parse(readFileSync(VERIFIED, "utf8"))) as [string, Verified][])
+    : [],
+);
+const fresh = new Set<string>();
 async function verify(s: Scored, stage: Stage): Promise<Verified> {
   const key = `${s.file}@${stage.endSample}@${stage.decidedAt}`;
   const seen = cache.get(key);
@@ -133,13 +141,20 @@ async function verify(s: Scored, stage: Stage): Promise<Verified> {
     cpuMs: (used.user + used.system) / 1000,
   };
   cache.set(key, v);
+  fresh.add(key);
+  if (fresh.size % 20 === 0) writeFileSync(VERIFIED, JSON.stringify(Object.fromEntries(cache)));
   return v;
 }
 
 /** Detections of the two stages at one candidate threshold and margin. */
-async function twoStage(s: Scored, candidateThreshold: number, margin: number): Promise<number[]> {
+async function twoStage(
+  s: Scored,
+  candidateThreshold: number,
+  margin: number,
+  verifyAll: boolean,
+): Promise<number[]> {
   const out: number[] = [];
-  for (const stage of stages(s, candidateThreshold)) {
+  for (const stage of stages(s, candidateThreshold, verifyAll)) {
     if (stage.kind === "wake") out.push(stage.endSample);
     else {
       const v = await verify(s, stage);
@@ -166,9 +181,13 @@ function isHit(clip: (typeof manifest.clips)[number], detections: number[]): boo
 
 type Strategy = { name: string; detect: (s: Scored) => Promise<number[]> };
 const strategies: Strategy[] = [{ name: `single ${THRESHOLD} (peer)`, detect: async (s) => single(s) }];
-for (const ct of CANDIDATE_THRESHOLDS)
-  for (const m of MARGINS)
-    strategies.push({ name: `two-stage ${ct}/${m}`, detect: (s) => twoStage(s, ct, m) });
+for (const all of [false, true])
+  for (const ct of CANDIDATE_THRESHOLDS)
+    for (const m of MARGINS)
+      strategies.push({
+        name: `${all ? "verify-all" : "two-stage"} ${ct}/${m}`,
+        detect: (s) => twoStage(s, ct, m, all),
+      });
 
 const conditions = [...new Set(manifest.clips.map((c) => c.condition))];
 const voices = [...new Set(manifest.clips.map((c) => c.voice))];
@@ -197,8 +216,12 @@ for (const strategy of strategies) {
     falseWakes += found;
     const kind = manifest.negatives[i]?.kind ?? "?";
     if (found) byKind.set(kind, (byKind.get(kind) ?? 0) + found);
-    if (!Number.isNaN(ct)) candidates += stages(n, ct).filter((s) => s.kind === "candidate").length;
+    if (!Number.isNaN(ct))
+      candidates += stages(n, ct, strategy.name.startsWith("verify-all")).filter(
+        (s) => s.kind === "candidate",
+      ).length;
   }
+  falseByKind.set(strategy.name, [...byKind].map(([k, n]) => `${k} ${n}`).join(", ") || "none");
   const total = (c: string) => manifest.clips.filter((x) => x.condition === c).length;
   const perVoiceTotal = (v: string) => manifest.clips.filter((x) => x.voice === v).length;
   console.log(
@@ -216,6 +239,27 @@ for (const [name, row] of perVoice) console.log(`${name.padEnd(24)}${row}`);
 
 console.log("\nfalse wakes by kind of negative");
 for (const [name, row] of falseByKind) console.log(`${name.padEnd(24)}${row}`);
+
+// What verifying every detection adds before the earcon, on the clips single 0.5 wakes on: the
+// audio the candidate waits for after the first chunk at 0.5 (its peak + after_seconds), plus
+// the verifier's own time (CPU here; wall time on a free board is about the same).
+const waits: number[] = [];
+for (const [i, clip] of manifest.clips.entries()) {
+  const s = positives[i] as Scored;
+  const first = single(s)[0];
+  const ct = CANDIDATE_THRESHOLDS[0] as number;
+  const stage = stages(s, ct, true).find(
+    (x) => first !== undefined && Math.abs(x.endSample - first) < SAMPLE_RATE,
+  );
+  if (first === undefined || !stage || !isHit(clip, [first])) continue;
+  const v = cache.get(`${s.file}@${stage.endSample}@${stage.decidedAt}`);
+  waits.push(((stage.decidedAt - first) / SAMPLE_RATE) * 1000 + (v?.cpuMs ?? 0));
+}
+waits.sort((a, b) => a - b);
+console.log(
+  `\nverify-all: wake later than single 0.5 by median ${waits[Math.floor(waits.length / 2)]?.toFixed(0)} ms, p90 ${waits[Math.floor(waits.length * 0.9)]?.toFixed(0)} ms (${waits.length} clips; audio waited for + verifier CPU)`,
+);
+writeFileSync(VERIFIED, JSON.stringify(Object.fromEntries(cache)));
 
 const all = [...cache.values()];
 const cpu = all.map((v) => v.cpuMs).sort((a, b) => a - b);

@@ -33,6 +33,8 @@ export async function loadStages(
   registry: DeviceRegistry,
   logger: Logger,
   bus?: EventBus,
+  /** A live source: the wake word's verifier works off the frame path (wake.verifier). */
+  live = false,
 ): Promise<Stages> {
   await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const loaded: { dispose(): Promise<void> }[] = [];
@@ -44,7 +46,7 @@ export async function loadStages(
     const vad = track(await createVad(config, store, componentLogger(logger, "vad")));
     const transcriber = track(await createTranscriber(config, store, componentLogger(logger, "stt")));
     // After the transcriber: it is the wake word's verifier (wake.verifier).
-    const verifier = wakeVerifier(transcriber, bus);
+    const verifier = wakeVerifier(transcriber, bus, live);
     const wake = track(
       await createWakeWordDetector(config, store, componentLogger(logger, "wake"), { verifier }),
     );
@@ -72,6 +74,7 @@ export async function reloadStages(
   registry: DeviceRegistry,
   logger: Logger,
   bus?: EventBus,
+  live = false,
 ): Promise<Partial<Stages>> {
   await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const fresh: Partial<Stages> = {};
@@ -81,7 +84,7 @@ export async function reloadStages(
       fresh.transcriber = await createTranscriber(config, store, componentLogger(logger, "stt"));
     // A new transcriber is a new verifier: the wake detector holding the old one goes too.
     if (which.wake || (fresh.transcriber && config.wake.verifier.enabled)) {
-      const verifier = wakeVerifier(fresh.transcriber ?? current.transcriber, bus);
+      const verifier = wakeVerifier(fresh.transcriber ?? current.transcriber, bus, live);
       const log = componentLogger(logger, "wake");
       fresh.wake = await createWakeWordDetector(config, store, log, { verifier });
     }

@@ -80,8 +80,13 @@ export interface WakeWordCandidateEvent extends EventBase {
   wakeWord: string;
   score: number;
   verified: boolean;
-  /** `verified`, `rejected` (Whisper heard something else), `no-speech`, `busy` (not verified: the board was busy), `failed`. */
-  outcome: "verified" | "rejected" | "no-speech" | "busy" | "failed";
+  /**
+   * `verified`, `rejected` (Whisper heard something else), `no-speech`, `busy` (not verified:
+   * the board was busy), `failed`, `late` (verified after wake.verifier.budget_seconds).
+   */
+  outcome: "verified" | "rejected" | "no-speech" | "busy" | "failed" | "late";
+  /** The score reached the model's threshold (wake.verifier.verify_all): woke unless rejected or without speech. */
+  sure?: boolean;
   /** Verification time (0 when it did not run). */
   ms: number;
   /** The wake phrase's per-token log-probability minus that of what Whisper heard, when scored. */

@@ -29,6 +29,8 @@ export interface WakeFactoryOptions {
     port: PhraseVerifier;
     phraseFor: (wakeWord: string) => string | null;
     report: (c: CandidateReport) => void;
+    /** Verify off the frame path (a live source); false: each candidate's frame waits (file input). */
+    background?: boolean;
   };
 }
 
@@ -78,8 +80,14 @@ export async function createWakeWordDetector(
   const verifier = options.verifier;
   if (!verifying || !verifier) return gated;
   // Outside the VAD gate: a candidate without speech before it is never verified.
-  const { min_margin, before_seconds } = config.wake.verifier;
-  const settings = { minMargin: min_margin, beforeSeconds: before_seconds, phraseFor: verifier.phraseFor };
+  const { min_margin, before_seconds, budget_seconds } = config.wake.verifier;
+  const settings = {
+    minMargin: min_margin,
+    beforeSeconds: before_seconds,
+    phraseFor: verifier.phraseFor,
+    background: verifier.background ?? false,
+    budgetSeconds: budget_seconds,
+  };
   return new VerifyingDetector(gated, verifier.port, settings, verifier.report, log);
 }
 
@@ -116,6 +124,7 @@ async function createOpenWakeWord(
     embeddingPath: firstPath(embedding.paths),
     threads: config.wake.threads,
     candidateAfterSeconds: config.wake.verifier.after_seconds,
+    verifyAll: verifying && config.wake.verifier.verify_all,
     logger,
   });
 }

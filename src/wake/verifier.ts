@@ -19,8 +19,8 @@ export interface PhraseVerifier {
   busy(): boolean;
 }
 
-/** How a candidate ended: verified, rejected on its scores, or never scored. */
-export type CandidateOutcome = "verified" | "rejected" | "busy" | "no-speech" | "failed";
+/** How a candidate ended: verified, rejected on its scores, never scored, or verified too late to wake. */
+export type CandidateOutcome = "verified" | "rejected" | "busy" | "no-speech" | "failed" | "late";
 
 /**
  * Whether the phrase clearly wins: its score per token against what Whisper heard freely,

@@ -82,6 +82,15 @@ export const wakeSection = section(
         after_seconds: seconds(0, 1)
           .default(0.3)
           .describe("... and after it (the candidate waits this long before it is verified)"),
+        verify_all: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Verify detections at or above threshold too (the model's own confident mistakes); unverifiable ones still wake",
+          ),
+        budget_seconds: seconds(0.5, 10)
+          .default(3)
+          .describe("A live source's verdict reached later than this after the wake word is dropped (late)"),
       },
       "Wake-word verifier (openWakeWord candidates; Porcupine passes unverified)",
     ),
