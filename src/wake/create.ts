@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { SAMPLE_RATE } from "../audio/format.js";
 import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import type { ModelStore } from "../models/store.js";
@@ -10,6 +11,7 @@ import { OpenWakeWordDetector, type OwwModelOptions } from "./openwakeword.js";
 import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
 import { resolveAccessKey } from "./porcupine-access.js";
 import type { PlatformInfo } from "./porcupine-platform.js";
+import { SureCandidates } from "./sure-candidates.js";
 import { DEFAULT_LOOKBACK_SECONDS, VadGatedDetector } from "./vad-gate.js";
 import type { PhraseVerifier } from "./verifier.js";
 import { type CandidateReport, VerifyingDetector } from "./verifying-detector.js";
@@ -66,12 +68,16 @@ export async function createWakeWordDetector(
     },
     "wake word ready",
   );
-  let gated: WakeWordDetector = detector;
+  // Porcupine has no scores: with verify_all each of its detections is a sure candidate.
+  const porcupineVerified =
+    verifying && config.wake.verifier.verify_all && config.wake.engine === "porcupine";
+  const afterSamples = Math.round(config.wake.verifier.after_seconds * SAMPLE_RATE);
+  let gated: WakeWordDetector = porcupineVerified ? new SureCandidates(detector, afterSamples) : detector;
   if (config.wake.vad_gate) {
     try {
       const vad = await createVad(config, store, logger);
       const settings = { threshold: config.vad.start_threshold, lookbackSeconds: DEFAULT_LOOKBACK_SECONDS };
-      gated = new VadGatedDetector(detector, vad, settings, log);
+      gated = new VadGatedDetector(gated, vad, settings, log);
     } catch (error) {
       await detector.dispose();
       throw error;
