@@ -2,11 +2,15 @@
 // the two stages (a candidate threshold, then Whisper verifying the wake phrase), over the set
 // scripts/make-wake-fixtures.ts writes (run it first). Prints recall per condition and voice,
 // false wakes and candidates per hour of negatives, and the verifier's CPU per candidate.
-// openWakeWord runs once per file; both strategies are replayed over its scores with the
+// openWakeWord runs once per file; the strategies are replayed over its scores with the
 // daemon's own CandidateTrigger and phraseWins, and Whisper's transcriber verifies each
-// candidate on the same audio the daemon's VerifyingDetector would give it.
+// candidate on the same audio the daemon's VerifyingDetector would give it. "two-stage" wakes
+// at once on a score at or above the threshold; "verify-all" (wake.verifier.verify_all)
+// verifies those too. Scores and verdicts are kept in bench/out/wake/ between runs (delete
+// scores.json / verified.json after changing the wake model / the verifier); WAKE_CT and
+// WAKE_MARGINS (comma-separated) choose the candidate thresholds and margins.
 //
-//   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts
+//   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts [--margins]
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { WakeManifest } from "../scripts/make-wake-fixtures.js";
