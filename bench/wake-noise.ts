@@ -11,11 +11,13 @@
 // WAKE_MARGINS (comma-separated) choose the candidate thresholds and margins.
 //
 //   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts [--margins]
+
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { WakeManifest } from "../scripts/make-wake-fixtures.js";
 import { FRAME_SAMPLES, SAMPLE_RATE } from "../src/audio/format.js";
 import { readWav16kMono } from "../src/audio/wav.js";
+import { preparedModelsDir, stateDir } from "../src/config/paths.js";
 import { configSchema } from "../src/config/schema.js";
 import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
@@ -119,7 +121,9 @@ function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stag
   return out;
 }
 
-const transcriber = await createTranscriber(config, store, silentLogger());
+const transcriber = await createTranscriber(config.stt, store, silentLogger(), {
+  preparedDir: preparedModelsDir(stateDir(config.state_dir)),
+});
 if (!transcriber.scorePhrase) throw new Error("the transcriber cannot score a phrase");
 /** Whisper's verdicts, kept between runs (bench/out/wake/verified.json; delete it after changing the verifier). */
 const VERIFIED = path.join(DIR, "verified.json");

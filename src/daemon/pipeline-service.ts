@@ -1,3 +1,4 @@
+import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { DeviceRegistry } from "../intent/registry.js";
@@ -13,7 +14,7 @@ import { endpointerSettings } from "../vad/endpointer.js";
 import type { FeedbackService, RecordingsService } from "./attachments.js";
 import type { ReloadAction, ReloadUnit } from "./reload.js";
 import type { Service, ServiceContext } from "./service.js";
-import { disposeStages, loadStages, reloadStages, type Stages } from "./stages.js";
+import { disposeStages, loadStages, reloadStages, type StageDeps, type Stages } from "./stages.js";
 
 export interface PipelineServiceOptions {
   bus: EventBus;
@@ -74,7 +75,7 @@ export class PipelineService implements Service {
     const { bus, registry, logger, feedback, recordings } = this.options;
     this.#store = modelStoreFromConfig(config, this.options.io);
     const live = !(this.options.fasterThanRealTime ?? false);
-    this.#stages = await loadStages(config, this.#store, registry, logger, bus, live);
+    this.#stages = await loadStages(config, this.#deps(config, this.#store), registry, logger, bus, live);
     this.#pipeline = new Pipeline({
       ...pipelineSettings(config, registry),
       bus,
@@ -112,7 +113,7 @@ export class PipelineService implements Service {
           which,
           stages,
           config,
-          store as ModelStore,
+          this.#deps(config, store as ModelStore),
           registry,
           logger,
           this.options.bus,
@@ -125,6 +126,11 @@ export class PipelineService implements Service {
     if (plan.has("pipeline"))
       await this.pipeline.reconfigure({ ...pipelineSettings(config, registry), ...fresh });
     await Promise.allSettled(replaced.map((stage) => stage.dispose()));
+  }
+
+  #deps(config: Config, store: ModelStore): StageDeps {
+    const { env } = this.options.io;
+    return { store, stateDir: stateDir(config.state_dir, env), env };
   }
 
   async stop(): Promise<void> {

@@ -17,8 +17,8 @@ import type { PhraseVerifier } from "./verifier.js";
 import { type CandidateReport, VerifyingDetector } from "./verifying-detector.js";
 
 export interface WakeFactoryOptions {
-  /** Defaults to process.env (Porcupine's AccessKey). */
-  env?: NodeJS.ProcessEnv;
+  /** Where Porcupine's AccessKey may come from (the daemon's environment). */
+  env: NodeJS.ProcessEnv;
   /** Defaults to this machine (Porcupine's library lookup); tests pass other boards. */
   platform?: PlatformInfo;
   /** Defaults to @picovoice/porcupine-node. */
@@ -42,23 +42,23 @@ export interface WakeFactoryOptions {
  * missing model, a Porcupine without AccessKey or library, or an invalid keyword.
  */
 export async function createWakeWordDetector(
-  config: Config,
+  config: Pick<Config, "wake" | "vad">,
   store: ModelStore,
   logger: Logger,
-  options: WakeFactoryOptions = {},
+  options: WakeFactoryOptions,
 ): Promise<WakeWordDetector> {
   const log = componentLogger(logger, "wake");
   const verifying = config.wake.verifier.enabled && options.verifier !== undefined;
   const detector =
     config.wake.engine === "porcupine"
       ? await PorcupineDetector.create({
-          accessKey: resolveAccessKey(config.wake.porcupine, options.env ?? process.env),
+          accessKey: resolveAccessKey(config.wake.porcupine, options.env),
           keywords: config.wake.porcupine.keywords,
           logger: log,
           platform: options.platform,
           factory: options.porcupine,
         })
-      : await createOpenWakeWord(config, store, log, verifying);
+      : await createOpenWakeWord(config.wake, store, log, verifying);
   log.info(
     {
       engine: detector.engine,
@@ -75,7 +75,7 @@ export async function createWakeWordDetector(
   let gated: WakeWordDetector = porcupineVerified ? new SureCandidates(detector, afterSamples) : detector;
   if (config.wake.vad_gate) {
     try {
-      const vad = await createVad(config, store, logger);
+      const vad = await createVad(config.vad, store, logger);
       const settings = { threshold: config.vad.start_threshold, lookbackSeconds: DEFAULT_LOOKBACK_SECONDS };
       gated = new VadGatedDetector(gated, vad, settings, log);
     } catch (error) {
@@ -98,14 +98,14 @@ export async function createWakeWordDetector(
 }
 
 async function createOpenWakeWord(
-  config: Config,
+  wake: Config["wake"],
   store: ModelStore,
   logger: Logger,
   verifying: boolean,
 ): Promise<WakeWordDetector> {
   const seen = new Set<string>();
   const models: OwwModelOptions[] = [];
-  for (const m of config.wake.models) {
+  for (const m of wake.models) {
     if (seen.has(m.id)) {
       throw new EdgeVoiceError("config-invalid", `wake.models: ${m.id} is listed twice`, {
         exitCode: ExitCode.config,
@@ -128,9 +128,9 @@ async function createOpenWakeWord(
     models,
     melPath: firstPath(mel.paths),
     embeddingPath: firstPath(embedding.paths),
-    threads: config.wake.threads,
-    candidateAfterSeconds: config.wake.verifier.after_seconds,
-    verifyAll: verifying && config.wake.verifier.verify_all,
+    threads: wake.threads,
+    candidateAfterSeconds: wake.verifier.after_seconds,
+    verifyAll: verifying && wake.verifier.verify_all,
     logger,
   });
 }
