@@ -25,7 +25,7 @@ import { silentLogger } from "../src/util/logger.js";
 import { CandidateTrigger } from "../src/wake/candidate-trigger.js";
 import { OpenWakeWordDetector } from "../src/wake/openwakeword.js";
 import { Trigger } from "../src/wake/trigger.js";
-import { phraseWins } from "../src/wake/verifier.js";
+import { heardWords, phraseWins } from "../src/wake/verifier.js";
 
 const DIR = path.resolve("bench/out/wake");
 const THRESHOLD = 0.5;
@@ -144,7 +144,7 @@ async function verify(s: Scored, stage: Stage): Promise<Verified> {
   const used = process.cpuUsage(cpu);
   if (!scores) throw new Error("no scores");
   const v = {
-    margin: scores.text ? scores.phrase - scores.heard : Number.NEGATIVE_INFINITY,
+    margin: scores.phrase - scores.heard,
     text: scores.text,
     cpuMs: (used.user + used.system) / 1000,
   };
@@ -166,7 +166,7 @@ async function twoStage(
     if (stage.kind === "wake") out.push(stage.endSample);
     else {
       const v = await verify(s, stage);
-      if (phraseWins({ phrase: v.margin, heard: 0, text: v.text }, margin) && v.text)
+      if (phraseWins({ phrase: v.margin, heard: 0, text: v.text }, margin) && heardWords(v.text))
         out.push(stage.endSample);
     }
   }

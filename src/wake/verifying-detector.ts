@@ -2,7 +2,13 @@ import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
 import { RecentAudio } from "../audio/recent-audio.js";
 import type { Logger } from "../util/logger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
-import { type CandidateOutcome, type PhraseScores, type PhraseVerifier, phraseWins } from "./verifier.js";
+import {
+  type CandidateOutcome,
+  heardWords,
+  type PhraseScores,
+  type PhraseVerifier,
+  phraseWins,
+} from "./verifier.js";
 
 export interface VerifySettings {
   /** Audio before the candidate's end that the verifier hears (the wake phrase, whole). */
@@ -139,7 +145,7 @@ export class VerifyingDetector implements WakeWordDetector {
     let scores: PhraseScores | undefined;
     try {
       scores = await this.verifier.scorePhrase(this.#audioAround(detection.endSample), phrase);
-      outcome = !scores.text
+      outcome = !heardWords(scores.text)
         ? "no-speech"
         : phraseWins(scores, this.settings.minMargin)
           ? "verified"

@@ -126,10 +126,12 @@ describe("VerifyingDetector", () => {
     expect(reports.map((r) => r.outcome)).toEqual(["rejected"]);
   });
 
-  it("rejects a candidate in which Whisper heard no speech", async () => {
-    const { detector, reports } = setup(heard(-0.1, ""), new Map([[5 * 1280, { candidate: true }]]));
-    expect(await run(detector, 10)).toEqual([]);
-    expect(reports.map((r) => r.outcome)).toEqual(["no-speech"]);
+  it("rejects a candidate in which Whisper heard no words", async () => {
+    for (const text of ["", " ... "]) {
+      const { detector, reports } = setup(heard(-0.1, text), new Map([[5 * 1280, { candidate: true }]]));
+      expect(await run(detector, 10)).toEqual([]);
+      expect(reports.map((r) => r.outcome)).toEqual(["no-speech"]);
+    }
   });
 
   it("passes sure detections without verifying them", async () => {
