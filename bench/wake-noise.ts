@@ -101,7 +101,7 @@ function single(s: Scored): number[] {
   return s.scores.filter((c) => t.update(c.score, c.endSample)).map((c) => c.endSample);
 }
 
-type Stage = { kind: "wake" | "candidate"; endSample: number; decidedAt: number };
+type Stage = { kind: "wake" | "candidate"; endSample: number; decidedAt: number; sure: boolean };
 
 function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stage[] {
   const t = new CandidateTrigger({
@@ -116,7 +116,13 @@ function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stag
   const out: Stage[] = [];
   for (const c of s.scores) {
     const fired = t.next(c.score, c.endSample);
-    if (fired) out.push({ kind: fired.kind, endSample: fired.endSample, decidedAt: c.endSample });
+    if (fired)
+      out.push({
+        kind: fired.kind,
+        endSample: fired.endSample,
+        decidedAt: c.endSample,
+        sure: fired.kind === "candidate" && fired.sure,
+      });
   }
   return out;
 }
@@ -160,13 +166,15 @@ async function twoStage(
   candidateThreshold: number,
   margin: number,
   verifyAll: boolean,
+  sureMargin = margin,
 ): Promise<number[]> {
   const out: number[] = [];
   for (const stage of stages(s, candidateThreshold, verifyAll)) {
     if (stage.kind === "wake") out.push(stage.endSample);
     else {
       const v = await verify(s, stage);
-      if (phraseWins({ phrase: v.margin, heard: 0, text: v.text }, margin) && heardWords(v.text))
+      const bar = stage.sure ? Math.min(margin, sureMargin) : margin;
+      if (phraseWins({ phrase: v.margin, heard: 0, text: v.text }, bar) && heardWords(v.text))
         out.push(stage.endSample);
     }
   }
@@ -189,13 +197,15 @@ function isHit(clip: (typeof manifest.clips)[number], detections: number[]): boo
 
 type Strategy = { name: string; detect: (s: Scored) => Promise<number[]> };
 const strategies: Strategy[] = [{ name: `single ${THRESHOLD} (peer)`, detect: async (s) => single(s) }];
-for (const all of [false, true])
-  for (const ct of CANDIDATE_THRESHOLDS)
-    for (const m of MARGINS)
-      strategies.push({
-        name: `${all ? "verify-all" : "two-stage"} ${ct}/${m}`,
-        detect: (s) => twoStage(s, ct, m, all),
-      });
+const SURE_MARGINS = (process.env.WAKE_SURE_MARGINS ?? "-2,-2.5,-3").split(",").map(Number);
+for (const ct of CANDIDATE_THRESHOLDS)
+  for (const m of MARGINS)
+    strategies.push({ name: `two-stage ${ct}/${m}`, detect: (s) => twoStage(s, ct, m, false) });
+// verify_all: sure candidates held to sure_margin, the others to min_margin.
+for (const ct of CANDIDATE_THRESHOLDS)
+  for (const m of MARGINS)
+    for (const sm of [m, ...SURE_MARGINS.filter((x) => x < m)])
+      strategies.push({ name: `verify-all ${ct}/${m}/${sm}`, detect: (s) => twoStage(s, ct, m, true, sm) });
 
 const conditions = [...new Set(manifest.clips.map((c) => c.condition))];
 const voices = [...new Set(manifest.clips.map((c) => c.voice))];
@@ -203,7 +213,7 @@ const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(0)
 console.log(
   `\nrecall by condition; false wakes and candidates per hour of negatives (${(negHours * 60).toFixed(1)} min)`,
 );
-console.log(`${"strategy".padEnd(24)}${conditions.map((c) => c.padStart(9)).join("")}  false/h  cand/h`);
+console.log(`${"strategy".padEnd(28)}${conditions.map((c) => c.padStart(9)).join("")}  false/h  cand/h`);
 const perVoice = new Map<string, string>();
 const falseByKind = new Map<string, string>();
 for (const strategy of strategies) {
@@ -233,7 +243,7 @@ for (const strategy of strategies) {
   const total = (c: string) => manifest.clips.filter((x) => x.condition === c).length;
   const perVoiceTotal = (v: string) => manifest.clips.filter((x) => x.voice === v).length;
   console.log(
-    `${strategy.name.padEnd(24)}${conditions.map((c) => pct(hits.get(c) ?? 0, total(c)).padStart(9)).join("")}  ${(falseWakes / negHours).toFixed(1).padStart(7)}  ${Number.isNaN(ct) ? "      -" : (candidates / negHours).toFixed(0).padStart(6)}`,
+    `${strategy.name.padEnd(28)}${conditions.map((c) => pct(hits.get(c) ?? 0, total(c)).padStart(9)).join("")}  ${(falseWakes / negHours).toFixed(1).padStart(7)}  ${Number.isNaN(ct) ? "      -" : (candidates / negHours).toFixed(0).padStart(6)}`,
   );
   perVoice.set(
     strategy.name,
@@ -241,12 +251,12 @@ for (const strategy of strategies) {
   );
 }
 console.log(
-  `\nrecall by voice (all conditions)\n${"strategy".padEnd(24)}${voices.map((v) => v.padStart(15)).join("")}`,
+  `\nrecall by voice (all conditions)\n${"strategy".padEnd(28)}${voices.map((v) => v.padStart(15)).join("")}`,
 );
-for (const [name, row] of perVoice) console.log(`${name.padEnd(24)}${row}`);
+for (const [name, row] of perVoice) console.log(`${name.padEnd(28)}${row}`);
 
 console.log("\nfalse wakes by kind of negative");
-for (const [name, row] of falseByKind) console.log(`${name.padEnd(24)}${row}`);
+for (const [name, row] of falseByKind) console.log(`${name.padEnd(28)}${row}`);
 
 // What verifying every detection adds before the earcon, on the clips single 0.5 wakes on: the
 // audio the candidate waits for after the first chunk at 0.5 (its peak + after_seconds), plus
@@ -276,6 +286,8 @@ console.log(
 );
 if (process.argv.includes("--margins")) {
   for (const [key, v] of cache)
-    console.log(`${v.margin.toFixed(2).padStart(7)}  ${key}  ${JSON.stringify(v.text)}`);
+    console.log(
+      `${(v.margin ?? Number.NEGATIVE_INFINITY).toFixed(2).padStart(7)}  ${key}  ${JSON.stringify(v.text)}`,
+    );
 }
 await transcriber.dispose();

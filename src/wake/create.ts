@@ -86,9 +86,10 @@ export async function createWakeWordDetector(
   const verifier = options.verifier;
   if (!verifying || !verifier) return gated;
   // Outside the VAD gate: a candidate without speech before it is never verified.
-  const { min_margin, before_seconds, budget_seconds } = config.wake.verifier;
+  const { min_margin, sure_margin, before_seconds, budget_seconds } = config.wake.verifier;
   const settings = {
     minMargin: min_margin,
+    sureMargin: sure_margin,
     beforeSeconds: before_seconds,
     phraseFor: verifier.phraseFor,
     background: verifier.background ?? false,

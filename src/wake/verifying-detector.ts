@@ -15,6 +15,11 @@ export interface VerifySettings {
   beforeSeconds: number;
   /** Per-token margin of the phrase over Whisper's own reading (wake.verifier.min_margin). */
   minMargin: number;
+  /**
+   * The same for a sure candidate (wake.verifier.sure_margin), lower: the model's own score
+   * already says wake word, so only a clear "something else" turns it away. Default minMargin.
+   */
+  sureMargin?: number;
   /** The words of a wake word (`hey_jarvis` -> "Hey Jarvis"); null: it cannot be verified. */
   phraseFor: (wakeWord: string) => string | null;
   /**
@@ -147,7 +152,7 @@ export class VerifyingDetector implements WakeWordDetector {
       scores = await this.verifier.scorePhrase(this.#audioAround(detection.endSample), phrase);
       outcome = !heardWords(scores.text)
         ? "no-speech"
-        : phraseWins(scores, this.settings.minMargin)
+        : phraseWins(scores, this.#marginFor(detection))
           ? "verified"
           : "rejected";
     } catch (error) {
@@ -161,6 +166,11 @@ export class VerifyingDetector implements WakeWordDetector {
     this.report({ ...base, outcome, ms, ...(scores ? { scores } : {}) });
     const wakes = outcome === "verified" || (base.sure && (outcome === "failed" || outcome === "late"));
     this.#ready = wakes ? wakeOf(detection) : null;
+  }
+
+  #marginFor(detection: WakeDetection): number {
+    const { minMargin, sureMargin } = this.settings;
+    return detection.sure ? Math.min(minMargin, sureMargin ?? minMargin) : minMargin;
   }
 
   #late(endSample: number): boolean {

@@ -76,6 +76,14 @@ export const wakeSection = section(
           .describe(
             "Per-token log-probability the wake phrase may fall below what Whisper heard and still wake",
           ),
+        sure_margin: z
+          .number()
+          .min(-10)
+          .max(0)
+          .default(-2.5)
+          .describe(
+            "The same for a detection at or above threshold (verify_all): only a clear 'something else' turns it away",
+          ),
         before_seconds: seconds(0.5, 3)
           .default(1.5)
           .describe("Audio before the candidate's end that the verifier hears"),

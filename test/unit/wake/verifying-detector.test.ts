@@ -164,6 +164,16 @@ describe("VerifyingDetector", () => {
       expect(reports).toMatchObject([{ outcome: "rejected", sure: true, score: 0.9 }]);
     });
 
+    it("holds a sure one to the lower sure margin", async () => {
+      const scores = heard(-2.3, "Hey, obviously");
+      const sure = setup(scores, sureAt5, { sureMargin: -2.5 });
+      expect(await run(sure.detector, 10)).toHaveLength(1);
+      expect(sure.reports).toMatchObject([{ outcome: "verified", sure: true }]);
+      const notSure = setup(scores, new Map([[5 * 1280, { candidate: true }]]), { sureMargin: -2.5 });
+      expect(await run(notSure.detector, 10)).toEqual([]);
+      expect(notSure.reports).toMatchObject([{ outcome: "rejected", sure: false }]);
+    });
+
     it("wakes on a sure one it cannot verify (busy, failed), as the single threshold would", async () => {
       const busy = setup(heard(-3), sureAt5);
       busy.verifier.isBusy = true;
