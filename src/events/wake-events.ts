@@ -8,6 +8,8 @@ export interface WakeWordEndEvent extends EventBase {
   wakeWord: string;
   score: number;
   audioMs: number;
+  /** Claimed in a rooms group (rooms.group): an `arbitration` event follows, and the earcon waits for it. */
+  arbitrated?: true;
 }
 
 /**

@@ -195,7 +195,7 @@ export class Pipeline implements PipelineControl {
   async #startWakeRun(detection: WakeDetection, frame: AudioFrame): Promise<void> {
     const { preRollSeconds, endpointer: settings } = this.options;
     const run = this.#newRun("wake-word", { startSample: detection.endSample, settings }, detection);
-    run.announce();
+    run.announce(this.rooms.active);
     this.rooms.claim(run.id, detection, this.#history, this.options.bus);
     await run.audio?.locateCommand(detection.endSample, preRollSeconds, settings);
     // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.
