@@ -86,7 +86,7 @@ export const wakeSection = section(
           .number()
           .min(-10)
           .max(0)
-          .default(-2.5)
+          .default(-3)
           .describe(
             "The same for a detection at or above threshold (verify_all): only a clear 'something else' turns it away",
           ),
@@ -98,7 +98,7 @@ export const wakeSection = section(
           .describe("... and after it (the candidate waits this long before it is verified)"),
         verify_all: z
           .boolean()
-          .default(true)
+          .default(false)
           .describe(
             "Verify detections at or above threshold too (the model's own confident mistakes); unverifiable ones still wake",
           ),

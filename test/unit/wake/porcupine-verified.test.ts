@@ -28,7 +28,11 @@ function fakeEngine(): PorcupineEngine {
 /** Porcupine (fake engine, "jarvis") with Whisper's place taken by fixed scores; 3 s of frames. */
 async function listen(verifier: Record<string, unknown>, scores: PhraseScores) {
   const config = configSchema.parse({
-    wake: { engine: "porcupine", porcupine: { access_key: "k" }, verifier: { enabled: true, ...verifier } },
+    wake: {
+      engine: "porcupine",
+      porcupine: { access_key: "k" },
+      verifier: { enabled: true, verify_all: true, ...verifier },
+    },
   });
   const phrases: string[] = [];
   const reports: CandidateReport[] = [];
