@@ -106,7 +106,7 @@ export const wakeSection = section(
           .default(3)
           .describe("A live source's verdict reached later than this after the wake word is dropped (late)"),
       },
-      "Wake-word verifier (openWakeWord candidates; Porcupine passes unverified)",
+      "Wake-word verifier (openWakeWord candidates; Porcupine detections too with verify_all)",
     ),
     threads: z
       .number()
