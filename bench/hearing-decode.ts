@@ -24,16 +24,12 @@ import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { BENCH_AREA } from "../scripts/hearing-utterances.js";
 import {
-  addNoise,
   allSpecs,
   type ClipSpec,
   CONDITIONS,
   type Condition,
-  concat,
-  reverberate,
-  say,
+  commandAudio,
   VOICES,
-  zeros,
 } from "../scripts/make-hearing-fixtures.js";
 import { int16ToFloat32 } from "../src/audio/format.js";
 import { validate } from "../src/config/load.js";
@@ -103,20 +99,6 @@ function options() {
     reference: values.reference === true,
     only: values.only ? new RegExp(values.only) : null,
   };
-}
-
-/** The command audio: what follows the wake phrase (or all of it, said in one breath), with the clip's condition. */
-function commandAudio(spec: ClipSpec, noPause: boolean): Int16Array {
-  const { voice } = spec;
-  const speech = noPause
-    ? say(voice.voice, Math.min(voice.speed, 130), `hey jarvis ${spec.utterance.text}`)
-    : say(voice.voice, voice.speed, spec.utterance.text);
-  const clean = concat(zeros(0.3), speech, zeros(0.7));
-  if (spec.condition === "noisy") {
-    const seed = spec.index * 31 + VOICES.indexOf(voice) + 1;
-    return addNoise(clean, 10, seed, spec.index % 2 === 0 ? "pink" : "brown");
-  }
-  return spec.condition === "reverb" ? reverberate(clean) : clean;
 }
 
 /** As the daemon's template stage reads it: wake phrase stripped, fuzzy names, the board's area. */
@@ -194,7 +176,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const spec of specs) {
     const noPause = spec.index % 8 === 3;
-    const audio = int16ToFloat32(commandAudio(spec, noPause));
+    const audio = int16ToFloat32(commandAudio(spec));
     let row: Row | null = null;
     const started = performance.now();
     const inspect = async (free: FreePass) => {
