@@ -75,6 +75,7 @@ interface Row {
     numberLead?: GuidedOutcome["numberLead"];
     ms: number;
     steps: number;
+    decoderMs: number;
   }>;
 }
 
@@ -187,7 +188,15 @@ async function main(): Promise<void> {
       const trials: Row["trials"] = [];
       for (const pass of passes) {
         if (!free.text) {
-          trials.push({ verdict: freeVerdict, chosen: "", why: "empty", hypothesis: null, ms: 0, steps: 0 });
+          trials.push({
+            verdict: freeVerdict,
+            chosen: "",
+            why: "empty",
+            hypothesis: null,
+            ms: 0,
+            steps: 0,
+            decoderMs: 0,
+          });
           continue;
         }
         const outcome = await pass.run(free, guide);
@@ -199,6 +208,7 @@ async function main(): Promise<void> {
           ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
           ms: outcome.ms,
           steps: outcome.steps ?? 0,
+          decoderMs: outcome.decoderMs ?? 0,
         });
       }
       // The free text taken as it is: how sure Whisper was of its numbers (confusable.ts).
@@ -231,7 +241,7 @@ async function main(): Promise<void> {
     rows.push(done);
     const shown = done.trials.map(
       (t) =>
-        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)}` : ""} ${t.ms.toFixed(0)}ms`,
+        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)}` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
     );
     console.log(
       `${done.clip} "${done.said}": free ${MARK[done.free]} ${JSON.stringify(done.freeText)} ${done.freeScore.toFixed(2)}${done.freeLead ? ` lead ${done.freeLead.lead.toFixed(2)}` : ""}${done.reference ? ` said ${done.reference.score.toFixed(2)}` : ""} | ${shown.join(" | ")}`,
