@@ -1,3 +1,4 @@
+import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { DeviceRegistry } from "../intent/registry.js";
@@ -13,7 +14,7 @@ import { endpointerSettings } from "../vad/endpointer.js";
 import type { FeedbackService, RecordingsService } from "./attachments.js";
 import type { ReloadAction, ReloadUnit } from "./reload.js";
 import type { Service, ServiceContext } from "./service.js";
-import { disposeStages, loadStages, reloadStages, type Stages } from "./stages.js";
+import { disposeStages, loadStages, reloadStages, type StageDeps, type Stages } from "./stages.js";
 
 export interface PipelineServiceOptions {
   bus: EventBus;
@@ -73,7 +74,7 @@ export class PipelineService implements Service {
   async start({ config }: ServiceContext): Promise<void> {
     const { bus, registry, logger, feedback, recordings } = this.options;
     this.#store = modelStoreFromConfig(config, this.options.io);
-    this.#stages = await loadStages(config, this.#store, registry, logger, bus);
+    this.#stages = await loadStages(config, this.#deps(config, this.#store), registry, logger, bus);
     this.#pipeline = new Pipeline({
       ...pipelineSettings(config, registry),
       bus,
@@ -106,7 +107,15 @@ export class PipelineService implements Service {
     const restarting = Object.values(which).some(Boolean);
     const store = restarting ? modelStoreFromConfig(config, this.options.io) : this.#store;
     const fresh = restarting
-      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger, this.options.bus)
+      ? await reloadStages(
+          which,
+          stages,
+          config,
+          this.#deps(config, store as ModelStore),
+          registry,
+          logger,
+          this.options.bus,
+        )
       : {};
     const replaced = Object.keys(fresh).map((key) => stages[key as keyof Stages]);
     this.#store = store;
@@ -114,6 +123,11 @@ export class PipelineService implements Service {
     if (plan.has("pipeline"))
       await this.pipeline.reconfigure({ ...pipelineSettings(config, registry), ...fresh });
     await Promise.allSettled(replaced.map((stage) => stage.dispose()));
+  }
+
+  #deps(config: Config, store: ModelStore): StageDeps {
+    const { env } = this.options.io;
+    return { store, stateDir: stateDir(config.state_dir, env), env };
   }
 
   async stop(): Promise<void> {

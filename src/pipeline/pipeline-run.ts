@@ -111,13 +111,22 @@ export class PipelineRun {
   }
 
   /** `run-start`, and `wake_word-end` for a wake word's run. */
-  announce(): void {
+  /** `arbitrated`: the wake word is claimed in a rooms group (said on wake_word-end). */
+  announce(arbitrated = false): void {
     const { bus, site } = this.parts;
     const { id: runId, trigger, previousRunId } = this;
     bus.emit({ type: "run-start", runId, site, trigger, ...(previousRunId ? { previousRunId } : {}) });
     if (!this.wake) return;
     const { wakeWord, score, endSample } = this.wake;
-    bus.emit({ type: "wake_word-end", runId, wakeWord, score, audioMs: samplesToMs(endSample) });
+    const audioMs = samplesToMs(endSample);
+    bus.emit({
+      type: "wake_word-end",
+      runId,
+      wakeWord,
+      score,
+      audioMs,
+      ...(arbitrated ? { arbitrated } : {}),
+    });
   }
 
   /**
