@@ -33,6 +33,7 @@ import {
 } from "../scripts/make-hearing-fixtures.js";
 import { int16ToFloat32 } from "../src/audio/format.js";
 import { validate } from "../src/config/load.js";
+import { preparedModelsDir, stateDir } from "../src/config/paths.js";
 import { sentenceSpace } from "../src/intent/create.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
 import { loadTemplates } from "../src/intent/templates/file.js";
@@ -154,9 +155,10 @@ async function main(): Promise<void> {
   };
   const logger = createLogger({ level: "warn", format: "json" });
   const transcriber = (await createTranscriber(
-    { ...config, stt: { ...stt, guided: false } },
+    { ...stt, guided: false },
     modelStoreFromConfig(config, { cwd: ROOT, env: {} }),
     logger,
+    { preparedDir: preparedModelsDir(stateDir(config.state_dir, {})) },
   )) as WhisperTranscriber;
   const registry = new DeviceRegistry(config.devices);
   const guide = sentenceSpace(config, registry).get();
