@@ -16,7 +16,7 @@
 // same encoder output for each miss (search error: it scores better than what the beam found).
 // Per-clip results go to bench/out/hearing-decode.json.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +89,7 @@ function options() {
       try: { type: "string", multiple: true },
       reference: { type: "boolean" },
       only: { type: "string" },
+      report: { type: "string" },
     },
   });
   return {
@@ -100,6 +101,7 @@ function options() {
     tries: values.try ?? ["peer"],
     reference: values.reference === true,
     only: values.only ? new RegExp(values.only) : null,
+    report: values.report,
   };
 }
 
@@ -136,8 +138,35 @@ function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
   return settings;
 }
 
+/**
+ * Utterance by utterance (every voice and condition of one, then the next), out-of-grammar
+ * ones spread among the commands: a run stopped early has whole utterances of both kinds.
+ */
+function interleave(specs: ClipSpec[]): ClipSpec[] {
+  const byUtterance = new Map<number, ClipSpec[]>();
+  for (const spec of specs) byUtterance.set(spec.index, [...(byUtterance.get(spec.index) ?? []), spec]);
+  const groups = [...byUtterance.values()];
+  const commands = groups.filter((g) => g[0]?.utterance.expect !== null);
+  const others = groups.filter((g) => g[0]?.utterance.expect === null);
+  const out: ClipSpec[] = [];
+  while (commands.length > 0 || others.length > 0) {
+    for (const g of commands.splice(0, 3)) out.push(...g);
+    for (const g of others.splice(0, 1)) out.push(...g);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const opts = options();
+  if (opts.report) {
+    const [head, ...lines] = readFileSync(opts.report, "utf8").trim().split("\n");
+    const { tries } = JSON.parse(head ?? "{}") as { tries: string[] };
+    report(
+      lines.map((l) => JSON.parse(l) as Row),
+      tries,
+    );
+    return;
+  }
   const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8")) as Record<string, unknown>;
   const config = validate({ ...home, area: BENCH_AREA, log: { level: "warn" } });
   const stt = config.stt;
@@ -172,9 +201,15 @@ async function main(): Promise<void> {
   for (const pass of passes) pass.prepare(guide);
   const reference = transcriber.guidedPass(base);
 
-  const specs = allSpecs(opts.voices, opts.conditions, opts.count).filter(
-    (s) => !opts.only || opts.only.test(s.utterance.text),
+  const specs = interleave(
+    allSpecs(opts.voices, opts.conditions, opts.count).filter(
+      (s) => !opts.only || opts.only.test(s.utterance.text),
+    ),
   );
+  // Rows as they come (a run stopped early still counts: --report FILE prints its table).
+  mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
+  const jsonl = path.join(ROOT, "bench/out/hearing-decode.jsonl");
+  writeFileSync(jsonl, `${JSON.stringify({ tries: opts.tries })}\n`);
   console.log(`${specs.length} clips, tries: ${opts.tries.join(" | ")}, load ${os.loadavg()[0]?.toFixed(1)}`);
   const rows: Row[] = [];
   for (const spec of specs) {
@@ -241,6 +276,7 @@ async function main(): Promise<void> {
     const done = row as Row | null;
     if (!done) continue;
     rows.push(done);
+    appendFileSync(jsonl, `${JSON.stringify(done)}\n`);
     const shown = done.trials.map(
       (t) =>
         `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)}` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
