@@ -1,6 +1,6 @@
 import { checkAudioDevices, checkMicrophone } from "./checks-audio.js";
 import { checkBoard, checkGlibc, checkNode } from "./checks-host.js";
-import { checkLlama, checkModels, checkSelfTest } from "./checks-models.js";
+import { checkLlama, checkModels, checkSelfTest, checkWakeSelfTest } from "./checks-models.js";
 import { checkBroker, checkService } from "./checks-service.js";
 import type { Check, CheckResult, DoctorContext } from "./types.js";
 
@@ -12,6 +12,7 @@ export const CHECKS: readonly Check[] = [
   checkAudioDevices,
   checkMicrophone,
   checkModels,
+  checkWakeSelfTest,
   checkSelfTest,
   checkLlama,
   checkBroker,
