@@ -42,7 +42,6 @@ import { VocabularyCache } from "../src/intent/vocabulary.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
 import { createTranscriber } from "../src/stt/create.js";
-import type { TranscriptGuide } from "../src/stt/guide.js";
 import type { FreePass, GuidedOutcome, GuidedSettings } from "../src/stt/guided-pass.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
@@ -51,7 +50,7 @@ import { referenceConstraint, referenceForms } from "./hearing-reference.js";
 import { matches } from "./hearing-score.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const RATE = 16_000;
+const _RATE = 16_000;
 type Verdict = "right" | "wrong" | "rejected";
 const MARK: Record<Verdict, string> = { right: "OK", wrong: "WRONG", rejected: "-" };
 
