@@ -156,8 +156,15 @@ export class PipelineRun {
     const audio = this.audio as RunAudio;
     const text = await this.stt(end);
     if (text === null) return;
+    if (!text && audio.heardUnsure) return this.#notUnderstood();
     if (!text) return this.end("no-speech");
     await this.understand(text, audio.endSampleOf(end) / SAMPLE_RATE);
+  }
+
+  /** Words were heard but none can be acted on safely: "sorry, I didn't get that", not silence. */
+  #notUnderstood(): void {
+    this.parts.bus.emit({ type: "intent-rejected", runId: this.id, reason: "not-recognized" });
+    this.end("rejected");
   }
 
   /** The STT step (RunAudio.transcribe) under stt.timeout_seconds; null when the run ended instead. */

@@ -43,6 +43,8 @@ export class RunAudio {
   /** The wake phrase as words ("Hey Jarvis") when the command audio begins with it; else null. */
   #wakePhrase: string | null = null;
   speechStarted = false;
+  /** Whisper heard words but STT dropped them as too unsure to act on (a 15 / 50): say so, not silence. */
+  heardUnsure = false;
   /** Where the trailing silence began (0 while speech goes on). */
   speechEndSample = 0;
 
@@ -135,6 +137,7 @@ export class RunAudio {
         ...(guide ? { guide } : {}),
       }));
     signal.throwIfAborted();
+    this.heardUnsure = !transcript.text && transcript.guided?.why === "ambiguous-number";
     bus.emit({
       type: "stt-end",
       runId: this.runId,

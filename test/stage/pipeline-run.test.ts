@@ -184,3 +184,30 @@ describe("waiting for the broker's acknowledgement", () => {
     ]);
   });
 });
+
+/** Whisper heard a number it was not sure of (15 / 50): STT drops the text, keeping it as freeText. */
+class UnsureTranscriber extends FakeTranscriber {
+  override async transcribe(audio: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
+    const heard = await super.transcribe(audio, options);
+    const guided = { why: "ambiguous-number", ms: 1 };
+    return { ...heard, text: "", source: "free", freeText: "Set the lamp to 15%.", guided };
+  }
+}
+
+describe("words heard but too unsure to act on", () => {
+  it("end the run as not understood (an apology), not as silence", async () => {
+    const { events, intent, commands, feed } = runSetup({ transcriber: new UnsureTranscriber() });
+    await feed(0, 6);
+    expect(intent.texts).toEqual([]);
+    expect(commands.published).toEqual([]);
+    expect(types(events).slice(-3)).toEqual(["stt-end", "intent-rejected", "run-end"]);
+    expect(events.at(-2)).toMatchObject({ reason: "not-recognized" });
+    expect(events.at(-1)).toMatchObject({ outcome: "rejected" });
+  });
+
+  it("an empty transcript without words heard stays a silent no-speech", async () => {
+    const { events, feed } = runSetup({ text: "" });
+    await feed(0, 6);
+    expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "no-speech" });
+  });
+});
