@@ -124,6 +124,13 @@ export async function runWakeSelfTest(
   return { ok: mismatches.length === 0, peaks, mismatches, ms: Math.round(performance.now() - started) };
 }
 
+/** Tests give the clip and the scores, or another clip file (its scores beside it). */
+export interface SelfTestInput {
+  clip?: Int16Array;
+  expected?: WakeExpectation;
+  clipFile?: string;
+}
+
 export interface WakeSelfTestPlan<D extends ScoringDetector> {
   /** Opens the configured detector, with onnxruntime's portable kernels when `safeKernels`. */
   open(safeKernels: boolean): Promise<D>;
@@ -142,10 +149,9 @@ export async function openWakeSelfTested<D extends ScoringDetector>(
   plan: WakeSelfTestPlan<D>,
   cpu: string,
   log: Logger,
-  test: { clip?: Int16Array; expected?: WakeExpectation } = {},
+  test: SelfTestInput = {},
 ): Promise<D> {
-  const samples = test.clip ?? (await readWav16kMono(WAKE_SELF_TEST_CLIP)).samples;
-  const expected = test.expected ?? readWakeExpectation();
+  const { samples, expected } = await selfTestFiles(test);
   const checked = plan.checked.filter((id) => id in expected.scores);
   const onConfigured = checked.includes(CANARY_MODEL);
   let last: WakeSelfTestResult | null = null;
@@ -180,4 +186,25 @@ export async function openWakeSelfTested<D extends ScoringDetector>(
       exitCode: ExitCode.config,
     },
   );
+}
+
+/** The shipped clip and its scores; an installation without them gets one clear line, not a stack trace. */
+async function selfTestFiles(test: SelfTestInput) {
+  const clipFile = test.clipFile ?? WAKE_SELF_TEST_CLIP;
+  try {
+    return {
+      samples: test.clip ?? (await readWav16kMono(clipFile)).samples,
+      expected: test.expected ?? readWakeExpectation(clipFile.replace(/\.wav$/, ".scores.json")),
+    };
+  } catch (error) {
+    throw new EdgeVoiceError(
+      "model-missing",
+      `the wake word's self-test files cannot be read (${clipFile}, its .scores.json): ${(error as Error).message}`,
+      {
+        hint: "reinstall edge-voice (scripts/install.sh deploys assets/)",
+        exitCode: ExitCode.config,
+        cause: error,
+      },
+    );
+  }
 }

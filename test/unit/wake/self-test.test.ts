@@ -156,6 +156,17 @@ describe("openWakeSelfTested", () => {
     expect(loads.every((l) => l.state.disposed)).toBe(true);
   });
 
+  it("names the missing clip in one clear line (exit 78) instead of a stack trace", async () => {
+    const plan = { open: canaryNeverUsed, checked: ["hey_jarvis"], openCanary: canaryNeverUsed };
+    await expect(
+      openWakeSelfTested(plan, "test CPU", silentLogger(), { clipFile: "/nonexistent/hey-jarvis.wav" }),
+    ).rejects.toMatchObject({
+      code: "model-missing",
+      exitCode: 78,
+      message: expect.stringMatching(/self-test files cannot be read \(\/nonexistent\/hey-jarvis\.wav/),
+    });
+  });
+
   it("without hey_jarvis configured, tests a canary first and opens the configured detector with the kernels it passed on", async () => {
     const canaries = [fakeDetector({ hey_jarvis: 0.2 }, "default"), fakeDetector(good, "portable")];
     const configured = fakeDetector({ my_word: 0.4 });
