@@ -9,11 +9,13 @@ import type { WakeDetection } from "../wake/detector.js";
 import { deliveryOutcome } from "./delivery.js";
 import type { LagMonitor } from "./lag-monitor.js";
 import type { CommandPublisher, CommandResult } from "./publisher.js";
+import type { RemoteSteps } from "./remote.js";
+import { RemoteRun } from "./remote-run.js";
 import { type CommandEnd, RunAudio, type RunAudioParts } from "./run-audio.js";
 import { type RunLimits, timeLimit } from "./run-limits.js";
 import type { LocalSkills } from "./skills.js";
 
-export type RunTrigger = "wake-word" | "text" | "follow-up";
+export type RunTrigger = "wake-word" | "text" | "follow-up" | "satellite";
 
 /**
  * Awaited by a run between understanding and acting: "act" carries the intent out, "skip"
@@ -30,6 +32,7 @@ export interface RunParts extends RunAudioParts {
   commands: CommandPublisher | null;
   skills?: LocalSkills;
   beforeAct?: BeforeAct;
+  remote?: RemoteSteps | null; // role satellite: the base acts (remote-run.ts)
   ackWaitMs: number;
   limits: RunLimits;
   /** Frames wait for the steps after the command's end (input faster than real time). */
@@ -70,6 +73,7 @@ export class PipelineRun {
   settling: Promise<void> | null = null;
   /** From the command's end: STT, intent and act, running off the frame path. */
   #afterEnd: Promise<void> | null = null;
+  readonly #remote: RemoteRun | null;
 
   constructor(
     private readonly parts: RunParts,
@@ -86,6 +90,7 @@ export class PipelineRun {
     this.audio = settings
       ? new RunAudio(parts, id, startSample, settings, this.#controller.signal, wake?.wakeWord)
       : null;
+    this.#remote = parts.remote && this.audio ? new RemoteRun(parts.remote, this, parts) : null;
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });
@@ -128,6 +133,7 @@ export class PipelineRun {
    */
   async feed(frame: AudioFrame): Promise<void> {
     if (!this.listening) return;
+    this.#remote?.send(this.audio as RunAudio);
     const end = await (this.audio as RunAudio).feed(frame);
     if (!end) return;
     if (end.type === "no-speech") return this.end("no-speech");
@@ -145,6 +151,7 @@ export class PipelineRun {
 
   async #afterEndpoint(end: CommandEnd): Promise<void> {
     const audio = this.audio as RunAudio;
+    if (this.#remote) return this.#remote.finish(end, audio);
     const text = await this.stt(end);
     if (text === null) return;
     if (!text) return this.end("no-speech");
@@ -233,7 +240,7 @@ export class PipelineRun {
     const lastSpeech = this.audio?.speechEndSample || history.endSample;
     this.settling = deliveryOutcome(result, ackWaitMs, timer).then(
       (outcome) => {
-        const spoken = this.trigger !== "text" && outcome === "published";
+        const spoken = this.trigger !== "text" && this.trigger !== "satellite" && outcome === "published";
         this.end(outcome, spoken ? lag.feltMs(lastSpeech, clock()) : undefined);
       },
       (error) => this.#fail(error, "intent-failed"),
@@ -245,10 +252,11 @@ export class PipelineRun {
     this.end("aborted");
   }
 
-  end(outcome: RunOutcome, feltMs?: number): void {
+  end(outcome: RunOutcome, feltMs?: number, answeredBy?: string): void {
     if (this.#ended) return;
     this.#ended = true;
     this.audio?.cancel();
+    this.#remote?.cancel(outcome);
     // Aborted, or lost to another board: its stages stop their work (Whisper, the LLM, a skill).
     if (outcome === "aborted" || outcome === "lost-arbitration")
       this.#controller.abort(new Error(`run ${outcome}`));
@@ -256,7 +264,7 @@ export class PipelineRun {
     this.parts.ended(this);
     const ms = Math.round(clock() - this.startedAt);
     const lagMs = this.trigger === "text" ? undefined : lag.runLagMs;
-    bus.emit({ type: "run-end", runId: this.id, outcome, ms, feltMs, lagMs });
+    bus.emit({ type: "run-end", runId: this.id, outcome, ms, feltMs, lagMs, answeredBy });
     this.#resolveEnded(outcome);
   }
 

@@ -16,7 +16,9 @@ import { LagMonitor } from "./lag-monitor.js";
 import { Mutex } from "./mutex.js";
 import { type BeforeAct, PipelineRun, type RunParts, type RunTrigger } from "./pipeline-run.js";
 import type { CommandPublisher } from "./publisher.js";
+import type { RemoteSteps } from "./remote.js";
 import { DEFAULT_RUN_LIMITS, type RunLimits } from "./run-limits.js";
+import { type SatelliteCommand, satelliteRun } from "./satellite-run.js";
 import type { LocalSkills } from "./skills.js";
 import { TextQueue } from "./text-queue.js";
 import { WakeListener } from "./wake-listener.js";
@@ -53,6 +55,8 @@ export interface PipelineOptions {
   skills?: LocalSkills;
   /** Awaited by each run before it acts (room arbitration); see BeforeAct in pipeline-run.ts. */
   beforeAct?: BeforeAct;
+  /** role satellite: spoken runs stream their command to a base, which acts (pipeline/remote.ts). */
+  remote?: RemoteSteps | null;
   /** Time limits of a run's steps (stt.timeout_seconds, intent.timeout_seconds); default DEFAULT_RUN_LIMITS. */
   limits?: RunLimits;
   /** How long the board listens without the wake word after a skill's question (default 8 s). */
@@ -139,6 +143,11 @@ export class Pipeline implements PipelineControl {
    */
   openFollowUp(seconds: number): void {
     if (!this.#run) this.#followUp = { seconds };
+  }
+
+  /** role base: a satellite's command, run beside this board's own listening (satellite-run.ts). */
+  satelliteRun(command: SatelliteCommand): ReturnType<typeof satelliteRun> {
+    return satelliteRun(this.#runParts(), this.options.endpointer, command);
   }
 
   /** A run is in progress (or waits for the broker's acknowledgement). */
@@ -286,6 +295,7 @@ export class Pipeline implements PipelineControl {
       ...{ bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger },
       ...{ site: options.site, area: options.area ?? null, skills: options.skills },
       ...{ beforeAct: this.rooms.act(options.beforeAct), commands: options.commands ?? null },
+      remote: options.remote ?? null,
       history: this.#history,
       guide: () => intent.transcriptGuide?.() ?? undefined,
       clock: this.#clock,
