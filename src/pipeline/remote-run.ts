@@ -80,9 +80,8 @@ export class RemoteRun {
       const { code, message } = answer.error;
       this.parts.logger.warn({ runId: this.run.id, code }, message);
       this.parts.bus.emit({ type: "error", runId: this.run.id, code, message });
-      return this.run.end(answer.outcome);
-    }
-    this.run.end(answer.outcome, undefined, answer.by);
+      this.run.end(answer.outcome);
+    } else this.run.end(answer.outcome, undefined, answer.by);
   }
 
   /** The run ended before the base answered (no speech, shutdown): the base drops the session. */
