@@ -5,6 +5,7 @@ import { modelStoreFromConfig } from "../models/startup.js";
 import type { ModelStore } from "../models/store.js";
 import { Pipeline } from "../pipeline/pipeline.js";
 import type { CommandPublisher } from "../pipeline/publisher.js";
+import type { RemoteSteps } from "../pipeline/remote.js";
 import { runLimits } from "../pipeline/run-limits.js";
 import type { LocalSkills } from "../pipeline/skills.js";
 import { vocabularyPrompt } from "../stt/prompt.js";
@@ -23,6 +24,8 @@ export interface PipelineServiceOptions {
   io: { cwd: string; env: NodeJS.ProcessEnv };
   /** The command output, fixed for the pipeline's life; absent with `--no-mqtt` (runs end `recognized`). */
   commands?: CommandPublisher;
+  /** role satellite: the base does STT, intent and act (daemon/satellite.ts); absent with `--no-mqtt`. */
+  remote?: RemoteSteps;
   feedback: FeedbackService;
   recordings: RecordingsService;
   /** The board's own skills (clock, device state, timers): their intents end `answered`. */
@@ -43,7 +46,7 @@ const STAGE_UNITS: ReloadUnit[] = [
 const PIPELINE_UNIT: ReloadUnit = {
   name: "pipeline",
   // Endpointing, pre-roll, speculation, the prompt's vocabulary, site and area: read live.
-  sections: ["vad", "stt", "site", "area", "intent", "devices", "conversation"],
+  sections: ["vad", "stt", "site", "area", "intent", "devices", "conversation", "role"],
   live: true,
   follows: STAGE_UNITS.map((u) => u.name),
 };
@@ -75,7 +78,7 @@ export class PipelineService implements Service {
     this.#store = modelStoreFromConfig(config, this.options.io);
     this.#stages = await loadStages(config, this.#store, registry, logger, bus);
     this.#pipeline = new Pipeline({
-      ...pipelineSettings(config, registry),
+      ...pipelineSettings(config, registry, this.options.remote),
       bus,
       ...this.#stages,
       commands: this.options.commands,
@@ -112,7 +115,10 @@ export class PipelineService implements Service {
     this.#store = store;
     this.#stages = { ...stages, ...fresh };
     if (plan.has("pipeline"))
-      await this.pipeline.reconfigure({ ...pipelineSettings(config, registry), ...fresh });
+      await this.pipeline.reconfigure({
+        ...pipelineSettings(config, registry, this.options.remote),
+        ...fresh,
+      });
     await Promise.allSettled(replaced.map((stage) => stage.dispose()));
   }
 
@@ -125,8 +131,9 @@ export class PipelineService implements Service {
 }
 
 /** The pipeline settings a config gives (everything but the stages and the bus). */
-function pipelineSettings(config: Config, registry: DeviceRegistry) {
+function pipelineSettings(config: Config, registry: DeviceRegistry, remote?: RemoteSteps) {
   return {
+    remote: config.role === "satellite" ? (remote ?? null) : null,
     site: config.site,
     area: config.area,
     endpointer: endpointerSettings(config.vad),

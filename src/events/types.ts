@@ -201,8 +201,9 @@ export interface MqttPublishEvent extends EventBase {
 export interface InputRejectedEvent extends EventBase {
   type: "input-rejected";
   site: string;
-  source: "text";
-  reason: "rate-limited" | "queue-full";
+  /** `satellite` (role base): a satellite's session refused; `site` is the satellite's, `runId` its run. */
+  source: "text" | "satellite";
+  reason: "rate-limited" | "queue-full" | "site-busy" | "too-long" | "stalled" | "audio-lost" | "invalid";
   count: number;
 }
 

@@ -1,0 +1,306 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../src/config/schema.js";
+import type { PipelineEvent } from "../../src/events/types.js";
+import { createIntentHandler } from "../../src/intent/create.js";
+import { DeviceRegistry } from "../../src/intent/registry.js";
+import { BaseServer } from "../../src/mqtt/base-server.js";
+import { SatelliteLink } from "../../src/mqtt/satellite-link.js";
+import { MqttService } from "../../src/mqtt/service.js";
+import { Pipeline } from "../../src/pipeline/pipeline.js";
+import { silentLogger } from "../../src/util/logger.js";
+import { testBus } from "../support/bus.js";
+import {
+  FakeCommands,
+  FakeIntent,
+  FakeTranscriber,
+  FakeVad,
+  FakeWake,
+  frameGap,
+  quietListening,
+  silentFrames,
+} from "../support/fake-stages.js";
+import { ManualTimers } from "../support/manual-timers.js";
+import { Mosquitto } from "../support/mosquitto.js";
+import { mqttConfig, Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
+import { waitFor } from "../support/wait-for.js";
+
+/**
+ * A satellite (kitchen: fake wake word and VAD, no STT, no intents of its own) and a base
+ * (pi5: its pipeline, a real MQTT service with the kitchen light, a base server) on one real
+ * Mosquitto, in one process. The satellite's command audio goes over the broker; the base
+ * transcribes it (a fake transcriber: the real models are in satellites-models.test.ts),
+ * understands it with the satellite's area and publishes the kitchen light's command, and the
+ * reply comes back to the satellite on hermes/tts/say.
+ */
+
+const S = 16000;
+let broker: Mosquitto;
+let probe: Probe;
+const devices = [
+  {
+    id: "kitchen_light",
+    name: "kitchen light",
+    area: "kitchen",
+    domain: "light",
+    command_topic: "home/kitchen_light/set",
+    schema: "default",
+  },
+  {
+    id: "hall_light",
+    name: "hall light",
+    area: "hallway",
+    domain: "light",
+    command_topic: "home/hall_light/set",
+  },
+];
+
+function boardConfig(site: string, extra: Record<string, unknown>): Config {
+  return mqttConfig({
+    site,
+    devices,
+    mqtt: { url: broker.url, reconnect_min_seconds: 0.1, reconnect_max_seconds: 1 },
+    ...extra,
+  } as never);
+}
+
+interface Base {
+  server: BaseServer;
+  service: MqttService;
+  transcriber: FakeTranscriber;
+  events: PipelineEvent[];
+  stop(): Promise<void>;
+}
+
+async function startBase(): Promise<Base> {
+  const config = boardConfig("pi5", { role: "base", satellite: { heartbeat_seconds: 0.5 } });
+  const bus = testBus();
+  const events: PipelineEvent[] = [];
+  bus.onAny((event) => events.push(event));
+  const registry = new DeviceRegistry(config.devices);
+  const service = MqttService.create({
+    config,
+    bus,
+    registry,
+    stateDir: tempDir("base"),
+    logger: silentLogger(),
+  });
+  const transcriber = new FakeTranscriber("hey jarvis turn on the light");
+  const pipeline = new Pipeline({
+    site: "pi5",
+    area: "study",
+    bus,
+    wake: new FakeWake([]),
+    vad: new FakeVad([]),
+    transcriber,
+    intent: await createIntentHandler(config, registry, silentLogger()),
+    commands: service.commands,
+    ...quietListening(),
+  });
+  await service.start({ control: pipeline });
+  const server = BaseServer.start({
+    config,
+    logger: silentLogger(),
+    serve: (session) => {
+      const { site, id, audio, start } = session;
+      const { run, ended } = pipeline.satelliteRun({
+        id,
+        site,
+        area: start.area,
+        wakeWord: start.wakeWord,
+        score: start.score,
+        audio,
+      });
+      return { ended, abort: () => run.abort() };
+    },
+  });
+  await server.firstAttempt(10_000);
+  return {
+    server,
+    service,
+    transcriber,
+    events,
+    stop: async () => (await server.stop(), await service.stop()),
+  };
+}
+
+interface Satellite {
+  link: SatelliteLink;
+  pipeline: Pipeline;
+  transcriber: FakeTranscriber;
+  intent: FakeIntent;
+  events: PipelineEvent[];
+  replies: string[];
+  position: number;
+}
+
+function startSatellite(timers?: ManualTimers): Satellite {
+  const config = boardConfig("kitchen", {
+    role: "satellite",
+    area: "kitchen",
+    satellite: { base: "pi5", answer_timeout_seconds: 5 },
+  });
+  const bus = testBus();
+  const events: PipelineEvent[] = [];
+  bus.onAny((event) => events.push(event));
+  const replies: string[] = [];
+  const link = SatelliteLink.start({
+    config,
+    logger: silentLogger(),
+    ...(timers ? { timer: timers.timer } : {}),
+    onReply: (text) => replies.push(text),
+  });
+  // Each command: the wake word at 1 s of its 6 s, speech from 1.2 s to 2.5 s.
+  const wakes = [0, 1, 2, 3].map((i) => (i * 6 + 1) * S);
+  const speech = [0, 1, 2, 3].map((i): [number, number] => [(i * 6 + 1.2) * S, (i * 6 + 2.5) * S]);
+  const transcriber = new FakeTranscriber("never asked");
+  const intent = new FakeIntent({});
+  const pipeline = new Pipeline({
+    site: "kitchen",
+    area: "kitchen",
+    bus,
+    wake: new FakeWake(wakes),
+    vad: new FakeVad(speech),
+    transcriber,
+    intent,
+    commands: new FakeCommands(),
+    remote: link,
+    ...quietListening(),
+  });
+  return { link, pipeline, transcriber, intent, events, replies, position: 0 };
+}
+
+/** Feeds the satellite its next command's 6 s and waits for that run's end. */
+async function speak(satellite: Satellite): Promise<Extract<PipelineEvent, { type: "run-end" }>> {
+  const from = satellite.position;
+  satellite.position += 6 * S;
+  for (const frame of silentFrames(satellite.position / S, from)) {
+    await satellite.pipeline.process(frame);
+    await frameGap();
+  }
+  const starts = satellite.events.filter((e) => e.type === "run-start");
+  const runId = starts.at(-1)?.runId;
+  return waitFor(
+    () =>
+      satellite.events.find((e) => e.type === "run-end" && e.runId === runId) as Extract<
+        PipelineEvent,
+        { type: "run-end" }
+      >,
+    { what: () => `the satellite's run-end; events: ${satellite.events.map((e) => e.type).join(", ")}` },
+  );
+}
+
+describe("a satellite and a base on one real Mosquitto", () => {
+  let base: Base;
+  let satellite: Satellite;
+
+  beforeAll(async () => {
+    broker = await Mosquitto.start();
+    probe = await Probe.connect(broker.url, ["home/#", "hermes/tts/say", "edge-voice/base/pi5/status"]);
+    base = await startBase();
+    satellite = startSatellite();
+    await satellite.link.firstAttempt(10_000);
+    await waitFor(() => satellite.link.baseState().state.alive, {
+      what: "the base's heartbeat at the satellite",
+    });
+  });
+
+  afterAll(async () => {
+    await satellite?.link.stop();
+    await base?.stop();
+    await probe?.close();
+    await broker?.dispose();
+    removeTempDirs();
+  });
+
+  it("the satellite's command is acted on by the base with the satellite's site and area; the reply comes back", async () => {
+    const end = await speak(satellite);
+    expect(end).toMatchObject({ outcome: "published", answeredBy: "pi5" });
+    // The satellite heard and endpointed, and transcribed and understood nothing itself.
+    expect(satellite.events.map((e) => e.type)).toEqual([
+      "run-start",
+      "wake_word-end",
+      "stt-vad-start",
+      "stt-vad-end",
+      "run-end",
+    ]);
+    expect(satellite.transcriber.calls).toEqual([]);
+    expect(satellite.intent.texts).toEqual([]);
+    // The base ran it as the satellite's run: same run id, the satellite's site, its area's light.
+    const runId = end.runId;
+    const baseRun = base.events.filter((e) => e.runId === runId);
+    expect(baseRun[0]).toMatchObject({ type: "run-start", site: "kitchen", trigger: "satellite" });
+    expect(baseRun.find((e) => e.type === "intent-end")).toMatchObject({
+      intent: "HassTurnOn",
+      targets: ["kitchen_light"],
+    });
+    expect(baseRun.at(-1)).toMatchObject({ type: "run-end", outcome: "published" });
+    // The audio the base transcribed: from the pre-roll to the end of speech (1.3 s of speech and more).
+    const heard = base.transcriber.calls.at(-1)?.samples ?? 0;
+    expect(heard).toBeGreaterThan(1.3 * S);
+    expect(heard).toBeLessThan(3 * S);
+    await probe.waitFor((m) => m.some((x) => x.topic === "home/kitchen_light/set"));
+    expect(probe.on("home/kitchen_light/set").map((m) => m.payload)).toEqual(["ON"]);
+    const say = await probe.waitFor((m) => m.some((x) => x.topic === "hermes/tts/say"));
+    expect(JSON.parse(say.find((x) => x.topic === "hermes/tts/say")?.payload ?? "{}")).toMatchObject({
+      siteId: "kitchen",
+      sessionId: runId,
+    });
+    await waitFor(() => satellite.replies.length === 1, { what: "the reply at the satellite" });
+    expect(satellite.replies).toEqual(["kitchen light on"]);
+  });
+
+  it("publishes its capacity, retained, with a heartbeat", async () => {
+    const statuses = probe.on("edge-voice/base/pi5/status").map((m) => JSON.parse(m.payload));
+    expect(statuses[0]).toMatchObject({
+      v: 1,
+      site: "pi5",
+      state: "online",
+      capacity: { queue: 16, perSite: 2 },
+    });
+    await probe.waitFor(
+      (m) => m.filter((x) => x.topic === "edge-voice/base/pi5/status").length > statuses.length,
+    );
+  });
+
+  it("base gone: the satellite says so at once (error, a clear code), no hang", async () => {
+    await base.stop();
+    await waitFor(() => !satellite.link.baseState().state.alive, {
+      what: "the base's offline status at the satellite",
+    });
+    const end = await speak(satellite);
+    expect(end.outcome).toBe("error");
+    const error = satellite.events.find((e) => e.type === "error" && e.runId === end.runId);
+    expect(error).toMatchObject({ code: "satellite-no-base" });
+    expect(error?.type === "error" && error.message).toMatch(/base pi5 is offline/);
+  });
+});
+
+describe("a base that does not answer", () => {
+  it("ends the satellite's run as timeout after satellite.answer_timeout_seconds (manual clock)", async () => {
+    broker = await Mosquitto.start();
+    const fakeBase = await Probe.connect(broker.url, ["edge-voice/base/pi5/audio/#"]);
+    const online = JSON.stringify({ v: 1, site: "pi5", state: "online", beat: 1 });
+    await fakeBase.client.publishAsync("edge-voice/base/pi5/status", online, { qos: 1, retain: true });
+    const timers = new ManualTimers();
+    const satellite = startSatellite(timers);
+    try {
+      await waitFor(() => satellite.link.baseState().state.alive, { what: "the fake base's status" });
+      const ended = speak(satellite);
+      await timers.waiting(5000);
+      // The base got the session's packets (start, audio, end) and said nothing.
+      expect(fakeBase.messages.length).toBeGreaterThan(3);
+      timers.advance(5000);
+      const end = await ended;
+      expect(end.outcome).toBe("timeout");
+      expect(satellite.events.find((e) => e.type === "error")).toMatchObject({
+        code: "satellite-base-timeout",
+      });
+      // The base is told to drop the session.
+      await fakeBase.waitFor((m) => m.some((x) => x.payload.includes('"outcome":"timeout"')));
+    } finally {
+      await satellite.link.stop();
+      await fakeBase.close();
+      await broker.dispose();
+    }
+  });
+});
