@@ -214,7 +214,8 @@ export class BaseServer {
         "a satellite's command could not start",
       );
       this.#result(session.site, { v: 1, sessionId: session.id, state: "ended", outcome: "error" });
-      return this.#act(this.#sessions.done(session.site, session.id));
+      this.#act(this.#sessions.done(session.site, session.id));
+      return;
     }
     this.#running.set(key, served);
     void served.ended.then((outcome) => {

@@ -119,7 +119,10 @@ async function startBase(): Promise<Base> {
     service,
     transcriber,
     events,
-    stop: async () => (await server.stop(), await service.stop()),
+    stop: async () => {
+      await server.stop();
+      await service.stop();
+    },
   };
 }
 
