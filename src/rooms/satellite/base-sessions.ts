@@ -100,7 +100,7 @@ export class BaseSessions {
   /** A session's run ended: its slot serves the next waiting one. */
   done(site: string, id: string): BaseAction[] {
     const session = this.#sessions.get(key(site, id));
-    if (!session || session.state !== "running") return [];
+    if (session?.state !== "running") return [];
     this.#sessions.delete(key(site, id));
     this.#running--;
     return this.#next();
