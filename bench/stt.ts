@@ -17,6 +17,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { int16ToFloat32 } from "../src/audio/format.js";
 import { readWav16kMono } from "../src/audio/wav.js";
+import { preparedModelsDir, stateDir } from "../src/config/paths.js";
 import { configSchema } from "../src/config/schema.js";
 import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
@@ -77,7 +78,8 @@ async function engine(name: Engine, threads: number): Promise<Run> {
   const store = new ModelStore({ modelsDir: "models", cacheFile: null });
   if (name !== "peer") {
     const config = configSchema.parse({ stt: { threads, lead_in_seconds: LEAD_IN_SECONDS } });
-    const stt = await createTranscriber(config, store, silentLogger());
+    const preparedDir = preparedModelsDir(stateDir(config.state_dir));
+    const stt = await createTranscriber(config.stt, store, silentLogger(), { preparedDir });
     const prompt = name === "ours+prompt" ? FIXTURE_HOME_PROMPT : "";
     return (samples) => stt.transcribe(samples, { prompt });
   }

@@ -7,11 +7,13 @@
 // candidate on the same audio the daemon's VerifyingDetector would give it.
 //
 //   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts
+
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { WakeManifest } from "../scripts/make-wake-fixtures.js";
 import { FRAME_SAMPLES, SAMPLE_RATE } from "../src/audio/format.js";
 import { readWav16kMono } from "../src/audio/wav.js";
+import { preparedModelsDir, stateDir } from "../src/config/paths.js";
 import { configSchema } from "../src/config/schema.js";
 import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
@@ -114,7 +116,9 @@ function stages(s: Scored, candidateThreshold: number): Stage[] {
   return out;
 }
 
-const transcriber = await createTranscriber(config, store, silentLogger());
+const transcriber = await createTranscriber(config.stt, store, silentLogger(), {
+  preparedDir: preparedModelsDir(stateDir(config.state_dir)),
+});
 if (!transcriber.scorePhrase) throw new Error("the transcriber cannot score a phrase");
 const cache = new Map<string, Verified>();
 async function verify(s: Scored, stage: Stage): Promise<Verified> {

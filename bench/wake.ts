@@ -105,8 +105,8 @@ async function runOurs(withVad: boolean, models = ["hey_jarvis"]): Promise<Resul
   const { samples } = benchAudio();
   const config = configSchema.parse({ wake: { threads: 1, models: models.map((id) => ({ id })) } });
   const store = new ModelStore({ modelsDir: "models", cacheFile: null });
-  const wake = await createWakeWordDetector(config, store, silentLogger());
-  const vad = withVad ? await createVad(config, store, silentLogger()) : null;
+  const wake = await createWakeWordDetector(config, store, silentLogger(), { env: process.env });
+  const vad = withVad ? await createVad(config.vad, store, silentLogger()) : null;
   const name = withVad
     ? "ours: wake + VAD"
     : `ours: ${models.length === 1 ? "wake only" : `${models.length} wake words`}`;

@@ -1,7 +1,9 @@
+import { llmPrefixCacheDir, stateDir } from "../config/paths.js";
 import { usageError } from "../errors.js";
 import { createIntentHandler, effectiveLlmMode } from "../intent/create.js";
 import { DeviceRegistry } from "../intent/registry.js";
 import type { IntentDecision } from "../intent/types.js";
+import { modelStoreFromConfig } from "../models/startup.js";
 import { createLogger } from "../util/logger.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";
 import { loadConfigFor } from "./load-config.js";
@@ -29,7 +31,10 @@ ${CONFIG_HELP}
     const verbose = config.log.level === "debug" || config.log.level === "trace";
     const logger = createLogger({ level: verbose ? config.log.level : "warn", format: "json" });
     const registry = new DeviceRegistry(config.devices);
-    const handler = await createIntentHandler(config, registry, logger);
+    const handler = await createIntentHandler(config, registry, logger, {
+      store: modelStoreFromConfig(config, io),
+      prefixCacheDir: llmPrefixCacheDir(stateDir(config.state_dir, io.env)),
+    });
     try {
       // Shows what the sentence would do if spoken (sensitive actions ask for a yes).
       const context = {

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { int16ToFloat32 } from "../audio/format.js";
 import { readWav16kMono } from "../audio/wav.js";
+import { preparedModelsDir, stateDir } from "../config/paths.js";
 import { usageError } from "../errors.js";
 import { sentenceSpace } from "../intent/create.js";
 import { DeviceRegistry } from "../intent/registry.js";
@@ -53,7 +54,10 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
       destination: io.stderr as NodeJS.WritableStream & { fd?: number },
     });
     const wav = await readWav16kMono(path.resolve(io.cwd, file));
-    const transcriber = await createTranscriber(config, modelStoreFromConfig(config, io), logger);
+    const preparedDir = preparedModelsDir(stateDir(config.state_dir, io.env));
+    const transcriber = await createTranscriber(config.stt, modelStoreFromConfig(config, io), logger, {
+      preparedDir,
+    });
     try {
       const prompt =
         args.values["no-prompt"] === true

@@ -18,6 +18,16 @@ export function stateDir(configured: string | null, env: NodeJS.ProcessEnv = pro
   return path.join(base, "edge-voice");
 }
 
+/** Whisper's prepared (edited) models in the state directory, kept between starts (`onnx/prepared-cache.ts`). */
+export function preparedModelsDir(state: string): string {
+  return path.join(state, "prepared");
+}
+
+/** The LLM's evaluated prompt prefix in the state directory, kept between starts. */
+export function llmPrefixCacheDir(state: string): string {
+  return path.join(state, "llm");
+}
+
 /**
  * `mkdir -p` that cannot spin. Node's own `mkdir(dir, { recursive: true })` loops forever at
  * 100% CPU where mkdir fails with ENOENT under a parent that exists (anywhere under /proc):

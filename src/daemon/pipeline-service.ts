@@ -1,3 +1,4 @@
+import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { DeviceRegistry } from "../intent/registry.js";
@@ -14,7 +15,7 @@ import { endpointerSettings } from "../vad/endpointer.js";
 import type { FeedbackService, RecordingsService } from "./attachments.js";
 import type { ReloadAction, ReloadUnit } from "./reload.js";
 import type { Service, ServiceContext } from "./service.js";
-import { disposeStages, loadStages, reloadStages, type Stages } from "./stages.js";
+import { disposeStages, loadStages, reloadStages, type StageDeps, type Stages } from "./stages.js";
 
 export interface PipelineServiceOptions {
   bus: EventBus;
@@ -76,7 +77,7 @@ export class PipelineService implements Service {
   async start({ config }: ServiceContext): Promise<void> {
     const { bus, registry, logger, feedback, recordings } = this.options;
     this.#store = modelStoreFromConfig(config, this.options.io);
-    this.#stages = await loadStages(config, this.#store, registry, logger, bus);
+    this.#stages = await loadStages(config, this.#deps(config, this.#store), registry, logger, bus);
     this.#pipeline = new Pipeline({
       ...pipelineSettings(config, registry, this.options.remote),
       bus,
@@ -109,7 +110,15 @@ export class PipelineService implements Service {
     const restarting = Object.values(which).some(Boolean);
     const store = restarting ? modelStoreFromConfig(config, this.options.io) : this.#store;
     const fresh = restarting
-      ? await reloadStages(which, stages, config, store as ModelStore, registry, logger, this.options.bus)
+      ? await reloadStages(
+          which,
+          stages,
+          config,
+          this.#deps(config, store as ModelStore),
+          registry,
+          logger,
+          this.options.bus,
+        )
       : {};
     const replaced = Object.keys(fresh).map((key) => stages[key as keyof Stages]);
     this.#store = store;
@@ -120,6 +129,11 @@ export class PipelineService implements Service {
         ...fresh,
       });
     await Promise.allSettled(replaced.map((stage) => stage.dispose()));
+  }
+
+  #deps(config: Config, store: ModelStore): StageDeps {
+    const { env } = this.options.io;
+    return { store, stateDir: stateDir(config.state_dir, env), env };
   }
 
   async stop(): Promise<void> {

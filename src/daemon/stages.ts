@@ -1,3 +1,4 @@
+import { llmPrefixCacheDir, preparedModelsDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import { createIntentHandler } from "../intent/create.js";
@@ -22,6 +23,16 @@ export interface Stages {
   intent: IntentHandler;
 }
 
+/** What the stages' factories are given besides their config sections. */
+export interface StageDeps {
+  /** The shared model store (the daemon's working directory and environment). */
+  store: ModelStore;
+  /** The state directory (`stateDir(config.state_dir, env)`): Whisper's prepared models, the LLM's prefix. */
+  stateDir: string;
+  /** The daemon's environment (Porcupine's AccessKey). */
+  env: NodeJS.ProcessEnv;
+}
+
 /**
  * Ordered start of the model stages: every configured model is verified first (so one
  * start lists every missing or corrupt file), then each stage loads. If a later stage
@@ -29,11 +40,12 @@ export interface Stages {
  */
 export async function loadStages(
   config: Config,
-  store: ModelStore,
+  deps: StageDeps,
   registry: DeviceRegistry,
   logger: Logger,
   bus?: EventBus,
 ): Promise<Stages> {
+  const { store } = deps;
   await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const loaded: { dispose(): Promise<void> }[] = [];
   const track = <T extends { dispose(): Promise<void> }>(stage: T): T => {
@@ -41,16 +53,17 @@ export async function loadStages(
     return stage;
   };
   try {
-    const vad = track(await createVad(config, store, componentLogger(logger, "vad")));
-    const transcriber = track(await createTranscriber(config, store, componentLogger(logger, "stt")));
+    const vad = track(await createVad(config.vad, store, componentLogger(logger, "vad")));
+    const transcriber = track(await loadTranscriber(config, deps, logger));
     // After the transcriber: it is the wake word's verifier (wake.verifier).
     const verifier = wakeVerifier(transcriber, bus);
     const wake = track(
-      await createWakeWordDetector(config, store, componentLogger(logger, "wake"), { verifier }),
+      await createWakeWordDetector(config, store, componentLogger(logger, "wake"), {
+        verifier,
+        env: deps.env,
+      }),
     );
-    const intent = track(
-      await createIntentHandler(config, registry, componentLogger(logger, "intent"), { store }),
-    );
+    const intent = track(await loadIntent(config, deps, registry, logger));
     prepareGuidedDecoding(transcriber, intent, logger);
     return { wake, vad, transcriber, intent };
   } catch (error) {
@@ -68,27 +81,24 @@ export async function reloadStages(
   which: Record<keyof Stages, boolean>,
   current: Pick<Stages, "transcriber" | "intent">,
   config: Config,
-  store: ModelStore,
+  deps: StageDeps,
   registry: DeviceRegistry,
   logger: Logger,
   bus?: EventBus,
 ): Promise<Partial<Stages>> {
+  const { store } = deps;
   await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
   const fresh: Partial<Stages> = {};
   try {
-    if (which.vad) fresh.vad = await createVad(config, store, componentLogger(logger, "vad"));
-    if (which.transcriber)
-      fresh.transcriber = await createTranscriber(config, store, componentLogger(logger, "stt"));
+    if (which.vad) fresh.vad = await createVad(config.vad, store, componentLogger(logger, "vad"));
+    if (which.transcriber) fresh.transcriber = await loadTranscriber(config, deps, logger);
     // A new transcriber is a new verifier: the wake detector holding the old one goes too.
     if (which.wake || (fresh.transcriber && config.wake.verifier.enabled)) {
       const verifier = wakeVerifier(fresh.transcriber ?? current.transcriber, bus);
       const log = componentLogger(logger, "wake");
-      fresh.wake = await createWakeWordDetector(config, store, log, { verifier });
+      fresh.wake = await createWakeWordDetector(config, store, log, { verifier, env: deps.env });
     }
-    if (which.intent)
-      fresh.intent = await createIntentHandler(config, registry, componentLogger(logger, "intent"), {
-        store,
-      });
+    if (which.intent) fresh.intent = await loadIntent(config, deps, registry, logger);
     if (fresh.transcriber || fresh.intent) {
       prepareGuidedDecoding(fresh.transcriber ?? current.transcriber, fresh.intent ?? current.intent, logger);
     }
@@ -97,6 +107,18 @@ export async function reloadStages(
     await disposeAll(Object.values(fresh));
     throw error;
   }
+}
+
+function loadTranscriber(config: Config, deps: StageDeps, logger: Logger): Promise<Transcriber> {
+  const preparedDir = preparedModelsDir(deps.stateDir);
+  return createTranscriber(config.stt, deps.store, componentLogger(logger, "stt"), { preparedDir });
+}
+
+function loadIntent(config: Config, deps: StageDeps, registry: DeviceRegistry, logger: Logger) {
+  return createIntentHandler(config, registry, componentLogger(logger, "intent"), {
+    store: deps.store,
+    prefixCacheDir: llmPrefixCacheDir(deps.stateDir),
+  });
 }
 
 /** Guided decoding's one-off work (spelling Whisper's vocabulary) at start, not on the first command. */

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { RecorderProcess } from "../audio/recorder-process.js";
+import { preparedModelsDir, stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import { describeError } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
@@ -46,7 +47,9 @@ export function systemProbes(io: { cwd: string; env: NodeJS.ProcessEnv }, config
     llama,
     sttSelfTest: async (config: Config) => {
       const started = performance.now();
-      const transcriber = await createTranscriber(config, modelStoreFromConfig(config, io), silentLogger());
+      const preparedDir = preparedModelsDir(stateDir(config.state_dir, io.env));
+      const store = modelStoreFromConfig(config, io);
+      const transcriber = await createTranscriber(config.stt, store, silentLogger(), { preparedDir });
       await transcriber.dispose();
       return { ms: Math.round(performance.now() - started) };
     },

@@ -7,6 +7,28 @@
  * started, `runId`. Events about a point in the input audio carry `audioMs`.
  */
 
+import type { AudioEndEvent, AudioStartEvent } from "./audio-events.js";
+import type { EventBase } from "./base.js";
+import type { IntentEndEvent, IntentRejectedEvent, IntentStartEvent } from "./intent-events.js";
+import type { SttEndEvent, SttStartEvent, VadEndEvent, VadStartEvent } from "./stt-events.js";
+import type { TimerEvent } from "./timer-events.js";
+import type { WakeWordCandidateEvent, WakeWordEndEvent } from "./wake-events.js";
+
+// Each stage's events live in a file of their own; the union and the run's own events stay here,
+// and every event type is re-exported from here, so importers name only events/types.js.
+export type { AudioEndEvent, AudioStartEvent } from "./audio-events.js";
+export type { IntentEndEvent, IntentRejectedEvent, IntentStartEvent, RejectReason } from "./intent-events.js";
+export type { SttEndEvent, SttStartEvent, VadEndEvent, VadStartEvent } from "./stt-events.js";
+export type {
+  TimerCancelledEvent,
+  TimerEvent,
+  TimerFinishedEvent,
+  TimerInfo,
+  TimerStartedEvent,
+  TimerUpdatedEvent,
+} from "./timer-events.js";
+export type { WakeWordCandidateEvent, WakeWordEndEvent } from "./wake-events.js";
+
 export type RunOutcome =
   | "published" // the broker acknowledged every device command (QoS 1 PUBACK)
   | "queued" // the commands wait in the outbox (broker slow or away): an `error` event follows if one expires
@@ -20,38 +42,6 @@ export type RunOutcome =
   | "lost-arbitration" // another board in the same rooms group heard the same wake word better and answers
   | "error"; // a stage failed; an `error` event precedes this
 
-export type RejectReason =
-  | "not-recognized"
-  | "needs-confirmation"
-  | "not-allowed"
-  | "confirmation-expired"
-  | "cancelled"
-  /** A sensitive action requested or confirmed by text (MQTT set/text): only a spoken request may (intent.allow_sensitive_from_text). */
-  | "voice-only";
-
-interface EventBase {
-  /** Milliseconds since the process started (monotonic clock). */
-  t: number;
-  runId?: string;
-}
-
-export interface AudioStartEvent extends EventBase {
-  type: "audio-start";
-  /** `microphone`, `file`, or `stdin`. */
-  source: "microphone" | "file" | "stdin";
-  /** Human-readable name: the WAV path, the ALSA device, or `-`. */
-  name: string;
-  /** Format of the input before conversion to 16 kHz mono s16. */
-  inputFormat?: { sampleRate: number; channels: number; bitsPerSample: number; encoding: "pcm" | "float" };
-}
-
-export interface AudioEndEvent extends EventBase {
-  type: "audio-end";
-  /** Total input consumed, in ms of 16 kHz audio. */
-  audioMs: number;
-  frames: number;
-}
-
 export interface RunStartEvent extends EventBase {
   type: "run-start";
   runId: string;
@@ -60,110 +50,6 @@ export interface RunStartEvent extends EventBase {
   trigger?: "wake-word" | "text" | "follow-up" | "satellite";
   /** A follow-up's run: the run whose reply it answers (or whose targets "it"/"too" refer to). */
   previousRunId?: string;
-}
-
-export interface WakeWordEndEvent extends EventBase {
-  type: "wake_word-end";
-  runId: string;
-  wakeWord: string;
-  score: number;
-  audioMs: number;
-}
-
-/**
- * A wake-word candidate (wake.verifier): a score between the model's candidate threshold and
- * its threshold, and what the verifier made of it. `verified` ones are followed by
- * `run-start` and `wake_word-end`; the others wake nothing. No `runId`.
- */
-export interface WakeWordCandidateEvent extends EventBase {
-  type: "wake_word-candidate";
-  wakeWord: string;
-  score: number;
-  verified: boolean;
-  /** `verified`, `rejected` (Whisper heard something else), `no-speech`, `busy` (not verified: the board was busy), `failed`. */
-  outcome: "verified" | "rejected" | "no-speech" | "busy" | "failed";
-  /** Verification time (0 when it did not run). */
-  ms: number;
-  /** The wake phrase's per-token log-probability minus that of what Whisper heard, when scored. */
-  margin?: number;
-  /** What Whisper heard, when scored. */
-  heard?: string;
-  audioMs: number;
-}
-
-export interface VadStartEvent extends EventBase {
-  type: "stt-vad-start";
-  runId: string;
-  audioMs: number;
-}
-
-export interface VadEndEvent extends EventBase {
-  type: "stt-vad-end";
-  runId: string;
-  audioMs: number;
-}
-
-export interface SttStartEvent extends EventBase {
-  type: "stt-start";
-  runId: string;
-  /** Length of the command audio handed to STT. */
-  audioMs: number;
-}
-
-export interface SttEndEvent extends EventBase {
-  type: "stt-end";
-  runId: string;
-  /** The text that goes on to the intent stage (the free or the grammar-guided one). */
-  text: string;
-  language: string;
-  /** Decode time as the person felt it: from the endpoint to the text being ready. */
-  ms: number;
-  /** Time spent transcribing (encoder + decoder), a speculative pass included: Hermes textCaptured `seconds`. */
-  sttMs?: number;
-  /** Whisper's mean token probability (exp of the average log-probability), 0-1: Hermes `likelihood`. */
-  confidence?: number;
-  /** Which text was chosen, `free` or `grammar` (always `free` with stt.guided off). */
-  source?: "free" | "grammar";
-  /** Whisper's free decoding, whichever was chosen. */
-  freeText?: string;
-  /** Average log-probability per token of `text`, and of `freeText`. */
-  score?: number;
-  freeScore?: number;
-  /** The grammar sentence's lead over the next-best different sentence (absent when there was none). */
-  margin?: number;
-  /** The grammar's best sentence when the guided pass ran (chosen or not), its score, and why. */
-  guidedText?: string;
-  guidedScore?: number;
-  /** `accepted`, or why not: `understood` (the free text is), `low-score`, `low-margin`, `below-free`, `contradicts`, `other-words`, `no-hypothesis`, `failed` (the free text goes on). */
-  guidedWhy?: string;
-  /** Time of the guided pass (included in `ms`). */
-  guidedMs?: number;
-}
-
-export interface IntentStartEvent extends EventBase {
-  type: "intent-start";
-  runId: string;
-}
-
-export interface IntentEndEvent extends EventBase {
-  type: "intent-end";
-  runId: string;
-  intent: string;
-  targets: string[];
-  slots: Record<string, unknown>;
-  source: "template" | "llm";
-  ms: number;
-  confidence?: number;
-  /** The reply for the person (spoken with feedback.speech, published on hermes/tts/say); absent when there is nothing to say. */
-  speech?: string;
-}
-
-export interface IntentRejectedEvent extends EventBase {
-  type: "intent-rejected";
-  runId: string;
-  reason: RejectReason;
-  intent?: string;
-  targets?: string[];
 }
 
 /**
@@ -201,7 +87,7 @@ export interface MqttPublishEvent extends EventBase {
 export interface InputRejectedEvent extends EventBase {
   type: "input-rejected";
   site: string;
-  /** `satellite` (role base): a satellite's session refused; `site` is the satellite's, `runId` its run. */
+  /** `satellite` (role base): a satellite's session refused; `site` is the satellite's. */
   source: "text" | "satellite";
   reason: "rate-limited" | "queue-full" | "site-busy" | "too-long" | "stalled" | "audio-lost" | "invalid";
   count: number;
@@ -229,51 +115,6 @@ export interface RunEndEvent extends EventBase {
   /** role satellite: the base whose run this outcome is; its reply comes on hermes/tts/say (docs/rooms.md). */
   answeredBy?: string;
 }
-
-/** A timer as events and MQTT show it (the daemon runs timers: src/skills/timers/). */
-export interface TimerInfo {
-  id: string;
-  /** "pasta" for "pasta timer"; null when none was given. */
-  name: string | null;
-  /** The duration it was set for, in seconds (adjustments included). */
-  seconds: number;
-  /** When it ends (ISO 8601, UTC); null while paused. */
-  endsAt: string | null;
-  site: string;
-  area: string | null;
-  paused: boolean;
-  /** Seconds left when the event was emitted (whole seconds, rounded up). */
-  remainingSeconds: number;
-}
-
-/**
- * `timer-started`, `timer-updated` (time added or taken away, paused, unpaused),
- * `timer-cancelled`, and `timer-finished` (it ended: the board rings). `runId` is the run that
- * asked for it, absent for what happens on its own (a timer ending, restored at start).
- */
-interface TimerEventBase extends EventBase {
-  timer: TimerInfo;
-}
-
-export interface TimerStartedEvent extends TimerEventBase {
-  type: "timer-started";
-}
-
-export interface TimerUpdatedEvent extends TimerEventBase {
-  type: "timer-updated";
-}
-
-export interface TimerCancelledEvent extends TimerEventBase {
-  type: "timer-cancelled";
-}
-
-export interface TimerFinishedEvent extends TimerEventBase {
-  type: "timer-finished";
-  /** Seconds after its end that it was noticed: minutes when it ended while the daemon was down. */
-  lateSeconds: number;
-}
-
-export type TimerEvent = TimerStartedEvent | TimerUpdatedEvent | TimerCancelledEvent | TimerFinishedEvent;
 
 export type PipelineEvent =
   | AudioStartEvent

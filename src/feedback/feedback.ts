@@ -29,6 +29,11 @@ export class Feedback {
   readonly #lookup: DeviceLookup;
   readonly #earcons = new Map<Earcon, Uint8Array>();
   readonly #runs = new Map<string, RunNotes>();
+  /**
+   * Runs claimed in a rooms group whose decision is not in yet: their wake earcon, and their
+   * end feedback if the run ended first, wait for it, so only the board that answers is heard.
+   */
+  readonly #awaitingDecision = new Map<string, { chime: boolean; ended?: RunEndEvent }>();
   readonly #unsubscribe: Array<() => void> = [];
   /** On a base: runs for a satellite, which plays and speaks for itself (docs/rooms.md). */
   readonly #satelliteRuns = new Set<string>();
@@ -79,7 +84,11 @@ export class Feedback {
     }
     switch (event.type) {
       case "wake_word-end":
-        this.#earcon("wake");
+        if (event.arbitrated) this.#awaitingDecision.set(event.runId, { chime: true });
+        else this.#earcon("wake");
+        break;
+      case "arbitration":
+        this.#decided(event.runId, event.won);
         break;
       case "intent-end":
         this.#notes(event.runId).intent = event;
@@ -88,7 +97,10 @@ export class Feedback {
         this.#notes(event.runId).rejected = event;
         break;
       case "run-end":
-        this.#runEnded(event);
+        if (this.#awaitingDecision.has(event.runId)) {
+          const waiting = this.#awaitingDecision.get(event.runId);
+          if (waiting) waiting.ended = event;
+        } else this.#runEnded(event);
         break;
     }
   }
@@ -97,7 +109,21 @@ export class Feedback {
   async dispose(): Promise<void> {
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#runs.clear();
+    this.#awaitingDecision.clear();
     await this.player.dispose();
+  }
+
+  /** The rooms decision on a claimed run: the winner chimes (and ends aloud if it ended); a loser stays silent. */
+  #decided(runId: string, won: boolean): void {
+    const waiting = this.#awaitingDecision.get(runId);
+    if (!waiting) return;
+    this.#awaitingDecision.delete(runId);
+    if (!won) {
+      this.#runs.delete(runId);
+      return;
+    }
+    if (waiting.chime && !waiting.ended) this.#earcon("wake");
+    if (waiting.ended) this.#runEnded(waiting.ended);
   }
 
   #runEnded(event: RunEndEvent): void {

@@ -1,9 +1,7 @@
 import path from "node:path";
-import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
-import { modelStoreFromConfig } from "../models/startup.js";
 import type { ModelStore } from "../models/store.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { DefaultIntentHandler } from "./handler.js";
@@ -23,17 +21,21 @@ export interface CreateIntentOptions {
   /** Benchmarks: evaluate the whole prompt for every utterance. */
   reusePrefix?: boolean;
   /**
-   * The shared model store (the daemon's, built from its working directory and environment),
-   * where llm.model is found. Default: the store the config describes from this process's
-   * working directory, as the one-shot CLI commands see it.
+   * The shared model store where llm.model is found: the daemon's, built from its working
+   * directory and environment, or a CLI command's. Needed when an LLM is loaded from llm.model.
    */
   store?: ModelStore;
+  /** Where the LLM's evaluated prompt prefix is kept between starts (`llmPrefixCacheDir`); absent or null keeps none. */
+  prefixCacheDir?: string | null;
 }
+
+/** The config sections the intent stage reads: its own, the LLM's, and the wake phrases (for guided STT). */
+export type IntentStageConfig = Pick<Config, "intent" | "llm" | "wake">;
 
 export type LlmMode = "off" | "fallback" | "always";
 
 /** llm.mode, except that without a model there is no LLM at all. */
-export function effectiveLlmMode(config: Config, hasEngine = false): LlmMode {
+export function effectiveLlmMode(config: Pick<Config, "llm">, hasEngine = false): LlmMode {
   return config.llm.model === null && !hasEngine ? "off" : config.llm.mode;
 }
 
@@ -43,7 +45,7 @@ export function effectiveLlmMode(config: Config, hasEngine = false): LlmMode {
  * warm-up), and the policy. Throws EdgeVoiceError (exit 78) for a bad templates file or model.
  */
 export async function createIntentHandler(
-  config: Config,
+  config: IntentStageConfig,
   registry: DeviceRegistry,
   logger: Logger,
   options: CreateIntentOptions = {},
@@ -58,7 +60,7 @@ export async function createIntentHandler(
   const sentences = templates ? sentenceSpace(config, registry, compiled) : null;
   let llm: LlmRecognizer | null = null;
   if (mode !== "off") {
-    const engine = options.engine ?? (await loadEngine(config, options.store, log));
+    const engine = options.engine ?? (await loadEngine(config.llm, options, log));
     try {
       llm = await LlmRecognizer.create({
         engine,
@@ -99,7 +101,7 @@ export async function createIntentHandler(
  * better fixed from the audio than guessed from the letters.
  */
 export function sentenceSpace(
-  config: Config,
+  config: Pick<Config, "intent" | "wake">,
   registry: DeviceRegistry,
   compiled: CompiledTemplates = loadTemplates(config.intent.templates_file),
 ): SentenceSpaceCache {
@@ -108,7 +110,7 @@ export function sentenceSpace(
 }
 
 /** The configured wake phrases as words ("hey_jarvis" -> "hey jarvis"; a .ppn path -> its name). */
-export function wakePhrases(config: Config): string[] {
+export function wakePhrases(config: Pick<Config, "wake">): string[] {
   const names =
     config.wake.engine === "porcupine"
       ? config.wake.porcupine.keywords.map(
@@ -132,32 +134,34 @@ export function llmWords(compiled: CompiledTemplates): Pick<LlmRecognizerOptions
   return { colors, grounding: { domainWords } };
 }
 
-async function loadEngine(config: Config, store: ModelStore | undefined, logger: Logger): Promise<LlmEngine> {
-  const threads = resolveThreads(config.llm.threads);
-  if (config.llm.threads > threads) {
-    logger.warn(
-      { configured: config.llm.threads, threads },
-      "llm.threads is above the physical cores; using fewer",
-    );
+async function loadEngine(
+  llm: Config["llm"],
+  options: CreateIntentOptions,
+  logger: Logger,
+): Promise<LlmEngine> {
+  const threads = resolveThreads(llm.threads);
+  if (llm.threads > threads) {
+    logger.warn({ configured: llm.threads, threads }, "llm.threads is above the physical cores; using fewer");
   }
   // Imported here, not at the top: node-llama-cpp and its dependencies cost ~45 MB of RSS
   // and ~0.3 s at start, which a daemon without an LLM should not pay.
   const { LlmEngine } = await import("./llm/engine.js");
   return LlmEngine.load({
-    modelPath: await modelPath(config, store, logger),
-    gpu: config.llm.gpu,
+    modelPath: await modelPath(llm, options.store, logger),
+    gpu: llm.gpu,
     threads,
-    contextSize: config.llm.context_size,
+    contextSize: llm.context_size,
     logger,
-    prefixCacheDir: path.join(stateDir(config.state_dir), "llm"),
+    prefixCacheDir: options.prefixCacheDir ?? null,
   });
 }
 
 /** llm.model: a manifest id (size and sha256 verified, hash cache in the state dir) or a .gguf path. */
-async function modelPath(config: Config, shared: ModelStore | undefined, logger: Logger): Promise<string> {
-  if (config.llm.model === null) {
+async function modelPath(llm: Config["llm"], store: ModelStore | undefined, logger: Logger): Promise<string> {
+  if (llm.model === null) {
     throw new EdgeVoiceError("llm-unavailable", "no LLM model configured", { exitCode: ExitCode.config });
   }
-  const store = shared ?? modelStoreFromConfig(config, { cwd: process.cwd(), env: process.env });
-  return (await resolveModelPath(store, config.llm.model, "llm", { logger })).path;
+  // A caller's mistake, not a user's: every command that may load an LLM passes its store.
+  if (!store) throw new Error("createIntentHandler: llm.model is set but no model store was given");
+  return (await resolveModelPath(store, llm.model, "llm", { logger })).path;
 }

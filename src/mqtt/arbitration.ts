@@ -1,7 +1,7 @@
 import type { IPublishPacket, MqttClient } from "mqtt";
 import type { Config } from "../config/schema.js";
 import type { Arbitration, ArbitrationDecision, WakeClaim } from "../pipeline/arbitration.js";
-import { type Claim, parseClaim } from "../rooms/claims.js";
+import { parseRoomMessage, type RoomMessage } from "../rooms/claims.js";
 import { ArbitrationRoom } from "../rooms/room.js";
 import type { Logger } from "../util/logger.js";
 import { realTimer, type StartTimer } from "../util/timer.js";
@@ -14,8 +14,10 @@ export interface MqttArbitrationOptions {
   /** Monotonic milliseconds; defaults to performance.now. */
   clock?: () => number;
   timer?: StartTimer;
-  /** Every claim heard on the group's topic, ours included, once the room has it (debug log, tests). */
-  onClaim?: (claim: Claim) => void;
+  /** See RoomOptions.afterReads; defaults to setImmediate. */
+  afterReads?: (fn: () => void) => void;
+  /** Every claim and close sent by this board, and heard on the group's topic once the room has it (debug log, tests). */
+  onMessage?: (message: RoomMessage, direction: "sent" | "heard") => void;
 }
 
 /** `<prefix>/rooms/<group>/claim`: every board of the group publishes and subscribes here. */
@@ -39,7 +41,7 @@ export class MqttArbitration implements Arbitration {
   readonly #room: ArbitrationRoom;
   readonly #connection: MqttConnection;
   readonly #logger: Logger;
-  readonly #onClaim: MqttArbitrationOptions["onClaim"];
+  readonly #onMessage: MqttArbitrationOptions["onMessage"];
   #client: MqttClient | null = null;
   #broken = 0;
   #noEcho = 0;
@@ -51,14 +53,15 @@ export class MqttArbitration implements Arbitration {
     this.group = group;
     this.topic = claimTopic(config.mqtt.topic_prefix, group);
     this.#logger = logger;
-    this.#onClaim = options.onClaim;
+    this.#onMessage = options.onMessage;
     this.#room = new ArbitrationRoom({
       site: config.site,
       group,
       windowMs: config.rooms.arbitration_ms,
       clock: options.clock ?? (() => performance.now()),
       timer: options.timer ?? realTimer,
-      send: (claim) => this.#send(claim),
+      afterReads: options.afterReads,
+      send: (message) => this.#send(message),
     });
     this.#connection = new MqttConnection({
       settings: roomsClientSettings(config),
@@ -143,28 +146,30 @@ export class MqttArbitration implements Arbitration {
     });
   }
 
-  #send(claim: Claim): boolean {
+  #send(message: RoomMessage): boolean {
     const client = this.#client;
     if (!client || this.#connection.client !== client) return false;
-    client.publish(this.topic, JSON.stringify(claim), { qos: 0 }, (error) => {
-      if (error) this.#logger.warn({ err: error }, "a rooms claim could not be sent");
+    const payload = "claim" in message ? message.claim : message.close;
+    client.publish(this.topic, JSON.stringify(payload), { qos: 0 }, (error) => {
+      if (error) this.#logger.warn({ err: error }, "a rooms message could not be sent");
     });
+    this.#onMessage?.(message, "sent");
     return true;
   }
 
   #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
     // A retained claim is an old one (someone published it with retain): never part of a round.
     if (topic !== this.topic || packet.retain) return;
-    const parsed = parseClaim(payload);
-    if ("claim" in parsed) {
-      this.#room.received(parsed.claim);
-      this.#onClaim?.(parsed.claim);
+    const parsed = parseRoomMessage(payload);
+    if (!("problem" in parsed)) {
+      this.#room.received(parsed);
+      this.#onMessage?.(parsed, "heard");
       return;
     }
     if (this.#broken++ % LOG_EVERY === 0)
       this.#logger.warn(
         { topic, problem: parsed.problem, ignored: this.#broken },
-        "ignored a message on the rooms claim topic that is not a claim",
+        "ignored a message on the rooms claim topic that is not a claim or a close",
       );
   }
 }

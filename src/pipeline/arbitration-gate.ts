@@ -29,6 +29,11 @@ export class ArbitrationGate {
     this.#arbitration = arbitration;
   }
 
+  /** True when wake words are claimed (a rooms group is joined). */
+  get active(): boolean {
+    return this.#arbitration !== null;
+  }
+
   /** At a wake word: claims it, with the speech level of the audio that ends at the detection. */
   claim(runId: string, detection: WakeDetection, history: AudioHistory, bus: EventBus): void {
     const arbitration = this.#arbitration;
@@ -38,11 +43,11 @@ export class ArbitrationGate {
     const { wakeWord, score, endSample } = detection;
     const claim = { runId, wakeWord, score, level: snr, dbfs, audioMs: samplesToMs(endSample) };
     const decision = arbitration.claim(claim).then((decided) => {
-      const run = this.current();
-      // A run that ended first (no speech, shutdown) needs no decision.
-      if (run?.id !== runId || run.isEnded) return decided;
+      // Said even for a run that ended first (no speech, a refusal): its earcon and reply wait
+      // for it (feedback), so only the winner is heard.
       bus.emit({ type: "arbitration", runId, group: arbitration.group, ...decided });
-      if (!decided.won && !run.settling) run.end("lost-arbitration");
+      const run = this.current();
+      if (run?.id === runId && !run.isEnded && !decided.won && !run.settling) run.end("lost-arbitration");
       return decided;
     });
     this.#claimed = { runId, decision };

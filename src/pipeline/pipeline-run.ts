@@ -9,8 +9,6 @@ import type { WakeDetection } from "../wake/detector.js";
 import { deliveryOutcome } from "./delivery.js";
 import type { LagMonitor } from "./lag-monitor.js";
 import type { CommandPublisher, CommandResult } from "./publisher.js";
-import type { RemoteSteps } from "./remote.js";
-import { RemoteRun } from "./remote-run.js";
 import { type CommandEnd, RunAudio, type RunAudioParts } from "./run-audio.js";
 import { type RunLimits, timeLimit } from "./run-limits.js";
 import type { LocalSkills } from "./skills.js";
@@ -32,7 +30,6 @@ export interface RunParts extends RunAudioParts {
   commands: CommandPublisher | null;
   skills?: LocalSkills;
   beforeAct?: BeforeAct;
-  remote?: RemoteSteps | null; // role satellite: the base acts (remote-run.ts)
   ackWaitMs: number;
   limits: RunLimits;
   /** Frames wait for the steps after the command's end (input faster than real time). */
@@ -73,7 +70,6 @@ export class PipelineRun {
   settling: Promise<void> | null = null;
   /** From the command's end: STT, intent and act, running off the frame path. */
   #afterEnd: Promise<void> | null = null;
-  readonly #remote: RemoteRun | null;
 
   constructor(
     private readonly parts: RunParts,
@@ -88,9 +84,8 @@ export class PipelineRun {
     this.startedAt = parts.clock();
     const { startSample, settings } = listen ?? { startSample: 0, settings: null };
     this.audio = settings
-      ? new RunAudio(parts, id, startSample, settings, this.#controller.signal, wake?.wakeWord)
+      ? new RunAudio(parts, id, startSample, settings, this.#controller.signal, wake?.wakeWord, this)
       : null;
-    this.#remote = parts.remote && this.audio ? new RemoteRun(parts.remote, this, parts) : null;
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });
@@ -116,13 +111,22 @@ export class PipelineRun {
   }
 
   /** `run-start`, and `wake_word-end` for a wake word's run. */
-  announce(): void {
+  /** `arbitrated`: the wake word is claimed in a rooms group (said on wake_word-end). */
+  announce(arbitrated = false): void {
     const { bus, site } = this.parts;
     const { id: runId, trigger, previousRunId } = this;
     bus.emit({ type: "run-start", runId, site, trigger, ...(previousRunId ? { previousRunId } : {}) });
     if (!this.wake) return;
     const { wakeWord, score, endSample } = this.wake;
-    bus.emit({ type: "wake_word-end", runId, wakeWord, score, audioMs: samplesToMs(endSample) });
+    const audioMs = samplesToMs(endSample);
+    bus.emit({
+      type: "wake_word-end",
+      runId,
+      wakeWord,
+      score,
+      audioMs,
+      ...(arbitrated ? { arbitrated } : {}),
+    });
   }
 
   /**
@@ -133,7 +137,6 @@ export class PipelineRun {
    */
   async feed(frame: AudioFrame): Promise<void> {
     if (!this.listening) return;
-    this.#remote?.send(this.audio as RunAudio);
     const end = await (this.audio as RunAudio).feed(frame);
     if (!end) return;
     if (end.type === "no-speech") return this.end("no-speech");
@@ -150,12 +153,11 @@ export class PipelineRun {
   }
 
   async #afterEndpoint(end: CommandEnd): Promise<void> {
-    const audio = this.audio as RunAudio;
-    if (this.#remote) return this.#remote.finish(end, audio);
+    if (this.audio?.remote) return this.audio.remote.finish(end, this.audio);
     const text = await this.stt(end);
     if (text === null) return;
     if (!text) return this.end("no-speech");
-    await this.understand(text, audio.endSampleOf(end) / SAMPLE_RATE);
+    await this.understand(text, (this.audio as RunAudio).endSampleOf(end) / SAMPLE_RATE);
   }
 
   /** The STT step (RunAudio.transcribe) under stt.timeout_seconds; null when the run ended instead. */
@@ -240,7 +242,7 @@ export class PipelineRun {
     const lastSpeech = this.audio?.speechEndSample || history.endSample;
     this.settling = deliveryOutcome(result, ackWaitMs, timer).then(
       (outcome) => {
-        const spoken = this.trigger !== "text" && this.trigger !== "satellite" && outcome === "published";
+        const spoken = this.trigger !== "text" && outcome === "published";
         this.end(outcome, spoken ? lag.feltMs(lastSpeech, clock()) : undefined);
       },
       (error) => this.#fail(error, "intent-failed"),
@@ -255,8 +257,7 @@ export class PipelineRun {
   end(outcome: RunOutcome, feltMs?: number, answeredBy?: string): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.audio?.cancel();
-    this.#remote?.cancel(outcome);
+    this.audio?.cancel(outcome);
     // Aborted, or lost to another board: its stages stop their work (Whisper, the LLM, a skill).
     if (outcome === "aborted" || outcome === "lost-arbitration")
       this.#controller.abort(new Error(`run ${outcome}`));

@@ -1,78 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
-import type { EventBus } from "../events/bus.js";
 import { RejectionReporter } from "../events/rejections.js";
-import type { IntentHandler, PreviousIntent } from "../intent/types.js";
-import type { Transcriber } from "../stt/transcriber.js";
-import type { Logger } from "../util/logger.js";
-import { realTimer, type StartTimer } from "../util/timer.js";
-import type { VoiceActivityDetector } from "../vad/detector.js";
+import type { PreviousIntent } from "../intent/types.js";
+import { realTimer } from "../util/timer.js";
 import type { EndpointerSettings } from "../vad/endpointer.js";
-import type { WakeDetection, WakeWordDetector } from "../wake/detector.js";
+import type { WakeDetection } from "../wake/detector.js";
 import { ArbitrationGate } from "./arbitration-gate.js";
 import { AudioHistory, historySamples } from "./audio-history.js";
 import type { PipelineControl } from "./control.js";
 import { LagMonitor } from "./lag-monitor.js";
 import { Mutex } from "./mutex.js";
-import { type BeforeAct, PipelineRun, type RunParts, type RunTrigger } from "./pipeline-run.js";
-import type { CommandPublisher } from "./publisher.js";
-import type { RemoteSteps } from "./remote.js";
-import { DEFAULT_RUN_LIMITS, type RunLimits } from "./run-limits.js";
+import type { PipelineOptions } from "./pipeline-options.js";
+import { PipelineRun, type RunParts, type RunTrigger } from "./pipeline-run.js";
+import { DEFAULT_RUN_LIMITS } from "./run-limits.js";
 import { type SatelliteCommand, satelliteRun } from "./satellite-run.js";
-import type { LocalSkills } from "./skills.js";
 import { TextQueue } from "./text-queue.js";
 import { WakeListener } from "./wake-listener.js";
 
-export interface PipelineOptions {
-  site: string;
-  /** The room this board is in (config `area`), handed to the intent stage with each utterance. */
-  area?: string | null;
-  bus: EventBus;
-  wake: WakeWordDetector;
-  vad: VoiceActivityDetector;
-  transcriber: Transcriber;
-  intent: IntentHandler;
-  /** The command output, fixed for the pipeline's life; absent with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
-  commands?: CommandPublisher;
-  endpointer: EndpointerSettings;
-  /** Audio kept from before the wake word fired, so a quick command is not clipped. */
-  preRollSeconds: number;
-  speculative: boolean;
-  /** Whisper's vocabulary prompt (device and area names), asked for at each run so it follows the registry. */
-  sttPrompt: () => string;
-  /** True while the device plays a sound (and its guard tail): no wake word (it never wakes itself), and a follow-up window waits. */
-  isGated?: () => boolean;
-  /** Called with each run's command audio (opt-in debug recordings). */
-  onRunAudio?: (runId: string, samples: Int16Array) => void;
-  logger: Logger;
-  newRunId?: () => string;
-  clock?: () => number;
-  /** Injected texts that may wait for the site (default 16); more are refused with `input-rejected`. */
-  maxPendingText?: number;
-  /** How long a run waits for the broker's PUBACK before it ends as `queued` (default 1000 ms). */
-  ackWaitMs?: number;
-  /** Intents the board carries out itself (timers, the time, a device's state): `answered`, never published. */
-  skills?: LocalSkills;
-  /** Awaited by each run before it acts (room arbitration); see BeforeAct in pipeline-run.ts. */
-  beforeAct?: BeforeAct;
-  /** role satellite: spoken runs stream their command to a base, which acts (pipeline/remote.ts). */
-  remote?: RemoteSteps | null;
-  /** Time limits of a run's steps (stt.timeout_seconds, intent.timeout_seconds); default DEFAULT_RUN_LIMITS. */
-  limits?: RunLimits;
-  /** How long the board listens without the wake word after a skill's question (default 8 s). */
-  followUpSeconds?: number;
-  /** After any intent carried out (a command or an answer), listen this long without the wake word; 0 = off (default). */
-  commandFollowUpSeconds?: number;
-  /**
-   * Input faster than real time (a file or stdin without --realtime): each frame waits for a
-   * run's steps after its command's end, as if the board computed instantly, so what follows a
-   * command (a follow-up, the next wake word) is heard the same on every machine. Off for a
-   * microphone (and --realtime): then listening goes on while Whisper works.
-   */
-  awaitRunSteps?: boolean;
-  /** Starts the time limits' and the PUBACK wait's timers (tests step a manual clock). */
-  timer?: StartTimer;
-}
+export type { PipelineOptions } from "./pipeline-options.js";
 
 /**
  * The listening state of one site: audio frames -> wake word -> a `PipelineRun` (endpointing,
@@ -150,7 +95,12 @@ export class Pipeline implements PipelineControl {
     return satelliteRun(this.#runParts(), this.options.endpointer, command);
   }
 
-  /** A run is in progress (or waits for the broker's acknowledgement). */
+  /**
+   * A run is in progress (or waits for the broker's acknowledgement). A real API, not a leftover:
+   * a ringing timer waits while the board is busy with a run (`feedback/timer-ringer.ts`, wired in
+   * `daemon/timers.ts`), so it never rings over a command; bench/delivery.ts and the mqtt-burst
+   * test wait on it for a burst's last run to end.
+   */
   get busy(): boolean {
     return this.#run !== null;
   }
@@ -251,7 +201,7 @@ export class Pipeline implements PipelineControl {
   async #startWakeRun(detection: WakeDetection, frame: AudioFrame): Promise<void> {
     const { preRollSeconds, endpointer: settings } = this.options;
     const run = this.#newRun("wake-word", { startSample: detection.endSample, settings }, detection);
-    run.announce();
+    run.announce(this.rooms.active);
     this.rooms.claim(run.id, detection, this.#history, this.options.bus);
     await run.audio?.locateCommand(detection.endSample, preRollSeconds, settings);
     // A detector with windows shorter than a frame can fire mid-frame: the rest of it belongs to the command.

@@ -7,8 +7,8 @@ import type { AudioHistory } from "./audio-history.js";
 import type { RemoteAnswer, RemoteSession, RemoteSteps } from "./remote.js";
 import type { CommandEnd, RunAudio } from "./run-audio.js";
 
-/** What a satellite's run needs of its run (kept small so pipeline-run.ts only calls in). */
-interface RunSide {
+/** What a satellite's stream needs of its run (kept small so pipeline-run.ts only calls in). */
+export interface RunSide {
   readonly id: string;
   readonly wake: WakeDetection | null;
   readonly isEnded: boolean;

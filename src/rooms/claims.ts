@@ -23,6 +23,28 @@ export interface Claim {
   audioMs: number;
 }
 
+/** Names a round by its opening claim. */
+export interface RoundRef {
+  site: string;
+  runId: string;
+}
+
+/**
+ * Ends a round on `<prefix>/rooms/<group>/claim` (docs/rooms.md): the claims the broker took
+ * before it are the round's contestants, on every board alike. Sent by the round's opener once
+ * its window is over, or by another claimant when the opener's does not come.
+ */
+export interface Close {
+  v: 1;
+  type: "close";
+  group: string;
+  /** The board that sent it (for people reading the traffic). */
+  site: string;
+  round: RoundRef;
+}
+
+export type RoomMessage = { claim: Claim } | { close: Close };
+
 /** Bounds that keep a hostile or broken payload from costing more than a line in the log. */
 const MAX_PAYLOAD_BYTES = 1024;
 const name = z.string().min(1).max(64);
@@ -40,21 +62,32 @@ const claimSchema = z.object({
   audioMs: finite.min(0),
 });
 
-/** A claim from the wire, or why it is not one (the caller logs it and goes on). */
-export function parseClaim(payload: Uint8Array): { claim: Claim } | { problem: string } {
-  if (payload.length > MAX_PAYLOAD_BYTES) return { problem: `claim larger than ${MAX_PAYLOAD_BYTES} bytes` };
+const closeSchema = z.object({
+  v: z.literal(1),
+  type: z.literal("close"),
+  group: claimSchema.shape.group,
+  site: claimSchema.shape.site,
+  round: z.object({ site: claimSchema.shape.site, runId: name }),
+});
+
+/** A claim or a close from the wire, or why it is neither (the caller logs it and goes on). */
+export function parseRoomMessage(payload: Uint8Array): RoomMessage | { problem: string } {
+  if (payload.length > MAX_PAYLOAD_BYTES)
+    return { problem: `message larger than ${MAX_PAYLOAD_BYTES} bytes` };
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(payload).toString("utf8"));
   } catch {
-    return { problem: "claim is not JSON" };
+    return { problem: "message is not JSON" };
   }
-  const parsed = claimSchema.safeParse(json);
+  const isClose = typeof json === "object" && json !== null && (json as { type?: unknown }).type === "close";
+  const parsed = (isClose ? closeSchema : claimSchema).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { problem: `claim field ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` };
+    const what = isClose ? "close" : "claim";
+    return { problem: `${what} field ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` };
   }
-  return { claim: parsed.data as Claim };
+  return isClose ? { close: parsed.data as Close } : { claim: parsed.data as Claim };
 }
 
 /**

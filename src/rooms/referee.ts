@@ -1,18 +1,24 @@
-import { bestClaim, type Claim } from "./claims.js";
+import { bestClaim, type Claim, type RoundRef } from "./claims.js";
 
 /**
- * Decides which board of a group answers a wake word, from the claims the broker delivered
+ * Decides which board of a group answers a wake word, from the messages the broker delivered
  * and when (this board's own clock, in seconds). Pure and clock-free: the transport feeds
  * arrivals and asks for a verdict at a time it names.
  *
- * The broker is the referee's clock. Each board hears every claim back from the broker, its
- * own included, and times them all by their arrival: the claims of one utterance form a
- * round, opened by the first to arrive, and only those that arrive within the window of that
- * opening can win. A board whose own claim came back after the window is late and loses; so
- * does a board that never heard it back while others claimed. As every board receives the
- * same messages in the broker's order, they agree on the round without comparing clocks:
- * timestamps in claims are never used, so skewed clocks do no harm. A slow board's claim
- * (slow detection or a slow link) comes back late to every board, itself included.
+ * The broker is the referee. Every board hears every message on the group's topic, its own
+ * included, in the one order the broker took them. The claims of one utterance form a round,
+ * opened by the first claim delivered; the board that opened it sends a *close* once the window
+ * has passed on its own clock, and the claims the broker took before the first close of the
+ * round are the ones that can win. As every board sees the same claims before the same close,
+ * all of them pick the same winner, however late each one reads its socket: a busy board whose
+ * window timer fires before it has read the claims already waiting for it (Node runs expired
+ * timers before it polls sockets) only decides later, never differently.
+ *
+ * If the opener's close does not come (the opener died, or its loop is stalled), every other
+ * claimant of the round sends one a window later; the first in the broker's order counts.
+ * If no close comes at all within the same-utterance horizon (the broker lost them), each board
+ * decides from its own arrival times, so no run ever hangs. Timestamps inside claims are never
+ * used: skewed clocks do no harm.
  */
 export interface Arrival {
   claim: Claim;
@@ -26,32 +32,36 @@ export type Reason =
   | "outranked"
   /** The only claim of the round. */
   | "alone"
-  /** Our claim came back after the round's window had closed: another board already answers. */
+  /** Our claim came after the round's close: another board already answers. */
   | "late"
-  /** Our claim never came back within the window (broker slow, or it refused the publish). */
+  /** Our claim never came back (broker slow, or it refused the publish). */
   | "no-echo"
   /** Not connected to the broker: no claim was sent, the board acts alone at once. */
   | "offline";
 
 export type Verdict =
-  | { state: "pending"; until: number }
+  /** Undecided until `until` or the next delivery; `close`: send a close for that round now. */
+  | { state: "pending"; until: number; close?: RoundRef }
   | {
       state: "decided";
       won: boolean;
       reason: Reason;
       /** The claim that answers, when one is known. */
       winner: Claim | null;
-      /** The claims that could win (arrived within the window), ours included when it did. */
+      /** The claims that could win (before the close), ours included when it was one of them. */
       claims: Claim[];
-      /** Claims of the round that arrived after the window. */
+      /** Claims of the round that came after its close. */
       late: Claim[];
     };
 
 const EPSILON = 1e-6;
 
 interface Round {
-  opener: number;
   arrivals: Arrival[];
+  /** How many arrivals came before the round's first close; null while it is open. */
+  closedAfter: number | null;
+  /** This board has sent its close of the round (once). */
+  closeSent: boolean;
 }
 
 export class Referee {
@@ -62,7 +72,7 @@ export class Referee {
 
   constructor(windowSeconds: number, horizonSeconds = Math.max(1.5, 3 * windowSeconds)) {
     this.#window = windowSeconds;
-    this.#horizon = Math.max(horizonSeconds, windowSeconds);
+    this.#horizon = Math.max(horizonSeconds, 3 * windowSeconds);
   }
 
   get windowSeconds(): number {
@@ -75,64 +85,97 @@ export class Referee {
     const time = Math.max(at, last?.arrivals.at(-1)?.at ?? at);
     // The same claim twice (a broker redelivery, or someone replaying it) counts once.
     if (this.#find(claim.site, claim.runId)) return;
-    if (last && time <= last.opener + this.#horizon + EPSILON) last.arrivals.push({ claim, at: time });
-    else this.#rounds.push({ opener: time, arrivals: [{ claim, at: time }] });
+    const opened = last?.arrivals[0]?.at ?? Number.NEGATIVE_INFINITY;
+    if (last && time <= opened + this.#horizon + EPSILON) last.arrivals.push({ claim, at: time });
+    else this.#rounds.push({ arrivals: [{ claim, at: time }], closedAfter: null, closeSent: false });
     this.#prune(time);
   }
 
-  /**
-   * The verdict on our claim `own`, sent at `sentAt`, as of `now`: pending until a named time,
-   * or decided. The transport resolves once, so a decision stands whatever arrives after it.
-   */
-  verdict(own: Claim, sentAt: number, now: number): Verdict {
-    const found = this.#find(own.site, own.runId);
-    if (!found) return this.#withoutEcho(own, sentAt, now);
-    const { round, arrival } = found;
-    const closes = round.opener + this.#window;
-    // Strictly before the window ends, so a claim arriving just as a board decides is late
-    // whichever came first; a microsecond of slack, so float rounding never splits equal gaps.
-    const inTime = (a: Arrival) => a.at < closes - EPSILON;
-    const claims = round.arrivals.filter(inTime).map((a) => a.claim);
-    const late = round.arrivals.filter((a) => !inTime(a)).map((a) => a.claim);
-    if (!inTime(arrival)) return decided(false, "late", null, claims, late);
-    if (now < closes - EPSILON) return { state: "pending", until: closes };
-    const winner = bestClaim(claims);
-    const won = winner === arrival.claim;
-    const reason = claims.length === 1 ? "alone" : won ? "best" : "outranked";
-    return { state: "decided", won, reason, winner, claims, late };
+  /** A close the broker delivered: the round `round` opened is over (only its first close counts). */
+  closed(round: RoundRef): void {
+    const found = this.#find(round.site, round.runId);
+    if (found && found.index === 0 && found.round.closedAfter === null)
+      found.round.closedAfter = found.round.arrivals.length;
+  }
+
+  /** This board has sent the close `verdict` asked for: it is not asked again. */
+  sentClose(round: RoundRef): void {
+    const found = this.#find(round.site, round.runId);
+    if (found) found.round.closeSent = true;
   }
 
   /**
-   * Our claim has not come back. Within the window we wait; after it, the claim reached no one
-   * as far as we can tell, so the others decided without it: we answer only if no one else claimed.
+   * The verdict on our claim `own`, sent at `sentAt`, as of `now`: pending until a named time
+   * (perhaps with a close to send), or decided. The transport resolves once, so a decision
+   * stands whatever arrives after it. `timeouts`: decisions by elapsed time are allowed (the
+   * transport asks on its timer, once the waiting messages are read); while it is reading them
+   * (false) only a close decides, so a burst read after a stall is judged whole.
+   */
+  verdict(own: Claim, sentAt: number, now: number, timeouts = true): Verdict {
+    const found = this.#find(own.site, own.runId);
+    if (!found) return this.#withoutEcho(own, sentAt, timeouts ? now : Number.NEGATIVE_INFINITY);
+    const { round, index } = found;
+    if (round.closedAfter !== null) return rank(round.arrivals, round.closedAfter, index);
+    const opened = round.arrivals[0]?.at ?? now;
+    // The broker lost every close: decide by our own arrival times rather than hang.
+    const giveUp = opened + this.#horizon;
+    if (timeouts && now >= giveUp - EPSILON) {
+      const inTime = round.arrivals.filter((a) => a.at < opened + this.#window - EPSILON).length;
+      return rank(round.arrivals, inTime, index);
+    }
+    // The opener closes after the window; the others a window later, in case it cannot.
+    const closeAt = opened + this.#window * (index === 0 ? 1 : 2);
+    if (round.closeSent) return { state: "pending", until: giveUp };
+    if (now < closeAt - EPSILON) return { state: "pending", until: closeAt };
+    const first = round.arrivals[0]?.claim ?? own;
+    return { state: "pending", until: giveUp, close: { site: first.site, runId: first.runId } };
+  }
+
+  /**
+   * Our claim has not come back. For two windows we wait; after that it reached no one as far
+   * as we can tell, so the others decided without it: we answer only if no one else claimed.
    */
   #withoutEcho(own: Claim, sentAt: number, now: number): Verdict {
-    const until = sentAt + this.#window;
+    const until = sentAt + 2 * this.#window;
     if (now < until - EPSILON) return { state: "pending", until };
     const others = this.#rounds
       .flatMap((round) => round.arrivals)
       .filter((a) => a.at >= sentAt - this.#window)
       .map((a) => a.claim);
-    return decided(others.length === 0, "no-echo", own, others, []);
+    const winner = others.length === 0 ? own : bestClaim(others);
+    return {
+      state: "decided",
+      won: others.length === 0,
+      reason: "no-echo",
+      winner,
+      claims: others,
+      late: [],
+    };
   }
 
-  #find(site: string, runId: string): { round: Round; arrival: Arrival } | null {
+  #find(site: string, runId: string): { round: Round; index: number } | null {
     for (const round of this.#rounds) {
-      const arrival = round.arrivals.find((a) => a.claim.site === site && a.claim.runId === runId);
-      if (arrival) return { round, arrival };
+      const index = round.arrivals.findIndex((a) => a.claim.site === site && a.claim.runId === runId);
+      if (index >= 0) return { round, index };
     }
     return null;
   }
 
-  /** Rounds long over are forgotten (a verdict is asked for within a window of its claim). */
+  /** Rounds long over are forgotten (a verdict is asked for within a horizon of its claim). */
   #prune(now: number): void {
     const keepFrom = now - 4 * this.#horizon;
-    while (this.#rounds.length > 1 && (this.#rounds[0]?.opener ?? now) < keepFrom) this.#rounds.shift();
+    while (this.#rounds.length > 1 && (this.#rounds[0]?.arrivals[0]?.at ?? now) < keepFrom)
+      this.#rounds.shift();
   }
 }
 
-/** A decision without a ranking of our claim: `own` wins when `won`, else the best of the others. */
-function decided(won: boolean, reason: Reason, own: Claim | null, claims: Claim[], late: Claim[]): Verdict {
-  const winner = won ? own : claims.length > 0 ? bestClaim(claims) : null;
+/** The decision for the claim at `index`, when the first `contestants` arrivals could win. */
+function rank(arrivals: Arrival[], contestants: number, index: number): Verdict {
+  const claims = arrivals.slice(0, contestants).map((a) => a.claim);
+  const late = arrivals.slice(contestants).map((a) => a.claim);
+  const winner = claims.length > 0 ? bestClaim(claims) : null;
+  if (index >= contestants) return { state: "decided", won: false, reason: "late", winner, claims, late };
+  const won = winner === arrivals[index]?.claim;
+  const reason = claims.length === 1 ? "alone" : won ? "best" : "outranked";
   return { state: "decided", won, reason, winner, claims, late };
 }

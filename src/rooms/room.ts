@@ -1,5 +1,5 @@
 import type { StartTimer } from "../util/timer.js";
-import type { Claim } from "./claims.js";
+import type { Claim, RoomMessage } from "./claims.js";
 import { type Reason, Referee, type Verdict } from "./referee.js";
 
 /** What a board knows at its wake word, for its claim. */
@@ -34,8 +34,17 @@ export interface RoomOptions {
   /** Monotonic milliseconds (performance.now in the daemon; a manual clock in tests). */
   clock: () => number;
   timer: StartTimer;
-  /** Sends a claim to the group; false when it cannot go now (not connected): the board then acts alone at once. */
-  send: (claim: Claim) => boolean;
+  /**
+   * Runs `fn` once the messages already waiting on the socket have been read (setImmediate in
+   * the daemon: Node runs expired timers before it polls sockets, so a board whose event loop
+   * was stalled would otherwise decide on a timer before reading the claims that came meanwhile).
+   */
+  afterReads?: (fn: () => void) => void;
+  /**
+   * Sends a claim or a close to the group; false when it cannot go now (not connected): a
+   * board whose claim cannot go acts alone at once.
+   */
+  send: (message: RoomMessage) => boolean;
 }
 
 interface Pending {
@@ -46,9 +55,10 @@ interface Pending {
 }
 
 /**
- * One board's place in a group: sends its claims, hears everyone's (its own included), and
- * settles each claim by the referee's verdict, re-asked whenever a claim arrives and when the
- * window it named is over (an injected timer, so tests step through it without waiting).
+ * One board's place in a group: sends its claims, hears everyone's claims and closes (its own
+ * included), sends the closes the referee asks for, and settles each claim by the referee's
+ * verdict, re-asked whenever a message arrives and when the time it named is over (an injected
+ * timer, so tests step through it without waiting).
  */
 export class ArbitrationRoom {
   readonly #referee: Referee;
@@ -63,7 +73,7 @@ export class ArbitrationRoom {
     const { site, group } = this.options;
     const claim: Claim = { v: 1, site, group, ...wake };
     const sentAt = this.options.clock();
-    if (!this.options.send(claim)) {
+    if (!this.options.send({ claim })) {
       const claims = [{ site, score: wake.score, level: wake.level }];
       return Promise.resolve({ won: true, reason: "offline", winner: site, claims, late: [], ms: 0 });
     }
@@ -73,11 +83,16 @@ export class ArbitrationRoom {
     });
   }
 
-  /** A claim the broker delivered to this group (ours included). */
-  received(claim: Claim): void {
-    if (claim.group !== this.options.group) return;
-    this.#referee.arrived(claim, this.options.clock() / 1000);
-    for (const runId of [...this.#pending.keys()]) this.#settle(runId);
+  /** A claim or close the broker delivered to this group (ours included). */
+  received(message: RoomMessage): void {
+    if ("claim" in message) {
+      if (message.claim.group !== this.options.group) return;
+      this.#referee.arrived(message.claim, this.options.clock() / 1000);
+    } else {
+      if (message.close.group !== this.options.group) return;
+      this.#referee.closed(message.close.round);
+    }
+    for (const runId of [...this.#pending.keys()]) this.#settle(runId, false);
   }
 
   /** Shutdown: every claim still waiting is decided as won alone, so no run hangs on it. */
@@ -98,15 +113,27 @@ export class ArbitrationRoom {
     }
   }
 
-  #settle(runId: string): void {
+  /** `onTime`: asked by the timer (after the waiting messages were read), so time limits may decide. */
+  #settle(runId: string, onTime = true): void {
     const pending = this.#pending.get(runId);
     if (!pending) return;
     const now = this.options.clock();
-    const verdict = this.#referee.verdict(pending.claim, pending.sentAt / 1000, now / 1000);
+    const verdict = this.#referee.verdict(pending.claim, pending.sentAt / 1000, now / 1000, onTime);
     pending.cancelTimer();
+    if (verdict.state === "pending" && verdict.close) {
+      const { site, group } = this.options;
+      // Marked sent even when it could not go: the broker is gone, the give-up time decides.
+      this.#referee.sentClose(verdict.close);
+      this.options.send({ close: { v: 1, type: "close", group, site, round: verdict.close } });
+      this.#settle(runId, onTime);
+      return;
+    }
     if (verdict.state === "pending") {
       const waitMs = Math.max(0, verdict.until * 1000 - now);
-      pending.cancelTimer = this.options.timer(Math.ceil(waitMs), () => this.#settle(runId));
+      const afterReads = this.options.afterReads ?? setImmediate;
+      pending.cancelTimer = this.options.timer(Math.ceil(waitMs), () =>
+        afterReads(() => this.#settle(runId)),
+      );
       return;
     }
     this.#pending.delete(runId);

@@ -1,6 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import { configError } from "../errors.js";
 import { resolveModelPath } from "../models/resolve.js";
@@ -14,6 +13,11 @@ import { WhisperTokenizer } from "./tokenizer.js";
 import type { Transcriber } from "./transcriber.js";
 import { WhisperTranscriber } from "./whisper.js";
 
+export interface CreateTranscriberOptions {
+  /** Where the edited models are kept between starts (`preparedModelsDir(stateDir)`); null keeps none. */
+  preparedDir: string | null;
+}
+
 /**
  * Verifies the configured Whisper model through the model store (sizes and sha256 pins:
  * a changed file is refused) or takes a model directory given by path (transformers.js
@@ -21,12 +25,12 @@ import { WhisperTranscriber } from "./whisper.js";
  * reuses for every run. Throws model-missing / model-corrupt / model-load-failed / config-invalid.
  */
 export async function createTranscriber(
-  config: Config,
+  stt: Config["stt"],
   store: ModelStore,
   logger: Logger,
+  options: CreateTranscriberOptions,
 ): Promise<Transcriber> {
   const log = componentLogger(logger, "stt");
-  const stt = config.stt;
   const started = performance.now();
   const resolved = await resolveModelPath(store, stt.model, "stt", { logger: log });
   const model = { paths: resolved.entry ? resolved.paths : modelDirFiles(resolved.path) };
@@ -53,7 +57,7 @@ export async function createTranscriber(
       positions: nbMaxFrames / 2,
       window,
       int8OutputLayer: stt.int8_output_layer,
-      preparedDir: path.join(stateDir(config.state_dir), "prepared"),
+      preparedDir: options.preparedDir,
       safeKernels,
       encoderThread: stt.encoder_thread,
       logger: log,

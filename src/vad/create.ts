@@ -7,11 +7,11 @@ import { SileroVad } from "./silero.js";
 
 /** The voice-activity model named by vad.model (Silero v5), verified by the model store. */
 export async function createVad(
-  config: Config,
+  vad: Config["vad"],
   store: ModelStore,
   logger: Logger,
 ): Promise<VoiceActivityDetector> {
-  const id = config.vad.model;
+  const id = vad.model;
   const entry = store.entry(id);
   if (entry.kind !== "vad" || id !== "silero_vad_v5") {
     throw new EdgeVoiceError("config-invalid", `vad.model: ${id} is not a supported voice-activity model`, {
@@ -21,7 +21,7 @@ export async function createVad(
   }
   const model = await store.verify(id);
   const file = Object.values(model.paths)[0] as string;
-  const vad = await SileroVad.create(file);
+  const detector = await SileroVad.create(file);
   componentLogger(logger, "vad").debug({ model: id }, "voice-activity model ready");
-  return vad;
+  return detector;
 }

@@ -15,8 +15,8 @@ import type { PhraseVerifier } from "./verifier.js";
 import { type CandidateReport, VerifyingDetector } from "./verifying-detector.js";
 
 export interface WakeFactoryOptions {
-  /** Defaults to process.env (Porcupine's AccessKey). */
-  env?: NodeJS.ProcessEnv;
+  /** Where Porcupine's AccessKey may come from (the daemon's environment). */
+  env: NodeJS.ProcessEnv;
   /** Defaults to this machine (Porcupine's library lookup); tests pass other boards. */
   platform?: PlatformInfo;
   /** Defaults to @picovoice/porcupine-node. */
@@ -38,23 +38,23 @@ export interface WakeFactoryOptions {
  * missing model, a Porcupine without AccessKey or library, or an invalid keyword.
  */
 export async function createWakeWordDetector(
-  config: Config,
+  config: Pick<Config, "wake" | "vad">,
   store: ModelStore,
   logger: Logger,
-  options: WakeFactoryOptions = {},
+  options: WakeFactoryOptions,
 ): Promise<WakeWordDetector> {
   const log = componentLogger(logger, "wake");
   const verifying = config.wake.verifier.enabled && options.verifier !== undefined;
   const detector =
     config.wake.engine === "porcupine"
       ? await PorcupineDetector.create({
-          accessKey: resolveAccessKey(config.wake.porcupine, options.env ?? process.env),
+          accessKey: resolveAccessKey(config.wake.porcupine, options.env),
           keywords: config.wake.porcupine.keywords,
           logger: log,
           platform: options.platform,
           factory: options.porcupine,
         })
-      : await createOpenWakeWord(config, store, log, verifying);
+      : await createOpenWakeWord(config.wake, store, log, verifying);
   log.info(
     {
       engine: detector.engine,
@@ -67,7 +67,7 @@ export async function createWakeWordDetector(
   let gated: WakeWordDetector = detector;
   if (config.wake.vad_gate) {
     try {
-      const vad = await createVad(config, store, logger);
+      const vad = await createVad(config.vad, store, logger);
       const settings = { threshold: config.vad.start_threshold, lookbackSeconds: DEFAULT_LOOKBACK_SECONDS };
       gated = new VadGatedDetector(detector, vad, settings, log);
     } catch (error) {
@@ -84,14 +84,14 @@ export async function createWakeWordDetector(
 }
 
 async function createOpenWakeWord(
-  config: Config,
+  wake: Config["wake"],
   store: ModelStore,
   logger: Logger,
   verifying: boolean,
 ): Promise<WakeWordDetector> {
   const seen = new Set<string>();
   const models: OwwModelOptions[] = [];
-  for (const m of config.wake.models) {
+  for (const m of wake.models) {
     if (seen.has(m.id)) {
       throw new EdgeVoiceError("config-invalid", `wake.models: ${m.id} is listed twice`, {
         exitCode: ExitCode.config,
@@ -114,8 +114,8 @@ async function createOpenWakeWord(
     models,
     melPath: firstPath(mel.paths),
     embeddingPath: firstPath(embedding.paths),
-    threads: config.wake.threads,
-    candidateAfterSeconds: config.wake.verifier.after_seconds,
+    threads: wake.threads,
+    candidateAfterSeconds: wake.verifier.after_seconds,
     logger,
   });
 }

@@ -206,4 +206,64 @@ describe("Feedback", () => {
     await loud.player.idle();
     expect(feedback?.isPlaying()).toBe(false);
   });
+
+  describe("in a rooms group (wake_word-end.arbitrated)", () => {
+    const claimed = (runId: string): EventInput => ({
+      type: "wake_word-end",
+      runId,
+      wakeWord: "hey_jarvis",
+      score: 0.9,
+      audioMs: 1000,
+      arbitrated: true,
+    });
+    const decision = (runId: string, won: boolean): EventInput => ({
+      type: "arbitration",
+      runId,
+      group: "home",
+      won,
+      reason: won ? "best" : "outranked",
+      winner: won ? "kitchen" : "hallway",
+      claims: [],
+      late: [],
+      ms: 200,
+    });
+
+    it("the winner chimes at the decision; a loser is never heard", async () => {
+      const { bus, player } = setup(true, true);
+      bus.emit({ type: "run-start", runId: "w", site: "kitchen" });
+      bus.emit(claimed("w"));
+      await player.idle();
+      expect(heard()).toEqual([]);
+      bus.emit(decision("w", true));
+      await player.idle();
+      expect(heard()).toHaveLength(1);
+
+      bus.emit({ type: "run-start", runId: "l", site: "kitchen" });
+      bus.emit(claimed("l"));
+      bus.emit(decision("l", false));
+      bus.emit({ type: "run-end", runId: "l", outcome: "lost-arbitration", ms: 300 });
+      await player.idle();
+      expect(heard()).toHaveLength(1);
+    });
+
+    it("a run that ended before the decision is heard only if it won", async () => {
+      const { bus, player } = setup(true, true);
+      for (const [runId, won] of [
+        ["lost", false],
+        ["won", true],
+      ] as const) {
+        bus.emit({ type: "run-start", runId, site: "kitchen" });
+        bus.emit(claimed(runId));
+        bus.emit({ type: "intent-rejected", runId, reason: "not-recognized" });
+        bus.emit({ type: "run-end", runId, outcome: "rejected", ms: 900 });
+        await player.idle();
+        expect(heard()).toEqual([]);
+        bus.emit(decision(runId, won));
+      }
+      await player.idle();
+      // The winner's error earcon and its apology; nothing from the loser, and no wake chime after the end.
+      expect(heard()).toHaveLength(2);
+      expect(heard()[1]).toMatch(/^SPEECH:/);
+    });
+  });
 });

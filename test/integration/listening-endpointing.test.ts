@@ -41,7 +41,7 @@ async function probabilities(vad: VoiceActivityDetector, samples: Int16Array, fr
 describe("Silero VAD v5", () => {
   let vad: VoiceActivityDetector;
   beforeAll(async () => {
-    vad = await createVad(config, store, silentLogger());
+    vad = await createVad(config.vad, store, silentLogger());
   });
   afterAll(() => vad.dispose());
 
@@ -75,7 +75,7 @@ describe("Silero VAD v5", () => {
 describe("endpointing real commands (Silero v5 + Endpointer, default settings)", () => {
   let vad: VoiceActivityDetector;
   beforeAll(async () => {
-    vad = await createVad(config, store, silentLogger());
+    vad = await createVad(config.vad, store, silentLogger());
   });
   afterAll(() => vad.dispose());
 
@@ -129,8 +129,8 @@ describe("endpointing real commands (Silero v5 + Endpointer, default settings)",
 describe("wake word, then endpointing from the wake word's end (e2e fixtures)", () => {
   for (const file of ["hey-jarvis-kitchen-on.wav", "hey-jarvis-kitchen-on-nopause.wav"]) {
     it(`${file}: wakes once, then the command ends where its speech ends`, async () => {
-      const wake = await createWakeWordDetector(config, store, silentLogger());
-      const vad = await createVad(config, store, silentLogger());
+      const wake = await createWakeWordDetector(config, store, silentLogger(), { env: {} });
+      const vad = await createVad(config.vad, store, silentLogger());
       try {
         const audio = concatSamples(silence(1), readWav(`${WAV}/e2e/${file}`));
         let runStart: number | null = null;

@@ -22,7 +22,7 @@ describe.runIf(canRun)("Porcupine detection (needs $PICOVOICE_ACCESS_KEY and int
       wake: { engine: "porcupine", porcupine: { keywords: [{ keyword: "jarvis", sensitivity: 0.7 }] } },
     });
     const store = new ModelStore({ modelsDir: "models", cacheFile: null });
-    const d = await createWakeWordDetector(config, store, silentLogger());
+    const d = await createWakeWordDetector(config, store, silentLogger(), { env: process.env });
     try {
       const run = async (samples: Int16Array) => {
         d.reset();

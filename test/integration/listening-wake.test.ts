@@ -26,7 +26,7 @@ const positives = readdirSync(`${WAV}/wake`).filter((f) => f.startsWith("hey-jar
 const LEAD = silence(1);
 
 async function detector(wake: ConfigInput["wake"] = {}): Promise<WakeWordDetector> {
-  return createWakeWordDetector(configSchema.parse({ wake }), store, silentLogger());
+  return createWakeWordDetector(configSchema.parse({ wake }), store, silentLogger(), { env: {} });
 }
 
 async function detections(d: WakeWordDetector, samples: Int16Array, frameSize?: number) {
@@ -196,6 +196,7 @@ describe("trigger level, refractory period, several models, custom models", () =
       configSchema.parse({ wake: { vad_gate: true } }),
       store,
       silentLogger(),
+      { env: {} },
     );
     try {
       for (const file of positives) {

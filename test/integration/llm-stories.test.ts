@@ -6,6 +6,7 @@ import { sensitiveVerb } from "../../src/intent/domains.js";
 import { parseAnswer } from "../../src/intent/llm/answer.js";
 import type { LlmRecognizer } from "../../src/intent/llm/recognizer.js";
 import { silentLogger } from "../../src/util/logger.js";
+import { repoModelStore } from "../support/model-store.js";
 import { homeConfig, homeRegistry } from "../unit/intent/home.js";
 import { expectedParse, UTTERANCES } from "./llm-cases.js";
 
@@ -21,7 +22,9 @@ describe.skipIf(!existsSync(STORIES))(
       const keep = ["kitchen_light", "bedroom_fan", "front_door", "garage_door", "living_room_thermostat"];
       config.devices = config.devices.filter((d) => keep.includes(d.id));
       const registry = homeRegistry(config);
-      const handler = await createIntentHandler(config, registry, silentLogger());
+      const handler = await createIntentHandler(config, registry, silentLogger(), {
+        store: repoModelStore(),
+      });
       try {
         const llm = handler.llm as LlmRecognizer;
         const { prefixTokens, entityIds } = await llm.state();

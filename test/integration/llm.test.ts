@@ -12,6 +12,7 @@ import { LlmEngine } from "../../src/intent/llm/engine.js";
 import { LlmRecognizer } from "../../src/intent/llm/recognizer.js";
 import { loadTemplates } from "../../src/intent/templates/file.js";
 import { silentLogger } from "../../src/util/logger.js";
+import { repoModelStore } from "../support/model-store.js";
 import { tinyGgufInTempDir } from "../support/tiny-gguf.js";
 import { homeConfig, homeRegistry } from "../unit/intent/home.js";
 
@@ -21,6 +22,7 @@ import { homeConfig, homeRegistry } from "../unit/intent/home.js";
  * accepted or refused by the policy. One thread, as on the 2-core CI machine.
  */
 const model = tinyGgufInTempDir();
+const store = repoModelStore();
 const llmConfig = (mode: "fallback" | "always", extra: Record<string, unknown> = {}) =>
   homeConfig({ llm: { model, mode, threads: 1, context_size: 5120, ...extra } });
 
@@ -32,7 +34,7 @@ describe("LLM fallback on a tiny random-weight GGUF", () => {
   const registry = homeRegistry(config);
 
   beforeAll(async () => {
-    handler = await createIntentHandler(config, registry, silentLogger());
+    handler = await createIntentHandler(config, registry, silentLogger(), { store });
   });
   afterAll(async () => {
     await handler.dispose();
@@ -213,7 +215,7 @@ describe("LLM time limit and cancellation", () => {
 
   it("templates answer first in fallback mode; the LLM only gets what they miss", async () => {
     const config = llmConfig("fallback");
-    const handler = await createIntentHandler(config, homeRegistry(config), silentLogger());
+    const handler = await createIntentHandler(config, homeRegistry(config), silentLogger(), { store });
     try {
       const ctx = { runId: "r", site: "s", nowSeconds: 0, wallSeconds: 0, origin: "voice" } as const;
       expect(await handler.handle("turn on the kitchen light", ctx)).toMatchObject({
@@ -232,7 +234,9 @@ describe("LLM prompt state saved between runs", () => {
   it("a second start loads the evaluated prefix instead of evaluating it again", async () => {
     const stateDir = mkdtempSync(path.join(tmpdir(), "edge-voice-llm-state-"));
     const config = { ...llmConfig("always"), state_dir: stateDir };
-    const start = async () => createIntentHandler(config, homeRegistry(config), silentLogger());
+    const prefixCacheDir = path.join(stateDir, "llm");
+    const start = async () =>
+      createIntentHandler(config, homeRegistry(config), silentLogger(), { store, prefixCacheDir });
     const first = await start();
     const cold = await (first.llm as LlmRecognizer).state();
     await first.dispose();
@@ -254,7 +258,10 @@ describe("LLM prompt state saved between runs", () => {
     // Another registry is another prompt: a new state replaces the old one.
     const other = { ...llmConfig("always"), state_dir: stateDir };
     other.devices = other.devices.slice(0, 5);
-    const third = await createIntentHandler(other, homeRegistry(other), silentLogger());
+    const third = await createIntentHandler(other, homeRegistry(other), silentLogger(), {
+      store,
+      prefixCacheDir,
+    });
     expect((await (third.llm as LlmRecognizer).state()).warmed).toBeGreaterThan(0);
     await third.dispose();
     const now = readdirSync(path.join(stateDir, "llm"));
@@ -266,12 +273,12 @@ describe("LLM prompt state saved between runs", () => {
 describe("LLM prompt that outgrows the context at run time", () => {
   it("keeps serving the last good prompt when discovery adds too many devices", async () => {
     const probe = llmConfig("always");
-    const probeHandler = await createIntentHandler(probe, homeRegistry(probe), silentLogger());
+    const probeHandler = await createIntentHandler(probe, homeRegistry(probe), silentLogger(), { store });
     const { prefixTokens } = await (probeHandler.llm as LlmRecognizer).state();
     await probeHandler.dispose();
     const config = llmConfig("always", { context_size: prefixTokens + 400 });
     const registry = homeRegistry(config);
-    const handler = await createIntentHandler(config, registry, silentLogger());
+    const handler = await createIntentHandler(config, registry, silentLogger(), { store });
     try {
       const llm = handler.llm as LlmRecognizer;
       const template = registry.get("kitchen_light") as DeviceConfig;
@@ -295,7 +302,7 @@ describe("LLM prompt that outgrows the context at run time", () => {
 describe("LLM configuration errors (exit 78)", () => {
   it("a missing model file", async () => {
     const config = homeConfig({ llm: { model: "/nonexistent/model.gguf", threads: 1 } });
-    const error = await createIntentHandler(config, homeRegistry(config), silentLogger()).catch(
+    const error = await createIntentHandler(config, homeRegistry(config), silentLogger(), { store }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(EdgeVoiceError);
@@ -307,7 +314,7 @@ describe("LLM configuration errors (exit 78)", () => {
     const corrupt = path.join(path.dirname(model), "corrupt.gguf");
     writeFileSync(corrupt, Buffer.concat([Buffer.from("GGUF"), Buffer.alloc(1000, 7)]));
     const config = homeConfig({ llm: { model: corrupt, threads: 1 } });
-    const error = await createIntentHandler(config, homeRegistry(config), silentLogger()).catch(
+    const error = await createIntentHandler(config, homeRegistry(config), silentLogger(), { store }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(EdgeVoiceError);
@@ -317,7 +324,7 @@ describe("LLM configuration errors (exit 78)", () => {
 
   it("a prompt that does not fit llm.context_size", async () => {
     const config = llmConfig("fallback", { context_size: 256 });
-    const error = await createIntentHandler(config, homeRegistry(config), silentLogger()).catch(
+    const error = await createIntentHandler(config, homeRegistry(config), silentLogger(), { store }).catch(
       (e: unknown) => e,
     );
     expect((error as EdgeVoiceError).exitCode).toBe(78);
@@ -326,7 +333,7 @@ describe("LLM configuration errors (exit 78)", () => {
 
   it("no model means no LLM: the daemon runs on templates alone", async () => {
     const config = homeConfig({ llm: { mode: "always" } });
-    const handler = await createIntentHandler(config, homeRegistry(config), silentLogger());
+    const handler = await createIntentHandler(config, homeRegistry(config), silentLogger(), { store });
     expect(handler.llm).toBeNull();
     expect(
       await handler.handle("turn on the kitchen light", {

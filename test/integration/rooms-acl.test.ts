@@ -93,7 +93,9 @@ describe("rooms under the ACL of docs/security.md", () => {
     const arbitration = MqttArbitration.start({
       config,
       logger: capture.logger,
-      onClaim: (claim) => heard.push(claim.site),
+      onMessage: (message, direction) => {
+        if ("claim" in message && direction === "heard") heard.push(message.claim.site);
+      },
     }) as MqttArbitration;
     const guest = await mqtt.connectAsync(broker.url, { username: "guest", password: USERS.guest });
     try {

@@ -4,7 +4,7 @@ import { configSchema } from "../../src/config/schema.js";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { MqttArbitration } from "../../src/mqtt/arbitration.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import type { Claim } from "../../src/rooms/claims.js";
+import type { Claim, RoomMessage } from "../../src/rooms/claims.js";
 import { silentLogger } from "../../src/util/logger.js";
 import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
 import { testBus } from "../support/bus.js";
@@ -61,6 +61,9 @@ interface Board {
   arbitration: MqttArbitration;
   events: PipelineEvent[];
   heard: Claim[];
+  /** Closes this board sent, and closes it heard (its own included). */
+  closesSent: number;
+  closesHeard: number;
   /** Where this board's audio clock starts: boards started at different times. */
   origin: number;
   /** Next stream position to feed, relative to `origin`. */
@@ -84,12 +87,21 @@ function board(site: string, skewMs: number, origin: number, trials: number): Bo
     origin + (i * TRIAL_SECONDS + 2.5) * S,
   ]);
   const heard: Claim[] = [];
+  const counts = { closesSent: 0, closesHeard: 0 };
   const arbitration = MqttArbitration.start({
     config,
     logger: silentLogger(),
     clock: () => timers.clock() + skewMs,
     timer: timers.timer,
-    onClaim: (claim) => heard.push(claim),
+    // The manual clock fires timers inside advance(): a close goes out there and then, and the
+    // test waits for it to reach every board before it moves on.
+    afterReads: (fn) => fn(),
+    onMessage: (message: RoomMessage, direction) => {
+      if ("claim" in message) {
+        if (direction === "heard") heard.push(message.claim);
+      } else if (direction === "sent") self.closesSent++;
+      else self.closesHeard++;
+    },
   }) as MqttArbitration;
   const events: PipelineEvent[] = [];
   const bus = testBus();
@@ -119,7 +131,28 @@ function board(site: string, skewMs: number, origin: number, trials: number): Bo
     logger: silentLogger(),
   });
   pipeline.rooms.set(arbitration);
-  return { site, pipeline, wake, commands, arbitration, events, heard, origin, position: 0 };
+  const self: Board = {
+    site,
+    pipeline,
+    wake,
+    commands,
+    arbitration,
+    events,
+    heard,
+    origin,
+    position: 0,
+    ...counts,
+  };
+  return self;
+}
+
+/** Moves the manual clock on, then waits until every close it made a board send reached every board. */
+async function advance(ms: number, listening: Board[]): Promise<void> {
+  timers.advance(ms);
+  const sent = () => boards.reduce((sum, b) => sum + b.closesSent, 0);
+  await waitFor(() => listening.every((b) => b.closesHeard >= sent()), {
+    what: "every close delivered to every board",
+  });
 }
 
 /** Feeds `b` silent frames up to `seconds` into its stream (positions relative to its origin). */
@@ -151,7 +184,7 @@ async function trial(
   await Promise.all(boards.map((b) => feedTo(b, start + 0.96)));
   let now = 0;
   for (const { board: b, offsetMs, score } of [...claimants].sort((x, y) => x.offsetMs - y.offsetMs)) {
-    timers.advance(offsetMs - now);
+    await advance(offsetMs - now, listening);
     now = offsetMs;
     b.wake.score = score;
     const runs = b.events.filter((e) => e.type === "run-start").length;
@@ -166,11 +199,11 @@ async function trial(
   }
   // Everyone else's audio catches up to the wake word too (boards that did not hear it).
   await Promise.all(boards.map((b) => feedTo(b, start + 1.04)));
-  timers.advance(1000 - now);
+  await advance(1000 - now, listening);
   await Promise.all(boards.map((b) => feedTo(b, start + TRIAL_SECONDS)));
   await Promise.all(boards.map((b) => b.pipeline.finish()));
   // The clock keeps pace with the audio: the next wake word is a new round.
-  timers.advance((TRIAL_SECONDS - 1) * 1000);
+  await advance((TRIAL_SECONDS - 1) * 1000, listening);
   return boards.filter((b, i) => b.commands.published.length > (before[i] ?? 0)).map((b) => b.site);
 }
 

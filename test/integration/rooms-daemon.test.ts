@@ -51,7 +51,7 @@ describe("rooms: the daemon in a group", () => {
     await rival.subscribeAsync(CLAIMS);
     rival.on("message", (_topic, payload) => {
       const claim = JSON.parse(payload.toString());
-      if (claim.site === "kitchen") return;
+      if (claim.site === "kitchen" || claim.type === "close") return;
       const better = { ...claim, site: "kitchen", runId: `rival-${claim.runId}`, score: 1, level: 99 };
       void rival.publishAsync(CLAIMS, JSON.stringify(better));
     });
@@ -69,8 +69,19 @@ describe("rooms: the daemon in a group", () => {
       expect((arbitration as { claims: unknown[] }).claims).toHaveLength(2);
       expect(daemon.events.find((e) => e.type === "run-end")).toMatchObject({ outcome: "lost-arbitration" });
       expect(daemon.events.some((e) => e.type === "intent-end")).toBe(false);
-      const claims = probe.on(CLAIMS).map((m) => JSON.parse(m.payload));
+      const messages = probe.on(CLAIMS).map((m) => JSON.parse(m.payload));
+      const claims = messages.filter((m) => m.type !== "close");
       expect(claims.map((c) => c.site)).toEqual(["hallway", "kitchen"]);
+      // The board's claim opened the round, so it closed it.
+      expect(messages.filter((m) => m.type === "close")).toEqual([
+        {
+          v: 1,
+          type: "close",
+          group: "home",
+          site: "hallway",
+          round: { site: "hallway", runId: claims[0].runId },
+        },
+      ]);
       expect(claims[0]).toMatchObject({ v: 1, group: "home", wakeWord: "hey_jarvis" });
       expect(probe.on("home/kitchen_light/set")).toEqual([]);
       expect(probe.messages.filter((m) => m.topic.startsWith("hermes/intent/"))).toEqual([]);

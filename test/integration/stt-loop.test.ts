@@ -5,7 +5,7 @@ import { ModelStore } from "../../src/models/store.js";
 import { createTranscriber } from "../../src/stt/create.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import { createLogger } from "../../src/util/logger.js";
-import { concat, fixtureAudio } from "./stt-support.js";
+import { concat, defaultPreparedDir, fixtureAudio } from "./stt-support.js";
 
 /**
  * A real repetition loop: whisper-tiny (int8, pinned) answers these three fixtures run
@@ -24,9 +24,10 @@ beforeAll(async () => {
   });
   const logger = createLogger({ level: "debug", format: "json", destination });
   stt = await createTranscriber(
-    configSchema.parse({}),
+    configSchema.parse({}).stt,
     new ModelStore({ modelsDir: "models", cacheFile: null }),
     logger,
+    { preparedDir: defaultPreparedDir() },
   );
 });
 

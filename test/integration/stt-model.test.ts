@@ -15,7 +15,8 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configSchema } from "../../src/config/schema.js";
+import { preparedModelsDir, stateDir } from "../../src/config/paths.js";
+import { type Config, configSchema } from "../../src/config/schema.js";
 import { ModelStore } from "../../src/models/store.js";
 import { fields } from "../../src/onnx/protobuf-wire.js";
 import { createTranscriber } from "../../src/stt/create.js";
@@ -35,6 +36,11 @@ async function copyTiny(dir: string): Promise<void> {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     copyFileSync(from, path.join(dir, name));
   }
+}
+
+/** Where the daemon would keep this config's prepared models. */
+function prepared(config: Config): string {
+  return preparedModelsDir(stateDir(config.state_dir));
 }
 
 function flipByte(file: string, offset: number): void {
@@ -87,7 +93,9 @@ afterAll(() => {
 describe("model files", () => {
   it("refuses a whisper-tiny file with one byte changed (sha256 pin), exit 78", async () => {
     const store = new ModelStore({ modelsDir: corruptModels, cacheFile: null });
-    const loading = createTranscriber(configSchema.parse({}), store, silentLogger());
+    const loading = createTranscriber(configSchema.parse({}).stt, store, silentLogger(), {
+      preparedDir: null,
+    });
     await expect(loading).rejects.toMatchObject({ code: "model-corrupt", exitCode: 78 });
     await expect(loading).rejects.toThrow(/encoder_model_quantized\.onnx/);
   });
@@ -98,7 +106,9 @@ describe("model files", () => {
     const store = new ModelStore({ modelsDir: "models", cacheFile: null });
     let kept: string[] | undefined;
     for (const load of ["prepared now", "from the kept files"]) {
-      const stt = await createTranscriber(config, store, silentLogger());
+      const stt = await createTranscriber(config.stt, store, silentLogger(), {
+        preparedDir: prepared(config),
+      });
       try {
         const result = await stt.transcribe(await fixtureAudio("turn-on-kitchen-light"));
         expect(normalise(result.text), load).toBe("turn on the kitchen light");
@@ -123,9 +133,10 @@ describe("model files", () => {
       state_dir: path.join(root, "state-broken"),
     });
     const loading = createTranscriber(
-      config,
+      config.stt,
       new ModelStore({ modelsDir: "models", cacheFile: null }),
       silentLogger(),
+      { preparedDir: prepared(config) },
     );
     await expect(loading).rejects.toMatchObject({
       code: "stt-self-test-failed",
@@ -140,9 +151,10 @@ describe("model files", () => {
       state_dir: path.join(root, "state-broken"),
     });
     const stt = await createTranscriber(
-      config,
+      config.stt,
       new ModelStore({ modelsDir: "models", cacheFile: null }),
       silentLogger(),
+      { preparedDir: prepared(config) },
     );
     try {
       const result = await stt.transcribe(await fixtureAudio("turn-on-kitchen-light"));
@@ -155,7 +167,14 @@ describe("model files", () => {
   it("refuses a language the model does not know, naming the setting", async () => {
     const config = configSchema.parse({ stt: { language: "xx" } });
     await expect(
-      createTranscriber(config, new ModelStore({ modelsDir: "models", cacheFile: null }), silentLogger()),
+      createTranscriber(
+        config.stt,
+        new ModelStore({ modelsDir: "models", cacheFile: null }),
+        silentLogger(),
+        {
+          preparedDir: null,
+        },
+      ),
     ).rejects.toMatchObject({ code: "config-invalid", message: expect.stringMatching(/stt\.language/) });
   });
 });

@@ -1,5 +1,6 @@
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
+import { preparedModelsDir, stateDir } from "../../src/config/paths.js";
 import { configSchema } from "../../src/config/schema.js";
 import { numberToWords } from "../../src/intent/text/numbers.js";
 import { ModelStore } from "../../src/models/store.js";
@@ -22,7 +23,13 @@ export const FIXTURE_HOME_PROMPT = vocabularyPrompt([
 /** The daemon's defaults, whisper-tiny from the repository's model store. */
 export function loadTinyTranscriber(stt: Record<string, unknown> = {}): Promise<Transcriber> {
   const config = configSchema.parse({ stt });
-  return createTranscriber(config, new ModelStore({ modelsDir: "models", cacheFile: null }), silentLogger());
+  const store = new ModelStore({ modelsDir: "models", cacheFile: null });
+  return createTranscriber(config.stt, store, silentLogger(), { preparedDir: defaultPreparedDir() });
+}
+
+/** Where the daemon keeps prepared models with no state_dir configured, as these tests always have. */
+export function defaultPreparedDir(): string {
+  return preparedModelsDir(stateDir(null));
 }
 
 export async function fixtureAudio(name: string): Promise<Float32Array> {

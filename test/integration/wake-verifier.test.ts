@@ -11,6 +11,7 @@ import { createWakeWordDetector } from "../../src/wake/create.js";
 import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
 import { testBus } from "../support/bus.js";
 import { framesOf, readWav } from "./listening-helpers.js";
+import { defaultPreparedDir } from "./stt-support.js";
 
 // Clips from scripts/make-wake-fixtures.ts: "hey jarvis" + a command, reverberant (en-029) and in
 // pink noise at 5 dB SNR (en-us), that openWakeWord scores 0.43 and 0.48, under its threshold of
@@ -40,10 +41,12 @@ describe("the wake word in two stages (openWakeWord candidates, Whisper verifyin
   let twoStage: WakeWordDetector;
   beforeAll(async () => {
     const config = configSchema.parse({ wake: { verifier: { enabled: true } } });
-    transcriber = await createTranscriber(config, store, silentLogger());
-    single = await createWakeWordDetector(configSchema.parse({}), store, silentLogger());
+    transcriber = await createTranscriber(config.stt, store, silentLogger(), {
+      preparedDir: defaultPreparedDir(),
+    });
+    single = await createWakeWordDetector(configSchema.parse({}), store, silentLogger(), { env: {} });
     const verifier = wakeVerifier(transcriber, bus);
-    twoStage = await createWakeWordDetector(config, store, silentLogger(), { verifier });
+    twoStage = await createWakeWordDetector(config, store, silentLogger(), { verifier, env: {} });
   }, 120_000);
   afterAll(async () => {
     await single?.dispose();

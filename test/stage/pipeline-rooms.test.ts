@@ -89,6 +89,8 @@ describe("pipeline with rooms arbitration", () => {
     const arbitration = new HandArbitration();
     const { events, commands, transcriber, feed } = setup(arbitration);
     await feed(0, 1.5);
+    // Said at the wake word, so the earcon waits for the decision (feedback).
+    expect(events.find((e) => e.type === "wake_word-end")).toMatchObject({ arbitrated: true });
     expect(arbitration.claims).toEqual([
       { runId: "run-1", wakeWord: "hey_jarvis", score: 0.99, level: 0, dbfs: -96, audioMs: 1040 },
     ]);
@@ -187,6 +189,7 @@ describe("pipeline with rooms arbitration", () => {
     await feed(0, 6);
     await pipeline.finish();
     expect(types(events)).not.toContain("arbitration");
+    expect(events.find((e) => e.type === "wake_word-end")).not.toHaveProperty("arbitrated");
     expect(commands.published).toEqual([kitchenOn]);
   });
 

@@ -28,7 +28,7 @@ function porcupineConfig(porcupine: Record<string, unknown> = {}) {
   return configSchema.parse({ wake: { engine: "porcupine", porcupine } });
 }
 
-async function startError(porcupine: Record<string, unknown>, options: WakeFactoryOptions = {}) {
+async function startError(porcupine: Record<string, unknown>, options: Partial<WakeFactoryOptions> = {}) {
   const result = await createWakeWordDetector(porcupineConfig(porcupine), store, silentLogger(), {
     env: {},
     ...options,

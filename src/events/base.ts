@@ -1,0 +1,6 @@
+/** What every pipeline event carries (the union is in types.ts). */
+export interface EventBase {
+  /** Milliseconds since the process started (monotonic clock). */
+  t: number;
+  runId?: string;
+}

@@ -1,0 +1,34 @@
+import type { EventBase } from "./base.js";
+
+// The wake word's events (src/wake/). Part of the union in types.ts.
+
+export interface WakeWordEndEvent extends EventBase {
+  type: "wake_word-end";
+  runId: string;
+  wakeWord: string;
+  score: number;
+  audioMs: number;
+  /** Claimed in a rooms group (rooms.group): an `arbitration` event follows, and the earcon waits for it. */
+  arbitrated?: true;
+}
+
+/**
+ * A wake-word candidate (wake.verifier): a score between the model's candidate threshold and
+ * its threshold, and what the verifier made of it. `verified` ones are followed by
+ * `run-start` and `wake_word-end`; the others wake nothing. No `runId`.
+ */
+export interface WakeWordCandidateEvent extends EventBase {
+  type: "wake_word-candidate";
+  wakeWord: string;
+  score: number;
+  verified: boolean;
+  /** `verified`, `rejected` (Whisper heard something else), `no-speech`, `busy` (not verified: the board was busy), `failed`. */
+  outcome: "verified" | "rejected" | "no-speech" | "busy" | "failed";
+  /** Verification time (0 when it did not run). */
+  ms: number;
+  /** The wake phrase's per-token log-probability minus that of what Whisper heard, when scored. */
+  margin?: number;
+  /** What Whisper heard, when scored. */
+  heard?: string;
+  audioMs: number;
+}
