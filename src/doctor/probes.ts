@@ -11,6 +11,7 @@ import { clientSettings } from "../mqtt/client-options.js";
 import { createTranscriber } from "../stt/create.js";
 import { hostCpu } from "../system/cpu.js";
 import { silentLogger } from "../util/logger.js";
+import { probeBase } from "./base-probe.js";
 import type { CaptureResult, CommandResult, LlamaProbeResult, MqttProbeResult, Probes } from "./types.js";
 
 /** The real machine: files, programs, the microphone, node-llama-cpp and the broker. */
@@ -54,6 +55,7 @@ export function systemProbes(io: { cwd: string; env: NodeJS.ProcessEnv }, config
       return { ms: Math.round(performance.now() - started) };
     },
     mqtt,
+    base: probeBase,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.js";
 import type { ModelRequest } from "../models/startup.js";
+import type { BaseProbeResult } from "./base-probe.js";
 
 export type CheckStatus = "pass" | "warn" | "fail";
 
@@ -66,6 +67,8 @@ export interface Probes {
   sttSelfTest(config: Config): Promise<{ ms: number }>;
   /** A short connect (own client id, so a running daemon is not kicked off) and disconnect. */
   mqtt(config: Config, timeoutMs: number): Promise<MqttProbeResult>;
+  /** role satellite: the base's status, a fresh heartbeat, and its answer to a test session (base-probe.ts). */
+  base(config: Config, timeoutMs: number): Promise<BaseProbeResult>;
 }
 
 export interface DoctorContext {

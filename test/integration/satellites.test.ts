@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
+import { probeBase } from "../../src/doctor/base-probe.js";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { createIntentHandler } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
@@ -136,12 +137,16 @@ interface Satellite {
   position: number;
 }
 
-function startSatellite(timers?: ManualTimers): Satellite {
-  const config = boardConfig("kitchen", {
+function satelliteConfig(): Config {
+  return boardConfig("kitchen", {
     role: "satellite",
     area: "kitchen",
     satellite: { base: "pi5", answer_timeout_seconds: 5 },
   });
+}
+
+function startSatellite(timers?: ManualTimers): Satellite {
+  const config = satelliteConfig();
   const bus = testBus();
   const events: PipelineEvent[] = [];
   bus.onAny((event) => events.push(event));
@@ -265,6 +270,13 @@ describe("a satellite and a base on one real Mosquitto", () => {
     );
   });
 
+  it("the doctor on the satellite finds the base online and answering", async () => {
+    const result = await probeBase(satelliteConfig(), 10_000);
+    expect(result).toMatchObject({ connected: true, fresh: true, session: { state: "accepted" } });
+    // Its test session was cancelled: the base holds nothing of it.
+    await waitFor(() => base.server.depth.sessions === 0, { what: "the doctor's session dropped" });
+  });
+
   it("base gone: the satellite says so at once (error, a clear code), no hang", async () => {
     await base.stop();
     await waitFor(() => !satellite.link.baseState().state.alive, {
@@ -275,6 +287,10 @@ describe("a satellite and a base on one real Mosquitto", () => {
     const error = satellite.events.find((e) => e.type === "error" && e.runId === end.runId);
     expect(error).toMatchObject({ code: "satellite-no-base" });
     expect(error?.type === "error" && error.message).toMatch(/base pi5 is offline/);
+    expect(await probeBase(satelliteConfig(), 10_000)).toMatchObject({
+      status: { state: "offline" },
+      fresh: false,
+    });
   });
 });
 
