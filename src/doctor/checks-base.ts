@@ -7,7 +7,7 @@ const TITLE = "Base";
  * arrives, not only its retained status) and answering (it accepts a test session).
  */
 export const checkBase: Check = async ({ probes, config }) => {
-  if (!config || config.role !== "satellite") return [];
+  if (config?.role !== "satellite") return [];
   const base = config.satellite.base;
   if (base === null)
     return [
