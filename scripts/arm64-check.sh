@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # The whole chain on arm64, under emulation, for the CPU models of the boards we name:
-# the demo (wake word -> VAD -> Whisper -> templates -> MQTT on the embedded broker) run by
-# the official arm64 Node binary under qemu-user, each run's events checked against the same
-# demo run natively on this machine (same wake word and score, same command published).
+#  (a) the demo (wake word -> VAD -> Whisper -> templates -> MQTT on the embedded broker) run
+#      by the official arm64 Node binary under qemu-user, each run's events checked against
+#      the same demo run natively on this machine (same wake word and score, same command
+#      published). It runs from a copy of the app whose node_modules went through install.sh's
+#      pruning for arm64 (scripts/prune-node-modules.sh), so it also proves the pruned tree
+#      keeps every binary an arm64 board loads. The start-up self-tests of the wake word and
+#      Whisper run in it too.
+#  (b) real-model tests of the wake word, the VAD and Whisper (vitest, a few clips each: see
+#      TESTS below) under the same emulation, for ARM64_TEST_CPUS (default cortex-a72 and max:
+#      the plain Armv8.0 of a Pi 4 and every extension qemu has; the A76-class cores in between
+#      get the demo only, to keep the check near 15 minutes on 2 cores).
 #
 # It proves the arm64 binaries of onnxruntime-node compute the same results for each CPU
 # model's instruction set; it says nothing of speed (emulation is 50-100x slower than a board).
@@ -24,6 +32,17 @@ PARALLEL=${ARM64_PARALLEL:-2}
 
 cpus=("$@")
 [ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 cortex-a76 neoverse-n1 max)
+read -r -a test_cpus <<<"${ARM64_TEST_CPUS-cortex-a72 max}"
+
+# (b): the smallest set that proves each stage's arithmetic on real models and clips.
+TEST_FILES=(test/integration/listening-wake.test.ts test/integration/listening-endpointing.test.ts
+  test/integration/stt.test.ts)
+#  - hey_jarvis fires once on a clip, after its load's self-test checked its score trace (1);
+#  - Silero VAD v5's speech, silence and noise windows, at any frame size (2);
+#  - whisper-tiny transcribes two commands word for word (1).
+# (wake-self-test.test.ts's six models with both kernel sets took 6 minutes as cortex-a72.)
+TESTS='fires once on hey-jarvis-en-us-130|Silero VAD v5|transcribes plain commands exactly'
+TEST_COUNT=4
 
 if [ "$(uname -m)" != x86_64 ]; then
   echo "arm64-check: runs on x86_64 hosts (this is $(uname -m)); on an arm64 board run the tests directly" >&2
@@ -51,6 +70,24 @@ if [ ! -x "$node_arm64" ]; then
   tar xzf "$cache/$tgz" -C "$cache/node" --strip-components=1 package/bin/node
 fi
 
+# vitest's bundler (rolldown) is native code; npm installed only this host's build. Its arm64
+# build comes from npm at the version package-lock.json holds, checked against the lock's
+# sha512 integrity (as npm ci checks every package), and is loaded through napi-rs's override.
+rolldown_pkg=@rolldown/binding-linux-arm64-gnu
+rolldown_node=$cache/rolldown/rolldown-binding.linux-arm64-gnu.node
+if [ ${#test_cpus[@]} -gt 0 ] && [ ! -f "$rolldown_node" ]; then
+  read -r version integrity < <(node -e '
+    const p = require("./package-lock.json").packages["node_modules/" + process.argv[1]];
+    if (!p) process.exit(1);
+    console.log(p.version, p.integrity);' "$rolldown_pkg") ||
+    { echo "arm64-check: package-lock.json has no $rolldown_pkg" >&2; exit 1; }
+  tgz=$(cd "$cache" && npm pack --silent "$rolldown_pkg@$version")
+  [ "sha512-$(openssl dgst -sha512 -binary "$cache/$tgz" | base64 -w0)" = "$integrity" ] ||
+    { echo "arm64-check: $tgz does not match package-lock.json's integrity" >&2; exit 1; }
+  rm -rf "$cache/rolldown" && mkdir -p "$cache/rolldown"
+  tar xzf "$cache/$tgz" -C "$cache/rolldown" --strip-components=1
+fi
+
 [ -f dist/cli.js ] || npm run build
 
 out=$(mktemp -d)
@@ -61,26 +98,55 @@ trap 'rm -rf "$out"' EXIT
 state=$out/state
 # Emulation runs Whisper 50-100x slower than a board: the steps' time limits (stt 30 s by
 # default) are raised to their maximum so a slow run is compared, not cut short.
-demo=(bin/edge-voice.js run --config examples/home.yaml --input test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav
+demo=(run --config examples/home.yaml --input test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav
   --events json --set mqtt.embedded_port=0 --set "state_dir=$state"
   --set stt.timeout_seconds=300 --set intent.timeout_seconds=300)
 
 echo "arm64-check: native reference run"
-node "${demo[@]}" >"$out/native.jsonl" 2>"$out/native.log" ||
+node bin/edge-voice.js "${demo[@]}" >"$out/native.jsonl" 2>"$out/native.log" ||
   { cat "$out/native.log" >&2; echo "arm64-check: the native demo failed" >&2; exit 1; }
 
-run_one() {
+# The app as install.sh deploys it (its list of items), node_modules pruned for arm64. Hard
+# links: no bytes are copied, and pruning unlinks only the copy's names.
+app=$out/app
+mkdir -p "$app/models"
+for item in assets bin dist package.json; do cp -R "$item" "$app/"; done
+cp models/manifest.json "$app/models/"
+cp -al "$(readlink -f node_modules)" "$app/node_modules"
+scripts/prune-node-modules.sh --arch arm64 "$app/node_modules" >"$out/prune.log"
+echo "arm64-check: pruned node_modules for arm64: $(grep -c '^removed' "$out/prune.log") paths removed"
+
+emulate() {
+  QEMU_LD_PREFIX=/usr/aarch64-linux-gnu QEMU_CPU=$1 timeout "$RUN_TIMEOUT" qemu-aarch64-static "${@:2}"
+}
+
+run_demo() {
   local cpu=$1 start=$SECONDS rc=0
-  QEMU_LD_PREFIX=/usr/aarch64-linux-gnu QEMU_CPU=$cpu timeout "$RUN_TIMEOUT" \
-    qemu-aarch64-static "$node_arm64" --max-semi-space-size=1 "${demo[@]}" \
+  emulate "$cpu" "$node_arm64" --max-semi-space-size=1 "$app/bin/edge-voice.js" "${demo[@]}" \
     >"$out/$cpu.jsonl" 2>"$out/$cpu.log" || rc=$?
   echo "$rc $((SECONDS - start))" >"$out/$cpu.status"
 }
 
-echo "arm64-check: emulated runs (${cpus[*]}), $PARALLEL at a time"
-for cpu in "${cpus[@]}"; do
+# From the checkout (vitest is a dev dependency). Threads, not forks: a forked worker would
+# start the arm64 node without qemu. STATE_DIRECTORY: the prepared Whisper models the native
+# run made. Time limits at 15 minutes: a test is compared, not timed.
+run_tests() {
+  local cpu=$1 start=$SECONDS rc=0
+  STATE_DIRECTORY=$state NAPI_RS_NATIVE_LIBRARY_PATH=$PWD/$rolldown_node \
+    emulate "$cpu" "$node_arm64" node_modules/vitest/vitest.mjs run --pool=threads \
+    --testTimeout=900000 --hookTimeout=900000 --reporter=default --reporter=json \
+    --outputFile.json="$out/$cpu.tests.json" -t "$TESTS" "${TEST_FILES[@]}" \
+    >"$out/$cpu.tests.log" 2>&1 || rc=$?
+  echo "$rc $((SECONDS - start))" >"$out/$cpu.tests.status"
+}
+
+jobs_list=()
+for cpu in "${cpus[@]}"; do jobs_list+=("run_demo $cpu"); done
+for cpu in "${test_cpus[@]}"; do jobs_list+=("run_tests $cpu"); done
+echo "arm64-check: emulated demos (${cpus[*]}) and model tests (${test_cpus[*]:-none}), $PARALLEL at a time"
+for job in "${jobs_list[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$PARALLEL" ]; do wait -n || true; done
-  run_one "$cpu" &
+  $job &
 done
 wait
 
@@ -95,6 +161,23 @@ for cpu in "${cpus[@]}"; do
     failed=1
     echo "arm64-check: $cpu FAILED after ${seconds}s: $verdict"
     tail -n 20 "$out/$cpu.log" | sed "s/^/  $cpu log: /"
+  fi
+done
+for cpu in "${test_cpus[@]}"; do
+  read -r rc seconds <"$out/$cpu.tests.status"
+  if [ "$rc" = 124 ]; then
+    echo "arm64-check: $cpu model tests not finished within ${RUN_TIMEOUT}s (emulation too slow here): nothing proved"
+  elif verdict=$(node -e '
+    const r = require(process.argv[1]);
+    const passed = r.testResults.flatMap((f) => f.assertionResults).filter((t) => t.status === "passed");
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed of ${process.argv[2]}: ${passed.map((t) => t.title).join("; ")}`);
+    process.exit(r.numFailedTests === 0 && r.numPassedTests === Number(process.argv[2]) ? 0 : 1);
+  ' "$out/$cpu.tests.json" "$TEST_COUNT" 2>&1) && [ "$rc" = 0 ]; then
+    echo "arm64-check: $cpu model tests ok in ${seconds}s: $verdict"
+  else
+    failed=1
+    echo "arm64-check: $cpu model tests FAILED after ${seconds}s (exit $rc): $verdict"
+    tail -n 30 "$out/$cpu.tests.log" | sed "s/^/  $cpu tests: /"
   fi
 done
 exit "$failed"

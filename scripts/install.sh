@@ -136,7 +136,7 @@ source_stamp() {
     cd "$SRC"
     echo "$board $arch $gpu"
     cat package.json package-lock.json models/manifest.json
-    find bin dist scripts systemd -type f -print0 | sort -z | xargs -0 sha256sum
+    find assets bin dist scripts systemd -type f -print0 | sort -z | xargs -0 sha256sum
   ) | sha256sum | cut -d' ' -f1
 }
 
@@ -161,7 +161,7 @@ deploy_app() {
   fi
   run rm -rf "$staging"
   run mkdir -p "$staging/models"
-  for item in bin dist scripts systemd package.json package-lock.json .npmrc README.md; do
+  for item in assets bin dist scripts systemd package.json package-lock.json .npmrc README.md; do
     [ -e "$SRC/$item" ] || continue
     # cp -R, not -a: everything under $PREFIX belongs to root, whoever owns the checkout.
     run cp -R "$SRC/$item" "$staging/"

@@ -31,6 +31,7 @@ export type ErrorCode =
   | "stt-failed"
   | "stt-timeout"
   | "stt-self-test-failed"
+  | "wake-self-test-failed"
   | "intent-failed"
   | "intent-timeout"
   | "llm-unavailable"

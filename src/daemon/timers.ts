@@ -2,6 +2,7 @@ import { realClock, realSleep } from "../audio/timing.js";
 import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
+import type { TimerFinishedEvent } from "../events/types.js";
 import { SoundPlayer } from "../feedback/player.js";
 import { TimerRinger } from "../feedback/timer-ringer.js";
 import type { RecognizedIntent } from "../intent/types.js";
@@ -54,6 +55,11 @@ export class BoardTimers implements Service, LocalSkills {
   readonly #logger: Logger;
   #running: Running | null = null;
   #ownPlayer: SoundPlayer | null = null;
+  /**
+   * Timers that ended while the daemon was down finish (and are announced) at start, before
+   * MQTT exists: their events wait here until MQTT takes them (`control(site).takeMissed()`).
+   */
+  #missed: TimerFinishedEvent[] = [];
   /** The config at start (timers.enabled, state_dir) and the latest one (ring, player). */
   #started: Config | null = null;
   #config: Config | null = null;
@@ -83,7 +89,15 @@ export class BoardTimers implements Service, LocalSkills {
   control(site: string): TimerControl | null {
     const running = this.#running;
     if (!running) return null;
-    return timerControl(running.service, { stop: (s) => this.#running?.ringer.stop(s) ?? false }, site);
+    const stop = { stop: (s: string) => this.#running?.ringer.stop(s) ?? false };
+    return {
+      ...timerControl(running.service, stop, site),
+      takeMissed: () => {
+        const mine = this.#missed.filter((event) => event.timer.site === site);
+        this.#missed = this.#missed.filter((event) => event.timer.site !== site);
+        return mine;
+      },
+    };
   }
 
   /** True while the ringer's own player plays (feedback's player reports its own). */
@@ -100,7 +114,14 @@ export class BoardTimers implements Service, LocalSkills {
     const service = new TimerService({ bus, store, logger: this.#logger });
     const ringer = this.#newRinger(config);
     this.#running = { service, ringer, skill: new TimerSkill(service, ringer) };
-    service.start();
+    const missed: TimerFinishedEvent[] = [];
+    const stopNoting = bus.on("timer-finished", (event) => void missed.push(event));
+    try {
+      service.start();
+    } finally {
+      stopNoting();
+    }
+    this.#missed = missed;
   }
 
   /** SIGHUP: new ring settings or voice renew the ringer (a ringing under way stops). */
@@ -168,7 +189,11 @@ export class BoardTimers implements Service, LocalSkills {
   }
 }
 
-/** The timers of one site as MQTT's TimerControl: only that site's timers can be listed or cancelled. */
+/**
+ * The timers of one site as MQTT's TimerControl: only that site's timers can be listed or
+ * cancelled. Nothing missed: the caller started MQTT with the service (BoardTimers keeps the
+ * events of the timers it restored as ended).
+ */
 export function timerControl(
   service: TimerService,
   ringing: { stop(site: string): boolean },
@@ -179,5 +204,6 @@ export function timerControl(
     cancel: (id) => service.list(site).some((t) => t.id === id) && service.cancel(id) !== null,
     cancelAll: () => service.list(site).filter((t) => service.cancel(t.id)).length,
     stopRinging: () => ringing.stop(site),
+    takeMissed: () => [],
   };
 }

@@ -63,6 +63,32 @@ export const checkSelfTest: Check = async ({ probes, config }) => {
   }
 };
 
+/** The wake word scores its self-test clip as expected (wake/self-test.ts); openWakeWord only. */
+export const checkWakeSelfTest: Check = async ({ probes, config }) => {
+  if (config?.wake.engine !== "openwakeword") return [];
+  const title = "Wake self-test";
+  if (!config.wake.self_test) {
+    return [
+      warn(
+        "wake-self-test",
+        title,
+        "off (wake.self_test: false)",
+        "turn it on unless it fails: it catches a CPU on which the wake word never fires",
+      ),
+    ];
+  }
+  try {
+    const { ms } = await probes.wakeSelfTest(config);
+    const models = config.wake.models.map((m) => m.id).join(", ");
+    return [pass("wake-self-test", title, `scored its clip right (${ms} ms to load and check ${models})`)];
+  } catch (error) {
+    if (!isEdgeVoiceError(error)) throw error;
+    // A missing or corrupt model is the model check's line already.
+    if (error.code === "model-missing" || error.code === "model-corrupt") return [];
+    return [fail("wake-self-test", title, error.message, error.hint ?? "see docs/boards.md")];
+  }
+};
+
 /** Which llama.cpp backends node-llama-cpp can use here, and (when an LLM is configured) which one loads. */
 export const checkLlama: Check = async ({ probes, config }) => {
   const wanted = config !== null && config.llm.mode !== "off" && config.llm.model !== null;

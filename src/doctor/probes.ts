@@ -11,6 +11,7 @@ import { clientSettings } from "../mqtt/client-options.js";
 import { createTranscriber } from "../stt/create.js";
 import { hostCpu } from "../system/cpu.js";
 import { silentLogger } from "../util/logger.js";
+import { createWakeWordDetector } from "../wake/create.js";
 import { probeBase } from "./base-probe.js";
 import type { CaptureResult, CommandResult, LlamaProbeResult, MqttProbeResult, Probes } from "./types.js";
 
@@ -52,6 +53,15 @@ export function systemProbes(io: { cwd: string; env: NodeJS.ProcessEnv }, config
       const store = modelStoreFromConfig(config, io);
       const transcriber = await createTranscriber(config.stt, store, silentLogger(), { preparedDir });
       await transcriber.dispose();
+      return { ms: Math.round(performance.now() - started) };
+    },
+    wakeSelfTest: async (config: Config) => {
+      const started = performance.now();
+      const store = modelStoreFromConfig(config, io);
+      // The detector alone: the VAD gate and the verifier add nothing to the arithmetic checked.
+      const plain = { ...config, wake: { ...config.wake, vad_gate: false } };
+      const detector = await createWakeWordDetector(plain, store, silentLogger(), { env: io.env });
+      await detector.dispose();
       return { ms: Math.round(performance.now() - started) };
     },
     mqtt,

@@ -1,7 +1,7 @@
 import { checkAudioDevices, checkMicrophone } from "./checks-audio.js";
 import { checkBase } from "./checks-base.js";
 import { checkBoard, checkGlibc, checkNode } from "./checks-host.js";
-import { checkLlama, checkModels, checkSelfTest } from "./checks-models.js";
+import { checkLlama, checkModels, checkSelfTest, checkWakeSelfTest } from "./checks-models.js";
 import { checkBroker, checkService } from "./checks-service.js";
 import type { Check, CheckResult, DoctorContext } from "./types.js";
 
@@ -13,6 +13,7 @@ export const CHECKS: readonly Check[] = [
   checkAudioDevices,
   checkMicrophone,
   checkModels,
+  checkWakeSelfTest,
   checkSelfTest,
   checkLlama,
   checkBroker,

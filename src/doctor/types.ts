@@ -65,6 +65,8 @@ export interface Probes {
   llama(gpu: Config["llm"]["gpu"], load: boolean): Promise<LlamaProbeResult>;
   /** Loads the configured Whisper and runs its start-up self-test (stt/self-test.ts); throws its EdgeVoiceError. */
   sttSelfTest(config: Config): Promise<{ ms: number }>;
+  /** Loads the configured wake word and runs its start-up self-test (wake/self-test.ts); throws its EdgeVoiceError. */
+  wakeSelfTest(config: Config): Promise<{ ms: number }>;
   /** A short connect (own client id, so a running daemon is not kicked off) and disconnect. */
   mqtt(config: Config, timeoutMs: number): Promise<MqttProbeResult>;
   /** role satellite: the base's status, a fresh heartbeat, and its answer to a test session (base-probe.ts). */

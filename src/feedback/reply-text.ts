@@ -43,6 +43,9 @@ export function replyForIntent(intent: IntentSummary, lookup: DeviceLookup): str
     }
     case "HassClimateSetTemperature": {
       const temperature = numberSlot(intent.slots.temperature);
+      const step = numberSlot(intent.slots.temperature_step);
+      if (temperature === null && step !== null)
+        return `${names || "thermostat"} ${step > 0 ? "warmer" : "cooler"}`;
       if (temperature === null) return null;
       return `${names || "thermostat"} set to ${temperature} degrees`;
     }
@@ -110,6 +113,8 @@ function lightSet(names: string, slots: Readonly<Record<string, unknown>>): stri
   if (typeof slots.color === "string" && slots.color) parts.push(slots.color);
   const brightness = numberSlot(slots.brightness);
   if (brightness !== null) parts.push(`at ${brightness} percent`);
+  const step = numberSlot(slots.brightness_step);
+  if (brightness === null && step !== null) parts.push(step > 0 ? "brighter" : "dimmer");
   return parts.length ? `${names} ${parts.join(" ")}` : null;
 }
 

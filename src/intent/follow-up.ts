@@ -1,5 +1,6 @@
 import { canTarget } from "./domains.js";
 import type { Device } from "./registry.js";
+import { relativeWithIt } from "./relative.js";
 import { tokenize } from "./text/normalize.js";
 import type { IntentContext, RecognizedIntent } from "./types.js";
 
@@ -46,6 +47,9 @@ export function resolveFollowUp(
 ): RecognizedIntent | null {
   const tokens = tokenize(text);
   if (tokens.some((t) => PRONOUNS.has(t))) return pronoun(tokens, previous, parts);
+  // "brighter", "a bit warmer", "down": a relative change of the previous target.
+  const relative = relativeWithIt(tokens);
+  if (relative) return pronoun(relative, previous, parts);
   const rest = withoutMarkers(tokens);
   if (rest === null || rest.length === 0) return null;
   // "turn off the fan too": a whole command of its own, with "too" for politeness.
@@ -81,7 +85,7 @@ function pronoun(
 }
 
 /** The words without "and ... too", "also", "what about": null when there was no such marker. */
-function withoutMarkers(tokens: string[]): string[] | null {
+export function withoutMarkers(tokens: string[]): string[] | null {
   let words = tokens;
   let marked = false;
   for (const lead of LEADING)

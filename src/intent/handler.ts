@@ -5,6 +5,7 @@ import { freshPrevious, resolveFollowUp } from "./follow-up.js";
 import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
 import type { DeviceRegistry } from "./registry.js";
+import { settleRelative } from "./relative.js";
 import type { SentenceSpace, SentenceSpaceCache } from "./sentence-space/space.js";
 import type { TemplateRecognizer } from "./templates/recognizer.js";
 import type { IntentContext, IntentDecision, IntentHandler, RecognizedIntent } from "./types.js";
@@ -92,7 +93,9 @@ export class DefaultIntentHandler implements IntentHandler {
     if (isYes(text)) return { kind: "reject", reason: "not-recognized", detail: "nothing to confirm" };
     const recognized = await this.#recognize(text, context);
     if (!recognized.intent) return { kind: "reject", reason: "not-recognized", detail: recognized.detail };
-    const verdict = checkIntent(recognized.intent, registry, policy, { origin, confirmed: false });
+    // "brighter" after "set it to 40 percent" is 60 percent (intent/relative.ts).
+    const intent = settleRelative(recognized.intent, freshPrevious(context));
+    const verdict = checkIntent(intent, registry, policy, { origin, confirmed: false });
     if (verdict.kind === "execute") return verdict;
     if (verdict.kind === "reject") {
       return { kind: "reject", reason: verdict.reason, intent: verdict.intent, detail: verdict.why };

@@ -25,6 +25,9 @@ export type PolicyVerdict =
 const NUMBER_SLOTS: Record<string, { min: number; max: number; integer: boolean }> = {
   brightness: { min: 0, max: 100, integer: true },
   temperature: { min: 0, max: 100, integer: false },
+  // Relative changes (intent/relative.ts): signed steps.
+  brightness_step: { min: -100, max: 100, integer: true },
+  temperature_step: { min: -10, max: 10, integer: false },
   hours: { min: 0, max: 24, integer: true },
   minutes: { min: 0, max: 1440, integer: true },
   seconds: { min: 0, max: 86_400, integer: true },
@@ -98,11 +101,16 @@ function checkSlots(intent: RecognizedIntent): string | null {
   if (
     intent.intent === "HassLightSet" &&
     intent.slots.brightness === undefined &&
+    intent.slots.brightness_step === undefined &&
     intent.slots.color === undefined
   ) {
     return "nothing to set";
   }
-  if (intent.intent === "HassClimateSetTemperature" && intent.slots.temperature === undefined)
+  if (
+    intent.intent === "HassClimateSetTemperature" &&
+    intent.slots.temperature === undefined &&
+    intent.slots.temperature_step === undefined
+  )
     return "no temperature";
   if (["HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"].includes(intent.intent)) {
     const total =

@@ -63,7 +63,7 @@ function lightSet(device: Device, slots: Record<string, unknown>, intentId: stri
   const color = slots.color === undefined ? null : colorToRgb(slots.color);
   if (slots.color !== undefined && !color)
     return { unsupported: `unknown color ${JSON.stringify(slots.color)}` };
-  if (brightness === null && !color) return { unsupported: "HassLightSet without brightness or color" };
+  if (brightness === null && !color) return lightStep(device, slots, intentId);
   const percent = brightness === null ? null : Math.min(100, Math.max(0, brightness));
   if (percent === 0) return onOff(device, false, intentId);
   const scaled = percent === null ? null : Math.max(1, Math.round((percent / 100) * device.brightness_scale));
@@ -85,12 +85,32 @@ function lightSet(device: Device, slots: Record<string, unknown>, intentId: stri
   };
 }
 
+/**
+ * A brightness step whose level the conversation did not know (intent/relative.ts makes the
+ * known ones absolute): zigbee2mqtt's relative `brightness_step` (in the device's brightness
+ * units, signed) for a JSON light. Home Assistant's MQTT lights take only an absolute
+ * brightness, so a default-schema light gets none. Unlike every other command this one is
+ * relative: a QoS 1 duplicate would step twice (rare: the broker lost its acknowledgement).
+ */
+function lightStep(device: Device, slots: Record<string, unknown>, intentId: string | null): CommandPlan {
+  const step = numberSlot(slots.brightness_step);
+  if (step === null || step === 0) return { unsupported: "HassLightSet without brightness or color" };
+  if (device.schema !== "json")
+    return { unsupported: `${device.id} takes only an absolute brightness: say a level ("to 60 percent")` };
+  const units = Math.sign(step) * Math.max(1, Math.round((Math.abs(step) / 100) * device.brightness_scale));
+  return { commands: [json(device.command_topic, { brightness_step: units }, intentId)] };
+}
+
 function setTemperature(
   device: Device,
   slots: Record<string, unknown>,
   intentId: string | null,
 ): CommandPlan {
   const temperature = numberSlot(slots.temperature);
+  if (temperature === null && numberSlot(slots.temperature_step) !== null)
+    return {
+      unsupported: `${device.id}'s setpoint is not known, so "warmer" has nothing to add to: say a temperature`,
+    };
   if (temperature === null) return { unsupported: "HassClimateSetTemperature without a temperature" };
   if (device.temperature_command_topic)
     return { commands: [{ topic: device.temperature_command_topic, payload: String(temperature) }] };

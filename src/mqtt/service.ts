@@ -120,7 +120,7 @@ export class MqttService {
     const { states, registry, now } = this.options;
     if (states) this.#states = new StateListener({ registry, store: states, logger: this.logger, now });
     this.#initialRetained(context.control);
-    this.parts.timers?.start();
+    const missed = this.parts.timers?.start() ?? [];
     // aedes speaks 3.1.1 only: no point offering it MQTT 5.
     const version = this.#broker ? 4 : mqtt.protocol_version;
     const url = this.#broker?.url ?? (mqtt.url as string);
@@ -138,6 +138,7 @@ export class MqttService {
       onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
     });
     telemetry.start();
+    telemetry.replay(missed);
     this.#connection.start();
     this.#expiryTimer = setInterval(() => sender.expire(), 250);
     this.#expiryTimer.unref();

@@ -70,6 +70,11 @@ export class Telemetry {
     this.#unsubscribe = this.options.bus.onAny((event) => this.#handle(event));
   }
 
+  /** Events emitted before start() (timers that ended while the daemon was down), published now. */
+  replay(events: readonly PipelineEvent[]): void {
+    for (const event of events) this.#handle(event);
+  }
+
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;

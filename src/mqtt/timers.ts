@@ -1,6 +1,6 @@
 import type { IPublishPacket } from "mqtt";
 import type { EventBus } from "../events/bus.js";
-import type { TimerEvent, TimerInfo } from "../events/types.js";
+import type { TimerEvent, TimerFinishedEvent, TimerInfo } from "../events/types.js";
 import type { Logger } from "../util/logger.js";
 import type { RetainedState } from "./retained.js";
 import type { OutboxSender } from "./sender.js";
@@ -16,6 +16,11 @@ export interface TimerControl {
   cancelAll(): number;
   /** Stops the ringing; false when nothing rang. */
   stopRinging(): boolean;
+  /**
+   * The `timer-finished` events emitted before MQTT started (timers that ended while the
+   * daemon was down, finished at its start), each handed out once.
+   */
+  takeMissed(): TimerFinishedEvent[];
 }
 
 /** What Home Assistant's timer event entity gets (`<prefix>/<site>/timer/event`). */
@@ -57,11 +62,19 @@ export class MqttTimers {
     this.#options = options;
   }
 
-  start(): void {
+  /**
+   * Publishes the state and follows the timers' events. Returns the `timer-finished` events
+   * missed before (timers restored as ended), already sent to the event entity, so the caller
+   * can publish them as the rest of the events (telemetry).
+   */
+  start(): TimerFinishedEvent[] {
     this.#publishState();
     this.#unsubscribe = this.#options.bus.onAny((event) => {
       if (event.type.startsWith("timer-")) this.#changed(event as TimerEvent);
     });
+    const missed = this.#options.timers.takeMissed();
+    for (const event of missed) this.#eventEntity(event);
+    return missed;
   }
 
   stop(): void {
@@ -98,6 +111,10 @@ export class MqttTimers {
 
   #changed(event: TimerEvent): void {
     this.#publishState();
+    this.#eventEntity(event);
+  }
+
+  #eventEntity(event: TimerEvent): void {
     const types = {
       "timer-started": "started",
       "timer-finished": "finished",

@@ -9,7 +9,8 @@ export { ort };
  * than it saves (measured: two threads ran the openWakeWord stages slower per chunk here).
  * No spinning, so an idle-listening daemon leaves the cores asleep between chunks.
  */
-export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+export function sessionOptions(threads: number, safeKernels = false): ort.InferenceSession.SessionOptions {
+  const session = { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } };
   return {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -19,17 +20,26 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
     // here); their tensors are small enough for malloc to reuse. Measured on 120 s of noise
     // through the daemon: peak RSS 508 -> 483 MB, CPU time the same within 2 %.
     enableCpuMemArena: false,
-    extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
+    extra: safeKernels ? { session, ...PORTABLE_KERNELS } : { session },
   };
 }
 
-/** Loads a small streaming model with sessionOptions(threads); see openSession. */
+/**
+ * onnxruntime's portable arm64 matrix kernels instead of KleidiAI's (session option
+ * `mlas.disable_kleidiai`): the start-up self-tests' fallback when a model mishears its clip
+ * (stt/self-test.ts, wake/self-test.ts); under qemu's `max` CPU the KleidiAI SME kernels gave
+ * Whisper garbage. No effect on x86.
+ */
+export const PORTABLE_KERNELS = { mlas: { disable_kleidiai: "1" } } as const;
+
+/** Loads a small streaming model with sessionOptions(threads, safeKernels); see openSession. */
 export function loadSession(
   source: string | Uint8Array,
   threads: number,
   what: string,
+  safeKernels = false,
 ): Promise<ort.InferenceSession> {
-  return openSession(source, sessionOptions(threads), what);
+  return openSession(source, sessionOptions(threads, safeKernels), what);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { PreparedModelCache } from "../onnx/prepared-cache.js";
-import { openSession, ort } from "../onnx/session.js";
+import { openSession, ort, PORTABLE_KERNELS } from "../onnx/session.js";
 import { type RunnableSession, ThreadSession } from "../onnx/session-thread.js";
 import type { Logger } from "../util/logger.js";
 import {
@@ -162,7 +162,7 @@ export class WhisperSessions {
  */
 function sessionOptions(threads: number, safeKernels: boolean): ort.InferenceSession.SessionOptions {
   return {
-    ...(safeKernels ? { extra: { mlas: { disable_kleidiai: "1" } } } : {}),
+    ...(safeKernels ? { extra: PORTABLE_KERNELS } : {}),
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: "sequential",

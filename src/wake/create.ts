@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import type { ModelStore } from "../models/store.js";
+import { cpuSummary, hostCpu } from "../system/cpu.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { createVad } from "../vad/create.js";
 import type { WakeWordDetector } from "./detector.js";
@@ -10,6 +11,7 @@ import { OpenWakeWordDetector, type OwwModelOptions } from "./openwakeword.js";
 import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
 import { resolveAccessKey } from "./porcupine-access.js";
 import type { PlatformInfo } from "./porcupine-platform.js";
+import { CANARY_MODEL, openWakeSelfTested } from "./self-test.js";
 import { DEFAULT_LOOKBACK_SECONDS, VadGatedDetector } from "./vad-gate.js";
 import type { PhraseVerifier } from "./verifier.js";
 import { type CandidateReport, VerifyingDetector } from "./verifying-detector.js";
@@ -110,14 +112,29 @@ async function createOpenWakeWord(
   }
   const mel = await store.verify("oww_melspectrogram");
   const embedding = await store.verify("oww_embedding");
-  return OpenWakeWordDetector.create({
-    models,
-    melPath: firstPath(mel.paths),
-    embeddingPath: firstPath(embedding.paths),
-    threads: wake.threads,
-    candidateAfterSeconds: wake.verifier.after_seconds,
+  const open = (list: OwwModelOptions[]) => (safeKernels: boolean) =>
+    OpenWakeWordDetector.create({
+      models: list,
+      melPath: firstPath(mel.paths),
+      embeddingPath: firstPath(embedding.paths),
+      threads: wake.threads,
+      candidateAfterSeconds: wake.verifier.after_seconds,
+      logger,
+      safeKernels,
+    });
+  if (!wake.self_test) return open(models)(false);
+  // Bundled models only: their sha256 pins make the id name the bytes the expected score is for.
+  const checked = wake.models.filter((m) => !m.path).map((m) => m.id);
+  const canary = async (safeKernels: boolean) => {
+    const path = await storeModelPath(store, CANARY_MODEL);
+    const options = { id: CANARY_MODEL, path, threshold: 0.5, triggerLevel: 1, refractorySeconds: 0 };
+    return open([options])(safeKernels);
+  };
+  return openWakeSelfTested(
+    { open: open(models), checked, openCanary: canary },
+    cpuSummary(hostCpu()),
     logger,
-  });
+  );
 }
 
 function customModelPath(id: string, file: string): string {

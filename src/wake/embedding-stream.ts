@@ -58,12 +58,16 @@ export async function createEmbedder(
   threads: number,
   logger: Logger,
   streaming = true,
+  safeKernels = false,
 ): Promise<Embedder> {
-  const full = await loadSession(modelPath, threads, `the openWakeWord embedding model (${modelPath})`);
+  const what = `the openWakeWord embedding model (${modelPath})`;
+  const full = await loadSession(modelPath, threads, what, safeKernels);
   if (!streaming) return new WholeEmbedder(full);
   try {
     const stages = await Promise.all(
-      STAGES.map((_, i) => loadSession(stageModel(bytes, i), threads, `embedding stage ${i + 1}`)),
+      STAGES.map((_, i) =>
+        loadSession(stageModel(bytes, i), threads, `embedding stage ${i + 1}`, safeKernels),
+      ),
     );
     const streaming = new StreamingEmbedder(full, stages);
     if (await streaming.matchesWholeModel()) return streaming;

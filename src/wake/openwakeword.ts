@@ -31,6 +31,8 @@ export interface OpenWakeWordOptions {
   candidateAfterSeconds?: number;
   /** false: run the whole embedding model every chunk, as the reference does (benchmarks compare). */
   stagedEmbedding?: boolean;
+  /** onnxruntime's portable arm64 kernels: the self-test's fallback (wake/self-test.ts). */
+  safeKernels?: boolean;
 }
 
 interface Listener {
@@ -70,11 +72,18 @@ export class OpenWakeWordDetector implements WakeWordDetector {
     const classifiers: WakeClassifier[] = [];
     try {
       for (const m of options.models)
-        classifiers.push(await WakeClassifier.load(m.id, m.path, options.threads));
+        classifiers.push(await WakeClassifier.load(m.id, m.path, options.threads, options.safeKernels));
       const capacity = Math.max(...classifiers.map((c) => c.windowSize));
       const paths = { mel: options.melPath, embedding: options.embeddingPath };
       const staged = options.stagedEmbedding ?? true;
-      const features = await OwwFeatures.create(paths, capacity, options.threads, options.logger, staged);
+      const features = await OwwFeatures.create(
+        paths,
+        capacity,
+        options.threads,
+        options.logger,
+        staged,
+        options.safeKernels,
+      );
       const listeners = classifiers.map((classifier, i) => {
         const m = options.models[i] as OwwModelOptions;
         const refractorySamples = Math.round(m.refractorySeconds * SAMPLE_RATE);

@@ -23,8 +23,9 @@ export class WakeClassifier {
     this.#tensor = floatTensor(this.#input, [1, windowSize, EMBEDDING_DIM]);
   }
 
-  static async load(id: string, path: string, threads: number): Promise<WakeClassifier> {
-    const session = await loadSession(path, threads, `wake-word model ${id} (${path})`);
+  /** @param safeKernels onnxruntime's portable arm64 kernels (the self-test's fallback, onnx/session.ts). */
+  static async load(id: string, path: string, threads: number, safeKernels = false): Promise<WakeClassifier> {
+    const session = await loadSession(path, threads, `wake-word model ${id} (${path})`, safeKernels);
     const shape = inputShape(session);
     const windowSize = shape[1];
     if (shape.length !== 3 || typeof windowSize !== "number" || shape[2] !== EMBEDDING_DIM) {

@@ -56,10 +56,13 @@ export class OwwFeatures {
     logger: Logger,
     /** false: run the whole embedding model per chunk (the reference's way; tests compare). */
     streaming = true,
+    /** onnxruntime's portable arm64 kernels (the self-test's fallback, onnx/session.ts). */
+    safeKernels = false,
   ): Promise<OwwFeatures> {
-    const mel = await loadSession(paths.mel, threads, `the openWakeWord melspectrogram model (${paths.mel})`);
+    const what = `the openWakeWord melspectrogram model (${paths.mel})`;
+    const mel = await loadSession(paths.mel, threads, what, safeKernels);
     const bytes = readFileSync(paths.embedding);
-    const embedder = await createEmbedder(paths.embedding, bytes, threads, logger, streaming);
+    const embedder = await createEmbedder(paths.embedding, bytes, threads, logger, streaming, safeKernels);
     const features = new OwwFeatures(mel, embedder, capacity);
     features.#noise = await features.#noiseEmbeddings();
     features.reset();

@@ -40,6 +40,22 @@ describe("a follow-up without the wake word (real models)", () => {
 
   afterAll(() => removeTempDirs());
 
+  /** The home of examples/home.yaml with a hallway light. */
+  const hallwayHome = () => {
+    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
+    const hallway = {
+      id: "hallway_light",
+      name: "hallway light",
+      area: "hallway",
+      domain: "light",
+      command_topic: "home/hallway_light/set",
+      schema: "json",
+    };
+    const file = path.join(dir, "hallway.yaml");
+    writeFileSync(file, stringify({ ...home, state_dir: dir, devices: [...home.devices, hallway] }));
+    return file;
+  };
+
   const run = async (followUpSeconds: number) => {
     const set = ["--set", `conversation.follow_up_seconds=${followUpSeconds}`];
     const daemon = startDaemon([
@@ -68,6 +84,37 @@ describe("a follow-up without the wake word (real models)", () => {
       { intent: "HassTurnOn", targets: ["kitchen_light"] },
       { intent: "HassTurnOff", targets: ["kitchen_light"], runId: starts[1]?.runId },
     ]);
+  });
+
+  it("'and the hallway light too', heard through the follow-up shapes of the sentence space", async () => {
+    const too = path.join(dir, "too.wav");
+    writeFileSync(
+      too,
+      spokenClip([
+        { silence: 0.5 },
+        { say: "hey jarvis", speed: 125 },
+        { silence: 0.4 },
+        { say: "turn on the kitchen light" },
+        { silence: 3 },
+        // This voice Whisper alone writes "And the whole way light too." (stt-end freeText), which
+        // nothing understands: only the follow-up shapes of the sentence space make it right.
+        { say: "and the hallway light too", voice: "en-gb", speed: 150 },
+        { silence: 2 },
+      ]),
+    );
+    const args = ["run", "--config", hallwayHome(), "--input", too, "--events", "json", "--no-mqtt"];
+    const daemon = startDaemon([...args, "--set", "conversation.follow_up_seconds=6"]);
+    expect(await daemon.exited, daemon.stderr()).toBe(0);
+    const { events } = daemon;
+    const starts = events.filter((e) => e.type === "run-start");
+    expect(starts[1]).toMatchObject({ trigger: "follow-up", previousRunId: starts[0]?.runId });
+    const heard = events.flatMap((e) => (e.type === "stt-end" ? [e] : []));
+    const intents = events.filter((e) => e.type === "intent-end");
+    expect(intents, JSON.stringify(heard)).toMatchObject([
+      { intent: "HassTurnOn", targets: ["kitchen_light"] },
+      { intent: "HassTurnOn", targets: ["hallway_light"], runId: starts[1]?.runId },
+    ]);
+    expect(heard[1]).toMatchObject({ source: "grammar" });
   });
 
   it("without the setting the same audio is one command", async () => {

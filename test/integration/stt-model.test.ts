@@ -5,7 +5,6 @@ import {
   mkdtempSync,
   openSync,
   readdirSync,
-  readFileSync,
   readSync,
   rmSync,
   statSync,
@@ -18,10 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { preparedModelsDir, stateDir } from "../../src/config/paths.js";
 import { type Config, configSchema } from "../../src/config/schema.js";
 import { ModelStore } from "../../src/models/store.js";
-import { fields } from "../../src/onnx/protobuf-wire.js";
 import { createTranscriber } from "../../src/stt/create.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { runCli } from "../support/cli.js";
+import { flattenLargestWeight } from "../support/onnx-damage.js";
 import { COMMANDS_DIR, fixtureAudio, normalise } from "./stt-support.js";
 
 let root: string;
@@ -53,23 +52,6 @@ function flipByte(file: string, offset: number): void {
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * Overwrites the payload of the model's largest initializer (ModelProto.graph = 7,
- * GraphProto.initializer = 5, TensorProto.raw_data = 9) with one value: the file still loads,
- * but its arithmetic is wrong, as on a CPU whose kernels compute garbage.
- */
-function flattenLargestWeight(file: string): void {
-  const bytes = new Uint8Array(readFileSync(file));
-  const graph = fields(bytes, 0, bytes.length).find((f) => f.no === 7);
-  if (!graph) throw new Error(`${file} has no graph`);
-  const raw = fields(bytes, graph.payload, graph.end)
-    .filter((f) => f.no === 5)
-    .flatMap((init) => fields(bytes, init.payload, init.end).filter((f) => f.no === 9))
-    .reduce((a, b) => (b.end - b.payload > a.end - a.payload ? b : a));
-  bytes.fill(0x55, raw.payload, raw.end);
-  writeFileSync(file, bytes);
 }
 
 beforeAll(async () => {

@@ -66,6 +66,8 @@ describe.skipIf(process.platform !== "linux")("install.sh --dry-run", () => {
     const arch = os.arch() === "arm64" ? "arm64" : "x64";
     for (const step of [
       "==> Board: pi",
+      // The self-tests' clips (stt/self-test.ts, wake/self-test.ts): without them the service cannot start.
+      `cp -R ${REPO}/assets /opt/edge-voice.new/`,
       "npm --prefix /opt/edge-voice.new pkg delete scripts.prepare",
       "npm --prefix /opt/edge-voice.new ci --omit=dev",
       "systemd-sysusers /usr/lib/sysusers.d/edge-voice.conf",

@@ -2,7 +2,6 @@ import type { PipelineEvent } from "../../src/events/types.js";
 import type { IntentDecision, RecognizedIntent } from "../../src/intent/types.js";
 import { Pipeline, type PipelineOptions } from "../../src/pipeline/pipeline.js";
 import type { LocalSkills, SkillAnswer, SkillContext } from "../../src/pipeline/skills.js";
-import { silentLogger } from "../../src/util/logger.js";
 import { testBus } from "./bus.js";
 import {
   FakeCommands,

@@ -56,6 +56,12 @@ export const wakeSection = section(
         },
       ])
       .describe("openWakeWord models that run at once (sharing the mel and embedding work)"),
+    self_test: z
+      .boolean()
+      .default(true)
+      .describe(
+        'At start, score a known "hey jarvis" clip and refuse to run (exit 78) when the scores are off even with onnxruntime\'s portable kernels: catches a CPU whose arithmetic goes wrong (docs/boards.md)',
+      ),
     vad_gate: z
       .boolean()
       .default(false)

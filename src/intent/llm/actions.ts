@@ -1,3 +1,5 @@
+import { BRIGHTNESS_STEP, TEMPERATURE_STEP } from "../templates/relative.js";
+
 /**
  * What the model writes: a plain verb ("unlock", "set_brightness"), each standing for exactly
  * one Home Assistant intent and the kinds of device it may name. Measured with TinyLlama
@@ -14,6 +16,8 @@ export interface Action {
   fields: readonly ("brightness" | "color" | "temperature" | "timer")[];
   /** How the prompt explains it. */
   help: string;
+  /** Fixed slots the action stands for (a relative change's step, templates/relative.ts). */
+  slots?: Readonly<Record<string, number>>;
 }
 
 const SWITCHABLE = ["light", "switch", "fan", "media_player", "climate"];
@@ -71,6 +75,34 @@ export const ACTIONS: readonly Action[] = [
     fields: ["temperature"],
     help: "set a thermostat",
   },
+  // Relative changes (templates/relative.ts): after the absolute ones, which labelFor() prefers.
+  ...(
+    [
+      ["brighten", "HassLightSet", "light", { brightness_step: BRIGHTNESS_STEP }, "make a light brighter"],
+      ["dim", "HassLightSet", "light", { brightness_step: -BRIGHTNESS_STEP }, "make a light dimmer"],
+      [
+        "warmer",
+        "HassClimateSetTemperature",
+        "climate",
+        { temperature_step: TEMPERATURE_STEP },
+        "make a thermostat warmer",
+      ],
+      [
+        "cooler",
+        "HassClimateSetTemperature",
+        "climate",
+        { temperature_step: -TEMPERATURE_STEP },
+        "make a thermostat cooler",
+      ],
+    ] as const
+  ).map(([label, intent, domain, slots, help]) => ({
+    label,
+    intent,
+    domains: [domain],
+    fields: [],
+    help,
+    slots,
+  })),
   { label: "start_timer", intent: "HassStartTimer", domains: null, fields: ["timer"], help: "start a timer" },
   {
     label: "cancel_timer",

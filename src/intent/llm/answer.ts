@@ -49,7 +49,7 @@ export function parseAnswer(
     (id) => action.domains && allowed.domainOf && !action.domains.includes(allowed.domainOf(id) ?? ""),
   );
   if (misfit !== undefined) return { kind: "invalid", why: `${answer.action} cannot act on ${misfit}` };
-  const slots: Record<string, unknown> = {};
+  const slots: Record<string, unknown> = { ...action.slots };
   for (const field of NUMBER_FIELDS) {
     const value = answer[field];
     if (value === undefined) continue;

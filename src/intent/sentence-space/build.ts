@@ -3,6 +3,7 @@ import type { TemplateNode } from "../templates/syntax.js";
 import type { CompiledTemplate, CompiledTemplates } from "../templates/types.js";
 import { tokenize } from "../text/normalize.js";
 import type { Vocabulary } from "../vocabulary.js";
+import { followUpShapes } from "./follow-ups.js";
 import { Network, SentenceGraph } from "./graph.js";
 import { buildDuration, buildNumber, buildPhrases } from "./slots.js";
 
@@ -42,7 +43,7 @@ class Builder {
     const end = root.node();
     root.final(end);
     for (const filler of fillers) root.phrase(end, filler, end);
-    for (const template of this.source.compiled.templates) {
+    for (const template of [...this.source.compiled.templates, ...followUpShapes()]) {
       const last = this.#sequence(root, afterWake, template.nodes, template);
       root.empty(last, end);
     }

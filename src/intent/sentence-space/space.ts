@@ -6,6 +6,7 @@ import type { CompiledTemplates } from "../templates/types.js";
 import { tokenize } from "../text/normalize.js";
 import { Vocabulary } from "../vocabulary.js";
 import { buildSentenceGraph } from "./build.js";
+import { followUpMeaning } from "./follow-ups.js";
 import type { GraphState, SentenceGraph } from "./graph.js";
 import { spellText } from "./spell.js";
 
@@ -129,7 +130,7 @@ export class SentenceSpace {
   meaning(text: string): string {
     const command = this.#withoutWake(text);
     const intent = this.recognizer.recognize(command);
-    if (!intent) return command;
+    if (!intent) return followUpMeaning(command, (words) => this.recognizer.recognize(words)) ?? command;
     // The words for the target (name, area) differ between sentences acting on the same devices.
     const { name: _name, area: _area, ...slots } = intent.slots;
     return JSON.stringify([intent.intent, intent.targets, slots]);

@@ -1,6 +1,6 @@
 import { INTENT_DOMAINS } from "../domains.js";
 import { normalizeText, tokenize } from "../text/normalize.js";
-import { BUILTIN_TEMPLATES } from "./builtin.js";
+import { DEFAULT_TEMPLATES } from "./defaults.js";
 import { expandRules, parseTemplate, slotNames, type TemplateNode, TemplateSyntaxError } from "./syntax.js";
 import { BUILTIN_SLOTS, type CompiledList, type CompiledTemplates, type TemplateSet } from "./types.js";
 
@@ -30,7 +30,7 @@ export function mergeTemplateSets(base: TemplateSet, user: TemplateSet): Templat
   };
 }
 
-export function compileTemplates(set: TemplateSet = BUILTIN_TEMPLATES): CompiledTemplates {
+export function compileTemplates(set: TemplateSet = DEFAULT_TEMPLATES): CompiledTemplates {
   const rules = new Map<string, TemplateNode[]>();
   for (const [name, source] of Object.entries(set.expansion_rules ?? {})) {
     rules.set(name, parseAt(source, ["expansion_rules", name]));

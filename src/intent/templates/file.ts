@@ -2,8 +2,8 @@ import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } fr
 import { z } from "zod";
 import { readUserFile } from "../../config/read-text.js";
 import { EdgeVoiceError, ExitCode } from "../../errors.js";
-import { BUILTIN_TEMPLATES } from "./builtin.js";
 import { compileTemplates, mergeTemplateSets, TemplateCompileError } from "./compile.js";
+import { DEFAULT_TEMPLATES } from "./defaults.js";
 import type { CompiledTemplates, TemplateSet } from "./types.js";
 
 const listValue = z.union([
@@ -38,10 +38,10 @@ const templateFileSchema = z.strictObject({
  * (intent.templates_file). Every problem is a config error (exit 78) naming the file and line.
  */
 export function loadTemplates(file: string | null): CompiledTemplates {
-  if (!file) return compileTemplates(BUILTIN_TEMPLATES);
+  if (!file) return compileTemplates(DEFAULT_TEMPLATES);
   const { set, lineOf } = readTemplateFile(file);
   try {
-    return compileTemplates(mergeTemplateSets(BUILTIN_TEMPLATES, set));
+    return compileTemplates(mergeTemplateSets(DEFAULT_TEMPLATES, set));
   } catch (error) {
     if (error instanceof TemplateCompileError) throw invalid(file, lineOf(error.path), error.message);
     throw error;

@@ -28,6 +28,7 @@ function probes(overrides: Partial<Probes> = {}): Probes {
     verifyModel: async () => ({ path: "/m", pinned: true }),
     llama: async () => ({ supported: [], loaded: null }),
     sttSelfTest: async () => ({ ms: 900 }),
+    wakeSelfTest: async () => ({ ms: 150 }),
     mqtt: async () => ({ ok: true }),
     base: async () => ({
       connected: true,

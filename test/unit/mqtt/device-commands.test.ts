@@ -103,3 +103,25 @@ describe("planDeviceCommands", () => {
     expect(plan(device({ domain: "scene" }), "HassTurnOff")).toHaveProperty("unsupported");
   });
 });
+
+describe("planDeviceCommands: a relative step (intent/relative.ts left it unsettled)", () => {
+  const jsonLight = device({ domain: "light", schema: "json", brightness_scale: 254 });
+  const plainLight = device({ domain: "light", schema: "default", brightness_command_topic: "d/bri" });
+  const thermostat = device({ domain: "climate", schema: "json" });
+  it("a JSON light gets zigbee2mqtt's brightness_step on its own scale", () => {
+    expect(plan(jsonLight, "HassLightSet", { brightness_step: 20 })).toEqual({
+      commands: [{ topic: "d/set", payload: '{"brightness_step":51}' }],
+    });
+    expect(plan(jsonLight, "HassLightSet", { brightness_step: -20 }, "i-2")).toEqual({
+      commands: [{ topic: "d/set", payload: '{"brightness_step":-51,"intent_id":"i-2"}' }],
+    });
+  });
+  it("a default-schema light and a thermostat with no known level get nothing, and say why", () => {
+    expect(plan(plainLight, "HassLightSet", { brightness_step: 20 })).toMatchObject({
+      unsupported: expect.stringContaining("absolute brightness"),
+    });
+    expect(plan(thermostat, "HassClimateSetTemperature", { temperature_step: 1 })).toMatchObject({
+      unsupported: expect.stringContaining("setpoint is not known"),
+    });
+  });
+});
