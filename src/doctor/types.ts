@@ -6,7 +6,7 @@ export type CheckStatus = "pass" | "warn" | "fail";
 
 /** One line of `edge-voice doctor`: what was checked, what was found, and how to fix it. */
 export interface CheckResult {
-  /** Stable id for --json (node, glibc, board, audio-devices, microphone, model:<id>, llama, broker, service). */
+  /** Stable id for --json (node, glibc, board, audio-devices, microphone, model:<id>, llama, broker, base, service). */
   id: string;
   title: string;
   status: CheckStatus;
