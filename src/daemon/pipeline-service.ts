@@ -77,7 +77,8 @@ export class PipelineService implements Service {
   async start({ config }: ServiceContext): Promise<void> {
     const { bus, registry, logger, feedback, recordings } = this.options;
     this.#store = modelStoreFromConfig(config, this.options.io);
-    this.#stages = await loadStages(config, this.#deps(config, this.#store), registry, logger, bus);
+    const live = !(this.options.fasterThanRealTime ?? false);
+    this.#stages = await loadStages(config, this.#deps(config, this.#store), registry, logger, bus, live);
     this.#pipeline = new Pipeline({
       ...pipelineSettings(config, registry, this.options.remote),
       bus,
@@ -108,6 +109,7 @@ export class PipelineService implements Service {
       intent: plan.has("intent"),
     };
     const restarting = Object.values(which).some(Boolean);
+    const live = !(this.options.fasterThanRealTime ?? false);
     const store = restarting ? modelStoreFromConfig(config, this.options.io) : this.#store;
     const fresh = restarting
       ? await reloadStages(
@@ -118,6 +120,7 @@ export class PipelineService implements Service {
           registry,
           logger,
           this.options.bus,
+          live,
         )
       : {};
     const replaced = Object.keys(fresh).map((key) => stages[key as keyof Stages]);

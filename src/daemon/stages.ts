@@ -44,6 +44,8 @@ export async function loadStages(
   registry: DeviceRegistry,
   logger: Logger,
   bus?: EventBus,
+  /** A live source: the wake word's verifier works off the frame path (wake.verifier). */
+  live = false,
 ): Promise<Stages> {
   const { store } = deps;
   await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
@@ -56,7 +58,7 @@ export async function loadStages(
     const vad = track(await createVad(config.vad, store, componentLogger(logger, "vad")));
     const transcriber = track(await loadTranscriber(config, deps, logger));
     // After the transcriber: it is the wake word's verifier (wake.verifier).
-    const verifier = wakeVerifier(transcriber, bus);
+    const verifier = wakeVerifier(transcriber, bus, live);
     const wake = track(
       await createWakeWordDetector(config, store, componentLogger(logger, "wake"), {
         verifier,
@@ -85,6 +87,7 @@ export async function reloadStages(
   registry: DeviceRegistry,
   logger: Logger,
   bus?: EventBus,
+  live = false,
 ): Promise<Partial<Stages>> {
   const { store } = deps;
   await verifyModels(store, configuredModels(config), { logger: componentLogger(logger, "models") });
@@ -94,7 +97,7 @@ export async function reloadStages(
     if (which.transcriber) fresh.transcriber = await loadTranscriber(config, deps, logger);
     // A new transcriber is a new verifier: the wake detector holding the old one goes too.
     if (which.wake || (fresh.transcriber && config.wake.verifier.enabled)) {
-      const verifier = wakeVerifier(fresh.transcriber ?? current.transcriber, bus);
+      const verifier = wakeVerifier(fresh.transcriber ?? current.transcriber, bus, live);
       const log = componentLogger(logger, "wake");
       fresh.wake = await createWakeWordDetector(config, store, log, { verifier, env: deps.env });
     }

@@ -11,12 +11,14 @@ import type { WakeFactoryOptions } from "../wake/create.js";
 export function wakeVerifier(
   transcriber: Transcriber,
   bus: EventBus | undefined,
+  background = false,
 ): WakeFactoryOptions["verifier"] | undefined {
   const score = transcriber.scorePhrase?.bind(transcriber);
   if (!score) return undefined;
   return {
     port: { scorePhrase: score, busy: () => transcriber.busy?.() ?? false },
     phraseFor: spokenWakePhrase,
+    background,
     report: (c) => {
       bus?.emit({
         type: "wake_word-candidate",
@@ -24,6 +26,7 @@ export function wakeVerifier(
         score: c.score,
         verified: c.outcome === "verified",
         outcome: c.outcome,
+        ...(c.sure ? { sure: true } : {}),
         ms: Math.round(c.ms),
         ...(c.scores ? { margin: round(c.scores.phrase - c.scores.heard), heard: c.scores.text } : {}),
         audioMs: Math.round(c.endSample / 16),

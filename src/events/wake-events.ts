@@ -14,16 +14,22 @@ export interface WakeWordEndEvent extends EventBase {
 
 /**
  * A wake-word candidate (wake.verifier): a score between the model's candidate threshold and
- * its threshold, and what the verifier made of it. `verified` ones are followed by
- * `run-start` and `wake_word-end`; the others wake nothing. No `runId`.
+ * its threshold (or above it, `sure`, with verify_all), and what the verifier made of it.
+ * `verified` ones (and sure ones not verified: busy, failed, late) are followed by `run-start`
+ * and `wake_word-end`; the others wake nothing. No `runId`.
  */
 export interface WakeWordCandidateEvent extends EventBase {
   type: "wake_word-candidate";
   wakeWord: string;
   score: number;
   verified: boolean;
-  /** `verified`, `rejected` (Whisper heard something else), `no-speech`, `busy` (not verified: the board was busy), `failed`. */
-  outcome: "verified" | "rejected" | "no-speech" | "busy" | "failed";
+  /**
+   * `verified`, `rejected` (Whisper heard something else), `no-speech`, `busy` (not verified:
+   * the board was busy), `failed`, `late` (verified after wake.verifier.budget_seconds).
+   */
+  outcome: "verified" | "rejected" | "no-speech" | "busy" | "failed" | "late";
+  /** The score reached the model's threshold (wake.verifier.verify_all): wakes unless rejected or without speech. */
+  sure?: boolean;
   /** Verification time (0 when it did not run). */
   ms: number;
   /** The wake phrase's per-token log-probability minus that of what Whisper heard, when scored. */

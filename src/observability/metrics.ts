@@ -111,7 +111,7 @@ export class PipelineMetrics {
     this.#wakesTotal = counter("edge_voice_wakes_total", "Wake-word detections", ["wake_word"]);
     this.#candidatesTotal = counter(
       "edge_voice_wake_candidates_total",
-      "Wake-word candidates by outcome (verified, rejected, no-speech, busy, failed)",
+      "Wake-word candidates by outcome (verified, rejected, no-speech, busy, failed, late)",
       ["wake_word", "outcome"],
     );
     this.#runsTotal = counter("edge_voice_runs_total", "Finished runs by outcome", ["outcome"]);

@@ -18,18 +18,25 @@ export function stripWakePhrase(text: string, wakeWord: string | undefined): str
   return text.replace(loose, "").trim();
 }
 
-/** The wake word's model id as the words people say: `hey_jarvis_v0.1` -> "Hey Jarvis". */
+/**
+ * The wake word's model id as the words people say: `hey_jarvis_v0.1` -> "Hey Jarvis"; a
+ * Porcupine keyword's name, built in or a file's: `jarvis` -> "Jarvis", `hey-robot_en_linux_v3_0_0` -> "Hey Robot".
+ */
 export function spokenWakePhrase(wakeWord: string): string | null {
   const words = wakePhraseWords(wakeWord).map((w) => w.charAt(0).toUpperCase() + w.slice(1));
   return words.length > 0 ? words.join(" ") : null;
 }
 
 function wakePhraseWords(wakeWord: string): string[] {
-  return wakeWord
-    .toLowerCase()
-    .replace(/_v\d.*$/, "")
-    .split(/[_\s-]+/)
-    .filter(Boolean);
+  return (
+    wakeWord
+      .toLowerCase()
+      // A Porcupine keyword file's name: "hey-robot_en_linux_v3_0_0" is "hey robot".
+      .replace(/_[a-z]{2}_[a-z0-9-]+_v\d[\d_]*$/, "")
+      .replace(/_v\d.*$/, "")
+      .split(/[_\s-]+/)
+      .filter(Boolean)
+  );
 }
 
 function escapeRegExp(word: string): string {

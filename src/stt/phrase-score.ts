@@ -13,7 +13,7 @@ export interface PhraseScores {
   phrase: number;
   /** Average log-probability of Whisper's own first tokens, as many as the phrase's best spelling has. */
   heard: number;
-  /** The free transcript. */
+  /** The free transcript, kept even when Whisper's quality filter would drop it. */
   text: string;
 }
 
@@ -78,10 +78,14 @@ export async function scorePhrase(
   freeTokens: readonly number[],
   phrase: string,
 ): Promise<PhraseScores> {
+  // What Whisper heard, even when its quality filter dropped it: on a second or two of audio its
+  // no-speech guess is unreliable (it dropped "Hey, darling." said clearly, no-speech 0.62), and
+  // the phrase's margin over those words is what decides (bench/wake-noise.ts).
+  const text = free.text || tokenizer.decode([...freeTokens]).trim();
   const caches = free.decoder.caches();
   const prefix = promptedSequence(spec, free.language, free.promptTokens);
   const first = prefix[prefix.length - 1];
-  if (!caches || first === undefined) return { phrase: Number.NEGATIVE_INFINITY, heard: 0, text: free.text };
+  if (!caches || first === undefined) return { phrase: Number.NEGATIVE_INFINITY, heard: 0, text };
   const spellings = phraseSpellings(phrase).map((s) => tokenizer.encode(s));
   const heardRow = [...freeTokens, spec.tokens.eot];
   const decoder = new BatchKvDecoder(sessions, free.hidden, caches, prefix.length - 1);
@@ -89,7 +93,7 @@ export async function scorePhrase(
     suppressed: spec.suppressed,
     beginSuppressed: spec.beginSuppressed,
   });
-  return compareWithHeard(scores.slice(0, -1), scores[scores.length - 1] ?? [], free.text);
+  return compareWithHeard(scores.slice(0, -1), scores[scores.length - 1] ?? [], text);
 }
 
 /** The phrase's best spelling (by average) against the same number of heard tokens. Pure. */

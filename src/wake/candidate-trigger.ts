@@ -10,13 +10,22 @@ export interface CandidateSettings extends TriggerSettings {
   afterSamples: number;
   /** A candidate is decided at most this many samples after it started, however its scores climb. */
   maxHoldSamples: number;
+  /**
+   * Verify sure detections too (wake.verifier.verify_all): a run at or above `threshold` makes
+   * a candidate marked `sure` instead of waking at once, so the model's own confident mistakes
+   * ("hey Charlie" scores up to 0.99) meet the verifier.
+   */
+  verifyAll?: boolean;
 }
 
 /** What one chunk's score decided: wake at once, a candidate to verify, or nothing. */
 export type Firing =
   | { kind: "wake"; score: number; endSample: number }
-  /** `endSample` is the end of the candidate's best chunk (where the wake word ended). */
-  | { kind: "candidate"; score: number; endSample: number };
+  /**
+   * `endSample` is the end of the candidate's best chunk (where the wake word ended); `sure`:
+   * its best score reached `threshold` (only with `verifyAll`).
+   */
+  | { kind: "candidate"; score: number; endSample: number; sure: boolean };
 
 interface Pending {
   score: number;
@@ -43,12 +52,15 @@ export class CandidateTrigger {
   #lastCandidate: number | null = null;
 
   constructor(readonly settings: CandidateSettings) {
-    this.#sure = new Trigger(settings);
+    // With verifyAll nothing wakes unverified: the sure trigger never fires.
+    this.#sure = new Trigger(
+      settings.verifyAll ? { ...settings, threshold: Number.POSITIVE_INFINITY } : settings,
+    );
   }
 
   /** True when this trigger can hand out candidates at all. */
   get listensHarder(): boolean {
-    return this.settings.candidateThreshold < this.settings.threshold;
+    return this.settings.verifyAll === true || this.settings.candidateThreshold < this.settings.threshold;
   }
 
   next(score: number, endSample: number): Firing | null {
@@ -57,7 +69,8 @@ export class CandidateTrigger {
       return { kind: "wake", score, endSample };
     }
     if (!this.listensHarder) return null;
-    this.#run = score >= this.settings.candidateThreshold ? this.#run + 1 : 0;
+    const floor = Math.min(this.settings.candidateThreshold, this.settings.threshold);
+    this.#run = score >= floor ? this.#run + 1 : 0;
     const pending = this.#pending;
     if (pending) {
       if (score > pending.score) {
@@ -92,6 +105,7 @@ export class CandidateTrigger {
     if (now - pending.endSample < afterSamples && now - pending.startSample < maxHoldSamples) return null;
     this.#pending = null;
     this.#lastCandidate = pending.endSample;
-    return { kind: "candidate", score: pending.score, endSample: pending.endSample };
+    const sure = pending.score >= this.settings.threshold;
+    return { kind: "candidate", score: pending.score, endSample: pending.endSample, sure };
   }
 }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { SAMPLE_RATE } from "../audio/format.js";
 import type { Config } from "../config/schema.js";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import type { ModelStore } from "../models/store.js";
@@ -12,6 +13,7 @@ import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
 import { resolveAccessKey } from "./porcupine-access.js";
 import type { PlatformInfo } from "./porcupine-platform.js";
 import { CANARY_MODEL, openWakeSelfTested } from "./self-test.js";
+import { SureCandidates } from "./sure-candidates.js";
 import { DEFAULT_LOOKBACK_SECONDS, VadGatedDetector } from "./vad-gate.js";
 import type { PhraseVerifier } from "./verifier.js";
 import { type CandidateReport, VerifyingDetector } from "./verifying-detector.js";
@@ -31,6 +33,8 @@ export interface WakeFactoryOptions {
     port: PhraseVerifier;
     phraseFor: (wakeWord: string) => string | null;
     report: (c: CandidateReport) => void;
+    /** Verify off the frame path (a live source); false: each candidate's frame waits (file input). */
+    background?: boolean;
   };
 }
 
@@ -66,12 +70,16 @@ export async function createWakeWordDetector(
     },
     "wake word ready",
   );
-  let gated: WakeWordDetector = detector;
+  // Porcupine has no scores: with verify_all each of its detections is a sure candidate.
+  const porcupineVerified =
+    verifying && config.wake.verifier.verify_all && config.wake.engine === "porcupine";
+  const afterSamples = Math.round(config.wake.verifier.after_seconds * SAMPLE_RATE);
+  let gated: WakeWordDetector = porcupineVerified ? new SureCandidates(detector, afterSamples) : detector;
   if (config.wake.vad_gate) {
     try {
       const vad = await createVad(config.vad, store, logger);
       const settings = { threshold: config.vad.start_threshold, lookbackSeconds: DEFAULT_LOOKBACK_SECONDS };
-      gated = new VadGatedDetector(detector, vad, settings, log);
+      gated = new VadGatedDetector(gated, vad, settings, log);
     } catch (error) {
       await detector.dispose();
       throw error;
@@ -80,8 +88,15 @@ export async function createWakeWordDetector(
   const verifier = options.verifier;
   if (!verifying || !verifier) return gated;
   // Outside the VAD gate: a candidate without speech before it is never verified.
-  const { min_margin, before_seconds } = config.wake.verifier;
-  const settings = { minMargin: min_margin, beforeSeconds: before_seconds, phraseFor: verifier.phraseFor };
+  const { min_margin, sure_margin, before_seconds, budget_seconds } = config.wake.verifier;
+  const settings = {
+    minMargin: min_margin,
+    sureMargin: sure_margin,
+    beforeSeconds: before_seconds,
+    phraseFor: verifier.phraseFor,
+    background: verifier.background ?? false,
+    budgetSeconds: budget_seconds,
+  };
   return new VerifyingDetector(gated, verifier.port, settings, verifier.report, log);
 }
 
@@ -119,6 +134,7 @@ async function createOpenWakeWord(
       embeddingPath: firstPath(embedding.paths),
       threads: wake.threads,
       candidateAfterSeconds: wake.verifier.after_seconds,
+      verifyAll: verifying && wake.verifier.verify_all,
       logger,
       safeKernels,
     });

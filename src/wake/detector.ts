@@ -12,6 +12,11 @@ export interface WakeDetection {
    * detection wakes nothing until a verifier (wake/verifying-detector.ts) confirms it.
    */
   candidate?: boolean;
+  /**
+   * A candidate whose score reached the model's threshold (wake.verifier.verify_all): the
+   * verifier may still reject it, but when it cannot verify it, it wakes as a sure one would.
+   */
+  sure?: boolean;
 }
 
 /**

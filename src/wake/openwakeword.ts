@@ -29,6 +29,8 @@ export interface OpenWakeWordOptions {
   logger: Logger;
   /** Audio a candidate's verifier hears after its best chunk (seconds); default 0.3. */
   candidateAfterSeconds?: number;
+  /** Sure detections are candidates too (wake.verifier.verify_all), marked `sure`. */
+  verifyAll?: boolean;
   /** false: run the whole embedding model every chunk, as the reference does (benchmarks compare). */
   stagedEmbedding?: boolean;
   /** onnxruntime's portable arm64 kernels: the self-test's fallback (wake/self-test.ts). */
@@ -94,6 +96,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
           candidateThreshold: Math.min(m.candidateThreshold ?? m.threshold, m.threshold),
           afterSamples: Math.round((options.candidateAfterSeconds ?? 0.3) * SAMPLE_RATE),
           maxHoldSamples: CANDIDATE_MAX_HOLD_SECONDS * SAMPLE_RATE,
+          verifyAll: options.verifyAll === true && m.candidateThreshold !== undefined,
         };
         return { classifier, trigger: new CandidateTrigger(settings) };
       });
@@ -145,6 +148,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
       if (fired && (!best || outranks(fired.kind === "candidate", fired.score, best))) {
         best = { wakeWord: classifier.id, score: fired.score, endSample: fired.endSample };
         if (fired.kind === "candidate") best.candidate = true;
+        if (fired.kind === "candidate" && fired.sure) best.sure = true;
       }
     }
     this.onScores?.({ endSample, scores });

@@ -8,7 +8,7 @@ export interface PhraseScores {
   phrase: number;
   /** ... of what the model itself heard over as many tokens (the "something else" alternative). */
   heard: number;
-  /** The free transcript (for logs and events). */
+  /** The free transcript (for logs and events); without a letter or digit: no speech heard. */
   text: string;
 }
 
@@ -19,8 +19,8 @@ export interface PhraseVerifier {
   busy(): boolean;
 }
 
-/** How a candidate ended: verified, rejected on its scores, or never scored. */
-export type CandidateOutcome = "verified" | "rejected" | "busy" | "no-speech" | "failed";
+/** How a candidate ended: verified, rejected on its scores, never scored, or verified too late to wake. */
+export type CandidateOutcome = "verified" | "rejected" | "busy" | "no-speech" | "failed" | "late";
 
 /**
  * Whether the phrase clearly wins: its score per token against what Whisper heard freely,
@@ -30,4 +30,9 @@ export type CandidateOutcome = "verified" | "rejected" | "busy" | "no-speech" | 
  */
 export function phraseWins(scores: PhraseScores, minMargin: number): boolean {
   return Number.isFinite(scores.phrase) && scores.phrase - scores.heard >= minMargin;
+}
+
+/** Whether Whisper heard any words at all (a letter or a digit) in the candidate's audio. */
+export function heardWords(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
 }

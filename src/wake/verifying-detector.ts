@@ -2,15 +2,39 @@ import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
 import { RecentAudio } from "../audio/recent-audio.js";
 import type { Logger } from "../util/logger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
-import { type CandidateOutcome, type PhraseScores, type PhraseVerifier, phraseWins } from "./verifier.js";
+import {
+  type CandidateOutcome,
+  heardWords,
+  type PhraseScores,
+  type PhraseVerifier,
+  phraseWins,
+} from "./verifier.js";
 
 export interface VerifySettings {
   /** Audio before the candidate's end that the verifier hears (the wake phrase, whole). */
   beforeSeconds: number;
   /** Per-token margin of the phrase over Whisper's own reading (wake.verifier.min_margin). */
   minMargin: number;
+  /**
+   * The same for a sure candidate (wake.verifier.sure_margin), lower: the model's own score
+   * already says wake word, so only a clear "something else" turns it away. Default minMargin.
+   */
+  sureMargin?: number;
   /** The words of a wake word (`hey_jarvis` -> "Hey Jarvis"); null: it cannot be verified. */
   phraseFor: (wakeWord: string) => string | null;
+  /**
+   * Verify off the frame path: frames keep flowing while Whisper scores a candidate, and a
+   * verified detection comes out with the first frame after the verdict. False: the frame
+   * that made the candidate waits for the verdict (input faster than real time, where a
+   * verdict measured in stream time would always be late, and runs must be reproducible).
+   */
+  background?: boolean;
+  /**
+   * In the background, a verdict reached more than this long (stream time, which a microphone
+   * runs at real time) after the candidate's end comes too late: the person has been waiting
+   * without an earcon and is likely saying the command again. Dropped as `late`.
+   */
+  budgetSeconds?: number;
 }
 
 /** What became of one candidate: the `wake_word-candidate` event's fields. */
@@ -19,25 +43,33 @@ export interface CandidateReport {
   score: number;
   endSample: number;
   outcome: CandidateOutcome;
+  /** Its score reached the model's threshold (wake.verifier.verify_all): unverifiable, it still wakes. */
+  sure: boolean;
   /** Time spent verifying (0 when it was not). */
   ms: number;
   scores?: PhraseScores;
 }
 
+const DEFAULT_BUDGET_SECONDS = 3;
+
 /**
- * The second stage of the wake word: a detection marked `candidate` (a score between the
- * model's candidate threshold and its threshold) wakes only when the verifier hears the wake
- * phrase in the audio around it; a sure detection passes at once, as does every detection of
- * an engine without candidates (Porcupine). It keeps the last seconds of audio itself, and
- * verifies only when the board is free: with the verifier busy (a command being transcribed)
- * the candidate is dropped, not queued. Wrap it around the VAD gate, so a candidate without
- * speech is never verified. `now` is only for the reported time, never for a decision.
+ * The second stage of the wake word: a detection marked `candidate` wakes only when the
+ * verifier hears the wake phrase in the audio around it; any other detection passes at once.
+ * A candidate the verifier cannot take (busy transcribing a command, already verifying,
+ * failed, late) is dropped unless it is `sure` (its score reached the model's threshold),
+ * which then wakes as the single threshold would: verifying sure detections must never cost
+ * recall. It keeps the last seconds of audio itself. Wrap it around the VAD gate, so a
+ * candidate without speech is never verified. `now` is only for the reported time.
  */
 export class VerifyingDetector implements WakeWordDetector {
   readonly engine: string;
   readonly wakeWords: readonly string[];
   readonly #recent: RecentAudio;
-  #verifying = false;
+  #inFlight: Promise<void> | null = null;
+  /** A verified (or sure) detection decided in the background, handed out with the next frame. */
+  #ready: WakeDetection | null = null;
+  /** Bumped by reset(): a verdict for audio before it is dropped. */
+  #generation = 0;
   #disposed = false;
 
   constructor(
@@ -57,13 +89,28 @@ export class VerifyingDetector implements WakeWordDetector {
   async process(frame: AudioFrame): Promise<WakeDetection | null> {
     this.#recent.push(frame);
     const detection = await this.inner.process(frame);
+    const ready = this.#take();
+    if (ready) {
+      // One wake per frame: a detection in the same frame belongs to the same words.
+      if (detection) this.logger.debug({ detection }, "wake word ignored: a verified one goes first");
+      return ready;
+    }
     if (!detection?.candidate) return detection;
-    const { candidate: _, ...wake } = detection;
-    const outcome = await this.#verify(detection);
-    return outcome === "verified" ? wake : null;
+    if (this.#inFlight) return this.#unverified(detection, "busy");
+    const verdict = this.#verify(detection);
+    if (!this.settings.background) {
+      await verdict;
+      return this.#take();
+    }
+    this.#inFlight = verdict.finally(() => {
+      this.#inFlight = null;
+    });
+    return null;
   }
 
   reset(): void {
+    this.#generation++;
+    this.#ready = null;
     this.#recent.clear();
     this.inner.reset();
   }
@@ -71,37 +118,69 @@ export class VerifyingDetector implements WakeWordDetector {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#generation++;
+    await this.#inFlight;
     await this.inner.dispose();
   }
 
-  async #verify(detection: WakeDetection): Promise<CandidateOutcome> {
-    const base = { wakeWord: detection.wakeWord, score: detection.score, endSample: detection.endSample };
+  #take(): WakeDetection | null {
+    const ready = this.#ready;
+    this.#ready = null;
+    return ready;
+  }
+
+  /** Reports a candidate that was not verified; a sure one wakes at once. */
+  #unverified(detection: WakeDetection, outcome: CandidateOutcome): WakeDetection | null {
+    const sure = detection.sure === true;
+    this.report({ ...this.#base(detection), outcome, ms: 0 });
+    return sure ? wakeOf(detection) : null;
+  }
+
+  /** Scores the candidate and leaves its detection in #ready when it wakes. Never throws. */
+  async #verify(detection: WakeDetection): Promise<void> {
+    const base = this.#base(detection);
     const phrase = this.settings.phraseFor(detection.wakeWord);
-    if (!phrase || this.#verifying || this.verifier.busy()) {
-      this.report({ ...base, outcome: "busy", ms: 0 });
-      return "busy";
+    if (!phrase || this.verifier.busy()) {
+      this.#ready = this.#unverified(detection, "busy");
+      return;
     }
-    this.#verifying = true;
+    const generation = this.#generation;
     const started = this.now();
     let outcome: CandidateOutcome;
     let scores: PhraseScores | undefined;
     try {
       scores = await this.verifier.scorePhrase(this.#audioAround(detection.endSample), phrase);
-      outcome = !scores.text
+      outcome = !heardWords(scores.text)
         ? "no-speech"
-        : phraseWins(scores, this.settings.minMargin)
+        : phraseWins(scores, this.#marginFor(detection))
           ? "verified"
           : "rejected";
     } catch (error) {
       this.logger.warn({ err: error, wakeWord: detection.wakeWord }, "wake word verification failed");
       outcome = "failed";
-    } finally {
-      this.#verifying = false;
     }
     const ms = this.now() - started;
+    if (generation !== this.#generation) return; // reset or disposed meanwhile: that audio is gone
+    if (outcome === "verified" && this.#late(detection.endSample)) outcome = "late";
     this.logger.debug({ ...base, outcome, ms: Math.round(ms), ...scores }, "wake word candidate");
     this.report({ ...base, outcome, ms, ...(scores ? { scores } : {}) });
-    return outcome;
+    const wakes = outcome === "verified" || (base.sure && (outcome === "failed" || outcome === "late"));
+    this.#ready = wakes ? wakeOf(detection) : null;
+  }
+
+  #marginFor(detection: WakeDetection): number {
+    const { minMargin, sureMargin } = this.settings;
+    return detection.sure ? Math.min(minMargin, sureMargin ?? minMargin) : minMargin;
+  }
+
+  #late(endSample: number): boolean {
+    if (!this.settings.background) return false;
+    const budget = (this.settings.budgetSeconds ?? DEFAULT_BUDGET_SECONDS) * SAMPLE_RATE;
+    return this.#recent.end - endSample > budget;
+  }
+
+  #base(d: WakeDetection) {
+    return { wakeWord: d.wakeWord, score: d.score, endSample: d.endSample, sure: d.sure === true };
   }
 
   /** From `beforeSeconds` ahead of the candidate's end to the newest sample, as floats. */
@@ -109,4 +188,10 @@ export class VerifyingDetector implements WakeWordDetector {
     const samples = this.#recent.read(endSample - Math.round(this.settings.beforeSeconds * SAMPLE_RATE));
     return Float32Array.from(samples, (s) => s / 32768);
   }
+}
+
+/** The detection as it wakes: no longer a candidate. */
+function wakeOf(detection: WakeDetection): WakeDetection {
+  const { candidate: _c, sure: _s, ...wake } = detection;
+  return wake;
 }

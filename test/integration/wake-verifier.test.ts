@@ -16,10 +16,15 @@ import { defaultPreparedDir } from "./stt-support.js";
 // Clips from scripts/make-wake-fixtures.ts: "hey jarvis" + a command, reverberant (en-029) and in
 // pink noise at 5 dB SNR (en-us), that openWakeWord scores 0.43 and 0.48, under its threshold of
 // 0.5; and near-misses ("hey Travis, turn on the light", three voices) that it scores 0.19-0.43.
-// All are candidates, for the verifier to tell apart.
+// All are candidates, for the verifier to tell apart. And "hey Charlie, set a timer" (espeak-ng
+// en-029 at 130 and en-gb-scotland at 120 words per minute, after 0.5 s of silence), which the
+// model itself scores 0.95 and 0.99: the single threshold wakes on it; verify_all turns it away.
 const DIR = "test/fixtures/wav/wake-verify";
 const missed = readdirSync(DIR).filter((f) => !f.startsWith("near--"));
-const nearMisses = readdirSync(DIR).filter((f) => f.startsWith("near--"));
+const nearMisses = readdirSync(DIR).filter((f) => f.startsWith("near--") && !f.includes("charlie"));
+const confidentMistakes = readdirSync(DIR).filter((f) => f.includes("charlie"));
+/** Clean "hey jarvis" the single threshold wakes on (scores 0.9+): verifying it must not lose it. */
+const CLEAN = ["hey-jarvis-en-us-120.wav", "hey-jarvis-en-us-m3-125.wav"].map((f) => `../wake/${f}`);
 const store = new ModelStore({ modelsDir: "models", cacheFile: null });
 
 async function detections(d: WakeWordDetector, file: string): Promise<WakeDetection[]> {
@@ -40,7 +45,7 @@ describe("the wake word in two stages (openWakeWord candidates, Whisper verifyin
   let single: WakeWordDetector;
   let twoStage: WakeWordDetector;
   beforeAll(async () => {
-    const config = configSchema.parse({ wake: { verifier: { enabled: true } } });
+    const config = configSchema.parse({ wake: { verifier: { enabled: true, verify_all: true } } });
     transcriber = await createTranscriber(config.stt, store, silentLogger(), {
       preparedDir: defaultPreparedDir(),
     });
@@ -75,6 +80,25 @@ describe("the wake word in two stages (openWakeWord candidates, Whisper verifyin
       expect(candidates[0]?.verified).toBe(false);
       expect(["rejected", "no-speech"]).toContain(candidates[0]?.outcome);
       expect(candidates[0]?.ms).toBeGreaterThan(0);
+    }, 60_000);
+  }
+
+  for (const file of confidentMistakes) {
+    it(`turns away ${file}, which the model itself scores over its threshold`, async () => {
+      expect(await detections(single, file)).toHaveLength(1);
+      candidates.length = 0;
+      expect(await detections(twoStage, file)).toEqual([]);
+      expect(candidates).toMatchObject([{ sure: true, verified: false, outcome: "rejected" }]);
+      expect(candidates[0]?.score).toBeGreaterThanOrEqual(0.5);
+    }, 60_000);
+  }
+
+  for (const file of CLEAN) {
+    it(`still wakes on ${file.split("/").pop()}, verified`, async () => {
+      expect(await detections(single, file)).toHaveLength(1);
+      candidates.length = 0;
+      expect(await detections(twoStage, file)).toHaveLength(1);
+      expect(candidates).toMatchObject([{ sure: true, verified: true, outcome: "verified" }]);
     }, 60_000);
   }
 });

@@ -82,14 +82,31 @@ export const wakeSection = section(
           .describe(
             "Per-token log-probability the wake phrase may fall below what Whisper heard and still wake",
           ),
+        sure_margin: z
+          .number()
+          .min(-10)
+          .max(0)
+          .default(-3)
+          .describe(
+            "The same for a detection at or above threshold (verify_all): only a clear 'something else' turns it away",
+          ),
         before_seconds: seconds(0.5, 3)
           .default(1.5)
           .describe("Audio before the candidate's end that the verifier hears"),
         after_seconds: seconds(0, 1)
           .default(0.3)
           .describe("... and after it (the candidate waits this long before it is verified)"),
+        verify_all: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Verify detections at or above threshold too (the model's own confident mistakes); unverifiable ones still wake",
+          ),
+        budget_seconds: seconds(0.5, 10)
+          .default(3)
+          .describe("A live source's verdict reached later than this after the wake word is dropped (late)"),
       },
-      "Wake-word verifier (openWakeWord candidates; Porcupine passes unverified)",
+      "Wake-word verifier (openWakeWord candidates; Porcupine detections too with verify_all)",
     ),
     threads: z
       .number()

@@ -37,10 +37,26 @@ describe("wakeVerifier (Whisper as the wake word's verifier)", () => {
       score: 0.31,
       endSample: 32000,
       outcome: "verified",
+      sure: false,
       ms: 812.4,
       scores,
     });
-    verifier.report({ wakeWord: "hey_jarvis", score: 0.2, endSample: 48000, outcome: "busy", ms: 0 });
+    verifier.report({
+      wakeWord: "hey_jarvis",
+      score: 0.2,
+      endSample: 48000,
+      outcome: "busy",
+      sure: false,
+      ms: 0,
+    });
+    verifier.report({
+      wakeWord: "hey_jarvis",
+      score: 0.9,
+      endSample: 64000,
+      outcome: "late",
+      sure: true,
+      ms: 3,
+    });
     expect(events).toMatchObject([
       {
         wakeWord: "hey_jarvis",
@@ -53,8 +69,10 @@ describe("wakeVerifier (Whisper as the wake word's verifier)", () => {
         audioMs: 2000,
       },
       { verified: false, outcome: "busy", ms: 0, audioMs: 3000 },
+      { verified: false, outcome: "late", sure: true, audioMs: 4000 },
     ]);
     expect(events[1]).not.toHaveProperty("margin");
+    expect(events[0]).not.toHaveProperty("sure");
   });
 
   it("is absent for a transcriber that cannot score a phrase", () => {

@@ -47,6 +47,14 @@ describe("the wake phrase in Whisper's prompt and transcript", () => {
     expect(spokenWakePhrase("alexa")).toBe("Alexa");
   });
 
+  it("spells a Porcupine keyword, built in or from a .ppn file's name", () => {
+    expect(spokenWakePhrase("jarvis")).toBe("Jarvis");
+    expect(spokenWakePhrase("hey google")).toBe("Hey Google");
+    expect(spokenWakePhrase("hey-robot_en_linux_v3_0_0")).toBe("Hey Robot");
+    expect(spokenWakePhrase("picovoice_en_raspberry-pi_v2_1_0")).toBe("Picovoice");
+    expect(stripWakePhrase("Hey robot, lock the door.", "hey-robot_en_linux_v3_0_0")).toBe("lock the door.");
+  });
+
   it.each([
     ["Hey Jarvis. Turn on the kitchen light.", "Turn on the kitchen light."],
     ["Hey Jarvis, turn on the kitchen light.", "turn on the kitchen light."],

@@ -34,7 +34,7 @@ describe("CandidateTrigger", () => {
 
   it("makes a candidate at its best chunk, handed out once the after-window has passed", () => {
     const fired = feed([0, 0.2, 0.35, 0.1, 0, 0, 0, 0]);
-    expect(fired).toEqual([{ kind: "candidate", score: 0.35, endSample: 3 * CHUNK, at: 5 }]);
+    expect(fired).toEqual([{ kind: "candidate", score: 0.35, endSample: 3 * CHUNK, sure: false, at: 5 }]);
   });
 
   it("lets a sure detection that follows low scores wake at once, replacing the candidate", () => {
@@ -95,5 +95,30 @@ describe("CandidateTrigger", () => {
     expect(t.next(0.3, CHUNK)).toBeNull();
     t.reset();
     for (let i = 2; i < 10; i++) expect(t.next(0, i * CHUNK)).toBeNull();
+  });
+
+  describe("verifying every detection (verifyAll)", () => {
+    const all = { verifyAll: true };
+
+    it("makes a sure candidate at the peak of a confident run instead of waking at once", () => {
+      expect(feed([0, 0.3, 0.7, 0.95, 0.4, 0, 0, 0, 0], all)).toEqual([
+        { kind: "candidate", score: 0.95, endSample: 4 * CHUNK, sure: true, at: 6 },
+      ]);
+    });
+
+    it("marks a low run's candidate not sure", () => {
+      expect(feed([0, 0.2, 0.3, 0, 0, 0, 0], all)).toMatchObject([{ kind: "candidate", sure: false }]);
+    });
+
+    it("makes confident candidates even when the candidate threshold equals the threshold", () => {
+      const fired = feed([0, 0.3, 0.6, 0, 0, 0, 0], { ...all, candidateThreshold: 0.5 });
+      expect(fired).toEqual([{ kind: "candidate", score: 0.6, endSample: 3 * CHUNK, sure: true, at: 5 }]);
+    });
+
+    it("verifies one utterance once: no second candidate in the refractory period", () => {
+      const scores = [0.9, 0, 0, 0, 0, 0.8, 0, 0, 0, 0];
+      expect(feed(scores, all).map((f) => f.at)).toEqual([3]);
+      expect(feed(scores, { ...all, refractorySamples: 4 * CHUNK }).map((f) => f.at)).toEqual([3, 8]);
+    });
   });
 });

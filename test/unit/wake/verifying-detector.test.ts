@@ -3,19 +3,33 @@ import type { AudioFrame } from "../../../src/audio/format.js";
 import { silentLogger } from "../../../src/util/logger.js";
 import type { WakeDetection, WakeWordDetector } from "../../../src/wake/detector.js";
 import type { PhraseScores, PhraseVerifier } from "../../../src/wake/verifier.js";
-import { type CandidateReport, VerifyingDetector } from "../../../src/wake/verifying-detector.js";
+import {
+  type CandidateReport,
+  VerifyingDetector,
+  type VerifySettings,
+} from "../../../src/wake/verifying-detector.js";
+
+interface Fire {
+  candidate: boolean;
+  endSample?: number;
+  /** A candidate whose score reached the threshold (verify_all). */
+  sure?: boolean;
+  score?: number;
+}
 
 /** Fires on the frames ending at the given samples: a candidate or a sure detection. */
 class FakeWake implements WakeWordDetector {
   readonly engine = "fake";
   readonly wakeWords = ["hey_jarvis"];
-  constructor(private readonly fires: Map<number, { candidate: boolean; endSample?: number }>) {}
+  constructor(private readonly fires: Map<number, Fire>) {}
   async process(frame: AudioFrame): Promise<WakeDetection | null> {
     const end = frame.startSample + frame.samples.length;
     const fire = this.fires.get(end);
     if (!fire) return null;
-    const detection: WakeDetection = { wakeWord: "hey_jarvis", score: 0.3, endSample: fire.endSample ?? end };
+    const score = fire.score ?? 0.3;
+    const detection: WakeDetection = { wakeWord: "hey_jarvis", score, endSample: fire.endSample ?? end };
     if (fire.candidate) detection.candidate = true;
+    if (fire.sure) detection.sure = true;
     return detection;
   }
   reset() {}
@@ -25,11 +39,18 @@ class FakeWake implements WakeWordDetector {
 class FakeVerifier implements PhraseVerifier {
   calls: Array<{ audio: Float32Array; phrase: string }> = [];
   isBusy = false;
+  /** When set, each verdict waits until `release()` is called (a verifier working in the background). */
+  held: Array<() => void> | null = null;
   constructor(private readonly scores: PhraseScores | Error) {}
   async scorePhrase(audio: Float32Array, phrase: string): Promise<PhraseScores> {
     this.calls.push({ audio, phrase });
+    const held = this.held;
+    if (held) await new Promise<void>((resolve) => held.push(resolve));
     if (this.scores instanceof Error) throw this.scores;
     return this.scores;
+  }
+  release() {
+    for (const resolve of this.held?.splice(0) ?? []) resolve();
   }
   busy() {
     return this.isBusy;
@@ -37,20 +58,23 @@ class FakeVerifier implements PhraseVerifier {
 }
 
 /** Frames of 1280 samples whose every sample is its frame index (so the verifier's audio shows where it came from). */
-async function run(detector: VerifyingDetector, frames: number) {
-  const hits: WakeDetection[] = [];
-  for (let i = 0; i < frames; i++) {
+async function run(detector: VerifyingDetector, frames: number, from = 0) {
+  const hits: Array<WakeDetection & { at: number }> = [];
+  for (let i = from; i < from + frames; i++) {
     const hit = await detector.process({ samples: new Int16Array(1280).fill(i), startSample: i * 1280 });
-    if (hit) hits.push(hit);
+    if (hit) hits.push({ ...hit, at: i });
   }
-  return hits;
+  return hits.map(({ at: _, ...hit }) => hit);
 }
 
-function setup(scores: PhraseScores | Error, fires: Map<number, { candidate: boolean; endSample?: number }>) {
+/** Waits for the verifier's pending promises (a background verdict) to settle. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup(scores: PhraseScores | Error, fires: Map<number, Fire>, more: Partial<VerifySettings> = {}) {
   const verifier = new FakeVerifier(scores);
   const reports: CandidateReport[] = [];
   let clock = 0;
-  const settings = { beforeSeconds: 0.4, minMargin: -0.5, phraseFor: () => "Hey Jarvis" };
+  const settings = { beforeSeconds: 0.4, minMargin: -0.5, phraseFor: () => "Hey Jarvis", ...more };
   const detector = new VerifyingDetector(
     new FakeWake(fires),
     verifier,
@@ -86,6 +110,7 @@ describe("VerifyingDetector", () => {
         score: 0.3,
         endSample: candidateEnd,
         outcome: "verified",
+        sure: false,
         ms: 120,
         scores: heard(-0.4),
       },
@@ -101,10 +126,12 @@ describe("VerifyingDetector", () => {
     expect(reports.map((r) => r.outcome)).toEqual(["rejected"]);
   });
 
-  it("rejects a candidate in which Whisper heard no speech", async () => {
-    const { detector, reports } = setup(heard(-0.1, ""), new Map([[5 * 1280, { candidate: true }]]));
-    expect(await run(detector, 10)).toEqual([]);
-    expect(reports.map((r) => r.outcome)).toEqual(["no-speech"]);
+  it("rejects a candidate in which Whisper heard no words", async () => {
+    for (const text of ["", " ... "]) {
+      const { detector, reports } = setup(heard(-0.1, text), new Map([[5 * 1280, { candidate: true }]]));
+      expect(await run(detector, 10)).toEqual([]);
+      expect(reports.map((r) => r.outcome)).toEqual(["no-speech"]);
+    }
   });
 
   it("passes sure detections without verifying them", async () => {
@@ -126,5 +153,94 @@ describe("VerifyingDetector", () => {
     const { detector, reports } = setup(new Error("onnx"), new Map([[5 * 1280, { candidate: true }]]));
     expect(await run(detector, 10)).toEqual([]);
     expect(reports.map((r) => r.outcome)).toEqual(["failed"]);
+  });
+
+  describe("sure detections verified too (verify_all)", () => {
+    const sureAt5 = new Map([[5 * 1280, { candidate: true, sure: true, score: 0.9 }]]);
+
+    it("turns away the model's confident mistake when Whisper heard something else", async () => {
+      const { detector, reports } = setup(heard(-3, "Hey Charlie, set a timer"), sureAt5);
+      expect(await run(detector, 10)).toEqual([]);
+      expect(reports).toMatchObject([{ outcome: "rejected", sure: true, score: 0.9 }]);
+    });
+
+    it("holds a sure one to the lower sure margin", async () => {
+      const scores = heard(-2.3, "Hey, obviously");
+      const sure = setup(scores, sureAt5, { sureMargin: -2.5 });
+      expect(await run(sure.detector, 10)).toHaveLength(1);
+      expect(sure.reports).toMatchObject([{ outcome: "verified", sure: true }]);
+      const notSure = setup(scores, new Map([[5 * 1280, { candidate: true }]]), { sureMargin: -2.5 });
+      expect(await run(notSure.detector, 10)).toEqual([]);
+      expect(notSure.reports).toMatchObject([{ outcome: "rejected", sure: false }]);
+    });
+
+    it("wakes on a sure one it cannot verify (busy, failed), as the single threshold would", async () => {
+      const busy = setup(heard(-3), sureAt5);
+      busy.verifier.isBusy = true;
+      expect(await run(busy.detector, 10)).toEqual([
+        { wakeWord: "hey_jarvis", score: 0.9, endSample: 5 * 1280 },
+      ]);
+      expect(busy.reports).toMatchObject([{ outcome: "busy", sure: true }]);
+      const failed = setup(new Error("onnx"), sureAt5);
+      expect(await run(failed.detector, 10)).toHaveLength(1);
+      expect(failed.reports).toMatchObject([{ outcome: "failed", sure: true }]);
+    });
+  });
+
+  describe("in the background (a live source)", () => {
+    const at5 = new Map([[5 * 1280, { candidate: true }]]);
+
+    it("keeps taking frames while the verdict is pending, and wakes with the first frame after it", async () => {
+      const { detector, verifier, reports } = setup(heard(-0.2), at5, { background: true });
+      verifier.held = [];
+      expect(await run(detector, 10)).toEqual([]);
+      expect(verifier.calls).toHaveLength(1);
+      expect(reports).toEqual([]);
+      verifier.release();
+      await settle();
+      // The detection keeps the candidate's position: the pipeline finds the command in its history.
+      expect(await run(detector, 1, 10)).toEqual([
+        { wakeWord: "hey_jarvis", score: 0.3, endSample: 5 * 1280 },
+      ]);
+      expect(reports.map((r) => r.outcome)).toEqual(["verified"]);
+      expect(await run(detector, 5, 11)).toEqual([]);
+    });
+
+    it("drops a verdict reached after the budget (stream time) as late", async () => {
+      const { detector, verifier, reports } = setup(heard(-0.2), at5, { background: true, budgetSeconds: 1 });
+      verifier.held = [];
+      await run(detector, 20); // 1.2 s of audio after the candidate's end
+      verifier.release();
+      await settle();
+      expect(await run(detector, 3, 20)).toEqual([]);
+      expect(reports.map((r) => r.outcome)).toEqual(["late"]);
+    });
+
+    it("reports a second candidate while one is verified as busy", async () => {
+      const fires = new Map([
+        [5 * 1280, { candidate: true }],
+        [8 * 1280, { candidate: true }],
+      ]);
+      const { detector, verifier, reports } = setup(heard(-3), fires, { background: true });
+      verifier.held = [];
+      await run(detector, 10);
+      expect(reports.map((r) => r.outcome)).toEqual(["busy"]);
+      verifier.release();
+      await settle();
+      await run(detector, 1, 10);
+      expect(reports.map((r) => r.outcome)).toEqual(["busy", "rejected"]);
+      expect(verifier.calls).toHaveLength(1);
+    });
+
+    it("forgets a verdict for audio from before a reset", async () => {
+      const { detector, verifier, reports } = setup(heard(-0.2), at5, { background: true });
+      verifier.held = [];
+      await run(detector, 8);
+      detector.reset();
+      verifier.release();
+      await settle();
+      expect(await run(detector, 5, 8)).toEqual([]);
+      expect(reports).toEqual([]);
+    });
   });
 });
