@@ -13,32 +13,29 @@
  * queue), so the ratio is the cost of 20 satellites sharing one base.
  */
 import { stateDir } from "../src/config/paths.js";
-import type { Config } from "../src/config/schema.js";
 import { disposeStages, loadStages, type Stages } from "../src/daemon/stages.js";
 import { EventBus } from "../src/events/bus.js";
 import type { PipelineEvent } from "../src/events/types.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
 import { ModelStore } from "../src/models/store.js";
 import { BaseServer } from "../src/mqtt/base-server.js";
-import { SatelliteLink } from "../src/mqtt/satellite-link.js";
 import { MqttService } from "../src/mqtt/service.js";
 import { Pipeline } from "../src/pipeline/pipeline.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
 import { silentLogger } from "../src/util/logger.js";
 import { endpointerSettings } from "../src/vad/endpointer.js";
-import { concatSamples, readWav, silence } from "../test/integration/listening-helpers.js";
-import { FakeCommands, FakeIntent, FakeTranscriber, FakeVad, FakeWake } from "../test/support/fake-stages.js";
 import { prng } from "../test/support/mixed-audio.js";
 import { Mosquitto } from "../test/support/mosquitto.js";
 import { mqttConfig, removeTempDirs, tempDir } from "../test/support/mqtt-harness.js";
+import { SimSatellite } from "./sim-satellite.js";
 
-const S = 16000;
-const FRAME = 1280;
+const _S = 16000;
+const _FRAME = 1280;
 const SATELLITES = Number(process.argv[2] ?? 20);
 const WINDOW_SECONDS = Number(process.argv[3] ?? 60);
 const PEER_COMMANDS = 3;
 
-const COMMANDS = [
+export const COMMANDS = [
   { wav: "turn-on-kitchen-light", intent: "HassTurnOn", target: "kitchen_light" },
   { wav: "turn-off-living-room-lamp", intent: "HassTurnOff", target: "living_room_lamp" },
 ];
@@ -80,60 +77,6 @@ interface Spoken {
   /** Wall time the last speech frame was fed. */
   speechEndAt: number;
   runId?: string;
-}
-
-/** One simulated satellite: real pipeline and link, scripted wake word and VAD over a recorded command. */
-class SimSatellite {
-  readonly events: PipelineEvent[] = [];
-  readonly link: SatelliteLink;
-  readonly pipeline: Pipeline;
-  readonly audio: Int16Array;
-  readonly speechEnd: number;
-  #next = 0;
-
-  constructor(
-    readonly site: string,
-    readonly command: (typeof COMMANDS)[number],
-    config: Config,
-    leadSeconds: number,
-  ) {
-    const wav = readWav(`test/fixtures/wav/commands/${command.wav}.wav`);
-    const lead = Math.round(leadSeconds * S);
-    this.audio = concatSamples(silence(leadSeconds), wav, silence(2));
-    this.speechEnd = lead + wav.length;
-    const bus = new EventBus(() => performance.now());
-    bus.onAny((event) => this.events.push(event));
-    this.link = SatelliteLink.start({ config, logger: silentLogger() });
-    this.pipeline = new Pipeline({
-      site,
-      area: null,
-      bus,
-      wake: new FakeWake([lead - FRAME]),
-      vad: new FakeVad([[lead, this.speechEnd]]),
-      transcriber: new FakeTranscriber("never"),
-      intent: new FakeIntent({}),
-      commands: new FakeCommands(),
-      remote: this.link,
-      endpointer: endpointerSettings(config.vad),
-      preRollSeconds: config.vad.pre_roll_seconds,
-      speculative: false,
-      sttPrompt: () => "",
-      logger: silentLogger(),
-    });
-  }
-
-  get done(): boolean {
-    return this.#next >= this.audio.length;
-  }
-
-  /** Feeds the next 80 ms; returns true when that frame held the end of speech. */
-  async tick(): Promise<boolean> {
-    const start = this.#next;
-    const samples = this.audio.subarray(start, start + FRAME);
-    this.#next += samples.length;
-    await this.pipeline.process({ samples, startSample: start });
-    return start < this.speechEnd && this.#next >= this.speechEnd;
-  }
 }
 
 async function main(): Promise<void> {

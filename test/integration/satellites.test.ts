@@ -1,28 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../../src/config/schema.js";
 import { probeBase } from "../../src/doctor/base-probe.js";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { createIntentHandler } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import { BaseServer } from "../../src/mqtt/base-server.js";
-import { SatelliteLink } from "../../src/mqtt/satellite-link.js";
 import { MqttService } from "../../src/mqtt/service.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { testBus } from "../support/bus.js";
-import {
-  FakeCommands,
-  FakeIntent,
-  FakeTranscriber,
-  FakeVad,
-  FakeWake,
-  frameGap,
-  quietListening,
-  silentFrames,
-} from "../support/fake-stages.js";
+import { FakeTranscriber, FakeVad, FakeWake, quietListening } from "../support/fake-stages.js";
 import { ManualTimers } from "../support/manual-timers.js";
 import { Mosquitto } from "../support/mosquitto.js";
-import { mqttConfig, Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
+import { Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
+import {
+  boardConfig,
+  type Satellite,
+  satelliteConfig,
+  speak,
+  startSatellite,
+} from "../support/satellites.js";
 import { waitFor } from "../support/wait-for.js";
 
 /**
@@ -37,32 +33,6 @@ import { waitFor } from "../support/wait-for.js";
 const S = 16000;
 let broker: Mosquitto;
 let probe: Probe;
-const devices = [
-  {
-    id: "kitchen_light",
-    name: "kitchen light",
-    area: "kitchen",
-    domain: "light",
-    command_topic: "home/kitchen_light/set",
-    schema: "default",
-  },
-  {
-    id: "hall_light",
-    name: "hall light",
-    area: "hallway",
-    domain: "light",
-    command_topic: "home/hall_light/set",
-  },
-];
-
-function boardConfig(site: string, extra: Record<string, unknown>): Config {
-  return mqttConfig({
-    site,
-    devices,
-    mqtt: { url: broker.url, reconnect_min_seconds: 0.1, reconnect_max_seconds: 1 },
-    ...extra,
-  } as never);
-}
 
 interface Base {
   server: BaseServer;
@@ -73,7 +43,7 @@ interface Base {
 }
 
 async function startBase(): Promise<Base> {
-  const config = boardConfig("pi5", { role: "base", satellite: { heartbeat_seconds: 0.5 } });
+  const config = boardConfig(broker.url, "pi5", { role: "base", satellite: { heartbeat_seconds: 0.5 } });
   const bus = testBus();
   const events: PipelineEvent[] = [];
   bus.onAny((event) => events.push(event));
@@ -127,76 +97,6 @@ async function startBase(): Promise<Base> {
   };
 }
 
-interface Satellite {
-  link: SatelliteLink;
-  pipeline: Pipeline;
-  transcriber: FakeTranscriber;
-  intent: FakeIntent;
-  events: PipelineEvent[];
-  replies: string[];
-  position: number;
-}
-
-function satelliteConfig(): Config {
-  return boardConfig("kitchen", {
-    role: "satellite",
-    area: "kitchen",
-    satellite: { base: "pi5", answer_timeout_seconds: 5 },
-  });
-}
-
-function startSatellite(timers?: ManualTimers): Satellite {
-  const config = satelliteConfig();
-  const bus = testBus();
-  const events: PipelineEvent[] = [];
-  bus.onAny((event) => events.push(event));
-  const replies: string[] = [];
-  const link = SatelliteLink.start({
-    config,
-    logger: silentLogger(),
-    ...(timers ? { timer: timers.timer } : {}),
-    onReply: (text) => replies.push(text),
-  });
-  // Each command: the wake word at 1 s of its 6 s, speech from 1.2 s to 2.5 s.
-  const wakes = [0, 1, 2, 3].map((i) => (i * 6 + 1) * S);
-  const speech = [0, 1, 2, 3].map((i): [number, number] => [(i * 6 + 1.2) * S, (i * 6 + 2.5) * S]);
-  const transcriber = new FakeTranscriber("never asked");
-  const intent = new FakeIntent({});
-  const pipeline = new Pipeline({
-    site: "kitchen",
-    area: "kitchen",
-    bus,
-    wake: new FakeWake(wakes),
-    vad: new FakeVad(speech),
-    transcriber,
-    intent,
-    commands: new FakeCommands(),
-    remote: link,
-    ...quietListening(),
-  });
-  return { link, pipeline, transcriber, intent, events, replies, position: 0 };
-}
-
-/** Feeds the satellite its next command's 6 s and waits for that run's end. */
-async function speak(satellite: Satellite): Promise<Extract<PipelineEvent, { type: "run-end" }>> {
-  const from = satellite.position;
-  satellite.position += 6 * S;
-  for (const frame of silentFrames(satellite.position / S, from)) {
-    await satellite.pipeline.process(frame);
-    await frameGap();
-  }
-  const starts = satellite.events.filter((e) => e.type === "run-start");
-  const runId = starts.at(-1)?.runId;
-  return waitFor(
-    () =>
-      satellite.events.find((e) => e.type === "run-end" && e.runId === runId) as Extract<
-        PipelineEvent,
-        { type: "run-end" }
-      >,
-    { what: () => `the satellite's run-end; events: ${satellite.events.map((e) => e.type).join(", ")}` },
-  );
-}
-
 describe("a satellite and a base on one real Mosquitto", () => {
   let base: Base;
   let satellite: Satellite;
@@ -205,7 +105,7 @@ describe("a satellite and a base on one real Mosquitto", () => {
     broker = await Mosquitto.start();
     probe = await Probe.connect(broker.url, ["home/#", "hermes/tts/say", "edge-voice/base/pi5/status"]);
     base = await startBase();
-    satellite = startSatellite();
+    satellite = startSatellite(broker.url);
     await satellite.link.firstAttempt(10_000);
     await waitFor(() => satellite.link.baseState().state.alive, {
       what: "the base's heartbeat at the satellite",
@@ -271,7 +171,7 @@ describe("a satellite and a base on one real Mosquitto", () => {
   });
 
   it("the doctor on the satellite finds the base online and answering", async () => {
-    const result = await probeBase(satelliteConfig(), 10_000);
+    const result = await probeBase(satelliteConfig(broker.url), 10_000);
     expect(result).toMatchObject({ connected: true, fresh: true, session: { state: "accepted" } });
     // Its test session was cancelled: the base holds nothing of it.
     await waitFor(() => base.server.depth.sessions === 0, { what: "the doctor's session dropped" });
@@ -287,7 +187,7 @@ describe("a satellite and a base on one real Mosquitto", () => {
     const error = satellite.events.find((e) => e.type === "error" && e.runId === end.runId);
     expect(error).toMatchObject({ code: "satellite-no-base" });
     expect(error?.type === "error" && error.message).toMatch(/base pi5 is offline/);
-    expect(await probeBase(satelliteConfig(), 10_000)).toMatchObject({
+    expect(await probeBase(satelliteConfig(broker.url), 10_000)).toMatchObject({
       status: { state: "offline" },
       fresh: false,
     });
@@ -301,7 +201,7 @@ describe("a base that does not answer", () => {
     const online = JSON.stringify({ v: 1, site: "pi5", state: "online", beat: 1 });
     await fakeBase.client.publishAsync("edge-voice/base/pi5/status", online, { qos: 1, retain: true });
     const timers = new ManualTimers();
-    const satellite = startSatellite(timers);
+    const satellite = startSatellite(broker.url, timers);
     try {
       await waitFor(() => satellite.link.baseState().state.alive, { what: "the fake base's status" });
       const ended = speak(satellite);
