@@ -144,6 +144,24 @@ export function makeClip(spec: ClipSpec, outDir: string): ManifestEntry {
   };
 }
 
+/**
+ * The command audio the pipeline hands Whisper once the wake word fired: the command alone
+ * (or, said in one breath, the wake phrase with it), 0.3 s before and 0.7 s after, in the
+ * clip's condition. bench/hearing-decode.ts measures decoding on these, the wake word bypassed.
+ */
+export function commandAudio(spec: ClipSpec): Int16Array {
+  const { voice } = spec;
+  const speech = isNoPause(spec.index)
+    ? say(voice.voice, Math.min(voice.speed, 130), `hey jarvis ${spec.utterance.text}`)
+    : say(voice.voice, voice.speed, spec.utterance.text);
+  const clean = concat(zeros(0.3), speech, zeros(0.7));
+  if (spec.condition === "noisy") {
+    const seed = spec.index * 31 + VOICES.indexOf(voice) + 1;
+    return addNoise(clean, SNR_DB, seed, spec.index % 2 === 0 ? "pink" : "brown");
+  }
+  return spec.condition === "reverb" ? reverberate(clean) : clean;
+}
+
 /** espeak-ng -> 16 kHz mono s16, no dither. */
 export function say(voice: string, speed: number, text: string): Int16Array {
   const espeak = spawnSync("espeak-ng", ["-v", voice, "-s", String(speed), "--stdout", text], {
@@ -290,6 +308,17 @@ export function committedSpecs(): ClipSpec[] {
   ];
 }
 
+/**
+ * Command audio committed for the real-model tests of guided decoding
+ * (test/fixtures/wav/hearing/commands/): clips whose decoding was a wrong action.
+ */
+export function committedCommandSpecs(): ClipSpec[] {
+  const index = UTTERANCES.findIndex((u) => u.text === "set the living room lamp to fifty percent");
+  const voice = VOICES.find((v) => v.id === "en-029") as Voice;
+  // Whisper writes "15%", as likely as "50%": taken as it was, the lamp went to 15.
+  return [{ utterance: UTTERANCES[index] as Utterance, index, voice, condition: "clean" }];
+}
+
 export function writeManifest(outDir: string, entries: ManifestEntry[]): void {
   writeFileSync(path.join(outDir, "manifest.json"), `${JSON.stringify(entries, null, 2)}\n`);
 }
@@ -317,6 +346,13 @@ function main(): void {
     : allSpecs(voices, conditions, values.count ? Number(values.count) : UTTERANCES.length);
   const entries = specs.map((spec) => makeClip(spec, outDir));
   writeManifest(outDir, entries);
+  if (committed) {
+    mkdirSync(path.join(outDir, "commands"), { recursive: true });
+    for (const spec of committedCommandSpecs()) {
+      const file = path.join(outDir, "commands", clipName(spec));
+      if (!existsSync(file)) writeFileSync(file, encodeWav(commandAudio(spec)));
+    }
+  }
   console.log(`${entries.length} clips and manifest.json in ${path.relative(ROOT, outDir)}`);
 }
 

@@ -76,6 +76,7 @@ export async function createTranscriber(
       guided: stt.guided
         ? {
             beam: stt.guided_beam,
+            perGroup: stt.guided_per_word || undefined,
             // A command is a dozen tokens; the budget only stops a beam that never ends.
             maxTokens: Math.min(stt.max_tokens, 48),
             thresholds: {
@@ -83,6 +84,7 @@ export async function createTranscriber(
               minScoreSensitive: stt.guided_min_score_sensitive,
               minMargin: stt.guided_min_margin,
               maxDrop: stt.guided_max_drop,
+              minNumberLead: stt.guided_min_number_lead || undefined,
             },
           }
         : undefined,

@@ -32,6 +32,8 @@ export interface TranscriptGuide {
    * for something else.
    */
   meaning(text: string): string;
+  /** The word a sentence is told apart by, for the beam's diversity: its first word after the wake phrase. */
+  group?(text: string): string;
 }
 
 /** When a grammar hypothesis replaces the free transcript (config stt.guided_*). */
@@ -44,6 +46,11 @@ export interface GuidedThresholds {
   minMargin: number;
   /** How far below the free transcript's average log-probability it may be. */
   maxDrop: number;
+  /**
+   * How much likelier (total log-probability, nats) a guessed sentence must be than the
+   * same sentence with a confusable number swapped ("15" / "50"); absent: not checked.
+   */
+  minNumberLead?: number | undefined;
 }
 
 export interface GuidedHypothesis {
@@ -65,7 +72,8 @@ export type GuidedVerdict =
         | "other-words"
         | "low-score"
         | "low-margin"
-        | "below-free";
+        | "below-free"
+        | "ambiguous-number";
     };
 
 /**
@@ -82,19 +90,29 @@ export function chooseTranscript(input: {
   contradicts: boolean;
   /** The grammar sentence keeps a word of what Whisper heard freely (keepsHeardWords). */
   keepsWords: boolean;
+  /** The free text has a word that says what or which (heardWords); false: the guess has nothing to keep. */
+  anchored?: boolean;
   sensitive: boolean;
   thresholds: GuidedThresholds;
+  /** The guess's lead over its confusable-number alternatives (confusable.ts); null: none, or not scored yet. */
+  numberLead?: number | null;
 }): GuidedVerdict {
   const { guided, thresholds } = input;
   if (input.freeUnderstood) return { source: "free", why: "understood" };
   if (!guided) return { source: "free", why: "no-hypothesis" };
   if (input.contradicts) return { source: "free", why: "contradicts" };
   if (!input.keepsWords) return { source: "free", why: "other-words" };
-  const minScore = input.sensitive ? thresholds.minScoreSensitive : thresholds.minScore;
+  // A guess with no word heard freely to anchor it ("3.5%" -> "The bedroom lamp 30%", a
+  // wrong action on the bench at -1.37) must be as sure as a sensitive one.
+  const minScore =
+    input.sensitive || input.anchored === false ? thresholds.minScoreSensitive : thresholds.minScore;
   if (guided.score < minScore) return { source: "free", why: "low-score" };
   if (guided.margin !== null && guided.margin < thresholds.minMargin)
     return { source: "free", why: "low-margin" };
   if (guided.score < input.freeScore - thresholds.maxDrop) return { source: "free", why: "below-free" };
+  const { minNumberLead } = thresholds;
+  if (minNumberLead !== undefined && input.numberLead != null && input.numberLead < minNumberLead)
+    return { source: "free", why: "ambiguous-number" };
   return { source: "grammar" };
 }
 
@@ -168,11 +186,17 @@ const PLAIN_WORDS = new Set(
  * every score threshold), and acting on that would be a wrong action.
  */
 export function keepsHeardWords(free: string, guided: string): boolean {
-  const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
-  const heard = words(free).filter((w) => w.length >= 3 && !PLAIN_WORDS.has(w));
+  const heard = heardWords(free);
   if (heard.length === 0) return true;
   const said = words(guided);
   return heard.some((h) => said.some((g) => nearWords(h, g)));
+}
+
+const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+
+/** The words of a free text that say what or which: 3+ letters, not a plain word. */
+export function heardWords(free: string): string[] {
+  return words(free).filter((w) => w.length >= 3 && !PLAIN_WORDS.has(w));
 }
 
 /** Equal, or one letter apart, or (4+ letters) one the start of the other. */

@@ -68,6 +68,14 @@ export interface GuidedDecodeOptions {
   giveUpBelow?: number;
   /** Groups ended sentences that ask for the same thing (the margin is over a different one); default: the words. */
   meaning?: (said: string) => string;
+  /**
+   * Diversity: the group a hypothesis belongs to (the command's first word, after the wake
+   * phrase), and how many of one group the beam keeps. A command whose first word Whisper
+   * heard poorly ("Turn" under "All done, kitchen light") only overtakes its rivals near its
+   * end; without a cap, four variants of the rival's first word fill the beam first.
+   */
+  group?: ((said: string) => string) | undefined;
+  perGroup?: number | undefined;
 }
 
 export interface AllowedToken<S> {
@@ -93,6 +101,8 @@ interface Hypothesis<S> {
   tokens: number[];
   state: S;
   sum: number;
+  /** Its lowest token log-probability (the give-up rule leaves it out). */
+  worst: number;
   /** What it says so far, separators collapsed: hypotheses saying the same are one. */
   said: string;
 }
@@ -121,7 +131,7 @@ export async function guidedDecode<S>(
 ): Promise<GuidedDecodeResult> {
   const cache = options.cache ?? new Map();
   const next = (state: S) => allowedTokens(trie, constraint, state, cache);
-  let hyps: Hypothesis<S>[] = [{ tokens: [], state: constraint.start, sum: 0, said: "" }];
+  let hyps: Hypothesis<S>[] = [{ tokens: [], state: constraint.start, sum: 0, worst: 0, said: "" }];
   let parents = [0];
   let ids = [firstId];
   const finished: Finished[] = [];
@@ -149,20 +159,28 @@ export async function guidedDecode<S>(
         if (options.suppressed[id] || extra.includes(id)) continue;
         // Punctuation runs ("...", ", ,") change nothing in the sentence: one separator at a time.
         if (afterSeparator && SEPARATORS.test(spelled)) continue;
-        const sum = hyp.sum + (row[id] as number) - norm;
+        const logprob = (row[id] as number) - norm;
+        const sum = hyp.sum + logprob;
         const said = collapse(hyp.said + spelled);
         const seen = candidates.get(said);
         if (seen && seen.hyp.sum >= sum) continue;
-        candidates.set(said, { parent: r, id, hyp: { tokens: [...hyp.tokens, id], state, sum, said } });
+        const worst = hyp.tokens.length === 0 ? logprob : Math.min(hyp.worst, logprob);
+        candidates.set(said, {
+          parent: r,
+          id,
+          hyp: { tokens: [...hyp.tokens, id], state, sum, worst, said },
+        });
       }
     });
     timing.searchMs += performance.now() - t1;
     if (finished.length >= options.beam) break;
     const giveUp = options.giveUpBelow;
+    // Judged without each hypothesis's worst token: a command is not given up for one word
+    // Whisper heard poorly (the first, most often), only for being poor throughout.
     if (
       giveUp !== undefined &&
       t >= GIVE_UP_AFTER &&
-      hyps.every((h) => h.sum / (h.tokens.length + 1) < giveUp)
+      hyps.every((h) => (h.sum - h.worst) / h.tokens.length < giveUp)
     ) {
       break;
     }
@@ -170,12 +188,41 @@ export async function guidedDecode<S>(
     if (finished.length > 0) stopAt = Math.min(stopAt, t + 1 + EXTRA_STEPS);
     const width =
       options.wide && t + 1 < options.wide.steps ? Math.max(options.beam, options.wide.beam) : options.beam;
-    const kept = [...candidates.values()].sort((a, b) => b.hyp.sum - a.hyp.sum).slice(0, width);
+    const sorted = [...candidates.values()].sort((a, b) => b.hyp.sum - a.hyp.sum);
+    const kept = options.group
+      ? diverse(sorted, width, options.group, options.perGroup ?? width)
+      : sorted.slice(0, width);
     hyps = kept.map((c) => c.hyp);
     parents = kept.map((c) => c.parent);
     ids = kept.map((c) => c.id);
   }
   return { best: rank(finished, options.meaning ?? ((said) => said)), steps, ...timing };
+}
+
+/**
+ * The best `width` candidates, at most `perGroup` of one group; when there are too few
+ * groups to fill the beam, the best of the rest fill it.
+ */
+export function diverse<T extends { hyp: { said: string } }>(
+  sorted: readonly T[],
+  width: number,
+  group: (said: string) => string,
+  perGroup: number,
+): T[] {
+  const kept: T[] = [];
+  const skipped: T[] = [];
+  const counts = new Map<string, number>();
+  // Looking further than this would cost more than it finds: the groups of a step are few.
+  for (const candidate of sorted.slice(0, width * 25)) {
+    if (kept.length >= width) break;
+    const key = group(candidate.hyp.said);
+    const n = counts.get(key) ?? 0;
+    if (n < perGroup) {
+      counts.set(key, n + 1);
+      kept.push(candidate);
+    } else if (skipped.length < width) skipped.push(candidate);
+  }
+  return kept.length < width ? [...kept, ...skipped.slice(0, width - kept.length)] : kept;
 }
 
 /** Tokens allowed from `state`, from `cache` when it has them. */

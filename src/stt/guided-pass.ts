@@ -1,10 +1,12 @@
 import type ort from "onnxruntime-node";
 import { BatchKvDecoder } from "./batch-decoder.js";
+import { confusableAlternatives, type NumberLead, numberLead } from "./confusable.js";
 import { promptedSequence } from "./decode.js";
 import {
   chooseTranscript,
   type GuidedThresholds,
   type GuidedVerdict,
+  heardWords,
   keepsHeardWords,
   type TokenConstraint,
   type TranscriptGuide,
@@ -31,6 +33,8 @@ export interface GuidedSettings {
   wide?: { beam: number; steps: number } | undefined;
   thresholds: GuidedThresholds;
   maxTokens: number;
+  /** Hypotheses of one first command word kept per step (stt.guided_per_word); absent: no cap. */
+  perGroup?: number | undefined;
 }
 
 /** What the free pass leaves for the guided one: the same audio, prompt and caches. */
@@ -51,6 +55,8 @@ export interface GuidedOutcome {
   verdict: GuidedVerdict;
   /** The grammar's best sentence and its scores, when the guided pass ran. */
   hypothesis?: { text: string; score: number; margin: number | null };
+  /** Its lead over the same sentence with a confusable number swapped, when that was checked. */
+  numberLead?: NumberLead;
   ms: number;
   /** Decoder calls of the guided pass. */
   steps?: number;
@@ -108,8 +114,16 @@ export class GuidedPass {
     const started = performance.now();
     const ms = () => performance.now() - started;
     const freeText = { text: free.text, source: "free" as const };
-    if (guide.understands(free.text))
+    if (guide.understands(free.text)) {
+      // Understood as it is, but with a number Whisper was not sure of (15 / 50): no command
+      // rather than maybe the wrong one. The text is dropped; stt-end keeps it as freeText.
+      const lead = await this.#numberCheck(free, free.text);
+      if (lead && lead.lead < (this.settings.thresholds.minNumberLead ?? 0)) {
+        const verdict = { source: "free", why: "ambiguous-number" } as const;
+        return { text: "", source: "free", verdict, numberLead: lead, ms: ms() };
+      }
       return { ...freeText, verdict: { source: "free", why: "understood" }, ms: ms() };
+    }
     const caches = free.decoder.caches();
     const prefix = promptedSequence(this.spec, free.language, free.promptTokens);
     const first = prefix[prefix.length - 1];
@@ -131,30 +145,56 @@ export class GuidedPass {
       signal,
       cache: this.#allowedFor(guide.constraint),
       meaning: (said) => guide.meaning(said),
+      ...(this.settings.perGroup && guide.group
+        ? { group: (said: string) => guide.group?.(said) ?? "", perGroup: this.settings.perGroup }
+        : {}),
     });
     const best = result.best;
     const hypothesis = best
       ? { text: this.tokenizer.decode(best.tokens).trim(), score: best.score, margin: best.margin }
       : null;
-    const verdict = chooseTranscript({
-      freeUnderstood: false,
-      freeScore: free.avgLogprob,
-      guided: hypothesis,
-      contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
-      keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text) : true,
-      sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
-      thresholds: this.settings.thresholds,
-    });
+    const decide = (numberLead: number | null) =>
+      chooseTranscript({
+        freeUnderstood: false,
+        freeScore: free.avgLogprob,
+        guided: hypothesis,
+        contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
+        keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text) : true,
+        anchored: heardWords(free.text).length > 0,
+        sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
+        thresholds: this.settings.thresholds,
+        numberLead,
+      });
+    let verdict = decide(null);
+    // Only a guess that would be taken is checked: the check costs a few batched decoder steps.
+    let lead: NumberLead | null = null;
+    if (verdict.source === "grammar" && hypothesis) {
+      lead = await this.#numberCheck(free, hypothesis.text);
+      verdict = decide(lead?.lead ?? null);
+    }
     const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : free.text;
     return {
       text: chosen,
       source: verdict.source,
       verdict,
       ...(hypothesis ? { hypothesis } : {}),
+      ...(lead ? { numberLead: lead } : {}),
       ms: ms(),
       steps: result.steps,
       decoderMs: result.decoderMs,
     };
+  }
+
+  /** `text`'s lead over the same text with a confusable number swapped, over the free pass's audio (null: none). */
+  numberLead(free: FreePass, text: string): Promise<NumberLead | null> {
+    return numberLead(this.sessions, this.spec, this.tokenizer, free, text);
+  }
+
+  /** numberLead() when the check is on (stt.guided_min_number_lead) and the text has a confusable number. */
+  async #numberCheck(free: FreePass, text: string): Promise<NumberLead | null> {
+    if (!this.settings.thresholds.minNumberLead) return null;
+    if (confusableAlternatives(text).length === 0) return null;
+    return this.numberLead(free, text);
   }
 
   #allowedFor(constraint: object): Map<string, AllowedToken<unknown>[]> {

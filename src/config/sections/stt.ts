@@ -2,7 +2,14 @@ import { z } from "zod";
 import { live, probability, seconds, section } from "../fields.js";
 
 /** Calibrated on espeak-ng voices (docs/stt.md, "Guided decoding"). */
-const GUIDED_DEFAULTS = { minScore: -1.4, minScoreSensitive: -1, minMargin: 0.05, maxDrop: 1 };
+const GUIDED_DEFAULTS = {
+  minScore: -1.4,
+  minScoreSensitive: -1,
+  minMargin: 0.05,
+  maxDrop: 1,
+  minNumberLead: 1,
+  perWord: 2,
+};
 
 export const sttSection = section(
   {
@@ -117,6 +124,20 @@ export const sttSection = section(
       .min(0)
       .default(GUIDED_DEFAULTS.maxDrop)
       .describe("How far below the free text's average log-probability the guided sentence's may be"),
+    guided_min_number_lead: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.minNumberLead)
+      .describe(
+        "How much likelier (log-probability) a command's 15, 50, fifteen... must be than its confusable partner (50, 15, fifty); 0: not checked",
+      ),
+    guided_per_word: z
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(GUIDED_DEFAULTS.perWord)
+      .describe("Guided hypotheses kept per step that start with the same command word; 0: no cap"),
     lead_in_seconds: seconds(0, 2)
       .default(0.4)
       .describe("Silence put before the audio: Whisper misses first words that start at the first sample"),

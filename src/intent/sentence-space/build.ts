@@ -108,7 +108,9 @@ class Builder {
         buildDuration(net, this.#number());
         break;
       default: {
-        const values = [...(compiled.lists.get(name)?.values ?? [])];
+        // A free timer name is heard as the listed ones (templates/timer-names.ts).
+        const list = name === "timer_label" ? "timer_name" : name;
+        const values = [...(compiled.lists.get(list)?.values ?? [])];
         const kept = values.filter(([, out]) => name !== "domain" || fits(String(out)));
         buildPhrases(
           net,

@@ -136,6 +136,11 @@ export class SentenceSpace {
     return JSON.stringify([intent.intent, intent.targets, slots]);
   }
 
+  /** The command's first word (after the wake phrase; "" while there is none yet). */
+  group(text: string): string {
+    return this.#withoutWake(text).split(" ")[0] ?? "";
+  }
+
   #withoutWake(text: string): string {
     const words = tokenize(text);
     const wake = this.#wakeWords.find((w) => w.length <= words.length && w.every((x, i) => words[i] === x));

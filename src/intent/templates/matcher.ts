@@ -3,6 +3,7 @@ import { type FuzzyKey, fuzzyKey, keySimilarity } from "../text/fuzzy.js";
 import { parseNumber } from "../text/numbers.js";
 import type { AreaEntry, NameEntry, Vocabulary } from "../vocabulary.js";
 import type { TemplateNode } from "./syntax.js";
+import { MAX_TIMER_LABEL_WORDS, readTimerLabel } from "./timer-names.js";
 import type { CompiledTemplate, CompiledTemplates } from "./types.js";
 
 export type SlotValue =
@@ -112,6 +113,7 @@ export class UtteranceMatcher {
     if (slot === "area") return this.vocabulary.maxAreaTokens + extra;
     if (slot === "brightness" || slot === "temperature") return NUMBER_SPAN;
     if (slot === "duration") return DURATION_SPAN;
+    if (slot === "timer_label") return MAX_TIMER_LABEL_WORDS;
     return this.compiled.lists.get(slot)?.maxTokens ?? 0;
   }
 
@@ -147,6 +149,11 @@ export class UtteranceMatcher {
         return value && total && total > 0 && total <= 86_400
           ? { kind: "duration", value, confidence: 1 }
           : null;
+      }
+      case "timer_label": {
+        // Below a listed name ({timer_name}, 1): where both read the words, the list wins.
+        const label = readTimerLabel(words);
+        return label === null ? null : { kind: "value", value: label, confidence: 0.95 };
       }
       default: {
         const value = this.compiled.lists.get(slot)?.values.get(text);

@@ -70,7 +70,7 @@ function gather(match: TemplateMatch): Gathered | null {
       out.slots.domain = out.domain;
     } else {
       // {timer_name} is Home Assistant's `name` slot of the timer intents ({timer_name:name} there).
-      const key = slot === "timer_name" ? "name" : slot;
+      const key = slot === "timer_name" || slot === "timer_label" ? "name" : slot;
       if (key in out.slots && out.slots[key] !== value.value) return null;
       out.slots[key] = value.value;
     }

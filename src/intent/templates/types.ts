@@ -29,7 +29,14 @@ export interface TemplateSet {
 }
 
 /** Slots filled from the registry or parsed from numbers, rather than from a fixed list. */
-export const BUILTIN_SLOTS = ["name", "area", "brightness", "temperature", "duration"] as const;
+export const BUILTIN_SLOTS = [
+  "name",
+  "area",
+  "brightness",
+  "temperature",
+  "duration",
+  "timer_label",
+] as const;
 
 export interface CompiledTemplate {
   intent: string;

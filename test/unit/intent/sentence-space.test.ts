@@ -202,6 +202,19 @@ describe("SentenceSpace.meaning", () => {
   });
 });
 
+describe("SentenceSpace.group", () => {
+  it("is the command's first word, after the wake phrase (the beam's diversity key)", () => {
+    const registry = homeRegistry();
+    const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+    const space = new SentenceSpace(graphOf(registry), recognizer, registry, ["hey jarvis"]);
+    expect(space.group("turn on the kitchen")).toBe("turn");
+    expect(space.group("Hey Jarvis, set the thermostat")).toBe("set");
+    expect(space.group("jarvis set")).toBe("set");
+    expect(space.group("And all the")).toBe("and");
+    expect(space.group("hey jarvis")).toBe("");
+  });
+});
+
 describe("SentenceSpace.isWhole", () => {
   const registry = homeRegistry();
   const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);

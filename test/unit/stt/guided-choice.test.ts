@@ -53,6 +53,34 @@ describe("chooseTranscript", () => {
     ],
     ["sensitive and not confident enough", { guided: hyp(-0.9), sensitive: true }, "low-score"],
     ["sensitive and confident", { guided: hyp(-0.5), sensitive: true }, "grammar"],
+    [
+      'nothing heard freely to anchor the guess ("3.5%"): the sensitive bar',
+      { guided: hyp(-0.9), anchored: false },
+      "low-score",
+    ],
+    ["nothing heard freely, and confident", { guided: hyp(-0.5), anchored: false }, "grammar"],
+    ["anchored, at the same score", { guided: hyp(-0.9), anchored: true }, "grammar"],
+    [
+      "its number barely likelier than the confusable one (15 / 50)",
+      { guided: hyp(-0.5), numberLead: 0.4, thresholds: { ...thresholds, minNumberLead: 1 } },
+      "ambiguous-number",
+    ],
+    [
+      "its number clearly likelier than the confusable one",
+      { guided: hyp(-0.5), numberLead: 3, thresholds: { ...thresholds, minNumberLead: 1 } },
+      "grammar",
+    ],
+    [
+      "no confusable number in it",
+      { guided: hyp(-0.5), numberLead: null, thresholds: { ...thresholds, minNumberLead: 1 } },
+      "grammar",
+    ],
+    ["number check off (no minNumberLead)", { guided: hyp(-0.5), numberLead: -2 }, "grammar"],
+    [
+      "other refusals come first: a low score with a clear number",
+      { guided: hyp(-1.3), numberLead: 5, thresholds: { ...thresholds, minNumberLead: 1 } },
+      "low-score",
+    ],
   ];
   for (const [name, input, expected] of rows) {
     it(name, () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TokenConstraint } from "../../../src/stt/guide.js";
-import { type BatchDecoder, buildTokenTrie, guidedDecode } from "../../../src/stt/guided-decode.js";
+import { type BatchDecoder, buildTokenTrie, diverse, guidedDecode } from "../../../src/stt/guided-decode.js";
 
 const VOCAB = [
   " turn",
@@ -264,5 +264,80 @@ describe("guided decoding gives up", () => {
     });
     expect(result.best).toBeNull();
     expect(decoder.calls.length).toBe(5);
+  });
+});
+
+describe("guided decoding keeps first words apart (diversity)", () => {
+  // Whisper hears the first word as "the" with variants: four of them would fill a beam of
+  // two or more; "turn" ranks third as a first word and its sentence only wins at its end.
+  const grammar = sentences("turn on the light", "the kitchen light", "the light", "the light on");
+  const prefer = (seq: readonly number[]): Array<[string, number]> => {
+    const words = seq.map((i) => VOCAB[i]?.trim());
+    if (words.length === 0)
+      return [
+        [" the", 6],
+        [" Turn", 4],
+        [" turn", 3.9],
+      ];
+    if (words[0] !== "turn" && words[0] !== "Turn") {
+      const next = [" kitchen", " light", " on", "<eot>"][words.length - 1] ?? "<eot>";
+      return [
+        [next, -4],
+        [" light", -4.1],
+        [" on", -4.2],
+        ["<eot>", -4.5],
+      ];
+    }
+    return [[[" on", " the", " light"][words.length - 1] ?? "<eot>", 8]];
+  };
+  const group = (said: string) => said.split(" ")[0] ?? "";
+
+  it("without a cap, variants of the first word heard best fill the beam", async () => {
+    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), {
+      ...options,
+      beam: 2,
+    });
+    expect(result.best?.text).not.toBe("turn on the light");
+  });
+
+  it("with one hypothesis per first word, the right sentence survives and wins", async () => {
+    const decoder = new FakeDecoder(prefer);
+    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+      ...options,
+      beam: 2,
+      group,
+      perGroup: 1,
+    });
+    expect(result.best?.text).toBe("turn on the light");
+    expect(Math.max(...decoder.calls.map((c) => c.rows))).toBeLessThanOrEqual(2);
+  });
+
+  it("diverse(): the best per group first, the rest fill a beam the groups cannot", () => {
+    const c = (said: string) => ({ hyp: { said } });
+    const sorted = [c("the a"), c("the b"), c("the c"), c("turn a"), c("set a")];
+    expect(diverse(sorted, 3, group, 1).map((x) => x.hyp.said)).toEqual(["the a", "turn a", "set a"]);
+    expect(diverse(sorted, 3, group, 2).map((x) => x.hyp.said)).toEqual(["the a", "the b", "turn a"]);
+    expect(diverse(sorted.slice(0, 3), 2, group, 1).map((x) => x.hyp.said)).toEqual(["the a", "the b"]);
+  });
+});
+
+describe("guided decoding does not give up for one poorly heard word", () => {
+  it("a sentence with one very unlikely token and confident others goes on to its end", async () => {
+    const grammar = sentences("turn on the kitchen light");
+    const prefer = (seq: readonly number[]): Array<[string, number]> => {
+      const words = seq.map((i) => VOCAB[i]?.trim());
+      // " turn" is far below " the" in the first row (-20 nats); then all is clear.
+      if (words.length === 0)
+        return [
+          [" the", 20],
+          [" turn", 0],
+        ];
+      return [[[" on", " the", " kitchen", " light"][words.length - 1] ?? "<eot>", 10]];
+    };
+    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), {
+      ...options,
+      giveUpBelow: -1,
+    });
+    expect(result.best?.text).toBe("turn on the kitchen light");
   });
 });

@@ -1,0 +1,350 @@
+// Decoding alone, the wake word bypassed: each hearing utterance is synthesized as the command
+// audio the pipeline hands Whisper (the command after the wake phrase; "hey jarvis <command>"
+// for the utterances said in one breath, whose wake phrase the grammar allows as a prefix),
+// clean, with noise at 10 dB SNR or reverberant (the same sox and noise as
+// scripts/make-hearing-fixtures.ts). One free pass per clip; over it, free decoding (the peer)
+// and every guided setting are judged by the home's templates: right / wrong action /
+// rejected, out-of-grammar executed, and the guided pass's time. Same clips, same free
+// passes, one run: the columns compare even under load.
+//
+//   nice -n 10 npx tsx bench/hearing-decode.ts --count 24 --conditions clean,noisy,reverb \
+//       --try peer --try beam=4,numberAgreement=1 [--voices en-us,en-029] [--reference]
+//
+// --try takes "peer" (the config's settings without the number check and the cap per first
+// word: guided decoding as it was before them), "config" (the config's settings), or
+// key=value pairs over the config's (GuidedSettings keys and threshold keys; 0 turns a check off). --reference also scores the said sentence over the
+// same encoder output for each miss (search error: it scores better than what the beam found).
+// Per-clip results go to bench/out/hearing-decode.json.
+
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { parse } from "yaml";
+import { BENCH_AREA } from "../scripts/hearing-utterances.js";
+import {
+  allSpecs,
+  type ClipSpec,
+  CONDITIONS,
+  type Condition,
+  commandAudio,
+  VOICES,
+} from "../scripts/make-hearing-fixtures.js";
+import { int16ToFloat32 } from "../src/audio/format.js";
+import { validate } from "../src/config/load.js";
+import { preparedModelsDir, stateDir } from "../src/config/paths.js";
+import { sentenceSpace } from "../src/intent/create.js";
+import { DeviceRegistry } from "../src/intent/registry.js";
+import { loadTemplates } from "../src/intent/templates/file.js";
+import { TemplateRecognizer } from "../src/intent/templates/recognizer.js";
+import { VocabularyCache } from "../src/intent/vocabulary.js";
+import { modelStoreFromConfig } from "../src/models/startup.js";
+import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
+import { createTranscriber } from "../src/stt/create.js";
+import type { TranscriptGuide } from "../src/stt/guide.js";
+import type { FreePass, GuidedOutcome, GuidedSettings } from "../src/stt/guided-pass.js";
+import { vocabularyPrompt } from "../src/stt/prompt.js";
+import type { WhisperTranscriber } from "../src/stt/whisper.js";
+import { createLogger } from "../src/util/logger.js";
+import { referenceConstraint, referenceForms } from "./hearing-reference.js";
+import { matches } from "./hearing-score.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const RATE = 16_000;
+type Verdict = "right" | "wrong" | "rejected";
+const MARK: Record<Verdict, string> = { right: "OK", wrong: "WRONG", rejected: "-" };
+
+interface Row {
+  clip: string;
+  voice: string;
+  condition: Condition;
+  noPause: boolean;
+  said: string;
+  inGrammar: boolean;
+  freeText: string;
+  freeScore: number;
+  freeMs: number;
+  free: Verdict;
+  freeLead?: GuidedOutcome["numberLead"];
+  reference: { text: string; score: number } | null;
+  trials: Array<{
+    verdict: Verdict;
+    chosen: string;
+    why: string;
+    hypothesis: GuidedOutcome["hypothesis"] | null;
+    numberLead?: GuidedOutcome["numberLead"];
+    ms: number;
+    steps: number;
+    decoderMs: number;
+  }>;
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      voices: { type: "string" },
+      conditions: { type: "string" },
+      count: { type: "string" },
+      try: { type: "string", multiple: true },
+      reference: { type: "boolean" },
+      only: { type: "string" },
+      report: { type: "string" },
+    },
+  });
+  return {
+    voices: values.voices
+      ? VOICES.filter((v) => values.voices?.split(",").includes(v.id))
+      : VOICES.slice(0, 6),
+    conditions: (values.conditions?.split(",") ?? [...CONDITIONS]) as Condition[],
+    count: values.count ? Number(values.count) : undefined,
+    tries: values.try ?? ["peer"],
+    reference: values.reference === true,
+    only: values.only ? new RegExp(values.only) : null,
+    report: values.report,
+  };
+}
+
+/** As the daemon's template stage reads it: wake phrase stripped, fuzzy names, the board's area. */
+let templates: TemplateRecognizer;
+
+function judge(text: string, expect: ClipSpec["utterance"]["expect"]): Verdict {
+  const intent = text ? templates.recognize(stripWakePhrase(text, "hey_jarvis"), BENCH_AREA) : null;
+  if (!intent) return "rejected";
+  if (expect === null) return "wrong";
+  return matches({ intent: intent.intent, targets: intent.targets, slots: intent.slots }, expect)
+    ? "right"
+    : "wrong";
+}
+
+/** "peer", or "beam=6,minMargin=0.1" over the config's settings. */
+function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
+  const settings = { ...base, thresholds: { ...base.thresholds } } as GuidedSettings;
+  if (spec === "peer") {
+    // As before this session's rules: no cap per first word, no number check.
+    settings.perGroup = undefined;
+    settings.thresholds.minNumberLead = undefined;
+    return settings;
+  }
+  if (spec === "config") return settings;
+  for (const pair of spec.split(",")) {
+    const [key, value] = pair.split("=") as [string, string];
+    const target = (key in settings.thresholds ? settings.thresholds : settings) as unknown as Record<
+      string,
+      unknown
+    >;
+    target[key] = Number(value);
+  }
+  return settings;
+}
+
+/**
+ * Utterance by utterance (every voice and condition of one, then the next), out-of-grammar
+ * ones spread among the commands: a run stopped early has whole utterances of both kinds.
+ */
+function interleave(specs: ClipSpec[]): ClipSpec[] {
+  const byUtterance = new Map<number, ClipSpec[]>();
+  for (const spec of specs) byUtterance.set(spec.index, [...(byUtterance.get(spec.index) ?? []), spec]);
+  const groups = [...byUtterance.values()];
+  const commands = groups.filter((g) => g[0]?.utterance.expect !== null);
+  const others = groups.filter((g) => g[0]?.utterance.expect === null);
+  const out: ClipSpec[] = [];
+  while (commands.length > 0 || others.length > 0) {
+    for (const g of commands.splice(0, 3)) out.push(...g);
+    for (const g of others.splice(0, 1)) out.push(...g);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  if (opts.report) {
+    const [head, ...lines] = readFileSync(opts.report, "utf8").trim().split("\n");
+    const { tries } = JSON.parse(head ?? "{}") as { tries: string[] };
+    report(
+      lines.map((l) => JSON.parse(l) as Row),
+      tries,
+    );
+    return;
+  }
+  const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8")) as Record<string, unknown>;
+  const config = validate({ ...home, area: BENCH_AREA, log: { level: "warn" } });
+  const stt = config.stt;
+  const base: GuidedSettings = {
+    beam: stt.guided_beam,
+    perGroup: stt.guided_per_word || undefined,
+    maxTokens: Math.min(stt.max_tokens, 48),
+    thresholds: {
+      minScore: stt.guided_min_score,
+      minScoreSensitive: stt.guided_min_score_sensitive,
+      minMargin: stt.guided_min_margin,
+      maxDrop: stt.guided_max_drop,
+      minNumberLead: stt.guided_min_number_lead || undefined,
+    },
+  };
+  const logger = createLogger({ level: "warn", format: "json" });
+  const transcriber = (await createTranscriber(
+    { ...stt, guided: false },
+    modelStoreFromConfig(config, { cwd: ROOT, env: {} }),
+    logger,
+    { preparedDir: preparedModelsDir(stateDir(config.state_dir, {})) },
+  )) as WhisperTranscriber;
+  const registry = new DeviceRegistry(config.devices);
+  const guide = sentenceSpace(config, registry).get();
+  templates = new TemplateRecognizer(
+    loadTemplates(config.intent.templates_file),
+    new VocabularyCache(registry),
+    config.intent.fuzzy_threshold,
+  );
+  const prompt = vocabularyPrompt(registry.all(), stt.initial_prompt);
+  const passes = opts.tries.map((t) => transcriber.guidedPass(trialSettings(t, base)));
+  for (const pass of passes) pass.prepare(guide);
+  const reference = transcriber.guidedPass(base);
+
+  const specs = interleave(
+    allSpecs(opts.voices, opts.conditions, opts.count).filter(
+      (s) => !opts.only || opts.only.test(s.utterance.text),
+    ),
+  );
+  // Rows as they come (a run stopped early still counts: --report FILE prints its table).
+  mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
+  const jsonl = path.join(ROOT, "bench/out/hearing-decode.jsonl");
+  writeFileSync(jsonl, `${JSON.stringify({ tries: opts.tries })}\n`);
+  console.log(`${specs.length} clips, tries: ${opts.tries.join(" | ")}, load ${os.loadavg()[0]?.toFixed(1)}`);
+  const rows: Row[] = [];
+  for (const spec of specs) {
+    const noPause = spec.index % 8 === 3;
+    const audio = int16ToFloat32(commandAudio(spec));
+    let row: Row | null = null;
+    const started = performance.now();
+    const inspect = async (free: FreePass) => {
+      const freeMs = performance.now() - started;
+      const expect = spec.utterance.expect;
+      const freeVerdict = judge(free.text, expect);
+      const understood = !free.text || guide.understands(free.text);
+      const trials: Row["trials"] = [];
+      for (const pass of passes) {
+        if (!free.text) {
+          trials.push({
+            verdict: freeVerdict,
+            chosen: "",
+            why: "empty",
+            hypothesis: null,
+            ms: 0,
+            steps: 0,
+            decoderMs: 0,
+          });
+          continue;
+        }
+        const outcome = await pass.run(free, guide);
+        trials.push({
+          verdict: judge(outcome.text, expect),
+          chosen: outcome.text,
+          why: outcome.verdict.source === "free" ? outcome.verdict.why : "accepted",
+          hypothesis: outcome.hypothesis ?? null,
+          ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
+          ms: outcome.ms,
+          steps: outcome.steps ?? 0,
+          decoderMs: outcome.decoderMs ?? 0,
+        });
+      }
+      // The free text taken as it is: how sure Whisper was of its numbers (confusable.ts).
+      const freeLead = understood && free.text ? await reference.numberLead(free, free.text) : null;
+      let ref: Row["reference"] = null;
+      if (opts.reference && expect && !understood && trials.some((t) => t.verdict !== "right")) {
+        const found = await reference.best(free, referenceConstraint(referenceForms(spec.utterance.text)), 4);
+        ref = found.best ? { text: found.best.text, score: found.best.score } : null;
+      }
+      row = {
+        clip: `${spec.index}-${spec.voice.id}-${spec.condition}`,
+        voice: spec.voice.id,
+        condition: spec.condition,
+        noPause,
+        said: spec.utterance.text,
+        inGrammar: expect !== null,
+        freeText: free.text,
+        freeScore: free.avgLogprob,
+        freeMs,
+        free: freeVerdict,
+        ...(freeLead ? { freeLead } : {}),
+        reference: ref,
+        trials,
+      };
+    };
+    // As the pipeline: audio that starts with the wake phrase gets it named in the prompt (run-audio.ts).
+    await transcriber.transcribe(audio, { prompt: noPause ? `Hey Jarvis, ${prompt}` : prompt, inspect });
+    const done = row as Row | null;
+    if (!done) continue;
+    rows.push(done);
+    appendFileSync(jsonl, `${JSON.stringify(done)}\n`);
+    const shown = done.trials.map(
+      (t) =>
+        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)}` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
+    );
+    console.log(
+      `${done.clip} "${done.said}": free ${MARK[done.free]} ${JSON.stringify(done.freeText)} ${done.freeScore.toFixed(2)}${done.freeLead ? ` lead ${done.freeLead.lead.toFixed(2)}` : ""}${done.reference ? ` said ${done.reference.score.toFixed(2)}` : ""} | ${shown.join(" | ")}`,
+    );
+  }
+  await transcriber.dispose();
+  mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
+  writeFileSync(
+    path.join(ROOT, "bench/out/hearing-decode.json"),
+    `${JSON.stringify({ tries: opts.tries, rows }, null, 1)}\n`,
+  );
+  report(rows, opts.tries);
+}
+
+function report(rows: Row[], tries: string[]): void {
+  const columns: Array<[string, (r: Row) => Verdict]> = [
+    ["free (peer)", (r) => r.free],
+    ...tries.map((t, k): [string, (r: Row) => Verdict] => [t, (r) => r.trials[k]?.verdict ?? "rejected"]),
+  ];
+  const groups: Array<[string, (r: Row) => boolean]> = [
+    ["all", () => true],
+    ...CONDITIONS.map((c): [string, (r: Row) => boolean] => [c, (r) => r.condition === c]),
+    ...[...new Set(rows.map((r) => r.voice))].map((v): [string, (r: Row) => boolean] => [
+      v,
+      (r) => r.voice === v,
+    ]),
+    ["one breath", (r) => r.noPause],
+  ];
+  for (const [name, pick] of columns) {
+    console.log(`\n${name}`);
+    for (const [group, inGroup] of groups) {
+      const mine = rows.filter(inGroup);
+      const commands = mine.filter((r) => r.inGrammar);
+      const oog = mine.filter((r) => !r.inGrammar);
+      if (mine.length === 0) continue;
+      const n = (v: Verdict) => commands.filter((r) => pick(r) === v).length;
+      const pct = (x: number) => `${((100 * x) / Math.max(1, commands.length)).toFixed(0)}%`;
+      console.log(
+        `  ${group.padEnd(16)} right ${n("right")}/${commands.length} (${pct(n("right"))})  wrong ${n("wrong")} (${pct(n("wrong"))})  rejected ${n("rejected")}  out of grammar executed ${oog.filter((r) => pick(r) === "wrong").length}/${oog.length}`,
+      );
+    }
+  }
+  console.log(
+    "\nguided pass time (ms): median over the commands it ran on / median added over all commands / p90",
+  );
+  tries.forEach((t, k) => {
+    const ran = rows
+      .map((r) => r.trials[k])
+      .filter((x) => x && x.why !== "understood" && x.why !== "empty")
+      .map((x) => x?.ms ?? 0);
+    const all = rows.map((r) => r.trials[k]?.ms ?? 0);
+    console.log(
+      `  ${t.padEnd(40)} ${median(ran).toFixed(0)} / ${median(all).toFixed(0)} / ${quantile(all, 0.9).toFixed(0)} (ran on ${ran.length}/${rows.length})`,
+    );
+  });
+  console.log(`  free pass (encoder + decoder), median ${median(rows.map((r) => r.freeMs)).toFixed(0)} ms`);
+}
+
+function median(values: number[]): number {
+  return quantile(values, 0.5);
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+}
+
+await main();

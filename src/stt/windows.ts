@@ -1,0 +1,64 @@
+import type { WindowDecodeResult } from "./decode.js";
+import type { FreePass } from "./guided-pass.js";
+import type { DropReason } from "./quality.js";
+import type { Transcript } from "./transcriber.js";
+
+/**
+ * Audio longer than Whisper's 30 s window goes window by window: how a window is cut and
+ * padded, and how the windows' results make one transcript.
+ */
+
+export interface WindowOutcome {
+  decoded: WindowDecodeResult;
+  text: string;
+  dropped: DropReason | null;
+  encodeMs: number;
+  decodeMs: number;
+  /** What a guided pass over this window reuses. */
+  free: FreePass;
+}
+
+/** One transcript from the windows: texts joined, scores from the windows that count. */
+export function combine(outcomes: WindowOutcome[], audioMs: number, fallbackLanguage: string): Transcript {
+  const kept = outcomes.filter((o) => o.text);
+  const scored = kept.length > 0 ? kept : outcomes;
+  const tokens = scored.reduce((n, o) => n + o.decoded.tokens.length + 1, 0);
+  const transcript: Transcript = {
+    text: kept.map((o) => o.text).join(" "),
+    language: scored[0]?.decoded.language ?? fallbackLanguage,
+    noSpeechProb: scored.length ? Math.min(...scored.map((o) => o.decoded.noSpeechProb)) : 1,
+    avgLogprob: tokens
+      ? scored.reduce((s, o) => s + o.decoded.avgLogprob * (o.decoded.tokens.length + 1), 0) / tokens
+      : 0,
+    encodeMs: outcomes.reduce((s, o) => s + o.encodeMs, 0),
+    decodeMs: outcomes.reduce((s, o) => s + o.decodeMs, 0),
+    audioMs,
+  };
+  const dropped = kept.length === 0 ? outcomes.find((o) => o.dropped)?.dropped : undefined;
+  if (dropped) transcript.dropped = dropped;
+  return transcript;
+}
+
+/**
+ * The first `frames` of each mel row of a [mels, total] window. Frames past the audio are
+ * padding either way, so this is the log-mel of the audio padded to the shorter window (but
+ * for the STFT's reflect padding at the window's end when the audio fills it exactly).
+ */
+export function firstFrames(
+  features: Float32Array,
+  mels: number,
+  total: number,
+  frames: number,
+): Float32Array {
+  if (frames === total) return features;
+  const out = new Float32Array(mels * frames);
+  for (let m = 0; m < mels; m++) out.set(features.subarray(m * total, m * total + frames), m * frames);
+  return out;
+}
+
+export function withLeadIn(chunk: Float32Array, lead: number): Float32Array {
+  if (lead === 0) return chunk;
+  const out = new Float32Array(lead + chunk.length);
+  out.set(chunk, lead);
+  return out;
+}
