@@ -7,6 +7,7 @@ import { MqttOutput } from "./daemon/mqtt-output.js";
 import { PipelineService } from "./daemon/pipeline-service.js";
 import { describePlan } from "./daemon/reload.js";
 import { RoomsService } from "./daemon/rooms.js";
+import { BaseService, SatelliteService } from "./daemon/satellite.js";
 import { type Service, ServiceList } from "./daemon/service.js";
 import { ConfigDevices, LogLevel } from "./daemon/settings.js";
 import { boardSkills } from "./daemon/skills.js";
@@ -158,12 +159,14 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
   const mqtt = options.mqtt
     ? new MqttOutput({ bus, registry, logger, env, notifier, metrics, control, states, timers })
     : null;
+  const satellite = new SatelliteService(feedback, logger);
   const stages: PipelineService = new PipelineService({
     bus,
     registry,
     logger,
     io: { cwd: options.cwd, env },
     commands: mqtt ?? undefined,
+    remote: mqtt ? satellite : undefined,
     feedback,
     recordings,
     skills,
@@ -182,6 +185,7 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     stages,
   ];
   if (mqtt) list.push(mqtt, new RoomsService(() => stages.pipeline, logger));
+  if (mqtt) list.push(satellite, new BaseService(() => stages.pipeline, bus, logger));
   list.push(audio);
   return { services: new ServiceList(list, logger), stages, mqtt, audio };
 }

@@ -6,6 +6,7 @@ import { devicesSection } from "./sections/devices.js";
 import { intentSection, llmSection } from "./sections/intent.js";
 import { mqttSection } from "./sections/mqtt.js";
 import { roomsSection } from "./sections/rooms.js";
+import { roleField, satelliteSection } from "./sections/satellite.js";
 import { sttSection } from "./sections/stt.js";
 import {
   debugSection,
@@ -60,6 +61,8 @@ export const configSchema = z
     conversation: conversationSection,
     mqtt: mqttSection.meta(restart),
     rooms: roomsSection.meta(restart),
+    role: roleField.meta(restart),
+    satellite: satelliteSection.meta(restart),
     devices: devicesSection,
     feedback: feedbackSection.meta(restart),
     // Read live by the timers service (daemon/timers.ts); timers.enabled only at the next start.

@@ -6,6 +6,7 @@ import { modelStoreFromConfig } from "../models/startup.js";
 import type { ModelStore } from "../models/store.js";
 import { Pipeline } from "../pipeline/pipeline.js";
 import type { CommandPublisher } from "../pipeline/publisher.js";
+import type { RemoteSteps } from "../pipeline/remote.js";
 import { runLimits } from "../pipeline/run-limits.js";
 import type { LocalSkills } from "../pipeline/skills.js";
 import { vocabularyPrompt } from "../stt/prompt.js";
@@ -24,6 +25,8 @@ export interface PipelineServiceOptions {
   io: { cwd: string; env: NodeJS.ProcessEnv };
   /** The command output, fixed for the pipeline's life; absent with `--no-mqtt` (runs end `recognized`). */
   commands?: CommandPublisher;
+  /** role satellite: the base does STT, intent and act (daemon/satellite.ts); absent with `--no-mqtt`. */
+  remote?: RemoteSteps;
   feedback: FeedbackService;
   recordings: RecordingsService;
   /** The board's own skills (clock, device state, timers): their intents end `answered`. */
@@ -44,7 +47,7 @@ const STAGE_UNITS: ReloadUnit[] = [
 const PIPELINE_UNIT: ReloadUnit = {
   name: "pipeline",
   // Endpointing, pre-roll, speculation, the prompt's vocabulary, site and area: read live.
-  sections: ["vad", "stt", "site", "area", "intent", "devices", "conversation"],
+  sections: ["vad", "stt", "site", "area", "intent", "devices", "conversation", "role"],
   live: true,
   follows: STAGE_UNITS.map((u) => u.name),
 };
@@ -77,7 +80,7 @@ export class PipelineService implements Service {
     const live = !(this.options.fasterThanRealTime ?? false);
     this.#stages = await loadStages(config, this.#deps(config, this.#store), registry, logger, bus, live);
     this.#pipeline = new Pipeline({
-      ...pipelineSettings(config, registry),
+      ...pipelineSettings(config, registry, this.options.remote),
       bus,
       ...this.#stages,
       commands: this.options.commands,
@@ -124,7 +127,10 @@ export class PipelineService implements Service {
     this.#store = store;
     this.#stages = { ...stages, ...fresh };
     if (plan.has("pipeline"))
-      await this.pipeline.reconfigure({ ...pipelineSettings(config, registry), ...fresh });
+      await this.pipeline.reconfigure({
+        ...pipelineSettings(config, registry, this.options.remote),
+        ...fresh,
+      });
     await Promise.allSettled(replaced.map((stage) => stage.dispose()));
   }
 
@@ -142,8 +148,9 @@ export class PipelineService implements Service {
 }
 
 /** The pipeline settings a config gives (everything but the stages and the bus). */
-function pipelineSettings(config: Config, registry: DeviceRegistry) {
+function pipelineSettings(config: Config, registry: DeviceRegistry, remote?: RemoteSteps) {
   return {
+    remote: config.role === "satellite" ? (remote ?? null) : null,
     site: config.site,
     area: config.area,
     endpointer: endpointerSettings(config.vad),

@@ -12,6 +12,7 @@ import { createTranscriber } from "../stt/create.js";
 import { hostCpu } from "../system/cpu.js";
 import { silentLogger } from "../util/logger.js";
 import { createWakeWordDetector } from "../wake/create.js";
+import { probeBase } from "./base-probe.js";
 import type { CaptureResult, CommandResult, LlamaProbeResult, MqttProbeResult, Probes } from "./types.js";
 
 /** The real machine: files, programs, the microphone, node-llama-cpp and the broker. */
@@ -64,6 +65,7 @@ export function systemProbes(io: { cwd: string; env: NodeJS.ProcessEnv }, config
       return { ms: Math.round(performance.now() - started) };
     },
     mqtt,
+    base: probeBase,
   };
 }
 

@@ -1,4 +1,5 @@
 import { checkAudioDevices, checkMicrophone } from "./checks-audio.js";
+import { checkBase } from "./checks-base.js";
 import { checkBoard, checkGlibc, checkNode } from "./checks-host.js";
 import { checkLlama, checkModels, checkSelfTest, checkWakeSelfTest } from "./checks-models.js";
 import { checkBroker, checkService } from "./checks-service.js";
@@ -16,6 +17,7 @@ export const CHECKS: readonly Check[] = [
   checkSelfTest,
   checkLlama,
   checkBroker,
+  checkBase,
   checkService,
 ];
 

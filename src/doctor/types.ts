@@ -1,11 +1,12 @@
 import type { Config } from "../config/schema.js";
 import type { ModelRequest } from "../models/startup.js";
+import type { BaseProbeResult } from "./base-probe.js";
 
 export type CheckStatus = "pass" | "warn" | "fail";
 
 /** One line of `edge-voice doctor`: what was checked, what was found, and how to fix it. */
 export interface CheckResult {
-  /** Stable id for --json (node, glibc, board, audio-devices, microphone, model:<id>, llama, broker, service). */
+  /** Stable id for --json (node, glibc, board, audio-devices, microphone, model:<id>, llama, broker, base, service). */
   id: string;
   title: string;
   status: CheckStatus;
@@ -68,6 +69,8 @@ export interface Probes {
   wakeSelfTest(config: Config): Promise<{ ms: number }>;
   /** A short connect (own client id, so a running daemon is not kicked off) and disconnect. */
   mqtt(config: Config, timeoutMs: number): Promise<MqttProbeResult>;
+  /** role satellite: the base's status, a fresh heartbeat, and its answer to a test session (base-probe.ts). */
+  base(config: Config, timeoutMs: number): Promise<BaseProbeResult>;
 }
 
 export interface DoctorContext {

@@ -12,6 +12,8 @@ export interface RejectionReporterOptions {
   schedule?: (flush: () => void, ms: number) => void;
   /** Least time between two events of one reason. */
   intervalMs?: number;
+  /** What was refused (default `text`). */
+  source?: "text" | "satellite";
 }
 
 /**
@@ -55,6 +57,7 @@ export class RejectionReporter {
     if (count === 0) return;
     this.#pending.delete(reason);
     this.#lastAt.set(reason, this.options.clock());
-    this.options.bus.emit({ type: "input-rejected", site: this.options.site, source: "text", reason, count });
+    const source = this.options.source ?? "text";
+    this.options.bus.emit({ type: "input-rejected", site: this.options.site, source, reason, count });
   }
 }

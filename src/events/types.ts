@@ -46,8 +46,8 @@ export interface RunStartEvent extends EventBase {
   type: "run-start";
   runId: string;
   site: string;
-  /** Why the run started: a wake word, injected text (MQTT), or a follow-up. */
-  trigger?: "wake-word" | "text" | "follow-up";
+  /** Why the run started: a wake word, injected text (MQTT), a follow-up, or (on a base) a satellite's command. */
+  trigger?: "wake-word" | "text" | "follow-up" | "satellite";
   /** A follow-up's run: the run whose reply it answers (or whose targets "it"/"too" refer to). */
   previousRunId?: string;
 }
@@ -87,8 +87,9 @@ export interface MqttPublishEvent extends EventBase {
 export interface InputRejectedEvent extends EventBase {
   type: "input-rejected";
   site: string;
-  source: "text";
-  reason: "rate-limited" | "queue-full";
+  /** `satellite` (role base): a satellite's session refused; `site` is the satellite's. */
+  source: "text" | "satellite";
+  reason: "rate-limited" | "queue-full" | "site-busy" | "too-long" | "stalled" | "audio-lost" | "invalid";
   count: number;
 }
 
@@ -111,6 +112,8 @@ export interface RunEndEvent extends EventBase {
   feltMs?: number;
   /** Spoken runs: the most processing fell behind the microphone during the run. */
   lagMs?: number;
+  /** role satellite: the base whose run this outcome is; its reply comes on hermes/tts/say (docs/rooms.md). */
+  answeredBy?: string;
 }
 
 export type PipelineEvent =

@@ -35,6 +35,8 @@ export class Feedback {
    */
   readonly #awaitingDecision = new Map<string, { chime: boolean; ended?: RunEndEvent }>();
   readonly #unsubscribe: Array<() => void> = [];
+  /** On a base: runs for a satellite, which plays and speaks for itself (docs/rooms.md). */
+  readonly #satelliteRuns = new Set<string>();
 
   constructor(options: FeedbackOptions) {
     this.#config = options.config;
@@ -75,6 +77,11 @@ export class Feedback {
 
   /** Reacts to one pipeline event (what attach() wires to the bus). */
   handle(event: PipelineEvent): void {
+    if (event.type === "run-start" && event.trigger === "satellite") this.#satelliteRuns.add(event.runId);
+    if (event.runId && this.#satelliteRuns.has(event.runId)) {
+      if (event.type === "run-end") this.#satelliteRuns.delete(event.runId);
+      return;
+    }
     switch (event.type) {
       case "wake_word-end":
         if (event.arbitrated) this.#awaitingDecision.set(event.runId, { chime: true });
@@ -125,7 +132,8 @@ export class Feedback {
     const earcon = endEarcon(event, notes);
     if (earcon) this.#earcon(earcon);
     const reply = runReply(event.outcome, notes, this.#lookup);
-    if (reply && this.#config.speech) void this.player.speak(reply, this.#config.voice);
+    // A satellite's base sends its reply on hermes/tts/say, which the satellite speaks (daemon/satellite.ts).
+    if (reply && this.#config.speech && !event.answeredBy) void this.player.speak(reply, this.#config.voice);
     // After a confirmation question, chime again: "I'm listening for your yes".
     if (notes.rejected?.reason === "needs-confirmation") this.#earcon("wake");
   }

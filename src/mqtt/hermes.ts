@@ -16,7 +16,9 @@ export interface RunContext {
   wakeWord: string | null;
   text: string;
   language: string | null;
-  trigger?: "wake-word" | "text" | "follow-up";
+  trigger?: "wake-word" | "text" | "follow-up" | "satellite";
+  /** The run's site (run-start): a base answers a satellite with the satellite's siteId. */
+  site?: string;
   /** The run's intent-end or intent-rejected, for the reply said at its end. */
   intent?: IntentEndEvent;
   rejected?: IntentRejectedEvent;

@@ -87,7 +87,7 @@ export class Telemetry {
     switch (event.type) {
       case "run-start":
         retained.set(topics.state("listening"), "ON");
-        if (run) run.trigger = event.trigger;
+        if (run) Object.assign(run, { trigger: event.trigger, site: event.site });
         if (run && event.trigger === "text") run.text = this.#injected.shift()?.text ?? "";
         if (event.trigger !== "follow-up") this.#awaiting = null;
         break;
@@ -95,13 +95,18 @@ export class Telemetry {
         if (run) run.wakeWord = event.wakeWord;
         this.#hermes(
           topics.hermesHotwordDetected(event.wakeWord),
-          hotwordDetected(topics.site, event, this.options.wakeSensitivity?.(event.wakeWord) ?? 1),
+          hotwordDetected(
+            run?.site ?? topics.site,
+            event,
+            this.options.wakeSensitivity?.(event.wakeWord) ?? 1,
+          ),
           false,
         );
         break;
       case "stt-end":
         if (run) Object.assign(run, { text: event.text, language: event.language || null });
-        if (run) this.#hermes(topics.hermesTextCaptured, textCaptured(topics.site, event, run), false);
+        if (run)
+          this.#hermes(topics.hermesTextCaptured, textCaptured(run.site ?? topics.site, event, run), false);
         retained.set(topics.state("transcript"), event.text);
         break;
       case "intent-end":
@@ -129,7 +134,7 @@ export class Telemetry {
     const context = asked === null ? run : { ...run, text: asked };
     this.#hermes(
       topics.hermesIntent(event.intent),
-      intentMessage(topics.site, event, context, registry),
+      intentMessage(run.site ?? topics.site, event, context, registry),
       true,
     );
     const payload: AssistantIntentPayload = {
@@ -157,12 +162,12 @@ export class Telemetry {
     const { topics, registry } = this.options;
     const text = runReply(outcome, run, (id) => registry.get(id));
     // Not announced with mqtt-publish: that would come after the run's run-end.
-    if (text) this.#hermes(topics.hermesTtsSay, ttsSay(topics.site, runId, text, run), false);
+    if (text) this.#hermes(topics.hermesTtsSay, ttsSay(run.site ?? topics.site, runId, text, run), false);
   }
 
   #notRecognized(runId: string, run: RunContext): void {
     const { topics } = this.options;
-    this.#hermes(topics.hermesIntentNotRecognized, notRecognized(topics.site, runId, run), true);
+    this.#hermes(topics.hermesIntentNotRecognized, notRecognized(run.site ?? topics.site, runId, run), true);
     const payload: AssistantIntentPayload = { event_type: "not_recognized", runId, text: run.text };
     this.#realtime(topics.intent, payload, "intent");
   }

@@ -8,6 +8,7 @@ import type { EndpointerSettings } from "../vad/endpointer.js";
 import type { WakeWordDetector } from "../wake/detector.js";
 import type { BeforeAct } from "./pipeline-run.js";
 import type { CommandPublisher } from "./publisher.js";
+import type { RemoteSteps } from "./remote.js";
 import type { RunLimits } from "./run-limits.js";
 import type { LocalSkills } from "./skills.js";
 
@@ -44,6 +45,8 @@ export interface PipelineOptions {
   skills?: LocalSkills;
   /** Awaited by each run before it acts (room arbitration); see BeforeAct in pipeline-run.ts. */
   beforeAct?: BeforeAct;
+  /** role satellite: spoken runs stream their command to a base, which acts (pipeline/remote.ts). */
+  remote?: RemoteSteps | null;
   /** Time limits of a run's steps (stt.timeout_seconds, intent.timeout_seconds); default DEFAULT_RUN_LIMITS. */
   limits?: RunLimits;
   /** How long the board listens without the wake word after a skill's question (default 8 s). */

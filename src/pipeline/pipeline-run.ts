@@ -13,7 +13,7 @@ import { type CommandEnd, RunAudio, type RunAudioParts } from "./run-audio.js";
 import { type RunLimits, timeLimit } from "./run-limits.js";
 import type { LocalSkills } from "./skills.js";
 
-export type RunTrigger = "wake-word" | "text" | "follow-up";
+export type RunTrigger = "wake-word" | "text" | "follow-up" | "satellite";
 
 /**
  * Awaited by a run between understanding and acting: "act" carries the intent out, "skip"
@@ -84,7 +84,7 @@ export class PipelineRun {
     this.startedAt = parts.clock();
     const { startSample, settings } = listen ?? { startSample: 0, settings: null };
     this.audio = settings
-      ? new RunAudio(parts, id, startSample, settings, this.#controller.signal, wake?.wakeWord)
+      ? new RunAudio(parts, id, startSample, settings, this.#controller.signal, wake?.wakeWord, this)
       : null;
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
@@ -153,12 +153,12 @@ export class PipelineRun {
   }
 
   async #afterEndpoint(end: CommandEnd): Promise<void> {
-    const audio = this.audio as RunAudio;
+    if (this.audio?.remote) return this.audio.remote.finish(end, this.audio);
     const text = await this.stt(end);
     if (text === null) return;
     if (!text && audio.heardUnsure) return this.#notUnderstood();
     if (!text) return this.end("no-speech");
-    await this.understand(text, audio.endSampleOf(end) / SAMPLE_RATE);
+    await this.understand(text, (this.audio as RunAudio).endSampleOf(end) / SAMPLE_RATE);
   }
 
   /** Words were heard but none can be acted on safely: "sorry, I didn't get that", not silence. */
@@ -261,10 +261,10 @@ export class PipelineRun {
     this.end("aborted");
   }
 
-  end(outcome: RunOutcome, feltMs?: number): void {
+  end(outcome: RunOutcome, feltMs?: number, answeredBy?: string): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.audio?.cancel();
+    this.audio?.cancel(outcome);
     // Aborted, or lost to another board: its stages stop their work (Whisper, the LLM, a skill).
     if (outcome === "aborted" || outcome === "lost-arbitration")
       this.#controller.abort(new Error(`run ${outcome}`));
@@ -272,7 +272,7 @@ export class PipelineRun {
     this.parts.ended(this);
     const ms = Math.round(clock() - this.startedAt);
     const lagMs = this.trigger === "text" ? undefined : lag.runLagMs;
-    bus.emit({ type: "run-end", runId: this.id, outcome, ms, feltMs, lagMs });
+    bus.emit({ type: "run-end", runId: this.id, outcome, ms, feltMs, lagMs, answeredBy });
     this.#resolveEnded(outcome);
   }
 

@@ -13,6 +13,7 @@ import { Mutex } from "./mutex.js";
 import type { PipelineOptions } from "./pipeline-options.js";
 import { PipelineRun, type RunParts, type RunTrigger } from "./pipeline-run.js";
 import { DEFAULT_RUN_LIMITS } from "./run-limits.js";
+import { type SatelliteCommand, satelliteRun } from "./satellite-run.js";
 import { TextQueue } from "./text-queue.js";
 import { WakeListener } from "./wake-listener.js";
 
@@ -87,6 +88,11 @@ export class Pipeline implements PipelineControl {
    */
   openFollowUp(seconds: number): void {
     if (!this.#run) this.#followUp = { seconds };
+  }
+
+  /** role base: a satellite's command, run beside this board's own listening (satellite-run.ts). */
+  satelliteRun(command: SatelliteCommand): ReturnType<typeof satelliteRun> {
+    return satelliteRun(this.#runParts(), this.options.endpointer, command);
   }
 
   /**
@@ -239,6 +245,7 @@ export class Pipeline implements PipelineControl {
       ...{ bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger },
       ...{ site: options.site, area: options.area ?? null, skills: options.skills },
       ...{ beforeAct: this.rooms.act(options.beforeAct), commands: options.commands ?? null },
+      remote: options.remote ?? null,
       history: this.#history,
       guide: () => intent.transcriptGuide?.() ?? undefined,
       clock: this.#clock,

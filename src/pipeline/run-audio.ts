@@ -1,11 +1,15 @@
 import { type AudioFrame, int16ToFloat32, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
 import type { EventBus } from "../events/bus.js";
+import type { RunOutcome } from "../events/types.js";
 import { guidedFields, type TranscriptGuide } from "../stt/guide.js";
 import type { Transcriber, Transcript } from "../stt/transcriber.js";
+import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import { type EndpointEvent, Endpointer, type EndpointerSettings } from "../vad/endpointer.js";
 import type { AudioHistory } from "./audio-history.js";
 import { findCommandStart } from "./pre-roll.js";
+import type { RemoteSteps } from "./remote.js";
+import { RemoteRun, type RunSide } from "./remote-run.js";
 import { SpeculativeTranscription } from "./speculative.js";
 import { spokenWakePhrase, stripWakePhrase } from "./wake-phrase.js";
 import { WakeTail } from "./wake-tail.js";
@@ -23,6 +27,11 @@ export interface RunAudioParts {
   guide: () => (TranscriptGuide & { isWhole(text: string): boolean }) | undefined;
   onRunAudio?: (runId: string, samples: Int16Array) => void;
   clock: () => number;
+  /** role satellite: the command streams to the base, which transcribes and acts (remote-run.ts). */
+  remote?: RemoteSteps | null;
+  site: string;
+  area: string | null;
+  logger: Logger;
 }
 
 export type CommandEnd = Extract<EndpointEvent, { type: "end" }>;
@@ -47,6 +56,8 @@ export class RunAudio {
   heardUnsure = false;
   /** Where the trailing silence began (0 while speech goes on). */
   speechEndSample = 0;
+  /** role satellite: this run's stream to the base; null otherwise. */
+  readonly remote: RemoteRun | null;
 
   constructor(
     private readonly parts: RunAudioParts,
@@ -57,7 +68,9 @@ export class RunAudio {
     /** The run's: aborting it stops Whisper, the speculative pass included. */
     private readonly signal: AbortSignal,
     private readonly wakeWord?: string,
+    run?: RunSide,
   ) {
+    this.remote = parts.remote && run ? new RemoteRun(parts.remote, run, parts) : null;
     this.commandStart = startSample;
     this.#endpointer = new Endpointer(settings);
     this.#speculative = new SpeculativeTranscription(parts.transcriber);
@@ -83,6 +96,7 @@ export class RunAudio {
 
   /** Feeds one frame's VAD windows; returns the command's end or `no-speech` once reached (later windows are dropped). */
   async feed(frame: AudioFrame): Promise<CommandEnd | { type: "no-speech" } | null> {
+    this.remote?.send(this);
     for (const window of await this.parts.vad.process(frame)) {
       this.#checkWhole();
       if (this.#tail) this.commandStart = this.#tail.feed(window, this.commandStart);
@@ -102,9 +116,10 @@ export class RunAudio {
     return { type: "end", seconds, reason: "silence" };
   }
 
-  /** Drops the speculative pass (speech resumed, or the run ended). */
-  cancel(): void {
+  /** The run ended: drops the speculative pass, and the base's session (satellite) if it ended first. */
+  cancel(outcome: RunOutcome): void {
     this.#speculative.cancel();
+    this.remote?.cancel(outcome);
   }
 
   /** Where the person stopped speaking: the command's end on the audio clock. */

@@ -193,6 +193,31 @@ describe("Feedback", () => {
     expect(sounds[2]).toBe("SPEECH:sorry, something went wrong");
   });
 
+  it("on a base, a satellite's run makes no sound: the satellite plays and speaks for itself", async () => {
+    const { bus, player } = setup(true, true);
+    bus.emit({ type: "run-start", runId: "s1", site: "kitchen", trigger: "satellite" });
+    bus.emit({ type: "wake_word-end", runId: "s1", wakeWord: "hey_jarvis", score: 0.9, audioMs: 0 });
+    bus.emit({ ...turnOn, runId: "s1" });
+    bus.emit({ type: "run-end", runId: "s1", outcome: "published", ms: 900 });
+    await player.idle();
+    expect(heard()).toEqual([]);
+    // The base's own runs are heard as before.
+    run(bus, "r1", [turnOn], "published");
+    await player.idle();
+    expect(heard()).toHaveLength(3);
+  });
+
+  it("on a satellite, a run the base answered chimes but leaves the words to hermes/tts/say", async () => {
+    const { bus, player } = setup(true, true);
+    bus.emit({ type: "run-start", runId: "r6", site: "kitchen" });
+    bus.emit({ type: "wake_word-end", runId: "r6", wakeWord: "hey_jarvis", score: 0.9, audioMs: 1000 });
+    bus.emit({ type: "run-end", runId: "r6", outcome: "error", ms: 2000, answeredBy: "pi5" });
+    await player.idle();
+    const sounds = heard();
+    expect(sounds).toHaveLength(2);
+    expect(sounds.every((s) => s.startsWith("earcon:"))).toBe(true);
+  });
+
   it("does nothing when both are off, and reports the gate while playing", async () => {
     const quiet = setup(false, false);
     expect(feedback?.enabled).toBe(false);

@@ -25,8 +25,16 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
     expect(describePlan(plan({}))).toBe("nothing");
   });
 
-  it("restarts only MQTT (and the rooms client, on the same broker) for a new broker URL", () => {
-    expect(describePlan(plan({ mqtt: { ...base.mqtt, url: "mqtt://10.0.0.2" } }))).toBe("mqtt, rooms");
+  it("restarts only MQTT (and the rooms and satellite clients, on the same broker) for a new broker URL", () => {
+    expect(describePlan(plan({ mqtt: { ...base.mqtt, url: "mqtt://10.0.0.2" } }))).toBe(
+      "mqtt, rooms, satellite, base",
+    );
+  });
+
+  it("a new role rebuilds the pipeline's remote steps and the satellite and base clients", () => {
+    expect(describePlan(plan({ role: "satellite" }))).toBe("pipeline, satellite, base");
+    const satellite = { ...base.satellite, answer_timeout_seconds: 20 };
+    expect(describePlan(plan({ satellite }))).toBe("satellite, base");
   });
 
   it("joining or leaving a rooms group, or a new window, restarts only the rooms client", () => {
@@ -50,7 +58,7 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
   });
 
   it("a new site renames topics, metrics and runs: metrics, pipeline and MQTT", () => {
-    expect(describePlan(plan({ site: "hall" }))).toBe("metrics, pipeline, mqtt, rooms");
+    expect(describePlan(plan({ site: "hall" }))).toBe("metrics, pipeline, mqtt, rooms, satellite, base");
   });
 
   it("ring settings reload the timers in place; the timers run on", () => {

@@ -6,6 +6,7 @@ import {
   levelDbfs,
   parseArecordList,
 } from "../../../src/doctor/checks-audio.js";
+import { checkBase } from "../../../src/doctor/checks-base.js";
 import { checkBoard, checkGlibc, checkNode, describeBoard } from "../../../src/doctor/checks-host.js";
 import { checkLlama, checkModels, checkSelfTest } from "../../../src/doctor/checks-models.js";
 import { checkBroker, checkService } from "../../../src/doctor/checks-service.js";
@@ -29,6 +30,18 @@ function probes(overrides: Partial<Probes> = {}): Probes {
     sttSelfTest: async () => ({ ms: 900 }),
     wakeSelfTest: async () => ({ ms: 150 }),
     mqtt: async () => ({ ok: true }),
+    base: async () => ({
+      connected: true,
+      status: {
+        v: 1,
+        site: "pi5",
+        state: "online",
+        beat: 2,
+        capacity: { queue: 16, perSite: 2, sessions: 0 },
+      },
+      fresh: true,
+      session: { state: "accepted" },
+    }),
     ...overrides,
   };
 }
@@ -395,5 +408,57 @@ describe("runDoctor", () => {
     expect(text).toMatch(/^fail {2}boom +the check itself failed: kaput$/m);
     expect(text).toMatch(/fix: please report/);
     expect(text).toMatch(/1 problem\(s\) to fix/);
+  });
+});
+
+describe("base check (role satellite)", () => {
+  const satellite = config({ role: "satellite", site: "kitchen", satellite: { base: "pi5" } });
+  const status = { v: 1 as const, site: "pi5", state: "online" as const, beat: 3 };
+
+  it("is silent unless the board is a satellite", async () => {
+    expect(await checkBase({ probes: probes(), config: config() })).toEqual([]);
+  });
+
+  it("passes for a base online, with a heartbeat, that accepts a test session", async () => {
+    expect(await one(checkBase, probes(), satellite)).toMatchObject({
+      status: "pass",
+      detail: "base pi5 is online and answering; queue 16, 2 per satellite, 0 now",
+    });
+  });
+
+  it("says what is wrong: no base, never heard, offline, hung, not answering, busy", async () => {
+    const result = (r: Awaited<ReturnType<Probes["base"]>>) =>
+      one(checkBase, probes({ base: async () => r }), satellite);
+    const noBase = config({ role: "satellite" });
+    expect(await one(checkBase, probes(), noBase)).toMatchObject({
+      status: "fail",
+      detail: "role satellite without satellite.base",
+    });
+    expect(await result({ connected: false, message: "ECONNREFUSED" })).toMatchObject({ status: "fail" });
+    expect(await result({ connected: true, status: null, fresh: false, session: null })).toMatchObject({
+      status: "fail",
+      detail: "base pi5 has never published its status on the broker",
+    });
+    const offline = { v: 1 as const, site: "pi5", state: "offline" as const };
+    expect((await result({ connected: true, status: offline, fresh: false, session: null })).detail).toMatch(
+      /offline/,
+    );
+    expect((await result({ connected: true, status, fresh: false, session: null })).detail).toMatch(
+      /no heartbeat/,
+    );
+    const silent = await result({ connected: true, status, fresh: true, session: { state: "no-answer" } });
+    expect(silent).toMatchObject({
+      status: "fail",
+      detail: "base pi5 is alive but did not answer a test session",
+    });
+    expect(silent.fix).toMatch(/edge-voice\/base\/pi5\/audio\/kitchen\/#/);
+    const busy = await result({
+      connected: true,
+      status,
+      fresh: true,
+      session: { state: "rejected", reason: "queue-full" },
+    });
+    expect(busy).toMatchObject({ status: "warn" });
+    expect(busy.detail).toMatch(/queue-full/);
   });
 });

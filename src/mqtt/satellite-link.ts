@@ -1,0 +1,247 @@
+import type { IPublishPacket, MqttClient } from "mqtt";
+import type { Config } from "../config/schema.js";
+import { EdgeVoiceError, ExitCode } from "../errors.js";
+import type { RunOutcome } from "../events/types.js";
+import type { RemoteAnswer, RemoteSession, RemoteSteps } from "../pipeline/remote.js";
+import { BaseWatch, describeBaseState } from "../rooms/satellite/base-watch.js";
+import {
+  BaseTopics,
+  encodePacket,
+  type Packet,
+  parseResult,
+  parseStatus,
+  type SessionResult,
+} from "../rooms/satellite/protocol.js";
+import type { Logger } from "../util/logger.js";
+import { realTimer, type StartTimer } from "../util/timer.js";
+import { clientSettings } from "./client-options.js";
+import { MqttConnection } from "./connection.js";
+import { LinkSession } from "./satellite-session.js";
+
+export interface SatelliteLinkOptions {
+  config: Config;
+  logger: Logger;
+  /** Monotonic ms (heartbeat ages); performance.now by default. */
+  clock?: () => number;
+  timer?: StartTimer;
+  /** A reply for this site on hermes/tts/say (the base's, or any Hermes app's): the daemon speaks it. */
+  onReply?: (text: string, sessionId: string | null) => void;
+}
+
+const TTS_SAY = "hermes/tts/say";
+const MAX_REPLY_CHARS = 500;
+/** Sessions whose reply is remembered (spoken once; never after a local failure said it). */
+const KEEP_SESSIONS = 64;
+
+/**
+ * role satellite: the link to the base over MQTT (docs/rooms.md#satellites-and-a-base), the
+ * pipeline's `RemoteSteps`. Its own client (`<client id>-satellite`, clean session, no last
+ * will): each command's packets go out at once (QoS 1, in order) and never queue behind the
+ * outbox. It watches the base's retained status (heartbeat, last will): a command said while
+ * the base is gone ends at once with an `error` (`satellite-no-base`), one the base refuses
+ * with `satellite-rejected`, one it does not answer within satellite.answer_timeout_seconds
+ * with `timeout` (`satellite-base-timeout`). It hears hermes/tts/say for its own site.
+ */
+export { failedSession } from "./satellite-session.js";
+
+export class SatelliteLink implements RemoteSteps {
+  readonly base: string;
+  readonly topics: BaseTopics;
+  readonly #watch: BaseWatch;
+  readonly #connection: MqttConnection;
+  readonly #clock: () => number;
+  readonly #timer: StartTimer;
+  readonly #sessions = new Map<string, LinkSession>();
+  /** Our sessions' replies: "base" may be spoken once, "local" was said here already, "spoken" was. */
+  readonly #replies = new Map<string, "base" | "local" | "spoken">();
+  #client: MqttClient | null = null;
+  #attempted: () => void = () => {};
+
+  private constructor(
+    private readonly options: SatelliteLinkOptions,
+    base: string,
+  ) {
+    const { config, logger } = options;
+    this.base = base;
+    this.topics = new BaseTopics(config.mqtt.topic_prefix, base);
+    this.#watch = new BaseWatch(config.satellite.base_timeout_seconds * 1000);
+    this.#clock = options.clock ?? (() => performance.now());
+    this.#timer = options.timer ?? realTimer;
+    this.#connection = new MqttConnection({
+      settings: linkClientSettings(config),
+      reconnect: {
+        minSeconds: config.mqtt.reconnect_min_seconds,
+        maxSeconds: config.mqtt.reconnect_max_seconds,
+      },
+      logger,
+      onState: (state) => {
+        if (state.state !== "connecting" && state.state !== "connected") this.#attempted();
+      },
+      onConnect: (client) => this.#subscribe(client),
+      onClose: () => this.#lost(),
+      onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
+    });
+  }
+
+  /** Starts connecting in the background. A satellite without `satellite.base` is a config error (exit 78). */
+  static start(options: SatelliteLinkOptions): SatelliteLink {
+    const base = options.config.satellite.base;
+    if (base === null)
+      throw new EdgeVoiceError("config-invalid", "role satellite needs satellite.base: the base's site id", {
+        exitCode: ExitCode.config,
+        hint: "set satellite.base to the site of the board with role: base (docs/rooms.md)",
+      });
+    const link = new SatelliteLink(options, base);
+    link.#connection.start();
+    return link;
+  }
+
+  /** Resolves once the base's status topic is granted, the first connection failed, or after `timeoutMs`. */
+  firstAttempt(timeoutMs: number): Promise<void> {
+    if (this.#client) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      this.#attempted = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** Whether the base is there now, and the last status it sent (capacity), for the doctor. */
+  baseState() {
+    return { state: this.#watch.state(this.#clock()), status: this.#watch.status };
+  }
+
+  open(run: Parameters<RemoteSteps["open"]>[0]): RemoteSession {
+    const session = new LinkSession(
+      run.id,
+      this.#timer,
+      this.options.config.satellite.answer_timeout_seconds,
+      {
+        publish: (packet) => this.#publish(run.id, packet),
+        closed: (answer) => this.#closed(run.id, answer),
+        base: this.base,
+      },
+    );
+    this.#sessions.set(run.id, session);
+    const state = this.#watch.state(this.#clock());
+    if (!state.alive) {
+      session.fail("satellite-no-base", `${describeBaseState(this.base, state)}: the command was not heard`);
+      return session;
+    }
+    const { area, wakeWord, score } = run;
+    session.publish({ kind: "start", seq: 0, start: { area, wakeWord, score, sampleRate: 16000 } });
+    return session;
+  }
+
+  /** Ends every open session (the run is aborted anyway) and disconnects. Idempotent. */
+  async stop(): Promise<void> {
+    for (const session of this.#sessions.values())
+      session.fail("satellite-stopping", "the satellite is stopping");
+    this.#client = null;
+    await this.#connection.stop();
+  }
+
+  #subscribe(client: MqttClient): void {
+    const { site } = this.options.config;
+    const topics = [this.topics.status, this.topics.result(site), TTS_SAY];
+    client.subscribe(topics, { qos: 1 }, (error, granted) => {
+      if (error || (granted ?? []).some((g) => g.qos >= 0x80)) {
+        this.options.logger.error(
+          { topics, reason: error?.message },
+          "the broker refused the satellite's topics (ACL? docs/rooms.md): commands cannot reach the base",
+        );
+      } else if (this.#connection.client === client) this.#client = client;
+      this.#attempted();
+    });
+  }
+
+  #lost(): void {
+    this.#client = null;
+    this.#watch.lost();
+    const message = describeBaseState(this.base, { alive: false, why: "no-broker" });
+    for (const session of this.#sessions.values()) session.fail("satellite-no-base", message);
+  }
+
+  #publish(id: string, packet: Packet): boolean {
+    const client = this.#client;
+    if (!client) return false;
+    const topic = this.topics.audio(this.options.config.site, id);
+    client.publish(topic, encodePacket(packet), { qos: 1 }, (error) => {
+      if (error)
+        this.#sessions
+          .get(id)
+          ?.fail("satellite-no-base", `a packet to base ${this.base} failed: ${error.message}`);
+    });
+    return true;
+  }
+
+  #closed(id: string, answer: RemoteAnswer): void {
+    this.#sessions.delete(id);
+    this.#replies.set(id, "error" in answer ? "local" : "base");
+    if (this.#replies.size > KEEP_SESSIONS) this.#replies.delete(this.#replies.keys().next().value as string);
+  }
+
+  #message(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const { site } = this.options.config;
+    if (topic === this.topics.status) {
+      const parsed = parseStatus(payload);
+      if ("status" in parsed) this.#heard(parsed.status);
+      else this.options.logger.warn({ topic, problem: parsed.problem }, "ignored a broken base status");
+    } else if (topic === this.topics.result(site) && !packet.retain) {
+      const parsed = parseResult(payload);
+      if ("result" in parsed) this.#result(parsed.result);
+      else this.options.logger.warn({ topic, problem: parsed.problem }, "ignored a broken base result");
+    } else if (topic === TTS_SAY && !packet.retain) this.#reply(payload);
+  }
+
+  #heard(status: Parameters<BaseWatch["heard"]>[0]): void {
+    this.#watch.heard(status, this.#clock());
+    if (status.state !== "offline") return;
+    const message = describeBaseState(this.base, { alive: false, why: "offline" });
+    for (const session of this.#sessions.values()) session.fail("satellite-no-base", message);
+  }
+
+  #result(result: SessionResult): void {
+    const session = this.#sessions.get(result.sessionId);
+    if (!session) return;
+    if (result.state === "rejected")
+      session.fail(
+        "satellite-rejected",
+        `base ${this.base} refused the command: ${result.reason ?? "no reason given"}`,
+      );
+    else if (result.state === "ended") session.answered((result.outcome ?? "error") as RunOutcome);
+  }
+
+  /** hermes/tts/say for this site: spoken once per session; never for a run that failed here (it said so itself). */
+  #reply(payload: Buffer): void {
+    let message: { siteId?: unknown; text?: unknown; sessionId?: unknown };
+    try {
+      message = JSON.parse(payload.toString("utf8"));
+    } catch {
+      return;
+    }
+    if (message.siteId !== this.options.config.site || typeof message.text !== "string") return;
+    const text = message.text.trim().slice(0, MAX_REPLY_CHARS);
+    const sessionId = typeof message.sessionId === "string" ? message.sessionId : null;
+    const known = sessionId ? this.#replies.get(sessionId) : undefined;
+    if (!text || known === "local" || known === "spoken") return;
+    if (sessionId && known === "base") this.#replies.set(sessionId, "spoken");
+    this.options.onReply?.(text, sessionId);
+  }
+}
+
+/** The daemon's client settings, as a second client: its own id, a clean session, no last will. */
+function linkClientSettings(config: Config) {
+  const mqtt = config.mqtt;
+  const url = mqtt.url ?? `mqtt://127.0.0.1:${mqtt.embedded_port}`;
+  const settings = clientSettings(config, url, "", mqtt.protocol_version);
+  const options = { ...settings.options };
+  options.clientId = `${options.clientId}-satellite`;
+  options.clean = true;
+  delete options.will;
+  delete options.properties;
+  return { url, options };
+}
