@@ -153,16 +153,13 @@ export class PipelineRun {
   }
 
   async #afterEndpoint(end: CommandEnd): Promise<void> {
-    if (this.audio?.remote) return this.audio.remote.finish(end, this.audio);
+    const audio = this.audio as RunAudio;
+    if (audio.remote) return audio.remote.finish(end, audio);
     const text = await this.stt(end);
     if (text === null) return;
-    if (!text && audio.heardUnsure) return this.#notUnderstood();
-    if (!text) return this.end("no-speech");
-    await this.understand(text, (this.audio as RunAudio).endSampleOf(end) / SAMPLE_RATE);
-  }
-
-  /** Words were heard but none can be acted on safely: "sorry, I didn't get that", not silence. */
-  #notUnderstood(): void {
+    if (text) return this.understand(text, audio.endSampleOf(end) / SAMPLE_RATE);
+    // Words heard but none safe to act on: "sorry, I didn't get that", not silence.
+    if (!audio.heardUnsure) return this.end("no-speech");
     this.parts.bus.emit({ type: "intent-rejected", runId: this.id, reason: "not-recognized" });
     this.end("rejected");
   }
