@@ -5,8 +5,8 @@ import { parseRoomMessage, type RoomMessage } from "../rooms/claims.js";
 import { ArbitrationRoom } from "../rooms/room.js";
 import type { Logger } from "../util/logger.js";
 import { realTimer, type StartTimer } from "../util/timer.js";
-import { clientSettings } from "./client-options.js";
-import { MqttConnection } from "./connection.js";
+import type { MqttConnection } from "./connection.js";
+import { FirstAttempt, sideClientSettings, sideConnection } from "./side-client.js";
 
 export interface MqttArbitrationOptions {
   config: Config;
@@ -46,7 +46,7 @@ export class MqttArbitration implements Arbitration {
   #broken = 0;
   #noEcho = 0;
   /** Called when the claim topic is granted or the connection fails: ends firstAttempt(). */
-  #attempted: () => void = () => {};
+  readonly #attempt = new FirstAttempt();
 
   private constructor(options: MqttArbitrationOptions, group: string) {
     const { config, logger } = options;
@@ -63,16 +63,7 @@ export class MqttArbitration implements Arbitration {
       afterReads: options.afterReads,
       send: (message) => this.#send(message),
     });
-    this.#connection = new MqttConnection({
-      settings: roomsClientSettings(config),
-      reconnect: {
-        minSeconds: config.mqtt.reconnect_min_seconds,
-        maxSeconds: config.mqtt.reconnect_max_seconds,
-      },
-      logger,
-      onState: (state) => {
-        if (state.state !== "connecting" && state.state !== "connected") this.#attempted();
-      },
+    this.#connection = sideConnection(config, logger, sideClientSettings(config, "rooms"), this.#attempt, {
       onConnect: (client) => this.#subscribe(client),
       onClose: () => {
         this.#client = null;
@@ -96,14 +87,7 @@ export class MqttArbitration implements Arbitration {
    */
   firstAttempt(timeoutMs: number): Promise<void> {
     if (this.ready) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      this.#attempted = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    return this.#attempt.wait(timeoutMs);
   }
 
   /** True once the broker granted the claim topic: claims go out and come back. */
@@ -138,11 +122,11 @@ export class MqttArbitration implements Arbitration {
           { topic: this.topic, reason: error?.message },
           "the broker refused the rooms claim topic (ACL?): this board answers every wake word alone",
         );
-        this.#attempted();
+        this.#attempt.over();
         return;
       }
       if (this.#connection.client === client) this.#client = client;
-      this.#attempted();
+      this.#attempt.over();
     });
   }
 
@@ -172,18 +156,4 @@ export class MqttArbitration implements Arbitration {
         "ignored a message on the rooms claim topic that is not a claim or a close",
       );
   }
-}
-
-/** The daemon's client settings, as a second client: its own id, a clean session, no last will. */
-function roomsClientSettings(config: Config) {
-  const mqtt = config.mqtt;
-  // With an embedded broker (mqtt.url null) the group meets on this board's broker.
-  const url = mqtt.url ?? `mqtt://127.0.0.1:${mqtt.embedded_port}`;
-  const settings = clientSettings(config, url, "", mqtt.protocol_version);
-  const options = { ...settings.options };
-  options.clientId = `${options.clientId}-rooms`;
-  options.clean = true;
-  delete options.will;
-  delete options.properties;
-  return { url, options };
 }

@@ -15,8 +15,8 @@ import {
 } from "../rooms/satellite/protocol.js";
 import type { Logger } from "../util/logger.js";
 import { realTimer, type StartTimer } from "../util/timer.js";
-import { clientSettings } from "./client-options.js";
-import { MqttConnection } from "./connection.js";
+import type { MqttConnection } from "./connection.js";
+import { FirstAttempt, sideClientSettings, sideConnection } from "./side-client.js";
 
 export interface BaseServerOptions {
   config: Config;
@@ -51,7 +51,7 @@ export class BaseServer {
   #cancelBeat: () => void = () => {};
   #broken = 0;
   #stopped = false;
-  #attempted: () => void = () => {};
+  readonly #attempt = new FirstAttempt();
 
   private constructor(private readonly options: BaseServerOptions) {
     const { config, logger } = options;
@@ -66,22 +66,19 @@ export class BaseServer {
     });
     this.#clock = options.clock ?? (() => performance.now());
     this.#timer = options.timer ?? realTimer;
-    this.#connection = new MqttConnection({
-      settings: baseClientSettings(config, this.topics.status),
-      reconnect: {
-        minSeconds: config.mqtt.reconnect_min_seconds,
-        maxSeconds: config.mqtt.reconnect_max_seconds,
-      },
+    this.#connection = sideConnection(
+      config,
       logger,
-      onState: (state) => {
-        if (state.state !== "connecting" && state.state !== "connected") this.#attempted();
+      baseClientSettings(config, this.topics.status),
+      this.#attempt,
+      {
+        onConnect: (client) => this.#subscribe(client),
+        onClose: () => {
+          this.#client = null;
+        },
+        onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
       },
-      onConnect: (client) => this.#subscribe(client),
-      onClose: () => {
-        this.#client = null;
-      },
-      onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
-    });
+    );
   }
 
   static start(options: BaseServerOptions): BaseServer {
@@ -94,14 +91,7 @@ export class BaseServer {
   /** Resolves once serving (subscribed, status published), the first connection failed, or after `timeoutMs`. */
   firstAttempt(timeoutMs: number): Promise<void> {
     if (this.#client) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      this.#attempted = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    return this.#attempt.wait(timeoutMs);
   }
 
   /** Sessions streaming, waiting and running (the bench's queue depth). */
@@ -132,13 +122,13 @@ export class BaseServer {
           { topic: this.topics.audioFilter, reason: error?.message },
           "the broker refused the base's session topic (ACL? docs/rooms.md): satellites cannot reach this base",
         );
-        this.#attempted();
+        this.#attempt.over();
         return;
       }
       if (this.#connection.client !== client) return;
       this.#client = client;
       this.#publishStatus();
-      this.#attempted();
+      this.#attempt.over();
     });
   }
 
@@ -232,14 +222,11 @@ export class BaseServer {
 
 /** A second client of the board: its own id, a clean session, and a last will on the base's status. */
 function baseClientSettings(config: Config, statusTopic: string) {
-  const mqtt = config.mqtt;
-  const url = mqtt.url ?? `mqtt://127.0.0.1:${mqtt.embedded_port}`;
-  const settings = clientSettings(config, url, "", mqtt.protocol_version);
-  const options = { ...settings.options };
-  options.clientId = `${options.clientId}-base`;
-  options.clean = true;
-  delete options.properties;
   const offline = JSON.stringify({ v: 1, site: config.site, state: "offline" });
-  options.will = { topic: statusTopic, payload: Buffer.from(offline), qos: 1, retain: true };
-  return { url, options };
+  return sideClientSettings(config, "base", {
+    topic: statusTopic,
+    payload: Buffer.from(offline),
+    qos: 1,
+    retain: true,
+  });
 }

@@ -14,9 +14,9 @@ import {
 } from "../rooms/satellite/protocol.js";
 import type { Logger } from "../util/logger.js";
 import { realTimer, type StartTimer } from "../util/timer.js";
-import { clientSettings } from "./client-options.js";
-import { MqttConnection } from "./connection.js";
+import type { MqttConnection } from "./connection.js";
 import { LinkSession } from "./satellite-session.js";
+import { FirstAttempt, sideClientSettings, sideConnection } from "./side-client.js";
 
 export interface SatelliteLinkOptions {
   config: Config;
@@ -55,7 +55,7 @@ export class SatelliteLink implements RemoteSteps {
   /** Our sessions' replies: "base" may be spoken once, "local" was said here already, "spoken" was. */
   readonly #replies = new Map<string, "base" | "local" | "spoken">();
   #client: MqttClient | null = null;
-  #attempted: () => void = () => {};
+  readonly #attempt = new FirstAttempt();
 
   private constructor(
     private readonly options: SatelliteLinkOptions,
@@ -67,20 +67,17 @@ export class SatelliteLink implements RemoteSteps {
     this.#watch = new BaseWatch(config.satellite.base_timeout_seconds * 1000);
     this.#clock = options.clock ?? (() => performance.now());
     this.#timer = options.timer ?? realTimer;
-    this.#connection = new MqttConnection({
-      settings: linkClientSettings(config),
-      reconnect: {
-        minSeconds: config.mqtt.reconnect_min_seconds,
-        maxSeconds: config.mqtt.reconnect_max_seconds,
-      },
+    this.#connection = sideConnection(
+      config,
       logger,
-      onState: (state) => {
-        if (state.state !== "connecting" && state.state !== "connected") this.#attempted();
+      sideClientSettings(config, "satellite"),
+      this.#attempt,
+      {
+        onConnect: (client) => this.#subscribe(client),
+        onClose: () => this.#lost(),
+        onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
       },
-      onConnect: (client) => this.#subscribe(client),
-      onClose: () => this.#lost(),
-      onMessage: (topic, payload, packet) => this.#message(topic, payload, packet),
-    });
+    );
   }
 
   /** Starts connecting in the background. A satellite without `satellite.base` is a config error (exit 78). */
@@ -99,14 +96,7 @@ export class SatelliteLink implements RemoteSteps {
   /** Resolves once the base's status topic is granted, the first connection failed, or after `timeoutMs`. */
   firstAttempt(timeoutMs: number): Promise<void> {
     if (this.#client) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      this.#attempted = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    return this.#attempt.wait(timeoutMs);
   }
 
   /** Whether the base is there now, and the last status it sent (capacity), for the doctor. */
@@ -154,7 +144,7 @@ export class SatelliteLink implements RemoteSteps {
           "the broker refused the satellite's topics (ACL? docs/rooms.md): commands cannot reach the base",
         );
       } else if (this.#connection.client === client) this.#client = client;
-      this.#attempted();
+      this.#attempt.over();
     });
   }
 
@@ -231,17 +221,4 @@ export class SatelliteLink implements RemoteSteps {
     if (sessionId && known === "base") this.#replies.set(sessionId, "spoken");
     this.options.onReply?.(text, sessionId);
   }
-}
-
-/** The daemon's client settings, as a second client: its own id, a clean session, no last will. */
-function linkClientSettings(config: Config) {
-  const mqtt = config.mqtt;
-  const url = mqtt.url ?? `mqtt://127.0.0.1:${mqtt.embedded_port}`;
-  const settings = clientSettings(config, url, "", mqtt.protocol_version);
-  const options = { ...settings.options };
-  options.clientId = `${options.clientId}-satellite`;
-  options.clean = true;
-  delete options.will;
-  delete options.properties;
-  return { url, options };
 }
