@@ -188,7 +188,6 @@ describe("startup gaps (issue 13 item 11)", () => {
   });
 
   it("a state_dir under /proc exits 78 with a clear message instead of spinning", async () => {
-    const started = Date.now();
     const result = await runCli([
       "run",
       "--input",
@@ -198,18 +197,17 @@ describe("startup gaps (issue 13 item 11)", () => {
     ]);
     expect(result.code).toBe(78);
     expect(result.stderr).toContain("state_dir /proc/edge-voice-state cannot be used: ENOENT");
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Refused before the models load (a spin would end at the test's time limit).
+    expect(result.stderr).not.toContain("loading models");
   });
 });
 
 describe("bad input files are refused before the models load (issue 13 item 12)", () => {
   it("a missing file", async () => {
-    const started = Date.now();
     const result = await runCli(["run", "--no-mqtt", "--input", "missing.wav", "--config", configFile("")]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("cannot read missing.wav: no such file");
     expect(result.stderr).not.toContain("loading models");
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it("a corrupt WAV", async () => {
