@@ -198,7 +198,7 @@ describe("startup gaps (issue 13 item 11)", () => {
     expect(result.code).toBe(78);
     expect(result.stderr).toContain("state_dir /proc/edge-voice-state cannot be used: ENOENT");
     // Refused before the models load (a spin would end at the test's time limit).
-    expect(result.stderr).not.toContain("loading models");
+    expect(result.stderr).not.toContain("Whisper loaded");
   });
 });
 
@@ -207,7 +207,7 @@ describe("bad input files are refused before the models load (issue 13 item 12)"
     const result = await runCli(["run", "--no-mqtt", "--input", "missing.wav", "--config", configFile("")]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("cannot read missing.wav: no such file");
-    expect(result.stderr).not.toContain("loading models");
+    expect(result.stderr).not.toContain("Whisper loaded");
   });
 
   it("a corrupt WAV", async () => {
