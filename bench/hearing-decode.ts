@@ -41,7 +41,7 @@ import { TemplateRecognizer } from "../src/intent/templates/recognizer.js";
 import { VocabularyCache } from "../src/intent/vocabulary.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
-import { createTranscriber } from "../src/stt/create.js";
+import { createTranscriber, guidedSettings } from "../src/stt/create.js";
 import type { FreePass, GuidedOutcome, GuidedSettings } from "../src/stt/guided-pass.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
@@ -169,18 +169,7 @@ async function main(): Promise<void> {
   const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8")) as Record<string, unknown>;
   const config = validate({ ...home, area: BENCH_AREA, log: { level: "warn" } });
   const stt = config.stt;
-  const base: GuidedSettings = {
-    beam: stt.guided_beam,
-    perGroup: stt.guided_per_word || undefined,
-    maxTokens: Math.min(stt.max_tokens, 48),
-    thresholds: {
-      minScore: stt.guided_min_score,
-      minScoreSensitive: stt.guided_min_score_sensitive,
-      minMargin: stt.guided_min_margin,
-      maxDrop: stt.guided_max_drop,
-      minNumberLead: stt.guided_min_number_lead || undefined,
-    },
-  };
+  const base: GuidedSettings = guidedSettings(stt);
   const logger = createLogger({ level: "warn", format: "json" });
   const transcriber = (await createTranscriber(
     { ...stt, guided: false },

@@ -6,6 +6,7 @@ import { resolveModelPath } from "../models/resolve.js";
 import type { ModelStore } from "../models/store.js";
 import { cpuSummary, hostCpu } from "../system/cpu.js";
 import { componentLogger, type Logger } from "../util/logger.js";
+import type { GuidedSettings } from "./guided-pass.js";
 import { readWhisperJson, type WhisperSpec, whisperSpec } from "./model-spec.js";
 import { pickOnnxFiles, WhisperSessions } from "./onnx-whisper.js";
 import { openSelfTested } from "./self-test.js";
@@ -73,21 +74,7 @@ export async function createTranscriber(
         logprob: stt.logprob_threshold,
         compressionRatio: stt.compression_ratio_threshold,
       },
-      guided: stt.guided
-        ? {
-            beam: stt.guided_beam,
-            perGroup: stt.guided_per_word || undefined,
-            // A command is a dozen tokens; the budget only stops a beam that never ends.
-            maxTokens: Math.min(stt.max_tokens, 48),
-            thresholds: {
-              minScore: stt.guided_min_score,
-              minScoreSensitive: stt.guided_min_score_sensitive,
-              minMargin: stt.guided_min_margin,
-              maxDrop: stt.guided_max_drop,
-              minNumberLead: stt.guided_min_number_lead || undefined,
-            },
-          }
-        : undefined,
+      guided: stt.guided ? guidedSettings(stt) : undefined,
       logger: log,
     });
   };
@@ -143,4 +130,21 @@ function modelDirFiles(dir: string): Record<string, string> {
     if (statSync(full).isFile()) paths[name.split(path.sep).join("/")] = full;
   }
   return paths;
+}
+
+/** Guided decoding's settings from the stt section (the daemon's, and the hearing benches'). */
+export function guidedSettings(stt: Config["stt"]): GuidedSettings {
+  return {
+    beam: stt.guided_beam,
+    perGroup: stt.guided_per_word || undefined,
+    // A command is a dozen tokens; the budget only stops a beam that never ends.
+    maxTokens: Math.min(stt.max_tokens, 48),
+    thresholds: {
+      minScore: stt.guided_min_score,
+      minScoreSensitive: stt.guided_min_score_sensitive,
+      minMargin: stt.guided_min_margin,
+      maxDrop: stt.guided_max_drop,
+      minNumberLead: stt.guided_min_number_lead || undefined,
+    },
+  };
 }
