@@ -203,7 +203,15 @@ export class SoundPlayer {
     const children = stages.map(({ program, args }) =>
       spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: this.#options.env ?? process.env }),
     );
-    for (let i = 0; i + 1 < children.length; i++) children[i]?.stdout?.pipe(children[i + 1]?.stdin as never);
+    for (let i = 0; i + 1 < children.length; i++) {
+      const from = children[i]?.stdout;
+      const to = children[i + 1]?.stdin;
+      if (!from || !to) continue;
+      from.pipe(to);
+      // A player that dies early (no sound card) closes its stdin: the write fails with EPIPE,
+      // reported by the player's exit. Drain the rest so espeak-ng ends instead of blocking.
+      to.on("error", () => from.resume());
+    }
     const first = children[0];
     first?.stdin?.on("error", () => {}); // a player that dies early closes its stdin: reported by its exit
     if (input) first?.stdin?.end(input);

@@ -149,6 +149,24 @@ describe("SoundPlayer", () => {
     expect(warned[0]).toMatch(/failing-player failed \(exit 1\): aplay: main:831: audio open error/);
   });
 
+  it.skipIf(!findProgram("espeak-ng"))(
+    "survives a player that exits before reading espeak-ng's speech (no sound card)",
+    async () => {
+      // espeak-ng's WAV goes through this process into the player's stdin: a player gone
+      // first makes that write fail (EPIPE), which must be reported as the player's failure.
+      const { warned, logger } = warnings();
+      const p = player({
+        programs: { aplay: fakes.path("refusing-player"), espeak: findProgram("espeak-ng") ?? "" },
+        logger,
+      });
+      const sentence = "the timer for the laundry has finished, it is time to take it out".repeat(4);
+      await p.speak(sentence, "en-us");
+      await p.speak(sentence, "en-us");
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatch(/refusing-player failed \(exit 1\): aplay: main:831/);
+    },
+  );
+
   it("kills a player that hangs, so the gate always opens", async () => {
     const { warned, logger } = warnings();
     const timers = new ManualTimers();

@@ -22,6 +22,11 @@ export class FakePrograms {
       "failing-player",
       'cat > /dev/null; echo "aplay: main:831: audio open error: No such file or directory" >&2; exit 1',
     );
+    // Real aplay with no sound card exits before reading its input.
+    this.#script(
+      "refusing-player",
+      'echo "aplay: main:831: audio open error: No such file or directory" >&2; exit 1',
+    );
     this.#script("hanging-player", "exec sleep 30");
   }
 
