@@ -16,7 +16,7 @@
 //       [--realtime [--realtime-clips N]] [--set KEY=VALUE (to every daemon run)]
 
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,6 +128,7 @@ async function runDaemon(
   const args = ["run", "--config", config, ...input, "--events", "json", "--no-mqtt"];
   if (mode) args.push("--set", `stt.guided=${mode === "guided"}`);
   for (const set of sets) args.push("--set", set);
+  forgetEarlierRuns();
   const child = spawn(BIN, args, { stdio: ["pipe", "pipe", "inherit"] });
   const events: BenchEvent[] = [];
   let buffer = "";
@@ -142,6 +143,16 @@ async function runDaemon(
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   if (code !== 0) throw new Error(`edge-voice exited ${code}`);
   return events;
+}
+
+/**
+ * Each daemon starts as a fresh board but for its prepared models: timers set by an earlier
+ * run's clips would otherwise ring (and gate the microphone) in this one.
+ */
+function forgetEarlierRuns(): void {
+  for (const name of readdirSync(STATE_DIR))
+    if (name !== "prepared" && name !== "model-hashes.json")
+      rmSync(path.join(STATE_DIR, name), { recursive: true, force: true });
 }
 
 function count(results: ClipResult[], verdict: Verdict): number {
