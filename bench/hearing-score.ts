@@ -32,6 +32,10 @@ export interface ClipResult {
   sttMs: number | null;
   /** intent-end's `t` (ms since the daemon started), for felt latency. */
   commandT: number | null;
+  /** What was done instead, for a wrong action: intent, targets and slots of each intent-end. */
+  did: string[];
+  /** The chosen text when it is not Whisper's own (guided decoding's sentence). */
+  chosen: string | null;
 }
 
 /** Groups the events by run and gives each clip (placed at `offsetsMs`) the run its wake word started in it. */
@@ -60,7 +64,8 @@ export function scoreClips(
 
 function judge(entry: ManifestEntry, runs: BenchEvent[][]): ClipResult {
   const first = runs[0];
-  if (!first) return { entry, verdict: "no-wake", heard: "", sttMs: null, commandT: null };
+  if (!first)
+    return { entry, verdict: "no-wake", heard: "", sttMs: null, commandT: null, did: [], chosen: null };
   const stt = first.find((e) => e.type === "stt-end");
   const heard = stt?.freeText ?? stt?.text ?? "";
   const executed = runs.flatMap((run) => run.filter((e) => e.type === "intent-end"));
@@ -72,7 +77,12 @@ function judge(entry: ManifestEntry, runs: BenchEvent[][]): ClipResult {
   else if (executed.some((e) => !matches(e, expected))) verdict = "wrong";
   else if (command || (asked && matches(asked, expected))) verdict = "right";
   else verdict = "rejected";
-  return { entry, verdict, heard, sttMs: stt?.ms ?? null, commandT: command?.t ?? asked?.t ?? null };
+  const did = executed.map(
+    (e) => `${e.intent} ${JSON.stringify(e.targets ?? [])} ${JSON.stringify(e.slots ?? {})}`,
+  );
+  const chosen = stt?.source === "grammar" ? (stt.text ?? null) : null;
+  const commandT = command?.t ?? asked?.t ?? null;
+  return { entry, verdict, heard, sttMs: stt?.ms ?? null, commandT, did, chosen };
 }
 
 export function matches(

@@ -243,7 +243,11 @@ async function main(): Promise<void> {
     const misses = (byMode.get(mode) ?? []).filter((r) => r.verdict !== "right");
     console.log(`\n${mode} misses:`);
     for (const r of misses)
-      console.log(`  ${r.verdict.padEnd(8)} ${r.entry.file}: heard ${JSON.stringify(r.heard)}`);
+      console.log(
+        `  ${r.verdict.padEnd(8)} ${r.entry.file}: heard ${JSON.stringify(r.heard)}` +
+          (r.chosen ? `, chose ${JSON.stringify(r.chosen)}` : "") +
+          (r.verdict === "wrong" ? `, did ${r.did.join("; ")}` : ""),
+      );
   }
   if (!opts.realtime) return;
   // Felt latency on a sample: commands only, first clip of each utterance, realtime pacing.
