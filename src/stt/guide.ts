@@ -171,9 +171,14 @@ function round(value: number): number {
 
 /** Words that say nothing about what or which: articles, fillers, the commands' verbs, the wake phrase. */
 const PLAIN_WORDS = new Set(
-  "the and for please turn set make put can you could would will this that these those with from into onto its it's all off what hey jarvis now".split(
-    " ",
-  ),
+  [
+    "the and for please turn set make put can you could would will this that these those with from into onto its it's all off what hey jarvis now",
+    // Pronouns say nothing of the device either: "I'm" one letter from "I'd" let "I'm looking
+    // for a door" become "I'd like you to turn it down" (a lamp dimmed, on the hearing bench).
+    "i'm i'd i'll i've you're you'd you'll your we're we'd our they're let's",
+  ]
+    .join(" ")
+    .split(" "),
 );
 
 /**
@@ -189,15 +194,41 @@ export function keepsHeardWords(free: string, guided: string): boolean {
   const heard = heardWords(free);
   if (heard.length === 0) return true;
   const said = words(guided);
-  return heard.some((h) => said.some((g) => nearWords(h, g)));
+  const kept = (word: string) => said.some((g) => nearWords(word, g));
+  return heard.some(kept) && !dropsAName(free, kept);
+}
+
+/**
+ * True when the free text names something the guess leaves out: in a run of words that say
+ * what or which, the last is kept but the one before it is not. "Turn off the battery light"
+ * -> "turn off the lights" keeps "light" and drops the name before it, and acting on the
+ * lights of the board's area is a wrong action (measured on the hearing bench); "have a floor
+ * lamp 30%" -> "set the floor lamp to 30%" keeps both. Only the word right before the last one
+ * counts, so a filler further ahead ("actually living room lamp") is no name.
+ */
+function dropsAName(free: string, kept: (word: string) => boolean): boolean {
+  let run: string[] = [];
+  const endsBadly = () =>
+    run.length >= 2 && kept(run[run.length - 1] as string) && !kept(run[run.length - 2] as string);
+  for (const word of words(free)) {
+    if (isHeardWord(word)) {
+      run.push(word);
+      continue;
+    }
+    if (endsBadly()) return true;
+    run = [];
+  }
+  return endsBadly();
 }
 
 const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
 
 /** The words of a free text that say what or which: 3+ letters, not a plain word. */
 export function heardWords(free: string): string[] {
-  return words(free).filter((w) => w.length >= 3 && !PLAIN_WORDS.has(w));
+  return words(free).filter(isHeardWord);
 }
+
+const isHeardWord = (word: string) => word.length >= 3 && !PLAIN_WORDS.has(word);
 
 /** Equal, or one letter apart, or (4+ letters) one the start of the other. */
 function nearWords(a: string, b: string): boolean {

@@ -141,6 +141,15 @@ describe("keepsHeardWords", () => {
     ["Turn on.", "Turn on the kitchen light.", true],
     ["Turn on the kitchen light.", "Turn on the switch.", false],
     ["Turn off the whole thing like this.", "Turn off the hallway light.", false],
+    // A name dropped before the word kept: the area's lights instead of the one named.
+    ["Turn off the battery light.", "Turn off the lights", false],
+    ["Turn off the battery light.", "Turn off the bathroom light.", false],
+    ["have a floor lamp 30%.", "Set the floor lamp to 30%.", true],
+    ["Actually living room lamp, 15%.", "Set the living room lamp to 50%.", true],
+    ["living room temperature, 3 degrees.", "Set the living room temperature to 23 degrees.", true],
+    // Pronouns are no anchor: "I'm" is one letter from "I'd".
+    ["I'm looking for a door.", "I'd like you to turn it down.", false],
+    ["I'm like the front door.", "Lock the front door.", true],
   ])("%j -> %j: %s", (free, guided, keeps) => {
     expect(keepsHeardWords(free, guided)).toBe(keeps);
   });
