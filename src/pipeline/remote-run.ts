@@ -108,8 +108,8 @@ export class RemoteRun {
       if (this.parts.localFallback && FALLBACK_CODES.has(code)) {
         this.#local = true;
         this.parts.logger.warn(
-          { runId: this.run.id, code },
-          `${message}: transcribing here (satellite.fallback: local)`,
+          { runId: this.run.id, code, reason: message },
+          "the base cannot take this command: transcribing here (satellite.fallback: local)",
         );
         return;
       }

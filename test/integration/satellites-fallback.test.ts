@@ -1,9 +1,13 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { SatelliteLink } from "../../src/mqtt/satellite-link.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { testBus } from "../support/bus.js";
+import { startDaemon } from "../support/daemon-process.js";
 import {
   FakeCommands,
   FakeIntent,
@@ -14,18 +18,21 @@ import {
   quietListening,
 } from "../support/fake-stages.js";
 import { Mosquitto } from "../support/mosquitto.js";
-import { Probe, removeTempDirs } from "../support/mqtt-harness.js";
+import { Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 import { startTestBase } from "../support/satellite-base.js";
 import { boardConfig, type Satellite, speak } from "../support/satellites.js";
 import { waitFor } from "../support/wait-for.js";
 
 const S = 16000;
+const ROOT = path.resolve(__dirname, "..", "..");
+const WAV = path.join(ROOT, "test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav");
 
 /**
  * satellite.fallback on a real Mosquitto with the base stopped (its retained `offline`):
  * `none` ends the command with `satellite-no-base` (the error earcon), `local` transcribes and
  * acts on the satellite itself. Fake wake word, VAD, Whisper and intents on the satellite (the
- * real link); the base is stopped before the satellites speak.
+ * real link), then `edge-voice run` with the real models and `fallback: local`; the base is
+ * stopped before the satellites speak.
  */
 function fallbackSatellite(url: string, fallback: "none" | "local") {
   const config = boardConfig(url, "kitchen", {
@@ -123,4 +130,32 @@ describe("satellite.fallback with the base stopped", () => {
       await satellite.link.stop();
     }
   });
+
+  it("local, as a daemon with the real models: the recorded command is heard and acted on by the satellite", async () => {
+    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
+    const dir = tempDir("fallback-daemon");
+    const file = path.join(dir, "satellite.yaml");
+    const satellite = { base: "pi5", fallback: "local" };
+    const config = { ...home, site: "kitchen", area: "kitchen", role: "satellite", satellite };
+    writeFileSync(
+      file,
+      stringify({ ...config, state_dir: path.join(dir, "state"), mqtt: { url: broker.url } }),
+    );
+    const commands = await Probe.connect(broker.url, ["home/#"]);
+    try {
+      const daemon = startDaemon(["run", "--config", file, "--input", WAV, "--events", "json"]);
+      expect(await daemon.exited, daemon.stderr()).toBe(0);
+      expect(daemon.events.find((e) => e.type === "run-end")).toMatchObject({ outcome: "published" });
+      expect(daemon.events.some((e) => e.type === "error")).toBe(false);
+      expect(daemon.events.find((e) => e.type === "intent-end")).toMatchObject({
+        targets: ["kitchen_light"],
+      });
+      expect(daemon.stderr()).toMatch(
+        /base pi5 is offline.*transcribing here \(satellite\.fallback: local\)/,
+      );
+      await commands.waitFor((m) => m.some((x) => x.topic === "home/kitchen_light/set"));
+    } finally {
+      await commands.close();
+    }
+  }, 240_000);
 });
