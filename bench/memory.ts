@@ -10,6 +10,8 @@
 //   npm run build && nice -n 10 npx tsx bench/memory.ts     (MINUTES=5, ROUNDS=2 by default)
 //   extra configurations: MEMORY_SETS='name:key=value,key=value;other:ENV_VAR=value' (a --set each,
 //   or an environment variable of the daemon when the key is in capitals, e.g. MALLOC_ARENA_MAX=2)
+//   a satellite against a standalone board (docs/rooms.md#what-a-satellite-loads):
+//   MINUTES=1 MEMORY_SETS='satellite:role=satellite,satellite.base=pi5' nice -n 10 npx tsx bench/memory.ts
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -158,11 +160,18 @@ async function main(): Promise<void> {
   });
   for (const s of summary)
     console.log(`${s.name.padEnd(36)} median RSS ${s.median.toFixed(0)} MB   peak ${s.peak.toFixed(0)} MB`);
-  const [ours, peer] = summary;
+  const [ours, peer, ...extra] = summary;
   if (ours && peer)
     console.log(
       `ratio ours/peer median RSS: ${(ours.median / peer.median).toFixed(2)}x (${(ours.median - peer.median).toFixed(0)} MB)`,
     );
+  // MEMORY_SETS configurations against the default one (e.g. a satellite against a standalone board).
+  for (const other of extra)
+    if (ours)
+      console.log(
+        `ratio ${other.name}/${ours.name} median RSS: ${(other.median / ours.median).toFixed(2)}x ` +
+          `(${(other.median - ours.median).toFixed(0)} MB), peak ${(other.peak / ours.peak).toFixed(2)}x`,
+      );
 }
 
 try {

@@ -166,7 +166,9 @@ export function composeServices(options: DaemonOptions, notifier: SystemdNotifie
     logger,
     io: { cwd: options.cwd, env },
     commands: mqtt ?? undefined,
-    remote: mqtt ? satellite : undefined,
+    // With --no-mqtt a satellite has no base: its commands end "no base" (or, with
+    // satellite.fallback: local, are transcribed here), as when the base is gone.
+    remote: satellite,
     feedback,
     recordings,
     skills,

@@ -41,7 +41,20 @@ export type ErrorCode =
   | "command-expired"
   | "command-dropped"
   | "publish-refused"
-  | "model-manifest-invalid";
+  | "model-manifest-invalid"
+  // role satellite (docs/rooms.md#limits-and-when-things-go-wrong): the command's run ends with them.
+  | SatelliteErrorCode;
+
+/** Why a satellite's command was not answered by its base (the `error` event of its run). */
+export type SatelliteErrorCode =
+  /** The base is offline (its last will), silent past satellite.base_timeout_seconds, or the broker is gone. */
+  | "satellite-no-base"
+  /** The base refused the session (queue-full, site-busy, too-long, stalled, audio-lost, invalid). */
+  | "satellite-rejected"
+  /** No answer within satellite.answer_timeout_seconds of the command's end. */
+  | "satellite-base-timeout"
+  /** The satellite shut down with a command in flight. */
+  | "satellite-stopping";
 
 export class EdgeVoiceError extends Error {
   override readonly name = "EdgeVoiceError";

@@ -6,7 +6,7 @@ import { devicesSection } from "./sections/devices.js";
 import { intentSection, llmSection } from "./sections/intent.js";
 import { mqttSection } from "./sections/mqtt.js";
 import { roomsSection } from "./sections/rooms.js";
-import { roleField, satelliteSection } from "./sections/satellite.js";
+import { hasLocalModels, roleField, satelliteSection } from "./sections/satellite.js";
 import { sttSection } from "./sections/stt.js";
 import {
   debugSection,
@@ -70,7 +70,25 @@ export const configSchema = z
     metrics: metricsSection.meta(restart),
     debug: debugSection.meta(restart),
   })
-  .superRefine(checkRunLimits);
+  .superRefine(checkRunLimits)
+  .superRefine(checkSatelliteStages);
+
+/**
+ * The wake word's verifier is Whisper: a satellite that loads none (satellite.fallback: none)
+ * cannot verify. Refused at load rather than silently ignored.
+ */
+function checkSatelliteStages(
+  config: Parameters<typeof hasLocalModels>[0] & { wake: { verifier: { enabled: boolean } } },
+  ctx: z.RefinementCtx,
+) {
+  if (hasLocalModels(config) || !config.wake.verifier.enabled) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["wake", "verifier", "enabled"],
+    message:
+      "needs Whisper on this board, and role satellite loads none: turn the verifier off, or set satellite.fallback: local (the satellite then loads Whisper and the intent stage)",
+  });
+}
 
 /** The intent step's limit covers the LLM's: one at or below it would cut every slow answer short. */
 function checkRunLimits(

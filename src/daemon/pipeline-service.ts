@@ -1,5 +1,6 @@
 import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
+import { hasLocalModels } from "../config/sections/satellite.js";
 import type { EventBus } from "../events/bus.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import { modelStoreFromConfig } from "../models/startup.js";
@@ -25,7 +26,7 @@ export interface PipelineServiceOptions {
   io: { cwd: string; env: NodeJS.ProcessEnv };
   /** The command output, fixed for the pipeline's life; absent with `--no-mqtt` (runs end `recognized`). */
   commands?: CommandPublisher;
-  /** role satellite: the base does STT, intent and act (daemon/satellite.ts); absent with `--no-mqtt`. */
+  /** role satellite: the base does STT, intent and act (daemon/satellite.ts); with `--no-mqtt` it answers "no base". */
   remote?: RemoteSteps;
   feedback: FeedbackService;
   recordings: RecordingsService;
@@ -46,8 +47,9 @@ const STAGE_UNITS: ReloadUnit[] = [
 ];
 const PIPELINE_UNIT: ReloadUnit = {
   name: "pipeline",
-  // Endpointing, pre-roll, speculation, the prompt's vocabulary, site and area: read live.
-  sections: ["vad", "stt", "site", "area", "intent", "devices", "conversation", "role"],
+  // Endpointing, pre-roll, speculation, the prompt's vocabulary, site and area, the satellite's
+  // fallback: read live (a role or fallback that needs Whisper loads it: reload below).
+  sections: ["vad", "stt", "site", "area", "intent", "devices", "conversation", "role", "satellite"],
   live: true,
   follows: STAGE_UNITS.map((u) => u.name),
 };
@@ -102,11 +104,14 @@ export class PipelineService implements Service {
     const { registry, logger } = this.options;
     const stages = this.#stages;
     if (!stages) return;
+    // A satellite turned standalone (or given satellite.fallback: local) loads Whisper and
+    // the intent stage; the other way round releases them.
+    const local = hasLocalModels(config);
     const which = {
       wake: plan.has("wake"),
       vad: plan.has("vad"),
-      transcriber: plan.has("stt"),
-      intent: plan.has("intent"),
+      transcriber: plan.has("stt") || (stages.transcriber !== null) !== local,
+      intent: plan.has("intent") || (stages.intent !== null) !== local,
     };
     const restarting = Object.values(which).some(Boolean);
     const live = !(this.options.fasterThanRealTime ?? false);
@@ -131,7 +136,7 @@ export class PipelineService implements Service {
         ...pipelineSettings(config, registry, this.options.remote),
         ...fresh,
       });
-    await Promise.allSettled(replaced.map((stage) => stage.dispose()));
+    await Promise.allSettled(replaced.map((stage) => stage?.dispose()));
   }
 
   #deps(config: Config, store: ModelStore): StageDeps {
@@ -149,13 +154,16 @@ export class PipelineService implements Service {
 
 /** The pipeline settings a config gives (everything but the stages and the bus). */
 function pipelineSettings(config: Config, registry: DeviceRegistry, remote?: RemoteSteps) {
+  const satellite = config.role === "satellite";
   return {
-    remote: config.role === "satellite" ? (remote ?? null) : null,
+    remote: satellite ? (remote ?? null) : null,
+    localFallback: satellite && config.satellite.fallback === "local",
     site: config.site,
     area: config.area,
     endpointer: endpointerSettings(config.vad),
     preRollSeconds: config.vad.pre_roll_seconds,
-    speculative: config.stt.speculative,
+    // A satellite's Whisper (fallback) transcribes only when the base is gone: no early pass.
+    speculative: config.stt.speculative && !satellite,
     limits: runLimits(config),
     followUpSeconds: config.conversation.answer_seconds,
     commandFollowUpSeconds: config.conversation.follow_up_seconds,

@@ -34,7 +34,10 @@ export class SatelliteService implements Service, RemoteSteps {
   }
 
   open(run: Parameters<RemoteSteps["open"]>[0]): RemoteSession {
-    return this.#link?.open(run) ?? failedSession("satellite-no-base", "the satellite link is not running");
+    return (
+      this.#link?.open(run) ??
+      failedSession("satellite-no-base", "no link to the base (no MQTT, or the link is not running)")
+    );
   }
 
   async start({ config }: ServiceContext): Promise<void> {
@@ -90,9 +93,11 @@ export class BaseService implements Service {
       logger: componentLogger(this.logger, "base"),
       serve: (session) => {
         const { site, id, audio, start } = session;
-        const { area, wakeWord, score } = start;
-        const { run, ended } = this.pipeline().satelliteRun({ id, site, area, wakeWord, score, audio });
-        return { ended, abort: () => run.abort() };
+        const { area, wakeWord, score, previousRunId } = start;
+        const follow = previousRunId ? { previousRunId } : {};
+        const command = { id, site, area, wakeWord, score, audio, ...follow };
+        const { run, ended, followUpSeconds } = this.pipeline().satelliteRun(command);
+        return { ended, abort: () => run.abort(), followUpSeconds };
       },
       onReject: (site, id, reason) => this.#reject(site, id, reason),
     });

@@ -1,3 +1,4 @@
+import { hasLocalModels } from "../config/sections/satellite.js";
 import { type Check, type CheckResult, fail, pass, versionAtLeast, warn } from "./types.js";
 
 /** node-llama-cpp's prebuilt llama.cpp binaries are built against glibc 2.34. */
@@ -52,7 +53,7 @@ export function describeBoard(
   return { kind: "other", name: model || "not a Raspberry Pi or Jetson" };
 }
 
-export const checkBoard: Check = async ({ probes }) => {
+export const checkBoard: Check = async ({ probes, config }) => {
   const board = describeBoard(
     probes.readFile("/proc/device-tree/model"),
     probes.readFile("/etc/nv_tegra_release"),
@@ -61,7 +62,10 @@ export const checkBoard: Check = async ({ probes }) => {
   const features = [probes.arch(), ...cpu.notable].join(", ");
   const detail = `${board.name}; ${cpu.count} x ${cpu.model || "unknown CPU"} (${features})`;
   const results: CheckResult[] = [];
-  if (board.kind === "raspberry-pi" && /Raspberry Pi (Zero|[123]\b|Model [AB])/i.test(board.name)) {
+  // A satellite without local models runs no Whisper: a Pi Zero 2 W is what it is made for.
+  const whisperHere = config === null || hasLocalModels(config);
+  const small = /Raspberry Pi (Zero|[123]\b|Model [AB])/i.test(board.name);
+  if (board.kind === "raspberry-pi" && small && whisperHere) {
     results.push(
       warn(
         "board",

@@ -1,3 +1,4 @@
+import { hasLocalModels } from "../config/sections/satellite.js";
 import { isEdgeVoiceError } from "../errors.js";
 import { configuredModels } from "../models/startup.js";
 import { type Check, type CheckResult, fail, pass, warn } from "./types.js";
@@ -40,6 +41,9 @@ export const checkModels: Check = async ({ probes, config }) => {
 export const checkSelfTest: Check = async ({ probes, config }) => {
   if (!config) return [];
   const title = "Whisper self-test";
+  if (!hasLocalModels(config)) {
+    return [pass("stt-self-test", title, "not loaded here: role satellite, the base transcribes")];
+  }
   if (!config.stt.self_test) {
     return [
       warn(
@@ -91,7 +95,8 @@ export const checkWakeSelfTest: Check = async ({ probes, config }) => {
 
 /** Which llama.cpp backends node-llama-cpp can use here, and (when an LLM is configured) which one loads. */
 export const checkLlama: Check = async ({ probes, config }) => {
-  const wanted = config !== null && config.llm.mode !== "off" && config.llm.model !== null;
+  const wanted =
+    config !== null && hasLocalModels(config) && config.llm.mode !== "off" && config.llm.model !== null;
   const gpu = config?.llm.gpu ?? "auto";
   const title = "LLM backend";
   let result: Awaited<ReturnType<typeof probes.llama>>;
@@ -104,7 +109,11 @@ export const checkLlama: Check = async ({ probes, config }) => {
   }
   const available = ["cpu", ...result.supported].join(", ");
   if (!wanted || result.loaded === null) {
-    return [pass("llama", title, `available here: ${available} (no LLM configured: templates only)`)];
+    const why =
+      config && !hasLocalModels(config)
+        ? "role satellite: the base understands"
+        : "no LLM configured: templates only";
+    return [pass("llama", title, `available here: ${available} (${why})`)];
   }
   if ("error" in result.loaded) {
     return [

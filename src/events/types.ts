@@ -89,7 +89,16 @@ export interface InputRejectedEvent extends EventBase {
   site: string;
   /** `satellite` (role base): a satellite's session refused; `site` is the satellite's. */
   source: "text" | "satellite";
-  reason: "rate-limited" | "queue-full" | "site-busy" | "too-long" | "stalled" | "audio-lost" | "invalid";
+  reason:
+    | "rate-limited"
+    | "queue-full"
+    | "site-busy"
+    | "too-long"
+    | "stalled"
+    | "audio-lost"
+    | "invalid"
+    /** Text on a satellite that loads no intent stage (satellite.fallback: none): send it to the base. */
+    | "no-intent-stage";
   count: number;
 }
 

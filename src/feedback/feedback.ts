@@ -37,6 +37,8 @@ export class Feedback {
   readonly #unsubscribe: Array<() => void> = [];
   /** On a base: runs for a satellite, which plays and speaks for itself (docs/rooms.md). */
   readonly #satelliteRuns = new Set<string>();
+  /** Satellite runs that ended lately: a follow-up naming one (its answer) is the satellite's too. */
+  readonly #satelliteEnded: string[] = [];
 
   constructor(options: FeedbackOptions) {
     this.#config = options.config;
@@ -77,9 +79,9 @@ export class Feedback {
 
   /** Reacts to one pipeline event (what attach() wires to the bus). */
   handle(event: PipelineEvent): void {
-    if (event.type === "run-start" && event.trigger === "satellite") this.#satelliteRuns.add(event.runId);
+    if (event.type === "run-start" && this.#forSatellite(event)) this.#satelliteRuns.add(event.runId);
     if (event.runId && this.#satelliteRuns.has(event.runId)) {
-      if (event.type === "run-end") this.#satelliteRuns.delete(event.runId);
+      if (event.type === "run-end") this.#satelliteEndedRun(event.runId);
       return;
     }
     switch (event.type) {
@@ -103,6 +105,17 @@ export class Feedback {
         } else this.#runEnded(event);
         break;
     }
+  }
+
+  #forSatellite(event: Extract<PipelineEvent, { type: "run-start" }>): boolean {
+    if (event.trigger === "satellite") return true;
+    return event.trigger === "follow-up" && this.#satelliteEnded.includes(event.previousRunId ?? "");
+  }
+
+  #satelliteEndedRun(runId: string): void {
+    this.#satelliteRuns.delete(runId);
+    this.#satelliteEnded.push(runId);
+    if (this.#satelliteEnded.length > 64) this.#satelliteEnded.shift();
   }
 
   /** Stops playing and unsubscribes; idempotent. */

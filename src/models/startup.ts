@@ -1,6 +1,7 @@
 import path from "node:path";
 import { stateDir } from "../config/paths.js";
 import type { Config } from "../config/schema.js";
+import { hasLocalModels } from "../config/sections/satellite.js";
 import { EdgeVoiceError, ExitCode, isEdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import type { ModelKind } from "./manifest.js";
@@ -28,7 +29,11 @@ export function modelStoreFromConfig(
   });
 }
 
-/** Every model the configured stages will load, so start-up checks them all before any loads. */
+/**
+ * Every model the configured stages will load, so start-up checks them all before any loads.
+ * A satellite without local models (satellite.fallback: none) loads only the wake word's and
+ * the VAD's: its Whisper and LLM files need not be on the board.
+ */
 export function configuredModels(config: Config): ModelRequest[] {
   const requests: ModelRequest[] = [];
   if (config.wake.engine === "openwakeword") {
@@ -48,6 +53,7 @@ export function configuredModels(config: Config): ModelRequest[] {
     });
   }
   requests.push({ setting: "vad.model", value: config.vad.model, kind: "vad" });
+  if (!hasLocalModels(config)) return requests;
   requests.push({ setting: "stt.model", value: config.stt.model, kind: "stt" });
   if (config.llm.mode !== "off" && config.llm.model) {
     requests.push({ setting: "llm.model", value: config.llm.model, kind: "llm" });

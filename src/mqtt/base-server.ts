@@ -23,8 +23,15 @@ export interface BaseServerOptions {
   logger: Logger;
   clock?: () => number;
   timer?: StartTimer;
-  /** Runs a satellite's command (Pipeline.satelliteRun); `abort` when the satellite cancels it. */
-  serve(session: ReadySession): { ended: Promise<RunOutcome>; abort(): void };
+  /**
+   * Runs a satellite's command (Pipeline.satelliteRun); `abort` when the satellite cancels it;
+   * `followUpSeconds` after its end when it asked a question (sent with the result).
+   */
+  serve(session: ReadySession): {
+    ended: Promise<RunOutcome>;
+    abort(): void;
+    followUpSeconds?: () => number | null;
+  };
   /** A session refused (the daemon emits `input-rejected`). */
   onReject?(site: string, id: string, reason: SessionRejection): void;
 }
@@ -210,7 +217,9 @@ export class BaseServer {
     this.#running.set(key, served);
     void served.ended.then((outcome) => {
       this.#running.delete(key);
-      this.#result(session.site, { v: 1, sessionId: session.id, state: "ended", outcome });
+      const seconds = served.followUpSeconds?.() ?? null;
+      const followUp = seconds ? { followUpSeconds: seconds } : {};
+      this.#result(session.site, { v: 1, sessionId: session.id, state: "ended", outcome, ...followUp });
       this.#act(this.#sessions.done(session.site, session.id));
     });
   }

@@ -32,6 +32,12 @@ const TTS_SAY = "hermes/tts/say";
 const MAX_REPLY_CHARS = 500;
 /** Sessions whose reply is remembered (spoken once; never after a local failure said it). */
 const KEEP_SESSIONS = 64;
+/**
+ * A result that opens a follow-up waits this long for its question on hermes/tts/say (another
+ * client of the base: either may arrive first), so the window opens after the question is
+ * said, never while it is said.
+ */
+const QUESTION_WAIT_MS = 1000;
 
 /**
  * role satellite: the link to the base over MQTT (docs/rooms.md#satellites-and-a-base), the
@@ -54,6 +60,8 @@ export class SatelliteLink implements RemoteSteps {
   readonly #sessions = new Map<string, LinkSession>();
   /** Our sessions' replies: "base" may be spoken once, "local" was said here already, "spoken" was. */
   readonly #replies = new Map<string, "base" | "local" | "spoken">();
+  /** Answers that open a follow-up, waiting for their question to be spoken. */
+  readonly #held = new Map<string, () => void>();
   #client: MqttClient | null = null;
   readonly #attempt = new FirstAttempt();
 
@@ -121,8 +129,15 @@ export class SatelliteLink implements RemoteSteps {
       session.fail("satellite-no-base", `${describeBaseState(this.base, state)}: the command was not heard`);
       return session;
     }
-    const { area, wakeWord, score } = run;
-    session.publish({ kind: "start", seq: 0, start: { area, wakeWord, score, sampleRate: 16000 } });
+    const { area, wakeWord, score, previousRunId } = run;
+    const start = {
+      area,
+      wakeWord,
+      score,
+      sampleRate: 16000 as const,
+      ...(previousRunId ? { previousRunId } : {}),
+    };
+    session.publish({ kind: "start", seq: 0, start });
     return session;
   }
 
@@ -130,6 +145,7 @@ export class SatelliteLink implements RemoteSteps {
   async stop(): Promise<void> {
     for (const session of this.#sessions.values())
       session.fail("satellite-stopping", "the satellite is stopping");
+    for (const release of [...this.#held.values()]) release();
     this.#client = null;
     await this.#connection.stop();
   }
@@ -152,6 +168,12 @@ export class SatelliteLink implements RemoteSteps {
     this.#client = null;
     this.#watch.lost();
     const message = describeBaseState(this.base, { alive: false, why: "no-broker" });
+    this.#failAll(message);
+  }
+
+  /** The base is gone: every session in flight fails, but one the base answered already ends with that answer. */
+  #failAll(message: string): void {
+    for (const release of [...this.#held.values()]) release();
     for (const session of this.#sessions.values()) session.fail("satellite-no-base", message);
   }
 
@@ -170,7 +192,7 @@ export class SatelliteLink implements RemoteSteps {
 
   #closed(id: string, answer: RemoteAnswer): void {
     this.#sessions.delete(id);
-    this.#replies.set(id, "error" in answer ? "local" : "base");
+    if (this.#replies.get(id) !== "spoken") this.#replies.set(id, "error" in answer ? "local" : "base");
     if (this.#replies.size > KEEP_SESSIONS) this.#replies.delete(this.#replies.keys().next().value as string);
   }
 
@@ -191,7 +213,7 @@ export class SatelliteLink implements RemoteSteps {
     this.#watch.heard(status, this.#clock());
     if (status.state !== "offline") return;
     const message = describeBaseState(this.base, { alive: false, why: "offline" });
-    for (const session of this.#sessions.values()) session.fail("satellite-no-base", message);
+    this.#failAll(message);
   }
 
   #result(result: SessionResult): void {
@@ -202,7 +224,28 @@ export class SatelliteLink implements RemoteSteps {
         "satellite-rejected",
         `base ${this.base} refused the command: ${result.reason ?? "no reason given"}`,
       );
-    else if (result.state === "ended") session.answered((result.outcome ?? "error") as RunOutcome);
+    else if (result.state === "ended") this.#ended(session, result);
+  }
+
+  /**
+   * The base's run ended. One that asked a question waits for the question on hermes/tts/say
+   * (up to QUESTION_WAIT_MS) before the run ends and the follow-up window opens.
+   */
+  #ended(session: LinkSession, result: SessionResult): void {
+    const outcome = (result.outcome ?? "error") as RunOutcome;
+    const seconds = result.followUpSeconds;
+    const id = result.sessionId;
+    if (!seconds || this.#replies.get(id) === "spoken") {
+      session.answered(outcome, seconds);
+      return;
+    }
+    const release = () => {
+      cancel();
+      this.#held.delete(id);
+      session.answered(outcome, seconds);
+    };
+    const cancel = this.#timer(QUESTION_WAIT_MS, release);
+    this.#held.set(id, release);
   }
 
   /** hermes/tts/say for this site: spoken once per session; never for a run that failed here (it said so itself). */
@@ -218,7 +261,10 @@ export class SatelliteLink implements RemoteSteps {
     const sessionId = typeof message.sessionId === "string" ? message.sessionId : null;
     const known = sessionId ? this.#replies.get(sessionId) : undefined;
     if (!text || known === "local" || known === "spoken") return;
-    if (sessionId && known === "base") this.#replies.set(sessionId, "spoken");
+    const ours = sessionId !== null && (known === "base" || this.#sessions.has(sessionId));
+    if (ours) this.#replies.set(sessionId, "spoken");
     this.options.onReply?.(text, sessionId);
+    // Said (queued to the player, which gates the microphone): a follow-up may open now.
+    if (sessionId) this.#held.get(sessionId)?.();
   }
 }

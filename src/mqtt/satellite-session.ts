@@ -1,3 +1,4 @@
+import type { SatelliteErrorCode } from "../errors.js";
 import type { RunOutcome } from "../events/types.js";
 import type { RemoteAnswer, RemoteSession } from "../pipeline/remote.js";
 import { MAX_AUDIO_BYTES, type Packet } from "../rooms/satellite/protocol.js";
@@ -63,11 +64,12 @@ export class LinkSession implements RemoteSession {
     this.#settle({ outcome: "aborted", by: this.link.base });
   }
 
-  answered(outcome: RunOutcome): void {
-    this.#settle({ outcome, by: this.link.base });
+  answered(outcome: RunOutcome, followUpSeconds?: number): void {
+    const followUp = followUpSeconds !== undefined ? { followUpSeconds } : {};
+    this.#settle({ outcome, by: this.link.base, ...followUp });
   }
 
-  fail(code: string, message: string, outcome: "error" | "timeout" = "error"): void {
+  fail(code: SatelliteErrorCode, message: string, outcome: "error" | "timeout" = "error"): void {
     this.#settle({ outcome, error: { code, message } });
   }
 
@@ -81,7 +83,7 @@ export class LinkSession implements RemoteSession {
 }
 
 /** A session that failed before it began (no link): its answer is the failure, nothing is sent. */
-export function failedSession(code: string, message: string): RemoteSession {
+export function failedSession(code: SatelliteErrorCode, message: string): RemoteSession {
   const answer: RemoteAnswer = { outcome: "error", error: { code, message } };
   return { send() {}, end() {}, cancel() {}, answer: Promise.resolve(answer) };
 }

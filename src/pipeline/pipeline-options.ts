@@ -20,8 +20,10 @@ export interface PipelineOptions {
   bus: EventBus;
   wake: WakeWordDetector;
   vad: VoiceActivityDetector;
-  transcriber: Transcriber;
-  intent: IntentHandler;
+  /** Null on a satellite without local models: the base transcribes (`remote`). */
+  transcriber: Transcriber | null;
+  /** Null on a satellite without local models: injected text is refused (`input-rejected`). */
+  intent: IntentHandler | null;
   /** The command output, fixed for the pipeline's life; absent with `--no-mqtt`: a recognized intent ends the run as `recognized`. */
   commands?: CommandPublisher;
   endpointer: EndpointerSettings;
@@ -47,6 +49,8 @@ export interface PipelineOptions {
   beforeAct?: BeforeAct;
   /** role satellite: spoken runs stream their command to a base, which acts (pipeline/remote.ts). */
   remote?: RemoteSteps | null;
+  /** role satellite with satellite.fallback local: a command the base cannot take is transcribed and acted on here. */
+  localFallback?: boolean;
   /** Time limits of a run's steps (stt.timeout_seconds, intent.timeout_seconds); default DEFAULT_RUN_LIMITS. */
   limits?: RunLimits;
   /** How long the board listens without the wake word after a skill's question (default 8 s). */

@@ -26,7 +26,8 @@ export type BeforeAct = (run: PipelineRun, intent: RecognizedIntent) => Promise<
 export interface RunParts extends RunAudioParts {
   site: string;
   area: string | null;
-  intent: IntentHandler;
+  /** Null on a satellite without local models (it never understands text itself). */
+  intent: IntentHandler | null;
   commands: CommandPublisher | null;
   skills?: LocalSkills;
   beforeAct?: BeforeAct;
@@ -154,7 +155,8 @@ export class PipelineRun {
 
   async #afterEndpoint(end: CommandEnd): Promise<void> {
     const audio = this.audio as RunAudio;
-    if (audio.remote) return audio.remote.finish(end, audio);
+    // A satellite's base answers, unless it is gone and this board falls back (satellite.fallback).
+    if (audio.remote && (await audio.remote.finish(end, audio))) return;
     const text = await this.stt(end);
     if (text === null) return;
     if (text) return this.understand(text, audio.endSampleOf(end) / SAMPLE_RATE);
@@ -179,6 +181,8 @@ export class PipelineRun {
   async understand(text: string, nowSeconds: number): Promise<void> {
     const { bus, intent, site, area, previous, clock } = this.parts;
     await this.#step(timeLimit("intent", this.parts.limits), "intent-failed", async () => {
+      if (!intent)
+        throw new Error("this board loads no intent stage (role satellite, satellite.fallback: none)");
       bus.emit({ type: "intent-start", runId: this.id });
       const decision = await intent.handle(text, {
         runId: this.id,
@@ -251,6 +255,11 @@ export class PipelineRun {
       },
       (error) => this.#fail(error, "intent-failed"),
     );
+  }
+
+  /** A satellite's base asked a question: the pipeline listens without the wake word after this run. */
+  askFollowUp(seconds: number): void {
+    this.parts.openFollowUp(this, seconds);
   }
 
   /** Shutdown, reconfigure: the run ends as `aborted` and its stages stop their work. */

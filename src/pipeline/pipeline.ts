@@ -41,14 +41,15 @@ export class Pipeline implements PipelineControl {
   readonly #pendingText: TextQueue;
   #textScheduled = false;
   readonly #lag: LagMonitor;
+  readonly #rejections: RejectionReporter;
   /** Rooms arbitration (rooms.group): the daemon hands it the MQTT client with `rooms.set()`. */
   readonly rooms = new ArbitrationGate(() => this.#run);
 
   constructor(private options: PipelineOptions) {
     this.#history = new AudioHistory(historySamples(options));
     this.#clock = options.clock ?? (() => performance.now());
-    const rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
-    this.#pendingText = new TextQueue(options.maxPendingText ?? 16, rejections);
+    this.#rejections = new RejectionReporter({ bus: options.bus, site: options.site, clock: this.#clock });
+    this.#pendingText = new TextQueue(options.maxPendingText ?? 16, this.#rejections);
     this.#lag = new LagMonitor(options.logger);
     this.#wake = new WakeListener(options.wake, options.logger);
   }
@@ -154,6 +155,11 @@ export class Pipeline implements PipelineControl {
   }
 
   #queueText(text: string, done: () => void): boolean {
+    // A satellite without local models understands nothing itself: its base takes text (set/text).
+    if (!this.options.intent) {
+      this.#rejections.reject("no-intent-stage");
+      return false;
+    }
     if (!this.#pendingText.push({ text, done })) return false;
     this.#scheduleText();
     return true;
@@ -245,9 +251,9 @@ export class Pipeline implements PipelineControl {
       ...{ bus, vad, transcriber, intent, speculative, sttPrompt, onRunAudio, logger },
       ...{ site: options.site, area: options.area ?? null, skills: options.skills },
       ...{ beforeAct: this.rooms.act(options.beforeAct), commands: options.commands ?? null },
-      remote: options.remote ?? null,
+      ...{ remote: options.remote ?? null, localFallback: options.localFallback ?? false },
       history: this.#history,
-      guide: () => intent.transcriptGuide?.() ?? undefined,
+      guide: () => intent?.transcriptGuide?.() ?? undefined,
       clock: this.#clock,
       timer: options.timer ?? realTimer,
       lag: this.#lag,

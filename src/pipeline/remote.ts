@@ -1,11 +1,27 @@
+import type { SatelliteErrorCode } from "../errors.js";
 import type { RunOutcome } from "../events/types.js";
 
 /** How the base ended a satellite's command, or why it could not. */
 export type RemoteAnswer =
-  /** The base's run ended: its outcome; `by` the base (its reply comes on hermes/tts/say). */
-  | { outcome: RunOutcome; by: string }
+  /**
+   * The base's run ended: its outcome; `by` the base (its reply comes on hermes/tts/say);
+   * `followUpSeconds` when the base asked a question (a skill's, a confirmation): the
+   * satellite listens that long without the wake word, and streams the answer as a follow-up.
+   */
+  | { outcome: RunOutcome; by: string; followUpSeconds?: number }
   /** The base is gone, refused the session, or did not answer in time: an `error` event, then `run-end`. */
-  | { outcome: "error" | "timeout"; error: { code: string; message: string } };
+  | { outcome: "error" | "timeout"; error: { code: SatelliteErrorCode; message: string } };
+
+/**
+ * Failures after which the base certainly did not act, so a satellite with its own models
+ * (satellite.fallback: local) may transcribe and act itself. Not `satellite-base-timeout`:
+ * a base that answers late may still have acted, and a command carried out twice is worse
+ * than one refused.
+ */
+export const FALLBACK_CODES: ReadonlySet<SatelliteErrorCode> = new Set([
+  "satellite-no-base",
+  "satellite-rejected",
+]);
 
 /** One command's audio on its way to the base. */
 export interface RemoteSession {
@@ -35,5 +51,7 @@ export interface RemoteSteps {
     area: string | null;
     wakeWord: string | null;
     score: number | null;
+    /** A follow-up's: the run (on the base) whose question this answers. */
+    previousRunId?: string;
   }): RemoteSession;
 }

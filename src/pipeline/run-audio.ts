@@ -18,7 +18,8 @@ import { WakeTail } from "./wake-tail.js";
 export interface RunAudioParts {
   bus: EventBus;
   vad: VoiceActivityDetector;
-  transcriber: Transcriber;
+  /** Null on a satellite without local models (the base transcribes). */
+  transcriber: Transcriber | null;
   history: AudioHistory;
   speculative: boolean;
   /** Whisper's vocabulary prompt (device and area names). */
@@ -29,6 +30,8 @@ export interface RunAudioParts {
   clock: () => number;
   /** role satellite: the command streams to the base, which transcribes and acts (remote-run.ts). */
   remote?: RemoteSteps | null;
+  /** role satellite, satellite.fallback local: transcribe here when the base is gone or refuses. */
+  localFallback?: boolean;
   site: string;
   area: string | null;
   logger: Logger;
@@ -44,7 +47,7 @@ export type CommandEnd = Extract<EndpointEvent, { type: "end" }>;
  */
 export class RunAudio {
   readonly #endpointer: Endpointer;
-  readonly #speculative: SpeculativeTranscription;
+  readonly #speculative: SpeculativeTranscription | null;
   /** Where the command audio handed to STT begins (includes the pre-roll when speech ran on). */
   commandStart: number;
   /** Until this stream position the command start may still move past the wake word's tail (see wake-tail.ts). */
@@ -73,7 +76,7 @@ export class RunAudio {
     this.remote = parts.remote && run ? new RemoteRun(parts.remote, run, parts) : null;
     this.commandStart = startSample;
     this.#endpointer = new Endpointer(settings);
-    this.#speculative = new SpeculativeTranscription(parts.transcriber);
+    this.#speculative = parts.transcriber ? new SpeculativeTranscription(parts.transcriber) : null;
   }
 
   /**
@@ -118,7 +121,7 @@ export class RunAudio {
 
   /** The run ended: drops the speculative pass, and the base's session (satellite) if it ended first. */
   cancel(outcome: RunOutcome): void {
-    this.#speculative.cancel();
+    this.#speculative?.cancel();
     this.remote?.cancel(outcome);
   }
 
@@ -133,20 +136,24 @@ export class RunAudio {
    * (empty: no speech).
    */
   async transcribe(end: CommandEnd): Promise<string> {
-    const { bus, clock, history } = this.parts;
+    const { bus, clock, history, transcriber } = this.parts;
+    if (!transcriber)
+      throw new Error("this board loads no Whisper (role satellite, satellite.fallback: none)");
     const { signal } = this;
     const endSample = this.endSampleOf(end);
     const endpointAt = clock();
-    bus.emit({ type: "stt-vad-end", runId: this.runId, audioMs: samplesToMs(endSample) });
+    // A satellite that fell back after sending its cut has said where the command ended.
+    if (!this.remote?.endAnnounced)
+      bus.emit({ type: "stt-vad-end", runId: this.runId, audioMs: samplesToMs(endSample) });
     const audio = history.read(this.commandStart, endSample);
     this.parts.onRunAudio?.(this.runId, audio);
     bus.emit({ type: "stt-start", runId: this.runId, audioMs: samplesToMs(audio.length) });
-    const early = end.reason !== "max-length" ? this.#speculative.take(this.speechEndSample) : null;
-    this.#speculative.cancel();
+    const early = end.reason !== "max-length" ? this.#speculative?.take(this.speechEndSample) : null;
+    this.#speculative?.cancel();
     const guide = this.parts.guide();
     const transcript =
       (await early) ??
-      (await this.parts.transcriber.transcribe(int16ToFloat32(audio), {
+      (await transcriber.transcribe(int16ToFloat32(audio), {
         prompt: this.#prompt(),
         signal,
         ...(guide ? { guide } : {}),
@@ -179,7 +186,7 @@ export class RunAudio {
         return;
       case "speech-resume":
         this.speechEndSample = 0;
-        this.#speculative.cancel();
+        this.#speculative?.cancel();
         return;
     }
   }
@@ -192,14 +199,14 @@ export class RunAudio {
    */
   #checkWhole(): void {
     if (this.speechEndSample <= 0) return;
-    const transcript = this.#speculative.settled(this.speechEndSample);
+    const transcript = this.#speculative?.settled(this.speechEndSample);
     if (!transcript || !isConfidentCommand(transcript)) return;
     if (this.parts.guide()?.isWhole(transcript.text)) this.#endpointer.markComplete();
   }
 
   #startSpeculative(speechEnd: number): void {
     const audio = int16ToFloat32(this.parts.history.read(this.commandStart, speechEnd));
-    this.#speculative.start(audio, speechEnd, this.#prompt(), this.parts.guide(), this.signal);
+    this.#speculative?.start(audio, speechEnd, this.#prompt(), this.parts.guide(), this.signal);
   }
 
   /**

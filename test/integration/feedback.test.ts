@@ -207,6 +207,17 @@ describe("Feedback", () => {
     expect(heard()).toHaveLength(3);
   });
 
+  it("on a base, a satellite's answer to its question (a follow-up of a satellite's run) makes no sound", async () => {
+    const { bus, player } = setup(true, true);
+    bus.emit({ type: "run-start", runId: "s2", site: "kitchen", trigger: "satellite" });
+    bus.emit({ type: "run-end", runId: "s2", outcome: "rejected", ms: 900 });
+    bus.emit({ type: "run-start", runId: "s3", site: "kitchen", trigger: "follow-up", previousRunId: "s2" });
+    bus.emit({ ...turnOn, runId: "s3" });
+    bus.emit({ type: "run-end", runId: "s3", outcome: "published", ms: 900 });
+    await player.idle();
+    expect(heard()).toEqual([]);
+  });
+
   it("on a satellite, a run the base answered chimes but leaves the words to hermes/tts/say", async () => {
     const { bus, player } = setup(true, true);
     bus.emit({ type: "run-start", runId: "r6", site: "kitchen" });

@@ -17,6 +17,12 @@ export const satelliteSection = section(
       .nullable()
       .default(null)
       .describe("role satellite: the site id of the base that transcribes and acts for this board"),
+    fallback: z
+      .enum(["none", "local"])
+      .default("none")
+      .describe(
+        "role satellite: none = load no Whisper and no intent stage (a Pi Zero 2 W), a command the base cannot take ends with an error earcon; local = load them at start, and transcribe and act here when the base is gone or refuses (docs/rooms.md#local-fallback)",
+      ),
     base_timeout_seconds: seconds(1, 60)
       .default(6)
       .describe(
@@ -55,3 +61,15 @@ export const satelliteSection = section(
   },
   "Satellites and a base (role satellite / base, docs/rooms.md)",
 );
+
+/**
+ * Whether this board loads Whisper and the intent stage: every role but a satellite, and a
+ * satellite with `satellite.fallback: local`. A satellite without them hears the wake word and
+ * endpoints only (docs/rooms.md#what-a-satellite-loads).
+ */
+export function hasLocalModels(config: {
+  role: "standalone" | "satellite" | "base";
+  satellite: { fallback: "none" | "local" };
+}): boolean {
+  return config.role !== "satellite" || config.satellite.fallback === "local";
+}

@@ -35,6 +35,8 @@ export const startSchema = z.object({
   wakeWord: z.string().min(1).max(64).nullable(),
   score: finite.min(0).max(1).nullable(),
   sampleRate: z.literal(16000),
+  /** A follow-up: the satellite's answer to the question the base asked in this run. */
+  previousRunId: sessionId.optional(),
 });
 export type SessionStart = z.infer<typeof startSchema>;
 
@@ -111,6 +113,8 @@ export const resultSchema = z.object({
   outcome: z.string().min(1).max(32).optional(),
   /** rejected: why (queue-full, site-busy, too-long, stalled, audio-lost, invalid, stopping). */
   reason: z.string().min(1).max(64).optional(),
+  /** ended: the base's run asked a question; the satellite listens this long for the answer. */
+  followUpSeconds: finite.min(0).max(120).optional(),
 });
 export type SessionResult = z.infer<typeof resultSchema>;
 

@@ -33,8 +33,9 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
 
   it("a new role rebuilds the pipeline's remote steps and the satellite and base clients", () => {
     expect(describePlan(plan({ role: "satellite" }))).toBe("pipeline, satellite, base");
+    // The pipeline reads satellite.fallback (whether Whisper is loaded, whether a run falls back).
     const satellite = { ...base.satellite, answer_timeout_seconds: 20 };
-    expect(describePlan(plan({ satellite }))).toBe("satellite, base");
+    expect(describePlan(plan({ satellite }))).toBe("pipeline, satellite, base");
   });
 
   it("joining or leaving a rooms group, or a new window, restarts only the rooms client", () => {
