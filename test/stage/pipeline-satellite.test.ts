@@ -1,22 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { PipelineEvent, RunOutcome } from "../../src/events/types.js";
-import { Pipeline } from "../../src/pipeline/pipeline.js";
+import type { RunOutcome } from "../../src/events/types.js";
 import type { RemoteAnswer, RemoteSession, RemoteSteps } from "../../src/pipeline/remote.js";
-import { testBus } from "../support/bus.js";
-import {
-  FakeCommands,
-  FakeIntent,
-  FakeTranscriber,
-  FakeVad,
-  FakeWake,
-  frameGap,
-  kitchenOn,
-  quietListening,
-  silentFrames,
-} from "../support/fake-stages.js";
+import { runSetup, S, types } from "../support/pipeline-setup.js";
 import { waitFor } from "../support/wait-for.js";
-
-const S = 16000;
 
 /** A base in the test's hand: records what each session sent, answers when told. */
 class FakeRemote implements RemoteSteps {
@@ -55,43 +41,16 @@ class FakeRemote implements RemoteSteps {
   }
 }
 
+/** The run's pipeline of fakes (support/pipeline-setup.ts) as a satellite: its command goes to `remote`. */
 function satellite(speech: [number, number][]) {
-  const bus = testBus();
-  const events: PipelineEvent[] = [];
-  bus.onAny((event) => events.push(event));
   const remote = new FakeRemote();
-  const transcriber = new FakeTranscriber();
-  const intent = new FakeIntent({
-    "turn on the kitchen light": { kind: "execute", intent: kitchenOn, ms: 1 },
-  });
-  const commands = new FakeCommands();
-  const pipeline = new Pipeline({
-    site: "kitchen",
-    area: "kitchen",
-    bus,
-    wake: new FakeWake([1 * S]),
-    vad: new FakeVad(speech),
-    transcriber,
-    intent,
-    commands,
-    remote,
-    ...quietListening(),
-  });
-  const feed = async (seconds: number, from = 0) => {
-    for (const frame of silentFrames(seconds, from)) {
-      await pipeline.process(frame);
-      await frameGap();
-    }
-  };
-  return { pipeline, events, remote, transcriber, intent, commands, feed };
+  return { ...runSetup({ speech, remote }), remote };
 }
-
-const types = (events: PipelineEvent[]) => events.map((e) => e.type);
 
 describe("a satellite's pipeline (role satellite, fake base)", () => {
   it("streams from the pre-roll to the endpoint, cuts the command, and ends with the base's outcome", async () => {
     const sat = satellite([[1.2 * S, 2.5 * S]]);
-    await sat.feed(4);
+    await sat.feed(0, 4);
     const session = sat.remote.sessions[0];
     expect(session?.run).toMatchObject({
       site: "kitchen",
@@ -117,7 +76,7 @@ describe("a satellite's pipeline (role satellite, fake base)", () => {
 
   it("a base that refuses mid-command ends the run at once, with the error; later frames go nowhere", async () => {
     const sat = satellite([[1.2 * S, 3.5 * S]]);
-    await sat.feed(2);
+    await sat.feed(0, 2);
     const session = sat.remote.sessions[0];
     const sent = session?.samples ?? 0;
     session?.answer({
@@ -127,21 +86,21 @@ describe("a satellite's pipeline (role satellite, fake base)", () => {
     await waitFor(() => sat.events.some((e) => e.type === "run-end"));
     expect(sat.events.find((e) => e.type === "error")).toMatchObject({ code: "satellite-rejected" });
     expect(sat.events.at(-1)).toMatchObject({ type: "run-end", outcome: "error" });
-    await sat.feed(4, 2 * S);
+    await sat.feed(2, 4);
     expect(session?.samples).toBe(sent);
     expect(session?.cut).toBeNull();
   });
 
   it("no speech after the wake word: the base is told to drop the session", async () => {
     const sat = satellite([]);
-    await sat.feed(8);
+    await sat.feed(0, 8);
     expect(sat.events.at(-1)).toMatchObject({ type: "run-end", outcome: "no-speech" });
     expect(sat.remote.sessions[0]?.cancelled).toBe("no-speech");
   });
 
   it("shutdown mid-command aborts and cancels the session", async () => {
     const sat = satellite([[1.2 * S, 3.5 * S]]);
-    await sat.feed(2);
+    await sat.feed(0, 2);
     sat.pipeline.abort();
     expect(sat.events.at(-1)).toMatchObject({ type: "run-end", outcome: "aborted" });
     expect(sat.remote.sessions[0]?.cancelled).toBe("aborted");
