@@ -1,24 +1,16 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { DeviceConfig } from "../../src/config/schema.js";
 import { EventBus } from "../../src/events/bus.js";
 import type { ErrorEvent } from "../../src/events/types.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import type { RecognizedIntent } from "../../src/intent/types.js";
-import { MqttService } from "../../src/mqtt/service.js";
-import { silentLogger } from "../../src/util/logger.js";
-import { Mosquitto } from "../support/mosquitto.js";
-import {
-  captureLogger,
-  mqttConfig,
-  Probe,
-  RecordingControl,
-  removeTempDirs,
-  tempDir,
-  until,
-} from "../support/mqtt-harness.js";
+import type { MqttService } from "../../src/mqtt/service.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
+import { captureLogger, mqttConfig, Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 
 /** Issue 13 items 7-10 against a real Mosquitto: bad publishes, short outages, kill -9, the journal on disk. */
 
@@ -37,27 +29,19 @@ const turnOn = (target: string): RecognizedIntent => ({
   confidence: 1,
 });
 
-let broker: Mosquitto;
-beforeAll(async () => {
-  broker = await Mosquitto.start();
-});
-afterAll(async () => {
-  await broker.dispose();
-  removeTempDirs();
-});
+afterAll(removeTempDirs);
+const broker = mosquittoAroundTests();
 
 async function start(registry: DeviceRegistry, stateDir = tempDir("delivery")) {
   const bus = new EventBus();
   const errors: ErrorEvent[] = [];
   bus.on("error", (e) => errors.push(e));
   const states: Array<{ state: string; at: number }> = [];
-  const service = await MqttService.start({
+  const service = await startMqttService({
     config: mqttConfig({ site: "hall", mqtt: { url: broker.url, discovery: false, learn_devices: false } }),
     bus,
     registry,
-    control: new RecordingControl(),
     stateDir,
-    logger: silentLogger(),
     onStateChange: (s) => states.push({ state: s.state, at: performance.now() }),
   });
   return { service, errors, states, stateDir };
@@ -99,16 +83,13 @@ describe("a full outbox", () => {
     const bus = new EventBus();
     const errors: ErrorEvent[] = [];
     bus.on("error", (e) => errors.push(e));
-    const service = await MqttService.start({
+    const service = await startMqttService({
       config: mqttConfig({
         site: "hall",
         mqtt: { url: "mqtt://127.0.0.1:1", discovery: false, learn_devices: false, outbox_max_messages: 10 },
       }),
       bus,
       registry,
-      control: new RecordingControl(),
-      stateDir: tempDir("full"),
-      logger: silentLogger(),
     });
     try {
       // With the broker away, status/intent telemetry and 12 commands compete for 10 places.
@@ -222,11 +203,8 @@ describe("kill -9 in the middle of a burst", () => {
       child.kill("SIGKILL");
       await exited;
       const before = probe.messages.length;
-      service = await MqttService.start({
+      service = await startMqttService({
         config: mqttConfig({ site: "k9", mqtt: { url: broker.url, discovery: false, learn_devices: false } }),
-        bus: new EventBus(),
-        registry: new DeviceRegistry(),
-        control: new RecordingControl(),
         stateDir,
         logger: capture.logger,
       });

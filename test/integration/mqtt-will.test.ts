@@ -1,19 +1,13 @@
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Mosquitto } from "../support/mosquitto.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import { Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
 import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
 
 describe("availability with a last will (real Mosquitto, real child process)", () => {
-  let broker: Mosquitto;
-  beforeAll(async () => {
-    broker = await Mosquitto.start();
-  });
-  afterAll(async () => {
-    await broker?.dispose();
-  });
+  const broker = mosquittoAroundTests();
 
   // Starting the child compiles it with tsx first, which takes a while on a busy machine.
   it("shows online while the daemon runs and offline (retained) right after kill -9", {
