@@ -1,23 +1,15 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
 import { startDaemon } from "../support/daemon-process.js";
+import { writeHomeConfig } from "../support/home-config.js";
 import { removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
 import { has, Receiver } from "../support/notify-receiver.js";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const NO_MIC = "plughw:CARD=NoSuchCard,DEV=0";
 
-function writeHome(dir: string, changes: Record<string, unknown> = {}): string {
-  const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
-  const file = path.join(dir, "config.yaml");
-  writeFileSync(
-    file,
-    stringify({ ...home, state_dir: dir, audio: { device: NO_MIC, retry_initial_seconds: 0.2 }, ...changes }),
-  );
-  return file;
-}
+/** The sample home on a microphone that does not exist (the daemon waits for it). */
+const writeHome = (dir: string, changes: Record<string, unknown> = {}) =>
+  writeHomeConfig(dir, { audio: { device: NO_MIC, retry_initial_seconds: 0.2 }, ...changes });
 
 afterAll(() => removeTempDirs());
 
