@@ -33,8 +33,9 @@ describe("availability with a last will (real Mosquitto, real child process)", (
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGKILL");
       await exited;
-      // No clean DISCONNECT was sent: only the broker's last will can say "offline", well before keepalive.
-      await probe.waitFor((m) => m.at(-1)?.payload === "offline", 3000);
+      // No clean DISCONNECT was sent, and the child's keepalive is an hour: only the broker's last
+      // will, sent when the killed process's connection closed, can say "offline" within the test.
+      await probe.waitFor((m) => m.at(-1)?.payload === "offline");
       const late = await Probe.connect(broker.url, ["edge-voice/will/status"]);
       await late.waitFor((m) => m.some((x) => x.payload === "offline" && x.retain));
       await late.close();

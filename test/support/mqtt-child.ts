@@ -12,7 +12,8 @@ import { startMqttService } from "./mqtt-service.js";
 const [url, site, stateDir, mode] = process.argv.slice(2) as [string, string, string, string?];
 const bus = testBus();
 const service = await startMqttService({
-  config: mqttConfig({ site, mqtt: { url, keepalive_seconds: 5 } }),
+  // An hour: the broker must learn of a kill -9 from the closed connection, not a missed ping.
+  config: mqttConfig({ site, mqtt: { url, keepalive_seconds: 3600 } }),
   bus,
   stateDir,
 });
