@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +28,15 @@ function fakeArecord(body: string): void {
   writeFileSync(file, `#!/bin/sh\n${body}\n`);
   chmodSync(file, 0o755);
   process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function check(device = "plughw:CARD=Device,DEV=0") {
@@ -62,11 +71,14 @@ describe.skipIf(process.platform !== "linux")("doctor's microphone check with a 
     );
   });
 
-  it("fails when the device opens but no audio comes", async () => {
-    fakeArecord("exec sleep 30");
-    const started = Date.now();
+  it("fails when the device opens but no audio comes, and stops the recorder it gave up on", async () => {
+    // Holds the device open and silent far longer than the test may run: only the check's own
+    // deadline can end the wait (were it to wait for arecord instead, this test would time out).
+    const pidFile = path.join(bin, "arecord.pid");
+    fakeArecord(`echo $$ > "${pidFile}"; exec sleep 3600`);
     const result = await check();
     expect(result).toMatchObject({ status: "fail", detail: expect.stringMatching(/no audio within 8 s/) });
-    expect(Date.now() - started).toBeLessThan(15_000);
-  }, 20_000);
+    // The check ended the recording: no arecord is left holding the microphone.
+    expect(isRunning(Number(readFileSync(pidFile, "utf8")))).toBe(false);
+  });
 });

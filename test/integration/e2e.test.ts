@@ -1,9 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { startDaemon } from "../support/daemon-process.js";
-import { Mosquitto } from "../support/mosquitto.js";
+import { runToEnd } from "../support/daemon-process.js";
+import { writeHomeConfig } from "../support/home-config.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import { Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -14,29 +13,22 @@ const WAV = path.join(ROOT, "test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav");
  * kitchen light") with the real models, the sample home and a real Mosquitto.
  */
 describe("end to end", () => {
-  let broker: Mosquitto;
+  const broker = mosquittoAroundTests();
   let probe: Probe;
   let config: string;
 
   beforeAll(async () => {
-    broker = await Mosquitto.start();
     probe = await Probe.connect(broker.url, ["home/#", "hermes/#", "edge-voice/#"]);
-    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
-    const dir = tempDir("e2e");
-    config = path.join(dir, "config.yaml");
-    writeFileSync(config, stringify({ ...home, state_dir: dir, mqtt: { url: broker.url } }));
+    config = writeHomeConfig(tempDir("e2e"), { mqtt: { url: broker.url } });
   });
 
   afterAll(async () => {
     await probe?.close();
-    await broker?.dispose();
     removeTempDirs();
   });
 
   it("turns on the kitchen light: device command, Hermes intent and availability", async () => {
-    const daemon = startDaemon(["run", "--config", config, "--input", WAV, "--events", "json"]);
-    const code = await daemon.exited;
-    expect(code, daemon.stderr()).toBe(0);
+    const daemon = await runToEnd(config, WAV);
 
     const types = daemon.events.map((e) => e.type);
     expect(types).toEqual(

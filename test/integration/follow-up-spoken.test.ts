@@ -1,12 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { startDaemon } from "../support/daemon-process.js";
+import { runToEnd } from "../support/daemon-process.js";
+import { sampleHome, writeHomeConfig } from "../support/home-config.js";
 import { removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 import { spokenClip } from "../support/spoken.js";
-
-const ROOT = path.resolve(__dirname, "..", "..");
 
 /**
  * Issue 15: a follow-up said without the wake word, through the whole daemon with the real
@@ -20,9 +18,7 @@ describe("a follow-up without the wake word (real models)", () => {
 
   beforeAll(() => {
     dir = tempDir("follow-up");
-    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
-    config = path.join(dir, "config.yaml");
-    writeFileSync(config, stringify({ ...home, state_dir: dir }));
+    config = writeHomeConfig(dir);
     clip = path.join(dir, "follow-up.wav");
     writeFileSync(
       clip,
@@ -42,7 +38,6 @@ describe("a follow-up without the wake word (real models)", () => {
 
   /** The home of examples/home.yaml with a hallway light. */
   const hallwayHome = () => {
-    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
     const hallway = {
       id: "hallway_light",
       name: "hallway light",
@@ -51,25 +46,12 @@ describe("a follow-up without the wake word (real models)", () => {
       command_topic: "home/hallway_light/set",
       schema: "json",
     };
-    const file = path.join(dir, "hallway.yaml");
-    writeFileSync(file, stringify({ ...home, state_dir: dir, devices: [...home.devices, hallway] }));
-    return file;
+    return writeHomeConfig(dir, { devices: [...sampleHome().devices, hallway] }, "hallway.yaml");
   };
 
   const run = async (followUpSeconds: number) => {
     const set = ["--set", `conversation.follow_up_seconds=${followUpSeconds}`];
-    const daemon = startDaemon([
-      "run",
-      "--config",
-      config,
-      "--input",
-      clip,
-      "--events",
-      "json",
-      "--no-mqtt",
-      ...set,
-    ]);
-    expect(await daemon.exited, daemon.stderr()).toBe(0);
+    const daemon = await runToEnd(config, clip, ["--no-mqtt", ...set]);
     return daemon.events;
   };
 
@@ -102,10 +84,8 @@ describe("a follow-up without the wake word (real models)", () => {
         { silence: 2 },
       ]),
     );
-    const args = ["run", "--config", hallwayHome(), "--input", too, "--events", "json", "--no-mqtt"];
-    const daemon = startDaemon([...args, "--set", "conversation.follow_up_seconds=6"]);
-    expect(await daemon.exited, daemon.stderr()).toBe(0);
-    const { events } = daemon;
+    const set = ["--set", "conversation.follow_up_seconds=6"];
+    const { events } = await runToEnd(hallwayHome(), too, ["--no-mqtt", ...set]);
     const starts = events.filter((e) => e.type === "run-start");
     expect(starts[1]).toMatchObject({ trigger: "follow-up", previousRunId: starts[0]?.runId });
     const heard = events.flatMap((e) => (e.type === "stt-end" ? [e] : []));

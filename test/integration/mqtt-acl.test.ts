@@ -1,35 +1,26 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventBus } from "../../src/events/bus.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
-import { Mosquitto } from "../support/mosquitto.js";
+import type { MqttService } from "../../src/mqtt/service.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import {
   captureLogger,
   mqttConfig,
   Probe,
   RecordingControl,
   removeTempDirs,
-  tempDir,
   until,
 } from "../support/mqtt-harness.js";
-
-/** The ACL docs/security.md recommends, taken from the page itself, against a real Mosquitto. */
-function recommendedAcl(): string {
-  const page = readFileSync("docs/security.md", "utf8");
-  const block = /```\n(# edge-voice, site "kitchen"[\s\S]*?)```/.exec(page)?.[1];
-  if (!block) throw new Error("docs/security.md has no ACL block for site kitchen");
-  return block;
-}
+import { startMqttService } from "../support/mqtt-service.js";
+import { recommendedAclFile } from "../support/security-acl.js";
 
 const USERS = { "edge-voice-kitchen": "ev", homeassistant: "ha", zigbee2mqtt: "z2m", guest: "guest" };
 
 afterAll(removeTempDirs);
 
+/** The ACL docs/security.md recommends, taken from the page itself, against a real Mosquitto. */
 describe("the Mosquitto ACL in docs/security.md", () => {
-  let broker: Mosquitto;
+  const broker = mosquittoAroundTests(() => ({ users: USERS, extra: [`acl_file ${recommendedAclFile()}`] }));
   let service: MqttService;
   const control = new RecordingControl();
   const registry = new DeviceRegistry();
@@ -38,9 +29,6 @@ describe("the Mosquitto ACL in docs/security.md", () => {
     Probe.connect(broker.url, topics, { username: user, password: USERS[user] });
 
   beforeAll(async () => {
-    const acl = path.join(tempDir("acl"), "acl");
-    writeFileSync(acl, recommendedAcl());
-    broker = await Mosquitto.start({ users: USERS, extra: [`acl_file ${acl}`] });
     const config = mqttConfig({
       site: "kitchen",
       mqtt: { url: broker.url, username: "edge-voice-kitchen", password: "ev", reconnect_min_seconds: 0.2 },
@@ -49,19 +37,11 @@ describe("the Mosquitto ACL in docs/security.md", () => {
       ],
     });
     registry.replaceConfigDevices(config.devices);
-    service = await MqttService.start({
-      config,
-      bus: new EventBus(),
-      registry,
-      control,
-      stateDir: tempDir("state"),
-      logger: capture.logger,
-    });
+    service = await startMqttService({ config, registry, control, logger: capture.logger });
   });
 
   afterAll(async () => {
     await service?.stop();
-    await broker?.dispose();
   });
 
   it("lets edge-voice subscribe to everything it needs and Home Assistant see it", async () => {

@@ -3,20 +3,10 @@ import { Aedes, type Client } from "aedes";
 import { afterAll, describe, expect, it } from "vitest";
 // ws comes with mqtt.js (its WebSocket transport); Debian's Mosquitto here is built without websockets.
 import { createWebSocketStream, WebSocketServer } from "ws";
-import { EventBus } from "../../src/events/bus.js";
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { freePort } from "../support/mosquitto.js";
-import {
-  captureLogger,
-  mqttConfig,
-  Probe,
-  RecordingControl,
-  removeTempDirs,
-  tempDir,
-  until,
-} from "../support/mqtt-harness.js";
+import { captureLogger, mqttConfig, Probe, removeTempDirs, until } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 import { CEILING_MS, waitFor } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
@@ -31,15 +21,7 @@ const LIGHT = {
 } as const;
 
 function services(mqtt: Record<string, unknown>, logger = silentLogger()) {
-  const config = mqttConfig({ site: "office", mqtt, devices: [LIGHT] });
-  return MqttService.start({
-    config,
-    bus: new EventBus(),
-    registry: new DeviceRegistry(config.devices),
-    control: new RecordingControl(),
-    stateDir: tempDir("aedes"),
-    logger,
-  });
+  return startMqttService({ config: mqttConfig({ site: "office", mqtt, devices: [LIGHT] }), logger });
 }
 
 describe("aedes: the embedded broker and a broker that refuses MQTT 5", () => {

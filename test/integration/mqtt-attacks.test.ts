@@ -16,7 +16,7 @@ import {
   quietListening,
   silentFrames,
 } from "../support/fake-stages.js";
-import { Mosquitto } from "../support/mosquitto.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import { captureLogger, mqttConfig, Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
 
 /**
@@ -29,17 +29,15 @@ const HOME = parse(readFileSync("test/fixtures/intent/home.yaml", "utf8")) as Re
 
 afterAll(removeTempDirs);
 
-let broker: Mosquitto;
+const broker = mosquittoAroundTests();
 let probe: Probe;
 
 beforeAll(async () => {
-  broker = await Mosquitto.start();
   probe = await Probe.connect(broker.url, ["home/#"]);
 });
 
 afterAll(async () => {
   await probe?.close();
-  await broker?.dispose();
 });
 
 interface House {

@@ -1,5 +1,5 @@
 import mqtt from "mqtt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { DeviceConfig } from "../../src/config/schema.js";
 import { EventBus } from "../../src/events/bus.js";
 import type { PipelineEvent } from "../../src/events/types.js";
@@ -16,8 +16,7 @@ import {
   quietListening,
   silentFrames,
 } from "../support/fake-stages.js";
-
-import { Mosquitto } from "../support/mosquitto.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import { mqttConfig, Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
 
 /**
@@ -31,15 +30,9 @@ const S = 16000;
 const fanOff = { ...kitchenOn, intent: "HassTurnOff", targets: ["fan"] };
 const BURST = 3000;
 
-let broker: Mosquitto;
-beforeAll(async () => {
-  // The flood goes through the broker twice (in, and the events out): room for all of it.
-  broker = await Mosquitto.start({ extra: ["max_queued_messages 100000", "max_inflight_messages 0"] });
-});
-afterAll(async () => {
-  await broker.dispose();
-  removeTempDirs();
-});
+afterAll(removeTempDirs);
+// The flood goes through the broker twice (in, and the events out): room for all of it.
+const broker = mosquittoAroundTests({ extra: ["max_queued_messages 100000", "max_inflight_messages 0"] });
 
 describe("a burst of set/text", () => {
   it("loses nothing silently and does not starve a spoken command", async () => {

@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventBus } from "../../src/events/bus.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
-import { silentLogger } from "../../src/util/logger.js";
-import { Mosquitto } from "../support/mosquitto.js";
-import {
-  mqttConfig,
-  Probe,
-  RecordingControl,
-  removeTempDirs,
-  tempDir,
-  until,
-} from "../support/mqtt-harness.js";
+import type { MqttService } from "../../src/mqtt/service.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
+import { mqttConfig, Probe, removeTempDirs, until } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
@@ -74,13 +66,12 @@ const ESPHOME_LIGHT = {
 };
 
 describe("learning devices from Home Assistant discovery (real Mosquitto)", () => {
-  let broker: Mosquitto;
+  const broker = mosquittoAroundTests();
   let service: MqttService;
   let probe: Probe;
   const registry = new DeviceRegistry();
 
   beforeAll(async () => {
-    broker = await Mosquitto.start();
     probe = await Probe.connect(broker.url, ["zigbee2mqtt/+/set", "bedroom-node/#"]);
     for (const { topic, payload } of [Z2M_LIGHT, Z2M_PLUG, ESPHOME_LIGHT])
       await probe.client.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain: true });
@@ -103,20 +94,12 @@ describe("learning devices from Home Assistant discovery (real Mosquitto)", () =
       ],
     });
     registry.replaceConfigDevices(config.devices);
-    service = await MqttService.start({
-      config,
-      bus: new EventBus(),
-      registry,
-      control: new RecordingControl(),
-      stateDir: tempDir("discovery"),
-      logger: silentLogger(),
-    });
+    service = await startMqttService({ config, registry });
   });
 
   afterAll(async () => {
     await service?.stop();
     await probe?.close();
-    await broker?.dispose();
   });
 
   it("turns Zigbee2MQTT and ESPHome discovery into registry entries", async () => {

@@ -3,18 +3,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EventBus } from "../../src/events/bus.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import type { RecognizedIntent } from "../../src/intent/types.js";
-import { MqttService } from "../../src/mqtt/service.js";
-import { silentLogger } from "../../src/util/logger.js";
-import { Mosquitto } from "../support/mosquitto.js";
+import type { MqttService } from "../../src/mqtt/service.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import {
   MosquittoSub,
   mqttConfig,
   Probe,
   RecordingControl,
   removeTempDirs,
-  tempDir,
   until,
 } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
@@ -54,7 +53,7 @@ function intent(name: string, targets: string[], slots: Record<string, unknown> 
 }
 
 describe("MqttService against a real Mosquitto", () => {
-  let broker: Mosquitto;
+  const broker = mosquittoAroundTests();
   let service: MqttService;
   let probe: Probe;
   const bus = new EventBus();
@@ -62,18 +61,10 @@ describe("MqttService against a real Mosquitto", () => {
   const registry = new DeviceRegistry();
 
   beforeAll(async () => {
-    broker = await Mosquitto.start();
     const config = mqttConfig({ site: "kitchen", mqtt: { url: broker.url }, devices: DEVICES as never });
     registry.replaceConfigDevices(config.devices);
     probe = await Probe.connect(broker.url, ["#"]);
-    service = await MqttService.start({
-      config,
-      bus,
-      registry,
-      control,
-      stateDir: tempDir("mqtt"),
-      logger: silentLogger(),
-    });
+    service = await startMqttService({ config, bus, registry, control });
     expect(service.state.state).toBe("connected");
     expect(service.state.protocolVersion).toBe(5);
   });
@@ -85,7 +76,6 @@ describe("MqttService against a real Mosquitto", () => {
   afterAll(async () => {
     await service?.stop();
     await probe?.close();
-    await broker?.dispose();
   });
 
   it("announces itself online (retained) and offline on stop", async () => {
@@ -297,16 +287,12 @@ describe("MqttService against a real Mosquitto", () => {
     ]);
     // ...but a (re)connecting assistant must not run it again from the broker's retained store.
     const again = new RecordingControl();
-    const second = await MqttService.start({
+    const second = await startMqttService({
       config: mqttConfig({
         site: "kitchen",
         mqtt: { url: broker.url, client_id: "second", discovery: false },
       }),
-      bus: new EventBus(),
-      registry: new DeviceRegistry(),
       control: again,
-      stateDir: tempDir("mqtt"),
-      logger: silentLogger(),
     });
     await c.publishAsync("edge-voice/kitchen/set/mute", "on", { qos: 1 });
     await until(
@@ -349,13 +335,10 @@ describe("MqttService against a real Mosquitto", () => {
         return true;
       }
     }
-    const den = await MqttService.start({
+    const den = await startMqttService({
       config: mqttConfig({ site: "den", mqtt: { url: broker.url, discovery: false, learn_devices: false } }),
       bus: denBus,
-      registry: new DeviceRegistry(),
       control: new PipelineLike(),
-      stateDir: tempDir("den"),
-      logger: silentLogger(),
     });
     try {
       await probe.client.publishAsync("edge-voice/den/set/text", "turn off the fan", { qos: 1 });

@@ -3,10 +3,9 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EventBus } from "../../src/events/bus.js";
 import type { ErrorEvent } from "../../src/events/types.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
-import { silentLogger } from "../../src/util/logger.js";
 import { Mosquitto } from "../support/mosquitto.js";
-import { mqttConfig, RecordingControl, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+import { mqttConfig, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
@@ -72,13 +71,10 @@ describe("never lose, never replay wrongly (real Mosquitto stopped and restarted
       },
     });
     const states: string[] = [];
-    const service = await MqttService.start({
+    const service = await startMqttService({
       config,
       bus,
       registry,
-      control: new RecordingControl(),
-      stateDir: tempDir("outage"),
-      logger: silentLogger(),
       onStateChange: (s) => states.push(s.state),
     });
     cleanup.push(() => service.stop());
@@ -135,15 +131,7 @@ describe("never lose, never replay wrongly (real Mosquitto stopped and restarted
       },
     });
     const registry = new DeviceRegistry([mqttConfig({ devices: [LIGHT] }).devices[0] as never]);
-    const start = (bus: EventBus) =>
-      MqttService.start({
-        config,
-        bus,
-        registry,
-        control: new RecordingControl(),
-        stateDir,
-        logger: silentLogger(),
-      });
+    const start = (bus: EventBus) => startMqttService({ config, bus, registry, stateDir });
 
     const firstBus = new EventBus();
     const first = await start(firstBus);

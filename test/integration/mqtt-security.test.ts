@@ -1,9 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventBus } from "../../src/events/bus.js";
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
 import { Mosquitto } from "../support/mosquitto.js";
 import {
   type Certificates,
@@ -11,10 +8,10 @@ import {
   makeCertificates,
   mqttConfig,
   Probe,
-  RecordingControl,
   removeTempDirs,
   tempDir,
 } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 import { waitFor } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
@@ -46,12 +43,8 @@ describe("TLS and passwords against a real Mosquitto", () => {
   async function start(mqtt: Record<string, unknown>) {
     const capture = captureLogger();
     const states: string[] = [];
-    const service = await MqttService.start({
+    const service = await startMqttService({
       config: mqttConfig({ site: "tls", mqtt: { reconnect_min_seconds: 0.2, ...mqtt } }),
-      bus: new EventBus(),
-      registry: new DeviceRegistry(),
-      control: new RecordingControl(),
-      stateDir: tempDir("tls"),
       logger: capture.logger,
       onStateChange: (s) => states.push(s.state),
     });
@@ -141,14 +134,7 @@ describe("TLS and passwords against a real Mosquitto", () => {
       ],
     });
     const capture = captureLogger();
-    const acl = await MqttService.start({
-      config,
-      bus: new EventBus(),
-      registry: new DeviceRegistry(config.devices),
-      control: new RecordingControl(),
-      stateDir: tempDir("acl"),
-      logger: capture.logger,
-    });
+    const acl = await startMqttService({ config, logger: capture.logger });
     try {
       const ctx = { runId: "acl", site: "acl" };
       const intent = (target: string) =>

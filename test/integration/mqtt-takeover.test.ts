@@ -2,17 +2,8 @@ import net from "node:net";
 // mqtt-packet is mqtt.js's own codec; here it plays a broker that sends what Mosquitto 2.0.11 does not.
 import { generate, parser } from "mqtt-packet";
 import { afterAll, describe, expect, it } from "vitest";
-import { EventBus } from "../../src/events/bus.js";
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
-import {
-  captureLogger,
-  mqttConfig,
-  RecordingControl,
-  removeTempDirs,
-  tempDir,
-  until,
-} from "../support/mqtt-harness.js";
+import { captureLogger, mqttConfig, removeTempDirs, until } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
@@ -66,12 +57,8 @@ describe("a second daemon with the same client id (MQTT 5 session taken over)", 
   it("says which client id collided and what to do, and backs off instead of fighting", async () => {
     const broker = await takeoverBroker();
     const capture = captureLogger();
-    const service = await MqttService.start({
+    const service = await startMqttService({
       config: mqttConfig({ site: "hall", mqtt: { url: broker.url, reconnect_min_seconds: 0.2 } }),
-      bus: new EventBus(),
-      registry: new DeviceRegistry(),
-      control: new RecordingControl(),
-      stateDir: tempDir("takeover"),
       logger: capture.logger,
     });
     try {
@@ -118,12 +105,8 @@ describe("a broker that refuses subscriptions (MQTT 5 SUBACK 0x87, as an ACL wou
   it("warns which control and discovery topics were refused", async () => {
     const broker = await takeoverBroker({ refuseSubscriptions: true });
     const capture = captureLogger();
-    const service = await MqttService.start({
+    const service = await startMqttService({
       config: mqttConfig({ site: "hall", mqtt: { url: broker.url } }),
-      bus: new EventBus(),
-      registry: new DeviceRegistry(),
-      control: new RecordingControl(),
-      stateDir: tempDir("suback"),
       logger: capture.logger,
     });
     try {

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validate } from "../../src/config/load.js";
 import { BoardTimers } from "../../src/daemon/timers.js";
 import type { SoundPlayer } from "../../src/feedback/player.js";
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
+import type { MqttService } from "../../src/mqtt/service.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { testBus } from "../support/bus.js";
-import { Mosquitto } from "../support/mosquitto.js";
-import { Probe, RecordingControl, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
+import { Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
@@ -20,7 +20,7 @@ afterAll(removeTempDirs);
  * `timer-finished` must still reach the broker, as every other timer event does.
  */
 describe("a timer that ended while the daemon was down, over MQTT (real Mosquitto)", () => {
-  let broker: Mosquitto;
+  const broker = mosquittoAroundTests();
   let probe: Probe;
   let service: MqttService;
   const spoken: string[] = [];
@@ -56,27 +56,17 @@ describe("a timer that ended while the daemon was down, over MQTT (real Mosquitt
     });
     const timers = [timer("t1", null, 600, now - 180_000), timer("t2", "pasta", 3600, now + 1_800_000)];
     writeFileSync(path.join(dir, "timers.json"), JSON.stringify({ version: 1, timers }));
-    broker = await Mosquitto.start();
     probe = await Probe.connect(broker.url, ["edge-voice/kitchen/#"]);
     const config = validate({ state_dir: dir, site: "kitchen", mqtt: { url: broker.url } });
     // The daemon's order: timers, (pipeline), then MQTT.
     await board.start({ config });
-    service = await MqttService.start({
-      config,
-      bus,
-      registry: new DeviceRegistry(),
-      control: new RecordingControl(),
-      stateDir: dir,
-      logger: silentLogger(),
-      timers: board.control("kitchen"),
-    });
+    service = await startMqttService({ config, bus, stateDir: dir, timers: board.control("kitchen") });
   });
 
   afterAll(async () => {
     await board.stop();
     await service?.stop();
     await probe?.close();
-    await broker?.dispose();
   });
 
   const last = (topic: string) => probe.on(topic).at(-1)?.payload;

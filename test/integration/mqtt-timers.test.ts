@@ -2,22 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timerControl } from "../../src/daemon/timers.js";
 import { EventBus } from "../../src/events/bus.js";
 import { TimerRinger } from "../../src/feedback/timer-ringer.js";
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
+import type { MqttService } from "../../src/mqtt/service.js";
 import { TimerService } from "../../src/skills/timers/service.js";
 import { ringWords } from "../../src/skills/timers/speech.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { ManualTimers } from "../support/manual-timers.js";
-import { Mosquitto } from "../support/mosquitto.js";
-import {
-  captureLogger,
-  mqttConfig,
-  Probe,
-  RecordingControl,
-  removeTempDirs,
-  tempDir,
-  until,
-} from "../support/mqtt-harness.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
+import { captureLogger, mqttConfig, Probe, removeTempDirs, until } from "../support/mqtt-harness.js";
+import { startMqttService } from "../support/mqtt-service.js";
 import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
@@ -25,7 +17,7 @@ afterAll(removeTempDirs);
 const WALL0 = Date.UTC(2026, 11, 2, 12, 0, 0);
 
 describe("timers over MQTT (real Mosquitto)", () => {
-  let broker: Mosquitto;
+  const broker = mosquittoAroundTests();
   let service: MqttService;
   let probe: Probe;
   const clock = new ManualTimers();
@@ -51,16 +43,12 @@ describe("timers over MQTT (real Mosquitto)", () => {
   const log = captureLogger("warn");
 
   beforeAll(async () => {
-    broker = await Mosquitto.start();
     probe = await Probe.connect(broker.url, ["edge-voice/kitchen/#", "homeassistant/device/#"]);
     timers.start();
     timers.startTimer({ seconds: 600, name: "pasta", site: "kitchen" });
-    service = await MqttService.start({
+    service = await startMqttService({
       config: mqttConfig({ site: "kitchen", mqtt: { url: broker.url } }),
       bus,
-      registry: new DeviceRegistry(),
-      control: new RecordingControl(),
-      stateDir: tempDir("timers"),
       logger: log.logger,
       timers: timerControl(timers, ringer, "kitchen"),
     });
@@ -71,7 +59,6 @@ describe("timers over MQTT (real Mosquitto)", () => {
     timers.stop();
     await service?.stop();
     await probe?.close();
-    await broker?.dispose();
   });
 
   const last = (topic: string) => probe.on(topic).at(-1)?.payload;

@@ -1,19 +1,13 @@
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Mosquitto } from "../support/mosquitto.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import { Probe, removeTempDirs, tempDir, until } from "../support/mqtt-harness.js";
 import { CEILING_MS } from "../support/wait-for.js";
 
 afterAll(removeTempDirs);
 
 describe("availability with a last will (real Mosquitto, real child process)", () => {
-  let broker: Mosquitto;
-  beforeAll(async () => {
-    broker = await Mosquitto.start();
-  });
-  afterAll(async () => {
-    await broker?.dispose();
-  });
+  const broker = mosquittoAroundTests();
 
   // Starting the child compiles it with tsx first, which takes a while on a busy machine.
   it("shows online while the daemon runs and offline (retained) right after kill -9", {
@@ -39,8 +33,9 @@ describe("availability with a last will (real Mosquitto, real child process)", (
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGKILL");
       await exited;
-      // No clean DISCONNECT was sent: only the broker's last will can say "offline", well before keepalive.
-      await probe.waitFor((m) => m.at(-1)?.payload === "offline", 3000);
+      // No clean DISCONNECT was sent, and the child's keepalive is an hour: only the broker's last
+      // will, sent when the killed process's connection closed, can say "offline" within the test.
+      await probe.waitFor((m) => m.at(-1)?.payload === "offline");
       const late = await Probe.connect(broker.url, ["edge-voice/will/status"]);
       await late.waitFor((m) => m.some((x) => x.payload === "offline" && x.retain));
       await late.close();

@@ -1,20 +1,15 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import mqtt from "mqtt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { MqttArbitration } from "../../src/mqtt/arbitration.js";
-import { Mosquitto } from "../support/mosquitto.js";
-import { captureLogger, mqttConfig, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
-
-/** The ACL docs/security.md recommends (the kitchen board's section has the rooms line), against a real Mosquitto. */
-function recommendedAcl(): string {
-  const page = readFileSync("docs/security.md", "utf8");
-  const block = /```\n(# edge-voice, site "kitchen"[\s\S]*?)```/.exec(page)?.[1];
-  if (!block) throw new Error("docs/security.md has no ACL block for site kitchen");
-  return block;
-}
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
+import { captureLogger, mqttConfig, removeTempDirs } from "../support/mqtt-harness.js";
+import { recommendedAclFile } from "../support/security-acl.js";
 
 const USERS = { "edge-voice-kitchen": "ev", guest: "guest" };
+
+afterAll(removeTempDirs);
+/** The ACL docs/security.md recommends (the kitchen board's section has the rooms line), against a real Mosquitto. */
+const broker = mosquittoAroundTests(() => ({ users: USERS, extra: [`acl_file ${recommendedAclFile()}`] }));
 
 function board(user: keyof typeof USERS) {
   const capture = captureLogger();
@@ -29,20 +24,7 @@ function board(user: keyof typeof USERS) {
   };
 }
 
-let broker: Mosquitto;
-
 describe("rooms under the ACL of docs/security.md", () => {
-  beforeAll(async () => {
-    const acl = path.join(tempDir("rooms-acl"), "acl");
-    writeFileSync(acl, recommendedAcl());
-    broker = await Mosquitto.start({ users: USERS, extra: [`acl_file ${acl}`] });
-  });
-
-  afterAll(async () => {
-    await broker?.dispose();
-    removeTempDirs();
-  });
-
   it("a board's login may send and hear its group's claims", async () => {
     const { arbitration } = board("edge-voice-kitchen");
     try {

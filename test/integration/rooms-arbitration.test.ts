@@ -15,10 +15,11 @@ import {
   FakeVad,
   frameGap,
   kitchenOn,
+  quietListening,
 } from "../support/fake-stages.js";
 import { ManualTimers } from "../support/manual-timers.js";
 import { prng } from "../support/mixed-audio.js";
-import { Mosquitto } from "../support/mosquitto.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import { waitFor } from "../support/wait-for.js";
 
 /**
@@ -71,7 +72,7 @@ interface Board {
 }
 
 const timers = new ManualTimers();
-let broker: Mosquitto;
+const broker = mosquittoAroundTests();
 const boards: Board[] = [];
 
 function board(site: string, skewMs: number, origin: number, trials: number): Board {
@@ -116,19 +117,7 @@ function board(site: string, skewMs: number, origin: number, trials: number): Bo
     transcriber: new FakeTranscriber(),
     intent: new FakeIntent({ "turn on the kitchen light": { kind: "execute", intent: kitchenOn, ms: 1 } }),
     commands,
-    endpointer: {
-      startThreshold: 0.5,
-      endThreshold: 0.35,
-      noSpeechTimeoutSeconds: 5,
-      trailingSilenceSeconds: 0.7,
-      maxCommandSeconds: 15,
-      minSpeechSeconds: 0.1,
-      earlyEndSeconds: null,
-    },
-    preRollSeconds: 0.5,
-    speculative: false,
-    sttPrompt: () => "",
-    logger: silentLogger(),
+    ...quietListening(),
   });
   pipeline.rooms.set(arbitration);
   const self: Board = {
@@ -210,7 +199,6 @@ async function trial(
 const TRIALS = 60;
 
 beforeAll(async () => {
-  broker = await Mosquitto.start();
   boards.push(
     board("kitchen", 0, 0, TRIALS),
     board("hallway", 3_600_000, 17 * S, TRIALS),
@@ -221,7 +209,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(boards.map((b) => b.arbitration.stop()));
-  await broker?.dispose();
 });
 
 const rank = (a: { score: number; board: Board }, b: { score: number; board: Board }) =>

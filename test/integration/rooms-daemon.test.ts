@@ -1,9 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { startDaemon } from "../support/daemon-process.js";
-import { Mosquitto } from "../support/mosquitto.js";
+import { runToEnd } from "../support/daemon-process.js";
+import { writeHomeConfig } from "../support/home-config.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import { Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -17,31 +16,21 @@ const CLAIMS = "edge-voice/rooms/home/claim";
  * command, no Hermes intent, run-end `lost-arbitration`.
  */
 describe("rooms: the daemon in a group", () => {
-  let broker: Mosquitto;
+  const broker = mosquittoAroundTests();
   let probe: Probe;
   let config: string;
 
   beforeAll(async () => {
-    broker = await Mosquitto.start();
     probe = await Probe.connect(broker.url, ["home/#", "hermes/#", CLAIMS]);
-    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
-    const dir = tempDir("rooms-daemon");
-    config = path.join(dir, "config.yaml");
-    writeFileSync(
-      config,
-      stringify({
-        ...home,
-        site: "hallway",
-        state_dir: dir,
-        mqtt: { url: broker.url },
-        rooms: { group: "home" },
-      }),
-    );
+    config = writeHomeConfig(tempDir("rooms-daemon"), {
+      site: "hallway",
+      mqtt: { url: broker.url },
+      rooms: { group: "home" },
+    });
   });
 
   afterAll(async () => {
     await probe?.close();
-    await broker?.dispose();
     removeTempDirs();
   });
 
@@ -56,9 +45,7 @@ describe("rooms: the daemon in a group", () => {
       void rival.publishAsync(CLAIMS, JSON.stringify(better));
     });
     try {
-      const daemon = startDaemon(["run", "--config", config, "--input", WAV, "--events", "json"]);
-      const code = await daemon.exited;
-      expect(code, daemon.stderr()).toBe(0);
+      const daemon = await runToEnd(config, WAV);
       const arbitration = daemon.events.find((e) => e.type === "arbitration");
       expect(arbitration).toMatchObject({
         group: "home",

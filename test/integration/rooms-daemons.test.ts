@@ -1,12 +1,11 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
 import { readWav16kMono } from "../../src/audio/wav.js";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { type DaemonProcess, startDaemon } from "../support/daemon-process.js";
+import { writeHomeConfig } from "../support/home-config.js";
 import { prng } from "../support/mixed-audio.js";
-import { Mosquitto } from "../support/mosquitto.js";
+import { mosquittoAroundTests } from "../support/mosquitto-hooks.js";
 import { Probe, removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -25,25 +24,22 @@ const TRIALS = 4;
  * pipelines with fake stages in rooms-arbitration.test.ts (three sets of models are slow here).
  */
 describe("rooms: three daemons on one Mosquitto", () => {
-  let broker: Mosquitto;
+  const broker = mosquittoAroundTests();
   let probe: Probe;
   const daemons: Array<{ site: string; gain: number; process: DaemonProcess }> = [];
 
   beforeAll(async () => {
-    broker = await Mosquitto.start();
     probe = await Probe.connect(broker.url, ["home/#"]);
-    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
     for (const [site, gain] of [
       ["kitchen", 1],
       ["hallway", 0.5],
       ["living", 0.25],
     ] as const) {
-      const dir = tempDir(`rooms-${site}`);
-      const config = path.join(dir, "config.yaml");
-      writeFileSync(
-        config,
-        stringify({ ...home, site, state_dir: dir, mqtt: { url: broker.url }, rooms: { group: "home" } }),
-      );
+      const config = writeHomeConfig(tempDir(`rooms-${site}`), {
+        site,
+        mqtt: { url: broker.url },
+        rooms: { group: "home" },
+      });
       const process = startDaemon(["run", "--config", config, "--input", "-", "--events", "json"]);
       daemons.push({ site, gain, process });
     }
@@ -55,7 +51,6 @@ describe("rooms: three daemons on one Mosquitto", () => {
     for (const d of daemons) if (d.process.child.exitCode === null) d.process.child.kill("SIGTERM");
     await Promise.all(daemons.map((d) => d.process.exited));
     await probe?.close();
-    await broker?.dispose();
     removeTempDirs();
   });
 

@@ -1,14 +1,12 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
 import { startDaemon } from "../support/daemon-process.js";
 import { FakePrograms } from "../support/fake-programs.js";
+import { writeHomeConfig } from "../support/home-config.js";
 import { removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 import { PacedStdin } from "../support/paced-stdin.js";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const MINUTE = 60_000;
 
 /**
@@ -23,10 +21,7 @@ describe("stop, spoken while a timer rings (real models)", () => {
   let config: string;
 
   beforeAll(() => {
-    const dir = tempDir("timer-stop");
-    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
-    config = path.join(dir, "config.yaml");
-    writeFileSync(config, stringify({ ...home, state_dir: dir, timers: { ring_pause_seconds: 4 } }));
+    config = writeHomeConfig(tempDir("timer-stop"), { timers: { ring_pause_seconds: 4 } });
   });
 
   afterAll(() => {

@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { startDaemon } from "../support/daemon-process.js";
+import { runToEnd } from "../support/daemon-process.js";
+import { writeHomeConfig } from "../support/home-config.js";
 import { removeTempDirs, tempDir } from "../support/mqtt-harness.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -27,27 +26,13 @@ describe("a command said right after the wake word (real models)", () => {
   let config: string;
 
   beforeAll(() => {
-    const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8"));
-    const dir = tempDir("wake-phrase");
-    config = path.join(dir, "config.yaml");
-    writeFileSync(config, stringify({ ...home, state_dir: dir }));
+    config = writeHomeConfig(tempDir("wake-phrase"));
   });
 
   afterAll(() => removeTempDirs());
 
   it.each(CLIPS)("%s: %s %s", async (clip, intent, target) => {
-    const args = [
-      "run",
-      "--config",
-      config,
-      "--input",
-      path.join(ROOT, clip),
-      "--events",
-      "json",
-      "--no-mqtt",
-    ];
-    const daemon = startDaemon(args);
-    expect(await daemon.exited, daemon.stderr()).toBe(0);
+    const daemon = await runToEnd(config, path.join(ROOT, clip), ["--no-mqtt"]);
     const stt = daemon.events.find((e) => e.type === "stt-end");
     const done = daemon.events.find((e) => e.type === "intent-end");
     expect(done, JSON.stringify(stt)).toMatchObject({ intent, targets: [target] });

@@ -1,22 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { PipelineEvent } from "../../src/events/types.js";
 import type { Arbitration, ArbitrationDecision, WakeClaim } from "../../src/pipeline/arbitration.js";
-import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { silentLogger } from "../../src/util/logger.js";
-import { testBus } from "../support/bus.js";
-import {
-  FakeCommands,
-  FakeIntent,
-  FakeTranscriber,
-  FakeVad,
-  FakeWake,
-  frameGap,
-  kitchenOn,
-  silentFrames,
-} from "../support/fake-stages.js";
+import { kitchenOn } from "../support/fake-stages.js";
+import { runSetup, types } from "../support/pipeline-setup.js";
 import { waitFor } from "../support/wait-for.js";
-
-const S = 16000;
 
 /** An arbitration the test decides by hand: each claim waits until `decide` is called. */
 class HandArbitration implements Arbitration {
@@ -38,51 +24,12 @@ class HandArbitration implements Arbitration {
   }
 }
 
+/** The run's pipeline of fakes (support/pipeline-setup.ts) in a rooms group decided by `arbitration`. */
 function setup(arbitration: Arbitration | null) {
-  const events: PipelineEvent[] = [];
-  let tick = 0;
-  const bus = testBus(() => tick++);
-  bus.onAny((e) => events.push(e));
-  const transcriber = new FakeTranscriber();
-  const intent = new FakeIntent({
-    "turn on the kitchen light": { kind: "execute", intent: kitchenOn, ms: 1 },
-  });
-  const commands = new FakeCommands();
-  const pipeline = new Pipeline({
-    site: "kitchen",
-    bus,
-    wake: new FakeWake([1 * S]),
-    vad: new FakeVad([[1.2 * S, 2.5 * S]]),
-    transcriber,
-    intent,
-    commands,
-    endpointer: {
-      startThreshold: 0.5,
-      endThreshold: 0.35,
-      noSpeechTimeoutSeconds: 5,
-      trailingSilenceSeconds: 0.7,
-      maxCommandSeconds: 15,
-      minSpeechSeconds: 0.1,
-      earlyEndSeconds: null,
-    },
-    preRollSeconds: 0.5,
-    speculative: false,
-    sttPrompt: () => "",
-    logger: silentLogger(),
-    newRunId: () => "run-1",
-  });
-  pipeline.rooms.set(arbitration);
-  /** Frames of [from, to) seconds. */
-  const feed = async (from: number, to: number) => {
-    for (const frame of silentFrames(to, from * S)) {
-      await pipeline.process(frame);
-      await frameGap();
-    }
-  };
-  return { pipeline, events, transcriber, intent, commands, feed };
+  const run = runSetup();
+  run.pipeline.rooms.set(arbitration);
+  return run;
 }
-
-const types = (events: PipelineEvent[]) => events.map((e) => e.type);
 
 describe("pipeline with rooms arbitration", () => {
   it("claims at the wake word with its score and level, keeps transcribing, and acts once it won", async () => {

@@ -1,69 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { EventBus } from "../../src/events/bus.js";
-import type { PipelineEvent } from "../../src/events/types.js";
 import type { IntentDecision } from "../../src/intent/types.js";
-import { Pipeline, type PipelineOptions } from "../../src/pipeline/pipeline.js";
+import type { PipelineOptions } from "../../src/pipeline/pipeline.js";
 import { type Logger, silentLogger } from "../../src/util/logger.js";
-import {
-  FakeCommands,
-  FakeIntent,
-  FakeTranscriber,
-  FakeVad,
-  FakeWake,
-  frameGap,
-  kitchenOn,
-  quietListening,
-  silentFrames,
-} from "../support/fake-stages.js";
+import { frameGap, kitchenOn, silentFrames } from "../support/fake-stages.js";
+import { ends, runSetup, S } from "../support/pipeline-setup.js";
 
-const S = 16000;
 const fanOff = { ...kitchenOn, intent: "HassTurnOff", targets: ["fan"] };
 const decisions: Record<string, IntentDecision> = {
   "turn on the kitchen light": { kind: "execute", intent: kitchenOn, ms: 1 },
   "turn off the fan": { kind: "execute", intent: fanOff, ms: 1 },
 };
 
-/** A spoken "turn on the kitchen light": wake at 1 s, speech 1.2-2.5 s, endpoint ~3.2 s. */
-function setup(options: { maxPendingText?: number; ackWaitMs?: number } = {}) {
-  return setupWith(options);
-}
-
-function setupWith(options: Partial<PipelineOptions>) {
-  const events: PipelineEvent[] = [];
-  let tick = 0;
-  const bus = new EventBus(() => tick++);
-  bus.onAny((e) => events.push(e));
-  const commands = new FakeCommands();
-  let runs = 0;
-  const pipeline = new Pipeline({
-    site: "kitchen",
-    bus,
-    wake: new FakeWake([1 * S]),
-    vad: new FakeVad([[1.2 * S, 2.5 * S]]),
-    transcriber: new FakeTranscriber("turn on the kitchen light"),
-    intent: new FakeIntent(decisions),
-    commands,
-    ...quietListening(),
-    newRunId: () => `run-${++runs}`,
-    ...options,
-  });
+/** The run's pipeline of fakes (support/pipeline-setup.ts): a spoken "turn on the kitchen light". */
+function setup(options: Partial<PipelineOptions> = {}) {
+  const run = runSetup({ decisions, ...options });
   /** Feeds [from, to) seconds of frames, injecting `text` every `everySeconds` of audio. */
   const feed = async (from: number, to: number, text?: { text: string; everySeconds: number }) => {
     let next = from;
     for (const frame of silentFrames(to, from * S)) {
       if (text && frame.startSample / S >= next) {
-        pipeline.injectText(text.text);
+        run.pipeline.injectText(text.text);
         next += text.everySeconds;
       }
-      await pipeline.process(frame);
+      await run.pipeline.process(frame);
       await frameGap();
     }
   };
-  return { pipeline, events, commands, feed };
+  return { ...run, feed };
 }
-
-const ends = (events: PipelineEvent[]) =>
-  events.flatMap((e) => (e.type === "run-end" ? [[e.runId, e.outcome]] : []));
 
 describe("text and voice runs take turns", () => {
   it("text injected during a spoken command waits for it instead of aborting it", async () => {
@@ -112,9 +76,14 @@ describe("run-end tells whether the broker has the command", () => {
   });
 
   it("is queued when no acknowledgement came in time, and dropped when the command expired", async () => {
-    const { pipeline, events, commands } = setup({ ackWaitMs: 5 });
+    const { pipeline, events, commands, timers } = setup({ ackWaitMs: 5 });
     commands.delivery = new Promise(() => {});
-    await pipeline.handleText("turn off the fan");
+    // The wait for the broker's acknowledgement is on the manual clock: it ends when the test says.
+    const handled = pipeline.handleText("turn off the fan");
+    await timers.waiting(5);
+    expect(events.at(-1)?.type).not.toBe("run-end");
+    timers.advance(5);
+    await handled;
     expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "queued" });
     commands.delivery = Promise.resolve("expired");
     await pipeline.handleText("turn off the fan");
@@ -127,7 +96,7 @@ describe("felt latency and lag behind the microphone", () => {
   async function speak(stall?: { atSeconds: number; ms: number }) {
     let now = 0;
     const warnings: string[] = [];
-    const { pipeline, events } = setupWith({ clock: () => now, logger: recordingLogger(warnings) });
+    const { pipeline, events } = setup({ clock: () => now, logger: recordingLogger(warnings) });
     for (const frame of silentFrames(6)) {
       now = (frame.startSample / S) * 1000 + 80;
       if (stall && frame.startSample / S >= stall.atSeconds) now += stall.ms;

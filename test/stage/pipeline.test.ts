@@ -1,24 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { PipelineEvent } from "../../src/events/types.js";
 import type { IntentDecision } from "../../src/intent/types.js";
-import { Pipeline, type PipelineOptions } from "../../src/pipeline/pipeline.js";
 import type { TranscribeOptions, Transcript } from "../../src/stt/transcriber.js";
-import { silentLogger } from "../../src/util/logger.js";
-import { testBus } from "../support/bus.js";
 import {
-  FakeCommands,
   FakeIntent,
   FakeTranscriber,
-  FakeVad,
-  FakeWake,
-  frameGap,
   kitchenOn,
+  quietListening,
   silentFrames,
 } from "../support/fake-stages.js";
+import { runSetup, S, types } from "../support/pipeline-setup.js";
 
-const S = 16000;
 const execute: IntentDecision = { kind: "execute", intent: kitchenOn, ms: 1 };
 
+/**
+ * The run's pipeline of fakes (support/pipeline-setup.ts) with a speculative pass and a Whisper
+ * prompt, as the daemon's defaults have them; `whole` swaps in a guided transcript and intent.
+ */
 function setup(options: {
   wakeAt?: number[];
   speech?: [number, number][];
@@ -33,55 +30,25 @@ function setup(options: {
   whole?: boolean;
   earlyEndSeconds?: number | null;
 }) {
-  const events: PipelineEvent[] = [];
-  let tick = 0;
-  const bus = testBus(() => tick++);
-  bus.onAny((e) => events.push(e));
-  const wake = new FakeWake(options.wakeAt ?? [1 * S]);
-  const transcriber =
-    options.whole === undefined ? new FakeTranscriber(options.text) : new UnderstoodTranscriber();
-  const intent =
-    options.whole === undefined
-      ? new FakeIntent(options.decisions ?? { "turn on the kitchen light": execute })
-      : new GuidedIntent({ "turn on the kitchen light": execute }, options.whole);
-  const commands = new FakeCommands();
-  let runs = 0;
-  const pipelineOptions: PipelineOptions = {
-    site: "kitchen",
-    area: options.area,
-    bus,
-    wake,
-    vad: new FakeVad(options.speech ?? [[1.2 * S, 2.5 * S]]),
+  const { whole, earlyEndSeconds, speculative, commands, decisions, area, ...rest } = options;
+  const guided = whole !== undefined;
+  const transcriber = guided ? new UnderstoodTranscriber() : new FakeTranscriber(options.text);
+  const intent = guided
+    ? new GuidedIntent({ "turn on the kitchen light": execute }, whole)
+    : new FakeIntent(decisions ?? { "turn on the kitchen light": execute });
+  const run = runSetup({
+    ...rest,
     transcriber,
     intent,
-    commands: options.commands === false ? undefined : commands,
-    endpointer: {
-      startThreshold: 0.5,
-      endThreshold: 0.35,
-      noSpeechTimeoutSeconds: 5,
-      trailingSilenceSeconds: 0.7,
-      maxCommandSeconds: 15,
-      minSpeechSeconds: 0.1,
-      earlyEndSeconds: options.earlyEndSeconds ?? null,
-    },
-    preRollSeconds: options.preRollSeconds ?? 0.5,
-    speculative: options.speculative ?? true,
+    area: area ?? null,
+    endpointer: { ...quietListening().endpointer, earlyEndSeconds: earlyEndSeconds ?? null },
+    speculative: speculative ?? true,
     sttPrompt: () => "kitchen light",
-    isGated: options.isGated,
-    logger: silentLogger(),
-    newRunId: () => `run-${++runs}`,
-  };
-  const pipeline = new Pipeline(pipelineOptions);
-  const feed = async (seconds: number, from = 0) => {
-    for (const frame of silentFrames(seconds, from)) {
-      await pipeline.process(frame);
-      await frameGap();
-    }
-  };
-  return { pipeline, events, wake, transcriber, intent, commands, feed };
+    // No command publisher at all (--no-mqtt).
+    ...(commands === false ? { commands: undefined } : {}),
+  });
+  return { ...run, transcriber, intent };
 }
-
-const types = (events: PipelineEvent[]) => events.map((e) => e.type);
 
 /** A transcript the guided pass found understood as it was (confident, -0.2 per token). */
 class UnderstoodTranscriber extends FakeTranscriber {
@@ -107,7 +74,7 @@ class GuidedIntent extends FakeIntent {
 describe("pipeline run", () => {
   it("goes wake -> speech -> endpoint -> STT -> intent -> command, with the DESIGN events in order", async () => {
     const { events, commands, feed } = setup({});
-    await feed(6);
+    await feed(0, 6);
     expect(types(events)).toEqual([
       "run-start",
       "wake_word-end",
@@ -133,7 +100,7 @@ describe("pipeline run", () => {
 
   it("ends a run with no speech after the timeout and publishes nothing", async () => {
     const { events, transcriber, feed } = setup({ speech: [] });
-    await feed(8);
+    await feed(0, 8);
     expect(types(events)).toEqual(["run-start", "wake_word-end", "run-end"]);
     expect(events.at(-1)).toMatchObject({ outcome: "no-speech" });
     expect(transcriber.calls).toHaveLength(0);
@@ -141,14 +108,14 @@ describe("pipeline run", () => {
 
   it("an empty transcript (silence hallucination filtered) ends as no-speech without an intent", async () => {
     const { events, intent, feed } = setup({ text: "" });
-    await feed(6);
+    await feed(0, 6);
     expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "no-speech" });
     expect(intent.texts).toEqual([]);
   });
 
   it("transcribes speculatively when silence begins and uses that result at the endpoint", async () => {
     const { transcriber, feed, events } = setup({});
-    await feed(6);
+    await feed(0, 6);
     expect(transcriber.calls).toHaveLength(1);
     expect(transcriber.calls[0]?.aborted).toBe(false);
     expect(transcriber.calls[0]?.prompt).toBe("kitchen light");
@@ -194,7 +161,7 @@ describe("pipeline run", () => {
       const transcript = await FakeTranscriber.prototype.transcribe.call(this, audio, options);
       return { ...transcript, text: heard[this.calls.length - 1] ?? "" };
     };
-    await feed(6);
+    await feed(0, 6);
     // The first pass may finish (frames come slower than a fake transcribes) or be aborted; either way it is not used.
     expect(transcriber.calls).toHaveLength(2);
     // The pass that counted covers the whole command, up to the second part's end.
@@ -205,14 +172,14 @@ describe("pipeline run", () => {
 
   it("without speculation transcribes once at the endpoint", async () => {
     const { transcriber, feed } = setup({ speculative: false });
-    await feed(6);
+    await feed(0, 6);
     expect(transcriber.calls).toHaveLength(1);
   });
 
   it("keeps the pre-roll when the command runs straight on from the wake word", async () => {
     // Speech all through the pre-roll (no pause): the command audio starts 0.5 s before the wake fired.
     const { transcriber, feed } = setup({ speech: [[0.3 * S, 2.5 * S]] });
-    await feed(6);
+    await feed(0, 6);
     const commandSeconds = (transcriber.calls[0]?.samples ?? 0) / S;
     expect(commandSeconds).toBeCloseTo(2.5 - (1.04 - 0.5), 1);
   });
@@ -225,14 +192,14 @@ describe("pipeline run", () => {
         [1.2 * S, 2.5 * S],
       ],
     });
-    await feed(6);
+    await feed(0, 6);
     const commandSeconds = (transcriber.calls[0]?.samples ?? 0) / S;
     expect(commandSeconds).toBeLessThan(2.5 - 0.6);
   });
 
   it("hands the board's area to the intent stage with each utterance", async () => {
     const { intent, feed, pipeline } = setup({ area: "kitchen" });
-    await feed(6);
+    await feed(0, 6);
     await pipeline.handleText("turn on the kitchen light");
     expect(intent.contexts.map((c) => c.area)).toEqual(["kitchen", "kitchen"]);
   });
@@ -240,7 +207,7 @@ describe("pipeline run", () => {
   it("starts the command with the whole wake phrase when the pre-roll holds its beginning", async () => {
     // "hey jarvis" from 0.2 s, running on into the command; the detector fires at 1.04 s.
     const { transcriber, feed } = setup({ speech: [[0.2 * S, 2.5 * S]], preRollSeconds: 1.5 });
-    await feed(6);
+    await feed(0, 6);
     const call = transcriber.calls.at(-1);
     // The speculative pass that counted: from 0.1 s before the phrase to the end of speech.
     expect((call?.samples ?? 0) / S).toBeCloseTo(2.5 - 0.1, 1);
@@ -256,7 +223,7 @@ describe("pipeline run", () => {
       ],
       preRollSeconds: 1.5,
     });
-    await feed(6);
+    await feed(0, 6);
     const call = transcriber.calls.at(-1);
     expect((call?.samples ?? 0) / S).toBeCloseTo(2.5 - 0.1, 1);
     expect(call?.prompt).toBe("Hey Jarvis, kitchen light");
@@ -264,19 +231,19 @@ describe("pipeline run", () => {
 
   it("with a pre-roll too short for the wake phrase, leaves the prompt as it is", async () => {
     const { transcriber, feed } = setup({ speech: [[0.3 * S, 2.5 * S]] });
-    await feed(6);
+    await feed(0, 6);
     expect(transcriber.calls.at(-1)?.prompt).toBe("kitchen light");
   });
 
   it("strips the wake phrase Whisper heard in the pre-roll", async () => {
     const { intent, feed } = setup({ text: "Jarvis, turn on the kitchen light" });
-    await feed(6);
+    await feed(0, 6);
     expect(intent.texts).toEqual(["turn on the kitchen light"]);
   });
 
   it("ignores wake detections during a run but keeps feeding the detector its context", async () => {
     const { wake, events, feed } = setup({ wakeAt: [1 * S, 2 * S] });
-    await feed(6);
+    await feed(0, 6);
     expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
     expect(wake.frames).toBe(Math.ceil((6 * S) / 1280));
     expect(wake.resets).toBe(0);
@@ -290,7 +257,7 @@ describe("pipeline run", () => {
         [3.6 * S, 4.4 * S],
       ],
     });
-    await feed(9);
+    await feed(0, 9);
     expect(events.filter((e) => e.type === "run-end").map((e) => (e as { outcome: string }).outcome)).toEqual(
       ["published", "published"],
     );
@@ -298,13 +265,13 @@ describe("pipeline run", () => {
 
   it("ends a run as recognized when there is no command output (--no-mqtt)", async () => {
     const { events, feed } = setup({ commands: false });
-    await feed(6);
+    await feed(0, 6);
     expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "recognized" });
   });
 
   it("rejects what the intent stage does not recognize", async () => {
     const { events, commands, feed } = setup({ text: "sing me a song" });
-    await feed(6);
+    await feed(0, 6);
     expect(events.find((e) => e.type === "intent-rejected")).toMatchObject({ reason: "not-recognized" });
     expect(events.at(-1)).toMatchObject({ outcome: "rejected" });
     expect(commands.published).toEqual([]);
@@ -312,7 +279,7 @@ describe("pipeline run", () => {
 
   it("ends the command where the input stops when it ends mid-speech", async () => {
     const { pipeline, events, feed } = setup({ speech: [[1.2 * S, 10 * S]] });
-    await feed(2);
+    await feed(0, 2);
     await pipeline.finish();
     expect(types(events)).toContain("stt-end");
     expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "published" });
@@ -323,10 +290,10 @@ describe("pipeline control", () => {
   it("does not wake while muted, and wakes again when unmuted", async () => {
     const { pipeline, events, feed } = setup({ wakeAt: [1 * S, 7 * S], speech: [[7.2 * S, 8 * S]] });
     pipeline.setMuted(true);
-    await feed(6);
+    await feed(0, 6);
     expect(events).toEqual([]);
     pipeline.setMuted(false);
-    await feed(12, 6 * S);
+    await feed(6, 12);
     expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
   });
 
@@ -337,10 +304,10 @@ describe("pipeline control", () => {
       speech: [[7.2 * S, 8 * S]],
       isGated: () => playing,
     });
-    await feed(6);
+    await feed(0, 6);
     expect(events).toEqual([]);
     playing = false;
-    await feed(12, 6 * S);
+    await feed(6, 12);
     expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
   });
 
@@ -373,10 +340,10 @@ describe("pipeline control", () => {
       ],
       text: "unlock the front door",
     });
-    await feed(3.5);
+    await feed(0, 3.5);
     expect(events.find((e) => e.type === "run-end")).toMatchObject({ runId: "run-1", outcome: "rejected" });
     transcriber.text = "yes";
-    await feed(8, 3.5 * S);
+    await feed(3.5, 8);
     const starts = events.filter((e) => e.type === "run-start");
     expect(starts.map((e) => (e as { trigger?: string }).trigger)).toEqual(["wake-word", "follow-up"]);
     expect(commands.published).toEqual([unlock]);

@@ -66,6 +66,17 @@ export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Daemon
   };
 }
 
+/**
+ * `edge-voice run --config <config> --input <input> --events json <more>` to its end: the
+ * process once it has exited 0 (another exit code fails with the daemon's stderr).
+ */
+export async function runToEnd(config: string, input: string, more: string[] = []): Promise<DaemonProcess> {
+  const daemon = startDaemon(["run", "--config", config, "--input", input, "--events", "json", ...more]);
+  const code = await daemon.exited;
+  if (code !== 0) throw new Error(`edge-voice run exited with ${code}; stderr:\n${daemon.stderr()}`);
+  return daemon;
+}
+
 /** Resident set size of a process in bytes (Linux). */
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");

@@ -5,21 +5,17 @@
  * it emits 3,000 numbered stt-end events (text "0", "1", ...) without pause.
  */
 
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import { MqttService } from "../../src/mqtt/service.js";
-import { silentLogger } from "../../src/util/logger.js";
 import { testBus } from "./bus.js";
-import { mqttConfig, RecordingControl } from "./mqtt-harness.js";
+import { mqttConfig } from "./mqtt-harness.js";
+import { startMqttService } from "./mqtt-service.js";
 
 const [url, site, stateDir, mode] = process.argv.slice(2) as [string, string, string, string?];
 const bus = testBus();
-const service = await MqttService.start({
-  config: mqttConfig({ site, mqtt: { url, keepalive_seconds: 5 } }),
+const service = await startMqttService({
+  // An hour: the broker must learn of a kill -9 from the closed connection, not a missed ping.
+  config: mqttConfig({ site, mqtt: { url, keepalive_seconds: 3600 } }),
   bus,
-  registry: new DeviceRegistry(),
-  control: new RecordingControl(),
   stateDir,
-  logger: silentLogger(),
 });
 // On a busy machine the first connection can outlast start()'s wait: wait for it (the test
 // that spawns this holds the ceiling), so "connected" never turns into a coin toss.

@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DeviceConfig } from "../../../src/config/schema.js";
 import { isYes } from "../../../src/intent/confirmation.js";
 import { createIntentHandler } from "../../../src/intent/create.js";
 import { sensitiveVerb } from "../../../src/intent/domains.js";
 import type { DeviceRegistry } from "../../../src/intent/registry.js";
+import { MAX_TEMPLATE_TOKENS, UtteranceMatcher } from "../../../src/intent/templates/matcher.js";
 import type { IntentDecision, IntentHandler } from "../../../src/intent/types.js";
 import { silentLogger } from "../../../src/util/logger.js";
 import { homeConfig, homeRegistry } from "./home.js";
@@ -130,10 +131,23 @@ describe("fuzzing the template path and the policy", () => {
     }
     texts.push("turn on the kitchen light ".repeat(5000));
     texts.push(`unlock the front door ${"and ".repeat(20000)}`);
-    const started = performance.now();
-    await run(handler, invariant(registry, config.intent.allowed_intents), texts);
-    // Generous: the bound is that long input is cut off, not that this machine is fast.
-    expect(performance.now() - started).toBeLessThan(5000);
+    // Quickly, whatever the machine: the backtracking matcher, the costly part, is never run on
+    // more than MAX_TEMPLATE_TOKENS words (longer input is refused before it).
+    const matchAll = UtteranceMatcher.prototype.matchAll;
+    const lengths: number[] = [];
+    const spy = vi.spyOn(UtteranceMatcher.prototype, "matchAll").mockImplementation(function (
+      this: UtteranceMatcher,
+    ) {
+      lengths.push((this as unknown as { tokens: readonly string[] }).tokens.length);
+      return matchAll.call(this);
+    });
+    try {
+      await run(handler, invariant(registry, config.intent.allowed_intents), texts);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lengths.length).toBeGreaterThan(0);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(MAX_TEMPLATE_TOKENS);
     const long = await handler.handle("turn on the kitchen light ".repeat(5000), {
       runId: "r",
       site: "x",
