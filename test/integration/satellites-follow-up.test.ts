@@ -5,7 +5,7 @@ import { ManualTimers } from "../support/manual-timers.js";
 import { Mosquitto } from "../support/mosquitto.js";
 import { Probe, removeTempDirs } from "../support/mqtt-harness.js";
 import { startTestBase, type TestBase } from "../support/satellite-base.js";
-import { boardConfig, devices, type Satellite, speak, startSatellite } from "../support/satellites.js";
+import { boardConfig, devices, type Satellite, startSatellite } from "../support/satellites.js";
 import { waitFor } from "../support/wait-for.js";
 
 /**
@@ -142,10 +142,21 @@ describe("a question's result and its words, in either order", () => {
     const timers = new ManualTimers();
     const satellite = startSatellite(broker.url, timers);
     await waitFor(() => satellite.link.baseState().state.alive, { what: "the fake base's status" });
-    const ended = speak(satellite);
+    // 6 s of the scripted audio (the window may open before they are all fed: no speak(), which
+    // waits for the last run to end).
+    const feeding = (async () => {
+      for (const frame of silentFrames(6)) {
+        await satellite.pipeline.process(frame);
+        await frameGap();
+      }
+    })();
     // The command's end went to the base: it answers that it asked a question.
     await waitFor(() => satellite.events.some((e) => e.type === "stt-vad-end"), { what: "the endpoint" });
     const runId = satellite.events[0]?.runId ?? "";
+    const ended = waitFor(
+      () => satellite.events.find((e): e is RunEnd => e.type === "run-end" && e.runId === runId),
+      { what: "the asking run's end" },
+    );
     const result = { v: 1, sessionId: runId, state: "ended", outcome: "rejected", followUpSeconds: 8 };
     await fakeBase.client.publishAsync("edge-voice/base/pi5/result/kitchen", JSON.stringify(result), {
       qos: 1,
@@ -157,6 +168,7 @@ describe("a question's result and its words, in either order", () => {
         { qos: 1 },
       );
     const close = async () => {
+      await feeding;
       await satellite.link.stop();
       await fakeBase.close();
       await broker.dispose();
