@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { frameGap, silentFrames } from "../support/fake-stages.js";
+import { ManualTimers } from "../support/manual-timers.js";
 import { Mosquitto } from "../support/mosquitto.js";
 import { Probe, removeTempDirs } from "../support/mqtt-harness.js";
 import { startTestBase, type TestBase } from "../support/satellite-base.js";
@@ -127,5 +128,77 @@ describe("a satellite answers the base's question in its follow-up window", () =
     const end = await runEnd(start?.runId ?? "");
     expect(end).toMatchObject({ outcome: "rejected", answeredBy: "pi5" });
     expect(probe.on("home/front_door/set")).toHaveLength(1);
+  });
+});
+
+describe("a question's result and its words, in either order", () => {
+  const question = "say yes to unlock the front door";
+
+  async function setup() {
+    const broker = await Mosquitto.start();
+    const fakeBase = await Probe.connect(broker.url, ["edge-voice/base/pi5/audio/#"]);
+    const online = JSON.stringify({ v: 1, site: "pi5", state: "online", beat: 1 });
+    await fakeBase.client.publishAsync("edge-voice/base/pi5/status", online, { qos: 1, retain: true });
+    const timers = new ManualTimers();
+    const satellite = startSatellite(broker.url, timers);
+    await waitFor(() => satellite.link.baseState().state.alive, { what: "the fake base's status" });
+    // 6 s of the scripted audio (the window may open before they are all fed: no speak(), which
+    // waits for the last run to end).
+    const feeding = (async () => {
+      for (const frame of silentFrames(6)) {
+        await satellite.pipeline.process(frame);
+        await frameGap();
+      }
+    })();
+    // The command's end went to the base: it answers that it asked a question.
+    await waitFor(() => satellite.events.some((e) => e.type === "stt-vad-end"), { what: "the endpoint" });
+    const runId = satellite.events[0]?.runId ?? "";
+    const ended = waitFor(
+      () => satellite.events.find((e): e is RunEnd => e.type === "run-end" && e.runId === runId),
+      { what: "the asking run's end" },
+    );
+    const result = { v: 1, sessionId: runId, state: "ended", outcome: "rejected", followUpSeconds: 8 };
+    await fakeBase.client.publishAsync("edge-voice/base/pi5/result/kitchen", JSON.stringify(result), {
+      qos: 1,
+    });
+    const say = () =>
+      fakeBase.client.publishAsync(
+        "hermes/tts/say",
+        JSON.stringify({ text: question, siteId: "kitchen", sessionId: runId }),
+        { qos: 1 },
+      );
+    const close = async () => {
+      await feeding;
+      await satellite.link.stop();
+      await fakeBase.close();
+      await broker.dispose();
+    };
+    return { satellite, timers, ended, say, close };
+  }
+
+  it("the result first: the run ends (and its window opens) only once the question has been said", async () => {
+    const { satellite, timers, ended, say, close } = await setup();
+    try {
+      await timers.waiting(1000);
+      expect(satellite.events.some((e) => e.type === "run-end")).toBe(false);
+      await say();
+      const end = await ended;
+      expect(end).toMatchObject({ outcome: "rejected", answeredBy: "pi5" });
+      expect(satellite.replies).toEqual([question]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("no words at all: the run ends after 1 s anyway (manual clock)", async () => {
+    const { satellite, timers, ended, close } = await setup();
+    try {
+      await timers.waiting(1000);
+      timers.advance(1000);
+      expect(await ended).toMatchObject({ outcome: "rejected", answeredBy: "pi5" });
+      expect(satellite.replies).toEqual([]);
+    } finally {
+      await close();
+    }
   });
 });
