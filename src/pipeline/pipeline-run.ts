@@ -37,6 +37,8 @@ export interface RunParts extends RunAudioParts {
   awaitRunSteps: boolean;
   /** How long a follow-up window a skill's question opens. */
   followUpSeconds: number;
+  /** conversation.follow_up_seconds: a satellite opens it after the base carried a command out (a local run: `remember`). */
+  commandFollowUpSeconds?: number;
   timer: StartTimer;
   lag: LagMonitor;
   logger: Logger;

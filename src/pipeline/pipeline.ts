@@ -38,6 +38,8 @@ export class Pipeline implements PipelineControl {
   #followUp: { seconds: number; previousRunId?: string } | null = null;
   /** The intent the last run carried out, handed to the next run's intent stage. */
   #previous: PreviousIntent | null = null;
+  /** role base: the last intent carried out for each satellite's site. */
+  readonly #satellitePrevious = new Map<string, PreviousIntent>();
   readonly #pendingText: TextQueue;
   #textScheduled = false;
   readonly #lag: LagMonitor;
@@ -93,7 +95,21 @@ export class Pipeline implements PipelineControl {
 
   /** role base: a satellite's command, run beside this board's own listening (satellite-run.ts). */
   satelliteRun(command: SatelliteCommand): ReturnType<typeof satelliteRun> {
-    return satelliteRun(this.#runParts(), this.options.endpointer, command);
+    const { site } = command;
+    const parts: RunParts = {
+      ...this.#runParts(),
+      // Each satellite's conversation is its own: "turn it off" refers to what that room's
+      // last command did, never to the base's own or another satellite's.
+      previous: this.#satellitePrevious.get(site) ?? null,
+      remember: (run, recognized) => {
+        this.#satellitePrevious.set(site, {
+          runId: run.id,
+          intent: recognized,
+          wallSeconds: this.#clock() / 1000,
+        });
+      },
+    };
+    return satelliteRun(parts, this.options.endpointer, command);
   }
 
   /**
@@ -261,6 +277,7 @@ export class Pipeline implements PipelineControl {
       awaitRunSteps: options.awaitRunSteps ?? false,
       limits: options.limits ?? DEFAULT_RUN_LIMITS,
       followUpSeconds: options.followUpSeconds ?? 8,
+      commandFollowUpSeconds: options.commandFollowUpSeconds ?? 0,
       previous: this.#previous,
       remember: (run, recognized) => {
         this.#previous = { runId: run.id, intent: recognized, wallSeconds: this.#clock() / 1000 };

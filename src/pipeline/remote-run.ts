@@ -27,7 +27,12 @@ interface Parts {
   logger: Logger;
   /** satellite.fallback local: when the base is gone or refuses, the run goes on here. */
   localFallback?: boolean;
+  /** conversation.follow_up_seconds of this board: listen after every command carried out; 0 = off. */
+  commandFollowUpSeconds?: number;
 }
+
+/** The base's outcomes of a run that carried an intent out (as `remember` is called for a local run). */
+const CARRIED_OUT: ReadonlySet<RunOutcome> = new Set(["published", "queued", "recognized", "answered"]);
 
 /**
  * A satellite's spoken run after its wake word: each frame's new audio (the pre-roll from the
@@ -118,7 +123,10 @@ export class RemoteRun {
       this.run.end(answer.outcome);
       return;
     }
-    if (answer.followUpSeconds) this.run.askFollowUp(answer.followUpSeconds);
+    const afterCommand = CARRIED_OUT.has(answer.outcome) ? (this.parts.commandFollowUpSeconds ?? 0) : 0;
+    // A question's window first; else this board's own "listen after every command".
+    const followUp = answer.followUpSeconds || afterCommand;
+    if (followUp > 0) this.run.askFollowUp(followUp);
     this.run.end(answer.outcome, undefined, answer.by);
   }
 

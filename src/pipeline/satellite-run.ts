@@ -35,7 +35,8 @@ export interface SatelliteRun {
  * and endpointed it; here it is one finished utterance in a history of its own. A question it
  * asks (a skill's follow-up, a confirmation) is not a window on the base's own microphone: it
  * goes back to the satellite with the result (`followUpSeconds`), which listens for the answer.
- * Confirmations are kept per site by the intent stage, so the satellite's "yes" finds its own.
+ * Confirmations are kept per site by the intent stage, so the satellite's "yes" finds its own;
+ * `parts.previous`/`remember` are the site's conversation ("turn it off"), kept by the pipeline.
  */
 export function satelliteRun(
   parts: RunParts,
@@ -48,9 +49,8 @@ export function satelliteRun(
   let followUp: number | null = null;
   const own: RunParts = {
     ...parts,
-    ...{ site, area, history, remote: null, speculative: false, previous: null },
+    ...{ site, area, history, remote: null, speculative: false },
     lag: new LagMonitor(parts.logger),
-    remember: () => {},
     openFollowUp: (_run, seconds) => {
       followUp = seconds;
     },

@@ -56,7 +56,10 @@ class FakeRemote implements RemoteSteps {
 }
 
 /** `local`: Whisper and the intent stage loaded (satellite.fallback local); `fallback`: used when the base is gone. */
-function satellite(speech: [number, number][], models: { local?: boolean; fallback?: boolean } = {}) {
+function satellite(
+  speech: [number, number][],
+  models: { local?: boolean; fallback?: boolean; commandFollowUpSeconds?: number } = {},
+) {
   const local = models.local ?? true;
   const bus = testBus();
   const events: PipelineEvent[] = [];
@@ -78,6 +81,7 @@ function satellite(speech: [number, number][], models: { local?: boolean; fallba
     commands,
     remote,
     localFallback: models.fallback ?? false,
+    commandFollowUpSeconds: models.commandFollowUpSeconds ?? 0,
     ...quietListening(),
   });
   const feed = async (seconds: number, from = 0) => {
@@ -263,6 +267,28 @@ describe("a satellite's follow-up window", () => {
     second?.answer({ outcome: "published", by: "pi5" });
     await waitFor(() => sat.events.filter((e) => e.type === "run-end").length === 2);
     expect(sat.events.at(-1)).toMatchObject({ type: "run-end", outcome: "published", runId: second?.run.id });
+  });
+
+  it("conversation.follow_up_seconds: after a command the base carried out, the next speech is a follow-up", async () => {
+    const speech: [number, number][] = [
+      [1.2 * S, 2.5 * S],
+      [5.2 * S, 5.8 * S],
+    ];
+    const sat = satellite(speech, { local: false, commandFollowUpSeconds: 5 });
+    await sat.feed(4);
+    const first = sat.remote.sessions[0];
+    first?.answer({ outcome: "published", by: "pi5" });
+    await waitFor(() => sat.events.some((e) => e.type === "run-end"));
+    await sat.feed(8, 4 * S);
+    expect(sat.remote.sessions[1]?.run).toMatchObject({ wakeWord: null, previousRunId: first?.run.id });
+
+    // A command the base did not carry out opens no window.
+    const refused = satellite(speech, { local: false, commandFollowUpSeconds: 5 });
+    await refused.feed(4);
+    refused.remote.sessions[0]?.answer({ outcome: "rejected", by: "pi5" });
+    await waitFor(() => refused.events.some((e) => e.type === "run-end"));
+    await refused.feed(8, 4 * S);
+    expect(refused.remote.sessions).toHaveLength(1);
   });
 
   it("an answer without a question opens no window", async () => {
