@@ -164,13 +164,16 @@ const strategies: Strategy[] = [
     verifyAll: false,
     judge: (s, st) => whisperWakes(s, st, MARGIN),
   },
-  {
+];
+// Whisper verifying sure detections too (session 6's verify_all): some 200 more Whisper runs, at
+// 2-10 s each on a shared board; WAKE_WHISPER_ALL=1 adds it.
+if (process.env.WAKE_WHISPER_ALL === "1")
+  strategies.push({
     name: `whisper-all ${CT}/${MARGIN}/${SURE_MARGIN}`,
     ct: CT,
     verifyAll: true,
     judge: (s, st) => whisperWakes(s, st, st.sure ? SURE_MARGIN : MARGIN),
-  },
-];
+  });
 if (verifier) {
   const trained = verifier.threshold;
   const cts = [CT, 0.05, ...list(process.env.WAKE_CT)];

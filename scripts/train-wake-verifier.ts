@@ -7,6 +7,7 @@
 //
 //   nice -n 10 npx tsx scripts/wake-verifier-data.ts && nice -n 10 npx tsx scripts/train-wake-verifier.ts
 //   [--configs 0:0.001,0:0.01,8:0.001]  (hidden units:L2; 0 hidden units is logistic regression)
+//   [--dry-run]  (compare configurations on the held-out folds only; write nothing)
 
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,7 +24,9 @@ const CANDIDATE = 0.1;
 const MAX_FALSE_ACCEPTS = 0.01;
 const OUT = "assets/wake-verifier/hey_jarvis.json";
 
-const { values } = parseArgs({ options: { data: { type: "string" }, configs: { type: "string" } } });
+const { values } = parseArgs({
+  options: { data: { type: "string" }, configs: { type: "string" }, "dry-run": { type: "boolean" } },
+});
 const dir = path.resolve(values.data ?? "bench/out/wake-train");
 // Every share scripts/wake-verifier-data.ts wrote (examples-K.json beside examples-K.f32).
 const shares = readdirSync(dir)
@@ -149,6 +152,7 @@ for (const [r, prob] of best.p) {
 }
 for (const [k, n] of [...misses].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${n}x ${k}`);
 
+if (values["dry-run"]) process.exit(0);
 const final = weightsOf(best.options, all, best.at.threshold);
 final.trainedOn = {
   script: "scripts/train-wake-verifier.ts (examples: scripts/wake-verifier-data.ts)",

@@ -37,7 +37,7 @@ const FORMAT = "edge-voice-wake-verifier/1";
 export const BUNDLED_EMBEDDING_VERIFIERS: Readonly<Record<string, { file: string; sha256: string }>> = {
   hey_jarvis: {
     file: "assets/wake-verifier/hey_jarvis.json",
-    sha256: "0000000000000000000000000000000000000000000000000000000000000000",
+    sha256: "a48389016362aae5f265fa89fe46703f316b02edeb18258d88c45f057745b6ca",
   },
 };
 
