@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { EMBEDDING_DIM } from "../src/wake/embedding-stream.js";
 import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import { type Example, TRAIN_VOICES } from "./wake-verifier-data.js";
-import { type Data, type FitOptions, fit } from "./wake-verifier-fit.js";
+import { type Data, type FitOptions, fitVerifier } from "./wake-verifier-fit.js";
 
 /** Only candidates meet the verifier: examples the model scores under this are never verified. */
 const CANDIDATE = 0.1;
@@ -65,7 +65,7 @@ const folds = [0, 1, 2, 3, 4].map((f) => voices.filter((_, i) => i % 5 === f));
 const all = examples.map((_, i) => i);
 
 function weightsOf(options: FitOptions, rows: number[], threshold: number): EmbeddingVerifierWeights {
-  const fitted = fit(data, rows, options);
+  const fitted = fitVerifier(data, rows, options);
   return {
     format: "edge-voice-wake-verifier/1",
     wakeWord: "hey_jarvis",

@@ -73,7 +73,7 @@ class Adam {
  * Fits on `rows` of `data`. Parameters, flat: hidden weights [h][d], hidden biases [h], output
  * weights [h] (or [d] without a hidden layer), output bias.
  */
-export function fit(
+export function fitVerifier(
   data: Data,
   rows: readonly number[],
   options: FitOptions,
@@ -112,7 +112,7 @@ export function fit(
         for (let u = 0; u < h; u++) {
           let s = params[h * d + u] as number;
           for (let j = 0; j < d; j++) s += (params[u * d + j] as number) * (xs[j] as number);
-          hid[u] = s > 0 ? s : 0;
+          hid[u] = Math.max(0, s);
         }
         const o = h * d + h;
         let z = params[size - 1] as number;

@@ -114,7 +114,7 @@ export class EmbeddingVerifier {
       let sum = hidden.biases[u] as number;
       const base = u * x.length;
       for (let i = 0; i < x.length; i++) sum += (hidden.weights[base + i] as number) * (x[i] as number);
-      h[u] = sum > 0 ? sum : 0;
+      h[u] = Math.max(0, sum);
       z += (output.weights[u] as number) * (h[u] as number);
     }
     return sigmoid(z);

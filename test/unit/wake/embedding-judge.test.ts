@@ -120,7 +120,9 @@ describe("the embedding verifier as the second stage", () => {
     const passed = setup("both", at(5, { probability: 0.875 }), WHISPER_NO);
     expect(await run(passed.detector, 8)).toEqual([]);
     expect(passed.verifier.calls).toBe(1);
-    expect(passed.reports).toMatchObject([{ outcome: "rejected", embeddingScore: 0.875, scores: WHISPER_NO }]);
+    expect(passed.reports).toMatchObject([
+      { outcome: "rejected", embeddingScore: 0.875, scores: WHISPER_NO },
+    ]);
     const turnedAway = setup("both", at(5, { probability: 0.125 }));
     expect(await run(turnedAway.detector, 8)).toEqual([]);
     expect(turnedAway.verifier.calls).toBe(0);
