@@ -8,7 +8,7 @@ import { cpuSummary, hostCpu } from "../system/cpu.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { createVad } from "../vad/create.js";
 import type { WakeWordDetector } from "./detector.js";
-import { EmbeddingVerifier } from "./embedding-verifier.js";
+import { BUNDLED_EMBEDDING_VERIFIERS, EmbeddingVerifier } from "./embedding-verifier.js";
 import { CANDIDATE_FRAMES, OpenWakeWordDetector, type OwwModelOptions } from "./openwakeword.js";
 import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
 import { resolveAccessKey } from "./porcupine-access.js";
@@ -157,6 +157,11 @@ async function createOpenWakeWord(
       triggerLevel: m.trigger_level,
       refractorySeconds: m.refractory_seconds,
       ...(verifying ? { candidateThreshold: m.candidate_threshold } : {}),
+      // The embedding verifier judges sure detections too: it costs microseconds, is never busy,
+      // and the model's confident mistakes ("hey Charlie") are what it is for.
+      ...(verifying && wake.verifier.method !== "whisper" && !m.path && BUNDLED_EMBEDDING_VERIFIERS[m.id]
+        ? { verifyAll: true }
+        : {}),
     });
   }
   const mel = await store.verify("oww_melspectrogram");

@@ -19,6 +19,8 @@ export interface OwwModelOptions {
   refractorySeconds: number;
   /** Below `threshold`: scores from here on make candidates for a verifier (wake.verifier); absent: none. */
   candidateThreshold?: number;
+  /** Sure detections of this model are candidates too, whatever OpenWakeWordOptions.verifyAll says. */
+  verifyAll?: boolean;
 }
 
 export interface OpenWakeWordOptions {
@@ -104,7 +106,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
           candidateThreshold: Math.min(m.candidateThreshold ?? m.threshold, m.threshold),
           afterSamples: Math.round((options.candidateAfterSeconds ?? 0.3) * SAMPLE_RATE),
           maxHoldSamples: CANDIDATE_MAX_HOLD_SECONDS * SAMPLE_RATE,
-          verifyAll: options.verifyAll === true && m.candidateThreshold !== undefined,
+          verifyAll: (m.verifyAll ?? options.verifyAll) === true && m.candidateThreshold !== undefined,
         };
         return { classifier, trigger: new CandidateTrigger(settings) };
       });

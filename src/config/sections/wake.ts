@@ -76,9 +76,9 @@ export const wakeSection = section(
           ),
         method: z
           .enum(["embeddings", "whisper", "both"])
-          .default("whisper")
+          .default("embeddings")
           .describe(
-            "How candidates are judged: embeddings (a small model on openWakeWord's own features, trained for the bundled hey_jarvis; no Whisper, no wait), whisper (Whisper hears the wake phrase), or both (embeddings for sure detections, both for weak ones). Wake words without an embedding verifier use Whisper",
+            "How candidates are judged: embeddings (a small model on openWakeWord's own features, trained for the bundled hey_jarvis; no Whisper, and sure detections are judged too, as with verify_all), whisper (Whisper hears the wake phrase), or both (embeddings for sure detections, both for weak ones). Wake words without an embedding verifier use Whisper",
           ),
         embedding_threshold: probability()
           .nullable()
