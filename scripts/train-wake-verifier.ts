@@ -100,6 +100,25 @@ interface Operating {
   negatives: number;
 }
 
+/**
+ * The probability of a peak example with `spread` 1: the highest over it and the chunks beside
+ * it (the examples written just before and after it, from the same clip).
+ */
+function spreadProbabilities(p: Map<number, number>): Map<number, number> {
+  const out = new Map<number, number>();
+  const same = (a: number, b: number) => {
+    const x = examples[a];
+    const y = examples[b];
+    return !!x && !!y && !y.peak && x.voice === y.voice && x.text === y.text && x.condition === y.condition;
+  };
+  for (const [r, v] of p) {
+    let best = v;
+    for (const n of [r - 1, r + 1]) if (same(r, n) && p.has(n)) best = Math.max(best, p.get(n) as number);
+    out.set(r, best);
+  }
+  return out;
+}
+
 /** Over the peak examples a candidate would have made: the lowest threshold within MAX_FALSE_ACCEPTS. */
 function operatingPoint(p: Map<number, number>, minScore = CANDIDATE): Operating {
   const rows = [...p.keys()].filter((r) => examples[r]?.peak && (examples[r]?.score ?? 0) >= minScore);
@@ -137,6 +156,7 @@ for (const options of configs) {
   console.log(
     `hidden ${options.hidden}, L2 ${options.l2}: candidates (>= ${CANDIDATE}) ${describe(at)}; sure (>= 0.5) ${describe(sure)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
   );
+  console.log(`  the highest of the best chunk and the two beside it: ${describe(operatingPoint(spreadProbabilities(p)))}`);
   if (!best || at.recall > best.at.recall) best = { options, at, p };
 }
 if (!best) throw new Error("no configuration");
