@@ -9,7 +9,7 @@
 // candidate on the audio the daemon's VerifyingDetector would give it (verdicts kept in
 // bench/out/wake/verified.json: delete it after changing Whisper's verifier). WAKE_CT, WAKE_EMB_T
 // (comma-separated) add candidate thresholds and embedding thresholds to compare; WAKE_VERIFIER
-// names another verifier file.
+// names another verifier file; WAKE_WHISPER_CONTEXT=2.5,0.7 adds Whisper hearing more.
 //
 //   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts [--margins]
 
@@ -129,12 +129,15 @@ const cache = new Map<string, Verified>(
     : [],
 );
 let fresh = 0;
-async function whisper(s: Scored, stage: Stage): Promise<Verified> {
-  const key = `${s.file}@${stage.endSample}@${stage.decidedAt}`;
+/** `context`: seconds heard before the candidate's end and after the verdict would be due (null: the daemon's). */
+async function whisper(s: Scored, stage: Stage, context: [number, number] | null = null): Promise<Verified> {
+  const key = `${s.file}@${stage.endSample}@${stage.decidedAt}${context ? `@${context.join("+")}` : ""}`;
   const seen = cache.get(key);
   if (seen) return seen;
-  const from = Math.max(0, stage.endSample - Math.round(BEFORE * SAMPLE_RATE));
-  const audio = Float32Array.from(s.samples.subarray(from, stage.decidedAt), (x) => x / 32768);
+  const [before, after] = context ?? [BEFORE, 0];
+  const from = Math.max(0, stage.endSample - Math.round(before * SAMPLE_RATE));
+  const to = stage.decidedAt + Math.round(after * SAMPLE_RATE);
+  const audio = Float32Array.from(s.samples.subarray(from, to), (x) => x / 32768);
   const cpu = process.cpuUsage();
   const scores = await transcriber.scorePhrase?.(audio, PHRASE);
   const used = process.cpuUsage(cpu);
@@ -148,8 +151,13 @@ async function whisper(s: Scored, stage: Stage): Promise<Verified> {
   if (++fresh % 10 === 0) writeFileSync(VERIFIED, JSON.stringify(Object.fromEntries(cache)));
   return v;
 }
-async function whisperWakes(s: Scored, stage: Stage, margin: number): Promise<boolean> {
-  const v = await whisper(s, stage);
+async function whisperWakes(
+  s: Scored,
+  stage: Stage,
+  margin: number,
+  context: [number, number] | null = null,
+): Promise<boolean> {
+  const v = await whisper(s, stage, context);
   return heardWords(v.text) && phraseWins({ phrase: v.margin, heard: 0, text: v.text }, margin);
 }
 
@@ -173,6 +181,16 @@ if (process.env.WAKE_WHISPER_ALL === "1")
     ct: CT,
     verifyAll: true,
     judge: (s, st) => whisperWakes(s, st, st.sure ? SURE_MARGIN : MARGIN),
+  });
+// Whisper with more context (WAKE_WHISPER_CONTEXT=2.5,0.7: seconds before the candidate's end, and
+// more after the verdict was due: the command's first words), on weak candidates as the peer.
+const context = list(process.env.WAKE_WHISPER_CONTEXT) as [number, number];
+if (context.length === 2)
+  strategies.push({
+    name: `whisper ctx ${context.join("+")} s`,
+    ct: CT,
+    verifyAll: false,
+    judge: (s, st) => whisperWakes(s, st, MARGIN, context),
   });
 if (verifier) {
   const trained = verifier.threshold;
