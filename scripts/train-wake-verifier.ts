@@ -156,7 +156,9 @@ for (const options of configs) {
   console.log(
     `hidden ${options.hidden}, L2 ${options.l2}: candidates (>= ${CANDIDATE}) ${describe(at)}; sure (>= 0.5) ${describe(sure)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
   );
-  console.log(`  the highest of the best chunk and the two beside it: ${describe(operatingPoint(spreadProbabilities(p)))}`);
+  console.log(
+    `  the highest of the best chunk and the two beside it: ${describe(operatingPoint(spreadProbabilities(p)))}`,
+  );
   if (!best || at.recall > best.at.recall) best = { options, at, p };
 }
 if (!best) throw new Error("no configuration");
