@@ -30,7 +30,7 @@ const RATE = 16_000;
 export const WAKE_CONDITIONS = ["clean", "pink10", "pink5", "babble10", "babble5", "reverb"] as const;
 export type WakeCondition = (typeof WAKE_CONDITIONS)[number];
 
-const COMMANDS = [
+export const COMMANDS = [
   "turn on the kitchen light",
   "what time is it",
   "set a timer for five minutes",
@@ -39,7 +39,7 @@ const COMMANDS = [
 ];
 
 /** Said like the wake phrase, not it: what a verifier must turn away. */
-const NEAR_MISSES = [
+export const NEAR_MISSES = [
   "hey travis turn on the light",
   "hey marvin what time is it",
   "a service is due next week",
@@ -72,14 +72,15 @@ export interface WakeManifest {
 }
 
 /** The wake phrase's speed: openWakeWord's hey_jarvis is trained on 110-150 words per minute. */
-function wakeSpeed(speed: number): number {
+export function wakeSpeed(speed: number): number {
   return Math.max(120, Math.min(150, speed));
 }
 
+const BABBLE_VOICES = ["en-us+m3", "en-gb+f2", "en-029+m1", "en-us+f4", "en-gb-scotland+m2"];
+
 /** Voices talking over each other (prose, offset), the "babble" of a room or a TV: built once. */
-function babbleTrack(seconds: number): Float64Array {
-  const text = proseWords().slice(0, 400).join(" ");
-  const voices = ["en-us+m3", "en-gb+f2", "en-029+m1", "en-us+f4", "en-gb-scotland+m2"];
+export function babbleTrack(seconds: number, voices = BABBLE_VOICES, words = proseWords()): Float64Array {
+  const text = words.slice(0, 400).join(" ");
   const out = new Float64Array(seconds * RATE);
   voices.forEach((voice, v) => {
     const speech = say(
@@ -97,7 +98,7 @@ function babbleTrack(seconds: number): Float64Array {
   return out;
 }
 
-function mixAt(samples: Int16Array, noise: Float64Array, snrDb: number, offset: number): Int16Array {
+export function mixAt(samples: Int16Array, noise: Float64Array, snrDb: number, offset: number): Int16Array {
   const speechRms = rms(samples.filter((s) => s !== 0));
   const window = Float64Array.from(samples, (_, i) => noise[(offset + i) % noise.length] ?? 0);
   const scale = speechRms / 10 ** (snrDb / 20) / rms(window);
@@ -106,7 +107,12 @@ function mixAt(samples: Int16Array, noise: Float64Array, snrDb: number, offset: 
   );
 }
 
-function withCondition(clean: Int16Array, condition: WakeCondition, seed: number, babble: Float64Array) {
+export function withCondition(
+  clean: Int16Array,
+  condition: WakeCondition,
+  seed: number,
+  babble: Float64Array,
+): Int16Array {
   switch (condition) {
     case "clean":
       return clean;
@@ -121,8 +127,9 @@ function withCondition(clean: Int16Array, condition: WakeCondition, seed: number
   }
 }
 
-function proseWords(): string[] {
-  const files = ["Apache-2.0", "GPL-3", "MPL-2.0", "Artistic", "GFDL-1.3", "LGPL-2.1"];
+const BENCH_PROSE = ["Apache-2.0", "GPL-3", "MPL-2.0", "Artistic", "GFDL-1.3", "LGPL-2.1"];
+
+export function proseWords(files = BENCH_PROSE): string[] {
   return files
     .flatMap((f) => readFileSync(path.join("/usr/share/common-licenses", f), "utf8").split(/\s+/))
     .map((w) => w.replace(/[^A-Za-z',.;:-]/g, ""))
@@ -242,7 +249,7 @@ function chords(seconds: number): Int16Array {
   return scaleTo(out, 5000);
 }
 
-function lastLoud(samples: Int16Array): number {
+export function lastLoud(samples: Int16Array): number {
   for (let i = samples.length - 1; i >= 0; i--) if (Math.abs(samples[i] ?? 0) > 500) return i;
   return samples.length;
 }

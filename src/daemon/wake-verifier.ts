@@ -29,6 +29,7 @@ export function wakeVerifier(
         ...(c.sure ? { sure: true } : {}),
         ms: Math.round(c.ms),
         ...(c.scores ? { margin: round(c.scores.phrase - c.scores.heard), heard: c.scores.text } : {}),
+        ...(c.embeddingScore === undefined ? {} : { embeddingScore: round(c.embeddingScore) }),
         audioMs: Math.round(c.endSample / 16),
       });
     },

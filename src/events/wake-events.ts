@@ -24,7 +24,7 @@ export interface WakeWordCandidateEvent extends EventBase {
   score: number;
   verified: boolean;
   /**
-   * `verified`, `rejected` (Whisper heard something else), `no-speech`, `busy` (not verified:
+   * `verified`, `rejected` (the embedding verifier or Whisper heard something else), `no-speech`, `busy` (not verified:
    * the board was busy), `failed`, `late` (verified after wake.verifier.budget_seconds).
    */
   outcome: "verified" | "rejected" | "no-speech" | "busy" | "failed" | "late";
@@ -36,5 +36,7 @@ export interface WakeWordCandidateEvent extends EventBase {
   margin?: number;
   /** What Whisper heard, when scored. */
   heard?: string;
+  /** The embedding verifier's probability (wake.verifier.method embeddings or both), when it judged. */
+  embeddingScore?: number;
   audioMs: number;
 }

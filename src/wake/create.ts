@@ -8,7 +8,8 @@ import { cpuSummary, hostCpu } from "../system/cpu.js";
 import { componentLogger, type Logger } from "../util/logger.js";
 import { createVad } from "../vad/create.js";
 import type { WakeWordDetector } from "./detector.js";
-import { OpenWakeWordDetector, type OwwModelOptions } from "./openwakeword.js";
+import { BUNDLED_EMBEDDING_VERIFIERS, EmbeddingVerifier } from "./embedding-verifier.js";
+import { CANDIDATE_FRAMES, OpenWakeWordDetector, type OwwModelOptions } from "./openwakeword.js";
 import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
 import { resolveAccessKey } from "./porcupine-access.js";
 import type { PlatformInfo } from "./porcupine-platform.js";
@@ -16,7 +17,7 @@ import { CANARY_MODEL, openWakeSelfTested } from "./self-test.js";
 import { SureCandidates } from "./sure-candidates.js";
 import { DEFAULT_LOOKBACK_SECONDS, VadGatedDetector } from "./vad-gate.js";
 import type { PhraseVerifier } from "./verifier.js";
-import { type CandidateReport, VerifyingDetector } from "./verifying-detector.js";
+import { type CandidateReport, type EmbeddingJudge, VerifyingDetector } from "./verifying-detector.js";
 
 export interface WakeFactoryOptions {
   /** Where Porcupine's AccessKey may come from (the daemon's environment). */
@@ -88,8 +89,17 @@ export async function createWakeWordDetector(
   const verifier = options.verifier;
   if (!verifying || !verifier) return gated;
   // Outside the VAD gate: a candidate without speech before it is never verified.
-  const { min_margin, sure_margin, before_seconds, budget_seconds } = config.wake.verifier;
+  const { min_margin, sure_margin, before_seconds, budget_seconds, method } = config.wake.verifier;
+  let judges: Map<string, EmbeddingJudge>;
+  try {
+    judges = embeddingJudges(config.wake, method);
+  } catch (error) {
+    await gated.dispose();
+    throw error;
+  }
   const settings = {
+    method,
+    embeddingJudge: (wakeWord: string) => judges.get(wakeWord) ?? null,
     minMargin: min_margin,
     sureMargin: sure_margin,
     beforeSeconds: before_seconds,
@@ -98,6 +108,30 @@ export async function createWakeWordDetector(
     budgetSeconds: budget_seconds,
   };
   return new VerifyingDetector(gated, verifier.port, settings, verifier.report, log);
+}
+
+/**
+ * The bundled embedding verifiers of the configured openWakeWord models (method embeddings or
+ * both): only bundled models, whose bytes the verifier was trained on. A damaged verifier file
+ * stops the start (model-corrupt); a model without one is judged by Whisper.
+ */
+function embeddingJudges(wake: Config["wake"], method: string): Map<string, EmbeddingJudge> {
+  const judges = new Map<string, EmbeddingJudge>();
+  if (method === "whisper" || wake.engine !== "openwakeword") return judges;
+  for (const m of wake.models) {
+    const verifier = m.path ? null : EmbeddingVerifier.bundled(m.id);
+    if (!verifier) continue;
+    if (verifier.frames !== CANDIDATE_FRAMES) {
+      throw new EdgeVoiceError(
+        "model-corrupt",
+        `the wake-word verifier of ${m.id} reads ${verifier.frames} embeddings; candidates carry ${CANDIDATE_FRAMES}`,
+        { exitCode: ExitCode.config, hint: "reinstall edge-voice, or set wake.verifier.method: whisper" },
+      );
+    }
+    const threshold = wake.verifier.embedding_threshold ?? verifier.threshold;
+    judges.set(m.id, { score: (e) => verifier.score(e), threshold });
+  }
+  return judges;
 }
 
 async function createOpenWakeWord(
@@ -123,6 +157,11 @@ async function createOpenWakeWord(
       triggerLevel: m.trigger_level,
       refractorySeconds: m.refractory_seconds,
       ...(verifying ? { candidateThreshold: m.candidate_threshold } : {}),
+      // The embedding verifier judges sure detections too: it costs microseconds, is never busy,
+      // and the model's confident mistakes ("hey Charlie") are what it is for.
+      ...(verifying && wake.verifier.method !== "whisper" && !m.path && BUNDLED_EMBEDDING_VERIFIERS[m.id]
+        ? { verifyAll: true }
+        : {}),
     });
   }
   const mel = await store.verify("oww_melspectrogram");

@@ -17,6 +17,11 @@ export interface WakeDetection {
    * verifier may still reject it, but when it cannot verify it, it wakes as a sure one would.
    */
   sure?: boolean;
+  /**
+   * A candidate's openWakeWord embeddings ([16][96], oldest first): what the classifier saw at
+   * its best chunk, for the embedding verifier (wake/embedding-verifier.ts). Absent elsewhere.
+   */
+  embeddings?: Float32Array;
 }
 
 /**

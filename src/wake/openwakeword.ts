@@ -3,6 +3,7 @@ import { Rechunker } from "../audio/rechunker.js";
 import type { Logger } from "../util/logger.js";
 import { CandidateTrigger } from "./candidate-trigger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
+import { EmbeddingHistory } from "./embedding-history.js";
 import { WakeClassifier } from "./oww-classifier.js";
 import { CHUNK_SAMPLES, OwwFeatures } from "./oww-features.js";
 
@@ -18,6 +19,8 @@ export interface OwwModelOptions {
   refractorySeconds: number;
   /** Below `threshold`: scores from here on make candidates for a verifier (wake.verifier); absent: none. */
   candidateThreshold?: number;
+  /** Sure detections of this model are candidates too, whatever OpenWakeWordOptions.verifyAll says. */
+  verifyAll?: boolean;
 }
 
 export interface OpenWakeWordOptions {
@@ -45,6 +48,11 @@ interface Listener {
 /** A candidate is decided at most this long after it started, however its scores climb. */
 const CANDIDATE_MAX_HOLD_SECONDS = 1;
 
+/** Embedding rows a candidate carries for the embedding verifier: what hey_jarvis's classifier reads. */
+export const CANDIDATE_FRAMES = 16;
+/** Rows kept: a candidate's window, reaching back past the longest wait for its decision (1.3 s). */
+const HISTORY_ROWS = CANDIDATE_FRAMES + 24;
+
 /** Highest-scoring wake word of each 80 ms chunk, as the detector's users may want to see it. */
 export interface ChunkScores {
   endSample: number;
@@ -59,6 +67,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
   readonly engine = "openwakeword";
   readonly wakeWords: readonly string[];
   readonly #rechunker = new Rechunker(CHUNK_SAMPLES);
+  readonly #history = new EmbeddingHistory(HISTORY_ROWS);
   /** Observes every chunk's scores (tests, benchmarks, a future debug event). */
   onScores: ((scores: ChunkScores) => void) | null = null;
   #disposed = false;
@@ -68,6 +77,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
     private readonly listeners: readonly Listener[],
   ) {
     this.wakeWords = listeners.map((l) => l.classifier.id);
+    this.#history.refill(features.last(Math.min(CANDIDATE_FRAMES, features.capacity)));
   }
 
   static async create(options: OpenWakeWordOptions): Promise<OpenWakeWordDetector> {
@@ -96,7 +106,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
           candidateThreshold: Math.min(m.candidateThreshold ?? m.threshold, m.threshold),
           afterSamples: Math.round((options.candidateAfterSeconds ?? 0.3) * SAMPLE_RATE),
           maxHoldSamples: CANDIDATE_MAX_HOLD_SECONDS * SAMPLE_RATE,
-          verifyAll: options.verifyAll === true && m.candidateThreshold !== undefined,
+          verifyAll: (m.verifyAll ?? options.verifyAll) === true && m.candidateThreshold !== undefined,
         };
         return { classifier, trigger: new CandidateTrigger(settings) };
       });
@@ -116,6 +126,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
     for (const chunk of this.#rechunker.windows(frame)) {
       if (chunk.afterGap) this.#resetModels();
       await this.features.push(chunk.samples);
+      this.#history.push(this.features.last(1));
       const fired = await this.#scoreChunk(chunk.endSample);
       detection ??= fired;
     }
@@ -125,6 +136,15 @@ export class OpenWakeWordDetector implements WakeWordDetector {
   reset(): void {
     this.#rechunker.reset();
     this.#resetModels();
+  }
+
+  /**
+   * A copy of the last `frames` embeddings ([frames][96], oldest first), ending `back` chunks
+   * before the newest; null past what is kept. After a reset it starts with the noise
+   * embeddings the classifiers see then. Training and benchmarks read windows here.
+   */
+  recentEmbeddings(frames: number, back = 0): Float32Array | null {
+    return this.#history.window(frames, back);
   }
 
   async dispose(): Promise<void> {
@@ -147,8 +167,14 @@ export class OpenWakeWordDetector implements WakeWordDetector {
       // A sure detection goes before any candidate; then the higher score.
       if (fired && (!best || outranks(fired.kind === "candidate", fired.score, best))) {
         best = { wakeWord: classifier.id, score: fired.score, endSample: fired.endSample };
-        if (fired.kind === "candidate") best.candidate = true;
-        if (fired.kind === "candidate" && fired.sure) best.sure = true;
+        if (fired.kind === "candidate") {
+          best.candidate = true;
+          if (fired.sure) best.sure = true;
+          // What the classifier saw at the candidate's best chunk, a few chunks back by now.
+          const back = Math.round((endSample - fired.endSample) / CHUNK_SAMPLES);
+          const window = this.#history.window(CANDIDATE_FRAMES, back);
+          if (window) best.embeddings = window;
+        }
       }
     }
     this.onScores?.({ endSample, scores });
@@ -157,6 +183,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
 
   #resetModels(): void {
     this.features.reset();
+    this.#history.refill(this.features.last(Math.min(CANDIDATE_FRAMES, this.features.capacity)));
     for (const l of this.listeners) l.trigger.reset();
   }
 }

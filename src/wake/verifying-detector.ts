@@ -10,7 +10,28 @@ import {
   phraseWins,
 } from "./verifier.js";
 
+/** How candidates are judged (wake.verifier.method). */
+export type VerifyMethod = "whisper" | "embeddings" | "both";
+
+/** A wake word's embedding verifier (wake/embedding-verifier.ts) as the detector needs it. */
+export interface EmbeddingJudge {
+  /** Probability 0..1 that a candidate's embeddings end with the wake phrase. */
+  score(embeddings: Float32Array): number;
+  /** At or above: the wake phrase. */
+  threshold: number;
+}
+
 export interface VerifySettings {
+  /**
+   * `whisper`: Whisper scores the phrase in the candidate's audio. `embeddings`: the embedding
+   * verifier judges every candidate from openWakeWord's own features (no Whisper, no wait).
+   * `both`: the embedding verifier judges sure candidates alone; a weak one must pass it and
+   * then Whisper. A wake word without an embedding verifier, or a candidate without
+   * embeddings (Porcupine), goes to Whisper. Default `whisper`.
+   */
+  method?: VerifyMethod;
+  /** The embedding verifier of a wake word; null: it has none. */
+  embeddingJudge?: (wakeWord: string) => EmbeddingJudge | null;
   /** Audio before the candidate's end that the verifier hears (the wake phrase, whole). */
   beforeSeconds: number;
   /** Per-token margin of the phrase over Whisper's own reading (wake.verifier.min_margin). */
@@ -48,13 +69,21 @@ export interface CandidateReport {
   /** Time spent verifying (0 when it was not). */
   ms: number;
   scores?: PhraseScores;
+  /** The embedding verifier's probability, when it judged the candidate. */
+  embeddingScore?: number;
 }
 
 const DEFAULT_BUDGET_SECONDS = 3;
 
+/** The embedding verifier's probability of a candidate passed on to Whisper (method both), if any. */
+type Judged = { embeddingScore?: number };
+
 /**
  * The second stage of the wake word: a detection marked `candidate` wakes only when the
  * verifier hears the wake phrase in the audio around it; any other detection passes at once.
+ * The verifier is the embedding verifier (settings.method `embeddings`: a small model over the
+ * openWakeWord embeddings the candidate carries, judged at once in this call), Whisper (`whisper`:
+ * the phrase scored in the audio), or the first for sure candidates and both for weak ones.
  * A candidate the verifier cannot take (busy transcribing a command, already verifying,
  * failed, late) is dropped unless it is `sure` (its score reached the model's threshold),
  * which then wakes as the single threshold would: verifying sure detections must never cost
@@ -96,8 +125,10 @@ export class VerifyingDetector implements WakeWordDetector {
       return ready;
     }
     if (!detection?.candidate) return detection;
-    if (this.#inFlight) return this.#unverified(detection, "busy");
-    const verdict = this.#verify(detection);
+    const judged = this.#judgeByEmbeddings(detection);
+    if ("wake" in judged) return judged.wake;
+    if (this.#inFlight) return this.#unverified(detection, "busy", judged);
+    const verdict = this.#verify(detection, judged);
     if (!this.settings.background) {
       await verdict;
       return this.#take();
@@ -129,19 +160,43 @@ export class VerifyingDetector implements WakeWordDetector {
     return ready;
   }
 
+  /**
+   * The embedding verifier's verdict: `wake` (a detection or null) when it decides the
+   * candidate; otherwise Whisper is to (method whisper, no judge for this wake word, no
+   * embeddings, or method both with a weak candidate that passed), told the probability if
+   * there is one. Synchronous: a few thousand multiplies.
+   */
+  #judgeByEmbeddings(detection: WakeDetection): { wake: WakeDetection | null } | Judged {
+    const method = this.settings.method ?? "whisper";
+    const judge = method === "whisper" ? null : this.settings.embeddingJudge?.(detection.wakeWord);
+    if (!judge || !detection.embeddings) return {};
+    const started = this.now();
+    const embeddingScore = judge.score(detection.embeddings);
+    const passed = embeddingScore >= judge.threshold;
+    if (passed && method === "both" && detection.sure !== true) return { embeddingScore };
+    const outcome: CandidateOutcome = passed ? "verified" : "rejected";
+    this.logger.debug({ ...this.#base(detection), outcome, embeddingScore }, "wake word candidate");
+    this.report({ ...this.#base(detection), outcome, ms: this.now() - started, embeddingScore });
+    return { wake: passed ? wakeOf(detection) : null };
+  }
+
   /** Reports a candidate that was not verified; a sure one wakes at once. */
-  #unverified(detection: WakeDetection, outcome: CandidateOutcome): WakeDetection | null {
+  #unverified(
+    detection: WakeDetection,
+    outcome: CandidateOutcome,
+    judged: Judged = {},
+  ): WakeDetection | null {
     const sure = detection.sure === true;
-    this.report({ ...this.#base(detection), outcome, ms: 0 });
+    this.report({ ...this.#base(detection), ...judged, outcome, ms: 0 });
     return sure ? wakeOf(detection) : null;
   }
 
   /** Scores the candidate and leaves its detection in #ready when it wakes. Never throws. */
-  async #verify(detection: WakeDetection): Promise<void> {
-    const base = this.#base(detection);
+  async #verify(detection: WakeDetection, judged: Judged): Promise<void> {
+    const base = { ...this.#base(detection), ...judged };
     const phrase = this.settings.phraseFor(detection.wakeWord);
     if (!phrase || this.verifier.busy()) {
-      this.#ready = this.#unverified(detection, "busy");
+      this.#ready = this.#unverified(detection, "busy", judged);
       return;
     }
     const generation = this.#generation;
@@ -192,6 +247,6 @@ export class VerifyingDetector implements WakeWordDetector {
 
 /** The detection as it wakes: no longer a candidate. */
 function wakeOf(detection: WakeDetection): WakeDetection {
-  const { candidate: _c, sure: _s, ...wake } = detection;
+  const { candidate: _c, sure: _s, embeddings: _e, ...wake } = detection;
   return wake;
 }

@@ -45,7 +45,9 @@ describe("the wake word in two stages (openWakeWord candidates, Whisper verifyin
   let single: WakeWordDetector;
   let twoStage: WakeWordDetector;
   beforeAll(async () => {
-    const config = configSchema.parse({ wake: { verifier: { enabled: true, verify_all: true } } });
+    const config = configSchema.parse({
+      wake: { verifier: { enabled: true, verify_all: true, method: "whisper" } },
+    });
     transcriber = await createTranscriber(config.stt, store, silentLogger(), {
       preparedDir: defaultPreparedDir(),
     });

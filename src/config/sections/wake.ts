@@ -74,6 +74,18 @@ export const wakeSection = section(
           .describe(
             "Two stages: candidates from candidate_threshold wake only when Whisper hears the wake phrase",
           ),
+        method: z
+          .enum(["embeddings", "whisper", "both"])
+          .default("embeddings")
+          .describe(
+            "How candidates are judged: embeddings (a small model on openWakeWord's own features, trained for the bundled hey_jarvis; no Whisper, and sure detections are judged too, as with verify_all), whisper (Whisper hears the wake phrase), or both (embeddings for sure detections, both for weak ones). Wake words without an embedding verifier use Whisper",
+          ),
+        embedding_threshold: probability()
+          .nullable()
+          .default(null)
+          .describe(
+            "The embedding verifier's probability a candidate needs to wake; null: the one chosen when it was trained (on voices held out of training)",
+          ),
         min_margin: z
           .number()
           .min(-10)

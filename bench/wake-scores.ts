@@ -1,0 +1,87 @@
+// openWakeWord's hey_jarvis over the wake benchmark's files (bench/wake-noise.ts): every 80 ms
+// chunk's score and, with an embedding verifier, its probability for the 16 embeddings ending at
+// that chunk (what a candidate there would carry). Kept in bench/out/wake/scores.json between
+// runs while the file and the verifier are unchanged.
+
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { FRAME_SAMPLES } from "../src/audio/format.js";
+import { readWav16kMono } from "../src/audio/wav.js";
+import type { ModelStore } from "../src/models/store.js";
+import { silentLogger } from "../src/util/logger.js";
+import type { EmbeddingVerifier } from "../src/wake/embedding-verifier.js";
+import { CANDIDATE_FRAMES, OpenWakeWordDetector } from "../src/wake/openwakeword.js";
+
+export interface ChunkScore {
+  endSample: number;
+  score: number;
+  /** The embedding verifier's probability at this chunk (absent without a verifier). */
+  embedding?: number;
+}
+
+export interface Scored {
+  file: string;
+  samples: Int16Array;
+  scores: ChunkScore[];
+}
+
+type Kept = Record<string, { mtimeMs: number; verifier: string; scores: ChunkScore[] }>;
+
+/** Scores every file; `verifierId` names the verifier's bytes (its sha256), "" without one. */
+export async function scoreAll(
+  dir: string,
+  files: string[],
+  store: ModelStore,
+  verifier: EmbeddingVerifier | null,
+  verifierId: string,
+): Promise<{ scored: Scored[]; verifierMs: number[] }> {
+  const keptFile = path.join(dir, "scores.json");
+  const kept: Kept = existsSync(keptFile) ? (JSON.parse(readFileSync(keptFile, "utf8")) as Kept) : {};
+  const modelPath = async (id: string) => Object.values((await store.verify(id)).paths)[0] as string;
+  const wake = await OpenWakeWordDetector.create({
+    models: [
+      {
+        id: "hey_jarvis",
+        path: await modelPath("hey_jarvis"),
+        threshold: 1.1,
+        triggerLevel: 1,
+        refractorySeconds: 2,
+      },
+    ],
+    melPath: await modelPath("oww_melspectrogram"),
+    embeddingPath: await modelPath("oww_embedding"),
+    threads: 1,
+    logger: silentLogger(),
+  });
+  const scored: Scored[] = [];
+  const verifierMs: number[] = [];
+  for (const file of files) {
+    const { samples } = await readWav16kMono(path.join(dir, file));
+    const mtimeMs = statSync(path.join(dir, file)).mtimeMs;
+    const known = kept[file];
+    if (known?.mtimeMs === mtimeMs && known.verifier === verifierId) {
+      scored.push({ file, samples, scores: known.scores });
+      continue;
+    }
+    const scores: ChunkScore[] = [];
+    wake.onScores = (s) => {
+      const chunk: ChunkScore = { endSample: s.endSample, score: s.scores.hey_jarvis ?? 0 };
+      const window = verifier && wake.recentEmbeddings(CANDIDATE_FRAMES);
+      if (verifier && window) {
+        const started = performance.now();
+        chunk.embedding = verifier.score(window);
+        verifierMs.push(performance.now() - started);
+      }
+      scores.push(chunk);
+    };
+    wake.reset();
+    for (let i = 0; i < samples.length; i += FRAME_SAMPLES) {
+      await wake.process({ samples: samples.subarray(i, i + FRAME_SAMPLES), startSample: i });
+    }
+    scored.push({ file, samples, scores });
+    kept[file] = { mtimeMs, verifier: verifierId, scores };
+  }
+  await wake.dispose();
+  writeFileSync(keptFile, JSON.stringify(kept));
+  return { scored, verifierMs };
+}
