@@ -14,6 +14,9 @@
 //   npm run build && npx tsx bench/hearing.ts [--voices en-us,en-029] [--conditions clean,noisy]
 //       [--count N (utterances, spread over the list)] [--committed (the 13 CI clips)]
 //       [--realtime [--realtime-clips N]] [--set KEY=VALUE (to every daemon run)]
+//       [--breath-only | --paused-only] [--gap SECONDS (pause after the wake phrase, default 0.3)]
+//       [--peer-set KEY=VALUE (guided both; the peer column with these settings, e.g.
+//        vad.breath_cut=false: today's behaviour)]
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +31,7 @@ import {
   CONDITIONS,
   type Condition,
   committedSpecs,
+  isNoPause,
   type ManifestEntry,
   makeClip,
   VOICES,
@@ -51,7 +55,8 @@ const STATE_DIR = path.join(ROOT, "bench/out/hearing-state");
 const GAP_SECONDS = 2;
 const RATE = 16_000;
 
-type Mode = "free" | "guided";
+/** free / guided decoding; or, with --peer-set, guided both ways: "peer" with those settings, "ours" without. */
+type Mode = "free" | "guided" | "peer" | "ours";
 
 function options() {
   const { values } = parseArgs({
@@ -63,6 +68,10 @@ function options() {
       realtime: { type: "boolean" },
       "realtime-clips": { type: "string" },
       set: { type: "string", multiple: true },
+      "peer-set": { type: "string", multiple: true },
+      "breath-only": { type: "boolean" },
+      "paused-only": { type: "boolean" },
+      gap: { type: "string" },
     },
   });
   const voices = values.voices ? VOICES.filter((v) => values.voices?.split(",").includes(v.id)) : VOICES;
@@ -76,6 +85,10 @@ function options() {
     realtimeClips: Number(values["realtime-clips"] ?? 12),
     /** Extra daemon settings for every run, e.g. --set vad.pre_roll_seconds=0.5. */
     sets: values.set ?? [],
+    peerSets: values["peer-set"] ?? [],
+    /** Only the utterances said in one breath with the wake phrase (or only the others). */
+    breath: values["breath-only"] ? true : values["paused-only"] ? false : null,
+    gapSeconds: values.gap === undefined ? undefined : Number(values.gap),
   };
 }
 
@@ -126,7 +139,7 @@ async function runDaemon(
   }
   const input = realtime ? ["--input", wav, "--realtime"] : ["--input", "-"];
   const args = ["run", "--config", config, ...input, "--events", "json", "--no-mqtt"];
-  if (mode) args.push("--set", `stt.guided=${mode === "guided"}`);
+  if (mode) args.push("--set", `stt.guided=${mode !== "free"}`);
   for (const set of sets) args.push("--set", set);
   forgetEarlierRuns();
   const child = spawn(BIN, args, { stdio: ["pipe", "pipe", "inherit"] });
@@ -179,7 +192,13 @@ function printTable(byMode: Map<Mode, ClipResult[]>): void {
     ...VOICES.map((v): [string, (r: ClipResult) => boolean] => [v.voice, (r) => r.entry.voice === v.voice]),
     ["said without a pause", (r) => r.entry.noPause],
   ];
-  const header = `${"".padEnd(22)}${modes.map((m) => `${m === "free" ? "free (peer)" : "guided (ours)"}`.padEnd(24)).join("")}`;
+  const titles: Record<Mode, string> = {
+    free: "free (peer)",
+    guided: "guided (ours)",
+    peer: "peer (--peer-set)",
+    ours: "ours",
+  };
+  const header = `${"".padEnd(22)}${modes.map((m) => titles[m].padEnd(24)).join("")}`;
   for (const [title, inGrammar] of [
     ["COMMANDS (right / wrong action w / rejected or not woken r)", true],
     ["OUT OF GRAMMAR (right = not executed; w = executed as a command)", false],
@@ -218,11 +237,14 @@ async function main(): Promise<void> {
   const opts = options();
   const dir = opts.committed ? path.join(ROOT, "test/fixtures/wav/hearing") : OUT;
   mkdirSync(dir, { recursive: true });
-  const specs = opts.committed ? committedSpecs() : allSpecs(opts.voices, opts.conditions, opts.count);
+  const specs = (opts.committed ? committedSpecs() : allSpecs(opts.voices, opts.conditions, opts.count))
+    .filter((spec) => opts.breath === null || isNoPause(spec.index) === opts.breath)
+    .map((spec) => (opts.gapSeconds === undefined ? spec : { ...spec, gapSeconds: opts.gapSeconds }));
   const entries = specs.map((spec) => makeClip(spec, dir));
   const config = writeConfig();
   const guided = guidedAvailable(config);
-  const modes: Array<Mode | null> = guided ? ["free", "guided"] : [null];
+  const modes: Array<Mode | null> =
+    guided && opts.peerSets.length > 0 ? ["peer", "ours"] : guided ? ["free", "guided"] : [null];
   const audioSeconds = entries.reduce((s, e) => s + e.durationMs / 1000 + GAP_SECONDS, 0);
   console.log(
     `${entries.length} clips (${entries.filter((e) => e.expect !== "reject").length} commands), ` +
@@ -234,7 +256,8 @@ async function main(): Promise<void> {
   const byMode = new Map<Mode, ClipResult[]>();
   for (const mode of modes) {
     const started = performance.now();
-    const events = await runDaemon(config, mode, audio, false, opts.sets);
+    const sets = mode === "peer" ? [...opts.sets, ...opts.peerSets] : opts.sets;
+    const events = await runDaemon(config, mode, audio, false, sets);
     byMode.set(mode ?? "free", scoreClips(entries, offsetsMs, events));
     console.log(`${mode ?? "free"}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
@@ -259,7 +282,8 @@ async function main(): Promise<void> {
   const realtime = await stream(dir, picked);
   console.log(`\nfelt latency (--realtime, last speech sample -> command), ${picked.length} clips:`);
   for (const mode of modes) {
-    const events = await runDaemon(config, mode, realtime.audio, true, opts.sets);
+    const sets = mode === "peer" ? [...opts.sets, ...opts.peerSets] : opts.sets;
+    const events = await runDaemon(config, mode, realtime.audio, true, sets);
     const results = scoreClips(picked, realtime.offsetsMs, events);
     const felt = feltLatency(results, realtime.offsetsMs, events);
     console.log(

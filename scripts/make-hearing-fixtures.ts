@@ -70,6 +70,8 @@ export interface ClipSpec {
   index: number;
   voice: Voice;
   condition: Condition;
+  /** Pause between the wake phrase and the command when it is not said in one breath (default GAP_SECONDS). */
+  gapSeconds?: number;
 }
 
 /** Every utterance in every voice and condition, in a stable order. */
@@ -97,11 +99,12 @@ export function clipName(spec: ClipSpec): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
-  const pause = isNoPause(spec.index) ? "-nopause" : "";
+  const gap = spec.gapSeconds === undefined || isNoPause(spec.index) ? "" : `-gap${spec.gapSeconds}`;
+  const pause = isNoPause(spec.index) ? "-nopause" : gap;
   return `${String(spec.index).padStart(2, "0")}-${slug}${pause}--${spec.voice.id}--${spec.condition}.wav`;
 }
 
-function isNoPause(index: number): boolean {
+export function isNoPause(index: number): boolean {
   return index % NO_PAUSE_EVERY === 3;
 }
 
@@ -114,7 +117,7 @@ export function makeClip(spec: ClipSpec, outDir: string): ManifestEntry {
     ? say(voice.voice, Math.min(voice.speed, 130), `hey jarvis ${spec.utterance.text}`)
     : concat(
         say(voice.voice, WAKE_SPEED, "hey jarvis"),
-        zeros(GAP_SECONDS),
+        zeros(spec.gapSeconds ?? GAP_SECONDS),
         say(voice.voice, voice.speed, spec.utterance.text),
       );
   const clean = concat(zeros(LEAD_SECONDS), speech, zeros(TAIL_SECONDS));
