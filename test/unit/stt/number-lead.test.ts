@@ -1,0 +1,196 @@
+import { describe, expect, it } from "vitest";
+import type { BatchDecoder } from "../../../src/stt/guided-decode.js";
+import { alignedAlternatives, leadOverAlternatives } from "../../../src/stt/number-lead.js";
+import { forcedLogprobs } from "../../../src/stt/phrase-score.js";
+
+// A tiny vocabulary: "set", five numbers, "%", end-of-text, and the prompt's last token.
+const SET = 1;
+const [N75, N25, N35, N15, N50] = [2, 3, 4, 5, 6];
+const PERCENT = 7;
+const EOT = 8;
+const START = 9;
+const VOCAB = 10;
+
+/**
+ * Logits that depend only on the sequence so far: after "set", the numbers as `heard` says
+ * (how sure the fake Whisper is of each); after a number, "%" (less sure after 25 when
+ * `unsureAfter25`); after "%", end-of-text. Records every call.
+ */
+class FakeDecoder implements BatchDecoder {
+  calls: Array<{ parents: number[]; ids: number[] }> = [];
+  #seqs: number[][] = [[]];
+  constructor(
+    private readonly heard: Record<number, number>,
+    private readonly unsureAfter25 = false,
+  ) {}
+
+  async step(parents: readonly number[], ids: readonly number[]) {
+    this.calls.push({ parents: [...parents], ids: [...ids] });
+    this.#seqs = parents.map((p, i) => [...(this.#seqs[p] ?? []), ids[i] as number]);
+    const logits = new Float32Array(ids.length * VOCAB);
+    this.#seqs.forEach((seq, row) => {
+      const at = (id: number, value: number) => {
+        logits[row * VOCAB + id] = value;
+      };
+      const last = seq[seq.length - 1] as number;
+      if (last === START) at(SET, 6);
+      else if (last === SET) for (const [id, value] of Object.entries(this.heard)) at(Number(id), value);
+      else if (last === PERCENT) at(EOT, 6);
+      else at(PERCENT, last === N25 && this.unsureAfter25 ? 1 : 6);
+    });
+    return { logits, vocab: VOCAB };
+  }
+}
+
+const none = { suppressed: new Uint8Array(VOCAB), beginSuppressed: [] };
+const sentence = (n: number) => [SET, n, PERCENT, EOT];
+const OWN = sentence(N75);
+const OTHERS = [N25, N35, N15, N50].map(sentence);
+
+/** The lead by forcing every sentence in full, row by row (the reference). */
+async function fullLead(heard: Record<number, number>, unsure = false): Promise<number> {
+  const scores = await forcedLogprobs(new FakeDecoder(heard, unsure), START, [OWN, ...OTHERS], none);
+  const totals = scores.map((s) => s.reduce((a, b) => a + b, 0));
+  return (totals[0] as number) - Math.max(...totals.slice(1));
+}
+
+describe("leadOverAlternatives", () => {
+  const cases: Array<[string, Record<number, number>, boolean]> = [
+    ["75 clearly heard", { [N75]: 6, [N25]: 1, [N35]: 0.5 }, false],
+    ["75 and 25 about as likely", { [N75]: 4, [N25]: 3.8, [N35]: 1 }, false],
+    ["25 likelier than 75 (a negative lead)", { [N75]: 3, [N25]: 5 }, false],
+    ["25 likelier, but '%' unlikely after it", { [N75]: 3, [N25]: 4 }, true],
+  ];
+  for (const [name, heard, unsure] of cases) {
+    it(`${name}: the lead of forcing every sentence in full`, async () => {
+      const found = await leadOverAlternatives(new FakeDecoder(heard, unsure), START, OWN, OTHERS, {
+        ...none,
+        enough: 1,
+        maxRows: 8,
+      });
+      expect(found.lead).toBeCloseTo(await fullLead(heard, unsure), 5);
+      expect(found.exact).toBe(true);
+    });
+  }
+
+  it("names the closest alternative", async () => {
+    const found = await leadOverAlternatives(new FakeDecoder({ [N75]: 4, [N35]: 3.9 }), START, OWN, OTHERS, {
+      ...none,
+      enough: 1,
+      maxRows: 8,
+    });
+    expect(OTHERS[found.closest]).toEqual(sentence(N35));
+  });
+
+  it("reads every value from the one row where the sentences part: one call per token", async () => {
+    const decoder = new FakeDecoder({ [N75]: 4, [N25]: 3.8 });
+    const found = await leadOverAlternatives(decoder, START, OWN, OTHERS, { ...none, enough: 1, maxRows: 8 });
+    expect(decoder.calls.map((c) => c.ids.length)).toEqual([1, 1, 5, 5]);
+    expect(found.steps).toBe(4);
+    expect(found.rows).toBe(12);
+    // The numbers' rows all continue the one row of "set".
+    expect(decoder.calls[2]?.parents).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("with fewer rows than alternatives: the best go on, the rest count at their score so far", async () => {
+    const heard = { [N75]: 4, [N25]: 3.9, [N35]: 3.8, [N15]: 3.7, [N50]: 3.6 };
+    const decoder = new FakeDecoder(heard, true);
+    const found = await leadOverAlternatives(decoder, START, OWN, OTHERS, { ...none, enough: 1, maxRows: 2 });
+    expect(Math.max(...decoder.calls.map((c) => c.ids.length))).toBe(2);
+    // 25 went on (and "%" is unlikely after it); 35, unscored past its number, is counted
+    // at that score: never a higher lead than the true one.
+    expect(found.exact).toBe(false);
+    expect(found.lead).toBeLessThanOrEqual(await fullLead(heard, true));
+    expect(OTHERS[found.closest]).toEqual(sentence(N35));
+  });
+
+  it("stops scoring an alternative once it is `enough` below the text's whole score", async () => {
+    // The text ends a token earlier than its alternative: past that, a poor one is not fed.
+    const own = [SET, N75, EOT];
+    const longer = [[SET, N25, PERCENT, PERCENT, EOT]];
+    const poor = new FakeDecoder({ [N75]: 6, [N25]: -5 });
+    const found = await leadOverAlternatives(poor, START, own, longer, { ...none, enough: 1, maxRows: 4 });
+    expect(found.lead).toBeGreaterThanOrEqual(1);
+    expect(poor.calls).toHaveLength(3);
+    // A close one is scored to its end.
+    const close = new FakeDecoder({ [N75]: 6, [N25]: 6 });
+    const closeFound = await leadOverAlternatives(close, START, own, longer, {
+      ...none,
+      enough: 1,
+      maxRows: 4,
+    });
+    expect(close.calls).toHaveLength(5);
+    expect(closeFound.exact).toBe(true);
+  });
+
+  it("no alternatives: nothing to lose to", async () => {
+    const found = await leadOverAlternatives(new FakeDecoder({ [N75]: 4 }), START, OWN, [], {
+      ...none,
+      enough: 1,
+      maxRows: 4,
+    });
+    expect(found.lead).toBe(Number.POSITIVE_INFINITY);
+    expect(found.closest).toBe(-1);
+  });
+});
+
+/** Words, numbers and punctuation as tokens, a leading space kept with the word (as Whisper's BPE). */
+class WordTokenizer {
+  readonly pieces: string[] = [];
+  encode(text: string): number[] {
+    return (text.match(/\s?[A-Za-z]+|\s?\d+|\s?[^\sA-Za-z\d]/g) ?? []).map((piece) => {
+      const found = this.pieces.indexOf(piece);
+      if (found >= 0) return found;
+      this.pieces.push(piece);
+      return this.pieces.length - 1;
+    });
+  }
+  decode(ids: readonly number[]): string {
+    return ids.map((id) => this.pieces[id] ?? "").join("");
+  }
+}
+
+describe("alignedAlternatives", () => {
+  it("keeps the text's own tokens up to where each alternative differs", () => {
+    const tokenizer = new WordTokenizer();
+    const own = tokenizer.encode(" Set the lamp to 75%.");
+    const { sequences, shared } = alignedAlternatives(
+      own,
+      "Set the lamp to 75%.",
+      ["Set the lamp to 25%.", "Set the lamp to 7%."],
+      tokenizer,
+    );
+    expect(shared).toBe(4);
+    expect(sequences.map((s) => tokenizer.decode(s))).toEqual([
+      " Set the lamp to 25%.",
+      " Set the lamp to 7%.",
+    ]);
+    for (const sequence of sequences) expect(sequence.slice(0, 4)).toEqual(own.slice(0, 4));
+  });
+
+  it("words: the shared tokens stop before the first word that differs", () => {
+    const tokenizer = new WordTokenizer();
+    const own = tokenizer.encode(" set it to seventy five percent");
+    const { sequences, shared } = alignedAlternatives(
+      own,
+      "set it to seventy five percent",
+      ["set it to seventy percent", "set it to twenty five percent"],
+      tokenizer,
+    );
+    expect(shared).toBe(3);
+    expect(sequences[0]?.slice(0, 4)).toEqual(own.slice(0, 4));
+    expect(tokenizer.decode(sequences[1] ?? [])).toBe(" set it to twenty five percent");
+  });
+
+  it("the text inside a longer transcript (a leading space, the tokens Whisper generated)", () => {
+    const tokenizer = new WordTokenizer();
+    const own = tokenizer.encode(" Turn the lamp to 15.");
+    const { sequences } = alignedAlternatives(
+      own,
+      "Turn the lamp to 15.",
+      ["Turn the lamp to 50."],
+      tokenizer,
+    );
+    expect(tokenizer.decode(sequences[0] ?? [])).toBe(" Turn the lamp to 50.");
+  });
+});
