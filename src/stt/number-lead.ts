@@ -52,37 +52,78 @@ export interface TreeLead {
   rows: number;
 }
 
+/** Rounds at most: each scores the alternatives that a round before could only bound. */
+const ROUNDS = 3;
+
 /**
  * Teacher forcing of a text and its alternatives as one token tree: a shared prefix is one
  * row, and all the tokens that follow one prefix are read from that row's logits, so the
  * 100 values of a number cost one row at the token where they part, not 100 rows per step.
  * Past it, the alternatives with the best scores so far go on (at most `maxRows` rows with
- * the text's own); the others are counted at their score so far, which only falls with more
- * tokens, so the lead is never overstated. Once the text's own total is known, an
- * alternative already `enough` below it is not scored further. Scores are totals, not
- * averages, compared only where the texts differ (their shared prefix adds the same to both).
+ * the text's own); the others are bounded by their score so far, which only falls with more
+ * tokens. A bound can be loose ("7%" against "75%": " 7" is likely, as the start of "75",
+ * while "%" after it is not), so the alternatives whose bound could bring the lead under
+ * `enough` are scored in a further round (a new decoder from `decoder()`), up to ROUNDS;
+ * what is still bounded then counts at its bound, so the lead is never overstated. Once the
+ * text's own total is known, an alternative already `enough` below it is not fed further.
+ * Scores are totals, compared only where the texts differ (their shared prefix adds the
+ * same to both).
  */
 export async function leadOverAlternatives(
-  decoder: BatchDecoder,
+  decoder: () => BatchDecoder,
   firstId: number,
   own: readonly number[],
   alternatives: readonly (readonly number[])[],
   options: TreeOptions,
 ): Promise<TreeLead> {
+  if (alternatives.length === 0)
+    return { lead: Number.POSITIVE_INFINITY, closest: -1, exact: true, steps: 0, rows: 0 };
+  const exact = new Map<number, number>();
+  // Alternatives left unscored, at their score so far (a later round replaces the bounds it scores).
+  const bounds = new Map<number, number>();
+  let ownTotal = Number.NEGATIVE_INFINITY;
+  let pending = alternatives.map((_, i) => i);
+  let steps = 0;
+  let rows = 0;
+  for (let round = 0; round < ROUNDS && pending.length > 0; round++) {
+    const sweep = await sweepTree(decoder(), firstId, own, pending, alternatives, options);
+    steps += sweep.steps;
+    rows += sweep.rows;
+    ownTotal = sweep.ownTotal;
+    for (const i of pending) bounds.delete(i);
+    for (const [i, total] of sweep.exact) exact.set(i, total);
+    for (const [i, bound] of sweep.bounds) bounds.set(i, bound);
+    const bar = ownTotal - options.enough;
+    // Settled once an alternative is surely within the bar, or no bound reaches it.
+    if ([...exact.values()].some((t) => t > bar)) break;
+    pending = [...bounds].filter(([, bound]) => bound > bar).map(([i]) => i);
+  }
+  let best = { sum: Number.NEGATIVE_INFINITY, index: -1, exact: true };
+  for (const [i, total] of exact) if (total > best.sum) best = { sum: total, index: i, exact: true };
+  for (const [i, bound] of bounds) if (bound > best.sum) best = { sum: bound, index: i, exact: false };
+  return { lead: ownTotal - best.sum, closest: best.index, exact: best.exact, steps, rows };
+}
+
+/** One pass of the tree over the alternatives `pending`: their totals, or bounds for those left unscored. */
+async function sweepTree(
+  decoder: BatchDecoder,
+  firstId: number,
+  own: readonly number[],
+  pending: readonly number[],
+  alternatives: readonly (readonly number[])[],
+  options: TreeOptions,
+) {
   const root = newNode(firstId, true);
   insert(root, own, -1);
-  alternatives.forEach((sequence, i) => {
-    insert(root, sequence, i);
-  });
-  let ownTotal: number | null = null;
-  let best = { sum: Number.NEGATIVE_INFINITY, index: -1, exact: true };
-  const consider = (sum: number, index: number, exact: boolean) => {
-    if (sum > best.sum) best = { sum, index, exact };
-  };
+  for (const i of pending) insert(root, alternatives[i] ?? [], i);
+  let ownTotal = Number.NEGATIVE_INFINITY;
+  const exact = new Map<number, number>();
+  const bounds = new Map<number, number>();
   let frontier = [root];
   let parents = [0];
   let steps = 0;
   let rows = 0;
+  let ownKnown = false;
   while (frontier.length > 0) {
     const { logits, vocab } = await decoder.step(
       parents,
@@ -99,8 +140,10 @@ export async function leadOverAlternatives(
         child.sum = node.sum + (row[child.token] as number) - norm;
         child.row = r;
         for (const end of child.ends) {
-          if (end < 0) ownTotal = child.sum;
-          else consider(child.sum, end, true);
+          if (end < 0) {
+            ownTotal = child.sum;
+            ownKnown = true;
+          } else exact.set(end, child.sum);
         }
         if (child.children.size > 0) next.push(child);
       }
@@ -109,15 +152,14 @@ export async function leadOverAlternatives(
     const others = next.filter((n) => !n.own).sort((a, b) => b.sum - a.sum);
     const kept = [...mine];
     for (const node of others) {
-      const hopeless = ownTotal !== null && node.sum <= ownTotal - options.enough;
+      const hopeless = ownKnown && node.sum <= ownTotal - options.enough;
       if (!hopeless && kept.length < options.maxRows) kept.push(node);
-      else consider(node.sum, firstEnd(node), false);
+      else for (const end of endsUnder(node)) bounds.set(end, node.sum);
     }
     frontier = kept;
     parents = kept.map((n) => n.row);
   }
-  const total = ownTotal ?? Number.NEGATIVE_INFINITY;
-  return { lead: total - best.sum, closest: best.index, exact: best.exact, steps, rows };
+  return { ownTotal, exact, bounds, steps, rows };
 }
 
 function newNode(token: number, own: boolean): Node {
@@ -138,15 +180,11 @@ function insert(root: Node, sequence: readonly number[], index: number): void {
   at.ends.push(index);
 }
 
-/** An alternative that ends under the node (its score so far is the best it could have). */
-function firstEnd(node: Node): number {
-  const end = node.ends.find((e) => e >= 0);
-  if (end !== undefined) return end;
-  for (const child of node.children.values()) {
-    const found = firstEnd(child);
-    if (found >= 0) return found;
-  }
-  return -1;
+/** The alternatives that end under the node (its score so far bounds each of theirs). */
+function endsUnder(node: Node, out: number[] = []): number[] {
+  for (const end of node.ends) if (end >= 0) out.push(end);
+  for (const child of node.children.values()) endsUnder(child, out);
+  return out;
 }
 
 /**
@@ -211,7 +249,7 @@ export async function numberLead(
   const skip = heard ? Math.min(aligned.shared, own.length) : 0;
   const first = skip > 0 ? (own[skip - 1] as number) : last;
   const eot = spec.tokens.eot;
-  const decoder = new BatchKvDecoder(sessions, free.hidden, caches, prefix.length - 1 + skip);
+  const decoder = () => new BatchKvDecoder(sessions, free.hidden, caches, prefix.length - 1 + skip);
   const found = await leadOverAlternatives(
     decoder,
     first,

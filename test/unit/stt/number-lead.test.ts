@@ -3,7 +3,8 @@ import type { BatchDecoder } from "../../../src/stt/guided-decode.js";
 import { alignedAlternatives, leadOverAlternatives } from "../../../src/stt/number-lead.js";
 import { forcedLogprobs } from "../../../src/stt/phrase-score.js";
 
-// A tiny vocabulary: "set", five numbers, "%", end-of-text, and the prompt's last token.
+// A tiny vocabulary: "set", six numbers, "%", end-of-text, and the prompt's last token.
+const N7 = 0;
 const SET = 1;
 const [N75, N25, N35, N15, N50] = [2, 3, 4, 5, 6];
 const PERCENT = 7;
@@ -13,16 +14,22 @@ const VOCAB = 10;
 
 /**
  * Logits that depend only on the sequence so far: after "set", the numbers as `heard` says
- * (how sure the fake Whisper is of each); after a number, "%" (less sure after 25 when
- * `unsureAfter25`); after "%", end-of-text. Records every call.
+ * (how sure the fake Whisper is of each); after a number, "%" (at the logit `percent` gives
+ * for that number, else 6: likely); after "%", end-of-text. Records every call.
  */
 class FakeDecoder implements BatchDecoder {
   calls: Array<{ parents: number[]; ids: number[] }> = [];
   #seqs: number[][] = [[]];
   constructor(
     private readonly heard: Record<number, number>,
-    private readonly unsureAfter25 = false,
+    private readonly percent: Record<number, number> = {},
   ) {}
+
+  /** The same fake from the start of a sequence (a new decoder over the same audio), its calls kept. */
+  fresh(): this {
+    this.#seqs = [[]];
+    return this;
+  }
 
   async step(parents: readonly number[], ids: readonly number[]) {
     this.calls.push({ parents: [...parents], ids: [...ids] });
@@ -36,7 +43,7 @@ class FakeDecoder implements BatchDecoder {
       if (last === START) at(SET, 6);
       else if (last === SET) for (const [id, value] of Object.entries(this.heard)) at(Number(id), value);
       else if (last === PERCENT) at(EOT, 6);
-      else at(PERCENT, last === N25 && this.unsureAfter25 ? 1 : 6);
+      else at(PERCENT, this.percent[last] ?? 6);
     });
     return { logits, vocab: VOCAB };
   }
@@ -47,34 +54,44 @@ const sentence = (n: number) => [SET, n, PERCENT, EOT];
 const OWN = sentence(N75);
 const OTHERS = [N25, N35, N15, N50].map(sentence);
 
+const UNSURE_AFTER_25 = { [N25]: 1 };
+
 /** The lead by forcing every sentence in full, row by row (the reference). */
-async function fullLead(heard: Record<number, number>, unsure = false): Promise<number> {
-  const scores = await forcedLogprobs(new FakeDecoder(heard, unsure), START, [OWN, ...OTHERS], none);
+async function fullLead(
+  heard: Record<number, number>,
+  percent: Record<number, number> = {},
+  others = OTHERS,
+): Promise<number> {
+  const scores = await forcedLogprobs(new FakeDecoder(heard, percent), START, [OWN, ...others], none);
   const totals = scores.map((s) => s.reduce((a, b) => a + b, 0));
   return (totals[0] as number) - Math.max(...totals.slice(1));
 }
 
+/** A new decoder per round, the calls of all of them kept. */
+const rounds = (fake: FakeDecoder) => () => fake.fresh();
+
 describe("leadOverAlternatives", () => {
-  const cases: Array<[string, Record<number, number>, boolean]> = [
-    ["75 clearly heard", { [N75]: 6, [N25]: 1, [N35]: 0.5 }, false],
-    ["75 and 25 about as likely", { [N75]: 4, [N25]: 3.8, [N35]: 1 }, false],
-    ["25 likelier than 75 (a negative lead)", { [N75]: 3, [N25]: 5 }, false],
-    ["25 likelier, but '%' unlikely after it", { [N75]: 3, [N25]: 4 }, true],
+  const cases: Array<[string, Record<number, number>, Record<number, number>]> = [
+    ["75 clearly heard", { [N75]: 6, [N25]: 1, [N35]: 0.5 }, {}],
+    ["75 and 25 about as likely", { [N75]: 4, [N25]: 3.8, [N35]: 1 }, {}],
+    ["25 likelier than 75 (a negative lead)", { [N75]: 3, [N25]: 5 }, {}],
+    ["25 likelier, but '%' unlikely after it", { [N75]: 3, [N25]: 4 }, UNSURE_AFTER_25],
   ];
-  for (const [name, heard, unsure] of cases) {
+  for (const [name, heard, percent] of cases) {
     it(`${name}: the lead of forcing every sentence in full`, async () => {
-      const found = await leadOverAlternatives(new FakeDecoder(heard, unsure), START, OWN, OTHERS, {
+      const found = await leadOverAlternatives(rounds(new FakeDecoder(heard, percent)), START, OWN, OTHERS, {
         ...none,
         enough: 1,
         maxRows: 8,
       });
-      expect(found.lead).toBeCloseTo(await fullLead(heard, unsure), 5);
+      expect(found.lead).toBeCloseTo(await fullLead(heard, percent), 5);
       expect(found.exact).toBe(true);
     });
   }
 
   it("names the closest alternative", async () => {
-    const found = await leadOverAlternatives(new FakeDecoder({ [N75]: 4, [N35]: 3.9 }), START, OWN, OTHERS, {
+    const fake = new FakeDecoder({ [N75]: 4, [N35]: 3.9 });
+    const found = await leadOverAlternatives(rounds(fake), START, OWN, OTHERS, {
       ...none,
       enough: 1,
       maxRows: 8,
@@ -84,7 +101,11 @@ describe("leadOverAlternatives", () => {
 
   it("reads every value from the one row where the sentences part: one call per token", async () => {
     const decoder = new FakeDecoder({ [N75]: 4, [N25]: 3.8 });
-    const found = await leadOverAlternatives(decoder, START, OWN, OTHERS, { ...none, enough: 1, maxRows: 8 });
+    const found = await leadOverAlternatives(rounds(decoder), START, OWN, OTHERS, {
+      ...none,
+      enough: 1,
+      maxRows: 8,
+    });
     expect(decoder.calls.map((c) => c.ids.length)).toEqual([1, 1, 5, 5]);
     expect(found.steps).toBe(4);
     expect(found.rows).toBe(12);
@@ -92,16 +113,51 @@ describe("leadOverAlternatives", () => {
     expect(decoder.calls[2]?.parents).toEqual([0, 0, 0, 0, 0]);
   });
 
-  it("with fewer rows than alternatives: the best go on, the rest count at their score so far", async () => {
+  it("with fewer rows than alternatives: the best go on, a close one left over is scored in a further round", async () => {
     const heard = { [N75]: 4, [N25]: 3.9, [N35]: 3.8, [N15]: 3.7, [N50]: 3.6 };
-    const decoder = new FakeDecoder(heard, true);
-    const found = await leadOverAlternatives(decoder, START, OWN, OTHERS, { ...none, enough: 1, maxRows: 2 });
+    const decoder = new FakeDecoder(heard, UNSURE_AFTER_25);
+    const found = await leadOverAlternatives(rounds(decoder), START, OWN, OTHERS, {
+      ...none,
+      enough: 1,
+      maxRows: 2,
+    });
     expect(Math.max(...decoder.calls.map((c) => c.ids.length))).toBe(2);
-    // 25 went on (and "%" is unlikely after it); 35, unscored past its number, is counted
-    // at that score: never a higher lead than the true one.
-    expect(found.exact).toBe(false);
-    expect(found.lead).toBeLessThanOrEqual(await fullLead(heard, true));
+    // 25 went on (and "%" is unlikely after it); 35, bounded within the bar, was scored next.
+    expect(found.steps).toBe(8);
+    expect(found.exact).toBe(true);
+    expect(found.lead).toBeCloseTo(await fullLead(heard, UNSURE_AFTER_25), 5);
     expect(OTHERS[found.closest]).toEqual(sentence(N35));
+  });
+
+  it("a loose bound ('7' likely as the start of '75', '%' unlikely after it) is scored, not taken for a rival", async () => {
+    const others = [N25, N7, N35].map(sentence);
+    const heard = { [N75]: 4, [N25]: 4.6, [N7]: 4.5, [N35]: 0 };
+    const percent = { [N25]: -4, [N7]: -4 };
+    const found = await leadOverAlternatives(rounds(new FakeDecoder(heard, percent)), START, OWN, others, {
+      ...none,
+      enough: 1,
+      maxRows: 2,
+    });
+    // 7 was scored in a second round (its bound was within the bar; its total is not).
+    expect(others[found.closest]).not.toEqual(sentence(N7));
+    expect(found.lead).toBeGreaterThan(1);
+    expect(found.lead).toBeLessThanOrEqual((await fullLead(heard, percent, others)) + 1e-9);
+  });
+
+  it("after the last round, what is still bounded counts at its bound: the lead is never overstated", async () => {
+    const heard = { [N75]: 4, [N25]: 4.6, [N7]: 4.5, [N35]: 4.4, [N15]: 4.3, [N50]: 4.2 };
+    const percent = { [N25]: -4, [N7]: -4, [N35]: -4, [N15]: -4, [N50]: -4 };
+    const others = [N25, N7, N35, N15, N50].map(sentence);
+    const found = await leadOverAlternatives(rounds(new FakeDecoder(heard, percent)), START, OWN, others, {
+      ...none,
+      enough: 1,
+      maxRows: 2,
+    });
+    // Three rounds scored 25, 7 and 35; 15 and 50 are bounded by their number alone.
+    expect(found.exact).toBe(false);
+    expect(others[found.closest]).toEqual(sentence(N15));
+    expect(found.lead).toBeLessThan(1);
+    expect(found.lead).toBeLessThanOrEqual(await fullLead(heard, percent, others));
   });
 
   it("stops scoring an alternative once it is `enough` below the text's whole score", async () => {
@@ -109,12 +165,16 @@ describe("leadOverAlternatives", () => {
     const own = [SET, N75, EOT];
     const longer = [[SET, N25, PERCENT, PERCENT, EOT]];
     const poor = new FakeDecoder({ [N75]: 6, [N25]: -5 });
-    const found = await leadOverAlternatives(poor, START, own, longer, { ...none, enough: 1, maxRows: 4 });
+    const found = await leadOverAlternatives(rounds(poor), START, own, longer, {
+      ...none,
+      enough: 1,
+      maxRows: 4,
+    });
     expect(found.lead).toBeGreaterThanOrEqual(1);
     expect(poor.calls).toHaveLength(3);
     // A close one is scored to its end.
     const close = new FakeDecoder({ [N75]: 6, [N25]: 6 });
-    const closeFound = await leadOverAlternatives(close, START, own, longer, {
+    const closeFound = await leadOverAlternatives(rounds(close), START, own, longer, {
       ...none,
       enough: 1,
       maxRows: 4,
@@ -124,7 +184,7 @@ describe("leadOverAlternatives", () => {
   });
 
   it("no alternatives: nothing to lose to", async () => {
-    const found = await leadOverAlternatives(new FakeDecoder({ [N75]: 4 }), START, OWN, [], {
+    const found = await leadOverAlternatives(rounds(new FakeDecoder({ [N75]: 4 })), START, OWN, [], {
       ...none,
       enough: 1,
       maxRows: 4,
