@@ -11,10 +11,12 @@
 //       --try peer --try beam=4,numberAgreement=1 [--voices en-us,en-029] [--reference]
 //
 // --try takes "peer" (the config's settings without the number check and the cap per first
-// word: guided decoding as it was before them), "config" (the config's settings), or
+// word: guided decoding as it was before them), "partners" (the config's, the number checked
+// only against its teen/ten partner: the check before every value of the slot), "config"
+// (the config's settings), or
 // key=value pairs over the config's (GuidedSettings keys and threshold keys; 0 turns a check off). --reference also scores the said sentence over the
 // same encoder output for each miss (search error: it scores better than what the beam found).
-// Per-clip results go to bench/out/hearing-decode.json.
+// Per-clip results go to bench/out/hearing-decode.json (--out NAME: bench/out/NAME.json).
 
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -43,14 +45,18 @@ import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
 import { createTranscriber, guidedSettings } from "../src/stt/create.js";
 import type { FreePass, GuidedOutcome, GuidedSettings } from "../src/stt/guided-pass.js";
+import type { NumberLead } from "../src/stt/number-lead.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
 import { createLogger } from "../src/util/logger.js";
+import { confusableAlternatives } from "./hearing-partners.js";
 import { referenceConstraint, referenceForms } from "./hearing-reference.js";
 import { matches } from "./hearing-score.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const _RATE = 16_000;
+/** stt.guided_min_score's default: a said sentence below it would be refused anyway. */
+const MIN_SCORE = -1.4;
 type Verdict = "right" | "wrong" | "rejected";
 const MARK: Record<Verdict, string> = { right: "OK", wrong: "WRONG", rejected: "-" };
 
@@ -72,6 +78,8 @@ interface Row {
     chosen: string;
     why: string;
     hypothesis: GuidedOutcome["hypothesis"] | null;
+    /** What the grammar's best sentence would have done, taken (whatever the verdict). */
+    hypothesisVerdict?: Verdict;
     numberLead?: GuidedOutcome["numberLead"];
     ms: number;
     steps: number;
@@ -89,6 +97,7 @@ function options() {
       reference: { type: "boolean" },
       only: { type: "string" },
       report: { type: "string" },
+      out: { type: "string" },
     },
   });
   return {
@@ -101,6 +110,8 @@ function options() {
     reference: values.reference === true,
     only: values.only ? new RegExp(values.only) : null,
     report: values.report,
+    /** The name of the files under bench/out/ (two runs at once need two). */
+    out: values.out ?? "hearing-decode",
   };
 }
 
@@ -124,6 +135,11 @@ function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
     settings.perGroup = undefined;
     settings.thresholds.minNumberLead = undefined;
     return settings;
+  }
+  if (spec === "partners") {
+    const partners = (text: string) =>
+      confusableAlternatives(text).map((alt) => ({ alternatives: [alt], probe: alt }));
+    return { ...settings, numberValues: partners };
   }
   if (spec === "config") return settings;
   for (const pair of spec.split(",")) {
@@ -196,7 +212,7 @@ async function main(): Promise<void> {
   );
   // Rows as they come (a run stopped early still counts: --report FILE prints its table).
   mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
-  const jsonl = path.join(ROOT, "bench/out/hearing-decode.jsonl");
+  const jsonl = path.join(ROOT, `bench/out/${opts.out}.jsonl`);
   writeFileSync(jsonl, `${JSON.stringify({ tries: opts.tries })}\n`);
   console.log(`${specs.length} clips, tries: ${opts.tries.join(" | ")}, load ${os.loadavg()[0]?.toFixed(1)}`);
   const rows: Row[] = [];
@@ -230,6 +246,7 @@ async function main(): Promise<void> {
           chosen: outcome.text,
           why: outcome.verdict.source === "free" ? outcome.verdict.why : "accepted",
           hypothesis: outcome.hypothesis ?? null,
+          ...(outcome.hypothesis ? { hypothesisVerdict: judge(outcome.hypothesis.text, expect) } : {}),
           ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
           ms: outcome.ms,
           steps: outcome.steps ?? 0,
@@ -237,7 +254,7 @@ async function main(): Promise<void> {
         });
       }
       // The free text taken as it is: how sure Whisper was of its numbers (confusable.ts).
-      const freeLead = understood && free.text ? await reference.numberLead(free, free.text) : null;
+      const freeLead = understood && free.text ? await reference.numberLead(free, free.text, guide) : null;
       let ref: Row["reference"] = null;
       if (opts.reference && expect && !understood && trials.some((t) => t.verdict !== "right")) {
         const found = await reference.best(free, referenceConstraint(referenceForms(spec.utterance.text)), 4);
@@ -267,7 +284,7 @@ async function main(): Promise<void> {
     appendFileSync(jsonl, `${JSON.stringify(done)}\n`);
     const shown = done.trials.map(
       (t) =>
-        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)}` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
+        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)} vs ${JSON.stringify(t.numberLead.alternative)} (${t.numberLead.steps} calls, ${t.numberLead.rows} rows, ${t.numberLead.ms.toFixed(0)}ms)` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
     );
     console.log(
       `${done.clip} "${done.said}": free ${MARK[done.free]} ${JSON.stringify(done.freeText)} ${done.freeScore.toFixed(2)}${done.freeLead ? ` lead ${done.freeLead.lead.toFixed(2)}` : ""}${done.reference ? ` said ${done.reference.score.toFixed(2)}` : ""} | ${shown.join(" | ")}`,
@@ -276,7 +293,7 @@ async function main(): Promise<void> {
   await transcriber.dispose();
   mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
   writeFileSync(
-    path.join(ROOT, "bench/out/hearing-decode.json"),
+    path.join(ROOT, `bench/out/${opts.out}.json`),
     `${JSON.stringify({ tries: opts.tries, rows }, null, 1)}\n`,
   );
   report(rows, opts.tries);
@@ -324,6 +341,59 @@ function report(rows: Row[], tries: string[]): void {
     );
   });
   console.log(`  free pass (encoder + decoder), median ${median(rows.map((r) => r.freeMs)).toFixed(0)} ms`);
+  console.log("\nmisses by class (--reference for search / model)");
+  tries.forEach((t, k) => {
+    const classes = new Map<string, string[]>();
+    for (const r of rows) {
+      const c = missClass(r, k);
+      if (c) classes.set(c, [...(classes.get(c) ?? []), r.voice]);
+    }
+    const shown = [...classes].sort((a, b) => b[1].length - a[1].length).map(([c, v]) => `${c} ${v.length}`);
+    console.log(`  ${t.padEnd(40)} ${shown.join(", ")}`);
+  });
+  console.log(
+    "\nnumber check: clips checked, refused (of them by a bound: an alternative left unscored), decoder calls and rows per check (median / max), time median / p90 (ms)",
+  );
+  tries.forEach((t, k) => {
+    const checked: Array<NumberLead & { refused: boolean }> = rows.flatMap((r) => {
+      const trial = r.trials[k];
+      return trial?.numberLead ? [{ ...trial.numberLead, refused: trial.why === "ambiguous-number" }] : [];
+    });
+    if (checked.length === 0) {
+      console.log(`  ${t.padEnd(40)} never ran`);
+      return;
+    }
+    const refused = checked.filter((l) => l.refused);
+    const of = (f: (l: NumberLead) => number) =>
+      `${median(checked.map(f)).toFixed(0)} / ${Math.max(...checked.map(f)).toFixed(0)}`;
+    console.log(
+      `  ${t.padEnd(40)} ${checked.length} checked, ${refused.length} refused (${refused.filter((l) => !l.exact).length} by a bound), calls ${of((l) => l.steps ?? 0)}, rows ${of((l) => l.rows ?? 0)}, ${median(checked.map((l) => l.ms ?? 0)).toFixed(0)} / ${quantile(
+        checked.map((l) => l.ms ?? 0),
+        0.9,
+      ).toFixed(0)} ms`,
+    );
+  });
+}
+
+/**
+ * Why a command did not come out right with the try `k` (as bench/hearing-diagnose.ts
+ * classes them; the said sentence's score needs --reference): free-wrong (understood as it
+ * was, wrongly), number (refused by the number check), calibration (the grammar's best is
+ * right, a threshold or rule refused it), search (its best is wrong or none, and the said
+ * sentence scores better and above the bar), model (the said sentence scores worse, or
+ * below the bar), unscored (no reference).
+ */
+function missClass(row: Row, k: number): string | null {
+  const trial = row.trials[k];
+  if (!row.inGrammar || !trial || trial.verdict === "right") return null;
+  if (trial.why === "understood") return "free-wrong";
+  if (trial.why === "ambiguous-number") return "number";
+  if (trial.why === "empty") return "no-speech";
+  if (trial.hypothesisVerdict === "right") return "calibration";
+  if (!row.reference) return "unscored";
+  if (row.reference.score < MIN_SCORE) return "model";
+  const found = trial.hypothesis?.score ?? Number.NEGATIVE_INFINITY;
+  return row.reference.score > found ? "search" : "model";
 }
 
 function median(values: number[]): number {

@@ -47,8 +47,8 @@ export interface GuidedThresholds {
   /** How far below the free transcript's average log-probability it may be. */
   maxDrop: number;
   /**
-   * How much likelier (total log-probability, nats) a guessed sentence must be than the
-   * same sentence with a confusable number swapped ("15" / "50"); absent: not checked.
+   * How much likelier (total log-probability, nats) a command must be than the same
+   * command with any other value of its number ("75" / "25", "15" / "50"); absent: not checked.
    */
   minNumberLead?: number | undefined;
 }
@@ -94,7 +94,7 @@ export function chooseTranscript(input: {
   anchored?: boolean;
   sensitive: boolean;
   thresholds: GuidedThresholds;
-  /** The guess's lead over its confusable-number alternatives (confusable.ts); null: none, or not scored yet. */
+  /** The guess's lead over its number's other values (number-lead.ts); null: none, or not scored yet. */
   numberLead?: number | null;
 }): GuidedVerdict {
   const { guided, thresholds } = input;

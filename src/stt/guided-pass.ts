@@ -1,6 +1,5 @@
 import type ort from "onnxruntime-node";
 import { BatchKvDecoder } from "./batch-decoder.js";
-import { confusableAlternatives, type NumberLead, numberLead } from "./confusable.js";
 import { promptedSequence } from "./decode.js";
 import {
   chooseTranscript,
@@ -20,6 +19,8 @@ import {
   type TokenTrie,
 } from "./guided-decode.js";
 import type { WhisperSpec } from "./model-spec.js";
+import { type NumberLead, numberLead } from "./number-lead.js";
+import { type NumberChoice, numberChoices } from "./number-values.js";
 import type { KvDecoder, WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
@@ -35,6 +36,11 @@ export interface GuidedSettings {
   maxTokens: number;
   /** Hypotheses of one first command word kept per step (stt.guided_per_word); absent: no cap. */
   perGroup?: number | undefined;
+  /**
+   * The texts a command's numbers are checked against; default every other value of each
+   * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
+   */
+  numberValues?: ((text: string) => NumberChoice[]) | undefined;
 }
 
 /** What the free pass leaves for the guided one: the same audio, prompt and caches. */
@@ -42,6 +48,8 @@ export interface FreePass {
   text: string;
   /** Tokens the free pass generated. */
   tokens: number;
+  /** ... the tokens themselves: what its decoder caches hold after the prompt. */
+  tokenIds?: readonly number[];
   avgLogprob: number;
   language: string;
   promptTokens: readonly number[];
@@ -55,7 +63,7 @@ export interface GuidedOutcome {
   verdict: GuidedVerdict;
   /** The grammar's best sentence and its scores, when the guided pass ran. */
   hypothesis?: { text: string; score: number; margin: number | null };
-  /** Its lead over the same sentence with a confusable number swapped, when that was checked. */
+  /** Its lead over the same sentence with another value of its number, when that was checked. */
   numberLead?: NumberLead;
   ms: number;
   /** Decoder calls of the guided pass. */
@@ -115,14 +123,15 @@ export class GuidedPass {
     const ms = () => performance.now() - started;
     const freeText = { text: free.text, source: "free" as const };
     if (guide.understands(free.text)) {
-      // Understood as it is, but with a number Whisper was not sure of (15 / 50): no command
-      // rather than maybe the wrong one. The text is dropped; stt-end keeps it as freeText.
-      const lead = await this.#numberCheck(free, free.text);
+      // Understood as it is, but with a number Whisper was not sure of (15 / 50, 75 / 25): no
+      // command rather than maybe the wrong one. The text is dropped; stt-end keeps it as freeText.
+      const lead = await this.#numberCheck(free, free.text, guide);
       if (lead && lead.lead < (this.settings.thresholds.minNumberLead ?? 0)) {
         const verdict = { source: "free", why: "ambiguous-number" } as const;
         return { text: "", source: "free", verdict, numberLead: lead, ms: ms() };
       }
-      return { ...freeText, verdict: { source: "free", why: "understood" }, ms: ms() };
+      const checked = lead ? { numberLead: lead } : {};
+      return { ...freeText, verdict: { source: "free", why: "understood" }, ...checked, ms: ms() };
     }
     const caches = free.decoder.caches();
     const prefix = promptedSequence(this.spec, free.language, free.promptTokens);
@@ -169,7 +178,7 @@ export class GuidedPass {
     // Only a guess that would be taken is checked: the check costs a few batched decoder steps.
     let lead: NumberLead | null = null;
     if (verdict.source === "grammar" && hypothesis) {
-      lead = await this.#numberCheck(free, hypothesis.text);
+      lead = await this.#numberCheck(free, hypothesis.text, guide);
       verdict = decide(lead?.lead ?? null);
     }
     const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : free.text;
@@ -185,16 +194,30 @@ export class GuidedPass {
     };
   }
 
-  /** `text`'s lead over the same text with a confusable number swapped, over the free pass's audio (null: none). */
-  numberLead(free: FreePass, text: string): Promise<NumberLead | null> {
-    return numberLead(this.sessions, this.spec, this.tokenizer, free, text);
+  /**
+   * `text`'s lead over the same command with each other value of its numbers, over the free
+   * pass's audio: only numbers that are a slot (with a neighbouring value the templates read
+   * another command; a digit in a device's name is none). Null: no such number.
+   */
+  async numberLead(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    const started = performance.now();
+    const meaning = guide.meaning(text);
+    const choices = (this.settings.numberValues ?? numberChoices)(text);
+    // A slot's number: the templates read the text with a neighbouring value as another command.
+    const slots = choices.filter((c) => guide.understands(c.probe) && guide.meaning(c.probe) !== meaning);
+    const alternatives = slots.flatMap((c) => c.alternatives);
+    const lead = await numberLead(this.sessions, this.spec, this.tokenizer, free, text, alternatives, {
+      enough: this.settings.thresholds.minNumberLead ?? 0,
+      // No wider than the beam's own batched steps: the check costs about what a beam step does.
+      maxRows: Math.max(2, this.settings.beam),
+    });
+    return lead && { ...lead, ms: performance.now() - started };
   }
 
-  /** numberLead() when the check is on (stt.guided_min_number_lead) and the text has a confusable number. */
-  async #numberCheck(free: FreePass, text: string): Promise<NumberLead | null> {
+  /** numberLead() when the check is on (stt.guided_min_number_lead). */
+  async #numberCheck(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
     if (!this.settings.thresholds.minNumberLead) return null;
-    if (confusableAlternatives(text).length === 0) return null;
-    return this.numberLead(free, text);
+    return this.numberLead(free, text, guide);
   }
 
   #allowedFor(constraint: object): Map<string, AllowedToken<unknown>[]> {

@@ -215,6 +215,7 @@ export class WhisperTranscriber implements Transcriber {
     const free = {
       text,
       tokens: decoded.tokens.length,
+      tokenIds: decoded.tokens,
       avgLogprob: decoded.avgLogprob,
       language: decoded.language,
       promptTokens,

@@ -129,7 +129,7 @@ export const sttSection = section(
       .min(0)
       .default(GUIDED_DEFAULTS.minNumberLead)
       .describe(
-        "How much likelier (log-probability) a command's 15, 50, fifteen... must be than its confusable partner (50, 15, fifty); 0: not checked",
+        "How much likelier (log-probability) a command's number must be than any other value of its slot (75 against 25, 15 against 50); 0: not checked",
       ),
     guided_per_word: z
       .number()

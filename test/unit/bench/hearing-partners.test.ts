@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { confusableAlternatives } from "../../../src/stt/confusable.js";
+import { confusableAlternatives } from "../../../bench/hearing-partners.js";
 
 describe("confusableAlternatives", () => {
   const rows: Array<[string, string[]]> = [

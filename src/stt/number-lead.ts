@@ -1,0 +1,268 @@
+import { BatchKvDecoder } from "./batch-decoder.js";
+import { promptedSequence } from "./decode.js";
+import type { BatchDecoder } from "./guided-decode.js";
+import type { FreePass } from "./guided-pass.js";
+import { logitsRow, logSumExp } from "./logits.js";
+import type { WhisperSpec } from "./model-spec.js";
+import type { WhisperSessions } from "./onnx-whisper.js";
+import type { ForcedOptions } from "./phrase-score.js";
+import type { WhisperTokenizer } from "./tokenizer.js";
+
+/** How much likelier a command is than the same command with another value of its number. */
+export interface NumberLead {
+  /**
+   * Total log-probability of the text minus its best alternative's (end-of-text included);
+   * when `exact` is false, a lower bound (an alternative left unscored counted at its best).
+   */
+  lead: number;
+  alternative: string;
+  exact: boolean;
+  /** Decoder calls, rows fed over all of them, and the time they took with the search around them. */
+  steps: number;
+  rows: number;
+  ms: number;
+}
+
+export interface TreeOptions extends ForcedOptions {
+  /** The lead that is enough: an alternative that cannot come closer than this is not scored further. */
+  enough: number;
+  /** Rows per decoder call at most (the text's own row included). */
+  maxRows: number;
+}
+
+interface Node {
+  token: number;
+  children: Map<number, Node>;
+  /** Log-probability of the sequence up to and including this token. */
+  sum: number;
+  /** On the text's own path. */
+  own: boolean;
+  /** Sequences that end here (their end-of-text token): -1 for the text, else the alternative's index. */
+  ends: number[];
+  /** Its row in the decoder call that fed it. */
+  row: number;
+}
+
+export interface TreeLead {
+  lead: number;
+  /** The alternative that came closest (or might have: see `exact`); -1 when there is none. */
+  closest: number;
+  exact: boolean;
+  steps: number;
+  rows: number;
+}
+
+/** Rounds at most: each scores the alternatives that a round before could only bound. */
+const ROUNDS = 3;
+
+/**
+ * Teacher forcing of a text and its alternatives as one token tree: a shared prefix is one
+ * row, and all the tokens that follow one prefix are read from that row's logits, so the
+ * 100 values of a number cost one row at the token where they part, not 100 rows per step.
+ * Past it, the alternatives with the best scores so far go on (at most `maxRows` rows with
+ * the text's own); the others are bounded by their score so far, which only falls with more
+ * tokens. A bound can be loose ("7%" against "75%": " 7" is likely, as the start of "75",
+ * while "%" after it is not), so the alternatives whose bound could bring the lead under
+ * `enough` are scored in a further round (a new decoder from `decoder()`), up to ROUNDS;
+ * what is still bounded then counts at its bound, so the lead is never overstated. Once the
+ * text's own total is known, an alternative already `enough` below it is not fed further.
+ * Scores are totals, compared only where the texts differ (their shared prefix adds the
+ * same to both).
+ */
+export async function leadOverAlternatives(
+  decoder: () => BatchDecoder,
+  firstId: number,
+  own: readonly number[],
+  alternatives: readonly (readonly number[])[],
+  options: TreeOptions,
+): Promise<TreeLead> {
+  if (alternatives.length === 0)
+    return { lead: Number.POSITIVE_INFINITY, closest: -1, exact: true, steps: 0, rows: 0 };
+  const exact = new Map<number, number>();
+  // Alternatives left unscored, at their score so far (a later round replaces the bounds it scores).
+  const bounds = new Map<number, number>();
+  let ownTotal = Number.NEGATIVE_INFINITY;
+  let pending = alternatives.map((_, i) => i);
+  let steps = 0;
+  let rows = 0;
+  for (let round = 0; round < ROUNDS && pending.length > 0; round++) {
+    const sweep = await sweepTree(decoder(), firstId, own, pending, alternatives, options);
+    steps += sweep.steps;
+    rows += sweep.rows;
+    ownTotal = sweep.ownTotal;
+    for (const i of pending) bounds.delete(i);
+    for (const [i, total] of sweep.exact) exact.set(i, total);
+    for (const [i, bound] of sweep.bounds) bounds.set(i, bound);
+    const bar = ownTotal - options.enough;
+    // Settled once an alternative is surely within the bar, or no bound reaches it.
+    if ([...exact.values()].some((t) => t > bar)) break;
+    pending = [...bounds].filter(([, bound]) => bound > bar).map(([i]) => i);
+  }
+  let best = { sum: Number.NEGATIVE_INFINITY, index: -1, exact: true };
+  for (const [i, total] of exact) if (total > best.sum) best = { sum: total, index: i, exact: true };
+  for (const [i, bound] of bounds) if (bound > best.sum) best = { sum: bound, index: i, exact: false };
+  return { lead: ownTotal - best.sum, closest: best.index, exact: best.exact, steps, rows };
+}
+
+/** One pass of the tree over the alternatives `pending`: their totals, or bounds for those left unscored. */
+async function sweepTree(
+  decoder: BatchDecoder,
+  firstId: number,
+  own: readonly number[],
+  pending: readonly number[],
+  alternatives: readonly (readonly number[])[],
+  options: TreeOptions,
+) {
+  const root = newNode(firstId, true);
+  insert(root, own, -1);
+  for (const i of pending) insert(root, alternatives[i] ?? [], i);
+  let ownTotal = Number.NEGATIVE_INFINITY;
+  const exact = new Map<number, number>();
+  const bounds = new Map<number, number>();
+  let frontier = [root];
+  let parents = [0];
+  let steps = 0;
+  let rows = 0;
+  let ownKnown = false;
+  while (frontier.length > 0) {
+    const { logits, vocab } = await decoder.step(
+      parents,
+      frontier.map((n) => n.token),
+    );
+    const extra = steps === 0 ? options.beginSuppressed : [];
+    steps++;
+    rows += frontier.length;
+    const next: Node[] = [];
+    frontier.forEach((node, r) => {
+      const row = logitsRow(logits, vocab, r);
+      const norm = logSumExp(row, options.suppressed, extra);
+      for (const child of node.children.values()) {
+        child.sum = node.sum + (row[child.token] as number) - norm;
+        child.row = r;
+        for (const end of child.ends) {
+          if (end < 0) {
+            ownTotal = child.sum;
+            ownKnown = true;
+          } else exact.set(end, child.sum);
+        }
+        if (child.children.size > 0) next.push(child);
+      }
+    });
+    const mine = next.filter((n) => n.own);
+    const others = next.filter((n) => !n.own).sort((a, b) => b.sum - a.sum);
+    const kept = [...mine];
+    for (const node of others) {
+      const hopeless = ownKnown && node.sum <= ownTotal - options.enough;
+      if (!hopeless && kept.length < options.maxRows) kept.push(node);
+      else for (const end of endsUnder(node)) bounds.set(end, node.sum);
+    }
+    frontier = kept;
+    parents = kept.map((n) => n.row);
+  }
+  return { ownTotal, exact, bounds, steps, rows };
+}
+
+function newNode(token: number, own: boolean): Node {
+  return { token, children: new Map(), sum: 0, own, ends: [], row: 0 };
+}
+
+function insert(root: Node, sequence: readonly number[], index: number): void {
+  let at = root;
+  for (const token of sequence) {
+    let child = at.children.get(token);
+    if (!child) {
+      child = newNode(token, false);
+      at.children.set(token, child);
+    }
+    if (index < 0) child.own = true;
+    at = child;
+  }
+  at.ends.push(index);
+}
+
+/** The alternatives that end under the node (its score so far bounds each of theirs). */
+function endsUnder(node: Node, out: number[] = []): number[] {
+  for (const end of node.ends) if (end >= 0) out.push(end);
+  for (const child of node.children.values()) endsUnder(child, out);
+  return out;
+}
+
+/**
+ * The alternatives as token sequences that share the text's own tokens up to where they
+ * differ (`own` spells `ownText`, which holds `text`; each alternative is `text` edited):
+ * the tree then has one path for the shared words, and `shared` of the text's tokens lie
+ * before every difference. Pure but for the tokenizer.
+ */
+export function alignedAlternatives(
+  own: readonly number[],
+  text: string,
+  alternatives: readonly string[],
+  tokenizer: Pick<WhisperTokenizer, "decode" | "encode">,
+): { sequences: number[][]; shared: number } {
+  const pieces = own.map((id) => tokenizer.decode([id]));
+  const ownText = pieces.join("");
+  const at = Math.max(0, ownText.indexOf(text));
+  // Where each of the text's tokens ends, in characters.
+  const ends: number[] = [];
+  pieces.reduce((length, piece) => {
+    ends.push(length + piece.length);
+    return length + piece.length;
+  }, 0);
+  let shared = own.length;
+  const sequences = alternatives.map((alternative) => {
+    const altText = ownText.slice(0, at) + alternative + ownText.slice(at + text.length);
+    let same = 0;
+    while (same < altText.length && altText[same] === ownText[same]) same++;
+    const keep = ends.filter((end) => end <= same).length;
+    shared = Math.min(shared, keep);
+    const kept = ends[keep - 1] ?? 0;
+    return [...own.slice(0, keep), ...tokenizer.encode(altText.slice(kept))];
+  });
+  return { sequences, shared };
+}
+
+/**
+ * The text's lead over its alternatives over the free pass's encoder output and caches
+ * (leadOverAlternatives through Whisper's decoder); null when there are no alternatives.
+ * When the text is the free pass's own, its tokens are already in the free pass's
+ * self-attention cache: the tree starts where the first alternative parts from it, not at
+ * the sentence's start (a few decoder calls instead of one per token).
+ */
+export async function numberLead(
+  sessions: WhisperSessions,
+  spec: WhisperSpec,
+  tokenizer: WhisperTokenizer,
+  free: FreePass,
+  text: string,
+  alternatives: readonly string[],
+  options: { enough: number; maxRows: number },
+): Promise<NumberLead | null> {
+  const started = performance.now();
+  const caches = free.decoder.caches();
+  const prefix = promptedSequence(spec, free.language, free.promptTokens);
+  const last = prefix[prefix.length - 1];
+  if (alternatives.length === 0 || !caches || last === undefined) return null;
+  const heard = free.tokenIds && tokenizer.decode([...free.tokenIds]).trim() === text.trim();
+  const own = heard ? [...(free.tokenIds ?? [])] : tokenizer.encode(` ${text.trim()}`);
+  const aligned = alignedAlternatives(own, text.trim(), alternatives, tokenizer);
+  // The free pass fed its tokens but the last: so many of the shared ones are cached already.
+  const skip = heard ? Math.min(aligned.shared, own.length) : 0;
+  const first = skip > 0 ? (own[skip - 1] as number) : last;
+  const eot = spec.tokens.eot;
+  const decoder = () => new BatchKvDecoder(sessions, free.hidden, caches, prefix.length - 1 + skip);
+  const found = await leadOverAlternatives(
+    decoder,
+    first,
+    [...own.slice(skip), eot],
+    aligned.sequences.map((s) => [...s.slice(skip), eot]),
+    { suppressed: spec.suppressed, beginSuppressed: skip === 0 ? spec.beginSuppressed : [], ...options },
+  );
+  return {
+    lead: found.lead,
+    alternative: alternatives[found.closest] ?? "",
+    exact: found.exact,
+    steps: found.steps,
+    rows: found.rows,
+    ms: performance.now() - started,
+  };
+}

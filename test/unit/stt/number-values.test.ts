@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { numberAlternatives, numberChoices, numberInWords } from "../../../src/stt/number-values.js";
+
+describe("numberInWords", () => {
+  const rows: Array<[number, string, string]> = [
+    [0, " ", "zero"],
+    [7, " ", "seven"],
+    [13, " ", "thirteen"],
+    [40, "-", "forty"],
+    [75, " ", "seventy five"],
+    [75, "-", "seventy-five"],
+    [100, " ", "one hundred"],
+  ];
+  for (const [value, joiner, words] of rows) {
+    it(`${value} (${JSON.stringify(joiner)}) -> ${words}`, () =>
+      expect(numberInWords(value, joiner)).toBe(words));
+  }
+});
+
+describe("numberAlternatives", () => {
+  // [text, how many, some that must be there, some that must not]
+  const rows: Array<[string, number, string[], string[]]> = [
+    [
+      "Set the kitchen light to 75%.",
+      100,
+      ["Set the kitchen light to 25%.", "Set the kitchen light to 0%.", "Set the kitchen light to 100%."],
+      ["Set the kitchen light to 75%."],
+    ],
+    [
+      "set the kitchen light to seventy-five percent",
+      100,
+      [
+        "set the kitchen light to twenty-five percent",
+        "set the kitchen light to seventy percent",
+        "set the kitchen light to five percent",
+        "set the kitchen light to one hundred percent",
+      ],
+      ["set the kitchen light to seventy five percent"],
+    ],
+    // A capital stays a capital; words stay words.
+    ["Seventy five percent.", 100, ["Twenty five percent.", "Fifteen percent."], ["25 percent."]],
+    // Decimals kept: the integer part is the value.
+    ["Set the thermostat to 21.5 degrees.", 100, ["Set the thermostat to 20.5 degrees."], []],
+    // "a hundred" is one hundred: not its own alternative.
+    [
+      "set the lamp to a hundred percent",
+      100,
+      ["set the lamp to ninety nine percent"],
+      ["set the lamp to one hundred percent"],
+    ],
+    // "seventeen" is not "seven" followed by "teen".
+    [
+      "set a timer for seventeen minutes",
+      100,
+      ["set a timer for seven minutes", "set a timer for seventy minutes"],
+      [],
+    ],
+    // Each number on its own.
+    [
+      "set a timer for 2 hours and 5 minutes",
+      200,
+      ["set a timer for 3 hours and 5 minutes", "set a timer for 2 hours and 6 minutes"],
+      [],
+    ],
+    // No slot's value, or no number.
+    ["set the lamp to 150", 0, [], []],
+    ["turn on the kitchen light", 0, [], []],
+    ["what's the weather like", 0, [], []],
+  ];
+  for (const [text, count, present, absent] of rows) {
+    it(`${text}: ${count} alternatives`, () => {
+      const out = numberAlternatives(text);
+      expect(out).toHaveLength(count);
+      expect(new Set(out).size).toBe(out.length);
+      for (const alt of present) expect(out).toContain(alt);
+      for (const alt of absent) expect(out).not.toContain(alt);
+      expect(out).not.toContain(text);
+    });
+  }
+
+  it("every alternative of a word number is the sentence with other words in its place", () => {
+    for (const alt of numberAlternatives("set a timer for seventeen minutes")) {
+      expect(alt).toMatch(/^set a timer for [a-z ]+ minutes$/);
+    }
+  });
+
+  it("one choice per number, with a neighbouring value to ask the templates about", () => {
+    const choices = numberChoices("set a timer for 2 hours and 5 minutes");
+    expect(choices.map((c) => c.probe)).toEqual([
+      "set a timer for 3 hours and 5 minutes",
+      "set a timer for 2 hours and 6 minutes",
+    ]);
+    expect(numberChoices("Set the lamp to One hundred percent.")[0]?.probe).toBe(
+      "Set the lamp to Ninety nine percent.",
+    );
+    expect(numberChoices("set it to seventy-five")[0]?.probe).toBe("set it to seventy-six");
+  });
+});
