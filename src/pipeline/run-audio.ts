@@ -108,6 +108,7 @@ export class RunAudio {
         if (event.type === "end" || event.type === "no-speech") return event;
         this.#onEvent(event);
       }
+      this.#followPause();
     }
     return null;
   }
@@ -181,6 +182,7 @@ export class RunAudio {
         this.parts.bus.emit({ type: "stt-vad-start", runId: this.runId, audioMs: samplesToMs(position) });
         return;
       case "silence-start":
+        if (this.speechEndSample === position) return; // begun at the pause (#followPause)
         this.speechEndSample = position;
         if (this.parts.speculative) this.#startSpeculative(position);
         return;
@@ -189,6 +191,20 @@ export class RunAudio {
         this.#speculative?.cancel();
         return;
     }
+  }
+
+  /**
+   * The speculative pass starts at the pause's first silent window, not when the silence is
+   * announced (vad.min_speech_seconds later): the same audio, 0.15 s sooner. A pause that
+   * was only a dip inside a word drops it (measured: docs/listening.md, Early endpoint).
+   */
+  #followPause(): void {
+    const pause = this.#endpointer.pauseStart();
+    const position = pause === null ? 0 : this.startSample + Math.round(pause * SAMPLE_RATE);
+    if (position === this.speechEndSample) return;
+    this.speechEndSample = position;
+    if (position === 0) this.#speculative.cancel();
+    else if (this.parts.speculative) this.#startSpeculative(position);
   }
 
   /**

@@ -1,6 +1,7 @@
 import ort from "onnxruntime-node";
 import type { BatchDecoder } from "./guided-decode.js";
-import type { WhisperSessions } from "./onnx-whisper.js";
+import { logitsFrom, type WhisperSessions } from "./onnx-whisper.js";
+import { LOGITS_FROM } from "./prepare/logit-rows.js";
 
 const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
 
@@ -44,6 +45,7 @@ export class BatchKvDecoder implements BatchDecoder {
     for (const name of session.inputNames) {
       if (name === "encoder_hidden_states") feeds[name] = this.hidden;
       else if (name === "use_cache_branch") feeds[name] = new ort.Tensor("bool", Uint8Array.of(1), [1]);
+      else if (name === LOGITS_FROM) feeds[name] = logitsFrom(0);
       else if (PAST.test(name)) {
         const self = this.#self.get(name);
         const tensor = self ? gatherRows(self, parents) : cross.get(name);

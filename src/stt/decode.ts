@@ -4,8 +4,15 @@ import { repetitionCut } from "./quality.js";
 
 /** What the loop needs from a decoder (KvDecoder in onnx-whisper.ts; fakes in tests). */
 export interface DecoderSteps {
-  /** Feeds ids after those fed before; logits [rows, vocab], row 0 = first id on a fresh sequence, last row = last id. */
-  step(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }>;
+  /**
+   * Feeds ids after those fed before; logits [rows, vocab], row 0 = first id on a fresh
+   * sequence, last row = last id. `lastRowOnly`: only the last row will be read (a decoder
+   * may then skip the others; it may also return them).
+   */
+  step(
+    ids: readonly number[],
+    options?: { lastRowOnly?: boolean },
+  ): Promise<{ logits: Float32Array; vocab: number }>;
   /** Logits of `ids` as a fresh sequence over the same audio, keeping the current sequence's cache. */
   probe(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }>;
   /** Starts a new sequence over the same audio. */
@@ -132,7 +139,7 @@ async function begin(
     // The prompted sequence in one call (it computes the cross-attention cache), then
     // <|startoftranscript|> alone over that cache for the no-speech probability.
     const ids = promptedSequence(spec, language, options.promptTokens);
-    const out = await decoder.step(ids);
+    const out = await decoder.step(ids, { lastRowOnly: true });
     options.signal?.throwIfAborted();
     const noSpeechProb = noSpeechOf(spec, (await decoder.probe([sot])).logits);
     return { out, noSpeechProb, language, fed: ids.length };
@@ -149,7 +156,7 @@ async function begin(
   if (prompted) {
     const ids = promptedSequence(spec, language, options.promptTokens);
     decoder.restart();
-    out = await decoder.step(ids);
+    out = await decoder.step(ids, { lastRowOnly: true });
     return { out, noSpeechProb, language, fed: ids.length };
   }
   const rest = taskTokens(spec, language);

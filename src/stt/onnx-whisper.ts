@@ -3,6 +3,7 @@ import { PreparedModelCache } from "../onnx/prepared-cache.js";
 import { openSession, ort, PORTABLE_KERNELS } from "../onnx/session.js";
 import { type RunnableSession, ThreadSession } from "../onnx/session-thread.js";
 import type { Logger } from "../util/logger.js";
+import { LAST_ROWS, LOGITS_FROM } from "./prepare/logit-rows.js";
 import {
   decoderModel,
   type EncoderWindow,
@@ -199,10 +200,15 @@ export class KvDecoder {
   /**
    * Feeds `ids` after what was fed before. Returns logits [rows, vocab] row-major: one row per
    * id on the first call (so a caller can read the <|startoftranscript|> position), only the
-   * last id's row after it.
+   * last id's row after it. With `lastRowOnly`, a prepared decoder computes only the first
+   * call's last rows (prepare/logit-rows.ts: two, so the last is exact); others still return
+   * every row, so read the last.
    */
-  async step(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }> {
-    if (this.#cross === null) return this.#run(ids, false);
+  async step(
+    ids: readonly number[],
+    options: StepOptions = {},
+  ): Promise<{ logits: Float32Array; vocab: number }> {
+    if (this.#cross === null) return this.#run(ids, false, options.lastRowOnly ?? false);
     let out: { logits: Float32Array; vocab: number } | null = null;
     for (const id of ids) out = await this.#run([id], true);
     if (!out) throw new RangeError("step needs at least one token");
@@ -239,7 +245,11 @@ export class KvDecoder {
     this.#self = new Map();
   }
 
-  async #run(ids: readonly number[], cached: boolean): Promise<{ logits: Float32Array; vocab: number }> {
+  async #run(
+    ids: readonly number[],
+    cached: boolean,
+    lastRowOnly = false,
+  ): Promise<{ logits: Float32Array; vocab: number }> {
     const session = cached ? this.sessions.withPast : this.sessions.first;
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
@@ -250,6 +260,8 @@ export class KvDecoder {
         feeds[name] = new ort.Tensor("bool", Uint8Array.of(cached ? 1 : 0), [1]);
       else if (PAST.test(name))
         feeds[name] = this.#cross?.get(name) ?? this.#self.get(name) ?? this.#emptyPast();
+      else if (name === LOGITS_FROM)
+        feeds[name] = logitsFrom(lastRowOnly ? -Math.min(LAST_ROWS, ids.length) : 0);
     }
     const fetches = ["logits", ...session.outputNames.filter((n) => wanted(n, cached))];
     const out = await session.run(feeds, fetches);
@@ -268,6 +280,20 @@ export class KvDecoder {
     const { heads, headDim } = this.sessions.shape;
     return new ort.Tensor("float32", new Float32Array(0), [1, heads, 0, headDim]);
   }
+}
+
+/** What a decoder step may be asked beyond its tokens. */
+export interface StepOptions {
+  /** Only the last position's logits are read: a prepared decoder need not compute the others. */
+  lastRowOnly?: boolean;
+}
+
+/**
+ * The `logits_from` feed of a prepared decoder (prepare/logit-rows.ts): the first position
+ * whose logits are computed, negative from the end; 0 for every row.
+ */
+export function logitsFrom(position: number): ort.Tensor {
+  return new ort.Tensor("int64", BigInt64Array.of(BigInt(position)), [1]);
 }
 
 /** Self-attention cache always; cross-attention cache only on the first call (it never changes). */

@@ -171,6 +171,16 @@ export class Endpointer {
   }
 
   /**
+   * Where the current pause after speech began (seconds), from its first silent window on,
+   * before it is announced as silence-start (which waits minSpeechSeconds, so a dip inside a
+   * word is not taken for the end); null while speech goes on. A caller may begin work on the
+   * words so far here and drop it if the pause turns out to be a dip (this is null again).
+   */
+  pauseStart(): number | null {
+    return this.#state.kind === "trailing" ? this.#state.silenceStart : null;
+  }
+
+  /**
    * The words of the current trailing silence's speech are a whole command that cannot go
    * on (the caller's judgement, from its speculative transcript): the command may end after
    * earlyEndSeconds of silence. Forgotten when speech resumes; ignored outside a silence.

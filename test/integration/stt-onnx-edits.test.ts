@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withoutOutputs } from "../../src/onnx/prune.js";
 import { withBlockedAttention } from "../../src/stt/prepare/attention.js";
 import { withHoistedConstants, withOutputMatMulsAfterIf } from "../../src/stt/prepare/hoist.js";
+import { LAST_ROWS, LOGITS_FROM, withLogitRows } from "../../src/stt/prepare/logit-rows.js";
 import { withInt8OutputLayer, withOutputLayerInBlocks } from "../../src/stt/prepare/output-layer.js";
 import { decoderModel } from "../../src/stt/prepare/recipes.js";
 import { withPositionWindow } from "../../src/stt/prepare/window.js";
@@ -38,8 +39,11 @@ async function hidden(model: Uint8Array, frames: number): Promise<Float32Array> 
   return out.last_hidden_state?.data as Float32Array;
 }
 
-/** Logits of the first decoder step (no cache) and of one cached step after it. */
-async function logits(model: Uint8Array, states: Float32Array): Promise<Float32Array[]> {
+/**
+ * Logits of the first decoder step (no cache) and of one cached step after it; `from` is fed
+ * as the first step's `logits_from` to a decoder that has it (prepare/logit-rows.ts).
+ */
+async function logits(model: Uint8Array, states: Float32Array, from = 0): Promise<Float32Array[]> {
   const session = await open(model);
   const empty = new ort.Tensor("float32", new Float32Array(0), [1, 6, 0, 64]);
   const feeds: Record<string, ort.Tensor> = {
@@ -53,6 +57,8 @@ async function logits(model: Uint8Array, states: Float32Array): Promise<Float32A
     };
     for (const name of session.inputNames)
       if (name.startsWith("past_key_values.")) inputs[name] = past[name] ?? empty;
+      else if (name === LOGITS_FROM)
+        inputs[name] = new ort.Tensor("int64", BigInt64Array.of(BigInt(cached ? 0 : from)), [1]);
     return session.run(inputs);
   };
   const first = await step([50258, 50259, 50359, 50363], false, {});
@@ -116,6 +122,25 @@ describe("the decoder's output layer: moved after the If, in column blocks or in
     expect(withOutputLayerInBlocks(shared, 60000).layers).toBe(0);
   });
 
+  it("computes the logits of the positions asked for only, the rows kept bit for bit", async () => {
+    const rows = withLogitRows(shared);
+    expect(rows.edited).toBe(true);
+    const blocked = withOutputLayerInBlocks(rows.model, 8192);
+    expect(blocked.layers).toBe(1);
+    const [first, second] = exact as [Float32Array, Float32Array];
+    const vocab = second.length;
+    expect(first.length).toBe(4 * vocab);
+    // Every row (0), the last two (-2, or 2 of 4), the last three; a cached step has one row either way.
+    expect(await logits(blocked.model, states, 0)).toEqual(exact);
+    expect(await logits(blocked.model, states, -2)).toEqual([first.subarray(2 * vocab), second]);
+    expect(await logits(blocked.model, states, 2)).toEqual([first.subarray(2 * vocab), second]);
+    expect(await logits(blocked.model, states, 1)).toEqual([first.subarray(vocab), second]);
+    // Only where hoist.ts put the output layer after the If, and only once.
+    expect(withLogitRows(decoder).edited).toBe(false);
+    expect(withLogitRows(rows.model).edited).toBe(false);
+    expect(withLogitRows(encoder).edited).toBe(false);
+  });
+
   it("is what decoderModel prepares, unless the int8 layer is asked for", async () => {
     const prepared = await decoderModel(
       tinyPaths()["onnx/decoder_model_merged_quantized.onnx"] as string,
@@ -123,6 +148,11 @@ describe("the decoder's output layer: moved after the If, in column blocks or in
     ).prepare();
     expect(prepared).toBeInstanceOf(Uint8Array);
     expect(await logits(prepared as Uint8Array, states)).toEqual(exact);
+    const [first, second] = exact as [Float32Array, Float32Array];
+    expect(await logits(prepared as Uint8Array, states, -LAST_ROWS)).toEqual([
+      first.subarray(first.length - LAST_ROWS * second.length),
+      second,
+    ]);
   });
 
   it("computes the output layer in int8: logits close, not equal", async () => {

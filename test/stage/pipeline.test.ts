@@ -170,6 +170,31 @@ describe("pipeline run", () => {
     expect(events.find((e) => e.type === "stt-end")).toMatchObject({ text: "turn on the kitchen light" });
   });
 
+  it("starts the speculative pass at a pause's first silent window; a dip inside a word drops it", async () => {
+    // Speech to 2.0 s, a 0.1 s dip (shorter than min_speech_seconds: never announced), speech to 2.5 s.
+    const { pipeline, transcriber, events } = setup({
+      speech: [
+        [1.2 * S, 2.0 * S],
+        [2.1 * S, 2.5 * S],
+      ],
+    });
+    const fedAtCall: number[] = [];
+    for (const frame of silentFrames(6)) {
+      await pipeline.process(frame);
+      const fed = (frame.startSample + frame.samples.length) / S;
+      while (fedAtCall.length < transcriber.calls.length) fedAtCall.push(fed);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // The dip's pass (words to 2.0 s), then the end's, begun within a frame (80 ms) of the
+    // silence at 2.5 s, not once it was announced 0.15 s in (the frame ending at 2.72 s).
+    expect(transcriber.calls).toHaveLength(2);
+    expect(transcriber.calls[0]?.samples).toBeLessThan(transcriber.calls[1]?.samples ?? 0);
+    expect(fedAtCall[0]).toBeLessThan(2.2);
+    expect(fedAtCall[1]).toBeLessThan(2.65);
+    expect(events.filter((e) => e.type === "stt-vad-start")).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: "run-end", outcome: "published" });
+  });
+
   it("without speculation transcribes once at the endpoint", async () => {
     const { transcriber, feed } = setup({ speculative: false });
     await feed(0, 6);

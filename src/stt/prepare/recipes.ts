@@ -16,6 +16,7 @@ import { graphOutputs, withoutOutputs } from "../../onnx/prune.js";
 import type { Logger } from "../../util/logger.js";
 import { withBlockedAttention } from "./attention.js";
 import { withHoistedConstants, withOutputMatMulsAfterIf } from "./hoist.js";
+import { withLogitRows } from "./logit-rows.js";
 import { withInt8OutputLayer, withOutputLayerInBlocks } from "./output-layer.js";
 import { withPositionWindow } from "./window.js";
 
@@ -81,9 +82,9 @@ export function windowedEncoderModel(file: string, window: EncoderWindow, log?: 
 }
 
 /**
- * The merged decoder with its output layer computed once after the If (hoist.ts) and
- * either in column blocks (exact) or in int8 (output-layer.ts); when nothing matches,
- * its path.
+ * The merged decoder with its output layer computed once after the If (hoist.ts), only
+ * for the positions the caller asks for (logit-rows.ts, with the exact layer), and either in
+ * column blocks (exact) or in int8 (output-layer.ts); when nothing matches, its path.
  */
 export function decoderModel(file: string, int8OutputLayer: boolean, log?: Logger): PreparedModel {
   const layer = int8OutputLayer ? "int8" : `blocks-${OUTPUT_LAYER_COLUMNS}`;
@@ -96,6 +97,9 @@ export function decoderModel(file: string, int8OutputLayer: boolean, log?: Logge
       const model = applyEdits(file, bytes, log, [
         ["hoist shared constants", (m) => withHoistedConstants(m).model],
         ["output MatMul after the If", (m) => withOutputMatMulsAfterIf(m).model],
+        // Not with the int8 layer: it quantizes the hidden state with one scale per call, so
+        // the rows kept would change with the rows cut.
+        ["logits of the positions asked for", (m) => (int8OutputLayer ? m : withLogitRows(m).model)],
         [
           int8OutputLayer ? "int8 output layer" : "output layer in column blocks",
           (m) => {

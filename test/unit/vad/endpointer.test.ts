@@ -239,6 +239,27 @@ describe("Endpointer", () => {
     expect(endpointer.feed(0.6, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "silence" }]);
   });
 
+  it("tells where a pause began from its first silent window, before it is announced", () => {
+    const endpointer = new Endpointer({ ...BASE, minSpeechSeconds: 0.2, trailingSilenceSeconds: 0.5 });
+    expect(endpointer.pauseStart()).toBeNull();
+    endpointer.feed(0.3, 0.9);
+    expect(endpointer.pauseStart()).toBeNull();
+    // A dip inside a word: a pause for one window, never announced, then speech again.
+    expect(endpointer.feed(0.4, 0.1)).toEqual([]);
+    expect(endpointer.pauseStart()).toBe(0.3);
+    expect(endpointer.feed(0.5, 0.9)).toEqual([]);
+    expect(endpointer.pauseStart()).toBe(0.3); // speech again, not yet confirmed
+    expect(endpointer.feed(0.7, 0.9)).toEqual([]);
+    expect(endpointer.pauseStart()).toBeNull();
+    // The real end: the pause is known a window in, silence-start 0.2 s later, same date.
+    expect(endpointer.feed(0.8, 0.1)).toEqual([]);
+    expect(endpointer.pauseStart()).toBe(0.7);
+    expect(endpointer.feed(1.0, 0.1)).toEqual([{ type: "silence-start", seconds: 0.7 }]);
+    expect(endpointer.pauseStart()).toBe(0.7);
+    expect(endpointer.feed(1.2, 0.1)).toEqual([{ type: "end", seconds: 0.7, reason: "silence" }]);
+    expect(endpointer.pauseStart()).toBeNull();
+  });
+
   it("announces silence once it has lasted minSpeechSeconds, dated to when it began", () => {
     const endpointer = new Endpointer({ ...BASE, minSpeechSeconds: 0.2, trailingSilenceSeconds: 0.5 });
     expect(endpointer.feed(0.3, 0.9)).toEqual([{ type: "speech-start", seconds: 0 }]);
