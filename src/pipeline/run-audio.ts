@@ -203,7 +203,7 @@ export class RunAudio {
     const position = pause === null ? 0 : this.startSample + Math.round(pause * SAMPLE_RATE);
     if (position === this.speechEndSample) return;
     this.speechEndSample = position;
-    if (position === 0) this.#speculative.cancel();
+    if (position === 0) this.#speculative?.cancel();
     else if (this.parts.speculative) this.#startSpeculative(position);
   }
 
