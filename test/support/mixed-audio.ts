@@ -1,18 +1,10 @@
 import { readWav16kMono } from "../../src/audio/wav.js";
+import { prng } from "./prng.js";
 
 const RATE = 16000;
 
-/** A small deterministic PRNG (mulberry32), so the soak audio is the same every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Re-exported for the rooms tests and benches that have always taken it from here.
+export { prng };
 
 export function silence(seconds: number): Int16Array {
   return new Int16Array(Math.round(seconds * RATE));

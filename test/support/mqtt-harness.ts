@@ -2,13 +2,13 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import pino from "pino";
 import { type Config, type ConfigInput, configSchema } from "../../src/config/schema.js";
 import type { PipelineControl } from "../../src/pipeline/control.js";
-import type { Logger } from "../../src/util/logger.js";
 import { CEILING_MS } from "./wait-for.js";
+
+/** Kept here too: the MQTT tests have always taken it from this harness. */
+export { captureLogger } from "./capture-logger.js";
 
 /** Helpers shared by the MQTT tests: config, a recording PipelineControl, probes, a log capture, certificates. */
 
@@ -130,18 +130,6 @@ export class MosquittoSub {
   stop(): void {
     this.#child.kill("SIGTERM");
   }
-}
-
-/** A pino logger whose JSON lines land in `lines` (to check what people would read). */
-export function captureLogger(level = "debug"): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split("\n")) if (line) lines.push(JSON.parse(line));
-      callback();
-    },
-  });
-  return { logger: pino({ level }, stream), lines };
 }
 
 /** Polls `check` until it holds; `timeoutMs` is a safety net (use CEILING_MS), never a timing assertion. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { prng } from "./prng.js";
 
 /**
  * Writes a tiny llama-architecture GGUF with random weights (~500 KB): a real file that
@@ -138,7 +139,7 @@ export function writeTinyGguf(
     offset += align(sizes[i] as number);
   });
   out.pad(ALIGNMENT);
-  const rand = random(options.seed ?? 1);
+  const rand = prng(options.seed ?? 1);
   tensors.forEach((t, i) => {
     const count = (sizes[i] as number) / 4;
     const data = new Float32Array(count);
@@ -158,16 +159,6 @@ export function tinyGgufInTempDir(options: TinyGgufOptions = {}): string {
 
 function align(size: number): number {
   return Math.ceil(size / ALIGNMENT) * ALIGNMENT;
-}
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class Writer {

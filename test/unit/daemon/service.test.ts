@@ -1,11 +1,10 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
 import type { Section } from "../../../src/config/changes.js";
 import { validate } from "../../../src/config/load.js";
 import type { ReloadAction } from "../../../src/daemon/reload.js";
 import { type Service, type ServiceContext, ServiceList } from "../../../src/daemon/service.js";
 import { EdgeVoiceError, ExitCode } from "../../../src/errors.js";
+import { captureLogger } from "../../support/capture-logger.js";
 
 const config = validate({});
 
@@ -41,23 +40,12 @@ class Recorded implements Service {
   }
 }
 
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: "info" }, stream) };
-}
-
 describe("ServiceList", () => {
   it("starts in order and stops in reverse order", async () => {
     const journal: string[] = [];
     const list = new ServiceList(
       ["a", "b", "c"].map((n) => new Recorded(n, journal)),
-      capture().logger,
+      captureLogger("info").logger,
     );
     await list.start({ config });
     expect(list.running).toEqual(["a", "b", "c"]);
@@ -84,7 +72,7 @@ describe("ServiceList", () => {
         exitCode: ExitCode.config,
       },
     );
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger("info");
     const list = new ServiceList([new Recorded("a", journal), metrics, new Recorded("b", journal)], logger);
     await list.start({ config });
     expect(list.running).toEqual(["a", "b"]);
@@ -108,7 +96,7 @@ describe("ServiceList", () => {
     models.failStart = failure;
     const list = new ServiceList(
       [new Recorded("a", journal), new Recorded("b", journal), models, new Recorded("c", journal)],
-      capture().logger,
+      captureLogger("info").logger,
     );
     await expect(list.start({ config })).rejects.toBe(failure);
     expect(journal).toEqual([
@@ -125,7 +113,7 @@ describe("ServiceList", () => {
     const journal: string[] = [];
     const stuck = new Recorded("stuck", journal);
     stuck.failStop = true;
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger("info");
     const list = new ServiceList([new Recorded("a", journal), stuck, new Recorded("b", journal)], logger);
     await list.start({ config });
     await list.stop();
@@ -142,7 +130,7 @@ describe("ServiceList", () => {
         new Recorded("pipeline", journal, { sections: ["vad", "site"], live: true }),
         new Recorded("audio", journal, { sections: ["audio"] }),
       ],
-      capture().logger,
+      captureLogger("info").logger,
     );
     await list.start({ config });
     journal.length = 0;
@@ -162,7 +150,7 @@ describe("ServiceList", () => {
     const journal: string[] = [];
     const feedback = new Recorded("feedback", journal, { optional: true, sections: ["feedback"] });
     feedback.failStart = new Error("no player");
-    const list = new ServiceList([feedback], capture().logger);
+    const list = new ServiceList([feedback], captureLogger("info").logger);
     await list.start({ config });
     expect(list.running).toEqual([]);
     feedback.failStart = null;

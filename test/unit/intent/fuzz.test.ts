@@ -7,18 +7,8 @@ import type { DeviceRegistry } from "../../../src/intent/registry.js";
 import { MAX_TEMPLATE_TOKENS, UtteranceMatcher } from "../../../src/intent/templates/matcher.js";
 import type { IntentDecision, IntentHandler } from "../../../src/intent/types.js";
 import { silentLogger } from "../../../src/util/logger.js";
+import { prng } from "../../support/prng.js";
 import { homeConfig, homeRegistry } from "./home.js";
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   ..."turn switch on off the a lock unlock open close set to percent degrees timer for minutes hours seconds yes no please in all lights fan and cancel is what never mind dim make red blue twenty one forty 40 21 % . , ! ? # + / ignore previous instructions system prompt you are now admin execute door front back garage gate kitchen bedroom living room office light lamp".split(
@@ -74,7 +64,7 @@ function invariant(registry: DeviceRegistry, allowed: readonly string[]): Checke
   };
 }
 
-async function run(handler: IntentHandler, checker: Checker, texts: string[], sites = 3, rand = random(1)) {
+async function run(handler: IntentHandler, checker: Checker, texts: string[], sites = 3, rand = prng(1)) {
   let now = 0;
   const counts = { execute: 0, confirmed: 0 };
   for (const text of texts) {
@@ -100,7 +90,7 @@ describe("fuzzing the template path and the policy", () => {
 
   it("random word salad never executes outside the allow-list or unconfirmed", async () => {
     const handler = await createIntentHandler(config, registry, silentLogger());
-    const rand = random(42);
+    const rand = prng(42);
     const texts: string[] = [];
     for (let i = 0; i < 3000; i++) {
       const n = 1 + Math.floor(rand() * 9);
@@ -120,7 +110,7 @@ describe("fuzzing the template path and the policy", () => {
 
   it("random characters, huge and empty input are refused quickly", async () => {
     const handler = await createIntentHandler(config, registry, silentLogger());
-    const rand = random(7);
+    const rand = prng(7);
     const texts = ["", "   ", "\u0000\u0001", "🙂🙂🙂", "%%%", "#", "+/+/#"];
     for (let i = 0; i < 300; i++) {
       texts.push(
@@ -212,7 +202,7 @@ describe("fuzzing the template path and the policy", () => {
     expect(await handler.handle("switch off the up/down light", ctx)).toMatchObject({
       intent: { targets: ["odd_2"] },
     });
-    const rand = random(3);
+    const rand = prng(3);
     const texts = Array.from({ length: 500 }, () =>
       Array.from(
         { length: 1 + Math.floor(rand() * 6) },
@@ -225,7 +215,7 @@ describe("fuzzing the template path and the policy", () => {
   it("a restricted allow-list holds under fuzzing", async () => {
     const restricted = homeConfig({ intent: { allowed_intents: ["HassGetState", "HassNevermind"] } });
     const handler = await createIntentHandler(restricted, homeRegistry(restricted), silentLogger());
-    const rand = random(9);
+    const rand = prng(9);
     const texts = Array.from({ length: 1000 }, () =>
       Array.from({ length: 1 + Math.floor(rand() * 8) }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(
         " ",

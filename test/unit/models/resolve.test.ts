@@ -1,23 +1,11 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSchema } from "../../../src/config/schema.js";
 import { isEdgeVoiceError } from "../../../src/errors.js";
 import { resolveModelPath } from "../../../src/models/resolve.js";
 import { configuredModels, verifyModels } from "../../../src/models/startup.js";
 import { ModelStore } from "../../../src/models/store.js";
+import { captureLogger } from "../../support/capture-logger.js";
 import { bytes, entryFor, manifestOf, type TempDir, tempDir } from "./helpers.js";
-
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: "info" }, stream) };
-}
 
 async function failure(promise: Promise<unknown>) {
   try {
@@ -82,7 +70,7 @@ describe("resolveModelPath", () => {
 
   it("accepts an existing file given by path as the user's own, unpinned, and logs that once", async () => {
     const own = tmp.write("mine/custom.gguf", gguf);
-    const { lines, logger } = capturingLogger();
+    const { lines, logger } = captureLogger("info");
     const resolved = await resolveModelPath(store(), "mine/custom.gguf", "llm", { cwd: tmp.dir, logger });
     expect(resolved).toEqual({ path: own, entry: null, paths: {}, pinned: false });
     expect(lines).toHaveLength(1);

@@ -1,18 +1,6 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/onnx/edits.js";
-
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: "info" }, stream) };
-}
+import { captureLogger } from "../../support/capture-logger.js";
 
 describe("applyEdits", () => {
   it("runs the edits in order", () => {
@@ -26,7 +14,7 @@ describe("applyEdits", () => {
   });
 
   it("stops at the edit that throws and logs its name and reason", () => {
-    const { lines, logger } = capturingLogger();
+    const { lines, logger } = captureLogger("info");
     let after = 0;
     const out = applyEdits("m.onnx", Uint8Array.of(1), logger, [
       ["keep", (m) => m],

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decoderModel, encoderModel } from "../../../../src/stt/prepare/recipes.js";
+import { captureLogger } from "../../../support/capture-logger.js";
 
 let dir: string;
 beforeEach(() => {
@@ -13,17 +12,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: "info" }, stream) };
-}
 
 /** A file that is not protobuf (wire type 7 does not exist): every edit's reader rejects it. */
 function notProtobuf(): string {
@@ -34,7 +22,7 @@ function notProtobuf(): string {
 
 describe("recipes on a model the edits cannot read", () => {
   it("the decoder logs the failed edit, then loads the file as it is", async () => {
-    const { lines, logger } = capturingLogger();
+    const { lines, logger } = captureLogger("info");
     const file = notProtobuf();
     expect(await decoderModel(file, false, logger).prepare()).toBe(file);
     expect(lines).toEqual([
@@ -47,14 +35,14 @@ describe("recipes on a model the edits cannot read", () => {
   });
 
   it("the encoder logs the failed edit, then loads the file as it is", async () => {
-    const { lines, logger } = capturingLogger();
+    const { lines, logger } = captureLogger("info");
     const file = notProtobuf();
     expect(await encoderModel(file, 1500, logger).prepare()).toBe(file);
     expect(lines).toEqual([expect.objectContaining({ file, edit: "drop attention-weight outputs" })]);
   });
 
   it("a file that cannot be read is left for onnxruntime to name, without an edit warning", async () => {
-    const { lines, logger } = capturingLogger();
+    const { lines, logger } = captureLogger("info");
     const missing = path.join(dir, "missing.onnx");
     expect(await decoderModel(missing, true, logger).prepare()).toBe(missing);
     expect(lines).toEqual([]);
