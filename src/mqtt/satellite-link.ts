@@ -38,6 +38,8 @@ const KEEP_SESSIONS = 64;
  * said, never while it is said.
  */
 const QUESTION_WAIT_MS = 1000;
+/** How long after the grant the satellite waits for the base's retained status (it comes at once when there is one). */
+const STATUS_GRACE_MS = 1000;
 
 /**
  * role satellite: the link to the base over MQTT (docs/rooms.md#satellites-and-a-base), the
@@ -64,6 +66,8 @@ export class SatelliteLink implements RemoteSteps {
   readonly #held = new Map<string, () => void>();
   #client: MqttClient | null = null;
   readonly #attempt = new FirstAttempt();
+  /** Cancels the wait for the base's retained status (STATUS_GRACE_MS) once it is heard. */
+  #statusGrace: (() => void) | null = null;
 
   private constructor(
     private readonly options: SatelliteLinkOptions,
@@ -101,9 +105,11 @@ export class SatelliteLink implements RemoteSteps {
     return link;
   }
 
-  /** Resolves once the base's status topic is granted, the first connection failed, or after `timeoutMs`. */
+  /**
+   * Resolves once the base's status is known (its retained status heard, or none within
+   * STATUS_GRACE_MS of the topic being granted), the first connection failed, or after `timeoutMs`.
+   */
   firstAttempt(timeoutMs: number): Promise<void> {
-    if (this.#client) return Promise.resolve();
     return this.#attempt.wait(timeoutMs);
   }
 
@@ -143,6 +149,7 @@ export class SatelliteLink implements RemoteSteps {
 
   /** Ends every open session (the run is aborted anyway) and disconnects. Idempotent. */
   async stop(): Promise<void> {
+    this.#statusGrace?.();
     for (const session of this.#sessions.values())
       session.fail("satellite-stopping", "the satellite is stopping");
     for (const release of [...this.#held.values()]) release();
@@ -159,8 +166,19 @@ export class SatelliteLink implements RemoteSteps {
           { topics, reason: error?.message },
           "the broker refused the satellite's topics (ACL? docs/rooms.md): commands cannot reach the base",
         );
-      } else if (this.#connection.client === client) this.#client = client;
-      this.#attempt.over();
+        this.#attempt.over();
+        return;
+      }
+      if (this.#connection.client === client) this.#client = client;
+      // The broker sends the retained status after the grant: a command taken before it is
+      // read would be refused as "base never heard" although the base is online (seen when a
+      // file's wake word came 40 ms after connecting). Wait for it, briefly: no status at all
+      // means no base has ever run.
+      if (this.#watch.status) this.#attempt.over();
+      else {
+        this.#statusGrace?.();
+        this.#statusGrace = this.#timer(STATUS_GRACE_MS, () => this.#attempt.over(), { keepAlive: false });
+      }
     });
   }
 
@@ -211,6 +229,9 @@ export class SatelliteLink implements RemoteSteps {
 
   #heard(status: Parameters<BaseWatch["heard"]>[0]): void {
     this.#watch.heard(status, this.#clock());
+    this.#statusGrace?.();
+    this.#statusGrace = null;
+    this.#attempt.over();
     if (status.state !== "offline") return;
     const message = describeBaseState(this.base, { alive: false, why: "offline" });
     this.#failAll(message);
