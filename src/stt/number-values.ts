@@ -5,29 +5,10 @@
  * the sentence space's number network has them), written as the command writes its own.
  */
 
-const UNITS = [
-  "zero",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
-  "thirteen",
-  "fourteen",
-  "fifteen",
-  "sixteen",
-  "seventeen",
-  "eighteen",
-  "nineteen",
-];
-const TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+import { TENS_WORDS, UNIT_WORDS } from "../util/number-words.js";
+
+const UNITS: readonly string[] = UNIT_WORDS;
+const TENS: readonly string[] = TENS_WORDS;
 /** The highest value of a number slot (brightness 0-100; temperatures and durations are lower). */
 const MAX_VALUE = 100;
 

@@ -5,39 +5,9 @@
  * can try spans of different lengths and only whole numbers match.
  */
 
-/** The words of 0..19 and of the tens 20..90, in order, as Whisper spells them (sentence-space/slots.ts builds on them too). */
-export const UNIT_WORDS = [
-  "zero",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
-  "thirteen",
-  "fourteen",
-  "fifteen",
-  "sixteen",
-  "seventeen",
-  "eighteen",
-  "nineteen",
-] as const;
-export const TENS_WORDS = [
-  "twenty",
-  "thirty",
-  "forty",
-  "fifty",
-  "sixty",
-  "seventy",
-  "eighty",
-  "ninety",
-] as const;
+import { TENS_WORDS, UNIT_WORDS } from "../../util/number-words.js";
+
+export { TENS_WORDS, UNIT_WORDS };
 
 /** A whole number 0-999 in words, as people say it: 21 -> "twenty one", 105 -> "one hundred five". */
 export function numberToWords(n: number): string {
