@@ -5,12 +5,12 @@
 
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { openScoringDetector } from "../scripts/wake-verifier-data.js";
 import { FRAME_SAMPLES } from "../src/audio/format.js";
 import { readWav16kMono } from "../src/audio/wav.js";
 import type { ModelStore } from "../src/models/store.js";
-import { silentLogger } from "../src/util/logger.js";
 import type { EmbeddingVerifier } from "../src/wake/embedding-verifier.js";
-import { CANDIDATE_FRAMES, OpenWakeWordDetector } from "../src/wake/openwakeword.js";
+import { CANDIDATE_FRAMES } from "../src/wake/openwakeword.js";
 
 export interface ChunkScore {
   endSample: number;
@@ -37,22 +37,7 @@ export async function scoreAll(
 ): Promise<{ scored: Scored[]; verifierMs: number[] }> {
   const keptFile = path.join(dir, "scores.json");
   const kept: Kept = existsSync(keptFile) ? (JSON.parse(readFileSync(keptFile, "utf8")) as Kept) : {};
-  const modelPath = async (id: string) => Object.values((await store.verify(id)).paths)[0] as string;
-  const wake = await OpenWakeWordDetector.create({
-    models: [
-      {
-        id: "hey_jarvis",
-        path: await modelPath("hey_jarvis"),
-        threshold: 1.1,
-        triggerLevel: 1,
-        refractorySeconds: 2,
-      },
-    ],
-    melPath: await modelPath("oww_melspectrogram"),
-    embeddingPath: await modelPath("oww_embedding"),
-    threads: 1,
-    logger: silentLogger(),
-  });
+  const wake = await openScoringDetector(store);
   const scored: Scored[] = [];
   const verifierMs: number[] = [];
   for (const file of files) {

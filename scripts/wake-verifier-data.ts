@@ -97,9 +97,13 @@ interface Scored {
 }
 
 const store = new ModelStore({ modelsDir: "models", cacheFile: null });
-const modelPath = async (id: string) => Object.values((await store.verify(id)).paths)[0] as string;
 
-async function openDetector(): Promise<OpenWakeWordDetector> {
+/**
+ * openWakeWord's hey_jarvis as the scripts and benches read it: every chunk scored, no
+ * detection of its own (threshold above 1), one thread.
+ */
+export async function openScoringDetector(models: ModelStore = store): Promise<OpenWakeWordDetector> {
+  const modelPath = async (id: string) => Object.values((await models.verify(id)).paths)[0] as string;
   return OpenWakeWordDetector.create({
     models: [
       {
@@ -168,7 +172,7 @@ async function main(): Promise<void> {
   const outDir = path.resolve(values.out ?? "bench/out/wake-train");
   const [part, parts] = (values.part ?? "0/1").split("/").map(Number) as [number, number];
   mkdirSync(outDir, { recursive: true });
-  const wake = await openDetector();
+  const wake = await openScoringDetector();
   const trainProse = proseWords(["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"]);
   const babbleVoices = ["en-gb-x-gbcwmd+m2", "en-us+f5", "en-gb-x-rp+m6", "en-gb+f1", "en-us+m7"];
   const babble = babbleTrack(120, babbleVoices, trainProse);
