@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type AudioFrame, FRAME_SAMPLES, SAMPLE_RATE } from "../../src/audio/format.js";
+import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
 
 /** Reads a 16 kHz mono s16 PCM WAV (the fixtures' format); throws on anything else. */
 export function readWav(file: string): Int16Array {
@@ -114,4 +115,15 @@ export function toneSweep(seconds: number, from: number, to: number, peak: numbe
 export function speechEnd(samples: Int16Array, level = 500): number {
   for (let i = samples.length - 1; i >= 0; i--) if (Math.abs(samples[i] as number) > level) return i + 1;
   return 0;
+}
+
+/** Every detection `d` makes over `samples` fed in frames (from a reset detector). */
+export async function detections(d: WakeWordDetector, samples: Int16Array, frameSize?: number) {
+  d.reset();
+  const found: WakeDetection[] = [];
+  for (const frame of framesOf(samples, frameSize)) {
+    const hit = await d.process(frame);
+    if (hit) found.push(hit);
+  }
+  return found;
 }

@@ -10,6 +10,7 @@ import { createWakeWordDetector } from "../../src/wake/create.js";
 import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
 import {
   concatSamples,
+  detections,
   framesOf,
   pinkNoise,
   readWav,
@@ -27,16 +28,6 @@ const LEAD = silence(1);
 
 async function detector(wake: ConfigInput["wake"] = {}): Promise<WakeWordDetector> {
   return createWakeWordDetector(configSchema.parse({ wake }), store, silentLogger(), { env: {} });
-}
-
-async function detections(d: WakeWordDetector, samples: Int16Array, frameSize?: number) {
-  d.reset();
-  const found: WakeDetection[] = [];
-  for (const frame of framesOf(samples, frameSize)) {
-    const hit = await d.process(frame);
-    if (hit) found.push(hit);
-  }
-  return found;
 }
 
 const ms = (samples: number) => (samples * 1000) / SAMPLE_RATE;

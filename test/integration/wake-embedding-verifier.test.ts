@@ -3,9 +3,9 @@ import { configSchema } from "../../src/config/schema.js";
 import { ModelStore } from "../../src/models/store.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { createWakeWordDetector } from "../../src/wake/create.js";
-import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
+import type { WakeWordDetector } from "../../src/wake/detector.js";
 import type { CandidateReport } from "../../src/wake/verifying-detector.js";
-import { framesOf, readWav } from "./listening-helpers.js";
+import { detections, readWav } from "./listening-helpers.js";
 
 // The embedding verifier (wake.verifier.method: embeddings) on the real openWakeWord models and
 // the bundled weights, with no Whisper at all (its port throws if asked). Clips from
@@ -21,16 +21,6 @@ const CONFIDENT_MISTAKES = [
 ];
 const NOISY = ["en-029--0--reverb.wav"];
 const store = new ModelStore({ modelsDir: "models", cacheFile: null });
-
-async function detections(d: WakeWordDetector, file: string): Promise<WakeDetection[]> {
-  d.reset();
-  const found: WakeDetection[] = [];
-  for (const frame of framesOf(readWav(`${DIR}/${file}`))) {
-    const hit = await d.process(frame);
-    if (hit) found.push(hit);
-  }
-  return found;
-}
 
 describe("the wake word verified by its own embeddings (no Whisper)", () => {
   const reports: CandidateReport[] = [];
@@ -57,9 +47,9 @@ describe("the wake word verified by its own embeddings (no Whisper)", () => {
 
   for (const file of CONFIDENT_MISTAKES) {
     it(`turns away ${file}, which the model itself wakes on`, async () => {
-      expect(await detections(single, file)).toHaveLength(1);
+      expect(await detections(single, readWav(`${DIR}/${file}`))).toHaveLength(1);
       reports.length = 0;
-      expect(await detections(verified, file)).toEqual([]);
+      expect(await detections(verified, readWav(`${DIR}/${file}`))).toEqual([]);
       expect(reports).toMatchObject([{ sure: true, outcome: "rejected" }]);
       expect(reports[0]?.embeddingScore).toBeLessThan(0.5);
     }, 60_000);
@@ -67,9 +57,9 @@ describe("the wake word verified by its own embeddings (no Whisper)", () => {
 
   for (const file of NOISY) {
     it(`wakes on ${file}, which the single threshold misses`, async () => {
-      expect(await detections(single, file)).toEqual([]);
+      expect(await detections(single, readWav(`${DIR}/${file}`))).toEqual([]);
       reports.length = 0;
-      const found = await detections(verified, file);
+      const found = await detections(verified, readWav(`${DIR}/${file}`));
       expect(found).toHaveLength(1);
       expect(found[0]?.candidate).toBeUndefined();
       expect(found[0]?.embeddings).toBeUndefined();

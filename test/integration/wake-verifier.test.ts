@@ -8,9 +8,9 @@ import { createTranscriber } from "../../src/stt/create.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { createWakeWordDetector } from "../../src/wake/create.js";
-import type { WakeDetection, WakeWordDetector } from "../../src/wake/detector.js";
+import type { WakeWordDetector } from "../../src/wake/detector.js";
 import { testBus } from "../support/bus.js";
-import { framesOf, readWav } from "./listening-helpers.js";
+import { detections, readWav } from "./listening-helpers.js";
 import { defaultPreparedDir } from "./stt-support.js";
 
 // Clips from scripts/make-wake-fixtures.ts: "hey jarvis" + a command, reverberant (en-029) and in
@@ -26,16 +26,6 @@ const confidentMistakes = readdirSync(DIR).filter((f) => f.includes("charlie"));
 /** Clean "hey jarvis" the single threshold wakes on (scores 0.9+): verifying it must not lose it. */
 const CLEAN = ["hey-jarvis-en-us-120.wav", "hey-jarvis-en-us-m3-125.wav"].map((f) => `../wake/${f}`);
 const store = new ModelStore({ modelsDir: "models", cacheFile: null });
-
-async function detections(d: WakeWordDetector, file: string): Promise<WakeDetection[]> {
-  d.reset();
-  const found: WakeDetection[] = [];
-  for (const frame of framesOf(readWav(`${DIR}/${file}`))) {
-    const hit = await d.process(frame);
-    if (hit) found.push(hit);
-  }
-  return found;
-}
 
 describe("the wake word in two stages (openWakeWord candidates, Whisper verifying)", () => {
   const bus = testBus();
@@ -63,9 +53,9 @@ describe("the wake word in two stages (openWakeWord candidates, Whisper verifyin
 
   for (const file of missed) {
     it(`wakes on ${file}, which the single threshold misses`, async () => {
-      expect(await detections(single, file)).toEqual([]);
+      expect(await detections(single, readWav(`${DIR}/${file}`))).toEqual([]);
       candidates.length = 0;
-      const found = await detections(twoStage, file);
+      const found = await detections(twoStage, readWav(`${DIR}/${file}`));
       expect(found).toHaveLength(1);
       expect(found[0]?.candidate).toBeUndefined();
       expect(candidates).toMatchObject([{ wakeWord: "hey_jarvis", verified: true, outcome: "verified" }]);
@@ -76,7 +66,7 @@ describe("the wake word in two stages (openWakeWord candidates, Whisper verifyin
   for (const file of nearMisses) {
     it(`rejects the candidate of ${file}`, async () => {
       candidates.length = 0;
-      expect(await detections(twoStage, file)).toEqual([]);
+      expect(await detections(twoStage, readWav(`${DIR}/${file}`))).toEqual([]);
       // Whisper heard "Hey, Travis, turn on the light" (rejected), or nothing it would keep (no-speech).
       expect(candidates).toHaveLength(1);
       expect(candidates[0]?.verified).toBe(false);
@@ -87,9 +77,9 @@ describe("the wake word in two stages (openWakeWord candidates, Whisper verifyin
 
   for (const file of confidentMistakes) {
     it(`turns away ${file}, which the model itself scores over its threshold`, async () => {
-      expect(await detections(single, file)).toHaveLength(1);
+      expect(await detections(single, readWav(`${DIR}/${file}`))).toHaveLength(1);
       candidates.length = 0;
-      expect(await detections(twoStage, file)).toEqual([]);
+      expect(await detections(twoStage, readWav(`${DIR}/${file}`))).toEqual([]);
       expect(candidates).toMatchObject([{ sure: true, verified: false, outcome: "rejected" }]);
       expect(candidates[0]?.score).toBeGreaterThanOrEqual(0.5);
     }, 60_000);
@@ -97,9 +87,9 @@ describe("the wake word in two stages (openWakeWord candidates, Whisper verifyin
 
   for (const file of CLEAN) {
     it(`still wakes on ${file.split("/").pop()}, verified`, async () => {
-      expect(await detections(single, file)).toHaveLength(1);
+      expect(await detections(single, readWav(`${DIR}/${file}`))).toHaveLength(1);
       candidates.length = 0;
-      expect(await detections(twoStage, file)).toHaveLength(1);
+      expect(await detections(twoStage, readWav(`${DIR}/${file}`))).toHaveLength(1);
       expect(candidates).toMatchObject([{ sure: true, verified: true, outcome: "verified" }]);
     }, 60_000);
   }
