@@ -4,6 +4,8 @@
  * implements it (intent/sentence-space/space.ts) and the pipeline hands it over per call.
  */
 
+import { TENS_WORDS, UNIT_WORDS } from "../util/number-words.js";
+
 /** A language of sentences walked one character at a time; `S` is its state. */
 export interface TokenConstraint<S = unknown> {
   /** The state before any text. */
@@ -73,7 +75,8 @@ export type GuidedVerdict =
         | "low-score"
         | "low-margin"
         | "below-free"
-        | "ambiguous-number";
+        | "ambiguous-number"
+        | "number-not-heard";
     };
 
 /**
@@ -96,6 +99,8 @@ export function chooseTranscript(input: {
   thresholds: GuidedThresholds;
   /** The guess's lead over its number's other values (number-lead.ts); null: none, or not scored yet. */
   numberLead?: number | null;
+  /** The free text has a number (digits or number words); false: a number in the guess was not heard. */
+  numberHeard?: boolean;
 }): GuidedVerdict {
   const { guided, thresholds } = input;
   if (input.freeUnderstood) return { source: "free", why: "understood" };
@@ -110,6 +115,11 @@ export function chooseTranscript(input: {
   if (guided.margin !== null && guided.margin < thresholds.minMargin)
     return { source: "free", why: "low-margin" };
   if (guided.score < input.freeScore - thresholds.maxDrop) return { source: "free", why: "below-free" };
+  // A guess that brings a number the free text never had ("The kitchen light is the same in
+  // the night of the day." -> "Set the kitchen light to 35 percent.", said 75: a wrong action
+  // on the hearing bench) picked the value from the grammar, not from what was heard.
+  if (input.numberLead != null && input.numberHeard === false)
+    return { source: "free", why: "number-not-heard" };
   const { minNumberLead } = thresholds;
   if (minNumberLead !== undefined && input.numberLead != null && input.numberLead < minNumberLead)
     return { source: "free", why: "ambiguous-number" };
@@ -222,6 +232,13 @@ function dropsAName(free: string, kept: (word: string) => boolean): boolean {
 }
 
 const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+
+/** True when the text has a number: digits or a number word ("21", "fifty", "a half"). */
+export function hasNumber(text: string): boolean {
+  return /\d/.test(text) || words(text).some((w) => NUMBER_WORDS.has(w));
+}
+
+const NUMBER_WORDS = new Set<string>([...UNIT_WORDS, ...TENS_WORDS, "hundred", "half", "quarter"]);
 
 /** The words of a free text that say what or which: 3+ letters, not a plain word. */
 export function heardWords(free: string): string[] {

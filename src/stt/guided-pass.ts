@@ -5,6 +5,7 @@ import {
   chooseTranscript,
   type GuidedThresholds,
   type GuidedVerdict,
+  hasNumber,
   heardWords,
   keepsHeardWords,
   type TokenConstraint,
@@ -173,6 +174,7 @@ export class GuidedPass {
         sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
         thresholds: this.settings.thresholds,
         numberLead,
+        numberHeard: hasNumber(free.text),
       });
     let verdict = decide(null);
     // Only a guess that would be taken is checked: the check costs a few batched decoder steps.

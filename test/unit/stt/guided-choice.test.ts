@@ -3,6 +3,7 @@ import {
   chooseTranscript,
   type GuidedThresholds,
   guidedFields,
+  hasNumber,
   keepsHeardWords,
 } from "../../../src/stt/guide.js";
 
@@ -76,6 +77,36 @@ describe("chooseTranscript", () => {
       "grammar",
     ],
     ["number check off (no minNumberLead)", { guided: hyp(-0.5), numberLead: -2 }, "grammar"],
+    [
+      "a number in the guess the free text never had",
+      {
+        guided: hyp(-0.5),
+        numberLead: 3,
+        numberHeard: false,
+        thresholds: { ...thresholds, minNumberLead: 1 },
+      },
+      "number-not-heard",
+    ],
+    [
+      "a number heard freely, led clearly",
+      {
+        guided: hyp(-0.5),
+        numberLead: 3,
+        numberHeard: true,
+        thresholds: { ...thresholds, minNumberLead: 1 },
+      },
+      "grammar",
+    ],
+    [
+      "no number in the guess: nothing to have heard",
+      {
+        guided: hyp(-0.5),
+        numberLead: null,
+        numberHeard: false,
+        thresholds: { ...thresholds, minNumberLead: 1 },
+      },
+      "grammar",
+    ],
     [
       "other refusals come first: a low score with a clear number",
       { guided: hyp(-1.3), numberLead: 5, thresholds: { ...thresholds, minNumberLead: 1 } },
@@ -152,5 +183,18 @@ describe("keepsHeardWords", () => {
     ["I'm like the front door.", "Lock the front door.", true],
   ])("%j -> %j: %s", (free, guided, keeps) => {
     expect(keepsHeardWords(free, guided)).toBe(keeps);
+  });
+});
+
+describe("hasNumber", () => {
+  it.each([
+    ["Set the kitchen light to 75%.", true],
+    ["set the lamp to fifty percent", true],
+    ["Timer for an hour and a half.", true],
+    ["The kitchen light is the same in the night of the day.", false],
+    ["Set the kitchen light for the first time.", false],
+    ["Turn on the fan.", false],
+  ])("%j: %s", (text, expected) => {
+    expect(hasNumber(text)).toBe(expected);
   });
 });
