@@ -106,7 +106,10 @@ export function chooseTranscript(input: {
   if (input.freeUnderstood) return { source: "free", why: "understood" };
   if (!guided) return { source: "free", why: "no-hypothesis" };
   if (input.contradicts) return { source: "free", why: "contradicts" };
-  if (!input.keepsWords) return { source: "free", why: "other-words" };
+  // Unless Whisper itself finds the guess at least as likely as what it wrote freely: then
+  // the free words are no evidence against it ("To another point, we need to go." at -1.32,
+  // "Turn on the coffee maker." at -1.16 over the same audio, said so).
+  if (!input.keepsWords && guided.score < input.freeScore) return { source: "free", why: "other-words" };
   // A guess with no word heard freely to anchor it ("3.5%" -> "The bedroom lamp 30%", a
   // wrong action on the bench at -1.37) must be as sure as a sensitive one.
   const minScore =
@@ -247,10 +250,14 @@ export function heardWords(free: string): string[] {
 
 const isHeardWord = (word: string) => word.length >= 3 && !PLAIN_WORDS.has(word);
 
-/** Equal, or one letter apart, or (4+ letters) one the start of the other. */
+/**
+ * Equal, or one letter apart, or (4+ letters) one the start or the end of the other: "time"
+ * and "timer", "room" heard of "bedroom" (which room, the scores decide among the names).
+ */
 function nearWords(a: string, b: string): boolean {
   if (a === b) return true;
-  if (Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a))) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 4 && (long.startsWith(short) || long.endsWith(short))) return true;
   if (Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;

@@ -49,8 +49,13 @@ describe("chooseTranscript", () => {
     ["flips the action (lock -> unlock)", { guided: hyp(-0.2), contradicts: true }, "contradicts"],
     [
       "keeps none of the words heard (another device)",
-      { guided: hyp(-0.2), keepsWords: false },
+      { guided: hyp(-0.9), keepsWords: false },
       "other-words",
+    ],
+    [
+      "keeps none of the words heard, but likelier than them to Whisper itself",
+      { freeScore: -1.3, guided: hyp(-1.1), keepsWords: false },
+      "grammar",
     ],
     ["sensitive and not confident enough", { guided: hyp(-0.9), sensitive: true }, "low-score"],
     ["sensitive and confident", { guided: hyp(-0.5), sensitive: true }, "grammar"],
@@ -181,6 +186,9 @@ describe("keepsHeardWords", () => {
     // Pronouns are no anchor: "I'm" is one letter from "I'd".
     ["I'm looking for a door.", "I'd like you to turn it down.", false],
     ["I'm like the front door.", "Lock the front door.", true],
+    // A word heard of a longer name: which room the scores decide.
+    ["Room light on.", "The bedroom light on.", true],
+    ["Put the memory light on.", "Put the bedroom light on.", false],
   ])("%j -> %j: %s", (free, guided, keeps) => {
     expect(keepsHeardWords(free, guided)).toBe(keeps);
   });
