@@ -276,7 +276,7 @@ async function main(): Promise<void> {
     byMode.set(mode ?? "free", scoreClips(entries, offsetsMs, events));
     console.log(`${mode ?? "free"}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
-  printTable(byMode);
+  if (byMode.size > 0) printTable(byMode);
   for (const mode of byMode.keys()) {
     const misses = (byMode.get(mode) ?? []).filter((r) => r.verdict !== "right");
     console.log(`\n${mode} misses:`);
