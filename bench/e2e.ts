@@ -10,6 +10,10 @@
 // the figures are those of a board's every-day start.
 //
 //   npm run build && npx tsx bench/e2e.ts        (RUNS=10 by default)
+//
+// PEER_ROOT=DIR (another checkout, built, e.g. main's) instead measures this build against that
+// one, both with the default config, runs alternating so a load that moves hits both alike:
+// the medians and the median of each pair's ratio.
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -57,9 +61,9 @@ function peakRssKb(pid: number): number {
   }
 }
 
-async function once(config: string, speechEndMs: number): Promise<Result> {
+async function once(config: string, speechEndMs: number, bin = BIN): Promise<Result> {
   // The command itself, as systemd and a shell run it: its shebang carries node's flags.
-  const child = spawn(BIN, ["run", "--config", config, "--input", WAV, "--realtime", "--events", "json"], {
+  const child = spawn(bin, ["run", "--config", config, "--input", WAV, "--realtime", "--events", "json"], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...daemonEnv(), EDGE_VOICE_LOG__LEVEL: "warn" },
   });
@@ -116,6 +120,29 @@ function writeConfig(name: string, changes: Record<string, unknown>): string {
   return file;
 }
 
+/** This build against the one in `peerRoot`, runs alternating; prints medians and the median pair ratio. */
+async function againstPeerBuild(peerRoot: string, speechEndMs: number): Promise<void> {
+  const peerBin = path.join(path.resolve(peerRoot), "bin/edge-voice.js");
+  const config = writeConfig("ours", {});
+  await once(config, speechEndMs);
+  await once(config, speechEndMs, peerBin);
+  const ours: number[] = [];
+  const peer: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    ours.push((await once(config, speechEndMs)).endOfSpeechToCommandMs);
+    peer.push((await once(config, speechEndMs, peerBin)).endOfSpeechToCommandMs);
+    console.log(
+      `pair ${i + 1}: ours ${ours[i]?.toFixed(0)} ms, peer ${peer[i]?.toFixed(0)} ms, load ${os.loadavg()[0]?.toFixed(1)}`,
+    );
+  }
+  const ratios = ours.map((o, i) => o / (peer[i] ?? Number.NaN));
+  console.log(
+    `end of speech -> command, median: ours ${median(ours).toFixed(0)} ms, peer build (${peerRoot}) ` +
+      `${median(peer).toFixed(0)} ms; median ratio ours/peer of a pair ${median(ratios).toFixed(2)}, ` +
+      `ours faster in ${ratios.filter((r) => r < 1).length} of ${RUNS} pairs`,
+  );
+}
+
 function findGguf(): string | null {
   const fromEnv = process.env.EDGE_VOICE_BENCH_GGUF;
   if (fromEnv && existsSync(fromEnv)) return fromEnv;
@@ -134,6 +161,7 @@ async function main(): Promise<void> {
   );
   const first = await once(writeConfig("ours", {}), speechEndMs);
   console.log(`${"first start (prepares the models)".padEnd(34)} peak RSS ${first.peakRssMb.toFixed(0)} MB`);
+  if (process.env.PEER_ROOT) return againstPeerBuild(process.env.PEER_ROOT, speechEndMs);
   const ours = await measure("speculative STT (ours)", writeConfig("ours", {}), speechEndMs);
   const peer = await measure(
     "STT after the endpoint (peer)",

@@ -17,6 +17,8 @@
 //       [--breath-only | --paused-only] [--gap SECONDS (pause after the wake phrase, default 0.3)]
 //       [--peer-set KEY=VALUE (guided both; the peer column with these settings, e.g.
 //        vad.breath_cut=false: today's behaviour)]
+//       [--peer-root DIR (guided both; the peer column run by the build in DIR, e.g. main's)]
+//       [--realtime-only (skip the pass read as fast as it comes)] [--rounds N (of --realtime)]
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -69,6 +71,9 @@ function options() {
       "realtime-clips": { type: "string" },
       set: { type: "string", multiple: true },
       "peer-set": { type: "string", multiple: true },
+      "peer-root": { type: "string" },
+      "realtime-only": { type: "boolean" },
+      rounds: { type: "string" },
       "breath-only": { type: "boolean" },
       "paused-only": { type: "boolean" },
       gap: { type: "string" },
@@ -86,6 +91,10 @@ function options() {
     /** Extra daemon settings for every run, e.g. --set vad.pre_roll_seconds=0.5. */
     sets: values.set ?? [],
     peerSets: values["peer-set"] ?? [],
+    /** The peer column's bin: another build's (--peer-root), else this one's. */
+    peerBin: values["peer-root"] ? path.join(path.resolve(values["peer-root"]), "bin/edge-voice.js") : null,
+    realtimeOnly: values["realtime-only"] === true,
+    rounds: Number(values.rounds ?? 1),
     /** Only the utterances said in one breath with the wake phrase (or only the others). */
     breath: values["breath-only"] ? true : values["paused-only"] ? false : null,
     gapSeconds: values.gap === undefined ? undefined : Number(values.gap),
@@ -130,6 +139,7 @@ async function runDaemon(
   audio: Buffer,
   realtime: boolean,
   sets: string[],
+  bin = BIN,
 ): Promise<BenchEvent[]> {
   // Only a WAV file input is paced by --realtime; stdin is read as fast as it comes.
   const wav = path.join(OUT, "realtime.wav");
@@ -142,7 +152,7 @@ async function runDaemon(
   if (mode) args.push("--set", `stt.guided=${mode !== "free"}`);
   for (const set of sets) args.push("--set", set);
   forgetEarlierRuns();
-  const child = spawn(BIN, args, { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(bin, args, { stdio: ["pipe", "pipe", "inherit"] });
   const events: BenchEvent[] = [];
   let buffer = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -195,7 +205,7 @@ function printTable(byMode: Map<Mode, ClipResult[]>): void {
   const titles: Record<Mode, string> = {
     free: "free (peer)",
     guided: "guided (ours)",
-    peer: "peer (--peer-set)",
+    peer: "peer (--peer-set/root)",
     ours: "ours",
   };
   const header = `${"".padEnd(22)}${modes.map((m) => titles[m].padEnd(24)).join("")}`;
@@ -244,7 +254,12 @@ async function main(): Promise<void> {
   const config = writeConfig();
   const guided = guidedAvailable(config);
   const modes: Array<Mode | null> =
-    guided && opts.peerSets.length > 0 ? ["peer", "ours"] : guided ? ["free", "guided"] : [null];
+    guided && (opts.peerSets.length > 0 || opts.peerBin)
+      ? ["peer", "ours"]
+      : guided
+        ? ["free", "guided"]
+        : [null];
+  const binOf = (mode: Mode | null) => (mode === "peer" && opts.peerBin) || BIN;
   const audioSeconds = entries.reduce((s, e) => s + e.durationMs / 1000 + GAP_SECONDS, 0);
   console.log(
     `${entries.length} clips (${entries.filter((e) => e.expect !== "reject").length} commands), ` +
@@ -254,14 +269,14 @@ async function main(): Promise<void> {
     console.log("guided decoding is not available in this build (no stt.guided): free decoding only");
   const { audio, offsetsMs } = await stream(dir, entries);
   const byMode = new Map<Mode, ClipResult[]>();
-  for (const mode of modes) {
+  for (const mode of opts.realtimeOnly ? [] : modes) {
     const started = performance.now();
     const sets = mode === "peer" ? [...opts.sets, ...opts.peerSets] : opts.sets;
-    const events = await runDaemon(config, mode, audio, false, sets);
+    const events = await runDaemon(config, mode, audio, false, sets, binOf(mode));
     byMode.set(mode ?? "free", scoreClips(entries, offsetsMs, events));
     console.log(`${mode ?? "free"}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
-  printTable(byMode);
+  if (byMode.size > 0) printTable(byMode);
   for (const mode of byMode.keys()) {
     const misses = (byMode.get(mode) ?? []).filter((r) => r.verdict !== "right");
     console.log(`\n${mode} misses:`);
@@ -272,24 +287,43 @@ async function main(): Promise<void> {
           (r.verdict === "wrong" ? `, did ${r.did.join("; ")}` : ""),
       );
   }
-  if (!opts.realtime) return;
-  // Felt latency on a sample: commands only, first clip of each utterance, realtime pacing.
-  const sample = entries
-    .map((entry, i) => ({ entry, i }))
-    .filter(({ entry }) => entry.expect !== "reject")
-    .slice(0, opts.realtimeClips);
-  const picked = sample.map((s) => s.entry);
+  if (opts.realtime) await timeFeltLatency(opts, config, dir, entries, modes, binOf);
+}
+
+/**
+ * Felt latency on a sample (commands only, first clips), realtime pacing; with --rounds N the
+ * modes run N times, their order swapped each round, so a load that moves hits both alike.
+ */
+async function timeFeltLatency(
+  opts: ReturnType<typeof options>,
+  config: string,
+  dir: string,
+  entries: ManifestEntry[],
+  modes: Array<Mode | null>,
+  binOf: (mode: Mode | null) => string,
+): Promise<void> {
+  const picked = entries.filter((entry) => entry.expect !== "reject").slice(0, opts.realtimeClips);
   const realtime = await stream(dir, picked);
   console.log(`\nfelt latency (--realtime, last speech sample -> command), ${picked.length} clips:`);
-  for (const mode of modes) {
-    const sets = mode === "peer" ? [...opts.sets, ...opts.peerSets] : opts.sets;
-    const events = await runDaemon(config, mode, realtime.audio, true, sets);
-    const results = scoreClips(picked, realtime.offsetsMs, events);
-    const felt = feltLatency(results, realtime.offsetsMs, events);
-    console.log(
-      `${(mode ?? "free").padEnd(7)} median ${median(felt).toFixed(0)} ms, max ${Math.max(...felt).toFixed(0)} ms over ${felt.length} right commands`,
-    );
+  const pooled = new Map<string, number[]>();
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+      const sets = mode === "peer" ? [...opts.sets, ...opts.peerSets] : opts.sets;
+      const events = await runDaemon(config, mode, realtime.audio, true, sets, binOf(mode));
+      const results = scoreClips(picked, realtime.offsetsMs, events);
+      const felt = feltLatency(results, realtime.offsetsMs, events);
+      pooled.set(mode ?? "free", [...(pooled.get(mode ?? "free") ?? []), ...felt]);
+      console.log(
+        `${(mode ?? "free").padEnd(7)} median ${median(felt).toFixed(0)} ms, max ${Math.max(...felt).toFixed(0)} ms ` +
+          `over ${felt.length} right commands (${cell(results).trim()}), load ${os.loadavg()[0]?.toFixed(1)}`,
+      );
+      for (const r of results.filter((r) => r.verdict !== "right"))
+        console.log(`  ${r.verdict.padEnd(8)} ${r.entry.file}: heard ${JSON.stringify(r.heard)}`);
+    }
   }
+  if (opts.rounds > 1)
+    for (const [mode, felt] of pooled)
+      console.log(`${mode.padEnd(7)} pooled median ${median(felt).toFixed(0)} ms over ${felt.length}`);
 }
 
 await main();

@@ -73,6 +73,7 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
       const result = await transcriber.transcribe(int16ToFloat32(wav.samples), {
         prompt,
         ...(guide ? { guide } : {}),
+        measureNoSpeech: true,
       });
       space?.dispose();
       if (args.values.json === true) {

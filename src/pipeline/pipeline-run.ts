@@ -89,6 +89,11 @@ export class PipelineRun {
     this.audio = settings
       ? new RunAudio(parts, id, startSample, settings, this.#controller.signal, wake?.wakeWord, this)
       : null;
+    // Input read as fast as it comes ends on frames only: its frames wait for the steps.
+    if (!parts.awaitRunSteps)
+      this.audio?.endsBetweenFrames((end) => {
+        if (this.listening) this.#afterEnd = this.#afterEndpoint(end);
+      });
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });

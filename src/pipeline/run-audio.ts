@@ -61,6 +61,10 @@ export class RunAudio {
   speechEndSample = 0;
   /** role satellite: this run's stream to the base; null otherwise. */
   readonly remote: RemoteRun | null;
+  /** The command's end was found (by a frame, or when a speculative pass came back between frames). */
+  #ended = false;
+  /** Told of an end found between frames (see endsBetweenFrames); null: the next frame finds it. */
+  #onEndBetweenFrames: ((end: CommandEnd) => void) | null = null;
 
   constructor(
     private readonly parts: RunAudioParts,
@@ -76,7 +80,19 @@ export class RunAudio {
     this.remote = parts.remote && run ? new RemoteRun(parts.remote, run, parts) : null;
     this.commandStart = startSample;
     this.#endpointer = new Endpointer(settings);
-    this.#speculative = parts.transcriber ? new SpeculativeTranscription(parts.transcriber) : null;
+    this.#speculative = parts.transcriber
+      ? new SpeculativeTranscription(parts.transcriber, () => this.#passSettled())
+      : null;
+  }
+
+  /**
+   * With a microphone (or --realtime) a speculative pass comes back between frames; when the
+   * early endpoint's silence has already passed by then, the command ends at once instead of
+   * on the next frame (up to one frame, 80 ms, later). Not registered, the next frame ends it
+   * (input read as fast as it comes, where frames wait for the run's steps).
+   */
+  endsBetweenFrames(listener: (end: CommandEnd) => void): void {
+    this.#onEndBetweenFrames = listener;
   }
 
   /**
@@ -100,12 +116,21 @@ export class RunAudio {
   /** Feeds one frame's VAD windows; returns the command's end or `no-speech` once reached (later windows are dropped). */
   async feed(frame: AudioFrame): Promise<CommandEnd | { type: "no-speech" } | null> {
     this.remote?.send(this);
-    for (const window of await this.parts.vad.process(frame)) {
-      this.#checkWhole();
+    if (this.#ended) return null;
+    const windows = await this.parts.vad.process(frame);
+    for (const window of windows) {
+      // The command may have ended between frames, while the VAD ran.
+      if (this.#ended) return null;
+      const whole = this.#checkWhole();
+      if (whole) return this.#end(whole);
       if (this.#tail) this.commandStart = this.#tail.feed(window, this.commandStart);
       const seconds = (window.endSample - this.startSample) / SAMPLE_RATE;
       for (const event of this.#endpointer.feed(seconds, window.probability)) {
-        if (event.type === "end" || event.type === "no-speech") return event;
+        if (event.type === "end") return this.#end(event);
+        if (event.type === "no-speech") {
+          this.#ended = true;
+          return event;
+        }
         this.#onEvent(event);
       }
       this.#followPause();
@@ -113,9 +138,22 @@ export class RunAudio {
     return null;
   }
 
+  #end(end: CommandEnd): CommandEnd {
+    this.#ended = true;
+    return end;
+  }
+
+  /** A speculative pass came back: a whole command past the early endpoint's silence ends here. */
+  #passSettled(): void {
+    if (this.#ended || !this.#onEndBetweenFrames) return;
+    const whole = this.#checkWhole();
+    if (whole) this.#onEndBetweenFrames(this.#end(whole));
+  }
+
   /** The input ended mid-command: the command ends where the audio stops. */
   endHere(): CommandEnd | null {
-    if (!this.speechStarted) return null;
+    if (!this.speechStarted || this.#ended) return null;
+    this.#ended = true;
     const seconds = (this.parts.history.endSample - this.startSample) / SAMPLE_RATE;
     return { type: "end", seconds, reason: "silence" };
   }
@@ -213,11 +251,13 @@ export class RunAudio {
    * vad.early_endpoint_seconds instead of the whole trailing silence. A pause inside a
    * command ("set the lamp to ... forty percent") is never whole, so it is never cut.
    */
-  #checkWhole(): void {
-    if (this.speechEndSample <= 0) return;
+  #checkWhole(): CommandEnd | null {
+    if (this.speechEndSample <= 0) return null;
     const transcript = this.#speculative?.settled(this.speechEndSample);
-    if (!transcript || !isConfidentCommand(transcript)) return;
-    if (this.parts.guide()?.isWhole(transcript.text)) this.#endpointer.markComplete();
+    if (!transcript || !isConfidentCommand(transcript)) return null;
+    if (!this.parts.guide()?.isWhole(transcript.text)) return null;
+    const end = this.#endpointer.markComplete().find((e) => e.type === "end");
+    return end?.type === "end" ? end : null;
   }
 
   #startSpeculative(speechEnd: number): void {

@@ -14,7 +14,11 @@ export class SpeculativeTranscription {
   /** The running pass's transcript once it has resolved. */
   #settled: Transcript | null = null;
 
-  constructor(private readonly transcriber: Transcriber) {}
+  constructor(
+    private readonly transcriber: Transcriber,
+    /** Called when the running pass has resolved (not for a pass cancelled or taken before). */
+    private readonly onSettled: () => void = () => {},
+  ) {}
 
   /** `runSignal`: the run's, so a pass already taken still stops when its run is aborted. */
   start(
@@ -37,7 +41,9 @@ export class SpeculativeTranscription {
     this.#settled = null;
     pending.then(
       (transcript) => {
-        if (this.#pending === pending) this.#settled = transcript;
+        if (this.#pending !== pending) return;
+        this.#settled = transcript;
+        this.onSettled();
       },
       // A discarded pass may reject with an abort; nobody awaits it then.
       () => {},

@@ -34,7 +34,11 @@ export interface WindowDecodeResult {
   tokens: number[];
   /** The language used (detected or given); "en" for English-only models. */
   language: string;
-  noSpeechProb: number;
+  /**
+   * Null with a prompt: it takes a decoder call of its own (probeNoSpeech), which a caller
+   * makes only when the value can decide something (quality.ts, noSpeechMatters).
+   */
+  noSpeechProb: number | null;
   /** Sum of the chosen tokens' log-probabilities (end-of-text included) over (tokens + 1), as the reference. */
   avgLogprob: number;
   /** True when a repetition loop was cut off. */
@@ -67,7 +71,7 @@ export function promptedSequence(spec: WhisperSpec, language: string, prompt: re
 /** Where decoding stands once the start sequence is in: the logits for the first text token. */
 interface Started {
   out: { logits: Float32Array; vocab: number };
-  noSpeechProb: number;
+  noSpeechProb: number | null;
   language: string;
   /** Positions used so far (start sequence and prompt): the context left bounds the budget. */
   fed: number;
@@ -124,7 +128,8 @@ export async function greedyDecode(
  * Feeds the start sequence. No-speech probability and language come from the logits at
  * <|startoftranscript|> *without* the prompt: a prompt lowers the no-speech probability
  * (measured: 0.93 -> 0.45 on pure silence with device names as the prompt) and would let
- * " you" through.
+ * " you" through. With a prompt that takes a call of its own (probeNoSpeech), left to the
+ * caller: most commands are confident enough that the value decides nothing.
  */
 async function begin(
   decoder: DecoderSteps,
@@ -136,13 +141,10 @@ async function begin(
   const prompted = options.promptTokens.length > 0 && sotPrev !== null;
   let language = spec.multilingual ? (options.language ?? "en") : "en";
   if (prompted && !detect) {
-    // The prompted sequence in one call (it computes the cross-attention cache), then
-    // <|startoftranscript|> alone over that cache for the no-speech probability.
+    // The prompted sequence in one call (it computes the cross-attention cache).
     const ids = promptedSequence(spec, language, options.promptTokens);
     const out = await decoder.step(ids, { lastRowOnly: true });
-    options.signal?.throwIfAborted();
-    const noSpeechProb = noSpeechOf(spec, (await decoder.probe([sot])).logits);
-    return { out, noSpeechProb, language, fed: ids.length };
+    return { out, noSpeechProb: null, language, fed: ids.length };
   }
   // The start sequence in one call, as the reference and transformers.js feed it (the int8
   // decoder quantizes activations per call, so splitting it changes the numbers).
@@ -162,6 +164,15 @@ async function begin(
   const rest = taskTokens(spec, language);
   out = await decoder.step(rest);
   return { out, noSpeechProb, language, fed: first.length + rest.length };
+}
+
+/**
+ * The no-speech probability of a prompted window: <|startoftranscript|> alone over the
+ * audio's cross-attention cache (a fresh sequence; the decoded one's cache is kept), so the
+ * same value whether it runs before the text tokens or after them.
+ */
+export async function probeNoSpeech(decoder: DecoderSteps, spec: WhisperSpec): Promise<number> {
+  return noSpeechOf(spec, (await decoder.probe([spec.tokens.sot])).logits);
 }
 
 function noSpeechOf(spec: WhisperSpec, sotRow: Float32Array): number {

@@ -14,7 +14,8 @@ export type DropReason = "no-speech" | "repetition" | "no-words";
 
 export interface WindowScores {
   text: string;
-  noSpeechProb: number;
+  /** Null: not measured, allowed only where noSpeechMatters() is false. */
+  noSpeechProb: number | null;
   avgLogprob: number;
 }
 
@@ -75,11 +76,25 @@ export function dropReason(
   prompt = "",
 ): DropReason | null {
   if (!/[\p{L}\p{N}]/u.test(scores.text)) return "no-words";
-  if (scores.noSpeechProb > thresholds.noSpeech) {
+  if (scores.noSpeechProb !== null && scores.noSpeechProb > thresholds.noSpeech) {
     if (scores.avgLogprob <= thresholds.logprob || isSilenceEcho(scores.text, prompt)) return "no-speech";
   }
   if (compressionRatio(scores.text) > thresholds.compressionRatio) return "repetition";
   return null;
+}
+
+/**
+ * Whether dropReason() can depend on the no-speech probability: only for text with words
+ * that is not confident or echoes silence or the prompt. Otherwise a prompted window need
+ * not pay for the decoder call that measures it (decode.ts, probeNoSpeech).
+ */
+export function noSpeechMatters(
+  scores: Omit<WindowScores, "noSpeechProb">,
+  thresholds: QualityThresholds,
+  prompt = "",
+): boolean {
+  if (!/[\p{L}\p{N}]/u.test(scores.text)) return false;
+  return scores.avgLogprob <= thresholds.logprob || isSilenceEcho(scores.text, prompt);
 }
 
 /**

@@ -7,7 +7,8 @@ export interface Transcript {
   text: string;
   /** ISO 639-1 language code, from config or detected. */
   language: string;
-  noSpeechProb: number;
+  /** Null when a prompted window's text was confident enough that it decided nothing (not measured). */
+  noSpeechProb: number | null;
   avgLogprob: number;
   encodeMs: number;
   decodeMs: number;
@@ -45,6 +46,11 @@ export interface TranscribeOptions {
    * one-window transcript leaves (encoder output, caches, score), before the guided pass.
    */
   inspect?: (free: FreePass) => Promise<void>;
+  /**
+   * Measure the no-speech probability even where it decides nothing (`edge-voice transcribe
+   * --json` shows it); otherwise a prompted window saves that decoder call on confident text.
+   */
+  measureNoSpeech?: boolean;
 }
 
 /** Speech to text. Loaded once at start, reused for every run. */

@@ -1,13 +1,13 @@
 import { EdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import { greedyDecode } from "./decode.js";
+import { greedyDecode, probeNoSpeech } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { type FreePass, GuidedPass, type GuidedSettings } from "./guided-pass.js";
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import { type PhraseScores, scorePhrase } from "./phrase-score.js";
-import { dropReason, type QualityThresholds } from "./quality.js";
+import { dropReason, noSpeechMatters, type QualityThresholds } from "./quality.js";
 import { SerialQueue } from "./serial.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 import type { TranscribeOptions, Transcriber, Transcript } from "./transcriber.js";
@@ -90,7 +90,7 @@ export class WhisperTranscriber implements Transcriber {
     for (let w = 0; w < windows; w++) {
       const chunk = withLeadIn(audio.subarray(w * span, Math.min(audio.length, (w + 1) * span)), lead);
       const prompt = [options.prompt ?? "", previous].filter((p) => p.trim()).join(" ");
-      const outcome = await this.#window(chunk, prompt, options.signal);
+      const outcome = await this.#window(chunk, prompt, options.signal, options.measureNoSpeech);
       outcomes.push(outcome);
       if (outcome.text) previous = outcome.text;
     }
@@ -169,6 +169,7 @@ export class WhisperTranscriber implements Transcriber {
     chunk: Float32Array,
     prompt: string,
     signal: AbortSignal | undefined,
+    measureNoSpeech = false,
   ): Promise<WindowOutcome> {
     signal?.throwIfAborted();
     const t0 = performance.now();
@@ -190,8 +191,17 @@ export class WhisperTranscriber implements Transcriber {
         signal,
       }),
     );
-    const t2 = performance.now();
     const raw = this.tokenizer.decode(decoded.tokens).trim();
+    // Measured after the text, and only when it can decide (the same value either way).
+    const { thresholds } = this.options;
+    if (
+      decoded.noSpeechProb === null &&
+      (measureNoSpeech || noSpeechMatters({ ...decoded, text: raw }, thresholds, prompt))
+    ) {
+      signal?.throwIfAborted();
+      decoded.noSpeechProb = await this.#run(signal, () => probeNoSpeech(decoder, this.spec));
+    }
+    const t2 = performance.now();
     const dropped = dropReason({ ...decoded, text: raw }, this.options.thresholds, prompt);
     if (dropped) {
       this.options.logger.debug(
@@ -254,6 +264,6 @@ export class WhisperTranscriber implements Transcriber {
   }
 }
 
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
+function round(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 1000) / 1000;
 }

@@ -23,10 +23,11 @@ export function combine(outcomes: WindowOutcome[], audioMs: number, fallbackLang
   const kept = outcomes.filter((o) => o.text);
   const scored = kept.length > 0 ? kept : outcomes;
   const tokens = scored.reduce((n, o) => n + o.decoded.tokens.length + 1, 0);
+  const measured = scored.flatMap((o) => (o.decoded.noSpeechProb === null ? [] : [o.decoded.noSpeechProb]));
   const transcript: Transcript = {
     text: kept.map((o) => o.text).join(" "),
     language: scored[0]?.decoded.language ?? fallbackLanguage,
-    noSpeechProb: scored.length ? Math.min(...scored.map((o) => o.decoded.noSpeechProb)) : 1,
+    noSpeechProb: scored.length === 0 ? 1 : measured.length > 0 ? Math.min(...measured) : null,
     avgLogprob: tokens
       ? scored.reduce((s, o) => s + o.decoded.avgLogprob * (o.decoded.tokens.length + 1), 0) / tokens
       : 0,

@@ -158,16 +158,20 @@ export class Endpointer {
       state.announced = true;
       events.push({ type: "silence-start", seconds: state.silenceStart });
     }
+    if (this.#endIfDue(state, seconds, events)) return;
+    this.#checkMaxLength(seconds, events);
+  }
+
+  /** Ends the command when the silence up to `seconds` is long enough (shorter once marked complete). */
+  #endIfDue(state: Extract<State, { kind: "trailing" }>, seconds: number, events: EndpointEvent[]): boolean {
     const early = state.complete ? (this.#s.earlyEndSeconds ?? null) : null;
     const needed = Math.min(this.#s.trailingSilenceSeconds, early ?? Number.POSITIVE_INFINITY);
-    if (silent >= needed - EPSILON) {
-      if (!state.announced) events.push({ type: "silence-start", seconds: state.silenceStart });
-      this.#state = { kind: "done" };
-      const reason = needed < this.#s.trailingSilenceSeconds ? "complete" : "silence";
-      events.push({ type: "end", seconds: state.silenceStart, reason });
-      return;
-    }
-    this.#checkMaxLength(seconds, events);
+    if (seconds - state.silenceStart < needed - EPSILON) return false;
+    if (!state.announced) events.push({ type: "silence-start", seconds: state.silenceStart });
+    this.#state = { kind: "done" };
+    const reason = needed < this.#s.trailingSilenceSeconds ? "complete" : "silence";
+    events.push({ type: "end", seconds: state.silenceStart, reason });
+    return true;
   }
 
   /**
@@ -184,9 +188,17 @@ export class Endpointer {
    * The words of the current trailing silence's speech are a whole command that cannot go
    * on (the caller's judgement, from its speculative transcript): the command may end after
    * earlyEndSeconds of silence. Forgotten when speech resumes; ignored outside a silence.
+   * Returns the end at once when the silence fed so far has already lasted that long (the
+   * judgement came back between windows: no need to wait for the next one), else [].
    */
-  markComplete(): void {
-    if (this.#state.kind === "trailing" && this.#state.announced) this.#state.complete = true;
+  markComplete(): EndpointEvent[] {
+    const state = this.#state;
+    if (state.kind !== "trailing" || !state.announced) return [];
+    state.complete = true;
+    const events: EndpointEvent[] = [];
+    // A rise not yet confirmed as speech holds the end, as it does in feed().
+    if (this.#candidate === null) this.#endIfDue(state, this.#previous, events);
+    return events;
   }
 
   /** Follows a rise to startThreshold; returns when it began once it has lasted minSpeechSeconds. */

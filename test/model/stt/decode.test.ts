@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type DecoderSteps, greedyDecode } from "../../../src/stt/decode.js";
+import { type DecoderSteps, greedyDecode, probeNoSpeech } from "../../../src/stt/decode.js";
 import { type WhisperSpec, whisperSpec } from "../../../src/stt/model-spec.js";
 import { englishOnlyJson, tinySpec } from "./helpers.js";
 
@@ -82,7 +82,7 @@ describe("greedyDecode", () => {
     expect(result.budgetHit).toBe(false);
   });
 
-  it("puts the prompt after <|startofprev|> and reads no-speech from <|startoftranscript|> alone", async () => {
+  it("puts the prompt after <|startofprev|>; no-speech is left to a probe of <|startoftranscript|> alone", async () => {
     // The prompted sequence's own SOT row says "speech" (logit 0); the prompt-free probe says "no speech".
     const decoder = new ScriptedDecoder(spec, [100], { sotRow: { [noSpeech as number]: 12 } });
     const result = await greedyDecode(decoder, spec, {
@@ -91,10 +91,13 @@ describe("greedyDecode", () => {
       maxTokens: 50,
     });
     expect(decoder.calls[0]).toEqual([sotPrev, 7, 8, 9, sot, en, transcribe, noTimestamps]);
-    expect(decoder.probes).toEqual([[sot]]);
     expect(decoder.restarts).toBe(0);
-    expect(result.noSpeechProb).toBeGreaterThan(0.5);
     expect(result.tokens).toEqual([100]);
+    // Not measured while decoding: the caller probes only when the value can decide.
+    expect(decoder.probes).toEqual([]);
+    expect(result.noSpeechProb).toBeNull();
+    expect(await probeNoSpeech(decoder, spec)).toBeGreaterThan(0.5);
+    expect(decoder.probes).toEqual([[sot]]);
   });
 
   it("with a prompt and language detection, detects first and then starts the prompted sequence afresh", async () => {

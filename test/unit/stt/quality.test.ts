@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compressionRatio, dropReason, repetitionCut } from "../../../src/stt/quality.js";
+import { compressionRatio, dropReason, noSpeechMatters, repetitionCut } from "../../../src/stt/quality.js";
 
 const thresholds = { noSpeech: 0.6, logprob: -1, compressionRatio: 2.4 };
 
@@ -35,6 +35,40 @@ describe("dropReason", () => {
     expect(dropReason({ text: "...", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBe("no-words");
     expect(dropReason({ text: "♪", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBe("no-words");
     expect(dropReason({ text: "Grüß Gott", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBeNull();
+  });
+});
+
+describe("noSpeechMatters", () => {
+  const cases = [
+    { text: "Turn on the kitchen light.", avgLogprob: -0.2 },
+    { text: "Like the front door.", avgLogprob: -1.3 },
+    { text: "you", avgLogprob: -0.6 },
+    { text: "Kitchen light.", avgLogprob: -0.3 },
+    { text: "...", avgLogprob: -0.1 },
+    { text: "the the the ".repeat(20), avgLogprob: -0.1 },
+  ];
+  const prompt = "kitchen light, bedroom light";
+
+  it("says when the no-speech probability can change the drop decision", () => {
+    expect(cases.map((c) => noSpeechMatters(c, thresholds, prompt))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it("where it does not matter, the decision is the same whatever the probability (or unmeasured)", () => {
+    for (const c of cases.filter((c) => !noSpeechMatters(c, thresholds, prompt))) {
+      const decisions = [0, 0.99, null].map((p) => dropReason({ ...c, noSpeechProb: p }, thresholds, prompt));
+      expect(new Set(decisions).size).toBe(1);
+    }
+    for (const c of cases.filter((c) => noSpeechMatters(c, thresholds, prompt))) {
+      const decisions = [0, 0.99].map((p) => dropReason({ ...c, noSpeechProb: p }, thresholds, prompt));
+      expect(new Set(decisions).size).toBe(2);
+    }
   });
 });
 

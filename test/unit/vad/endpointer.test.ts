@@ -307,13 +307,33 @@ describe("Endpointer early end (a command heard whole)", () => {
     expect(endpointer.feed(0.4, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "complete" }]);
   });
 
-  it("ends at once when the mark comes after earlyEndSeconds of silence", () => {
+  it("ends at the mark itself when the silence fed so far already lasted earlyEndSeconds", () => {
     const endpointer = new Endpointer(settings);
     endpointer.feed(0.1, 0.9);
     endpointer.feed(0.2, 0);
     expect(endpointer.feed(0.5, 0)).toEqual([]);
-    endpointer.markComplete();
-    expect(endpointer.feed(0.532, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "complete" }]);
+    expect(endpointer.markComplete()).toEqual([{ type: "end", seconds: 0.1, reason: "complete" }]);
+    expect(endpointer.feed(0.532, 0)).toEqual([]);
+  });
+
+  it("a mark before earlyEndSeconds of silence ends nothing yet; a window after it does", () => {
+    const endpointer = new Endpointer(settings);
+    endpointer.feed(0.1, 0.9);
+    endpointer.feed(0.2, 0);
+    expect(endpointer.feed(0.399, 0)).toEqual([]);
+    expect(endpointer.markComplete()).toEqual([]);
+    expect(endpointer.feed(0.4, 0)).toEqual([{ type: "end", seconds: 0.1, reason: "complete" }]);
+  });
+
+  it("a rise not yet confirmed as speech holds the end at the mark", () => {
+    const endpointer = new Endpointer({ ...settings, minSpeechSeconds: 0.1 });
+    endpointer.feed(0.1, 0.9);
+    endpointer.feed(0.2, 0.9);
+    expect(endpointer.feed(0.3, 0)).toEqual([{ type: "silence-start", seconds: 0.2 }]);
+    expect(endpointer.feed(0.5, 0)).toEqual([]);
+    expect(endpointer.feed(0.55, 0.9)).toEqual([]); // a candidate: speech again, or a click?
+    expect(endpointer.markComplete()).toEqual([]);
+    expect(endpointer.feed(0.6, 0)).toEqual([{ type: "end", seconds: 0.2, reason: "complete" }]);
   });
 
   it("forgets the mark when speech resumes (a pause inside the command)", () => {
