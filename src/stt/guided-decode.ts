@@ -76,6 +76,21 @@ export interface GuidedDecodeOptions {
    */
   group?: ((said: string) => string) | undefined;
   perGroup?: number | undefined;
+  /**
+   * Filler words in a text (what the templates' matcher drops around a command: "so", "and",
+   * "thank you"), and what each costs in the *ranking* (nats; never in the reported score).
+   * The fillers loop freely at both ends of every sentence, so without a cost the beam follows
+   * Whisper's own first words ("So, now, ...", "And all the ...") through legal but absurd
+   * paths while the command's first word, heard poorly, drops out.
+   */
+  fillers?: ((said: string) => number) | undefined;
+  fillerPenalty?: number | undefined;
+  /**
+   * In the ranking, a hypothesis's single worst token counts at most this much (nats):
+   * a command whose first word Whisper heard poorly ("Turn" under "All done") is not
+   * pruned for that one word before its sentence pulls ahead. Absent: counted in full.
+   */
+  forgive?: number | undefined;
 }
 
 export interface AllowedToken<S> {
@@ -111,6 +126,8 @@ interface Finished {
   tokens: number[];
   said: string;
   score: number;
+  /** What it is ranked by: its score, less the fillers' cost per token. */
+  rank: number;
 }
 
 /**
@@ -138,6 +155,7 @@ export async function guidedDecode<S>(
   let steps = 0;
   const timing = { decoderMs: 0, searchMs: 0 };
   let stopAt = options.maxTokens;
+  const ranking = rankingOf(options);
   for (let t = 0; t < stopAt && hyps.length > 0; t++) {
     options.signal?.throwIfAborted();
     const t0 = performance.now();
@@ -152,7 +170,14 @@ export async function guidedDecode<S>(
       const norm = logSumExp(row, options.suppressed, extra);
       if (t > 0 && constraint.isComplete(hyp.state)) {
         const sum = hyp.sum + (row[options.eot] as number) - norm;
-        finished.push({ tokens: hyp.tokens, said: hyp.said.trim(), score: sum / (hyp.tokens.length + 1) });
+        const n = hyp.tokens.length + 1;
+        const said = hyp.said.trim();
+        finished.push({
+          tokens: hyp.tokens,
+          said,
+          score: sum / n,
+          rank: (sum - ranking.fillerCost(said)) / n,
+        });
       }
       const afterSeparator = hyp.said === "" || hyp.said.endsWith(" ");
       for (const { id, state, spelled } of next(hyp.state)) {
@@ -188,7 +213,7 @@ export async function guidedDecode<S>(
     if (finished.length > 0) stopAt = Math.min(stopAt, t + 1 + EXTRA_STEPS);
     const width =
       options.wide && t + 1 < options.wide.steps ? Math.max(options.beam, options.wide.beam) : options.beam;
-    const sorted = [...candidates.values()].sort((a, b) => b.hyp.sum - a.hyp.sum);
+    const sorted = ranked([...candidates.values()], width, ranking);
     const kept = options.group
       ? diverse(sorted, width, options.group, options.perGroup ?? width)
       : sorted.slice(0, width);
@@ -261,20 +286,72 @@ function collect<S>(
 const SEPARATORS = /^[ .]+$/;
 const EXTRA_STEPS = 4;
 const GIVE_UP_AFTER = 4;
+/** Candidates ranked per row of the beam (diverse() looks at 25 per row). */
+const RANKED_PER_ROW = 50;
 
 function collapse(text: string): string {
   return text.replace(/[ .]+/g, " ").replace(/^ /, "");
 }
 
-/** The best ended sentence by average log-probability, with its lead over the best one meaning something else. */
+interface Ranking {
+  /** What a hypothesis's fillers cost in the ranking (0 without a filler penalty). */
+  fillerCost(said: string): number;
+  /** Its sum as ranked, before the fillers' cost: the worst token clipped when forgiving. */
+  base(hyp: { sum: number; worst: number }): number;
+}
+
+function rankingOf(options: GuidedDecodeOptions): Ranking {
+  const { fillers, fillerPenalty, forgive } = options;
+  const memo = new Map<string, number>();
+  return {
+    fillerCost(said) {
+      if (!fillers || !fillerPenalty) return 0;
+      let n = memo.get(said);
+      if (n === undefined) {
+        n = fillers(said);
+        memo.set(said, n);
+      }
+      return fillerPenalty * n;
+    },
+    base: (hyp) => (forgive === undefined ? hyp.sum : hyp.sum - hyp.worst + Math.max(hyp.worst, -forgive)),
+  };
+}
+
+/**
+ * Candidates best first by their ranking. The fillers are counted (a text function) only
+ * for the best by sum alone: past a few hundred, no candidate would reach the beam.
+ */
+function ranked<T extends { hyp: { sum: number; worst: number; said: string } }>(
+  candidates: T[],
+  width: number,
+  ranking: Ranking,
+): T[] {
+  // Ties (every first token below the clip ranks the same) go to the likelier one.
+  const order = (a: { c: T; key: number }, b: { c: T; key: number }) =>
+    b.key - a.key || b.c.hyp.sum - a.c.hyp.sum;
+  const base = candidates
+    .map((c) => ({ c, key: ranking.base(c.hyp) }))
+    .sort(order)
+    .slice(0, width * RANKED_PER_ROW);
+  return base
+    .map(({ c, key }) => ({ c, key: key - ranking.fillerCost(c.hyp.said) }))
+    .sort(order)
+    .map(({ c }) => c);
+}
+
+/**
+ * The best ended sentence by its ranking (average log-probability, less the fillers' cost),
+ * with its lead in score over the best one meaning something else: a filler penalty that
+ * picks a lower-scored sentence gives a negative margin, never a confident one.
+ */
 function rank(finished: readonly Finished[], meaning: (said: string) => string): GuidedDecodeResult["best"] {
   const bySentence = new Map<string, Finished>();
   for (const f of finished) {
     const key = meaning(f.said);
     const seen = bySentence.get(key);
-    if (!seen || seen.score < f.score) bySentence.set(key, f);
+    if (!seen || seen.rank < f.rank) bySentence.set(key, f);
   }
-  const sorted = [...bySentence.values()].sort((a, b) => b.score - a.score);
+  const sorted = [...bySentence.values()].sort((a, b) => b.rank - a.rank);
   const [best, second] = sorted;
   if (!best) return null;
   return {

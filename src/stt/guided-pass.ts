@@ -36,6 +36,10 @@ export interface GuidedSettings {
   maxTokens: number;
   /** Hypotheses of one first command word kept per step (stt.guided_per_word); absent: no cap. */
   perGroup?: number | undefined;
+  /** What each filler word costs in the search's ranking, never in the score (stt.guided_filler_penalty); absent: nothing. */
+  fillerPenalty?: number | undefined;
+  /** The most a hypothesis's worst token counts in the ranking (stt.guided_forgive); absent: in full. */
+  forgive?: number | undefined;
   /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
@@ -157,6 +161,13 @@ export class GuidedPass {
       ...(this.settings.perGroup && guide.group
         ? { group: (said: string) => guide.group?.(said) ?? "", perGroup: this.settings.perGroup }
         : {}),
+      ...(this.settings.fillerPenalty && guide.fillers
+        ? {
+            fillers: (said: string) => guide.fillers?.(said) ?? 0,
+            fillerPenalty: this.settings.fillerPenalty,
+          }
+        : {}),
+      forgive: this.settings.forgive,
     });
     const best = result.best;
     const hypothesis = best
