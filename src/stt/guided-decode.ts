@@ -1,4 +1,5 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
+import { diverse, type Finished, rank, ranked, rankingOf } from "./guided-rank.js";
 import { logitsRow, logSumExp } from "./logits.js";
 
 /** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
@@ -122,14 +123,6 @@ interface Hypothesis<S> {
   said: string;
 }
 
-interface Finished {
-  tokens: number[];
-  said: string;
-  score: number;
-  /** What it is ranked by: its score, less the fillers' cost per token. */
-  rank: number;
-}
-
 /**
  * Beam search constrained to a sentence space: at each step only tokens whose text keeps
  * the sentence inside the space are candidates, end-of-text only once it is complete, and
@@ -224,32 +217,6 @@ export async function guidedDecode<S>(
   return { best: rank(finished, options.meaning ?? ((said) => said)), steps, ...timing };
 }
 
-/**
- * The best `width` candidates, at most `perGroup` of one group; when there are too few
- * groups to fill the beam, the best of the rest fill it.
- */
-export function diverse<T extends { hyp: { said: string } }>(
-  sorted: readonly T[],
-  width: number,
-  group: (said: string) => string,
-  perGroup: number,
-): T[] {
-  const kept: T[] = [];
-  const skipped: T[] = [];
-  const counts = new Map<string, number>();
-  // Looking further than this would cost more than it finds: the groups of a step are few.
-  for (const candidate of sorted.slice(0, width * 25)) {
-    if (kept.length >= width) break;
-    const key = group(candidate.hyp.said);
-    const n = counts.get(key) ?? 0;
-    if (n < perGroup) {
-      counts.set(key, n + 1);
-      kept.push(candidate);
-    } else if (skipped.length < width) skipped.push(candidate);
-  }
-  return kept.length < width ? [...kept, ...skipped.slice(0, width - kept.length)] : kept;
-}
-
 /** Tokens allowed from `state`, from `cache` when it has them. */
 export function allowedTokens<S>(
   trie: TokenTrie,
@@ -286,78 +253,7 @@ function collect<S>(
 const SEPARATORS = /^[ .]+$/;
 const EXTRA_STEPS = 4;
 const GIVE_UP_AFTER = 4;
-/** Candidates ranked per row of the beam (diverse() looks at 25 per row). */
-const RANKED_PER_ROW = 50;
 
 function collapse(text: string): string {
   return text.replace(/[ .]+/g, " ").replace(/^ /, "");
-}
-
-interface Ranking {
-  /** What a hypothesis's fillers cost in the ranking (0 without a filler penalty). */
-  fillerCost(said: string): number;
-  /** Its sum as ranked, before the fillers' cost: the worst token clipped when forgiving. */
-  base(hyp: { sum: number; worst: number }): number;
-}
-
-function rankingOf(options: GuidedDecodeOptions): Ranking {
-  const { fillers, fillerPenalty, forgive } = options;
-  const memo = new Map<string, number>();
-  return {
-    fillerCost(said) {
-      if (!fillers || !fillerPenalty) return 0;
-      let n = memo.get(said);
-      if (n === undefined) {
-        n = fillers(said);
-        memo.set(said, n);
-      }
-      return fillerPenalty * n;
-    },
-    base: (hyp) => (forgive === undefined ? hyp.sum : hyp.sum - hyp.worst + Math.max(hyp.worst, -forgive)),
-  };
-}
-
-/**
- * Candidates best first by their ranking. The fillers are counted (a text function) only
- * for the best by sum alone: past a few hundred, no candidate would reach the beam.
- */
-function ranked<T extends { hyp: { sum: number; worst: number; said: string } }>(
-  candidates: T[],
-  width: number,
-  ranking: Ranking,
-): T[] {
-  // Ties (every first token below the clip ranks the same) go to the likelier one.
-  const order = (a: { c: T; key: number }, b: { c: T; key: number }) =>
-    b.key - a.key || b.c.hyp.sum - a.c.hyp.sum;
-  const base = candidates
-    .map((c) => ({ c, key: ranking.base(c.hyp) }))
-    .sort(order)
-    .slice(0, width * RANKED_PER_ROW);
-  return base
-    .map(({ c, key }) => ({ c, key: key - ranking.fillerCost(c.hyp.said) }))
-    .sort(order)
-    .map(({ c }) => c);
-}
-
-/**
- * The best ended sentence by its ranking (average log-probability, less the fillers' cost),
- * with its lead in score over the best one meaning something else: a filler penalty that
- * picks a lower-scored sentence gives a negative margin, never a confident one.
- */
-function rank(finished: readonly Finished[], meaning: (said: string) => string): GuidedDecodeResult["best"] {
-  const bySentence = new Map<string, Finished>();
-  for (const f of finished) {
-    const key = meaning(f.said);
-    const seen = bySentence.get(key);
-    if (!seen || seen.rank < f.rank) bySentence.set(key, f);
-  }
-  const sorted = [...bySentence.values()].sort((a, b) => b.rank - a.rank);
-  const [best, second] = sorted;
-  if (!best) return null;
-  return {
-    text: best.said,
-    tokens: best.tokens,
-    score: best.score,
-    margin: second ? best.score - second.score : null,
-  };
 }
