@@ -1,5 +1,5 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
-import { diverse, type Finished, rank, ranked, rankingOf } from "./guided-rank.js";
+import { diverse, type Finished, rank, ranked, rankingOf, withFloor } from "./guided-rank.js";
 import { logitsRow, logSumExp } from "./logits.js";
 
 /** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
@@ -92,6 +92,13 @@ export interface GuidedDecodeOptions {
    * pruned for that one word before its sentence pulls ahead. Absent: counted in full.
    */
   forgive?: number | undefined;
+  /**
+   * For hypotheses of up to `steps` tokens, the best of each further command word (`group`)
+   * is kept too, up to `rows` more rows: the word Whisper heard poorly gets a few tokens to
+   * show its sentence before the beam judges it. Unlike a wider beam, the extra rows are all
+   * different first words, not more spellings of the best ones.
+   */
+  floor?: { steps: number; rows: number } | undefined;
 }
 
 export interface AllowedToken<S> {
@@ -207,9 +214,11 @@ export async function guidedDecode<S>(
     const width =
       options.wide && t + 1 < options.wide.steps ? Math.max(options.beam, options.wide.beam) : options.beam;
     const sorted = ranked([...candidates.values()], width, ranking);
-    const kept = options.group
+    const beam = options.group
       ? diverse(sorted, width, options.group, options.perGroup ?? width)
       : sorted.slice(0, width);
+    const { floor, group } = options;
+    const kept = floor && group && t < floor.steps ? withFloor(sorted, beam, group, floor.rows) : beam;
     hyps = kept.map((c) => c.hyp);
     parents = kept.map((c) => c.parent);
     ids = kept.map((c) => c.id);

@@ -40,6 +40,10 @@ export interface GuidedSettings {
   fillerPenalty?: number | undefined;
   /** The most a hypothesis's worst token counts in the ranking (stt.guided_forgive); absent: in full. */
   forgive?: number | undefined;
+  /** For hypotheses of up to this many tokens, the best of each further command word is kept (stt.guided_floor_steps); absent: none. */
+  floorSteps?: number | undefined;
+  /** ... at most this many more rows (stt.guided_floor_rows). */
+  floorRows?: number | undefined;
   /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
@@ -168,6 +172,10 @@ export class GuidedPass {
           }
         : {}),
       forgive: this.settings.forgive,
+      floor:
+        this.settings.floorSteps && this.settings.floorRows
+          ? { steps: this.settings.floorSteps, rows: this.settings.floorRows }
+          : undefined,
     });
     const best = result.best;
     const hypothesis = best

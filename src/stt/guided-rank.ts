@@ -50,6 +50,25 @@ export function diverse<T extends { hyp: { said: string } }>(
   return kept.length < width ? [...kept, ...skipped.slice(0, width - kept.length)] : kept;
 }
 
+/** `kept`, and after it the best candidate of each group it lacks, up to `rows` of them. */
+export function withFloor<T extends { hyp: { said: string } }>(
+  sorted: readonly T[],
+  kept: readonly T[],
+  group: (said: string) => string,
+  rows: number,
+): T[] {
+  const groups = new Set(kept.map((c) => group(c.hyp.said)));
+  const out = [...kept];
+  for (const candidate of sorted) {
+    if (out.length >= kept.length + rows) break;
+    const key = group(candidate.hyp.said);
+    if (groups.has(key)) continue;
+    groups.add(key);
+    out.push(candidate);
+  }
+  return out;
+}
+
 export interface Ranking {
   /** What a hypothesis's fillers cost in the ranking (0 without a filler penalty). */
   fillerCost(said: string): number;

@@ -169,3 +169,51 @@ describe("guided decoding forgives one poorly heard word", () => {
     expect(Math.max(...decoder.calls)).toBeLessThanOrEqual(2);
   });
 });
+
+describe("guided decoding keeps each command word for its first tokens (floor)", () => {
+  // Fillers and "the" are what Whisper hears first; "turn", far behind, is what was said
+  // and is confident after its first token. A beam of two never holds it without a floor.
+  const grammar = withFillers("turn on the light", "the light on");
+  const prefer = (words: string[]): Array<[string, number]> => {
+    const command = words.filter((w) => w !== "so" && w !== "now");
+    if (command[0] === "turn") return [[[" on", " the", " light"][command.length - 1] ?? "<eot>", 9]];
+    if (command[0] === "the")
+      return [
+        [" all", 6],
+        [[" light", " on"][command.length - 1] ?? "<eot>", 2],
+      ];
+    if (words.length === 0)
+      return [
+        [" so", 9],
+        [" now", 8.8],
+        [" the", 8.6],
+        [" turn", 4],
+      ];
+    return [
+      [" so", 5],
+      [" now", 4.8],
+      [" the", 4.6],
+      [" turn", 0],
+    ];
+  };
+  const group = (said: string) => said.replace(/^((so|now)( |$))*/, "").split(" ")[0] ?? "";
+  const base = { ...options, group, perGroup: 1, forgive: 2 };
+
+  it("without it, the command word is pruned at the first step", async () => {
+    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), base);
+    expect(result.best?.text).not.toBe("turn on the light");
+  });
+
+  it("with it, the poorly heard first word is kept and its sentence wins at the end", async () => {
+    const decoder = new FakeDecoder(prefer);
+    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+      ...base,
+      floor: { steps: 1, rows: 2 },
+    });
+    expect(result.best?.text).toBe("turn on the light");
+    // The floor's rows only for the second call (hypotheses of one token), then the beam's.
+    expect(decoder.calls[1]).toBeGreaterThan(2);
+    expect(decoder.calls[1]).toBeLessThanOrEqual(4);
+    expect(Math.max(...decoder.calls.slice(2))).toBeLessThanOrEqual(2);
+  });
+});
