@@ -131,8 +131,9 @@ function judge(text: string, expect: ClipSpec["utterance"]["expect"]): Verdict {
 function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
   const settings = { ...base, thresholds: { ...base.thresholds } } as GuidedSettings;
   if (spec === "peer") {
-    // As before this session's rules: no cap per first word, no number check.
+    // As before session 7's rules: no cap per first word, no number check (nor session 8's floor).
     settings.perGroup = undefined;
+    settings.floorSteps = undefined;
     settings.thresholds.minNumberLead = undefined;
     return settings;
   }

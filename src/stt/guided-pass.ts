@@ -162,7 +162,8 @@ export class GuidedPass {
       signal,
       cache: this.#allowedFor(guide.constraint),
       meaning: (said) => guide.meaning(said),
-      ...(this.settings.perGroup && guide.group
+      // The first command word: the cap per word and the floor are both about it.
+      ...(guide.group
         ? { group: (said: string) => guide.group?.(said) ?? "", perGroup: this.settings.perGroup }
         : {}),
       ...(this.settings.fillerPenalty && guide.fillers
