@@ -115,6 +115,8 @@ export interface GuidedDecodeResult {
   best: (GuidedHypothesis & { tokens: number[] }) | null;
   /** Decoder calls made (one per step, whatever the beam). */
   steps: number;
+  /** Rows fed over all calls (the beam's, and the floor's for the first steps). */
+  rows: number;
   /** Time in the decoder and in the search around it. */
   decoderMs: number;
   searchMs: number;
@@ -153,6 +155,7 @@ export async function guidedDecode<S>(
   let ids = [firstId];
   const finished: Finished[] = [];
   let steps = 0;
+  let rows = 0;
   const timing = { decoderMs: 0, searchMs: 0 };
   let stopAt = options.maxTokens;
   const ranking = rankingOf(options);
@@ -163,6 +166,7 @@ export async function guidedDecode<S>(
     const t1 = performance.now();
     timing.decoderMs += t1 - t0;
     steps++;
+    rows += ids.length;
     const extra = t === 0 ? options.beginSuppressed : [];
     const candidates = new Map<string, { parent: number; id: number; hyp: Hypothesis<S> }>();
     hyps.forEach((hyp, r) => {
@@ -223,7 +227,7 @@ export async function guidedDecode<S>(
     parents = kept.map((c) => c.parent);
     ids = kept.map((c) => c.id);
   }
-  return { best: rank(finished, options.meaning ?? ((said) => said)), steps, ...timing };
+  return { best: rank(finished, options.meaning ?? ((said) => said)), steps, rows, ...timing };
 }
 
 /** Tokens allowed from `state`, from `cache` when it has them. */

@@ -76,6 +76,8 @@ export interface GuidedOutcome {
   ms: number;
   /** Decoder calls of the guided pass. */
   steps?: number;
+  /** ... and the rows fed in them. */
+  rows?: number;
   /** ... and the part of `ms` spent in them. */
   decoderMs?: number;
 }
@@ -210,6 +212,7 @@ export class GuidedPass {
       ...(lead ? { numberLead: lead } : {}),
       ms: ms(),
       steps: result.steps,
+      rows: result.rows,
       decoderMs: result.decoderMs,
     };
   }
