@@ -137,8 +137,6 @@ export function guidedSettings(stt: Config["stt"]): GuidedSettings {
   return {
     beam: stt.guided_beam,
     perGroup: stt.guided_per_word || undefined,
-    floorSteps: stt.guided_floor_steps || undefined,
-    floorRows: stt.guided_floor_rows || undefined,
     // A command is a dozen tokens; the budget only stops a beam that never ends.
     maxTokens: Math.min(stt.max_tokens, 48),
     thresholds: {

@@ -99,6 +99,12 @@ export interface GuidedDecodeOptions {
    * different first words, not more spellings of the best ones.
    */
   floor?: { steps: number; rows: number } | undefined;
+  /**
+   * Count ended sentences by `meaning` for the stop rule: "turn on the fan", "Turn on the
+   * fan." and "turn on the fan and" (a trailing filler) are one, so they no longer end the
+   * search before "turn on the fan in the bedroom" does. Off: every ending counts.
+   */
+  distinctEnds?: boolean | undefined;
 }
 
 export interface AllowedToken<S> {
@@ -155,6 +161,8 @@ export async function guidedDecode<S>(
   let ids = [firstId];
   const finished: Finished[] = [];
   let steps = 0;
+  const meaning = options.meaning ?? ((said: string) => said);
+  const ended = new Map<string, string>();
   let rows = 0;
   const timing = { decoderMs: 0, searchMs: 0 };
   let stopAt = options.maxTokens;
@@ -182,6 +190,7 @@ export async function guidedDecode<S>(
           score: sum / n,
           rank: (sum - ranking.fillerCost(said)) / n,
         });
+        if (options.distinctEnds && !ended.has(said)) ended.set(said, meaning(said));
       }
       const afterSeparator = hyp.said === "" || hyp.said.endsWith(" ");
       for (const { id, state, spelled } of next(hyp.state)) {
@@ -202,7 +211,8 @@ export async function guidedDecode<S>(
       }
     });
     timing.searchMs += performance.now() - t1;
-    if (finished.length >= options.beam) break;
+    const endings = options.distinctEnds ? new Set(ended.values()).size : finished.length;
+    if (endings >= options.beam) break;
     const giveUp = options.giveUpBelow;
     // Judged without each hypothesis's worst token: a command is not given up for one word
     // Whisper heard poorly (the first, most often), only for being poor throughout.
@@ -227,7 +237,7 @@ export async function guidedDecode<S>(
     parents = kept.map((c) => c.parent);
     ids = kept.map((c) => c.id);
   }
-  return { best: rank(finished, options.meaning ?? ((said) => said)), steps, rows, ...timing };
+  return { best: rank(finished, meaning), steps, rows, ...timing };
 }
 
 /** Tokens allowed from `state`, from `cache` when it has them. */

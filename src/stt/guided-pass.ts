@@ -40,10 +40,12 @@ export interface GuidedSettings {
   fillerPenalty?: number | undefined;
   /** The most a hypothesis's worst token counts in the ranking (stt.guided_forgive); absent: in full. */
   forgive?: number | undefined;
-  /** For hypotheses of up to this many tokens, the best of each further command word is kept (stt.guided_floor_steps); absent: none. */
+  /** For hypotheses of up to this many tokens, the best of each further command word is kept absent: none (measured without gain: bench-only). */
   floorSteps?: number | undefined;
-  /** ... at most this many more rows (stt.guided_floor_rows). */
+  /** ... at most this many more rows. */
   floorRows?: number | undefined;
+  /** The stop rule counts ended sentences by meaning, not by tokenization (non-zero: on). */
+  distinctEnds?: number | undefined;
   /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
@@ -175,6 +177,7 @@ export class GuidedPass {
           }
         : {}),
       forgive: this.settings.forgive,
+      distinctEnds: Boolean(this.settings.distinctEnds),
       floor:
         this.settings.floorSteps && this.settings.floorRows
           ? { steps: this.settings.floorSteps, rows: this.settings.floorRows }

@@ -9,8 +9,6 @@ const GUIDED_DEFAULTS = {
   maxDrop: 1,
   minNumberLead: 1,
   perWord: 2,
-  floorSteps: 2,
-  floorRows: 4,
 };
 
 export const sttSection = section(
@@ -140,22 +138,6 @@ export const sttSection = section(
       .max(16)
       .default(GUIDED_DEFAULTS.perWord)
       .describe("Guided hypotheses kept per step that start with the same command word; 0: no cap"),
-    guided_floor_steps: z
-      .number()
-      .int()
-      .min(0)
-      .max(8)
-      .default(GUIDED_DEFAULTS.floorSteps)
-      .describe(
-        "For its first tokens, guided decoding also keeps the best hypothesis of each further command word (a poorly heard first word survives); 0: off",
-      ),
-    guided_floor_rows: z
-      .number()
-      .int()
-      .min(0)
-      .max(16)
-      .default(GUIDED_DEFAULTS.floorRows)
-      .describe("... at most this many more hypotheses (decoder rows) for it; 0: off"),
     lead_in_seconds: seconds(0, 2)
       .default(0.4)
       .describe("Silence put before the audio: Whisper misses first words that start at the first sample"),

@@ -4,7 +4,20 @@ import { type BatchDecoder, buildTokenTrie, guidedDecode } from "../../../src/st
 
 // The search's ranking: fillers cost in the ranking only, and one poorly heard word is forgiven.
 
-const VOCAB = [" so", " now", " turn", " on", " the", " kitchen", " light", " all", "<eot>", "<start>"];
+const VOCAB = [
+  " so",
+  " now",
+  " turn",
+  " on",
+  " the",
+  " kitchen",
+  " light",
+  " all",
+  "<eot>",
+  "<start>",
+  " in",
+  ".",
+];
 const EOT = 8;
 const START = 9;
 const id = (text: string) => VOCAB.indexOf(text);
@@ -57,9 +70,10 @@ const options = {
   beginSuppressed: [EOT],
 };
 
-function trieFor(constraint: TokenConstraint<string>) {
+/** The vocabulary's trie; the full stop only where a test asks for it (it doubles every ending). */
+function trieFor(constraint: TokenConstraint<string>, fullStop = false) {
   return buildTokenTrie(
-    VOCAB.map((text, i) => [i, text] as [number, string]),
+    VOCAB.map((text, i) => [i, text] as [number, string]).filter(([, text]) => fullStop || text !== "."),
     constraint.spell,
   );
 }
@@ -215,5 +229,46 @@ describe("guided decoding keeps each command word for its first tokens (floor)",
     expect(decoder.calls[1]).toBeGreaterThan(2);
     expect(decoder.calls[1]).toBeLessThanOrEqual(4);
     expect(Math.max(...decoder.calls.slice(2))).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("guided decoding stops on ended sentences, not on their spellings", () => {
+  // "turn on the light" ends twice ("... light" and "... light."): with a beam of two, that
+  // stopped the search before the longer sentence that was said could end.
+  const grammar = withFillers("turn on the light", "turn on the light in the kitchen");
+  const prefer = (words: string[]): Array<[string, number]> => {
+    const said = words.filter((w) => w !== ".");
+    if (said.length < 4) return [[[" turn", " on", " the", " light"][said.length] ?? "<eot>", 9]];
+    if (said.length > 4) return [[[" the", " kitchen"][said.length - 5] ?? "<eot>", 9]];
+    return words.at(-1) === "."
+      ? [
+          [" in", 4.8],
+          ["<eot>", 2],
+        ]
+      : [
+          [".", 5],
+          [" in", 4.5],
+          ["<eot>", 2],
+        ];
+  };
+
+  it("every ending counted: the short sentence's two spellings end the search", async () => {
+    const result = await guidedDecode(
+      new FakeDecoder(prefer),
+      START,
+      grammar,
+      trieFor(grammar, true),
+      options,
+    );
+    expect(result.best?.text).toBe("turn on the light");
+  });
+
+  it("endings counted by meaning: the said sentence ends too, and wins", async () => {
+    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar, true), {
+      ...options,
+      distinctEnds: true,
+    });
+    expect(result.best?.text).toBe("turn on the light in the kitchen");
+    expect(result.best?.margin).toBeGreaterThan(0);
   });
 });
