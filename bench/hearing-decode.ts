@@ -133,9 +133,10 @@ function judge(text: string, expect: ClipSpec["utterance"]["expect"]): Verdict {
 function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
   const settings = { ...base, thresholds: { ...base.thresholds } } as GuidedSettings;
   if (spec === "peer") {
-    // As before session 7's rules: no cap per first word, no number check (nor session 8's floor).
+    // As before session 7's rules: no cap per first word, no number check (nor session 8's stop rule).
     settings.perGroup = undefined;
     settings.floorSteps = undefined;
+    settings.distinctEnds = 0;
     settings.thresholds.minNumberLead = undefined;
     return settings;
   }

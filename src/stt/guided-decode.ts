@@ -102,7 +102,8 @@ export interface GuidedDecodeOptions {
   /**
    * Count ended sentences by `meaning` for the stop rule: "turn on the fan", "Turn on the
    * fan." and "turn on the fan and" (a trailing filler) are one, so they no longer end the
-   * search before "turn on the fan in the bedroom" does. Off: every ending counts.
+   * search before "turn on the fan in the bedroom" does (the guided pass turns it on).
+   * Off: every ending counts.
    */
   distinctEnds?: boolean | undefined;
 }

@@ -44,7 +44,10 @@ export interface GuidedSettings {
   floorSteps?: number | undefined;
   /** ... at most this many more rows. */
   floorRows?: number | undefined;
-  /** The stop rule counts ended sentences by meaning, not by tokenization (non-zero: on). */
+  /**
+   * The stop rule counts ended sentences by meaning, not by tokenization or trailing filler
+   * (default; 0: every ending counts, the rule before 2026-12-02's session 8).
+   */
   distinctEnds?: number | undefined;
   /**
    * The texts a command's numbers are checked against; default every other value of each
@@ -177,7 +180,7 @@ export class GuidedPass {
           }
         : {}),
       forgive: this.settings.forgive,
-      distinctEnds: Boolean(this.settings.distinctEnds),
+      distinctEnds: this.settings.distinctEnds !== 0,
       floor:
         this.settings.floorSteps && this.settings.floorRows
           ? { steps: this.settings.floorSteps, rows: this.settings.floorRows }

@@ -73,9 +73,10 @@ describe("guided decoding refuses a number Whisper was not sure of (whisper-tiny
     const guide = space.get();
     const before = await unchecked.transcribe(audio, { prompt: PROMPT, guide });
     // Without the check (as with the teen/ten check before, which has no partner for 75):
-    // the kitchen light would go to 25.
+    // the kitchen light would go to a wrong value (25; 35 since the search's stop rule counts
+    // sentences by meaning and searches on: Whisper likes both better than 75).
     expect(before.source).toBe("grammar");
-    expect(guide.meaning(before.text)).toContain('"brightness":25');
+    expect(guide.meaning(before.text)).toMatch(/"brightness":(25|35)\b/);
     const after = await checked.transcribe(audio, { prompt: PROMPT, guide });
     expect(after.guided?.why).toBe("ambiguous-number");
     expect(guide.understands(after.text)).toBe(false);
