@@ -83,6 +83,8 @@ interface Row {
     numberLead?: GuidedOutcome["numberLead"];
     ms: number;
     steps: number;
+    /** Rows fed to the decoder over the steps (absent in rows written before it was counted). */
+    rows?: number;
     decoderMs: number;
   }>;
 }
@@ -131,8 +133,10 @@ function judge(text: string, expect: ClipSpec["utterance"]["expect"]): Verdict {
 function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
   const settings = { ...base, thresholds: { ...base.thresholds } } as GuidedSettings;
   if (spec === "peer") {
-    // As before this session's rules: no cap per first word, no number check.
+    // As before session 7's rules: no cap per first word, no number check (nor session 8's stop rule).
     settings.perGroup = undefined;
+    settings.floorSteps = undefined;
+    settings.distinctEnds = 0;
     settings.thresholds.minNumberLead = undefined;
     return settings;
   }
@@ -250,6 +254,7 @@ async function main(): Promise<void> {
           ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
           ms: outcome.ms,
           steps: outcome.steps ?? 0,
+          rows: outcome.rows ?? 0,
           decoderMs: outcome.decoderMs ?? 0,
         });
       }
@@ -284,7 +289,7 @@ async function main(): Promise<void> {
     appendFileSync(jsonl, `${JSON.stringify(done)}\n`);
     const shown = done.trials.map(
       (t) =>
-        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)} vs ${JSON.stringify(t.numberLead.alternative)} (${t.numberLead.steps} calls, ${t.numberLead.rows} rows, ${t.numberLead.ms.toFixed(0)}ms)` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
+        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)} vs ${JSON.stringify(t.numberLead.alternative)} (${t.numberLead.steps} calls, ${t.numberLead.rows} rows, ${t.numberLead.ms.toFixed(0)}ms)` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, ${t.rows} rows, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
     );
     console.log(
       `${done.clip} "${done.said}": free ${MARK[done.free]} ${JSON.stringify(done.freeText)} ${done.freeScore.toFixed(2)}${done.freeLead ? ` lead ${done.freeLead.lead.toFixed(2)}` : ""}${done.reference ? ` said ${done.reference.score.toFixed(2)}` : ""} | ${shown.join(" | ")}`,
@@ -336,8 +341,11 @@ function report(rows: Row[], tries: string[]): void {
       .filter((x) => x && x.why !== "understood" && x.why !== "empty")
       .map((x) => x?.ms ?? 0);
     const all = rows.map((r) => r.trials[k]?.ms ?? 0);
+    const passes = rows.map((r) => r.trials[k]).filter((x) => x && x.steps > 0);
+    const of = (f: (x: Row["trials"][number]) => number) =>
+      median(passes.map((x) => (x ? f(x) : 0))).toFixed(0);
     console.log(
-      `  ${t.padEnd(40)} ${median(ran).toFixed(0)} / ${median(all).toFixed(0)} / ${quantile(all, 0.9).toFixed(0)} (ran on ${ran.length}/${rows.length})`,
+      `  ${t.padEnd(40)} ${median(ran).toFixed(0)} / ${median(all).toFixed(0)} / ${quantile(all, 0.9).toFixed(0)} (ran on ${ran.length}/${rows.length}); median decoder ${of((x) => x.decoderMs)} ms, ${of((x) => x.steps)} calls, ${of((x) => x.rows ?? 0)} rows`,
     );
   });
   console.log(`  free pass (encoder + decoder), median ${median(rows.map((r) => r.freeMs)).toFixed(0)} ms`);

@@ -36,6 +36,8 @@ export interface TranscriptGuide {
   meaning(text: string): string;
   /** The word a sentence is told apart by, for the beam's diversity: its first word after the wake phrase. */
   group?(text: string): string;
+  /** How many filler words ("so", "thank you") the text has around its command: the search ranks them down. */
+  fillers?(text: string): number;
 }
 
 /** When a grammar hypothesis replaces the free transcript (config stt.guided_*). */

@@ -1,4 +1,5 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
+import { diverse, type Finished, rank, ranked, rankingOf, withFloor } from "./guided-rank.js";
 import { logitsRow, logSumExp } from "./logits.js";
 
 /** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
@@ -76,6 +77,35 @@ export interface GuidedDecodeOptions {
    */
   group?: ((said: string) => string) | undefined;
   perGroup?: number | undefined;
+  /**
+   * Filler words in a text (what the templates' matcher drops around a command: "so", "and",
+   * "thank you"), and what each costs in the *ranking* (nats; never in the reported score).
+   * The fillers loop freely at both ends of every sentence, so without a cost the beam follows
+   * Whisper's own first words ("So, now, ...", "And all the ...") through legal but absurd
+   * paths while the command's first word, heard poorly, drops out.
+   */
+  fillers?: ((said: string) => number) | undefined;
+  fillerPenalty?: number | undefined;
+  /**
+   * In the ranking, a hypothesis's single worst token counts at most this much (nats):
+   * a command whose first word Whisper heard poorly ("Turn" under "All done") is not
+   * pruned for that one word before its sentence pulls ahead. Absent: counted in full.
+   */
+  forgive?: number | undefined;
+  /**
+   * For hypotheses of up to `steps` tokens, the best of each further command word (`group`)
+   * is kept too, up to `rows` more rows: the word Whisper heard poorly gets a few tokens to
+   * show its sentence before the beam judges it. Unlike a wider beam, the extra rows are all
+   * different first words, not more spellings of the best ones.
+   */
+  floor?: { steps: number; rows: number } | undefined;
+  /**
+   * Count ended sentences by `meaning` for the stop rule: "turn on the fan", "Turn on the
+   * fan." and "turn on the fan and" (a trailing filler) are one, so they no longer end the
+   * search before "turn on the fan in the bedroom" does (the guided pass turns it on).
+   * Off: every ending counts.
+   */
+  distinctEnds?: boolean | undefined;
 }
 
 export interface AllowedToken<S> {
@@ -92,6 +122,8 @@ export interface GuidedDecodeResult {
   best: (GuidedHypothesis & { tokens: number[] }) | null;
   /** Decoder calls made (one per step, whatever the beam). */
   steps: number;
+  /** Rows fed over all calls (the beam's, and the floor's for the first steps). */
+  rows: number;
   /** Time in the decoder and in the search around it. */
   decoderMs: number;
   searchMs: number;
@@ -105,12 +137,6 @@ interface Hypothesis<S> {
   worst: number;
   /** What it says so far, separators collapsed: hypotheses saying the same are one. */
   said: string;
-}
-
-interface Finished {
-  tokens: number[];
-  said: string;
-  score: number;
 }
 
 /**
@@ -136,8 +162,12 @@ export async function guidedDecode<S>(
   let ids = [firstId];
   const finished: Finished[] = [];
   let steps = 0;
+  const meaning = options.meaning ?? ((said: string) => said);
+  const ended = new Map<string, string>();
+  let rows = 0;
   const timing = { decoderMs: 0, searchMs: 0 };
   let stopAt = options.maxTokens;
+  const ranking = rankingOf(options);
   for (let t = 0; t < stopAt && hyps.length > 0; t++) {
     options.signal?.throwIfAborted();
     const t0 = performance.now();
@@ -145,6 +175,7 @@ export async function guidedDecode<S>(
     const t1 = performance.now();
     timing.decoderMs += t1 - t0;
     steps++;
+    rows += ids.length;
     const extra = t === 0 ? options.beginSuppressed : [];
     const candidates = new Map<string, { parent: number; id: number; hyp: Hypothesis<S> }>();
     hyps.forEach((hyp, r) => {
@@ -152,7 +183,15 @@ export async function guidedDecode<S>(
       const norm = logSumExp(row, options.suppressed, extra);
       if (t > 0 && constraint.isComplete(hyp.state)) {
         const sum = hyp.sum + (row[options.eot] as number) - norm;
-        finished.push({ tokens: hyp.tokens, said: hyp.said.trim(), score: sum / (hyp.tokens.length + 1) });
+        const n = hyp.tokens.length + 1;
+        const said = hyp.said.trim();
+        finished.push({
+          tokens: hyp.tokens,
+          said,
+          score: sum / n,
+          rank: (sum - ranking.fillerCost(said)) / n,
+        });
+        if (options.distinctEnds && !ended.has(said)) ended.set(said, meaning(said));
       }
       const afterSeparator = hyp.said === "" || hyp.said.endsWith(" ");
       for (const { id, state, spelled } of next(hyp.state)) {
@@ -173,7 +212,8 @@ export async function guidedDecode<S>(
       }
     });
     timing.searchMs += performance.now() - t1;
-    if (finished.length >= options.beam) break;
+    const endings = options.distinctEnds ? new Set(ended.values()).size : finished.length;
+    if (endings >= options.beam) break;
     const giveUp = options.giveUpBelow;
     // Judged without each hypothesis's worst token: a command is not given up for one word
     // Whisper heard poorly (the first, most often), only for being poor throughout.
@@ -188,41 +228,17 @@ export async function guidedDecode<S>(
     if (finished.length > 0) stopAt = Math.min(stopAt, t + 1 + EXTRA_STEPS);
     const width =
       options.wide && t + 1 < options.wide.steps ? Math.max(options.beam, options.wide.beam) : options.beam;
-    const sorted = [...candidates.values()].sort((a, b) => b.hyp.sum - a.hyp.sum);
-    const kept = options.group
+    const sorted = ranked([...candidates.values()], width, ranking);
+    const beam = options.group
       ? diverse(sorted, width, options.group, options.perGroup ?? width)
       : sorted.slice(0, width);
+    const { floor, group } = options;
+    const kept = floor && group && t < floor.steps ? withFloor(sorted, beam, group, floor.rows) : beam;
     hyps = kept.map((c) => c.hyp);
     parents = kept.map((c) => c.parent);
     ids = kept.map((c) => c.id);
   }
-  return { best: rank(finished, options.meaning ?? ((said) => said)), steps, ...timing };
-}
-
-/**
- * The best `width` candidates, at most `perGroup` of one group; when there are too few
- * groups to fill the beam, the best of the rest fill it.
- */
-export function diverse<T extends { hyp: { said: string } }>(
-  sorted: readonly T[],
-  width: number,
-  group: (said: string) => string,
-  perGroup: number,
-): T[] {
-  const kept: T[] = [];
-  const skipped: T[] = [];
-  const counts = new Map<string, number>();
-  // Looking further than this would cost more than it finds: the groups of a step are few.
-  for (const candidate of sorted.slice(0, width * 25)) {
-    if (kept.length >= width) break;
-    const key = group(candidate.hyp.said);
-    const n = counts.get(key) ?? 0;
-    if (n < perGroup) {
-      counts.set(key, n + 1);
-      kept.push(candidate);
-    } else if (skipped.length < width) skipped.push(candidate);
-  }
-  return kept.length < width ? [...kept, ...skipped.slice(0, width - kept.length)] : kept;
+  return { best: rank(finished, meaning), steps, rows, ...timing };
 }
 
 /** Tokens allowed from `state`, from `cache` when it has them. */
@@ -264,23 +280,4 @@ const GIVE_UP_AFTER = 4;
 
 function collapse(text: string): string {
   return text.replace(/[ .]+/g, " ").replace(/^ /, "");
-}
-
-/** The best ended sentence by average log-probability, with its lead over the best one meaning something else. */
-function rank(finished: readonly Finished[], meaning: (said: string) => string): GuidedDecodeResult["best"] {
-  const bySentence = new Map<string, Finished>();
-  for (const f of finished) {
-    const key = meaning(f.said);
-    const seen = bySentence.get(key);
-    if (!seen || seen.score < f.score) bySentence.set(key, f);
-  }
-  const sorted = [...bySentence.values()].sort((a, b) => b.score - a.score);
-  const [best, second] = sorted;
-  if (!best) return null;
-  return {
-    text: best.said,
-    tokens: best.tokens,
-    score: best.score,
-    margin: second ? best.score - second.score : null,
-  };
 }

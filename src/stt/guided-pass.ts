@@ -37,6 +37,19 @@ export interface GuidedSettings {
   maxTokens: number;
   /** Hypotheses of one first command word kept per step (stt.guided_per_word); absent: no cap. */
   perGroup?: number | undefined;
+  /** What each filler word costs in the search's ranking, never in the score (stt.guided_filler_penalty); absent: nothing. */
+  fillerPenalty?: number | undefined;
+  /** The most a hypothesis's worst token counts in the ranking (stt.guided_forgive); absent: in full. */
+  forgive?: number | undefined;
+  /** For hypotheses of up to this many tokens, the best of each further command word is kept absent: none (measured without gain: bench-only). */
+  floorSteps?: number | undefined;
+  /** ... at most this many more rows. */
+  floorRows?: number | undefined;
+  /**
+   * The stop rule counts ended sentences by meaning, not by tokenization or trailing filler
+   * (default; 0: every ending counts, the rule before 2026-12-02's session 8).
+   */
+  distinctEnds?: number | undefined;
   /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
@@ -69,6 +82,8 @@ export interface GuidedOutcome {
   ms: number;
   /** Decoder calls of the guided pass. */
   steps?: number;
+  /** ... and the rows fed in them. */
+  rows?: number;
   /** ... and the part of `ms` spent in them. */
   decoderMs?: number;
 }
@@ -155,9 +170,22 @@ export class GuidedPass {
       signal,
       cache: this.#allowedFor(guide.constraint),
       meaning: (said) => guide.meaning(said),
-      ...(this.settings.perGroup && guide.group
+      // The first command word: the cap per word and the floor are both about it.
+      ...(guide.group
         ? { group: (said: string) => guide.group?.(said) ?? "", perGroup: this.settings.perGroup }
         : {}),
+      ...(this.settings.fillerPenalty && guide.fillers
+        ? {
+            fillers: (said: string) => guide.fillers?.(said) ?? 0,
+            fillerPenalty: this.settings.fillerPenalty,
+          }
+        : {}),
+      forgive: this.settings.forgive,
+      distinctEnds: this.settings.distinctEnds !== 0,
+      floor:
+        this.settings.floorSteps && this.settings.floorRows
+          ? { steps: this.settings.floorSteps, rows: this.settings.floorRows }
+          : undefined,
     });
     const best = result.best;
     const hypothesis = best
@@ -192,6 +220,7 @@ export class GuidedPass {
       ...(lead ? { numberLead: lead } : {}),
       ms: ms(),
       steps: result.steps,
+      rows: result.rows,
       decoderMs: result.decoderMs,
     };
   }

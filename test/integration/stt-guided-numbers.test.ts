@@ -68,15 +68,16 @@ describe("guided decoding refuses a number Whisper was not sure of (whisper-tiny
     expect(after.text).toBe("");
   });
 
-  it("'set the kitchen light to seventy five percent', heard as 25%: no teen/ten partner, refused all the same", async () => {
+  it("'set the kitchen light to seventy five percent', guessed as 25 or 35: no teen/ten partner, refused all the same", async () => {
     const audio = spoken("set the kitchen light to seventy five percent", "en-029", "clean");
     const guide = space.get();
     const before = await unchecked.transcribe(audio, { prompt: PROMPT, guide });
     // Without the check (as with the teen/ten check before, which has no partner for 75):
-    // the kitchen light would go to 25.
+    // the kitchen light would go to a wrong value (25; 35 since the search's stop rule counts
+    // sentences by meaning and searches on: Whisper likes both better than 75).
     expect(before.source).toBe("grammar");
-    expect(guide.meaning(before.text)).toContain('"brightness":25');
-    // The check over every value alone would refuse it (no partner of 75 is 25)...
+    expect(guide.meaning(before.text)).toMatch(/"brightness":(25|35)\b/);
+    // The check over every value alone would refuse it (neither is a teen/ten partner of 75)...
     const whisper = checked as WhisperTranscriber;
     const pass = whisper.guidedPass(guidedSettings(HOME.stt));
     let lead: NumberLead | null = null;

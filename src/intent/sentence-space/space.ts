@@ -1,7 +1,7 @@
 import { isYes } from "../confirmation.js";
 import { sensitiveVerb } from "../domains.js";
 import type { DeviceRegistry } from "../registry.js";
-import type { TemplateRecognizer } from "../templates/recognizer.js";
+import { stripFiller, type TemplateRecognizer } from "../templates/recognizer.js";
 import type { CompiledTemplates } from "../templates/types.js";
 import { tokenize } from "../text/normalize.js";
 import { Vocabulary } from "../vocabulary.js";
@@ -71,6 +71,8 @@ export class SentenceSpace {
     private readonly recognizer: TemplateRecognizer,
     private readonly registry: DeviceRegistry,
     wakePhrases: readonly string[],
+    /** The templates' skip words ("so", "thank you"): what the matcher drops around a command. */
+    private readonly skipPhrases: readonly string[][] = [],
   ) {
     this.constraint = {
       start: graph.start,
@@ -136,15 +138,40 @@ export class SentenceSpace {
     return JSON.stringify([intent.intent, intent.targets, slots]);
   }
 
-  /** The command's first word (after the wake phrase; "" while there is none yet). */
+  /**
+   * The command's first word, after the wake phrase and the fillers before it ("" while
+   * there is none yet): "So, now, the ..." and "And all the ..." are told apart by "the"
+   * and "all", and every hypothesis still in its fillers is one group.
+   */
   group(text: string): string {
-    return this.#withoutWake(text).split(" ")[0] ?? "";
+    return this.#command(text)[0] ?? "";
+  }
+
+  /**
+   * Filler words in the text, around the command (after the wake phrase): the words the
+   * templates' matcher drops ("so", "and", "thank you", "please"). A trailing "and" that a
+   * longer sentence would keep ("an hour and a half") counts until the next word comes.
+   */
+  fillers(text: string): number {
+    const words = this.#wakeless(text);
+    return words.length - stripFiller(words, this.skipPhrases).length;
   }
 
   #withoutWake(text: string): string {
+    return this.#wakeless(text).join(" ");
+  }
+
+  #wakeless(text: string): string[] {
     const words = tokenize(text);
     const wake = this.#wakeWords.find((w) => w.length <= words.length && w.every((x, i) => words[i] === x));
-    return (wake ? words.slice(wake.length) : words).join(" ");
+    return wake ? words.slice(wake.length) : words;
+  }
+
+  /** The words after the wake phrase and the fillers before the command. */
+  #command(text: string): string[] {
+    const words = this.#wakeless(text);
+    // Only leading fillers: a trailing word may be the command's own ("turn on the light and ...").
+    return words.slice(leadingFillers(words, this.skipPhrases));
   }
 }
 
@@ -193,7 +220,28 @@ export class SentenceSpaceCache {
       vocabulary: new Vocabulary(this.registry.all()),
       wakePhrases: this.wakePhrases,
     });
-    this.#space = new SentenceSpace(graph, this.recognizer, this.registry, this.wakePhrases);
+    this.#space = new SentenceSpace(
+      graph,
+      this.recognizer,
+      this.registry,
+      this.wakePhrases,
+      this.compiled.skipPhrases,
+    );
     this.#builtFor = version;
   }
+}
+
+/** How many words at the start are filler phrases, as stripFiller() drops them. */
+function leadingFillers(words: readonly string[], phrases: readonly string[][]): number {
+  let start = 0;
+  for (let changed = true; changed && start < words.length; ) {
+    changed = false;
+    for (const phrase of phrases) {
+      if (phrase.length > 0 && phrase.every((w, i) => words[start + i] === w)) {
+        start += phrase.length;
+        changed = true;
+      }
+    }
+  }
+  return start;
 }

@@ -202,16 +202,36 @@ describe("SentenceSpace.meaning", () => {
   });
 });
 
-describe("SentenceSpace.group", () => {
-  it("is the command's first word, after the wake phrase (the beam's diversity key)", () => {
-    const registry = homeRegistry();
-    const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
-    const space = new SentenceSpace(graphOf(registry), recognizer, registry, ["hey jarvis"]);
+describe("SentenceSpace.group and fillers", () => {
+  const registry = homeRegistry();
+  const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+  const space = new SentenceSpace(
+    graphOf(registry),
+    recognizer,
+    registry,
+    ["hey jarvis"],
+    compiled.skipPhrases,
+  );
+
+  it("group: the command's first word, after the wake phrase and the fillers (the beam's diversity key)", () => {
     expect(space.group("turn on the kitchen")).toBe("turn");
     expect(space.group("Hey Jarvis, set the thermostat")).toBe("set");
     expect(space.group("jarvis set")).toBe("set");
-    expect(space.group("And all the")).toBe("and");
+    expect(space.group("And all the")).toBe("all");
+    expect(space.group("So, now, the coffee")).toBe("the");
     expect(space.group("hey jarvis")).toBe("");
+    // Still in the fillers: one group, whichever they are.
+    expect(space.group("So, now")).toBe("");
+    expect(space.group("Thank you")).toBe("");
+  });
+
+  it("fillers: the words the templates' matcher drops around the command", () => {
+    expect(space.fillers("Hey Jarvis, turn on the kitchen light.")).toBe(0);
+    expect(space.fillers("So, now, the coffee maker")).toBe(2);
+    expect(space.fillers("Thank you so much")).toBe(3);
+    expect(space.fillers("turn on the kitchen light, please, thank you")).toBe(3);
+    // Inside the command they are words like any other.
+    expect(space.fillers("set a timer for an hour and a half")).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TokenConstraint } from "../../../src/stt/guide.js";
-import { type BatchDecoder, buildTokenTrie, diverse, guidedDecode } from "../../../src/stt/guided-decode.js";
+import { type BatchDecoder, buildTokenTrie, guidedDecode } from "../../../src/stt/guided-decode.js";
+import { diverse } from "../../../src/stt/guided-rank.js";
 
 const VOCAB = [
   " turn",
