@@ -1,7 +1,7 @@
 // openWakeWord's hey_jarvis over the wake benchmark's files (bench/wake-noise.ts): every 80 ms
-// chunk's score and, with an embedding verifier, its probability for the 16 embeddings ending at
+// chunk's score and, per embedding verifier, its probability for the 16 embeddings ending at
 // that chunk (what a candidate there would carry). Kept in bench/out/wake/scores.json between
-// runs while the file and the verifier are unchanged.
+// runs while the file and the verifiers are unchanged.
 
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -15,8 +15,8 @@ import { CANDIDATE_FRAMES } from "../src/wake/openwakeword.js";
 export interface ChunkScore {
   endSample: number;
   score: number;
-  /** The embedding verifier's probability at this chunk (absent without a verifier). */
-  embedding?: number;
+  /** Each embedding verifier's probability at this chunk, in the order they were given. */
+  embedding: number[];
 }
 
 export interface Scored {
@@ -27,12 +27,12 @@ export interface Scored {
 
 type Kept = Record<string, { mtimeMs: number; verifier: string; scores: ChunkScore[] }>;
 
-/** Scores every file; `verifierId` names the verifier's bytes (its sha256), "" without one. */
+/** Scores every file; `verifierId` names the verifiers' bytes (their sha256s). */
 export async function scoreAll(
   dir: string,
   files: string[],
   store: ModelStore,
-  verifier: EmbeddingVerifier | null,
+  verifiers: readonly EmbeddingVerifier[],
   verifierId: string,
 ): Promise<{ scored: Scored[]; verifierMs: number[] }> {
   const keptFile = path.join(dir, "scores.json");
@@ -50,11 +50,11 @@ export async function scoreAll(
     }
     const scores: ChunkScore[] = [];
     wake.onScores = (s) => {
-      const chunk: ChunkScore = { endSample: s.endSample, score: s.scores.hey_jarvis ?? 0 };
-      const window = verifier && wake.recentEmbeddings(CANDIDATE_FRAMES);
-      if (verifier && window) {
+      const chunk: ChunkScore = { endSample: s.endSample, score: s.scores.hey_jarvis ?? 0, embedding: [] };
+      const window = wake.recentEmbeddings(CANDIDATE_FRAMES);
+      for (const verifier of window ? verifiers : []) {
         const started = performance.now();
-        chunk.embedding = verifier.score(window);
+        chunk.embedding.push(verifier.score(window as Float32Array));
         verifierMs.push(performance.now() - started);
       }
       scores.push(chunk);

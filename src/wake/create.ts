@@ -129,7 +129,7 @@ function embeddingJudges(wake: Config["wake"], method: string): Map<string, Embe
       );
     }
     const threshold = wake.verifier.embedding_threshold ?? verifier.threshold;
-    judges.set(m.id, { score: (e) => verifier.score(e), threshold });
+    judges.set(m.id, { score: (e) => verifier.score(e), threshold, chunks: verifier.chunks });
   }
   return judges;
 }

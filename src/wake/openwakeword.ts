@@ -174,6 +174,10 @@ export class OpenWakeWordDetector implements WakeWordDetector {
           const back = Math.round((endSample - fired.endSample) / CHUNK_SAMPLES);
           const window = this.#history.window(CANDIDATE_FRAMES, back);
           if (window) best.embeddings = window;
+          const later: Float32Array[] = [];
+          for (let b = back - 1; b >= 0; b--)
+            later.push(this.#history.window(CANDIDATE_FRAMES, b) as Float32Array);
+          if (window && later.length > 0) best.laterEmbeddings = later;
         }
       }
     }

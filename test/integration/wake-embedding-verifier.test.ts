@@ -63,6 +63,7 @@ describe("the wake word verified by its own embeddings (no Whisper)", () => {
       expect(found).toHaveLength(1);
       expect(found[0]?.candidate).toBeUndefined();
       expect(found[0]?.embeddings).toBeUndefined();
+      expect(found[0]?.laterEmbeddings).toBeUndefined();
       expect(reports).toMatchObject([{ sure: false, outcome: "verified" }]);
     }, 60_000);
   }
