@@ -55,6 +55,21 @@ describe("the wake word verified by its own embeddings (no Whisper)", () => {
     }, 60_000);
   }
 
+  it("runs without Whisper on the board (a satellite): the same verdicts", async () => {
+    const noWhisper = { port: null, phraseFor: () => "Hey Jarvis", report: () => {} };
+    const config = configSchema.parse({ wake: { verifier: { enabled: true, method: "embeddings" } } });
+    const satellite = await createWakeWordDetector(config, store, silentLogger(), {
+      verifier: noWhisper,
+      env: {},
+    });
+    try {
+      expect(await detections(satellite, readWav(`${DIR}/${CONFIDENT_MISTAKES[0]}`))).toEqual([]);
+      expect(await detections(satellite, readWav(`${DIR}/${NOISY[0]}`))).toHaveLength(1);
+    } finally {
+      await satellite.dispose();
+    }
+  }, 120_000);
+
   for (const file of NOISY) {
     it(`wakes on ${file}, which the single threshold misses`, async () => {
       expect(await detections(single, readWav(`${DIR}/${file}`))).toEqual([]);
