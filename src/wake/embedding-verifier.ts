@@ -42,7 +42,7 @@ const FORMAT = "edge-voice-wake-verifier/1";
 export const BUNDLED_EMBEDDING_VERIFIERS: Readonly<Record<string, { file: string; sha256: string }>> = {
   hey_jarvis: {
     file: "assets/wake-verifier/hey_jarvis.json",
-    sha256: "a48389016362aae5f265fa89fe46703f316b02edeb18258d88c45f057745b6ca",
+    sha256: "39338aa28bdf67801ea494a907e1632ad37726a9d05045610a3c2e642a2f4d10",
   },
 };
 

@@ -12,8 +12,7 @@ import { detections, readWav } from "./listening-helpers.js";
 // scripts/make-wake-fixtures.ts in voices the verifier was not trained on: "hey Charlie, set a
 // timer" (en-029, en-gb-scotland), which hey_jarvis itself scores 0.95 and 0.99, and "hey jarvis"
 // + a command, reverberant (en-029), which it scores 0.43, under its threshold. Not every noisy
-// clip passes: en-us--1--pink5.wav (0.48) is turned away, its candidate's embeddings at 0.59
-// against the threshold of 0.77 (docs/listening.md has the rates).
+// clip passes (docs/listening.md has the rates on the benchmark's held-out voices).
 const DIR = "test/fixtures/wav/wake-verify";
 const CONFIDENT_MISTAKES = [
   "near--en-029--hey-charlie-set-a-timer.wav",
