@@ -75,7 +75,7 @@ export const wakeSection = section(
           .boolean()
           .default(false)
           .describe(
-            "Two stages: candidates from candidate_threshold wake only when Whisper hears the wake phrase",
+            "Two stages: candidates from candidate_threshold wake only when the verifier (method) accepts them; false: the single threshold",
           ),
         method: z
           .enum(["embeddings", "whisper", "both"])
