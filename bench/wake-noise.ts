@@ -111,7 +111,14 @@ function single(s: Scored): number[] {
   return s.scores.filter((c) => t.update(c.score, c.endSample)).map((c) => c.endSample);
 }
 
-type Stage = { kind: "wake" | "candidate"; endSample: number; decidedAt: number; sure: boolean };
+/** `endSample`: the candidate's best chunk (its embeddings); `wakeAt`: where its wake says the word ended. */
+type Stage = {
+  kind: "wake" | "candidate";
+  endSample: number;
+  decidedAt: number;
+  sure: boolean;
+  wakeAt: number;
+};
 
 function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stage[] {
   const t = new CandidateTrigger({
@@ -128,7 +135,8 @@ function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stag
     const fired = t.next(c.score, c.endSample);
     if (!fired) continue;
     const sure = fired.kind === "candidate" && fired.sure;
-    out.push({ kind: fired.kind, endSample: fired.endSample, decidedAt: c.endSample, sure });
+    const wakeAt = fired.kind === "candidate" ? fired.wakeEndSample : fired.endSample;
+    out.push({ kind: fired.kind, endSample: fired.endSample, decidedAt: c.endSample, sure, wakeAt });
   }
   return out;
 }
@@ -256,7 +264,7 @@ async function detect(strategy: Strategy, s: Scored): Promise<number[]> {
   if (!strategy.judge) return single(s);
   const out: number[] = [];
   for (const stage of stages(s, strategy.ct, strategy.verifyAll))
-    if (stage.kind === "wake" || (await strategy.judge(s, stage))) out.push(stage.endSample);
+    if (stage.kind === "wake" || (await strategy.judge(s, stage))) out.push(stage.wakeAt);
   return out;
 }
 

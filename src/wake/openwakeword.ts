@@ -166,7 +166,8 @@ export class OpenWakeWordDetector implements WakeWordDetector {
       const fired = trigger.next(score, endSample);
       // A sure detection goes before any candidate; then the higher score.
       if (fired && (!best || outranks(fired.kind === "candidate", fired.score, best))) {
-        best = { wakeWord: classifier.id, score: fired.score, endSample: fired.endSample };
+        const at = fired.kind === "candidate" ? fired.wakeEndSample : fired.endSample;
+        best = { wakeWord: classifier.id, score: fired.score, endSample: at };
         if (fired.kind === "candidate") {
           best.candidate = true;
           if (fired.sure) best.sure = true;
