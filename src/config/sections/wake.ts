@@ -73,7 +73,7 @@ export const wakeSection = section(
       {
         enabled: z
           .boolean()
-          .default(false)
+          .default(true)
           .describe(
             "Two stages: candidates from candidate_threshold wake only when the verifier (method) accepts them; false: the single threshold",
           ),
