@@ -15,7 +15,6 @@
 //
 //   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts [--margins]
 
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { WakeManifest } from "../scripts/make-wake-fixtures.js";
@@ -26,10 +25,10 @@ import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
 import { CandidateTrigger } from "../src/wake/candidate-trigger.js";
-import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import { Trigger } from "../src/wake/trigger.js";
 import { heardWords, phraseWins } from "../src/wake/verifier.js";
 import { type Scored, scoreAll } from "./wake-scores.js";
+import { type Loaded, loadVerifier } from "./wake-verifiers.js";
 
 const DIR = path.resolve("bench/out/wake");
 const THRESHOLD = 0.5;
@@ -53,32 +52,12 @@ const manifest = JSON.parse(readFileSync(path.join(DIR, "manifest.json"), "utf8"
 // The embedding verifiers and the voices they were trained on: none may be one of the benchmark's.
 const benchVoices = [...new Set(manifest.clips.map((c) => c.voice))];
 const accent = (voice: string) => voice.replace(/-[mf]\d$/, "");
-interface Loaded {
-  name: string;
-  verifier: EmbeddingVerifier;
-  sha256: string;
-  voices: string[];
-}
-function loadVerifier(name: string, file: string): Loaded | null {
-  if (!existsSync(file)) return null;
-  const bytes = readFileSync(file);
-  const weights = JSON.parse(bytes.toString("utf8")) as EmbeddingVerifierWeights;
-  const verifier = EmbeddingVerifier.fromWeights(weights);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const voices = (weights.trainedOn.voices as string[] | undefined) ?? [];
-  console.log(
-    `${name}: ${file} (sha256 ${sha256.slice(0, 12)}, threshold ${verifier.threshold}, ${verifier.chunks} chunk(s))`,
-  );
-  console.log(`  trained on: ${voices.join(", ")}`);
-  const seen = benchVoices.filter((v) => voices.includes(v));
-  if (seen.length) throw new Error(`not held out: ${seen.join(", ")} were in training`);
-  return { name, verifier, sha256, voices };
-}
 const shippedFile = process.env.WAKE_VERIFIER ?? "assets/wake-verifier/hey_jarvis.json";
 const peerFile = process.env.WAKE_PEER_VERIFIER ?? path.join(DIR, "s7-verifier.json");
-const loaded = [loadVerifier("shipped", shippedFile), loadVerifier("session 7 (peer)", peerFile)].filter(
-  (v): v is Loaded => v !== null,
-);
+const loaded = [
+  loadVerifier("shipped", shippedFile, benchVoices),
+  loadVerifier("session 7 (peer)", peerFile, benchVoices),
+].filter((v): v is Loaded => v !== null);
 const verifier = loaded[0]?.verifier ?? null;
 const verifierId = loaded.map((v) => v.sha256).join("+");
 const trainVoices = [...new Set(loaded.flatMap((v) => v.voices))];
