@@ -1,7 +1,8 @@
 // The wake word in noise and across the room, over the set scripts/make-wake-fixtures.ts writes
-// (run it first): the single threshold (today, the peer), today's two stages with Whisper
-// verifying (the other peer), and the embedding verifier (src/wake/embedding-verifier.ts, trained
-// by scripts/train-wake-verifier.ts on voices that are not these: the split is printed and
+// (run it first): the single threshold (today without the verifier, the peer), the two stages
+// with Whisper verifying (a peer), the embedding verifier as shipped before (WAKE_PEER_VERIFIER, a
+// peer: session 7's weights) and the one shipped now (src/wake/embedding-verifier.ts, trained by
+// scripts/train-wake-verifier.ts on voices that are not these: the split is printed and
 // checked), alone and combined with Whisper. Prints recall per condition and per held-out voice,
 // false wakes and candidates per hour of negatives, verification CPU per candidate and the wait
 // before a wake. openWakeWord runs once per file (bench/wake-scores.ts); the strategies replay
@@ -9,11 +10,11 @@
 // candidate on the audio the daemon's VerifyingDetector would give it (verdicts kept in
 // bench/out/wake/verified.json: delete it after changing Whisper's verifier). WAKE_CT, WAKE_EMB_T
 // (comma-separated) add candidate thresholds and embedding thresholds to compare; WAKE_VERIFIER
-// names another verifier file; WAKE_WHISPER_CONTEXT=2.5,0.7 adds Whisper hearing more.
+// names another verifier file; WAKE_WHISPER_CONTEXT=2.5,0.7 adds Whisper hearing more;
+// WAKE_WHISPER=0 leaves Whisper out (its verdicts take minutes on a loaded board).
 //
 //   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts [--margins]
 
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { WakeManifest } from "../scripts/make-wake-fixtures.js";
@@ -24,18 +25,22 @@ import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
 import { CandidateTrigger } from "../src/wake/candidate-trigger.js";
-import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import { Trigger } from "../src/wake/trigger.js";
 import { heardWords, phraseWins } from "../src/wake/verifier.js";
 import { type Scored, scoreAll } from "./wake-scores.js";
+import { type Loaded, loadVerifier } from "./wake-verifiers.js";
 
 const DIR = path.resolve("bench/out/wake");
 const THRESHOLD = 0.5;
+/** The candidate threshold of the Whisper peer and of session 7's verifier. */
 const CT = 0.1;
 const MARGIN = -1.5;
 const SURE_MARGIN = -3;
 const config = configSchema.parse({});
 const { before_seconds: BEFORE, after_seconds: AFTER } = config.wake.verifier;
+/** The shipped default candidate threshold (chosen on the training folds, not here). */
+const SHIPPED_CT = config.wake.models[0]?.candidate_threshold ?? CT;
+const WITH_WHISPER = process.env.WAKE_WHISPER !== "0";
 /** A detection from 0.3 s before to 1 s after the wake phrase's end is a hit. */
 const HIT = [-0.3, 1.0] as const;
 const PHRASE = "Hey Jarvis";
@@ -44,38 +49,33 @@ const list = (v: string | undefined) => (v ? v.split(",").map(Number) : []);
 const store = new ModelStore({ modelsDir: "models", cacheFile: null });
 const manifest = JSON.parse(readFileSync(path.join(DIR, "manifest.json"), "utf8")) as WakeManifest;
 
-// The embedding verifier and the voices it was trained on: none may be one of the benchmark's.
-const verifierFile = process.env.WAKE_VERIFIER ?? "assets/wake-verifier/hey_jarvis.json";
-const verifierBytes = existsSync(verifierFile) ? readFileSync(verifierFile) : null;
-const weights = verifierBytes && (JSON.parse(verifierBytes.toString("utf8")) as EmbeddingVerifierWeights);
-const verifier = weights && EmbeddingVerifier.fromWeights(weights);
-const verifierId = verifierBytes ? createHash("sha256").update(verifierBytes).digest("hex") : "";
-const trainVoices = (weights?.trainedOn.voices as string[] | undefined) ?? [];
+// The embedding verifiers and the voices they were trained on: none may be one of the benchmark's.
 const benchVoices = [...new Set(manifest.clips.map((c) => c.voice))];
 const accent = (voice: string) => voice.replace(/-[mf]\d$/, "");
-if (verifier) {
-  const seen = benchVoices.filter((v) => trainVoices.includes(v));
-  console.log(
-    `embedding verifier ${verifierFile} (sha256 ${verifierId.slice(0, 12)}, threshold ${verifier.threshold})`,
-  );
-  console.log(`  trained on: ${trainVoices.join(", ")}`);
-  console.log(`  reported on (held out): ${benchVoices.join(", ")}`);
-  if (seen.length) throw new Error(`not held out: ${seen.join(", ")} were in training`);
-} else console.log(`no embedding verifier at ${verifierFile}: Whisper strategies only`);
+const shippedFile = process.env.WAKE_VERIFIER ?? "assets/wake-verifier/hey_jarvis.json";
+const peerFile = process.env.WAKE_PEER_VERIFIER ?? path.join(DIR, "s7-verifier.json");
+const loaded = [
+  loadVerifier("shipped", shippedFile, benchVoices),
+  loadVerifier("session 7 (peer)", peerFile, benchVoices),
+].filter((v): v is Loaded => v !== null);
+const verifier = loaded[0]?.verifier ?? null;
+const verifierId = loaded.map((v) => v.sha256).join("+");
+const trainVoices = [...new Set(loaded.flatMap((v) => v.voices))];
+console.log(`reported on (held out): ${benchVoices.join(", ")}`);
 
 const started = performance.now();
 const pos = await scoreAll(
   DIR,
   manifest.clips.map((c) => c.file),
   store,
-  verifier,
+  loaded.map((v) => v.verifier),
   verifierId,
 );
 const neg = await scoreAll(
   DIR,
   manifest.negatives.map((n) => n.file),
   store,
-  verifier,
+  loaded.map((v) => v.verifier),
   verifierId,
 );
 const positives = pos.scored;
@@ -90,7 +90,14 @@ function single(s: Scored): number[] {
   return s.scores.filter((c) => t.update(c.score, c.endSample)).map((c) => c.endSample);
 }
 
-type Stage = { kind: "wake" | "candidate"; endSample: number; decidedAt: number; sure: boolean; p: number };
+/** `endSample`: the candidate's best chunk (its embeddings); `wakeAt`: where its wake says the word ended. */
+type Stage = {
+  kind: "wake" | "candidate";
+  endSample: number;
+  decidedAt: number;
+  sure: boolean;
+  wakeAt: number;
+};
 
 function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stage[] {
   const t = new CandidateTrigger({
@@ -102,21 +109,35 @@ function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stag
     maxHoldSamples: SAMPLE_RATE,
     verifyAll,
   });
-  const embeddingAt = new Map(s.scores.map((c) => [c.endSample, c.embedding ?? Number.NaN]));
   const out: Stage[] = [];
   for (const c of s.scores) {
     const fired = t.next(c.score, c.endSample);
     if (!fired) continue;
     const sure = fired.kind === "candidate" && fired.sure;
-    const p = embeddingAt.get(fired.endSample) ?? Number.NaN;
-    out.push({ kind: fired.kind, endSample: fired.endSample, decidedAt: c.endSample, sure, p });
+    const wakeAt = fired.kind === "candidate" ? fired.wakeEndSample : fired.endSample;
+    out.push({ kind: fired.kind, endSample: fired.endSample, decidedAt: c.endSample, sure, wakeAt });
   }
   return out;
 }
 
-const transcriber = await createTranscriber(config.stt, store, silentLogger(), {
-  preparedDir: preparedModelsDir(stateDir(config.state_dir)),
-});
+/**
+ * Verifier `k`'s probability for a candidate as the daemon judges it: the highest over its best
+ * chunk and the `chunks - 1` after it that had arrived when it was decided.
+ */
+function probability(s: Scored, stage: Stage, k: number): number {
+  const chunks = loaded[k]?.verifier.chunks ?? 1;
+  const last = Math.min(stage.decidedAt, stage.endSample + (chunks - 1) * 1280);
+  let p = 0;
+  for (const c of s.scores)
+    if (c.endSample >= stage.endSample && c.endSample <= last) p = Math.max(p, c.embedding[k] ?? 0);
+  return p;
+}
+
+const transcriber = WITH_WHISPER
+  ? await createTranscriber(config.stt, store, silentLogger(), {
+      preparedDir: preparedModelsDir(stateDir(config.state_dir)),
+    })
+  : null;
 interface Verified {
   margin: number;
   text: string;
@@ -139,7 +160,7 @@ async function whisper(s: Scored, stage: Stage, context: [number, number] | null
   const to = stage.decidedAt + Math.round(after * SAMPLE_RATE);
   const audio = Float32Array.from(s.samples.subarray(from, to), (x) => x / 32768);
   const cpu = process.cpuUsage();
-  const scores = await transcriber.scorePhrase?.(audio, PHRASE);
+  const scores = await transcriber?.scorePhrase?.(audio, PHRASE);
   const used = process.cpuUsage(cpu);
   if (!scores) throw new Error("the transcriber cannot score a phrase");
   const v = {
@@ -166,16 +187,17 @@ type Judge = (s: Scored, stage: Stage) => Promise<boolean>;
 type Strategy = { name: string; ct: number; verifyAll: boolean; judge: Judge | null };
 const strategies: Strategy[] = [
   { name: `single ${THRESHOLD} (peer)`, ct: THRESHOLD, verifyAll: false, judge: null },
-  {
+];
+if (WITH_WHISPER)
+  strategies.push({
     name: `whisper ${CT}/${MARGIN} (peer)`,
     ct: CT,
     verifyAll: false,
     judge: (s, st) => whisperWakes(s, st, MARGIN),
-  },
-];
+  });
 // Whisper verifying sure detections too (session 6's verify_all): some 200 more Whisper runs, at
 // 2-10 s each on a shared board; WAKE_WHISPER_ALL=1 adds it.
-if (process.env.WAKE_WHISPER_ALL === "1")
+if (WITH_WHISPER && process.env.WAKE_WHISPER_ALL === "1")
   strategies.push({
     name: `whisper-all ${CT}/${MARGIN}/${SURE_MARGIN}`,
     ct: CT,
@@ -185,35 +207,35 @@ if (process.env.WAKE_WHISPER_ALL === "1")
 // Whisper with more context (WAKE_WHISPER_CONTEXT=2.5,0.7: seconds before the candidate's end, and
 // more after the verdict was due: the command's first words), on weak candidates as the peer.
 const context = list(process.env.WAKE_WHISPER_CONTEXT) as [number, number];
-if (context.length === 2)
+if (WITH_WHISPER && context.length === 2)
   strategies.push({
     name: `whisper ctx ${context.join("+")} s`,
     ct: CT,
     verifyAll: false,
     judge: (s, st) => whisperWakes(s, st, MARGIN, context),
   });
-if (verifier) {
-  const trained = verifier.threshold;
-  const cts = [CT, 0.05, ...list(process.env.WAKE_CT)];
-  for (const ct of [...new Set(cts)])
+// Each embedding verifier at its own threshold: the shipped one from the shipped candidate
+// threshold, session 7's from its own (0.1); WAKE_CT and WAKE_EMB_T add sensitivity rows.
+for (const [k, v] of [...loaded.entries()].reverse()) {
+  const trained = v.verifier.threshold;
+  const ownCt = k === 0 ? SHIPPED_CT : CT;
+  for (const ct of [...new Set([ownCt, ...list(process.env.WAKE_CT)])])
     for (const t of [...new Set([trained, ...list(process.env.WAKE_EMB_T)])])
       strategies.push({
-        name: `embeddings ${ct}/${t}`,
+        name: `${k === 0 ? "emb" : "emb s7 (peer)"} ${ct}/${t}`,
         ct,
         verifyAll: true,
-        judge: async (_s, st) => st.p >= t,
+        judge: async (s, st) => probability(s, st, k) >= t,
       });
+}
+if (verifier && WITH_WHISPER) {
+  const trained = verifier.threshold;
   strategies.push({
-    name: `both ${CT}/${trained}/${MARGIN}`,
-    ct: CT,
+    name: `both ${SHIPPED_CT}/${trained}/${MARGIN}`,
+    ct: SHIPPED_CT,
     verifyAll: true,
-    judge: async (s, st) => st.p >= trained && (st.sure || (await whisperWakes(s, st, MARGIN))),
-  });
-  strategies.push({
-    name: `emb-sure+whisper ${CT}/${trained}`,
-    ct: CT,
-    verifyAll: true,
-    judge: async (s, st) => (st.sure ? st.p >= trained : whisperWakes(s, st, MARGIN)),
+    judge: async (s, st) =>
+      probability(s, st, 0) >= trained && (st.sure || (await whisperWakes(s, st, MARGIN))),
   });
 }
 
@@ -221,7 +243,7 @@ async function detect(strategy: Strategy, s: Scored): Promise<number[]> {
   if (!strategy.judge) return single(s);
   const out: number[] = [];
   for (const stage of stages(s, strategy.ct, strategy.verifyAll))
-    if (stage.kind === "wake" || (await strategy.judge(s, stage))) out.push(stage.endSample);
+    if (stage.kind === "wake" || (await strategy.judge(s, stage))) out.push(stage.wakeAt);
   return out;
 }
 
@@ -267,6 +289,24 @@ for (const strategy of strategies) {
   );
   if (where.length) falseDetail.push(`${strategy.name}: ${where.join(", ")}`);
 }
+// What no verifier can recover: clips where openWakeWord never reaches the candidate threshold
+// near the wake phrase (no candidate to verify), per condition.
+const ceiling = conditions.map((condition) => {
+  const clips = manifest.clips
+    .map((c, i) => ({ c, s: positives[i] as Scored }))
+    .filter((x) => x.c.condition === condition);
+  const heard = clips.filter(({ c, s }) => {
+    const end = (c.wakeEndMs / 1000) * SAMPLE_RATE;
+    return s.scores.some(
+      (x) =>
+        x.score >= SHIPPED_CT &&
+        x.endSample >= end + HIT[0] * SAMPLE_RATE &&
+        x.endSample <= end + HIT[1] * SAMPLE_RATE,
+    );
+  }).length;
+  return pct(heard, clips.length).padStart(9);
+});
+console.log(`${`any candidate >= ${SHIPPED_CT} (ceiling)`.padEnd(W)}${ceiling.join("")}`);
 const trainAccents = new Set(trainVoices.map(accent));
 const mark = (v: string) => (verifier && !trainAccents.has(accent(v)) ? `${v}*` : v);
 console.log(`\nrecall by held-out voice (all conditions; * = accent in no training voice)`);
@@ -274,27 +314,33 @@ console.log(`${"strategy".padEnd(W)}${benchVoices.map((v) => mark(v).padStart(16
 for (const row of perVoice) console.log(row);
 console.log(`\nfalse wakes (file@time)\n${falseDetail.join("\n") || "none"}`);
 
-// The wait before the earcon that verifying every detection adds, on clips single 0.5 wakes on:
-// audio waited for after the first chunk at 0.5 (the candidate's peak + after_seconds), plus the
-// verifier's CPU (Whisper's here; the embedding verifier's is negligible).
-const waits = { whisper: [] as number[], embeddings: [] as number[] };
-for (const [i, clip] of manifest.clips.entries()) {
-  const s = positives[i] as Scored;
-  const first = single(s)[0];
-  const stage = stages(s, CT, true).find(
-    (x) => first !== undefined && Math.abs(x.endSample - first) < SAMPLE_RATE,
-  );
-  if (first === undefined || !stage || !isHit(clip, [first])) continue;
-  const audioMs = ((stage.decidedAt - first) / SAMPLE_RATE) * 1000;
-  waits.embeddings.push(audioMs);
-  // Whisper's own time only where it verified this sure detection (WAKE_WHISPER_ALL=1).
-  const verdict = cache.get(`${s.file}@${stage.endSample}@${stage.decidedAt}`);
-  if (verdict) waits.whisper.push(audioMs + verdict.cpuMs);
+// The wait before the earcon, on clips the single threshold wakes on: from its first chunk at
+// 0.5 to the chunk where each strategy's wake was decided (a candidate waits for its best chunk
+// and after_seconds), plus Whisper's CPU where it verified. Negative: earlier than single 0.5.
+const waits = new Map<string, number[]>();
+for (const strategy of strategies.filter((x) => x.judge)) {
+  const xs: number[] = [];
+  for (const [i, clip] of manifest.clips.entries()) {
+    const s = positives[i] as Scored;
+    const first = single(s)[0];
+    if (first === undefined || !isHit(clip, [first])) continue;
+    for (const stage of stages(s, strategy.ct, strategy.verifyAll)) {
+      if (Math.abs(stage.endSample - first) >= SAMPLE_RATE) continue;
+      if (stage.kind === "candidate" && !(await strategy.judge?.(s, stage))) continue;
+      const verdict = cache.get(`${s.file}@${stage.endSample}@${stage.decidedAt}`);
+      const whisperMs =
+        stage.kind === "candidate" && strategy.name.startsWith("whisper") ? (verdict?.cpuMs ?? 0) : 0;
+      xs.push(((stage.decidedAt - first) / SAMPLE_RATE) * 1000 + whisperMs);
+      break;
+    }
+  }
+  waits.set(strategy.name, xs);
 }
 const q = (xs: number[], f: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * f)] ?? Number.NaN;
-for (const [name, xs] of Object.entries(waits).filter(([, xs]) => xs.length > 0))
+console.log("\nwait before the wake, against single 0.5 (clips it wakes on that the strategy also wakes on)");
+for (const [name, xs] of [...waits].filter(([, xs]) => xs.length > 0))
   console.log(
-    `verify all (${name}): wake later than single 0.5 by median ${q(xs, 0.5).toFixed(0)} ms, p90 ${q(xs, 0.9).toFixed(0)} ms (${xs.length} clips)`,
+    `${name.padEnd(W)} later by median ${q(xs, 0.5).toFixed(0)} ms, p90 ${q(xs, 0.9).toFixed(0)} ms (${xs.length} clips)`,
   );
 writeFileSync(VERIFIED, JSON.stringify(Object.fromEntries(cache)));
 
@@ -305,9 +351,9 @@ console.log(
 const vms = [...pos.verifierMs, ...neg.verifierMs];
 if (vms.length)
   console.log(
-    `  embedding verifier median ${(q(vms, 0.5) * 1000).toFixed(0)} us, p90 ${(q(vms, 0.9) * 1000).toFixed(0)} us (${vms.length} windows); machine shared, ratios only`,
+    `  embedding verifier median ${(q(vms, 0.5) * 1000).toFixed(0)} us, p90 ${(q(vms, 0.9) * 1000).toFixed(0)} us per window (${vms.length} windows; a candidate reads ${verifier?.chunks ?? 1} with the shipped one); machine shared, ratios only`,
   );
 if (process.argv.includes("--margins"))
   for (const [key, v] of cache)
     console.log(`${v.margin.toFixed(2).padStart(7)}  ${key}  ${JSON.stringify(v.text)}`);
-await transcriber.dispose();
+await transcriber?.dispose();

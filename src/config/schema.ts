@@ -74,19 +74,23 @@ export const configSchema = z
   .superRefine(checkSatelliteStages);
 
 /**
- * The wake word's verifier is Whisper: a satellite that loads none (satellite.fallback: none)
- * cannot verify. Refused at load rather than silently ignored.
+ * The wake word's verifier by Whisper (method whisper or both) needs Whisper: a satellite that
+ * loads none (satellite.fallback: none) cannot. Refused at load rather than silently ignored.
+ * The embedding verifier (method embeddings) needs no Whisper and runs there.
  */
 function checkSatelliteStages(
-  config: Parameters<typeof hasLocalModels>[0] & { wake: { verifier: { enabled: boolean } } },
+  config: Parameters<typeof hasLocalModels>[0] & {
+    wake: { verifier: { enabled: boolean; method: string } };
+  },
   ctx: z.RefinementCtx,
 ) {
-  if (hasLocalModels(config) || !config.wake.verifier.enabled) return;
+  const { enabled, method } = config.wake.verifier;
+  if (hasLocalModels(config) || !enabled || method === "embeddings") return;
   ctx.addIssue({
     code: "custom",
     path: ["wake", "verifier", "enabled"],
     message:
-      "needs Whisper on this board, and role satellite loads none: turn the verifier off, or set satellite.fallback: local (the satellite then loads Whisper and the intent stage)",
+      "needs Whisper on this board with method whisper or both, and role satellite loads none: use method embeddings, turn the verifier off, or set satellite.fallback: local (the satellite then loads Whisper and the intent stage)",
   });
 }
 

@@ -64,7 +64,7 @@ export async function loadStages(
     const vad = track(await createVad(config.vad, store, componentLogger(logger, "vad")));
     const transcriber = local ? track(await loadTranscriber(config, deps, logger)) : null;
     // After the transcriber: it is the wake word's verifier (wake.verifier).
-    const verifier = transcriber ? wakeVerifier(transcriber, bus, live) : undefined;
+    const verifier = wakeVerifier(transcriber, bus, live);
     const wake = track(
       await createWakeWordDetector(config, store, componentLogger(logger, "wake"), {
         verifier,
@@ -106,7 +106,7 @@ export async function reloadStages(
     const transcriber = fresh.transcriber !== undefined ? fresh.transcriber : current.transcriber;
     // A new transcriber is a new verifier: the wake detector holding the old one goes too.
     if (which.wake || (fresh.transcriber && config.wake.verifier.enabled)) {
-      const verifier = transcriber ? wakeVerifier(transcriber, bus, live) : undefined;
+      const verifier = wakeVerifier(transcriber, bus, live);
       const log = componentLogger(logger, "wake");
       fresh.wake = await createWakeWordDetector(config, store, log, { verifier, env: deps.env });
     }

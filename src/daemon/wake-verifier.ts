@@ -4,19 +4,19 @@ import type { Transcriber } from "../stt/transcriber.js";
 import type { WakeFactoryOptions } from "../wake/create.js";
 
 /**
- * Whisper as the wake word's verifier (wake.verifier): the transcriber already loaded for
- * commands scores each candidate, and each candidate's outcome goes on the bus as a
- * `wake_word-candidate` event. Undefined when the transcriber cannot score a phrase.
+ * The wake word's verifier (wake.verifier): the transcriber already loaded for commands, when
+ * there is one that can score a phrase, is Whisper for the candidates that need it (port null
+ * without: a satellite has only the embedding verifiers, which need no Whisper). Each
+ * candidate's outcome goes on the bus as a `wake_word-candidate` event.
  */
 export function wakeVerifier(
-  transcriber: Transcriber,
+  transcriber: Transcriber | null,
   bus: EventBus | undefined,
   background = false,
-): WakeFactoryOptions["verifier"] | undefined {
-  const score = transcriber.scorePhrase?.bind(transcriber);
-  if (!score) return undefined;
+): NonNullable<WakeFactoryOptions["verifier"]> {
+  const score = transcriber?.scorePhrase?.bind(transcriber);
   return {
-    port: { scorePhrase: score, busy: () => transcriber.busy?.() ?? false },
+    port: score ? { scorePhrase: score, busy: () => transcriber?.busy?.() ?? false } : null,
     phraseFor: spokenWakePhrase,
     background,
     report: (c) => {

@@ -25,12 +25,25 @@ export type Firing =
    * `endSample` is the end of the candidate's best chunk (where the wake word ended); `sure`:
    * its best score reached `threshold` (only with `verifyAll`).
    */
-  | { kind: "candidate"; score: number; endSample: number; sure: boolean };
+  | {
+      kind: "candidate";
+      score: number;
+      endSample: number;
+      sure: boolean;
+      /**
+       * Where a wake from this candidate says the wake word ended: for a sure one the first chunk
+       * at `threshold`, where the single threshold (trigger level 1) reports it, so turning the
+       * verifier on moves no run's audio, it only comes later; for a weak one its best chunk.
+       */
+      wakeEndSample: number;
+    };
 
 interface Pending {
   score: number;
   endSample: number;
   startSample: number;
+  /** The first chunk at or above `threshold`, if one came. */
+  firstSure: number | null;
 }
 
 /**
@@ -77,8 +90,10 @@ export class CandidateTrigger {
         pending.score = score;
         pending.endSample = endSample;
       }
+      if (pending.firstSure === null && score >= this.settings.threshold) pending.firstSure = endSample;
     } else if (this.#run === this.settings.triggerLevel && !this.#inRefractory(endSample)) {
-      this.#pending = { score, endSample, startSample: endSample };
+      const firstSure = score >= this.settings.threshold ? endSample : null;
+      this.#pending = { score, endSample, startSample: endSample, firstSure };
     }
     return this.#decide(endSample);
   }
@@ -106,6 +121,7 @@ export class CandidateTrigger {
     this.#pending = null;
     this.#lastCandidate = pending.endSample;
     const sure = pending.score >= this.settings.threshold;
-    return { kind: "candidate", score: pending.score, endSample: pending.endSample, sure };
+    const wakeEndSample = pending.firstSure ?? pending.endSample;
+    return { kind: "candidate", score: pending.score, endSample: pending.endSample, sure, wakeEndSample };
   }
 }

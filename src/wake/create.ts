@@ -31,7 +31,8 @@ export interface WakeFactoryOptions {
    * candidate's outcome goes. Without it, candidates are never made.
    */
   verifier?: {
-    port: PhraseVerifier;
+    /** Whisper; null: none on this board (a satellite), so only embedding verifiers judge. */
+    port: PhraseVerifier | null;
     phraseFor: (wakeWord: string) => string | null;
     report: (c: CandidateReport) => void;
     /** Verify off the frame path (a live source); false: each candidate's frame waits (file input). */
@@ -61,7 +62,7 @@ export async function createWakeWordDetector(
           platform: options.platform,
           factory: options.porcupine,
         })
-      : await createOpenWakeWord(config.wake, store, log, verifying);
+      : await createOpenWakeWord(config.wake, store, log, verifying, options.verifier?.port != null);
   log.info(
     {
       engine: detector.engine,
@@ -73,7 +74,10 @@ export async function createWakeWordDetector(
   );
   // Porcupine has no scores: with verify_all each of its detections is a sure candidate.
   const porcupineVerified =
-    verifying && config.wake.verifier.verify_all && config.wake.engine === "porcupine";
+    verifying &&
+    options.verifier?.port != null &&
+    config.wake.verifier.verify_all &&
+    config.wake.engine === "porcupine";
   const afterSamples = Math.round(config.wake.verifier.after_seconds * SAMPLE_RATE);
   let gated: WakeWordDetector = porcupineVerified ? new SureCandidates(detector, afterSamples) : detector;
   if (config.wake.vad_gate) {
@@ -107,7 +111,9 @@ export async function createWakeWordDetector(
     background: verifier.background ?? false,
     budgetSeconds: budget_seconds,
   };
-  return new VerifyingDetector(gated, verifier.port, settings, verifier.report, log);
+  // Nothing to verify with: no Whisper and no embedding verifier for any wake word.
+  if (!verifier.port && judges.size === 0) return gated;
+  return new VerifyingDetector(gated, verifier.port ?? NO_WHISPER, settings, verifier.report, log);
 }
 
 /**
@@ -129,16 +135,27 @@ function embeddingJudges(wake: Config["wake"], method: string): Map<string, Embe
       );
     }
     const threshold = wake.verifier.embedding_threshold ?? verifier.threshold;
-    judges.set(m.id, { score: (e) => verifier.score(e), threshold });
+    judges.set(m.id, { score: (e) => verifier.score(e), threshold, chunks: verifier.chunks });
   }
   return judges;
 }
+
+/**
+ * No Whisper on this board: never reached by a wake word with an embedding verifier (it judges
+ * every candidate under method embeddings); others make no candidates there.
+ */
+const NO_WHISPER: PhraseVerifier = {
+  scorePhrase: () => Promise.reject(new Error("no Whisper on this board")),
+  busy: () => true,
+};
 
 async function createOpenWakeWord(
   wake: Config["wake"],
   store: ModelStore,
   logger: Logger,
   verifying: boolean,
+  /** Whisper is there to verify wake words without an embedding verifier. */
+  whisper: boolean,
 ): Promise<WakeWordDetector> {
   const seen = new Set<string>();
   const models: OwwModelOptions[] = [];
@@ -150,18 +167,21 @@ async function createOpenWakeWord(
       });
     }
     seen.add(m.id);
+    const judged =
+      verifying &&
+      wake.verifier.method !== "whisper" &&
+      !m.path &&
+      BUNDLED_EMBEDDING_VERIFIERS[m.id] !== undefined;
     models.push({
       id: m.id,
       path: m.path ? customModelPath(m.id, m.path) : await storeModelPath(store, m.id),
       threshold: m.threshold,
       triggerLevel: m.trigger_level,
       refractorySeconds: m.refractory_seconds,
-      ...(verifying ? { candidateThreshold: m.candidate_threshold } : {}),
+      ...(judged || (verifying && whisper) ? { candidateThreshold: m.candidate_threshold } : {}),
       // The embedding verifier judges sure detections too: it costs microseconds, is never busy,
       // and the model's confident mistakes ("hey Charlie") are what it is for.
-      ...(verifying && wake.verifier.method !== "whisper" && !m.path && BUNDLED_EMBEDDING_VERIFIERS[m.id]
-        ? { verifyAll: true }
-        : {}),
+      ...(judged ? { verifyAll: true } : {}),
     });
   }
   const mel = await store.verify("oww_melspectrogram");

@@ -22,6 +22,12 @@ export interface WakeDetection {
    * its best chunk, for the embedding verifier (wake/embedding-verifier.ts). Absent elsewhere.
    */
   embeddings?: Float32Array;
+  /**
+   * The classifier's windows ending 1, 2, ... chunks after the best one, as many as had arrived
+   * when the candidate was decided: the embedding verifier may read a few (its best chunk is off
+   * by one or two in noise). Absent elsewhere.
+   */
+  laterEmbeddings?: readonly Float32Array[];
 }
 
 /**

@@ -27,6 +27,11 @@ export interface EmbeddingVerifierWeights {
   output: { weights: number[]; bias: number };
   /** The probability at or above which a candidate wakes, chosen on voices held out of training. */
   threshold: number;
+  /**
+   * Windows read per candidate: its best chunk and the `chunks - 1` after it, the highest
+   * probability counting (chosen on held-out voices). Absent: 1.
+   */
+  chunks?: number;
   /** How it was made (informative: voices, examples, the held-out figures). */
   trainedOn: Record<string, unknown>;
 }
@@ -37,7 +42,7 @@ const FORMAT = "edge-voice-wake-verifier/1";
 export const BUNDLED_EMBEDDING_VERIFIERS: Readonly<Record<string, { file: string; sha256: string }>> = {
   hey_jarvis: {
     file: "assets/wake-verifier/hey_jarvis.json",
-    sha256: "a48389016362aae5f265fa89fe46703f316b02edeb18258d88c45f057745b6ca",
+    sha256: "39338aa28bdf67801ea494a907e1632ad37726a9d05045610a3c2e642a2f4d10",
   },
 };
 
@@ -65,6 +70,11 @@ export class EmbeddingVerifier {
       problems.push(`hidden weights need ${units * inputs} values`);
     if (weights.output?.weights.length !== units) problems.push(`output weights need ${units} values`);
     if (!(weights.threshold >= 0 && weights.threshold <= 1)) problems.push("threshold outside 0..1");
+    if (
+      weights.chunks !== undefined &&
+      !(Number.isInteger(weights.chunks) && weights.chunks >= 1 && weights.chunks <= 4)
+    )
+      problems.push("chunks must be 1..4");
     if (problems.length > 0) throw new Error(problems.join("; "));
     return new EmbeddingVerifier(weights);
   }
@@ -96,6 +106,11 @@ export class EmbeddingVerifier {
 
   get threshold(): number {
     return this.weights.threshold;
+  }
+
+  /** Windows read per candidate (weights' `chunks`, default 1). */
+  get chunks(): number {
+    return this.weights.chunks ?? 1;
   }
 
   /** Probability (0..1) that `embeddings` ([frames][96], oldest first) end with the wake phrase. */

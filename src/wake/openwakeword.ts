@@ -166,7 +166,8 @@ export class OpenWakeWordDetector implements WakeWordDetector {
       const fired = trigger.next(score, endSample);
       // A sure detection goes before any candidate; then the higher score.
       if (fired && (!best || outranks(fired.kind === "candidate", fired.score, best))) {
-        best = { wakeWord: classifier.id, score: fired.score, endSample: fired.endSample };
+        const at = fired.kind === "candidate" ? fired.wakeEndSample : fired.endSample;
+        best = { wakeWord: classifier.id, score: fired.score, endSample: at };
         if (fired.kind === "candidate") {
           best.candidate = true;
           if (fired.sure) best.sure = true;
@@ -174,6 +175,10 @@ export class OpenWakeWordDetector implements WakeWordDetector {
           const back = Math.round((endSample - fired.endSample) / CHUNK_SAMPLES);
           const window = this.#history.window(CANDIDATE_FRAMES, back);
           if (window) best.embeddings = window;
+          const later: Float32Array[] = [];
+          for (let b = back - 1; b >= 0; b--)
+            later.push(this.#history.window(CANDIDATE_FRAMES, b) as Float32Array);
+          if (window && later.length > 0) best.laterEmbeddings = later;
         }
       }
     }

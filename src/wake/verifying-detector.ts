@@ -19,6 +19,11 @@ export interface EmbeddingJudge {
   score(embeddings: Float32Array): number;
   /** At or above: the wake phrase. */
   threshold: number;
+  /**
+   * Windows it reads: the candidate's best chunk and the `chunks - 1` after it that have arrived;
+   * the highest probability counts. Default 1.
+   */
+  chunks?: number;
 }
 
 export interface VerifySettings {
@@ -171,7 +176,8 @@ export class VerifyingDetector implements WakeWordDetector {
     const judge = method === "whisper" ? null : this.settings.embeddingJudge?.(detection.wakeWord);
     if (!judge || !detection.embeddings) return {};
     const started = this.now();
-    const embeddingScore = judge.score(detection.embeddings);
+    const windows = [detection.embeddings, ...(detection.laterEmbeddings ?? [])].slice(0, judge.chunks ?? 1);
+    const embeddingScore = Math.max(...windows.map((w) => judge.score(w)));
     const passed = embeddingScore >= judge.threshold;
     if (passed && method === "both" && detection.sure !== true) return { embeddingScore };
     const outcome: CandidateOutcome = passed ? "verified" : "rejected";
@@ -247,6 +253,6 @@ export class VerifyingDetector implements WakeWordDetector {
 
 /** The detection as it wakes: no longer a candidate. */
 function wakeOf(detection: WakeDetection): WakeDetection {
-  const { candidate: _c, sure: _s, embeddings: _e, ...wake } = detection;
+  const { candidate: _c, sure: _s, embeddings: _e, laterEmbeddings: _l, ...wake } = detection;
   return wake;
 }

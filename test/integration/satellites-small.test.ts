@@ -79,10 +79,10 @@ describe("a satellite daemon without Whisper on disk", () => {
     expect(daemon.stderr()).toMatch(/stt\.model/);
   }, 120_000);
 
-  it("refuses wake.verifier on a satellite that loads no Whisper (exit 78, the setting named)", async () => {
+  it("refuses wake.verifier by Whisper on a satellite that loads none (exit 78, the setting named)", async () => {
     const file = path.join(dir, "satellite-verifier.yaml");
     const home = satellite as { wake: Record<string, unknown> };
-    const wake = { ...home.wake, verifier: { enabled: true } };
+    const wake = { ...home.wake, verifier: { enabled: true, method: "whisper" } };
     writeFileSync(file, stringify({ ...satellite, wake }));
     const daemon = startDaemon(["run", "--config", file, "--input", WAV, "--events", "json"]);
     expect(await daemon.exited).toBe(78);

@@ -27,10 +27,11 @@ describe("wakeVerifier (Whisper as the wake word's verifier)", () => {
     bus.on("wake_word-candidate", (e) => events.push(e));
     const transcriber = fakeTranscriber(true);
     const verifier = wakeVerifier(transcriber, bus);
-    if (!verifier) throw new Error("expected a verifier");
+    const port = verifier.port;
+    if (!port) throw new Error("expected Whisper as the port");
     expect(verifier.phraseFor("hey_jarvis")).toBe("Hey Jarvis");
-    expect(verifier.port.busy()).toBe(true);
-    const scores = await verifier.port.scorePhrase(new Float32Array(16), "Hey Jarvis");
+    expect(port.busy()).toBe(true);
+    const scores = await port.scorePhrase(new Float32Array(16), "Hey Jarvis");
     expect(transcriber.asked).toEqual(["Hey Jarvis"]);
     verifier.report({
       wakeWord: "hey_jarvis",
@@ -75,11 +76,12 @@ describe("wakeVerifier (Whisper as the wake word's verifier)", () => {
     expect(events[0]).not.toHaveProperty("sure");
   });
 
-  it("is absent for a transcriber that cannot score a phrase", () => {
+  it("has no Whisper port without a transcriber that can score a phrase (the embedding verifier needs none)", () => {
     const plain: Transcriber = {
       transcribe: async () => Promise.reject(new Error("x")),
       dispose: async () => {},
     };
-    expect(wakeVerifier(plain, undefined)).toBeUndefined();
+    expect(wakeVerifier(plain, undefined).port).toBeNull();
+    expect(wakeVerifier(null, undefined).port).toBeNull();
   });
 });

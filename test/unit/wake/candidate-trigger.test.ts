@@ -34,7 +34,9 @@ describe("CandidateTrigger", () => {
 
   it("makes a candidate at its best chunk, handed out once the after-window has passed", () => {
     const fired = feed([0, 0.2, 0.35, 0.1, 0, 0, 0, 0]);
-    expect(fired).toEqual([{ kind: "candidate", score: 0.35, endSample: 3 * CHUNK, sure: false, at: 5 }]);
+    expect(fired).toEqual([
+      { kind: "candidate", score: 0.35, endSample: 3 * CHUNK, sure: false, wakeEndSample: 3 * CHUNK, at: 5 },
+    ]);
   });
 
   it("lets a sure detection that follows low scores wake at once, replacing the candidate", () => {
@@ -102,7 +104,20 @@ describe("CandidateTrigger", () => {
 
     it("makes a sure candidate at the peak of a confident run instead of waking at once", () => {
       expect(feed([0, 0.3, 0.7, 0.95, 0.4, 0, 0, 0, 0], all)).toEqual([
-        { kind: "candidate", score: 0.95, endSample: 4 * CHUNK, sure: true, at: 6 },
+        { kind: "candidate", score: 0.95, endSample: 4 * CHUNK, sure: true, wakeEndSample: 3 * CHUNK, at: 6 },
+      ]);
+    });
+
+    it("says a sure candidate's wake word ended where the single threshold says: its first chunk at threshold", () => {
+      const scores = [0, 0.3, 0.55, 0.8, 0.95, 0.4, 0, 0, 0, 0];
+      const single = new Trigger({ threshold: 0.5, triggerLevel: 1, refractorySamples: 32000 });
+      const singleAt = scores.findIndex((s, i) => single.update(s, (i + 1) * CHUNK));
+      expect(feed(scores, all)).toMatchObject([
+        { endSample: 5 * CHUNK, wakeEndSample: (singleAt + 1) * CHUNK, sure: true },
+      ]);
+      // A weak one keeps its best chunk.
+      expect(feed([0, 0.2, 0.4, 0.3, 0, 0, 0, 0], all)).toMatchObject([
+        { endSample: 3 * CHUNK, wakeEndSample: 3 * CHUNK, sure: false },
       ]);
     });
 
@@ -112,7 +127,9 @@ describe("CandidateTrigger", () => {
 
     it("makes confident candidates even when the candidate threshold equals the threshold", () => {
       const fired = feed([0, 0.3, 0.6, 0, 0, 0, 0], { ...all, candidateThreshold: 0.5 });
-      expect(fired).toEqual([{ kind: "candidate", score: 0.6, endSample: 3 * CHUNK, sure: true, at: 5 }]);
+      expect(fired).toEqual([
+        { kind: "candidate", score: 0.6, endSample: 3 * CHUNK, sure: true, wakeEndSample: 3 * CHUNK, at: 5 },
+      ]);
     });
 
     it("verifies one utterance once: no second candidate in the refractory period", () => {

@@ -18,6 +18,8 @@ import {
 interface Fire {
   sure?: boolean;
   probability?: number;
+  /** The probabilities of the windows ending 1, 2, ... chunks after the best one. */
+  later?: number[];
 }
 
 class FakeWake implements WakeWordDetector {
@@ -32,6 +34,7 @@ class FakeWake implements WakeWordDetector {
     detection.candidate = true;
     if (fire.sure) detection.sure = true;
     if (fire.probability !== undefined) detection.embeddings = Float32Array.of(fire.probability);
+    if (fire.later) detection.laterEmbeddings = fire.later.map((p) => Float32Array.of(p));
     return detection;
   }
   reset() {}
@@ -52,7 +55,12 @@ const judge: EmbeddingJudge = { score: (e) => e[0] as number, threshold: 0.625 }
 const WHISPER_YES = { phrase: -0.2, heard: -0.3, text: "Hey Jarvis" };
 const WHISPER_NO = { phrase: -4, heard: -0.3, text: "Hey Charlie" };
 
-function setup(method: VerifyMethod, fires: Map<number, Fire>, whisper: PhraseScores = WHISPER_YES) {
+function setup(
+  method: VerifyMethod,
+  fires: Map<number, Fire>,
+  whisper: PhraseScores = WHISPER_YES,
+  chunks?: number,
+) {
   const verifier = new CountingVerifier(whisper);
   const reports: CandidateReport[] = [];
   const settings = {
@@ -60,7 +68,7 @@ function setup(method: VerifyMethod, fires: Map<number, Fire>, whisper: PhraseSc
     minMargin: -1.5,
     phraseFor: () => "Hey Jarvis",
     method,
-    embeddingJudge: (w: string) => (w === "hey_jarvis" ? judge : null),
+    embeddingJudge: (w: string) => (w === "hey_jarvis" ? { ...judge, ...(chunks ? { chunks } : {}) } : null),
   };
   const detector = new VerifyingDetector(
     new FakeWake(fires),
@@ -103,6 +111,19 @@ describe("the embedding verifier as the second stage", () => {
   it("wakes at exactly the threshold, not below it", async () => {
     expect(await run(setup("embeddings", at(3, { probability: 0.625 })).detector, 5)).toHaveLength(1);
     expect(await run(setup("embeddings", at(3, { probability: 0.6 })).detector, 5)).toHaveLength(0);
+  });
+
+  it("reads the best chunk and the chunks after it that the judge asks for, the highest counting", async () => {
+    const fire = at(5, { probability: 0.5, later: [0.25, 0.75, 0.875] });
+    expect(await run(setup("embeddings", fire).detector, 8)).toEqual([]);
+    expect(await run(setup("embeddings", fire, WHISPER_YES, 2).detector, 8)).toEqual([]);
+    const three = setup("embeddings", fire, WHISPER_YES, 3);
+    const hits = await run(three.detector, 8);
+    expect(hits).toEqual([{ wakeWord: "hey_jarvis", score: 0.3, endSample: 5 * 1280 }]);
+    expect(three.reports).toMatchObject([{ outcome: "verified", embeddingScore: 0.75 }]);
+    // Fewer chunks arrived than it reads: it judges those there are.
+    const early = setup("embeddings", at(5, { probability: 0.5, later: [0.7] }), WHISPER_YES, 3);
+    expect(await run(early.detector, 8)).toHaveLength(1);
   });
 
   it("method both: a sure candidate is the embedding verifier's alone", async () => {

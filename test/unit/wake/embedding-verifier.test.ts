@@ -67,6 +67,10 @@ describe("EmbeddingVerifier", () => {
       /output weights need 96/,
     );
     expect(() => EmbeddingVerifier.fromWeights(weights({ threshold: 2 }))).toThrow(/threshold/);
+    expect(() => EmbeddingVerifier.fromWeights(weights({ chunks: 0 }))).toThrow(/chunks must be 1..4/);
+    expect(() => EmbeddingVerifier.fromWeights(weights({ chunks: 1.5 }))).toThrow(/chunks/);
+    expect(EmbeddingVerifier.fromWeights(weights()).chunks).toBe(1);
+    expect(EmbeddingVerifier.fromWeights(weights({ chunks: 3 })).chunks).toBe(3);
     const other = { ...weights(), format: "something-else/2" } as unknown as EmbeddingVerifierWeights;
     expect(() => EmbeddingVerifier.fromWeights(other)).toThrow(/format something-else\/2/);
   });

@@ -37,11 +37,16 @@ describe("a satellite's models", () => {
     expect(configuredModels(satellite({ fallback: "local" })).at(-1)?.kind).toBe("llm");
   });
 
-  it("wake.verifier needs Whisper: refused on a satellite without it, one clear line", () => {
-    const input = { role: "satellite", satellite: { base: "pi5" }, wake: { verifier: { enabled: true } } };
+  it("wake.verifier by Whisper is refused on a satellite without it, one clear line; by embeddings it runs", () => {
+    const whisper = { enabled: true, method: "whisper" };
+    const input = { role: "satellite", satellite: { base: "pi5" }, wake: { verifier: whisper } };
     expect(() => validate(input)).toThrow(/wake\.verifier\.enabled: needs Whisper on this board/);
+    const both = { ...input, wake: { verifier: { ...whisper, method: "both" } } };
+    expect(() => validate(both)).toThrow(/needs Whisper/);
     const local = { ...input, satellite: { base: "pi5", fallback: "local" } };
     expect(validate(local).wake.verifier.enabled).toBe(true);
+    const embeddings = { ...input, wake: { verifier: { enabled: true, method: "embeddings" } } };
+    expect(validate(embeddings).wake.verifier.enabled).toBe(true);
   });
 });
 

@@ -1,0 +1,31 @@
+// The embedding verifiers bench/wake-noise.ts compares, each checked to be held out: none of the
+// voices it was trained on may be one of the benchmark's.
+
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
+
+export interface Loaded {
+  name: string;
+  verifier: EmbeddingVerifier;
+  sha256: string;
+  /** The voices it was trained on (its weights' trainedOn.voices). */
+  voices: string[];
+}
+
+/** The verifier in `file` (null when there is none); throws when a bench voice was in its training. */
+export function loadVerifier(name: string, file: string, benchVoices: readonly string[]): Loaded | null {
+  if (!existsSync(file)) return null;
+  const bytes = readFileSync(file);
+  const weights = JSON.parse(bytes.toString("utf8")) as EmbeddingVerifierWeights;
+  const verifier = EmbeddingVerifier.fromWeights(weights);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const voices = (weights.trainedOn.voices as string[] | undefined) ?? [];
+  console.log(
+    `${name}: ${file} (sha256 ${sha256.slice(0, 12)}, threshold ${verifier.threshold}, ${verifier.chunks} chunk(s))`,
+  );
+  console.log(`  trained on: ${voices.join(", ")}`);
+  const seen = benchVoices.filter((v) => voices.includes(v));
+  if (seen.length) throw new Error(`not held out: ${seen.join(", ")} were in training`);
+  return { name, verifier, sha256, voices };
+}

@@ -1,0 +1,158 @@
+// The training clips of scripts/wake-verifier-data.ts as scripts/train-wake-verifier.ts uses them:
+// the examples to fit on (windows of 16 embeddings at chosen chunks), and a replay of whole clips
+// through the daemon's own CandidateTrigger with a verifier's probabilities, so the verifier's
+// threshold, the candidate threshold and how a candidate's chunks are judged are all chosen by
+// what the daemon would do on voices held out of fitting.
+
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { SAMPLE_RATE } from "../src/audio/format.js";
+import { CandidateTrigger } from "../src/wake/candidate-trigger.js";
+import { EMBEDDING_DIM } from "../src/wake/embedding-stream.js";
+import { CHUNK_SAMPLES } from "../src/wake/oww-features.js";
+import type { TrainClip, TrainShare } from "./wake-verifier-data.js";
+
+export interface Clips {
+  frames: number;
+  clips: TrainClip[];
+  /** Every share's embedding rows, one after the other. */
+  rows: Float32Array;
+}
+
+/** Every share the data script wrote (clips-K.json beside clips-K.f32), rows renumbered. */
+export function loadClips(dir: string): Clips {
+  const shares = readdirSync(dir)
+    .filter((f) => /^clips-\d+\.json$/.test(f))
+    .sort();
+  const parts = shares.map((f) => {
+    const share = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as TrainShare;
+    const bytes = readFileSync(path.join(dir, f.replace(/\.json$/, ".f32")));
+    return { share, rows: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) };
+  });
+  const rows = new Float32Array(parts.reduce((n, p) => n + p.rows.length, 0));
+  const clips: TrainClip[] = [];
+  let at = 0;
+  for (const p of parts) {
+    const offset = at / EMBEDDING_DIM;
+    for (const c of p.share.clips) clips.push({ ...c, firstRow: c.firstRow + offset });
+    rows.set(p.rows, at);
+    at += p.rows.length;
+  }
+  return { frames: parts[0]?.share.frames ?? 16, clips, rows };
+}
+
+/** The classifier's input at chunk `i` of a clip: its rows i+1 .. i+frames (noise rows first). */
+export function windowAt(data: Clips, clip: TrainClip, i: number): Float32Array {
+  const start = (clip.firstRow + i + 1) * EMBEDDING_DIM;
+  return data.rows.subarray(start, start + data.frames * EMBEDDING_DIM);
+}
+
+/** Chunks of local highest scores, at least `gap` chunks apart, best first. */
+export function peaks(scores: number[], from: number, to: number, count: number, gap = 6): number[] {
+  const order = scores
+    .map((v, i) => ({ v, i }))
+    .filter((x) => x.i >= from && x.i < to)
+    .sort((a, b) => b.v - a.v);
+  const picked: number[] = [];
+  for (const x of order) {
+    if (picked.length >= count) break;
+    if (picked.every((p) => Math.abs(p - x.i) >= gap)) picked.push(x.i);
+  }
+  return picked;
+}
+
+/** The chunk where the wake phrase ends, and openWakeWord's best chunk near it (null: not heard). */
+export function wakeChunks(clip: TrainClip): { end: number; best: number } | null {
+  if (clip.wakeEndSample === null) return null;
+  const end = Math.floor(clip.wakeEndSample / CHUNK_SAMPLES);
+  const [best] = peaks(clip.scores, end - 4, end + 13, 1);
+  if (best === undefined || (clip.scores[best] ?? 0) < 0.02) return null;
+  return { end, best };
+}
+
+export interface Example {
+  clip: number;
+  chunk: number;
+  label: 0 | 1;
+}
+
+/**
+ * What to fit on. The wake phrase: its best chunk and `jitter` chunks either side (a candidate's
+ * chunk moves by one or two with the noise). Not it: the commands after it, near-misses (their
+ * three best chunks and `jitter` either side), prose (its 40 best chunks and 20 at random) and
+ * noise (its 40 best). The first 5 chunks of a clip are never scored (warm-up): never examples.
+ */
+export function examplesOf(data: Clips, jitter: number, random: () => number): Example[] {
+  const out: Example[] = [];
+  const add = (clip: number, chunk: number, label: 0 | 1) => {
+    const c = data.clips[clip] as TrainClip;
+    if (chunk >= 5 && chunk < c.scores.length) out.push({ clip, chunk, label });
+  };
+  const around = (i: number) => Array.from({ length: 2 * jitter + 1 }, (_, k) => i - jitter + k);
+  data.clips.forEach((c, i) => {
+    if (c.kind === "wake") {
+      const at = wakeChunks(c);
+      if (!at) return;
+      for (const j of around(at.best)) add(i, j, 1);
+      for (const j of peaks(c.scores, at.end + 16, c.scores.length, 2)) add(i, j, 0);
+    } else if (c.kind === "near-miss") {
+      for (const p of peaks(c.scores, 0, c.scores.length, 3)) for (const j of around(p)) add(i, j, 0);
+    } else {
+      for (const p of peaks(c.scores, 0, c.scores.length, 40)) add(i, p, 0);
+      if (c.kind === "prose") for (let k = 0; k < 20; k++) add(i, Math.floor(random() * c.scores.length), 0);
+    }
+  });
+  return out;
+}
+
+/**
+ * How a candidate's chunks are judged. `chunks`: the verifier reads the best chunk and the
+ * `chunks - 1` after it (already arrived when the candidate is decided) and takes the highest
+ * probability. `afterChunks`: how long after the best chunk the candidate is decided.
+ */
+export interface Policy {
+  candidateThreshold: number;
+  chunks: number;
+  afterChunks: number;
+}
+
+export interface Replayed {
+  /** Chunk ends (samples) where it woke. */
+  wakes: number[];
+  candidates: number;
+  /** Per wake: chunks from the first chunk at 0.5 (the single threshold's wake) to the decision. */
+  delays: number[];
+}
+
+/** The daemon's two stages over one clip, every detection verified (verify_all), as the daemon does. */
+export function replay(scores: number[], p: Float32Array, policy: Policy, threshold: number): Replayed {
+  const trigger = new CandidateTrigger({
+    threshold: 0.5,
+    candidateThreshold: policy.candidateThreshold,
+    triggerLevel: 1,
+    refractorySamples: 2 * SAMPLE_RATE,
+    afterSamples: policy.afterChunks * CHUNK_SAMPLES,
+    maxHoldSamples: SAMPLE_RATE,
+    verifyAll: true,
+  });
+  const out: Replayed = { wakes: [], candidates: 0, delays: [] };
+  scores.forEach((score, i) => {
+    const fired = trigger.next(score, (i + 1) * CHUNK_SAMPLES);
+    if (fired?.kind !== "candidate") return;
+    out.candidates++;
+    const best = fired.endSample / CHUNK_SAMPLES - 1;
+    let prob = 0;
+    for (let j = best; j < best + policy.chunks && j <= i; j++) prob = Math.max(prob, p[j] ?? 0);
+    if (prob < threshold) return;
+    out.wakes.push(fired.endSample);
+    const firstSure = scores.findIndex((s, j) => s >= 0.5 && j >= best - 12);
+    if (firstSure >= 0 && firstSure <= best + 12) out.delays.push(i - firstSure);
+  });
+  return out;
+}
+
+/** A wake from 0.3 s before to 1 s after the wake phrase's end is a hit (as bench/wake-noise.ts). */
+export function isHit(clip: TrainClip, wakeEndSample: number): boolean {
+  const end = clip.wakeEndSample;
+  return end !== null && wakeEndSample >= end - 0.3 * SAMPLE_RATE && wakeEndSample <= end + SAMPLE_RATE;
+}
