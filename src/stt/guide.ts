@@ -4,8 +4,6 @@
  * implements it (intent/sentence-space/space.ts) and the pipeline hands it over per call.
  */
 
-import { TENS_WORDS, UNIT_WORDS } from "../util/number-words.js";
-
 /** A language of sentences walked one character at a time; `S` is its state. */
 export interface TokenConstraint<S = unknown> {
   /** The state before any text. */
@@ -237,13 +235,6 @@ function dropsAName(free: string, kept: (word: string) => boolean): boolean {
 }
 
 const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
-
-/** True when the text has a number: digits or a number word ("21", "fifty", "a half"). */
-export function hasNumber(text: string): boolean {
-  return /\d/.test(text) || words(text).some((w) => NUMBER_WORDS.has(w));
-}
-
-const NUMBER_WORDS = new Set<string>([...UNIT_WORDS, ...TENS_WORDS, "hundred", "half", "quarter"]);
 
 /** The words of a free text that say what or which: 3+ letters, not a plain word. */
 export function heardWords(free: string): string[] {

@@ -5,7 +5,6 @@ import {
   chooseTranscript,
   type GuidedThresholds,
   type GuidedVerdict,
-  hasNumber,
   heardWords,
   keepsHeardWords,
   type TokenConstraint,
@@ -21,7 +20,7 @@ import {
 } from "./guided-decode.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { type NumberLead, numberLead } from "./number-lead.js";
-import { type NumberChoice, numberChoices } from "./number-values.js";
+import { hasNumber, type NumberChoice, numberChoices } from "./number-values.js";
 import type { KvDecoder, WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 

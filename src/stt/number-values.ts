@@ -16,6 +16,13 @@ const byLength = (words: readonly string[]) => [...words].sort((a, b) => b.lengt
 // Longest first, so "seventeen" is not read as "seven", nor "one hundred" as "one".
 const WORDS = `(?:a|one)[\\s-]+hundred|(?:${TENS.join("|")})(?:([\\s-]+)(?:${UNITS.slice(1, 10).join("|")}))?|${byLength(UNITS).join("|")}`;
 const NUMBER = new RegExp(`\\b(?:(\\d+)(\\.\\d+)?|(${WORDS}))\\b`, "gi");
+/** Any number at all, durations' "half" and "quarter" and a bare "hundred" too. */
+const ANY_NUMBER = new RegExp(`\\d|\\b(?:${WORDS}|hundred|half|quarter)\\b`, "i");
+
+/** True when the text has a number: digits or a number word ("21", "fifty", "an hour and a half"). */
+export function hasNumber(text: string): boolean {
+  return ANY_NUMBER.test(text);
+}
 
 /** A value 0-100 in words, the tens and units joined by `joiner` (" " or "-", as Whisper writes it). */
 export function numberInWords(value: number, joiner = " "): string {

@@ -3,9 +3,9 @@ import {
   chooseTranscript,
   type GuidedThresholds,
   guidedFields,
-  hasNumber,
   keepsHeardWords,
 } from "../../../src/stt/guide.js";
+import { hasNumber } from "../../../src/stt/number-values.js";
 
 const thresholds: GuidedThresholds = {
   minScore: -1.2,
