@@ -1,5 +1,4 @@
-import { type AudioFrame, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
-import { describeError, isEdgeVoiceError } from "../errors.js";
+import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
 import type { RunOutcome } from "../events/types.js";
 import type { IntentHandler, PreviousIntent, RecognizedIntent } from "../intent/types.js";
 import type { Logger } from "../util/logger.js";
@@ -10,6 +9,7 @@ import { deliveryOutcome } from "./delivery.js";
 import type { LagMonitor } from "./lag-monitor.js";
 import type { CommandPublisher, CommandResult } from "./publisher.js";
 import { type CommandEnd, RunAudio, type RunAudioParts } from "./run-audio.js";
+import { intentEndEvent, startEvents, stepFailure } from "./run-events.js";
 import { type RunLimits, timeLimit } from "./run-limits.js";
 import type { LocalSkills } from "./skills.js";
 
@@ -118,23 +118,9 @@ export class PipelineRun {
     return this.audio !== null && !this.#ended && this.#afterEnd === null;
   }
 
-  /** `run-start`, and `wake_word-end` for a wake word's run. */
-  /** `arbitrated`: the wake word is claimed in a rooms group (said on wake_word-end). */
+  /** `run-start`, and `wake_word-end` for a wake word's run (`arbitrated`: claimed in a rooms group). */
   announce(arbitrated = false): void {
-    const { bus, site } = this.parts;
-    const { id: runId, trigger, previousRunId } = this;
-    bus.emit({ type: "run-start", runId, site, trigger, ...(previousRunId ? { previousRunId } : {}) });
-    if (!this.wake) return;
-    const { wakeWord, score, endSample } = this.wake;
-    const audioMs = samplesToMs(endSample);
-    bus.emit({
-      type: "wake_word-end",
-      runId,
-      wakeWord,
-      score,
-      audioMs,
-      ...(arbitrated ? { arbitrated } : {}),
-    });
+    for (const event of startEvents(this, this.parts.site, arbitrated)) this.parts.bus.emit(event);
   }
 
   /**
@@ -225,26 +211,15 @@ export class PipelineRun {
     const { bus, site, area, commands, skills, beforeAct } = this.parts;
     if (beforeAct && (await beforeAct(this, intent)) === "skip") return this.end("lost-arbitration");
     this.signal.throwIfAborted();
-    const { intent: name, targets, slots, source, confidence } = intent;
-    const intentEnd = {
-      type: "intent-end",
-      runId: this.id,
-      intent: name,
-      targets,
-      slots,
-      source,
-      ms,
-      confidence,
-    };
     if (skills?.handles(intent)) {
       const answer = await skills.perform(intent, { runId: this.id, site, area, signal: this.signal });
       this.signal.throwIfAborted();
-      bus.emit({ ...intentEnd, type: "intent-end", ...(answer.speech ? { speech: answer.speech } : {}) });
+      bus.emit(intentEndEvent(this.id, intent, ms, answer.speech));
       this.parts.remember(this, intent);
       if (answer.expectsReply) this.parts.openFollowUp(this, this.parts.followUpSeconds);
       return this.end("answered");
     }
-    bus.emit({ ...intentEnd, type: "intent-end" });
+    bus.emit(intentEndEvent(this.id, intent, ms));
     this.parts.remember(this, intent);
     if (!commands) return this.end("recognized");
     this.#settle(await commands.publishCommand(intent, { runId: this.id, site }));
@@ -308,13 +283,11 @@ export class PipelineRun {
 
   #fail(error: unknown, fallbackCode: string): void {
     if (this.#ended) return; // aborted: nothing more to say
-    const reason = this.signal.aborted ? this.signal.reason : error;
-    const timedOut = this.signal.aborted && isEdgeVoiceError(reason) && reason.code.endsWith("-timeout");
-    const code = isEdgeVoiceError(reason) ? reason.code : fallbackCode;
+    const { code, message, timedOut } = stepFailure(this.signal, error, fallbackCode);
     const fields = { runId: this.id, code, ...(timedOut ? {} : { err: error }) };
-    if (timedOut) this.parts.logger.warn(fields, describeError(reason));
+    if (timedOut) this.parts.logger.warn(fields, message);
     else this.parts.logger.error(fields, "run failed");
-    this.parts.bus.emit({ type: "error", runId: this.id, code, message: describeError(reason) });
+    this.parts.bus.emit({ type: "error", runId: this.id, code, message });
     this.end(timedOut ? "timeout" : "error");
   }
 }
