@@ -1,6 +1,7 @@
 import ort from "onnxruntime-node";
 import type { BatchDecoder } from "./guided-decode.js";
-import { logitsFrom, type WhisperSessions } from "./onnx-whisper.js";
+import { logitsFrom } from "./kv-decoder.js";
+import type { WhisperSessions } from "./onnx-whisper.js";
 import { LOGITS_FROM } from "./prepare/logit-rows.js";
 
 const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;

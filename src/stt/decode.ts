@@ -2,7 +2,7 @@ import { argmaxAllowed, argmaxOf, logitsRow, logSumExp, probabilityOf } from "./
 import type { WhisperSpec } from "./model-spec.js";
 import { repetitionCut } from "./quality.js";
 
-/** What the loop needs from a decoder (KvDecoder in onnx-whisper.ts; fakes in tests). */
+/** What the loop needs from a decoder (KvDecoder in kv-decoder.ts; fakes in tests). */
 export interface DecoderSteps {
   /**
    * Feeds ids after those fed before; logits [rows, vocab], row 0 = first id on a fresh

@@ -18,10 +18,11 @@ import {
   guidedDecode,
   type TokenTrie,
 } from "./guided-decode.js";
+import type { KvDecoder } from "./kv-decoder.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { type NumberLead, numberLead } from "./number-lead.js";
 import { hasNumber, type NumberChoice, numberChoices } from "./number-values.js";
-import type { KvDecoder, WhisperSessions } from "./onnx-whisper.js";
+import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
 /** How far below what could be taken the hypotheses may fall before the search gives up. */
