@@ -35,6 +35,40 @@ export class FakeWake implements WakeWordDetector {
   async dispose(): Promise<void> {}
 }
 
+/**
+ * Fires on each frame whose end is a key of `fires`, exactly there (no positions inside a
+ * frame, nothing missed): a detection at the frame's end with this fake's wake word and score,
+ * and what the entry adds or overrides (`candidate`, `sure`, a score, an earlier `endSample`,
+ * embeddings). For the wake word's own wrappers (gate, verifier, Porcupine's candidates).
+ */
+export class FrameEndWake implements WakeWordDetector {
+  readonly engine: string;
+  readonly wakeWords: string[];
+  readonly #score: number;
+  resets = 0;
+  constructor(
+    private readonly fires: ReadonlyMap<number, Partial<WakeDetection>>,
+    { engine = "fake", wakeWord = "hey_jarvis", score = 0.9 } = {},
+  ) {
+    this.engine = engine;
+    this.wakeWords = [wakeWord];
+    this.#score = score;
+  }
+  async process(frame: AudioFrame): Promise<WakeDetection | null> {
+    const end = frame.startSample + frame.samples.length;
+    const fire = this.fires.get(end);
+    if (!fire) return null;
+    return { wakeWord: this.wakeWords[0] as string, score: this.#score, endSample: end, ...fire };
+  }
+  reset(): void {
+    this.resets++;
+  }
+  async dispose(): Promise<void> {}
+}
+
+/** FrameEndWake's entries for plain detections on the frames ending at `ends`. */
+export const firesAt = (...ends: number[]) => new Map(ends.map((end) => [end, {}]));
+
 /** Speech where the stream position falls in one of the [from, to) sample ranges. */
 export class FakeVad implements VoiceActivityDetector {
   #next = -1;

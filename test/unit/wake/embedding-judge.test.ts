@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AudioFrame } from "../../../src/audio/format.js";
 import { silentLogger } from "../../../src/util/logger.js";
-import type { WakeDetection, WakeWordDetector } from "../../../src/wake/detector.js";
+import type { WakeDetection } from "../../../src/wake/detector.js";
 import type { PhraseScores, PhraseVerifier } from "../../../src/wake/verifier.js";
 import {
   type CandidateReport,
@@ -9,6 +8,7 @@ import {
   VerifyingDetector,
   type VerifyMethod,
 } from "../../../src/wake/verifying-detector.js";
+import { FrameEndWake } from "../../support/fake-stages.js";
 
 /**
  * The embedding verifier inside the second stage (wake.verifier.method): candidates carry
@@ -22,23 +22,15 @@ interface Fire {
   later?: number[];
 }
 
-class FakeWake implements WakeWordDetector {
-  readonly engine = "fake";
-  readonly wakeWords = ["hey_jarvis"];
-  constructor(private readonly fires: Map<number, Fire>) {}
-  async process(frame: AudioFrame): Promise<WakeDetection | null> {
-    const end = frame.startSample + frame.samples.length;
-    const fire = this.fires.get(end);
-    if (!fire) return null;
-    const detection: WakeDetection = { wakeWord: "hey_jarvis", score: fire.sure ? 0.9 : 0.3, endSample: end };
-    detection.candidate = true;
-    if (fire.sure) detection.sure = true;
-    if (fire.probability !== undefined) detection.embeddings = Float32Array.of(fire.probability);
-    if (fire.later) detection.laterEmbeddings = fire.later.map((p) => Float32Array.of(p));
-    return detection;
-  }
-  reset() {}
-  async dispose() {}
+/** A candidate as openWakeWord hands it over: sure ones score 0.9, weak ones 0.3. */
+function candidate({ sure, probability, later }: Fire): Partial<WakeDetection> {
+  return {
+    score: sure ? 0.9 : 0.3,
+    candidate: true,
+    ...(sure ? { sure } : {}),
+    ...(probability !== undefined ? { embeddings: Float32Array.of(probability) } : {}),
+    ...(later ? { laterEmbeddings: later.map((p) => Float32Array.of(p)) } : {}),
+  };
 }
 
 class CountingVerifier implements PhraseVerifier {
@@ -57,7 +49,7 @@ const WHISPER_NO = { phrase: -4, heard: -0.3, text: "Hey Charlie" };
 
 function setup(
   method: VerifyMethod,
-  fires: Map<number, Fire>,
+  fires: Map<number, Partial<WakeDetection>>,
   whisper: PhraseScores = WHISPER_YES,
   chunks?: number,
 ) {
@@ -71,7 +63,7 @@ function setup(
     embeddingJudge: (w: string) => (w === "hey_jarvis" ? { ...judge, ...(chunks ? { chunks } : {}) } : null),
   };
   const detector = new VerifyingDetector(
-    new FakeWake(fires),
+    new FrameEndWake(fires),
     verifier,
     settings,
     (r) => reports.push(r),
@@ -89,7 +81,7 @@ async function run(detector: VerifyingDetector, frames: number): Promise<WakeDet
   return hits;
 }
 
-const at = (frame: number, fire: Fire) => new Map([[frame * 1280, fire]]);
+const at = (frame: number, fire: Fire) => new Map([[frame * 1280, candidate(fire)]]);
 
 describe("the embedding verifier as the second stage", () => {
   it("method embeddings: wakes at once on a candidate it passes, without Whisper, and reports its probability", async () => {

@@ -2,24 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { AudioFrame } from "../../../src/audio/format.js";
 import { silentLogger } from "../../../src/util/logger.js";
 import type { VadWindow, VoiceActivityDetector } from "../../../src/vad/detector.js";
-import type { WakeDetection, WakeWordDetector } from "../../../src/wake/detector.js";
+import type { WakeDetection } from "../../../src/wake/detector.js";
 import { VadGatedDetector } from "../../../src/wake/vad-gate.js";
+import { FrameEndWake, firesAt } from "../../support/fake-stages.js";
 
-/** Fires on the frame whose end is `at`, reporting `endSample` there. */
-class FakeWake implements WakeWordDetector {
-  readonly engine = "fake";
-  readonly wakeWords = ["hey_fake"];
-  resets = 0;
-  constructor(private readonly at: number[]) {}
-  async process(frame: AudioFrame): Promise<WakeDetection | null> {
-    const end = frame.startSample + frame.samples.length;
-    return this.at.includes(end) ? { wakeWord: "hey_fake", score: 0.9, endSample: end } : null;
-  }
-  reset() {
-    this.resets++;
-  }
-  async dispose() {}
-}
+/** The wake word fires on the frames ending at `ends`, reporting `endSample` there. */
+const wakeAt = (...ends: number[]) => new FrameEndWake(firesAt(...ends), { wakeWord: "hey_fake" });
 
 /** "Speech" = any sample louder than 1000 in a 512-sample window; records what it was given. */
 class FakeVad implements VoiceActivityDetector {
@@ -59,7 +47,7 @@ const settings = { threshold: 0.5, lookbackSeconds: 1 };
 describe("VadGatedDetector", () => {
   it("passes a detection when the second before it held speech", async () => {
     const vad = new FakeVad();
-    const gate = new VadGatedDetector(new FakeWake([32000]), vad, settings, silentLogger());
+    const gate = new VadGatedDetector(wakeAt(32000), vad, settings, silentLogger());
     expect(await run(gate, 3, 1.2, 1.8)).toEqual([{ wakeWord: "hey_fake", score: 0.9, endSample: 32000 }]);
     // The VAD looked at exactly the second before the detection's end, from a fresh state.
     expect(vad.calls).toEqual([{ startSample: 16000, length: 16000 }]);
@@ -67,19 +55,19 @@ describe("VadGatedDetector", () => {
   });
 
   it("drops a detection with no speech in the second before it", async () => {
-    const gate = new VadGatedDetector(new FakeWake([32000]), new FakeVad(), settings, silentLogger());
+    const gate = new VadGatedDetector(wakeAt(32000), new FakeVad(), settings, silentLogger());
     expect(await run(gate, 3, 0, 0.9)).toEqual([]);
   });
 
   it("looks only as far back as audio was kept since the last reset", async () => {
     const vad = new FakeVad();
-    const gate = new VadGatedDetector(new FakeWake([6400]), vad, settings, silentLogger());
+    const gate = new VadGatedDetector(wakeAt(6400), vad, settings, silentLogger());
     expect(await run(gate, 1, 0, 0.3)).toHaveLength(1);
     expect(vad.calls).toEqual([{ startSample: 0, length: 6400 }]);
   });
 
   it("reset() resets the wake detector and the VAD, and forgets kept audio", async () => {
-    const wake = new FakeWake([]);
+    const wake = wakeAt();
     const vad = new FakeVad();
     const gate = new VadGatedDetector(wake, vad, settings, silentLogger());
     gate.reset();

@@ -1,40 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { AudioFrame } from "../../../src/audio/format.js";
 import { silentLogger } from "../../../src/util/logger.js";
-import type { WakeDetection, WakeWordDetector } from "../../../src/wake/detector.js";
+import type { WakeDetection } from "../../../src/wake/detector.js";
 import type { PhraseScores, PhraseVerifier } from "../../../src/wake/verifier.js";
 import {
   type CandidateReport,
   VerifyingDetector,
   type VerifySettings,
 } from "../../../src/wake/verifying-detector.js";
-
-interface Fire {
-  candidate: boolean;
-  endSample?: number;
-  /** A candidate whose score reached the threshold (verify_all). */
-  sure?: boolean;
-  score?: number;
-}
-
-/** Fires on the frames ending at the given samples: a candidate or a sure detection. */
-class FakeWake implements WakeWordDetector {
-  readonly engine = "fake";
-  readonly wakeWords = ["hey_jarvis"];
-  constructor(private readonly fires: Map<number, Fire>) {}
-  async process(frame: AudioFrame): Promise<WakeDetection | null> {
-    const end = frame.startSample + frame.samples.length;
-    const fire = this.fires.get(end);
-    if (!fire) return null;
-    const score = fire.score ?? 0.3;
-    const detection: WakeDetection = { wakeWord: "hey_jarvis", score, endSample: fire.endSample ?? end };
-    if (fire.candidate) detection.candidate = true;
-    if (fire.sure) detection.sure = true;
-    return detection;
-  }
-  reset() {}
-  async dispose() {}
-}
+import { FrameEndWake } from "../../support/fake-stages.js";
 
 class FakeVerifier implements PhraseVerifier {
   calls: Array<{ audio: Float32Array; phrase: string }> = [];
@@ -70,13 +43,21 @@ async function run(detector: VerifyingDetector, frames: number, from = 0) {
 /** Waits for the verifier's pending promises (a background verdict) to settle. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-function setup(scores: PhraseScores | Error, fires: Map<number, Fire>, more: Partial<VerifySettings> = {}) {
+/**
+ * `fires`: the wake word's detections by the end of the frame they come on, each a candidate
+ * or a sure detection (score 0.3 unless given).
+ */
+function setup(
+  scores: PhraseScores | Error,
+  fires: Map<number, Partial<WakeDetection>>,
+  more: Partial<VerifySettings> = {},
+) {
   const verifier = new FakeVerifier(scores);
   const reports: CandidateReport[] = [];
   let clock = 0;
   const settings = { beforeSeconds: 0.4, minMargin: -0.5, phraseFor: () => "Hey Jarvis", ...more };
   const detector = new VerifyingDetector(
-    new FakeWake(fires),
+    new FrameEndWake(fires, { score: 0.3 }),
     verifier,
     settings,
     (r) => reports.push(r),
