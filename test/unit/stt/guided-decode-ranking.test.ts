@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TokenConstraint } from "../../../src/stt/guide.js";
-import { type BatchDecoder, buildTokenTrie, guidedDecode } from "../../../src/stt/guided-decode.js";
+import { guidedDecode } from "../../../src/stt/guided-decode.js";
+import { sentenceGrammar, textVocabulary } from "../../support/fake-decoder.js";
 
 // The search's ranking: fillers cost in the ranking only, and one poorly heard word is forgiven.
 
@@ -20,47 +21,16 @@ const VOCAB = [
 ];
 const EOT = 8;
 const START = 9;
-const id = (text: string) => VOCAB.indexOf(text);
+const vocabulary = textVocabulary(VOCAB);
 
 /** Sentences as a prefix set; "so" and "now" may come before any of them, any number of times. */
-function withFillers(...list: string[]): TokenConstraint<string> {
-  const command = (state: string) => state.replace(/^((so|now) )*/, "");
-  return {
-    start: "",
-    spell: (text) => (text.startsWith("<") ? null : text.toLowerCase().replace(/[^a-z]+/g, " ")),
-    step: (state, char) => {
-      if (char === " ") return state === "" || state.endsWith(" ") ? state : `${state} `;
-      const next = state + char;
-      const rest = command(next);
-      const fits = (s: string) => `${s} `.startsWith(rest);
-      return list.some(fits) || "so ".startsWith(rest) || "now ".startsWith(rest) ? next : null;
-    },
-    isComplete: (state) => list.includes(command(state.trim())),
-    key: (state) => state,
-  };
-}
+const withFillers = (...list: string[]) => sentenceGrammar(list, ["so", "now"]);
 
 const fillers = (said: string) => said.split(" ").filter((w) => w === "so" || w === "now").length;
 
-/** Logits that depend only on the words so far (`prefer` gives [token, logit] pairs). */
-class FakeDecoder implements BatchDecoder {
-  calls: number[] = [];
-  #seqs: number[][] = [[]];
-
-  constructor(private readonly prefer: (words: string[]) => Array<[string, number]>) {}
-
-  async step(parents: readonly number[], ids: readonly number[]) {
-    this.calls.push(ids.length);
-    this.#seqs = parents.map((p, i) => [...(this.#seqs[p] ?? []), ids[i] as number]);
-    const vocab = VOCAB.length;
-    const logits = new Float32Array(ids.length * vocab).fill(-10);
-    this.#seqs.forEach((seq, row) => {
-      const words = seq.slice(1).map((t) => VOCAB[t]?.trim() ?? "");
-      for (const [text, logit] of this.prefer(words)) logits[row * vocab + id(text)] = logit;
-    });
-    return { logits, vocab };
-  }
-}
+/** A decoder whose logits depend only on the words so far (`prefer` gives [token, logit] pairs). */
+const preferring = (prefer: (words: string[]) => Array<[string, number]>) =>
+  vocabulary.preferring((tokens) => prefer(tokens.map((t) => VOCAB[t]?.trim() ?? "")));
 
 const options = {
   beam: 2,
@@ -71,12 +41,8 @@ const options = {
 };
 
 /** The vocabulary's trie; the full stop only where a test asks for it (it doubles every ending). */
-function trieFor(constraint: TokenConstraint<string>, fullStop = false) {
-  return buildTokenTrie(
-    VOCAB.map((text, i) => [i, text] as [number, string]).filter(([, text]) => fullStop || text !== "."),
-    constraint.spell,
-  );
-}
+const trieFor = (constraint: TokenConstraint<string>, fullStop = false) =>
+  vocabulary.trie(constraint, (text) => fullStop || text !== ".");
 
 describe("guided decoding ranks fillers down", () => {
   // Whisper hears "So, now, ..." and would go on saying fillers; "turn on the light", its
@@ -96,12 +62,12 @@ describe("guided decoding ranks fillers down", () => {
   };
 
   it("without a cost the fillers fill the beam and the command is lost", async () => {
-    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), options);
+    const result = await guidedDecode(preferring(prefer), START, grammar, trieFor(grammar), options);
     expect(result.best?.text).not.toBe("turn on the light");
   });
 
   it("with a cost per filler word the command survives and wins; its score is not changed", async () => {
-    const decoder = new FakeDecoder(prefer);
+    const decoder = preferring(prefer);
     const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
       ...options,
       fillers,
@@ -111,14 +77,14 @@ describe("guided decoding ranks fillers down", () => {
     // The reported score is the plain average log-probability: the same search with the
     // right sentence only (no rival, no fillers to rank) reports the same.
     const alone = withFillers("turn on the light");
-    const plain = await guidedDecode(new FakeDecoder(prefer), START, alone, trieFor(alone), {
+    const plain = await guidedDecode(preferring(prefer), START, alone, trieFor(alone), {
       ...options,
       fillers,
       fillerPenalty: 2,
     });
     expect(plain.best?.text).toBe("turn on the light");
     expect(result.best?.score).toBeCloseTo(plain.best?.score ?? 0, 6);
-    expect(Math.max(...decoder.calls)).toBeLessThanOrEqual(2);
+    expect(Math.max(...decoder.rows)).toBeLessThanOrEqual(2);
   });
 
   it("a filler penalty that picks a lower-scored sentence gives a negative margin, never a lead", async () => {
@@ -132,7 +98,7 @@ describe("guided decoding ranks fillers down", () => {
       if (words[0] === "so") return [[[" the", " light", " on"][words.length - 1] ?? "<eot>", 9]];
       return [[[" on", " the", " light"][words.length - 1] ?? "<eot>", 8]];
     };
-    const result = await guidedDecode(new FakeDecoder(close), START, grammar, trieFor(grammar), {
+    const result = await guidedDecode(preferring(close), START, grammar, trieFor(grammar), {
       ...options,
       fillers,
       fillerPenalty: 3,
@@ -166,12 +132,12 @@ describe("guided decoding forgives one poorly heard word", () => {
   };
 
   it("counted in full, the first word drops the sentence that was said", async () => {
-    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), options);
+    const result = await guidedDecode(preferring(prefer), START, grammar, trieFor(grammar), options);
     expect(result.best?.text).not.toBe("turn on the light");
   });
 
   it("clipped in the ranking, the said sentence is found, with its true score", async () => {
-    const decoder = new FakeDecoder(prefer);
+    const decoder = preferring(prefer);
     const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
       ...options,
       forgive: 2,
@@ -180,7 +146,7 @@ describe("guided decoding forgives one poorly heard word", () => {
     expect(result.best?.margin).toBeGreaterThan(0);
     // The first token's cost (about 4 nats) stays in the score: ranked, not reported, differently.
     expect(result.best?.score).toBeLessThan(-0.7);
-    expect(Math.max(...decoder.calls)).toBeLessThanOrEqual(2);
+    expect(Math.max(...decoder.rows)).toBeLessThanOrEqual(2);
   });
 });
 
@@ -214,21 +180,21 @@ describe("guided decoding keeps each command word for its first tokens (floor)",
   const base = { ...options, group, perGroup: 1, forgive: 2 };
 
   it("without it, the command word is pruned at the first step", async () => {
-    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), base);
+    const result = await guidedDecode(preferring(prefer), START, grammar, trieFor(grammar), base);
     expect(result.best?.text).not.toBe("turn on the light");
   });
 
   it("with it, the poorly heard first word is kept and its sentence wins at the end", async () => {
-    const decoder = new FakeDecoder(prefer);
+    const decoder = preferring(prefer);
     const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
       ...base,
       floor: { steps: 1, rows: 2 },
     });
     expect(result.best?.text).toBe("turn on the light");
     // The floor's rows only for the second call (hypotheses of one token), then the beam's.
-    expect(decoder.calls[1]).toBeGreaterThan(2);
-    expect(decoder.calls[1]).toBeLessThanOrEqual(4);
-    expect(Math.max(...decoder.calls.slice(2))).toBeLessThanOrEqual(2);
+    expect(decoder.rows[1]).toBeGreaterThan(2);
+    expect(decoder.rows[1]).toBeLessThanOrEqual(4);
+    expect(Math.max(...decoder.rows.slice(2))).toBeLessThanOrEqual(2);
   });
 });
 
@@ -253,18 +219,12 @@ describe("guided decoding stops on ended sentences, not on their spellings", () 
   };
 
   it("every ending counted: the short sentence's two spellings end the search", async () => {
-    const result = await guidedDecode(
-      new FakeDecoder(prefer),
-      START,
-      grammar,
-      trieFor(grammar, true),
-      options,
-    );
+    const result = await guidedDecode(preferring(prefer), START, grammar, trieFor(grammar, true), options);
     expect(result.best?.text).toBe("turn on the light");
   });
 
   it("endings counted by meaning: the said sentence ends too, and wins", async () => {
-    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar, true), {
+    const result = await guidedDecode(preferring(prefer), START, grammar, trieFor(grammar, true), {
       ...options,
       distinctEnds: true,
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { TokenConstraint } from "../../../src/stt/guide.js";
-import { type BatchDecoder, buildTokenTrie, guidedDecode } from "../../../src/stt/guided-decode.js";
+import { buildTokenTrie, guidedDecode } from "../../../src/stt/guided-decode.js";
 import { diverse } from "../../../src/stt/guided-rank.js";
+import { sentenceGrammar, textVocabulary } from "../../support/fake-decoder.js";
 
 const VOCAB = [
   " turn",
@@ -21,44 +21,7 @@ const VOCAB = [
 ];
 const EOT = 12;
 const START = 13;
-const id = (text: string) => VOCAB.indexOf(text);
-
-/** Sentences as a prefix set, in the alphabet of stt/guide.ts: lower case, " " between words. */
-function sentences(...list: string[]): TokenConstraint<string> {
-  return {
-    start: "",
-    spell: (text) => (text.startsWith("<") ? null : text.toLowerCase().replace(/[^a-z]+/g, " ")),
-    step: (state, char) => {
-      if (char === " ") return state === "" || state.endsWith(" ") ? state : `${state} `;
-      const next = state + char;
-      return list.some((s) => `${s} `.startsWith(next)) ? next : null;
-    },
-    isComplete: (state) => list.includes(state.trim()),
-    key: (state) => state,
-  };
-}
-
-/**
- * A decoder whose logits depend only on the text so far: each position prefers tokens in
- * the order given (what free decoding would write first), everything else far behind.
- */
-class FakeDecoder implements BatchDecoder {
-  calls: Array<{ rows: number }> = [];
-  #seqs: number[][] = [[]];
-
-  constructor(private readonly prefer: (seq: readonly number[]) => Array<[text: string, logit: number]>) {}
-
-  async step(parents: readonly number[], ids: readonly number[]) {
-    this.calls.push({ rows: ids.length });
-    this.#seqs = parents.map((p, i) => [...(this.#seqs[p] ?? []), ids[i] as number]);
-    const vocab = VOCAB.length;
-    const logits = new Float32Array(ids.length * vocab).fill(-10);
-    this.#seqs.forEach((seq, row) => {
-      for (const [text, logit] of this.prefer(seq.slice(1))) logits[row * vocab + id(text)] = logit;
-    });
-    return { logits, vocab };
-  }
-}
+const { id, trie, preferring } = textVocabulary(VOCAB);
 
 /** Free decoding would write "turn of the kitchen lie." */
 function misheard(seq: readonly number[]): Array<[string, number]> {
@@ -105,19 +68,12 @@ const options = {
   beginSuppressed: [EOT],
 };
 
-function trieFor(constraint: TokenConstraint<string>) {
-  return buildTokenTrie(
-    VOCAB.map((text, i) => [i, text] as [number, string]),
-    constraint.spell,
-  );
-}
-
 describe("guided decoding", () => {
-  const grammar = sentences("turn on the kitchen light", "turn off the kitchen light");
+  const grammar = sentenceGrammar(["turn on the kitchen light", "turn off the kitchen light"]);
 
   it("keeps to the sentences: the nearest one wins, with its average log-probability", async () => {
-    const decoder = new FakeDecoder(misheard);
-    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), options);
+    const decoder = preferring(misheard);
+    const result = await guidedDecode(decoder, START, grammar, trie(grammar), options);
     expect(result.best?.text).toBe("turn off the kitchen light");
     const words = (result.best?.tokens ?? []).map((t) => VOCAB[t]);
     expect(words.slice(0, 5)).toEqual([" turn", " off", " the", " kitchen", " light"]);
@@ -127,18 +83,18 @@ describe("guided decoding", () => {
 
   it("makes one decoder call per step, never more rows than the beam", async () => {
     for (const beam of [2, 3, 4]) {
-      const decoder = new FakeDecoder(misheard);
-      const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), { ...options, beam });
+      const decoder = preferring(misheard);
+      const result = await guidedDecode(decoder, START, grammar, trie(grammar), { ...options, beam });
       expect(decoder.calls.length).toBe(result.steps);
-      expect(Math.max(...decoder.calls.map((c) => c.rows))).toBeLessThanOrEqual(beam);
+      expect(Math.max(...decoder.rows)).toBeLessThanOrEqual(beam);
       expect(result.best?.text).toBe("turn off the kitchen light");
     }
   });
 
   it("scores as the free pass does: log-softmax over the whole row, end-of-text included", async () => {
-    const one = sentences("turn on");
+    const one = sentenceGrammar(["turn on"]);
     const flat = () => [] as Array<[string, number]>;
-    const decoder = new FakeDecoder(flat);
+    const decoder = preferring(flat);
     // Only " turn" and " on" are tokens of the trie; the row still has every token.
     const trie = buildTokenTrie(
       [
@@ -155,19 +111,19 @@ describe("guided decoding", () => {
   });
 
   it("merges spellings of the same words and never stacks punctuation", async () => {
-    const decoder = new FakeDecoder((seq) => [...misheard(seq), [".", 4.5]]);
-    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), options);
+    const decoder = preferring((seq) => [...misheard(seq), [".", 4.5]]);
+    const result = await guidedDecode(decoder, START, grammar, trie(grammar), options);
     const texts = (result.best?.tokens ?? []).map((t) => VOCAB[t]);
     expect(texts.join("")).not.toMatch(/\.\./);
     expect(result.best?.margin).not.toBe(0);
   });
 
   it("takes the margin over a sentence that means something else", async () => {
-    const synonyms = sentences(
+    const synonyms = sentenceGrammar([
       "turn on the light",
       "turn on the kitchen light",
       "turn off the kitchen light",
-    );
+    ]);
     // "on" is clear, "kitchen" barely: the runner-up in words means the same, the one in meaning is far.
     const prefer = (seq: readonly number[]): Array<[string, number]> => {
       const words = seq.map((i) => VOCAB[i]?.trim());
@@ -187,9 +143,9 @@ describe("guided decoding", () => {
       ];
       return table[words.length] ?? [["<eot>", 5]];
     };
-    const byWords = await guidedDecode(new FakeDecoder(prefer), START, synonyms, trieFor(synonyms), options);
+    const byWords = await guidedDecode(preferring(prefer), START, synonyms, trie(synonyms), options);
     const meaning = (said: string) => (said.includes(" on ") ? "on" : "off");
-    const byMeaning = await guidedDecode(new FakeDecoder(prefer), START, synonyms, trieFor(synonyms), {
+    const byMeaning = await guidedDecode(preferring(prefer), START, synonyms, trie(synonyms), {
       ...options,
       meaning,
     });
@@ -200,8 +156,8 @@ describe("guided decoding", () => {
   });
 
   it("finds nothing when no sentence fits the budget", async () => {
-    const decoder = new FakeDecoder(misheard);
-    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+    const decoder = preferring(misheard);
+    const result = await guidedDecode(decoder, START, grammar, trie(grammar), {
       ...options,
       maxTokens: 3,
     });
@@ -211,9 +167,9 @@ describe("guided decoding", () => {
   it("stops at an abort between steps", async () => {
     const controller = new AbortController();
     controller.abort();
-    const decoder = new FakeDecoder(misheard);
+    const decoder = preferring(misheard);
     await expect(
-      guidedDecode(decoder, START, grammar, trieFor(grammar), { ...options, signal: controller.signal }),
+      guidedDecode(decoder, START, grammar, trie(grammar), { ...options, signal: controller.signal }),
     ).rejects.toThrow();
     expect(decoder.calls.length).toBe(0);
   });
@@ -222,7 +178,7 @@ describe("guided decoding", () => {
 describe("guided decoding with a wider beam for the first steps", () => {
   // The right first word ranks low on its own ("Set" heard as "And"), but its sentence then
   // goes on with confidence; the first word heard best leads nowhere the model likes.
-  const grammar = sentences("turn on the light", "the kitchen light");
+  const grammar = sentenceGrammar(["turn on the light", "the kitchen light"]);
   const prefer = (seq: readonly number[]): Array<[string, number]> => {
     const words = seq.map((i) => VOCAB[i]?.trim());
     if (words.length === 0)
@@ -236,13 +192,13 @@ describe("guided decoding with a wider beam for the first steps", () => {
   };
 
   it("keeps the low first word long enough for its sentence to win", async () => {
-    const narrow = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), {
+    const narrow = await guidedDecode(preferring(prefer), START, grammar, trie(grammar), {
       ...options,
       beam: 1,
     });
     expect(narrow.best?.text).toBe("the kitchen light");
-    const decoder = new FakeDecoder(prefer);
-    const wide = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+    const decoder = preferring(prefer);
+    const wide = await guidedDecode(decoder, START, grammar, trie(grammar), {
       ...options,
       beam: 1,
       wide: { beam: 2, steps: 2 },
@@ -250,16 +206,16 @@ describe("guided decoding with a wider beam for the first steps", () => {
     expect(wide.best?.text).toBe("turn on the light");
     expect(wide.best?.score).toBeGreaterThan(narrow.best?.score ?? 0);
     // Two rows for the second step only (the first has one: the start), then the beam's one.
-    expect(decoder.calls.map((c) => c.rows)).toEqual([1, 2, ...decoder.calls.slice(2).map(() => 1)]);
+    expect(decoder.rows).toEqual([1, 2, ...decoder.calls.slice(2).map(() => 1)]);
   });
 });
 
 describe("guided decoding gives up", () => {
   it("after a few steps when every hypothesis is far below what would be taken", async () => {
-    const grammar = sentences("turn on the kitchen light", "turn off the kitchen light");
+    const grammar = sentenceGrammar(["turn on the kitchen light", "turn off the kitchen light"]);
     const flat = () => [] as Array<[string, number]>;
-    const decoder = new FakeDecoder(flat);
-    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+    const decoder = preferring(flat);
+    const result = await guidedDecode(decoder, START, grammar, trie(grammar), {
       ...options,
       giveUpBelow: -1,
     });
@@ -271,7 +227,7 @@ describe("guided decoding gives up", () => {
 describe("guided decoding keeps first words apart (diversity)", () => {
   // Whisper hears the first word as "the" with variants: four of them would fill a beam of
   // two or more; "turn" ranks third as a first word and its sentence only wins at its end.
-  const grammar = sentences("turn on the light", "the kitchen light", "the light", "the light on");
+  const grammar = sentenceGrammar(["turn on the light", "the kitchen light", "the light", "the light on"]);
   const prefer = (seq: readonly number[]): Array<[string, number]> => {
     const words = seq.map((i) => VOCAB[i]?.trim());
     if (words.length === 0)
@@ -294,7 +250,7 @@ describe("guided decoding keeps first words apart (diversity)", () => {
   const group = (said: string) => said.split(" ")[0] ?? "";
 
   it("without a cap, variants of the first word heard best fill the beam", async () => {
-    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), {
+    const result = await guidedDecode(preferring(prefer), START, grammar, trie(grammar), {
       ...options,
       beam: 2,
     });
@@ -302,15 +258,15 @@ describe("guided decoding keeps first words apart (diversity)", () => {
   });
 
   it("with one hypothesis per first word, the right sentence survives and wins", async () => {
-    const decoder = new FakeDecoder(prefer);
-    const result = await guidedDecode(decoder, START, grammar, trieFor(grammar), {
+    const decoder = preferring(prefer);
+    const result = await guidedDecode(decoder, START, grammar, trie(grammar), {
       ...options,
       beam: 2,
       group,
       perGroup: 1,
     });
     expect(result.best?.text).toBe("turn on the light");
-    expect(Math.max(...decoder.calls.map((c) => c.rows))).toBeLessThanOrEqual(2);
+    expect(Math.max(...decoder.rows)).toBeLessThanOrEqual(2);
   });
 
   it("diverse(): the best per group first, the rest fill a beam the groups cannot", () => {
@@ -324,7 +280,7 @@ describe("guided decoding keeps first words apart (diversity)", () => {
 
 describe("guided decoding does not give up for one poorly heard word", () => {
   it("a sentence with one very unlikely token and confident others goes on to its end", async () => {
-    const grammar = sentences("turn on the kitchen light");
+    const grammar = sentenceGrammar(["turn on the kitchen light"]);
     const prefer = (seq: readonly number[]): Array<[string, number]> => {
       const words = seq.map((i) => VOCAB[i]?.trim());
       // " turn" is far below " the" in the first row (-20 nats); then all is clear.
@@ -335,7 +291,7 @@ describe("guided decoding does not give up for one poorly heard word", () => {
         ];
       return [[[" on", " the", " kitchen", " light"][words.length - 1] ?? "<eot>", 10]];
     };
-    const result = await guidedDecode(new FakeDecoder(prefer), START, grammar, trieFor(grammar), {
+    const result = await guidedDecode(preferring(prefer), START, grammar, trie(grammar), {
       ...options,
       giveUpBelow: -1,
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { BatchDecoder } from "../../../src/stt/guided-decode.js";
 import { alignedAlternatives, leadOverAlternatives } from "../../../src/stt/number-lead.js";
 import { forcedLogprobs } from "../../../src/stt/phrase-score.js";
+import { SequenceDecoder } from "../../support/fake-decoder.js";
 
 // A tiny vocabulary: "set", six numbers, "%", end-of-text, and the prompt's last token.
 const N7 = 0;
@@ -17,36 +17,14 @@ const VOCAB = 10;
  * (how sure the fake Whisper is of each); after a number, "%" (at the logit `percent` gives
  * for that number, else 6: likely); after "%", end-of-text. Records every call.
  */
-class FakeDecoder implements BatchDecoder {
-  calls: Array<{ parents: number[]; ids: number[] }> = [];
-  #seqs: number[][] = [[]];
-  constructor(
-    private readonly heard: Record<number, number>,
-    private readonly percent: Record<number, number> = {},
-  ) {}
-
-  /** The same fake from the start of a sequence (a new decoder over the same audio), its calls kept. */
-  fresh(): this {
-    this.#seqs = [[]];
-    return this;
-  }
-
-  async step(parents: readonly number[], ids: readonly number[]) {
-    this.calls.push({ parents: [...parents], ids: [...ids] });
-    this.#seqs = parents.map((p, i) => [...(this.#seqs[p] ?? []), ids[i] as number]);
-    const logits = new Float32Array(ids.length * VOCAB);
-    this.#seqs.forEach((seq, row) => {
-      const at = (id: number, value: number) => {
-        logits[row * VOCAB + id] = value;
-      };
-      const last = seq[seq.length - 1] as number;
-      if (last === START) at(SET, 6);
-      else if (last === SET) for (const [id, value] of Object.entries(this.heard)) at(Number(id), value);
-      else if (last === PERCENT) at(EOT, 6);
-      else at(PERCENT, this.percent[last] ?? 6);
-    });
-    return { logits, vocab: VOCAB };
-  }
+function fakeDecoder(heard: Record<number, number>, percent: Record<number, number> = {}) {
+  return new SequenceDecoder(VOCAB, (seq): Array<[number, number]> => {
+    const last = seq.at(-1) as number;
+    if (last === START) return [[SET, 6]];
+    if (last === SET) return Object.entries(heard).map(([id, value]) => [Number(id), value]);
+    if (last === PERCENT) return [[EOT, 6]];
+    return [[PERCENT, percent[last] ?? 6]];
+  });
 }
 
 const none = { suppressed: new Uint8Array(VOCAB), beginSuppressed: [] };
@@ -62,13 +40,13 @@ async function fullLead(
   percent: Record<number, number> = {},
   others = OTHERS,
 ): Promise<number> {
-  const scores = await forcedLogprobs(new FakeDecoder(heard, percent), START, [OWN, ...others], none);
+  const scores = await forcedLogprobs(fakeDecoder(heard, percent), START, [OWN, ...others], none);
   const totals = scores.map((s) => s.reduce((a, b) => a + b, 0));
   return (totals[0] as number) - Math.max(...totals.slice(1));
 }
 
 /** A new decoder per round, the calls of all of them kept. */
-const rounds = (fake: FakeDecoder) => () => fake.fresh();
+const rounds = (fake: SequenceDecoder) => () => fake.fresh();
 
 describe("leadOverAlternatives", () => {
   const cases: Array<[string, Record<number, number>, Record<number, number>]> = [
@@ -79,7 +57,7 @@ describe("leadOverAlternatives", () => {
   ];
   for (const [name, heard, percent] of cases) {
     it(`${name}: the lead of forcing every sentence in full`, async () => {
-      const found = await leadOverAlternatives(rounds(new FakeDecoder(heard, percent)), START, OWN, OTHERS, {
+      const found = await leadOverAlternatives(rounds(fakeDecoder(heard, percent)), START, OWN, OTHERS, {
         ...none,
         enough: 1,
         maxRows: 8,
@@ -90,7 +68,7 @@ describe("leadOverAlternatives", () => {
   }
 
   it("names the closest alternative", async () => {
-    const fake = new FakeDecoder({ [N75]: 4, [N35]: 3.9 });
+    const fake = fakeDecoder({ [N75]: 4, [N35]: 3.9 });
     const found = await leadOverAlternatives(rounds(fake), START, OWN, OTHERS, {
       ...none,
       enough: 1,
@@ -100,7 +78,7 @@ describe("leadOverAlternatives", () => {
   });
 
   it("reads every value from the one row where the sentences part: one call per token", async () => {
-    const decoder = new FakeDecoder({ [N75]: 4, [N25]: 3.8 });
+    const decoder = fakeDecoder({ [N75]: 4, [N25]: 3.8 });
     const found = await leadOverAlternatives(rounds(decoder), START, OWN, OTHERS, {
       ...none,
       enough: 1,
@@ -115,7 +93,7 @@ describe("leadOverAlternatives", () => {
 
   it("with fewer rows than alternatives: the best go on, a close one left over is scored in a further round", async () => {
     const heard = { [N75]: 4, [N25]: 3.9, [N35]: 3.8, [N15]: 3.7, [N50]: 3.6 };
-    const decoder = new FakeDecoder(heard, UNSURE_AFTER_25);
+    const decoder = fakeDecoder(heard, UNSURE_AFTER_25);
     const found = await leadOverAlternatives(rounds(decoder), START, OWN, OTHERS, {
       ...none,
       enough: 1,
@@ -133,7 +111,7 @@ describe("leadOverAlternatives", () => {
     const others = [N25, N7, N35].map(sentence);
     const heard = { [N75]: 4, [N25]: 4.6, [N7]: 4.5, [N35]: 0 };
     const percent = { [N25]: -4, [N7]: -4 };
-    const found = await leadOverAlternatives(rounds(new FakeDecoder(heard, percent)), START, OWN, others, {
+    const found = await leadOverAlternatives(rounds(fakeDecoder(heard, percent)), START, OWN, others, {
       ...none,
       enough: 1,
       maxRows: 2,
@@ -148,7 +126,7 @@ describe("leadOverAlternatives", () => {
     const heard = { [N75]: 4, [N25]: 4.6, [N7]: 4.5, [N35]: 4.4, [N15]: 4.3, [N50]: 4.2 };
     const percent = { [N25]: -4, [N7]: -4, [N35]: -4, [N15]: -4, [N50]: -4 };
     const others = [N25, N7, N35, N15, N50].map(sentence);
-    const found = await leadOverAlternatives(rounds(new FakeDecoder(heard, percent)), START, OWN, others, {
+    const found = await leadOverAlternatives(rounds(fakeDecoder(heard, percent)), START, OWN, others, {
       ...none,
       enough: 1,
       maxRows: 2,
@@ -164,7 +142,7 @@ describe("leadOverAlternatives", () => {
     // The text ends a token earlier than its alternative: past that, a poor one is not fed.
     const own = [SET, N75, EOT];
     const longer = [[SET, N25, PERCENT, PERCENT, EOT]];
-    const poor = new FakeDecoder({ [N75]: 6, [N25]: -5 });
+    const poor = fakeDecoder({ [N75]: 6, [N25]: -5 });
     const found = await leadOverAlternatives(rounds(poor), START, own, longer, {
       ...none,
       enough: 1,
@@ -173,7 +151,7 @@ describe("leadOverAlternatives", () => {
     expect(found.lead).toBeGreaterThanOrEqual(1);
     expect(poor.calls).toHaveLength(3);
     // A close one is scored to its end.
-    const close = new FakeDecoder({ [N75]: 6, [N25]: 6 });
+    const close = fakeDecoder({ [N75]: 6, [N25]: 6 });
     const closeFound = await leadOverAlternatives(rounds(close), START, own, longer, {
       ...none,
       enough: 1,
@@ -184,7 +162,7 @@ describe("leadOverAlternatives", () => {
   });
 
   it("no alternatives: nothing to lose to", async () => {
-    const found = await leadOverAlternatives(rounds(new FakeDecoder({ [N75]: 4 })), START, OWN, [], {
+    const found = await leadOverAlternatives(rounds(fakeDecoder({ [N75]: 4 })), START, OWN, [], {
       ...none,
       enough: 1,
       maxRows: 4,

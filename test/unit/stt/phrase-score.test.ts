@@ -1,25 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { BatchDecoder } from "../../../src/stt/guided-decode.js";
 import { compareWithHeard, forcedLogprobs, phraseSpellings } from "../../../src/stt/phrase-score.js";
+import { SequenceDecoder } from "../../support/fake-decoder.js";
 
 const VOCAB = 6;
 const START = 5;
 
 /** Logits that depend only on the sequence so far: token (last + 1) % 5 is likely, the rest not. */
-class FakeDecoder implements BatchDecoder {
-  calls: Array<{ parents: number[]; ids: number[] }> = [];
-  #seqs: number[][] = [[]];
-  async step(parents: readonly number[], ids: readonly number[]) {
-    this.calls.push({ parents: [...parents], ids: [...ids] });
-    this.#seqs = parents.map((p, i) => [...(this.#seqs[p] ?? []), ids[i] as number]);
-    const logits = new Float32Array(ids.length * VOCAB).fill(0);
-    this.#seqs.forEach((seq, row) => {
-      const last = seq[seq.length - 1] as number;
-      logits[row * VOCAB + ((last + 1) % 5)] = 5;
-    });
-    return { logits, vocab: VOCAB };
-  }
-}
+const fakeDecoder = () => new SequenceDecoder(VOCAB, (seq) => [[((seq.at(-1) as number) + 1) % 5, 5]]);
 
 const none = { suppressed: new Uint8Array(VOCAB), beginSuppressed: [] };
 // Over 6 tokens, one at logit 5 and five at 0: log p(likely) and log p(other).
@@ -28,7 +15,7 @@ const other = -Math.log(Math.exp(5) + 5);
 
 describe("forcedLogprobs", () => {
   it("scores each sequence token by token, all rows in one call per step", async () => {
-    const decoder = new FakeDecoder();
+    const decoder = fakeDecoder();
     const scores = await forcedLogprobs(decoder, START, [[1, 2, 3], [4], [1, 3]], none);
     expect(scores[0]?.map((x) => x.toFixed(4))).toEqual([likely, likely, likely].map((x) => x.toFixed(4)));
     expect(scores[1]?.map((x) => x.toFixed(4))).toEqual([other.toFixed(4)]);
@@ -41,7 +28,7 @@ describe("forcedLogprobs", () => {
   it("leaves suppressed tokens out of the normalization", async () => {
     const suppressed = new Uint8Array(VOCAB);
     suppressed[4] = 1;
-    const [scores] = await forcedLogprobs(new FakeDecoder(), START, [[1]], { ...none, suppressed });
+    const [scores] = await forcedLogprobs(fakeDecoder(), START, [[1]], { ...none, suppressed });
     expect(scores?.[0]).toBeCloseTo(5 - Math.log(Math.exp(5) + 4), 6);
   });
 });
