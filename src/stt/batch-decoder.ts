@@ -1,4 +1,5 @@
 import ort from "onnxruntime-node";
+import { CrossTiles } from "./cross-tiles.js";
 import type { BatchDecoder } from "./guided-decode.js";
 import { logitsFrom } from "./kv-decoder.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
@@ -16,12 +17,11 @@ export interface DecoderCaches {
  * It starts from a free pass's caches (KvDecoder.caches()): the cross-attention keys and
  * values are reused, not recomputed (~90 ms for tiny's 30 s window), and the
  * self-attention cache is cut back to the shared start sequence. Rows of the
- * cross-attention cache are all the same audio, so it is tiled once per batch size; the
- * small self-attention cache is gathered by parent at each step.
+ * cross-attention cache are all the same audio, repeated in buffers kept per model
+ * (cross-tiles.ts); the small self-attention cache is gathered by parent at each step.
  */
 export class BatchKvDecoder implements BatchDecoder {
   #self: Map<string, ort.Tensor>;
-  #tiled: { rows: number; cross: Map<string, ort.Tensor> } | null = null;
 
   /** `positions`: how many fed positions of the free pass's self-attention cache to keep. */
   constructor(
@@ -39,7 +39,7 @@ export class BatchKvDecoder implements BatchDecoder {
   ): Promise<{ logits: Float32Array; vocab: number }> {
     const rows = ids.length;
     const session = this.sessions.withPast;
-    const cross = this.#crossFor(rows);
+    const cross = tilesFor(this.sessions).tiles(this.caches.cross, rows);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [rows, 1]),
     };
@@ -63,15 +63,18 @@ export class BatchKvDecoder implements BatchDecoder {
     const logits = out.logits as ort.Tensor;
     return { logits: logits.data as Float32Array, vocab: logits.dims[2] as number };
   }
+}
 
-  #crossFor(rows: number): ReadonlyMap<string, ort.Tensor> {
-    if (rows === 1) return this.caches.cross;
-    if (this.#tiled?.rows !== rows) {
-      const cross = new Map([...this.caches.cross].map(([name, tensor]) => [name, tile(tensor, rows)]));
-      this.#tiled = { rows, cross };
-    }
-    return this.#tiled.cross;
+/** One set of buffers per loaded model: its guided passes run one at a time. */
+const TILES = new WeakMap<WhisperSessions, CrossTiles>();
+
+function tilesFor(sessions: WhisperSessions): CrossTiles {
+  let tiles = TILES.get(sessions);
+  if (!tiles) {
+    tiles = new CrossTiles();
+    TILES.set(sessions, tiles);
   }
+  return tiles;
 }
 
 /** [1, heads, T, dim] -> [1, heads, positions, dim]. */
@@ -97,8 +100,4 @@ function gatherRows(tensor: ort.Tensor, parents: readonly number[]): ort.Tensor 
     out.set(data.subarray(p * size, (p + 1) * size), i * size);
   });
   return new ort.Tensor("float32", out, [parents.length, ...rest]);
-}
-
-function tile(tensor: ort.Tensor, rows: number): ort.Tensor {
-  return gatherRows(tensor, new Array<number>(rows).fill(0));
 }

@@ -1,0 +1,65 @@
+import ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import { CrossTiles } from "../../../src/stt/cross-tiles.js";
+
+/** A cross-attention cache of one row: two tensors [1, 2, 3, 2] whose values start at `base`. */
+function cache(base: number): Map<string, ort.Tensor> {
+  const tensor = (offset: number) =>
+    new ort.Tensor(
+      "float32",
+      Float32Array.from({ length: 12 }, (_, i) => base + offset + i),
+      [1, 2, 3, 2],
+    );
+  return new Map([
+    ["past_key_values.0.encoder.key", tensor(0)],
+    ["past_key_values.0.encoder.value", tensor(100)],
+  ]);
+}
+
+const rowsOf = (tensor: ort.Tensor) => {
+  const data = tensor.data as Float32Array;
+  const size = data.length / (tensor.dims[0] as number);
+  return Array.from({ length: tensor.dims[0] as number }, (_, r) => [
+    ...data.subarray(r * size, (r + 1) * size),
+  ]);
+};
+
+describe("CrossTiles", () => {
+  it("repeats each tensor's one row for the rows asked, and gives one row as it is", () => {
+    const tiles = new CrossTiles();
+    const source = cache(0);
+    expect(tiles.tiles(source, 1)).toBe(source);
+    const three = tiles.tiles(source, 3);
+    for (const [name, tensor] of three) {
+      expect(tensor.dims).toEqual([3, 2, 3, 2]);
+      const one = [...(source.get(name)?.data as Float32Array)];
+      expect(rowsOf(tensor)).toEqual([one, one, one]);
+    }
+  });
+
+  it("serves fewer rows from the same buffers, and fills them again for another command's audio", () => {
+    const tiles = new CrossTiles();
+    const first = cache(0);
+    const four = tiles.tiles(first, 4).get("past_key_values.0.encoder.key") as ort.Tensor;
+    const two = tiles.tiles(first, 2).get("past_key_values.0.encoder.key") as ort.Tensor;
+    expect((two.data as Float32Array).buffer).toBe((four.data as Float32Array).buffer);
+    expect(two.dims).toEqual([2, 2, 3, 2]);
+
+    const second = cache(1000);
+    const again = tiles.tiles(second, 3).get("past_key_values.0.encoder.key") as ort.Tensor;
+    const expected = [...(second.get("past_key_values.0.encoder.key")?.data as Float32Array)];
+    expect(rowsOf(again)).toEqual([expected, expected, expected]);
+    // Back to the first command's audio: refilled, never the second's.
+    const back = tiles.tiles(first, 2).get("past_key_values.0.encoder.key") as ort.Tensor;
+    expect(rowsOf(back)[1]?.[0]).toBe(0);
+  });
+
+  it("grows for more rows than it has", () => {
+    const tiles = new CrossTiles();
+    const source = cache(7);
+    tiles.tiles(source, 2);
+    const five = tiles.tiles(source, 5).get("past_key_values.0.encoder.value") as ort.Tensor;
+    expect(five.dims[0]).toBe(5);
+    expect(rowsOf(five)[4]?.[0]).toBe(107);
+  });
+});
