@@ -115,7 +115,7 @@ export class Daemon {
     this.stop();
     await this.mqtt?.flush(FLUSH_TIMEOUT_MS);
     await this.services.stop();
-    await this.#notifier.flush();
+    await this.#notifier.close();
   }
 
   /**

@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
 import type { Logger } from "../util/logger.js";
+import { type NotifyRelay, startNotifyRelay } from "./notify-relay.js";
 
 /**
  * Tells systemd (Type=notify) the truth about the daemon: READY=1 once models are loaded
@@ -15,7 +15,9 @@ import type { Logger } from "../util/logger.js";
  * a short-lived child was dropped because PID 1 could no longer attribute it to the unit.
  * The costs: the message comes from a child PID, so the unit needs NotifyAccess=all (its
  * cgroup holds only edge-voice and the helpers it starts: arecord, aplay, espeak-ng), and one
- * ~5 ms process per message (a watchdog ping every WatchdogSec/2 = 15 s).
+ * ~5 ms process per message (a watchdog ping every WatchdogSec/2 = 15 s), started by a small
+ * shell the notifier starts once, before the models load (notify-relay.ts: a fork of the
+ * loaded daemon itself cost the next command ~0.4 s).
  */
 
 export type NotifySender = (fields: string[], env: NodeJS.ProcessEnv) => Promise<void>;
@@ -23,7 +25,7 @@ export type NotifySender = (fields: string[], env: NodeJS.ProcessEnv) => Promise
 export interface SystemdNotifierOptions {
   /** Environment holding NOTIFY_SOCKET; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Sends `KEY=VALUE` assignments; defaults to running `systemd-notify`. */
+  /** Sends `KEY=VALUE` assignments; defaults to `systemd-notify` run by a relay shell. */
   send?: NotifySender;
   /** The program to run; defaults to `systemd-notify` on $PATH. */
   command?: string;
@@ -34,6 +36,7 @@ export class SystemdNotifier {
   readonly #socket: string | undefined;
   readonly #send: NotifySender;
   readonly #logger: Logger | undefined;
+  readonly #relay: NotifyRelay | null = null;
   #queue: Promise<void> = Promise.resolve();
   #lastStatus: string | null = null;
   #broken = false;
@@ -41,8 +44,18 @@ export class SystemdNotifier {
   constructor(options: SystemdNotifierOptions = {}) {
     const env = options.env ?? process.env;
     this.#socket = env.NOTIFY_SOCKET || undefined;
-    this.#send = options.send ?? runSystemdNotify(options.command ?? "systemd-notify");
     this.#logger = options.logger;
+    if (options.send || !this.#socket) {
+      this.#send = options.send ?? (async () => {});
+      return;
+    }
+    // Started now, while the daemon is small: see notify-relay.ts.
+    const relay = startNotifyRelay(options.command ?? "systemd-notify", {
+      ...process.env,
+      NOTIFY_SOCKET: this.#socket,
+    });
+    this.#relay = relay;
+    this.#send = (fields) => relay.send(fields);
   }
 
   /** True when running under systemd with a notification socket. */
@@ -97,22 +110,18 @@ export class SystemdNotifier {
     return this.#queue;
   }
 
+  /** Ends the relay after the queued messages (the daemon's last step). */
+  async close(): Promise<void> {
+    await this.#queue;
+    this.#relay?.close();
+  }
+
   #statusField(text: string | undefined): string[] {
     if (text === undefined || text === this.#lastStatus) return [];
     this.#lastStatus = text;
-    // One line: systemd's STATUS ends at a newline.
-    return [`STATUS=${text.replace(/\s*\n\s*/g, " ")}`];
+    // One line: systemd's STATUS ends at a newline (and the relay separates fields by tabs).
+    return [`STATUS=${text.replace(/\s*[\n\t]\s*/g, " ")}`];
   }
-}
-
-function runSystemdNotify(command: string): NotifySender {
-  return (fields, env) =>
-    new Promise((resolve, reject) => {
-      execFile(command, fields, { env, timeout: 10_000 }, (error, _stdout, stderr) => {
-        if (error) reject(new Error(`${command} ${fields.join(" ")}: ${stderr.trim() || error.message}`));
-        else resolve();
-      });
-    });
 }
 
 /**
