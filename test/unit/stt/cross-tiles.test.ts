@@ -34,7 +34,7 @@ describe("CrossTiles", () => {
     const three = tiles.tiles(source, 3);
     for (const [name, tensor] of three) {
       expect(tensor.dims).toEqual([3, 2, 3, 2]);
-      const one = [...(source.get(name)?.data as Float32Array)];
+      const one = [...((source.get(name) as Tensor).data as Float32Array)];
       expect(rowsOf(tensor)).toEqual([one, one, one]);
     }
   });
@@ -49,7 +49,7 @@ describe("CrossTiles", () => {
 
     const second = cache(1000);
     const again = tiles.tiles(second, 3).get("past_key_values.0.encoder.key") as Tensor;
-    const expected = [...(second.get("past_key_values.0.encoder.key")?.data as Float32Array)];
+    const expected = [...((second.get("past_key_values.0.encoder.key") as Tensor).data as Float32Array)];
     expect(rowsOf(again)).toEqual([expected, expected, expected]);
     // Back to the first command's audio: refilled, never the second's.
     const back = tiles.tiles(first, 2).get("past_key_values.0.encoder.key") as Tensor;
