@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import type { Socket } from "node:net";
 import { createInterface } from "node:readline";
 
 /**
@@ -57,17 +58,23 @@ export function startNotifyRelay(command: string, env: NodeJS.ProcessEnv): Notif
   child.on("error", (error) => fail(new Error(`sh for ${command}: ${error.message}`)));
   child.on("exit", (code, signal) => fail(new Error(`the ${command} relay ended (${signal ?? code})`)));
   child.stdin?.on("error", (error) => fail(error));
-  const idle = () => {
-    // Idle, the relay must not keep the daemon's event loop alive; a message in flight does.
-    child.unref();
-    (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+  // Idle, the relay must not keep the daemon's event loop alive; a message in flight does.
+  const stdout = child.stdout as (NodeJS.ReadableStream & Partial<Pick<Socket, "ref" | "unref">>) | null;
+  const hold = (held: boolean) => {
+    if (held) {
+      child.ref();
+      stdout?.ref?.();
+    } else {
+      child.unref();
+      stdout?.unref?.();
+    }
   };
-  idle();
-  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  hold(false);
+  (child.stdin as Partial<Pick<Socket, "unref">> | null)?.unref?.();
   if (child.stdout) {
     createInterface({ input: child.stdout }).on("line", (line) => {
       const next = pending.shift();
-      if (pending.length === 0) idle();
+      if (pending.length === 0) hold(false);
       if (!next) return;
       if (line === "ok") next.resolve();
       else
@@ -81,8 +88,7 @@ export function startNotifyRelay(command: string, env: NodeJS.ProcessEnv): Notif
       if (failure) return Promise.reject(failure);
       return new Promise<void>((resolve, reject) => {
         pending.push({ resolve, reject, fields: fields.join(" ") });
-        child.ref();
-        (child.stdout as unknown as { ref?: () => void } | null)?.ref?.();
+        hold(true);
         child.stdin?.write(`${fields.join("\t")}\n`);
       });
     },

@@ -20,7 +20,7 @@ import { type NotifyRelay, startNotifyRelay } from "./notify-relay.js";
  * loaded daemon itself cost the next command ~0.4 s).
  */
 
-export type NotifySender = (fields: string[], env: NodeJS.ProcessEnv) => Promise<void>;
+export type NotifySender = (fields: string[]) => Promise<void>;
 
 export interface SystemdNotifierOptions {
   /** Environment holding NOTIFY_SOCKET; defaults to process.env. */
@@ -91,9 +91,8 @@ export class SystemdNotifier {
    */
   notify(fields: string[]): Promise<void> {
     if (!this.enabled || fields.length === 0) return this.#queue;
-    const env = { ...process.env, NOTIFY_SOCKET: this.#socket };
     this.#queue = this.#queue.then(() =>
-      this.#send(fields, env).catch((error: unknown) => {
+      this.#send(fields).catch((error: unknown) => {
         if (this.#broken) return;
         this.#broken = true;
         this.#logger?.warn(
