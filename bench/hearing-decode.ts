@@ -44,7 +44,7 @@ import { VocabularyCache } from "../src/intent/vocabulary.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
 import { createTranscriber, guidedSettings } from "../src/stt/create.js";
-import type { FreePass, GuidedOutcome, GuidedSettings } from "../src/stt/guided-pass.js";
+import type { FreePass, GuidedOutcome, GuidedSettings } from "../src/stt/guided-types.js";
 import type { NumberLead } from "../src/stt/number-lead.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
@@ -148,6 +148,11 @@ function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
   if (spec === "config") return settings;
   for (const pair of spec.split(",")) {
     const [key, value] = pair.split("=") as [string, string];
+    // rescue=N: the second search N wide (0: none).
+    if (key === "rescue") {
+      settings.rescue = Number(value) > 0 ? { beam: Number(value) } : undefined;
+      continue;
+    }
     const target = (key in settings.thresholds ? settings.thresholds : settings) as unknown as Record<
       string,
       unknown
@@ -252,10 +257,16 @@ async function main(): Promise<void> {
         trials.push({
           verdict: judge(outcome.text, expect),
           chosen: outcome.text,
-          why: outcome.verdict.source === "free" ? outcome.verdict.why : "accepted",
+          why:
+            outcome.verdict.source === "free"
+              ? outcome.verdict.why
+              : outcome.rescued
+                ? "rescued"
+                : "accepted",
           hypothesis: outcome.hypothesis ?? null,
           ...(outcome.hypothesis ? { hypothesisVerdict: judge(outcome.hypothesis.text, expect) } : {}),
           ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
+          ...(outcome.second ? { second: outcome.second } : {}),
           ms: outcome.ms,
           steps: outcome.steps ?? 0,
           rows: outcome.rows ?? 0,

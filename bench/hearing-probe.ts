@@ -2,7 +2,8 @@
 // scored (hearing-reference.ts) and the guided pass run with other settings (--try).
 
 import type { GuidedThresholds, TranscriptGuide } from "../src/stt/guide.js";
-import type { FreePass, GuidedPass, GuidedSettings } from "../src/stt/guided-pass.js";
+import type { GuidedPass } from "../src/stt/guided-pass.js";
+import type { FreePass, GuidedSettings } from "../src/stt/guided-types.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
 import { referenceConstraint, referenceForms } from "./hearing-reference.js";
 

@@ -6,7 +6,7 @@ import { resolveModelPath } from "../models/resolve.js";
 import type { ModelStore } from "../models/store.js";
 import { cpuSummary, hostCpu } from "../system/cpu.js";
 import { componentLogger, type Logger } from "../util/logger.js";
-import type { GuidedSettings } from "./guided-pass.js";
+import type { GuidedSettings } from "./guided-types.js";
 import { readWhisperJson, type WhisperSpec, whisperSpec } from "./model-spec.js";
 import { pickOnnxFiles, WhisperSessions } from "./onnx-whisper.js";
 import { openSelfTested } from "./self-test.js";
@@ -137,6 +137,7 @@ export function guidedSettings(stt: Config["stt"]): GuidedSettings {
   return {
     beam: stt.guided_beam,
     perGroup: stt.guided_per_word || undefined,
+    rescue: stt.guided_rescue_beam ? { beam: stt.guided_rescue_beam } : undefined,
     // A command is a dozen tokens; the budget only stops a beam that never ends.
     maxTokens: Math.min(stt.max_tokens, 48),
     thresholds: {

@@ -20,6 +20,8 @@ export interface TokenConstraint<S = unknown> {
 
 export interface TranscriptGuide {
   readonly constraint: TokenConstraint;
+  /** The commands alone, without fillers around them or follow-up shapes: the second search's space. */
+  readonly commands?: TokenConstraint | undefined;
   /** True when the text is taken as it is (a template matches it): then no guided pass runs. */
   understands(text: string): boolean;
   /** True when taking `guided` instead of `free` would reverse the action (lock -> unlock). */

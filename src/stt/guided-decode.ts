@@ -106,6 +106,12 @@ export interface GuidedDecodeOptions {
    * Off: every ending counts.
    */
   distinctEnds?: boolean | undefined;
+  /**
+   * Whether a complete sentence may end here (by what it says so far); absent: every one.
+   * The second search lets only sentences that keep a word of the free text end, the ones
+   * the decision could take.
+   */
+  canEnd?: ((said: string) => boolean) | undefined;
 }
 
 export interface AllowedToken<S> {
@@ -181,17 +187,17 @@ export async function guidedDecode<S>(
     hyps.forEach((hyp, r) => {
       const row = logitsRow(out.logits, out.vocab, r);
       const norm = logSumExp(row, options.suppressed, extra);
-      if (t > 0 && constraint.isComplete(hyp.state)) {
+      const ending = hyp.said.trim();
+      if (t > 0 && constraint.isComplete(hyp.state) && (options.canEnd?.(ending) ?? true)) {
         const sum = hyp.sum + (row[options.eot] as number) - norm;
         const n = hyp.tokens.length + 1;
-        const said = hyp.said.trim();
         finished.push({
           tokens: hyp.tokens,
-          said,
+          said: ending,
           score: sum / n,
-          rank: (sum - ranking.fillerCost(said)) / n,
+          rank: (sum - ranking.fillerCost(ending)) / n,
         });
-        if (options.distinctEnds && !ended.has(said)) ended.set(said, meaning(said));
+        if (options.distinctEnds && !ended.has(ending)) ended.set(ending, meaning(ending));
       }
       const afterSeparator = hyp.said === "" || hyp.said.endsWith(" ");
       for (const { id, state, spelled } of next(hyp.state)) {

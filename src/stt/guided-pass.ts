@@ -1,9 +1,7 @@
-import type ort from "onnxruntime-node";
 import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
 import {
   chooseTranscript,
-  type GuidedThresholds,
   type GuidedVerdict,
   heardWords,
   keepsHeardWords,
@@ -18,75 +16,15 @@ import {
   guidedDecode,
   type TokenTrie,
 } from "./guided-decode.js";
-import type { KvDecoder } from "./kv-decoder.js";
+import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { type NumberLead, numberLead } from "./number-lead.js";
-import { hasNumber, type NumberChoice, numberChoices } from "./number-values.js";
+import { hasNumber, numberChoices } from "./number-values.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
 /** How far below what could be taken the hypotheses may fall before the search gives up. */
 const GIVE_UP_SLACK = 1;
-
-export interface GuidedSettings {
-  /** Hypotheses kept per step (stt.guided_beam). */
-  beam: number;
-  /** A wider beam for the first steps (measured with bench/hearing-diagnose.ts --try wide=12x6: no gain); absent: none. */
-  wide?: { beam: number; steps: number } | undefined;
-  thresholds: GuidedThresholds;
-  maxTokens: number;
-  /** Hypotheses of one first command word kept per step (stt.guided_per_word); absent: no cap. */
-  perGroup?: number | undefined;
-  /** What each filler word costs in the search's ranking, never in the score (stt.guided_filler_penalty); absent: nothing. */
-  fillerPenalty?: number | undefined;
-  /** The most a hypothesis's worst token counts in the ranking (stt.guided_forgive); absent: in full. */
-  forgive?: number | undefined;
-  /** For hypotheses of up to this many tokens, the best of each further command word is kept absent: none (measured without gain: bench-only). */
-  floorSteps?: number | undefined;
-  /** ... at most this many more rows. */
-  floorRows?: number | undefined;
-  /**
-   * The stop rule counts ended sentences by meaning, not by tokenization or trailing filler
-   * (default; 0: every ending counts, the rule before 2026-12-02's session 8).
-   */
-  distinctEnds?: number | undefined;
-  /**
-   * The texts a command's numbers are checked against; default every other value of each
-   * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
-   */
-  numberValues?: ((text: string) => NumberChoice[]) | undefined;
-}
-
-/** What the free pass leaves for the guided one: the same audio, prompt and caches. */
-export interface FreePass {
-  text: string;
-  /** Tokens the free pass generated. */
-  tokens: number;
-  /** ... the tokens themselves: what its decoder caches hold after the prompt. */
-  tokenIds?: readonly number[];
-  avgLogprob: number;
-  language: string;
-  promptTokens: readonly number[];
-  hidden: ort.Tensor;
-  decoder: KvDecoder;
-}
-
-export interface GuidedOutcome {
-  text: string;
-  source: "free" | "grammar";
-  verdict: GuidedVerdict;
-  /** The grammar's best sentence and its scores, when the guided pass ran. */
-  hypothesis?: { text: string; score: number; margin: number | null };
-  /** Its lead over the same sentence with another value of its number, when that was checked. */
-  numberLead?: NumberLead;
-  ms: number;
-  /** Decoder calls of the guided pass. */
-  steps?: number;
-  /** ... and the rows fed in them. */
-  rows?: number;
-  /** ... and the part of `ms` spent in them. */
-  decoderMs?: number;
-}
 
 /**
  * The guided pass after a free one, over the same encoder output: skipped when the free
@@ -111,8 +49,10 @@ export class GuidedPass {
    * of a first guided pass (~0.3 s here), done at start rather than on someone's command.
    */
   prepare(guide: TranscriptGuide): void {
-    const { constraint } = guide;
-    allowedTokens(this.#trie(constraint.spell), constraint, constraint.start, this.#allowedFor(constraint));
+    const second = this.settings.rescue ? guide.commands : undefined;
+    for (const constraint of second ? [guide.constraint, second] : [guide.constraint]) {
+      allowedTokens(this.#trie(constraint.spell), constraint, constraint.start, this.#allowedFor(constraint));
+    }
   }
 
   /**
@@ -149,16 +89,66 @@ export class GuidedPass {
       const checked = lead ? { numberLead: lead } : {};
       return { ...freeText, verdict: { source: "free", why: "understood" }, ...checked, ms: ms() };
     }
+    const first = await this.#search(free, guide, guide.constraint, this.settings.beam, signal);
+    if (!first) return { ...freeText, verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
+    let judged = await this.#judge(free, guide, first.hypothesis);
+    let spent = first.result;
+    let secondBest: GuidedOutcome["second"];
+    const rescue = this.settings.rescue;
+    if (
+      rescue &&
+      judged.verdict.source === "free" &&
+      RESCUED.has(judged.verdict.why) &&
+      heardWords(free.text).length
+    ) {
+      // The second search: no fillers nor follow-up shapes, so "So, now, the coffee maker's"
+      // cannot outrun a poorly heard "Turn on", and only sentences the decision could take
+      // (keeping a word of the free text) may end.
+      const constraint = guide.commands ?? guide.constraint;
+      const canEnd = (said: string) => keepsHeardWords(free.text, said);
+      const second = await this.#search(free, guide, constraint, rescue.beam, signal, canEnd);
+      if (second) {
+        spent = added(spent, second.result);
+        const hypothesis = second.hypothesis && againstFirst(second.hypothesis, first.hypothesis, guide);
+        const again = await this.#judge(free, guide, hypothesis);
+        if (again.verdict.source === "grammar") judged = { ...again, rescued: true };
+        else secondBest = { hypothesis, why: again.verdict.why };
+      }
+    }
+    const { verdict, hypothesis, lead } = judged;
+    const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : free.text;
+    return {
+      text: chosen,
+      source: verdict.source,
+      verdict,
+      ...(hypothesis ? { hypothesis } : {}),
+      ...(lead ? { numberLead: lead } : {}),
+      ...(judged.rescued ? { rescued: true } : {}),
+      ...(secondBest ? { second: secondBest } : {}),
+      ms: ms(),
+      steps: spent.steps,
+      rows: spent.rows,
+      decoderMs: spent.decoderMs,
+    };
+  }
+
+  /** A constrained beam search over the free pass's audio; null when the free pass left no caches. */
+  async #search(
+    free: FreePass,
+    guide: TranscriptGuide,
+    constraint: TokenConstraint,
+    beam: number,
+    signal: AbortSignal | undefined,
+    canEnd?: (said: string) => boolean,
+  ): Promise<{ result: GuidedDecodeResult; hypothesis: Hypothesis | null } | null> {
     const caches = free.decoder.caches();
     const prefix = promptedSequence(this.spec, free.language, free.promptTokens);
     const first = prefix[prefix.length - 1];
-    if (!caches || first === undefined) {
-      return { ...freeText, verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
-    }
+    if (!caches || first === undefined) return null;
     const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
     const { minScore, maxDrop } = this.settings.thresholds;
-    const result = await guidedDecode(decoder, first, guide.constraint, this.#trie(guide.constraint.spell), {
-      beam: this.settings.beam,
+    const result = await guidedDecode(decoder, first, constraint, this.#trie(constraint.spell), {
+      beam,
       wide: this.settings.wide,
       // A sentence of the grammar is about as long as what Whisper heard freely.
       maxTokens: Math.min(this.settings.maxTokens, Math.ceil(free.tokens * 1.5) + 6),
@@ -168,7 +158,7 @@ export class GuidedPass {
       suppressed: this.spec.suppressed,
       beginSuppressed: this.spec.beginSuppressed,
       signal,
-      cache: this.#allowedFor(guide.constraint),
+      cache: this.#allowedFor(constraint),
       meaning: (said) => guide.meaning(said),
       // The first command word: the cap per word and the floor are both about it.
       ...(guide.group
@@ -186,11 +176,17 @@ export class GuidedPass {
         this.settings.floorSteps && this.settings.floorRows
           ? { steps: this.settings.floorSteps, rows: this.settings.floorRows }
           : undefined,
+      canEnd,
     });
     const best = result.best;
     const hypothesis = best
       ? { text: this.tokenizer.decode(best.tokens).trim(), score: best.score, margin: best.margin }
       : null;
+    return { result, hypothesis };
+  }
+
+  /** Whether the grammar's sentence replaces the free text; a guess that would be taken has its number checked. */
+  async #judge(free: FreePass, guide: TranscriptGuide, hypothesis: Hypothesis | null): Promise<Judged> {
     const decide = (numberLead: number | null) =>
       chooseTranscript({
         freeUnderstood: false,
@@ -204,25 +200,11 @@ export class GuidedPass {
         numberLead,
         numberHeard: hasNumber(free.text),
       });
-    let verdict = decide(null);
+    const verdict = decide(null);
     // Only a guess that would be taken is checked: the check costs a few batched decoder steps.
-    let lead: NumberLead | null = null;
-    if (verdict.source === "grammar" && hypothesis) {
-      lead = await this.#numberCheck(free, hypothesis.text, guide);
-      verdict = decide(lead?.lead ?? null);
-    }
-    const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : free.text;
-    return {
-      text: chosen,
-      source: verdict.source,
-      verdict,
-      ...(hypothesis ? { hypothesis } : {}),
-      ...(lead ? { numberLead: lead } : {}),
-      ms: ms(),
-      steps: result.steps,
-      rows: result.rows,
-      decoderMs: result.decoderMs,
-    };
+    if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };
+    const lead = await this.#numberCheck(free, hypothesis.text, guide);
+    return { verdict: decide(lead?.lead ?? null), hypothesis, lead };
   }
 
   /**
@@ -275,4 +257,35 @@ export class GuidedPass {
       .tokenTexts(this.spec.tokens.eot)
       .filter(([id, text]) => text && !this.spec.suppressed[id]);
   }
+}
+
+type Judged = {
+  verdict: GuidedVerdict;
+  hypothesis: Hypothesis | null;
+  lead: NumberLead | null;
+  rescued?: boolean;
+};
+
+/** The first search's refusals a second search may overturn (not a contradiction, nor a number). */
+const RESCUED = new Set(["no-hypothesis", "low-score", "other-words", "low-margin", "below-free"]);
+
+/**
+ * The second search's best, its margin also taken over the first search's best when that
+ * says something else: a sentence Whisper scores higher but the second search could not end
+ * (it keeps none of the free text's words) is still a rival.
+ */
+function againstFirst(second: Hypothesis, first: Hypothesis | null, guide: TranscriptGuide): Hypothesis {
+  if (!first || guide.meaning(first.text) === guide.meaning(second.text)) return second;
+  const lead = second.score - first.score;
+  return { ...second, margin: second.margin === null ? lead : Math.min(second.margin, lead) };
+}
+
+function added(a: GuidedDecodeResult, b: GuidedDecodeResult): GuidedDecodeResult {
+  return {
+    best: a.best,
+    steps: a.steps + b.steps,
+    rows: a.rows + b.rows,
+    decoderMs: a.decoderMs + b.decoderMs,
+    searchMs: a.searchMs + b.searchMs,
+  };
 }

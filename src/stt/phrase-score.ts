@@ -1,7 +1,7 @@
 import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
 import type { BatchDecoder } from "./guided-decode.js";
-import type { FreePass } from "./guided-pass.js";
+import type { FreePass } from "./guided-types.js";
 import { logitsRow, logSumExp } from "./logits.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";

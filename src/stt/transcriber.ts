@@ -1,5 +1,5 @@
 import type { TranscriptGuide } from "./guide.js";
-import type { FreePass } from "./guided-pass.js";
+import type { FreePass } from "./guided-types.js";
 import type { PhraseScores } from "./phrase-score.js";
 
 export interface Transcript {

@@ -2,7 +2,8 @@ import { EdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import { greedyDecode, probeNoSpeech } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
-import { type FreePass, GuidedPass, type GuidedSettings } from "./guided-pass.js";
+import { GuidedPass } from "./guided-pass.js";
+import type { FreePass, GuidedSettings } from "./guided-types.js";
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
@@ -158,7 +159,7 @@ export class WhisperTranscriber implements Transcriber {
     transcript.text = outcome.text;
     transcript.source = outcome.source;
     transcript.guided = {
-      why: outcome.verdict.source === "free" ? outcome.verdict.why : "accepted",
+      why: outcome.verdict.source === "free" ? outcome.verdict.why : outcome.rescued ? "rescued" : "accepted",
       ms: outcome.ms,
       ...(outcome.steps !== undefined ? { steps: outcome.steps, decoderMs: outcome.decoderMs } : {}),
       ...(outcome.hypothesis ?? {}),

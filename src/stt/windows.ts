@@ -1,5 +1,5 @@
 import type { WindowDecodeResult } from "./decode.js";
-import type { FreePass } from "./guided-pass.js";
+import type { FreePass } from "./guided-types.js";
 import type { DropReason } from "./quality.js";
 import type { Transcript } from "./transcriber.js";
 

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { UTTERANCES } from "../../scripts/hearing-utterances.js";
-import { commandAudio, VOICES } from "../../scripts/make-hearing-fixtures.js";
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
 import { validate } from "../../src/config/load.js";
@@ -14,7 +12,7 @@ import type { NumberLead } from "../../src/stt/number-lead.js";
 import { vocabularyPrompt } from "../../src/stt/prompt.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import type { WhisperTranscriber } from "../../src/stt/whisper.js";
-import { loadTinyTranscriber } from "./stt-support.js";
+import { loadTinyTranscriber, spoken } from "./stt-support.js";
 
 // The hearing fixtures' home (examples/home.yaml), its devices as the daemon prompts Whisper.
 const HOME = validate(parse(readFileSync("examples/home.yaml", "utf8")));
@@ -23,18 +21,6 @@ const PROMPT = vocabularyPrompt(HOME.devices, HOME.stt.initial_prompt);
 /** Committed command audio (scripts/make-hearing-fixtures.ts --committed): what the pipeline hands Whisper after the wake word. */
 async function command(file: string): Promise<Float32Array> {
   return int16ToFloat32((await readWav16kMono(`test/fixtures/wav/hearing/commands/${file}`)).samples);
-}
-
-/**
- * Command audio made by the fixture script (espeak-ng + sox, as bench/hearing-decode.ts
- * makes it): what the pipeline hands Whisper after the wake word.
- */
-function spoken(text: string, voiceId: string, condition: "clean" | "noisy" | "reverb"): Float32Array {
-  const index = UTTERANCES.findIndex((u) => u.text === text);
-  const utterance = UTTERANCES[index];
-  const voice = VOICES.find((v) => v.id === voiceId);
-  if (!utterance || !voice) throw new Error(`no utterance "${text}" or voice ${voiceId}`);
-  return int16ToFloat32(commandAudio({ utterance, index, voice, condition }));
 }
 
 describe("guided decoding refuses a number Whisper was not sure of (whisper-tiny)", () => {

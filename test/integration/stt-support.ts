@@ -1,3 +1,5 @@
+import { UTTERANCES } from "../../scripts/hearing-utterances.js";
+import { commandAudio, VOICES } from "../../scripts/make-hearing-fixtures.js";
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
 import { preparedModelsDir, stateDir } from "../../src/config/paths.js";
@@ -19,6 +21,18 @@ export const FIXTURE_HOME_PROMPT = vocabularyPrompt([
   { name: "thermostat", area: "hallway" },
   { name: "front door", area: "hallway" },
 ]);
+
+/**
+ * Command audio made by the hearing fixture script (espeak-ng + sox, seeded noise, as
+ * bench/hearing-decode.ts makes it): what the pipeline hands Whisper after the wake word.
+ */
+export function spoken(text: string, voiceId: string, condition: "clean" | "noisy" | "reverb"): Float32Array {
+  const index = UTTERANCES.findIndex((u) => u.text === text);
+  const utterance = UTTERANCES[index];
+  const voice = VOICES.find((v) => v.id === voiceId);
+  if (!utterance || !voice) throw new Error(`no utterance "${text}" or voice ${voiceId}`);
+  return int16ToFloat32(commandAudio({ utterance, index, voice, condition }));
+}
 
 /** The daemon's defaults, whisper-tiny from the repository's model store. */
 export function loadTinyTranscriber(stt: Record<string, unknown> = {}): Promise<Transcriber> {

@@ -9,6 +9,7 @@ const GUIDED_DEFAULTS = {
   maxDrop: 1,
   minNumberLead: 1,
   perWord: 2,
+  rescueBeam: 8,
 };
 
 export const sttSection = section(
@@ -138,6 +139,15 @@ export const sttSection = section(
       .max(16)
       .default(GUIDED_DEFAULTS.perWord)
       .describe("Guided hypotheses kept per step that start with the same command word; 0: no cap"),
+    guided_rescue_beam: z
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(GUIDED_DEFAULTS.rescueBeam)
+      .describe(
+        "When the guided sentence is refused, a second search this wide through the commands alone (no fillers), ending only in sentences that keep a word Whisper heard; 0: none",
+      ),
     lead_in_seconds: seconds(0, 2)
       .default(0.4)
       .describe("Silence put before the audio: Whisper misses first words that start at the first sample"),

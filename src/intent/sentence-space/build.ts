@@ -12,6 +12,12 @@ export interface SentenceSpaceSource {
   vocabulary: Vocabulary;
   /** Wake phrases ("hey jarvis"): heard at the start when the command follows without a pause. */
   wakePhrases: readonly string[];
+  /**
+   * Only the commands themselves (default: also fillers and follow-up shapes): the second
+   * search of guided decoding walks this graph, where a poorly heard "Turn" cannot be outrun
+   * by "So, now, ..." nor by a follow-up's "And also ...".
+   */
+  commandsOnly?: boolean;
 }
 
 /**
@@ -38,12 +44,13 @@ class Builder {
     // "hey jarvis" and "jarvis": the detector fires before the phrase is over, so Whisper may hear its end.
     const wake = this.source.wakePhrases.map((p) => tokenize(p)).flatMap((w) => w.map((_, i) => w.slice(i)));
     for (const words of wake) root.phrase(0, words, afterWake);
-    const fillers = this.source.compiled.skipPhrases;
+    const fillers = this.source.commandsOnly ? [] : this.source.compiled.skipPhrases;
     for (const filler of fillers) root.phrase(afterWake, filler, afterWake);
     const end = root.node();
     root.final(end);
     for (const filler of fillers) root.phrase(end, filler, end);
-    for (const template of [...this.source.compiled.templates, ...followUpShapes()]) {
+    const followUps = this.source.commandsOnly ? [] : followUpShapes();
+    for (const template of [...this.source.compiled.templates, ...followUps]) {
       const last = this.#sequence(root, afterWake, template.nodes, template);
       root.empty(last, end);
     }

@@ -57,13 +57,9 @@ const HARMLESS_NEXT = new Set([
  * that will read its text.
  */
 export class SentenceSpace {
-  readonly constraint: {
-    start: GraphState;
-    spell(text: string): string | null;
-    step(state: GraphState, char: string): GraphState | null;
-    isComplete(state: GraphState): boolean;
-    key(state: GraphState): string;
-  };
+  readonly constraint: GraphConstraint;
+  /** The commands alone: no filler words around them, no follow-up shapes (guided decoding's second search). */
+  readonly commands: GraphConstraint | undefined;
   readonly #wakeWords: ReadonlyArray<readonly string[]>;
 
   constructor(
@@ -73,14 +69,11 @@ export class SentenceSpace {
     wakePhrases: readonly string[],
     /** The templates' skip words ("so", "thank you"): what the matcher drops around a command. */
     private readonly skipPhrases: readonly string[][] = [],
+    /** The graph built without the filler words (buildSentenceGraph's commandsOnly). */
+    commandsGraph?: SentenceGraph,
   ) {
-    this.constraint = {
-      start: graph.start,
-      spell: spellText,
-      step: (state, char) => graph.step(state, char),
-      isComplete: (state) => graph.isComplete(state),
-      key: (state) => state.key,
-    };
+    this.constraint = graphConstraint(graph);
+    this.commands = commandsGraph && graphConstraint(commandsGraph);
     // "hey jarvis" and "jarvis": the detector can fire before the whole phrase is over.
     this.#wakeWords = wakePhrases
       .map((p) => tokenize(p))
@@ -215,20 +208,40 @@ export class SentenceSpaceCache {
 
   #rebuild(): void {
     const version = this.registry.version;
-    const graph = buildSentenceGraph({
+    const source = {
       compiled: this.compiled,
       vocabulary: new Vocabulary(this.registry.all()),
       wakePhrases: this.wakePhrases,
-    });
+    };
     this.#space = new SentenceSpace(
-      graph,
+      buildSentenceGraph(source),
       this.recognizer,
       this.registry,
       this.wakePhrases,
       this.compiled.skipPhrases,
+      buildSentenceGraph({ ...source, commandsOnly: true }),
     );
     this.#builtFor = version;
   }
+}
+
+/** A graph as the decoder walks it: one character at a time, in spellText()'s alphabet. */
+export interface GraphConstraint {
+  start: GraphState;
+  spell(text: string): string | null;
+  step(state: GraphState, char: string): GraphState | null;
+  isComplete(state: GraphState): boolean;
+  key(state: GraphState): string;
+}
+
+function graphConstraint(graph: SentenceGraph): GraphConstraint {
+  return {
+    start: graph.start,
+    spell: spellText,
+    step: (state, char) => graph.step(state, char),
+    isComplete: (state) => graph.isComplete(state),
+    key: (state) => state.key,
+  };
 }
 
 /** How many words at the start are filler phrases, as stripFiller() drops them. */

@@ -84,6 +84,39 @@ describe("sentence space", () => {
     }
   });
 
+  it("commands only: the same commands, wake phrase and all, without fillers or follow-up shapes", () => {
+    const plain = buildSentenceGraph({
+      compiled,
+      vocabulary: new Vocabulary(registry.all()),
+      wakePhrases: ["hey jarvis"],
+      commandsOnly: true,
+    });
+    for (const text of ["Turn on the kitchen light.", "Hey Jarvis, set a timer for 10 minutes."]) {
+      expect(accepts(plain, text), text).toBe(true);
+    }
+    for (const text of [
+      "Please turn on the kitchen light, thanks.",
+      "So, now, turn on the kitchen light",
+      "And the kitchen light too.",
+    ]) {
+      expect(accepts(graph, text), text).toBe(true);
+      expect(accepts(plain, text), text).toBe(false);
+    }
+    const space = new SentenceSpaceCache(
+      compiled,
+      registry,
+      new TemplateRecognizer(compiled, new VocabularyCache(registry), 1),
+      ["hey jarvis"],
+    ).get();
+    const walk = (text: string) => {
+      let state: unknown = space.commands?.start;
+      for (const char of spellText(text) ?? "") state = state && space.commands?.step(state as never, char);
+      return state !== null && state !== undefined && space.commands?.isComplete(state as never) === true;
+    };
+    expect(walk("turn on the kitchen light")).toBe(true);
+    expect(walk("so turn on the kitchen light")).toBe(false);
+  });
+
   it("tells a complete sentence from one that can go on", () => {
     const at = (text: string) => graph.walk(graph.start, spellText(text) as string);
     const prefix = at("set the bedside lamp to");

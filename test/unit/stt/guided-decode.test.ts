@@ -164,6 +164,22 @@ describe("guided decoding", () => {
     expect(result.best).toBeNull();
   });
 
+  it("ends only the sentences canEnd lets end: the rest go on or are dropped", async () => {
+    const canEnd = (said: string) => said.split(" ").includes("on");
+    const result = await guidedDecode(preferring(misheard), START, grammar, trie(grammar), {
+      ...options,
+      canEnd,
+    });
+    // Free of the rule, "turn off" wins (the test above); held to it, only "turn on" ends.
+    expect(result.best?.text).toBe("turn on the kitchen light");
+    expect(result.best?.margin).toBeNull();
+    const none = await guidedDecode(preferring(misheard), START, grammar, trie(grammar), {
+      ...options,
+      canEnd: () => false,
+    });
+    expect(none.best).toBeNull();
+  });
+
   it("stops at an abort between steps", async () => {
     const controller = new AbortController();
     controller.abort();

@@ -1,0 +1,78 @@
+import type ort from "onnxruntime-node";
+import type { GuidedThresholds, GuidedVerdict } from "./guide.js";
+import type { KvDecoder } from "./kv-decoder.js";
+import type { NumberLead } from "./number-lead.js";
+import type { NumberChoice } from "./number-values.js";
+
+/** The grammar's best sentence and its scores. */
+export type Hypothesis = { text: string; score: number; margin: number | null };
+
+export interface GuidedSettings {
+  /** Hypotheses kept per step (stt.guided_beam). */
+  beam: number;
+  /** A wider beam for the first steps (measured with bench/hearing-diagnose.ts --try wide=12x6: no gain); absent: none. */
+  wide?: { beam: number; steps: number } | undefined;
+  thresholds: GuidedThresholds;
+  maxTokens: number;
+  /** Hypotheses of one first command word kept per step (stt.guided_per_word); absent: no cap. */
+  perGroup?: number | undefined;
+  /** What each filler word costs in the search's ranking, never in the score (stt.guided_filler_penalty); absent: nothing. */
+  fillerPenalty?: number | undefined;
+  /** The most a hypothesis's worst token counts in the ranking (stt.guided_forgive); absent: in full. */
+  forgive?: number | undefined;
+  /** For hypotheses of up to this many tokens, the best of each further command word is kept absent: none (measured without gain: bench-only). */
+  floorSteps?: number | undefined;
+  /** ... at most this many more rows. */
+  floorRows?: number | undefined;
+  /**
+   * The stop rule counts ended sentences by meaning, not by tokenization or trailing filler
+   * (default; 0: every ending counts, the rule before 2026-12-02's session 8).
+   */
+  distinctEnds?: number | undefined;
+  /**
+   * The texts a command's numbers are checked against; default every other value of each
+   * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
+   */
+  numberValues?: ((text: string) => NumberChoice[]) | undefined;
+  /**
+   * A second search when the first one's sentence is refused (or none ended), `beam` wide,
+   * through the commands alone (TranscriptGuide.commands), where only sentences keeping a
+   * word of the free text may end (stt.guided_rescue_beam); absent: none.
+   */
+  rescue?: { beam: number } | undefined;
+}
+
+/** What the free pass leaves for the guided one: the same audio, prompt and caches. */
+export interface FreePass {
+  text: string;
+  /** Tokens the free pass generated. */
+  tokens: number;
+  /** ... the tokens themselves: what its decoder caches hold after the prompt. */
+  tokenIds?: readonly number[];
+  avgLogprob: number;
+  language: string;
+  promptTokens: readonly number[];
+  hidden: ort.Tensor;
+  decoder: KvDecoder;
+}
+
+export interface GuidedOutcome {
+  text: string;
+  source: "free" | "grammar";
+  verdict: GuidedVerdict;
+  /** The grammar's best sentence and its scores, when the guided pass ran. */
+  hypothesis?: { text: string; score: number; margin: number | null };
+  /** Its lead over the same sentence with another value of its number, when that was checked. */
+  numberLead?: NumberLead;
+  /** True when the sentence came from the second search (GuidedSettings.rescue). */
+  rescued?: boolean;
+  /** The second search's sentence (or none) and why it was refused too. */
+  second?: { hypothesis: Hypothesis | null; why: string };
+  ms: number;
+  /** Decoder calls of the guided pass. */
+  steps?: number;
+  /** ... and the rows fed in them. */
+  rows?: number;
+  /** ... and the part of `ms` spent in them. */
+  decoderMs?: number;
+}
