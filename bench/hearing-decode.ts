@@ -58,6 +58,11 @@ const _RATE = 16_000;
 /** stt.guided_min_score's default: a said sentence below it would be refused anyway. */
 const MIN_SCORE = -1.4;
 type Verdict = "right" | "wrong" | "rejected";
+/** Endings of the guided pass's prompt (--try prompt=NAME): the style Whisper is to continue. */
+const PROMPT_ENDINGS: Record<string, string> = {
+  verbs: "Turn on, turn off, switch, set, put, lock, open, close, start.",
+  commands: "Turn on the light. Set a timer.",
+};
 const MARK: Record<Verdict, string> = { right: "OK", wrong: "WRONG", rejected: "-" };
 
 interface Row {
@@ -148,6 +153,7 @@ function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
   if (spec === "config") return settings;
   for (const pair of spec.split(",")) {
     const [key, value] = pair.split("=") as [string, string];
+    if (key === "prompt") continue; // the guided pass's prompt: PROMPT_ENDINGS, applied per clip
     // rescue=N: the second search N wide (0: none).
     if (key === "rescue") {
       settings.rescue = Number(value) > 0 ? { beam: Number(value) } : undefined;
@@ -211,6 +217,11 @@ async function main(): Promise<void> {
   );
   const prompt = vocabularyPrompt(registry.all(), stt.initial_prompt);
   const passes = opts.tries.map((t) => transcriber.guidedPass(trialSettings(t, base)));
+  // prompt=NAME: the guided pass reads the device prompt with PROMPT_ENDINGS[NAME] after it.
+  const prompts = opts.tries.map((t) => {
+    const name = /(?:^|,)prompt=(\w+)/.exec(t)?.[1];
+    return name ? `${vocabularyPrompt(registry.all(), stt.initial_prompt)} ${PROMPT_ENDINGS[name]}` : null;
+  });
   for (const pass of passes) pass.prepare(guide);
   const reference = transcriber.guidedPass(base);
 
@@ -253,7 +264,8 @@ async function main(): Promise<void> {
           });
           continue;
         }
-        const outcome = await pass.run(free, guide);
+        const reprompt = prompts[passes.indexOf(pass)];
+        const outcome = await pass.run(reprompt ? await transcriber.reprompted(free, reprompt) : free, guide);
         trials.push({
           verdict: judge(outcome.text, expect),
           chosen: outcome.text,

@@ -1,6 +1,6 @@
 import { EdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import { greedyDecode, probeNoSpeech } from "./decode.js";
+import { greedyDecode, probeNoSpeech, promptedSequence } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { GuidedPass } from "./guided-pass.js";
 import type { FreePass, GuidedSettings } from "./guided-types.js";
@@ -133,6 +133,17 @@ export class WhisperTranscriber implements Transcriber {
 
   prepareGuide(guide: TranscriptGuide): void {
     this.#guided?.prepare(guide);
+  }
+
+  /**
+   * The free pass's audio with another prompt before it (for measuring tools): a fresh
+   * decoder that has read `prompt`, so a guided pass over it is conditioned on that prompt.
+   */
+  async reprompted(free: FreePass, prompt: string): Promise<FreePass> {
+    const promptTokens = this.tokenizer.promptTokens(prompt, Math.floor(this.spec.maxTargetPositions / 2) - 1);
+    const decoder = this.sessions.decoder(free.hidden);
+    await decoder.step(promptedSequence(this.spec, free.language, promptTokens), { lastRowOnly: true });
+    return { ...free, promptTokens, decoder, tokenIds: undefined };
   }
 
   /** A guided pass with other settings, over this model (for measuring tools). */
