@@ -152,8 +152,8 @@ describe("SoundPlayer", () => {
   it.skipIf(!findProgram("espeak-ng"))(
     "survives a player that exits before reading espeak-ng's speech (no sound card)",
     async () => {
-      // espeak-ng's WAV goes through this process into the player's stdin: a player gone
-      // first makes that write fail (EPIPE), which must be reported as the player's failure.
+      // espeak-ng's WAV goes through a fifo into the player's stdin: a player gone first
+      // ends espeak-ng's writing (SIGPIPE), which must be reported as the player's failure.
       const { warned, logger } = warnings();
       const p = player({
         programs: { aplay: fakes.path("refusing-player"), espeak: findProgram("espeak-ng") ?? "" },

@@ -1,0 +1,287 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type ShellRelay, startShellRelay } from "../system/shell-relay.js";
+
+/**
+ * Runs the sound player's pipelines (aplay or play, after espeak-ng for speech) from one small
+ * shell started with the player, before the models load, so the loaded daemon never forks for
+ * a sound (system/shell-relay.ts says why: session 9 measured 916 ms from the end of speech to
+ * the command with earcons against 484 ms without, every earcon being a fork of the daemon).
+ *
+ * Protocol, one line each way per step, fields separated by tabs:
+ * - request: `ID INPUT N ARGV...`: ARGV's first N fields are the first program and its
+ *   arguments, the rest (if any) the second, which reads the first's output through a fifo.
+ *   INPUT is a file in the relay's private directory that the first reads as its stdin, or `-`.
+ *   Counting rather than a `|` field: a reply that says "|" stays a word.
+ * - answers: `pid ID P1 [P2]` at once (the daemon kills these on timeout or dispose without
+ *   forking), then `exit ID STAGE CODE FIRST-STDERR-LINE` for each program as it ends.
+ *
+ * The shell splits on tabs with globbing off (`set -f`) and never evals: a field reaches the
+ * program as one argument, whatever it holds. Tabs and newlines in fields (a reply's text) are
+ * made spaces, and an empty field a space (tab is IFS white space: empty fields would vanish).
+ * The fifo rather than a `|` pipe: so the shell knows both programs' PIDs and exit codes.
+ */
+const SCRIPT = `
+dir=$1
+tab=$(printf '\\t')
+plain=$IFS
+set -f
+report() {
+  r=""
+  [ -s "$err.$1" ] && IFS= read -r r <"$err.$1"
+  printf 'exit %s %s %s %s\\n' "$id" "$1" "$2" "$r"
+}
+job() {
+  id=$1 in=$dir/$2 n=$3
+  [ "$2" = - ] && in=/dev/null
+  shift 3
+  err=$dir/$id.err
+  if [ "$n" -ge "$#" ]; then
+    "$@" <"$in" >/dev/null 2>"$err.1" &
+    p1=$!
+    echo "pid $id $p1"
+    wait "$p1"
+    report 1 $?
+    command -p rm -f "$err.1"
+    return
+  fi
+  fifo=$dir/$id.fifo
+  if ! command -p mkfifo -m 600 "$fifo" 2>"$err.1"; then
+    echo "pid $id"
+    report 1 1
+    printf 'exit %s 2 0 \\n' "$id"
+    command -p rm -f "$err.1"
+    return
+  fi
+  (shift "$n"; exec "$@" <"$fifo" >/dev/null 2>"$err.2") &
+  p2=$!
+  i=0
+  for a do
+    [ "$i" -eq 0 ] && set --
+    i=$((i + 1))
+    [ "$i" -le "$n" ] && set -- "$@" "$a"
+  done
+  "$@" <"$in" >"$fifo" 2>"$err.1" &
+  p1=$!
+  echo "pid $id $p1 $p2"
+  wait "$p1"
+  c1=$?
+  wait "$p2"
+  c2=$?
+  report 1 $c1
+  report 2 $c2
+  command -p rm -f "$err.1" "$err.2" "$fifo"
+}
+while IFS= read -r line; do
+  IFS=$tab
+  set -- $line
+  IFS=$plain
+  job "$@" &
+done
+`;
+
+/** One program of a pipeline. */
+export interface Stage {
+  program: string;
+  args: readonly string[];
+}
+
+/** How one program ended: null when it did its job, else why not ("failed (exit 1): ..."). */
+export interface StageEnd {
+  program: string;
+  problem: string | null;
+}
+
+export interface RelayJob {
+  /** Resolves once every program has ended (never rejects). */
+  readonly done: Promise<StageEnd[]>;
+  /** Signals the programs still running (at once if their PIDs are known, else when they are). */
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface SoundRelayOptions {
+  env: NodeJS.ProcessEnv;
+  /** Told when the shell ended by itself and was restarted, or could not be kept running. */
+  onTrouble?: (message: string) => void;
+}
+
+interface Running {
+  stages: readonly Stage[];
+  pids: number[] | null;
+  signal: NodeJS.Signals | null;
+  ends: Array<StageEnd | undefined>;
+  resolve: (ends: StageEnd[]) => void;
+}
+
+/** A shell that dies more often than this in a player's life is not restarted again. */
+const MAX_RESTARTS = 3;
+/** Earcon files kept (they never change; a ringer renewed by SIGHUP brings its own). */
+const MAX_WAVS = 16;
+
+export class SoundRelay {
+  readonly #options: SoundRelayOptions;
+  readonly #dir: string;
+  readonly #jobs = new Map<string, Running>();
+  /** sha1 of a WAV's bytes -> its file name in #dir; oldest first. */
+  readonly #wavs = new Map<string, string>();
+  #shell: ShellRelay | null = null;
+  #nextId = 1;
+  #restarts = 0;
+  #disposed = false;
+
+  constructor(options: SoundRelayOptions) {
+    this.#options = options;
+    this.#dir = mkdtempSync(path.join(os.tmpdir(), "edge-voice-sounds-")); // mode 0700
+    this.#shell = this.#start();
+  }
+
+  /** The shell's process id (tests check the programs are its grandchildren). */
+  get pid(): number | undefined {
+    return this.#shell?.pid;
+  }
+
+  /** Runs the stages as a pipe; a WAV, written once to the private directory, is the first's stdin. */
+  run(stages: readonly Stage[], wav?: Uint8Array): RelayJob {
+    const id = String(this.#nextId++);
+    let job: Running | undefined;
+    const done = new Promise<StageEnd[]>((resolve) => {
+      job = { stages, pids: null, signal: null, ends: stages.map(() => undefined), resolve };
+    });
+    const running = job as Running;
+    const why = this.#disposed ? "the player was disposed" : this.#shell === null ? "no player shell" : null;
+    if (why || stages.length === 0 || stages.length > 2) {
+      running.resolve(stages.map(({ program }) => ({ program, problem: why ?? "not run: 1 or 2 stages" })));
+      return { done, kill: () => {} };
+    }
+    this.#jobs.set(id, running);
+    const input = wav ? this.#wavFile(wav) : "-";
+    const [first, second] = stages;
+    const argv = [first, second].flatMap((stage) => (stage ? [stage.program, ...stage.args] : []));
+    const fields = [id, input, String(1 + (first?.args.length ?? 0)), ...argv].map(field);
+    this.#shell?.write(fields.join("\t"));
+    return { done, kill: (signal) => this.#kill(running, signal) };
+  }
+
+  /** Kills what plays, ends the shell, removes the directory; idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const job of this.#jobs.values()) this.#kill(job, "SIGTERM");
+    this.#shell?.close();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  #start(): ShellRelay {
+    const shell: ShellRelay = startShellRelay({
+      script: SCRIPT,
+      args: [this.#dir],
+      env: this.#options.env,
+      name: "the player shell",
+      busy: () => this.#jobs.size > 0,
+      onLine: (line) => this.#answer(line),
+      onEnd: (error) => this.#ended(shell, error),
+    });
+    return shell;
+  }
+
+  #answer(line: string): void {
+    const [kind, id = "", ...rest] = line.split(" ");
+    const job = this.#jobs.get(id);
+    if (!job) return; // a job already given up (the shell had ended)
+    if (kind === "pid") {
+      job.pids = rest.map(Number).filter((pid) => pid > 0);
+      if (job.signal) this.#kill(job, job.signal);
+    } else if (kind === "exit") {
+      const [stage = "", code = "", ...stderr] = rest;
+      const index = Number(stage) - 1;
+      const program = job.stages[index]?.program ?? "?";
+      job.ends[index] = {
+        program,
+        problem: problem(Number(code), stderr.join(" "), index, job.stages.length),
+      };
+      if (job.ends.every((end) => end !== undefined)) this.#finish(id, job, job.ends as StageEnd[]);
+    }
+  }
+
+  #finish(id: string, job: Running, ends: StageEnd[]): void {
+    this.#jobs.delete(id);
+    job.resolve(ends);
+  }
+
+  #kill(job: Running, signal: NodeJS.Signals): void {
+    job.signal = signal;
+    job.pids?.forEach((pid, i) => {
+      if (job.ends[i] !== undefined) return; // ended and reaped: the PID may belong to another process now
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone already; its exit is on the way
+      }
+    });
+  }
+
+  /**
+   * The shell ended. Its jobs' programs are killed and the jobs end (their answers can no longer
+   * be trusted to come). Restarted at once, not at the next sound: the restart is a fork of the
+   * loaded daemon, better paid now than by the command that the next earcon starts. A relay
+   * that keeps dying is given up on, loudly, rather than forked again and again.
+   */
+  #ended(shell: ShellRelay, error: Error): void {
+    // Closed by dispose(): the jobs it killed are still answered by their own subshells.
+    if (shell !== this.#shell || this.#disposed) return;
+    for (const [id, job] of this.#jobs) {
+      this.#kill(job, "SIGTERM");
+      const ends = job.stages.map(
+        ({ program }, i) => job.ends[i] ?? { program, problem: `not finished: ${error.message}` },
+      );
+      this.#finish(id, job, ends);
+    }
+    if (this.#restarts >= MAX_RESTARTS) {
+      this.#shell = null;
+      this.#options.onTrouble?.(`feedback: ${error.message} again; no more sounds until the daemon restarts`);
+      return;
+    }
+    this.#restarts++;
+    this.#options.onTrouble?.(`feedback: ${error.message}; started a new one`);
+    this.#shell = this.#start();
+  }
+
+  #wavFile(wav: Uint8Array): string {
+    const hash = createHash("sha1").update(wav).digest("hex").slice(0, 16);
+    const known = this.#wavs.get(hash);
+    if (known) {
+      this.#wavs.delete(hash);
+      this.#wavs.set(hash, known);
+      return known;
+    }
+    const name = `sound-${hash}.wav`;
+    writeFileSync(path.join(this.#dir, name), wav, { mode: 0o600 });
+    this.#wavs.set(hash, name);
+    for (const [oldHash, oldName] of this.#wavs) {
+      if (this.#wavs.size <= MAX_WAVS) break;
+      this.#wavs.delete(oldHash);
+      unlinkSync(path.join(this.#dir, oldName));
+    }
+    return name;
+  }
+}
+
+/** One field of a request line: no tab or newline (the separators), never empty. */
+function field(text: string): string {
+  return text.replace(/[\t\n\r]/g, " ") || " ";
+}
+
+/** What the shell's exit code says; a writer cut off by its reader's end is not a problem of its own. */
+function problem(code: number, stderr: string, index: number, stages: number): string | null {
+  if (code === 0) return null;
+  const signal = code > 128 ? signalName(code - 128) : null;
+  if (signal === "SIGPIPE" && index + 1 < stages) return null; // the reader's own exit says why
+  return `failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`;
+}
+
+function signalName(number: number): string | null {
+  const entry = Object.entries(os.constants.signals).find(([, n]) => n === number);
+  return entry ? entry[0] : null;
+}
