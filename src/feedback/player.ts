@@ -21,6 +21,12 @@ export interface SoundPlayerOptions {
   env?: NodeJS.ProcessEnv;
   /** Starts the tail and kill timers. Injected for tests (a clock they step); defaults to real timers. */
   timer?: StartTimer;
+  /**
+   * Runs the programs: a relay shared with the players before and after this one (kept on
+   * dispose), so a new player is no new fork of the loaded daemon. Default: one of its own,
+   * started now.
+   */
+  relay?: SoundRelay;
 }
 
 type Job = () => Promise<void>;
@@ -37,6 +43,7 @@ export class SoundPlayer {
   readonly #listeners = new Set<(playing: boolean) => void>();
   /** Runs the programs (sound-relay.ts): the daemon itself never forks for a sound. */
   readonly #relay: SoundRelay;
+  readonly #ownRelay: boolean;
   #playing: RelayJob | null = null;
   readonly #warned = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
@@ -54,10 +61,13 @@ export class SoundPlayer {
     this.#options = options;
     this.#timer = options.timer ?? realTimer;
     // Now, while the daemon is small: Feedback and the timers make their players before the models load.
-    this.#relay = new SoundRelay({
-      env: options.env ?? process.env,
-      onTrouble: (message) => this.#warn("relay", message),
-    });
+    this.#ownRelay = !options.relay;
+    this.#relay =
+      options.relay ??
+      new SoundRelay({
+        env: options.env ?? process.env,
+        onTrouble: (message) => this.#warn("relay", message),
+      });
   }
 
   /** True while a sound plays and for the tail after it. */
@@ -114,7 +124,7 @@ export class SoundPlayer {
     this.#playing?.kill("SIGTERM");
     await this.#queue;
     this.#endTail();
-    this.#relay.dispose();
+    if (this.#ownRelay) this.#relay.dispose();
   }
 
   #enqueue(job: Job): Promise<void> {
