@@ -122,7 +122,8 @@ const MAX_WAVS = 16;
 
 export class SoundRelay {
   readonly #options: SoundRelayOptions;
-  readonly #dir: string;
+  /** Earcon WAVs, fifos and stderr files (mode 0700); null if none could be made. */
+  readonly #dir: string | null;
   readonly #jobs = new Map<string, Running>();
   /** sha1 of a WAV's bytes -> its file name in #dir; oldest first. */
   readonly #wavs = new Map<string, string>();
@@ -133,8 +134,9 @@ export class SoundRelay {
 
   constructor(options: SoundRelayOptions) {
     this.#options = options;
-    this.#dir = mkdtempSync(path.join(os.tmpdir(), "edge-voice-sounds-")); // mode 0700
-    this.#shell = this.#start();
+    this.#dir = privateDir();
+    if (this.#dir) this.#shell = this.#start();
+    else options.onTrouble?.(`feedback: cannot make a directory in ${os.tmpdir()}, so no sounds are played`);
   }
 
   /** The shell's process id (tests check the programs are its grandchildren). */
@@ -150,13 +152,17 @@ export class SoundRelay {
       job = { stages, pids: null, signal: null, ends: stages.map(() => undefined), resolve };
     });
     const running = job as Running;
-    const why = this.#disposed ? "the player was disposed" : this.#shell === null ? "no player shell" : null;
+    const why = this.#disposed
+      ? "not played: the player was disposed"
+      : this.#shell === null
+        ? "not played: the player shell is not running"
+        : null;
     if (why || stages.length === 0 || stages.length > 2) {
       running.resolve(stages.map(({ program }) => ({ program, problem: why ?? "not run: 1 or 2 stages" })));
       return { done, kill: () => {} };
     }
     this.#jobs.set(id, running);
-    const input = wav ? this.#wavFile(wav) : "-";
+    const input = wav && this.#dir ? this.#wavFile(wav, this.#dir) : "-";
     const [first, second] = stages;
     const argv = [first, second].flatMap((stage) => (stage ? [stage.program, ...stage.args] : []));
     const fields = [id, input, String(1 + (first?.args.length ?? 0)), ...argv].map(field);
@@ -170,13 +176,13 @@ export class SoundRelay {
     this.#disposed = true;
     for (const job of this.#jobs.values()) this.#kill(job, "SIGTERM");
     this.#shell?.close();
-    rmSync(this.#dir, { recursive: true, force: true });
+    if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
   }
 
   #start(): ShellRelay {
     const shell: ShellRelay = startShellRelay({
       script: SCRIPT,
-      args: [this.#dir],
+      args: [this.#dir ?? "/nonexistent"],
       env: this.#options.env,
       name: "the player shell",
       busy: () => this.#jobs.size > 0,
@@ -248,7 +254,7 @@ export class SoundRelay {
     this.#shell = this.#start();
   }
 
-  #wavFile(wav: Uint8Array): string {
+  #wavFile(wav: Uint8Array, dir: string): string {
     const hash = createHash("sha1").update(wav).digest("hex").slice(0, 16);
     const known = this.#wavs.get(hash);
     if (known) {
@@ -257,12 +263,12 @@ export class SoundRelay {
       return known;
     }
     const name = `sound-${hash}.wav`;
-    writeFileSync(path.join(this.#dir, name), wav, { mode: 0o600 });
+    writeFileSync(path.join(dir, name), wav, { mode: 0o600 });
     this.#wavs.set(hash, name);
     for (const [oldHash, oldName] of this.#wavs) {
       if (this.#wavs.size <= MAX_WAVS) break;
       this.#wavs.delete(oldHash);
-      unlinkSync(path.join(this.#dir, oldName));
+      unlinkSync(path.join(dir, oldName));
     }
     return name;
   }
@@ -284,4 +290,13 @@ function problem(code: number, stderr: string, index: number, stages: number): s
 function signalName(number: number): string | null {
   const entry = Object.entries(os.constants.signals).find(([, n]) => n === number);
   return entry ? entry[0] : null;
+}
+
+/** A directory only this user can open (mkdtemp's mode is 0700), or null when the temp dir refuses. */
+function privateDir(): string | null {
+  try {
+    return mkdtempSync(path.join(os.tmpdir(), "edge-voice-sounds-"));
+  } catch {
+    return null;
+  }
 }

@@ -224,4 +224,23 @@ describe("SoundRelay", () => {
     const again = await r.run([{ program: prog("player"), args: ["again"] }]).done;
     expect(again[0]?.problem).toBeNull();
   });
+
+  it("says once that it cannot play when it has no private directory, and never throws", async () => {
+    const trouble: string[] = [];
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(dir, "missing", "tmp");
+    let r: SoundRelay;
+    try {
+      r = relay((message) => trouble.push(message));
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+    expect(trouble).toEqual([
+      `feedback: cannot make a directory in ${dir}/missing/tmp, so no sounds are played`,
+    ]);
+    const ends = await r.run([{ program: prog("player"), args: [] }], new Uint8Array([1])).done;
+    expect(ends[0]?.problem).toBe("not played: the player shell is not running");
+    expect(calls()).toEqual([]);
+  });
 });
