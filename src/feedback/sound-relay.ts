@@ -166,7 +166,15 @@ export class SoundRelay {
     const [first, second] = stages;
     const argv = [first, second].flatMap((stage) => (stage ? [stage.program, ...stage.args] : []));
     const fields = [id, input, String(1 + (first?.args.length ?? 0)), ...argv].map(field);
-    this.#shell?.write(fields.join("\t"));
+    if (!this.#shell?.write(fields.join("\t"))) {
+      // Ended since (its restart is under way): this sound is lost, said rather than waited for.
+      const problem = "not played: the player shell had just ended";
+      this.#finish(
+        id,
+        running,
+        stages.map(({ program }) => ({ program, problem })),
+      );
+    }
     return { done, kill: (signal) => this.#kill(running, signal) };
   }
 
