@@ -31,6 +31,8 @@ export interface SoundPlayerOptions {
 
 type Job = () => Promise<void>;
 const MAX_QUEUED = 4;
+/** How long after the timeout's kill a sound that is still not over is given up on. */
+const KILL_GRACE_MS = 2000;
 
 /**
  * Plays WAV bytes (earcons) and espeak-ng speech through aplay or sox's play, one sound at a
@@ -220,13 +222,20 @@ export class SoundPlayer {
   async #pipeline(stages: Stage[], wav?: Uint8Array): Promise<void> {
     const job = this.#relay.run(stages, wav);
     this.#playing = job;
-    const cancelKill = this.#timer(this.#options.timeoutMs ?? 30_000, () => job.kill("SIGKILL"));
+    let cancelGiveUp = () => {};
+    const cancelKill = this.#timer(this.#options.timeoutMs ?? 30_000, () => {
+      job.kill("SIGKILL");
+      // Killed programs are answered for at once; a job the shell no longer answers for (its
+      // job's subshell killed by someone) must not gate the microphone for good either.
+      cancelGiveUp = this.#timer(KILL_GRACE_MS, () => job.abandon("no answer after it was killed"));
+    });
     try {
       for (const { program, problem } of await job.done) {
         if (problem && !this.#disposed) this.#warn(`fail:${program}`, `feedback: ${program} ${problem}`);
       }
     } finally {
       cancelKill();
+      cancelGiveUp();
       this.#playing = null;
     }
   }

@@ -99,6 +99,8 @@ export interface RelayJob {
   readonly done: Promise<StageEnd[]>;
   /** Signals the programs still running (at once if their PIDs are known, else when they are). */
   kill(signal: NodeJS.Signals): void;
+  /** Ends the job now, its unanswered programs with `reason` (their answers are then ignored). */
+  abandon(reason: string): void;
 }
 
 export interface SoundRelayOptions {
@@ -159,7 +161,7 @@ export class SoundRelay {
         : null;
     if (why || stages.length === 0 || stages.length > 2) {
       running.resolve(stages.map(({ program }) => ({ program, problem: why ?? "not run: 1 or 2 stages" })));
-      return { done, kill: () => {} };
+      return { done, kill: () => {}, abandon: () => {} };
     }
     this.#jobs.set(id, running);
     const input = wav && this.#dir ? this.#wavFile(wav, this.#dir) : "-";
@@ -175,7 +177,11 @@ export class SoundRelay {
         stages.map(({ program }) => ({ program, problem })),
       );
     }
-    return { done, kill: (signal) => this.#kill(running, signal) };
+    return {
+      done,
+      kill: (signal) => this.#kill(running, signal),
+      abandon: (reason) => this.#giveUp(id, running, reason),
+    };
   }
 
   /** Kills what plays, ends the shell, removes the directory; idempotent. */
@@ -224,6 +230,15 @@ export class SoundRelay {
     job.resolve(ends);
   }
 
+  #giveUp(id: string, job: Running, reason: string): void {
+    if (this.#jobs.get(id) !== job) return;
+    this.#finish(
+      id,
+      job,
+      job.stages.map(({ program }, i) => job.ends[i] ?? { program, problem: reason }),
+    );
+  }
+
   #kill(job: Running, signal: NodeJS.Signals): void {
     job.signal = signal;
     job.pids?.forEach((pid, i) => {
@@ -247,10 +262,7 @@ export class SoundRelay {
     if (shell !== this.#shell || this.#disposed) return;
     for (const [id, job] of this.#jobs) {
       this.#kill(job, "SIGTERM");
-      const ends = job.stages.map(
-        ({ program }, i) => job.ends[i] ?? { program, problem: `not finished: ${error.message}` },
-      );
-      this.#finish(id, job, ends);
+      this.#giveUp(id, job, `not finished: ${error.message}`);
     }
     if (this.#restarts >= MAX_RESTARTS) {
       this.#shell = null;

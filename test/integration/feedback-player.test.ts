@@ -1,3 +1,4 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SoundPlayer, type SoundPlayerOptions } from "../../src/feedback/player.js";
 import { findProgram } from "../../src/system/which.js";
@@ -188,6 +189,32 @@ describe("SoundPlayer", () => {
     expect(timers.pendingMs()).toEqual([]);
   });
 
+  it("gives up on a sound nobody answers for after the kill, so the gate still opens", async () => {
+    // A player whose job shell is killed under it (by the OOM killer, say): its end is never
+    // reported, so only the grace after the timeout's kill can end it.
+    const orphan = fakes.path("orphaned-player");
+    // (The pause lets the job shell report this PID first; the PID file says its shell is gone.)
+    writeFileSync(orphan, `#!/bin/sh\nsleep 0.3\nkill -9 $PPID\necho $$ > "${orphan}.pid"\nexec sleep 30\n`);
+    chmodSync(orphan, 0o755);
+    const { warned, logger } = warnings();
+    const timers = new ManualTimers();
+    const p = player({ programs: { aplay: orphan }, timeoutMs: 5000, logger, timer: timers.timer });
+    const played = p.playWav(WAV);
+    const pidFile = `${orphan}.pid`;
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").endsWith("\n"), {
+      what: "the player's job shell to be killed",
+    });
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    timers.advance(5000);
+    expect(timers.pendingMs()).toEqual([2000]);
+    await waitFor(() => !isAlive(pid), { what: "the player to be killed" });
+    expect(p.isPlaying()).toBe(true);
+    timers.advance(2000);
+    await played;
+    expect(p.isPlaying()).toBe(false);
+    expect(warned).toEqual([`feedback: ${orphan} no answer after it was killed`]);
+  });
+
   it("dispose stops the sound, drops the queue and is idempotent", async () => {
     const p = player({ programs: { aplay: fakes.path("hanging-player") } });
     p.playWav(WAV);
@@ -201,3 +228,12 @@ describe("SoundPlayer", () => {
     expect(fakes.calls()).toHaveLength(1);
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
