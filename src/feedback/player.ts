@@ -36,8 +36,9 @@ const KILL_GRACE_MS = 2000;
 
 /**
  * Plays WAV bytes (earcons) and espeak-ng speech through aplay or sox's play, one sound at a
- * time (run by a shell started with the player, never forked from the loaded daemon), and says when it is playing so the pipeline can ignore the wake word meanwhile (the
- * device must never wake itself). Everything is optional: a missing or failing player or
+ * time (run by a shell started with the player, never forked from the loaded daemon), and
+ * says when it is playing so the pipeline can ignore the wake word meanwhile (the device must
+ * never wake itself). Everything is optional: a missing or failing player or
  * espeak-ng is logged once as a warning and the run carries on without sound.
  */
 export class SoundPlayer {
