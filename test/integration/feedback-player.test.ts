@@ -71,6 +71,22 @@ describe("SoundPlayer", () => {
     expect(calls.find((c) => c.program === "aplay")?.stdin.toString()).toBe("SPEECH:kitchen light on");
   });
 
+  it("speaks a reply's text as one literal argument, tabs and newlines made spaces", async () => {
+    const marker = fakes.path("pwned");
+    await player().speak(`$(touch ${marker}); 'it's' "on"\tnow\n*`, "en-us");
+    const spoken = `$(touch ${marker}); 'it's' "on" now *`;
+    const calls = fakes.calls();
+    expect(calls.find((c) => c.program === "espeak-ng")?.args).toEqual([
+      "-v",
+      "en-us",
+      "--stdout",
+      "--",
+      spoken,
+    ]);
+    expect(calls.find((c) => c.program === "aplay")?.stdin.toString()).toBe(`SPEECH:${spoken}`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it.skipIf(!findProgram("espeak-ng"))("pipes real espeak-ng speech (a WAV) into the player", async () => {
     await player({ programs: { aplay: fakes.path("aplay"), espeak: findProgram("espeak-ng") ?? "" } }).speak(
       "kitchen light on",
