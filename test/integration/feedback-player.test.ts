@@ -4,6 +4,7 @@ import { SoundPlayer, type SoundPlayerOptions } from "../../src/feedback/player.
 import { findProgram } from "../../src/system/which.js";
 import { FakePrograms } from "../support/fake-programs.js";
 import { ManualTimers } from "../support/manual-timers.js";
+import { isRunning } from "../support/processes.js";
 import { waitFor } from "../support/wait-for.js";
 
 const WAV = new Uint8Array([82, 73, 70, 70, 1, 2, 3, 4]);
@@ -223,7 +224,7 @@ describe("SoundPlayer", () => {
     const pid = Number(readFileSync(pidFile, "utf8"));
     timers.advance(5000);
     expect(timers.pendingMs()).toEqual([2000]);
-    await waitFor(() => !isAlive(pid), { what: "the player to be killed" });
+    await waitFor(() => !isRunning(pid), { what: "the player to be killed" });
     expect(p.isPlaying()).toBe(true);
     timers.advance(2000);
     await played;
@@ -244,12 +245,3 @@ describe("SoundPlayer", () => {
     expect(fakes.calls()).toHaveLength(1);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

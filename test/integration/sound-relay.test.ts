@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SoundRelay } from "../../src/feedback/sound-relay.js";
+import { isRunning } from "../support/processes.js";
 import { waitFor } from "../support/wait-for.js";
 
 /**
@@ -100,15 +101,6 @@ function relay(onTrouble?: (message: string) => void): SoundRelay {
 
 const prog = (name: string) => path.join(dir, name);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe("SoundRelay", () => {
   it.skipIf(!hasProc)("runs every sound from the one shell it started, a WAV written once", async () => {
     const r = relay();
@@ -189,11 +181,11 @@ describe("SoundRelay", () => {
     ]);
     await waitFor(() => calls().length === 2, { what: "both programs to start" });
     const pids = calls().map((c) => c.pid);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isRunning)).toBe(true);
     job.kill("SIGKILL");
     const ends = await job.done;
     expect(ends.map((e) => e.problem)).toEqual(["failed (SIGKILL): ", "failed (SIGKILL): "]);
-    expect(pids.some(alive)).toBe(false);
+    expect(pids.some(isRunning)).toBe(false);
   });
 
   it("dispose kills what plays and removes its directory", async () => {
@@ -204,7 +196,7 @@ describe("SoundRelay", () => {
     r.dispose();
     const ends = await job.done;
     expect(ends[0]?.problem).toMatch(/SIGTERM/);
-    expect(alive(call?.pid ?? 0)).toBe(false);
+    expect(isRunning(call?.pid ?? 0)).toBe(false);
     expect(existsSync(path.dirname(call?.stdinFile ?? ""))).toBe(false);
     expect((await r.run([{ program: prog("player"), args: [] }]).done)[0]?.problem).toMatch(/disposed/);
   });
@@ -218,7 +210,7 @@ describe("SoundRelay", () => {
     process.kill(first, "SIGKILL");
     const ends = await job.done;
     expect(ends[0]?.problem).toMatch(/not finished: the player shell ended \(SIGKILL\)/);
-    await waitFor(() => !alive(calls()[0]?.pid ?? 0), { what: "the program to be killed" });
+    await waitFor(() => !isRunning(calls()[0]?.pid ?? 0), { what: "the program to be killed" });
     expect(trouble).toEqual(["feedback: the player shell ended (SIGKILL); started a new one"]);
     expect(r.pid).not.toBe(first);
     const again = await r.run([{ program: prog("player"), args: ["again"] }]).done;
