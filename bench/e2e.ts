@@ -13,7 +13,9 @@
 //
 // PEER_ROOT=DIR (another checkout, built, e.g. main's) instead measures this build against that
 // one, both with the default config, runs alternating so a load that moves hits both alike:
-// the medians and the median of each pair's ratio.
+// the medians and the median of each pair's ratio. EARCONS_PEER=1 instead measures this build
+// with feedback.earcons on against off (and the PEER_ROOT build's, if set), alternating the
+// same way (no sound card needed: a player that fails at once costs what starting it costs).
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -120,27 +122,39 @@ function writeConfig(name: string, changes: Record<string, unknown>): string {
   return file;
 }
 
-/** This build against the one in `peerRoot`, runs alternating; prints medians and the median pair ratio. */
-async function againstPeerBuild(peerRoot: string, speechEndMs: number): Promise<void> {
-  const peerBin = path.join(path.resolve(peerRoot), "bin/edge-voice.js");
-  const config = writeConfig("ours", {});
-  await once(config, speechEndMs);
-  await once(config, speechEndMs, peerBin);
-  const ours: number[] = [];
-  const peer: number[] = [];
+/** One daemon to measure: a config and the build that runs it. */
+interface Variant {
+  name: string;
+  config: string;
+  bin: string;
+}
+
+/**
+ * Daemons measured in turn, one run of each per round (a load that moves hits all alike): each
+ * one's median, and for each pair (first and second, third and fourth) the median ratio of a round.
+ */
+async function alternating(variants: Variant[], speechEndMs: number): Promise<void> {
+  for (const v of variants) await once(v.config, speechEndMs, v.bin);
+  const times: number[][] = variants.map(() => []);
   for (let i = 0; i < RUNS; i++) {
-    ours.push((await once(config, speechEndMs)).endOfSpeechToCommandMs);
-    peer.push((await once(config, speechEndMs, peerBin)).endOfSpeechToCommandMs);
+    const round: string[] = [];
+    for (const [j, v] of variants.entries()) {
+      const ms = (await once(v.config, speechEndMs, v.bin)).endOfSpeechToCommandMs;
+      times[j]?.push(ms);
+      round.push(`${v.name} ${ms.toFixed(0)} ms`);
+    }
+    console.log(`round ${i + 1}: ${round.join(", ")}, load ${os.loadavg()[0]?.toFixed(1)}`);
+  }
+  const medians = variants.map((v, j) => `${v.name} ${median(times[j] ?? []).toFixed(0)} ms`);
+  console.log(`end of speech -> command, median: ${medians.join(", ")}`);
+  for (let j = 0; j + 1 < variants.length; j += 2) {
+    const [a = [], b = []] = [times[j], times[j + 1]];
+    const ratios = a.map((ms, i) => ms / (b[i] ?? Number.NaN));
     console.log(
-      `pair ${i + 1}: ours ${ours[i]?.toFixed(0)} ms, peer ${peer[i]?.toFixed(0)} ms, load ${os.loadavg()[0]?.toFixed(1)}`,
+      `${variants[j]?.name} / ${variants[j + 1]?.name}: median ratio of a round ${median(ratios).toFixed(2)}, ` +
+        `lower in ${ratios.filter((r) => r < 1).length} of ${RUNS} rounds`,
     );
   }
-  const ratios = ours.map((o, i) => o / (peer[i] ?? Number.NaN));
-  console.log(
-    `end of speech -> command, median: ours ${median(ours).toFixed(0)} ms, peer build (${peerRoot}) ` +
-      `${median(peer).toFixed(0)} ms; median ratio ours/peer of a pair ${median(ratios).toFixed(2)}, ` +
-      `ours faster in ${ratios.filter((r) => r < 1).length} of ${RUNS} pairs`,
-  );
 }
 
 function findGguf(): string | null {
@@ -161,7 +175,27 @@ async function main(): Promise<void> {
   );
   const first = await once(writeConfig("ours", {}), speechEndMs);
   console.log(`${"first start (prepares the models)".padEnd(34)} peak RSS ${first.peakRssMb.toFixed(0)} MB`);
-  if (process.env.PEER_ROOT) return againstPeerBuild(process.env.PEER_ROOT, speechEndMs);
+  const peerRoot = process.env.PEER_ROOT;
+  const peerBin = peerRoot ? path.join(path.resolve(peerRoot), "bin/edge-voice.js") : null;
+  if (process.env.EARCONS_PEER) {
+    // What the earcons cost the command: with them on against off, this build (and the peer's).
+    const on = writeConfig("earcons", { feedback: { earcons: true } });
+    const off = writeConfig("ours", {});
+    const builds: Array<[string, string]> = [
+      ["ours", BIN],
+      ...(peerBin ? [["peer", peerBin] as [string, string]] : []),
+    ];
+    const variants = builds.flatMap(([name, bin]) => [
+      { name: `${name}, earcons on`, config: on, bin },
+      { name: `${name}, earcons off`, config: off, bin },
+    ]);
+    return alternating(variants, speechEndMs);
+  }
+  if (peerBin) {
+    const config = writeConfig("ours", {});
+    const peer = { name: `peer build (${peerRoot})`, config, bin: peerBin };
+    return alternating([{ name: "ours", config, bin: BIN }, peer], speechEndMs);
+  }
   const ours = await measure("speculative STT (ours)", writeConfig("ours", {}), speechEndMs);
   const peer = await measure(
     "STT after the endpoint (peer)",

@@ -1,6 +1,7 @@
 import type { EventBus } from "../events/bus.js";
 import { Feedback } from "../feedback/feedback.js";
 import type { SoundPlayer } from "../feedback/player.js";
+import { SoundRelay } from "../feedback/sound-relay.js";
 import type { DeviceRegistry } from "../intent/registry.js";
 import type { StatsSnapshot } from "../observability/metrics.js";
 import { type Observability, startObservability } from "../observability/observability.js";
@@ -46,12 +47,18 @@ export class MetricsService implements Service {
   }
 }
 
-/** Earcons and spoken replies (feedback.*), off by default. */
+/**
+ * Earcons and spoken replies (feedback.*), off by default. Live: a SIGHUP renews the feedback
+ * but keeps the relay shell its player runs programs through, started before the models load
+ * (feedback/sound-relay.ts: a new one would be a fork of the loaded daemon).
+ */
 export class FeedbackService implements Service {
   readonly name = "feedback";
   readonly sections = ["feedback"] as const;
   readonly optional = true;
+  readonly live = true;
   #feedback: Feedback | null = null;
+  #relay: SoundRelay | null = null;
 
   constructor(
     private readonly bus: EventBus,
@@ -70,12 +77,28 @@ export class FeedbackService implements Service {
   }
 
   async start({ config }: ServiceContext): Promise<void> {
+    const logger = componentLogger(this.logger, "feedback");
+    const on = config.feedback.earcons || config.feedback.speech;
+    if (on)
+      this.#relay ??= new SoundRelay({ env: process.env, onTrouble: (message) => logger.warn(message) });
     const lookup = (id: string) => this.registry.get(id);
-    const feedback = Feedback.fromConfig(config.feedback, lookup, componentLogger(this.logger, "feedback"));
+    const feedback = Feedback.fromConfig(config.feedback, lookup, logger, this.#relay ?? undefined);
     this.#feedback = feedback?.attach(this.bus) ?? null;
   }
 
+  /** SIGHUP: new feedback settings take effect; a sound playing stops. */
+  async reload(context: ServiceContext): Promise<void> {
+    await this.#disposeFeedback();
+    await this.start(context);
+  }
+
   async stop(): Promise<void> {
+    await this.#disposeFeedback();
+    this.#relay?.dispose();
+    this.#relay = null;
+  }
+
+  async #disposeFeedback(): Promise<void> {
     const feedback = this.#feedback;
     this.#feedback = null;
     await feedback?.dispose();

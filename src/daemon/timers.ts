@@ -114,6 +114,9 @@ export class BoardTimers implements Service, LocalSkills {
     const service = new TimerService({ bus, store, logger: this.#logger });
     const ringer = this.#newRinger(config);
     this.#running = { service, ringer, skill: new TimerSkill(service, ringer) };
+    // A player of its own now, before the models load, if it rings without feedback's: its
+    // relay shell is then forked from a small daemon, not at the first ring (sound-relay.ts).
+    if (!this.options.hooks.feedbackPlayer()) this.#player();
     const missed: TimerFinishedEvent[] = [];
     const stopNoting = bus.on("timer-finished", (event) => void missed.push(event));
     try {
@@ -135,6 +138,8 @@ export class BoardTimers implements Service, LocalSkills {
         "timers.enabled and state_dir take effect for timers at the next start (a reload neither stops nor starts them)",
       );
     const running = this.#running;
+    // Feedback turned off: the ringer's own player now rather than at the first ring.
+    if (running && !this.options.hooks.feedbackPlayer()) this.#player();
     const same =
       config.timers.ring_limit_seconds === before.timers.ring_limit_seconds &&
       config.timers.ring_pause_seconds === before.timers.ring_pause_seconds &&

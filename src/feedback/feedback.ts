@@ -7,6 +7,7 @@ import { EARCON_RATE, type Earcon, synthesizeEarcon } from "./earcons.js";
 import { SoundPlayer } from "./player.js";
 import type { DeviceLookup } from "./reply-text.js";
 import { type RunNotes, runReply } from "./run-reply.js";
+import type { SoundRelay } from "./sound-relay.js";
 
 export interface FeedbackOptions {
   config: Config["feedback"];
@@ -15,6 +16,8 @@ export interface FeedbackOptions {
   logger?: Logger;
   /** Defaults to a SoundPlayer built from the config. */
   player?: SoundPlayer;
+  /** The relay shell that player runs its programs through; default: one of its own. */
+  relay?: SoundRelay;
 }
 
 /**
@@ -50,13 +53,19 @@ export class Feedback {
         outputDevice: options.config.output_device,
         tailMs: options.config.gate_seconds * 1000,
         logger: options.logger,
+        relay: options.relay,
       });
   }
 
   /** Feedback as configured, or null when earcons and speech are both off (the default). */
-  static fromConfig(config: Config["feedback"], lookup: DeviceLookup, logger?: Logger): Feedback | null {
+  static fromConfig(
+    config: Config["feedback"],
+    lookup: DeviceLookup,
+    logger?: Logger,
+    relay?: SoundRelay,
+  ): Feedback | null {
     if (!config.earcons && !config.speech) return null;
-    return new Feedback({ config, lookup, logger });
+    return new Feedback({ config, lookup, logger, relay });
   }
 
   /** True when earcons or speech are on (else the daemon need not attach this at all). */

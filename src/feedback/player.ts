@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { findProgram } from "../system/which.js";
 import type { Logger } from "../util/logger.js";
 import { realTimer, type StartTimer } from "../util/timer.js";
+import { type RelayJob, SoundRelay, type Stage } from "./sound-relay.js";
 
 export interface SoundPlayerOptions {
   /** feedback.player: auto = aplay when installed, else sox's play. */
@@ -21,21 +21,33 @@ export interface SoundPlayerOptions {
   env?: NodeJS.ProcessEnv;
   /** Starts the tail and kill timers. Injected for tests (a clock they step); defaults to real timers. */
   timer?: StartTimer;
+  /**
+   * Runs the programs: a relay shared with the players before and after this one (kept on
+   * dispose), so a new player is no new fork of the loaded daemon. Default: one of its own,
+   * started now.
+   */
+  relay?: SoundRelay;
 }
 
 type Job = () => Promise<void>;
 const MAX_QUEUED = 4;
+/** How long after the timeout's kill a sound that is still not over is given up on. */
+const KILL_GRACE_MS = 2000;
 
 /**
  * Plays WAV bytes (earcons) and espeak-ng speech through aplay or sox's play, one sound at a
- * time, and says when it is playing so the pipeline can ignore the wake word meanwhile (the
- * device must never wake itself). Everything is optional: a missing or failing player or
+ * time (run by a shell started with the player, never forked from the loaded daemon), and
+ * says when it is playing so the pipeline can ignore the wake word meanwhile (the device must
+ * never wake itself). Everything is optional: a missing or failing player or
  * espeak-ng is logged once as a warning and the run carries on without sound.
  */
 export class SoundPlayer {
   readonly #options: SoundPlayerOptions;
   readonly #listeners = new Set<(playing: boolean) => void>();
-  readonly #children = new Set<ChildProcess>();
+  /** Runs the programs (sound-relay.ts): the daemon itself never forks for a sound. */
+  readonly #relay: SoundRelay;
+  readonly #ownRelay: boolean;
+  #playing: RelayJob | null = null;
   readonly #warned = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
@@ -51,6 +63,14 @@ export class SoundPlayer {
   constructor(options: SoundPlayerOptions) {
     this.#options = options;
     this.#timer = options.timer ?? realTimer;
+    // Now, while the daemon is small: Feedback and the timers make their players before the models load.
+    this.#ownRelay = !options.relay;
+    this.#relay =
+      options.relay ??
+      new SoundRelay({
+        env: options.env ?? process.env,
+        onTrouble: (message) => this.#warn("relay", message),
+      });
   }
 
   /** True while a sound plays and for the tail after it. */
@@ -104,9 +124,10 @@ export class SoundPlayer {
   /** Stops the sound playing now, drops the queue, ends the gate; idempotent. */
   async dispose(): Promise<void> {
     this.#disposed = true;
-    for (const child of this.#children) child.kill("SIGTERM");
+    this.#playing?.kill("SIGTERM");
     await this.#queue;
     this.#endTail();
+    if (this.#ownRelay) this.#relay.dispose();
   }
 
   #enqueue(job: Job): Promise<void> {
@@ -198,52 +219,26 @@ export class SoundPlayer {
     return this.#espeak;
   }
 
-  /** Runs the programs as a shell-less pipe (first's stdout -> next's stdin); input goes to the first. */
-  #pipeline(stages: Array<{ program: string; args: string[] }>, input?: Uint8Array): Promise<void> {
-    const children = stages.map(({ program, args }) =>
-      spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: this.#options.env ?? process.env }),
-    );
-    for (let i = 0; i + 1 < children.length; i++) {
-      const from = children[i]?.stdout;
-      const to = children[i + 1]?.stdin;
-      if (!from || !to) continue;
-      from.pipe(to);
-      // A player that dies early (no sound card) closes its stdin: the write fails with EPIPE,
-      // reported by the player's exit. Drain the rest so espeak-ng ends instead of blocking.
-      to.on("error", () => from.resume());
-    }
-    const first = children[0];
-    first?.stdin?.on("error", () => {}); // a player that dies early closes its stdin: reported by its exit
-    if (input) first?.stdin?.end(input);
-    else first?.stdin?.end();
-    return Promise.all(children.map((child, i) => this.#wait(child, stages[i]?.program ?? "?"))).then(
-      () => {},
-    );
-  }
-
-  #wait(child: ChildProcess, program: string): Promise<void> {
-    this.#children.add(child);
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      if (stderr.length < 2000) stderr += chunk.toString();
+  /** Runs the programs through the relay; kills them if they outlast timeoutMs; warns once per failing program. */
+  async #pipeline(stages: Stage[], wav?: Uint8Array): Promise<void> {
+    const job = this.#relay.run(stages, wav);
+    this.#playing = job;
+    let cancelGiveUp = () => {};
+    const cancelKill = this.#timer(this.#options.timeoutMs ?? 30_000, () => {
+      job.kill("SIGKILL");
+      // Killed programs are answered for at once; a job the shell no longer answers for (its
+      // job's subshell killed by someone) must not gate the microphone for good either.
+      cancelGiveUp = this.#timer(KILL_GRACE_MS, () => job.abandon("no answer after it was killed"));
     });
-    child.stdout?.on("error", () => {});
-    const cancelKill = this.#timer(this.#options.timeoutMs ?? 30_000, () => child.kill("SIGKILL"));
-    return new Promise((resolve) => {
-      const done = (problem: string | null) => {
-        cancelKill();
-        this.#children.delete(child);
+    try {
+      for (const { program, problem } of await job.done) {
         if (problem && !this.#disposed) this.#warn(`fail:${program}`, `feedback: ${program} ${problem}`);
-        resolve();
-      };
-      child.once("error", (error: NodeJS.ErrnoException) =>
-        done(`could not start: ${error.code ?? error.message}`),
-      );
-      child.once("close", (code, signal) => {
-        if (code === 0) done(null);
-        else done(`failed (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n")[0] ?? ""}`);
-      });
-    });
+      }
+    } finally {
+      cancelKill();
+      cancelGiveUp();
+      this.#playing = null;
+    }
   }
 
   /** The first time per kind at warn level; repeats at debug, so a missing sound card doesn't flood the journal. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
 import { checkMicrophone } from "../../src/doctor/checks-audio.js";
 import { systemProbes } from "../../src/doctor/probes.js";
+import { isRunning } from "../support/processes.js";
 
 /**
  * The doctor's microphone check through the real probe (the daemon's RecorderProcess spawning
@@ -28,15 +29,6 @@ function fakeArecord(body: string): void {
   writeFileSync(file, `#!/bin/sh\n${body}\n`);
   chmodSync(file, 0o755);
   process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function check(device = "plughw:CARD=Device,DEV=0") {

@@ -1,8 +1,10 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SoundPlayer, type SoundPlayerOptions } from "../../src/feedback/player.js";
 import { findProgram } from "../../src/system/which.js";
 import { FakePrograms } from "../support/fake-programs.js";
 import { ManualTimers } from "../support/manual-timers.js";
+import { isRunning } from "../support/processes.js";
 import { waitFor } from "../support/wait-for.js";
 
 const WAV = new Uint8Array([82, 73, 70, 70, 1, 2, 3, 4]);
@@ -68,6 +70,17 @@ describe("SoundPlayer", () => {
       "kitchen light on",
     ]);
     expect(calls.find((c) => c.program === "aplay")?.stdin.toString()).toBe("SPEECH:kitchen light on");
+  });
+
+  it("speaks a reply's text as one literal argument, tabs and newlines made spaces", async () => {
+    const marker = fakes.path("pwned");
+    await player().speak(`$(touch ${marker}); 'it's' "on"\tnow\n*`, "en-us");
+    const spoken = `$(touch ${marker}); 'it's' "on" now *`;
+    const calls = fakes.calls();
+    // One argument after "--", whatever it says.
+    expect(calls.find((c) => c.program === "espeak-ng")?.args.slice(3)).toEqual(["--", spoken]);
+    expect(calls.find((c) => c.program === "aplay")?.stdin.toString()).toBe(`SPEECH:${spoken}`);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it.skipIf(!findProgram("espeak-ng"))("pipes real espeak-ng speech (a WAV) into the player", async () => {
@@ -152,8 +165,8 @@ describe("SoundPlayer", () => {
   it.skipIf(!findProgram("espeak-ng"))(
     "survives a player that exits before reading espeak-ng's speech (no sound card)",
     async () => {
-      // espeak-ng's WAV goes through this process into the player's stdin: a player gone
-      // first makes that write fail (EPIPE), which must be reported as the player's failure.
+      // espeak-ng's WAV goes through a fifo into the player's stdin: a player gone first
+      // ends espeak-ng's writing (SIGPIPE), which must be reported as the player's failure.
       const { warned, logger } = warnings();
       const p = player({
         programs: { aplay: fakes.path("refusing-player"), espeak: findProgram("espeak-ng") ?? "" },
@@ -186,6 +199,32 @@ describe("SoundPlayer", () => {
     expect(p.isPlaying()).toBe(false);
     expect(warned[0]).toMatch(/SIGKILL/);
     expect(timers.pendingMs()).toEqual([]);
+  });
+
+  it("gives up on a sound nobody answers for after the kill, so the gate still opens", async () => {
+    // A player whose job shell is killed under it (by the OOM killer, say): its end is never
+    // reported, so only the grace after the timeout's kill can end it.
+    const orphan = fakes.path("orphaned-player");
+    // (The pause lets the job shell report this PID first; the PID file says its shell is gone.)
+    writeFileSync(orphan, `#!/bin/sh\nsleep 0.3\nkill -9 $PPID\necho $$ > "${orphan}.pid"\nexec sleep 30\n`);
+    chmodSync(orphan, 0o755);
+    const { warned, logger } = warnings();
+    const timers = new ManualTimers();
+    const p = player({ programs: { aplay: orphan }, timeoutMs: 5000, logger, timer: timers.timer });
+    const played = p.playWav(WAV);
+    const pidFile = `${orphan}.pid`;
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").endsWith("\n"), {
+      what: "the player's job shell to be killed",
+    });
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    timers.advance(5000);
+    expect(timers.pendingMs()).toEqual([2000]);
+    await waitFor(() => !isRunning(pid), { what: "the player to be killed" });
+    expect(p.isPlaying()).toBe(true);
+    timers.advance(2000);
+    await played;
+    expect(p.isPlaying()).toBe(false);
+    expect(warned).toEqual([`feedback: ${orphan} no answer after it was killed`]);
   });
 
   it("dispose stops the sound, drops the queue and is idempotent", async () => {

@@ -72,9 +72,9 @@ describe("Feedback.fromConfig", () => {
   it("is null when earcons and speech are off, the default", () => {
     const base = { voice: "en-us", player: "auto" as const, output_device: null, gate_seconds: 0.4 };
     expect(Feedback.fromConfig({ ...base, earcons: false, speech: false }, () => undefined)).toBeNull();
-    expect(Feedback.fromConfig({ ...base, earcons: true, speech: false }, () => undefined)).toBeInstanceOf(
-      Feedback,
-    );
+    // Disposed by afterEach: its player has started a relay shell and made a directory.
+    feedback = Feedback.fromConfig({ ...base, earcons: true, speech: false }, () => undefined);
+    expect(feedback).toBeInstanceOf(Feedback);
   });
 });
 

@@ -50,6 +50,14 @@ describe("the SIGHUP plan the daemon's services derive from their sections", () 
     expect(plan({ wake }).get("wake")).toBe("restart");
   });
 
+  it("lists feedback and the timers before the model stages, in start order", () => {
+    // Their sound players start their relay shells while the daemon is small (sound-relay.ts):
+    // a fork once the models have loaded costs the next command ~0.4 s.
+    const wake = { ...base.wake, models: [{ ...base.wake.models[0], threshold: 0.7 }] } as Config["wake"];
+    const feedback = { ...base.feedback, earcons: true };
+    expect(describePlan(plan({ wake, feedback }))).toBe("feedback, timers, wake, pipeline");
+  });
+
   it("updates the registry and the pipeline's vocabulary for new devices, no model", () => {
     const devices = [
       ...base.devices,
