@@ -154,9 +154,17 @@ function trialSettings(spec: string, base: GuidedSettings): GuidedSettings {
   for (const pair of spec.split(",")) {
     const [key, value] = pair.split("=") as [string, string];
     if (key === "prompt") continue; // the guided pass's prompt: PROMPT_ENDINGS, applied per clip
+    // rescuePrompt=NAME: the second search reads PROMPT_ENDINGS[NAME] after the device prompt (none: nothing).
+    if (key === "rescuePrompt" && settings.rescue) {
+      settings.rescue = {
+        ...settings.rescue,
+        promptEnding: value === "none" ? undefined : PROMPT_ENDINGS[value],
+      };
+      continue;
+    }
     // rescue=N: the second search N wide (0: none).
     if (key === "rescue") {
-      settings.rescue = Number(value) > 0 ? { beam: Number(value) } : undefined;
+      settings.rescue = Number(value) > 0 ? { ...settings.rescue, beam: Number(value) } : undefined;
       continue;
     }
     const target = (key in settings.thresholds ? settings.thresholds : settings) as unknown as Record<

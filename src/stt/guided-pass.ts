@@ -106,7 +106,8 @@ export class GuidedPass {
       // (keeping a word of the free text) may end.
       const constraint = guide.commands ?? guide.constraint;
       const canEnd = (said: string) => keepsHeardWords(free.text, said);
-      const second = await this.#search(free, guide, constraint, rescue.beam, signal, canEnd);
+      const over = rescue.promptEnding ? await this.#reprompted(free, rescue.promptEnding) : free;
+      const second = await this.#search(over, guide, constraint, rescue.beam, signal, canEnd);
       if (second) {
         spent = added(spent, second.result);
         const hypothesis = second.hypothesis && againstFirst(second.hypothesis, first.hypothesis, guide);
@@ -130,6 +131,14 @@ export class GuidedPass {
       rows: spent.rows,
       decoderMs: spent.decoderMs,
     };
+  }
+
+  /** The free pass's audio with `ending` read after its prompt (a fresh decoder). */
+  async #reprompted(free: FreePass, ending: string): Promise<FreePass> {
+    const promptTokens = [...free.promptTokens, ...this.tokenizer.encode(` ${ending}`)];
+    const decoder = this.sessions.decoder(free.hidden);
+    await decoder.step(promptedSequence(this.spec, free.language, promptTokens), { lastRowOnly: true });
+    return { ...free, promptTokens, decoder, tokenIds: undefined };
   }
 
   /** A constrained beam search over the free pass's audio; null when the free pass left no caches. */

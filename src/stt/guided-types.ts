@@ -39,7 +39,13 @@ export interface GuidedSettings {
    * through the commands alone (TranscriptGuide.commands), where only sentences keeping a
    * word of the free text may end (stt.guided_rescue_beam); absent: none.
    */
-  rescue?: { beam: number } | undefined;
+  rescue?:
+    | {
+        beam: number;
+        /** Read after the free pass's prompt before the second search (stt.guided_rescue_prompt); absent: none. */
+        promptEnding?: string | undefined;
+      }
+    | undefined;
 }
 
 /** What the free pass leaves for the guided one: the same audio, prompt and caches. */

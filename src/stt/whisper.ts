@@ -140,7 +140,10 @@ export class WhisperTranscriber implements Transcriber {
    * decoder that has read `prompt`, so a guided pass over it is conditioned on that prompt.
    */
   async reprompted(free: FreePass, prompt: string): Promise<FreePass> {
-    const promptTokens = this.tokenizer.promptTokens(prompt, Math.floor(this.spec.maxTargetPositions / 2) - 1);
+    const promptTokens = this.tokenizer.promptTokens(
+      prompt,
+      Math.floor(this.spec.maxTargetPositions / 2) - 1,
+    );
     const decoder = this.sessions.decoder(free.hidden);
     await decoder.step(promptedSequence(this.spec, free.language, promptTokens), { lastRowOnly: true });
     return { ...free, promptTokens, decoder, tokenIds: undefined };

@@ -17,17 +17,20 @@ describe("guided decoding's second search, through the commands alone (whisper-t
   let space: SentenceSpaceCache;
   let withSecond: Transcriber;
   let firstOnly: Transcriber;
+  let unprompted: Transcriber;
 
   beforeAll(async () => {
     space = sentenceSpace(HOME, new DeviceRegistry(HOME.devices));
     withSecond = await loadTinyTranscriber({});
     firstOnly = await loadTinyTranscriber({ guided_rescue_beam: 0 });
+    unprompted = await loadTinyTranscriber({ guided_rescue_prompt: "" });
   });
 
   afterAll(async () => {
     space.dispose();
     await withSecond.dispose();
     await firstOnly.dispose();
+    await unprompted.dispose();
   });
 
   it("'turn on the coffee maker' (en-us, reverberant): lost to 'So, now, ...' by the first search, found by the second", async () => {
@@ -43,6 +46,18 @@ describe("guided decoding's second search, through the commands alone (whisper-t
     expect(after.guided?.why).toBe("rescued");
     expect(after.text).toBe("Turn on the coffee maker.");
     expect(after.guided?.score).toBeGreaterThan(HOME.stt.guided_min_score);
+  });
+
+  it("'turn on the kitchen light' (en-029): found only when command words follow the device prompt", async () => {
+    const audio = spoken("turn on the kitchen light", "en-029", "clean");
+    const guide = space.get();
+    const before = await unprompted.transcribe(audio, { prompt: PROMPT, guide });
+    expect(before.freeText).toBe("All done, kitchen light.");
+    // After the device list alone, Whisper likes " And", " All" far better than " Turn".
+    expect(before.source).toBe("free");
+    const after = await withSecond.transcribe(audio, { prompt: PROMPT, guide });
+    expect(after.guided?.why).toBe("rescued");
+    expect(after.text).toBe("Turn on the kitchen light.");
   });
 
   it("what is not a command stays not understood: 'tell me a joke', 'what is the weather like today'", async () => {
