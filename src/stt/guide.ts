@@ -34,6 +34,12 @@ export interface TranscriptGuide {
    * for something else.
    */
   meaning(text: string): string;
+  /**
+   * True when the text acts on a device that guards the home (a lock, an alarm, a garage
+   * door), either way: the second search never guesses such an action (held out, it turned
+   * "I like the front door." for *unlock the front door* into "Lock, front door.").
+   */
+  guardsHome?(text: string): boolean;
   /** The word a sentence is told apart by, for the beam's diversity: its first word after the wake phrase. */
   group?(text: string): string;
   /** How many filler words ("so", "thank you") the text has around its command: the search ranks them down. */
@@ -78,7 +84,8 @@ export type GuidedVerdict =
         | "low-margin"
         | "below-free"
         | "ambiguous-number"
-        | "number-not-heard";
+        | "number-not-heard"
+        | "guards-home";
     };
 
 /**

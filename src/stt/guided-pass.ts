@@ -111,7 +111,10 @@ export class GuidedPass {
       if (second) {
         spent = added(spent, second.result);
         const hypothesis = second.hypothesis && againstFirst(second.hypothesis, first.hypothesis, guide);
-        const again = await this.#judge(free, guide, hypothesis);
+        const guarded = hypothesis !== null && (guide.guardsHome?.(hypothesis.text) ?? false);
+        const again = guarded
+          ? { verdict: { source: "free", why: "guards-home" } as const, hypothesis, lead: null }
+          : await this.#judge(free, guide, hypothesis);
         if (again.verdict.source === "grammar") judged = { ...again, rescued: true };
         else secondBest = { hypothesis, why: again.verdict.why };
       }

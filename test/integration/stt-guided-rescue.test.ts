@@ -17,20 +17,17 @@ describe("guided decoding's second search, through the commands alone (whisper-t
   let space: SentenceSpaceCache;
   let withSecond: Transcriber;
   let firstOnly: Transcriber;
-  let unprompted: Transcriber;
 
   beforeAll(async () => {
     space = sentenceSpace(HOME, new DeviceRegistry(HOME.devices));
     withSecond = await loadTinyTranscriber({});
     firstOnly = await loadTinyTranscriber({ guided_rescue_beam: 0 });
-    unprompted = await loadTinyTranscriber({ guided_rescue_prompt: "" });
   });
 
   afterAll(async () => {
     space.dispose();
     await withSecond.dispose();
     await firstOnly.dispose();
-    await unprompted.dispose();
   });
 
   it("'turn on the coffee maker' (en-us, reverberant): lost to 'So, now, ...' by the first search, found by the second", async () => {
@@ -48,16 +45,15 @@ describe("guided decoding's second search, through the commands alone (whisper-t
     expect(after.guided?.score).toBeGreaterThan(HOME.stt.guided_min_score);
   });
 
-  it("'turn on the kitchen light' (en-029): found only when command words follow the device prompt", async () => {
-    const audio = spoken("turn on the kitchen light", "en-029", "clean");
+  it("'unlock the front door' heard as 'I like the front door.': the second search guesses no lock", async () => {
+    // Held out (en-gb+m3, clean): the second search's best is "Lock, front door." at -1.29,
+    // inside every threshold, and the opposite of what was asked.
+    const audio = spoken("unlock the front door", "en-gb-m3", "clean");
     const guide = space.get();
-    const before = await unprompted.transcribe(audio, { prompt: PROMPT, guide });
-    expect(before.freeText).toBe("All done, kitchen light.");
-    // After the device list alone, Whisper likes " And", " All" far better than " Turn".
-    expect(before.source).toBe("free");
-    const after = await withSecond.transcribe(audio, { prompt: PROMPT, guide });
-    expect(after.guided?.why).toBe("rescued");
-    expect(after.text).toBe("Turn on the kitchen light.");
+    const result = await withSecond.transcribe(audio, { prompt: PROMPT, guide });
+    expect(result.freeText).toBe("I like the front door.");
+    expect(result.source).toBe("free");
+    expect(guide.understands(result.text)).toBe(false);
   });
 
   it("what is not a command stays not understood: 'tell me a joke', 'what is the weather like today'", async () => {

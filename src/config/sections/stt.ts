@@ -10,9 +10,6 @@ const GUIDED_DEFAULTS = {
   minNumberLead: 1,
   perWord: 2,
   rescueBeam: 8,
-  // Command words, not commands: whole sentences here are echoed ("Turn on the light." for any
-  // device, 11 wrong actions of 144 on the hearing-decode set), a list is not (docs/stt.md).
-  rescuePrompt: "Turn on, turn off, switch, set, put, lock, open, close, start.",
 };
 
 export const sttSection = section(
@@ -150,13 +147,6 @@ export const sttSection = section(
       .default(GUIDED_DEFAULTS.rescueBeam)
       .describe(
         "When the guided sentence is refused, a second search this wide through the commands alone (no fillers), ending only in sentences that keep a word Whisper heard; 0: none",
-      ),
-    guided_rescue_prompt: z
-      .string()
-      .max(200)
-      .default(GUIDED_DEFAULTS.rescuePrompt)
-      .describe(
-        "Read after the device prompt before the second search, so Whisper expects a command's first word: command words as a list, never whole commands (Whisper says those back); empty: the device prompt alone",
       ),
     lead_in_seconds: seconds(0, 2)
       .default(0.4)

@@ -108,6 +108,20 @@ export class SentenceSpace {
     });
   }
 
+  guardsHome(text: string): boolean {
+    const intent = this.recognizer.recognize(this.#withoutWake(text));
+    // A question about the front door acts on nothing.
+    if (!intent || intent.intent === "HassGetState") return false;
+    return intent.targets.some((id) => {
+      const device = this.registry.get(id);
+      // Either way: a guessed "lock" is as much a guess on the front door as "unlock".
+      return (
+        device !== undefined &&
+        (sensitiveVerb("HassTurnOn", device) ?? sensitiveVerb("HassTurnOff", device)) !== null
+      );
+    });
+  }
+
   /**
    * True when the text is a whole sentence of the space that nothing meaningful can follow:
    * "turn on the kitchen light" (at most "in the kitchen" or "please"), not "set the lamp

@@ -202,6 +202,15 @@ describe("SentenceSpace", () => {
     expect(space.isSensitive("turn on the kitchen light")).toBe(false);
   });
 
+  it("knows the actions on what guards the home, either way, and not a question about it", () => {
+    expect(space.guardsHome("Unlock the front door.")).toBe(true);
+    expect(space.guardsHome("Lock, front door.")).toBe(true);
+    expect(space.guardsHome("Hey Jarvis, lock the front door")).toBe(true);
+    expect(space.guardsHome("What's the front door?")).toBe(false);
+    expect(space.guardsHome("turn on the kitchen light")).toBe(false);
+    expect(space.guardsHome("I like the front door.")).toBe(false);
+  });
+
   it("is rebuilt after the registry changes, off the caller's path", async () => {
     const reg = new DeviceRegistry(devices(["kitchen_light", "kitchen light", "light", "kitchen"]));
     const cache = new SentenceSpaceCache(
