@@ -16,6 +16,7 @@ import {
   guidedDecode,
   type TokenTrie,
 } from "./guided-decode.js";
+import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { type NumberLead, numberLead } from "./number-lead.js";
@@ -77,20 +78,11 @@ export class GuidedPass {
   async run(free: FreePass, guide: TranscriptGuide, signal?: AbortSignal): Promise<GuidedOutcome> {
     const started = performance.now();
     const ms = () => performance.now() - started;
-    const freeText = { text: free.text, source: "free" as const };
-    if (guide.understands(free.text)) {
-      // Understood as it is, but with a number Whisper was not sure of (15 / 50, 75 / 25): no
-      // command rather than maybe the wrong one. The text is dropped; stt-end keeps it as freeText.
-      const lead = await this.#numberCheck(free, free.text, guide);
-      if (lead && lead.lead < (this.settings.thresholds.minNumberLead ?? 0)) {
-        const verdict = { source: "free", why: "ambiguous-number" } as const;
-        return { text: "", source: "free", verdict, numberLead: lead, ms: ms() };
-      }
-      const checked = lead ? { numberLead: lead } : {};
-      return { ...freeText, verdict: { source: "free", why: "understood" }, ...checked, ms: ms() };
-    }
+    if (guide.understands(free.text)) return { ...(await this.#understood(free, guide)), ms: ms() };
     const first = await this.#search(free, guide, guide.constraint, this.settings.beam, signal);
-    if (!first) return { ...freeText, verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
+    if (!first) {
+      return { text: free.text, source: "free", verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
+    }
     let judged = await this.#judge(free, guide, first.hypothesis);
     let spent = first.result;
     let secondBest: GuidedOutcome["second"];
@@ -101,22 +93,11 @@ export class GuidedPass {
       RESCUED.has(judged.verdict.why) &&
       heardWords(free.text).length
     ) {
-      // The second search: no fillers nor follow-up shapes, so "So, now, the coffee maker's"
-      // cannot outrun a poorly heard "Turn on", and only sentences the decision could take
-      // (keeping a word of the free text) may end.
-      const constraint = guide.commands ?? guide.constraint;
-      const canEnd = (said: string) => keepsHeardWords(free.text, said);
-      const over = rescue.promptEnding ? await this.#reprompted(free, rescue.promptEnding) : free;
-      const second = await this.#search(over, guide, constraint, rescue.beam, signal, canEnd);
+      const second = await this.#second(free, guide, first.hypothesis, rescue, signal);
       if (second) {
         spent = added(spent, second.result);
-        const hypothesis = second.hypothesis && againstFirst(second.hypothesis, first.hypothesis, guide);
-        const guarded = hypothesis !== null && (guide.guardsHome?.(hypothesis.text) ?? false);
-        const again = guarded
-          ? { verdict: { source: "free", why: "guards-home" } as const, hypothesis, lead: null }
-          : await this.#judge(free, guide, hypothesis);
-        if (again.verdict.source === "grammar") judged = { ...again, rescued: true };
-        else secondBest = { hypothesis, why: again.verdict.why };
+        if (second.judged.verdict.source === "grammar") judged = { ...second.judged, rescued: true };
+        else secondBest = { hypothesis: second.judged.hypothesis, why: second.judged.verdict.why };
       }
     }
     const { verdict, hypothesis, lead } = judged;
@@ -136,12 +117,53 @@ export class GuidedPass {
     };
   }
 
-  /** The free pass's audio with `ending` read after its prompt (a fresh decoder). */
-  async #reprompted(free: FreePass, ending: string): Promise<FreePass> {
-    const promptTokens = [...free.promptTokens, ...this.tokenizer.encode(` ${ending}`)];
-    const decoder = this.sessions.decoder(free.hidden);
-    await decoder.step(promptedSequence(this.spec, free.language, promptTokens), { lastRowOnly: true });
-    return { ...free, promptTokens, decoder, tokenIds: undefined };
+  /**
+   * A free text the templates understand goes on as it is, unless its number is one Whisper
+   * was not sure of (15 / 50, 75 / 25): then no command rather than maybe the wrong one. The
+   * text is dropped; stt-end keeps it as freeText.
+   */
+  async #understood(free: FreePass, guide: TranscriptGuide): Promise<Omit<GuidedOutcome, "ms">> {
+    const lead = await this.#numberCheck(free, free.text, guide);
+    if (lead && lead.lead < (this.settings.thresholds.minNumberLead ?? 0)) {
+      return {
+        text: "",
+        source: "free",
+        verdict: { source: "free", why: "ambiguous-number" },
+        numberLead: lead,
+      };
+    }
+    const checked = lead ? { numberLead: lead } : {};
+    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...checked };
+  }
+
+  /**
+   * The second search: no fillers nor follow-up shapes, so "So, now, the coffee maker's"
+   * cannot outrun a poorly heard "Turn on", and only sentences the decision could take
+   * (keeping a word of the free text) may end. Its guess never acts on what guards the home.
+   */
+  async #second(
+    free: FreePass,
+    guide: TranscriptGuide,
+    firstBest: Hypothesis | null,
+    rescue: NonNullable<GuidedSettings["rescue"]>,
+    signal: AbortSignal | undefined,
+  ): Promise<{ result: GuidedDecodeResult; judged: Judged } | null> {
+    const constraint = guide.commands ?? guide.constraint;
+    const canEnd = (said: string) => keepsHeardWords(free.text, said);
+    const over = rescue.promptEnding
+      ? await withPrompt(this.sessions, this.spec, free, [
+          ...free.promptTokens,
+          ...this.tokenizer.encode(` ${rescue.promptEnding}`),
+        ])
+      : free;
+    const second = await this.#search(over, guide, constraint, rescue.beam, signal, canEnd);
+    if (!second) return null;
+    const hypothesis = second.hypothesis && againstFirst(second.hypothesis, firstBest, guide);
+    const judged: Judged =
+      hypothesis !== null && guide.guardsHome?.(hypothesis.text)
+        ? { verdict: { source: "free", why: "guards-home" }, hypothesis, lead: null }
+        : await this.#judge(free, guide, hypothesis);
+    return { result: second.result, judged };
   }
 
   /** A constrained beam search over the free pass's audio; null when the free pass left no caches. */
@@ -277,27 +299,3 @@ type Judged = {
   lead: NumberLead | null;
   rescued?: boolean;
 };
-
-/** The first search's refusals a second search may overturn (not a contradiction, nor a number). */
-const RESCUED = new Set(["no-hypothesis", "low-score", "other-words", "low-margin", "below-free"]);
-
-/**
- * The second search's best, its margin also taken over the first search's best when that
- * says something else: a sentence Whisper scores higher but the second search could not end
- * (it keeps none of the free text's words) is still a rival.
- */
-function againstFirst(second: Hypothesis, first: Hypothesis | null, guide: TranscriptGuide): Hypothesis {
-  if (!first || guide.meaning(first.text) === guide.meaning(second.text)) return second;
-  const lead = second.score - first.score;
-  return { ...second, margin: second.margin === null ? lead : Math.min(second.margin, lead) };
-}
-
-function added(a: GuidedDecodeResult, b: GuidedDecodeResult): GuidedDecodeResult {
-  return {
-    best: a.best,
-    steps: a.steps + b.steps,
-    rows: a.rows + b.rows,
-    decoderMs: a.decoderMs + b.decoderMs,
-    searchMs: a.searchMs + b.searchMs,
-  };
-}

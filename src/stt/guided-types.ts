@@ -71,7 +71,7 @@ export interface GuidedOutcome {
   source: "free" | "grammar";
   verdict: GuidedVerdict;
   /** The grammar's best sentence and its scores, when the guided pass ran. */
-  hypothesis?: { text: string; score: number; margin: number | null };
+  hypothesis?: Hypothesis;
   /** Its lead over the same sentence with another value of its number, when that was checked. */
   numberLead?: NumberLead;
   /** True when the sentence came from the second search (GuidedSettings.rescue). */

@@ -1,8 +1,9 @@
 import { EdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import { greedyDecode, probeNoSpeech, promptedSequence } from "./decode.js";
+import { greedyDecode, probeNoSpeech } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { GuidedPass } from "./guided-pass.js";
+import { withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedSettings } from "./guided-types.js";
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
@@ -144,9 +145,7 @@ export class WhisperTranscriber implements Transcriber {
       prompt,
       Math.floor(this.spec.maxTargetPositions / 2) - 1,
     );
-    const decoder = this.sessions.decoder(free.hidden);
-    await decoder.step(promptedSequence(this.spec, free.language, promptTokens), { lastRowOnly: true });
-    return { ...free, promptTokens, decoder, tokenIds: undefined };
+    return withPrompt(this.sessions, this.spec, free, promptTokens);
   }
 
   /** A guided pass with other settings, over this model (for measuring tools). */

@@ -12,8 +12,9 @@ import {
   type MicrophoneState,
 } from "../../src/audio/microphone-source.js";
 import type { Sleep } from "../../src/audio/timing.js";
-import { type FakeRecorder, installFakeRecorder, isAlive, type Step } from "../support/fake-recorder.js";
+import { type FakeRecorder, installFakeRecorder, type Step } from "../support/fake-recorder.js";
 import { ManualTimers } from "../support/manual-timers.js";
+import { isRunning } from "../support/processes.js";
 import { audioBytes, pieces, type Script, ScriptedRecorder } from "../support/scripted-recorder.js";
 import { tempDir } from "../unit/audio/helpers.js";
 
@@ -22,7 +23,7 @@ const recorders: FakeRecorder[] = [];
 afterAll(() => {
   // Only matters when a test failed half-way: never leave a fake recorder running.
   for (const start of recorders.flatMap((r) => r.starts()))
-    if (isAlive(start.pid)) process.kill(start.pid, "SIGKILL");
+    if (isRunning(start.pid)) process.kill(start.pid, "SIGKILL");
   tmp.remove();
 });
 let runs = 0;
@@ -260,7 +261,7 @@ describe("MicrophoneSource through a real recorder process", () => {
         channels: "1",
         type: "raw",
       });
-      expect(isAlive(start.pid), `pid ${start.pid}`).toBe(false);
+      expect(isRunning(start.pid), `pid ${start.pid}`).toBe(false);
     }
   });
 
@@ -268,7 +269,7 @@ describe("MicrophoneSource through a real recorder process", () => {
     const h = spawning([{ stream: true }]);
     for await (const _ of h.source.frames(new AbortController().signal)) break;
     const [start] = h.recorder.starts();
-    expect(start && isAlive(start.pid)).toBe(false);
+    expect(start && isRunning(start.pid)).toBe(false);
     expect(h.states.map(([s]) => s)).toEqual(["open", "closed"]);
     expect(h.logs.map((l) => l.msg)).toEqual(["microphone open", "microphone closed"]);
   });

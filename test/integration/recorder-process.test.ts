@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { RecorderProcess, resolveRecorder } from "../../src/audio/recorder-process.js";
-import { installFakeRecorder, isAlive } from "../support/fake-recorder.js";
+import { installFakeRecorder } from "../support/fake-recorder.js";
+import { isRunning } from "../support/processes.js";
 import { waitFor } from "../support/wait-for.js";
 import { tempDir } from "../unit/audio/helpers.js";
 
@@ -23,7 +24,7 @@ describe("RecorderProcess", () => {
     await session.stop();
     expect(session.exitReason).toMatch(/killed by SIGTERM/);
     const [start] = fake.starts();
-    expect(start && isAlive(start.pid)).toBe(false);
+    expect(start && isRunning(start.pid)).toBe(false);
     await session.stop(); // idempotent
   });
 

@@ -1,22 +1,17 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
-import { validate } from "../../src/config/load.js";
 import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { NumberLead } from "../../src/stt/number-lead.js";
-import { vocabularyPrompt } from "../../src/stt/prompt.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import type { WhisperTranscriber } from "../../src/stt/whisper.js";
-import { loadTinyTranscriber, spoken } from "./stt-support.js";
+import { HEARING_HOME, HEARING_PROMPT, loadTinyTranscriber, spoken } from "./stt-support.js";
 
-// The hearing fixtures' home (examples/home.yaml), its devices as the daemon prompts Whisper.
-const HOME = validate(parse(readFileSync("examples/home.yaml", "utf8")));
-const PROMPT = vocabularyPrompt(HOME.devices, HOME.stt.initial_prompt);
+const HOME = HEARING_HOME;
+const PROMPT = HEARING_PROMPT;
 
 /** Committed command audio (scripts/make-hearing-fixtures.ts --committed): what the pipeline hands Whisper after the wake word. */
 async function command(file: string): Promise<Float32Array> {

@@ -1,17 +1,12 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { validate } from "../../src/config/load.js";
 import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
-import { vocabularyPrompt } from "../../src/stt/prompt.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
-import { loadTinyTranscriber, spoken } from "./stt-support.js";
+import { HEARING_HOME, HEARING_PROMPT, loadTinyTranscriber, spoken } from "./stt-support.js";
 
-// The hearing fixtures' home (examples/home.yaml), its devices as the daemon prompts Whisper.
-const HOME = validate(parse(readFileSync("examples/home.yaml", "utf8")));
-const PROMPT = vocabularyPrompt(HOME.devices, HOME.stt.initial_prompt);
+const HOME = HEARING_HOME;
+const PROMPT = HEARING_PROMPT;
 
 describe("guided decoding's second search, through the commands alone (whisper-tiny)", () => {
   let space: SentenceSpaceCache;

@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { UTTERANCES } from "../../scripts/hearing-utterances.js";
 import { commandAudio, VOICES } from "../../scripts/make-hearing-fixtures.js";
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
+import { validate } from "../../src/config/load.js";
 import { preparedModelsDir, stateDir } from "../../src/config/paths.js";
 import { configSchema } from "../../src/config/schema.js";
 import { numberToWords } from "../../src/intent/text/numbers.js";
@@ -21,6 +24,11 @@ export const FIXTURE_HOME_PROMPT = vocabularyPrompt([
   { name: "thermostat", area: "hallway" },
   { name: "front door", area: "hallway" },
 ]);
+
+/** The hearing fixtures' home (examples/home.yaml). */
+export const HEARING_HOME = validate(parse(readFileSync("examples/home.yaml", "utf8")));
+/** ... its devices as the daemon prompts Whisper. */
+export const HEARING_PROMPT = vocabularyPrompt(HEARING_HOME.devices, HEARING_HOME.stt.initial_prompt);
 
 /**
  * Command audio made by the hearing fixture script (espeak-ng + sox, seeded noise, as

@@ -87,12 +87,3 @@ export function installFakeRecorder(dir: string, plan: Step[]): FakeRecorder {
         .map((line) => JSON.parse(line)),
   };
 }
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
