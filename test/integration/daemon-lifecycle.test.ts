@@ -38,7 +38,12 @@ describe.skipIf(!has("python3") || !has("systemd-notify") || !has("arecord"))("d
       // stop that never ends is this test's timeout. In order: STOPPING=1, then "stopped" last.
       expect(await daemon.exited, daemon.stderr()).toBe(0);
       expect(daemon.stderr()).not.toContain("did not stop in time");
-      expect(receiver.payloads().some((m) => m.startsWith("STOPPING=1"))).toBe(true);
+      // The receiver's line may reach this process a moment after the daemon's exit.
+      await until(
+        () => receiver.payloads().some((m) => m.startsWith("STOPPING=1")),
+        30_000,
+        () => `notify messages: ${JSON.stringify(receiver.payloads())}`,
+      );
       const messages = daemon
         .stderr()
         .split("\n")

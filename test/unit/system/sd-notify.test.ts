@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SystemdNotifier, WatchdogSchedule, watchdogIntervalMs } from "../../../src/system/sd-notify.js";
 import { has, Receiver } from "../../support/notify-receiver.js";
+import { waitFor } from "../../support/wait-for.js";
 
 const realTools = has("python3") && has("systemd-notify");
 const receivers: Receiver[] = [];
@@ -29,6 +30,11 @@ describe.skipIf(!realTools)("SystemdNotifier over a real notify socket (python3 
     notifier.watchdog();
     notifier.status("waiting for microphone\nretrying");
     await notifier.stopping();
+    // systemd-notify returns once the receiver has closed the barrier's fd; the receiver's
+    // line about it may reach this process a moment later (it flaked under load).
+    await waitFor(() => receiver.messages.length >= 10, {
+      what: () => `10 messages, got ${JSON.stringify(receiver.messages)}`,
+    });
     expect(receiver.payloads()).toEqual([
       "STATUS=loading models",
       "READY=1\nSTATUS=listening",
@@ -47,6 +53,7 @@ describe.skipIf(!realTools)("SystemdNotifier over a real notify socket (python3 
     receivers.push(receiver);
     await receiver.ready();
     await new SystemdNotifier({ env: { NOTIFY_SOCKET: socketPath } }).ready();
+    await waitFor(() => receiver.messages.length >= 2, { what: "READY=1 and its barrier" });
     expect(receiver.payloads()).toEqual(["READY=1"]);
   });
 });
