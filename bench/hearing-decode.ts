@@ -9,6 +9,7 @@
 //
 //   nice -n 10 npx tsx bench/hearing-decode.ts --count 24 --conditions clean,noisy,reverb \
 //       --try peer --try beam=4,numberAgreement=1 [--voices en-us,en-029] [--reference]
+//       [--other-voices en-us+m2@140,en-gb+f4@155] (voices outside the list, for held-out checks)
 //
 // --try takes "peer" (the config's settings without the number check and the cap per first
 // word: guided decoding as it was before them), "partners" (the config's, the number checked
@@ -32,6 +33,7 @@ import {
   type Condition,
   commandAudio,
   VOICES,
+  type Voice,
 } from "../scripts/make-hearing-fixtures.js";
 import { int16ToFloat32 } from "../src/audio/format.js";
 import { validate } from "../src/config/load.js";
@@ -77,6 +79,8 @@ interface Row {
   freeMs: number;
   free: Verdict;
   freeLead?: GuidedOutcome["numberLead"];
+  /** The free text's lead over its action reversed (lock / unlock), when it has one: what the action check sees. */
+  freeActionLead?: GuidedOutcome["actionLead"];
   reference: { text: string; score: number } | null;
   trials: Array<{
     verdict: Verdict;
@@ -86,6 +90,9 @@ interface Row {
     /** What the grammar's best sentence would have done, taken (whatever the verdict). */
     hypothesisVerdict?: Verdict;
     numberLead?: GuidedOutcome["numberLead"];
+    actionLead?: GuidedOutcome["actionLead"];
+    /** The grammar sentence's lead over its action reversed, checked or not (the action check's calibration). */
+    hypothesisActionLead?: GuidedOutcome["actionLead"];
     ms: number;
     steps: number;
     /** Rows fed to the decoder over the steps (absent in rows written before it was counted). */
@@ -94,10 +101,22 @@ interface Row {
   }>;
 }
 
+/**
+ * Voices outside the fixture list, "en-us+m2@140,en-gb+f4@155" (espeak-ng voice and variant,
+ * words per minute): a check calibrated on the list is tried on voices it never heard.
+ */
+function otherVoices(list: string): Voice[] {
+  return list.split(",").map((spec) => {
+    const [voice = "", speed = "150"] = spec.split("@");
+    return { id: voice.replace("+", "-"), voice, speed: Number(speed) };
+  });
+}
+
 function options() {
   const { values } = parseArgs({
     options: {
       voices: { type: "string" },
+      "other-voices": { type: "string" },
       conditions: { type: "string" },
       count: { type: "string" },
       try: { type: "string", multiple: true },
@@ -108,9 +127,11 @@ function options() {
     },
   });
   return {
-    voices: values.voices
-      ? VOICES.filter((v) => values.voices?.split(",").includes(v.id))
-      : VOICES.slice(0, 6),
+    voices: values["other-voices"]
+      ? otherVoices(values["other-voices"])
+      : values.voices
+        ? VOICES.filter((v) => values.voices?.split(",").includes(v.id))
+        : VOICES.slice(0, 6),
     conditions: (values.conditions?.split(",") ?? [...CONDITIONS]) as Condition[],
     count: values.count ? Number(values.count) : undefined,
     tries: values.try ?? ["peer"],
@@ -124,6 +145,21 @@ function options() {
 
 /** As the daemon's template stage reads it: wake phrase stripped, fuzzy names, the board's area. */
 let templates: TemplateRecognizer;
+
+/** Intents that change nothing: a question answered, "never mind". A wrong one is a wrong answer, not a wrong action. */
+const CHANGES_NOTHING = new Set([
+  "HassGetState",
+  "HassTimerStatus",
+  "HassGetCurrentTime",
+  "HassGetCurrentDate",
+  "HassNevermind",
+]);
+
+/** True when the text the daemon would act on asks for something that changes nothing. */
+function changesNothing(text: string): boolean {
+  const intent = text ? templates.recognize(stripWakePhrase(text, "hey_jarvis"), BENCH_AREA) : null;
+  return intent !== null && CHANGES_NOTHING.has(intent.intent);
+}
 
 function judge(text: string, expect: ClipSpec["utterance"]["expect"]): Verdict {
   const intent = text ? templates.recognize(stripWakePhrase(text, "hey_jarvis"), BENCH_AREA) : null;
@@ -196,6 +232,14 @@ function interleave(specs: ClipSpec[]): ClipSpec[] {
 
 async function main(): Promise<void> {
   const opts = options();
+  const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8")) as Record<string, unknown>;
+  const config = validate({ ...home, area: BENCH_AREA, log: { level: "warn" } });
+  const registry = new DeviceRegistry(config.devices);
+  templates = new TemplateRecognizer(
+    loadTemplates(config.intent.templates_file),
+    new VocabularyCache(registry),
+    config.intent.fuzzy_threshold,
+  );
   if (opts.report) {
     const [head, ...lines] = readFileSync(opts.report, "utf8").trim().split("\n");
     const { tries } = JSON.parse(head ?? "{}") as { tries: string[] };
@@ -205,8 +249,6 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8")) as Record<string, unknown>;
-  const config = validate({ ...home, area: BENCH_AREA, log: { level: "warn" } });
   const stt = config.stt;
   const base: GuidedSettings = guidedSettings(stt);
   const logger = createLogger({ level: "warn", format: "json" });
@@ -216,13 +258,7 @@ async function main(): Promise<void> {
     logger,
     { preparedDir: preparedModelsDir(stateDir(config.state_dir, {})) },
   )) as WhisperTranscriber;
-  const registry = new DeviceRegistry(config.devices);
   const guide = sentenceSpace(config, registry).get();
-  templates = new TemplateRecognizer(
-    loadTemplates(config.intent.templates_file),
-    new VocabularyCache(registry),
-    config.intent.fuzzy_threshold,
-  );
   const prompt = vocabularyPrompt(registry.all(), stt.initial_prompt);
   const passes = opts.tries.map((t) => transcriber.guidedPass(trialSettings(t, base)));
   // prompt=NAME: the guided pass reads the device prompt with PROMPT_ENDINGS[NAME] after it.
@@ -274,6 +310,10 @@ async function main(): Promise<void> {
         }
         const reprompt = prompts[passes.indexOf(pass)];
         const outcome = await pass.run(reprompt ? await transcriber.reprompted(free, reprompt) : free, guide);
+        const hypothesisActionLead =
+          outcome.hypothesis && guide.reversals(outcome.hypothesis.text).length
+            ? await reference.actionLead(free, outcome.hypothesis.text, guide)
+            : null;
         trials.push({
           verdict: judge(outcome.text, expect),
           chosen: outcome.text,
@@ -286,6 +326,8 @@ async function main(): Promise<void> {
           hypothesis: outcome.hypothesis ?? null,
           ...(outcome.hypothesis ? { hypothesisVerdict: judge(outcome.hypothesis.text, expect) } : {}),
           ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
+          ...(outcome.actionLead ? { actionLead: outcome.actionLead } : {}),
+          ...(hypothesisActionLead ? { hypothesisActionLead } : {}),
           ...(outcome.second ? { second: outcome.second } : {}),
           ms: outcome.ms,
           steps: outcome.steps ?? 0,
@@ -295,6 +337,10 @@ async function main(): Promise<void> {
       }
       // The free text taken as it is: how sure Whisper was of its numbers (confusable.ts).
       const freeLead = understood && free.text ? await reference.numberLead(free, free.text, guide) : null;
+      const freeActionLead =
+        understood && free.text && guide.reversals(free.text).length
+          ? await reference.actionLead(free, free.text, guide)
+          : null;
       let ref: Row["reference"] = null;
       if (opts.reference && expect && !understood && trials.some((t) => t.verdict !== "right")) {
         const found = await reference.best(free, referenceConstraint(referenceForms(spec.utterance.text)), 4);
@@ -312,6 +358,7 @@ async function main(): Promise<void> {
         freeMs,
         free: freeVerdict,
         ...(freeLead ? { freeLead } : {}),
+        ...(freeActionLead ? { freeActionLead } : {}),
         reference: ref,
         trials,
       };
@@ -324,10 +371,10 @@ async function main(): Promise<void> {
     appendFileSync(jsonl, `${JSON.stringify(done)}\n`);
     const shown = done.trials.map(
       (t) =>
-        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)} vs ${JSON.stringify(t.numberLead.alternative)} (${t.numberLead.steps} calls, ${t.numberLead.rows} rows, ${t.numberLead.ms.toFixed(0)}ms)` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, ${t.rows} rows, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
+        `${MARK[t.verdict]} ${JSON.stringify(t.hypothesis?.text ?? null)} ${t.hypothesis?.score.toFixed(2) ?? ""} m${t.hypothesis?.margin?.toFixed(2) ?? "-"} ${t.why}${t.numberLead ? ` lead ${t.numberLead.lead.toFixed(2)} vs ${JSON.stringify(t.numberLead.alternative)} (${t.numberLead.steps} calls, ${t.numberLead.rows} rows, ${t.numberLead.ms.toFixed(0)}ms)` : ""} ${t.hypothesisActionLead ? ` action ${t.hypothesisActionLead.lead.toFixed(2)} vs ${JSON.stringify(t.hypothesisActionLead.alternative)}` : ""} ${t.ms.toFixed(0)}ms${t.steps ? ` (${t.steps} steps, ${t.rows} rows, decoder ${t.decoderMs.toFixed(0)})` : ""}`,
     );
     console.log(
-      `${done.clip} "${done.said}": free ${MARK[done.free]} ${JSON.stringify(done.freeText)} ${done.freeScore.toFixed(2)}${done.freeLead ? ` lead ${done.freeLead.lead.toFixed(2)}` : ""}${done.reference ? ` said ${done.reference.score.toFixed(2)}` : ""} | ${shown.join(" | ")}`,
+      `${done.clip} "${done.said}": free ${MARK[done.free]} ${JSON.stringify(done.freeText)} ${done.freeScore.toFixed(2)}${done.freeLead ? ` lead ${done.freeLead.lead.toFixed(2)}` : ""}${done.freeActionLead ? ` action ${done.freeActionLead.lead.toFixed(2)}` : ""}${done.reference ? ` said ${done.reference.score.toFixed(2)}` : ""} | ${shown.join(" | ")}`,
     );
   }
   await transcriber.dispose();
@@ -340,9 +387,13 @@ async function main(): Promise<void> {
 }
 
 function report(rows: Row[], tries: string[]): void {
-  const columns: Array<[string, (r: Row) => Verdict]> = [
-    ["free (peer)", (r) => r.free],
-    ...tries.map((t, k): [string, (r: Row) => Verdict] => [t, (r) => r.trials[k]?.verdict ?? "rejected"]),
+  const columns: Array<[string, (r: Row) => Verdict, (r: Row) => string]> = [
+    ["free (peer)", (r) => r.free, (r) => r.freeText],
+    ...tries.map((t, k): [string, (r: Row) => Verdict, (r: Row) => string] => [
+      t,
+      (r) => r.trials[k]?.verdict ?? "rejected",
+      (r) => r.trials[k]?.chosen ?? "",
+    ]),
   ];
   const groups: Array<[string, (r: Row) => boolean]> = [
     ["all", () => true],
@@ -353,8 +404,8 @@ function report(rows: Row[], tries: string[]): void {
     ]),
     ["one breath", (r) => r.noPause],
   ];
-  for (const [name, pick] of columns) {
-    console.log(`\n${name}`);
+  for (const [name, pick, chosen] of columns) {
+    console.log(`\n${name}  (wrong: of them questions or "never mind", which change nothing)`);
     for (const [group, inGroup] of groups) {
       const mine = rows.filter(inGroup);
       const commands = mine.filter((r) => r.inGrammar);
@@ -362,8 +413,11 @@ function report(rows: Row[], tries: string[]): void {
       if (mine.length === 0) continue;
       const n = (v: Verdict) => commands.filter((r) => pick(r) === v).length;
       const pct = (x: number) => `${((100 * x) / Math.max(1, commands.length)).toFixed(0)}%`;
+      const noChange = (of: Row[]) =>
+        of.filter((r) => pick(r) === "wrong" && changesNothing(chosen(r))).length;
+      const executed = oog.filter((r) => pick(r) === "wrong").length;
       console.log(
-        `  ${group.padEnd(16)} right ${n("right")}/${commands.length} (${pct(n("right"))})  wrong ${n("wrong")} (${pct(n("wrong"))})  rejected ${n("rejected")}  out of grammar executed ${oog.filter((r) => pick(r) === "wrong").length}/${oog.length}`,
+        `  ${group.padEnd(16)} right ${n("right")}/${commands.length} (${pct(n("right"))})  wrong ${n("wrong")} (${pct(n("wrong"))}; ${noChange(commands)})  rejected ${n("rejected")}  out of grammar executed ${executed}/${oog.length} (${noChange(oog)})`,
       );
     }
   }

@@ -55,7 +55,7 @@ export class RunAudio {
   /** The wake phrase as words ("Hey Jarvis") when the command audio begins with it; else null. */
   #wakePhrase: string | null = null;
   speechStarted = false;
-  /** Whisper heard words but STT dropped them as too unsure to act on (a 15 / 50): say so, not silence. */
+  /** Whisper heard words but STT dropped them as too unsure to act on (a 15 / 50, a lock that might be an unlock): say so, not silence. */
   heardUnsure = false;
   /** Where the trailing silence began (0 while speech goes on). */
   speechEndSample = 0;
@@ -198,7 +198,8 @@ export class RunAudio {
         ...(guide ? { guide } : {}),
       }));
     signal.throwIfAborted();
-    this.heardUnsure = !transcript.text && transcript.guided?.why === "ambiguous-number";
+    const why = transcript.guided?.why;
+    this.heardUnsure = !transcript.text && (why === "ambiguous-number" || why === "ambiguous-action");
     bus.emit({
       type: "stt-end",
       runId: this.runId,

@@ -146,6 +146,7 @@ export function guidedSettings(stt: Config["stt"]): GuidedSettings {
       minMargin: stt.guided_min_margin,
       maxDrop: stt.guided_max_drop,
       minNumberLead: stt.guided_min_number_lead || undefined,
+      minActionLead: stt.guided_min_action_lead || undefined,
     },
   };
 }

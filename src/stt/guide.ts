@@ -40,6 +40,17 @@ export interface TranscriptGuide {
    * "I like the front door." for *unlock the front door* into "Lock, front door.").
    */
   guardsHome?(text: string): boolean;
+  /**
+   * The text with its action reversed where Whisper may have missed a syllable ("Lock ..." ->
+   * "Unlock ..."), as sentences the templates read; empty when there is none. Such a command
+   * is taken only if it is likelier than each of them (GuidedThresholds.minActionLead).
+   */
+  reversals?(text: string): string[];
+  /**
+   * The words of the text that belong to a device's name, an alias or an area ("lamp",
+   * "living", "room"): when Whisper heard one, a guess must keep one (keepsHeardWords).
+   */
+  nameWords?(text: string): string[];
   /** The word a sentence is told apart by, for the beam's diversity: its first word after the wake phrase. */
   group?(text: string): string;
   /** How many filler words ("so", "thank you") the text has around its command: the search ranks them down. */
@@ -61,6 +72,11 @@ export interface GuidedThresholds {
    * command with any other value of its number ("75" / "25", "15" / "50"); absent: not checked.
    */
   minNumberLead?: number | undefined;
+  /**
+   * How much likelier (total log-probability, nats) a command must be than its reversal
+   * ("lock" / "unlock": TranscriptGuide.reversals); absent: not checked.
+   */
+  minActionLead?: number | undefined;
 }
 
 export interface GuidedHypothesis {
@@ -84,6 +100,7 @@ export type GuidedVerdict =
         | "low-margin"
         | "below-free"
         | "ambiguous-number"
+        | "ambiguous-action"
         | "number-not-heard"
         | "guards-home";
     };
@@ -110,6 +127,8 @@ export function chooseTranscript(input: {
   numberLead?: number | null;
   /** The free text has a number (digits or number words); false: a number in the guess was not heard. */
   numberHeard?: boolean;
+  /** The guess's lead over its action reversed (lock / unlock); null: none, or not scored yet. */
+  actionLead?: number | null;
 }): GuidedVerdict {
   const { guided, thresholds } = input;
   if (input.freeUnderstood) return { source: "free", why: "understood" };
@@ -135,6 +154,9 @@ export function chooseTranscript(input: {
   const { minNumberLead } = thresholds;
   if (minNumberLead !== undefined && input.numberLead != null && input.numberLead < minNumberLead)
     return { source: "free", why: "ambiguous-number" };
+  const { minActionLead } = thresholds;
+  if (minActionLead !== undefined && input.actionLead != null && input.actionLead < minActionLead)
+    return { source: "free", why: "ambiguous-action" };
   return { source: "grammar" };
 }
 
@@ -210,13 +232,19 @@ const PLAIN_WORDS = new Set(
  * nouns ("In the kitchen light" -> "Turn on the kitchen light"); a command for a device the
  * home does not have decodes to another device's sentence with none of them ("Turn on the
  * kitchen light" -> "Turn on the switch", measured at -1.31 against a free -0.40, inside
- * every score threshold), and acting on that would be a wrong action.
+ * every score threshold), and acting on that would be a wrong action. When the free text
+ * has words of a device's name or an area (`named`: TranscriptGuide.nameWords), the
+ * sentence must keep one of them.
  */
-export function keepsHeardWords(free: string, guided: string): boolean {
+export function keepsHeardWords(free: string, guided: string, named: readonly string[] = []): boolean {
   const heard = heardWords(free);
   if (heard.length === 0) return true;
   const said = words(guided);
   const kept = (word: string) => said.some((g) => nearWords(word, g));
+  // A guess may mend how a command was said, not what it is about: "Hey Jarvis, hold up,
+  // lamp." -> "Hey Jarvis, hold the timer." kept "hold" and lost the lamp (held out, for
+  // *call the plumber*: a timer paused).
+  if (named.length > 0 && !named.some(kept)) return false;
   return heard.some(kept) && !dropsAName(free, kept);
 }
 

@@ -8,6 +8,7 @@ import {
   type TokenConstraint,
   type TranscriptGuide,
 } from "./guide.js";
+import { LeadChecks } from "./guided-checks.js";
 import {
   type AllowedToken,
   allowedTokens,
@@ -19,8 +20,8 @@ import {
 import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
 import type { WhisperSpec } from "./model-spec.js";
-import { type NumberLead, numberLead } from "./number-lead.js";
-import { hasNumber, numberChoices } from "./number-values.js";
+import type { NumberLead } from "./number-lead.js";
+import { hasNumber } from "./number-values.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
@@ -37,13 +38,16 @@ export class GuidedPass {
   readonly #tries = new WeakMap<(text: string) => string | null, TokenTrie>();
   /** Allowed tokens by state, per constraint (a rebuilt sentence space starts afresh). */
   readonly #allowed = new WeakMap<object, Map<string, AllowedToken<unknown>[]>>();
+  readonly #checks: LeadChecks;
 
   constructor(
     private readonly sessions: WhisperSessions,
     private readonly spec: WhisperSpec,
     private readonly tokenizer: WhisperTokenizer,
     private readonly settings: GuidedSettings,
-  ) {}
+  ) {
+    this.#checks = new LeadChecks(sessions, spec, tokenizer, settings);
+  }
 
   /**
    * Spells the vocabulary and finds the tokens a sentence can start with: the costly part
@@ -100,7 +104,7 @@ export class GuidedPass {
         else secondBest = { hypothesis: second.judged.hypothesis, why: second.judged.verdict.why };
       }
     }
-    const { verdict, hypothesis, lead } = judged;
+    const { verdict, hypothesis, lead, actionLead } = judged;
     const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : free.text;
     return {
       text: chosen,
@@ -108,6 +112,7 @@ export class GuidedPass {
       verdict,
       ...(hypothesis ? { hypothesis } : {}),
       ...(lead ? { numberLead: lead } : {}),
+      ...(actionLead ? { actionLead } : {}),
       ...(judged.rescued ? { rescued: true } : {}),
       ...(secondBest ? { second: secondBest } : {}),
       ms: ms(),
@@ -119,21 +124,23 @@ export class GuidedPass {
 
   /**
    * A free text the templates understand goes on as it is, unless its number is one Whisper
-   * was not sure of (15 / 50, 75 / 25): then no command rather than maybe the wrong one. The
-   * text is dropped; stt-end keeps it as freeText.
+   * was not sure of (15 / 50, 75 / 25) or its action might be the reverse (lock / unlock):
+   * then no command rather than maybe the wrong one. The text is dropped; stt-end keeps it as
+   * freeText.
    */
   async #understood(free: FreePass, guide: TranscriptGuide): Promise<Omit<GuidedOutcome, "ms">> {
-    const lead = await this.#numberCheck(free, free.text, guide);
-    if (lead && lead.lead < (this.settings.thresholds.minNumberLead ?? 0)) {
-      return {
-        text: "",
-        source: "free",
-        verdict: { source: "free", why: "ambiguous-number" },
-        numberLead: lead,
-      };
+    const { minNumberLead = 0, minActionLead = 0 } = this.settings.thresholds;
+    const numberLead = await this.#checks.numberIfOn(free, free.text, guide);
+    const checked = numberLead ? { numberLead } : {};
+    if (numberLead && numberLead.lead < minNumberLead) {
+      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-number" }, ...checked };
     }
-    const checked = lead ? { numberLead: lead } : {};
-    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...checked };
+    const actionLead = await this.#checks.actionIfOn(free, free.text, guide);
+    const both = actionLead ? { ...checked, actionLead } : checked;
+    if (actionLead && actionLead.lead < minActionLead) {
+      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-action" }, ...both };
+    }
+    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...both };
   }
 
   /**
@@ -149,7 +156,8 @@ export class GuidedPass {
     signal: AbortSignal | undefined,
   ): Promise<{ result: GuidedDecodeResult; judged: Judged } | null> {
     const constraint = guide.commands ?? guide.constraint;
-    const canEnd = (said: string) => keepsHeardWords(free.text, said);
+    const named = this.#named(free, guide);
+    const canEnd = (said: string) => keepsHeardWords(free.text, said, named);
     const over = rescue.promptEnding
       ? await withPrompt(this.sessions, this.spec, free, [
           ...free.promptTokens,
@@ -221,50 +229,48 @@ export class GuidedPass {
 
   /** Whether the grammar's sentence replaces the free text; a guess that would be taken has its number checked. */
   async #judge(free: FreePass, guide: TranscriptGuide, hypothesis: Hypothesis | null): Promise<Judged> {
-    const decide = (numberLead: number | null) =>
+    const decide = (numberLead: number | null, actionLead: number | null) =>
       chooseTranscript({
         freeUnderstood: false,
         freeScore: free.avgLogprob,
         guided: hypothesis,
         contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
-        keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text) : true,
+        keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text, this.#named(free, guide)) : true,
         anchored: heardWords(free.text).length > 0,
         sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
         thresholds: this.settings.thresholds,
         numberLead,
         numberHeard: hasNumber(free.text),
+        actionLead,
       });
-    const verdict = decide(null);
-    // Only a guess that would be taken is checked: the check costs a few batched decoder steps.
+    const verdict = decide(null, null);
+    // Only a guess that would be taken is checked: each check costs a few batched decoder steps.
     if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };
-    const lead = await this.#numberCheck(free, hypothesis.text, guide);
-    return { verdict: decide(lead?.lead ?? null), hypothesis, lead };
+    const lead = await this.#checks.numberIfOn(free, hypothesis.text, guide);
+    const afterNumber = decide(lead?.lead ?? null, null);
+    if (afterNumber.source !== "grammar") return { verdict: afterNumber, hypothesis, lead };
+    const actionLead = await this.#checks.actionIfOn(free, hypothesis.text, guide);
+    return {
+      verdict: decide(lead?.lead ?? null, actionLead?.lead ?? null),
+      hypothesis,
+      lead,
+      ...(actionLead ? { actionLead } : {}),
+    };
   }
 
-  /**
-   * `text`'s lead over the same command with each other value of its numbers, over the free
-   * pass's audio: only numbers that are a slot (with a neighbouring value the templates read
-   * another command; a digit in a device's name is none). Null: no such number.
-   */
-  async numberLead(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
-    const started = performance.now();
-    const meaning = guide.meaning(text);
-    const choices = (this.settings.numberValues ?? numberChoices)(text);
-    // A slot's number: the templates read the text with a neighbouring value as another command.
-    const slots = choices.filter((c) => guide.understands(c.probe) && guide.meaning(c.probe) !== meaning);
-    const alternatives = slots.flatMap((c) => c.alternatives);
-    const lead = await numberLead(this.sessions, this.spec, this.tokenizer, free, text, alternatives, {
-      enough: this.settings.thresholds.minNumberLead ?? 0,
-      // No wider than the beam's own batched steps: the check costs about what a beam step does.
-      maxRows: Math.max(2, this.settings.beam),
-    });
-    return lead && { ...lead, ms: performance.now() - started };
+  /** The number check (LeadChecks.number), open to measuring tools and tests. */
+  numberLead(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    return this.#checks.number(free, text, guide);
   }
 
-  /** numberLead() when the check is on (stt.guided_min_number_lead). */
-  async #numberCheck(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
-    if (!this.settings.thresholds.minNumberLead) return null;
-    return this.numberLead(free, text, guide);
+  /** The action check (LeadChecks.action), open to measuring tools and tests. */
+  actionLead(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    return this.#checks.action(free, text, guide);
+  }
+
+  /** The free text's words of names and areas a guess must keep one of (none when that rule is off). */
+  #named(free: FreePass, guide: TranscriptGuide): string[] {
+    return this.settings.keepNames === 0 ? [] : (guide.nameWords?.(free.text) ?? []);
   }
 
   #allowedFor(constraint: object): Map<string, AllowedToken<unknown>[]> {
@@ -297,5 +303,6 @@ type Judged = {
   verdict: GuidedVerdict;
   hypothesis: Hypothesis | null;
   lead: NumberLead | null;
+  actionLead?: NumberLead;
   rescued?: boolean;
 };

@@ -30,6 +30,11 @@ export interface GuidedSettings {
    */
   distinctEnds?: number | undefined;
   /**
+   * A guess keeps a word of a name or area the free text has (TranscriptGuide.nameWords;
+   * default; 0: not required, the rule before session 11: a bench peer).
+   */
+  keepNames?: number | undefined;
+  /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
    */
@@ -74,6 +79,8 @@ export interface GuidedOutcome {
   hypothesis?: Hypothesis;
   /** Its lead over the same sentence with another value of its number, when that was checked. */
   numberLead?: NumberLead;
+  /** Its lead over the same command with the action reversed (lock / unlock), when that was checked. */
+  actionLead?: NumberLead;
   /** True when the sentence came from the second search (GuidedSettings.rescue). */
   rescued?: boolean;
   /** The second search's sentence (or none) and why it was refused too. */

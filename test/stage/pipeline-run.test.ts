@@ -185,18 +185,31 @@ describe("waiting for the broker's acknowledgement", () => {
   });
 });
 
-/** Whisper heard a number it was not sure of (15 / 50): STT drops the text, keeping it as freeText. */
+/**
+ * Whisper heard a number it was not sure of (15 / 50), or a lock that may have been an
+ * unlock: STT drops the text, keeping it as freeText.
+ */
 class UnsureTranscriber extends FakeTranscriber {
+  constructor(
+    private readonly why: string,
+    private readonly heard: string,
+  ) {
+    super();
+  }
+
   override async transcribe(audio: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
     const heard = await super.transcribe(audio, options);
-    const guided = { why: "ambiguous-number", ms: 1 };
-    return { ...heard, text: "", source: "free", freeText: "Set the lamp to 15%.", guided };
+    const guided = { why: this.why, ms: 1 };
+    return { ...heard, text: "", source: "free", freeText: this.heard, guided };
   }
 }
 
 describe("words heard but too unsure to act on", () => {
-  it("end the run as not understood (an apology), not as silence", async () => {
-    const { events, intent, commands, feed } = runSetup({ transcriber: new UnsureTranscriber() });
+  it.each([
+    ["ambiguous-number", "Set the lamp to 15%."],
+    ["ambiguous-action", "Lock the front door."],
+  ])("(%s) end the run as not understood (an apology), not as silence", async (why, heard) => {
+    const { events, intent, commands, feed } = runSetup({ transcriber: new UnsureTranscriber(why, heard) });
     await feed(0, 6);
     expect(intent.texts).toEqual([]);
     expect(commands.published).toEqual([]);

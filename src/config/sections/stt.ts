@@ -8,6 +8,7 @@ const GUIDED_DEFAULTS = {
   minMargin: 0.05,
   maxDrop: 1,
   minNumberLead: 1,
+  minActionLead: 5,
   perWord: 2,
   rescueBeam: 8,
 };
@@ -131,6 +132,13 @@ export const sttSection = section(
       .default(GUIDED_DEFAULTS.minNumberLead)
       .describe(
         "How much likelier (log-probability) a command's number must be than any other value of its slot (75 against 25, 15 against 50); 0: not checked",
+      ),
+    guided_min_action_lead: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.minActionLead)
+      .describe(
+        "How much likelier (log-probability) a lock, unlock, arm or disarm must be than the same command reversed (Whisper drops the 'un' of unlock); 0: not checked",
       ),
     guided_per_word: z
       .number()

@@ -8,6 +8,7 @@ import { Vocabulary } from "../vocabulary.js";
 import { buildSentenceGraph } from "./build.js";
 import { followUpMeaning } from "./follow-ups.js";
 import type { GraphState, SentenceGraph } from "./graph.js";
+import { reversedForms } from "./reversals.js";
 import { spellText } from "./spell.js";
 
 /**
@@ -61,6 +62,7 @@ export class SentenceSpace {
   /** The commands alone: no filler words around them, no follow-up shapes (guided decoding's second search). */
   readonly commands: GraphConstraint | undefined;
   readonly #wakeWords: ReadonlyArray<readonly string[]>;
+  #names: ReadonlySet<string> | null = null;
 
   constructor(
     readonly graph: SentenceGraph,
@@ -122,6 +124,25 @@ export class SentenceSpace {
     });
   }
 
+  nameWords(text: string): string[] {
+    const known = this.#nameWords();
+    return tokenize(text).filter((word) => known.has(word));
+  }
+
+  /**
+   * The same command with its action reversed, as Whisper would write it had it heard the
+   * syllable it may have missed ("Lock the front door." -> "Unlock the front door."): only
+   * sentences the templates read as another command, and none for a sensitive action.
+   */
+  reversals(text: string): string[] {
+    // A sensitive action (unlock, disarm) asks for a spoken yes, a stronger guard than a
+    // score: checked too, unlocks Whisper heard right would be refused (a lead of 3 over
+    // "lock" on the bench, against 6-10 for locks said).
+    if (this.isSensitive(text)) return [];
+    const meaning = this.meaning(text);
+    return reversedForms(text).filter((t) => this.understands(t) && this.meaning(t) !== meaning);
+  }
+
   /**
    * True when the text is a whole sentence of the space that nothing meaningful can follow:
    * "turn on the kitchen light" (at most "in the kitchen" or "please"), not "set the lamp
@@ -162,6 +183,17 @@ export class SentenceSpace {
   fillers(text: string): number {
     const words = this.#wakeless(text);
     return words.length - stripFiller(words, this.skipPhrases).length;
+  }
+
+  /** Every word of the devices' names, aliases and areas (the registry is fixed for a space's life). */
+  #nameWords(): ReadonlySet<string> {
+    if (!this.#names) {
+      const spoken = this.registry
+        .all()
+        .flatMap((d) => [d.name, ...d.aliases, d.area?.replace(/_/g, " ") ?? ""]);
+      this.#names = new Set(spoken.flatMap((s) => tokenize(s)));
+    }
+    return this.#names;
   }
 
   #withoutWake(text: string): string {

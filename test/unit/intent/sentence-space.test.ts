@@ -211,6 +211,24 @@ describe("SentenceSpace", () => {
     expect(space.guardsHome("I like the front door.")).toBe(false);
   });
 
+  it("finds the words of devices' names, aliases and areas in a text", () => {
+    expect(space.nameWords("Hey Jarvis, hold up, front door.")).toEqual(["front", "door"]);
+    expect(space.nameWords("Hey Jarvis, call me a planner.")).toEqual([]);
+  });
+
+  it("reverses a lock as Whisper would write an unlock it half heard, and nothing else", () => {
+    expect(space.reversals("Lock the front door.")).toEqual(["Unlock the front door."]);
+    expect(space.reversals("And lock the front door.").sort()).toEqual([
+      "And unlock the front door.",
+      "Unlock the front door.",
+    ]);
+    // An unlock asks for a spoken yes: no score check on top of that.
+    expect(space.reversals("Hey Jarvis, unlock the front door")).toEqual([]);
+    expect(space.reversals("Hey Jarvis, lock the front door")).toEqual(["Hey Jarvis, unlock the front door"]);
+    expect(space.reversals("turn on the kitchen light")).toEqual([]);
+    expect(space.reversals("What's the front door?")).toEqual([]);
+  });
+
   it("is rebuilt after the registry changes, off the caller's path", async () => {
     const reg = new DeviceRegistry(devices(["kitchen_light", "kitchen light", "light", "kitchen"]));
     const cache = new SentenceSpaceCache(

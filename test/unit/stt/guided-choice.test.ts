@@ -81,6 +81,17 @@ describe("chooseTranscript", () => {
       { guided: hyp(-0.5), numberLead: null, thresholds: { ...thresholds, minNumberLead: 1 } },
       "grammar",
     ],
+    [
+      "a lock barely likelier than the unlock it may have been",
+      { guided: hyp(-0.5), actionLead: 0.5, thresholds: { ...thresholds, minActionLead: 2 } },
+      "ambiguous-action",
+    ],
+    [
+      "a lock clearly likelier than its unlock",
+      { guided: hyp(-0.5), actionLead: 6, thresholds: { ...thresholds, minActionLead: 2 } },
+      "grammar",
+    ],
+    ["action check off (no minActionLead)", { guided: hyp(-0.5), actionLead: -3 }, "grammar"],
     ["number check off (no minNumberLead)", { guided: hyp(-0.5), numberLead: -2 }, "grammar"],
     [
       "a number in the guess the free text never had",
@@ -191,6 +202,23 @@ describe("keepsHeardWords", () => {
     ["Put the memory light on.", "Put the bedroom light on.", false],
   ])("%j -> %j: %s", (free, guided, keeps) => {
     expect(keepsHeardWords(free, guided)).toBe(keeps);
+  });
+
+  it.each([
+    // Held out (*call the plumber*): the verb kept, the lamp lost; a timer would have paused.
+    ["Hey Jarvis, hold up, lamp.", "Hey Jarvis, hold the timer.", ["lamp"], false],
+    [
+      "Hey Jarvis, hold the floor, living room.",
+      "Hey Jarvis, hold the timer.",
+      ["floor", "living", "room"],
+      false,
+    ],
+    ["Hey Jarvis, hold the floor lamp up.", "Hey Jarvis, turn the floor lamp up.", ["floor", "lamp"], true],
+    // One of the names is enough: which one the scores decide.
+    ["In the kitchen light,", "Turn on the kitchen light.", ["kitchen", "light"], true],
+    ["Time for 10 minutes.", "Set a timer for 10 minutes.", [], true],
+  ])("%j -> %j, names %j: %s", (free, guided, named, keeps) => {
+    expect(keepsHeardWords(free, guided, named)).toBe(keeps);
   });
 });
 

@@ -1,0 +1,70 @@
+import type { TranscriptGuide } from "./guide.js";
+import type { FreePass, GuidedSettings } from "./guided-types.js";
+import type { WhisperSpec } from "./model-spec.js";
+import { type NumberLead, numberLead } from "./number-lead.js";
+import { numberChoices } from "./number-values.js";
+import type { WhisperSessions } from "./onnx-whisper.js";
+import type { WhisperTokenizer } from "./tokenizer.js";
+
+/**
+ * The checks a command passes before it is taken, each by teacher forcing over the free
+ * pass's audio: its number against the slot's other values (15 / 50), its action against
+ * the action reversed (lock / unlock). A text is never taken on its own score alone when
+ * Whisper could as well have heard a neighbour that means something else.
+ */
+export class LeadChecks {
+  constructor(
+    private readonly sessions: WhisperSessions,
+    private readonly spec: WhisperSpec,
+    private readonly tokenizer: WhisperTokenizer,
+    private readonly settings: GuidedSettings,
+  ) {}
+
+  /**
+   * `text`'s lead over the same command with each other value of its numbers: only numbers
+   * that are a slot (with a neighbouring value the templates read another command; a digit
+   * in a device's name is none). Null: no such number.
+   */
+  async number(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    const meaning = guide.meaning(text);
+    const choices = (this.settings.numberValues ?? numberChoices)(text);
+    const slots = choices.filter((c) => guide.understands(c.probe) && guide.meaning(c.probe) !== meaning);
+    return this.#lead(
+      free,
+      text,
+      slots.flatMap((c) => c.alternatives),
+      this.settings.thresholds.minNumberLead,
+    );
+  }
+
+  /** `text`'s lead over its action reversed (TranscriptGuide.reversals); null: nothing to reverse. */
+  async action(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    const reversed = guide.reversals?.(text) ?? [];
+    return this.#lead(free, text, reversed, this.settings.thresholds.minActionLead);
+  }
+
+  /** number() when that check is on (stt.guided_min_number_lead). */
+  async numberIfOn(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    return this.settings.thresholds.minNumberLead ? this.number(free, text, guide) : null;
+  }
+
+  /** action() when that check is on (stt.guided_min_action_lead). */
+  async actionIfOn(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    return this.settings.thresholds.minActionLead ? this.action(free, text, guide) : null;
+  }
+
+  async #lead(
+    free: FreePass,
+    text: string,
+    alternatives: readonly string[],
+    enough: number | undefined,
+  ): Promise<NumberLead | null> {
+    const started = performance.now();
+    const lead = await numberLead(this.sessions, this.spec, this.tokenizer, free, text, alternatives, {
+      enough: enough ?? 0,
+      // No wider than the beam's own batched steps: the check costs about what a beam step does.
+      maxRows: Math.max(2, this.settings.beam),
+    });
+    return lead && { ...lead, ms: performance.now() - started };
+  }
+}
