@@ -2,7 +2,7 @@ import type { TranscriptGuide } from "./guide.js";
 import type { FreePass, GuidedSettings } from "./guided-types.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { type NumberLead, numberLead } from "./number-lead.js";
-import { numberChoices } from "./number-values.js";
+import { numberChoices, teenInWords } from "./number-values.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
@@ -29,18 +29,31 @@ export class LeadChecks {
     const meaning = guide.meaning(text);
     const choices = (this.settings.numberValues ?? numberChoices)(text);
     const slots = choices.filter((c) => guide.understands(c.probe) && guide.meaning(c.probe) !== meaning);
-    return this.#lead(
+    const bar = this.settings.thresholds.minNumberLead;
+    const digits = await this.lead(
       free,
       text,
       slots.flatMap((c) => c.alternatives),
-      this.settings.thresholds.minNumberLead,
+      bar,
     );
+    // A teen is also heard spelled out against its ten ("fourteen" / "forty"): the lower
+    // lead counts. Only when the ten would be another command the templates read.
+    const teen = slots.length > 0 && this.settings.teenWords !== 0 ? teenInWords(text) : null;
+    if (!digits || !teen || !guide.understands(teen.partnerDigits)) return digits;
+    const words = await this.lead(free, teen.own, [teen.partner], bar);
+    if (!words || words.lead >= digits.lead) return digits;
+    return {
+      ...words,
+      steps: digits.steps + words.steps,
+      rows: digits.rows + words.rows,
+      ms: digits.ms + words.ms,
+    };
   }
 
   /** `text`'s lead over its action reversed (TranscriptGuide.reversals); null: nothing to reverse. */
   async action(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
     const reversed = guide.reversals?.(text) ?? [];
-    return this.#lead(free, text, reversed, this.settings.thresholds.minActionLead);
+    return this.lead(free, text, reversed, this.settings.thresholds.minActionLead);
   }
 
   /** number() when that check is on (stt.guided_min_number_lead). */
@@ -53,7 +66,8 @@ export class LeadChecks {
     return this.settings.thresholds.minActionLead ? this.action(free, text, guide) : null;
   }
 
-  async #lead(
+  /** `text`'s lead over `alternatives`, exact up to `enough` (a bound beyond it). */
+  async lead(
     free: FreePass,
     text: string,
     alternatives: readonly string[],

@@ -25,6 +25,9 @@ import { hasNumber } from "./number-values.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
+/** Refusals that drop the text: what it asks for may be the neighbour Whisper nearly heard. */
+const UNSURE = new Set(["ambiguous-number", "ambiguous-action"]);
+
 /** How far below what could be taken the hypotheses may fall before the search gives up. */
 const GIVE_UP_SLACK = 1;
 
@@ -105,7 +108,10 @@ export class GuidedPass {
       }
     }
     const { verdict, hypothesis, lead, actionLead } = judged;
-    const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : free.text;
+    // A guess refused for its number or its action leaves the free text no surer of them: the
+    // intent stage's fuzzy names read "Set room light to 14%." as the bedroom light at 14.
+    const unsure = verdict.source === "free" && UNSURE.has(verdict.why);
+    const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : unsure ? "" : free.text;
     return {
       text: chosen,
       source: verdict.source,
@@ -261,6 +267,11 @@ export class GuidedPass {
   /** The number check (LeadChecks.number), open to measuring tools and tests. */
   numberLead(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
     return this.#checks.number(free, text, guide);
+  }
+
+  /** `text`'s lead over given alternatives (LeadChecks.lead), for measuring tools (bench/hearing-teens.ts). */
+  leadOver(free: FreePass, text: string, alternatives: readonly string[]): Promise<NumberLead | null> {
+    return this.#checks.lead(free, text, alternatives, Number.POSITIVE_INFINITY);
   }
 
   /** The action check (LeadChecks.action), open to measuring tools and tests. */

@@ -35,6 +35,11 @@ export interface GuidedSettings {
    */
   keepNames?: number | undefined;
   /**
+   * A teen in digits is also checked spelled out against its ten (number-values.ts
+   * teenInWords; default; 0: digits only, the check before session 11: a bench peer).
+   */
+  teenWords?: number | undefined;
+  /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
    */

@@ -5,6 +5,7 @@ import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
 import { guidedSettings } from "../../src/stt/create.js";
+import type { GuidedOutcome } from "../../src/stt/guided-types.js";
 import type { NumberLead } from "../../src/stt/number-lead.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import type { WhisperTranscriber } from "../../src/stt/whisper.js";
@@ -88,6 +89,47 @@ describe("guided decoding refuses a number Whisper was not sure of (whisper-tiny
     expect(after.guided?.why).toBe("number-not-heard");
     expect(after.source).toBe("free");
     expect(guide.understands(after.text)).toBe(false);
+  });
+
+  it("'set the bedroom light to forty percent' (en-gb-scotland) written '14%': the teen spelled out loses to forty", async () => {
+    // Held out on the hearing bench: understood as it is, the light went to 14. In digits
+    // Whisper likes "14%" over "40%"; spelled out, "forty percent" over "fourteen percent".
+    const audio = spoken("set the bedroom light to forty percent", "en-gb-scotland", "clean");
+    const guide = space.get();
+    const whisper = checked as WhisperTranscriber;
+    const settings = guidedSettings(HOME.stt);
+    const outcomes: GuidedOutcome[] = [];
+    await whisper.transcribe(audio, {
+      prompt: PROMPT,
+      inspect: async (free) => {
+        expect(free.text).toBe("Set the bedroom light to 14%.");
+        outcomes.push(await whisper.guidedPass({ ...settings, teenWords: 0 }).run(free, guide));
+        outcomes.push(await whisper.guidedPass(settings).run(free, guide));
+      },
+    });
+    const [digitsOnly, spelled] = outcomes;
+    expect(digitsOnly?.text).toBe("Set the bedroom light to 14%.");
+    expect(spelled?.verdict).toEqual({ source: "free", why: "ambiguous-number" });
+    expect(spelled?.numberLead?.alternative).toBe("Set the bedroom light to forty percent.");
+    expect(spelled?.text).toBe("");
+  });
+
+  it("... and noisy, written 'Set room light to 14%.' and guessed: the guess refused, its free text dropped too", async () => {
+    // The intent stage's fuzzy names read the free text as the bedroom light at 14.
+    const audio = spoken("set the bedroom light to forty percent", "en-gb-scotland", "noisy");
+    const guide = space.get();
+    const result = await checked.transcribe(audio, { prompt: PROMPT, guide });
+    expect(result.freeText).toBe("Set room light to 14%.");
+    expect(result.guided?.text).toBe("Set the bedroom light to 14%.");
+    expect(result.guided?.why).toBe("ambiguous-number");
+    expect(result.text).toBe("");
+  });
+
+  it("'set the thermostat to eighteen degrees' heard as 18: still 18 when spelled out", async () => {
+    const audio = spoken("set the thermostat to eighteen degrees", "en-gb-m3", "clean");
+    const guide = space.get();
+    const result = await checked.transcribe(audio, { prompt: PROMPT, guide });
+    expect(guide.meaning(result.text)).toContain('"temperature":18');
   });
 
   it("the check over the free pass's cached tokens scores as the check from the sentence's start", async () => {

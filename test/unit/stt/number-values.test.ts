@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { numberAlternatives, numberChoices, numberInWords } from "../../../src/stt/number-values.js";
+import {
+  numberAlternatives,
+  numberChoices,
+  numberInWords,
+  teenInWords,
+} from "../../../src/stt/number-values.js";
 
 describe("numberInWords", () => {
   const rows: Array<[number, string, string]> = [
@@ -94,5 +99,34 @@ describe("numberAlternatives", () => {
       "Set the lamp to Ninety nine percent.",
     );
     expect(numberChoices("set it to seventy-five")[0]?.probe).toBe("set it to seventy-six");
+  });
+});
+
+describe("teenInWords", () => {
+  it("spells a teen in digits and its ten, keeping the unit", () => {
+    expect(teenInWords("Set the bedroom light to 14%.")).toEqual({
+      own: "Set the bedroom light to fourteen percent.",
+      partner: "Set the bedroom light to forty percent.",
+      partnerDigits: "Set the bedroom light to 40%.",
+    });
+    expect(teenInWords("Set the thermostat to 18 degrees.")).toEqual({
+      own: "Set the thermostat to eighteen degrees.",
+      partner: "Set the thermostat to eighty degrees.",
+      partnerDigits: "Set the thermostat to 80 degrees.",
+    });
+    expect(teenInWords("Start a timer for 13 seconds")?.partner).toBe("Start a timer for thirty seconds");
+  });
+
+  it("leaves other numbers, decimals and numbers in words alone", () => {
+    for (const text of [
+      "Set the lamp to 40%.",
+      "Set the lamp to 114%.",
+      "Set the thermostat to 18.5 degrees.",
+      "Set the thermostat to 21.15 degrees.",
+      "Set the lamp to fourteen percent.",
+      "Turn on the kitchen light.",
+    ]) {
+      expect(teenInWords(text), text).toBeNull();
+    }
   });
 });
