@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { SAMPLE_RATE } from "../src/audio/format.js";
-import { CandidateTrigger } from "../src/wake/candidate-trigger.js";
+import { CandidateTrigger, type EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import { EMBEDDING_DIM } from "../src/wake/embedding-stream.js";
 import { CHUNK_SAMPLES } from "../src/wake/oww-features.js";
 import type { TrainClip, TrainShare } from "./wake-verifier-data.js";
@@ -114,6 +114,8 @@ export interface Policy {
   candidateThreshold: number;
   chunks: number;
   afterChunks: number;
+  /** The verifier read on every chunk past a score floor as well (wake.verifier.every_chunk). */
+  every?: EveryChunkSettings;
 }
 
 export interface Replayed {
@@ -122,6 +124,8 @@ export interface Replayed {
   candidates: number;
   /** Per wake: chunks from the first chunk at 0.5 (the single threshold's wake) to the decision. */
   delays: number[];
+  /** Chunks where the verifier was read on its own (policy.every). */
+  probes: number;
 }
 
 /** The daemon's two stages over one clip, every detection verified (verify_all), as the daemon does. */
@@ -134,10 +138,25 @@ export function replay(scores: number[], p: Float32Array, policy: Policy, thresh
     afterSamples: policy.afterChunks * CHUNK_SAMPLES,
     maxHoldSamples: SAMPLE_RATE,
     verifyAll: true,
+    ...(policy.every ? { everyChunk: policy.every } : {}),
   });
-  const out: Replayed = { wakes: [], candidates: 0, delays: [] };
+  const out: Replayed = { wakes: [], candidates: 0, delays: [], probes: 0 };
+  const firstSureNear = (at: number) => {
+    const firstSure = scores.findIndex((s, j) => s >= 0.5 && j >= at - 12);
+    return firstSure >= 0 && firstSure <= at + 12 ? firstSure : null;
+  };
   scores.forEach((score, i) => {
-    const fired = trigger.next(score, (i + 1) * CHUNK_SAMPLES);
+    const probe = () => {
+      out.probes++;
+      return p[i] ?? 0;
+    };
+    const fired = trigger.next(score, (i + 1) * CHUNK_SAMPLES, probe);
+    if (fired?.kind === "verified") {
+      out.wakes.push(fired.endSample);
+      const first = firstSureNear(i);
+      if (first !== null) out.delays.push(i - first);
+      return;
+    }
     if (fired?.kind !== "candidate") return;
     out.candidates++;
     const best = fired.endSample / CHUNK_SAMPLES - 1;
@@ -145,8 +164,8 @@ export function replay(scores: number[], p: Float32Array, policy: Policy, thresh
     for (let j = best; j < best + policy.chunks && j <= i; j++) prob = Math.max(prob, p[j] ?? 0);
     if (prob < threshold) return;
     out.wakes.push(fired.endSample);
-    const firstSure = scores.findIndex((s, j) => s >= 0.5 && j >= best - 12);
-    if (firstSure >= 0 && firstSure <= best + 12) out.delays.push(i - firstSure);
+    const first = firstSureNear(best);
+    if (first !== null) out.delays.push(i - first);
   });
   return out;
 }
