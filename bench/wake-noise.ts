@@ -245,17 +245,29 @@ for (const [k, v] of [...loaded.entries()].reverse()) {
       });
 }
 // The shipped verifier read on every chunk past a score floor as well (its own first stage):
-// WAKE_EVERY=threshold:floor:chunks,... adds rows.
-for (const spec of (process.env.WAKE_EVERY ?? "").split(",").filter(Boolean)) {
-  const [threshold, scoreFloor, floorChunks] = spec.split(":").map(Number);
-  if (!verifier || threshold === undefined || scoreFloor === undefined || floorChunks === undefined) continue;
+// WAKE_EVERY=threshold:floor:floorChunks:consecutive,... adds rows.
+// The default (wake.verifier.every_chunk) reads it at the settings its weights were chosen with.
+const shippedEvery = config.wake.verifier.every_chunk ? verifier?.everyChunk : null;
+if (verifier && shippedEvery) {
   const trained = verifier.threshold;
   strategies.push({
-    name: `emb+every ${threshold}/${scoreFloor}/${floorChunks}`,
+    name: `emb+every (default)`,
     ct: SHIPPED_CT,
     verifyAll: true,
     judge: async (s, st) => probability(s, st, 0) >= trained,
-    every: { threshold, scoreFloor, floorChunks },
+    every: shippedEvery,
+  });
+}
+for (const spec of (process.env.WAKE_EVERY ?? "").split(",").filter(Boolean)) {
+  const [threshold, scoreFloor, floorChunks, consecutive = 1] = spec.split(":").map(Number);
+  if (!verifier || threshold === undefined || scoreFloor === undefined || floorChunks === undefined) continue;
+  const trained = verifier.threshold;
+  strategies.push({
+    name: `emb+every ${threshold}/${scoreFloor}/${floorChunks}x${consecutive}`,
+    ct: SHIPPED_CT,
+    verifyAll: true,
+    judge: async (s, st) => probability(s, st, 0) >= trained,
+    every: { threshold, scoreFloor, floorChunks, consecutive },
   });
 }
 if (verifier && WITH_WHISPER) {

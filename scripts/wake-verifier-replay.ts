@@ -76,28 +76,46 @@ export interface Example {
   label: 0 | 1;
 }
 
+/** A chunk counts as heard by openWakeWord at all when a score this high came within the last 4. */
+export const HARD_FLOOR = 0.001;
+
 /**
  * What to fit on. The wake phrase: its best chunk and `jitter` chunks either side (a candidate's
  * chunk moves by one or two with the noise). Not it: the commands after it, near-misses (their
  * three best chunks and `jitter` either side), prose (its 40 best chunks and 20 at random) and
- * noise (its 40 best). The first 5 chunks of a clip are never scored (warm-up): never examples.
+ * noise (its 40 best). `hard` (0..1): that share, at random, of every chunk the verifier would
+ * read on its own (wake.verifier.every_chunk: a score of HARD_FLOOR within the last 4 chunks)
+ * in near-misses, prose, noise and the commands after a wake phrase, so a verifier read on
+ * every chunk has seen the chunks it must turn away. The first 5 chunks of a clip are never
+ * scored (warm-up): never examples.
  */
-export function examplesOf(data: Clips, jitter: number, random: () => number): Example[] {
+export function examplesOf(data: Clips, jitter: number, random: () => number, hard = 0): Example[] {
   const out: Example[] = [];
   const add = (clip: number, chunk: number, label: 0 | 1) => {
     const c = data.clips[clip] as TrainClip;
     if (chunk >= 5 && chunk < c.scores.length) out.push({ clip, chunk, label });
   };
   const around = (i: number) => Array.from({ length: 2 * jitter + 1 }, (_, k) => i - jitter + k);
+  const heard = (c: TrainClip, j: number) =>
+    Math.max(...c.scores.slice(Math.max(0, j - 3), j + 1)) >= HARD_FLOOR;
+  const addHard = (clip: number, from: number) => {
+    const c = data.clips[clip] as TrainClip;
+    for (let j = Math.max(5, from); j < c.scores.length && hard > 0; j++)
+      if (heard(c, j) && random() < hard) add(clip, j, 0);
+  };
   data.clips.forEach((c, i) => {
     if (c.kind === "wake") {
+      const end = c.wakeEndSample === null ? null : Math.floor(c.wakeEndSample / CHUNK_SAMPLES);
+      if (end !== null) addHard(i, end + 16);
       const at = wakeChunks(c);
       if (!at) return;
       for (const j of around(at.best)) add(i, j, 1);
       for (const j of peaks(c.scores, at.end + 16, c.scores.length, 2)) add(i, j, 0);
     } else if (c.kind === "near-miss") {
       for (const p of peaks(c.scores, 0, c.scores.length, 3)) for (const j of around(p)) add(i, j, 0);
+      addHard(i, 0);
     } else {
+      addHard(i, 0);
       for (const p of peaks(c.scores, 0, c.scores.length, 40)) add(i, p, 0);
       if (c.kind === "prose") for (let k = 0; k < 20; k++) add(i, Math.floor(random() * c.scores.length), 0);
     }

@@ -33,6 +33,8 @@ export interface EveryChunkSettings {
   scoreFloor: number;
   /** ... within this many chunks, the current one included. */
   floorChunks: number;
+  /** Consecutive chunks read at or above `threshold` needed to wake (one spike is not the phrase). Default 1. */
+  consecutive?: number;
 }
 
 /** What one chunk's score decided: wake at once, a candidate to verify, or nothing. */
@@ -54,7 +56,11 @@ export type Firing =
        */
       wakeEndSample: number;
     }
-  /** The verifier read this chunk (settings.everyChunk) and heard the wake phrase: wake, verified. */
+  /**
+   * The verifier read this chunk (settings.everyChunk) and heard the wake phrase: wake, verified.
+   * `endSample`: where the wake word ended: this chunk, or the first chunk of these words at
+   * `threshold` when openWakeWord reached it (where the single threshold wakes).
+   */
   | { kind: "verified"; score: number; probability: number; endSample: number };
 
 interface Pending {
@@ -85,6 +91,8 @@ export class CandidateTrigger {
   /** Chunks since the score last reached everyChunk.scoreFloor (Infinity: never). */
   #sinceFloor = Number.POSITIVE_INFINITY;
   #lastVerified: number | null = null;
+  /** Consecutive chunks the verifier read at or above everyChunk.threshold. */
+  #above = 0;
 
   constructor(readonly settings: CandidateSettings) {
     // With verifyAll nothing wakes unverified: the sure trigger never fires.
@@ -136,6 +144,7 @@ export class CandidateTrigger {
     this.#lastCandidate = null;
     this.#sinceFloor = Number.POSITIVE_INFINITY;
     this.#lastVerified = null;
+    this.#above = 0;
   }
 
   /**
@@ -146,18 +155,28 @@ export class CandidateTrigger {
   #readVerifier(score: number, endSample: number, probe?: () => number): Firing | null {
     const every = this.settings.everyChunk;
     if (!every || !probe) return null;
-    if (this.#sinceFloor >= every.floorChunks) return null;
     const { refractorySamples } = this.settings;
     const last = this.#lastVerified;
-    if (this.#sure.inRefractory(endSample) || (last !== null && endSample - last < refractorySamples))
+    if (
+      this.#sinceFloor >= every.floorChunks ||
+      this.#sure.inRefractory(endSample) ||
+      (last !== null && endSample - last < refractorySamples)
+    ) {
+      this.#above = 0;
       return null;
+    }
     const probability = probe();
-    if (probability < every.threshold) return null;
+    this.#above = probability >= every.threshold ? this.#above + 1 : 0;
+    if (this.#above < (every.consecutive ?? 1)) return null;
+    this.#above = 0;
+    // Where openWakeWord itself reached `threshold` in these words, the wake says the word ended
+    // there, as the single threshold would: reading every chunk moves no run's audio.
+    const firstSure = this.#pending?.firstSure ?? (score >= this.settings.threshold ? endSample : null);
     this.#pending = null;
     this.#run = 0;
     this.#lastVerified = endSample;
     this.#lastCandidate = endSample;
-    return { kind: "verified", score, probability, endSample };
+    return { kind: "verified", score, probability, endSample: firstSure ?? endSample };
   }
 
   /** After a detection or a candidate, no new candidate for the refractory period. */

@@ -109,4 +109,23 @@ describe("CandidateTrigger with the verifier on every chunk (everyChunk)", () =>
     ).toBeNull();
     expect(read).toBe(false);
   });
+
+  it("with consecutive, wakes only on the chunk that completes a run of high probabilities", () => {
+    const scores = Array.from({ length: 12 }, () => 0.02);
+    // A one-chunk spike at 2, then a run of three from 6.
+    const probabilities = [0, 0, 1, 0, 0, 0, 0.999, 0.999, 1, 0.2, 0, 0];
+    const { out } = feed(scores, probabilities, { everyChunk: { ...every, consecutive: 3 } });
+    expect(out.map((f) => [f.kind, f.at])).toEqual([["verified", 8]]);
+    expect(feed(scores, probabilities).out.map((f) => [f.kind, f.at])).toEqual([["verified", 2]]);
+  });
+
+  it("says the word ended where openWakeWord first reached its threshold, when it did", () => {
+    // The score crosses 0.5 at chunk 3; the verifier's third chunk at 0.998 is chunk 5.
+    const scores = [0, 0.1, 0.4, 0.8, 0.9, 0.6, 0.2, 0, 0, 0];
+    const probabilities = [0, 0, 0.5, 0.999, 0.999, 0.999, 0.3, 0, 0, 0];
+    const settings = { everyChunk: { ...every, threshold: 0.998, consecutive: 3 } };
+    expect(feed(scores, probabilities, settings).out).toEqual([
+      { kind: "verified", score: 0.6, probability: 0.999, endSample: 4 * CHUNK, at: 5 },
+    ]);
+  });
 });
