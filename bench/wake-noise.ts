@@ -24,7 +24,7 @@ import { configSchema } from "../src/config/schema.js";
 import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
-import { CandidateTrigger } from "../src/wake/candidate-trigger.js";
+import { CandidateTrigger, type EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import { Trigger } from "../src/wake/trigger.js";
 import { heardWords, phraseWins } from "../src/wake/verifier.js";
 import { type Scored, scoreAll } from "./wake-scores.js";
@@ -92,14 +92,18 @@ function single(s: Scored): number[] {
 
 /** `endSample`: the candidate's best chunk (its embeddings); `wakeAt`: where its wake says the word ended. */
 type Stage = {
-  kind: "wake" | "candidate";
+  kind: "wake" | "candidate" | "verified";
   endSample: number;
   decidedAt: number;
   sure: boolean;
   wakeAt: number;
 };
 
-function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stage[] {
+/** Counts the chunks where a strategy read the verifier on its own (every_chunk), over negatives. */
+const probes = new Map<string, number>();
+
+function stages(s: Scored, strategy: Strategy): Stage[] {
+  const { ct: candidateThreshold, verifyAll, every } = strategy;
   const t = new CandidateTrigger({
     threshold: THRESHOLD,
     candidateThreshold,
@@ -108,10 +112,15 @@ function stages(s: Scored, candidateThreshold: number, verifyAll: boolean): Stag
     afterSamples: Math.round(AFTER * SAMPLE_RATE),
     maxHoldSamples: SAMPLE_RATE,
     verifyAll,
+    ...(every ? { everyChunk: every } : {}),
   });
   const out: Stage[] = [];
   for (const c of s.scores) {
-    const fired = t.next(c.score, c.endSample);
+    const probe = () => {
+      probes.set(strategy.name, (probes.get(strategy.name) ?? 0) + 1);
+      return c.embedding[0] ?? 0;
+    };
+    const fired = t.next(c.score, c.endSample, probe);
     if (!fired) continue;
     const sure = fired.kind === "candidate" && fired.sure;
     const wakeAt = fired.kind === "candidate" ? fired.wakeEndSample : fired.endSample;
@@ -184,7 +193,14 @@ async function whisperWakes(
 
 /** How a candidate is judged; `wake` stages pass unjudged. */
 type Judge = (s: Scored, stage: Stage) => Promise<boolean>;
-type Strategy = { name: string; ct: number; verifyAll: boolean; judge: Judge | null };
+type Strategy = {
+  name: string;
+  ct: number;
+  verifyAll: boolean;
+  judge: Judge | null;
+  /** The shipped verifier read on every chunk past a score floor too (wake.verifier.every_chunk). */
+  every?: EveryChunkSettings;
+};
 const strategies: Strategy[] = [
   { name: `single ${THRESHOLD} (peer)`, ct: THRESHOLD, verifyAll: false, judge: null },
 ];
@@ -228,6 +244,32 @@ for (const [k, v] of [...loaded.entries()].reverse()) {
         judge: async (s, st) => probability(s, st, k) >= t,
       });
 }
+// The shipped verifier read on every chunk past a score floor as well (its own first stage):
+// WAKE_EVERY=threshold:floor:floorChunks:consecutive,... adds rows.
+// The default (wake.verifier.every_chunk) reads it at the settings its weights were chosen with.
+const shippedEvery = config.wake.verifier.every_chunk ? verifier?.everyChunk : null;
+if (verifier && shippedEvery) {
+  const trained = verifier.threshold;
+  strategies.push({
+    name: `emb+every (default)`,
+    ct: SHIPPED_CT,
+    verifyAll: true,
+    judge: async (s, st) => probability(s, st, 0) >= trained,
+    every: shippedEvery,
+  });
+}
+for (const spec of (process.env.WAKE_EVERY ?? "").split(",").filter(Boolean)) {
+  const [threshold, scoreFloor, floorChunks, consecutive = 1] = spec.split(":").map(Number);
+  if (!verifier || threshold === undefined || scoreFloor === undefined || floorChunks === undefined) continue;
+  const trained = verifier.threshold;
+  strategies.push({
+    name: `emb+every ${threshold}/${scoreFloor}/${floorChunks}x${consecutive}`,
+    ct: SHIPPED_CT,
+    verifyAll: true,
+    judge: async (s, st) => probability(s, st, 0) >= trained,
+    every: { threshold, scoreFloor, floorChunks, consecutive },
+  });
+}
 if (verifier && WITH_WHISPER) {
   const trained = verifier.threshold;
   strategies.push({
@@ -242,8 +284,8 @@ if (verifier && WITH_WHISPER) {
 async function detect(strategy: Strategy, s: Scored): Promise<number[]> {
   if (!strategy.judge) return single(s);
   const out: number[] = [];
-  for (const stage of stages(s, strategy.ct, strategy.verifyAll))
-    if (stage.kind === "wake" || (await strategy.judge(s, stage))) out.push(stage.wakeAt);
+  for (const stage of stages(s, strategy))
+    if (stage.kind !== "candidate" || (await strategy.judge(s, stage))) out.push(stage.wakeAt);
   return out;
 }
 
@@ -274,8 +316,7 @@ for (const strategy of strategies) {
     const found = await detect(strategy, n);
     falseWakes += found.length;
     for (const d of found) where.push(`${manifest.negatives[i]?.file}@${(d / SAMPLE_RATE).toFixed(1)}s`);
-    if (strategy.judge)
-      candidates += stages(n, strategy.ct, strategy.verifyAll).filter((s) => s.kind === "candidate").length;
+    if (strategy.judge) candidates += stages(n, strategy).filter((s) => s.kind === "candidate").length;
   }
   const total = (c: string) => manifest.clips.filter((x) => x.condition === c).length;
   const cells = conditions.map((c) => pct(hits.get(c) ?? 0, total(c)).padStart(9)).join("");
@@ -324,7 +365,7 @@ for (const strategy of strategies.filter((x) => x.judge)) {
     const s = positives[i] as Scored;
     const first = single(s)[0];
     if (first === undefined || !isHit(clip, [first])) continue;
-    for (const stage of stages(s, strategy.ct, strategy.verifyAll)) {
+    for (const stage of stages(s, strategy)) {
       if (Math.abs(stage.endSample - first) >= SAMPLE_RATE) continue;
       if (stage.kind === "candidate" && !(await strategy.judge?.(s, stage))) continue;
       const verdict = cache.get(`${s.file}@${stage.endSample}@${stage.decidedAt}`);
@@ -344,11 +385,20 @@ for (const [name, xs] of [...waits].filter(([, xs]) => xs.length > 0))
   );
 writeFileSync(VERIFIED, JSON.stringify(Object.fromEntries(cache)));
 
+// The verifier read on its own (every_chunk): chunks per hour of negatives, and what they cost.
+const vms = [...pos.verifierMs, ...neg.verifierMs];
+for (const strategy of strategies.filter((x) => x.every)) {
+  probes.delete(strategy.name);
+  for (const n of negatives) stages(n, strategy);
+  const perHour = (probes.get(strategy.name) ?? 0) / negHours;
+  console.log(
+    `${strategy.name}: verifier read on its own ${perHour.toFixed(0)} chunks per hour of negatives (of ${(3600 / 0.08).toFixed(0)}), ${((perHour * q(vms, 0.5)) / 1000).toFixed(2)} s of CPU per hour`,
+  );
+}
 const cpu = [...cache.values()].map((v) => v.cpuMs);
 console.log(
   `\nCPU per candidate: Whisper median ${q(cpu, 0.5).toFixed(0)} ms, p90 ${q(cpu, 0.9).toFixed(0)} ms (${cpu.length} scored; whisper-tiny, ${config.stt.threads} threads)`,
 );
-const vms = [...pos.verifierMs, ...neg.verifierMs];
 if (vms.length)
   console.log(
     `  embedding verifier median ${(q(vms, 0.5) * 1000).toFixed(0)} us, p90 ${(q(vms, 0.9) * 1000).toFixed(0)} us per window (${vms.length} windows; a candidate reads ${verifier?.chunks ?? 1} with the shipped one); machine shared, ratios only`,

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { SAMPLE_RATE } from "../src/audio/format.js";
-import { CandidateTrigger } from "../src/wake/candidate-trigger.js";
+import { CandidateTrigger, type EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import { EMBEDDING_DIM } from "../src/wake/embedding-stream.js";
 import { CHUNK_SAMPLES } from "../src/wake/oww-features.js";
 import type { TrainClip, TrainShare } from "./wake-verifier-data.js";
@@ -76,28 +76,46 @@ export interface Example {
   label: 0 | 1;
 }
 
+/** A chunk counts as heard by openWakeWord at all when a score this high came within the last 4. */
+export const HARD_FLOOR = 0.001;
+
 /**
  * What to fit on. The wake phrase: its best chunk and `jitter` chunks either side (a candidate's
  * chunk moves by one or two with the noise). Not it: the commands after it, near-misses (their
  * three best chunks and `jitter` either side), prose (its 40 best chunks and 20 at random) and
- * noise (its 40 best). The first 5 chunks of a clip are never scored (warm-up): never examples.
+ * noise (its 40 best). `hard` (0..1): that share, at random, of every chunk the verifier would
+ * read on its own (wake.verifier.every_chunk: a score of HARD_FLOOR within the last 4 chunks)
+ * in near-misses, prose, noise and the commands after a wake phrase, so a verifier read on
+ * every chunk has seen the chunks it must turn away. The first 5 chunks of a clip are never
+ * scored (warm-up): never examples.
  */
-export function examplesOf(data: Clips, jitter: number, random: () => number): Example[] {
+export function examplesOf(data: Clips, jitter: number, random: () => number, hard = 0): Example[] {
   const out: Example[] = [];
   const add = (clip: number, chunk: number, label: 0 | 1) => {
     const c = data.clips[clip] as TrainClip;
     if (chunk >= 5 && chunk < c.scores.length) out.push({ clip, chunk, label });
   };
   const around = (i: number) => Array.from({ length: 2 * jitter + 1 }, (_, k) => i - jitter + k);
+  const heard = (c: TrainClip, j: number) =>
+    Math.max(...c.scores.slice(Math.max(0, j - 3), j + 1)) >= HARD_FLOOR;
+  const addHard = (clip: number, from: number) => {
+    const c = data.clips[clip] as TrainClip;
+    for (let j = Math.max(5, from); j < c.scores.length && hard > 0; j++)
+      if (heard(c, j) && random() < hard) add(clip, j, 0);
+  };
   data.clips.forEach((c, i) => {
     if (c.kind === "wake") {
+      const end = c.wakeEndSample === null ? null : Math.floor(c.wakeEndSample / CHUNK_SAMPLES);
+      if (end !== null) addHard(i, end + 16);
       const at = wakeChunks(c);
       if (!at) return;
       for (const j of around(at.best)) add(i, j, 1);
       for (const j of peaks(c.scores, at.end + 16, c.scores.length, 2)) add(i, j, 0);
     } else if (c.kind === "near-miss") {
       for (const p of peaks(c.scores, 0, c.scores.length, 3)) for (const j of around(p)) add(i, j, 0);
+      addHard(i, 0);
     } else {
+      addHard(i, 0);
       for (const p of peaks(c.scores, 0, c.scores.length, 40)) add(i, p, 0);
       if (c.kind === "prose") for (let k = 0; k < 20; k++) add(i, Math.floor(random() * c.scores.length), 0);
     }
@@ -114,6 +132,8 @@ export interface Policy {
   candidateThreshold: number;
   chunks: number;
   afterChunks: number;
+  /** The verifier read on every chunk past a score floor as well (wake.verifier.every_chunk). */
+  every?: EveryChunkSettings;
 }
 
 export interface Replayed {
@@ -122,6 +142,8 @@ export interface Replayed {
   candidates: number;
   /** Per wake: chunks from the first chunk at 0.5 (the single threshold's wake) to the decision. */
   delays: number[];
+  /** Chunks where the verifier was read on its own (policy.every). */
+  probes: number;
 }
 
 /** The daemon's two stages over one clip, every detection verified (verify_all), as the daemon does. */
@@ -134,10 +156,25 @@ export function replay(scores: number[], p: Float32Array, policy: Policy, thresh
     afterSamples: policy.afterChunks * CHUNK_SAMPLES,
     maxHoldSamples: SAMPLE_RATE,
     verifyAll: true,
+    ...(policy.every ? { everyChunk: policy.every } : {}),
   });
-  const out: Replayed = { wakes: [], candidates: 0, delays: [] };
+  const out: Replayed = { wakes: [], candidates: 0, delays: [], probes: 0 };
+  const firstSureNear = (at: number) => {
+    const firstSure = scores.findIndex((s, j) => s >= 0.5 && j >= at - 12);
+    return firstSure >= 0 && firstSure <= at + 12 ? firstSure : null;
+  };
   scores.forEach((score, i) => {
-    const fired = trigger.next(score, (i + 1) * CHUNK_SAMPLES);
+    const probe = () => {
+      out.probes++;
+      return p[i] ?? 0;
+    };
+    const fired = trigger.next(score, (i + 1) * CHUNK_SAMPLES, probe);
+    if (fired?.kind === "verified") {
+      out.wakes.push(fired.endSample);
+      const first = firstSureNear(i);
+      if (first !== null) out.delays.push(i - first);
+      return;
+    }
     if (fired?.kind !== "candidate") return;
     out.candidates++;
     const best = fired.endSample / CHUNK_SAMPLES - 1;
@@ -145,8 +182,8 @@ export function replay(scores: number[], p: Float32Array, policy: Policy, thresh
     for (let j = best; j < best + policy.chunks && j <= i; j++) prob = Math.max(prob, p[j] ?? 0);
     if (prob < threshold) return;
     out.wakes.push(fired.endSample);
-    const firstSure = scores.findIndex((s, j) => s >= 0.5 && j >= best - 12);
-    if (firstSure >= 0 && firstSure <= best + 12) out.delays.push(i - firstSure);
+    const first = firstSureNear(best);
+    if (first !== null) out.delays.push(i - first);
   });
   return out;
 }

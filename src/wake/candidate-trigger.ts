@@ -16,6 +16,25 @@ export interface CandidateSettings extends TriggerSettings {
    * ("hey Charlie" scores up to 0.99) meet the verifier.
    */
   verifyAll?: boolean;
+  /**
+   * The embedding verifier as a first stage of its own (wake.verifier.every_chunk): on every
+   * chunk where openWakeWord's score reached `scoreFloor` within the last `floorChunks` chunks,
+   * the verifier's probability for the window ending there is read, and at or above
+   * `threshold` the chunk wakes at once, verified. In babble openWakeWord's score often stays
+   * far under any candidate threshold while the verifier still hears the phrase. Absent: off.
+   */
+  everyChunk?: EveryChunkSettings;
+}
+
+export interface EveryChunkSettings {
+  /** The verifier's probability at or above which a chunk wakes. */
+  threshold: number;
+  /** The verifier is read only after openWakeWord's score reached this (the idle CPU stays as it was). */
+  scoreFloor: number;
+  /** ... within this many chunks, the current one included. */
+  floorChunks: number;
+  /** Consecutive chunks read at or above `threshold` needed to wake (one spike is not the phrase). Default 1. */
+  consecutive?: number;
 }
 
 /** What one chunk's score decided: wake at once, a candidate to verify, or nothing. */
@@ -36,7 +55,13 @@ export type Firing =
        * verifier on moves no run's audio, it only comes later; for a weak one its best chunk.
        */
       wakeEndSample: number;
-    };
+    }
+  /**
+   * The verifier read this chunk (settings.everyChunk) and heard the wake phrase: wake, verified.
+   * `endSample`: where the wake word ended: this chunk, or the first chunk of these words at
+   * `threshold` when openWakeWord reached it (where the single threshold wakes).
+   */
+  | { kind: "verified"; score: number; probability: number; endSample: number };
 
 interface Pending {
   score: number;
@@ -63,6 +88,11 @@ export class CandidateTrigger {
   #run = 0;
   #pending: Pending | null = null;
   #lastCandidate: number | null = null;
+  /** Chunks since the score last reached everyChunk.scoreFloor (Infinity: never). */
+  #sinceFloor = Number.POSITIVE_INFINITY;
+  #lastVerified: number | null = null;
+  /** Consecutive chunks the verifier read at or above everyChunk.threshold. */
+  #above = 0;
 
   constructor(readonly settings: CandidateSettings) {
     // With verifyAll nothing wakes unverified: the sure trigger never fires.
@@ -76,11 +106,19 @@ export class CandidateTrigger {
     return this.settings.verifyAll === true || this.settings.candidateThreshold < this.settings.threshold;
   }
 
-  next(score: number, endSample: number): Firing | null {
+  /**
+   * One chunk's score. `probe` gives the embedding verifier's probability for the window ending
+   * at this chunk; it is called only with settings.everyChunk, when the score floor was reached.
+   */
+  next(score: number, endSample: number, probe?: () => number): Firing | null {
+    const every = this.settings.everyChunk;
+    if (every) this.#sinceFloor = score >= every.scoreFloor ? 0 : this.#sinceFloor + 1;
     if (this.#sure.update(score, endSample)) {
       this.#pending = null;
       return { kind: "wake", score, endSample };
     }
+    const verified = this.#readVerifier(score, endSample, probe);
+    if (verified) return verified;
     if (!this.listensHarder) return null;
     const floor = Math.min(this.settings.candidateThreshold, this.settings.threshold);
     this.#run = score >= floor ? this.#run + 1 : 0;
@@ -104,6 +142,41 @@ export class CandidateTrigger {
     this.#run = 0;
     this.#pending = null;
     this.#lastCandidate = null;
+    this.#sinceFloor = Number.POSITIVE_INFINITY;
+    this.#lastVerified = null;
+    this.#above = 0;
+  }
+
+  /**
+   * The verifier's own evidence. A wake here drops any waiting candidate (the same words) and
+   * holds off candidates and other such wakes for the refractory period; a candidate rejected
+   * earlier does not hold it off, since the verifier judges every chunk on its own.
+   */
+  #readVerifier(score: number, endSample: number, probe?: () => number): Firing | null {
+    const every = this.settings.everyChunk;
+    if (!every || !probe) return null;
+    const { refractorySamples } = this.settings;
+    const last = this.#lastVerified;
+    if (
+      this.#sinceFloor >= every.floorChunks ||
+      this.#sure.inRefractory(endSample) ||
+      (last !== null && endSample - last < refractorySamples)
+    ) {
+      this.#above = 0;
+      return null;
+    }
+    const probability = probe();
+    this.#above = probability >= every.threshold ? this.#above + 1 : 0;
+    if (this.#above < (every.consecutive ?? 1)) return null;
+    this.#above = 0;
+    // Where openWakeWord itself reached `threshold` in these words, the wake says the word ended
+    // there, as the single threshold would: reading every chunk moves no run's audio.
+    const firstSure = this.#pending?.firstSure ?? (score >= this.settings.threshold ? endSample : null);
+    this.#pending = null;
+    this.#run = 0;
+    this.#lastVerified = endSample;
+    this.#lastCandidate = endSample;
+    return { kind: "verified", score, probability, endSample: firstSure ?? endSample };
   }
 
   /** After a detection or a candidate, no new candidate for the refractory period. */

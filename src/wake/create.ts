@@ -53,6 +53,10 @@ export async function createWakeWordDetector(
 ): Promise<WakeWordDetector> {
   const log = componentLogger(logger, "wake");
   const verifying = config.wake.verifier.enabled && options.verifier !== undefined;
+  // A damaged verifier file stops the start here, before any model is opened.
+  const judges = verifying
+    ? embeddingJudges(config.wake, config.wake.verifier.method)
+    : new Map<string, EmbeddingJudge>();
   const detector =
     config.wake.engine === "porcupine"
       ? await PorcupineDetector.create({
@@ -62,7 +66,7 @@ export async function createWakeWordDetector(
           platform: options.platform,
           factory: options.porcupine,
         })
-      : await createOpenWakeWord(config.wake, store, log, verifying, options.verifier?.port != null);
+      : await createOpenWakeWord(config.wake, store, log, verifying, options.verifier?.port != null, judges);
   log.info(
     {
       engine: detector.engine,
@@ -94,13 +98,6 @@ export async function createWakeWordDetector(
   if (!verifying || !verifier) return gated;
   // Outside the VAD gate: a candidate without speech before it is never verified.
   const { min_margin, sure_margin, before_seconds, budget_seconds, method } = config.wake.verifier;
-  let judges: Map<string, EmbeddingJudge>;
-  try {
-    judges = embeddingJudges(config.wake, method);
-  } catch (error) {
-    await gated.dispose();
-    throw error;
-  }
   const settings = {
     method,
     embeddingJudge: (wakeWord: string) => judges.get(wakeWord) ?? null,
@@ -135,7 +132,13 @@ function embeddingJudges(wake: Config["wake"], method: string): Map<string, Embe
       );
     }
     const threshold = wake.verifier.embedding_threshold ?? verifier.threshold;
-    judges.set(m.id, { score: (e) => verifier.score(e), threshold, chunks: verifier.chunks });
+    const everyChunk = wake.verifier.every_chunk ? verifier.everyChunk : null;
+    judges.set(m.id, {
+      score: (e) => verifier.score(e),
+      threshold,
+      chunks: verifier.chunks,
+      ...(everyChunk ? { everyChunk } : {}),
+    });
   }
   return judges;
 }
@@ -156,6 +159,8 @@ async function createOpenWakeWord(
   verifying: boolean,
   /** Whisper is there to verify wake words without an embedding verifier. */
   whisper: boolean,
+  /** The embedding verifiers; one made for it is read on every chunk too (wake.verifier.every_chunk). */
+  judges: ReadonlyMap<string, EmbeddingJudge>,
 ): Promise<WakeWordDetector> {
   const seen = new Set<string>();
   const models: OwwModelOptions[] = [];
@@ -172,6 +177,7 @@ async function createOpenWakeWord(
       wake.verifier.method !== "whisper" &&
       !m.path &&
       BUNDLED_EMBEDDING_VERIFIERS[m.id] !== undefined;
+    const judge = judged ? judges.get(m.id) : undefined;
     models.push({
       id: m.id,
       path: m.path ? customModelPath(m.id, m.path) : await storeModelPath(store, m.id),
@@ -182,6 +188,7 @@ async function createOpenWakeWord(
       // The embedding verifier judges sure detections too: it costs microseconds, is never busy,
       // and the model's confident mistakes ("hey Charlie") are what it is for.
       ...(judged ? { verifyAll: true } : {}),
+      ...(judge?.everyChunk ? { everyChunk: { ...judge.everyChunk, score: judge.score } } : {}),
     });
   }
   const mel = await store.verify("oww_melspectrogram");

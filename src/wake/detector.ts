@@ -28,6 +28,11 @@ export interface WakeDetection {
    * by one or two in noise). Absent elsewhere.
    */
   laterEmbeddings?: readonly Float32Array[];
+  /**
+   * Set when the embedding verifier, read on this chunk on its own (wake.verifier.every_chunk),
+   * woke it: its probability. Such a detection is verified already, never a candidate.
+   */
+  embeddingScore?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
+import type { EveryChunkSettings } from "./candidate-trigger.js";
 import { EMBEDDING_DIM } from "./embedding-stream.js";
 
 /**
@@ -32,6 +33,11 @@ export interface EmbeddingVerifierWeights {
    * probability counting (chosen on held-out voices). Absent: 1.
    */
   chunks?: number;
+  /**
+   * Read on every chunk past a score floor as a first stage of its own (wake.verifier.every_chunk),
+   * at the threshold and floor chosen on held-out voices. Absent: not made for it.
+   */
+  everyChunk?: EveryChunkSettings;
   /** How it was made (informative: voices, examples, the held-out figures). */
   trainedOn: Record<string, unknown>;
 }
@@ -42,7 +48,7 @@ const FORMAT = "edge-voice-wake-verifier/1";
 export const BUNDLED_EMBEDDING_VERIFIERS: Readonly<Record<string, { file: string; sha256: string }>> = {
   hey_jarvis: {
     file: "assets/wake-verifier/hey_jarvis.json",
-    sha256: "39338aa28bdf67801ea494a907e1632ad37726a9d05045610a3c2e642a2f4d10",
+    sha256: "7dafabd93c527ac0888f3efc218de144b09c613c38cc1f0e8001e0e44b77a002",
   },
 };
 
@@ -75,6 +81,20 @@ export class EmbeddingVerifier {
       !(Number.isInteger(weights.chunks) && weights.chunks >= 1 && weights.chunks <= 4)
     )
       problems.push("chunks must be 1..4");
+    const every = weights.everyChunk;
+    if (
+      every !== undefined &&
+      !(
+        every.threshold >= 0 &&
+        every.threshold <= 1 &&
+        every.scoreFloor >= 0 &&
+        every.scoreFloor <= 1 &&
+        Number.isInteger(every.floorChunks) &&
+        every.floorChunks >= 1 &&
+        (every.consecutive === undefined || (Number.isInteger(every.consecutive) && every.consecutive >= 1))
+      )
+    )
+      problems.push("everyChunk needs a threshold and scoreFloor in 0..1, floorChunks and consecutive >= 1");
     if (problems.length > 0) throw new Error(problems.join("; "));
     return new EmbeddingVerifier(weights);
   }
@@ -111,6 +131,11 @@ export class EmbeddingVerifier {
   /** Windows read per candidate (weights' `chunks`, default 1). */
   get chunks(): number {
     return this.weights.chunks ?? 1;
+  }
+
+  /** The first stage it was made for (weights' `everyChunk`); null: none. */
+  get everyChunk(): EveryChunkSettings | null {
+    return this.weights.everyChunk ?? null;
   }
 
   /** Probability (0..1) that `embeddings` ([frames][96], oldest first) end with the wake phrase. */

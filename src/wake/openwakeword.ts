@@ -1,7 +1,7 @@
 import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
 import { Rechunker } from "../audio/rechunker.js";
 import type { Logger } from "../util/logger.js";
-import { CandidateTrigger } from "./candidate-trigger.js";
+import { CandidateTrigger, type EveryChunkSettings } from "./candidate-trigger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
 import { EmbeddingHistory } from "./embedding-history.js";
 import { WakeClassifier } from "./oww-classifier.js";
@@ -21,6 +21,11 @@ export interface OwwModelOptions {
   candidateThreshold?: number;
   /** Sure detections of this model are candidates too, whatever OpenWakeWordOptions.verifyAll says. */
   verifyAll?: boolean;
+  /**
+   * Its embedding verifier read on every chunk past a score floor (wake.verifier.every_chunk): a
+   * first stage of its own, waking verified where openWakeWord's score stays low (babble).
+   */
+  everyChunk?: EveryChunkSettings & { score: (embeddings: Float32Array) => number };
 }
 
 export interface OpenWakeWordOptions {
@@ -43,6 +48,8 @@ export interface OpenWakeWordOptions {
 interface Listener {
   classifier: WakeClassifier;
   trigger: CandidateTrigger;
+  /** The embedding verifier's probability for the window ending at the newest chunk (everyChunk). */
+  probe?: () => number;
 }
 
 /** A candidate is decided at most this long after it started, however its scores climb. */
@@ -107,14 +114,23 @@ export class OpenWakeWordDetector implements WakeWordDetector {
           afterSamples: Math.round((options.candidateAfterSeconds ?? 0.3) * SAMPLE_RATE),
           maxHoldSamples: CANDIDATE_MAX_HOLD_SECONDS * SAMPLE_RATE,
           verifyAll: (m.verifyAll ?? options.verifyAll) === true && m.candidateThreshold !== undefined,
+          ...(m.everyChunk ? { everyChunk: m.everyChunk } : {}),
         };
-        return { classifier, trigger: new CandidateTrigger(settings) };
+        return { classifier, trigger: new CandidateTrigger(settings), everyChunk: m.everyChunk };
       });
       options.logger.debug(
         { models: listeners.map((l) => l.classifier.id), streamingEmbedding: features.streaming },
         "openWakeWord ready",
       );
-      return new OpenWakeWordDetector(features, listeners);
+      const detector: OpenWakeWordDetector = new OpenWakeWordDetector(
+        features,
+        listeners.map(({ classifier, trigger, everyChunk }) => ({
+          classifier,
+          trigger,
+          ...(everyChunk ? { probe: () => everyChunk.score(detector.#newestWindow()) } : {}),
+        })),
+      );
+      return detector;
     } catch (error) {
       await Promise.all(classifiers.map((c) => c.dispose()));
       throw error;
@@ -159,15 +175,16 @@ export class OpenWakeWordDetector implements WakeWordDetector {
     const warmingUp = this.features.chunks <= IGNORED_FIRST_SCORES;
     const scores: Record<string, number> = {};
     let best: WakeDetection | null = null;
-    for (const { classifier, trigger } of this.listeners) {
+    for (const { classifier, trigger, probe } of this.listeners) {
       const raw = await classifier.score(this.features.last(classifier.windowSize));
       const score = warmingUp ? 0 : raw;
       scores[classifier.id] = score;
-      const fired = trigger.next(score, endSample);
+      const fired = trigger.next(score, endSample, probe);
       // A sure detection goes before any candidate; then the higher score.
       if (fired && (!best || outranks(fired.kind === "candidate", fired.score, best))) {
         const at = fired.kind === "candidate" ? fired.wakeEndSample : fired.endSample;
         best = { wakeWord: classifier.id, score: fired.score, endSample: at };
+        if (fired.kind === "verified") best.embeddingScore = fired.probability;
         if (fired.kind === "candidate") {
           best.candidate = true;
           if (fired.sure) best.sure = true;
@@ -184,6 +201,11 @@ export class OpenWakeWordDetector implements WakeWordDetector {
     }
     this.onScores?.({ endSample, scores });
     return best;
+  }
+
+  /** What the classifiers saw at the newest chunk: the last CANDIDATE_FRAMES embeddings. */
+  #newestWindow(): Float32Array {
+    return this.#history.window(CANDIDATE_FRAMES) as Float32Array;
   }
 
   #resetModels(): void {

@@ -1,6 +1,7 @@
 import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
 import { RecentAudio } from "../audio/recent-audio.js";
 import type { Logger } from "../util/logger.js";
+import type { EveryChunkSettings } from "./candidate-trigger.js";
 import type { WakeDetection, WakeWordDetector } from "./detector.js";
 import {
   type CandidateOutcome,
@@ -24,6 +25,8 @@ export interface EmbeddingJudge {
    * the highest probability counts. Default 1.
    */
   chunks?: number;
+  /** Read on every chunk past a score floor as well (wake.verifier.every_chunk); absent: only candidates. */
+  everyChunk?: EveryChunkSettings;
 }
 
 export interface VerifySettings {
@@ -129,6 +132,8 @@ export class VerifyingDetector implements WakeWordDetector {
       if (detection) this.logger.debug({ detection }, "wake word ignored: a verified one goes first");
       return ready;
     }
+    if (detection && detection.embeddingScore !== undefined && !detection.candidate)
+      return this.#verifiedByItself(detection, detection.embeddingScore);
     if (!detection?.candidate) return detection;
     const judged = this.#judgeByEmbeddings(detection);
     if ("wake" in judged) return judged.wake;
@@ -184,6 +189,17 @@ export class VerifyingDetector implements WakeWordDetector {
     this.logger.debug({ ...this.#base(detection), outcome, embeddingScore }, "wake word candidate");
     this.report({ ...this.#base(detection), outcome, ms: this.now() - started, embeddingScore });
     return { wake: passed ? wakeOf(detection) : null };
+  }
+
+  /**
+   * The embedding verifier woke this chunk on its own (wake.verifier.every_chunk): reported as
+   * a verified candidate, so these wakes are counted and can be tuned like the others.
+   */
+  #verifiedByItself(detection: WakeDetection, embeddingScore: number): WakeDetection {
+    const base = { ...this.#base(detection), outcome: "verified" as const, embeddingScore };
+    this.logger.debug(base, "wake word heard by the embedding verifier on its own");
+    this.report({ ...base, ms: 0 });
+    return wakeOf(detection);
   }
 
   /** Reports a candidate that was not verified; a sure one wakes at once. */
@@ -253,6 +269,13 @@ export class VerifyingDetector implements WakeWordDetector {
 
 /** The detection as it wakes: no longer a candidate. */
 function wakeOf(detection: WakeDetection): WakeDetection {
-  const { candidate: _c, sure: _s, embeddings: _e, laterEmbeddings: _l, ...wake } = detection;
+  const {
+    candidate: _c,
+    sure: _s,
+    embeddings: _e,
+    laterEmbeddings: _l,
+    embeddingScore: _p,
+    ...wake
+  } = detection;
   return wake;
 }

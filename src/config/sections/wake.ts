@@ -89,6 +89,12 @@ export const wakeSection = section(
           .describe(
             "The embedding verifier's probability a candidate needs to wake; null: the one chosen when it was trained (on voices held out of training)",
           ),
+        every_chunk: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Also read the embedding verifier on every chunk where openWakeWord heard anything at all (a first stage of its own, for wake words openWakeWord barely scores in babble), at the threshold chosen when it was trained; method embeddings or both, bundled hey_jarvis only",
+          ),
         min_margin: z
           .number()
           .min(-10)

@@ -71,6 +71,15 @@ describe("EmbeddingVerifier", () => {
     expect(() => EmbeddingVerifier.fromWeights(weights({ chunks: 1.5 }))).toThrow(/chunks/);
     expect(EmbeddingVerifier.fromWeights(weights()).chunks).toBe(1);
     expect(EmbeddingVerifier.fromWeights(weights({ chunks: 3 })).chunks).toBe(3);
+    const every = { threshold: 0.99, scoreFloor: 0.001, floorChunks: 4, consecutive: 3 };
+    expect(EmbeddingVerifier.fromWeights(weights()).everyChunk).toBeNull();
+    expect(EmbeddingVerifier.fromWeights(weights({ everyChunk: every })).everyChunk).toEqual(every);
+    expect(() =>
+      EmbeddingVerifier.fromWeights(weights({ everyChunk: { ...every, threshold: 1.5 } })),
+    ).toThrow(/everyChunk/);
+    expect(() =>
+      EmbeddingVerifier.fromWeights(weights({ everyChunk: { ...every, consecutive: 0 } })),
+    ).toThrow(/everyChunk/);
     const other = { ...weights(), format: "something-else/2" } as unknown as EmbeddingVerifierWeights;
     expect(() => EmbeddingVerifier.fromWeights(other)).toThrow(/format something-else\/2/);
   });

@@ -224,4 +224,26 @@ describe("VerifyingDetector", () => {
       expect(reports).toEqual([]);
     });
   });
+
+  it("passes a wake the embedding verifier made on its own (every_chunk) and reports it verified", async () => {
+    const { detector, verifier, reports } = setup(
+      heard(-0.4),
+      new Map([[8 * 1280, { score: 0.01, endSample: 8 * 1280, embeddingScore: 0.999 }]]),
+      { method: "embeddings" },
+    );
+    const hits = await run(detector, 12);
+    expect(hits).toEqual([{ wakeWord: "hey_jarvis", score: 0.01, endSample: 8 * 1280 }]);
+    expect(verifier.calls).toHaveLength(0);
+    expect(reports).toEqual([
+      {
+        wakeWord: "hey_jarvis",
+        score: 0.01,
+        endSample: 8 * 1280,
+        sure: false,
+        outcome: "verified",
+        embeddingScore: 0.999,
+        ms: 0,
+      },
+    ]);
+  });
 });
