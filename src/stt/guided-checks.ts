@@ -41,9 +41,10 @@ export class LeadChecks {
     const teen = slots.length > 0 && this.settings.teenWords !== 0 ? teenInWords(text) : null;
     if (!digits || !teen || !guide.understands(teen.partnerDigits)) return digits;
     const words = await this.lead(free, teen.own, [teen.partner], bar);
-    if (!words || words.lead >= digits.lead) return digits;
+    if (!words) return digits;
+    // Both checks' cost is reported, whichever lead counts.
     return {
-      ...words,
+      ...(words.lead < digits.lead ? words : digits),
       steps: digits.steps + words.steps,
       rows: digits.rows + words.rows,
       ms: digits.ms + words.ms,
