@@ -1,7 +1,7 @@
 import { type AudioFrame, int16ToFloat32, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
 import type { EventBus } from "../events/bus.js";
 import type { RunOutcome } from "../events/types.js";
-import { guidedFields, type TranscriptGuide } from "../stt/guide.js";
+import { droppedAsUnsure, guidedFields, type TranscriptGuide } from "../stt/guide.js";
 import type { Transcriber, Transcript } from "../stt/transcriber.js";
 import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
@@ -198,8 +198,7 @@ export class RunAudio {
         ...(guide ? { guide } : {}),
       }));
     signal.throwIfAborted();
-    const why = transcript.guided?.why;
-    this.heardUnsure = !transcript.text && (why === "ambiguous-number" || why === "ambiguous-action");
+    this.heardUnsure = !transcript.text && droppedAsUnsure(transcript.guided?.why);
     bus.emit({
       type: "stt-end",
       runId: this.runId,

@@ -106,6 +106,16 @@ export type GuidedVerdict =
     };
 
 /**
+ * True for the refusals that drop the text, understood or guessed: what it asks for may be
+ * the neighbour Whisper nearly heard (a 15 for 50, a lock for unlock), and the intent stage's
+ * fuzzy names would still read the free text ("Set room light to 14%." -> the bedroom light
+ * at 14). The pipeline says "sorry, I didn't get that" for them rather than nothing.
+ */
+export function droppedAsUnsure(why: string | undefined): boolean {
+  return why === "ambiguous-number" || why === "ambiguous-action";
+}
+
+/**
  * Which text goes on: the free transcript when the templates understand it; else the
  * grammar's best sentence when it is confident on its own (score), against the other
  * sentences (margin) and against what Whisper heard freely (drop). Out-of-grammar speech

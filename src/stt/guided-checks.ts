@@ -1,5 +1,5 @@
 import type { TranscriptGuide } from "./guide.js";
-import type { FreePass, GuidedSettings } from "./guided-types.js";
+import type { FreePass, GuidedOutcome, GuidedSettings } from "./guided-types.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { type NumberLead, numberLead } from "./number-lead.js";
 import { numberChoices, teenInWords } from "./number-values.js";
@@ -19,6 +19,27 @@ export class LeadChecks {
     private readonly tokenizer: WhisperTokenizer,
     private readonly settings: GuidedSettings,
   ) {}
+
+  /**
+   * A free text the templates understand goes on as it is, unless its number is one Whisper
+   * was not sure of (15 / 50, 75 / 25) or its action might be the reverse (lock / unlock):
+   * then no command rather than maybe the wrong one. The text is dropped; stt-end keeps it as
+   * freeText.
+   */
+  async understood(free: FreePass, guide: TranscriptGuide): Promise<Omit<GuidedOutcome, "ms">> {
+    const { minNumberLead = 0, minActionLead = 0 } = this.settings.thresholds;
+    const numberLead = await this.numberIfOn(free, free.text, guide);
+    const checked = numberLead ? { numberLead } : {};
+    if (numberLead && numberLead.lead < minNumberLead) {
+      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-number" }, ...checked };
+    }
+    const actionLead = await this.actionIfOn(free, free.text, guide);
+    const both = actionLead ? { ...checked, actionLead } : checked;
+    if (actionLead && actionLead.lead < minActionLead) {
+      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-action" }, ...both };
+    }
+    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...both };
+  }
 
   /**
    * `text`'s lead over the same command with each other value of its numbers: only numbers

@@ -2,6 +2,7 @@ import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
 import {
   chooseTranscript,
+  droppedAsUnsure,
   type GuidedVerdict,
   heardWords,
   keepsHeardWords,
@@ -24,9 +25,6 @@ import type { NumberLead } from "./number-lead.js";
 import { hasNumber } from "./number-values.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
-
-/** Refusals that drop the text: what it asks for may be the neighbour Whisper nearly heard. */
-const UNSURE = new Set(["ambiguous-number", "ambiguous-action"]);
 
 /** How far below what could be taken the hypotheses may fall before the search gives up. */
 const GIVE_UP_SLACK = 1;
@@ -85,7 +83,7 @@ export class GuidedPass {
   async run(free: FreePass, guide: TranscriptGuide, signal?: AbortSignal): Promise<GuidedOutcome> {
     const started = performance.now();
     const ms = () => performance.now() - started;
-    if (guide.understands(free.text)) return { ...(await this.#understood(free, guide)), ms: ms() };
+    if (guide.understands(free.text)) return { ...(await this.#checks.understood(free, guide)), ms: ms() };
     const first = await this.#search(free, guide, guide.constraint, this.settings.beam, signal);
     if (!first) {
       return { text: free.text, source: "free", verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
@@ -108,9 +106,8 @@ export class GuidedPass {
       }
     }
     const { verdict, hypothesis, lead, actionLead } = judged;
-    // A guess refused for its number or its action leaves the free text no surer of them: the
-    // intent stage's fuzzy names read "Set room light to 14%." as the bedroom light at 14.
-    const unsure = verdict.source === "free" && UNSURE.has(verdict.why);
+    // A guess refused for its number or action leaves the free text no surer of them.
+    const unsure = verdict.source === "free" && droppedAsUnsure(verdict.why);
     const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : unsure ? "" : free.text;
     return {
       text: chosen,
@@ -126,27 +123,6 @@ export class GuidedPass {
       rows: spent.rows,
       decoderMs: spent.decoderMs,
     };
-  }
-
-  /**
-   * A free text the templates understand goes on as it is, unless its number is one Whisper
-   * was not sure of (15 / 50, 75 / 25) or its action might be the reverse (lock / unlock):
-   * then no command rather than maybe the wrong one. The text is dropped; stt-end keeps it as
-   * freeText.
-   */
-  async #understood(free: FreePass, guide: TranscriptGuide): Promise<Omit<GuidedOutcome, "ms">> {
-    const { minNumberLead = 0, minActionLead = 0 } = this.settings.thresholds;
-    const numberLead = await this.#checks.numberIfOn(free, free.text, guide);
-    const checked = numberLead ? { numberLead } : {};
-    if (numberLead && numberLead.lead < minNumberLead) {
-      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-number" }, ...checked };
-    }
-    const actionLead = await this.#checks.actionIfOn(free, free.text, guide);
-    const both = actionLead ? { ...checked, actionLead } : checked;
-    if (actionLead && actionLead.lead < minActionLead) {
-      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-action" }, ...both };
-    }
-    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...both };
   }
 
   /**
