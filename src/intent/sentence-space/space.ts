@@ -135,12 +135,14 @@ export class SentenceSpace {
    * sentences the templates read as another command, and none for a sensitive action.
    */
   reversals(text: string): string[] {
+    // Most commands have no such word: they cost no call to the templates here.
+    const forms = reversedForms(text);
     // A sensitive action (unlock, disarm) asks for a spoken yes, a stronger guard than a
     // score: checked too, unlocks Whisper heard right would be refused (a lead of 3 over
     // "lock" on the bench, against 6-10 for locks said).
-    if (this.isSensitive(text)) return [];
+    if (forms.length === 0 || this.isSensitive(text)) return [];
     const meaning = this.meaning(text);
-    return reversedForms(text).filter((t) => this.understands(t) && this.meaning(t) !== meaning);
+    return forms.filter((t) => this.understands(t) && this.meaning(t) !== meaning);
   }
 
   /**
