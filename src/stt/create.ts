@@ -137,6 +137,7 @@ export function guidedSettings(stt: Config["stt"]): GuidedSettings {
   return {
     beam: stt.guided_beam,
     perGroup: stt.guided_per_word || undefined,
+    promptEnding: stt.guided_prompt.trim() || undefined,
     rescue: stt.guided_rescue_beam ? { beam: stt.guided_rescue_beam } : undefined,
     // A command is a dozen tokens; the budget only stops a beam that never ends.
     maxTokens: Math.min(stt.max_tokens, 48),

@@ -84,11 +84,13 @@ export class GuidedPass {
     const started = performance.now();
     const ms = () => performance.now() - started;
     if (guide.understands(free.text)) return { ...(await this.#checks.understood(free, guide)), ms: ms() };
-    const first = await this.#search(free, guide, guide.constraint, this.settings.beam, signal);
+    // The searches and their checks read the command words after the device prompt.
+    const heard = await this.#withEnding(free, this.settings.promptEnding);
+    const first = await this.#search(heard, guide, guide.constraint, this.settings.beam, signal);
     if (!first) {
       return { text: free.text, source: "free", verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
     }
-    let judged = await this.#judge(free, guide, first.hypothesis);
+    let judged = await this.#judge(heard, guide, first.hypothesis);
     let spent = first.result;
     let secondBest: GuidedOutcome["second"];
     const rescue = this.settings.rescue;
@@ -98,7 +100,7 @@ export class GuidedPass {
       RESCUED.has(judged.verdict.why) &&
       heardWords(free.text).length
     ) {
-      const second = await this.#second(free, guide, first.hypothesis, rescue, signal);
+      const second = await this.#second(heard, guide, first.hypothesis, rescue, signal);
       if (second) {
         spent = added(spent, second.result);
         if (second.judged.verdict.source === "grammar") judged = { ...second.judged, rescued: true };
@@ -140,12 +142,7 @@ export class GuidedPass {
     const constraint = guide.commands ?? guide.constraint;
     const named = this.#named(free, guide);
     const canEnd = (said: string) => keepsHeardWords(free.text, said, named);
-    const over = rescue.promptEnding
-      ? await withPrompt(this.sessions, this.spec, free, [
-          ...free.promptTokens,
-          ...this.tokenizer.encode(` ${rescue.promptEnding}`),
-        ])
-      : free;
+    const over = await this.#withEnding(free, rescue.promptEnding);
     const second = await this.#search(over, guide, constraint, rescue.beam, signal, canEnd);
     if (!second) return null;
     const hypothesis = second.hypothesis && againstFirst(second.hypothesis, firstBest, guide);
@@ -154,6 +151,17 @@ export class GuidedPass {
         ? { verdict: { source: "free", why: "guards-home" }, hypothesis, lead: null }
         : await this.#judge(free, guide, hypothesis);
     return { result: second.result, judged };
+  }
+
+  /**
+   * The free pass's audio read after its prompt and `ending` (a fresh decoder: one call over
+   * the prompt). Whisper keeps a prompt's last tokens, so a long device list loses its start.
+   */
+  async #withEnding(free: FreePass, ending: string | undefined): Promise<FreePass> {
+    if (!ending) return free;
+    const budget = Math.floor(this.spec.maxTargetPositions / 2) - 1;
+    const tokens = [...free.promptTokens, ...this.tokenizer.encode(` ${ending}`)];
+    return withPrompt(this.sessions, this.spec, free, tokens.slice(-budget));
   }
 
   /** A constrained beam search over the free pass's audio; null when the free pass left no caches. */

@@ -45,6 +45,12 @@ export interface GuidedSettings {
    */
   numberValues?: ((text: string) => NumberChoice[]) | undefined;
   /**
+   * Words read after the device prompt before the guided searches (stt.guided_prompt): the
+   * style of sentence Whisper is to continue, so a command's first word is not outscored by
+   * "So" or "And". Absent: the free pass's prompt alone.
+   */
+  promptEnding?: string | undefined;
+  /**
    * A second search when the first one's sentence is refused (or none ended), `beam` wide,
    * through the commands alone (TranscriptGuide.commands), where only sentences keeping a
    * word of the free text may end (stt.guided_rescue_beam); absent: none.

@@ -3,7 +3,6 @@ import type { Logger } from "../util/logger.js";
 import { greedyDecode, probeNoSpeech } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { GuidedPass } from "./guided-pass.js";
-import { withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedSettings } from "./guided-types.js";
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
@@ -134,18 +133,6 @@ export class WhisperTranscriber implements Transcriber {
 
   prepareGuide(guide: TranscriptGuide): void {
     this.#guided?.prepare(guide);
-  }
-
-  /**
-   * The free pass's audio with another prompt before it (for measuring tools): a fresh
-   * decoder that has read `prompt`, so a guided pass over it is conditioned on that prompt.
-   */
-  async reprompted(free: FreePass, prompt: string): Promise<FreePass> {
-    const promptTokens = this.tokenizer.promptTokens(
-      prompt,
-      Math.floor(this.spec.maxTargetPositions / 2) - 1,
-    );
-    return withPrompt(this.sessions, this.spec, free, promptTokens);
   }
 
   /** A guided pass with other settings, over this model (for measuring tools). */

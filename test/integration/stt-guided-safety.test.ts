@@ -6,7 +6,13 @@ import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome } from "../../src/stt/guided-types.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import type { WhisperTranscriber } from "../../src/stt/whisper.js";
-import { HEARING_HOME, HEARING_PROMPT, loadTinyTranscriber, spoken } from "./stt-support.js";
+import {
+  HEARING_HOME,
+  HEARING_PROMPT,
+  loadTinyTranscriber,
+  spoken,
+  WITHOUT_COMMAND_PROMPT,
+} from "./stt-support.js";
 
 const HOME = HEARING_HOME;
 const PROMPT = HEARING_PROMPT;
@@ -79,7 +85,7 @@ describe("a guess keeps the name it heard (whisper-tiny)", () => {
     // Said in one breath with the wake phrase, so the prompt names it (as run-audio.ts does).
     const audio = spoken("call the plumber", "en-gb-x-rp-f3", "noisy");
     const guide = space.get();
-    const settings = guidedSettings(HOME.stt);
+    const settings = guidedSettings({ ...HOME.stt, ...WITHOUT_COMMAND_PROMPT });
     const outcomes: Record<string, GuidedOutcome> = {};
     await whisper.transcribe(audio, {
       prompt: `Hey Jarvis, ${PROMPT}`,
@@ -87,11 +93,15 @@ describe("a guess keeps the name it heard (whisper-tiny)", () => {
         expect(free.text).toBe("Hey Jarvis, hold up, lamp.");
         outcomes.before = await whisper.guidedPass({ ...settings, keepNames: 0 }).run(free, guide);
         outcomes.after = await whisper.guidedPass(settings).run(free, guide);
+        outcomes.now = await whisper.guidedPass(guidedSettings(HOME.stt)).run(free, guide);
       },
     });
     // Without the rule, "hold" was kept and the lamp lost: a timer would have been paused.
     expect(outcomes.before?.text).toBe("Hey Jarvis, hold the timer.");
     expect(outcomes.after?.verdict).toEqual({ source: "free", why: "other-words" });
     expect(guide.understands(outcomes.after?.text ?? "")).toBe(false);
+    // The defaults (the command words read first) take no command from it either.
+    expect(outcomes.now?.source).toBe("free");
+    expect(guide.understands(outcomes.now?.text ?? "")).toBe(false);
   });
 });
