@@ -10,8 +10,11 @@
 // shipped configuration) it is written into the bundled weights as their `everyChunk`, with its
 // held-out figures, and their sha256 pinned again. Run it after scripts/train-wake-verifier.ts.
 //
-//   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard]
-// (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, examplesOf)
+//   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard:more:anchor]
+//     [--folds 0,1] [--more-eval]
+// (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, more: 1 on
+// session 12's more babble, anchor: 1 on positives at the clean clip's best chunk, examplesOf;
+// --folds: only those folds, a quick look; --more-eval: the figures include the more-babble clips)
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,9 +24,12 @@ import type { EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import type { EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import {
   type Config,
+  configText,
   describe,
   evaluate,
+  FOLDS,
   heldOut,
+  heldOutSet,
   MAX_FALSE_WAKES,
   type Outcome,
   operatingPoint,
@@ -34,10 +40,17 @@ import {
 import { loadClips, type Policy, replay } from "./wake-verifier-replay.js";
 
 const { values } = parseArgs({
-  options: { data: { type: "string" }, config: { type: "string" }, write: { type: "boolean" } },
+  options: {
+    data: { type: "string" },
+    config: { type: "string" },
+    write: { type: "boolean" },
+    folds: { type: "string" },
+    "more-eval": { type: "boolean" },
+  },
 });
 const dataDir = path.resolve(values.data ?? "bench/out/wake-train");
-const data = loadClips(dataDir);
+const allClips = loadClips(dataDir);
+const folds = values.folds ? values.folds.split(",").map(Number) : FOLDS.map((_, f) => f);
 const shipped = JSON.parse(readFileSync(WEIGHTS_FILE, "utf8")) as EmbeddingVerifierWeights;
 const held = shipped.trainedOn.heldOutVoices as Policy;
 const base: Policy = {
@@ -45,23 +58,26 @@ const base: Policy = {
   chunks: held.chunks,
   afterChunks: held.afterChunks,
 };
-const { hidden, l2, jitter, hard } = shipped.trainedOn;
-const shippedConfig = `${hidden}:${l2}:${jitter}:${hard ?? 0}`;
+const { hidden, l2, jitter, hard, more, anchor } = shipped.trainedOn;
+const shippedConfig = configText(
+  parseConfigs(`${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ? 1 : 0}:${anchor ? 1 : 0}`)[0] as Config,
+);
 const [config] = parseConfigs(values.config ?? shippedConfig);
 if (!config) throw new Error("no configuration");
 const started = performance.now();
-const p = cachedHeldOut();
+const { data, p } = heldOutSet(allClips, cachedHeldOut(), folds, values["more-eval"] === true);
 // The candidate path's threshold for this configuration, chosen as training chooses it.
 const peer = operatingPoint(data, p, base);
 const candidateThreshold = peer.threshold;
 console.log(
-  `${data.clips.length} clips; held-out probabilities in ${((performance.now() - started) / 1000).toFixed(0)} s; candidate policy ${JSON.stringify(base)}, threshold ${candidateThreshold}`,
+  `${data.clips.length} clips (folds ${folds.join(",")}${values["more-eval"] ? ", with more babble" : ""}); held-out probabilities in ${((performance.now() - started) / 1000).toFixed(0)} s; candidate policy ${JSON.stringify(base)}, threshold ${candidateThreshold}`,
 );
 
 /** Held-out probabilities are minutes of fitting: kept beside the data, per configuration. */
 function cachedHeldOut(): Float32Array[] {
+  const data = allClips;
   const key = createHash("sha256")
-    .update(JSON.stringify({ config, clips: data.clips.length, rows: data.rows.length }))
+    .update(JSON.stringify({ config, folds, clips: data.clips.length, rows: data.rows.length }))
     .digest("hex")
     .slice(0, 12);
   const file = path.join(dataDir, `held-out-${key}.f32`);
@@ -72,7 +88,7 @@ function cachedHeldOut(): Float32Array[] {
     const starts = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
     return lengths.map((n, i) => all.slice(starts[i], (starts[i] ?? 0) + n));
   }
-  const p = heldOut(data, config as Config);
+  const p = heldOut(data, config as Config, folds);
   const all = new Float32Array(lengths.reduce((a, b) => a + b, 0));
   let at = 0;
   for (const x of p) {
@@ -115,9 +131,9 @@ console.log(
     : `nothing within ${allowed} false wakes`,
 );
 if (values.write) {
-  if ((values.config ?? shippedConfig) !== shippedConfig)
+  if (configText(config) !== shippedConfig || folds.length !== FOLDS.length)
     throw new Error(
-      `--write needs the shipped configuration (${shippedConfig}): those are the weights written`,
+      `--write needs the shipped configuration (${shippedConfig}) and every fold: those are the weights written`,
     );
   if (!best) throw new Error("nothing to write");
   const { o } = best;

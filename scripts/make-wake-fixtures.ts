@@ -76,7 +76,8 @@ export function wakeSpeed(speed: number): number {
   return Math.max(120, Math.min(150, speed));
 }
 
-const BABBLE_VOICES = ["en-us+m3", "en-gb+f2", "en-029+m1", "en-us+f4", "en-gb-scotland+m2"];
+/** The benchmark's babble talkers (no training babble may use them). */
+export const BABBLE_VOICES = ["en-us+m3", "en-gb+f2", "en-029+m1", "en-us+f4", "en-gb-scotland+m2"];
 
 /** Voices talking over each other (prose, offset), the "babble" of a room or a TV: built once. */
 export function babbleTrack(seconds: number, voices = BABBLE_VOICES, words = proseWords()): Float64Array {
@@ -127,7 +128,8 @@ export function withCondition(
   }
 }
 
-const BENCH_PROSE = ["Apache-2.0", "GPL-3", "MPL-2.0", "Artistic", "GFDL-1.3", "LGPL-2.1"];
+/** The benchmark's prose (no training clip may read it). */
+export const BENCH_PROSE = ["Apache-2.0", "GPL-3", "MPL-2.0", "Artistic", "GFDL-1.3", "LGPL-2.1"];
 
 export function proseWords(files = BENCH_PROSE): string[] {
   return files

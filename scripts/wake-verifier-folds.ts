@@ -14,6 +14,7 @@ import {
   type Example,
   examplesOf,
   isHit,
+  isMoreBabble,
   type Policy,
   replay,
   windowAt,
@@ -24,18 +25,23 @@ import {
  * near-miss phrases; at 0.25 % that is 0.28 expected false wakes there, 0.5 per hour: the target.
  */
 export const MAX_FALSE_WAKES = 0.0025;
-/** `hard`: the share of every-chunk negatives fitted on (wake-verifier-replay.ts examplesOf). */
-export type Config = FitOptions & { jitter: number; hard: number };
+/**
+ * `hard`: the share of every-chunk negatives fitted on; `more`, `anchor` (1 or 0): session 12's
+ * more babble and positives anchored at the clean clip (wake-verifier-replay.ts examplesOf).
+ */
+export type Config = FitOptions & { jitter: number; hard: number; more: boolean; anchor: boolean };
 
-/** hidden:L2:jitter[:hard], comma-separated (0 hidden units: logistic regression). */
+/** hidden:L2:jitter[:hard[:more[:anchor]]], comma-separated (0 hidden units: logistic regression). */
 export function parseConfigs(text: string): Config[] {
   return text.split(",").map((c) => {
-    const [hidden, l2, jitter, hard] = c.split(":").map(Number);
+    const [hidden, l2, jitter, hard, more, anchor] = c.split(":").map(Number);
     return {
       hidden: hidden ?? 8,
       l2: l2 ?? 0.001,
       jitter: jitter ?? 1,
       hard: hard ?? 0,
+      more: more === 1,
+      anchor: anchor === 1,
       epochs: hidden ? 12 : 15,
       learningRate: 0.002,
       batch: 64,
@@ -43,6 +49,14 @@ export function parseConfigs(text: string): Config[] {
     };
   });
 }
+
+/** A configuration as parseConfigs reads it. */
+export const configText = (c: Config): string =>
+  `${c.hidden}:${c.l2}:${c.jitter}:${c.hard}:${c.more ? 1 : 0}:${c.anchor ? 1 : 0}`;
+
+/** The examples a configuration fits on. */
+export const examplesFor = (data: Clips, options: Config): Example[] =>
+  examplesOf(data, options.jitter, prng(99), options.hard, options);
 
 /** The training voices in eight folds of two. */
 export const FOLDS: string[][] = [0, 1, 2, 3, 4, 5, 6, 7].map((f) =>
@@ -82,13 +96,18 @@ export function weightsOf(
 
 /**
  * Every chunk's probability (from the sixth on: the first five are never scored), each clip
- * scored by the model fitted without its voice's fold.
+ * scored by the model fitted without its voice's fold. `folds`: only these (indexes into FOLDS;
+ * a quick look: the other folds' clips stay at 0, so evaluate only `heldOutSet`).
  */
-export function heldOut(data: Clips, options: Config): Float32Array[] {
+export function heldOut(
+  data: Clips,
+  options: Config,
+  folds: readonly number[] = FOLDS.map((_, f) => f),
+): Float32Array[] {
   const { clips } = data;
-  const examples = examplesOf(data, options.jitter, prng(99), options.hard);
+  const examples = examplesFor(data, options);
   const out: Float32Array[] = clips.map((c) => new Float32Array(c.scores.length));
-  for (const fold of FOLDS) {
+  for (const fold of folds.map((f) => FOLDS[f] as string[])) {
     const train = examples.filter((e) => !fold.includes(clips[e.clip]?.voice ?? ""));
     const verifier = EmbeddingVerifier.fromWeights(weightsOf(data, options, train, 0.5));
     clips.forEach((c, i) => {
@@ -98,6 +117,24 @@ export function heldOut(data: Clips, options: Config): Float32Array[] {
     });
   }
   return out;
+}
+
+/**
+ * The clips (and their probabilities) a held-out figure is taken on: the voices of `folds`, and
+ * without session 12's more babble unless `more` (so figures compare with sessions 8 and 11's).
+ */
+export function heldOutSet(
+  data: Clips,
+  p: Float32Array[],
+  folds: readonly number[],
+  more: boolean,
+): { data: Clips; p: Float32Array[] } {
+  const voices = new Set(folds.flatMap((f) => FOLDS[f] ?? []));
+  const keep = data.clips.map((c) => (c.voice === "-" || voices.has(c.voice)) && (more || !isMoreBabble(c)));
+  return {
+    data: { ...data, clips: data.clips.filter((_, i) => keep[i]) },
+    p: p.filter((_, i) => keep[i]),
+  };
 }
 
 export interface Outcome {

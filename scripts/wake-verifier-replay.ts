@@ -19,10 +19,13 @@ export interface Clips {
   rows: Float32Array;
 }
 
-/** Every share the data script wrote (clips-K.json beside clips-K.f32), rows renumbered. */
+/**
+ * Every share the data script wrote (clips-K.json beside clips-K.f32, and clips-K-babble.json from
+ * `--more-babble`), rows renumbered.
+ */
 export function loadClips(dir: string): Clips {
   const shares = readdirSync(dir)
-    .filter((f) => /^clips-\d+\.json$/.test(f))
+    .filter((f) => /^clips-\d+(-babble)?\.json$/.test(f))
     .sort();
   const parts = shares.map((f) => {
     const share = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as TrainShare;
@@ -76,6 +79,38 @@ export interface Example {
   label: 0 | 1;
 }
 
+/** Session 12's more babble (scripts/wake-verifier-data.ts --more-babble): fitted on only when asked. */
+export const isMoreBabble = (c: TrainClip): boolean => c.mix !== undefined;
+
+/**
+ * Where the wake phrase's best chunk is in a noisy clip openWakeWord does not hear (no chunk at
+ * 0.02 near it): the best chunk of the same words, same voice, clean. Mixing noise moves nothing
+ * in time, so that is where the phrase is; reverberant clips are left out (the tail moves it).
+ */
+function cleanAnchors(data: Clips): Map<number, number> {
+  const clean = new Map<string, number>();
+  for (const c of data.clips) {
+    if (c.kind !== "wake" || c.condition !== "clean") continue;
+    const at = wakeChunks(c);
+    if (at) clean.set(`${c.voice}|${c.text}`, at.best);
+  }
+  const out = new Map<number, number>();
+  data.clips.forEach((c, i) => {
+    if (c.kind !== "wake" || c.condition === "clean" || c.condition === "reverb" || wakeChunks(c)) return;
+    const best = clean.get(`${c.voice}|${c.text}`);
+    if (best !== undefined) out.set(i, best);
+  });
+  return out;
+}
+
+/** What examplesOf fits on beyond session 8's examples. */
+export interface ExampleOptions {
+  /** Fit on the more-babble clips too (isMoreBabble); otherwise they are left out. */
+  more?: boolean;
+  /** Positives at the clean clip's best chunk where openWakeWord hears nothing (cleanAnchors). */
+  anchor?: boolean;
+}
+
 /** A chunk counts as heard by openWakeWord at all when a score this high came within the last 4. */
 export const HARD_FLOOR = 0.001;
 
@@ -87,10 +122,17 @@ export const HARD_FLOOR = 0.001;
  * read on its own (wake.verifier.every_chunk: a score of HARD_FLOOR within the last 4 chunks)
  * in near-misses, prose, noise and the commands after a wake phrase, so a verifier read on
  * every chunk has seen the chunks it must turn away. The first 5 chunks of a clip are never
- * scored (warm-up): never examples.
+ * scored (warm-up): never examples. `extra`: ExampleOptions.
  */
-export function examplesOf(data: Clips, jitter: number, random: () => number, hard = 0): Example[] {
+export function examplesOf(
+  data: Clips,
+  jitter: number,
+  random: () => number,
+  hard = 0,
+  extra: ExampleOptions = {},
+): Example[] {
   const out: Example[] = [];
+  const anchors = extra.anchor ? cleanAnchors(data) : new Map<number, number>();
   const add = (clip: number, chunk: number, label: 0 | 1) => {
     const c = data.clips[clip] as TrainClip;
     if (chunk >= 5 && chunk < c.scores.length) out.push({ clip, chunk, label });
@@ -104,9 +146,12 @@ export function examplesOf(data: Clips, jitter: number, random: () => number, ha
       if (heard(c, j) && random() < hard) add(clip, j, 0);
   };
   data.clips.forEach((c, i) => {
+    if (isMoreBabble(c) && !extra.more) return;
     if (c.kind === "wake") {
       const end = c.wakeEndSample === null ? null : Math.floor(c.wakeEndSample / CHUNK_SAMPLES);
       if (end !== null) addHard(i, end + 16);
+      const anchor = anchors.get(i);
+      if (anchor !== undefined) for (const j of around(anchor)) add(i, j, 1);
       const at = wakeChunks(c);
       if (!at) return;
       for (const j of around(at.best)) add(i, j, 1);
