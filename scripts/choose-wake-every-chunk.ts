@@ -12,8 +12,8 @@
 //
 //   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard:more:anchor]
 //     [--folds 0,1] [--more-eval]
-// (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, more: 1 on
-// session 12's more babble, anchor: 1 on positives at the clean clip's best chunk, examplesOf;
+// (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, more: 1-3 on
+// session 12's more babble, anchor: 1-3 on examples where the clean clip has the words, ExampleOptions;
 // --folds: only those folds, a quick look; --more-eval: the figures include the more-babble clips)
 
 import { createHash } from "node:crypto";
@@ -60,7 +60,7 @@ const base: Policy = {
 };
 const { hidden, l2, jitter, hard, more, anchor } = shipped.trainedOn;
 const shippedConfig = configText(
-  parseConfigs(`${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ? 1 : 0}:${anchor ? 1 : 0}`)[0] as Config,
+  parseConfigs(`${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ?? 0}:${anchor ?? 0}`)[0] as Config,
 );
 const [config] = parseConfigs(values.config ?? shippedConfig);
 if (!config) throw new Error("no configuration");

@@ -96,8 +96,8 @@ final.trainedOn = {
   l2: options.l2,
   jitter: options.jitter,
   ...(options.hard > 0 ? { hard: options.hard } : {}),
-  ...(options.more ? { more: 1, moreBabble: MORE_BABBLES.map((b) => b.voices) } : {}),
-  ...(options.anchor ? { anchor: 1 } : {}),
+  ...(options.more ? { more: options.more, moreBabble: MORE_BABBLES.map((b) => b.voices) } : {}),
+  ...(options.anchor ? { anchor: options.anchor } : {}),
   heldOutVoices: {
     ...policy,
     threshold: at.threshold,

@@ -26,33 +26,37 @@ import {
  */
 export const MAX_FALSE_WAKES = 0.0025;
 /**
- * `hard`: the share of every-chunk negatives fitted on; `more`, `anchor` (1 or 0): session 12's
- * more babble and positives anchored at the clean clip (wake-verifier-replay.ts examplesOf).
+ * `hard`: the share of every-chunk negatives fitted on; `more` and `anchor` (0-3):
+ * session 12's more babble and positives anchored at the clean clip (wake-verifier-replay.ts
+ * ExampleOptions).
  */
-export type Config = FitOptions & { jitter: number; hard: number; more: boolean; anchor: boolean };
+export type Config = FitOptions & { jitter: number; hard: number; more: number; anchor: number };
 
-/** hidden:L2:jitter[:hard[:more[:anchor]]], comma-separated (0 hidden units: logistic regression). */
+/**
+ * hidden:L2:jitter[:hard[:more[:anchor[:seed]]]], comma-separated (0 hidden units: logistic
+ * regression; seed 7 unless given).
+ */
 export function parseConfigs(text: string): Config[] {
   return text.split(",").map((c) => {
-    const [hidden, l2, jitter, hard, more, anchor] = c.split(":").map(Number);
+    const [hidden, l2, jitter, hard, more, anchor, seed] = c.split(":").map(Number);
     return {
       hidden: hidden ?? 8,
       l2: l2 ?? 0.001,
       jitter: jitter ?? 1,
       hard: hard ?? 0,
-      more: more === 1,
-      anchor: anchor === 1,
+      more: more ?? 0,
+      anchor: anchor ?? 0,
       epochs: hidden ? 12 : 15,
       learningRate: 0.002,
       batch: 64,
-      seed: 7,
+      seed: seed ?? 7,
     };
   });
 }
 
 /** A configuration as parseConfigs reads it. */
 export const configText = (c: Config): string =>
-  `${c.hidden}:${c.l2}:${c.jitter}:${c.hard}:${c.more ? 1 : 0}:${c.anchor ? 1 : 0}`;
+  `${c.hidden}:${c.l2}:${c.jitter}:${c.hard}:${c.more}:${c.anchor}${c.seed === 7 ? "" : `:${c.seed}`}`;
 
 /** The examples a configuration fits on. */
 export const examplesFor = (data: Clips, options: Config): Example[] =>
@@ -208,8 +212,10 @@ export function describe(o: Outcome): string {
 /** The lowest verifier threshold at which at most MAX_FALSE_WAKES of near-miss clips wake. */
 export function operatingPoint(data: Clips, p: Float32Array[], policy: Policy): Outcome {
   let last = evaluate(data, p, policy, 1);
-  for (let t = 0.3; t < 1; t += 0.01) {
-    const o = evaluate(data, p, policy, Number(t.toFixed(2)));
+  // Past 0.99 in finer steps (session 12): a verifier fitted on more babble may need them.
+  const steps = Array.from({ length: 70 }, (_, k) => Number((0.3 + k * 0.01).toFixed(2)));
+  for (const t of [...steps, 0.995, 0.998, 0.999]) {
+    const o = evaluate(data, p, policy, t);
     last = o;
     if (o.falseWakes <= Math.floor(MAX_FALSE_WAKES * o.nearMisses)) return o;
   }

@@ -83,32 +83,50 @@ export interface Example {
 export const isMoreBabble = (c: TrainClip): boolean => c.mix !== undefined;
 
 /**
- * Where the wake phrase's best chunk is in a noisy clip openWakeWord does not hear (no chunk at
- * 0.02 near it): the best chunk of the same words, same voice, clean. Mixing noise moves nothing
- * in time, so that is where the phrase is; reverberant clips are left out (the tail moves it).
+ * Where the words are in a noisy clip, from the same words in the same voice, clean (mixing noise
+ * moves nothing in time; reverberant clips are left out, the tail moves it). `wake`: the wake
+ * phrase's best chunk, for clips where openWakeWord hears nothing (no chunk at 0.02 near it);
+ * `near`: a near-miss's three best chunks clean, which in babble need not be its best there.
  */
-function cleanAnchors(data: Clips): Map<number, number> {
-  const clean = new Map<string, number>();
+function cleanAnchors(data: Clips, which: { wake: boolean; near: boolean }): Map<number, number[]> {
+  const clean = new Map<string, number[]>();
   for (const c of data.clips) {
-    if (c.kind !== "wake" || c.condition !== "clean") continue;
-    const at = wakeChunks(c);
-    if (at) clean.set(`${c.voice}|${c.text}`, at.best);
+    if (c.condition !== "clean") continue;
+    const key = `${c.kind}|${c.voice}|${c.text}`;
+    if (c.kind === "wake") {
+      const at = wakeChunks(c);
+      if (at) clean.set(key, [at.best]);
+    } else if (c.kind === "near-miss") clean.set(key, peaks(c.scores, 0, c.scores.length, 3));
   }
-  const out = new Map<number, number>();
+  const out = new Map<number, number[]>();
   data.clips.forEach((c, i) => {
-    if (c.kind !== "wake" || c.condition === "clean" || c.condition === "reverb" || wakeChunks(c)) return;
-    const best = clean.get(`${c.voice}|${c.text}`);
-    if (best !== undefined) out.set(i, best);
+    if (c.condition === "clean" || c.condition === "reverb") return;
+    const wanted = c.kind === "wake" ? which.wake && !wakeChunks(c) : c.kind === "near-miss" && which.near;
+    const at = wanted ? clean.get(`${c.kind}|${c.voice}|${c.text}`) : undefined;
+    if (at) out.set(i, at);
   });
   return out;
 }
 
+function fitsMore(c: TrainClip, more: number): boolean {
+  if (more === 1) return true;
+  if (more === 2) return c.kind !== "wake";
+  if (more === 3) return c.kind !== "wake" || (c.mix?.snrDb ?? 0) >= 4;
+  return false;
+}
+
 /** What examplesOf fits on beyond session 8's examples. */
 export interface ExampleOptions {
-  /** Fit on the more-babble clips too (isMoreBabble); otherwise they are left out. */
-  more?: boolean;
-  /** Positives at the clean clip's best chunk where openWakeWord hears nothing (cleanAnchors). */
-  anchor?: boolean;
+  /**
+   * Fit on the more-babble clips (isMoreBabble): 0 or absent, none; 1, all; 2, only its
+   * near-misses and noise (no more positives); 3, all but the wake clips under 4 dB SNR.
+   */
+  more?: number;
+  /**
+   * Examples where the clean clip says the words are (cleanAnchors): 1, positives where
+   * openWakeWord hears nothing; 2, those and near-misses' negatives; 3, near-misses' only.
+   */
+  anchor?: number;
 }
 
 /** A chunk counts as heard by openWakeWord at all when a score this high came within the last 4. */
@@ -132,7 +150,8 @@ export function examplesOf(
   extra: ExampleOptions = {},
 ): Example[] {
   const out: Example[] = [];
-  const anchors = extra.anchor ? cleanAnchors(data) : new Map<number, number>();
+  const anchor = extra.anchor ?? 0;
+  const anchors = cleanAnchors(data, { wake: anchor === 1 || anchor === 2, near: anchor >= 2 });
   const add = (clip: number, chunk: number, label: 0 | 1) => {
     const c = data.clips[clip] as TrainClip;
     if (chunk >= 5 && chunk < c.scores.length) out.push({ clip, chunk, label });
@@ -146,18 +165,18 @@ export function examplesOf(
       if (heard(c, j) && random() < hard) add(clip, j, 0);
   };
   data.clips.forEach((c, i) => {
-    if (isMoreBabble(c) && !extra.more) return;
+    if (isMoreBabble(c) && !fitsMore(c, extra.more ?? 0)) return;
     if (c.kind === "wake") {
       const end = c.wakeEndSample === null ? null : Math.floor(c.wakeEndSample / CHUNK_SAMPLES);
       if (end !== null) addHard(i, end + 16);
-      const anchor = anchors.get(i);
-      if (anchor !== undefined) for (const j of around(anchor)) add(i, j, 1);
+      for (const a of anchors.get(i) ?? []) for (const j of around(a)) add(i, j, 1);
       const at = wakeChunks(c);
       if (!at) return;
       for (const j of around(at.best)) add(i, j, 1);
       for (const j of peaks(c.scores, at.end + 16, c.scores.length, 2)) add(i, j, 0);
     } else if (c.kind === "near-miss") {
       for (const p of peaks(c.scores, 0, c.scores.length, 3)) for (const j of around(p)) add(i, j, 0);
+      for (const a of anchors.get(i) ?? []) for (const j of around(a)) add(i, j, 0);
       addHard(i, 0);
     } else {
       addHard(i, 0);
