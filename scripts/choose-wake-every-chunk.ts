@@ -16,19 +16,18 @@
 // session 12's more babble, anchor: 1-3 on examples where the clean clip has the words, ExampleOptions;
 // --folds: only those folds, a quick look; --more-eval: the figures include the more-babble clips)
 
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import type { EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import {
   type Config,
+  cachedHeldOut,
   configText,
   describe,
   evaluate,
   FOLDS,
-  heldOut,
   heldOutSet,
   MAX_FALSE_WAKES,
   type Outcome,
@@ -65,39 +64,18 @@ const shippedConfig = configText(
 const [config] = parseConfigs(values.config ?? shippedConfig);
 if (!config) throw new Error("no configuration");
 const started = performance.now();
-const { data, p } = heldOutSet(allClips, cachedHeldOut(), folds, values["more-eval"] === true);
+const { data, p } = heldOutSet(
+  allClips,
+  cachedHeldOut(dataDir, allClips, config, folds),
+  folds,
+  values["more-eval"] === true,
+);
 // The candidate path's threshold for this configuration, chosen as training chooses it.
 const peer = operatingPoint(data, p, base);
 const candidateThreshold = peer.threshold;
 console.log(
   `${data.clips.length} clips (folds ${folds.join(",")}${values["more-eval"] ? ", with more babble" : ""}); held-out probabilities in ${((performance.now() - started) / 1000).toFixed(0)} s; candidate policy ${JSON.stringify(base)}, threshold ${candidateThreshold}`,
 );
-
-/** Held-out probabilities are minutes of fitting: kept beside the data, per configuration. */
-function cachedHeldOut(): Float32Array[] {
-  const data = allClips;
-  const key = createHash("sha256")
-    .update(JSON.stringify({ config, folds, clips: data.clips.length, rows: data.rows.length }))
-    .digest("hex")
-    .slice(0, 12);
-  const file = path.join(dataDir, `held-out-${key}.f32`);
-  const lengths = data.clips.map((c) => c.scores.length);
-  if (existsSync(file)) {
-    const bytes = readFileSync(file);
-    const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-    const starts = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
-    return lengths.map((n, i) => all.slice(starts[i], (starts[i] ?? 0) + n));
-  }
-  const p = heldOut(data, config as Config, folds);
-  const all = new Float32Array(lengths.reduce((a, b) => a + b, 0));
-  let at = 0;
-  for (const x of p) {
-    all.set(x, at);
-    at += x.length;
-  }
-  writeFileSync(file, Buffer.from(all.buffer));
-  return p;
-}
 
 /** False wakes in the noise clips (fitted on in every fold, so not held out). */
 function noiseWakes(policy: Policy): number {

@@ -20,10 +20,10 @@ import { parseArgs } from "node:util";
 import { MORE_BABBLES, TRAIN_VOICES } from "./wake-verifier-data.js";
 import {
   type Config,
+  cachedHeldOut,
   describe,
   examplesFor,
   FOLDS,
-  heldOut,
   heldOutSet,
   type Outcome,
   operatingPoint,
@@ -51,7 +51,8 @@ const { values } = parseArgs({
     "more-eval": { type: "boolean" },
   },
 });
-const data: Clips = loadClips(path.resolve(values.data ?? "bench/out/wake-train"));
+const dataDir = path.resolve(values.data ?? "bench/out/wake-train");
+const data: Clips = loadClips(dataDir);
 const { clips } = data;
 const configs = parseConfigs(values.configs ?? "8:0.001:1,8:0.001:2");
 const voices = TRAIN_VOICES.map((v) => v.id);
@@ -64,7 +65,12 @@ for (const options of configs) {
   const started = performance.now();
   const set = heldOutSet(
     data,
-    heldOut(data, options),
+    cachedHeldOut(
+      dataDir,
+      data,
+      options,
+      FOLDS.map((_, f) => f),
+    ),
     FOLDS.map((_, f) => f),
     values["more-eval"] === true,
   );

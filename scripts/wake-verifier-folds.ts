@@ -3,7 +3,7 @@
 // model that never saw its voice, so what is chosen on them is chosen on held-out voices.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import { prng } from "./make-hearing-fixtures.js";
@@ -127,6 +127,42 @@ export function heldOut(
  * The clips (and their probabilities) a held-out figure is taken on: the voices of `folds`, and
  * without session 12's more babble unless `more` (so figures compare with sessions 8 and 11's).
  */
+/**
+ * heldOut, kept beside the data per configuration, folds and data (minutes of fitting), so the
+ * choosing scripts share one fit.
+ */
+export function cachedHeldOut(
+  dir: string,
+  data: Clips,
+  config: Config,
+  folds: readonly number[],
+): Float32Array[] {
+  const key = createHash("sha256")
+    .update(JSON.stringify({ config, folds, clips: data.clips.length, rows: data.rows.length }))
+    .digest("hex")
+    .slice(0, 12);
+  const file = path.join(dir, `held-out-${key}.f32`);
+  const lengths = data.clips.map((c) => c.scores.length);
+  if (existsSync(file)) {
+    const bytes = readFileSync(file);
+    const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    let at = 0;
+    return lengths.map((n) => {
+      at += n;
+      return all.slice(at - n, at);
+    });
+  }
+  const p = heldOut(data, config, folds);
+  const all = new Float32Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (const x of p) {
+    all.set(x, at);
+    at += x.length;
+  }
+  writeFileSync(file, Buffer.from(all.buffer));
+  return p;
+}
+
 export function heldOutSet(
   data: Clips,
   p: Float32Array[],
@@ -206,7 +242,7 @@ export function evaluate(data: Clips, p: Float32Array[], policy: Policy, thresho
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 export function describe(o: Outcome): string {
   const cells = [...o.recall].map(([k, [h, n]]) => `${k} ${((100 * h) / n).toFixed(0)}%`).join(", ");
-  return `t ${o.threshold.toFixed(2)}: recall ${((100 * o.hits) / o.positives).toFixed(1)}% (${cells}); false wakes ${o.falseWakes} (${o.nearMissWakes} in ${o.nearMisses} near-miss clips), ${o.candidatesPerHour.toFixed(0)} cand/h; delay median ${(80 * median(o.delays)).toFixed(0)} ms`;
+  return `t ${o.threshold}: recall ${((100 * o.hits) / o.positives).toFixed(1)}% (${cells}); false wakes ${o.falseWakes} (${o.nearMissWakes} in ${o.nearMisses} near-miss clips), ${o.candidatesPerHour.toFixed(0)} cand/h; delay median ${(80 * median(o.delays)).toFixed(0)} ms`;
 }
 
 /** The lowest verifier threshold at which at most MAX_FALSE_WAKES of near-miss clips wake. */
