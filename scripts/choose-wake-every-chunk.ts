@@ -57,9 +57,11 @@ const base: Policy = {
   chunks: held.chunks,
   afterChunks: held.afterChunks,
 };
-const { hidden, l2, jitter, hard, more, anchor } = shipped.trainedOn;
+const { hidden, l2, jitter, hard, more, anchor, seed } = shipped.trainedOn;
 const shippedConfig = configText(
-  parseConfigs(`${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ?? 0}:${anchor ?? 0}`)[0] as Config,
+  parseConfigs(
+    `${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ?? 0}:${anchor ?? 0}:${seed ?? 7}`,
+  )[0] as Config,
 );
 const [config] = parseConfigs(values.config ?? shippedConfig);
 if (!config) throw new Error("no configuration");
@@ -91,6 +93,12 @@ const row = (name: string, o: Outcome, policy: Policy) =>
     `${name.padEnd(34)} ${describe(o)}; noise ${noiseWakes(policy)}; verifier read ${o.probesPerHour.toFixed(0)} chunks/h`,
   );
 row("candidates only (peer)", peer, base);
+if (shipped.everyChunk) {
+  // The shipped weights' own settings, on this configuration's probabilities (for the shipped
+  // configuration: what the daemon does now, on these clips).
+  const policy = { ...base, every: shipped.everyChunk };
+  row("shipped settings", evaluate(data, p, policy, shipped.threshold), policy);
+}
 const allowed = Math.floor(MAX_FALSE_WAKES * peer.nearMisses);
 let best: { every: EveryChunkSettings; o: Outcome } | null = null;
 for (const consecutive of [1, 2, 3])

@@ -104,6 +104,7 @@ final.trainedOn = {
   ...(options.hard > 0 ? { hard: options.hard } : {}),
   ...(options.more ? { more: options.more, moreBabble: MORE_BABBLES.map((b) => b.voices) } : {}),
   ...(options.anchor ? { anchor: options.anchor } : {}),
+  ...(options.seed !== 7 ? { seed: options.seed } : {}),
   heldOutVoices: {
     ...policy,
     threshold: at.threshold,
