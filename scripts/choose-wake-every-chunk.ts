@@ -57,10 +57,10 @@ const base: Policy = {
   chunks: held.chunks,
   afterChunks: held.afterChunks,
 };
-const { hidden, l2, jitter, hard, more, anchor, seed } = shipped.trainedOn;
+const { hidden, l2, jitter, hard, more, anchor, seed, members } = shipped.trainedOn;
 const shippedConfig = configText(
   parseConfigs(
-    `${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ?? 0}:${anchor ?? 0}:${seed ?? 7}`,
+    `${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ?? 0}:${anchor ?? 0}:${seed ?? 7}:${members ?? 1}`,
   )[0] as Config,
 );
 const [config] = parseConfigs(values.config ?? shippedConfig);

@@ -105,6 +105,7 @@ final.trainedOn = {
   ...(options.more ? { more: options.more, moreBabble: MORE_BABBLES.map((b) => b.voices) } : {}),
   ...(options.anchor ? { anchor: options.anchor } : {}),
   ...(options.seed !== 7 ? { seed: options.seed } : {}),
+  ...(options.members > 1 ? { members: options.members } : {}),
   heldOutVoices: {
     ...policy,
     threshold: at.threshold,

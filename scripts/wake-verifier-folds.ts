@@ -30,15 +30,22 @@ export const MAX_FALSE_WAKES = 0.0025;
  * session 12's more babble and positives anchored at the clean clip (wake-verifier-replay.ts
  * ExampleOptions).
  */
-export type Config = FitOptions & { jitter: number; hard: number; more: number; anchor: number };
+export type Config = FitOptions & {
+  jitter: number;
+  hard: number;
+  more: number;
+  anchor: number;
+  /** Nets fitted with seeds seed, seed + 1, ...: their logits averaged (one wider net, mergeNets). */
+  members: number;
+};
 
 /**
- * hidden:L2:jitter[:hard[:more[:anchor[:seed]]]], comma-separated (0 hidden units: logistic
- * regression; seed 7 unless given).
+ * hidden:L2:jitter[:hard[:more[:anchor[:seed[:members]]]]], comma-separated (0 hidden units:
+ * logistic regression; seed 7 unless given; members: that many nets averaged, seeds counting up).
  */
 export function parseConfigs(text: string): Config[] {
   return text.split(",").map((c) => {
-    const [hidden, l2, jitter, hard, more, anchor, seed] = c.split(":").map(Number);
+    const [hidden, l2, jitter, hard, more, anchor, seed, members] = c.split(":").map(Number);
     return {
       hidden: hidden ?? 8,
       l2: l2 ?? 0.001,
@@ -50,13 +57,14 @@ export function parseConfigs(text: string): Config[] {
       learningRate: 0.002,
       batch: 64,
       seed: seed ?? 7,
+      members: members ?? 1,
     };
   });
 }
 
 /** A configuration as parseConfigs reads it. */
 export const configText = (c: Config): string =>
-  `${c.hidden}:${c.l2}:${c.jitter}:${c.hard}:${c.more}:${c.anchor}${c.seed === 7 ? "" : `:${c.seed}`}`;
+  `${c.hidden}:${c.l2}:${c.jitter}:${c.hard}:${c.more}:${c.anchor}${c.seed === 7 && c.members === 1 ? "" : `:${c.seed}`}${c.members === 1 ? "" : `:${c.members}`}`;
 
 /** The examples a configuration fits on. */
 export const examplesFor = (data: Clips, options: Config): Example[] =>
@@ -77,12 +85,42 @@ function matrix(data: Clips, examples: Example[]): Data {
   return { x, d, y: Uint8Array.from(examples, (e) => e.label) };
 }
 
+/** Each member's config: one net, its own seed. */
+const membersOf = (c: Config): Config[] =>
+  Array.from({ length: c.members }, (_, i) => ({ ...c, seed: c.seed + i, members: 1 }));
+
+/**
+ * Nets over the same standardization as one: hidden units side by side, output weights divided by
+ * their number, biases averaged, so its logit is the mean of theirs.
+ */
+export function mergeNets(nets: EmbeddingVerifierWeights[]): EmbeddingVerifierWeights {
+  const [first] = nets;
+  if (!first || nets.length === 1) return first as EmbeddingVerifierWeights;
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  if (nets.some((n) => !n.hidden || !same(n.mean, first.mean) || !same(n.scale, first.scale)))
+    throw new Error("members need hidden layers and one standardization");
+  const round = (v: number) => Number(v.toPrecision(6));
+  return {
+    ...first,
+    hidden: {
+      weights: nets.flatMap((n) => n.hidden?.weights ?? []),
+      biases: nets.flatMap((n) => n.hidden?.biases ?? []),
+    },
+    output: {
+      weights: nets.flatMap((n) => n.output.weights.map((w) => round(w / nets.length))),
+      bias: round(nets.reduce((sum, n) => sum + n.output.bias, 0) / nets.length),
+    },
+  };
+}
+
 export function weightsOf(
   data: Clips,
   options: Config,
   examples: Example[],
   threshold: number,
 ): EmbeddingVerifierWeights {
+  if (options.members > 1)
+    return mergeNets(membersOf(options).map((m) => weightsOf(data, m, examples, threshold)));
   const fitted = fitVerifier(
     matrix(data, examples),
     examples.map((_, i) => i),
@@ -127,6 +165,20 @@ export function heldOut(
  * The clips (and their probabilities) a held-out figure is taken on: the voices of `folds`, and
  * without session 12's more babble unless `more` (so figures compare with sessions 8 and 11's).
  */
+/** Per chunk, the probability of the mean of the members' logits (what the merged net gives). */
+function meanLogits(members: Float32Array[][]): Float32Array[] {
+  const logit = (p: number) => {
+    const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+    return Math.log(q / (1 - q));
+  };
+  return (members[0] ?? []).map((clip, i) =>
+    clip.map((_, j) => {
+      const z = members.reduce((sum, m) => sum + logit(m[i]?.[j] ?? 0), 0) / members.length;
+      return 1 / (1 + Math.exp(-z));
+    }),
+  );
+}
+
 /**
  * heldOut, kept beside the data per configuration, folds and data (minutes of fitting), so the
  * choosing scripts share one fit.
@@ -137,8 +189,11 @@ export function cachedHeldOut(
   config: Config,
   folds: readonly number[],
 ): Float32Array[] {
+  if (config.members > 1) return meanLogits(membersOf(config).map((m) => cachedHeldOut(dir, data, m, folds)));
+  // Keyed as before members existed, so single nets' caches stay valid.
+  const { members: _, ...one } = config;
   const key = createHash("sha256")
-    .update(JSON.stringify({ config, folds, clips: data.clips.length, rows: data.rows.length }))
+    .update(JSON.stringify({ config: one, folds, clips: data.clips.length, rows: data.rows.length }))
     .digest("hex")
     .slice(0, 12);
   const file = path.join(dir, `held-out-${key}.f32`);
