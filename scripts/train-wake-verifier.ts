@@ -17,7 +17,8 @@
 
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { MORE_BABBLES, TRAIN_VOICES } from "./wake-verifier-data.js";
+import { MORE_BABBLES } from "./wake-verifier-babble.js";
+import { TRAIN_VOICES } from "./wake-verifier-data.js";
 import {
   type Config,
   cachedHeldOut,

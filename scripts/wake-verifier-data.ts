@@ -26,19 +26,17 @@ import { ModelStore } from "../src/models/store.js";
 import { silentLogger } from "../src/util/logger.js";
 import { EMBEDDING_DIM } from "../src/wake/embedding-stream.js";
 import { CANDIDATE_FRAMES, OpenWakeWordDetector } from "../src/wake/openwakeword.js";
-import { concat, pinkNoise, say, VOICES, zeros } from "./make-hearing-fixtures.js";
+import { concat, pinkNoise, say, zeros } from "./make-hearing-fixtures.js";
 import {
-  BABBLE_VOICES,
-  BENCH_PROSE,
   babbleTrack,
   lastLoud,
-  mixAt,
   NEAR_MISSES,
   proseWords,
   type WakeCondition,
   wakeSpeed,
   withCondition,
 } from "./make-wake-fixtures.js";
+import { type BabbleMix, checkBabbleHeldOut, MORE_BABBLES, moreBabbleMixes } from "./wake-verifier-babble.js";
 
 const RATE = 16_000;
 
@@ -85,52 +83,8 @@ const MORE_NEAR_MISSES = [
   "hey charlie",
 ];
 
-/**
- * Session 12's babble tracks (`--more-babble`), beside the first one (five talkers, main()): 3,
- * 4, 6 and 8 talkers, each reading the training prose from its own word (`from`). No talker is a
- * training voice, one of the benchmark's seven or one of its babble voices, and none has the
- * benchmark's held-out accents (en-029, en-us-nyc); some are other languages' voices reading
- * English, as a room of visitors or a foreign film would sound.
- */
-export const MORE_BABBLES = [
-  { voices: ["en-gb-x-gbclan+m3", "en-us+Annie", "en-gb-x-rp+Andy"], from: 400 },
-  { voices: ["en-gb+klatt", "en-us+klatt3", "en-gb-scotland+f2", "en-gb-x-gbcwmd+f4"], from: 800 },
-  { voices: ["en-us+m8", "en-gb+Alex", "de", "fr", "en-gb+grandma", "en-us+aunty"], from: 1200 },
-  {
-    voices: [
-      "es+f2",
-      "hi",
-      "nl+m4",
-      "en-gb-x-rp+m8",
-      "en-gb-x-gbclan+f1",
-      "en-us+quincy",
-      "en-gb+steph",
-      "pl",
-    ],
-    from: 1600,
-  },
-];
-/** The training prose: none of the benchmark's files (BENCH_PROSE). */
+/** The training prose: none of the benchmark's files (checkBabbleHeldOut). */
 const TRAIN_PROSE = ["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"];
-
-/** Throws when a babble talker or prose file of training is one the benchmark holds out. */
-export function checkBabbleHeldOut(): void {
-  const talkers = MORE_BABBLES.flatMap((b) => b.voices);
-  const taken = new Set([
-    ...VOICES.map((v) => v.voice),
-    ...BABBLE_VOICES,
-    ...TRAIN_VOICES.map((v) => v.voice),
-  ]);
-  const clash = talkers.filter((t) => taken.has(t) || /^en-(029|us-nyc)/.test(t));
-  const prose = TRAIN_PROSE.filter((f) => BENCH_PROSE.includes(f));
-  if (clash.length || prose.length || new Set(talkers).size !== talkers.length)
-    throw new Error(`babble not held out: ${[...clash, ...prose].join(", ") || "a talker twice"}`);
-}
-
-/** The SNRs (dB) more babble is mixed at, spread over 0-12 dB. */
-const MORE_SNRS = [0, 1.5, 3, 4.5, 6, 7.5, 9, 10.5, 12];
-/** Mixes of more babble per wake clip and per near-miss. */
-const MORE_MIXES = 3;
 
 /** Wake phrases and near-misses alike (the one false wake of session 7 was "hey Charlie" in babble). */
 const CONDITIONS: WakeCondition[] = ["clean", "pink10", "pink5", "babble10", "babble5", "reverb"];
@@ -150,7 +104,7 @@ export interface TrainClip {
   /** hey_jarvis's score per 80 ms chunk (chunk i ends at (i + 1) x 1280 samples). */
   scores: number[];
   /** Session 12's more babble (`--more-babble`): which MORE_BABBLES track, at what SNR. */
-  mix?: { track: number; talkers: number; snrDb: number };
+  mix?: BabbleMix;
 }
 
 export interface TrainShare {
@@ -211,7 +165,7 @@ async function addClip(
 }
 
 /** The mixes of one clean clip: the six conditions, or (more babble) MORE_MIXES of the new tracks. */
-type Mix = { condition: string; samples: Int16Array; mix?: TrainClip["mix"] };
+type Mix = { condition: string; samples: Int16Array; mix?: BabbleMix };
 
 function mixesOf(clean: Int16Array, seed: number, babble: Float64Array, more: Float64Array[] | null): Mix[] {
   if (!more)
@@ -219,17 +173,7 @@ function mixesOf(clean: Int16Array, seed: number, babble: Float64Array, more: Fl
       condition,
       samples: withCondition(clean, condition, seed, babble),
     }));
-  return Array.from({ length: MORE_MIXES }, (_, k) => {
-    const track = (seed + k) % more.length;
-    const snrDb = MORE_SNRS[(seed * 7 + k * 4) % MORE_SNRS.length] as number;
-    const band = snrDb < 4 ? "0-4" : snrDb < 8 ? "4-8" : "8-12";
-    const noise = more[track] as Float64Array;
-    return {
-      condition: `xbabble${band}`,
-      samples: mixAt(clean, noise, snrDb, (seed * 104_729 + k * 7919) % noise.length),
-      mix: { track, talkers: MORE_BABBLES[track]?.voices.length ?? 0, snrDb },
-    };
-  });
+  return moreBabbleMixes(clean, seed, more);
 }
 
 const toInt16 = (x: Float64Array, scale: number) =>
@@ -247,7 +191,10 @@ async function main(): Promise<void> {
   const [part, parts] = (values.part ?? "0/1").split("/").map(Number) as [number, number];
   mkdirSync(outDir, { recursive: true });
   const wake = await openScoringDetector();
-  checkBabbleHeldOut();
+  checkBabbleHeldOut(
+    TRAIN_VOICES.map((v) => v.voice),
+    TRAIN_PROSE,
+  );
   const trainProse = proseWords(TRAIN_PROSE);
   const babbleVoices = ["en-gb-x-gbcwmd+m2", "en-us+f5", "en-gb-x-rp+m6", "en-gb+f1", "en-us+m7"];
   const babble = babbleTrack(120, babbleVoices, trainProse);
@@ -305,7 +252,7 @@ async function main(): Promise<void> {
       `${voice.id}: ${clips.length} clips so far (${((performance.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
-  const noises: Array<[string, Int16Array, TrainClip["mix"]?]> = more
+  const noises: Array<[string, Int16Array, BabbleMix?]> = more
     ? more.map((track, t) => [
         `babble${t + 1}`,
         toInt16(track.subarray(0, 60 * RATE), 3000),

@@ -9,6 +9,7 @@ import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/em
 import { prng } from "./make-hearing-fixtures.js";
 import { TRAIN_VOICES } from "./wake-verifier-data.js";
 import { type Data, type FitOptions, fitVerifier } from "./wake-verifier-fit.js";
+import { meanLogits, membersOf, mergeNets } from "./wake-verifier-members.js";
 import {
   type Clips,
   type Example,
@@ -85,34 +86,6 @@ function matrix(data: Clips, examples: Example[]): Data {
   return { x, d, y: Uint8Array.from(examples, (e) => e.label) };
 }
 
-/** Each member's config: one net, its own seed. */
-const membersOf = (c: Config): Config[] =>
-  Array.from({ length: c.members }, (_, i) => ({ ...c, seed: c.seed + i, members: 1 }));
-
-/**
- * Nets over the same standardization as one: hidden units side by side, output weights divided by
- * their number, biases averaged, so its logit is the mean of theirs.
- */
-export function mergeNets(nets: EmbeddingVerifierWeights[]): EmbeddingVerifierWeights {
-  const [first] = nets;
-  if (!first || nets.length === 1) return first as EmbeddingVerifierWeights;
-  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
-  if (nets.some((n) => !n.hidden || !same(n.mean, first.mean) || !same(n.scale, first.scale)))
-    throw new Error("members need hidden layers and one standardization");
-  const round = (v: number) => Number(v.toPrecision(6));
-  return {
-    ...first,
-    hidden: {
-      weights: nets.flatMap((n) => n.hidden?.weights ?? []),
-      biases: nets.flatMap((n) => n.hidden?.biases ?? []),
-    },
-    output: {
-      weights: nets.flatMap((n) => n.output.weights.map((w) => round(w / nets.length))),
-      bias: round(nets.reduce((sum, n) => sum + n.output.bias, 0) / nets.length),
-    },
-  };
-}
-
 export function weightsOf(
   data: Clips,
   options: Config,
@@ -165,20 +138,6 @@ export function heldOut(
  * The clips (and their probabilities) a held-out figure is taken on: the voices of `folds`, and
  * without session 12's more babble unless `more` (so figures compare with sessions 8 and 11's).
  */
-/** Per chunk, the probability of the mean of the members' logits (what the merged net gives). */
-function meanLogits(members: Float32Array[][]): Float32Array[] {
-  const logit = (p: number) => {
-    const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
-    return Math.log(q / (1 - q));
-  };
-  return (members[0] ?? []).map((clip, i) =>
-    clip.map((_, j) => {
-      const z = members.reduce((sum, m) => sum + logit(m[i]?.[j] ?? 0), 0) / members.length;
-      return 1 / (1 + Math.exp(-z));
-    }),
-  );
-}
-
 /**
  * heldOut, kept beside the data per configuration, folds and data (minutes of fitting), so the
  * choosing scripts share one fit.
