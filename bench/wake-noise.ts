@@ -31,7 +31,8 @@ import { heardWords, phraseWins } from "../src/wake/verifier.js";
 import { type Scored, scoreAll } from "./wake-scores.js";
 import { type Loaded, loadVerifier } from "./wake-verifiers.js";
 
-const DIR = path.resolve("bench/out/wake");
+/** WAKE_DIR: another set make-wake-fixtures.ts wrote (e.g. --music-seed's). */
+const DIR = path.resolve(process.env.WAKE_DIR ?? "bench/out/wake");
 const THRESHOLD = 0.5;
 /** The candidate threshold of the Whisper peer and of session 7's verifier. */
 const CT = 0.1;
