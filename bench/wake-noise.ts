@@ -10,7 +10,8 @@
 // candidate on the audio the daemon's VerifyingDetector would give it (verdicts kept in
 // bench/out/wake/verified.json: delete it after changing Whisper's verifier). WAKE_CT, WAKE_EMB_T
 // (comma-separated) add candidate thresholds and embedding thresholds to compare; WAKE_VERIFIER
-// names another verifier file; WAKE_WHISPER_CONTEXT=2.5,0.7 adds Whisper hearing more;
+// names another verifier file; WAKE_CANDIDATE names new weights to compare with the shipped
+// ones in the same run (rows "cand", "cand+every": from its own `everyChunk`); WAKE_WHISPER_CONTEXT=2.5,0.7 adds Whisper hearing more;
 // WAKE_WHISPER=0 leaves Whisper out (its verdicts take minutes on a loaded board).
 //
 //   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts [--margins]
@@ -30,7 +31,8 @@ import { heardWords, phraseWins } from "../src/wake/verifier.js";
 import { type Scored, scoreAll } from "./wake-scores.js";
 import { type Loaded, loadVerifier } from "./wake-verifiers.js";
 
-const DIR = path.resolve("bench/out/wake");
+/** WAKE_DIR: another set make-wake-fixtures.ts wrote (e.g. --music-seed's). */
+const DIR = path.resolve(process.env.WAKE_DIR ?? "bench/out/wake");
 const THRESHOLD = 0.5;
 /** The candidate threshold of the Whisper peer and of session 7's verifier. */
 const CT = 0.1;
@@ -54,9 +56,11 @@ const benchVoices = [...new Set(manifest.clips.map((c) => c.voice))];
 const accent = (voice: string) => voice.replace(/-[mf]\d$/, "");
 const shippedFile = process.env.WAKE_VERIFIER ?? "assets/wake-verifier/hey_jarvis.json";
 const peerFile = process.env.WAKE_PEER_VERIFIER ?? path.join(DIR, "s7-verifier.json");
+const candidateFile = process.env.WAKE_CANDIDATE;
 const loaded = [
   loadVerifier("shipped", shippedFile, benchVoices),
   loadVerifier("session 7 (peer)", peerFile, benchVoices),
+  candidateFile ? loadVerifier("candidate", candidateFile, benchVoices) : null,
 ].filter((v): v is Loaded => v !== null);
 const verifier = loaded[0]?.verifier ?? null;
 const verifierId = loaded.map((v) => v.sha256).join("+");
@@ -118,7 +122,7 @@ function stages(s: Scored, strategy: Strategy): Stage[] {
   for (const c of s.scores) {
     const probe = () => {
       probes.set(strategy.name, (probes.get(strategy.name) ?? 0) + 1);
-      return c.embedding[0] ?? 0;
+      return c.embedding[strategy.k ?? 0] ?? 0;
     };
     const fired = t.next(c.score, c.endSample, probe);
     if (!fired) continue;
@@ -200,6 +204,8 @@ type Strategy = {
   judge: Judge | null;
   /** The shipped verifier read on every chunk past a score floor too (wake.verifier.every_chunk). */
   every?: EveryChunkSettings;
+  /** Which loaded verifier `every` reads (default 0: the shipped one). */
+  k?: number;
 };
 const strategies: Strategy[] = [
   { name: `single ${THRESHOLD} (peer)`, ct: THRESHOLD, verifyAll: false, judge: null },
@@ -232,13 +238,14 @@ if (WITH_WHISPER && context.length === 2)
   });
 // Each embedding verifier at its own threshold: the shipped one from the shipped candidate
 // threshold, session 7's from its own (0.1); WAKE_CT and WAKE_EMB_T add sensitivity rows.
+const shortName = (v: Loaded) => ({ shipped: "emb", candidate: "cand" })[v.name] ?? "emb s7 (peer)";
 for (const [k, v] of [...loaded.entries()].reverse()) {
   const trained = v.verifier.threshold;
-  const ownCt = k === 0 ? SHIPPED_CT : CT;
+  const ownCt = v.name === "session 7 (peer)" ? CT : SHIPPED_CT;
   for (const ct of [...new Set([ownCt, ...list(process.env.WAKE_CT)])])
     for (const t of [...new Set([trained, ...list(process.env.WAKE_EMB_T)])])
       strategies.push({
-        name: `${k === 0 ? "emb" : "emb s7 (peer)"} ${ct}/${t}`,
+        name: `${shortName(v)} ${ct}/${t}`,
         ct,
         verifyAll: true,
         judge: async (s, st) => probability(s, st, k) >= t,
@@ -256,6 +263,20 @@ if (verifier && shippedEvery) {
     verifyAll: true,
     judge: async (s, st) => probability(s, st, 0) >= trained,
     every: shippedEvery,
+  });
+}
+// New weights under test, read on every chunk at the settings they were chosen with.
+const candidateK = loaded.findIndex((v) => v.name === "candidate");
+const candidate = loaded[candidateK]?.verifier;
+if (candidate?.everyChunk && config.wake.verifier.every_chunk) {
+  const trained = candidate.threshold;
+  strategies.push({
+    name: "cand+every",
+    ct: SHIPPED_CT,
+    verifyAll: true,
+    judge: async (s, st) => probability(s, st, candidateK) >= trained,
+    every: candidate.everyChunk,
+    k: candidateK,
   });
 }
 for (const spec of (process.env.WAKE_EVERY ?? "").split(",").filter(Boolean)) {

@@ -3,6 +3,8 @@
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { VOICES } from "../scripts/make-hearing-fixtures.js";
+import { BABBLE_VOICES } from "../scripts/make-wake-fixtures.js";
 import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 
 export interface Loaded {
@@ -27,5 +29,10 @@ export function loadVerifier(name: string, file: string, benchVoices: readonly s
   console.log(`  trained on: ${voices.join(", ")}`);
   const seen = benchVoices.filter((v) => voices.includes(v));
   if (seen.length) throw new Error(`not held out: ${seen.join(", ")} were in training`);
+  // Session 12's more babble: its talkers may not be the benchmark's voices or babble voices.
+  const talkers = ((weights.trainedOn.moreBabble as string[][] | undefined) ?? []).flat();
+  const heard = talkers.filter((t) => BABBLE_VOICES.includes(t) || VOICES.some((v) => v.voice === t));
+  if (heard.length) throw new Error(`not held out: ${heard.join(", ")} talked in training babble`);
+  if (talkers.length) console.log(`  training babble talkers: ${talkers.join(", ")}`);
   return { name, verifier, sha256, voices };
 }

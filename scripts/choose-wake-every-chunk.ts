@@ -10,20 +10,25 @@
 // shipped configuration) it is written into the bundled weights as their `everyChunk`, with its
 // held-out figures, and their sha256 pinned again. Run it after scripts/train-wake-verifier.ts.
 //
-//   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard]
-// (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, examplesOf)
+//   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard:more:anchor]
+//     [--folds 0,1] [--more-eval]
+// (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, more: 1-3 on
+// session 12's more babble, anchor: 1-3 on examples where the clean clip has the words, ExampleOptions;
+// --folds: only those folds, a quick look; --more-eval: the figures include the more-babble clips)
 
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import type { EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import {
   type Config,
+  cachedHeldOut,
+  configText,
   describe,
   evaluate,
-  heldOut,
+  FOLDS,
+  heldOutSet,
   MAX_FALSE_WAKES,
   type Outcome,
   operatingPoint,
@@ -34,10 +39,17 @@ import {
 import { loadClips, type Policy, replay } from "./wake-verifier-replay.js";
 
 const { values } = parseArgs({
-  options: { data: { type: "string" }, config: { type: "string" }, write: { type: "boolean" } },
+  options: {
+    data: { type: "string" },
+    config: { type: "string" },
+    write: { type: "boolean" },
+    folds: { type: "string" },
+    "more-eval": { type: "boolean" },
+  },
 });
 const dataDir = path.resolve(values.data ?? "bench/out/wake-train");
-const data = loadClips(dataDir);
+const allClips = loadClips(dataDir);
+const folds = values.folds ? values.folds.split(",").map(Number) : FOLDS.map((_, f) => f);
 const shipped = JSON.parse(readFileSync(WEIGHTS_FILE, "utf8")) as EmbeddingVerifierWeights;
 const held = shipped.trainedOn.heldOutVoices as Policy;
 const base: Policy = {
@@ -45,43 +57,27 @@ const base: Policy = {
   chunks: held.chunks,
   afterChunks: held.afterChunks,
 };
-const { hidden, l2, jitter, hard } = shipped.trainedOn;
-const shippedConfig = `${hidden}:${l2}:${jitter}:${hard ?? 0}`;
+const { hidden, l2, jitter, hard, more, anchor, seed, members } = shipped.trainedOn;
+const shippedConfig = configText(
+  parseConfigs(
+    `${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ?? 0}:${anchor ?? 0}:${seed ?? 7}:${members ?? 1}`,
+  )[0] as Config,
+);
 const [config] = parseConfigs(values.config ?? shippedConfig);
 if (!config) throw new Error("no configuration");
 const started = performance.now();
-const p = cachedHeldOut();
+const { data, p } = heldOutSet(
+  allClips,
+  cachedHeldOut(dataDir, allClips, config, folds),
+  folds,
+  values["more-eval"] === true,
+);
 // The candidate path's threshold for this configuration, chosen as training chooses it.
 const peer = operatingPoint(data, p, base);
 const candidateThreshold = peer.threshold;
 console.log(
-  `${data.clips.length} clips; held-out probabilities in ${((performance.now() - started) / 1000).toFixed(0)} s; candidate policy ${JSON.stringify(base)}, threshold ${candidateThreshold}`,
+  `${data.clips.length} clips (folds ${folds.join(",")}${values["more-eval"] ? ", with more babble" : ""}); held-out probabilities in ${((performance.now() - started) / 1000).toFixed(0)} s; candidate policy ${JSON.stringify(base)}, threshold ${candidateThreshold}`,
 );
-
-/** Held-out probabilities are minutes of fitting: kept beside the data, per configuration. */
-function cachedHeldOut(): Float32Array[] {
-  const key = createHash("sha256")
-    .update(JSON.stringify({ config, clips: data.clips.length, rows: data.rows.length }))
-    .digest("hex")
-    .slice(0, 12);
-  const file = path.join(dataDir, `held-out-${key}.f32`);
-  const lengths = data.clips.map((c) => c.scores.length);
-  if (existsSync(file)) {
-    const bytes = readFileSync(file);
-    const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-    const starts = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
-    return lengths.map((n, i) => all.slice(starts[i], (starts[i] ?? 0) + n));
-  }
-  const p = heldOut(data, config as Config);
-  const all = new Float32Array(lengths.reduce((a, b) => a + b, 0));
-  let at = 0;
-  for (const x of p) {
-    all.set(x, at);
-    at += x.length;
-  }
-  writeFileSync(file, Buffer.from(all.buffer));
-  return p;
-}
 
 /** False wakes in the noise clips (fitted on in every fold, so not held out). */
 function noiseWakes(policy: Policy): number {
@@ -97,6 +93,12 @@ const row = (name: string, o: Outcome, policy: Policy) =>
     `${name.padEnd(34)} ${describe(o)}; noise ${noiseWakes(policy)}; verifier read ${o.probesPerHour.toFixed(0)} chunks/h`,
   );
 row("candidates only (peer)", peer, base);
+if (shipped.everyChunk) {
+  // The shipped weights' own settings, on this configuration's probabilities (for the shipped
+  // configuration: what the daemon does now, on these clips).
+  const policy = { ...base, every: shipped.everyChunk };
+  row("shipped settings", evaluate(data, p, policy, shipped.threshold), policy);
+}
 const allowed = Math.floor(MAX_FALSE_WAKES * peer.nearMisses);
 let best: { every: EveryChunkSettings; o: Outcome } | null = null;
 for (const consecutive of [1, 2, 3])
@@ -115,9 +117,9 @@ console.log(
     : `nothing within ${allowed} false wakes`,
 );
 if (values.write) {
-  if ((values.config ?? shippedConfig) !== shippedConfig)
+  if (configText(config) !== shippedConfig || folds.length !== FOLDS.length)
     throw new Error(
-      `--write needs the shipped configuration (${shippedConfig}): those are the weights written`,
+      `--write needs the shipped configuration (${shippedConfig}) and every fold: those are the weights written`,
     );
   if (!best) throw new Error("nothing to write");
   const { o } = best;

@@ -6,6 +6,9 @@
 // (espeak-ng, `sox -D`, seeded noise). Never committed: the output goes to bench/out/wake/.
 //
 //   npx tsx scripts/make-wake-fixtures.ts [--out DIR] [--negative-minutes 32]
+//   npx tsx scripts/make-wake-fixtures.ts --out bench/out/wake-music --music-seed 101
+// (--music-seed: only tones and chords, 5 minutes each, drawn with other seeds than the
+// benchmark's: a check of a verifier's false wakes on music-like sound it never met)
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -76,7 +79,8 @@ export function wakeSpeed(speed: number): number {
   return Math.max(120, Math.min(150, speed));
 }
 
-const BABBLE_VOICES = ["en-us+m3", "en-gb+f2", "en-029+m1", "en-us+f4", "en-gb-scotland+m2"];
+/** The benchmark's babble talkers (no training babble may use them). */
+export const BABBLE_VOICES = ["en-us+m3", "en-gb+f2", "en-029+m1", "en-us+f4", "en-gb-scotland+m2"];
 
 /** Voices talking over each other (prose, offset), the "babble" of a room or a TV: built once. */
 export function babbleTrack(seconds: number, voices = BABBLE_VOICES, words = proseWords()): Float64Array {
@@ -127,7 +131,8 @@ export function withCondition(
   }
 }
 
-const BENCH_PROSE = ["Apache-2.0", "GPL-3", "MPL-2.0", "Artistic", "GFDL-1.3", "LGPL-2.1"];
+/** The benchmark's prose (no training clip may read it). */
+export const BENCH_PROSE = ["Apache-2.0", "GPL-3", "MPL-2.0", "Artistic", "GFDL-1.3", "LGPL-2.1"];
 
 export function proseWords(files = BENCH_PROSE): string[] {
   return files
@@ -210,8 +215,8 @@ function scaleTo(values: Float64Array, peakRms: number): Int16Array {
 }
 
 /** Beeps and sweeps: a microwave, an alarm, a phone. */
-function tones(seconds: number): Int16Array {
-  const random = prng(11);
+function tones(seconds: number, seed = 11): Int16Array {
+  const random = prng(seed);
   const out = new Int16Array(seconds * RATE);
   let i = 0;
   while (i < out.length) {
@@ -229,8 +234,8 @@ function tones(seconds: number): Int16Array {
 }
 
 /** Music-like: triads with their harmonics, a new chord every half second or so. */
-function chords(seconds: number): Int16Array {
-  const random = prng(23);
+function chords(seconds: number, seed = 23): Int16Array {
+  const random = prng(seed);
   const out = new Float64Array(seconds * RATE);
   let i = 0;
   while (i < out.length) {
@@ -256,10 +261,28 @@ export function lastLoud(samples: Int16Array): number {
 
 function main(): void {
   const { values } = parseArgs({
-    options: { out: { type: "string" }, "negative-minutes": { type: "string" } },
+    options: {
+      out: { type: "string" },
+      "negative-minutes": { type: "string" },
+      "music-seed": { type: "string" },
+    },
   });
   const outDir = path.resolve(ROOT, values.out ?? "bench/out/wake");
   mkdirSync(outDir, { recursive: true });
+  if (values["music-seed"]) {
+    const seed = Number(values["music-seed"]);
+    const negatives: NegativeFile[] = (["tones", "chords"] as const).map((kind) => {
+      const file = `${kind}-${seed}.wav`;
+      const samples = kind === "tones" ? tones(300, seed) : chords(300, seed + 1);
+      return { file, kind, durationMs: write(outDir, file, samples) };
+    });
+    writeFileSync(
+      path.join(outDir, "manifest.json"),
+      `${JSON.stringify({ clips: [], negatives }, null, 2)}\n`,
+    );
+    console.log(`10 minutes of tones and chords (seed ${seed}) in ${path.relative(ROOT, outDir)}`);
+    return;
+  }
   const babble = babbleTrack(180);
   const clips = makeClips(outDir, babble);
   const negatives = makeNegatives(outDir, Number(values["negative-minutes"] ?? 32), babble);

@@ -10,24 +10,29 @@
 // seen here: they are the held-out report (bench/wake-noise.ts). Deterministic (seeded).
 //
 //   nice -n 10 npx tsx scripts/train-wake-verifier.ts [--configs 8:0.001:1,8:0.001:2] [--dry-run]
-//   (hidden units:L2:jitter; 0 hidden units is logistic regression; --dry-run writes nothing)
+//     [--more-eval]
+//   (hidden units:L2:jitter[:hard:more:anchor], wake-verifier-folds.ts parseConfigs; 0 hidden
+//   units is logistic regression; --dry-run writes nothing; --more-eval: choose on session 12's
+//   more-babble clips too)
 
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { prng } from "./make-hearing-fixtures.js";
+import { MORE_BABBLES } from "./wake-verifier-babble.js";
 import { TRAIN_VOICES } from "./wake-verifier-data.js";
 import {
   type Config,
+  cachedHeldOut,
   describe,
+  examplesFor,
   FOLDS,
-  heldOut,
+  heldOutSet,
   type Outcome,
   operatingPoint,
   parseConfigs,
   weightsOf,
   writePinned,
 } from "./wake-verifier-folds.js";
-import { type Clips, examplesOf, loadClips, type Policy } from "./wake-verifier-replay.js";
+import { type Clips, isMoreBabble, loadClips, type Policy } from "./wake-verifier-replay.js";
 
 const POLICIES: Policy[] = [0.05, 0.1, 0.2].flatMap((candidateThreshold) =>
   [
@@ -40,9 +45,15 @@ const POLICIES: Policy[] = [0.05, 0.1, 0.2].flatMap((candidateThreshold) =>
 );
 
 const { values } = parseArgs({
-  options: { data: { type: "string" }, configs: { type: "string" }, "dry-run": { type: "boolean" } },
+  options: {
+    data: { type: "string" },
+    configs: { type: "string" },
+    "dry-run": { type: "boolean" },
+    "more-eval": { type: "boolean" },
+  },
 });
-const data: Clips = loadClips(path.resolve(values.data ?? "bench/out/wake-train"));
+const dataDir = path.resolve(values.data ?? "bench/out/wake-train");
+const data: Clips = loadClips(dataDir);
 const { clips } = data;
 const configs = parseConfigs(values.configs ?? "8:0.001:1,8:0.001:2");
 const voices = TRAIN_VOICES.map((v) => v.id);
@@ -53,12 +64,22 @@ console.log(
 let best: { options: Config; policy: Policy; at: Outcome } | null = null;
 for (const options of configs) {
   const started = performance.now();
-  const p = heldOut(data, options);
+  const set = heldOutSet(
+    data,
+    cachedHeldOut(
+      dataDir,
+      data,
+      options,
+      FOLDS.map((_, f) => f),
+    ),
+    FOLDS.map((_, f) => f),
+    values["more-eval"] === true,
+  );
   console.log(
     `hidden ${options.hidden}, L2 ${options.l2}, jitter ${options.jitter} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
   );
   for (const policy of POLICIES) {
-    const at = operatingPoint(data, p, policy);
+    const at = operatingPoint(set.data, set.p, policy);
     console.log(
       `  candidates from ${policy.candidateThreshold}, ${policy.chunks} chunk(s), decided ${policy.afterChunks} after: ${describe(at)}`,
     );
@@ -72,21 +93,20 @@ console.log(
 );
 if (values["dry-run"]) process.exit(0);
 
-const final = weightsOf(
-  data,
-  options,
-  examplesOf(data, options.jitter, prng(99), options.hard),
-  at.threshold,
-);
+const final = weightsOf(data, options, examplesFor(data, options), at.threshold);
 final.chunks = policy.chunks;
 final.trainedOn = {
   script: "scripts/train-wake-verifier.ts (clips: scripts/wake-verifier-data.ts)",
   voices,
-  clips: clips.length,
+  clips: options.more ? clips.length : clips.filter((c) => !isMoreBabble(c)).length,
   hidden: options.hidden,
   l2: options.l2,
   jitter: options.jitter,
   ...(options.hard > 0 ? { hard: options.hard } : {}),
+  ...(options.more ? { more: options.more, moreBabble: MORE_BABBLES.map((b) => b.voices) } : {}),
+  ...(options.anchor ? { anchor: options.anchor } : {}),
+  ...(options.seed !== 7 ? { seed: options.seed } : {}),
+  ...(options.members > 1 ? { members: options.members } : {}),
   heldOutVoices: {
     ...policy,
     threshold: at.threshold,

@@ -10,8 +10,12 @@
 // Deterministic. Output (never committed): bench/out/wake-train/clips-K.json (per clip: what it
 // is, where the wake phrase ends, the chunk scores) and clips-K.f32 (the embedding rows, clip
 // after clip); `--part K/N` makes the K-th of N shares of the voices (run the N at once).
+// `--more-babble` (session 12) makes only more babble, into clips-K-babble.json/.f32 beside the
+// rest: the same wake phrases and near-misses mixed with four other babble tracks (MORE_BABBLES:
+// 3 to 8 talkers, other voices and other prose again, none of the benchmark's) at SNRs spread
+// over 0-12 dB, and those tracks as noise; the fitting scripts fit on them only when asked.
 //
-//   nice -n 10 npx tsx scripts/wake-verifier-data.ts [--out DIR] [--part 0/1]
+//   nice -n 10 npx tsx scripts/wake-verifier-data.ts [--out DIR] [--part 0/1] [--more-babble]
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -32,6 +36,7 @@ import {
   wakeSpeed,
   withCondition,
 } from "./make-wake-fixtures.js";
+import { type BabbleMix, checkBabbleHeldOut, MORE_BABBLES, moreBabbleMixes } from "./wake-verifier-babble.js";
 
 const RATE = 16_000;
 
@@ -78,9 +83,11 @@ const MORE_NEAR_MISSES = [
   "hey charlie",
 ];
 
+/** The training prose: none of the benchmark's files (checkBabbleHeldOut). */
+const TRAIN_PROSE = ["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"];
+
+/** Wake phrases and near-misses alike (the one false wake of session 7 was "hey Charlie" in babble). */
 const CONDITIONS: WakeCondition[] = ["clean", "pink10", "pink5", "babble10", "babble5", "reverb"];
-/** Near-misses in every noise too: the one false wake of session 7 was "hey Charlie" in babble. */
-const NEAR_CONDITIONS: WakeCondition[] = ["clean", "pink10", "pink5", "babble10", "babble5", "reverb"];
 
 export type ClipKind = "wake" | "near-miss" | "prose" | "noise";
 
@@ -96,6 +103,8 @@ export interface TrainClip {
   firstRow: number;
   /** hey_jarvis's score per 80 ms chunk (chunk i ends at (i + 1) x 1280 samples). */
   scores: number[];
+  /** Session 12's more babble (`--more-babble`): which MORE_BABBLES track, at what SNR. */
+  mix?: BabbleMix;
 }
 
 export interface TrainShare {
@@ -155,15 +164,43 @@ async function addClip(
   }
 }
 
+/** The mixes of one clean clip: the six conditions, or (more babble) MORE_MIXES of the new tracks. */
+type Mix = { condition: string; samples: Int16Array; mix?: BabbleMix };
+
+function mixesOf(clean: Int16Array, seed: number, babble: Float64Array, more: Float64Array[] | null): Mix[] {
+  if (!more)
+    return CONDITIONS.map((condition) => ({
+      condition,
+      samples: withCondition(clean, condition, seed, babble),
+    }));
+  return moreBabbleMixes(clean, seed, more);
+}
+
+const toInt16 = (x: Float64Array, scale: number) =>
+  Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * scale))));
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: "string" }, part: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      out: { type: "string" },
+      part: { type: "string" },
+      "more-babble": { type: "boolean" },
+    },
+  });
   const outDir = path.resolve(values.out ?? "bench/out/wake-train");
   const [part, parts] = (values.part ?? "0/1").split("/").map(Number) as [number, number];
   mkdirSync(outDir, { recursive: true });
   const wake = await openScoringDetector();
-  const trainProse = proseWords(["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"]);
+  checkBabbleHeldOut(
+    TRAIN_VOICES.map((v) => v.voice),
+    TRAIN_PROSE,
+  );
+  const trainProse = proseWords(TRAIN_PROSE);
   const babbleVoices = ["en-gb-x-gbcwmd+m2", "en-us+f5", "en-gb-x-rp+m6", "en-gb+f1", "en-us+m7"];
   const babble = babbleTrack(120, babbleVoices, trainProse);
+  const more = values["more-babble"]
+    ? MORE_BABBLES.map((b) => babbleTrack(120, b.voices, trainProse.slice(b.from)))
+    : null;
   for (const [v, voice] of TRAIN_VOICES.entries()) {
     if (v % parts !== part) continue;
     const started = performance.now();
@@ -175,10 +212,15 @@ async function main(): Promise<void> {
       const clean = concat(lead, wakeAudio, zeros(0.25), rest, zeros(1));
       const wakeEndSample = lead.length + lastLoud(wakeAudio);
       const text = `hey jarvis ${command}`.trim();
-      for (const condition of CONDITIONS) {
-        const samples = withCondition(clean, condition, 7000 + v * 101 + c * 7, babble);
-        await addClip(wake, samples, { voice: voice.id, kind: "wake", condition, text, wakeEndSample });
-      }
+      for (const { condition, samples, mix } of mixesOf(clean, 7000 + v * 101 + c * 7, babble, more))
+        await addClip(wake, samples, {
+          voice: voice.id,
+          kind: "wake",
+          condition,
+          text,
+          wakeEndSample,
+          ...(mix ? { mix } : {}),
+        });
     }
     for (const [p, phrase] of [...NEAR_MISSES, ...MORE_NEAR_MISSES].entries()) {
       const clean = concat(
@@ -186,42 +228,48 @@ async function main(): Promise<void> {
         say(voice.voice, wakeSpeed(voice.speed - 10 + (p % 3) * 10), phrase),
         zeros(1),
       );
-      for (const condition of NEAR_CONDITIONS) {
-        const samples = withCondition(clean, condition, 9000 + v * 101 + p * 7, babble);
+      for (const { condition, samples, mix } of mixesOf(clean, 9000 + v * 101 + p * 7, babble, more))
         await addClip(wake, samples, {
           voice: voice.id,
           kind: "near-miss",
           condition,
           text: phrase,
           wakeEndSample: null,
+          ...(mix ? { mix } : {}),
         });
-      }
     }
-    const passage = trainProse.slice(v * 250, v * 250 + 250).join(" ");
-    await addClip(wake, say(voice.voice, voice.speed, passage), {
-      voice: voice.id,
-      kind: "prose",
-      condition: "clean",
-      text: "prose",
-      wakeEndSample: null,
-    });
+    if (!more) {
+      const passage = trainProse.slice(v * 250, v * 250 + 250).join(" ");
+      await addClip(wake, say(voice.voice, voice.speed, passage), {
+        voice: voice.id,
+        kind: "prose",
+        condition: "clean",
+        text: "prose",
+        wakeEndSample: null,
+      });
+    }
     console.log(
       `${voice.id}: ${clips.length} clips so far (${((performance.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
-  const noises = {
-    pink: Int16Array.from(pinkNoise(60 * RATE, 4242), (x) => Math.round(x * 3000)),
-    babble: Int16Array.from(babble.subarray(0, 60 * RATE), (x) =>
-      Math.max(-32768, Math.min(32767, Math.round(x * 3000))),
-    ),
-  };
-  for (const [name, samples] of part === 0 ? Object.entries(noises) : [])
+  const noises: Array<[string, Int16Array, BabbleMix?]> = more
+    ? more.map((track, t) => [
+        `babble${t + 1}`,
+        toInt16(track.subarray(0, 60 * RATE), 3000),
+        { track: t, talkers: MORE_BABBLES[t]?.voices.length ?? 0, snrDb: Number.NaN },
+      ])
+    : [
+        ["pink", Int16Array.from(pinkNoise(60 * RATE, 4242), (x) => Math.round(x * 3000))],
+        ["babble", toInt16(babble.subarray(0, 60 * RATE), 3000)],
+      ];
+  for (const [name, samples, mix] of part === 0 ? noises : [])
     await addClip(wake, samples, {
       voice: "-",
       kind: "noise",
       condition: name,
       text: name,
       wakeEndSample: null,
+      ...(mix ? { mix } : {}),
     });
   await wake.dispose();
   const flat = new Float32Array(rowCount * EMBEDDING_DIM);
@@ -230,9 +278,10 @@ async function main(): Promise<void> {
     flat.set(r, at);
     at += r.length;
   }
-  writeFileSync(path.join(outDir, `clips-${part}.f32`), Buffer.from(flat.buffer));
+  const name = more ? `clips-${part}-babble` : `clips-${part}`;
+  writeFileSync(path.join(outDir, `${name}.f32`), Buffer.from(flat.buffer));
   const share: TrainShare = { frames: CANDIDATE_FRAMES, clips };
-  writeFileSync(path.join(outDir, `clips-${part}.json`), `${JSON.stringify(share)}\n`);
+  writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(share)}\n`);
   console.log(`${clips.length} clips, ${rowCount} embedding rows in ${path.relative(process.cwd(), outDir)}`);
 }
 

@@ -3,17 +3,19 @@
 // model that never saw its voice, so what is chosen on them is chosen on held-out voices.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import { prng } from "./make-hearing-fixtures.js";
 import { TRAIN_VOICES } from "./wake-verifier-data.js";
 import { type Data, type FitOptions, fitVerifier } from "./wake-verifier-fit.js";
+import { meanLogits, membersOf, mergeNets } from "./wake-verifier-members.js";
 import {
   type Clips,
   type Example,
   examplesOf,
   isHit,
+  isMoreBabble,
   type Policy,
   replay,
   windowAt,
@@ -24,25 +26,50 @@ import {
  * near-miss phrases; at 0.25 % that is 0.28 expected false wakes there, 0.5 per hour: the target.
  */
 export const MAX_FALSE_WAKES = 0.0025;
-/** `hard`: the share of every-chunk negatives fitted on (wake-verifier-replay.ts examplesOf). */
-export type Config = FitOptions & { jitter: number; hard: number };
+/**
+ * `hard`: the share of every-chunk negatives fitted on; `more` and `anchor` (0-3):
+ * session 12's more babble and positives anchored at the clean clip (wake-verifier-replay.ts
+ * ExampleOptions).
+ */
+export type Config = FitOptions & {
+  jitter: number;
+  hard: number;
+  more: number;
+  anchor: number;
+  /** Nets fitted with seeds seed, seed + 1, ...: their logits averaged (one wider net, mergeNets). */
+  members: number;
+};
 
-/** hidden:L2:jitter[:hard], comma-separated (0 hidden units: logistic regression). */
+/**
+ * hidden:L2:jitter[:hard[:more[:anchor[:seed[:members]]]]], comma-separated (0 hidden units:
+ * logistic regression; seed 7 unless given; members: that many nets averaged, seeds counting up).
+ */
 export function parseConfigs(text: string): Config[] {
   return text.split(",").map((c) => {
-    const [hidden, l2, jitter, hard] = c.split(":").map(Number);
+    const [hidden, l2, jitter, hard, more, anchor, seed, members] = c.split(":").map(Number);
     return {
       hidden: hidden ?? 8,
       l2: l2 ?? 0.001,
       jitter: jitter ?? 1,
       hard: hard ?? 0,
+      more: more ?? 0,
+      anchor: anchor ?? 0,
       epochs: hidden ? 12 : 15,
       learningRate: 0.002,
       batch: 64,
-      seed: 7,
+      seed: seed ?? 7,
+      members: members ?? 1,
     };
   });
 }
+
+/** A configuration as parseConfigs reads it. */
+export const configText = (c: Config): string =>
+  `${c.hidden}:${c.l2}:${c.jitter}:${c.hard}:${c.more}:${c.anchor}${c.seed === 7 && c.members === 1 ? "" : `:${c.seed}`}${c.members === 1 ? "" : `:${c.members}`}`;
+
+/** The examples a configuration fits on. */
+export const examplesFor = (data: Clips, options: Config): Example[] =>
+  examplesOf(data, options.jitter, prng(99), options.hard, options);
 
 /** The training voices in eight folds of two. */
 export const FOLDS: string[][] = [0, 1, 2, 3, 4, 5, 6, 7].map((f) =>
@@ -65,6 +92,8 @@ export function weightsOf(
   examples: Example[],
   threshold: number,
 ): EmbeddingVerifierWeights {
+  if (options.members > 1)
+    return mergeNets(membersOf(options).map((m) => weightsOf(data, m, examples, threshold)));
   const fitted = fitVerifier(
     matrix(data, examples),
     examples.map((_, i) => i),
@@ -82,13 +111,18 @@ export function weightsOf(
 
 /**
  * Every chunk's probability (from the sixth on: the first five are never scored), each clip
- * scored by the model fitted without its voice's fold.
+ * scored by the model fitted without its voice's fold. `folds`: only these (indexes into FOLDS;
+ * a quick look: the other folds' clips stay at 0, so evaluate only `heldOutSet`).
  */
-export function heldOut(data: Clips, options: Config): Float32Array[] {
+export function heldOut(
+  data: Clips,
+  options: Config,
+  folds: readonly number[] = FOLDS.map((_, f) => f),
+): Float32Array[] {
   const { clips } = data;
-  const examples = examplesOf(data, options.jitter, prng(99), options.hard);
+  const examples = examplesFor(data, options);
   const out: Float32Array[] = clips.map((c) => new Float32Array(c.scores.length));
-  for (const fold of FOLDS) {
+  for (const fold of folds.map((f) => FOLDS[f] as string[])) {
     const train = examples.filter((e) => !fold.includes(clips[e.clip]?.voice ?? ""));
     const verifier = EmbeddingVerifier.fromWeights(weightsOf(data, options, train, 0.5));
     clips.forEach((c, i) => {
@@ -98,6 +132,63 @@ export function heldOut(data: Clips, options: Config): Float32Array[] {
     });
   }
   return out;
+}
+
+/**
+ * The clips (and their probabilities) a held-out figure is taken on: the voices of `folds`, and
+ * without session 12's more babble unless `more` (so figures compare with sessions 8 and 11's).
+ */
+/**
+ * heldOut, kept beside the data per configuration, folds and data (minutes of fitting), so the
+ * choosing scripts share one fit.
+ */
+export function cachedHeldOut(
+  dir: string,
+  data: Clips,
+  config: Config,
+  folds: readonly number[],
+): Float32Array[] {
+  if (config.members > 1) return meanLogits(membersOf(config).map((m) => cachedHeldOut(dir, data, m, folds)));
+  // Keyed as before members existed, so single nets' caches stay valid.
+  const { members: _, ...one } = config;
+  const key = createHash("sha256")
+    .update(JSON.stringify({ config: one, folds, clips: data.clips.length, rows: data.rows.length }))
+    .digest("hex")
+    .slice(0, 12);
+  const file = path.join(dir, `held-out-${key}.f32`);
+  const lengths = data.clips.map((c) => c.scores.length);
+  if (existsSync(file)) {
+    const bytes = readFileSync(file);
+    const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    let at = 0;
+    return lengths.map((n) => {
+      at += n;
+      return all.slice(at - n, at);
+    });
+  }
+  const p = heldOut(data, config, folds);
+  const all = new Float32Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (const x of p) {
+    all.set(x, at);
+    at += x.length;
+  }
+  writeFileSync(file, Buffer.from(all.buffer));
+  return p;
+}
+
+export function heldOutSet(
+  data: Clips,
+  p: Float32Array[],
+  folds: readonly number[],
+  more: boolean,
+): { data: Clips; p: Float32Array[] } {
+  const voices = new Set(folds.flatMap((f) => FOLDS[f] ?? []));
+  const keep = data.clips.map((c) => (c.voice === "-" || voices.has(c.voice)) && (more || !isMoreBabble(c)));
+  return {
+    data: { ...data, clips: data.clips.filter((_, i) => keep[i]) },
+    p: p.filter((_, i) => keep[i]),
+  };
 }
 
 export interface Outcome {
@@ -165,14 +256,16 @@ export function evaluate(data: Clips, p: Float32Array[], policy: Policy, thresho
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 export function describe(o: Outcome): string {
   const cells = [...o.recall].map(([k, [h, n]]) => `${k} ${((100 * h) / n).toFixed(0)}%`).join(", ");
-  return `t ${o.threshold.toFixed(2)}: recall ${((100 * o.hits) / o.positives).toFixed(1)}% (${cells}); false wakes ${o.falseWakes} (${o.nearMissWakes} in ${o.nearMisses} near-miss clips), ${o.candidatesPerHour.toFixed(0)} cand/h; delay median ${(80 * median(o.delays)).toFixed(0)} ms`;
+  return `t ${o.threshold}: recall ${((100 * o.hits) / o.positives).toFixed(1)}% (${cells}); false wakes ${o.falseWakes} (${o.nearMissWakes} in ${o.nearMisses} near-miss clips), ${o.candidatesPerHour.toFixed(0)} cand/h; delay median ${(80 * median(o.delays)).toFixed(0)} ms`;
 }
 
 /** The lowest verifier threshold at which at most MAX_FALSE_WAKES of near-miss clips wake. */
 export function operatingPoint(data: Clips, p: Float32Array[], policy: Policy): Outcome {
   let last = evaluate(data, p, policy, 1);
-  for (let t = 0.3; t < 1; t += 0.01) {
-    const o = evaluate(data, p, policy, Number(t.toFixed(2)));
+  // Past 0.99 in finer steps (session 12): a verifier fitted on more babble may need them.
+  const steps = Array.from({ length: 70 }, (_, k) => Number((0.3 + k * 0.01).toFixed(2)));
+  for (const t of [...steps, 0.995, 0.998, 0.999]) {
+    const o = evaluate(data, p, policy, t);
     last = o;
     if (o.falseWakes <= Math.floor(MAX_FALSE_WAKES * o.nearMisses)) return o;
   }

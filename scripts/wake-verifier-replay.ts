@@ -19,10 +19,13 @@ export interface Clips {
   rows: Float32Array;
 }
 
-/** Every share the data script wrote (clips-K.json beside clips-K.f32), rows renumbered. */
+/**
+ * Every share the data script wrote (clips-K.json beside clips-K.f32, and clips-K-babble.json from
+ * `--more-babble`), rows renumbered.
+ */
 export function loadClips(dir: string): Clips {
   const shares = readdirSync(dir)
-    .filter((f) => /^clips-\d+\.json$/.test(f))
+    .filter((f) => /^clips-\d+(-babble)?\.json$/.test(f))
     .sort();
   const parts = shares.map((f) => {
     const share = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as TrainShare;
@@ -76,6 +79,56 @@ export interface Example {
   label: 0 | 1;
 }
 
+/** Session 12's more babble (scripts/wake-verifier-data.ts --more-babble): fitted on only when asked. */
+export const isMoreBabble = (c: TrainClip): boolean => c.mix !== undefined;
+
+/**
+ * Where the words are in a noisy clip, from the same words in the same voice, clean (mixing noise
+ * moves nothing in time; reverberant clips are left out, the tail moves it). `wake`: the wake
+ * phrase's best chunk, for clips where openWakeWord hears nothing (no chunk at 0.02 near it);
+ * `near`: a near-miss's three best chunks clean, which in babble need not be its best there.
+ */
+function cleanAnchors(data: Clips, which: { wake: boolean; near: boolean }): Map<number, number[]> {
+  const clean = new Map<string, number[]>();
+  for (const c of data.clips) {
+    if (c.condition !== "clean") continue;
+    const key = `${c.kind}|${c.voice}|${c.text}`;
+    if (c.kind === "wake") {
+      const at = wakeChunks(c);
+      if (at) clean.set(key, [at.best]);
+    } else if (c.kind === "near-miss") clean.set(key, peaks(c.scores, 0, c.scores.length, 3));
+  }
+  const out = new Map<number, number[]>();
+  data.clips.forEach((c, i) => {
+    if (c.condition === "clean" || c.condition === "reverb") return;
+    const wanted = c.kind === "wake" ? which.wake && !wakeChunks(c) : c.kind === "near-miss" && which.near;
+    const at = wanted ? clean.get(`${c.kind}|${c.voice}|${c.text}`) : undefined;
+    if (at) out.set(i, at);
+  });
+  return out;
+}
+
+function fitsMore(c: TrainClip, more: number): boolean {
+  if (more === 1) return true;
+  if (more === 2) return c.kind !== "wake";
+  if (more === 3) return c.kind !== "wake" || (c.mix?.snrDb ?? 0) >= 4;
+  return false;
+}
+
+/** What examplesOf fits on beyond session 8's examples. */
+export interface ExampleOptions {
+  /**
+   * Fit on the more-babble clips (isMoreBabble): 0 or absent, none; 1, all; 2, only its
+   * near-misses and noise (no more positives); 3, all but the wake clips under 4 dB SNR.
+   */
+  more?: number;
+  /**
+   * Examples where the clean clip says the words are (cleanAnchors): 1, positives where
+   * openWakeWord hears nothing; 2, those and near-misses' negatives; 3, near-misses' only.
+   */
+  anchor?: number;
+}
+
 /** A chunk counts as heard by openWakeWord at all when a score this high came within the last 4. */
 export const HARD_FLOOR = 0.001;
 
@@ -87,10 +140,18 @@ export const HARD_FLOOR = 0.001;
  * read on its own (wake.verifier.every_chunk: a score of HARD_FLOOR within the last 4 chunks)
  * in near-misses, prose, noise and the commands after a wake phrase, so a verifier read on
  * every chunk has seen the chunks it must turn away. The first 5 chunks of a clip are never
- * scored (warm-up): never examples.
+ * scored (warm-up): never examples. `extra`: ExampleOptions.
  */
-export function examplesOf(data: Clips, jitter: number, random: () => number, hard = 0): Example[] {
+export function examplesOf(
+  data: Clips,
+  jitter: number,
+  random: () => number,
+  hard = 0,
+  extra: ExampleOptions = {},
+): Example[] {
   const out: Example[] = [];
+  const anchor = extra.anchor ?? 0;
+  const anchors = cleanAnchors(data, { wake: anchor === 1 || anchor === 2, near: anchor >= 2 });
   const add = (clip: number, chunk: number, label: 0 | 1) => {
     const c = data.clips[clip] as TrainClip;
     if (chunk >= 5 && chunk < c.scores.length) out.push({ clip, chunk, label });
@@ -104,15 +165,18 @@ export function examplesOf(data: Clips, jitter: number, random: () => number, ha
       if (heard(c, j) && random() < hard) add(clip, j, 0);
   };
   data.clips.forEach((c, i) => {
+    if (isMoreBabble(c) && !fitsMore(c, extra.more ?? 0)) return;
     if (c.kind === "wake") {
       const end = c.wakeEndSample === null ? null : Math.floor(c.wakeEndSample / CHUNK_SAMPLES);
       if (end !== null) addHard(i, end + 16);
+      for (const a of anchors.get(i) ?? []) for (const j of around(a)) add(i, j, 1);
       const at = wakeChunks(c);
       if (!at) return;
       for (const j of around(at.best)) add(i, j, 1);
       for (const j of peaks(c.scores, at.end + 16, c.scores.length, 2)) add(i, j, 0);
     } else if (c.kind === "near-miss") {
       for (const p of peaks(c.scores, 0, c.scores.length, 3)) for (const j of around(p)) add(i, j, 0);
+      for (const a of anchors.get(i) ?? []) for (const j of around(a)) add(i, j, 0);
       addHard(i, 0);
     } else {
       addHard(i, 0);
