@@ -12,7 +12,9 @@
 // (comma-separated) add candidate thresholds and embedding thresholds to compare; WAKE_VERIFIER
 // names another verifier file; WAKE_CANDIDATE names new weights to compare with the shipped
 // ones in the same run (rows "cand", "cand+every": from its own `everyChunk`); WAKE_WHISPER_CONTEXT=2.5,0.7 adds Whisper hearing more;
-// WAKE_WHISPER=0 leaves Whisper out (its verdicts take minutes on a loaded board).
+// WAKE_WHISPER=0 leaves Whisper out (its verdicts take minutes on a loaded board). WAKE_VAD_GATE=1
+// adds the single threshold and the default behind the daemon's VAD gate (wake.vad_gate: Silero
+// over the second before each wake, as VadGatedDetector hears it; rows "+ vad gate").
 //
 //   nice -n 10 npx tsx scripts/make-wake-fixtures.ts && nice -n 10 npx tsx bench/wake-noise.ts [--margins]
 
@@ -25,8 +27,10 @@ import { configSchema } from "../src/config/schema.js";
 import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
+import { createVad } from "../src/vad/create.js";
 import { CandidateTrigger, type EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import { Trigger } from "../src/wake/trigger.js";
+import { DEFAULT_LOOKBACK_SECONDS, peakSpeech } from "../src/wake/vad-gate.js";
 import { heardWords, phraseWins } from "../src/wake/verifier.js";
 import { type Scored, scoreAll } from "./wake-scores.js";
 import { type Loaded, loadVerifier } from "./wake-verifiers.js";
@@ -206,6 +210,8 @@ type Strategy = {
   every?: EveryChunkSettings;
   /** Which loaded verifier `every` reads (default 0: the shipped one). */
   k?: number;
+  /** Behind the VAD gate (wake.vad_gate): a wake without speech in the second before it is dropped. */
+  gate?: boolean;
 };
 const strategies: Strategy[] = [
   { name: `single ${THRESHOLD} (peer)`, ct: THRESHOLD, verifyAll: false, judge: null },
@@ -302,11 +308,52 @@ if (verifier && WITH_WHISPER) {
   });
 }
 
+// The daemon's VAD gate over each wake a strategy reports (WAKE_VAD_GATE=1): the single threshold
+// and the default behind it. The gate wraps openWakeWord and the verifier wraps the gate
+// (src/wake/create.ts), so it judges sure wakes, candidates and the every-chunk wakes alike; as a
+// filter before the verdict it drops exactly the wakes it would drop after it.
+const gateVad = process.env.WAKE_VAD_GATE === "1" ? await createVad(config.vad, store, silentLogger()) : null;
+if (gateVad)
+  for (const name of [`single ${THRESHOLD} (peer)`, "emb+every (default)"]) {
+    const base = strategies.find((x) => x.name === name);
+    if (base) strategies.push({ ...base, name: `${name.replace(/ \(.*\)$/, "")} + vad gate`, gate: true });
+  }
+const LOOKBACK = Math.round(DEFAULT_LOOKBACK_SECONDS * SAMPLE_RATE);
+/** What VadGatedDetector keeps (its RecentAudio): the look-back plus a second, up to the newest frame. */
+const KEPT = Math.ceil((DEFAULT_LOOKBACK_SECONDS + 1) * SAMPLE_RATE);
+const speechSeen = new Map<string, number>();
+/** Silero's peak over the second before `wakeAt`, of the audio kept when the wake was decided. */
+async function speechBefore(s: Scored, wakeAt: number, decidedAt: number): Promise<number> {
+  const from = Math.max(0, decidedAt - KEPT, wakeAt - LOOKBACK);
+  const key = `${s.file}@${from}@${wakeAt}`;
+  const seen = speechSeen.get(key);
+  if (seen !== undefined) return seen;
+  if (!gateVad) throw new Error("no VAD for the gate");
+  const p = await peakSpeech(gateVad, { samples: s.samples.subarray(from, wakeAt), startSample: from });
+  speechSeen.set(key, p);
+  return p;
+}
+/** Wakes the gate dropped, per strategy: where, and Silero's peak there. */
+const gated = new Map<string, string[]>();
+
 async function detect(strategy: Strategy, s: Scored): Promise<number[]> {
-  if (!strategy.judge) return single(s);
+  const wakes: { at: number; decidedAt: number }[] = [];
+  if (!strategy.judge) for (const at of single(s)) wakes.push({ at, decidedAt: at });
+  else
+    for (const stage of stages(s, strategy))
+      if (stage.kind !== "candidate" || (await strategy.judge(s, stage)))
+        wakes.push({ at: stage.wakeAt, decidedAt: stage.decidedAt });
+  if (!strategy.gate) return wakes.map((w) => w.at);
   const out: number[] = [];
-  for (const stage of stages(s, strategy))
-    if (stage.kind !== "candidate" || (await strategy.judge(s, stage))) out.push(stage.wakeAt);
+  for (const w of wakes) {
+    const speech = await speechBefore(s, w.at, w.decidedAt);
+    if (speech >= config.vad.start_threshold) out.push(w.at);
+    else
+      gated.set(strategy.name, [
+        ...(gated.get(strategy.name) ?? []),
+        `${s.file}@${(w.at / SAMPLE_RATE).toFixed(1)}s (${speech.toFixed(2)})`,
+      ]);
+  }
   return out;
 }
 
@@ -375,12 +422,16 @@ console.log(`\nrecall by held-out voice (all conditions; * = accent in no traini
 console.log(`${"strategy".padEnd(W)}${benchVoices.map((v) => mark(v).padStart(16)).join("")}`);
 for (const row of perVoice) console.log(row);
 console.log(`\nfalse wakes (file@time)\n${falseDetail.join("\n") || "none"}`);
+if (gateVad)
+  console.log(
+    `\ndropped by the vad gate (file@time (Silero's peak), start_threshold ${config.vad.start_threshold})\n${[...gated].map(([name, xs]) => `${name}: ${[...new Set(xs)].join(", ")}`).join("\n") || "none"}`,
+  );
 
 // The wait before the earcon, on clips the single threshold wakes on: from its first chunk at
 // 0.5 to the chunk where each strategy's wake was decided (a candidate waits for its best chunk
 // and after_seconds), plus Whisper's CPU where it verified. Negative: earlier than single 0.5.
 const waits = new Map<string, number[]>();
-for (const strategy of strategies.filter((x) => x.judge)) {
+for (const strategy of strategies.filter((x) => x.judge && !x.gate)) {
   const xs: number[] = [];
   for (const [i, clip] of manifest.clips.entries()) {
     const s = positives[i] as Scored;
@@ -408,7 +459,7 @@ writeFileSync(VERIFIED, JSON.stringify(Object.fromEntries(cache)));
 
 // The verifier read on its own (every_chunk): chunks per hour of negatives, and what they cost.
 const vms = [...pos.verifierMs, ...neg.verifierMs];
-for (const strategy of strategies.filter((x) => x.every)) {
+for (const strategy of strategies.filter((x) => x.every && !x.gate)) {
   probes.delete(strategy.name);
   for (const n of negatives) stages(n, strategy);
   const perHour = (probes.get(strategy.name) ?? 0) / negHours;
@@ -428,3 +479,4 @@ if (process.argv.includes("--margins"))
   for (const [key, v] of cache)
     console.log(`${v.margin.toFixed(2).padStart(7)}  ${key}  ${JSON.stringify(v.text)}`);
 await transcriber?.dispose();
+await gateVad?.dispose();

@@ -70,11 +70,18 @@ export class VadGatedDetector implements WakeWordDetector {
   async #speechBefore(endSample: number): Promise<number> {
     const lookback = Math.round(this.settings.lookbackSeconds * SAMPLE_RATE);
     const from = Math.max(this.#recent.start, endSample - lookback);
-    const samples = this.#recent.read(from, endSample);
-    if (samples.length === 0) return 0;
-    this.vad.reset();
-    const windows = await this.vad.process({ samples, startSample: from });
-    this.vad.reset();
-    return windows.reduce((max, w) => Math.max(max, w.probability), 0);
+    return peakSpeech(this.vad, { samples: this.#recent.read(from, endSample), startSample: from });
   }
+}
+
+/**
+ * Highest speech probability the VAD gives `frame`, heard from a fresh state (the gate's
+ * judgement; exported so bench/wake-noise.ts judges recorded wakes the same way).
+ */
+export async function peakSpeech(vad: VoiceActivityDetector, frame: AudioFrame): Promise<number> {
+  if (frame.samples.length === 0) return 0;
+  vad.reset();
+  const windows = await vad.process(frame);
+  vad.reset();
+  return windows.reduce((max, w) => Math.max(max, w.probability), 0);
 }
