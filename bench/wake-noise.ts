@@ -314,7 +314,7 @@ if (verifier && WITH_WHISPER) {
 // filter before the verdict it drops exactly the wakes it would drop after it.
 const gateVad = process.env.WAKE_VAD_GATE === "1" ? await createVad(config.vad, store, silentLogger()) : null;
 if (gateVad)
-  for (const name of [`single ${THRESHOLD} (peer)`, "emb+every (default)"]) {
+  for (const name of [`single ${THRESHOLD} (peer)`, "emb+every (default)", "cand+every"]) {
     const base = strategies.find((x) => x.name === name);
     if (base) strategies.push({ ...base, name: `${name.replace(/ \(.*\)$/, "")} + vad gate`, gate: true });
   }
@@ -333,8 +333,12 @@ async function speechBefore(s: Scored, wakeAt: number, decidedAt: number): Promi
   speechSeen.set(key, p);
   return p;
 }
-/** Wakes the gate dropped, per strategy: where, and Silero's peak there. */
+/** Wakes the gate dropped, and those it let through on negatives, per strategy: where, and Silero's peak. */
 const gated = new Map<string, string[]>();
+const letThrough = new Map<string, string[]>();
+/** Silero's peak before each wake the gate let through on a clip, per strategy: how near the threshold. */
+const passed = new Map<string, number[]>();
+const clipFiles = new Set(manifest.clips.map((c) => c.file));
 
 async function detect(strategy: Strategy, s: Scored): Promise<number[]> {
   const wakes: { at: number; decidedAt: number }[] = [];
@@ -347,12 +351,15 @@ async function detect(strategy: Strategy, s: Scored): Promise<number[]> {
   const out: number[] = [];
   for (const w of wakes) {
     const speech = await speechBefore(s, w.at, w.decidedAt);
-    if (speech >= config.vad.start_threshold) out.push(w.at);
-    else
-      gated.set(strategy.name, [
-        ...(gated.get(strategy.name) ?? []),
-        `${s.file}@${(w.at / SAMPLE_RATE).toFixed(1)}s (${speech.toFixed(2)})`,
-      ]);
+    const where = `${s.file}@${(w.at / SAMPLE_RATE).toFixed(1)}s (${speech.toFixed(2)})`;
+    const heard = speech >= config.vad.start_threshold;
+    if (heard) out.push(w.at);
+    if (heard && clipFiles.has(s.file))
+      passed.set(strategy.name, [...(passed.get(strategy.name) ?? []), speech]);
+    else {
+      const list = heard ? letThrough : gated;
+      list.set(strategy.name, [...(list.get(strategy.name) ?? []), where]);
+    }
   }
   return out;
 }
@@ -384,7 +391,13 @@ for (const strategy of strategies) {
     const found = await detect(strategy, n);
     falseWakes += found.length;
     for (const d of found) where.push(`${manifest.negatives[i]?.file}@${(d / SAMPLE_RATE).toFixed(1)}s`);
-    if (strategy.judge) candidates += stages(n, strategy).filter((s) => s.kind === "candidate").length;
+    // Behind the gate: the candidates it lets through to the verifier.
+    for (const st of strategy.judge ? stages(n, strategy) : [])
+      if (
+        st.kind === "candidate" &&
+        (!strategy.gate || (await speechBefore(n, st.wakeAt, st.decidedAt)) >= config.vad.start_threshold)
+      )
+        candidates++;
   }
   const total = (c: string) => manifest.clips.filter((x) => x.condition === c).length;
   const cells = conditions.map((c) => pct(hits.get(c) ?? 0, total(c)).padStart(9)).join("");
@@ -424,8 +437,15 @@ for (const row of perVoice) console.log(row);
 console.log(`\nfalse wakes (file@time)\n${falseDetail.join("\n") || "none"}`);
 if (gateVad)
   console.log(
-    `\ndropped by the vad gate (file@time (Silero's peak), start_threshold ${config.vad.start_threshold})\n${[...gated].map(([name, xs]) => `${name}: ${[...new Set(xs)].join(", ")}`).join("\n") || "none"}`,
+    `\ndropped by the vad gate (file@time (Silero's peak), start_threshold ${config.vad.start_threshold})\n${[...gated].map(([name, xs]) => `${name}: ${[...new Set(xs)].join(", ")}`).join("\n") || "none"}\nlet through on negatives\n${[...letThrough].map(([name, xs]) => `${name}: ${[...new Set(xs)].join(", ")}`).join("\n") || "none"}`,
   );
+for (const [name, xs] of passed) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const under = (t: number) => xs.filter((x) => x < t).length;
+  console.log(
+    `${name}: Silero's peak before the ${xs.length} wakes let through on clips: min ${sorted[0]?.toFixed(2)}, 5th percentile ${sorted[Math.floor(xs.length * 0.05)]?.toFixed(2)}; under 0.7: ${under(0.7)}, under 0.9: ${under(0.9)}`,
+  );
+}
 
 // The wait before the earcon, on clips the single threshold wakes on: from its first chunk at
 // 0.5 to the chunk where each strategy's wake was decided (a candidate waits for its best chunk
