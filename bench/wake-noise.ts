@@ -439,6 +439,22 @@ if (gateVad)
   console.log(
     `\ndropped by the vad gate (file@time (Silero's peak), start_threshold ${config.vad.start_threshold})\n${[...gated].map(([name, xs]) => `${name}: ${[...new Set(xs)].join(", ")}`).join("\n") || "none"}\nlet through on negatives\n${[...letThrough].map(([name, xs]) => `${name}: ${[...new Set(xs)].join(", ")}`).join("\n") || "none"}`,
   );
+// How much of each kind of negative the gate would let a wake through in: seconds (apart, each
+// from a fresh state, as the gate hears them) whose peak reaches the threshold.
+const speechSeconds = new Map<string, [number, number]>();
+for (const [i, n] of gateVad ? negatives.entries() : []) {
+  const kind = manifest.negatives[i]?.kind ?? "?";
+  const [heard, all] = speechSeconds.get(kind) ?? [0, 0];
+  let more = 0;
+  let seconds = 0;
+  for (let at = SAMPLE_RATE; at <= n.samples.length; at += SAMPLE_RATE, seconds++)
+    if ((await speechBefore(n, at, at)) >= config.vad.start_threshold) more++;
+  speechSeconds.set(kind, [heard + more, all + seconds]);
+}
+if (speechSeconds.size)
+  console.log(
+    `seconds of negatives the gate hears speech in: ${[...speechSeconds].map(([kind, [heard, all]]) => `${kind} ${heard}/${all} (${pct(heard, all)})`).join(", ")}`,
+  );
 for (const [name, xs] of passed) {
   const sorted = [...xs].sort((a, b) => a - b);
   const under = (t: number) => xs.filter((x) => x < t).length;
