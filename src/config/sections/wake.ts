@@ -67,8 +67,10 @@ export const wakeSection = section(
       ),
     vad_gate: z
       .boolean()
-      .default(false)
-      .describe("Accept a detection only while Silero VAD hears speech (fewer false wakes)"),
+      .default(true)
+      .describe(
+        "Accept a detection only when Silero VAD hears speech in the second before it: drops wakes on tones and noise (docs/listening.md)",
+      ),
     verifier: section(
       {
         enabled: z

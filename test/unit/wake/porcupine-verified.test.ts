@@ -25,10 +25,14 @@ function fakeEngine(): PorcupineEngine {
   };
 }
 
-/** Porcupine (fake engine, "jarvis") with Whisper's place taken by fixed scores; 3 s of frames. */
+/**
+ * Porcupine (fake engine, "jarvis") with Whisper's place taken by fixed scores; 3 s of frames
+ * of silence, so without the VAD gate (which would hear no speech before the detection).
+ */
 async function listen(verifier: Record<string, unknown>, scores: PhraseScores) {
   const config = configSchema.parse({
     wake: {
+      vad_gate: false,
       engine: "porcupine",
       porcupine: { access_key: "k" },
       verifier: { enabled: true, verify_all: true, ...verifier },
