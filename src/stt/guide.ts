@@ -85,6 +85,8 @@ export interface GuidedHypothesis {
   score: number;
   /** Lead over the next-best different sentence; null when the beam found no other. */
   margin: number | null;
+  /** Its lowest token log-probability, end-of-text included (measuring tools read it). */
+  worst?: number;
 }
 
 export type GuidedVerdict =
@@ -229,7 +231,10 @@ const PLAIN_WORDS = new Set(
     "the and for please turn set make put can you could would will this that these those with from into onto its it's all off what hey jarvis now",
     // Pronouns say nothing of the device either: "I'm" one letter from "I'd" let "I'm looking
     // for a door" become "I'd like you to turn it down" (a lamp dimmed, on the hearing bench).
-    "i'm i'd i'll i've you're you'd you'll your we're we'd our they're let's",
+    // Every pronoun's contractions: "we'll" was a name before "switch" (dropsAName), so "We'll
+    // switch off the coffee maker." refused "Now switch off the coffee maker." (held out).
+    "i'm i'd i'll i've you're you'd you'll you've your we're we'd we'll we've our they're they'd they'll they've their",
+    "he's he'd he'll she's she'd she'll it'll that's there's here's let's",
   ]
     .join(" ")
     .split(" "),

@@ -197,6 +197,9 @@ describe("keepsHeardWords", () => {
     // Pronouns are no anchor: "I'm" is one letter from "I'd".
     ["I'm looking for a door.", "I'd like you to turn it down.", false],
     ["I'm like the front door.", "Lock the front door.", true],
+    // Nor a name before the verb it says: "we'll" dropped before "switch" is no device lost.
+    ["We'll switch off the coffee maker.", "Now switch off the coffee maker.", true],
+    ["They've switched off the coffee maker.", "Switch off the coffee maker.", true],
     // A word heard of a longer name: which room the scores decide.
     ["Room light on.", "The bedroom light on.", true],
     ["Put the memory light on.", "Put the bedroom light on.", false],
