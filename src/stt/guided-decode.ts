@@ -189,12 +189,14 @@ export async function guidedDecode<S>(
       const norm = logSumExp(row, options.suppressed, extra);
       const ending = hyp.said.trim();
       if (t > 0 && constraint.isComplete(hyp.state) && (options.canEnd?.(ending) ?? true)) {
-        const sum = hyp.sum + (row[options.eot] as number) - norm;
+        const eot = (row[options.eot] as number) - norm;
+        const sum = hyp.sum + eot;
         const n = hyp.tokens.length + 1;
         finished.push({
           tokens: hyp.tokens,
           said: ending,
           score: sum / n,
+          worst: Math.min(hyp.worst, eot),
           rank: (sum - ranking.fillerCost(ending)) / n,
         });
         if (options.distinctEnds && !ended.has(ending)) ended.set(ending, meaning(ending));

@@ -212,7 +212,12 @@ export class GuidedPass {
     });
     const best = result.best;
     const hypothesis = best
-      ? { text: this.tokenizer.decode(best.tokens).trim(), score: best.score, margin: best.margin }
+      ? {
+          text: this.tokenizer.decode(best.tokens).trim(),
+          score: best.score,
+          margin: best.margin,
+          worst: best.worst,
+        }
       : null;
     return { result, hypothesis };
   }

@@ -13,6 +13,8 @@ export interface Finished {
   said: string;
   /** Average log-probability per token, end-of-text included. */
   score: number;
+  /** Its lowest token log-probability, end-of-text included. */
+  worst: number;
   /** What it is ranked by: its score, less the fillers' cost per token. */
   rank: number;
 }
@@ -137,6 +139,7 @@ export function rank(
     text: best.said,
     tokens: best.tokens,
     score: best.score,
+    worst: best.worst,
     margin: second ? best.score - second.score : null,
   };
 }
