@@ -18,12 +18,18 @@ export class CrossTiles {
   #rows = 0;
   #buffers = new Map<string, Float32Array>();
   #owner: ReadonlyMap<string, ort.Tensor> | null = null;
+  /** Rows holding the owner's values: filled as asked, since a first search needs 4 of the 8 a second one grew them to. */
+  #filled = 0;
 
   /** `source`'s tensors ([1, ...] each) repeated for `rows` rows; `source` itself for one. */
   tiles(source: ReadonlyMap<string, ort.Tensor>, rows: number): ReadonlyMap<string, ort.Tensor> {
     if (rows <= 1) return source;
     if (rows > this.#rows || !this.#fits(source)) this.#allocate(source, Math.max(rows, this.#rows));
-    if (this.#owner !== source) this.#fill(source);
+    if (this.#owner !== source) {
+      this.#owner = source;
+      this.#filled = 0;
+    }
+    if (this.#filled < rows) this.#fill(source, rows);
     const out = new Map<string, ort.Tensor>();
     for (const [name, tensor] of source) {
       const [, ...rest] = tensor.dims as number[];
@@ -53,14 +59,16 @@ export class CrossTiles {
     );
     this.#rows = rows;
     this.#owner = null;
+    this.#filled = 0;
   }
 
-  #fill(source: ReadonlyMap<string, ort.Tensor>): void {
+  /** Copies `source` into the rows not yet holding it, up to `rows`. */
+  #fill(source: ReadonlyMap<string, ort.Tensor>, rows: number): void {
     for (const [name, tensor] of source) {
       const data = tensor.data as Float32Array;
       const buffer = this.#buffers.get(name) as Float32Array;
-      for (let row = 0; row < this.#rows; row++) buffer.set(data, row * data.length);
+      for (let row = this.#filled; row < rows; row++) buffer.set(data, row * data.length);
     }
-    this.#owner = source;
+    this.#filled = rows;
   }
 }

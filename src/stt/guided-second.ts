@@ -17,7 +17,8 @@ export async function withPrompt(
   free: FreePass,
   promptTokens: readonly number[],
 ): Promise<FreePass> {
-  const decoder = sessions.decoder(free.hidden);
+  // The free pass's cross-attention cache (the same audio's): no copy out, no tiles filled again.
+  const decoder = sessions.decoder(free.hidden, free.decoder.caches()?.cross);
   await decoder.step(promptedSequence(spec, free.language, promptTokens), { lastRowOnly: true });
   return { ...free, promptTokens, decoder, tokenIds: undefined };
 }

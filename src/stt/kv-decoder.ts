@@ -29,13 +29,20 @@ const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
  */
 export class KvDecoder {
   /** Cross-attention keys/values (past_key_values.N.encoder.*), fixed once computed. */
-  #cross: Map<string, ort.Tensor> | null = null;
+  #cross: ReadonlyMap<string, ort.Tensor> | null = null;
   /** Self-attention keys/values (past_key_values.N.decoder.*), growing by one position per token. */
   #self = new Map<string, ort.Tensor>();
 
+  /**
+   * `cross`: another decoder's cross-attention cache over the same `hidden` (KvDecoder.caches()),
+   * kept instead of this decoder's own. Its first call still computes them inside the no-cache
+   * branch (the only causal one), but does not copy them out (18 MB for tiny), and decoders
+   * batched from its caches find the rows already tiled for that audio (cross-tiles.ts).
+   */
   constructor(
     private readonly sessions: DecoderSessions,
     private readonly hidden: ort.Tensor,
+    private readonly cross?: ReadonlyMap<string, ort.Tensor>,
   ) {}
 
   /**
@@ -104,15 +111,17 @@ export class KvDecoder {
       else if (name === LOGITS_FROM)
         feeds[name] = logitsFrom(lastRowOnly ? -Math.min(LAST_ROWS, ids.length) : 0);
     }
-    const fetches = ["logits", ...session.outputNames.filter((n) => wanted(n, cached))];
+    const adopted = !cached && this.cross !== undefined;
+    const fetches = ["logits", ...session.outputNames.filter((n) => wanted(n, cached || adopted))];
     const out = await session.run(feeds, fetches);
-    const cross = this.#cross ?? new Map<string, ort.Tensor>();
+    const computed = new Map<string, ort.Tensor>();
     for (const name of fetches) {
       if (name === "logits") continue;
       const past = name.replace(/^present\./, "past_key_values.");
-      (name.includes(".encoder.") ? cross : this.#self).set(past, out[name] as ort.Tensor);
+      (name.includes(".encoder.") ? computed : this.#self).set(past, out[name] as ort.Tensor);
     }
-    this.#cross = cross;
+    // The same Map object as the adopted one: the tiles know it as that audio's.
+    this.#cross ??= adopted && this.cross ? this.cross : computed;
     const logits = out.logits as ort.Tensor;
     return { logits: logits.data as Float32Array, vocab: logits.dims[2] as number };
   }

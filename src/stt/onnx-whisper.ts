@@ -136,9 +136,12 @@ export class WhisperSessions {
     return out.last_hidden_state as ort.Tensor;
   }
 
-  /** A decoder over one encoder output, carrying its key/value cache from step to step. */
-  decoder(encoderHidden: ort.Tensor): KvDecoder {
-    return new KvDecoder(this, encoderHidden);
+  /**
+   * A decoder over one encoder output, carrying its key/value cache from step to step;
+   * `cross`: another decoder's cross-attention cache over the same output, kept (KvDecoder).
+   */
+  decoder(encoderHidden: ort.Tensor, cross?: ReadonlyMap<string, ort.Tensor>): KvDecoder {
+    return new KvDecoder(this, encoderHidden, cross);
   }
 
   async dispose(): Promise<void> {

@@ -56,6 +56,19 @@ describe("CrossTiles", () => {
     expect(rowsOf(back)[1]?.[0]).toBe(0);
   });
 
+  it("copies only the rows asked for, the rest when they are", () => {
+    // A first search asks 4 rows of buffers a second search grew to 8: 4 copies, not 8.
+    const tiles = new CrossTiles();
+    tiles.tiles(cache(0), 4);
+    const second = cache(1000);
+    const two = tiles.tiles(second, 2).get("past_key_values.0.encoder.key") as Tensor;
+    const whole = new Float32Array((two.data as Float32Array).buffer);
+    expect(whole[1 * 12]).toBe(1000);
+    expect(whole[2 * 12]).toBe(0);
+    const four = tiles.tiles(second, 4).get("past_key_values.0.encoder.key") as Tensor;
+    expect(rowsOf(four).map((row) => row[0])).toEqual([1000, 1000, 1000, 1000]);
+  });
+
   it("grows for more rows than it has", () => {
     const tiles = new CrossTiles();
     const source = cache(7);
