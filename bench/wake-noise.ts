@@ -311,13 +311,13 @@ if (verifier && WITH_WHISPER) {
 // The daemon's VAD gate over each wake a strategy reports (WAKE_VAD_GATE=1): the single threshold
 // and the default behind it. The gate wraps openWakeWord and the verifier wraps the gate
 // (src/wake/create.ts), so it judges sure wakes, candidates and the every-chunk wakes alike; as a
-// filter before the verdict it drops exactly the wakes it would drop after it.
+// filter before the verdict it drops exactly the wakes it would drop after it. WAKE_EVERY's rows get
+// theirs too, since the daemon would run them behind it.
 const gateVad = process.env.WAKE_VAD_GATE === "1" ? await createVad(config.vad, store, silentLogger()) : null;
+const gatedNames = [`single ${THRESHOLD} (peer)`, "emb+every (default)", "cand+every"];
 if (gateVad)
-  for (const name of [`single ${THRESHOLD} (peer)`, "emb+every (default)", "cand+every"]) {
-    const base = strategies.find((x) => x.name === name);
-    if (base) strategies.push({ ...base, name: `${name.replace(/ \(.*\)$/, "")} + vad gate`, gate: true });
-  }
+  for (const base of strategies.filter((x) => gatedNames.includes(x.name) || x.name.startsWith("emb+every ")))
+    strategies.push({ ...base, name: `${base.name.replace(/ \(.*\)$/, "")} + vad gate`, gate: true });
 const LOOKBACK = Math.round(DEFAULT_LOOKBACK_SECONDS * SAMPLE_RATE);
 /** What VadGatedDetector keeps (its RecentAudio): the look-back plus a second, up to the newest frame. */
 const KEPT = Math.ceil((DEFAULT_LOOKBACK_SECONDS + 1) * SAMPLE_RATE);
@@ -371,7 +371,7 @@ function isHit(clip: WakeManifest["clips"][number], detections: number[]): boole
 
 const conditions = [...new Set(manifest.clips.map((c) => c.condition))];
 const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(0)}%`;
-const W = 30;
+const W = 38;
 console.log(`\nrecall by condition (35 clips each); false wakes and candidates per hour of negatives`);
 console.log(`${"strategy".padEnd(W)}${conditions.map((c) => c.padStart(9)).join("")}  false/h  cand/h`);
 const perVoice: string[] = [];
