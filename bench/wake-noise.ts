@@ -171,16 +171,20 @@ printWaits(waits);
 whisper.save();
 
 // The verifier read on its own (every_chunk): chunks per hour of negatives, and what they cost.
-const vms = [...pos.verifierMs, ...neg.verifierMs];
+const vms = loaded.map((v, k) => ({
+  name: v.name,
+  ms: [...(pos.verifierMs[k] ?? []), ...(neg.verifierMs[k] ?? [])],
+  chunks: v.verifier.chunks,
+}));
 for (const strategy of strategies.filter((x) => x.every && !x.gate)) {
   const probes = new Map<string, number>();
   for (const n of negatives) stages(n, strategy, probes);
   const perHour = (probes.get(strategy.name) ?? 0) / negHours;
   console.log(
-    `${strategy.name}: verifier read on its own ${perHour.toFixed(0)} chunks per hour of negatives (of ${(3600 / 0.08).toFixed(0)}), ${((perHour * q(vms, 0.5)) / 1000).toFixed(2)} s of CPU per hour`,
+    `${strategy.name}: verifier read on its own ${perHour.toFixed(0)} chunks per hour of negatives (of ${(3600 / 0.08).toFixed(0)}), ${((perHour * q(vms[strategy.k ?? 0]?.ms ?? [], 0.5)) / 1000).toFixed(2)} s of CPU per hour`,
   );
 }
-printVerifyCpu(whisper.cache.values(), vms, config.stt.threads, verifier?.chunks ?? 1);
+printVerifyCpu(whisper.cache.values(), vms, config.stt.threads);
 if (process.argv.includes("--margins"))
   for (const [key, v] of whisper.cache)
     console.log(`${v.margin.toFixed(2).padStart(7)}  ${key}  ${JSON.stringify(v.text)}`);

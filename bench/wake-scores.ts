@@ -36,14 +36,15 @@ export async function scoreAll(
   store: ModelStore,
   verifiers: readonly EmbeddingVerifier[],
   _verifierId: string,
-): Promise<{ scored: Scored[]; verifierMs: number[] }> {
+): Promise<{ scored: Scored[]; verifierMs: number[][] }> {
   const keptFile = path.join(dir, "scores.json");
   const rowsDir = path.join(dir, "scores");
   mkdirSync(rowsDir, { recursive: true });
   const kept: Kept = existsSync(keptFile) ? (JSON.parse(readFileSync(keptFile, "utf8")) as Kept) : {};
   let wake: OpenWakeWordDetector | null = null;
   const scored: Scored[] = [];
-  const verifierMs: number[] = [];
+  // Per verifier, in the order given: nets of different sizes are timed apart, not mixed.
+  const verifierMs: number[][] = verifiers.map(() => []);
   for (const file of files) {
     const { samples } = await readWav16kMono(path.join(dir, file));
     const mtimeMs = statSync(path.join(dir, file)).mtimeMs;
@@ -74,10 +75,10 @@ export async function scoreAll(
     const rows = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
     const scores: ChunkScore[] = known.scores.map((c, i) => {
       const window = rows.subarray((i + 1) * EMBEDDING_DIM, (i + 1 + CANDIDATE_FRAMES) * EMBEDDING_DIM);
-      const embedding = verifiers.map((v) => {
+      const embedding = verifiers.map((v, k) => {
         const started = performance.now();
         const p = v.score(window);
-        verifierMs.push(performance.now() - started);
+        verifierMs[k]?.push(performance.now() - started);
         return p;
       });
       return { ...c, embedding };

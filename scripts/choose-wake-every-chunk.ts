@@ -9,9 +9,13 @@
 // fold; shown, not a rule). The best recall within the rule is printed; with --write (and the
 // shipped configuration) it is written into the bundled weights as their `everyChunk`, with its
 // held-out figures, and their sha256 pinned again. Run it after scripts/train-wake-verifier.ts.
+// With --every the setting is fixed rather than chosen (session 13: the averaged net ships at the
+// previous net's setting, not the rule's): its held-out figures are printed beside the rule's
+// choice, it must still keep within the rule, and --write records it with --why (how it was
+// fixed) and the rule's own choice, so the weights say truthfully where their setting came from.
 //
 //   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard:more:anchor]
-//     [--folds 0,1] [--more-eval]
+//     [--folds 0,1] [--more-eval] [--every threshold:floor:floorChunks:consecutive --why TEXT] [--write]
 // (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, more: 1-3 on
 // session 12's more babble, anchor: 1-3 on examples where the clean clip has the words, ExampleOptions;
 // --folds: only those folds, a quick look; --more-eval: the figures include the more-babble clips)
@@ -45,8 +49,27 @@ const { values } = parseArgs({
     write: { type: "boolean" },
     folds: { type: "string" },
     "more-eval": { type: "boolean" },
+    every: { type: "string" },
+    why: { type: "string" },
   },
 });
+
+/** --every's threshold:floor:floorChunks:consecutive, checked as the weights' loader checks it. */
+function parseEvery(text: string): EveryChunkSettings {
+  const [threshold, scoreFloor, floorChunks, consecutive] = text.split(":").map(Number);
+  const every = { threshold, scoreFloor, floorChunks, consecutive } as EveryChunkSettings;
+  const ok =
+    [threshold, scoreFloor].every((x) => x !== undefined && x >= 0 && x <= 1) &&
+    [floorChunks, consecutive].every((x) => x !== undefined && Number.isInteger(x) && x >= 1);
+  if (!ok)
+    throw new Error(
+      `--every ${text}: expected threshold:floor:floorChunks:consecutive, e.g. 0.998:0.001:4:3`,
+    );
+  return every;
+}
+const fixed = values.every ? parseEvery(values.every) : null;
+if (values.write && fixed && !values.why)
+  throw new Error("--write with --every needs --why: how the fixed setting was chosen, kept in the weights");
 const dataDir = path.resolve(values.data ?? "bench/out/wake-train");
 const allClips = loadClips(dataDir);
 const folds = values.folds ? values.folds.split(",").map(Number) : FOLDS.map((_, f) => f);
@@ -116,6 +139,17 @@ console.log(
     ? `chosen (at most ${allowed} false wakes): ${JSON.stringify(best.every)}; ${describe(best.o)}`
     : `nothing within ${allowed} false wakes`,
 );
+const rule = best;
+if (fixed) {
+  const o = evaluate(data, p, { ...base, every: fixed }, candidateThreshold);
+  console.log(`fixed (--every): ${JSON.stringify(fixed)}; ${describe(o)}`);
+  if (o.falseWakes > allowed) {
+    if (values.write)
+      throw new Error(`--every ${values.every} wakes on ${o.falseWakes} clips, over the rule's ${allowed}`);
+    console.log(`  over the rule's ${allowed} false wakes`);
+  }
+  best = { every: fixed, o };
+}
 if (values.write) {
   if (configText(config) !== shippedConfig || folds.length !== FOLDS.length)
     throw new Error(
@@ -135,6 +169,16 @@ if (values.write) {
         nearMissClips: o.nearMisses,
         peerRecall: peer.hits / peer.positives,
         peerFalseWakes: peer.falseWakes,
+        ...(fixed && rule
+          ? {
+              chosen: values.why,
+              ruleChoice: {
+                ...rule.every,
+                recall: rule.o.hits / rule.o.positives,
+                falseWakes: rule.o.falseWakes,
+              },
+            }
+          : { chosen: `the highest held-out recall within ${allowed} near-miss false wakes` }),
       },
     },
   });

@@ -48,7 +48,7 @@ const FORMAT = "edge-voice-wake-verifier/1";
 export const BUNDLED_EMBEDDING_VERIFIERS: Readonly<Record<string, { file: string; sha256: string }>> = {
   hey_jarvis: {
     file: "assets/wake-verifier/hey_jarvis.json",
-    sha256: "7dafabd93c527ac0888f3efc218de144b09c613c38cc1f0e8001e0e44b77a002",
+    sha256: "5dc7d1ab42eaa61f965efb96c8e5d312341d7782809490b89b1f62825f7e6384",
   },
 };
 
