@@ -66,6 +66,8 @@ const PROMPT_ENDINGS: Record<string, string> = {
   commands: "Turn on the light. Set a timer.",
   // verbs without lock/unlock: the verbs prompt made "Lock the front door." of unlocks (session 10)
   nolock: "Turn on, turn off, switch, set, put, open, close, start.",
+  // nolock and "cancel": the nolock prompt lost "cancel the timer" (13 -> 8 of 18 held out, session 12)
+  cancel: "Turn on, turn off, switch, set, put, open, close, start, cancel.",
 };
 const MARK: Record<Verdict, string> = { right: "OK", wrong: "WRONG", rejected: "-" };
 
