@@ -26,6 +26,7 @@ ${CONFIG_HELP}
 
 Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline); SIGHUP reloads the config.
 `,
+  argumentHint: "to process a recording, write --input FILE.wav (or --input - for raw audio on stdin)",
   options: {
     ...CONFIG_OPTIONS,
     input: { type: "string", short: "i" },

@@ -49,6 +49,24 @@ describe("edge-voice CLI", () => {
     }
   });
 
+  it("a stray argument to a command that takes none is a usage error, not ignored", async () => {
+    // `run clip.wav` used to open the microphone and never read the file.
+    const run = await runCli(["run", "clip.wav"]);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toBe(
+      'edge-voice run: run takes no arguments, got "clip.wav"\n' +
+        "hint: to process a recording, write --input FILE.wav (or --input - for raw audio on stdin)\n",
+    );
+    for (const argv of [
+      ["config", "--check", "extra"],
+      ["doctor", "now"],
+    ]) {
+      const result = await runCli(argv);
+      expect(result.code, argv.join(" ")).toBe(2);
+      expect(result.stderr, argv.join(" ")).toContain(`takes no arguments, got "${argv.at(-1)}"`);
+    }
+  });
+
   it("prints the version", async () => {
     const result = await runCli(["--version"]);
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
