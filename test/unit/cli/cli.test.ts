@@ -117,6 +117,18 @@ describe("edge-voice config", () => {
     expect(result.code).toBe(0);
   });
 
+  it("--check reads intent.templates_file: a broken one exits 78 as the daemon would", async () => {
+    const templates = configFile('intents:\n  HassTurnOn:\n    data:\n      - sentences: ["zap {gadget}"]\n');
+    const missing = configFile(`intent:\n  templates_file: ${templates}.gone\n`);
+    const broken = configFile(`intent:\n  templates_file: ${templates}\n`);
+    const a = await runCli(["config", "--check", "--config", missing]);
+    expect(a.code).toBe(78);
+    expect(a.stderr).toContain(`cannot read templates file ${templates}.gone`);
+    const b = await runCli(["config", "--check", "--config", broken]);
+    expect(b.code).toBe(78);
+    expect(b.stderr).toContain(`templates file ${templates}, line 4: unknown slot {gadget}`);
+  });
+
   it("needs --print or --check", async () => {
     expect((await runCli(["config"])).code).toBe(2);
   });
