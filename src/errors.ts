@@ -42,6 +42,8 @@ export type ErrorCode =
   | "command-dropped"
   | "publish-refused"
   | "model-manifest-invalid"
+  /** A message on a control topic (set/mute, set/text, set/timer, Hermes toggles) was ignored: logged, held to 10 a minute. */
+  | "control-invalid"
   // role satellite (docs/rooms.md#limits-and-when-things-go-wrong): the command's run ends with them.
   | SatelliteErrorCode;
 

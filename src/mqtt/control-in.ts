@@ -2,6 +2,7 @@ import type { IPublishPacket } from "mqtt";
 import type { PipelineControl } from "../pipeline/control.js";
 import type { Logger } from "../util/logger.js";
 import { printable } from "../util/printable.js";
+import { WarningBudget } from "./learn-report.js";
 import type { Topics } from "./topics.js";
 
 const ON = new Set(["on", "true", "1", "yes"]);
@@ -26,6 +27,8 @@ export class ControlIn {
     private readonly onText: (text: string) => () => void = () => () => {},
     /** The rate limit of set/text: false refuses the message (the caller reports it). */
     private readonly admitText: () => boolean = () => true,
+    /** Holds warnings about bad messages to a few a minute: anyone on the broker can send them. */
+    private readonly warnings: WarningBudget = new WarningBudget(() => performance.now()),
   ) {}
 
   get subscriptions(): string[] {
@@ -96,7 +99,15 @@ export class ControlIn {
     }
     // Hermes: a missing siteId means "default".
     const siteId = (parsed as { siteId?: unknown }).siteId ?? "default";
-    if (siteId !== this.topics.site) return;
+    if (typeof siteId !== "string") {
+      this.#ignore(topic, `expected "siteId" to be a string, got ${preview(JSON.stringify(siteId))}`);
+      return;
+    }
+    if (siteId !== this.topics.site) {
+      // Normal on a shared bus (other boards' toggles), so not a warning; says why when debugging.
+      this.logger.debug({ topic, siteId }, `Hermes toggle for site "${siteId}", not this board's: ignored`);
+      return;
+    }
     this.control.setWakeEnabled(enabled);
     this.logger.info(
       { enabled },
@@ -105,7 +116,11 @@ export class ControlIn {
   }
 
   #ignore(topic: string, reason: string): void {
-    this.logger.warn({ topic }, `ignored a control message: ${reason}`);
+    this.warnings.warn(
+      this.logger,
+      { topic, code: "control-invalid" },
+      `ignored a control message: ${reason}`,
+    );
   }
 }
 
