@@ -194,8 +194,27 @@ describe("config sources", () => {
       }),
     );
     expect(lines).toContain("EDGE_VOICE_MQTT__URLL: unknown setting (environment)");
-    expect(lines).toContain('vad.start_threshold: expected a number, got "high"');
+    // A value set in the environment is named with its variable: it is not in the file.
+    expect(lines).toContain(
+      'vad.start_threshold: expected a number, got "high" (from EDGE_VOICE_VAD__START_THRESHOLD)',
+    );
     expect(lines).toContain("mqtt.keepalive_seconds: expected at least 0, got -1");
+  });
+
+  it("names --set and environment as the source of a bad value, and the file's own ones not", () => {
+    const { file } = writeConfig("site: Bad Site\n");
+    const lines = problems(() =>
+      loadConfig({
+        configPath: file,
+        env: { EDGE_VOICE_MQTT__KEEPALIVE_SECONDS: "abc" },
+        overrides: { "vad.trailing_silence_seconds": "slow" },
+      }),
+    );
+    expect(lines).toEqual([
+      'site: expected a site id of [a-z0-9_-], got "Bad Site"',
+      'vad.trailing_silence_seconds: expected a number, got "slow" (from --set vad.trailing_silence_seconds)',
+      'mqtt.keepalive_seconds: expected a number, got "abc" (from EDGE_VOICE_MQTT__KEEPALIVE_SECONDS)',
+    ]);
   });
 
   it("reports an unknown --set key", () => {
