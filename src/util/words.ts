@@ -33,3 +33,14 @@ export function tokenize(text: string): string[] {
 export function normalizeText(text: string): string {
   return tokenize(text).join(" ");
 }
+
+/**
+ * An area as people write it, for comparing: "Living Room", "living room", "living_room"
+ * and "living-room" (the spelling of a site id) are one room.
+ */
+export function areaKey(area: string): string {
+  return area
+    .toLowerCase()
+    .replace(/[-_\s]+/g, " ")
+    .trim();
+}

@@ -1,3 +1,4 @@
+import { areaKey } from "../../util/words.js";
 import { INTENT_DOMAINS, needsTargets } from "../domains.js";
 import type { Device } from "../registry.js";
 import type { RecognizedIntent } from "../types.js";
@@ -107,12 +108,7 @@ function pickDevices(
   return here.length === 1 || (here.length > 1 && intent === "HassGetState") ? here : null;
 }
 
-/** Areas compare as people write them: "Living Room", "living room" and "living_room" are one room. */
+/** Areas compare as people write them (areaKey): "Living Room" and "living-room" are one room. */
 function sameArea(a: string | null | undefined, b: string): boolean {
-  const norm = (x: string) =>
-    x
-      .toLowerCase()
-      .replace(/[_\s]+/g, " ")
-      .trim();
-  return a != null && norm(a) === norm(b);
+  return a != null && areaKey(a) === areaKey(b);
 }

@@ -41,6 +41,8 @@ describe("room awareness: the board's area (config `area`)", () => {
     ["lights off", "living_room", "HassTurnOff", ["living_room_ceiling", "living_room_lamp"]],
     // People write areas with spaces and capitals; the registry may use underscores.
     ["turn off the lights", "Living Room", "HassTurnOff", ["living_room_ceiling", "living_room_lamp"]],
+    // Written like a site id: it used to match nothing, and "the lights" meant the whole house.
+    ["turn off the lights", "living-room", "HassTurnOff", ["living_room_ceiling", "living_room_lamp"]],
     ["set the lights to 40 percent", "bedroom", "HassLightSet", ["bedroom_ceiling", "bedroom_light"]],
   ])("%s, said in %s, acts on that room", async (say, area, intent, expected) => {
     expect(await targets(say, area)).toMatchObject({ intent, targets: expected });
