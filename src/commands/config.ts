@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { redactConfig } from "../config/redact.js";
+import { configWarnings } from "../config/warnings.js";
 import { usageError } from "../errors.js";
 import { loadTemplates } from "../intent/templates/file.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";
@@ -29,6 +30,7 @@ ${CONFIG_HELP}
       // The daemon refuses to start on a broken templates file: a check that passed it would mislead.
       loadTemplates(loaded.config.intent.templates_file);
       io.stderr.write(`configuration is valid (${loaded.file ?? "built-in defaults"})\n`);
+      for (const warning of configWarnings(loaded.config)) io.stderr.write(`warning: ${warning}\n`);
       return 0;
     }
     const redacted = redactConfig(loaded.config);

@@ -1,5 +1,6 @@
 import { checkWavHeader } from "../audio/wav.js";
 import type { Config } from "../config/schema.js";
+import { configWarnings } from "../config/warnings.js";
 import type { Daemon } from "../daemon.js";
 import { isEdgeVoiceError, usageError } from "../errors.js";
 import { EventBus } from "../events/bus.js";
@@ -43,6 +44,7 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
     const { config } = loaded;
     const logger = createLogger({ level: config.log.level, format: config.log.format });
     logger.info({ config: loaded.file ?? "built-in defaults", site: config.site }, "starting edge-voice");
+    for (const warning of configWarnings(config)) logger.warn({ code: "config-warning" }, warning);
     const bus = new EventBus(undefined, (error, event) =>
       logger.error({ err: error, event: event.type }, "an event listener failed"),
     );

@@ -129,6 +129,17 @@ describe("edge-voice config", () => {
     expect(b.stderr).toContain(`templates file ${templates}, line 4: unknown slot {gadget}`);
   });
 
+  it("--check says a valid but doubtful setting as a warning and still exits 0", async () => {
+    const file = configFile(
+      "area: attic\ndevices:\n  - {id: a, name: a lamp, domain: light, command_topic: h/a, area: kitchen}\n",
+    );
+    const result = await runCli(["config", "--check", "--config", file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /^configuration is valid .*\nwarning: area: "attic" is no configured device's area/,
+    );
+  });
+
   it("needs --print or --check", async () => {
     expect((await runCli(["config"])).code).toBe(2);
   });
