@@ -103,6 +103,20 @@ describe("config validation lists every problem with its path", () => {
     ]);
   });
 
+  it("an empty or too long string says what it counts, not a bare number", () => {
+    const lines = problems(() =>
+      validate({
+        devices: [
+          { id: "a", name: "", domain: "light", command_topic: "h/a", state_template: "x".repeat(201) },
+        ],
+      }),
+    );
+    expect(lines).toEqual([
+      "devices[0].name: must not be empty",
+      "devices[0].state_template: expected at most 200 characters",
+    ]);
+  });
+
   it("lets one name serve devices in different areas, or of different kinds", () => {
     const light = { domain: "light", command_topic: "a/b" };
     expect(() =>
