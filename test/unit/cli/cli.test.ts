@@ -123,7 +123,14 @@ describe("edge-voice config", () => {
     const broken = configFile(`intent:\n  templates_file: ${templates}\n`);
     const a = await runCli(["config", "--check", "--config", missing]);
     expect(a.code).toBe(78);
-    expect(a.stderr).toContain(`cannot read templates file ${templates}.gone`);
+    expect(a.stderr).toContain(`cannot read templates file ${templates}.gone: no such file\n`);
+    const dir = configFile(`intent:\n  templates_file: ${path.dirname(templates)}\n`);
+    const c = await runCli(["config", "--check", "--config", dir]);
+    expect(c.code).toBe(78);
+    expect(c.stderr).toBe(
+      `edge-voice config: cannot read templates file ${path.dirname(templates)}: it is a directory, not a file\n` +
+        "hint: give the path of the templates file itself\n",
+    );
     const b = await runCli(["config", "--check", "--config", broken]);
     expect(b.code).toBe(78);
     expect(b.stderr).toContain(`templates file ${templates}, line 4: unknown slot {gadget}`);
