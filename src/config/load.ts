@@ -110,7 +110,10 @@ function readYaml(file: string): Record<string, unknown> {
   );
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`);
+    // yaml's first line ends with the colon that introduced its code frame: drop it with the frame.
+    const lines = doc.errors.map(
+      (e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]?.replace(/:$/, "")}`,
+    );
     throw new EdgeVoiceError(
       "config-invalid",
       `config file ${file} is not valid YAML:\n  ${lines.join("\n  ")}`,
