@@ -94,7 +94,11 @@ function pickDevices(
     (!gathered.domain || gathered.domain === d.domain);
   if (gathered.name) {
     const named = gathered.name.entry.devices.filter((d) => fits(d) && (!area || d.area === area));
-    return named.length === 1 ? named : null;
+    if (named.length === 1) return named;
+    // One name in several rooms ("the ceiling light"), none said: the one in the board's room,
+    // as Home Assistant prefers the satellite's area. Still refused when that does not pick one.
+    const here = !area && siteArea ? named.filter((d) => sameArea(d.area, siteArea)) : [];
+    return here.length === 1 ? here : null;
   }
   if (gathered.domain || area) {
     return vocabulary.devices.filter((d) => fits(d) && (!area || d.area === area));

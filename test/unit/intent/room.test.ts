@@ -71,6 +71,21 @@ describe("room awareness: the board's area (config `area`)", () => {
     });
   });
 
+  it("a name two rooms share means the board's room's device; elsewhere it is still refused", async () => {
+    // "ceiling light" is in the living room and the bedroom (test/fixtures/intent/home.yaml).
+    expect(await targets("turn on the ceiling light", "bedroom")).toMatchObject({
+      targets: ["bedroom_ceiling"],
+    });
+    expect(await targets("turn on the ceiling light", "Living Room")).toMatchObject({
+      targets: ["living_room_ceiling"],
+    });
+    expect(await targets("turn on the ceiling light", "kitchen")).toEqual({ rejected: "not-recognized" });
+    expect(await targets("turn on the ceiling light", null)).toEqual({ rejected: "not-recognized" });
+    expect(await targets("turn on the ceiling light in the living room", "bedroom")).toMatchObject({
+      targets: ["living_room_ceiling"],
+    });
+  });
+
   it('"all the lights" still means the house', async () => {
     expect(await targets("turn off all the lights", "kitchen")).toMatchObject({ targets: ALL_LIGHTS });
     expect(await targets("turn off all of the lights", "kitchen")).toMatchObject({ targets: ALL_LIGHTS });
