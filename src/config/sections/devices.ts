@@ -15,14 +15,23 @@ const DOMAINS = [
   "binary_sensor",
 ] as const;
 
+/**
+ * Names and areas go into Whisper's prompt, which keeps only its end when too long: one
+ * learned device with a 2,000-word name (a broken or hostile discovery message) pushed every
+ * real name out of it. Nobody says a name this long.
+ */
+const MAX_SPOKEN_CHARS = 120;
+const spokenText = () =>
+  z.string().max(MAX_SPOKEN_CHARS, `a spoken name or area of at most ${MAX_SPOKEN_CHARS} characters`);
+
 export const deviceSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9_]+$/, "expected an entity id of [a-z0-9_]")
     .describe("Entity id"),
-  name: z.string().min(1).describe("What people say"),
-  aliases: z.array(z.string().min(1)).default([]).describe("Other names people use"),
-  area: z.string().nullable().default(null).describe("Area (room) the device is in"),
+  name: spokenText().min(1).describe("What people say"),
+  aliases: z.array(spokenText().min(1)).default([]).describe("Other names people use"),
+  area: spokenText().nullable().default(null).describe("Area (room) the device is in"),
   domain: z.enum(DOMAINS).describe("Home Assistant domain"),
   device_class: z
     .string()

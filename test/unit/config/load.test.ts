@@ -115,6 +115,12 @@ describe("config validation lists every problem with its path", () => {
       "devices[0].name: must not be empty",
       "devices[0].state_template: expected at most 200 characters",
     ]);
+    const long = problems(() =>
+      validate({
+        devices: [{ id: "a", name: "lamp", aliases: ["y".repeat(121)], domain: "light", command_topic: "h" }],
+      }),
+    );
+    expect(long).toEqual(["devices[0].aliases[0]: expected at most 120 characters"]);
   });
 
   it("lets one name serve devices in different areas, or of different kinds", () => {
