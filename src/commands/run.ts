@@ -40,6 +40,12 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
     if (events !== undefined && events !== "json") throw usageError(`--events takes "json", got "${events}"`);
     if (args.values.realtime && !args.values.input) throw usageError("--realtime only applies with --input");
     const input = args.values.input as string | undefined;
+    // Raw audio on stdin is paced by whatever writes it; accepting the flag would promise pacing it does not do.
+    if (args.values.realtime && input === "-")
+      throw usageError(
+        "--realtime paces a WAV file; audio on stdin comes as fast as its producer writes it",
+        "pace the producer instead (a recorder already is; for a file: sox FILE -t raw - | pv -qL 32k | edge-voice run --input -), or use --input FILE.wav --realtime",
+      );
     const loaded = loadConfigFor(args, io);
     const { config } = loaded;
     const logger = createLogger({ level: config.log.level, format: config.log.format });

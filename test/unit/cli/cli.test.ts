@@ -169,6 +169,14 @@ describe("edge-voice run argument checks", () => {
     expect((await runCli(["run", "--realtime"])).code).toBe(2);
   });
 
+  it("--realtime with stdin is refused: stdin is paced by its producer, not by the flag", async () => {
+    const result = await runCli(["run", "--input", "-", "--realtime"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^edge-voice run: --realtime paces a WAV file; audio on stdin comes as fast/,
+    );
+  });
+
   it("a bad config stops run with 78 before anything loads", async () => {
     const result = await runCli(["run", "--config", configFile("vad:\n  trailing_silence_seconds: fast\n")]);
     expect(result.code).toBe(78);
