@@ -86,6 +86,31 @@ describe("room awareness: the board's area (config `area`)", () => {
     });
   });
 
+  it("a shared name the words and the board's room cannot settle says so in the refusal", async () => {
+    const decision = await handler.handle("turn on the ceiling light", {
+      runId: "r",
+      site: "s",
+      area: "kitchen",
+      origin: "voice",
+      nowSeconds: 0,
+      wallSeconds: 0,
+    });
+    expect(decision).toMatchObject({
+      kind: "reject",
+      reason: "not-recognized",
+      detail: '"ceiling light" names 2 devices (living_room, bedroom): say the room, or give one an alias',
+    });
+    const other = await handler.handle("sing me a song", {
+      runId: "r",
+      site: "s",
+      area: null,
+      origin: "voice",
+      nowSeconds: 0,
+      wallSeconds: 0,
+    });
+    expect(other).toMatchObject({ kind: "reject", detail: "no template matched" });
+  });
+
   it('"all the lights" still means the house', async () => {
     expect(await targets("turn off all the lights", "kitchen")).toMatchObject({ targets: ALL_LIGHTS });
     expect(await targets("turn off all of the lights", "kitchen")).toMatchObject({ targets: ALL_LIGHTS });
