@@ -68,6 +68,15 @@ export async function main(argv: string[], io: CommandIo = defaultIo()): Promise
     io.stdout.write(`${command.help.trimEnd()}\n`);
     return ExitCode.ok;
   }
+  const [stray] = args.positionals;
+  if (!command.takesArguments && stray !== undefined) {
+    io.stderr.write(
+      `edge-voice ${name}: ${name} takes no arguments, got "${stray}"\nhint: ${
+        command.argumentHint ?? `run \`edge-voice ${name} --help\``
+      }\n`,
+    );
+    return ExitCode.usage;
+  }
   try {
     return await command.run(args as Parameters<Command["run"]>[0], io);
   } catch (error) {

@@ -42,6 +42,12 @@ export type ErrorCode =
   | "command-dropped"
   | "publish-refused"
   | "model-manifest-invalid"
+  /** A message on a control topic (set/mute, set/text, set/timer, Hermes toggles) was ignored: logged, held to 10 a minute. */
+  | "control-invalid"
+  /** A valid setting that is probably a mistake (an area no device is in): logged at start, said by config --check and doctor. */
+  | "config-warning"
+  /** The MQTT service stopped with messages the broker never acknowledged (kept on disk, or lost with mqtt.outbox false). */
+  | "mqtt-undelivered"
   // role satellite (docs/rooms.md#limits-and-when-things-go-wrong): the command's run ends with them.
   | SatelliteErrorCode;
 

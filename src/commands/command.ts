@@ -22,6 +22,13 @@ export interface Command {
   /** Usage and option lines for `edge-voice <name> --help`. */
   help: string;
   options: OptionSpec;
+  /**
+   * Whether it reads positional arguments (a file, a text, an action). Without this a stray
+   * word is refused: `edge-voice run clip.wav` would otherwise open the microphone.
+   */
+  takesArguments?: boolean;
+  /** What to say when a command that takes no arguments gets one (default: see its --help). */
+  argumentHint?: string;
   /** Resolves to the exit code. Throws EdgeVoiceError for user errors (cli.ts prints them). */
   run(args: ParsedArgs, io: CommandIo): Promise<number>;
 }

@@ -1,6 +1,8 @@
 import { stringify } from "yaml";
 import { redactConfig } from "../config/redact.js";
+import { configWarnings } from "../config/warnings.js";
 import { usageError } from "../errors.js";
+import { loadTemplates } from "../intent/templates/file.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";
 import { loadConfigFor } from "./load-config.js";
 
@@ -10,7 +12,8 @@ export const configCommand: Command = {
   help: `Usage: edge-voice config --print [--json] | --check
 
   --print             print the effective configuration (defaults < file < EDGE_VOICE_* < flags)
-  --check             only validate; exit 0 if valid, 78 with every problem listed if not
+  --check             only validate (the settings, and intent.templates_file if set); exit 0 if
+                      valid, 78 with every problem listed if not
   --json              print JSON instead of YAML
 ${CONFIG_HELP}
 `,
@@ -24,7 +27,10 @@ ${CONFIG_HELP}
     if (!args.values.print && !args.values.check) throw usageError("config needs --print or --check");
     const loaded = loadConfigFor(args, io);
     if (args.values.check) {
+      // The daemon refuses to start on a broken templates file: a check that passed it would mislead.
+      loadTemplates(loaded.config.intent.templates_file);
       io.stderr.write(`configuration is valid (${loaded.file ?? "built-in defaults"})\n`);
+      for (const warning of configWarnings(loaded.config)) io.stderr.write(`warning: ${warning}\n`);
       return 0;
     }
     const redacted = redactConfig(loaded.config);

@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.js";
+import { configWarnings } from "../config/warnings.js";
 import type { CheckResult } from "../doctor/types.js";
 import { isEdgeVoiceError } from "../errors.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";
@@ -26,11 +27,14 @@ ${CONFIG_HELP}
     try {
       const loaded = loadConfigFor(args, io);
       config = loaded.config;
+      const warnings = configWarnings(config);
+      const file = loaded.file ?? "no config file: defaults";
       early.push({
         id: "config",
         title: "Config",
-        status: "pass",
-        detail: loaded.file ?? "no config file: defaults",
+        status: warnings.length > 0 ? "warn" : "pass",
+        detail: [file, ...warnings].join("; "),
+        ...(warnings.length > 0 ? { fix: "change the setting named, if that is not what you meant" } : {}),
       });
     } catch (error) {
       if (!isEdgeVoiceError(error)) throw error;

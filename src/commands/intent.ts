@@ -22,6 +22,7 @@ export const intentCommand: Command = {
                       or {intent: null, reason, ...}
 ${CONFIG_HELP}
 `,
+  takesArguments: true,
   options: { ...CONFIG_OPTIONS, json: { type: "boolean" } },
   async run(args, io) {
     const text = args.positionals.join(" ").trim();

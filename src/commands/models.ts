@@ -21,6 +21,7 @@ Files are looked for in models/<id>/ (models.dir) first, then inside installed n
 Missing files: scripts/fetch-models.sh ID... downloads them on a machine with internet.
 Licences differ: the openWakeWord models are CC BY-NC-SA 4.0 (non-commercial), see models/README.md.
 `,
+  takesArguments: true,
   options: { ...CONFIG_OPTIONS, json: { type: "boolean" } },
   async run(args, io) {
     const [action, ...ids] = args.positionals;

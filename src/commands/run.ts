@@ -1,5 +1,6 @@
 import { checkWavHeader } from "../audio/wav.js";
 import type { Config } from "../config/schema.js";
+import { configWarnings } from "../config/warnings.js";
 import type { Daemon } from "../daemon.js";
 import { isEdgeVoiceError, usageError } from "../errors.js";
 import { EventBus } from "../events/bus.js";
@@ -26,6 +27,7 @@ ${CONFIG_HELP}
 
 Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline); SIGHUP reloads the config.
 `,
+  argumentHint: "to process a recording, write --input FILE.wav (or --input - for raw audio on stdin)",
   options: {
     ...CONFIG_OPTIONS,
     input: { type: "string", short: "i" },
@@ -38,10 +40,17 @@ Signals: SIGTERM/SIGINT stop in order (audio, current run, MQTT flush, offline);
     if (events !== undefined && events !== "json") throw usageError(`--events takes "json", got "${events}"`);
     if (args.values.realtime && !args.values.input) throw usageError("--realtime only applies with --input");
     const input = args.values.input as string | undefined;
+    // Raw audio on stdin is paced by whatever writes it; accepting the flag would promise pacing it does not do.
+    if (args.values.realtime && input === "-")
+      throw usageError(
+        "--realtime paces a WAV file; audio on stdin comes as fast as its producer writes it",
+        "pace the producer instead (a recorder already is; for a file: sox FILE -t raw - | pv -qL 32k | edge-voice run --input -), or use --input FILE.wav --realtime",
+      );
     const loaded = loadConfigFor(args, io);
     const { config } = loaded;
     const logger = createLogger({ level: config.log.level, format: config.log.format });
     logger.info({ config: loaded.file ?? "built-in defaults", site: config.site }, "starting edge-voice");
+    for (const warning of configWarnings(config)) logger.warn({ code: "config-warning" }, warning);
     const bus = new EventBus(undefined, (error, event) =>
       logger.error({ err: error, event: event.type }, "an event listener failed"),
     );

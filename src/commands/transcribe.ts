@@ -34,6 +34,7 @@ ${CONFIG_HELP}
 Prints an empty line (and exits 0) when the audio holds no speech: silence, noise, or
 text Whisper is known to invent on silence. Exit 78 when the model is missing or corrupt.
 `,
+  takesArguments: true,
   options: {
     ...CONFIG_OPTIONS,
     model: { type: "string", short: "m" },

@@ -37,13 +37,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${render(input)}`;
     case "too_small":
-      return issue.origin === "array"
-        ? `expected at least ${issue.minimum} item(s)`
-        : `expected at least ${issue.minimum}, got ${render(input)}`;
+      if (issue.origin === "array") return `expected at least ${issue.minimum} item(s)`;
+      // A bare "expected at least 1" for an empty name reads as a number: say what is counted.
+      if (issue.origin === "string")
+        return Number(issue.minimum) === 1 && input === ""
+          ? "must not be empty"
+          : `expected at least ${issue.minimum} characters, got ${render(input)}`;
+      return `expected at least ${issue.minimum}, got ${render(input)}`;
     case "too_big":
-      return issue.origin === "array"
-        ? `expected at most ${issue.maximum} item(s)`
-        : `expected at most ${issue.maximum}, got ${render(input)}`;
+      if (issue.origin === "array") return `expected at most ${issue.maximum} item(s)`;
+      if (issue.origin === "string") return `expected at most ${issue.maximum} characters`;
+      return `expected at most ${issue.maximum}, got ${render(input)}`;
     case "invalid_union":
       return `expected ${describeUnion(issue)}, got ${render(input)}`;
     case "invalid_format":

@@ -37,20 +37,33 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const raw = file ? readYaml(file) : {};
   const jsonSchema = configJsonSchema();
   const { values, problems } = readEnvOverrides(jsonSchema, env);
-  for (const { path: keyPath, value } of values) setPath(raw, keyPath, value);
+  // Where a setting came from, when not the file: a bad value is looked for where it was set.
+  const sources = new Map<string, string>();
+  for (const { path: keyPath, value, name } of values) {
+    setPath(raw, keyPath, value);
+    sources.set(keyPath.join("."), name);
+  }
   for (const [dotted, value] of Object.entries(options.overrides ?? {})) {
     const setting = settingSchema(jsonSchema, dotted);
     if (!setting) problems.push(`${dotted}: unknown setting (command line)`);
     else setPath(raw, dotted.split("."), typeof value === "string" ? coerceText(setting, value) : value);
+    sources.set(dotted, `--set ${dotted}`);
   }
-  const config = validate(raw, file, problems);
+  const config = validate(raw, file, problems, sources);
   return { config, file, envApplied: values.map((v) => v.name) };
 }
 
 /** Validates an already-merged object (SIGHUP reload, tests). */
-export function validate(raw: unknown, file: string | null = null, earlier: string[] = []): Config {
+export function validate(
+  raw: unknown,
+  file: string | null = null,
+  earlier: string[] = [],
+  /** Dotted path -> where it was set (`EDGE_VOICE_MQTT__URL`, `--set mqtt.url`), named in its problems. */
+  sources: ReadonlyMap<string, string> = new Map(),
+): Config {
   const result = configSchema.safeParse(raw, { reportInput: true });
-  const problems = [...earlier, ...(result.success ? [] : formatIssues(result.error.issues))];
+  const issues = result.success ? [] : formatIssues(result.error.issues);
+  const problems = [...earlier, ...issues.map((line) => withSource(line, sources))];
   if (problems.length > 0 || !result.success) {
     const where = file ? ` (${file})` : "";
     throw new EdgeVoiceError(
@@ -63,6 +76,14 @@ export function validate(raw: unknown, file: string | null = null, earlier: stri
     );
   }
   return result.data;
+}
+
+function withSource(problem: string, sources: ReadonlyMap<string, string>): string {
+  for (const [dotted, source] of sources) {
+    const rest = problem.slice(dotted.length);
+    if (problem.startsWith(dotted) && /^[:.[]/.test(rest)) return `${problem} (from ${source})`;
+  }
+  return problem;
 }
 
 function resolveConfigPath(explicit: string | undefined, cwd: string): string | null {
@@ -89,7 +110,10 @@ function readYaml(file: string): Record<string, unknown> {
   );
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`);
+    // yaml's first line ends with the colon that introduced its code frame: drop it with the frame.
+    const lines = doc.errors.map(
+      (e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]?.replace(/:$/, "")}`,
+    );
     throw new EdgeVoiceError(
       "config-invalid",
       `config file ${file} is not valid YAML:\n  ${lines.join("\n  ")}`,

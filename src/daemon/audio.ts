@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { type AudioFrame, samplesToMs } from "../audio/format.js";
 import { openAudioSource } from "../audio/open-source.js";
 import type { Config } from "../config/schema.js";
@@ -89,6 +90,10 @@ export class AudioInput implements Service {
   async stop(): Promise<void> {
     this.#ended.abort();
     this.options.microphone.stop();
+    // The stdin source leaves the stream open when aborted (read-chunks.ts); on a stop nothing
+    // reads it again, and a pipe still open (`arecord ... | edge-voice run --input -`) would
+    // keep the process alive past "stopped" until the stop deadline killed it with exit 1.
+    if (this.options.input === "-") ((this.options.stdin ?? process.stdin) as Readable).destroy();
   }
 }
 

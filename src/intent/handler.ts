@@ -125,7 +125,7 @@ export class DefaultIntentHandler implements IntentHandler {
       });
       if (followUp) return { intent: followUp };
     }
-    if (!llm) return { intent: null, detail: "no template matched" };
+    if (!llm) return { intent: null, detail: templates?.explainMiss(text) ?? "no template matched" };
     try {
       const result = await llm.recognize(text, signal);
       if (result.kind === "intent") return { intent: result.intent };

@@ -2,6 +2,8 @@ import type { IPublishPacket } from "mqtt";
 import type { PipelineControl } from "../pipeline/control.js";
 import type { Logger } from "../util/logger.js";
 import { printable } from "../util/printable.js";
+import { WarningBudget } from "./learn-report.js";
+import type { TextGate } from "./text-limit.js";
 import type { Topics } from "./topics.js";
 
 const ON = new Set(["on", "true", "1", "yes"]);
@@ -24,8 +26,10 @@ export class ControlIn {
     private readonly logger: Logger,
     /** Notes accepted text for the run it starts; returns how to take the note back if the pipeline refuses it. */
     private readonly onText: (text: string) => () => void = () => () => {},
-    /** The rate limit of set/text: false refuses the message (the caller reports it). */
-    private readonly admitText: () => boolean = () => true,
+    /** The rate limit of set/text and the report of its refusals (input-rejected events). */
+    private readonly textGate: TextGate = { admit: () => true, invalid: () => {} },
+    /** Holds warnings about bad messages to a few a minute: anyone on the broker can send them. */
+    private readonly warnings: WarningBudget = new WarningBudget(() => performance.now()),
   ) {}
 
   get subscriptions(): string[] {
@@ -72,6 +76,7 @@ export class ControlIn {
       const parsed = parseJson(raw) as { text?: unknown } | null;
       if (typeof parsed?.text !== "string") {
         this.#ignore(this.topics.setText, 'expected plain text or {"text": "..."}');
+        this.textGate.invalid();
         return;
       }
       text = parsed.text;
@@ -79,9 +84,10 @@ export class ControlIn {
     text = text.trim();
     if (!text || text.length > MAX_TEXT_CHARS || hasControlCharacters(text)) {
       this.#ignore(this.topics.setText, `expected 1 to ${MAX_TEXT_CHARS} characters of text`);
+      this.textGate.invalid();
       return;
     }
-    if (!this.admitText()) return;
+    if (!this.textGate.admit()) return;
     this.logger.debug({ text: printable(text) }, "text injected over MQTT");
     const withdraw = this.onText(text);
     if (!this.control.injectText(text)) withdraw();
@@ -96,7 +102,15 @@ export class ControlIn {
     }
     // Hermes: a missing siteId means "default".
     const siteId = (parsed as { siteId?: unknown }).siteId ?? "default";
-    if (siteId !== this.topics.site) return;
+    if (typeof siteId !== "string") {
+      this.#ignore(topic, `expected "siteId" to be a string, got ${preview(JSON.stringify(siteId))}`);
+      return;
+    }
+    if (siteId !== this.topics.site) {
+      // Normal on a shared bus (other boards' toggles), so not a warning; says why when debugging.
+      this.logger.debug({ topic, siteId }, `Hermes toggle for site "${siteId}", not this board's: ignored`);
+      return;
+    }
     this.control.setWakeEnabled(enabled);
     this.logger.info(
       { enabled },
@@ -105,7 +119,11 @@ export class ControlIn {
   }
 
   #ignore(topic: string, reason: string): void {
-    this.logger.warn({ topic }, `ignored a control message: ${reason}`);
+    this.warnings.warn(
+      this.logger,
+      { topic, code: "control-invalid" },
+      `ignored a control message: ${reason}`,
+    );
   }
 }
 

@@ -41,6 +41,11 @@ export class Outbox {
     return this.#bytes;
   }
 
+  /** Device commands among the waiting and in-flight messages. */
+  get commands(): number {
+    return this.#commands.size;
+  }
+
   get inflight(): number {
     return this.#inflight.size;
   }

@@ -8,6 +8,7 @@ import { ControlIn } from "./control-in.js";
 import { DeliveryReports } from "./delivery-reports.js";
 import { DiscoveryLearner } from "./ha-learner.js";
 import { wakeSensitivity } from "./hermes.js";
+import { WarningBudget } from "./learn-report.js";
 import { Outbox } from "./outbox.js";
 import { FileOutboxLog, MemoryOutboxLog } from "./outbox-log.js";
 import { RetainedState } from "./retained.js";
@@ -116,6 +117,7 @@ export function createMqttParts(options: MqttPartsOptions): MqttParts {
         logger,
       })
     : null;
+  const controlWarnings = new WarningBudget(now);
   const controlIn = (control: PipelineControl) =>
     new ControlIn(
       topics,
@@ -124,10 +126,21 @@ export function createMqttParts(options: MqttPartsOptions): MqttParts {
       logger,
       (text) => telemetry.noteInjectedText(text),
       textRateLimit(config, bus),
+      controlWarnings,
     );
   const expirySeconds = mqtt.command_expiry_seconds;
   const timers = options.timers
-    ? new MqttTimers({ bus, topics, retained, sender, timers: options.timers, expirySeconds, now, logger })
+    ? new MqttTimers({
+        bus,
+        topics,
+        retained,
+        sender,
+        timers: options.timers,
+        expirySeconds,
+        now,
+        logger,
+        warnings: controlWarnings,
+      })
     : null;
   return { topics, outbox, sender, retained, commands, telemetry, learner, timers, controlIn };
 }

@@ -2,6 +2,7 @@ import type { IPublishPacket } from "mqtt";
 import type { EventBus } from "../events/bus.js";
 import type { TimerEvent, TimerFinishedEvent, TimerInfo } from "../events/types.js";
 import type { Logger } from "../util/logger.js";
+import type { WarningBudget } from "./learn-report.js";
 import type { RetainedState } from "./retained.js";
 import type { OutboxSender } from "./sender.js";
 import type { Topics } from "./topics.js";
@@ -43,6 +44,8 @@ export interface MqttTimersOptions {
   /** Epoch ms. */
   now: () => number;
   logger: Logger;
+  /** Shared with the other control topics: a flood of bad messages logs a few lines, not one each. */
+  warnings?: WarningBudget;
 }
 
 const MAX_PAYLOAD = 256;
@@ -162,10 +165,11 @@ export class MqttTimers {
   }
 
   #ignore(reason: string): void {
-    this.#options.logger.warn(
-      { topic: this.#options.topics.setTimer },
-      `ignored a timer control message: ${reason}`,
-    );
+    const { logger, topics, warnings } = this.#options;
+    const fields = { topic: topics.setTimer, code: "control-invalid" };
+    const message = `ignored a timer control message: ${reason}`;
+    if (warnings) warnings.warn(logger, fields, message);
+    else logger.warn(fields, message);
   }
 }
 

@@ -39,17 +39,33 @@ export interface WhisperJsonFiles {
   tokenizer: { added_tokens?: { id: number; content: string; special?: boolean }[] };
 }
 
+const LAYOUT =
+  "an STT model needs the transformers.js layout: config.json, generation_config.json, preprocessor_config.json, tokenizer.json, tokenizer_config.json, onnx/*.onnx";
+
 export function readWhisperJson(paths: Record<string, string>, modelId: string): WhisperJsonFiles {
   const read = (name: string, optional = false): Record<string, unknown> => {
     const file = paths[name];
     if (!file) {
       if (optional) return {};
-      throw new EdgeVoiceError("model-load-failed", `model ${modelId} has no ${name} in the manifest`, {
-        hint: "an STT model needs the transformers.js layout: config.json, generation_config.json, preprocessor_config.json, tokenizer.json, tokenizer_config.json, onnx/*.onnx",
+      throw new EdgeVoiceError("model-load-failed", `model ${modelId} has no ${name}`, {
+        hint: LAYOUT,
         exitCode: ExitCode.config,
       });
     }
-    return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch (error) {
+      // A hand-made model directory with a broken file: one line naming it, not a stack trace.
+      throw new EdgeVoiceError(
+        "model-load-failed",
+        `model ${modelId}: cannot read ${file}: ${(error as Error).message}`,
+        {
+          hint: `${LAYOUT}; each a valid JSON file as exported by transformers.js`,
+          exitCode: ExitCode.config,
+          cause: error,
+        },
+      );
+    }
   };
   return {
     config: read("config.json"),

@@ -47,6 +47,10 @@ export function compileTemplates(set: TemplateSet = DEFAULT_TEMPLATES): Compiled
     }
     spec.data.forEach((group, g) => {
       const requires = group.requires?.domain;
+      checkRequiredDomains(intent, requires, [
+        ...(group.origin ?? ["intents", intent, "data", g]),
+        "requires",
+      ]);
       group.sentences.forEach((sentence, s) => {
         const path = [...(group.origin ?? ["intents", intent, "data", g]), "sentences", s];
         let nodes: TemplateNode[];
@@ -117,4 +121,21 @@ function compileLists(lists: NonNullable<TemplateSet["lists"]>): Map<string, Com
     out.set(name, { values, maxTokens });
   }
   return out;
+}
+
+/** A sentence that requires a domain its intent cannot act on could never match: say so at start. */
+function checkRequiredDomains(
+  intent: string,
+  required: readonly string[] | undefined,
+  path: ReadonlyArray<string | number>,
+): void {
+  const acts = INTENT_DOMAINS[intent];
+  for (const [i, domain] of (required ?? []).entries()) {
+    if (acts?.includes(domain)) continue;
+    const can = acts ? `it acts on ${acts.join(", ")}` : "it acts on no device";
+    throw new TemplateCompileError(
+      `${intent} cannot act on domain "${domain}" (${can}): these sentences could never match`,
+      [...path, "domain", i],
+    );
+  }
 }

@@ -36,6 +36,25 @@ export class TemplateRecognizer {
     }
     return null;
   }
+
+  /**
+   * Why `recognize` found nothing, when a name it heard is shared by devices the words did not
+   * tell apart ("the ceiling light" in two rooms, none said, the board in neither): said in the
+   * rejection's detail, so `edge-voice intent` points at the fix instead of "no template matched".
+   */
+  explainMiss(text: string): string | null {
+    const tokens = stripFiller(tokenize(text), this.compiled.skipPhrases);
+    if (tokens.length === 0 || tokens.length > MAX_TEMPLATE_TOKENS) return null;
+    const vocabulary = this.vocabulary.get();
+    for (const match of new UtteranceMatcher(tokens, this.compiled, vocabulary, null).matchAll()) {
+      for (const { value } of match.captures) {
+        if (value.kind !== "name" || value.entry.devices.length < 2) continue;
+        const areas = [...new Set(value.entry.devices.map((d) => d.area ?? "no area"))];
+        return `"${value.entry.key}" names ${value.entry.devices.length} devices (${areas.join(", ")}): say the room, or give one an alias`;
+      }
+    }
+    return null;
+  }
 }
 
 /** Drops filler phrases ("please", "can you") at either end, repeatedly. */

@@ -1,3 +1,4 @@
+import { areaKey } from "../../util/words.js";
 import { INTENT_DOMAINS, needsTargets } from "../domains.js";
 import type { Device } from "../registry.js";
 import type { RecognizedIntent } from "../types.js";
@@ -93,7 +94,11 @@ function pickDevices(
     (!gathered.domain || gathered.domain === d.domain);
   if (gathered.name) {
     const named = gathered.name.entry.devices.filter((d) => fits(d) && (!area || d.area === area));
-    return named.length === 1 ? named : null;
+    if (named.length === 1) return named;
+    // One name in several rooms ("the ceiling light"), none said: the one in the board's room,
+    // as Home Assistant prefers the satellite's area. Still refused when that does not pick one.
+    const here = !area && siteArea ? named.filter((d) => sameArea(d.area, siteArea)) : [];
+    return here.length === 1 ? here : null;
   }
   if (gathered.domain || area) {
     return vocabulary.devices.filter((d) => fits(d) && (!area || d.area === area));
@@ -107,12 +112,7 @@ function pickDevices(
   return here.length === 1 || (here.length > 1 && intent === "HassGetState") ? here : null;
 }
 
-/** Areas compare as people write them: "Living Room", "living room" and "living_room" are one room. */
+/** Areas compare as people write them (areaKey): "Living Room" and "living-room" are one room. */
 function sameArea(a: string | null | undefined, b: string): boolean {
-  const norm = (x: string) =>
-    x
-      .toLowerCase()
-      .replace(/[_\s]+/g, " ")
-      .trim();
-  return a != null && norm(a) === norm(b);
+  return a != null && areaKey(a) === areaKey(b);
 }

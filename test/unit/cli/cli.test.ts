@@ -49,6 +49,24 @@ describe("edge-voice CLI", () => {
     }
   });
 
+  it("a stray argument to a command that takes none is a usage error, not ignored", async () => {
+    // `run clip.wav` used to open the microphone and never read the file.
+    const run = await runCli(["run", "clip.wav"]);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toBe(
+      'edge-voice run: run takes no arguments, got "clip.wav"\n' +
+        "hint: to process a recording, write --input FILE.wav (or --input - for raw audio on stdin)\n",
+    );
+    for (const argv of [
+      ["config", "--check", "extra"],
+      ["doctor", "now"],
+    ]) {
+      const result = await runCli(argv);
+      expect(result.code, argv.join(" ")).toBe(2);
+      expect(result.stderr, argv.join(" ")).toContain(`takes no arguments, got "${argv.at(-1)}"`);
+    }
+  });
+
   it("prints the version", async () => {
     const result = await runCli(["--version"]);
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
@@ -99,6 +117,36 @@ describe("edge-voice config", () => {
     expect(result.code).toBe(0);
   });
 
+  it("--check reads intent.templates_file: a broken one exits 78 as the daemon would", async () => {
+    const templates = configFile('intents:\n  HassTurnOn:\n    data:\n      - sentences: ["zap {gadget}"]\n');
+    const missing = configFile(`intent:\n  templates_file: ${templates}.gone\n`);
+    const broken = configFile(`intent:\n  templates_file: ${templates}\n`);
+    const a = await runCli(["config", "--check", "--config", missing]);
+    expect(a.code).toBe(78);
+    expect(a.stderr).toContain(`cannot read templates file ${templates}.gone: no such file\n`);
+    const dir = configFile(`intent:\n  templates_file: ${path.dirname(templates)}\n`);
+    const c = await runCli(["config", "--check", "--config", dir]);
+    expect(c.code).toBe(78);
+    expect(c.stderr).toBe(
+      `edge-voice config: cannot read templates file ${path.dirname(templates)}: it is a directory, not a file\n` +
+        "hint: give the path of the templates file itself\n",
+    );
+    const b = await runCli(["config", "--check", "--config", broken]);
+    expect(b.code).toBe(78);
+    expect(b.stderr).toContain(`templates file ${templates}, line 4: unknown slot {gadget}`);
+  });
+
+  it("--check says a valid but doubtful setting as a warning and still exits 0", async () => {
+    const file = configFile(
+      "area: attic\ndevices:\n  - {id: a, name: a lamp, domain: light, command_topic: h/a, area: kitchen}\n",
+    );
+    const result = await runCli(["config", "--check", "--config", file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /^configuration is valid .*\nwarning: area: "attic" is no configured device's area/,
+    );
+  });
+
   it("needs --print or --check", async () => {
     expect((await runCli(["config"])).code).toBe(2);
   });
@@ -119,6 +167,14 @@ describe("edge-voice run argument checks", () => {
 
   it("--realtime needs --input", async () => {
     expect((await runCli(["run", "--realtime"])).code).toBe(2);
+  });
+
+  it("--realtime with stdin is refused: stdin is paced by its producer, not by the flag", async () => {
+    const result = await runCli(["run", "--input", "-", "--realtime"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^edge-voice run: --realtime paces a WAV file; audio on stdin comes as fast/,
+    );
   });
 
   it("a bad config stops run with 78 before anything loads", async () => {

@@ -85,6 +85,58 @@ describe("config validation lists every problem with its path", () => {
     expect(lines).toContain("devices[2].command_topic: required (expected a string)");
   });
 
+  it("refuses two devices of one kind that a person could not tell apart by name", () => {
+    const light = { domain: "light", command_topic: "a/b" };
+    const lines = problems(() =>
+      validate({
+        devices: [
+          { ...light, id: "a1", name: "Ceiling Light", area: "kitchen" },
+          { ...light, id: "a2", name: "ceiling light", area: "Kitchen" },
+          { ...light, id: "b1", name: "desk lamp" },
+          { ...light, id: "b2", name: "lamp", aliases: ["desk lamp"], area: "den" },
+        ],
+      }),
+    );
+    expect(lines).toEqual([
+      'devices[1].name: "ceiling light" also names devices[0], a light too, in the same area: neither can be told apart by name; rename one',
+      'devices[3].name: "desk lamp" also names devices[2], a light too, and one of them has no area: that one cannot be reached by name; give it its area, or rename one',
+    ]);
+  });
+
+  it("an empty or too long string says what it counts, not a bare number", () => {
+    const lines = problems(() =>
+      validate({
+        devices: [
+          { id: "a", name: "", domain: "light", command_topic: "h/a", state_template: "x".repeat(201) },
+        ],
+      }),
+    );
+    expect(lines).toEqual([
+      "devices[0].name: must not be empty",
+      "devices[0].state_template: expected at most 200 characters",
+    ]);
+    const long = problems(() =>
+      validate({
+        devices: [{ id: "a", name: "lamp", aliases: ["y".repeat(121)], domain: "light", command_topic: "h" }],
+      }),
+    );
+    expect(long).toEqual(["devices[0].aliases[0]: expected at most 120 characters"]);
+  });
+
+  it("lets one name serve devices in different areas, or of different kinds", () => {
+    const light = { domain: "light", command_topic: "a/b" };
+    expect(() =>
+      validate({
+        devices: [
+          { ...light, id: "a1", name: "desk lamp", area: "office" },
+          { ...light, id: "a2", name: "desk lamp", area: "den" },
+          { id: "h1", name: "heater", domain: "switch", command_topic: "h/1", area: "den" },
+          { id: "h2", name: "heater", domain: "climate", command_topic: "h/2", area: "den" },
+        ],
+      }),
+    ).not.toThrow();
+  });
+
   it("reports unknown keys nested in sections and devices", () => {
     const lines = problems(() =>
       validate({
@@ -162,8 +214,27 @@ describe("config sources", () => {
       }),
     );
     expect(lines).toContain("EDGE_VOICE_MQTT__URLL: unknown setting (environment)");
-    expect(lines).toContain('vad.start_threshold: expected a number, got "high"');
+    // A value set in the environment is named with its variable: it is not in the file.
+    expect(lines).toContain(
+      'vad.start_threshold: expected a number, got "high" (from EDGE_VOICE_VAD__START_THRESHOLD)',
+    );
     expect(lines).toContain("mqtt.keepalive_seconds: expected at least 0, got -1");
+  });
+
+  it("names --set and environment as the source of a bad value, and the file's own ones not", () => {
+    const { file } = writeConfig("site: Bad Site\n");
+    const lines = problems(() =>
+      loadConfig({
+        configPath: file,
+        env: { EDGE_VOICE_MQTT__KEEPALIVE_SECONDS: "abc" },
+        overrides: { "vad.trailing_silence_seconds": "slow" },
+      }),
+    );
+    expect(lines).toEqual([
+      'site: expected a site id of [a-z0-9_-], got "Bad Site"',
+      'vad.trailing_silence_seconds: expected a number, got "slow" (from --set vad.trailing_silence_seconds)',
+      'mqtt.keepalive_seconds: expected a number, got "abc" (from EDGE_VOICE_MQTT__KEEPALIVE_SECONDS)',
+    ]);
   });
 
   it("reports an unknown --set key", () => {
@@ -171,6 +242,13 @@ describe("config sources", () => {
       loadConfig({ env: noEnv, configPath: writeConfig("").file, overrides: { "mqtt.nope": "1" } }),
     );
     expect(lines).toEqual(["mqtt.nope: unknown setting (command line)"]);
+  });
+
+  it("a YAML error is one clean line: no dangling colon from yaml's code frame", () => {
+    const { file } = writeConfig("site: a\nsite: b\n");
+    expect(problems(() => loadConfig({ configPath: file, env: noEnv }))).toEqual([
+      "line 2: Map keys must be unique at line 2, column 1",
+    ]);
   });
 
   it("names the line of a YAML syntax error", () => {

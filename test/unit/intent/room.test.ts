@@ -41,6 +41,8 @@ describe("room awareness: the board's area (config `area`)", () => {
     ["lights off", "living_room", "HassTurnOff", ["living_room_ceiling", "living_room_lamp"]],
     // People write areas with spaces and capitals; the registry may use underscores.
     ["turn off the lights", "Living Room", "HassTurnOff", ["living_room_ceiling", "living_room_lamp"]],
+    // Written like a site id: it used to match nothing, and "the lights" meant the whole house.
+    ["turn off the lights", "living-room", "HassTurnOff", ["living_room_ceiling", "living_room_lamp"]],
     ["set the lights to 40 percent", "bedroom", "HassLightSet", ["bedroom_ceiling", "bedroom_light"]],
   ])("%s, said in %s, acts on that room", async (say, area, intent, expected) => {
     expect(await targets(say, area)).toMatchObject({ intent, targets: expected });
@@ -67,6 +69,46 @@ describe("room awareness: the board's area (config `area`)", () => {
     expect(await targets("turn off the lights in the bedroom", "kitchen")).toMatchObject({
       targets: ["bedroom_ceiling", "bedroom_light"],
     });
+  });
+
+  it("a name two rooms share means the board's room's device; elsewhere it is still refused", async () => {
+    // "ceiling light" is in the living room and the bedroom (test/fixtures/intent/home.yaml).
+    expect(await targets("turn on the ceiling light", "bedroom")).toMatchObject({
+      targets: ["bedroom_ceiling"],
+    });
+    expect(await targets("turn on the ceiling light", "Living Room")).toMatchObject({
+      targets: ["living_room_ceiling"],
+    });
+    expect(await targets("turn on the ceiling light", "kitchen")).toEqual({ rejected: "not-recognized" });
+    expect(await targets("turn on the ceiling light", null)).toEqual({ rejected: "not-recognized" });
+    expect(await targets("turn on the ceiling light in the living room", "bedroom")).toMatchObject({
+      targets: ["living_room_ceiling"],
+    });
+  });
+
+  it("a shared name the words and the board's room cannot settle says so in the refusal", async () => {
+    const decision = await handler.handle("turn on the ceiling light", {
+      runId: "r",
+      site: "s",
+      area: "kitchen",
+      origin: "voice",
+      nowSeconds: 0,
+      wallSeconds: 0,
+    });
+    expect(decision).toMatchObject({
+      kind: "reject",
+      reason: "not-recognized",
+      detail: '"ceiling light" names 2 devices (living_room, bedroom): say the room, or give one an alias',
+    });
+    const other = await handler.handle("sing me a song", {
+      runId: "r",
+      site: "s",
+      area: null,
+      origin: "voice",
+      nowSeconds: 0,
+      wallSeconds: 0,
+    });
+    expect(other).toMatchObject({ kind: "reject", detail: "no template matched" });
   });
 
   it('"all the lights" still means the house', async () => {

@@ -114,6 +114,18 @@ intents:
       4,
       /unknown domain/,
     ],
+    [
+      "a sentence that can never match: its intent cannot act on the domain it requires",
+      'intents:\n  HassTurnOn:\n    data:\n      - sentences: ["zap <the> {name}"]\n        requires:\n          domain: [light, toaster]\n',
+      6,
+      /HassTurnOn cannot act on domain "toaster" .*could never match/,
+    ],
+    [
+      "a domain required by an intent that acts on no device",
+      'intents:\n  HassStartTimer:\n    data:\n      - sentences: ["egg time"]\n        requires: { domain: [light] }\n',
+      5,
+      /HassStartTimer cannot act on domain "light" \(it acts on no device\)/,
+    ],
   ];
   it.each(broken)("a malformed file (%s) is a config error naming the line", (_what, text, line, message) => {
     const name = file(`bad-${line}-${Math.random()}.yaml`, text);

@@ -1,8 +1,14 @@
 import type { IPublishPacket } from "mqtt";
 import { describe, expect, it } from "vitest";
+import { validate } from "../../../src/config/load.js";
+import type { PipelineEvent } from "../../../src/events/types.js";
 import { ControlIn } from "../../../src/mqtt/control-in.js";
+import { WarningBudget } from "../../../src/mqtt/learn-report.js";
+import { textRateLimit } from "../../../src/mqtt/text-limit.js";
 import { Topics } from "../../../src/mqtt/topics.js";
 import { silentLogger } from "../../../src/util/logger.js";
+import { testBus } from "../../support/bus.js";
+import { captureLogger } from "../../support/capture-logger.js";
 import { RecordingControl } from "../../support/mqtt-harness.js";
 
 function setup(site = "kitchen") {
@@ -77,7 +83,7 @@ describe("ControlIn set/text rate limit", () => {
         noted.push(text);
         return () => noted.splice(noted.indexOf(text), 1);
       },
-      () => budget-- > 0,
+      { admit: () => budget-- > 0, invalid: () => {} },
     );
     for (const text of ["one", "two", "three"])
       handler.handle("edge-voice/kitchen/set/text", Buffer.from(text), { retain: false } as IPublishPacket);
@@ -101,5 +107,88 @@ describe("ControlIn set/text rate limit", () => {
     );
     handler.handle("edge-voice/kitchen/set/text", Buffer.from("hello"), { retain: false } as IPublishPacket);
     expect(noted).toEqual([]);
+  });
+});
+
+describe("ControlIn: bad messages from anyone on the broker", () => {
+  it("a flood of bad control messages logs a few lines with a code, then says how many it held back", () => {
+    const control = new RecordingControl();
+    const { logger, lines } = captureLogger("info");
+    let now = 0;
+    const topics = new Topics("edge-voice", "kitchen", "homeassistant");
+    const handler = new ControlIn(
+      topics,
+      control,
+      () => {},
+      logger,
+      undefined,
+      undefined,
+      new WarningBudget(() => now),
+    );
+    const send = (topic: string, payload: string) =>
+      handler.handle(topic, Buffer.from(payload), { retain: false } as IPublishPacket);
+    for (let i = 0; i < 1000; i++) send("edge-voice/kitchen/set/mute", "garbage");
+    const warned = () => lines.filter((l) => l.level === 40);
+    expect(warned()).toHaveLength(10);
+    expect(warned().every((l) => l.code === "control-invalid")).toBe(true);
+    now += 60_000;
+    send("hermes/hotword/toggleOff", "[]");
+    expect(warned()).toHaveLength(11);
+    expect(warned()[10]).toMatchObject({ code: "control-invalid", suppressedBefore: 990 });
+    send("edge-voice/kitchen/set/mute", "on"); // and the board still obeys a good one
+    expect(control.muted).toBe(true);
+  });
+
+  it("set/text that is not text is an input-rejected event (invalid) the sender can see", () => {
+    const bus = testBus();
+    const events: PipelineEvent[] = [];
+    bus.onAny((event) => events.push(event));
+    const control = new RecordingControl();
+    const handler = new ControlIn(
+      new Topics("edge-voice", "kitchen", "homeassistant"),
+      control,
+      () => {},
+      silentLogger(),
+      undefined,
+      textRateLimit(validate({ site: "kitchen" }), bus),
+    );
+    const send = (payload: string) =>
+      handler.handle("edge-voice/kitchen/set/text", Buffer.from(payload), {
+        retain: false,
+      } as IPublishPacket);
+    send('{"text": 5}');
+    send("");
+    send("turn on the lamp");
+    expect(control.injected).toEqual(["turn on the lamp"]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: "input-rejected",
+        site: "kitchen",
+        source: "text",
+        reason: "invalid",
+        count: 1,
+      }),
+    ]);
+  });
+
+  it("a Hermes toggle whose siteId is not a string is reported, not taken for another site", () => {
+    const control = new RecordingControl();
+    const { logger, lines } = captureLogger("debug");
+    const handler = new ControlIn(
+      new Topics("edge-voice", "kitchen", "homeassistant"),
+      control,
+      () => {},
+      logger,
+    );
+    const send = (payload: string) =>
+      handler.handle("hermes/hotword/toggleOff", Buffer.from(payload), { retain: false } as IPublishPacket);
+    send('{"siteId":5}');
+    send('{"siteId":"bedroom"}');
+    expect(control.wakeEnabled).toBe(true);
+    expect(lines.find((l) => l.level === 40)).toMatchObject({
+      code: "control-invalid",
+      msg: 'ignored a control message: expected "siteId" to be a string, got "5"',
+    });
+    expect(lines.find((l) => l.level === 20 && l.siteId === "bedroom")?.msg).toMatch(/not this board's/);
   });
 });

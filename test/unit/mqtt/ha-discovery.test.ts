@@ -104,6 +104,21 @@ describe("parseDiscovery", () => {
     });
   });
 
+  it("a name no one could say (2,000 words) is not learned: it would fill Whisper's prompt", () => {
+    const name = Array.from({ length: 2000 }, (_, i) => `word${i}`).join(" ");
+    expect(parse("homeassistant/light/huge/config", { name, cmd_t: "huge/set" })).toMatchObject({
+      entities: [],
+      skipped: [expect.stringContaining("a spoken name or area of at most 120 characters")],
+    });
+    const area = "x".repeat(121);
+    expect(
+      parse("homeassistant/light/lamp/config", { name: "lamp", cmd_t: "l/set", dev: { sa: area } }),
+    ).toMatchObject({ entities: [] });
+    expect(parse("homeassistant/light/lamp/config", { name: "lamp", cmd_t: "l/set" })).toMatchObject({
+      entities: [{ device: { name: "lamp" } }],
+    });
+  });
+
   it("an empty payload removes; malformed payloads are invalid, not thrown", () => {
     expect(parse("homeassistant/light/x/config", "")).toEqual({ kind: "remove" });
     expect(parse("homeassistant/light/x/config", "{oops")).toMatchObject({ kind: "invalid" });
