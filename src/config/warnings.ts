@@ -1,4 +1,4 @@
-import { areaKey } from "../util/words.js";
+import { areaKey, tokenize } from "../util/words.js";
 import type { Config } from "./schema.js";
 
 /**
@@ -20,5 +20,37 @@ export function configWarnings(config: Config): string[] {
       );
     }
   }
+  warnings.push(...sharedNames(config.devices));
+  return warnings;
+}
+
+/**
+ * Two devices of one kind sharing a spoken name (name or alias) in one area, or where either
+ * has no area: by that name neither can be told apart ("turn on the ceiling light" is refused
+ * as ambiguous, unless the board's area picks one). Said, not refused: a home that worked
+ * before an upgrade must not stop at start, and other names or aliases may still reach both.
+ */
+function sharedNames(devices: Config["devices"]): string[] {
+  const spoken = (text: string) => tokenize(text).join(" ");
+  const names = (d: Config["devices"][number]) => [d.name, ...d.aliases].map(spoken).filter((n) => n !== "");
+  const warnings: string[] = [];
+  devices.forEach((mine, index) => {
+    const own = new Set(names(mine));
+    for (let earlier = 0; earlier < index; earlier++) {
+      const other = devices[earlier] as Config["devices"][number];
+      if (other.domain !== mine.domain) continue;
+      const bothAreas = other.area !== null && mine.area !== null;
+      if (bothAreas && areaKey(other.area as string) !== areaKey(mine.area as string)) continue;
+      const shared = names(other).find((n) => own.has(n));
+      if (shared === undefined) continue;
+      const why = bothAreas
+        ? "in the same area: by that name neither can be told apart; rename one or give each an alias"
+        : "and one of them has no area: by that name the one without an area is never reached; give it its area, or rename one";
+      warnings.push(
+        `devices[${index}].name: "${shared}" also names devices[${earlier}], a ${mine.domain} too, ${why}`,
+      );
+      return;
+    }
+  });
   return warnings;
 }

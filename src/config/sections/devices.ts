@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { tokenize } from "../../util/words.js";
 
 const DOMAINS = [
   "light",
@@ -71,47 +70,6 @@ export const deviceSchema = z.strictObject({
   payload_off: z.string().default("OFF").describe("Off payload (default schema)"),
 });
 
-interface Named {
-  name?: unknown;
-  aliases?: unknown;
-  area?: unknown;
-  domain?: unknown;
-}
-
-/**
- * Two devices of one kind that share a spoken name (name or alias) in one area, or where
- * either has no area, can never be told apart: "turn on the desk lamp" is refused as not
- * understood and neither is reachable by that name. Said at load, naming both, rather than
- * discovered as a silent "sorry" at run time.
- */
-function checkSpokenNames(devices: readonly unknown[], ctx: z.RefinementCtx): void {
-  const spoken = (text: unknown) => (typeof text === "string" ? tokenize(text).join(" ") : "");
-  const names = (d: Named) =>
-    [d.name, ...(Array.isArray(d.aliases) ? d.aliases : [])].map(spoken).filter((n) => n !== "");
-  devices.forEach((device, index) => {
-    const mine = device as Named | null;
-    if (!mine) return;
-    const own = new Set(names(mine));
-    for (let earlier = 0; earlier < index; earlier++) {
-      const other = devices[earlier] as Named | null;
-      if (!other || other.domain !== mine.domain) continue;
-      const bothAreas = typeof other.area === "string" && typeof mine.area === "string";
-      if (bothAreas && spoken(other.area) !== spoken(mine.area)) continue;
-      const shared = names(other).find((n) => own.has(n));
-      if (shared === undefined) continue;
-      const why = bothAreas
-        ? `in the same area: neither can be told apart by name; rename one`
-        : "and one of them has no area: that one cannot be reached by name; give it its area, or rename one";
-      ctx.addIssue({
-        code: "custom",
-        path: [index, "name"],
-        message: `"${shared}" also names devices[${earlier}], a ${String(mine.domain)} too, ${why}`,
-      });
-      return;
-    }
-  });
-}
-
 export const devicesSection = z
   .array(deviceSchema)
   .check(
@@ -126,7 +84,6 @@ export const devicesSection = z
             ctx.addIssue({ code: "custom", path: [index, "id"], message: `duplicate device id "${id}"` });
           seen.add(id);
         });
-        checkSpokenNames(devices, ctx);
       },
       // Run even when some device is invalid, so every problem is listed at once.
       { when: () => true },

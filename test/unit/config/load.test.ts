@@ -85,24 +85,6 @@ describe("config validation lists every problem with its path", () => {
     expect(lines).toContain("devices[2].command_topic: required (expected a string)");
   });
 
-  it("refuses two devices of one kind that a person could not tell apart by name", () => {
-    const light = { domain: "light", command_topic: "a/b" };
-    const lines = problems(() =>
-      validate({
-        devices: [
-          { ...light, id: "a1", name: "Ceiling Light", area: "kitchen" },
-          { ...light, id: "a2", name: "ceiling light", area: "Kitchen" },
-          { ...light, id: "b1", name: "desk lamp" },
-          { ...light, id: "b2", name: "lamp", aliases: ["desk lamp"], area: "den" },
-        ],
-      }),
-    );
-    expect(lines).toEqual([
-      'devices[1].name: "ceiling light" also names devices[0], a light too, in the same area: neither can be told apart by name; rename one',
-      'devices[3].name: "desk lamp" also names devices[2], a light too, and one of them has no area: that one cannot be reached by name; give it its area, or rename one',
-    ]);
-  });
-
   it("an empty or too long string says what it counts, not a bare number", () => {
     const lines = problems(() =>
       validate({

@@ -17,4 +17,22 @@ describe("configWarnings", () => {
     expect(configWarnings(validate({ area: "attic" }))).toEqual([]);
     expect(configWarnings(validate({ devices: [lamp] }))).toEqual([]);
   });
+
+  it("two devices of one kind a person could not tell apart by name: valid (a home that worked must still start), but said", () => {
+    const light = { domain: "light", command_topic: "a/b" };
+    const config = validate({
+      devices: [
+        { ...light, id: "a1", name: "Ceiling Light", area: "kitchen" },
+        { ...light, id: "a2", name: "ceiling light", area: "Kitchen" },
+        { ...light, id: "b1", name: "desk lamp" },
+        { ...light, id: "b2", name: "lamp", aliases: ["desk lamp"], area: "den" },
+        { ...light, id: "c1", name: "lamp", area: "hall" },
+        { ...light, id: "s1", name: "lamp", domain: "switch", area: "den" },
+      ],
+    });
+    expect(configWarnings(config)).toEqual([
+      'devices[1].name: "ceiling light" also names devices[0], a light too, in the same area: by that name neither can be told apart; rename one or give each an alias',
+      'devices[3].name: "desk lamp" also names devices[2], a light too, and one of them has no area: by that name the one without an area is never reached; give it its area, or rename one',
+    ]);
+  });
 });
