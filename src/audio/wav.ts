@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { EdgeVoiceError } from "../errors.js";
+import { unreadableReason } from "../util/file-error.js";
 import { float32ToInt16, SAMPLE_RATE } from "./format.js";
 import { copyInt16, decodeMonoFloat, isInternalFormat } from "./pcm-decode.js";
 import { StreamingResampler } from "./resampler.js";
@@ -175,15 +176,7 @@ async function readInput(file: string): Promise<Uint8Array> {
 }
 
 function unreadable(file: string, error: unknown): EdgeVoiceError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === "ENOENT"
-      ? "no such file"
-      : code === "EACCES"
-        ? "permission denied"
-        : code === "EISDIR"
-          ? "it is a directory"
-          : (error as Error).message;
+  const why = unreadableReason(error);
   return new EdgeVoiceError("input-unreadable", `cannot read ${file}: ${why}`, {
     hint: "check the WAV file's path and permissions",
     cause: error,

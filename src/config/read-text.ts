@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
+import { unreadableReason } from "../util/file-error.js";
 
 /**
  * The text of a file the user gave (the config, a templates file). One that cannot be read
@@ -10,14 +11,8 @@ export function readUserFile(file: string, what: string, hint: string): string {
     return readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    // Node's "EISDIR: illegal operation on a directory, read" next to a hint about permissions
-    // sends people the wrong way: a directory given where a file belongs is a wrong path.
-    const why =
-      code === "EISDIR"
-        ? "it is a directory, not a file"
-        : code === "ENOENT"
-          ? "no such file"
-          : (error as Error).message;
+    // A directory given where a file belongs is a wrong path, not a permission to check.
+    const why = unreadableReason(error);
     throw new EdgeVoiceError("config-unreadable", `cannot read ${what} ${file}: ${why}`, {
       exitCode: ExitCode.config,
       hint: code === "EISDIR" ? `give the path of the ${what} itself` : hint,

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ModelStore } from "../../src/models/store.js";
 import { promptedSequence } from "../../src/stt/decode.js";
 import { LogMelSpectrogram } from "../../src/stt/mel.js";
-import { readWhisperJson, type WhisperSpec, whisperSpec } from "../../src/stt/model-spec.js";
-import { pickOnnxFiles, WhisperSessions } from "../../src/stt/onnx-whisper.js";
-import { WhisperTokenizer } from "../../src/stt/tokenizer.js";
-import { defaultPreparedDir, fixtureAudio, HEARING_PROMPT } from "./stt-support.js";
+import type { WhisperSpec } from "../../src/stt/model-spec.js";
+import type { WhisperSessions } from "../../src/stt/onnx-whisper.js";
+import type { WhisperTokenizer } from "../../src/stt/tokenizer.js";
+import { defaultPreparedDir, fixtureAudio, HEARING_PROMPT, loadTinySessions } from "./stt-support.js";
 
 /**
  * A decoder that keeps the free pass's cross-attention cache (the guided searches' prompt
@@ -18,20 +17,8 @@ let spec: WhisperSpec;
 let tokenizer: WhisperTokenizer;
 
 beforeAll(async () => {
-  const model = await new ModelStore({ modelsDir: "models", cacheFile: null }).verify("whisper-tiny");
-  spec = whisperSpec(readWhisperJson(model.paths, "whisper-tiny"));
-  tokenizer = WhisperTokenizer.fromFiles(
-    model.paths["tokenizer.json"] as string,
-    model.paths["tokenizer_config.json"],
-  );
   // As the daemon loads it: the prepared decoder (logits_from, the output layer in blocks).
-  sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, "whisper-tiny"), {
-    threads: 1,
-    shape: { heads: spec.decoderHeads, headDim: spec.headDim },
-    positions: spec.mel.nbMaxFrames / 2,
-    int8OutputLayer: false,
-    preparedDir: defaultPreparedDir(),
-  });
+  ({ sessions, spec, tokenizer } = await loadTinySessions(defaultPreparedDir()));
 });
 
 afterAll(async () => {

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelStore } from "../../src/models/store.js";
 import { greedyDecode } from "../../src/stt/decode.js";
 import { LogMelSpectrogram } from "../../src/stt/mel.js";
-import { readWhisperJson, type WhisperSpec, whisperSpec } from "../../src/stt/model-spec.js";
-import { pickOnnxFiles, WhisperSessions } from "../../src/stt/onnx-whisper.js";
-import { WhisperTokenizer } from "../../src/stt/tokenizer.js";
+import type { WhisperSpec } from "../../src/stt/model-spec.js";
+import { pickOnnxFiles, type WhisperSessions } from "../../src/stt/onnx-whisper.js";
+import type { WhisperTokenizer } from "../../src/stt/tokenizer.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
-import { concat, fixtureAudio, loadTinyTranscriber, normalise } from "./stt-support.js";
+import { concat, fixtureAudio, loadTinySessions, loadTinyTranscriber, normalise } from "./stt-support.js";
 
 /**
  * Our Whisper against transformers.js's ASR pipeline (the peer) on the same int8
@@ -44,19 +44,9 @@ let tokenizer: WhisperTokenizer;
 
 beforeAll(async () => {
   ours = await loadTinyTranscriber({ lead_in_seconds: 0.4 });
-  const model = await new ModelStore({ modelsDir: "models", cacheFile: null }).verify("whisper-tiny");
-  spec = whisperSpec(readWhisperJson(model.paths, "whisper-tiny"));
-  tokenizer = WhisperTokenizer.fromFiles(
-    model.paths["tokenizer.json"] as string,
-    model.paths["tokenizer_config.json"],
-  );
   // The exported computation (blocked attention gives the same numbers; no int8 output layer).
-  sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, "whisper-tiny"), {
-    threads: 1,
-    shape: { heads: spec.decoderHeads, headDim: spec.headDim },
-    positions: spec.mel.nbMaxFrames / 2,
-    int8OutputLayer: false,
-  });
+  ({ sessions, spec, tokenizer } = await loadTinySessions());
+  const model = await new ModelStore({ modelsDir: "models", cacheFile: null }).verify("whisper-tiny");
   env.allowRemoteModels = false;
   env.localModelPath = path.dirname(model.dir);
   const id = path.basename(model.dir);

@@ -10,7 +10,10 @@ import { configSchema } from "../../src/config/schema.js";
 import { numberToWords } from "../../src/intent/text/numbers.js";
 import { ModelStore } from "../../src/models/store.js";
 import { createTranscriber } from "../../src/stt/create.js";
+import { readWhisperJson, type WhisperSpec, whisperSpec } from "../../src/stt/model-spec.js";
+import { pickOnnxFiles, WhisperSessions } from "../../src/stt/onnx-whisper.js";
 import { vocabularyPrompt } from "../../src/stt/prompt.js";
+import { WhisperTokenizer } from "../../src/stt/tokenizer.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import { silentLogger } from "../../src/util/logger.js";
 
@@ -54,6 +57,30 @@ export function loadTinyTranscriber(stt: Record<string, unknown> = {}): Promise<
   const config = configSchema.parse({ stt });
   const store = new ModelStore({ modelsDir: "models", cacheFile: null });
   return createTranscriber(config.stt, store, silentLogger(), { preparedDir: defaultPreparedDir() });
+}
+
+/**
+ * whisper-tiny's onnxruntime sessions, spec and tokenizer from the repository's model store,
+ * for tests that drive the decoder themselves: one thread, the exact output layer;
+ * `preparedDir` gives the daemon's prepared decoder, none the files as exported.
+ */
+export async function loadTinySessions(
+  preparedDir?: string,
+): Promise<{ sessions: WhisperSessions; spec: WhisperSpec; tokenizer: WhisperTokenizer }> {
+  const model = await new ModelStore({ modelsDir: "models", cacheFile: null }).verify("whisper-tiny");
+  const spec = whisperSpec(readWhisperJson(model.paths, "whisper-tiny"));
+  const tokenizer = WhisperTokenizer.fromFiles(
+    model.paths["tokenizer.json"] as string,
+    model.paths["tokenizer_config.json"],
+  );
+  const sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, "whisper-tiny"), {
+    threads: 1,
+    shape: { heads: spec.decoderHeads, headDim: spec.headDim },
+    positions: spec.mel.nbMaxFrames / 2,
+    int8OutputLayer: false,
+    ...(preparedDir ? { preparedDir } : {}),
+  });
+  return { sessions, spec, tokenizer };
 }
 
 /** Where the daemon keeps prepared models with no state_dir configured, as these tests always have. */
