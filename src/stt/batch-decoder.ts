@@ -1,8 +1,10 @@
 import ort from "onnxruntime-node";
 import { CrossTiles } from "./cross-tiles.js";
 import type { BatchDecoder } from "./guided-decode.js";
-import { logitsFrom } from "./kv-decoder.js";
+import { decoderOutput, logitsFrom, maskFeed, normFetch } from "./kv-decoder.js";
+import type { DecoderOutput } from "./logits.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
+import { LOGIT_MASK } from "./prepare/logit-norms.js";
 import { LOGITS_FROM } from "./prepare/logit-rows.js";
 
 const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
@@ -36,7 +38,8 @@ export class BatchKvDecoder implements BatchDecoder {
   async step(
     parents: readonly number[],
     ids: readonly number[],
-  ): Promise<{ logits: Float32Array; vocab: number }> {
+    mask?: Float32Array,
+  ): Promise<DecoderOutput> {
     const rows = ids.length;
     const session = this.sessions.withPast;
     const cross = tilesFor(this.sessions).tiles(this.caches.cross, rows);
@@ -47,6 +50,7 @@ export class BatchKvDecoder implements BatchDecoder {
       if (name === "encoder_hidden_states") feeds[name] = this.hidden;
       else if (name === "use_cache_branch") feeds[name] = new ort.Tensor("bool", Uint8Array.of(1), [1]);
       else if (name === LOGITS_FROM) feeds[name] = logitsFrom(0);
+      else if (name === LOGIT_MASK) feeds[name] = maskFeed(mask);
       else if (PAST.test(name)) {
         const self = this.#self.get(name);
         const tensor = self ? gatherRows(self, parents) : cross.get(name);
@@ -54,14 +58,14 @@ export class BatchKvDecoder implements BatchDecoder {
         feeds[name] = tensor;
       }
     }
-    const fetches = ["logits", ...session.outputNames.filter((n) => /^present\.\d+\.decoder\./.test(n))];
+    const selfCache = session.outputNames.filter((n) => /^present\.\d+\.decoder\./.test(n));
+    const fetches = ["logits", ...normFetch(session, mask), ...selfCache];
     const out = await session.run(feeds, fetches);
     const self = new Map<string, ort.Tensor>();
-    for (const name of fetches.slice(1))
+    for (const name of selfCache)
       self.set(name.replace(/^present\./, "past_key_values."), out[name] as ort.Tensor);
     this.#self = self;
-    const logits = out.logits as ort.Tensor;
-    return { logits: logits.data as Float32Array, vocab: logits.dims[2] as number };
+    return decoderOutput(out, mask);
   }
 }
 

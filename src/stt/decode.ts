@@ -1,4 +1,12 @@
-import { argmaxAllowed, argmaxOf, logitsRow, logSumExp, probabilityOf } from "./logits.js";
+import {
+  argmaxAllowed,
+  argmaxOf,
+  type DecoderOutput,
+  logitsRow,
+  normMask,
+  probabilityOf,
+  rowNorm,
+} from "./logits.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { repetitionCut } from "./quality.js";
 
@@ -7,14 +15,15 @@ export interface DecoderSteps {
   /**
    * Feeds ids after those fed before; logits [rows, vocab], row 0 = first id on a fresh
    * sequence, last row = last id. `lastRowOnly`: only the last row will be read (a decoder
-   * may then skip the others; it may also return them).
+   * may then skip the others; it may also return them). `mask`: the rows' normalisers are
+   * wanted over the ids it keeps (logits.ts normMask), from a decoder that computes them.
    */
   step(
     ids: readonly number[],
-    options?: { lastRowOnly?: boolean },
-  ): Promise<{ logits: Float32Array; vocab: number }>;
+    options?: { lastRowOnly?: boolean; mask?: Float32Array | undefined },
+  ): Promise<DecoderOutput>;
   /** Logits of `ids` as a fresh sequence over the same audio, keeping the current sequence's cache. */
-  probe(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }>;
+  probe(ids: readonly number[]): Promise<DecoderOutput>;
   /** Starts a new sequence over the same audio. */
   restart(): void;
 }
@@ -70,7 +79,7 @@ export function promptedSequence(spec: WhisperSpec, language: string, prompt: re
 
 /** Where decoding stands once the start sequence is in: the logits for the first text token. */
 interface Started {
-  out: { logits: Float32Array; vocab: number };
+  out: DecoderOutput;
   noSpeechProb: number | null;
   language: string;
   /** Positions used so far (start sequence and prompt): the context left bounds the budget. */
@@ -99,11 +108,12 @@ export async function greedyDecode(
   let loopCut = false;
   let ended = false;
   while (tokens.length < budget) {
-    const row = logitsRow(out.logits, out.vocab, out.logits.length / out.vocab - 1);
+    const last = out.logits.length / out.vocab - 1;
+    const row = logitsRow(out.logits, out.vocab, last);
     const extra = tokens.length === 0 ? spec.beginSuppressed : [];
     const next = argmaxAllowed(row, spec.suppressed, extra);
     if (next < 0) break;
-    sumLogprob += (row[next] as number) - logSumExp(row, spec.suppressed, extra);
+    sumLogprob += (row[next] as number) - rowNorm(out, last, spec.suppressed, extra);
     if (next === spec.tokens.eot) {
       ended = true;
       break;
@@ -117,7 +127,7 @@ export async function greedyDecode(
     }
     if (tokens.length >= budget) break;
     signal?.throwIfAborted();
-    out = await decoder.step([next]);
+    out = await decoder.step([next], { mask: normMask(spec.suppressed) });
   }
   const { language, noSpeechProb } = start;
   const avgLogprob = sumLogprob / (tokens.length + 1);
@@ -140,16 +150,18 @@ async function begin(
   const detect = spec.multilingual && options.language === null;
   const prompted = options.promptTokens.length > 0 && sotPrev !== null;
   let language = spec.multilingual ? (options.language ?? "en") : "en";
+  // The call whose last row gives the first text token: blank and end-of-text are not counted there.
+  const mask = normMask(spec.suppressed, spec.beginSuppressed);
   if (prompted && !detect) {
     // The prompted sequence in one call (it computes the cross-attention cache).
     const ids = promptedSequence(spec, language, options.promptTokens);
-    const out = await decoder.step(ids, { lastRowOnly: true });
+    const out = await decoder.step(ids, { lastRowOnly: true, mask });
     return { out, noSpeechProb: null, language, fed: ids.length };
   }
   // The start sequence in one call, as the reference and transformers.js feed it (the int8
   // decoder quantizes activations per call, so splitting it changes the numbers).
   const first = detect ? [sot] : [sot, ...taskTokens(spec, language)];
-  let out = await decoder.step(first);
+  let out = await decoder.step(first, detect ? {} : { mask });
   const sotRow = logitsRow(out.logits, out.vocab, 0);
   const noSpeechProb = noSpeechOf(spec, sotRow);
   if (!detect) return { out, noSpeechProb, language, fed: first.length };
@@ -158,11 +170,11 @@ async function begin(
   if (prompted) {
     const ids = promptedSequence(spec, language, options.promptTokens);
     decoder.restart();
-    out = await decoder.step(ids, { lastRowOnly: true });
+    out = await decoder.step(ids, { lastRowOnly: true, mask });
     return { out, noSpeechProb, language, fed: ids.length };
   }
   const rest = taskTokens(spec, language);
-  out = await decoder.step(rest);
+  out = await decoder.step(rest, { mask });
   return { out, noSpeechProb, language, fed: first.length + rest.length };
 }
 

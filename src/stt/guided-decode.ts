@@ -1,15 +1,16 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
 import { diverse, type Finished, rank, ranked, rankingOf, withFloor } from "./guided-rank.js";
-import { logitsRow, logSumExp } from "./logits.js";
+import { type DecoderOutput, logitsRow, normMask, rowNorm } from "./logits.js";
 
 /** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
 export interface BatchDecoder {
   /**
    * Feeds one token per row and returns logits [rows, vocab]. Row i continues row
    * `parents[i]` of the previous call (rows are copied, dropped or reordered); on the first
-   * call every parent is 0, the sequence fed so far.
+   * call every parent is 0, the sequence fed so far. With `mask` (logits.ts normMask) a
+   * decoder that can also returns each row's normaliser over the ids the mask keeps.
    */
-  step(parents: readonly number[], ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }>;
+  step(parents: readonly number[], ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput>;
 }
 
 /** The vocabulary as a trie of what each token spells, built once per tokenizer and spelling. */
@@ -177,16 +178,16 @@ export async function guidedDecode<S>(
   for (let t = 0; t < stopAt && hyps.length > 0; t++) {
     options.signal?.throwIfAborted();
     const t0 = performance.now();
-    const out = await decoder.step(parents, ids);
+    const extra = t === 0 ? options.beginSuppressed : [];
+    const out = await decoder.step(parents, ids, normMask(options.suppressed, extra));
     const t1 = performance.now();
     timing.decoderMs += t1 - t0;
     steps++;
     rows += ids.length;
-    const extra = t === 0 ? options.beginSuppressed : [];
     const candidates = new Map<string, { parent: number; id: number; hyp: Hypothesis<S> }>();
     hyps.forEach((hyp, r) => {
       const row = logitsRow(out.logits, out.vocab, r);
-      const norm = logSumExp(row, options.suppressed, extra);
+      const norm = rowNorm(out, r, options.suppressed, extra);
       const ending = hyp.said.trim();
       if (t > 0 && constraint.isComplete(hyp.state) && (options.canEnd?.(ending) ?? true)) {
         const eot = (row[options.eot] as number) - norm;

@@ -1,4 +1,6 @@
 import { ort } from "../onnx/session.js";
+import type { DecoderOutput } from "./logits.js";
+import { LOGIT_MASK, LOGITS_NORM } from "./prepare/logit-norms.js";
 import { LAST_ROWS, LOGITS_FROM } from "./prepare/logit-rows.js";
 
 /** The decoder's attention geometry: the shape of an empty key/value cache. */
@@ -52,13 +54,10 @@ export class KvDecoder {
    * call's last rows (prepare/logit-rows.ts: two, so the last is exact); others still return
    * every row, so read the last.
    */
-  async step(
-    ids: readonly number[],
-    options: StepOptions = {},
-  ): Promise<{ logits: Float32Array; vocab: number }> {
-    if (this.#cross === null) return this.#run(ids, false, options.lastRowOnly ?? false);
-    let out: { logits: Float32Array; vocab: number } | null = null;
-    for (const id of ids) out = await this.#run([id], true);
+  async step(ids: readonly number[], options: StepOptions = {}): Promise<DecoderOutput> {
+    if (this.#cross === null) return this.#run(ids, false, options.lastRowOnly ?? false, options.mask);
+    let out: DecoderOutput | null = null;
+    for (const id of ids) out = await this.#run([id], true, false, options.mask);
     if (!out) throw new RangeError("step needs at least one token");
     return out;
   }
@@ -68,7 +67,7 @@ export class KvDecoder {
    * cache as it is: one cached call per id, reusing the cross-attention cache (a second
    * no-cache call would recompute it: ~90 ms for tiny against ~12 ms per token here).
    */
-  async probe(ids: readonly number[]): Promise<{ logits: Float32Array; vocab: number }> {
+  async probe(ids: readonly number[]): Promise<DecoderOutput> {
     if (this.#cross === null) throw new Error("probe needs a first step");
     const saved = this.#self;
     this.#self = new Map();
@@ -97,7 +96,8 @@ export class KvDecoder {
     ids: readonly number[],
     cached: boolean,
     lastRowOnly = false,
-  ): Promise<{ logits: Float32Array; vocab: number }> {
+    mask?: Float32Array,
+  ): Promise<DecoderOutput> {
     const session = cached ? this.sessions.withPast : this.sessions.first;
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
@@ -110,20 +110,24 @@ export class KvDecoder {
         feeds[name] = this.#cross?.get(name) ?? this.#self.get(name) ?? this.#emptyPast();
       else if (name === LOGITS_FROM)
         feeds[name] = logitsFrom(lastRowOnly ? -Math.min(LAST_ROWS, ids.length) : 0);
+      else if (name === LOGIT_MASK) feeds[name] = maskFeed(mask);
     }
     const adopted = !cached && this.cross !== undefined;
-    const fetches = ["logits", ...session.outputNames.filter((n) => wanted(n, cached || adopted))];
+    const fetches = [
+      "logits",
+      ...normFetch(session, mask),
+      ...session.outputNames.filter((n) => wanted(n, cached || adopted)),
+    ];
     const out = await session.run(feeds, fetches);
     const computed = new Map<string, ort.Tensor>();
     for (const name of fetches) {
-      if (name === "logits") continue;
+      if (!name.startsWith("present.")) continue;
       const past = name.replace(/^present\./, "past_key_values.");
       (name.includes(".encoder.") ? computed : this.#self).set(past, out[name] as ort.Tensor);
     }
     // The same Map object as the adopted one: the tiles know it as that audio's.
     this.#cross ??= adopted && this.cross ? this.cross : computed;
-    const logits = out.logits as ort.Tensor;
-    return { logits: logits.data as Float32Array, vocab: logits.dims[2] as number };
+    return decoderOutput(out, mask);
   }
 
   #emptyPast(): ort.Tensor {
@@ -136,6 +140,45 @@ export class KvDecoder {
 export interface StepOptions {
   /** Only the last position's logits are read: a prepared decoder need not compute the others. */
   lastRowOnly?: boolean;
+  /** The rows' normalisers are wanted, over the ids this mask keeps (logits.ts normMask). */
+  mask?: Float32Array | undefined;
+}
+
+/** Every id counted: what a decoder with a `logit_mask` input is fed when no normaliser is wanted (broadcast). */
+const NO_MASK = new ort.Tensor("float32", Float32Array.of(0), [1]);
+const MASK_TENSORS = new WeakMap<Float32Array, ort.Tensor>();
+
+/** The `logit_mask` feed for `mask` (one tensor per mask, kept). */
+export function maskFeed(mask: Float32Array | undefined): ort.Tensor {
+  if (!mask) return NO_MASK;
+  let tensor = MASK_TENSORS.get(mask);
+  if (!tensor) {
+    tensor = new ort.Tensor("float32", mask, [mask.length]);
+    MASK_TENSORS.set(mask, tensor);
+  }
+  return tensor;
+}
+
+/** The normaliser output to fetch: only when asked for and the decoder has it (prepare/logit-norms.ts). */
+export function normFetch(
+  session: { outputNames: readonly string[] },
+  mask: Float32Array | undefined,
+): string[] {
+  return mask && session.outputNames.includes(LOGITS_NORM) ? [LOGITS_NORM] : [];
+}
+
+/** Logits and, when fetched, the rows' normalisers with the mask they were computed under. */
+export function decoderOutput(
+  out: Record<string, ort.Tensor>,
+  mask: Float32Array | undefined,
+): DecoderOutput {
+  const logits = out.logits as ort.Tensor;
+  const norms = out[LOGITS_NORM];
+  return {
+    logits: logits.data as Float32Array,
+    vocab: logits.dims[2] as number,
+    ...(mask && norms ? { norms: { values: norms.data as Float32Array, mask } } : {}),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
 import type { BatchDecoder } from "./guided-decode.js";
 import type { FreePass } from "./guided-types.js";
-import { logitsRow, logSumExp } from "./logits.js";
+import { logitsRow, normMask, rowNorm } from "./logits.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { ForcedOptions } from "./phrase-score.js";
@@ -125,17 +125,19 @@ async function sweepTree(
   let rows = 0;
   let ownKnown = false;
   while (frontier.length > 0) {
-    const { logits, vocab } = await decoder.step(
+    const extra = steps === 0 ? options.beginSuppressed : [];
+    const out = await decoder.step(
       parents,
       frontier.map((n) => n.token),
+      normMask(options.suppressed, extra),
     );
-    const extra = steps === 0 ? options.beginSuppressed : [];
+    const { logits, vocab } = out;
     steps++;
     rows += frontier.length;
     const next: Node[] = [];
     frontier.forEach((node, r) => {
       const row = logitsRow(logits, vocab, r);
-      const norm = logSumExp(row, options.suppressed, extra);
+      const norm = rowNorm(out, r, options.suppressed, extra);
       for (const child of node.children.values()) {
         child.sum = node.sum + (row[child.token] as number) - norm;
         child.row = r;

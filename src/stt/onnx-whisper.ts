@@ -2,6 +2,7 @@ import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { PreparedModelCache } from "../onnx/prepared-cache.js";
 import { openSession, ort, PORTABLE_KERNELS } from "../onnx/session.js";
 import { type RunnableSession, ThreadSession } from "../onnx/session-thread.js";
+import { hostCpu, saturatesU8S8 } from "../system/cpu.js";
 import type { Logger } from "../util/logger.js";
 import { type DecoderShape, KvDecoder } from "./kv-decoder.js";
 import {
@@ -64,6 +65,11 @@ export interface LoadOptions {
    * listening, keeps going while it computes (`stt.encoder_thread`).
    */
   encoderThread?: boolean;
+  /**
+   * The decoder's int8 weights stored as uint8 (prepare/unsigned-weights.ts): the same exact
+   * sums on every CPU. Absent: where this CPU's u8 x s8 kernel saturates (x86 without VNNI).
+   */
+  unsignedWeights?: boolean;
   logger?: Logger;
 }
 
@@ -110,12 +116,13 @@ export class WhisperSessions {
             frames: window.frames,
           }
         : null;
+    const unsigned = load.unsignedWeights ?? saturatesU8S8(hostCpu());
     const decoderOptions = {
       ...sessionOptions(load.decoderThreads ?? 1, load.safeKernels ?? false),
       enableCpuMemArena: false,
     };
     const decoder = (file: string) =>
-      open(file, decoderModel(file, load.int8OutputLayer, load.logger), decoderOptions);
+      open(file, decoderModel(file, load.int8OutputLayer, load.logger, unsigned), decoderOptions);
     if (files.decoderMerged) {
       const merged = await decoder(files.decoderMerged);
       return new WhisperSessions(encoder, merged, merged, shape, windowed);

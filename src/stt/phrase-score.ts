@@ -2,7 +2,7 @@ import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
 import type { BatchDecoder } from "./guided-decode.js";
 import type { FreePass } from "./guided-types.js";
-import { logitsRow, logSumExp } from "./logits.js";
+import { logitsRow, normMask, rowNorm } from "./logits.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
@@ -42,13 +42,13 @@ export async function forcedLogprobs(
   let ids = sequences.map(() => firstId);
   let parents = sequences.map(() => 0);
   for (let t = 0; t < longest; t++) {
-    const { logits, vocab } = await decoder.step(parents, ids);
+    const extra = t === 0 ? options.beginSuppressed : [];
+    const step = await decoder.step(parents, ids, normMask(options.suppressed, extra));
     sequences.forEach((sequence, r) => {
       const id = sequence[t];
       if (id === undefined) return;
-      const row = logitsRow(logits, vocab, r);
-      const norm = logSumExp(row, options.suppressed, t === 0 ? options.beginSuppressed : []);
-      out[r]?.push((row[id] as number) - norm);
+      const row = logitsRow(step.logits, step.vocab, r);
+      out[r]?.push((row[id] as number) - rowNorm(step, r, options.suppressed, extra));
     });
     ids = sequences.map((s) => s[t] ?? s[s.length - 1] ?? firstId);
     parents = identity;

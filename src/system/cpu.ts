@@ -70,6 +70,16 @@ export function hostCpu(): CpuFacts {
   return describeCpu(cpuinfo, os.cpus()[0]?.model ?? "");
 }
 
+/**
+ * Whether onnxruntime's u8 x s8 integer kernel can saturate here: x86-64 without VNNI adds
+ * products in pairs into int16 (stt/prepare/unsigned-weights.ts). Unknown flags (not Linux)
+ * count as saturating: the fix it calls for computes the exact sums either way.
+ */
+export function saturatesU8S8(cpu: CpuFacts, arch: string = process.arch): boolean {
+  if (arch !== "x64") return false;
+  return !cpu.features.some((f) => f === "avx512_vnni" || f === "avx_vnni");
+}
+
 /** One line: "ARM Cortex-A72 (arm64; asimddp, i8mm)". */
 export function cpuSummary(cpu: CpuFacts, arch: string = process.arch): string {
   return `${cpu.name} (${[arch, ...cpu.notable].join(", ")})`;

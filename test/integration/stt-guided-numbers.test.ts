@@ -120,7 +120,10 @@ describe("guided decoding refuses a number Whisper was not sure of (whisper-tiny
       },
     });
     const [digitsOnly, spelled] = outcomes;
-    expect(digitsOnly?.text).toBe("Set the bedroom light to 14%.");
+    // In digits the check weighs 14% against 40%: taken on the CPU this was found on (the light
+    // went to 14), refused by a hair on another; spelled out, forty wins outright on both.
+    expect(digitsOnly?.numberLead?.alternative).toBe("Set the bedroom light to 40%.");
+    expect(spelled?.numberLead?.lead).toBeLessThan(0);
     expect(spelled?.verdict).toEqual({ source: "free", why: "ambiguous-number" });
     expect(spelled?.numberLead?.alternative).toBe("Set the bedroom light to forty percent.");
     expect(spelled?.text).toBe("");

@@ -38,7 +38,9 @@ describe("guided decoding's second search, through the commands alone (whisper-t
     const audio = spoken("turn on the coffee maker", "en-us", "reverb");
     const guide = space.get();
     const before = await firstOnly.transcribe(audio, { prompt: PROMPT, guide });
-    expect(before.freeText).toBe("To remember coffee maker.");
+    // "To remember coffee maker." on the CPU it was found on, "To my coffee maker." on another:
+    // the int8 decoder's float parts round differently (stt/prepare/unsigned-weights.ts).
+    expect(before.freeText).toMatch(/^To .*coffee maker\.$/);
     // The first search follows fillers ("So, now, the coffee maker's. Too.") far below the bar.
     expect(before.source).toBe("free");
     expect(before.guided?.why).toBe("low-score");

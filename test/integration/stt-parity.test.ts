@@ -5,7 +5,7 @@ import { ModelStore } from "../../src/models/store.js";
 import { greedyDecode } from "../../src/stt/decode.js";
 import { LogMelSpectrogram } from "../../src/stt/mel.js";
 import type { WhisperSpec } from "../../src/stt/model-spec.js";
-import { pickOnnxFiles, type WhisperSessions } from "../../src/stt/onnx-whisper.js";
+import type { WhisperSessions } from "../../src/stt/onnx-whisper.js";
 import type { WhisperTokenizer } from "../../src/stt/tokenizer.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import { concat, fixtureAudio, loadTinySessions, loadTinyTranscriber, normalise } from "./stt-support.js";

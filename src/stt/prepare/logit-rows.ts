@@ -13,15 +13,11 @@
  * as long as two or more are kept (LAST_ROWS).
  * A model without that shape (the output layer not after the If, or already edited) is
  * returned as it is, and the caller sees no `logits_from` input.
- *
- * Wire fields: ModelProto.graph = 7; GraphProto.initializer = 5, input = 11;
- * TensorProto.dims = 1, data_type = 2 (INT64 = 7), name = 8, raw_data = 9;
- * ValueInfoProto.name = 1, type = 2; TypeProto.tensor_type = 1; Tensor.elem_type = 1,
- * shape = 2; TensorShapeProto.dim = 1; Dimension.dim_value = 1.
+ * The new input and constants are written by onnx/graph-fields.ts.
  */
 
+import { ElemType, graphInput, int64Initializer, withMainGraphFields } from "../../onnx/graph-fields.js";
 import { editGraphs, node, type OnnxNode, visitGraphs } from "../../onnx/nodes.js";
-import { concatBytes, fields, lengthField, varintField, withPayload } from "../../onnx/protobuf-wire.js";
 
 /** The decoder input that says from which position logits are computed. */
 export const LOGITS_FROM = "logits_from";
@@ -34,10 +30,6 @@ export const LOGITS_FROM = "logits_from";
  */
 export const LAST_ROWS = 2;
 
-const GRAPH = 7;
-const INITIALIZER = 5;
-const INPUT = 11;
-const INT64 = 7;
 const ENDS = `${LOGITS_FROM}/ends`;
 const AXES = `${LOGITS_FROM}/axes`;
 
@@ -58,7 +50,11 @@ export function withLogitRows(decoder: Uint8Array): { model: Uint8Array; edited:
     );
   });
   return {
-    model: withMainGraphFields(edited, [input(), int64s(ENDS, Number.MAX_SAFE_INTEGER), int64s(AXES, 1)]),
+    model: withMainGraphFields(edited, [
+      graphInput(LOGITS_FROM, ElemType.int64, [1]),
+      int64Initializer(ENDS, Number.MAX_SAFE_INTEGER),
+      int64Initializer(AXES, 1),
+    ]),
     edited: true,
   };
 }
@@ -89,31 +85,4 @@ function outputLayer(decoder: Uint8Array): OnnxNode | null {
 
 function sameNode(a: OnnxNode, b: OnnxNode): boolean {
   return a.opType === b.opType && a.name === b.name && a.outputs.join() === b.outputs.join();
-}
-
-/** ValueInfoProto of `logits_from`: int64, shape [1]. */
-function input(): Uint8Array {
-  const shape = lengthField(2, lengthField(1, varintField(1, 1)));
-  const tensor = lengthField(1, concatBytes([varintField(1, INT64), shape]));
-  return lengthField(INPUT, concatBytes([lengthField(1, LOGITS_FROM), lengthField(2, tensor)]));
-}
-
-/** An int64 [1] initializer holding `value`. */
-function int64s(name: string, value: number): Uint8Array {
-  const raw = new Uint8Array(8);
-  new DataView(raw.buffer).setBigInt64(0, BigInt(value), true);
-  return lengthField(
-    INITIALIZER,
-    concatBytes([varintField(1, 1), varintField(2, INT64), lengthField(8, name), lengthField(9, raw)]),
-  );
-}
-
-/** `model` with `extra` fields appended to its main graph. */
-function withMainGraphFields(model: Uint8Array, extra: readonly Uint8Array[]): Uint8Array {
-  const parts = fields(model, 0, model.length).flatMap((f) =>
-    f.no === GRAPH
-      ? withPayload(model, f, [model.subarray(f.payload, f.end), ...extra])
-      : [model.subarray(f.start, f.end)],
-  );
-  return concatBytes(parts);
 }

@@ -10,14 +10,16 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgeVoiceError, ExitCode } from "../../errors.js";
-import { applyEdits, readOrNull } from "../../onnx/edits.js";
+import { applyEdits, type Edit, readOrNull } from "../../onnx/edits.js";
 import type { Prepare, PreparedRecipe } from "../../onnx/prepared-cache.js";
 import { graphOutputs, withoutOutputs } from "../../onnx/prune.js";
 import type { Logger } from "../../util/logger.js";
 import { withBlockedAttention } from "./attention.js";
 import { withHoistedConstants, withOutputMatMulsAfterIf } from "./hoist.js";
+import { withLogitNorms } from "./logit-norms.js";
 import { withLogitRows } from "./logit-rows.js";
 import { withInt8OutputLayer, withOutputLayerInBlocks } from "./output-layer.js";
+import { withUnsignedWeights } from "./unsigned-weights.js";
 import { withPositionWindow } from "./window.js";
 
 /**
@@ -84,17 +86,25 @@ export function windowedEncoderModel(file: string, window: EncoderWindow, log?: 
 /**
  * The merged decoder with its output layer computed once after the If (hoist.ts), only
  * for the positions the caller asks for (logit-rows.ts, with the exact layer), and either in
- * column blocks (exact) or in int8 (output-layer.ts); when nothing matches, its path.
+ * column blocks (exact) or in int8 (output-layer.ts), then each row's log-normaliser
+ * (logit-norms.ts); when nothing matches, its path. `unsignedWeights`: int8 weights stored
+ * as uint8 first (unsigned-weights.ts), where the CPU's u8 x s8 sums saturate.
  */
-export function decoderModel(file: string, int8OutputLayer: boolean, log?: Logger): PreparedModel {
+export function decoderModel(
+  file: string,
+  int8OutputLayer: boolean,
+  log?: Logger,
+  unsignedWeights = false,
+): PreparedModel {
   const layer = int8OutputLayer ? "int8" : `blocks-${OUTPUT_LAYER_COLUMNS}`;
   return {
-    recipe: { source: file, recipe: `decoder-${layer}`, code: EDIT_CODE },
+    recipe: { source: file, recipe: `decoder-${layer}${unsignedWeights ? "-u8" : ""}`, code: EDIT_CODE },
     prepare: async () => {
       const bytes = await readOrNull(file);
       if (!bytes) return file;
       let layers = 0;
       const model = applyEdits(file, bytes, log, [
+        ...unsignedEdit(unsignedWeights),
         ["hoist shared constants", (m) => withHoistedConstants(m).model],
         ["output MatMul after the If", (m) => withOutputMatMulsAfterIf(m).model],
         // Not with the int8 layer: it quantizes the hidden state with one scale per call, so
@@ -110,6 +120,7 @@ export function decoderModel(file: string, int8OutputLayer: boolean, log?: Logge
             return edited.model;
           },
         ],
+        ["each row's normaliser", (m) => withLogitNorms(m).model],
       ]);
       if (model === null) return file;
       if (layers === 0)
@@ -120,6 +131,11 @@ export function decoderModel(file: string, int8OutputLayer: boolean, log?: Logge
       return layers > 0 ? model : file;
     },
   };
+}
+
+/** The int8 -> uint8 weight edit when asked for (a CPU whose u8 x s8 sums saturate). */
+function unsignedEdit(unsignedWeights: boolean): Edit[] {
+  return unsignedWeights ? [["uint8 weights", (m) => withUnsignedWeights(m).model]] : [];
 }
 
 /** The encoder without its attention-weight outputs, or `bytes` when it does not have them. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuSummary, describeCpu } from "../../../src/system/cpu.js";
+import { cpuSummary, describeCpu, saturatesU8S8 } from "../../../src/system/cpu.js";
 
 const PI4 = `processor\t: 0
 BogoMIPS\t: 108.00
@@ -45,5 +45,19 @@ describe("describeCpu", () => {
   it("falls back to Node's model name without /proc/cpuinfo", () => {
     expect(describeCpu(null, "Apple M2").name).toBe("Apple M2");
     expect(describeCpu(null, "").name).toBe("unknown CPU");
+  });
+});
+
+describe("saturatesU8S8", () => {
+  const x86 = (flags: string) => describeCpu(`model name\t: Some CPU\nflags\t\t: ${flags}\n`, "");
+  it("is true on x86-64 without VNNI, false with it and on arm64", () => {
+    expect(saturatesU8S8(x86("fpu sse2 avx avx2 fma"), "x64")).toBe(true);
+    expect(saturatesU8S8(x86("avx2 avx512f avx512_vnni"), "x64")).toBe(false);
+    expect(saturatesU8S8(x86("avx2 avx_vnni"), "x64")).toBe(false);
+    expect(saturatesU8S8(describeCpu(PI4, ""), "arm64")).toBe(false);
+  });
+
+  it("counts an x86 CPU whose flags are unknown (not Linux) as saturating", () => {
+    expect(saturatesU8S8(describeCpu(null, "Intel(R) Core(TM) i7"), "x64")).toBe(true);
   });
 });
