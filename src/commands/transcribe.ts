@@ -1,6 +1,6 @@
 import path from "node:path";
-import { int16ToFloat32 } from "../audio/format.js";
-import { readWav16kMono } from "../audio/wav.js";
+import { readWavLayoutSync } from "../audio/wav.js";
+import { WavAudioReader } from "../audio/wav-reader.js";
 import { preparedModelsDir, stateDir } from "../config/paths.js";
 import { usageError } from "../errors.js";
 import { sentenceSpace } from "../intent/create.js";
@@ -54,11 +54,15 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
       format: config.log.format,
       destination: io.stderr as NodeJS.WritableStream & { fd?: number },
     });
-    const wav = await readWav16kMono(path.resolve(io.cwd, file));
+    // The header only: a missing or corrupt file is refused before models load, and the audio is
+    // read a window at a time as Whisper takes it (a long recording is never in memory whole).
+    const wavFile = path.resolve(io.cwd, file);
+    const layout = readWavLayoutSync(wavFile);
     const preparedDir = preparedModelsDir(stateDir(config.state_dir, io.env));
     const transcriber = await createTranscriber(config.stt, modelStoreFromConfig(config, io), logger, {
       preparedDir,
     });
+    const audio = new WavAudioReader(wavFile, layout);
     try {
       const prompt =
         args.values["no-prompt"] === true
@@ -71,11 +75,10 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
       const guide = space?.get();
       // The one-off spelling of the vocabulary, as the daemon does at start: guidedMs is then the pass alone.
       if (guide) transcriber.prepareGuide?.(guide);
-      const result = await transcriber.transcribe(int16ToFloat32(wav.samples), {
-        prompt,
-        ...(guide ? { guide } : {}),
-        measureNoSpeech: true,
-      });
+      const options = { prompt, ...(guide ? { guide } : {}), measureNoSpeech: true };
+      const result = transcriber.transcribeFrom
+        ? await transcriber.transcribeFrom(audio, options)
+        : await transcriber.transcribe(await audio.read(audio.samples), options);
       space?.dispose();
       if (args.values.json === true) {
         const { text, language, noSpeechProb, avgLogprob, audioMs, encodeMs, decodeMs, dropped } = result;
@@ -96,6 +99,7 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
       }
       return 0;
     } finally {
+      await audio.close();
       await transcriber.dispose();
     }
   },

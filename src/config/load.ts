@@ -6,6 +6,7 @@ import { coerceText, readEnvOverrides, settingSchema } from "./env.js";
 import { formatIssues } from "./errors.js";
 import { readUserFile } from "./read-text.js";
 import { type Config, configJsonSchema, configSchema } from "./schema.js";
+import { describeYamlError, yamlErrorPlace } from "./yaml-errors.js";
 
 export const SYSTEM_CONFIG_PATH = "/etc/edge-voice/config.yaml";
 export const LOCAL_CONFIG_PATH = "edge-voice.yaml";
@@ -108,12 +109,10 @@ function readYaml(file: string): Record<string, unknown> {
     "config file",
     "check the file's permissions (the service runs as its own user)",
   );
-  const doc = parseDocument(text, { prettyErrors: true });
+  // Plain messages: yamlErrorPlace names the line (yaml's own can be past the end of the file).
+  const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
-    // yaml's first line ends with the colon that introduced its code frame: drop it with the frame.
-    const lines = doc.errors.map(
-      (e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]?.replace(/:$/, "")}`,
-    );
+    const lines = doc.errors.map((e) => describeYamlError(yamlErrorPlace(doc, e, text)));
     throw new EdgeVoiceError(
       "config-invalid",
       `config file ${file} is not valid YAML:\n  ${lines.join("\n  ")}`,

@@ -71,17 +71,13 @@ export class ControlIn {
   }
 
   #text(raw: string): void {
-    let text = raw;
-    if (raw.trimStart().startsWith("{")) {
-      const parsed = parseJson(raw) as { text?: unknown } | null;
-      if (typeof parsed?.text !== "string") {
-        this.#ignore(this.topics.setText, 'expected plain text or {"text": "..."}');
-        this.textGate.invalid();
-        return;
-      }
-      text = parsed.text;
+    const payload = textPayload(raw);
+    if (typeof payload !== "string") {
+      this.#ignore(this.topics.setText, `expected plain text or {"text": "..."}, got ${payload.got}`);
+      this.textGate.invalid();
+      return;
     }
-    text = text.trim();
+    const text = payload.trim();
     if (!text || text.length > MAX_TEXT_CHARS || hasControlCharacters(text)) {
       this.#ignore(this.topics.setText, `expected 1 to ${MAX_TEXT_CHARS} characters of text`);
       this.textGate.invalid();
@@ -136,11 +132,32 @@ function hasControlCharacters(text: string): boolean {
   return false;
 }
 
+/**
+ * The text of a set/text payload: the payload itself, or the "text" of a JSON object. Any
+ * payload that is JSON must be that object: a list, number, quoted string, true, false or
+ * null is a script's mistake (a wrong field sent, or a value JSON-encoded twice), and taken
+ * as words it would run whatever the intent stage makes of "[1,2]". A payload that starts
+ * like JSON ({ or [) but does not parse is refused the same way: it is not speech either.
+ */
+function textPayload(raw: string): string | { got: string } {
+  const trimmed = raw.trim();
+  const parsed = parseJson(trimmed);
+  if (parsed === undefined)
+    return /^[[{]/.test(trimmed) ? { got: `JSON that does not parse: ${preview(raw)}` } : raw;
+  if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+    const text = (parsed as { text?: unknown }).text;
+    return typeof text === "string" ? text : { got: 'a JSON object without a string "text"' };
+  }
+  const kind = Array.isArray(parsed) ? "list" : parsed === null ? "null" : typeof parsed;
+  return { got: `a JSON ${kind === "boolean" ? String(parsed) : kind}: ${preview(raw)}` };
+}
+
+/** The JSON value of `raw`; undefined when it is not JSON (null is JSON's null). */
 function parseJson(raw: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    return null;
+    return undefined;
   }
 }
 

@@ -49,6 +49,9 @@ type LogLine = { add: OutboxEntry } | { del: number };
 /** Dead lines tolerated before a rewrite while messages are still pending. */
 const COMPACT_AFTER = 200;
 
+/** The outbox's file in the state directory (the stop warning names it too: undelivered.ts). */
+export const OUTBOX_FILE = "mqtt-outbox.jsonl";
+
 /**
  * An append-only JSON-lines journal (`{"add":...}` / `{"del":seq}`). Event payloads carry what
  * the person said, so delivered entries leave the file promptly: it is emptied (truncated)
@@ -74,7 +77,7 @@ export class FileOutboxLog implements OutboxLog {
     dir: string,
     private readonly onWriteError: (error: unknown) => void = () => {},
   ) {
-    this.file = path.join(dir, "mqtt-outbox.jsonl");
+    this.file = path.join(dir, OUTBOX_FILE);
     try {
       makeDirs(dir);
     } catch (error) {

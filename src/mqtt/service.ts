@@ -19,6 +19,7 @@ import { StateListener } from "./state-listener.js";
 import { LeadingThrottle } from "./throttle.js";
 import type { TimerControl } from "./timers.js";
 import type { Topics } from "./topics.js";
+import { reportUndelivered } from "./undelivered.js";
 
 export type { MqttState } from "./connection.js";
 
@@ -206,26 +207,10 @@ export class MqttService {
       await Promise.race([offline, new Promise((resolve) => setTimeout(resolve, 2000))]);
     });
     sender.close();
-    this.#reportUndelivered();
+    const { config, stateDir } = this.options;
+    reportUndelivered(outbox, { onDisk: config.mqtt.outbox, stateDir }, this.logger);
     outbox.close();
     await this.#broker?.close();
-  }
-
-  /**
-   * `run --input` ends once its last run has, broker or not: what the broker never took must be
-   * said at the end, or a batch job that switched no light would look like one that did.
-   */
-  #reportUndelivered(): void {
-    const { outbox } = this.parts;
-    if (outbox.size === 0) return;
-    const onDisk = this.options.config.mqtt.outbox;
-    const where = onDisk
-      ? `they stay in ${path.join(this.options.stateDir, "mqtt-outbox.jsonl")} and go out at the next start (device commands only within mqtt.command_expiry_seconds)`
-      : "they are lost (mqtt.outbox is false: the queue was in memory only)";
-    this.logger.warn(
-      { code: "mqtt-undelivered", queued: outbox.size, commands: outbox.commands },
-      `stopping with ${outbox.size} messages the broker never acknowledged, ${outbox.commands} of them device commands: ${where}`,
-    );
   }
 
   #initialRetained(control: PipelineControl): void {

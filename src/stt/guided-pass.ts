@@ -4,8 +4,6 @@ import {
   chooseTranscript,
   droppedAsUnsure,
   type GuidedVerdict,
-  heardWords,
-  keepsHeardWords,
   type TokenConstraint,
   type TranscriptGuide,
 } from "./guide.js";
@@ -20,6 +18,7 @@ import {
 } from "./guided-decode.js";
 import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
+import { heardWords, keepsHeardWords } from "./heard-words.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { NumberLead } from "./number-lead.js";
 import { hasNumber } from "./number-values.js";

@@ -53,10 +53,23 @@ export interface TranscribeOptions {
   measureNoSpeech?: boolean;
 }
 
+/**
+ * 16 kHz mono float audio handed over in order as it is needed: a long recording is then read
+ * a window at a time and never held whole (`edge-voice transcribe` on a file of an hour).
+ */
+export interface AudioReader {
+  /** Samples in all. */
+  readonly samples: number;
+  /** The next `count` samples, fewer only where the audio ends. */
+  read(count: number): Promise<Float32Array>;
+}
+
 /** Speech to text. Loaded once at start, reused for every run. */
 export interface Transcriber {
   /** `audio` is 16 kHz mono float in [-1, 1]. */
   transcribe(audio: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
+  /** The same from audio read a window at a time, so its memory does not grow with its length. */
+  transcribeFrom?(audio: AudioReader, options?: TranscribeOptions): Promise<Transcript>;
   /** Does the one-off work of guided decoding with this guide's alphabet now, off the audio path. */
   prepareGuide?(guide: TranscriptGuide): void;
   /** The wake word's verifier (wake.verifier): the phrase's score against what is heard in `audio`. */

@@ -1,7 +1,7 @@
 import type { WindowDecodeResult } from "./decode.js";
 import type { FreePass } from "./guided-types.js";
 import type { DropReason } from "./quality.js";
-import type { Transcript } from "./transcriber.js";
+import type { AudioReader, Transcript } from "./transcriber.js";
 
 /**
  * Audio longer than Whisper's 30 s window goes window by window: how a window is cut and
@@ -18,8 +18,24 @@ export interface WindowOutcome {
   free: FreePass;
 }
 
+/** What is kept of a window once the next one is decoded: not its encoder output or decoder caches. */
+export type WindowSummary = Omit<WindowOutcome, "free">;
+
+/** Audio already in memory, read as a long file is: in order, a window at a time. */
+export function arrayReader(audio: Float32Array): AudioReader {
+  let at = 0;
+  return {
+    samples: audio.length,
+    async read(count: number) {
+      const out = audio.subarray(at, Math.min(audio.length, at + count));
+      at += out.length;
+      return out;
+    },
+  };
+}
+
 /** One transcript from the windows: texts joined, scores from the windows that count. */
-export function combine(outcomes: WindowOutcome[], audioMs: number, fallbackLanguage: string): Transcript {
+export function combine(outcomes: WindowSummary[], audioMs: number, fallbackLanguage: string): Transcript {
   const kept = outcomes.filter((o) => o.text);
   const scored = kept.length > 0 ? kept : outcomes;
   const tokens = scored.reduce((n, o) => n + o.decoded.tokens.length + 1, 0);

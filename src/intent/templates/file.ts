@@ -1,6 +1,7 @@
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { readUserFile } from "../../config/read-text.js";
+import { yamlErrorPlace, yamlErrorText } from "../../config/yaml-errors.js";
 import { EdgeVoiceError, ExitCode } from "../../errors.js";
 import { compileTemplates, mergeTemplateSets, TemplateCompileError } from "./compile.js";
 import { DEFAULT_TEMPLATES } from "./defaults.js";
@@ -57,8 +58,9 @@ function readTemplateFile(file: string): {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const [syntax] = doc.errors;
   if (syntax) {
-    const line = lineCounter.linePos(syntax.pos[0]).line;
-    throw invalid(file, line, `not valid YAML: ${syntax.message.split("\n")[0]}`);
+    // Placed where an unclosed quote or bracket opened, not past the end of the file.
+    const where = yamlErrorPlace(doc, syntax, text);
+    throw invalid(file, where.line, `not valid YAML at column ${where.column}: ${yamlErrorText(where)}`);
   }
   const lineOf = (path: ReadonlyArray<PropertyKey>) => lineOfPath(doc, lineCounter, path);
   let value: unknown;

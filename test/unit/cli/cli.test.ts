@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runCli } from "../../support/cli.js";
+import { buildWav } from "../audio/helpers.js";
 
 function configFile(text: string): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), "edge-voice-cli-")), "config.yaml");
@@ -272,5 +273,18 @@ describe("bad input files are refused before the models load (issue 13 item 12)"
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`${file}:`);
     expect(result.stderr).toMatch(/wav|WAV|corrupt|truncated|fmt/);
+  });
+
+  it("transcribe: a truncated WAV is one message and exit 1, from its header alone", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "edge-voice-cli-")), "cut.wav");
+    // 100 s declared, 1 s there.
+    writeFileSync(file, buildWav({ data: Buffer.alloc(32_000), dataSize: 3_200_000 }));
+    const result = await runCli(["transcribe", file, "--config", configFile("")]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.split("\n")[0]).toBe(
+      `edge-voice transcribe: ${file}: truncated: the data chunk declares 3200000 bytes of audio but only 32000 are in the file`,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

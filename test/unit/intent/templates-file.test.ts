@@ -81,7 +81,8 @@ intents:
   });
 
   const broken: Array<[string, string, number, RegExp]> = [
-    ["yaml syntax", "intents:\n  HassTurnOn:\n    data: [\n", 4, /not valid YAML/],
+    // The "[" left open on line 3, not the line after the last one that yaml's position is on.
+    ["yaml syntax", "intents:\n  HassTurnOn:\n    data: [\n", 3, /not valid YAML at column 11: .*still open/],
     [
       "unbalanced parenthesis",
       'intents:\n  HassTurnOn:\n    data:\n      - sentences:\n          - "turn on <the> {name}"\n          - "(switch on {name}"\n',

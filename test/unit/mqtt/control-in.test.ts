@@ -171,6 +171,66 @@ describe("ControlIn: bad messages from anyone on the broker", () => {
     ]);
   });
 
+  it("set/text JSON that is not an object with text is refused as invalid, never taken as words", () => {
+    const control = new RecordingControl();
+    const { logger, lines } = captureLogger("info");
+    let invalid = 0;
+    const handler = new ControlIn(
+      new Topics("edge-voice", "kitchen", "homeassistant"),
+      control,
+      () => {},
+      logger,
+      undefined,
+      { admit: () => true, invalid: () => invalid++ },
+    );
+    const send = (payload: string) =>
+      handler.handle("edge-voice/kitchen/set/text", Buffer.from(payload), {
+        retain: false,
+      } as IPublishPacket);
+    const refused = [
+      "[1,2]",
+      ' ["turn on the lamp"] ',
+      "5",
+      '"turn on the lamp"',
+      "null",
+      "true",
+      "[1,",
+      '{"text":["a"]}',
+    ];
+    for (const payload of refused) send(payload);
+    send("turn on the lamp [kitchen]");
+    send('{"text":"lock the door"}');
+    expect(control.injected).toEqual(["turn on the lamp [kitchen]", "lock the door"]);
+    expect(invalid).toBe(refused.length);
+    const warned = lines.filter((l) => l.level === 40).map((l) => l.msg);
+    expect(warned.slice(0, 3)).toEqual([
+      'ignored a control message: expected plain text or {"text": "..."}, got a JSON list: "[1,2]"',
+      'ignored a control message: expected plain text or {"text": "..."}, got a JSON list: " [\\"turn on the lamp\\"] "',
+      'ignored a control message: expected plain text or {"text": "..."}, got a JSON number: "5"',
+    ]);
+    expect(warned[6]).toMatch(/got JSON that does not parse: "\[1,"$/);
+  });
+
+  it("set/text [1,2] is an input-rejected event (invalid) on the bus, as other bad text", () => {
+    const bus = testBus();
+    const events: PipelineEvent[] = [];
+    bus.onAny((event) => events.push(event));
+    const control = new RecordingControl();
+    const handler = new ControlIn(
+      new Topics("edge-voice", "kitchen", "homeassistant"),
+      control,
+      () => {},
+      silentLogger(),
+      undefined,
+      textRateLimit(validate({ site: "kitchen" }), bus),
+    );
+    handler.handle("edge-voice/kitchen/set/text", Buffer.from("[1,2]"), { retain: false } as IPublishPacket);
+    expect(control.injected).toEqual([]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: "input-rejected", source: "text", reason: "invalid", count: 1 }),
+    ]);
+  });
+
   it("a Hermes toggle whose siteId is not a string is reported, not taken for another site", () => {
     const control = new RecordingControl();
     const { logger, lines } = captureLogger("debug");

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  chooseTranscript,
-  type GuidedThresholds,
-  guidedFields,
-  keepsHeardWords,
-} from "../../../src/stt/guide.js";
+import { chooseTranscript, type GuidedThresholds, guidedFields } from "../../../src/stt/guide.js";
+import { keepsHeardWords } from "../../../src/stt/heard-words.js";
 import { hasNumber } from "../../../src/stt/number-values.js";
 
 const thresholds: GuidedThresholds = {
