@@ -104,6 +104,7 @@ export type GuidedVerdict =
         | "ambiguous-number"
         | "ambiguous-action"
         | "number-not-heard"
+        | "number-changed"
         | "guards-home";
     };
 
@@ -114,7 +115,7 @@ export type GuidedVerdict =
  * at 14). The pipeline says "sorry, I didn't get that" for them rather than nothing.
  */
 export function droppedAsUnsure(why: string | undefined): boolean {
-  return why === "ambiguous-number" || why === "ambiguous-action";
+  return why === "ambiguous-number" || why === "ambiguous-action" || why === "number-changed";
 }
 
 /**
@@ -139,6 +140,8 @@ export function chooseTranscript(input: {
   numberLead?: number | null;
   /** The free text has a number (digits or number words); false: a number in the guess was not heard. */
   numberHeard?: boolean;
+  /** The guess says a number the free text did not, where the free text had one (number-values.ts changesNumber). */
+  numberChanged?: boolean;
   /** The guess's lead over its action reversed (lock / unlock); null: none, or not scored yet. */
   actionLead?: number | null;
 }): GuidedVerdict {
@@ -163,6 +166,7 @@ export function chooseTranscript(input: {
   // on the hearing bench) picked the value from the grammar, not from what was heard.
   if (input.numberLead != null && input.numberHeard === false)
     return { source: "free", why: "number-not-heard" };
+  if (input.numberChanged) return { source: "free", why: "number-changed" };
   const { minNumberLead } = thresholds;
   if (minNumberLead !== undefined && input.numberLead != null && input.numberLead < minNumberLead)
     return { source: "free", why: "ambiguous-number" };

@@ -21,7 +21,7 @@ import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guid
 import { heardWords, keepsHeardWords } from "./heard-words.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { NumberLead } from "./number-lead.js";
-import { hasNumber } from "./number-values.js";
+import { changesNumber, hasNumber } from "./number-values.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
@@ -235,6 +235,8 @@ export class GuidedPass {
         thresholds: this.settings.thresholds,
         numberLead,
         numberHeard: hasNumber(free.text),
+        numberChanged:
+          this.settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
         actionLead,
       });
     const verdict = decide(null, null);

@@ -40,6 +40,11 @@ export interface GuidedSettings {
    */
   teenWords?: number | undefined;
   /**
+   * A guess may not change a number the free text heard (number-values.ts changesNumber;
+   * default; 0: it may, the rule before session 14: a bench peer).
+   */
+  keepNumbers?: number | undefined;
+  /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
    */

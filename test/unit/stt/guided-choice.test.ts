@@ -100,6 +100,17 @@ describe("chooseTranscript", () => {
       "number-not-heard",
     ],
     [
+      "a guess that changes the number the free text heard (10 heard, 14 guessed)",
+      {
+        guided: hyp(-0.5),
+        numberLead: 3,
+        numberHeard: true,
+        numberChanged: true,
+        thresholds: { ...thresholds, minNumberLead: 1 },
+      },
+      "number-changed",
+    ],
+    [
       "a number heard freely, led clearly",
       {
         guided: hyp(-0.5),

@@ -1,10 +1,52 @@
 import { describe, expect, it } from "vitest";
 import {
+  changesNumber,
   numberAlternatives,
   numberChoices,
   numberInWords,
+  slotValues,
   teenInWords,
 } from "../../../src/stt/number-values.js";
+
+describe("slotValues", () => {
+  it("reads digits, decimals and number words, and leaves out what no slot holds", () => {
+    expect(slotValues("Set the lamp to 40% and the heating to 21.5 degrees.")).toEqual([40, 21.5]);
+    expect(slotValues("Set the bedroom light to forty-five percent.")).toEqual([45]);
+    expect(slotValues("Set the thermostat to 201 degrees.")).toEqual([]);
+    expect(slotValues("Turn on the kitchen light.")).toEqual([]);
+  });
+});
+
+describe("changesNumber", () => {
+  const rows: Array<[string, string, boolean]> = [
+    ["Time for 10 minutes.", "Set, timer 14 minutes.", true],
+    ["Set the bedroom light to 14%.", "Set the bedroom light to forty percent.", true],
+    ["Time for 10 minutes.", "Set a timer for ten minutes.", false],
+    ["Set the lamp to 40%.", "Set the lamp to 40%.", false],
+    // Nothing heard, nothing changed (number-not-heard is the rule for a guess's own number).
+    ["The kitchen light is the same.", "Set the kitchen light to 35 percent.", false],
+    // Out of every slot's range: no evidence of what was said.
+    ["Set the thermostat to 201 degrees.", "Set the thermostat to 21 degrees.", false],
+    ["I like the front door.", "Lock the front door.", false],
+    // A compound written in parts, or only its units heard (tuning clips, session 14).
+    [
+      "Hey Jarvis, set the first time to 20-1 degrees.",
+      "Hey Jarvis, set the thermostat to 21 degrees.",
+      false,
+    ],
+    ["kitchen light, family 5%.", "The kitchen light to 75%", false],
+    ["kitchen light, family 5%.", "The kitchen light to 5%", false],
+    ["I'm not 4 minutes.", "Set a timer for 14 minutes.", true],
+    // "for ten" sounds as "fourteen": the free pass's 14 may be the guess's "for 10", not the reverse.
+    ["At a time of 14 minutes.", "Set a timer for 10 minutes.", false],
+    ["At a time of 14 minutes.", "Set the lamp to 10%.", true],
+    ["Set the lamp to 20%.", "Set the lamp to 25%.", true],
+  ];
+  for (const [free, guess, changed] of rows) {
+    it(`${JSON.stringify(free)} -> ${JSON.stringify(guess)}: ${changed}`, () =>
+      expect(changesNumber(free, guess)).toBe(changed));
+  }
+});
 
 describe("numberInWords", () => {
   const rows: Array<[number, string, string]> = [
