@@ -116,8 +116,20 @@ cp -al "$(readlink -f node_modules)" "$app/node_modules"
 scripts/prune-node-modules.sh --arch arm64 "$app/node_modules" >"$out/prune.log"
 echo "arm64-check: pruned node_modules for arm64: $(grep -c '^removed' "$out/prune.log") paths removed"
 
+# qemu-user shows the emulated process the host's /sys. onnxruntime's ARM CPU detection
+# (cpuinfo) reads the cache topology there and dereferences null on an x86 host's (seen on an
+# AMD EPYC host with kernel 6.18: every emulated run died loading onnxruntime, SIGSEGV after
+# reading cpu1/cache/index2). A board has its own; here each emulated run gets a private
+# mount namespace with the cache folders emptied, when there are any and we may mount.
+hide_caches=()
+if compgen -G "/sys/devices/system/cpu/cpu[0-9]*/cache" >/dev/null &&
+  unshare -m sh -c 'mount -t tmpfs none /sys/devices/system/cpu/cpu0/cache' 2>/dev/null; then
+  # shellcheck disable=SC2016 # expanded by the inner sh, not here
+  hide_caches=(unshare -m sh -c 'for c in /sys/devices/system/cpu/cpu[0-9]*/cache; do mount -t tmpfs none "$c"; done; exec "$@"' sh)
+fi
+
 emulate() {
-  QEMU_LD_PREFIX=/usr/aarch64-linux-gnu QEMU_CPU=$1 timeout "$RUN_TIMEOUT" qemu-aarch64-static "${@:2}"
+  QEMU_LD_PREFIX=/usr/aarch64-linux-gnu QEMU_CPU=$1 timeout "$RUN_TIMEOUT" "${hide_caches[@]}" qemu-aarch64-static "${@:2}"
 }
 
 run_demo() {
