@@ -25,6 +25,7 @@ import {
   fields,
   lengthField,
   readInt64,
+  readVarint,
   text,
   varintField,
   withPayload,
@@ -114,15 +115,10 @@ function int8Values(bytes: Uint8Array, tensor: Field): Uint8Array | null {
     // int32_data is packed (one length-delimited field) or one varint field per value.
     if (f.varint !== undefined) values.push(readInt64(bytes, f.payload));
     else
-      for (let pos = f.payload; pos < f.end; pos = nextVarint(bytes, pos)) values.push(readInt64(bytes, pos));
+      for (let pos = f.payload; pos < f.end; pos = readVarint(bytes, pos)[1])
+        values.push(readInt64(bytes, pos));
   }
   return Uint8Array.from(values, (v) => v & 0xff);
-}
-
-function nextVarint(bytes: Uint8Array, pos: number): number {
-  let p = pos;
-  while ((bytes[p] as number) >= 0x80) p++;
-  return p + 1;
 }
 
 /** The initializer rewritten as uint8 holding each value + 128 (the top bit flipped), its dims and name kept. */

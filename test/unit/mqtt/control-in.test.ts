@@ -140,18 +140,7 @@ describe("ControlIn: bad messages from anyone on the broker", () => {
   });
 
   it("set/text that is not text is an input-rejected event (invalid) the sender can see", () => {
-    const bus = testBus();
-    const events: PipelineEvent[] = [];
-    bus.onAny((event) => events.push(event));
-    const control = new RecordingControl();
-    const handler = new ControlIn(
-      new Topics("edge-voice", "kitchen", "homeassistant"),
-      control,
-      () => {},
-      silentLogger(),
-      undefined,
-      textRateLimit(validate({ site: "kitchen" }), bus),
-    );
+    const { events, control, handler } = textRejections();
     const send = (payload: string) =>
       handler.handle("edge-voice/kitchen/set/text", Buffer.from(payload), {
         retain: false,
@@ -212,18 +201,7 @@ describe("ControlIn: bad messages from anyone on the broker", () => {
   });
 
   it("set/text [1,2] is an input-rejected event (invalid) on the bus, as other bad text", () => {
-    const bus = testBus();
-    const events: PipelineEvent[] = [];
-    bus.onAny((event) => events.push(event));
-    const control = new RecordingControl();
-    const handler = new ControlIn(
-      new Topics("edge-voice", "kitchen", "homeassistant"),
-      control,
-      () => {},
-      silentLogger(),
-      undefined,
-      textRateLimit(validate({ site: "kitchen" }), bus),
-    );
+    const { events, control, handler } = textRejections();
     handler.handle("edge-voice/kitchen/set/text", Buffer.from("[1,2]"), { retain: false } as IPublishPacket);
     expect(control.injected).toEqual([]);
     expect(events).toEqual([
@@ -252,3 +230,20 @@ describe("ControlIn: bad messages from anyone on the broker", () => {
     expect(lines.find((l) => l.level === 20 && l.siteId === "bedroom")?.msg).toMatch(/not this board's/);
   });
 });
+
+/** A kitchen board's control handler with set/text rate-limited on a bus whose events are kept. */
+function textRejections(): { events: PipelineEvent[]; control: RecordingControl; handler: ControlIn } {
+  const bus = testBus();
+  const events: PipelineEvent[] = [];
+  bus.onAny((event) => events.push(event));
+  const control = new RecordingControl();
+  const handler = new ControlIn(
+    new Topics("edge-voice", "kitchen", "homeassistant"),
+    control,
+    () => {},
+    silentLogger(),
+    undefined,
+    textRateLimit(validate({ site: "kitchen" }), bus),
+  );
+  return { events, control, handler };
+}
