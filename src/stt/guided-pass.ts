@@ -1,12 +1,6 @@
 import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
-import {
-  chooseTranscript,
-  droppedAsUnsure,
-  type GuidedVerdict,
-  type TokenConstraint,
-  type TranscriptGuide,
-} from "./guide.js";
+import { droppedAsUnsure, type TokenConstraint, type TranscriptGuide } from "./guide.js";
 import { LeadChecks } from "./guided-checks.js";
 import {
   type AllowedToken,
@@ -16,12 +10,12 @@ import {
   guidedDecode,
   type TokenTrie,
 } from "./guided-decode.js";
+import { type Judged, judgeGuess } from "./guided-judge.js";
 import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { heardWords, keepsHeardWords } from "./heard-words.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { NumberLead } from "./number-lead.js";
-import { changesNumber, hasNumber } from "./number-values.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
@@ -221,37 +215,9 @@ export class GuidedPass {
     return { result, hypothesis };
   }
 
-  /** Whether the grammar's sentence replaces the free text; a guess that would be taken has its number checked. */
-  async #judge(free: FreePass, guide: TranscriptGuide, hypothesis: Hypothesis | null): Promise<Judged> {
-    const decide = (numberLead: number | null, actionLead: number | null) =>
-      chooseTranscript({
-        freeUnderstood: false,
-        freeScore: free.avgLogprob,
-        guided: hypothesis,
-        contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
-        keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text, this.#named(free, guide)) : true,
-        anchored: heardWords(free.text).length > 0,
-        sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
-        thresholds: this.settings.thresholds,
-        numberLead,
-        numberHeard: hasNumber(free.text),
-        numberChanged:
-          this.settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
-        actionLead,
-      });
-    const verdict = decide(null, null);
-    // Only a guess that would be taken is checked: each check costs a few batched decoder steps.
-    if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };
-    const lead = await this.#checks.numberIfOn(free, hypothesis.text, guide);
-    const afterNumber = decide(lead?.lead ?? null, null);
-    if (afterNumber.source !== "grammar") return { verdict: afterNumber, hypothesis, lead };
-    const actionLead = await this.#checks.actionIfOn(free, hypothesis.text, guide);
-    return {
-      verdict: decide(lead?.lead ?? null, actionLead?.lead ?? null),
-      hypothesis,
-      lead,
-      ...(actionLead ? { actionLead } : {}),
-    };
+  /** Whether the grammar's sentence replaces the free text (judgeGuess). */
+  #judge(free: FreePass, guide: TranscriptGuide, hypothesis: Hypothesis | null): Promise<Judged> {
+    return judgeGuess(this.#checks, this.settings, free, guide, hypothesis, this.#named(free, guide));
   }
 
   /** The number check (LeadChecks.number), open to measuring tools and tests. */
@@ -299,11 +265,3 @@ export class GuidedPass {
       .filter(([id, text]) => text && !this.spec.suppressed[id]);
   }
 }
-
-type Judged = {
-  verdict: GuidedVerdict;
-  hypothesis: Hypothesis | null;
-  lead: NumberLead | null;
-  actionLead?: NumberLead;
-  rescued?: boolean;
-};

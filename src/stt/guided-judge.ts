@@ -1,0 +1,58 @@
+import { chooseTranscript, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
+import type { LeadChecks } from "./guided-checks.js";
+import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
+import { heardWords, keepsHeardWords } from "./heard-words.js";
+import type { NumberLead } from "./number-lead.js";
+import { changesNumber, hasNumber } from "./number-values.js";
+
+/** A search's best sentence with the decision on it and the leads that were checked for it. */
+export type Judged = {
+  verdict: GuidedVerdict;
+  hypothesis: Hypothesis | null;
+  lead: NumberLead | null;
+  actionLead?: NumberLead;
+  rescued?: boolean;
+};
+
+/**
+ * Whether the grammar's sentence replaces the free text (chooseTranscript). Only a guess
+ * that would be taken has its number and then its action checked: each check costs a few
+ * batched decoder steps. `named`: the free text's name words a guess must keep one of.
+ */
+export async function judgeGuess(
+  checks: LeadChecks,
+  settings: GuidedSettings,
+  free: FreePass,
+  guide: TranscriptGuide,
+  hypothesis: Hypothesis | null,
+  named: readonly string[],
+): Promise<Judged> {
+  const decide = (numberLead: number | null, actionLead: number | null) =>
+    chooseTranscript({
+      freeUnderstood: false,
+      freeScore: free.avgLogprob,
+      guided: hypothesis,
+      contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
+      keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text, named) : true,
+      anchored: heardWords(free.text).length > 0,
+      sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
+      thresholds: settings.thresholds,
+      numberLead,
+      numberHeard: hasNumber(free.text),
+      numberChanged:
+        settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
+      actionLead,
+    });
+  const verdict = decide(null, null);
+  if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };
+  const lead = await checks.numberIfOn(free, hypothesis.text, guide);
+  const afterNumber = decide(lead?.lead ?? null, null);
+  if (afterNumber.source !== "grammar") return { verdict: afterNumber, hypothesis, lead };
+  const actionLead = await checks.actionIfOn(free, hypothesis.text, guide);
+  return {
+    verdict: decide(lead?.lead ?? null, actionLead?.lead ?? null),
+    hypothesis,
+    lead,
+    ...(actionLead ? { actionLead } : {}),
+  };
+}
