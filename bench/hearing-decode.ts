@@ -126,6 +126,7 @@ function options() {
       try: { type: "string", multiple: true },
       reference: { type: "boolean" },
       only: { type: "string" },
+      "dropped-only": { type: "boolean" },
       report: { type: "string" },
       out: { type: "string" },
     },
@@ -141,6 +142,8 @@ function options() {
     tries: values.try ?? ["peer"],
     reference: values.reference === true,
     only: values.only ? new RegExp(values.only) : null,
+    /** Only clips whose free text Whisper's no-speech rule dropped: all that `afterNoSpeech` changes. */
+    droppedOnly: values["dropped-only"] === true,
     report: values.report,
     /** The name of the files under bench/out/ (two runs at once need two). */
     out: values.out ?? "hearing-decode",
@@ -293,13 +296,14 @@ async function main(): Promise<void> {
     let row: Row | null = null;
     const started = performance.now();
     const inspect = async (free: FreePass) => {
+      if (opts.droppedOnly && !free.droppedText) return;
       const freeMs = performance.now() - started;
       const expect = spec.utterance.expect;
       const freeVerdict = judge(free.text, expect);
       const understood = !free.text || guide.understands(free.text);
       const trials: Row["trials"] = [];
       for (const pass of passes) {
-        if (!free.text) {
+        if (!free.text && !pass.guidesDropped(free)) {
           trials.push({
             verdict: freeVerdict,
             chosen: "",

@@ -73,12 +73,22 @@ export class GuidedPass {
     });
   }
 
+  /** True when a window dropped as silence gets a guided pass (GuidedSettings.afterNoSpeech, a bench option). */
+  guidesDropped(free: FreePass): boolean {
+    return !free.text && !!free.droppedText && (this.settings.afterNoSpeech ?? 0) !== 0;
+  }
+
   async run(free: FreePass, guide: TranscriptGuide, signal?: AbortSignal): Promise<GuidedOutcome> {
     const started = performance.now();
     const ms = () => performance.now() - started;
-    if (guide.understands(free.text)) return { ...(await this.#checks.understood(free, guide)), ms: ms() };
+    // A dropped window's text is judged as heard, but is never taken as it is: only a guess may go on.
+    const dropped = this.guidesDropped(free);
+    if (!dropped && guide.understands(free.text)) {
+      return { ...(await this.#checks.understood(free, guide)), ms: ms() };
+    }
     // The searches and their checks read the command words after the device prompt.
-    const heard = await this.#withEnding(free, this.settings.promptEnding);
+    const written = dropped ? { ...free, text: free.droppedText ?? "" } : free;
+    const heard = await this.#withEnding(written, this.settings.promptEnding);
     const first = await this.#search(heard, guide, guide.constraint, this.settings.beam, signal);
     if (!first) {
       return { text: free.text, source: "free", verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
@@ -91,7 +101,7 @@ export class GuidedPass {
       rescue &&
       judged.verdict.source === "free" &&
       RESCUED.has(judged.verdict.why) &&
-      heardWords(free.text).length
+      heardWords(heard.text).length
     ) {
       const second = await this.#second(heard, guide, first.hypothesis, rescue, signal);
       if (second) {

@@ -45,6 +45,13 @@ export interface GuidedSettings {
    */
   keepNumbers?: number | undefined;
   /**
+   * A window Whisper's own rule dropped as silence (no-speech probability high, text not
+   * confident) still gets a guided pass over the text it wrote, and only a guess may go on
+   * (1). A bench option (hearing-decode --try afterNoSpeech=1), not the daemon's: measured
+   * in session 15 (docs/stt.md), such guesses flipped on and off: wrong actions.
+   */
+  afterNoSpeech?: number | undefined;
+  /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
    */
@@ -76,6 +83,8 @@ export interface GuidedSettings {
 /** What the free pass leaves for the guided one: the same audio, prompt and caches. */
 export interface FreePass {
   text: string;
+  /** What Whisper wrote when its no-speech rule dropped it (`text` is then ""); absent otherwise. */
+  droppedText?: string | undefined;
   /** Tokens the free pass generated. */
   tokens: number;
   /** ... the tokens themselves: what its decoder caches hold after the prompt. */

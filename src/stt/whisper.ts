@@ -241,6 +241,8 @@ export class WhisperTranscriber implements Transcriber {
     const text = dropped ? "" : raw;
     const free = {
       text,
+      // For measuring tools (GuidedSettings.afterNoSpeech); the daemon guides no dropped window.
+      ...(dropped === "no-speech" ? { droppedText: raw } : {}),
       tokens: decoded.tokens.length,
       tokenIds: decoded.tokens,
       avgLogprob: decoded.avgLogprob,
