@@ -46,20 +46,17 @@ import { VocabularyCache } from "../src/intent/vocabulary.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
 import { createTranscriber, guidedSettings } from "../src/stt/create.js";
-import type { FreePass, GuidedOutcome, GuidedSettings } from "../src/stt/guided-types.js";
-import type { NumberLead } from "../src/stt/number-lead.js";
+import type { FreePass, GuidedSettings } from "../src/stt/guided-types.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
 import { createLogger } from "../src/util/logger.js";
+import { type Row, report, type Verdict } from "./hearing-decode-report.js";
 import { confusableAlternatives } from "./hearing-partners.js";
 import { referenceConstraint, referenceForms } from "./hearing-reference.js";
 import { matches } from "./hearing-score.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const _RATE = 16_000;
-/** The bar measured without stt.guided_prompt: --reference scores the said sentence after the free pass's own prompt. */
-const MIN_SCORE = -1.4;
-type Verdict = "right" | "wrong" | "rejected";
 /** Endings of the guided pass's prompt (--try prompt=NAME): the style Whisper is to continue. */
 const PROMPT_ENDINGS: Record<string, string> = {
   verbs: "Turn on, turn off, switch, set, put, lock, open, close, start.",
@@ -70,40 +67,6 @@ const PROMPT_ENDINGS: Record<string, string> = {
   cancel: "Turn on, turn off, switch, set, put, open, close, start, cancel.",
 };
 const MARK: Record<Verdict, string> = { right: "OK", wrong: "WRONG", rejected: "-" };
-
-interface Row {
-  clip: string;
-  voice: string;
-  condition: Condition;
-  noPause: boolean;
-  said: string;
-  inGrammar: boolean;
-  freeText: string;
-  freeScore: number;
-  freeMs: number;
-  free: Verdict;
-  freeLead?: GuidedOutcome["numberLead"];
-  /** The free text's lead over its action reversed (lock / unlock), when it has one: what the action check sees. */
-  freeActionLead?: GuidedOutcome["actionLead"];
-  reference: { text: string; score: number } | null;
-  trials: Array<{
-    verdict: Verdict;
-    chosen: string;
-    why: string;
-    hypothesis: GuidedOutcome["hypothesis"] | null;
-    /** What the grammar's best sentence would have done, taken (whatever the verdict). */
-    hypothesisVerdict?: Verdict;
-    numberLead?: GuidedOutcome["numberLead"];
-    actionLead?: GuidedOutcome["actionLead"];
-    /** The grammar sentence's lead over its action reversed, checked or not (the action check's calibration). */
-    hypothesisActionLead?: GuidedOutcome["actionLead"];
-    ms: number;
-    steps: number;
-    /** Rows fed to the decoder over the steps (absent in rows written before it was counted). */
-    rows?: number;
-    decoderMs: number;
-  }>;
-}
 
 /**
  * Voices outside the fixture list, "en-us+m2@140,en-gb+f4@155" (espeak-ng voice and variant,
@@ -257,6 +220,7 @@ async function main(): Promise<void> {
     report(
       lines.map((l) => JSON.parse(l) as Row),
       tries,
+      changesNothing,
     );
     return;
   }
@@ -389,123 +353,7 @@ async function main(): Promise<void> {
     path.join(ROOT, `bench/out/${opts.out}.json`),
     `${JSON.stringify({ tries: opts.tries, rows }, null, 1)}\n`,
   );
-  report(rows, opts.tries);
-}
-
-function report(rows: Row[], tries: string[]): void {
-  const columns: Array<[string, (r: Row) => Verdict, (r: Row) => string]> = [
-    ["free (peer)", (r) => r.free, (r) => r.freeText],
-    ...tries.map((t, k): [string, (r: Row) => Verdict, (r: Row) => string] => [
-      t,
-      (r) => r.trials[k]?.verdict ?? "rejected",
-      (r) => r.trials[k]?.chosen ?? "",
-    ]),
-  ];
-  const groups: Array<[string, (r: Row) => boolean]> = [
-    ["all", () => true],
-    ...CONDITIONS.map((c): [string, (r: Row) => boolean] => [c, (r) => r.condition === c]),
-    ...[...new Set(rows.map((r) => r.voice))].map((v): [string, (r: Row) => boolean] => [
-      v,
-      (r) => r.voice === v,
-    ]),
-    ["one breath", (r) => r.noPause],
-  ];
-  for (const [name, pick, chosen] of columns) {
-    console.log(`\n${name}  (wrong: of them questions or "never mind", which change nothing)`);
-    for (const [group, inGroup] of groups) {
-      const mine = rows.filter(inGroup);
-      const commands = mine.filter((r) => r.inGrammar);
-      const oog = mine.filter((r) => !r.inGrammar);
-      if (mine.length === 0) continue;
-      const n = (v: Verdict) => commands.filter((r) => pick(r) === v).length;
-      const pct = (x: number) => `${((100 * x) / Math.max(1, commands.length)).toFixed(0)}%`;
-      const noChange = (of: Row[]) =>
-        of.filter((r) => pick(r) === "wrong" && changesNothing(chosen(r))).length;
-      const executed = oog.filter((r) => pick(r) === "wrong").length;
-      console.log(
-        `  ${group.padEnd(16)} right ${n("right")}/${commands.length} (${pct(n("right"))})  wrong ${n("wrong")} (${pct(n("wrong"))}; ${noChange(commands)})  rejected ${n("rejected")}  out of grammar executed ${executed}/${oog.length} (${noChange(oog)})`,
-      );
-    }
-  }
-  console.log(
-    "\nguided pass time (ms): median over the commands it ran on / median added over all commands / p90",
-  );
-  tries.forEach((t, k) => {
-    const ran = rows
-      .map((r) => r.trials[k])
-      .filter((x) => x && x.why !== "understood" && x.why !== "empty")
-      .map((x) => x?.ms ?? 0);
-    const all = rows.map((r) => r.trials[k]?.ms ?? 0);
-    const passes = rows.map((r) => r.trials[k]).filter((x) => x && x.steps > 0);
-    const of = (f: (x: Row["trials"][number]) => number) =>
-      median(passes.map((x) => (x ? f(x) : 0))).toFixed(0);
-    console.log(
-      `  ${t.padEnd(40)} ${median(ran).toFixed(0)} / ${median(all).toFixed(0)} / ${quantile(all, 0.9).toFixed(0)} (ran on ${ran.length}/${rows.length}); median decoder ${of((x) => x.decoderMs)} ms, ${of((x) => x.steps)} calls, ${of((x) => x.rows ?? 0)} rows`,
-    );
-  });
-  console.log(`  free pass (encoder + decoder), median ${median(rows.map((r) => r.freeMs)).toFixed(0)} ms`);
-  console.log("\nmisses by class (--reference for search / model)");
-  tries.forEach((t, k) => {
-    const classes = new Map<string, string[]>();
-    for (const r of rows) {
-      const c = missClass(r, k);
-      if (c) classes.set(c, [...(classes.get(c) ?? []), r.voice]);
-    }
-    const shown = [...classes].sort((a, b) => b[1].length - a[1].length).map(([c, v]) => `${c} ${v.length}`);
-    console.log(`  ${t.padEnd(40)} ${shown.join(", ")}`);
-  });
-  console.log(
-    "\nnumber check: clips checked, refused (of them by a bound: an alternative left unscored), decoder calls and rows per check (median / max), time median / p90 (ms)",
-  );
-  tries.forEach((t, k) => {
-    const checked: Array<NumberLead & { refused: boolean }> = rows.flatMap((r) => {
-      const trial = r.trials[k];
-      return trial?.numberLead ? [{ ...trial.numberLead, refused: trial.why === "ambiguous-number" }] : [];
-    });
-    if (checked.length === 0) {
-      console.log(`  ${t.padEnd(40)} never ran`);
-      return;
-    }
-    const refused = checked.filter((l) => l.refused);
-    const of = (f: (l: NumberLead) => number) =>
-      `${median(checked.map(f)).toFixed(0)} / ${Math.max(...checked.map(f)).toFixed(0)}`;
-    console.log(
-      `  ${t.padEnd(40)} ${checked.length} checked, ${refused.length} refused (${refused.filter((l) => !l.exact).length} by a bound), calls ${of((l) => l.steps ?? 0)}, rows ${of((l) => l.rows ?? 0)}, ${median(checked.map((l) => l.ms ?? 0)).toFixed(0)} / ${quantile(
-        checked.map((l) => l.ms ?? 0),
-        0.9,
-      ).toFixed(0)} ms`,
-    );
-  });
-}
-
-/**
- * Why a command did not come out right with the try `k` (as bench/hearing-diagnose.ts
- * classes them; the said sentence's score needs --reference): free-wrong (understood as it
- * was, wrongly), number (refused by the number check), calibration (the grammar's best is
- * right, a threshold or rule refused it), search (its best is wrong or none, and the said
- * sentence scores better and above the bar), model (the said sentence scores worse, or
- * below the bar), unscored (no reference).
- */
-function missClass(row: Row, k: number): string | null {
-  const trial = row.trials[k];
-  if (!row.inGrammar || !trial || trial.verdict === "right") return null;
-  if (trial.why === "understood") return "free-wrong";
-  if (trial.why === "ambiguous-number") return "number";
-  if (trial.why === "empty") return "no-speech";
-  if (trial.hypothesisVerdict === "right") return "calibration";
-  if (!row.reference) return "unscored";
-  if (row.reference.score < MIN_SCORE) return "model";
-  const found = trial.hypothesis?.score ?? Number.NEGATIVE_INFINITY;
-  return row.reference.score > found ? "search" : "model";
-}
-
-function median(values: number[]): number {
-  return quantile(values, 0.5);
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+  report(rows, opts.tries, changesNothing);
 }
 
 await main();
