@@ -33,7 +33,7 @@ import {
   writePinned,
 } from "./wake-verifier-folds.js";
 import { type Clips, isMoreBabble, loadClips, type Policy } from "./wake-verifier-replay.js";
-import { describe, type Outcome, operatingPoint } from "./wake-verifier-rule.js";
+import { describe, type Outcome, operatingPoint, daemonRuns as runs } from "./wake-verifier-rule.js";
 
 const POLICIES: Policy[] = [0.05, 0.1, 0.2].flatMap((candidateThreshold) =>
   [
@@ -82,12 +82,12 @@ for (const options of configs) {
   for (const policy of POLICIES) {
     const at = operatingPoint(set.data, set.p, policy);
     console.log(
-      `  candidates from ${policy.candidateThreshold}, ${policy.chunks} chunk(s), decided ${policy.afterChunks} after: ${describe(at)}`,
+      `${runs(policy) ? "*" : " "} candidates from ${policy.candidateThreshold}, ${policy.chunks} chunk(s), decided ${policy.afterChunks} after: ${describe(at)}`,
     );
-    if (!best || at.hits > best.at.hits) best = { options, policy, at };
+    if (runs(policy) && (!best || at.hits > best.at.hits)) best = { options, policy, at };
   }
 }
-if (!best) throw new Error("no configuration");
+if (!best) throw new Error("no configuration with the daemon's candidate policy (marked *)");
 const { options, policy, at } = best;
 console.log(
   `chosen: hidden ${options.hidden}, L2 ${options.l2}, jitter ${options.jitter}, candidates from ${policy.candidateThreshold}, ${policy.chunks} chunk(s), decided ${policy.afterChunks} after; ${describe(at)}`,

@@ -4,6 +4,9 @@
 // most MAX_FALSE_WAKES of the near-miss clips may wake, and (session 15) none of the held-out
 // music: a setting that wakes on tones or chords it never heard is refused.
 
+import { SAMPLE_RATE } from "../src/audio/format.js";
+import { configSchema } from "../src/config/schema.js";
+import { CHUNK_SAMPLES } from "../src/wake/oww-features.js";
 import { type Clips, isHit, type Policy, replay } from "./wake-verifier-replay.js";
 
 /**
@@ -31,6 +34,17 @@ export interface Outcome {
   musicMinutes: number;
   musicCandidatesPerHour: number;
 }
+
+const defaults = configSchema.parse({});
+/**
+ * A candidate policy the daemon runs by default (wake.models[].candidate_threshold,
+ * wake.verifier.after_seconds, decided at the first chunk that far after the best): the weights
+ * carry only their chunks and threshold, so training may choose only such a policy (session 15;
+ * it had chosen 0.1 and 0.16 s, which the daemon would not have run). Others are printed beside.
+ */
+export const daemonRuns = (p: Policy): boolean =>
+  p.candidateThreshold === defaults.wake.models[0]?.candidate_threshold &&
+  p.afterChunks === Math.ceil((defaults.wake.verifier.after_seconds * SAMPLE_RATE) / CHUNK_SAMPLES);
 
 /** Within the rule: at most `allowed` wakes in near-miss and prose clips, none in music. */
 export const withinRule = (o: Outcome, allowed: number): boolean =>

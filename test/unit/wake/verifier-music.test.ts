@@ -10,7 +10,7 @@ import {
 import type { TrainClip } from "../../../scripts/wake-verifier-data.js";
 import { configText, FOLDS, parseConfigs } from "../../../scripts/wake-verifier-folds.js";
 import { type Clips, examplesOf, type Policy } from "../../../scripts/wake-verifier-replay.js";
-import { evaluate, operatingPoint, withinRule } from "../../../scripts/wake-verifier-rule.js";
+import { daemonRuns, evaluate, operatingPoint, withinRule } from "../../../scripts/wake-verifier-rule.js";
 
 /** A clip of `n` chunks scoring `score`, except `at` (chunk -> score). */
 function clip(
@@ -130,6 +130,12 @@ describe("music in the fitting and the rule (wake-verifier-replay.ts, wake-verif
     );
     expect(quiet.musicWakes).toBe(0);
     expect(withinRule(quiet, 3)).toBe(true);
+  });
+
+  it("lets training choose only the candidate policy the daemon runs (0.05, 0.3 s: 4 chunks)", () => {
+    expect(daemonRuns({ candidateThreshold: 0.05, chunks: 3, afterChunks: 4 })).toBe(true);
+    expect(daemonRuns({ candidateThreshold: 0.1, chunks: 3, afterChunks: 4 })).toBe(false);
+    expect(daemonRuns({ candidateThreshold: 0.05, chunks: 3, afterChunks: 2 })).toBe(false);
   });
 
   it("chooses a candidate threshold above what music's candidates reach", () => {
