@@ -23,6 +23,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { WakeManifest } from "../scripts/make-wake-fixtures.js";
+import { musicSeedsOf } from "../scripts/wake-music.js";
 import { SAMPLE_RATE } from "../src/audio/format.js";
 import { preparedModelsDir, stateDir } from "../src/config/paths.js";
 import { ModelStore } from "../src/models/store.js";
@@ -49,10 +50,11 @@ const accent = (voice: string) => voice.replace(/-[mf]\d$/, "");
 const shippedFile = process.env.WAKE_VERIFIER ?? "assets/wake-verifier/hey_jarvis.json";
 const peerFile = process.env.WAKE_PEER_VERIFIER ?? path.join(DIR, "s7-verifier.json");
 const candidateFile = process.env.WAKE_CANDIDATE;
+const benchMusic = musicSeedsOf(manifest.negatives.map((n) => n.file));
 const loaded = [
-  loadVerifier("shipped", shippedFile, benchVoices),
-  loadVerifier("session 7 (peer)", peerFile, benchVoices),
-  candidateFile ? loadVerifier("candidate", candidateFile, benchVoices) : null,
+  loadVerifier("shipped", shippedFile, benchVoices, benchMusic),
+  loadVerifier("session 7 (peer)", peerFile, benchVoices, benchMusic),
+  candidateFile ? loadVerifier("candidate", candidateFile, benchVoices, benchMusic) : null,
 ].filter((v): v is Loaded => v !== null);
 const verifier = loaded[0]?.verifier ?? null;
 const verifierId = loaded.map((v) => v.sha256).join("+");

@@ -1,10 +1,12 @@
 // The embedding verifiers bench/wake-noise.ts compares, each checked to be held out: none of the
-// voices it was trained on may be one of the benchmark's.
+// voices it was trained on may be one of the benchmark's, nor its training music (session 15) drawn
+// from a seed this set's music is drawn from.
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { VOICES } from "../scripts/make-hearing-fixtures.js";
 import { BABBLE_VOICES } from "../scripts/make-wake-fixtures.js";
+import { checkMusicHeldOut } from "../scripts/wake-music.js";
 import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 
 export interface Loaded {
@@ -15,8 +17,16 @@ export interface Loaded {
   voices: string[];
 }
 
-/** The verifier in `file` (null when there is none); throws when a bench voice was in its training. */
-export function loadVerifier(name: string, file: string, benchVoices: readonly string[]): Loaded | null {
+/**
+ * The verifier in `file` (null when there is none); throws when a bench voice was in its training,
+ * or its training music shares a seed with the set's (`benchMusic`: its --music-seed seeds).
+ */
+export function loadVerifier(
+  name: string,
+  file: string,
+  benchVoices: readonly string[],
+  benchMusic: readonly number[] = [],
+): Loaded | null {
   if (!existsSync(file)) return null;
   const bytes = readFileSync(file);
   const weights = JSON.parse(bytes.toString("utf8")) as EmbeddingVerifierWeights;
@@ -34,5 +44,8 @@ export function loadVerifier(name: string, file: string, benchVoices: readonly s
   const heard = talkers.filter((t) => BABBLE_VOICES.includes(t) || VOICES.some((v) => v.voice === t));
   if (heard.length) throw new Error(`not held out: ${heard.join(", ")} talked in training babble`);
   if (talkers.length) console.log(`  training babble talkers: ${talkers.join(", ")}`);
+  const music = (weights.trainedOn.musicSeeds as number[] | undefined) ?? [];
+  checkMusicHeldOut(music, benchMusic);
+  if (music.length) console.log(`  training music seeds: ${music.join(", ")}`);
   return { name, verifier, sha256, voices };
 }

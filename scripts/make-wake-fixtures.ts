@@ -6,9 +6,10 @@
 // (espeak-ng, `sox -D`, seeded noise). Never committed: the output goes to bench/out/wake/.
 //
 //   npx tsx scripts/make-wake-fixtures.ts [--out DIR] [--negative-minutes 32]
-//   npx tsx scripts/make-wake-fixtures.ts --out bench/out/wake-music --music-seed 101
-// (--music-seed: only tones and chords, 5 minutes each, drawn with other seeds than the
-// benchmark's: a check of a verifier's false wakes on music-like sound it never met)
+//   npx tsx scripts/make-wake-fixtures.ts --out bench/out/wake-music --music-seed 101[,202...]
+// (--music-seed: only tones and chords, 5 minutes each per seed, drawn with other seeds than the
+// benchmark's and the verifier's training music (scripts/wake-music.ts): a check of a verifier's
+// false wakes on music-like sound it never met; several seeds make one set)
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -19,13 +20,13 @@ import {
   addNoise,
   concat,
   pinkNoise,
-  prng,
   reverberate,
   rms,
   say,
   VOICES,
   zeros,
 } from "./make-hearing-fixtures.js";
+import { checkMusicHeldOut, chords, musicSet, scaleTo, TRAIN_MUSIC_SEEDS, tones } from "./wake-music.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RATE = 16_000;
@@ -209,51 +210,6 @@ function makeNegatives(outDir: string, minutes: number, babble: Float64Array): N
   return negatives;
 }
 
-function scaleTo(values: Float64Array, peakRms: number): Int16Array {
-  const scale = peakRms / rms(values);
-  return Int16Array.from(values, (x) => Math.max(-32768, Math.min(32767, Math.round(x * scale))));
-}
-
-/** Beeps and sweeps: a microwave, an alarm, a phone. */
-function tones(seconds: number, seed = 11): Int16Array {
-  const random = prng(seed);
-  const out = new Int16Array(seconds * RATE);
-  let i = 0;
-  while (i < out.length) {
-    const length = Math.round((0.1 + random() * 0.9) * RATE);
-    const f0 = 300 + random() * 2500;
-    const f1 = random() < 0.5 ? f0 : 300 + random() * 2500;
-    let phase = 0;
-    for (let k = 0; k < length && i + k < out.length; k++) {
-      phase += (2 * Math.PI * (f0 + ((f1 - f0) * k) / length)) / RATE;
-      out[i + k] = Math.round(Math.sin(phase) * 8000);
-    }
-    i += length + Math.round(random() * 0.5 * RATE);
-  }
-  return out;
-}
-
-/** Music-like: triads with their harmonics, a new chord every half second or so. */
-function chords(seconds: number, seed = 23): Int16Array {
-  const random = prng(seed);
-  const out = new Float64Array(seconds * RATE);
-  let i = 0;
-  while (i < out.length) {
-    const length = Math.round((0.3 + random() * 0.6) * RATE);
-    const root = 110 * 2 ** (Math.floor(random() * 24) / 12);
-    const notes = [root, root * 2 ** (4 / 12), root * 2 ** (7 / 12)];
-    for (let k = 0; k < length && i + k < out.length; k++) {
-      const t = k / RATE;
-      const envelope = Math.exp(-3 * t);
-      for (const f of notes)
-        for (let h = 1; h <= 3; h++)
-          out[i + k] = (out[i + k] ?? 0) + (Math.sin(2 * Math.PI * f * h * t) * envelope) / h;
-    }
-    i += length;
-  }
-  return scaleTo(out, 5000);
-}
-
 export function lastLoud(samples: Int16Array): number {
   for (let i = samples.length - 1; i >= 0; i--) if (Math.abs(samples[i] ?? 0) > 500) return i;
   return samples.length;
@@ -270,17 +226,22 @@ function main(): void {
   const outDir = path.resolve(ROOT, values.out ?? "bench/out/wake");
   mkdirSync(outDir, { recursive: true });
   if (values["music-seed"]) {
-    const seed = Number(values["music-seed"]);
-    const negatives: NegativeFile[] = (["tones", "chords"] as const).map((kind) => {
-      const file = `${kind}-${seed}.wav`;
-      const samples = kind === "tones" ? tones(300, seed) : chords(300, seed + 1);
-      return { file, kind, durationMs: write(outDir, file, samples) };
-    });
+    const seeds = values["music-seed"].split(",").map(Number);
+    checkMusicHeldOut(TRAIN_MUSIC_SEEDS, seeds);
+    const negatives: NegativeFile[] = seeds.flatMap((seed) =>
+      musicSet(seed).map(({ kind, file, samples }) => ({
+        file,
+        kind,
+        durationMs: write(outDir, file, samples),
+      })),
+    );
     writeFileSync(
       path.join(outDir, "manifest.json"),
       `${JSON.stringify({ clips: [], negatives }, null, 2)}\n`,
     );
-    console.log(`10 minutes of tones and chords (seed ${seed}) in ${path.relative(ROOT, outDir)}`);
+    console.log(
+      `${seeds.length * 10} minutes of tones and chords (seeds ${seeds.join(", ")}) in ${path.relative(ROOT, outDir)}`,
+    );
     return;
   }
   const babble = babbleTrack(180);

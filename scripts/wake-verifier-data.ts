@@ -14,8 +14,11 @@
 // rest: the same wake phrases and near-misses mixed with four other babble tracks (MORE_BABBLES:
 // 3 to 8 talkers, other voices and other prose again, none of the benchmark's) at SNRs spread
 // over 0-12 dB, and those tracks as noise; the fitting scripts fit on them only when asked.
+// `--music` (session 15) makes only music-like negatives, into clips-K-music.json/.f32: tones and
+// chords (wake-music.ts) of TRAIN_MUSIC_SEEDS, seeds no music judged on draws from
+// (checkMusicHeldOut), each seed's two clips in one fold (kind "music", voice music-SEED).
 //
-//   nice -n 10 npx tsx scripts/wake-verifier-data.ts [--out DIR] [--part 0/1] [--more-babble]
+//   nice -n 10 npx tsx scripts/wake-verifier-data.ts [--out DIR] [--part 0/1] [--more-babble | --music]
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -36,6 +39,7 @@ import {
   wakeSpeed,
   withCondition,
 } from "./make-wake-fixtures.js";
+import { checkMusicHeldOut, musicClip, musicSet, musicShare, TRAIN_MUSIC_SEEDS } from "./wake-music.js";
 import { type BabbleMix, checkBabbleHeldOut, MORE_BABBLES, moreBabbleMixes } from "./wake-verifier-babble.js";
 
 const RATE = 16_000;
@@ -89,7 +93,7 @@ const TRAIN_PROSE = ["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"];
 /** Wake phrases and near-misses alike (the one false wake of session 7 was "hey Charlie" in babble). */
 const CONDITIONS: WakeCondition[] = ["clean", "pink10", "pink5", "babble10", "babble5", "reverb"];
 
-export type ClipKind = "wake" | "near-miss" | "prose" | "noise";
+export type ClipKind = "wake" | "near-miss" | "prose" | "noise" | "music";
 
 /** One scored clip: what it is, and where its chunks are in the .f32 file. */
 export interface TrainClip {
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
       out: { type: "string" },
       part: { type: "string" },
       "more-babble": { type: "boolean" },
+      music: { type: "boolean" },
     },
   });
   const outDir = path.resolve(values.out ?? "bench/out/wake-train");
@@ -198,11 +203,13 @@ async function main(): Promise<void> {
   const trainProse = proseWords(TRAIN_PROSE);
   const babbleVoices = ["en-gb-x-gbcwmd+m2", "en-us+f5", "en-gb-x-rp+m6", "en-gb+f1", "en-us+m7"];
   const babble = babbleTrack(120, babbleVoices, trainProse);
+  checkMusicHeldOut(TRAIN_MUSIC_SEEDS);
+  const music = values.music === true;
   const more = values["more-babble"]
     ? MORE_BABBLES.map((b) => babbleTrack(120, b.voices, trainProse.slice(b.from)))
     : null;
   for (const [v, voice] of TRAIN_VOICES.entries()) {
-    if (v % parts !== part) continue;
+    if (v % parts !== part || music) continue;
     const started = performance.now();
     for (const [c, command] of COMMANDS.entries()) {
       const speed = wakeSpeed(voice.speed + c * 6 - 15) - 5 + ((v + c) % 3) * 5;
@@ -262,7 +269,10 @@ async function main(): Promise<void> {
         ["pink", Int16Array.from(pinkNoise(60 * RATE, 4242), (x) => Math.round(x * 3000))],
         ["babble", toInt16(babble.subarray(0, 60 * RATE), 3000)],
       ];
-  for (const [name, samples, mix] of part === 0 ? noises : [])
+  for (const seed of music ? musicShare(part, parts) : [])
+    for (const { kind, file, samples } of musicSet(seed))
+      await addClip(wake, samples, musicClip(seed, kind, file));
+  for (const [name, samples, mix] of part === 0 && !music ? noises : [])
     await addClip(wake, samples, {
       voice: "-",
       kind: "noise",
@@ -278,7 +288,7 @@ async function main(): Promise<void> {
     flat.set(r, at);
     at += r.length;
   }
-  const name = more ? `clips-${part}-babble` : `clips-${part}`;
+  const name = `clips-${part}${more ? "-babble" : music ? "-music" : ""}`;
   writeFileSync(path.join(outDir, `${name}.f32`), Buffer.from(flat.buffer));
   const share: TrainShare = { frames: CANDIDATE_FRAMES, clips };
   writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(share)}\n`);

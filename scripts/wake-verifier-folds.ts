@@ -1,52 +1,43 @@
 // Verifiers fitted on some training voices and run on the others (scripts/train-wake-verifier.ts
 // and scripts/choose-wake-every-chunk.ts): every chunk of every clip gets a probability from a
-// model that never saw its voice, so what is chosen on them is chosen on held-out voices.
+// model that never saw its voice, so what is chosen on them is chosen on held-out voices. Each fold
+// holds one seed of the training music too (session 15), so music is held out as voices are. The
+// rule that chooses on them is in wake-verifier-rule.ts.
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import { prng } from "./make-hearing-fixtures.js";
+import { musicVoice, TRAIN_MUSIC_SEEDS } from "./wake-music.js";
 import { TRAIN_VOICES } from "./wake-verifier-data.js";
 import { type Data, type FitOptions, fitVerifier } from "./wake-verifier-fit.js";
 import { meanLogits, membersOf, mergeNets } from "./wake-verifier-members.js";
-import {
-  type Clips,
-  type Example,
-  examplesOf,
-  isHit,
-  isMoreBabble,
-  type Policy,
-  replay,
-  windowAt,
-} from "./wake-verifier-replay.js";
+import { type Clips, type Example, examplesOf, isMoreBabble, windowAt } from "./wake-verifier-replay.js";
 
 /**
- * At most this share of held-out near-miss clips may wake. The benchmark's 33.8 minutes hold 112
- * near-miss phrases; at 0.25 % that is 0.28 expected false wakes there, 0.5 per hour: the target.
- */
-export const MAX_FALSE_WAKES = 0.0025;
-/**
  * `hard`: the share of every-chunk negatives fitted on; `more` and `anchor` (0-3):
- * session 12's more babble and positives anchored at the clean clip (wake-verifier-replay.ts
- * ExampleOptions).
+ * session 12's more babble and positives anchored at the clean clip; `music` (0..1): session
+ * 15's music (wake-verifier-replay.ts ExampleOptions).
  */
 export type Config = FitOptions & {
   jitter: number;
   hard: number;
   more: number;
   anchor: number;
+  music: number;
   /** Nets fitted with seeds seed, seed + 1, ...: their logits averaged (one wider net, mergeNets). */
   members: number;
 };
 
 /**
- * hidden:L2:jitter[:hard[:more[:anchor[:seed[:members]]]]], comma-separated (0 hidden units:
- * logistic regression; seed 7 unless given; members: that many nets averaged, seeds counting up).
+ * hidden:L2:jitter[:hard[:more[:anchor[:seed[:members[:music]]]]]], comma-separated (0 hidden
+ * units: logistic regression; seed 7 unless given; members: that many nets averaged, seeds
+ * counting up; music: the share of the training music's chunks fitted on, ExampleOptions).
  */
 export function parseConfigs(text: string): Config[] {
   return text.split(",").map((c) => {
-    const [hidden, l2, jitter, hard, more, anchor, seed, members] = c.split(":").map(Number);
+    const [hidden, l2, jitter, hard, more, anchor, seed, members, music] = c.split(":").map(Number);
     return {
       hidden: hidden ?? 8,
       l2: l2 ?? 0.001,
@@ -54,6 +45,7 @@ export function parseConfigs(text: string): Config[] {
       hard: hard ?? 0,
       more: more ?? 0,
       anchor: anchor ?? 0,
+      music: music ?? 0,
       epochs: hidden ? 12 : 15,
       learningRate: 0.002,
       batch: 64,
@@ -64,17 +56,26 @@ export function parseConfigs(text: string): Config[] {
 }
 
 /** A configuration as parseConfigs reads it. */
-export const configText = (c: Config): string =>
-  `${c.hidden}:${c.l2}:${c.jitter}:${c.hard}:${c.more}:${c.anchor}${c.seed === 7 && c.members === 1 ? "" : `:${c.seed}`}${c.members === 1 ? "" : `:${c.members}`}`;
+export const configText = (c: Config): string => {
+  const tail = c.music
+    ? [c.seed, c.members, c.music]
+    : c.members > 1
+      ? [c.seed, c.members]
+      : c.seed !== 7
+        ? [c.seed]
+        : [];
+  return [c.hidden, c.l2, c.jitter, c.hard, c.more, c.anchor, ...tail].join(":");
+};
 
 /** The examples a configuration fits on. */
 export const examplesFor = (data: Clips, options: Config): Example[] =>
   examplesOf(data, options.jitter, prng(99), options.hard, options);
 
-/** The training voices in eight folds of two. */
-export const FOLDS: string[][] = [0, 1, 2, 3, 4, 5, 6, 7].map((f) =>
-  TRAIN_VOICES.map((v) => v.id).filter((_, i) => i % 8 === f),
-);
+/** The training voices in eight folds of two, and the training music's seeds, one per fold. */
+export const FOLDS: string[][] = [0, 1, 2, 3, 4, 5, 6, 7].map((f) => [
+  ...TRAIN_VOICES.map((v) => v.id).filter((_, i) => i % 8 === f),
+  ...TRAIN_MUSIC_SEEDS.filter((_, i) => i % 8 === f).map(musicVoice),
+]);
 
 /** The examples' windows, copied into one matrix for the fitter. */
 function matrix(data: Clips, examples: Example[]): Data {
@@ -149,8 +150,9 @@ export function cachedHeldOut(
   folds: readonly number[],
 ): Float32Array[] {
   if (config.members > 1) return meanLogits(membersOf(config).map((m) => cachedHeldOut(dir, data, m, folds)));
-  // Keyed as before members existed, so single nets' caches stay valid.
-  const { members: _, ...one } = config;
+  // Keyed as before members and music existed, so single nets' caches stay valid.
+  const { members: _, music, ...rest } = config;
+  const one = music ? { ...rest, music } : rest;
   const key = createHash("sha256")
     .update(JSON.stringify({ config: one, folds, clips: data.clips.length, rows: data.rows.length }))
     .digest("hex")
@@ -189,87 +191,6 @@ export function heldOutSet(
     data: { ...data, clips: data.clips.filter((_, i) => keep[i]) },
     p: p.filter((_, i) => keep[i]),
   };
-}
-
-export interface Outcome {
-  threshold: number;
-  recall: Map<string, [number, number]>;
-  hits: number;
-  positives: number;
-  falseWakes: number;
-  /** The false wakes in near-miss clips (the rest are in prose). */
-  nearMissWakes: number;
-  nearMisses: number;
-  candidatesPerHour: number;
-  delays: number[];
-  /** Chunks of held-out negatives where the verifier was read on its own, per hour. */
-  probesPerHour: number;
-}
-
-/** Replays held-out clips at one policy and verifier threshold. */
-export function evaluate(data: Clips, p: Float32Array[], policy: Policy, threshold: number): Outcome {
-  const recall = new Map<string, [number, number]>();
-  let hits = 0;
-  let positives = 0;
-  let falseWakes = 0;
-  let nearMisses = 0;
-  let candidates = 0;
-  let probes = 0;
-  let nearMissWakes = 0;
-  let negativeSeconds = 0;
-  const delays: number[] = [];
-  data.clips.forEach((c, i) => {
-    if (c.voice === "-") return; // the noise is fitted on in every fold
-    const r = replay(c.scores, p[i] as Float32Array, policy, threshold);
-    if (c.kind === "wake") {
-      const hit = r.wakes.some((w) => isHit(c, w));
-      const [h, n] = recall.get(c.condition) ?? [0, 0];
-      recall.set(c.condition, [h + (hit ? 1 : 0), n + 1]);
-      hits += hit ? 1 : 0;
-      positives++;
-      if (hit) delays.push(...r.delays.slice(0, 1));
-      return;
-    }
-    if (c.kind === "near-miss") {
-      nearMisses++;
-      nearMissWakes += r.wakes.length;
-    }
-    falseWakes += r.wakes.length;
-    candidates += r.candidates;
-    probes += r.probes;
-    negativeSeconds += (c.scores.length * 1280) / 16_000;
-  });
-  return {
-    threshold,
-    recall,
-    hits,
-    positives,
-    falseWakes,
-    nearMissWakes,
-    nearMisses,
-    candidatesPerHour: (candidates * 3600) / Math.max(1, negativeSeconds),
-    delays,
-    probesPerHour: (probes * 3600) / Math.max(1, negativeSeconds),
-  };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-export function describe(o: Outcome): string {
-  const cells = [...o.recall].map(([k, [h, n]]) => `${k} ${((100 * h) / n).toFixed(0)}%`).join(", ");
-  return `t ${o.threshold}: recall ${((100 * o.hits) / o.positives).toFixed(1)}% (${cells}); false wakes ${o.falseWakes} (${o.nearMissWakes} in ${o.nearMisses} near-miss clips), ${o.candidatesPerHour.toFixed(0)} cand/h; delay median ${(80 * median(o.delays)).toFixed(0)} ms`;
-}
-
-/** The lowest verifier threshold at which at most MAX_FALSE_WAKES of near-miss clips wake. */
-export function operatingPoint(data: Clips, p: Float32Array[], policy: Policy): Outcome {
-  let last = evaluate(data, p, policy, 1);
-  // Past 0.99 in finer steps (session 12): a verifier fitted on more babble may need them.
-  const steps = Array.from({ length: 70 }, (_, k) => Number((0.3 + k * 0.01).toFixed(2)));
-  for (const t of [...steps, 0.995, 0.998, 0.999]) {
-    const o = evaluate(data, p, policy, t);
-    last = o;
-    if (o.falseWakes <= Math.floor(MAX_FALSE_WAKES * o.nearMisses)) return o;
-  }
-  return last;
 }
 
 /** The bundled weights of hey_jarvis. */

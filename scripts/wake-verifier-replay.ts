@@ -10,6 +10,7 @@ import { SAMPLE_RATE } from "../src/audio/format.js";
 import { CandidateTrigger, type EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import { EMBEDDING_DIM } from "../src/wake/embedding-stream.js";
 import { CHUNK_SAMPLES } from "../src/wake/oww-features.js";
+import { prng } from "./make-hearing-fixtures.js";
 import type { TrainClip, TrainShare } from "./wake-verifier-data.js";
 
 export interface Clips {
@@ -20,12 +21,12 @@ export interface Clips {
 }
 
 /**
- * Every share the data script wrote (clips-K.json beside clips-K.f32, and clips-K-babble.json from
- * `--more-babble`), rows renumbered.
+ * Every share the data script wrote (clips-K.json beside clips-K.f32, clips-K-babble.json from
+ * `--more-babble`, clips-K-music.json from `--music`), rows renumbered.
  */
 export function loadClips(dir: string): Clips {
   const shares = readdirSync(dir)
-    .filter((f) => /^clips-\d+(-babble)?\.json$/.test(f))
+    .filter((f) => /^clips-\d+(-babble|-music)?\.json$/.test(f))
     .sort();
   const parts = shares.map((f) => {
     const share = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as TrainShare;
@@ -127,6 +128,13 @@ export interface ExampleOptions {
    * openWakeWord hears nothing; 2, those and near-misses' negatives; 3, near-misses' only.
    */
   anchor?: number;
+  /**
+   * Session 15's music (kind "music", wake-verifier-data.ts --music): 0 or absent, none; else its
+   * 40 best chunks and that share (0..1), at random, of the chunks past HARD_FLOOR (those the
+   * verifier read on every chunk judges), as negatives; drawn from a stream of their own, so
+   * the other examples are those of the same configuration without music.
+   */
+  music?: number;
 }
 
 /** A chunk counts as heard by openWakeWord at all when a score this high came within the last 4. */
@@ -156,6 +164,7 @@ export function examplesOf(
     const c = data.clips[clip] as TrainClip;
     if (chunk >= 5 && chunk < c.scores.length) out.push({ clip, chunk, label });
   };
+  const musicRandom = prng(3001);
   const around = (i: number) => Array.from({ length: 2 * jitter + 1 }, (_, k) => i - jitter + k);
   const heard = (c: TrainClip, j: number) =>
     Math.max(...c.scores.slice(Math.max(0, j - 3), j + 1)) >= HARD_FLOOR;
@@ -166,6 +175,13 @@ export function examplesOf(
   };
   data.clips.forEach((c, i) => {
     if (isMoreBabble(c) && !fitsMore(c, extra.more ?? 0)) return;
+    if (c.kind === "music") {
+      const share = extra.music ?? 0;
+      if (share <= 0) return;
+      for (const p of peaks(c.scores, 0, c.scores.length, 40)) add(i, p, 0);
+      for (let j = 5; j < c.scores.length; j++) if (heard(c, j) && musicRandom() < share) add(i, j, 0);
+      return;
+    }
     if (c.kind === "wake") {
       const end = c.wakeEndSample === null ? null : Math.floor(c.wakeEndSample / CHUNK_SAMPLES);
       if (end !== null) addHard(i, end + 16);
