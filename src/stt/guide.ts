@@ -51,8 +51,8 @@ export interface TranscriptGuide {
    * "living", "room"): when Whisper heard one, a guess must keep one (keepsHeardWords).
    */
   nameWords?(text: string): string[];
-  /** The word a sentence is told apart by, for the beam's diversity: its first word after the wake phrase. */
-  group?(text: string): string;
+  /** The words a sentence is told apart by, for the beam's diversity: its first `words` (1) after the wake phrase and fillers. */
+  group?(text: string, words?: number): string;
   /** How many filler words ("so", "thank you") the text has around its command: the search ranks them down. */
   fillers?(text: string): number;
 }

@@ -68,6 +68,13 @@ export interface GuidedDecodeOptions {
    * steps instead of the whole budget.
    */
   giveUpBelow?: number;
+  /**
+   * Stop on the count of ended sentences only once no live hypothesis scores better than
+   * all of them: two short sentences ending ("Turn on the light.", "Turn on the light?")
+   * no longer cut off the longer one that was said ("Turn the cooker light off") while it
+   * leads. Bounded still by the few extra steps a longer sentence gets.
+   */
+  patientStop?: boolean | undefined;
   /** Groups ended sentences that ask for the same thing (the margin is over a different one); default: the words. */
   meaning?: (said: string) => string;
   /**
@@ -153,7 +160,8 @@ interface Hypothesis<S> {
  * over Whisper's whole distribution (suppressed tokens aside), as in the free pass, so the
  * scores of both passes compare. Hypotheses saying the same words ("Turn" and " turn")
  * are merged, so the beam holds different sentences. Stops when `beam` sentences have
- * ended, nothing can go on, or the token budget is spent.
+ * ended (with `patientStop`, and no live one leads them), nothing can go on, or the token
+ * budget is spent.
  */
 export async function guidedDecode<S>(
   decoder: BatchDecoder,
@@ -222,7 +230,7 @@ export async function guidedDecode<S>(
     });
     timing.searchMs += performance.now() - t1;
     const endings = options.distinctEnds ? new Set(ended.values()).size : finished.length;
-    if (endings >= options.beam) break;
+    if (endings >= options.beam && !(options.patientStop && liveLeads(candidates.values(), finished))) break;
     const giveUp = options.giveUpBelow;
     // Judged without each hypothesis's worst token: a command is not given up for one word
     // Whisper heard poorly (the first, most often), only for being poor throughout.
@@ -248,6 +256,16 @@ export async function guidedDecode<S>(
     ids = kept.map((c) => c.id);
   }
   return { best: rank(finished, meaning), steps, rows, ...timing };
+}
+
+/** True when some live hypothesis averages better so far than every ended sentence. */
+function liveLeads(
+  live: Iterable<{ hyp: { sum: number; tokens: number[] } }>,
+  finished: readonly Finished[],
+): boolean {
+  const bestEnded = Math.max(...finished.map((f) => f.score));
+  for (const { hyp } of live) if (hyp.sum / hyp.tokens.length > bestEnded) return true;
+  return false;
 }
 
 /** Tokens allowed from `state`, from `cache` when it has them. */

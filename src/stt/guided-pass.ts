@@ -21,6 +21,12 @@ import type { WhisperTokenizer } from "./tokenizer.js";
 
 /** How far below what could be taken the hypotheses may fall before the search gives up. */
 const GIVE_UP_SLACK = 1;
+/**
+ * Command words a beam group is told apart by. With the first word alone, "Turn on the"
+ * and "Turn on, the" filled the cap of "Turn" and the said "Turn the cooker light off" was
+ * pruned (session 15, docs/stt.md).
+ */
+const GROUP_WORDS = 2;
 
 /**
  * The guided pass after a free one, over the same encoder output: skipped when the free
@@ -195,9 +201,12 @@ export class GuidedPass {
       signal,
       cache: this.#allowedFor(constraint),
       meaning: (said) => guide.meaning(said),
-      // The first command word: the cap per word and the floor are both about it.
+      // The first command words: the cap per group and the floor are both about them.
       ...(guide.group
-        ? { group: (said: string) => guide.group?.(said) ?? "", perGroup: this.settings.perGroup }
+        ? {
+            group: (said: string) => guide.group?.(said, this.settings.groupWords ?? GROUP_WORDS) ?? "",
+            perGroup: this.settings.perGroup,
+          }
         : {}),
       ...(this.settings.fillerPenalty && guide.fillers
         ? {
@@ -206,6 +215,7 @@ export class GuidedPass {
           }
         : {}),
       forgive: this.settings.forgive,
+      patientStop: this.settings.patientStop !== 0,
       distinctEnds: this.settings.distinctEnds !== 0,
       floor:
         this.settings.floorSteps && this.settings.floorRows

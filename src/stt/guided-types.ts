@@ -52,6 +52,18 @@ export interface GuidedSettings {
    */
   afterNoSpeech?: number | undefined;
   /**
+   * How many first command words make one of the beam's groups (perGroup caps each): two
+   * (default), so "Turn on the ..." and "Turn the ... off" are told apart; 1: the first word
+   * alone, the rule before session 16, a bench peer.
+   */
+  groupWords?: number | undefined;
+  /**
+   * The search stops on its count of ended sentences only once no live hypothesis scores
+   * better than all of them (default; 0: on the count alone, the rule before session 16: a
+   * bench peer).
+   */
+  patientStop?: number | undefined;
+  /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
    */

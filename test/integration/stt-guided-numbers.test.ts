@@ -86,28 +86,37 @@ describe("guided decoding refuses a number Whisper was not sure of (whisper-tiny
   it("'set the kitchen light to seventy five percent', guessed as 25 or 35: no teen/ten partner, refused all the same", async () => {
     const audio = spoken("set the kitchen light to seventy five percent", "en-029", "clean");
     const guide = space.get();
-    const before = await unchecked.transcribe(audio, { prompt: PROMPT, guide });
-    // Without the check (as with the teen/ten check before, which has no partner for 75):
-    // the kitchen light would go to a wrong value (25; 35 since the search's stop rule counts
-    // sentences by meaning and searches on: Whisper likes both better than 75).
-    expect(before.source).toBe("grammar");
-    expect(guide.meaning(before.text)).toMatch(/"brightness":(25|35)\b/);
-    // The check over every value alone would refuse it (neither is a teen/ten partner of 75)...
     const whisper = checked as WhisperTranscriber;
-    const pass = whisper.guidedPass(guidedSettings(HOME.stt));
+    const settings = guidedSettings(HOME.stt);
+    const noLead = { ...settings.thresholds, minNumberLead: undefined };
+    // The search before session 16 (a cap per first word, a stop on the count of endings)
+    // found one of the two alone; today's finds both, close, and refuses on the margin. The
+    // older search shows what the number checks do on their own.
+    const older = { ...settings, groupWords: 1, patientStop: 0 };
+    const outcomes: Record<string, GuidedOutcome> = {};
     let lead: NumberLead | null = null;
+    let heard = "";
     await whisper.transcribe(audio, {
       prompt: PROMPT,
       inspect: async (free) => {
-        lead = await pass.numberLead(free, before.text, guide);
+        heard = free.text;
+        outcomes.before = await whisper.guidedPass({ ...older, thresholds: noLead }).run(free, guide);
+        outcomes.after = await whisper.guidedPass(older).run(free, guide);
+        outcomes.now = await whisper.guidedPass(settings).run(free, guide);
+        lead = await whisper.guidedPass(settings).numberLead(free, outcomes.before.text, guide);
       },
     });
+    // Without the checks (as with the teen/ten check before, which has no partner for 75):
+    // the kitchen light would go to a wrong value (Whisper likes 25 and 35 better than 75).
+    expect(outcomes.before?.source).toBe("grammar");
+    expect(guide.meaning(outcomes.before?.text ?? "")).toMatch(/"brightness":(25|35)\b/);
+    // The check over every value alone would refuse it (neither is a teen/ten partner of 75)...
     expect((lead as NumberLead | null)?.lead).toBeLessThan(HOME.stt.guided_min_number_lead ?? 1);
     // ... and the free text had no number at all, which refuses it first.
-    const after = await checked.transcribe(audio, { prompt: PROMPT, guide });
-    expect(after.freeText).not.toMatch(/\d/);
-    expect(after.guided?.why).toBe("number-not-heard");
-    expect(guide.understands(after.text)).toBe(false);
+    expect(heard).not.toMatch(/\d/);
+    expect(outcomes.after?.verdict).toEqual({ source: "free", why: "number-not-heard" });
+    expect(guide.understands(outcomes.after?.text ?? "")).toBe(false);
+    expect(guide.understands(outcomes.now?.text ?? "")).toBe(false);
   });
 
   it("'set the kitchen light to seventy five percent' heard with no number: a guessed 35 is refused", async () => {

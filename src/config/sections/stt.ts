@@ -148,7 +148,7 @@ export const sttSection = section(
       .min(0)
       .max(16)
       .default(GUIDED_DEFAULTS.perWord)
-      .describe("Guided hypotheses kept per step that start with the same command word; 0: no cap"),
+      .describe("Guided hypotheses kept per step that start with the same two command words; 0: no cap"),
     guided_prompt: z
       .string()
       .max(200)

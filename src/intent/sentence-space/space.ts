@@ -169,12 +169,13 @@ export class SentenceSpace {
   }
 
   /**
-   * The command's first word, after the wake phrase and the fillers before it ("" while
-   * there is none yet): "So, now, the ..." and "And all the ..." are told apart by "the"
-   * and "all", and every hypothesis still in its fillers is one group.
+   * The command's first `words` words, after the wake phrase and the fillers before it (""
+   * while there is none yet): "So, now, the ..." and "And all the ..." are told apart by
+   * "the" and "all", "Turn on the" and "Turn the" by their second word, and every
+   * hypothesis still in its fillers is one group.
    */
-  group(text: string): string {
-    return this.#command(text)[0] ?? "";
+  group(text: string, words = 1): string {
+    return this.#command(text).slice(0, words).join(" ");
   }
 
   /**
