@@ -11,11 +11,12 @@
 // held-out report (bench/wake-noise.ts). Deterministic (seeded).
 //
 //   nice -n 10 npx tsx scripts/train-wake-verifier.ts [--configs 8:0.001:1,8:0.001:2] [--dry-run]
-//     [--more-eval]
+//     [--more-eval] [--policy 0.05:1:4]
 //   (hidden units:L2:jitter[:hard:more:anchor:seed:members:music], wake-verifier-folds.ts
 //   parseConfigs; 0 hidden units is logistic regression; music 1: fit on the training music,
 //   wake-verifier-data.ts --music; --dry-run writes nothing; --more-eval: choose on session 12's
-//   more-babble clips too)
+//   more-babble clips too; --policy candidateThreshold:chunks:afterChunks: only that candidate
+//   policy, e.g. one chunk as the shipped weights read, session 16)
 
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -51,8 +52,20 @@ const { values } = parseArgs({
     configs: { type: "string" },
     "dry-run": { type: "boolean" },
     "more-eval": { type: "boolean" },
+    policy: { type: "string" },
   },
 });
+/** --policy's candidateThreshold:chunks:afterChunks, one of POLICIES. */
+function onlyPolicy(text: string): Policy[] {
+  const [candidateThreshold, chunks, afterChunks] = text.split(":").map(Number);
+  const found = POLICIES.filter(
+    (p) =>
+      p.candidateThreshold === candidateThreshold && p.chunks === chunks && p.afterChunks === afterChunks,
+  );
+  if (found.length !== 1) throw new Error(`--policy ${text}: not one of the policies tried here`);
+  return found;
+}
+const policies = values.policy ? onlyPolicy(values.policy) : POLICIES;
 const dataDir = path.resolve(values.data ?? "bench/out/wake-train");
 const data: Clips = loadClips(dataDir);
 const { clips } = data;
@@ -79,7 +92,7 @@ for (const options of configs) {
   console.log(
     `hidden ${options.hidden}, L2 ${options.l2}, jitter ${options.jitter} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
   );
-  for (const policy of POLICIES) {
+  for (const policy of policies) {
     const at = operatingPoint(set.data, set.p, policy);
     console.log(
       `${runs(policy) ? "*" : " "} candidates from ${policy.candidateThreshold}, ${policy.chunks} chunk(s), decided ${policy.afterChunks} after: ${describe(at)}`,
