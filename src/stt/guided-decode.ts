@@ -1,6 +1,7 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
 import { diverse, type Finished, rank, ranked, rankingOf, withFloor } from "./guided-rank.js";
 import { type DecoderOutput, logitsRow, normMask, rowNorm } from "./logits.js";
+import { type AllowedToken, allowedTokens, type TokenTrie } from "./token-trie.js";
 
 /** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
 export interface BatchDecoder {
@@ -11,35 +12,6 @@ export interface BatchDecoder {
    * decoder that can also returns each row's normaliser over the ids the mask keeps.
    */
   step(parents: readonly number[], ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput>;
-}
-
-/** The vocabulary as a trie of what each token spells, built once per tokenizer and spelling. */
-export interface TokenTrie {
-  children: Map<string, TokenTrie>;
-  /** Tokens that spell exactly the path to this node. */
-  tokens: number[];
-}
-
-export function buildTokenTrie(
-  tokenTexts: Iterable<[id: number, text: string]>,
-  spell: (text: string) => string | null,
-): TokenTrie {
-  const root: TokenTrie = { children: new Map(), tokens: [] };
-  for (const [id, text] of tokenTexts) {
-    const spelled = spell(text);
-    if (!spelled) continue;
-    let node = root;
-    for (const char of spelled) {
-      let child = node.children.get(char);
-      if (!child) {
-        child = { children: new Map(), tokens: [] };
-        node.children.set(char, child);
-      }
-      node = child;
-    }
-    node.tokens.push(id);
-  }
-  return root;
 }
 
 export interface GuidedDecodeOptions {
@@ -121,15 +93,6 @@ export interface GuidedDecodeOptions {
    */
   canEnd?: ((said: string) => boolean) | undefined;
 }
-
-export interface AllowedToken<S> {
-  id: number;
-  state: S;
-  spelled: string;
-}
-
-/** Entries kept in a shared cache before it is cleared (a few MB at most). */
-const CACHE_LIMIT = 20_000;
 
 export interface GuidedDecodeResult {
   /** The best sentence and its runner-up among different sentences, best first. */
@@ -266,39 +229,6 @@ function liveLeads(
   const bestEnded = Math.max(...finished.map((f) => f.score));
   for (const { hyp } of live) if (hyp.sum / hyp.tokens.length > bestEnded) return true;
   return false;
-}
-
-/** Tokens allowed from `state`, from `cache` when it has them. */
-export function allowedTokens<S>(
-  trie: TokenTrie,
-  constraint: TokenConstraint<S>,
-  state: S,
-  cache: Map<string, AllowedToken<unknown>[]>,
-): AllowedToken<S>[] {
-  const key = constraint.key(state);
-  let found = cache.get(key) as AllowedToken<S>[] | undefined;
-  if (!found) {
-    found = [];
-    collect(trie, state, "", constraint, found);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, found);
-  }
-  return found;
-}
-
-/** Tokens allowed from `state`: a walk of the trie along the characters the space accepts. */
-function collect<S>(
-  node: TokenTrie,
-  state: S,
-  spelled: string,
-  constraint: TokenConstraint<S>,
-  out: AllowedToken<S>[],
-): void {
-  for (const id of node.tokens) out.push({ id, state, spelled });
-  for (const [char, child] of node.children) {
-    const after = constraint.step(state, char);
-    if (after !== null) collect(child, after, spelled + char, constraint, out);
-  }
 }
 
 const SEPARATORS = /^[ .]+$/;

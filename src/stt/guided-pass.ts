@@ -2,14 +2,7 @@ import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
 import { droppedAsUnsure, type TokenConstraint, type TranscriptGuide } from "./guide.js";
 import { LeadChecks } from "./guided-checks.js";
-import {
-  type AllowedToken,
-  allowedTokens,
-  buildTokenTrie,
-  type GuidedDecodeResult,
-  guidedDecode,
-  type TokenTrie,
-} from "./guided-decode.js";
+import { type GuidedDecodeResult, guidedDecode } from "./guided-decode.js";
 import { type Judged, judgeGuess } from "./guided-judge.js";
 import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
@@ -17,6 +10,7 @@ import { heardWords, keepsHeardWords } from "./heard-words.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { NumberLead } from "./number-lead.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
+import { type AllowedToken, allowedTokens, buildTokenTrie, type TokenTrie } from "./token-trie.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
 /** How far below what could be taken the hypotheses may fall before the search gives up. */

@@ -1,5 +1,6 @@
 import type { TokenConstraint } from "../../src/stt/guide.js";
-import { type BatchDecoder, buildTokenTrie } from "../../src/stt/guided-decode.js";
+import type { BatchDecoder } from "../../src/stt/guided-decode.js";
+import { buildTokenTrie } from "../../src/stt/token-trie.js";
 
 /** One row's logits as [token id, logit] pairs; the tokens not named stay at the decoder's floor. */
 export type RowLogits = Iterable<readonly [id: number, logit: number]>;

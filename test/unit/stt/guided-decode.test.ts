@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildTokenTrie, guidedDecode } from "../../../src/stt/guided-decode.js";
+import { guidedDecode } from "../../../src/stt/guided-decode.js";
 import { diverse } from "../../../src/stt/guided-rank.js";
+import { buildTokenTrie } from "../../../src/stt/token-trie.js";
 import { sentenceGrammar, textVocabulary } from "../../support/fake-decoder.js";
 
 const VOCAB = [

@@ -1,0 +1,77 @@
+// Whisper's vocabulary as a trie of what each token spells, and the tokens a sentence space
+// allows from one of its states: the guided search's only view of the tokenizer. Written here
+// because the walk must follow the space's own character steps (TokenConstraint), which no
+// trie library takes.
+
+import type { TokenConstraint } from "./guide.js";
+
+/** The vocabulary as a trie of what each token spells, built once per tokenizer and spelling. */
+export interface TokenTrie {
+  children: Map<string, TokenTrie>;
+  /** Tokens that spell exactly the path to this node. */
+  tokens: number[];
+}
+
+export function buildTokenTrie(
+  tokenTexts: Iterable<[id: number, text: string]>,
+  spell: (text: string) => string | null,
+): TokenTrie {
+  const root: TokenTrie = { children: new Map(), tokens: [] };
+  for (const [id, text] of tokenTexts) {
+    const spelled = spell(text);
+    if (!spelled) continue;
+    let node = root;
+    for (const char of spelled) {
+      let child = node.children.get(char);
+      if (!child) {
+        child = { children: new Map(), tokens: [] };
+        node.children.set(char, child);
+      }
+      node = child;
+    }
+    node.tokens.push(id);
+  }
+  return root;
+}
+
+export interface AllowedToken<S> {
+  id: number;
+  state: S;
+  spelled: string;
+}
+
+/** Entries kept in a shared cache before it is cleared (a few MB at most). */
+const CACHE_LIMIT = 20_000;
+
+/** Tokens allowed from `state`, from `cache` when it has them. */
+export function allowedTokens<S>(
+  trie: TokenTrie,
+  constraint: TokenConstraint<S>,
+  state: S,
+  cache: Map<string, AllowedToken<unknown>[]>,
+): AllowedToken<S>[] {
+  const key = constraint.key(state);
+  let found = cache.get(key) as AllowedToken<S>[] | undefined;
+  if (!found) {
+    found = [];
+    collect(trie, state, "", constraint, found);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, found);
+  }
+  return found;
+}
+
+/** Tokens allowed from `state`: a walk of the trie along the characters the space accepts. */
+function collect<S>(
+  node: TokenTrie,
+  state: S,
+  spelled: string,
+  constraint: TokenConstraint<S>,
+  out: AllowedToken<S>[],
+): void {
+  for (const id of node.tokens) out.push({ id, state, spelled });
+  for (const [char, child] of node.children) {
+    const after = constraint.step(state, char);
+    if (after !== null) collect(child, after, spelled + char, constraint, out);
+  }
+}
