@@ -42,8 +42,8 @@ export interface GuidedDecodeOptions {
   giveUpBelow?: number;
   /**
    * Stop on the count of ended sentences only once no live hypothesis scores better than
-   * all of them: two short sentences ending ("Turn on the light.", "Turn on the light?")
-   * no longer cut off the longer one that was said ("Turn the cooker light off") while it
+   * all of them: short sentences ending ("Can you switch off", "... switch on") no longer
+   * cut off the longer one that was said ("Can you switch off the coffee maker?") while it
    * leads. Bounded still by the few extra steps a longer sentence gets.
    */
   patientStop?: boolean | undefined;

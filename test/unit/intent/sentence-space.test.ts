@@ -285,6 +285,14 @@ describe("SentenceSpace.group and fillers", () => {
     expect(space.group("Thank you")).toBe("");
   });
 
+  it("group of two words: 'Turn on the' and 'Turn the' apart, punctuation between them ignored", () => {
+    expect(space.group("Turn on the kitchen", 2)).toBe("turn on");
+    expect(space.group("Turn on, the", 2)).toBe("turn on");
+    expect(space.group("Turn the cooker light off", 2)).toBe("turn the");
+    expect(space.group("Hey Jarvis, so, turn", 2)).toBe("turn");
+    expect(space.group("So, now", 2)).toBe("");
+  });
+
   it("fillers: the words the templates' matcher drops around the command", () => {
     expect(space.fillers("Hey Jarvis, turn on the kitchen light.")).toBe(0);
     expect(space.fillers("So, now, the coffee maker")).toBe(2);
