@@ -234,13 +234,35 @@ function printTable(byMode: Map<Mode, ClipResult[]>): void {
   }
 }
 
-function feltLatency(results: ClipResult[], offsetsMs: number[], events: BenchEvent[]): number[] {
+/** Felt latency of each right command, and whether the guided pass's sentence was the one taken. */
+function feltLatency(
+  results: ClipResult[],
+  offsetsMs: number[],
+  events: BenchEvent[],
+): Array<{ ms: number; guided: boolean }> {
   const audioStart = events.find((e) => e.type === "audio-start")?.t ?? 0;
   return results.flatMap((r, i) =>
     r.verdict === "right" && r.commandT !== null && r.entry.expect !== "reject"
-      ? [r.commandT - (audioStart + (offsetsMs[i] ?? 0) + r.entry.speechEndMs)]
+      ? [
+          {
+            ms: r.commandT - (audioStart + (offsetsMs[i] ?? 0) + r.entry.speechEndMs),
+            guided: r.chosen !== null,
+          },
+        ]
       : [],
   );
+}
+
+/**
+ * "median M ms over N" for the commands Whisper heard right freely and for those the
+ * guided pass's sentence made right: the two feel different (the second waits for a search).
+ */
+function bySource(felt: Array<{ ms: number; guided: boolean }>): string {
+  const part = (guided: boolean) => {
+    const ms = felt.filter((f) => f.guided === guided).map((f) => f.ms);
+    return ms.length ? `median ${median(ms).toFixed(0)} ms over ${ms.length}` : "none";
+  };
+  return `heard freely: ${part(false)}; guided: ${part(true)}`;
 }
 
 async function main(): Promise<void> {
@@ -305,7 +327,7 @@ async function timeFeltLatency(
   const picked = entries.filter((entry) => entry.expect !== "reject").slice(0, opts.realtimeClips);
   const realtime = await stream(dir, picked);
   console.log(`\nfelt latency (--realtime, last speech sample -> command), ${picked.length} clips:`);
-  const pooled = new Map<string, number[]>();
+  const pooled = new Map<string, Array<{ ms: number; guided: boolean }>>();
   for (let round = 0; round < opts.rounds; round++) {
     for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
       const sets = mode === "peer" ? [...opts.sets, ...opts.peerSets] : opts.sets;
@@ -313,9 +335,11 @@ async function timeFeltLatency(
       const results = scoreClips(picked, realtime.offsetsMs, events);
       const felt = feltLatency(results, realtime.offsetsMs, events);
       pooled.set(mode ?? "free", [...(pooled.get(mode ?? "free") ?? []), ...felt]);
+      const ms = felt.map((f) => f.ms);
       console.log(
-        `${(mode ?? "free").padEnd(7)} median ${median(felt).toFixed(0)} ms, max ${Math.max(...felt).toFixed(0)} ms ` +
-          `over ${felt.length} right commands (${cell(results).trim()}), load ${os.loadavg()[0]?.toFixed(1)}`,
+        `${(mode ?? "free").padEnd(7)} median ${median(ms).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms ` +
+          `over ${felt.length} right commands (${cell(results).trim()}), load ${os.loadavg()[0]?.toFixed(1)}\n` +
+          `        ${bySource(felt)}`,
       );
       for (const r of results.filter((r) => r.verdict !== "right"))
         console.log(`  ${r.verdict.padEnd(8)} ${r.entry.file}: heard ${JSON.stringify(r.heard)}`);
@@ -323,7 +347,9 @@ async function timeFeltLatency(
   }
   if (opts.rounds > 1)
     for (const [mode, felt] of pooled)
-      console.log(`${mode.padEnd(7)} pooled median ${median(felt).toFixed(0)} ms over ${felt.length}`);
+      console.log(
+        `${mode.padEnd(7)} pooled median ${median(felt.map((f) => f.ms)).toFixed(0)} ms over ${felt.length} (${bySource(felt)})`,
+      );
 }
 
 await main();
