@@ -97,6 +97,7 @@ export type GuidedVerdict =
         | "understood"
         | "no-hypothesis"
         | "contradicts"
+        | "unfinished"
         | "other-words"
         | "low-score"
         | "low-margin"
@@ -144,6 +145,8 @@ export function chooseTranscript(input: {
   numberChanged?: boolean;
   /** The guess's lead over its action reversed (lock / unlock); null: none, or not scored yet. */
   actionLead?: number | null;
+  /** The guess ends where Whisper wrote a comma (endsUnfinished): it heard more than the sentence says. */
+  unfinished?: boolean;
 }): GuidedVerdict {
   const { guided, thresholds } = input;
   if (input.freeUnderstood) return { source: "free", why: "understood" };
@@ -161,6 +164,11 @@ export function chooseTranscript(input: {
   if (guided.margin !== null && guided.margin < thresholds.minMargin)
     return { source: "free", why: "low-margin" };
   if (guided.score < input.freeScore - thresholds.maxDrop) return { source: "free", why: "below-free" };
+  // The grammar ended the sentence where Whisper meant to go on ("I'm not kidding." ->
+  // "Turn on, kitchen light," said: turn the kitchen light red): what it heard next is not
+  // in the guess, so the guess is a part of the command at best. Checked after
+  // the scores, so a poor guess is still refused as one (and the second search may run).
+  if (input.unfinished) return { source: "free", why: "unfinished" };
   // A guess that brings a number the free text never had ("The kitchen light is the same in
   // the night of the day." -> "Set the kitchen light to 35 percent.", said 75: a wrong action
   // on the hearing bench) picked the value from the grammar, not from what was heard.
@@ -174,6 +182,14 @@ export function chooseTranscript(input: {
   if (minActionLead !== undefined && input.actionLead != null && input.actionLead < minActionLead)
     return { source: "free", why: "ambiguous-action" };
   return { source: "grammar" };
+}
+
+/**
+ * True when a guess ends in a comma: Whisper ended the sentence only because the grammar
+ * allowed nothing more, while its own punctuation says more speech follows.
+ */
+export function endsUnfinished(text: string): boolean {
+  return /,\s*$/.test(text);
 }
 
 /** The scores a transcript carries about guided decoding, as the stt-end event and `transcribe --json` show them. */

@@ -1,4 +1,4 @@
-import { chooseTranscript, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
+import { chooseTranscript, endsUnfinished, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { heardWords, keepsHeardWords } from "./heard-words.js";
@@ -42,6 +42,7 @@ export async function judgeGuess(
       numberChanged:
         settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
       actionLead,
+      unfinished: settings.unfinished !== 0 && hypothesis ? endsUnfinished(hypothesis.text) : false,
     });
   const verdict = decide(null, null);
   if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };

@@ -64,6 +64,11 @@ export interface GuidedSettings {
    */
   patientStop?: number | undefined;
   /**
+   * A guess ending in a comma is refused (guide.ts endsUnfinished; default; 0: taken, the
+   * rule before session 17: a bench peer).
+   */
+  unfinished?: number | undefined;
+  /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
    */

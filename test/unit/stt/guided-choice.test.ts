@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { chooseTranscript, type GuidedThresholds, guidedFields } from "../../../src/stt/guide.js";
+import {
+  chooseTranscript,
+  endsUnfinished,
+  type GuidedThresholds,
+  guidedFields,
+} from "../../../src/stt/guide.js";
 import { keepsHeardWords } from "../../../src/stt/heard-words.js";
 import { hasNumber } from "../../../src/stt/number-values.js";
 
@@ -130,6 +135,13 @@ describe("chooseTranscript", () => {
       },
       "grammar",
     ],
+    ["a confident guess Whisper meant to go on after", { guided: hyp(-0.5), unfinished: true }, "unfinished"],
+    ["a poor guess is refused as poor, ended or not", { guided: hyp(-1.3), unfinished: true }, "low-score"],
+    [
+      "an unfinished guess is refused before its number is weighed",
+      { guided: hyp(-0.5), unfinished: true, numberLead: 3, thresholds: { ...thresholds, minNumberLead: 1 } },
+      "unfinished",
+    ],
     [
       "other refusals come first: a low score with a clear number",
       { guided: hyp(-1.3), numberLead: 5, thresholds: { ...thresholds, minNumberLead: 1 } },
@@ -142,6 +154,19 @@ describe("chooseTranscript", () => {
       expect(verdict.source === "grammar" ? "grammar" : verdict.why).toBe(expected);
     });
   }
+});
+
+describe("endsUnfinished", () => {
+  it.each([
+    ["Turn on, kitchen light,", true],
+    ["Turn on, switch, ", true],
+    ["Turn on the kitchen light.", false],
+    ["Set the kitchen light to 75%", false],
+    ["Turn on, the fan in the bedroom", false],
+    ["Hey Jarvis, turn on the light?", false],
+  ])("%j: %s", (text, expected) => {
+    expect(endsUnfinished(text)).toBe(expected);
+  });
 });
 
 describe("guidedFields", () => {
