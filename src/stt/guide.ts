@@ -55,6 +55,8 @@ export interface TranscriptGuide {
   group?(text: string, words?: number): string;
   /** How many filler words ("so", "thank you") the text has around its command: the search ranks them down. */
   fillers?(text: string): number;
+  /** Every word its sentences are made of, as spelled ("turn", "kitchen", "21"): what a guess could keep of a free text. */
+  words?(): ReadonlySet<string>;
 }
 
 /** When a grammar hypothesis replaces the free transcript (config stt.guided_*). */

@@ -6,7 +6,7 @@ import { type GuidedDecodeResult, guidedDecode } from "./guided-decode.js";
 import { type Judged, judgeGuess } from "./guided-judge.js";
 import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
-import { heardWords, keepsHeardWords } from "./heard-words.js";
+import { couldKeepHeardWords, heardWords, keepsHeardWords } from "./heard-words.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { NumberLead } from "./number-lead.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
@@ -89,7 +89,15 @@ export class GuidedPass {
     // The searches and their checks read the command words after the device prompt.
     const written = dropped ? { ...free, text: free.droppedText ?? "" } : free;
     const heard = await this.#withEnding(written, this.settings.promptEnding);
-    const first = await this.#search(heard, guide, guide.constraint, this.settings.beam, signal);
+    // Nothing heard that a sentence could keep ("What is on TV tonight?"): only a guess
+    // likelier than the free text could be taken, and the second search could end nothing.
+    const unkeepable =
+      this.settings.earlyGiveUp !== 0 &&
+      guide.words !== undefined &&
+      !couldKeepHeardWords(heard.text, guide.words());
+    const first = await this.#search(heard, guide, guide.constraint, this.settings.beam, signal, {
+      ...(unkeepable ? { atLeast: heard.avgLogprob } : {}),
+    });
     if (!first) {
       return { text: free.text, source: "free", verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
     }
@@ -99,6 +107,7 @@ export class GuidedPass {
     const rescue = this.settings.rescue;
     if (
       rescue &&
+      !unkeepable &&
       judged.verdict.source === "free" &&
       RESCUED.has(judged.verdict.why) &&
       heardWords(heard.text).length
@@ -146,7 +155,7 @@ export class GuidedPass {
     const named = this.#named(free, guide);
     const canEnd = (said: string) => keepsHeardWords(free.text, said, named);
     const over = await this.#withEnding(free, rescue.promptEnding);
-    const second = await this.#search(over, guide, constraint, rescue.beam, signal, canEnd);
+    const second = await this.#search(over, guide, constraint, rescue.beam, signal, { canEnd });
     if (!second) return null;
     const hypothesis = second.hypothesis && againstFirst(second.hypothesis, firstBest, guide);
     const judged: Judged =
@@ -167,14 +176,21 @@ export class GuidedPass {
     return withPrompt(this.sessions, this.spec, free, tokens.slice(-budget));
   }
 
-  /** A constrained beam search over the free pass's audio; null when the free pass left no caches. */
+  /**
+   * A constrained beam search over the free pass's audio; null when the free pass left no
+   * caches. `canEnd`: which sentences may end; `atLeast`: a score below which no guess
+   * could be taken, besides the thresholds.
+   */
   async #search(
     free: FreePass,
     guide: TranscriptGuide,
     constraint: TokenConstraint,
     beam: number,
     signal: AbortSignal | undefined,
-    canEnd?: (said: string) => boolean,
+    {
+      canEnd,
+      atLeast = Number.NEGATIVE_INFINITY,
+    }: { canEnd?: (said: string) => boolean; atLeast?: number } = {},
   ): Promise<{ result: GuidedDecodeResult; hypothesis: Hypothesis | null } | null> {
     const caches = free.decoder.caches();
     const prefix = promptedSequence(this.spec, free.language, free.promptTokens);
@@ -187,8 +203,8 @@ export class GuidedPass {
       wide: this.settings.wide,
       // A sentence of the grammar is about as long as what Whisper heard freely.
       maxTokens: Math.min(this.settings.maxTokens, Math.ceil(free.tokens * 1.5) + 6),
-      // The lowest score that could be taken is the higher of the two bars (sensitive ones are higher still).
-      giveUpBelow: Math.max(minScore, free.avgLogprob - maxDrop) - GIVE_UP_SLACK,
+      // The lowest score that could be taken is the highest of the bars (sensitive ones are higher still).
+      giveUpBelow: Math.max(minScore, free.avgLogprob - maxDrop, atLeast) - GIVE_UP_SLACK,
       eot: this.spec.tokens.eot,
       suppressed: this.spec.suppressed,
       beginSuppressed: this.spec.beginSuppressed,

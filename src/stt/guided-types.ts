@@ -64,6 +64,13 @@ export interface GuidedSettings {
    */
   patientStop?: number | undefined;
   /**
+   * When no word heard freely is near a word of the grammar (couldKeepHeardWords), the first
+   * search gives up below the free text's score, the least a guess could then be taken at, and
+   * no second search runs, as none of its sentences could end (default; 0: both run as for any
+   * text, the searches before session 17: a bench peer).
+   */
+  earlyGiveUp?: number | undefined;
+  /**
    * A guess ending in a comma is refused (guide.ts endsUnfinished; default; 0: taken, the
    * rule before session 17: a bench peer).
    */

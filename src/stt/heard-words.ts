@@ -44,6 +44,21 @@ export function keepsHeardWords(free: string, guided: string, named: readonly st
 }
 
 /**
+ * True when a sentence made of `vocabulary` (TranscriptGuide.words) could keep a word heard
+ * in `free`, or nothing was heard: false when no heard word is near any of them ("What is on
+ * TV tonight?" in a home of lights and timers), so no guess keeps one and only a guess Whisper
+ * finds likelier than its own text could be taken (chooseTranscript's other-words). Words with
+ * a digit or an apostrophe always count: a guess may write them otherwise than the graph spells.
+ */
+export function couldKeepHeardWords(free: string, vocabulary: ReadonlySet<string>): boolean {
+  const heard = heardWords(free);
+  if (heard.length === 0) return true;
+  const keepable = (word: string) =>
+    /[\d']/.test(word) || vocabulary.has(word) || [...vocabulary].some((v) => nearWords(word, v));
+  return heard.some(keepable);
+}
+
+/**
  * True when the free text names something the guess leaves out: in a run of words that say
  * what or which, the last is kept but the one before it is not. "Turn off the battery light"
  * -> "turn off the lights" keeps "light" and drops the name before it, and acting on the

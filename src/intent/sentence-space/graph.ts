@@ -123,6 +123,14 @@ export class SentenceGraph {
     this.start = state([{ kind: "node", network: root, node: 0, stack: null, open: true }]);
   }
 
+  /** Every word any sentence is made of, as the graph spells them ("turn", "21", "18.5"). */
+  words(): ReadonlySet<string> {
+    const words = new Set<string>();
+    for (const network of this.#networks)
+      for (const node of network.nodes) for (const edge of node.words) words.add(edge.word);
+    return words;
+  }
+
   get size(): GraphSize {
     let nodes = 0;
     let edges = 0;

@@ -63,6 +63,7 @@ export class SentenceSpace {
   readonly commands: GraphConstraint | undefined;
   readonly #wakeWords: ReadonlyArray<readonly string[]>;
   #names: ReadonlySet<string> | null = null;
+  #words: ReadonlySet<string> | null = null;
 
   constructor(
     readonly graph: SentenceGraph,
@@ -186,6 +187,11 @@ export class SentenceSpace {
   fillers(text: string): number {
     const words = this.#wakeless(text);
     return words.length - stripFiller(words, this.skipPhrases).length;
+  }
+
+  words(): ReadonlySet<string> {
+    this.#words ??= this.graph.words();
+    return this.#words;
   }
 
   /** Every word of the devices' names, aliases and areas (the registry is fixed for a space's life). */

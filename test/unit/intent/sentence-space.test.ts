@@ -211,6 +211,26 @@ describe("SentenceSpace", () => {
     expect(space.guardsHome("I like the front door.")).toBe(false);
   });
 
+  it("knows every word its sentences are made of: the templates', the names', the wake phrase's and the numbers'", () => {
+    const words = space.words();
+    for (const word of [
+      "turn",
+      "on",
+      "off",
+      "kitchen",
+      "light",
+      "front",
+      "door",
+      "jarvis",
+      "timer",
+      "21",
+      "forty",
+      "percent",
+    ])
+      expect(words.has(word), word).toBe(true);
+    for (const word of ["music", "tonight", "plumber", "garage"]) expect(words.has(word), word).toBe(false);
+  });
+
   it("finds the words of devices' names, aliases and areas in a text", () => {
     expect(space.nameWords("Hey Jarvis, hold up, front door.")).toEqual(["front", "door"]);
     expect(space.nameWords("Hey Jarvis, call me a planner.")).toEqual([]);

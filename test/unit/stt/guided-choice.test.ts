@@ -5,7 +5,7 @@ import {
   type GuidedThresholds,
   guidedFields,
 } from "../../../src/stt/guide.js";
-import { keepsHeardWords } from "../../../src/stt/heard-words.js";
+import { couldKeepHeardWords, keepsHeardWords } from "../../../src/stt/heard-words.js";
 import { hasNumber } from "../../../src/stt/number-values.js";
 
 const thresholds: GuidedThresholds = {
@@ -207,6 +207,39 @@ describe("guidedFields", () => {
       score: -0.2,
       freeScore: -0.2,
     });
+  });
+});
+
+describe("couldKeepHeardWords", () => {
+  const vocabulary = new Set([
+    "turn",
+    "on",
+    "off",
+    "the",
+    "kitchen",
+    "light",
+    "timer",
+    "set",
+    "for",
+    "minutes",
+    "21",
+  ]);
+  it.each([
+    // A word of the grammar, or near one ("time" and "timer"), could be kept.
+    ["In the kitchen light,", true],
+    ["Time for a moment.", true],
+    ["I think the lights.", true],
+    // Nothing heard that any sentence has: only a guess likelier than the free text could be taken.
+    ["What is on TV tonight?", false],
+    ["Play some music.", false],
+    ["Hey Jarvis, hello, hello.", false],
+    // Nothing heard at all (plain words only): the decision has nothing to keep either way.
+    ["Turn it on, please.", true],
+    // Digits and contractions may be written otherwise than the grammar spells them.
+    ["Make it 100 now.", true],
+    ["Sam's gone.", true],
+  ])("%j: %s", (free, expected) => {
+    expect(couldKeepHeardWords(free, vocabulary)).toBe(expected);
   });
 });
 
