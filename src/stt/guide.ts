@@ -12,6 +12,8 @@ export interface TokenConstraint<S = unknown> {
   spell(text: string): string | null;
   /** The state after one spelled character; null when no sentence continues so. */
   step(state: S, char: string): S | null;
+  /** The characters step() can take from `state` (others give null); absent: every one is tried. */
+  nextChars?(state: S): ReadonlySet<string>;
   /** True when the text so far is a whole sentence. */
   isComplete(state: S): boolean;
   /** Equal for equal states (used to share work between hypotheses). */

@@ -70,7 +70,10 @@ function collect<S>(
   out: AllowedToken<S>[],
 ): void {
   for (const id of node.tokens) out.push({ id, state, spelled });
+  const possible = constraint.nextChars?.(state);
   for (const [char, child] of node.children) {
+    // In the trie's own order, so the tokens come out as they would without the filter.
+    if (possible && !possible.has(char)) continue;
     const after = constraint.step(state, char);
     if (after !== null) collect(child, after, spelled + char, constraint, out);
   }

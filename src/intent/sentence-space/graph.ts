@@ -168,6 +168,26 @@ export class SentenceGraph {
     return next.length === 0 ? null : state(next);
   }
 
+  /**
+   * The characters step() can take from `at`; every other one gives null. Whisper's token trie
+   * is walked against the graph (stt/token-trie.ts), and inside a word all but one of a trie
+   * node's children fail: asking first spares those steps (most of a first search's walk).
+   */
+  nextChars(at: GraphState): Set<string> {
+    const out = new Set<string>();
+    for (const cursor of at.cursors) {
+      if (cursor.kind === "word") {
+        out.add(cursor.edge.word[cursor.offset] as string);
+        continue;
+      }
+      out.add(" ").add(".");
+      if (!cursor.open) continue;
+      for (const place of this.#closure(cursor))
+        for (const first of this.#networks[place.network]?.byFirst[place.node]?.keys() ?? []) out.add(first);
+    }
+    return out;
+  }
+
   /** Steps through a whole canonical string; null as soon as it leaves the space. */
   walk(from: GraphState, text: string): GraphState | null {
     let at: GraphState | null = from;

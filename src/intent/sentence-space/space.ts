@@ -285,6 +285,7 @@ export interface GraphConstraint {
   start: GraphState;
   spell(text: string): string | null;
   step(state: GraphState, char: string): GraphState | null;
+  nextChars(state: GraphState): ReadonlySet<string>;
   isComplete(state: GraphState): boolean;
   key(state: GraphState): string;
 }
@@ -294,6 +295,7 @@ function graphConstraint(graph: SentenceGraph): GraphConstraint {
     start: graph.start,
     spell: spellText,
     step: (state, char) => graph.step(state, char),
+    nextChars: (state) => graph.nextChars(state),
     isComplete: (state) => graph.isComplete(state),
     key: (state) => state.key,
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DeviceConfig } from "../../../src/config/schema.js";
 import { DeviceRegistry } from "../../../src/intent/registry.js";
 import { buildSentenceGraph } from "../../../src/intent/sentence-space/build.js";
-import type { SentenceGraph } from "../../../src/intent/sentence-space/graph.js";
+import type { GraphState, SentenceGraph } from "../../../src/intent/sentence-space/graph.js";
 import { SentenceSpace, SentenceSpaceCache } from "../../../src/intent/sentence-space/space.js";
 import { spellText } from "../../../src/intent/sentence-space/spell.js";
 import { compileTemplates } from "../../../src/intent/templates/compile.js";
@@ -115,6 +115,30 @@ describe("sentence space", () => {
     };
     expect(walk("turn on the kitchen light")).toBe(true);
     expect(walk("so turn on the kitchen light")).toBe(false);
+  });
+
+  it("names every character a state can take: the walk of the token trie asks it first", () => {
+    const alphabet = [..."abcdefghijklmnopqrstuvwxyz0123456789 ."];
+    const sentences = phrasings()
+      .map((p) => spellText(p.say))
+      .filter((s): s is string => s !== null);
+    expect(sentences.length).toBeGreaterThan(60);
+    let checked = 0;
+    for (const sentence of sentences) {
+      let at: GraphState | null = graph.start;
+      for (const char of sentence) {
+        if (!at) break;
+        const possible = graph.nextChars(at);
+        for (const c of alphabet) {
+          // No character it leaves out goes on; none it names is a dead end inside a word.
+          if (graph.step(at, c) !== null)
+            expect(possible.has(c), `${JSON.stringify(c)} in ${sentence}`).toBe(true);
+        }
+        checked++;
+        at = graph.step(at, char);
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 
   it("tells a complete sentence from one that can go on", () => {
