@@ -189,6 +189,7 @@ export class SentenceSpace {
     return words.length - stripFiller(words, this.skipPhrases).length;
   }
 
+  /** Every word its sentences are made of: a free text with none of them near has nothing a guess could keep. */
   words(): ReadonlySet<string> {
     this.#words ??= this.graph.words();
     return this.#words;
