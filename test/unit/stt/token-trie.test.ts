@@ -56,4 +56,22 @@ describe("allowedTokens", () => {
     }
     expect(states).toBeGreaterThan(150);
   });
+
+  it("keep the states used most recently when the cache is full, the start among them", () => {
+    const cache = new Map<string, AllowedToken<unknown>[]>();
+    const at = (text: string) => graph.walk(graph.start, spellText(text) ?? "") as GraphState;
+    const states = ["turn", "turn on", "turn on the", "turn off", "set", "set the"].map(at);
+    const start = allowedTokens(trie, full, graph.start, cache, 4);
+    for (const state of states) {
+      allowedTokens(trie, full, state, cache, 4);
+      // Every search starts from the start state: used again each time, it is never walked again.
+      expect(allowedTokens(trie, full, graph.start, cache, 4)).toBe(start);
+    }
+    expect(cache.size).toBeLessThanOrEqual(4);
+    expect(cache.has(at("set the").key)).toBe(true);
+    expect(cache.has(at("turn").key)).toBe(false);
+    // What was forgotten is walked again, the same tokens.
+    const walked = allowedTokens(trie, full, at("turn"), cache, 4);
+    expect(seen(walked)).toEqual(seen(allowedTokens(trie, unfiltered, at("turn"), new Map())));
+  });
 });
