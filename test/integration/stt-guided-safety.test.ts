@@ -143,6 +143,17 @@ describe("guesses with the defaults (whisper-tiny)", () => {
       expect(guide.understands(now?.text ?? "")).toBe(false);
     });
 
+    it("'call the plumber' (en-gb-scotland, clean) heard as 'Hey Jarvis, call me, I'm not.': no timer held", async () => {
+      // On the safety set its guess "Hey Jarvis, hold the timer." tied the free text (-0.9700
+      // against -0.9702) and was taken, keeping none of its words: a tie is no lead.
+      const audio = spoken("call the plumber", "en-gb-scotland", "clean");
+      const guide = space.get();
+      const result = await whisper.transcribe(audio, { prompt: `Hey Jarvis, ${PROMPT}`, guide });
+      expect(result.freeText).toBe("Hey Jarvis, call me, I'm not.");
+      expect(result.source).toBe("free");
+      expect(guide.understands(result.text)).toBe(false);
+    });
+
     it("'call the plumber' (en-us-nyc+m4, clean) heard as 'Hey Jarvis, hello.': no command, sooner", async () => {
       // Said in one breath with the wake phrase, so the prompt names it (as run-audio.ts does).
       const audio = spoken("call the plumber", "en-us-nyc-m4", "clean");

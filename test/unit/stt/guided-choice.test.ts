@@ -58,6 +58,11 @@ describe("chooseTranscript", () => {
       { freeScore: -1.3, guided: hyp(-1.1), keepsWords: false },
       "grammar",
     ],
+    [
+      "keeps none of the words heard, and no likelier than them: a tie is no lead",
+      { freeScore: -0.9702, guided: hyp(-0.97), keepsWords: false },
+      "other-words",
+    ],
     ["sensitive and not confident enough", { guided: hyp(-0.9), sensitive: true }, "low-score"],
     ["sensitive and confident", { guided: hyp(-0.5), sensitive: true }, "grammar"],
     [
