@@ -6,6 +6,7 @@ import type { DecoderOutput } from "./logits.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import { LOGIT_MASK } from "./prepare/logit-norms.js";
 import { LOGITS_FROM } from "./prepare/logit-rows.js";
+import { CROSS_ROWS } from "./prepare/shared-cross.js";
 
 const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
 
@@ -18,9 +19,10 @@ export interface DecoderCaches {
  * Whisper's decoder stepping several hypotheses in one call per step (guided beam search).
  * It starts from a free pass's caches (KvDecoder.caches()): the cross-attention keys and
  * values are reused, not recomputed (~90 ms for tiny's 30 s window), and the
- * self-attention cache is cut back to the shared start sequence. Rows of the
- * cross-attention cache are all the same audio, repeated in buffers kept per model
- * (cross-tiles.ts); the small self-attention cache is gathered by parent at each step.
+ * self-attention cache is cut back to the shared start sequence. A prepared decoder reads
+ * one row of the cross-attention cache for every row (prepare/shared-cross.ts); one as
+ * exported needs the same audio repeated per row, in buffers kept per model (cross-tiles.ts).
+ * The small self-attention cache is gathered by parent at each step.
  */
 export class BatchKvDecoder implements BatchDecoder {
   #self: Map<string, ort.Tensor>;
@@ -42,7 +44,9 @@ export class BatchKvDecoder implements BatchDecoder {
   ): Promise<DecoderOutput> {
     const rows = ids.length;
     const session = this.sessions.withPast;
-    const cross = tilesFor(this.sessions).tiles(this.caches.cross, rows);
+    const cross = session.outputNames.includes(CROSS_ROWS)
+      ? this.caches.cross
+      : tilesFor(this.sessions).tiles(this.caches.cross, rows);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [rows, 1]),
     };

@@ -19,6 +19,7 @@ import { withHoistedConstants, withOutputMatMulsAfterIf } from "./hoist.js";
 import { withLogitNorms } from "./logit-norms.js";
 import { withLogitRows } from "./logit-rows.js";
 import { withInt8OutputLayer, withOutputLayerInBlocks } from "./output-layer.js";
+import { withSharedCrossAttention } from "./shared-cross.js";
 import { withUnsignedWeights } from "./unsigned-weights.js";
 import { withPositionWindow } from "./window.js";
 
@@ -87,7 +88,8 @@ export function windowedEncoderModel(file: string, window: EncoderWindow, log?: 
  * The merged decoder with its output layer computed once after the If (hoist.ts), only
  * for the positions the caller asks for (logit-rows.ts, with the exact layer), and either in
  * column blocks (exact) or in int8 (output-layer.ts), then each row's log-normaliser
- * (logit-norms.ts); when nothing matches, its path. `unsignedWeights`: int8 weights stored
+ * (logit-norms.ts), and its cache branch reading one row of the audio's keys and values for
+ * any number of rows (shared-cross.ts); when nothing matches, its path. `unsignedWeights`: int8 weights stored
  * as uint8 first (unsigned-weights.ts), where the CPU's u8 x s8 sums saturate.
  */
 export function decoderModel(
@@ -121,6 +123,7 @@ export function decoderModel(
           },
         ],
         ["each row's normaliser", (m) => withLogitNorms(m).model],
+        ["cross-attention over one row of keys and values", (m) => withSharedCrossAttention(m).model],
       ]);
       if (model === null) return file;
       if (layers === 0)
