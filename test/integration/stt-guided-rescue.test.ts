@@ -22,9 +22,9 @@ describe("guided decoding's second search, through the commands alone (whisper-t
 
   beforeAll(async () => {
     space = sentenceSpace(HOME, new DeviceRegistry(HOME.devices));
-    withSecond = await loadTinyTranscriber({ ...WITHOUT_COMMAND_PROMPT });
+    withSecond = await loadTinyTranscriber({ ...WITHOUT_COMMAND_PROMPT, guided_rescue_beam: 8 });
     firstOnly = await loadTinyTranscriber({ ...WITHOUT_COMMAND_PROMPT, guided_rescue_beam: 0 });
-    prompted = await loadTinyTranscriber({});
+    prompted = await loadTinyTranscriber({ guided_rescue_beam: 8 });
   });
 
   afterAll(async () => {
