@@ -144,6 +144,8 @@ export function guidedSettings(stt: Config["stt"]): GuidedSettings {
     thresholds: {
       minScore: stt.guided_min_score,
       minScoreSensitive: stt.guided_min_score_sensitive,
+      clearMargin: stt.guided_clear_margin || undefined,
+      clearMinScore: stt.guided_clear_min_score,
       minMargin: stt.guided_min_margin,
       maxDrop: stt.guided_max_drop,
       minNumberLead: stt.guided_min_number_lead || undefined,

@@ -7,6 +7,9 @@ const GUIDED_DEFAULTS = {
   minScore: -1,
   minScoreSensitive: -1,
   minMargin: 0.05,
+  // Every low-scored guess this far ahead of the next sentence on the benches was right (docs/stt.md, session 19).
+  clearMargin: 1.5,
+  clearMinScore: -1.5,
   maxDrop: 1,
   minNumberLead: 1,
   minActionLead: 5,
@@ -119,6 +122,20 @@ export const sttSection = section(
       .max(0)
       .default(GUIDED_DEFAULTS.minScoreSensitive)
       .describe("... for a sentence asking a sensitive action (unlock, open the garage door)"),
+    guided_clear_margin: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.clearMargin)
+      .describe(
+        "A guided sentence that leads every sentence asking something else by this much may score down to guided_clear_min_score; 0: no such exception",
+      ),
+    guided_clear_min_score: z
+      .number()
+      .max(0)
+      .default(GUIDED_DEFAULTS.clearMinScore)
+      .describe(
+        "Lowest average log-probability per token for a guided sentence that clearly leads (guided_clear_margin)",
+      ),
     guided_min_margin: z
       .number()
       .min(0)

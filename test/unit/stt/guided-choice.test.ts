@@ -40,6 +40,61 @@ describe("chooseTranscript", () => {
     ["just at the score threshold", { guided: hyp(-1.2) }, "grammar"],
     ["below the score threshold", { guided: hyp(-1.25) }, "low-score"],
     ["a close second sentence", { guided: hyp(-0.9, 0.01) }, "low-margin"],
+    [
+      "below the score threshold, but far ahead of every other sentence",
+      {
+        freeScore: -1.3,
+        guided: hyp(-1.45, 1.6),
+        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+      },
+      "grammar",
+    ],
+    [
+      "far ahead, but below even the clear lead's bar",
+      {
+        freeScore: -1.3,
+        guided: hyp(-1.55, 2),
+        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+      },
+      "low-score",
+    ],
+    [
+      "ahead, but not clearly enough to go below the bar",
+      {
+        freeScore: -1.3,
+        guided: hyp(-1.45, 1.4),
+        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+      },
+      "low-score",
+    ],
+    [
+      "no second sentence is no clear lead",
+      {
+        freeScore: -1.3,
+        guided: hyp(-1.45, null),
+        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+      },
+      "low-score",
+    ],
+    [
+      "a sensitive guess far ahead: the clear bar, not the sensitive one",
+      {
+        freeScore: -1.3,
+        guided: hyp(-1.45, 1.6),
+        sensitive: true,
+        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+      },
+      "grammar",
+    ],
+    [
+      "far ahead but far below the free text: still below-free",
+      {
+        freeScore: -0.5,
+        guided: hyp(-1.45, 1.6),
+        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+      },
+      "below-free",
+    ],
     ["no second sentence at all", { guided: hyp(-0.9, null) }, "grammar"],
     [
       "far below what Whisper heard freely (out of grammar)",
