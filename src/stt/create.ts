@@ -146,7 +146,6 @@ export function guidedSettings(stt: Config["stt"]): GuidedSettings {
       minScoreSensitive: stt.guided_min_score_sensitive,
       clearMargin: stt.guided_clear_margin || undefined,
       clearMinScore: stt.guided_clear_min_score,
-      clearDrop: stt.guided_clear_drop || undefined,
       minMargin: stt.guided_min_margin,
       maxDrop: stt.guided_max_drop,
       minNumberLead: stt.guided_min_number_lead || undefined,

@@ -73,8 +73,6 @@ export interface GuidedThresholds {
    */
   clearMargin?: number | undefined;
   clearMinScore?: number | undefined;
-  /** ... and, keeping no word heard freely, may score this much below the free text; absent or 0: must beat it. */
-  clearDrop?: number | undefined;
   /** Lowest lead of its average log-probability over the next-best different sentence. */
   minMargin: number;
   /** How far below the free transcript's average log-probability it may be. */
@@ -175,7 +173,7 @@ export function chooseTranscript(input: {
   // Unless Whisper itself finds the guess likelier than what it wrote freely: then the free
   // words are no evidence against it ("To another point, we need to go." at -1.32, "Turn on
   // the coffee maker." at -1.16 over the same audio, said so). A tie is no such finding.
-  if (!input.keepsWords && guided.score < input.freeScore + otherWordsLead(guided, thresholds))
+  if (!input.keepsWords && guided.score < input.freeScore + CLEAR_LEAD)
     return { source: "free", why: "other-words" };
   // A guess with no word heard freely to anchor it ("3.5%" -> "The bedroom lamp 30%", a
   // wrong action on the bench at -1.37) must be as sure as a sensitive one.
@@ -218,18 +216,6 @@ function scoreBar(guided: GuidedHypothesis, minScore: number, thresholds: Guided
   if (!clearMargin || clearMinScore === undefined || guided.margin === null || guided.margin < clearMargin)
     return minScore;
   return Math.min(minScore, clearMinScore);
-}
-
-/**
- * How far a guess keeping no word heard freely must score above the free text: CLEAR_LEAD,
- * or `-clearDrop` for a guess far ahead of every other sentence ("Put the bathroom light on."
- * -0.51 -> "Put the bedroom light on." -0.56, nothing else within 2.8, in a home with no
- * bathroom).
- */
-function otherWordsLead(guided: GuidedHypothesis, thresholds: GuidedThresholds): number {
-  const { clearMargin, clearDrop } = thresholds;
-  if (!clearMargin || !clearDrop || guided.margin === null || guided.margin < clearMargin) return CLEAR_LEAD;
-  return -clearDrop;
 }
 
 /**

@@ -10,7 +10,6 @@ const GUIDED_DEFAULTS = {
   // Every low-scored guess this far ahead of the next sentence on the benches was right (docs/stt.md, session 19).
   clearMargin: 1.5,
   clearMinScore: -1.5,
-  clearDrop: 0,
   maxDrop: 1,
   minNumberLead: 1,
   minActionLead: 5,
@@ -136,14 +135,6 @@ export const sttSection = section(
       .default(GUIDED_DEFAULTS.clearMinScore)
       .describe(
         "Lowest average log-probability per token for a guided sentence that clearly leads (guided_clear_margin)",
-      ),
-    guided_clear_drop: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(GUIDED_DEFAULTS.clearDrop)
-      .describe(
-        "How far below the free text's score a guided sentence that keeps none of its words may be when it clearly leads (guided_clear_margin); 0: it must score above the free text",
       ),
     guided_min_margin: z
       .number()

@@ -87,46 +87,6 @@ describe("chooseTranscript", () => {
       "grammar",
     ],
     [
-      "keeps no word heard, just below the free text, far ahead of every other sentence",
-      {
-        freeScore: -0.5,
-        guided: hyp(-0.6, 2),
-        keepsWords: false,
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5, clearDrop: 0.15 },
-      },
-      "grammar",
-    ],
-    [
-      "keeps no word heard, far ahead, but too far below the free text",
-      {
-        freeScore: -0.5,
-        guided: hyp(-0.7, 2),
-        keepsWords: false,
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5, clearDrop: 0.15 },
-      },
-      "other-words",
-    ],
-    [
-      "keeps no word heard, just below the free text, not clearly ahead",
-      {
-        freeScore: -0.5,
-        guided: hyp(-0.6, 1),
-        keepsWords: false,
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5, clearDrop: 0.15 },
-      },
-      "other-words",
-    ],
-    [
-      "keeps no word heard, far ahead, clearDrop off: must beat the free text",
-      {
-        freeScore: -0.5,
-        guided: hyp(-0.6, 2),
-        keepsWords: false,
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
-      },
-      "other-words",
-    ],
-    [
       "far ahead but far below the free text: still below-free",
       {
         freeScore: -0.5,
