@@ -45,7 +45,7 @@ const sessions = await WhisperSessions.load(pickOnnxFiles(paths, config.stt.mode
   shape: { heads: spec.decoderHeads, headDim: spec.headDim },
   positions: nbMaxFrames / 2,
   window: { frames, fullFrames: nbMaxFrames },
-  int8OutputLayer: false,
+  outputLayer: "blocks",
   preparedDir: null,
 });
 

@@ -41,7 +41,7 @@ const sessions = await WhisperSessions.load(pickOnnxFiles(paths, config.stt.mode
   decoderThreads: config.stt.decoder_threads,
   shape: { heads: spec.decoderHeads, headDim: spec.headDim },
   positions: nbMaxFrames / 2,
-  int8OutputLayer: false,
+  outputLayer: "blocks",
   preparedDir: null,
 });
 const promptTokens = tokenizer.promptTokens(`Hey Jarvis, ${FIXTURE_HOME_PROMPT}`, 223);

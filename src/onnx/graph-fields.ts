@@ -57,6 +57,19 @@ export function int64Initializer(name: string, value: number): Uint8Array {
   );
 }
 
+/** A float32 initializer of shape `dims` holding `values`. */
+export function floatInitializer(name: string, dims: readonly number[], values: Float32Array): Uint8Array {
+  return lengthField(
+    INITIALIZER,
+    concatBytes([
+      ...dims.map((d) => varintField(1, d)),
+      varintField(2, ElemType.float),
+      lengthField(8, name),
+      lengthField(9, new Uint8Array(values.buffer, values.byteOffset, values.byteLength)),
+    ]),
+  );
+}
+
 function valueInfo(name: string, elemType: number, dims: readonly Dim[]): Uint8Array {
   const shape = lengthField(
     2,

@@ -110,7 +110,8 @@ export function initializerShapes(model: Uint8Array): Map<string, number[]> {
   return shapes;
 }
 
-function packedInt64s(bytes: Uint8Array, from: number, to: number): number[] {
+/** A packed run of varints, read as int64 numbers. */
+export function packedInt64s(bytes: Uint8Array, from: number, to: number): number[] {
   const out: number[] = [];
   for (let pos = from; pos < to; pos = readVarint(bytes, pos)[1]) out.push(readInt64(bytes, pos));
   return out;

@@ -57,7 +57,7 @@ export async function createTranscriber(
       shape: { heads: spec.decoderHeads, headDim: spec.headDim },
       positions: nbMaxFrames / 2,
       window,
-      int8OutputLayer: stt.int8_output_layer,
+      outputLayer: stt.int8_output_layer ? "int8" : stt.output_layer,
       preparedDir: options.preparedDir,
       safeKernels,
       encoderThread: stt.encoder_thread,

@@ -9,6 +9,7 @@ import {
   decoderModel,
   type EncoderWindow,
   encoderModel,
+  type OutputLayer,
   type PreparedModel,
   windowedEncoderModel,
 } from "./prepare/recipes.js";
@@ -51,8 +52,8 @@ export interface LoadOptions {
   /** Encoder positions of the full window (1500), for blocked attention. */
   positions: number;
   window?: EncoderWindow | undefined;
-  /** The decoder's output layer in int8 (prepare/output-layer.ts). */
-  int8OutputLayer: boolean;
+  /** How the decoder's output layer runs (prepare/recipes.ts OutputLayer). */
+  outputLayer: OutputLayer;
   /** Where edited models are kept between starts (onnx/prepared-cache.ts); absent or null: nowhere. */
   preparedDir?: string | null;
   /**
@@ -122,7 +123,7 @@ export class WhisperSessions {
       enableCpuMemArena: false,
     };
     const decoder = (file: string) =>
-      open(file, decoderModel(file, load.int8OutputLayer, load.logger, unsigned), decoderOptions);
+      open(file, decoderModel(file, load.outputLayer, load.logger, unsigned), decoderOptions);
     if (files.decoderMerged) {
       const merged = await decoder(files.decoderMerged);
       return new WhisperSessions(encoder, merged, merged, shape, windowed);

@@ -3,6 +3,7 @@ import ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withoutOutputs } from "../../src/onnx/prune.js";
 import { withBlockedAttention } from "../../src/stt/prepare/attention.js";
+import { withFloatOutputLayer } from "../../src/stt/prepare/float-output-layer.js";
 import { withHoistedConstants, withOutputMatMulsAfterIf } from "../../src/stt/prepare/hoist.js";
 import { LOGIT_MASK } from "../../src/stt/prepare/logit-norms.js";
 import { LAST_ROWS, LOGITS_FROM, withLogitRows } from "../../src/stt/prepare/logit-rows.js";
@@ -90,7 +91,7 @@ describe("blocked self-attention", () => {
   });
 });
 
-describe("the decoder's output layer: moved after the If, in column blocks or in int8", () => {
+describe("the decoder's output layer: moved after the If, in column blocks, in float32 or in int8", () => {
   let states: Float32Array;
   let exact: Float32Array[];
   let shared: Uint8Array;
@@ -146,7 +147,7 @@ describe("the decoder's output layer: moved after the If, in column blocks or in
   it("is what decoderModel prepares, unless the int8 layer is asked for", async () => {
     const prepared = await decoderModel(
       tinyPaths()["onnx/decoder_model_merged_quantized.onnx"] as string,
-      false,
+      "blocks",
     ).prepare();
     expect(prepared).toBeInstanceOf(Uint8Array);
     expect(await logits(prepared as Uint8Array, states)).toEqual(exact);
@@ -155,6 +156,41 @@ describe("the decoder's output layer: moved after the If, in column blocks or in
       first.subarray(first.length - LAST_ROWS * second.length),
       second,
     ]);
+  });
+
+  it("computes the output layer from float32 weights made once: the same logits up to the sums' order", async () => {
+    const float = withFloatOutputLayer(shared);
+    expect(float.layers).toBe(1);
+    const made = await logits(float.model, states);
+    for (const [i, row] of made.entries()) {
+      const reference = exact[i] as Float32Array;
+      expect(row.length).toBe(reference.length);
+      let worst = 0;
+      for (let j = 0; j < row.length; j++)
+        worst = Math.max(worst, Math.abs((row[j] as number) - (reference[j] as number)));
+      // The same weights: only the order of the 384 products' sum differs (int8 is ~0.5 off).
+      expect(worst).toBeLessThan(1e-3);
+    }
+    // Once: the float layer reads no DequantizeLinear left to replace.
+    expect(withFloatOutputLayer(float.model).layers).toBe(0);
+    // Where the weights are still in the branches (no hoist), nothing at the top level to replace.
+    expect(withFloatOutputLayer(decoder).layers).toBe(0);
+    expect(withFloatOutputLayer(encoder).layers).toBe(0);
+  });
+
+  it("is what decoderModel prepares with output_layer float", async () => {
+    const prepared = await decoderModel(
+      tinyPaths()["onnx/decoder_model_merged_quantized.onnx"] as string,
+      "float",
+    ).prepare();
+    expect(prepared).toBeInstanceOf(Uint8Array);
+    const [first, second] = await logits(prepared as Uint8Array, states, -LAST_ROWS);
+    const reference = exact[1] as Float32Array;
+    expect(second?.length).toBe(reference.length);
+    expect(first?.length).toBe(LAST_ROWS * reference.length);
+    expect(
+      Math.max(...(second as Float32Array).map((v, j) => Math.abs(v - (reference[j] as number)))),
+    ).toBeLessThan(1e-3);
   });
 
   it("computes the output layer in int8: logits close, not equal", async () => {

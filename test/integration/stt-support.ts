@@ -77,7 +77,7 @@ export async function loadTinySessions(
     threads: 1,
     shape: { heads: spec.decoderHeads, headDim: spec.headDim },
     positions: spec.mel.nbMaxFrames / 2,
-    int8OutputLayer: false,
+    outputLayer: "blocks",
     ...(preparedDir ? { preparedDir } : {}),
   });
   return { sessions, spec, tokenizer };

@@ -93,11 +93,17 @@ export const sttSection = section(
       .describe(
         "At start, transcribe a known clip and refuse to run (exit 78) when Whisper mishears it even with onnxruntime's portable kernels: catches a CPU whose arithmetic goes wrong (docs/boards.md)",
       ),
+    output_layer: z
+      .enum(["blocks", "float", "int8"])
+      .default("blocks")
+      .describe(
+        "How Whisper's output layer runs: blocks (exact, the least memory), float (exact, its weights dequantized once at load: guided commands ~12% sooner, ~35 MB more resident), int8 (fastest, slightly less accurate) (docs/stt.md, Memory)",
+      ),
     int8_output_layer: z
       .boolean()
       .default(false)
       .describe(
-        "Whisper's output layer in int8 like its other layers: about 2x faster decoding, slightly less accurate (docs/stt.md)",
+        "The older name of output_layer: int8 (true overrides output_layer): Whisper's output layer in int8 like its other layers, faster decoding, slightly less accurate (docs/stt.md)",
       ),
     guided: z
       .boolean()

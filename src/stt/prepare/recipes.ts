@@ -15,6 +15,7 @@ import type { Prepare, PreparedRecipe } from "../../onnx/prepared-cache.js";
 import { graphOutputs, withoutOutputs } from "../../onnx/prune.js";
 import type { Logger } from "../../util/logger.js";
 import { withBlockedAttention } from "./attention.js";
+import { withFloatOutputLayer } from "./float-output-layer.js";
 import { withHoistedConstants, withOutputMatMulsAfterIf } from "./hoist.js";
 import { withLogitNorms } from "./logit-norms.js";
 import { withLogitRows } from "./logit-rows.js";
@@ -94,11 +95,12 @@ export function windowedEncoderModel(file: string, window: EncoderWindow, log?: 
  */
 export function decoderModel(
   file: string,
-  int8OutputLayer: boolean,
+  outputLayer: OutputLayer,
   log?: Logger,
   unsignedWeights = false,
 ): PreparedModel {
-  const layer = int8OutputLayer ? "int8" : `blocks-${OUTPUT_LAYER_COLUMNS}`;
+  const int8OutputLayer = outputLayer === "int8";
+  const layer = outputLayer === "blocks" ? `blocks-${OUTPUT_LAYER_COLUMNS}` : outputLayer;
   return {
     recipe: { source: file, recipe: `decoder-${layer}${unsignedWeights ? "-u8" : ""}`, code: EDIT_CODE },
     prepare: async () => {
@@ -113,11 +115,9 @@ export function decoderModel(
         // the rows kept would change with the rows cut.
         ["logits of the positions asked for", (m) => (int8OutputLayer ? m : withLogitRows(m).model)],
         [
-          int8OutputLayer ? "int8 output layer" : "output layer in column blocks",
+          OUTPUT_LAYER_EDITS[outputLayer],
           (m) => {
-            const edited = int8OutputLayer
-              ? withInt8OutputLayer(m)
-              : withOutputLayerInBlocks(m, OUTPUT_LAYER_COLUMNS);
+            const edited = outputLayerEdit(m, outputLayer);
             layers = edited.layers;
             return edited.model;
           },
@@ -134,6 +134,25 @@ export function decoderModel(
       return layers > 0 ? model : file;
     },
   };
+}
+
+/**
+ * How the decoder's output layer runs (stt.output_layer): its weights dequantized a block of
+ * columns at a time on every call (exact, the least memory), dequantized once at load
+ * (exact, fastest, 80 MB more), or in int8 (fast, not exact).
+ */
+export type OutputLayer = "blocks" | "float" | "int8";
+
+const OUTPUT_LAYER_EDITS: Record<OutputLayer, string> = {
+  blocks: "output layer in column blocks",
+  float: "output layer in float32",
+  int8: "int8 output layer",
+};
+
+function outputLayerEdit(model: Uint8Array, layer: OutputLayer): { model: Uint8Array; layers: number } {
+  if (layer === "int8") return withInt8OutputLayer(model);
+  if (layer === "float") return withFloatOutputLayer(model);
+  return withOutputLayerInBlocks(model, OUTPUT_LAYER_COLUMNS);
 }
 
 /** The int8 -> uint8 weight edit when asked for (a CPU whose u8 x s8 sums saturate). */

@@ -24,7 +24,7 @@ describe("recipes on a model the edits cannot read", () => {
   it("the decoder logs the failed edit, then loads the file as it is", async () => {
     const { lines, logger } = captureLogger("info");
     const file = notProtobuf();
-    expect(await decoderModel(file, false, logger).prepare()).toBe(file);
+    expect(await decoderModel(file, "blocks", logger).prepare()).toBe(file);
     expect(lines).toEqual([
       expect.objectContaining({
         file,
@@ -44,7 +44,7 @@ describe("recipes on a model the edits cannot read", () => {
   it("a file that cannot be read is left for onnxruntime to name, without an edit warning", async () => {
     const { lines, logger } = captureLogger("info");
     const missing = path.join(dir, "missing.onnx");
-    expect(await decoderModel(missing, true, logger).prepare()).toBe(missing);
+    expect(await decoderModel(missing, "int8", logger).prepare()).toBe(missing);
     expect(lines).toEqual([]);
   });
 });
