@@ -1,7 +1,7 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
 import { diverse, type Finished, rank, ranked, rankingOf, withFloor } from "./guided-rank.js";
 import { type DecoderOutput, logitsRow, normMask, rowNorm } from "./logits.js";
-import { type AllowedToken, allowedTokens, type TokenTrie } from "./token-trie.js";
+import { AllowedCache, allowedTokens, type TokenTrie } from "./token-trie.js";
 
 /** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
 export interface BatchDecoder {
@@ -33,7 +33,7 @@ export interface GuidedDecodeOptions {
    * Allowed tokens by state key, kept between calls with the same constraint and trie:
    * most commands walk the same first states, whose token sets cost the most to find.
    */
-  cache?: Map<string, AllowedToken<unknown>[]>;
+  cache?: AllowedCache;
   /**
    * Stop once every hypothesis's average log-probability so far is below this (after a few
    * tokens): no sentence that poor would be taken, so out-of-grammar speech costs a few
@@ -133,7 +133,7 @@ export async function guidedDecode<S>(
   trie: TokenTrie,
   options: GuidedDecodeOptions,
 ): Promise<GuidedDecodeResult> {
-  const cache = options.cache ?? new Map();
+  const cache = options.cache ?? new AllowedCache();
   const next = (state: S) => allowedTokens(trie, constraint, state, cache);
   let hyps: Hypothesis<S>[] = [{ tokens: [], state: constraint.start, sum: 0, worst: 0, said: "" }];
   let parents = [0];

@@ -10,7 +10,7 @@ import { couldKeepHeardWords, heardWords, keepsHeardWords } from "./heard-words.
 import type { WhisperSpec } from "./model-spec.js";
 import type { NumberLead } from "./number-lead.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
-import { type AllowedToken, allowedTokens, buildTokenTrie, type TokenTrie } from "./token-trie.js";
+import { AllowedCache, allowedTokens, buildTokenTrie, type TokenTrie } from "./token-trie.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
 /** How far below what could be taken the hypotheses may fall before the search gives up. */
@@ -31,7 +31,7 @@ export class GuidedPass {
   /** Token tries by spelling function: the vocabulary is spelled once per process and guide kind. */
   readonly #tries = new WeakMap<(text: string) => string | null, TokenTrie>();
   /** Allowed tokens by state, per constraint (a rebuilt sentence space starts afresh). */
-  readonly #allowed = new WeakMap<object, Map<string, AllowedToken<unknown>[]>>();
+  readonly #allowed = new WeakMap<object, AllowedCache>();
   readonly #checks: LeadChecks;
 
   constructor(
@@ -270,10 +270,10 @@ export class GuidedPass {
     return this.settings.keepNames === 0 ? [] : (guide.nameWords?.(free.text) ?? []);
   }
 
-  #allowedFor(constraint: object): Map<string, AllowedToken<unknown>[]> {
+  #allowedFor(constraint: object): AllowedCache {
     let cache = this.#allowed.get(constraint);
     if (!cache) {
-      cache = new Map();
+      cache = new AllowedCache();
       this.#allowed.set(constraint, cache);
     }
     return cache;

@@ -5,33 +5,80 @@
 
 import type { TokenConstraint } from "./guide.js";
 
-/** The vocabulary as a trie of what each token spells, built once per tokenizer and spelling. */
+/**
+ * The vocabulary as a trie of what each token spells, built once per tokenizer and spelling.
+ * Flat typed arrays rather than an object with a Map per node: whisper's ~150,000 nodes took
+ * ~20-25 MB of the daemon's heap that way (docs/stt.md, Memory), ~3 MB like this. Children
+ * and tokens are kept in the order they were first added, so walks come out in the order a
+ * Map's iteration gave.
+ */
 export interface TokenTrie {
-  children: Map<string, TokenTrie>;
-  /** Tokens that spell exactly the path to this node. */
-  tokens: number[];
+  /** Node -> its first child and the next child of its parent (-1: none); node 0 is the root. */
+  readonly firstChild: Int32Array;
+  readonly nextSibling: Int32Array;
+  /** Node -> the index in `chars` of the character that leads to it. */
+  readonly charOf: Int32Array;
+  readonly chars: readonly string[];
+  /** Node -> its tokens: `tokenIds[tokenStart[n] .. tokenStart[n + 1])`. */
+  readonly tokenStart: Int32Array;
+  readonly tokenIds: Int32Array;
 }
 
 export function buildTokenTrie(
   tokenTexts: Iterable<[id: number, text: string]>,
   spell: (text: string) => string | null,
 ): TokenTrie {
-  const root: TokenTrie = { children: new Map(), tokens: [] };
+  const firstChild = [-1];
+  const lastChild = [-1];
+  const nextSibling = [-1];
+  const charOf = [-1];
+  const chars: string[] = [];
+  const charIndex = new Map<string, number>();
+  const ended: Array<[node: number, id: number]> = [];
   for (const [id, text] of tokenTexts) {
     const spelled = spell(text);
     if (!spelled) continue;
-    let node = root;
+    let node = 0;
     for (const char of spelled) {
-      let child = node.children.get(char);
-      if (!child) {
-        child = { children: new Map(), tokens: [] };
-        node.children.set(char, child);
+      let index = charIndex.get(char);
+      if (index === undefined) {
+        index = chars.push(char) - 1;
+        charIndex.set(char, index);
+      }
+      let child = firstChild[node] as number;
+      while (child !== -1 && charOf[child] !== index) child = nextSibling[child] as number;
+      if (child === -1) {
+        child = charOf.push(index) - 1;
+        firstChild.push(-1);
+        lastChild.push(-1);
+        nextSibling.push(-1);
+        if (lastChild[node] === -1) firstChild[node] = child;
+        else nextSibling[lastChild[node] as number] = child;
+        lastChild[node] = child;
       }
       node = child;
     }
-    node.tokens.push(id);
+    ended.push([node, id]);
   }
-  return root;
+  // Tokens grouped by node, each node's in the order they came (a stable sort).
+  const counts = new Int32Array(charOf.length + 1);
+  for (const [node] of ended) counts[node + 1] = (counts[node + 1] as number) + 1;
+  for (let n = 1; n < counts.length; n++) counts[n] = (counts[n] as number) + (counts[n - 1] as number);
+  const tokenStart = counts.slice();
+  const tokenIds = new Int32Array(ended.length);
+  const fill = counts.slice(0, -1);
+  for (const [node, id] of ended) {
+    tokenIds[fill[node] as number] = id;
+    fill[node] = (fill[node] as number) + 1;
+  }
+  return {
+    firstChild: Int32Array.from(firstChild),
+    nextSibling: Int32Array.from(nextSibling),
+    charOf: Int32Array.from(charOf),
+    chars,
+    tokenStart,
+    tokenIds,
+  };
 }
 
 export interface AllowedToken<S> {
@@ -40,58 +87,95 @@ export interface AllowedToken<S> {
   spelled: string;
 }
 
-/** States kept in a shared cache (a few MB at most); past it, the half used longest ago go. */
-const CACHE_LIMIT = 20_000;
+/**
+ * Allowed tokens kept for the daemon's life, counted in tokens rather than states: a state
+ * after a word holds hundreds of tokens (the start ~5,500), and a cap of 20,000 states let
+ * the cache grow without a useful bound (1,250 states and 570,000 tokens, ~30 MB, after 290
+ * guided passes on the hearing bench, and on). ~50 bytes a token: ~10 MB at most.
+ */
+const ENTRY_LIMIT = 200_000;
 
 /**
- * Tokens allowed from `state`, from `cache` when it has them. The cache lives as long as the
- * daemon: clearing it whole when full (as before) made the next command walk even the start
- * state again (~0.3 s), so the states no search has needed for longest go first.
+ * The states' allowed tokens, used most recently last. Clearing it whole when full (as
+ * before) made the next command walk even the start state again (~0.3 s), so when it holds
+ * more than `limit` tokens the states no search has needed for longest go first, down to
+ * half; the start state, read by every search, stays.
  */
+export class AllowedCache {
+  readonly #states = new Map<string, AllowedToken<unknown>[]>();
+  #entries = 0;
+
+  constructor(readonly limit = ENTRY_LIMIT) {}
+
+  /** States and tokens held. */
+  get size(): number {
+    return this.#states.size;
+  }
+
+  get entries(): number {
+    return this.#entries;
+  }
+
+  has(key: string): boolean {
+    return this.#states.has(key);
+  }
+
+  /** The tokens of `key`, now the most recently used; undefined when not kept. */
+  take(key: string): AllowedToken<unknown>[] | undefined {
+    const tokens = this.#states.get(key);
+    if (!tokens) return undefined;
+    // A Map keeps insertion order: moved to the end, the most recently used are the last to go.
+    this.#states.delete(key);
+    this.#states.set(key, tokens);
+    return tokens;
+  }
+
+  put(key: string, tokens: AllowedToken<unknown>[]): void {
+    this.#states.set(key, tokens);
+    this.#entries += tokens.length;
+    if (this.#entries <= this.limit) return;
+    for (const [old, oldTokens] of this.#states) {
+      if (this.#entries <= this.limit / 2 || old === key) break;
+      this.#states.delete(old);
+      this.#entries -= oldTokens.length;
+    }
+  }
+}
+
+/** Tokens allowed from `state`, from `cache` when it has them. */
 export function allowedTokens<S>(
   trie: TokenTrie,
   constraint: TokenConstraint<S>,
   state: S,
-  cache: Map<string, AllowedToken<unknown>[]>,
-  limit = CACHE_LIMIT,
+  cache: AllowedCache,
 ): AllowedToken<S>[] {
   const key = constraint.key(state);
-  const cached = cache.get(key) as AllowedToken<S>[] | undefined;
-  if (cached) {
-    // A Map keeps insertion order: moved to the end, the most recently used are the last to go.
-    cache.delete(key);
-    cache.set(key, cached);
-    return cached;
-  }
+  const cached = cache.take(key) as AllowedToken<S>[] | undefined;
+  if (cached) return cached;
   const found: AllowedToken<S>[] = [];
-  collect(trie, state, "", constraint, found);
-  if (cache.size >= limit) forgetOldest(cache, cache.size - Math.floor(limit / 2) + 1);
-  cache.set(key, found);
+  collect(trie, 0, state, "", constraint, found);
+  cache.put(key, found);
   return found;
-}
-
-function forgetOldest(cache: Map<string, unknown>, count: number): void {
-  let left = count;
-  for (const key of cache.keys()) {
-    if (left-- <= 0) break;
-    cache.delete(key);
-  }
 }
 
 /** Tokens allowed from `state`: a walk of the trie along the characters the space accepts. */
 function collect<S>(
-  node: TokenTrie,
+  trie: TokenTrie,
+  node: number,
   state: S,
   spelled: string,
   constraint: TokenConstraint<S>,
   out: AllowedToken<S>[],
 ): void {
-  for (const id of node.tokens) out.push({ id, state, spelled });
+  const end = trie.tokenStart[node + 1] as number;
+  for (let t = trie.tokenStart[node] as number; t < end; t++)
+    out.push({ id: trie.tokenIds[t] as number, state, spelled });
   const possible = constraint.nextChars?.(state);
-  for (const [char, child] of node.children) {
+  for (let child = trie.firstChild[node] as number; child !== -1; child = trie.nextSibling[child] as number) {
+    const char = trie.chars[trie.charOf[child] as number] as string;
     // In the trie's own order, so the tokens come out as they would without the filter.
     if (possible && !possible.has(char)) continue;
     const after = constraint.step(state, char);
-    if (after !== null) collect(child, after, spelled + char, constraint, out);
+    if (after !== null) collect(trie, child, after, spelled + char, constraint, out);
   }
 }
