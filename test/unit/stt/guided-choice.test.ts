@@ -14,6 +14,8 @@ const thresholds: GuidedThresholds = {
   minMargin: 0.05,
   maxDrop: 0.6,
 };
+/** With the clear-lead exception: a guess 1.5 ahead of every other sentence may score down to -1.5. */
+const clear: GuidedThresholds = { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 };
 const hyp = (score: number, margin: number | null = 0.3) => ({
   text: "turn on the kitchen light",
   score,
@@ -45,7 +47,7 @@ describe("chooseTranscript", () => {
       {
         freeScore: -1.3,
         guided: hyp(-1.45, 1.6),
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+        thresholds: clear,
       },
       "grammar",
     ],
@@ -54,7 +56,7 @@ describe("chooseTranscript", () => {
       {
         freeScore: -1.3,
         guided: hyp(-1.55, 2),
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+        thresholds: clear,
       },
       "low-score",
     ],
@@ -63,7 +65,7 @@ describe("chooseTranscript", () => {
       {
         freeScore: -1.3,
         guided: hyp(-1.45, 1.4),
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+        thresholds: clear,
       },
       "low-score",
     ],
@@ -72,7 +74,7 @@ describe("chooseTranscript", () => {
       {
         freeScore: -1.3,
         guided: hyp(-1.45, null),
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+        thresholds: clear,
       },
       "low-score",
     ],
@@ -82,7 +84,7 @@ describe("chooseTranscript", () => {
         freeScore: -1.3,
         guided: hyp(-1.45, 1.6),
         sensitive: true,
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+        thresholds: clear,
       },
       "grammar",
     ],
@@ -91,7 +93,7 @@ describe("chooseTranscript", () => {
       {
         freeScore: -0.5,
         guided: hyp(-1.45, 1.6),
-        thresholds: { ...thresholds, clearMargin: 1.5, clearMinScore: -1.5 },
+        thresholds: clear,
       },
       "below-free",
     ],
