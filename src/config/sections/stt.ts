@@ -97,7 +97,7 @@ export const sttSection = section(
       .enum(["blocks", "float", "int8"])
       .default("blocks")
       .describe(
-        "How Whisper's output layer runs: blocks (exact, the least memory), float (exact, its weights dequantized once at load: guided commands ~12% sooner, ~35 MB more resident), int8 (fastest, slightly less accurate) (docs/stt.md, Memory)",
+        "How Whisper's output layer runs: blocks (exact, the least memory), float (exact, its weights dequantized once at load: guided commands ~12% sooner, ~40 MB more resident), int8 (fastest, slightly less accurate) (docs/stt.md, Memory)",
       ),
     int8_output_layer: z
       .boolean()
