@@ -8,8 +8,8 @@
  * TensorProto.dims = 1, data_type = 2, float_data = 4, int32_data = 5, name = 8, raw_data = 9.
  */
 
-import { packedInt64s } from "./nodes.js";
-import { fields, readInt64, readVarint, text } from "./protobuf-wire.js";
+import { initializerTensors } from "./nodes.js";
+import { type Field, readVarint } from "./protobuf-wire.js";
 
 export interface InitializerData {
   dims: number[];
@@ -26,36 +26,31 @@ const INT8 = 3;
 /** name -> value of each main-graph initializer whose encoding is read here. */
 export function initializerData(model: Uint8Array): Map<string, InitializerData> {
   const out = new Map<string, InitializerData>();
-  const graph = fields(model, 0, model.length).find((f) => f.no === 7);
-  if (!graph) return out;
-  for (const f of fields(model, graph.payload, graph.end)) {
-    if (f.no !== 5) continue;
-    const tensor = fields(model, f.payload, f.end);
-    const name = tensor.find((t) => t.no === 8);
+  for (const { name, dims, fields: tensor } of initializerTensors(model)) {
     const type = tensor.find((t) => t.no === 2)?.varint;
-    if (!name || type === undefined) continue;
-    const dims = tensor
-      .filter((t) => t.no === 1)
-      .flatMap((t) =>
-        t.varint !== undefined ? [readInt64(model, t.payload)] : packedInt64s(model, t.payload, t.end),
-      );
-    const raw = tensor.find((t) => t.no === 9);
-    const int32s = tensor.filter((t) => t.no === 5);
-    const floats = tensor.filter((t) => t.no === 4);
-    let bytes: Uint8Array | null = null;
-    if (raw) bytes = model.subarray(raw.payload, raw.end);
-    // Packed (one length-delimited field) or one fixed32 field per value: the payloads are the little-endian floats.
-    else if (type === FLOAT && floats.length > 0)
-      bytes = Uint8Array.from(floats.flatMap((t) => [...model.subarray(t.payload, t.end)]));
-    else if ((type === UINT8 || type === INT8) && int32s.length > 0)
-      bytes = Uint8Array.from(
-        int32s.flatMap((t) =>
-          t.varint !== undefined ? [lowByte(model, t.payload)] : lowBytes(model, t.payload, t.end),
-        ),
-      );
-    if (bytes) out.set(text(model, name), { dims, type, bytes });
+    if (type === undefined) continue;
+    const bytes = valueBytes(model, tensor, type);
+    if (bytes) out.set(name, { dims, type, bytes });
   }
   return out;
+}
+
+/** The tensor's elements as little-endian bytes, or null for an encoding not read here. */
+function valueBytes(model: Uint8Array, tensor: Field[], type: number): Uint8Array | null {
+  const raw = tensor.find((t) => t.no === 9);
+  if (raw) return model.subarray(raw.payload, raw.end);
+  // Packed (one length-delimited field) or one fixed32 field per value: the payloads are the little-endian floats.
+  const floats = tensor.filter((t) => t.no === 4);
+  if (type === FLOAT && floats.length > 0)
+    return Uint8Array.from(floats.flatMap((t) => [...model.subarray(t.payload, t.end)]));
+  const int32s = tensor.filter((t) => t.no === 5);
+  if ((type === UINT8 || type === INT8) && int32s.length > 0)
+    return Uint8Array.from(
+      int32s.flatMap((t) =>
+        t.varint !== undefined ? [lowByte(model, t.payload)] : lowBytes(model, t.payload, t.end),
+      ),
+    );
+  return null;
 }
 
 /**

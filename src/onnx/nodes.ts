@@ -88,30 +88,43 @@ export function defaultOpset(model: Uint8Array): number {
   return 1;
 }
 
+/** One main-graph initializer: its name, its dims and its TensorProto's fields (views into the model). */
+export interface InitializerTensor {
+  name: string;
+  dims: number[];
+  fields: Field[];
+}
+
 /**
- * The main graph's initializers: name -> dims (GraphProto.initializer = 5; TensorProto.dims
- * = 1, packed or not; name = 8).
+ * The main graph's initializers in file order (GraphProto.initializer = 5; TensorProto.dims
+ * = 1, packed or not; name = 8), each with its fields for readers of values (initializers.ts).
  */
-export function initializerShapes(model: Uint8Array): Map<string, number[]> {
-  const shapes = new Map<string, number[]>();
+export function* initializerTensors(model: Uint8Array): Generator<InitializerTensor> {
   const graph = fields(model, 0, model.length).find((f) => f.no === MODEL_GRAPH);
-  if (!graph) return shapes;
+  if (!graph) return;
   for (const f of fields(model, graph.payload, graph.end)) {
     if (f.no !== 5) continue;
     const tensor = fields(model, f.payload, f.end);
     const name = tensor.find((t) => t.no === 8);
+    if (!name) continue;
     const dims = tensor
       .filter((t) => t.no === 1)
       .flatMap((t) =>
         t.varint !== undefined ? [readInt64(model, t.payload)] : packedInt64s(model, t.payload, t.end),
       );
-    if (name) shapes.set(text(model, name), dims);
+    yield { name: text(model, name), dims, fields: tensor };
   }
+}
+
+/** The main graph's initializers: name -> dims. */
+export function initializerShapes(model: Uint8Array): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  for (const { name, dims } of initializerTensors(model)) shapes.set(name, dims);
   return shapes;
 }
 
 /** A packed run of varints, read as int64 numbers. */
-export function packedInt64s(bytes: Uint8Array, from: number, to: number): number[] {
+function packedInt64s(bytes: Uint8Array, from: number, to: number): number[] {
   const out: number[] = [];
   for (let pos = from; pos < to; pos = readVarint(bytes, pos)[1]) out.push(readInt64(bytes, pos));
   return out;

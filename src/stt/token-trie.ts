@@ -28,40 +28,62 @@ export function buildTokenTrie(
   tokenTexts: Iterable<[id: number, text: string]>,
   spell: (text: string) => string | null,
 ): TokenTrie {
-  const firstChild = [-1];
-  const lastChild = [-1];
-  const nextSibling = [-1];
-  const charOf = [-1];
-  const chars: string[] = [];
-  const charIndex = new Map<string, number>();
+  const nodes = new TrieNodes();
   const ended: Array<[node: number, id: number]> = [];
   for (const [id, text] of tokenTexts) {
     const spelled = spell(text);
     if (!spelled) continue;
     let node = 0;
-    for (const char of spelled) {
-      let index = charIndex.get(char);
-      if (index === undefined) {
-        index = chars.push(char) - 1;
-        charIndex.set(char, index);
-      }
-      let child = firstChild[node] as number;
-      while (child !== -1 && charOf[child] !== index) child = nextSibling[child] as number;
-      if (child === -1) {
-        child = charOf.push(index) - 1;
-        firstChild.push(-1);
-        lastChild.push(-1);
-        nextSibling.push(-1);
-        if (lastChild[node] === -1) firstChild[node] = child;
-        else nextSibling[lastChild[node] as number] = child;
-        lastChild[node] = child;
-      }
-      node = child;
-    }
+    for (const char of spelled) node = nodes.child(node, char);
     ended.push([node, id]);
   }
-  // Tokens grouped by node, each node's in the order they came (a stable sort).
-  const counts = new Int32Array(charOf.length + 1);
+  const { tokenStart, tokenIds } = groupByNode(ended, nodes.charOf.length);
+  return {
+    firstChild: Int32Array.from(nodes.firstChild),
+    nextSibling: Int32Array.from(nodes.nextSibling),
+    charOf: Int32Array.from(nodes.charOf),
+    chars: nodes.chars,
+    tokenStart,
+    tokenIds,
+  };
+}
+
+/** The trie's nodes while it is built, as growing arrays; children in the order first met. */
+class TrieNodes {
+  readonly firstChild = [-1];
+  readonly lastChild = [-1];
+  readonly nextSibling = [-1];
+  readonly charOf = [-1];
+  readonly chars: string[] = [];
+  private readonly charIndex = new Map<string, number>();
+
+  /** The child of `node` spelled `char`, added after its last child when new. */
+  child(node: number, char: string): number {
+    let index = this.charIndex.get(char);
+    if (index === undefined) {
+      index = this.chars.push(char) - 1;
+      this.charIndex.set(char, index);
+    }
+    let child = this.firstChild[node] as number;
+    while (child !== -1 && this.charOf[child] !== index) child = this.nextSibling[child] as number;
+    if (child !== -1) return child;
+    child = this.charOf.push(index) - 1;
+    this.firstChild.push(-1);
+    this.lastChild.push(-1);
+    this.nextSibling.push(-1);
+    if (this.lastChild[node] === -1) this.firstChild[node] = child;
+    else this.nextSibling[this.lastChild[node] as number] = child;
+    this.lastChild[node] = child;
+    return child;
+  }
+}
+
+/** Token ids grouped by the node they end at, each node's in the order they came (a stable counting sort). */
+function groupByNode(
+  ended: ReadonlyArray<[node: number, id: number]>,
+  nodeCount: number,
+): { tokenStart: Int32Array; tokenIds: Int32Array } {
+  const counts = new Int32Array(nodeCount + 1);
   for (const [node] of ended) counts[node + 1] = (counts[node + 1] as number) + 1;
   for (let n = 1; n < counts.length; n++) counts[n] = (counts[n] as number) + (counts[n - 1] as number);
   const tokenStart = counts.slice();
@@ -71,14 +93,7 @@ export function buildTokenTrie(
     tokenIds[fill[node] as number] = id;
     fill[node] = (fill[node] as number) + 1;
   }
-  return {
-    firstChild: Int32Array.from(firstChild),
-    nextSibling: Int32Array.from(nextSibling),
-    charOf: Int32Array.from(charOf),
-    chars,
-    tokenStart,
-    tokenIds,
-  };
+  return { tokenStart, tokenIds };
 }
 
 export interface AllowedToken<S> {
