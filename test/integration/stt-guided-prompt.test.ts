@@ -54,8 +54,16 @@ describe("the guided searches read command words first (stt.guided_prompt, whisp
     const audio = spoken("turn the kitchen light red", "en-us-nyc-m4", "noisy");
     const guide = space.get();
     const loose = await lowBar.transcribe(audio, { prompt: PROMPT, guide });
-    expect(loose.source).toBe("grammar");
-    expect(guide.meaning(loose.text)).toBe(guide.meaning("turn on the kitchen light"));
+    // The guess clears the low bar but not -1.0. Whether the low bar takes it depends on the
+    // CPU: with AVX-512 VNNI (int8 kernels that round otherwise) Whisper writes it "Turn on,
+    // kitchen light," and its closing comma refuses it anyway (unfinished).
+    const guess = loose.guided?.score ?? 0;
+    expect(guide.meaning(loose.guided?.text ?? "")).toBe(guide.meaning("turn on the kitchen light"));
+    expect(guess).toBeGreaterThanOrEqual(WITHOUT_COMMAND_PROMPT.guided_min_score);
+    expect(guess).toBeLessThan(-1);
+    if (loose.source === "grammar")
+      expect(guide.meaning(loose.text)).toBe(guide.meaning("turn on the kitchen light"));
+    else expect(loose.guided?.why).toBe("unfinished");
     const result = await prompted.transcribe(audio, { prompt: PROMPT, guide });
     expect(result.guided?.why).toBe("low-score");
     expect(guide.understands(result.text)).toBe(false);
