@@ -135,7 +135,7 @@ export function droppedAsUnsure(why: string | undefined): boolean {
  * the timer." at -0.9700: a tie, within what the int8 decoder's float parts differ by from one
  * CPU to another; the right guesses of that kind on the hearing bench lead by 0.04 to 1.2.
  */
-const CLEAR_LEAD = 0.02;
+export const CLEAR_LEAD = 0.02;
 
 /**
  * Which text goes on: the free transcript when the templates understand it; else the

@@ -21,6 +21,22 @@ const PLAIN_WORDS = new Set(
 );
 
 /**
+ * The commands' other verbs. Heard, they still say what or which (the timer is paused, the
+ * door locked), but a guess that keeps only its verb and brings its own object guessed the
+ * thing acted on: "Hey Jarvis, hold me down." became "Hey, Jarvis, hold the timer." (held
+ * out, for *call the plumber*), and "Open the gate." would open the garage door.
+ */
+const VERBS = new Set(
+  [
+    "switch shut kill hold pause freeze stop cancel start activate run create change adjust dim brighten",
+    "resume unpause continue restart unfreeze add remove subtract take knock increase extend lengthen",
+    "decrease reduce shorten cut raise lift lower open close lock unlock disarm check show tell",
+  ]
+    .join(" ")
+    .split(" "),
+);
+
+/**
  * True when the grammar sentence keeps at least one of the words that say what or which in
  * the free text (a word of 3+ letters, not a plain word; near spellings count: "time" and
  * "timer", "like" and "lock"), or the free text has none. A near-miss of a command keeps its
@@ -29,18 +45,39 @@ const PLAIN_WORDS = new Set(
  * kitchen light" -> "Turn on the switch", measured at -1.31 against a free -0.40, inside
  * every score threshold), and acting on that would be a wrong action. When the free text
  * has words of a device's name or an area (`named`: TranscriptGuide.nameWords), the
- * sentence must keep one of them.
+ * sentence must keep one of them; when it has any word besides the commands' verbs, the
+ * sentence must keep what it acts on, not only its verb (keepsAnObject).
  */
 export function keepsHeardWords(free: string, guided: string, named: readonly string[] = []): boolean {
   const heard = heardWords(free);
   if (heard.length === 0) return true;
   const said = words(guided);
-  const kept = (word: string) => said.some((g) => nearWords(word, g));
+  // Two words of the guess written as one count too: "coffeemaker" heard is "coffee maker" kept.
+  const spellings = [...said, ...namePairs(said)];
+  const kept = (word: string) => spellings.some((g) => nearWords(word, g));
   // A guess may mend how a command was said, not what it is about: "Hey Jarvis, hold up,
   // lamp." -> "Hey Jarvis, hold the timer." kept "hold" and lost the lamp (held out, for
   // *call the plumber*: a timer paused).
   if (named.length > 0 && !named.some(kept)) return false;
+  if (heard.some((word) => !VERBS.has(word)) && !keepsAnObject(free, spellings)) return false;
   return heard.some(kept) && !dropsAName(free, kept);
+}
+
+/** Adjacent words of a name written as one: "coffee maker" -> "coffeemaker" (not "hold the" -> "holdthe"). */
+function namePairs(said: readonly string[]): string[] {
+  const isName = (word: string | undefined) =>
+    word !== undefined && !VERBS.has(word) && !PLAIN_WORDS.has(word);
+  return said.slice(1).flatMap((word, i) => (isName(said[i]) && isName(word) ? [`${said[i]}${word}`] : []));
+}
+
+/**
+ * True when a word of the guess that is neither a verb nor a plain word was heard, near
+ * enough, in the free text: its object, not only its verb ("make" heard is the "maker" of the
+ * coffee maker, though "make" alone is a plain word).
+ */
+function keepsAnObject(free: string, spellings: readonly string[]): boolean {
+  const objects = spellings.filter((word) => !VERBS.has(word) && !PLAIN_WORDS.has(word));
+  return words(free).some((word) => word.length >= 3 && objects.some((g) => nearWords(word, g)));
 }
 
 /**
@@ -54,7 +91,10 @@ export function couldKeepHeardWords(free: string, vocabulary: ReadonlySet<string
   const heard = heardWords(free);
   if (heard.length === 0) return true;
   const keepable = (word: string) =>
-    /[\d']/.test(word) || vocabulary.has(word) || [...vocabulary].some((v) => nearWords(word, v));
+    /[\d']/.test(word) ||
+    vocabulary.has(word) ||
+    // Either way round: "coffeemaker" heard may be kept by two words of the graph (keepsHeardWords' pairs).
+    [...vocabulary].some((v) => nearWords(word, v) || nearWords(v, word));
   return heard.some(keepable);
 }
 
@@ -91,16 +131,27 @@ export function heardWords(free: string): string[] {
 const isHeardWord = (word: string) => word.length >= 3 && !PLAIN_WORDS.has(word);
 
 /**
- * Equal, or one letter apart, or (4+ letters) one the start or the end of the other: "time"
- * and "timer", "room" heard of "bedroom" (which room, the scores decide among the names).
+ * Equal, or one letter apart, or (4+ letters) `heard` the start or the end of `guessed`:
+ * "time" kept as "timer", "room" heard of "bedroom" (which room, the scores decide among the
+ * names). Not the other way: a guess that keeps only a part of a longer word heard dropped
+ * what the rest said, and "Save the bedroom light for 40%" kept "bedroom" as the "room" of
+ * "Set, living room light to 40 percent." (a wrong action on the hearing bench, session 20).
  */
-function nearWords(a: string, b: string): boolean {
-  if (a === b) return true;
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (short.length >= 4 && (long.startsWith(short) || long.endsWith(short))) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
+function nearWords(heard: string, guessed: string): boolean {
+  if (heard === guessed) return true;
+  if (
+    heard.length >= 4 &&
+    guessed.length > heard.length &&
+    (guessed.startsWith(heard) || guessed.endsWith(heard))
+  )
+    return true;
+  if (Math.abs(heard.length - guessed.length) > 1) return false;
   let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
+  while (i < heard.length && heard[i] === guessed[i]) i++;
   // One substitution, insertion or deletion at the first difference.
-  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+  return (
+    heard.slice(i + 1) === guessed.slice(i + 1) ||
+    heard.slice(i) === guessed.slice(i + 1) ||
+    heard.slice(i + 1) === guessed.slice(i)
+  );
 }

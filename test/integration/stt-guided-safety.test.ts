@@ -100,8 +100,11 @@ describe("guesses with the defaults (whisper-tiny)", () => {
           outcomes.own = await whisper.guidedPass(guidedSettings(HOME.stt)).run(free, guide);
         },
       });
-      // Without the rule, "hold" was kept and the lamp lost: a timer would have been paused.
-      expect(outcomes.before?.text).toMatch(/^Hey,? Jarvis, hold the timer\.$/);
+      // The guess keeps "hold" and loses the lamp: a timer would have been paused. Without the
+      // name rule (keepNames 0) it was taken; since session 20 keeping only the verb is not
+      // enough either (heard-words.ts keepsAnObject), so both refuse it.
+      expect(outcomes.before?.hypothesis?.text).toMatch(/^Hey,? Jarvis,( please)? hold the timer\.$/);
+      expect(outcomes.before?.verdict).toEqual({ source: "free", why: "other-words" });
       expect(outcomes.after?.verdict).toEqual({ source: "free", why: "other-words" });
       expect(guide.understands(outcomes.after?.text ?? "")).toBe(false);
       // The defaults (the command words read first) take no command from it either.
@@ -109,6 +112,45 @@ describe("guesses with the defaults (whisper-tiny)", () => {
       expect(guide.understands(outcomes.now?.text ?? "")).toBe(false);
       // Nor from what this CPU heard.
       expect(guide.understands(outcomes.own?.text ?? "")).toBe(false);
+    });
+  });
+
+  describe("a guess keeps what it acts on (session 20)", () => {
+    /**
+     * The guided pass as configured over the audio, its free text pinned to what the bench heard
+     * (another CPU's int8 kernels may hear a word otherwise; the rule is about the text).
+     */
+    async function guessed(audio: Float32Array, prompt: string, heard: string) {
+      const guide = space.get();
+      const outcome: { now?: GuidedOutcome } = {};
+      await whisper.transcribe(audio, {
+        prompt,
+        inspect: async (free) => {
+          outcome.now = await whisper
+            .guidedPass(guidedSettings(HOME.stt))
+            .run({ ...free, text: heard }, guide);
+        },
+      });
+      return { ...outcome, guide };
+    }
+
+    it("'set the bedroom light to forty percent' (en-029, reverberant): not the living room light", async () => {
+      // On the safety set the guess kept "bedroom" as the "room" of "living room" and was taken
+      // at -1.15, leading by 1.96 (the clear-lead bar): the living room light set to 40.
+      const audio = spoken("set the bedroom light to forty percent", "en-029", "reverb");
+      const { now, guide } = await guessed(audio, PROMPT, "Save the bedroom light for 40%");
+      expect(now?.hypothesis?.text).toMatch(/living room light/);
+      expect(now?.verdict).toEqual({ source: "free", why: "other-words" });
+      expect(guide.understands(now?.text ?? "")).toBe(false);
+    });
+
+    it("'call the plumber' (en-gb-scotland+f4, one breath) heard as 'hold me down': no timer held", async () => {
+      // Held out (four voices no bench had used): "hold" kept, the timer guessed, taken at -0.94.
+      const audio = spoken("call the plumber", "en-gb-scotland+f4@140", "clean");
+      const { now, guide } = await guessed(audio, `Hey Jarvis, ${PROMPT}`, "Hey Jarvis, hold me down.");
+      expect(now?.hypothesis?.text).toMatch(/hold the timer/);
+      expect(now?.verdict).toEqual({ source: "free", why: "other-words" });
+      expect(guide.understands(now?.text ?? "")).toBe(false);
     });
   });
 
@@ -199,8 +241,14 @@ describe("guesses with the defaults (whisper-tiny)", () => {
           outcomes.now = await whisper.guidedPass(settings).run(free, guide);
         },
       });
-      // Below the -1 bar (-1.16 on the bench), but no other sentence within 2.7 of it.
-      expect(outcomes.before?.verdict).toEqual({ source: "free", why: "low-score" });
+      // Below the -1 bar (-1.16 on the bench), but no other sentence within 2.7 of it. On a CPU
+      // with AVX-512 VNNI (int8 kernels that round otherwise) it scores above -1: taken by both.
+      const score = outcomes.now?.hypothesis?.score ?? 0;
+      expect(score).toBeGreaterThan(-1.5);
+      if (score < -1) {
+        expect(outcomes.now?.hypothesis?.margin ?? 0).toBeGreaterThan(1.5);
+        expect(outcomes.before?.verdict).toEqual({ source: "free", why: "low-score" });
+      } else expect(outcomes.before?.source).toBe("grammar");
       expect(outcomes.now?.source).toBe("grammar");
       expect(outcomes.now?.text).toMatch(/^Lock,? (the )?front door\.$/);
       // The rules after the score still ran: the action check found no unlock in it.

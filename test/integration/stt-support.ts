@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { UTTERANCES } from "../../scripts/hearing-utterances.js";
-import { commandAudio, VOICES } from "../../scripts/make-hearing-fixtures.js";
+import { commandAudio, VOICES, type Voice } from "../../scripts/make-hearing-fixtures.js";
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
 import { validate } from "../../src/config/load.js";
@@ -47,9 +47,16 @@ export const HEARING_PROMPT = vocabularyPrompt(HEARING_HOME.devices, HEARING_HOM
 export function spoken(text: string, voiceId: string, condition: "clean" | "noisy" | "reverb"): Float32Array {
   const index = UTTERANCES.findIndex((u) => u.text === text);
   const utterance = UTTERANCES[index];
-  const voice = VOICES.find((v) => v.id === voiceId);
+  const voice = VOICES.find((v) => v.id === voiceId) ?? otherVoice(voiceId);
   if (!utterance || !voice) throw new Error(`no utterance "${text}" or voice ${voiceId}`);
   return int16ToFloat32(commandAudio({ utterance, index, voice, condition }));
+}
+
+/** A voice outside the fixture list, as the hearing bench's --other-voices names it: "en-gb-scotland+f4@140". */
+function otherVoice(spec: string): Voice | undefined {
+  const [voice, speed] = spec.split("@");
+  if (!voice?.includes("+") || !speed) return undefined;
+  return { id: voice.replace("+", "-"), voice, speed: Number(speed) };
 }
 
 /** The daemon's defaults, whisper-tiny from the repository's model store. */

@@ -330,6 +330,18 @@ describe("keepsHeardWords", () => {
     // A word heard of a longer name: which room the scores decide.
     ["Room light on.", "The bedroom light on.", true],
     ["Put the memory light on.", "Put the bedroom light on.", false],
+    // A verb kept and its object guessed: the thing acted on came from the grammar.
+    ["Hey Jarvis, hold me down.", "Hey, Jarvis, hold the timer.", false],
+    ["Open the gate.", "Open the garage door.", false],
+    ["Shut the garbage door.", "Shut the garage door.", true],
+    ["Could you switch off the car and make up?", "Could you switch off the coffee maker?", true],
+    // A longer word heard is not kept by a part of it: "bedroom" is not the "room" of the living room.
+    ["Save the bedroom light for 40%", "Set, living room light to 40 percent.", false],
+    ["Turn on the coffeemaker.", "Turn on the coffee maker.", true],
+    ["Turn on the bed room light.", "Turn on the bedroom light.", true],
+    // Nothing but the verb heard: nothing to keep but the verb, as for "Turn on.".
+    ["Lock it.", "Lock the front door.", true],
+    ["Pause.", "Pause the timer.", true],
   ])("%j -> %j: %s", (free, guided, keeps) => {
     expect(keepsHeardWords(free, guided)).toBe(keeps);
   });
