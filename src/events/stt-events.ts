@@ -45,7 +45,7 @@ export interface SttEndEvent extends EventBase {
   /** The grammar's best sentence when the guided pass ran (chosen or not), its score, and why. */
   guidedText?: string;
   guidedScore?: number;
-  /** `accepted`, or why not: `understood` (the free text is), `low-score`, `low-margin`, `below-free`, `contradicts`, `other-words`, `unfinished` (a guess ending in a comma: Whisper heard more), `ambiguous-number` (the text is dropped: a 15/50 Whisper was not sure of, heard or guessed), `ambiguous-action` (a lock that might be an unlock: the text is dropped), `number-not-heard` (a guess's number the free text never had), `number-changed` (a guess whose number the free text heard otherwise: the text is dropped), `no-hypothesis`, `failed` (the free text goes on). */
+  /** `accepted`, or why not: `understood` (the free text is), `low-score`, `low-margin`, `below-free`, `contradicts`, `other-words`, `unfinished` (a guess ending in a comma: Whisper heard more), `ambiguous-number` (the text is dropped: a 15/50 Whisper was not sure of, heard or guessed), `ambiguous-action` (a lock that might be an unlock: the text is dropped), `number-not-heard` (a guess's number the free text never had), `number-changed` (a guess whose number the free text heard otherwise: the text is dropped), `reads-otherwise` (the intent stage reads the free text as another command than the guess: the text is dropped), `no-hypothesis`, `failed` (the free text goes on). */
   guidedWhy?: string;
   /** Time of the guided pass (included in `ms`). */
   guidedMs?: number;

@@ -105,8 +105,10 @@ export function sentenceSpace(
   registry: DeviceRegistry,
   compiled: CompiledTemplates = loadTemplates(config.intent.templates_file),
 ): SentenceSpaceCache {
-  const exact = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
-  return new SentenceSpaceCache(compiled, registry, exact, wakePhrases(config));
+  const vocabulary = new VocabularyCache(registry);
+  const exact = new TemplateRecognizer(compiled, vocabulary, 1);
+  const fuzzy = new TemplateRecognizer(compiled, vocabulary, config.intent.fuzzy_threshold);
+  return new SentenceSpaceCache(compiled, registry, exact, wakePhrases(config), fuzzy);
 }
 
 /** The configured wake phrases as words ("hey_jarvis" -> "hey jarvis"; a .ppn path -> its name). */

@@ -53,6 +53,11 @@ export interface TranscriptGuide {
    * "living", "room"): when Whisper heard one, a guess must keep one (keepsHeardWords).
    */
   nameWords?(text: string): string[];
+  /**
+   * What the intent stage would do with the text as Whisper wrote it, misheard names read as
+   * the nearest ("bed room lights" -> the bedroom light), as meaning() writes it; null: nothing.
+   */
+  readsAs?(text: string): string | null;
   /** The words a sentence is told apart by, for the beam's diversity: its first `words` (1) after the wake phrase and fillers. */
   group?(text: string, words?: number): string;
   /** How many filler words ("so", "thank you") the text has around its command: the search ranks them down. */
@@ -116,6 +121,7 @@ export type GuidedVerdict =
         | "ambiguous-action"
         | "number-not-heard"
         | "number-changed"
+        | "reads-otherwise"
         | "guards-home";
     };
 
@@ -126,7 +132,12 @@ export type GuidedVerdict =
  * at 14). The pipeline says "sorry, I didn't get that" for them rather than nothing.
  */
 export function droppedAsUnsure(why: string | undefined): boolean {
-  return why === "ambiguous-number" || why === "ambiguous-action" || why === "number-changed";
+  return (
+    why === "ambiguous-number" ||
+    why === "ambiguous-action" ||
+    why === "number-changed" ||
+    why === "reads-otherwise"
+  );
 }
 
 /**
@@ -165,6 +176,8 @@ export function chooseTranscript(input: {
   actionLead?: number | null;
   /** The guess ends where Whisper wrote a comma (endsUnfinished): it heard more than the sentence says. */
   unfinished?: boolean;
+  /** The intent stage reads the free text, misheard names and all, as another command than the guess (readsAs). */
+  readsOtherwise?: boolean;
 }): GuidedVerdict {
   const { guided, thresholds } = input;
   if (input.freeUnderstood) return { source: "free", why: "understood" };
@@ -200,6 +213,11 @@ export function chooseTranscript(input: {
   const { minActionLead } = thresholds;
   if (minActionLead !== undefined && input.actionLead != null && input.actionLead < minActionLead)
     return { source: "free", why: "ambiguous-action" };
+  // Two readings of one utterance that disagree: the free text's, its names matched by their
+  // letters ("Turn off the bed room lights." -> the bedroom light), and the guess, matched by
+  // the audio ("Turn off, living room light.", 0.17 likelier per token, wrong on the bench).
+  // Neither is sure enough to act on: both are dropped, and the person is asked again.
+  if (input.readsOtherwise) return { source: "free", why: "reads-otherwise" };
   return { source: "grammar" };
 }
 

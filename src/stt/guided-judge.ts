@@ -43,6 +43,7 @@ export async function judgeGuess(
         settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
       actionLead,
       unfinished: settings.unfinished !== 0 && hypothesis ? endsUnfinished(hypothesis.text) : false,
+      readsOtherwise: hypothesis ? readsOtherwise(guide, free.text, hypothesis.text) : false,
     });
   const verdict = decide(null, null);
   if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };
@@ -56,4 +57,10 @@ export async function judgeGuess(
     lead,
     ...(actionLead ? { actionLead } : {}),
   };
+}
+
+/** True when the intent stage would act on the free text, and not as the guess asks. */
+function readsOtherwise(guide: TranscriptGuide, free: string, guessed: string): boolean {
+  const read = guide.readsAs?.(free) ?? null;
+  return read !== null && read !== guide.meaning(guessed);
 }

@@ -154,6 +154,35 @@ describe("guesses with the defaults (whisper-tiny)", () => {
     });
   });
 
+  describe("two readings that disagree (session 20)", () => {
+    it("'turn off the bedroom lights' (en-gb-scotland+f4, noisy, one breath) written 'bed room': not the living room", async () => {
+      // Held out: the intent stage reads "bed room lights" as the bedroom light (right), and the
+      // guess "Hey Jarvis, turn off, living room light." (-0.19 against the free -0.36) was taken.
+      const audio = spoken("turn off the bedroom lights", "en-gb-scotland+f4@140", "noisy");
+      const guide = space.get();
+      const heard = "Hey Jarvis, turn off the bed room lights.";
+      expect(guide.understands(heard)).toBe(false);
+      expect(guide.readsAs(heard)).toBe(guide.meaning("turn off the bedroom light"));
+      let outcome: GuidedOutcome | undefined;
+      await whisper.transcribe(audio, {
+        prompt: `Hey Jarvis, ${PROMPT}`,
+        inspect: async (free) => {
+          // Pinned as the bench heard it: another CPU's int8 kernels may write it otherwise.
+          outcome = await whisper.guidedPass(guidedSettings(HOME.stt)).run({ ...free, text: heard }, guide);
+        },
+      });
+      const guess = outcome?.hypothesis?.text ?? "";
+      if (guide.meaning(guess) === guide.meaning("turn off the bedroom light"))
+        expect(outcome?.source).toBe("grammar");
+      else {
+        // Neither reading is acted on: the person is asked again.
+        expect(outcome?.verdict).toEqual({ source: "free", why: "reads-otherwise" });
+        expect(outcome?.text).toBe("");
+      }
+      expect(guess).toMatch(/living room light/);
+    });
+  });
+
   describe("session 17's rules over what Whisper heard", () => {
     /** The free text, and the guided pass over it with the defaults (now) and with `peer` over them (before). */
     /** The guided pass as configured (with `base` over it) and as `peer` changes it, over one free pass. */

@@ -4,10 +4,12 @@ import type { DeviceRegistry } from "../registry.js";
 import { stripFiller, type TemplateRecognizer } from "../templates/recognizer.js";
 import type { CompiledTemplates } from "../templates/types.js";
 import { tokenize } from "../text/normalize.js";
+import type { RecognizedIntent } from "../types.js";
 import { Vocabulary } from "../vocabulary.js";
 import { buildSentenceGraph } from "./build.js";
+import { type GraphConstraint, graphConstraint } from "./constraint.js";
 import { followUpMeaning } from "./follow-ups.js";
-import type { GraphState, SentenceGraph } from "./graph.js";
+import type { SentenceGraph } from "./graph.js";
 import { reversedForms } from "./reversals.js";
 import { spellText } from "./spell.js";
 
@@ -74,6 +76,8 @@ export class SentenceSpace {
     private readonly skipPhrases: readonly string[][] = [],
     /** The graph built without the filler words (buildSentenceGraph's commandsOnly). */
     commandsGraph?: SentenceGraph,
+    /** The intent stage's own reading, misheard names included (intent.fuzzy_threshold). */
+    private readonly fuzzy: TemplateRecognizer = recognizer,
   ) {
     this.constraint = graphConstraint(graph);
     this.commands = commandsGraph && graphConstraint(commandsGraph);
@@ -164,9 +168,13 @@ export class SentenceSpace {
     const command = this.#withoutWake(text);
     const intent = this.recognizer.recognize(command);
     if (!intent) return followUpMeaning(command, (words) => this.recognizer.recognize(words)) ?? command;
-    // The words for the target (name, area) differ between sentences acting on the same devices.
-    const { name: _name, area: _area, ...slots } = intent.slots;
-    return JSON.stringify([intent.intent, intent.targets, slots]);
+    return meaningOf(intent);
+  }
+
+  /** What the intent stage, misheard names and all, would do with the text, as meaning() writes it; null: nothing. */
+  readsAs(text: string): string | null {
+    const intent = this.fuzzy.recognize(this.#withoutWake(text));
+    return intent ? meaningOf(intent) : null;
   }
 
   /**
@@ -225,6 +233,15 @@ export class SentenceSpace {
 }
 
 /**
+ * The intent, what it acts on and how: the words that pick the target (name, area, the
+ * domain of "the lights in the bedroom") differ between sentences acting on the same devices.
+ */
+function meaningOf(intent: RecognizedIntent): string {
+  const { name: _name, area: _area, domain: _domain, ...slots } = intent.slots;
+  return JSON.stringify([intent.intent, intent.targets, slots]);
+}
+
+/**
  * The current sentence space of a registry: rebuilt after the registry changes (learned
  * devices), on a later turn of the event loop rather than on the audio path; until then
  * the previous space serves.
@@ -240,6 +257,7 @@ export class SentenceSpaceCache {
     private readonly registry: DeviceRegistry,
     private readonly recognizer: TemplateRecognizer,
     private readonly wakePhrases: readonly string[],
+    private readonly fuzzy: TemplateRecognizer = recognizer,
   ) {
     this.#unsubscribe = registry.onChange(() => this.#schedule());
   }
@@ -276,30 +294,10 @@ export class SentenceSpaceCache {
       this.wakePhrases,
       this.compiled.skipPhrases,
       buildSentenceGraph({ ...source, commandsOnly: true }),
+      this.fuzzy,
     );
     this.#builtFor = version;
   }
-}
-
-/** A graph as the decoder walks it: one character at a time, in spellText()'s alphabet. */
-export interface GraphConstraint {
-  start: GraphState;
-  spell(text: string): string | null;
-  step(state: GraphState, char: string): GraphState | null;
-  nextChars(state: GraphState): ReadonlySet<string>;
-  isComplete(state: GraphState): boolean;
-  key(state: GraphState): string;
-}
-
-function graphConstraint(graph: SentenceGraph): GraphConstraint {
-  return {
-    start: graph.start,
-    spell: spellText,
-    step: (state, char) => graph.step(state, char),
-    nextChars: (state) => graph.nextChars(state),
-    isComplete: (state) => graph.isComplete(state),
-    key: (state) => state.key,
-  };
 }
 
 /** How many words at the start are filler phrases, as stripFiller() drops them. */

@@ -255,6 +255,27 @@ describe("SentenceSpace", () => {
     for (const word of ["music", "tonight", "plumber", "garage"]) expect(words.has(word), word).toBe(false);
   });
 
+  it("reads a text as the intent stage would, misheard names and all", () => {
+    const fuzzy = new TemplateRecognizer(compiled, new VocabularyCache(registry), 0.8);
+    const reading = new SentenceSpace(
+      graphOf(registry),
+      recognizer,
+      registry,
+      ["hey jarvis"],
+      [],
+      undefined,
+      fuzzy,
+    );
+    const kitchenOn = reading.meaning("turn on the kitchen light");
+    expect(reading.readsAs("Hey Jarvis, turn on the kitchen light.")).toBe(kitchenOn);
+    // Not understood word for word, yet the intent stage would act on it.
+    expect(reading.understands("Turn on the kitchen lite.")).toBe(false);
+    expect(reading.readsAs("Turn on the kitchen lite.")).toBe(kitchenOn);
+    expect(reading.readsAs("In the kitchen light.")).toBeNull();
+    // Without the intent stage's recognizer, the exact one reads.
+    expect(space.readsAs("Turn on the kitchen lite.")).toBeNull();
+  });
+
   it("finds the words of devices' names, aliases and areas in a text", () => {
     expect(space.nameWords("Hey Jarvis, hold up, front door.")).toEqual(["front", "door"]);
     expect(space.nameWords("Hey Jarvis, call me a planner.")).toEqual([]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   chooseTranscript,
+  droppedAsUnsure,
   endsUnfinished,
   type GuidedThresholds,
   guidedFields,
@@ -198,6 +199,16 @@ describe("chooseTranscript", () => {
       "grammar",
     ],
     ["a confident guess Whisper meant to go on after", { guided: hyp(-0.5), unfinished: true }, "unfinished"],
+    [
+      "a confident guess the free text's own reading disagrees with (bed room -> living room)",
+      { guided: hyp(-0.2), readsOtherwise: true },
+      "reads-otherwise",
+    ],
+    [
+      "a poor guess is refused as poor, whatever the free text reads",
+      { guided: hyp(-1.3), readsOtherwise: true },
+      "low-score",
+    ],
     ["a poor guess is refused as poor, ended or not", { guided: hyp(-1.3), unfinished: true }, "low-score"],
     [
       "an unfinished guess is refused before its number is weighed",
@@ -302,6 +313,15 @@ describe("couldKeepHeardWords", () => {
     ["Sam's gone.", true],
   ])("%j: %s", (free, expected) => {
     expect(couldKeepHeardWords(free, vocabulary)).toBe(expected);
+  });
+});
+
+describe("droppedAsUnsure", () => {
+  it("drops the text on doubt about what was asked, not on a poor guess", () => {
+    for (const why of ["ambiguous-number", "ambiguous-action", "number-changed", "reads-otherwise"])
+      expect(droppedAsUnsure(why), why).toBe(true);
+    for (const why of ["low-score", "other-words", "understood", undefined])
+      expect(droppedAsUnsure(why), why).toBe(false);
   });
 });
 

@@ -1,9 +1,11 @@
-// Replays the `other-words` rule (stt/heard-words.ts keepsHeardWords, as built now) over the
-// rows of stored hearing-decode runs: which guesses the run accepted would now be refused.
-// Exact for the first search's guess (the rule only refuses more); a second search, whose
-// endings the rule also limits, may have found otherwise. Prints each changed row and counts.
+// Replays two refusals of guided decoding, as built now, over the rows of stored
+// hearing-decode runs: which guesses a run accepted would now be refused, by `other-words`
+// (stt/heard-words.ts keepsHeardWords) or `reads-otherwise` (the intent stage reads the free
+// text as another command). Exact for the first search's guess (both only refuse); a second
+// search, whose endings keepsHeardWords also limits, may have found otherwise (it is off by
+// default). Prints each refused row and the counts.
 //
-//   npx tsx bench/replay-keeps.ts bench/out/safety.jsonl bench/out/new4.jsonl
+//   npx tsx bench/replay-refusals.ts bench/out/safety.jsonl bench/out/new4.jsonl
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -22,23 +24,32 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8")) as Record<string, unknown>;
 const config = validate({ ...home, area: BENCH_AREA, log: { level: "warn" } });
 const guide = sentenceSpace(config, new DeviceRegistry(config.devices)).get();
-const counts = { accepted: 0, refused: { right: 0, wrong: 0 } };
+const counts: Record<string, { right: number; wrong: number }> = {};
+let accepted = 0;
 for (const file of process.argv.slice(2)) {
   const [, ...lines] = readFileSync(file, "utf8").trim().split("\n");
   for (const row of lines.map((l) => JSON.parse(l) as Row)) {
     for (const trial of row.trials ?? []) {
       const guess = trial.hypothesis;
       if (trial.why !== "accepted" || !guess) continue;
-      counts.accepted++;
+      accepted++;
       const named = guide.nameWords(row.freeText);
-      if (keepsHeardWords(row.freeText, guess.text, named) || guess.score >= row.freeScore + CLEAR_LEAD)
-        continue;
+      const keeps =
+        keepsHeardWords(row.freeText, guess.text, named) || guess.score >= row.freeScore + CLEAR_LEAD;
+      const read = guide.readsAs(row.freeText);
+      const why = !keeps
+        ? "other-words"
+        : read !== null && read !== guide.meaning(guess.text)
+          ? "reads-otherwise"
+          : null;
+      if (!why) continue;
       const verdict = trial.verdict === "right" ? "right" : "wrong";
-      counts.refused[verdict]++;
+      counts[why] ??= { right: 0, wrong: 0 };
+      (counts[why] as { right: number; wrong: number })[verdict]++;
       console.log(
-        `${verdict.padEnd(6)} ${row.clip}: ${JSON.stringify(row.freeText)} -> ${JSON.stringify(guess.text)}`,
+        `${why} ${verdict.padEnd(6)} ${row.clip}: ${JSON.stringify(row.freeText)} -> ${JSON.stringify(guess.text)}`,
       );
     }
   }
 }
-console.log(JSON.stringify(counts));
+console.log(JSON.stringify({ accepted, refused: counts }));
