@@ -171,11 +171,13 @@ describe("guided decoding refuses a number Whisper was not sure of (whisper-tiny
     const guide = space.get();
     const result = await checked.transcribe(audio, { prompt: PROMPT, guide });
     expect(result.freeText).toBe("Set room light to 14%.");
-    // Read after the command words, the guess is written "Set, bedroom light to 14%." (on a CPU
-    // with AVX-512 VNNI, whose int8 kernels round otherwise, "Set, living room light to 14%."):
-    // either way the number is the doubt.
-    expect(result.guided?.text).toMatch(/^Set(,| the) (bedroom|living room) light to 14%\.$/);
-    expect(result.guided?.why).toBe("ambiguous-number");
+    // Read after the command words, the guess is written "Set, bedroom light to 14%.": the number
+    // is the doubt. On a CPU with AVX-512 VNNI, whose int8 kernels round otherwise, it is "Set,
+    // living room light to 14%.", which the intent stage's reading of the free text (the bedroom
+    // light) contradicts: refused before its number is weighed. Dropped either way.
+    const guess = result.guided?.text ?? "";
+    expect(guess).toMatch(/^Set(,| the) (bedroom|living room) light to 14%\.$/);
+    expect(result.guided?.why).toBe(/living room/.test(guess) ? "reads-otherwise" : "ambiguous-number");
     expect(result.text).toBe("");
   });
 
