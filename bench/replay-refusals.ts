@@ -16,6 +16,7 @@ import { validate } from "../src/config/load.js";
 import { sentenceSpace } from "../src/intent/create.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
 import { CLEAR_LEAD } from "../src/stt/guide.js";
+import { readsOtherwise } from "../src/stt/guided-judge.js";
 import { keepsHeardWords } from "../src/stt/heard-words.js";
 import type { Row } from "./hearing-decode-report.js";
 
@@ -36,10 +37,9 @@ for (const file of process.argv.slice(2)) {
       const named = guide.nameWords(row.freeText);
       const keeps =
         keepsHeardWords(row.freeText, guess.text, named) || guess.score >= row.freeScore + CLEAR_LEAD;
-      const read = guide.readsAs(row.freeText);
       const why = !keeps
         ? "other-words"
-        : read !== null && read !== guide.meaning(guess.text)
+        : readsOtherwise(guide, row.freeText, guess.text)
           ? "reads-otherwise"
           : null;
       if (!why) continue;

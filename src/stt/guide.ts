@@ -132,13 +132,15 @@ export type GuidedVerdict =
  * at 14). The pipeline says "sorry, I didn't get that" for them rather than nothing.
  */
 export function droppedAsUnsure(why: string | undefined): boolean {
-  return (
-    why === "ambiguous-number" ||
-    why === "ambiguous-action" ||
-    why === "number-changed" ||
-    why === "reads-otherwise"
-  );
+  return why !== undefined && DROPPED_AS_UNSURE.has(why);
 }
+
+const DROPPED_AS_UNSURE = new Set([
+  "ambiguous-number",
+  "ambiguous-action",
+  "number-changed",
+  "reads-otherwise",
+]);
 
 /**
  * How much likelier per token (nats) a guess that keeps no word heard freely must be than the

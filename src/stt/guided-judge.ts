@@ -59,8 +59,8 @@ export async function judgeGuess(
   };
 }
 
-/** True when the intent stage would act on the free text, and not as the guess asks. */
-function readsOtherwise(guide: TranscriptGuide, free: string, guessed: string): boolean {
+/** True when the intent stage would act on the free text, and not as the guess asks (bench/replay-refusals.ts replays it). */
+export function readsOtherwise(guide: TranscriptGuide, free: string, guessed: string): boolean {
   const read = guide.readsAs?.(free) ?? null;
   return read !== null && read !== guide.meaning(guessed);
 }

@@ -63,11 +63,15 @@ export function keepsHeardWords(free: string, guided: string, named: readonly st
   return heard.some(kept) && !dropsAName(free, kept);
 }
 
+/** A word that can say what is acted on: neither one of the commands' verbs nor a plain word. */
+const isObjectWord = (word: string | undefined): word is string =>
+  word !== undefined && !VERBS.has(word) && !PLAIN_WORDS.has(word);
+
 /** Adjacent words of a name written as one: "coffee maker" -> "coffeemaker" (not "hold the" -> "holdthe"). */
 function namePairs(said: readonly string[]): string[] {
-  const isName = (word: string | undefined) =>
-    word !== undefined && !VERBS.has(word) && !PLAIN_WORDS.has(word);
-  return said.slice(1).flatMap((word, i) => (isName(said[i]) && isName(word) ? [`${said[i]}${word}`] : []));
+  return said
+    .slice(1)
+    .flatMap((word, i) => (isObjectWord(said[i]) && isObjectWord(word) ? [`${said[i]}${word}`] : []));
 }
 
 /**
@@ -76,7 +80,7 @@ function namePairs(said: readonly string[]): string[] {
  * coffee maker, though "make" alone is a plain word).
  */
 function keepsAnObject(free: string, spellings: readonly string[]): boolean {
-  const objects = spellings.filter((word) => !VERBS.has(word) && !PLAIN_WORDS.has(word));
+  const objects = spellings.filter(isObjectWord);
   return words(free).some((word) => word.length >= 3 && objects.some((g) => nearWords(word, g)));
 }
 

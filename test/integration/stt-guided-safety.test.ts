@@ -115,25 +115,23 @@ describe("guesses with the defaults (whisper-tiny)", () => {
     });
   });
 
-  describe("a guess keeps what it acts on (session 20)", () => {
-    /**
-     * The guided pass as configured over the audio, its free text pinned to what the bench heard
-     * (another CPU's int8 kernels may hear a word otherwise; the rule is about the text).
-     */
-    async function guessed(audio: Float32Array, prompt: string, heard: string) {
-      const guide = space.get();
-      const outcome: { now?: GuidedOutcome } = {};
-      await whisper.transcribe(audio, {
-        prompt,
-        inspect: async (free) => {
-          outcome.now = await whisper
-            .guidedPass(guidedSettings(HOME.stt))
-            .run({ ...free, text: heard }, guide);
-        },
-      });
-      return { ...outcome, guide };
-    }
+  /**
+   * The guided pass as configured over the audio, its free text pinned to what the bench heard
+   * (another CPU's int8 kernels may hear a word otherwise; the rules are about the text).
+   */
+  async function guessed(audio: Float32Array, prompt: string, heard: string) {
+    const guide = space.get();
+    const outcome: { now?: GuidedOutcome } = {};
+    await whisper.transcribe(audio, {
+      prompt,
+      inspect: async (free) => {
+        outcome.now = await whisper.guidedPass(guidedSettings(HOME.stt)).run({ ...free, text: heard }, guide);
+      },
+    });
+    return { ...outcome, guide };
+  }
 
+  describe("a guess keeps what it acts on (session 20)", () => {
     it("'set the bedroom light to forty percent' (en-029, reverberant): not the living room light", async () => {
       // On the safety set the guess kept "bedroom" as the "room" of "living room" and was taken
       // at -1.15, leading by 1.96 (the clear-lead bar): the living room light set to 40.
@@ -159,18 +157,10 @@ describe("guesses with the defaults (whisper-tiny)", () => {
       // Held out: the intent stage reads "bed room lights" as the bedroom light (right), and the
       // guess "Hey Jarvis, turn off, living room light." (-0.19 against the free -0.36) was taken.
       const audio = spoken("turn off the bedroom lights", "en-gb-scotland+f4@140", "noisy");
-      const guide = space.get();
       const heard = "Hey Jarvis, turn off the bed room lights.";
+      const { now: outcome, guide } = await guessed(audio, `Hey Jarvis, ${PROMPT}`, heard);
       expect(guide.understands(heard)).toBe(false);
       expect(guide.readsAs(heard)).toBe(guide.meaning("turn off the bedroom light"));
-      let outcome: GuidedOutcome | undefined;
-      await whisper.transcribe(audio, {
-        prompt: `Hey Jarvis, ${PROMPT}`,
-        inspect: async (free) => {
-          // Pinned as the bench heard it: another CPU's int8 kernels may write it otherwise.
-          outcome = await whisper.guidedPass(guidedSettings(HOME.stt)).run({ ...free, text: heard }, guide);
-        },
-      });
       const guess = outcome?.hypothesis?.text ?? "";
       if (guide.meaning(guess) === guide.meaning("turn off the bedroom light"))
         expect(outcome?.source).toBe("grammar");
