@@ -32,6 +32,8 @@ export interface Row {
     hypothesis: GuidedOutcome["hypothesis"] | null;
     /** What the grammar's best sentence would have done, taken (whatever the verdict). */
     hypothesisVerdict?: Verdict;
+    /** Rejected, and the daemon would ask the guess back ("did you mean ...?": stt/ask-back.ts). */
+    asked?: boolean;
     numberLead?: GuidedOutcome["numberLead"];
     actionLead?: GuidedOutcome["actionLead"];
     /** The grammar sentence's lead over its action reversed, checked or not (the action check's calibration). */
@@ -46,13 +48,22 @@ export interface Row {
 
 /** `changesNothing`: the text asks for something that changes nothing (a question, "never mind"). */
 export function report(rows: Row[], tries: string[], changesNothing: (text: string) => boolean): void {
-  const columns: Array<[string, (r: Row) => Verdict, (r: Row) => string]> = [
-    ["free (peer)", (r) => r.free, (r) => r.freeText],
-    ...tries.map((t, k): [string, (r: Row) => Verdict, (r: Row) => string] => [
-      t,
-      (r) => r.trials[k]?.verdict ?? "rejected",
-      (r) => r.trials[k]?.chosen ?? "",
-    ]),
+  type Column = [
+    string,
+    (r: Row) => Verdict,
+    (r: Row) => string,
+    (r: Row) => Row["trials"][number] | undefined,
+  ];
+  const columns: Column[] = [
+    ["free (peer)", (r) => r.free, (r) => r.freeText, () => undefined],
+    ...tries.map(
+      (t, k): Column => [
+        t,
+        (r) => r.trials[k]?.verdict ?? "rejected",
+        (r) => r.trials[k]?.chosen ?? "",
+        (r) => r.trials[k],
+      ],
+    ),
   ];
   const groups: Array<[string, (r: Row) => boolean]> = [
     ["all", () => true],
@@ -63,7 +74,7 @@ export function report(rows: Row[], tries: string[], changesNothing: (text: stri
     ]),
     ["one breath", (r) => r.noPause],
   ];
-  for (const [name, pick, chosen] of columns) {
+  for (const [name, pick, chosen, column] of columns) {
     console.log(`\n${name}  (wrong: of them questions or "never mind", which change nothing)`);
     for (const [group, inGroup] of groups) {
       const mine = rows.filter(inGroup);
@@ -75,8 +86,14 @@ export function report(rows: Row[], tries: string[], changesNothing: (text: stri
       const noChange = (of: Row[]) =>
         of.filter((r) => pick(r) === "wrong" && changesNothing(chosen(r))).length;
       const executed = oog.filter((r) => pick(r) === "wrong").length;
+      // Of the rejected, the guesses asked back: what was said (one "yes" does it) or not (a "no").
+      const asked = (of: Row[], right: boolean) =>
+        of.filter((r) => {
+          const trial = column(r);
+          return trial?.asked === true && (trial.hypothesisVerdict === "right") === right;
+        }).length;
       console.log(
-        `  ${group.padEnd(16)} right ${n("right")}/${commands.length} (${pct(n("right"))})  wrong ${n("wrong")} (${pct(n("wrong"))}; ${noChange(commands)})  rejected ${n("rejected")}  out of grammar executed ${executed}/${oog.length} (${noChange(oog)})`,
+        `  ${group.padEnd(16)} right ${n("right")}/${commands.length} (${pct(n("right"))})  wrong ${n("wrong")} (${pct(n("wrong"))}; ${noChange(commands)})  rejected ${n("rejected")}  out of grammar executed ${executed}/${oog.length} (${noChange(oog)})  asked back: right ${asked(commands, true)}, wrong ${asked(commands, false)} + ${asked(oog, false)} out of grammar`,
       );
     }
   }

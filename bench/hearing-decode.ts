@@ -45,6 +45,7 @@ import { TemplateRecognizer } from "../src/intent/templates/recognizer.js";
 import { VocabularyCache } from "../src/intent/vocabulary.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
+import { askBack } from "../src/stt/ask-back.js";
 import { createTranscriber, guidedSettings } from "../src/stt/create.js";
 import type { FreePass, GuidedSettings } from "../src/stt/guided-types.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
@@ -235,7 +236,8 @@ async function main(): Promise<void> {
   )) as WhisperTranscriber;
   const guide = sentenceSpace(config, registry).get();
   const prompt = vocabularyPrompt(registry.all(), stt.initial_prompt);
-  const passes = opts.tries.map((t) => transcriber.guidedPass(trialSettings(t, base)));
+  const trySettings = opts.tries.map((t) => trialSettings(t, base));
+  const passes = trySettings.map((settings) => transcriber.guidedPass(settings));
   for (const pass of passes) pass.prepare(guide);
   const reference = transcriber.guidedPass(base);
 
@@ -266,7 +268,7 @@ async function main(): Promise<void> {
       const freeVerdict = judge(free.text, expect);
       const understood = !free.text || guide.understands(free.text);
       const trials: Row["trials"] = [];
-      for (const pass of passes) {
+      for (const [k, pass] of passes.entries()) {
         if (!free.text && !pass.guidesDropped(free)) {
           trials.push({
             verdict: freeVerdict,
@@ -280,12 +282,23 @@ async function main(): Promise<void> {
           continue;
         }
         const outcome = await pass.run(free, guide);
+        const verdict = judge(outcome.text, expect);
+        const guess = outcome.hypothesis;
+        // As the daemon: nothing understood, the guess read by the templates and guarding nothing.
+        const asked =
+          verdict === "rejected" &&
+          outcome.verdict.source === "free" &&
+          !!guess &&
+          askBack({ why: outcome.verdict.why, ...guess }, trySettings[k]?.thresholds.askMinScore) !== null &&
+          judge(guess.text, expect ?? null) !== "rejected" &&
+          !guide.isSensitive(guess.text);
         const hypothesisActionLead =
           outcome.hypothesis && guide.reversals(outcome.hypothesis.text).length
             ? await reference.actionLead(free, outcome.hypothesis.text, guide)
             : null;
         trials.push({
-          verdict: judge(outcome.text, expect),
+          verdict,
+          ...(asked ? { asked } : {}),
           chosen: outcome.text,
           why:
             outcome.verdict.source === "free"

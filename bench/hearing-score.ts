@@ -7,7 +7,11 @@ import type { ManifestEntry } from "../scripts/make-hearing-fixtures.js";
 import { tokenize } from "../src/intent/text/normalize.js";
 import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
 
-export type Verdict = "right" | "wrong" | "rejected" | "no-wake";
+/**
+ * `asked`: a guess asked back ("did you mean ...?": stt/ask-back.ts) that was what was said, so
+ * one "yes" carries it out; `asked-wrong`: one that was not (a "no" does nothing).
+ */
+export type Verdict = "right" | "wrong" | "rejected" | "no-wake" | "asked" | "asked-wrong";
 
 /** The fields of the daemon's events the bench reads (see DESIGN.md's event table). */
 export interface BenchEvent {
@@ -23,6 +27,8 @@ export interface BenchEvent {
   targets?: string[];
   slots?: Record<string, unknown>;
   reason?: string;
+  /** intent-rejected of a guess asked back: the sentence. */
+  guessed?: string;
 }
 
 export interface ClipResult {
@@ -73,7 +79,9 @@ function judge(entry: ManifestEntry, runs: BenchEvent[][]): ClipResult {
   const command = first.find((e) => e.type === "intent-end");
   const expected = entry.expect;
   let verdict: Verdict;
-  if (expected === "reject") verdict = executed.length > 0 ? "wrong" : "right";
+  if (executed.length === 0 && asked?.guessed)
+    verdict = expected !== "reject" && matches(asked, expected) ? "asked" : "asked-wrong";
+  else if (expected === "reject") verdict = executed.length > 0 ? "wrong" : "right";
   else if (executed.some((e) => !matches(e, expected))) verdict = "wrong";
   else if (command || (asked && matches(asked, expected))) verdict = "right";
   else verdict = "rejected";

@@ -185,7 +185,8 @@ function count(results: ClipResult[], verdict: Verdict): number {
 function cell(results: ClipResult[]): string {
   if (results.length === 0) return "-".padEnd(24);
   const pct = (v: Verdict) => `${Math.round((100 * count(results, v)) / results.length)}%`;
-  const text = `${count(results, "right")}/${results.length} ${pct("right")} w${count(results, "wrong")} r${count(results, "rejected") + count(results, "no-wake")}`;
+  // a: guesses asked back, what was said / not (each would take a "yes" / a "no").
+  const text = `${count(results, "right")}/${results.length} ${pct("right")} w${count(results, "wrong")} r${count(results, "rejected") + count(results, "no-wake")} a${count(results, "asked")}/${count(results, "asked-wrong")}`;
   return text.padEnd(24);
 }
 
@@ -210,7 +211,7 @@ function printTable(byMode: Map<Mode, ClipResult[]>): void {
   };
   const header = `${"".padEnd(22)}${modes.map((m) => titles[m].padEnd(24)).join("")}`;
   for (const [title, inGrammar] of [
-    ["COMMANDS (right / wrong action w / rejected or not woken r)", true],
+    ["COMMANDS (right / wrong action w / rejected or not woken r / asked back a: right/wrong guess)", true],
     ["OUT OF GRAMMAR (right = not executed; w = executed as a command)", false],
   ] as const) {
     console.log(`\n${title}\n${header}`);

@@ -35,4 +35,6 @@ export interface IntentRejectedEvent extends EventBase {
   reason: RejectReason;
   intent?: string;
   targets?: string[];
+  /** `needs-confirmation` of a guess: the sentence speech to text guessed, asked back ("did you mean ...? say yes"). */
+  guessed?: string;
 }

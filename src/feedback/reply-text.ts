@@ -70,11 +70,14 @@ export function replyForRejection(
   reason: RejectReason,
   intent: Omit<IntentSummary, "slots"> | undefined,
   lookup: DeviceLookup,
+  guessed?: string,
 ): string | null {
   switch (reason) {
     case "not-recognized":
       return NOT_UNDERSTOOD;
     case "needs-confirmation": {
+      const asked = guessed ? askedPhrase(guessed) : "";
+      if (asked) return `did you mean ${asked}? say yes`;
       const action = intent ? sensitiveAction(intent, lookup) : null;
       return action ? `say yes to ${action}` : "say yes to confirm";
     }
@@ -87,6 +90,24 @@ export function replyForRejection(
     case "voice-only":
       return "sorry, that needs to be asked for by voice";
   }
+}
+
+/** Words that only lead into a command, dropped from a guess said back to the person. */
+const LEAD_INS = new Set(["and", "so", "okay", "ok", "now", "well", "please", "oh"]);
+
+/**
+ * A guessed sentence as the board says it back: "Can you switch off the coffee maker?" ->
+ * "can you switch off the coffee maker"; "And, timer for 10 minutes." -> "timer for 10
+ * minutes". Lower case, no punctuation, no lead-in words.
+ */
+export function askedPhrase(guessed: string): string {
+  const words = guessed
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}%' ]+/gu, " ")
+    .split(/\s+/)
+    .filter(Boolean);
+  while (words.length > 1 && LEAD_INS.has(words[0] as string)) words.shift();
+  return words.join(" ");
 }
 
 /** What to say when a run ended badly without a rejection. */

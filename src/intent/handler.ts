@@ -92,7 +92,10 @@ export class DefaultIntentHandler implements IntentHandler {
     }
     if (isYes(text)) return { kind: "reject", reason: "not-recognized", detail: "nothing to confirm" };
     const recognized = await this.#recognize(text, context);
-    if (!recognized.intent) return { kind: "reject", reason: "not-recognized", detail: recognized.detail };
+    if (!recognized.intent)
+      return (
+        this.#askBack(context, now) ?? { kind: "reject", reason: "not-recognized", detail: recognized.detail }
+      );
     // "brighter" after "set it to 40 percent" is 60 percent (intent/relative.ts).
     const intent = settleRelative(recognized.intent, freshPrevious(context));
     const verdict = checkIntent(intent, registry, policy, { origin, confirmed: false });
@@ -107,6 +110,36 @@ export class DefaultIntentHandler implements IntentHandler {
       intent: verdict.intent,
       confirmWindowSeconds: this.parts.confirmWindowSeconds,
       prompt: verdict.prompt,
+    };
+  }
+
+  /**
+   * Nothing said was understood, but speech to text guessed a sentence of the home it would
+   * not act on (IntentContext.askBack): the person is asked "did you mean ...?", and a spoken
+   * yes carries it out, as a confirmation does. Only for spoken runs, only by the templates
+   * (the guess is one of their sentences), and never for what needs a confirmation of its own
+   * (unlock, open): a guess never guards the home, even with a yes.
+   */
+  #askBack(context: IntentContext, now: { audioSeconds: number; wallSeconds: number }): Decision | null {
+    const { templates, registry, policy, confirmWindowSeconds } = this.parts;
+    const guessed = context.askBack;
+    if (!guessed || !templates || context.origin !== "voice") return null;
+    const intent = templates.recognize(guessed, context.area ?? null);
+    if (!intent) return null;
+    const verdict = checkIntent(settleRelative(intent, freshPrevious(context)), registry, policy, {
+      origin: context.origin,
+      confirmed: false,
+    });
+    if (verdict.kind !== "execute") return null;
+    this.#confirmations.ask(context.site, verdict.intent, context.origin, now, confirmWindowSeconds);
+    return {
+      kind: "reject",
+      reason: "needs-confirmation",
+      intent: verdict.intent,
+      confirmWindowSeconds,
+      prompt: `did you mean "${guessed}"? say yes`,
+      guessed,
+      detail: "a guess, asked back",
     };
   }
 

@@ -25,6 +25,8 @@ export type IntentDecision =
       confirmWindowSeconds?: number;
       /** What to say to the person, e.g. "say yes to unlock the front door". */
       prompt?: string;
+      /** For `needs-confirmation` of a guess (IntentContext.askBack): the sentence asked about. */
+      guessed?: string;
       /** Why, for logs and `edge-voice intent` (e.g. "llm-timeout", "unknown entity x"); not a stable contract. */
       detail?: string;
     };
@@ -53,6 +55,11 @@ export interface IntentContext {
   signal?: AbortSignal;
   /** The intent the site's previous run carried out, for "it" and "too" in this one (conversation context). */
   previous?: PreviousIntent;
+  /**
+   * A sentence of the home that speech to text guessed but would not act on (stt/ask-back.ts):
+   * when nothing else in `text` is understood, the person is asked "did you mean ...?".
+   */
+  askBack?: string;
 }
 
 /** An intent a run carried out (published, answered or recognized), as the pipeline keeps it for the next run. */

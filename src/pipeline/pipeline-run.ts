@@ -186,6 +186,7 @@ export class PipelineRun {
         wallSeconds: clock() / 1000,
         signal: this.signal,
         ...(previous ? { previous } : {}),
+        ...(this.audio?.askBack ? { askBack: this.audio.askBack } : {}),
       });
       this.signal.throwIfAborted();
       if (decision.kind === "execute") return this.#act(decision.intent, decision.ms);
@@ -196,6 +197,7 @@ export class PipelineRun {
         reason,
         intent: rejected?.intent,
         targets: rejected?.targets,
+        ...(decision.guessed ? { guessed: decision.guessed } : {}),
       });
       if (reason === "needs-confirmation") this.parts.openFollowUp(this, decision.confirmWindowSeconds ?? 8);
       this.end("rejected");

@@ -57,6 +57,8 @@ export class RunAudio {
   speechStarted = false;
   /** Whisper heard words but STT dropped them as too unsure to act on (a 15 / 50, a lock that might be an unlock): say so, not silence. */
   heardUnsure = false;
+  /** A guess STT would not act on but the person may be asked about ("did you mean ...?"), wake phrase stripped; null: none. */
+  askBack: string | null = null;
   /** Where the trailing silence began (0 while speech goes on). */
   speechEndSample = 0;
   /** role satellite: this run's stream to the base; null otherwise. */
@@ -199,6 +201,7 @@ export class RunAudio {
       }));
     signal.throwIfAborted();
     this.heardUnsure = !transcript.text && droppedAsUnsure(transcript.guided?.why);
+    this.askBack = transcript.askBack ? stripWakePhrase(transcript.askBack, this.wakeWord) || null : null;
     bus.emit({
       type: "stt-end",
       runId: this.runId,

@@ -92,6 +92,11 @@ export interface GuidedThresholds {
    * ("lock" / "unlock": TranscriptGuide.reversals); absent: not checked.
    */
   minActionLead?: number | undefined;
+  /**
+   * A guess refused only for being unsure and scoring at least this much is asked back
+   * ("did you mean ...?": ask-back.ts); absent: never asked.
+   */
+  askMinScore?: number | undefined;
 }
 
 export interface GuidedHypothesis {

@@ -33,6 +33,8 @@ export interface Transcript {
     /** Its lead over the next-best different sentence; null when there was none. */
     margin?: number | null;
   };
+  /** The grammar's refused sentence worth asking the person about ("did you mean ...?": ask-back.ts). */
+  askBack?: string;
 }
 
 export interface TranscribeOptions {

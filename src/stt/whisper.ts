@@ -1,5 +1,6 @@
 import { EdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
+import { askBack } from "./ask-back.js";
 import { greedyDecode, probeNoSpeech } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { GuidedPass } from "./guided-pass.js";
@@ -180,6 +181,8 @@ export class WhisperTranscriber implements Transcriber {
       ...(outcome.steps !== undefined ? { steps: outcome.steps, decoderMs: outcome.decoderMs } : {}),
       ...(outcome.hypothesis ?? {}),
     };
+    const asked = askBack(transcript.guided, this.options.guided?.thresholds.askMinScore);
+    if (asked) transcript.askBack = asked;
   }
 
   async #window(

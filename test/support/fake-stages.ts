@@ -100,6 +100,8 @@ export interface TranscribeCall {
 /** Returns `text`; records each call and whether it was aborted. */
 export class FakeTranscriber implements Transcriber {
   calls: TranscribeCall[] = [];
+  /** A refused guess the transcript offers to ask back (Transcript.askBack); undefined: none. */
+  askBack: string | undefined;
   constructor(public text = "turn on the kitchen light") {}
   async transcribe(audio: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
     const call: TranscribeCall = { samples: audio.length, prompt: options.prompt, aborted: false };
@@ -116,6 +118,7 @@ export class FakeTranscriber implements Transcriber {
       avgLogprob: -0.2,
       encodeMs: 1,
       decodeMs: 1,
+      ...(this.askBack ? { askBack: this.askBack } : {}),
     };
   }
   async dispose(): Promise<void> {}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  askedPhrase,
   type DeviceInfo,
   replyForIntent,
   replyForOutcome,
@@ -91,6 +92,20 @@ describe("replyForRejection", () => {
     const open = { intent: "HassTurnOn", targets: ["garage_door"] };
     expect(replyForRejection("needs-confirmation", open, lookup)).toBe("say yes to open the garage door");
     expect(replyForRejection("needs-confirmation", undefined, lookup)).toBe("say yes to confirm");
+  });
+
+  it("says a guess back in plain words: lower case, no punctuation, no lead-in", () => {
+    const off = { intent: "HassTurnOff", targets: ["kitchen_light"] };
+    expect(replyForRejection("needs-confirmation", off, lookup, "And, turn off the kitchen light.")).toBe(
+      "did you mean turn off the kitchen light? say yes",
+    );
+    expect(askedPhrase("Set the bedroom light to 40%.")).toBe("set the bedroom light to 40%");
+    expect(askedPhrase("So, now, the coffee maker's on?")).toBe("the coffee maker's on");
+    expect(askedPhrase("Okay.")).toBe("okay");
+    // No words left to say back: the action by its device's name.
+    expect(replyForRejection("needs-confirmation", off, lookup, "...")).toBe(
+      "say yes to turn off the kitchen light",
+    );
   });
 
   it("apologizes when not understood or not allowed", () => {

@@ -1,0 +1,31 @@
+import { endsUnfinished } from "./guide.js";
+
+/**
+ * The refusals that say only "not sure enough": the guess kept too few of the words heard
+ * freely (`other-words`), scored too low, led its rivals by too little, or fell too far below
+ * the free text. Nothing in the free text contradicts it (an action, a number), so the person
+ * can be asked whether it is what they said. The others say the free text heard something
+ * else (`contradicts`, `number-changed`, `reads-otherwise`, `ambiguous-*`): asking about the
+ * guess would offer what Whisper itself heard against.
+ */
+const UNSURE_ONLY = new Set(["other-words", "low-score", "low-margin", "below-free"]);
+
+/**
+ * The guided pass's refused guess worth asking back ("did you mean ...?") instead of saying
+ * "sorry": refused only for being unsure, scored at least `minScore` per token, and a whole
+ * sentence (not one ending where Whisper heard more). Null: nothing to ask; `minScore`
+ * undefined turns asking off. Pure.
+ *
+ * Why ask at all: on the hearing bench (docs/stt.md, session 21) the guesses refused this way
+ * at -1.1 or better were right 19 times and wrong 10 (of 432 clips): acting on them would make
+ * 10 wrong actions, dropping them loses 19 right commands; a question costs one "yes" and a
+ * wrong one only a "no".
+ */
+export function askBack(
+  guided: { why: string; text?: string | undefined; score?: number | undefined } | undefined,
+  minScore: number | undefined,
+): string | null {
+  if (minScore === undefined || !guided?.text || guided.score === undefined) return null;
+  if (!UNSURE_ONLY.has(guided.why) || guided.score < minScore) return null;
+  return endsUnfinished(guided.text) ? null : guided.text;
+}

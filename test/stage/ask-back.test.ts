@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import type { PipelineEvent } from "../../src/events/types.js";
+import { runReply } from "../../src/feedback/run-reply.js";
+import { createIntentHandler } from "../../src/intent/create.js";
+import { silentLogger } from "../../src/util/logger.js";
+import { ends, runSetup, S } from "../support/pipeline-setup.js";
+import { homeConfig, homeRegistry } from "../unit/intent/home.js";
+
+/**
+ * A guess speech to text would not act on, asked back: the real intent stage over the sample
+ * home, fakes for the audio stages. The person said something Whisper wrote as nonsense; the
+ * guided pass guessed a sentence of the home but was not sure enough to act on it.
+ */
+const config = homeConfig();
+const registry = homeRegistry(config);
+const intent = await createIntentHandler(config, registry, silentLogger());
+
+function asked(free: string, guess: string) {
+  const setup = runSetup({
+    intent,
+    text: free,
+    speech: [
+      [1.2 * S, 2.5 * S],
+      [4 * S, 4.5 * S],
+    ],
+  });
+  setup.transcriber.askBack = guess;
+  /** Feeds up to `to` seconds; the person says `next` once the run before has ended. */
+  const say = async (from: number, to: number, next?: string) => {
+    await setup.feed(from, to);
+    if (next !== undefined) {
+      setup.transcriber.text = next;
+      setup.transcriber.askBack = undefined;
+    }
+  };
+  return { ...setup, say };
+}
+
+const rejections = (events: PipelineEvent[]) => events.filter((e) => e.type === "intent-rejected");
+const lookup = (id: string) => {
+  const device = registry.get(id);
+  return device ? { name: device.name, domain: device.domain } : undefined;
+};
+
+describe("asking back a guess (stt.guided_ask_min_score)", () => {
+  it("'did you mean ...?', and a spoken yes carries the guess out", async () => {
+    const c = asked("I hope you enjoyed this video.", "Can you switch off the kitchen light?");
+    await c.say(0, 3.5, "yes");
+    const [question] = rejections(c.events);
+    expect(question).toMatchObject({
+      runId: "run-1",
+      reason: "needs-confirmation",
+      intent: "HassTurnOff",
+      targets: ["kitchen_light"],
+      guessed: "Can you switch off the kitchen light?",
+    });
+    expect(c.commands.published).toEqual([]);
+    expect(
+      runReply(
+        "rejected",
+        { rejected: question as Extract<PipelineEvent, { type: "intent-rejected" }> },
+        lookup,
+      ),
+    ).toBe("did you mean can you switch off the kitchen light? say yes");
+    await c.say(3.5, 7);
+    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["kitchen_light"] }]);
+    expect(ends(c.events).slice(0, 2)).toEqual([
+      ["run-1", "rejected"],
+      ["run-2", "published"],
+    ]);
+  });
+
+  it("a no cancels it: nothing is done", async () => {
+    const c = asked("I'm so tired.", "Turn off the kitchen light.");
+    await c.say(0, 3.5, "no");
+    await c.say(3.5, 7);
+    expect(rejections(c.events).map((e) => e.reason)).toEqual(["needs-confirmation", "cancelled"]);
+    expect(c.commands.published).toEqual([]);
+  });
+
+  it("a guess that guards the home is never asked: 'sorry', and no window for a yes", async () => {
+    const c = asked("I'm not a friend of yours.", "Unlock the front door.");
+    await c.say(0, 3.5, "yes");
+    await c.say(3.5, 7);
+    expect(rejections(c.events)).toMatchObject([{ runId: "run-1", reason: "not-recognized" }]);
+    expect(rejections(c.events)[0]).not.toHaveProperty("guessed");
+    expect(c.commands.published).toEqual([]);
+    expect(ends(c.events)).toEqual([["run-1", "rejected"]]);
+  });
+
+  it("what was heard freely and understood goes on; the guess is not asked", async () => {
+    const c = asked("turn on the hallway light", "Turn off the kitchen light.");
+    await c.say(0, 3.5);
+    expect(rejections(c.events)).toEqual([]);
+    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOn", targets: ["hallway_light"] }]);
+  });
+
+  it("a guess the templates do not read is not asked", async () => {
+    const c = asked("I'm so tired.", "Turn off the garden gnome.");
+    await c.say(0, 3.5);
+    expect(rejections(c.events)).toMatchObject([{ reason: "not-recognized" }]);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { askBack } from "../../../src/stt/ask-back.js";
+
+describe("askBack: which refused guess is asked back", () => {
+  const guess = (why: string, score: number, text = "Cancel the timer.") => ({ why, text, score });
+
+  it.each([
+    ["other-words", -1.0, "Cancel the timer."],
+    ["low-score", -1.1, "Cancel the timer."],
+    ["low-margin", -0.6, "Cancel the timer."],
+    ["below-free", -0.9, "Cancel the timer."],
+    // Too unsure to ask about.
+    ["other-words", -1.11, null],
+    // The free text heard otherwise: asking would offer what Whisper heard against.
+    ["contradicts", -0.5, null],
+    ["number-changed", -0.5, null],
+    ["reads-otherwise", -0.5, null],
+    ["ambiguous-action", -0.5, null],
+    ["number-not-heard", -0.5, null],
+    // Taken, or nothing to take.
+    ["accepted", -0.5, null],
+    ["understood", -0.5, null],
+  ])("%s at %d -> %s", (why, score, expected) => {
+    expect(askBack(guess(why, score), -1.1)).toBe(expected);
+  });
+
+  it("never a sentence ending where Whisper heard more", () => {
+    expect(askBack(guess("low-score", -0.9, "Turn on, kitchen light,"), -1.1)).toBeNull();
+  });
+
+  it("off without a bar, and nothing without a guess", () => {
+    expect(askBack(guess("low-score", -0.5), undefined)).toBeNull();
+    expect(askBack({ why: "no-hypothesis" }, -1.1)).toBeNull();
+    expect(askBack(undefined, -1.1)).toBeNull();
+  });
+});
