@@ -59,9 +59,13 @@ export function scoreClips(
   }
   const byClip = new Map<number, BenchEvent[][]>();
   for (const run of runs.values()) {
-    const wake = run.find((e) => e.type === "wake_word-end");
-    if (wake?.audioMs === undefined) continue;
-    const clip = offsetsMs.findLastIndex((offset) => offset <= (wake.audioMs ?? 0));
+    // A follow-up run (the window after a question, "did you mean ...?") has no wake word: the
+    // next clip's command said into it is placed by where its speech ended.
+    const at =
+      run.find((e) => e.type === "wake_word-end")?.audioMs ??
+      run.find((e) => e.type === "stt-vad-end")?.audioMs;
+    if (at === undefined) continue;
+    const clip = offsetsMs.findLastIndex((offset) => offset <= at);
     if (clip < 0) continue;
     byClip.set(clip, [...(byClip.get(clip) ?? []), run]);
   }

@@ -23,6 +23,20 @@ export function isYes(text: string): boolean {
   return YES.has(tokenize(text).join(" "));
 }
 
+/** Words that open an answer refusing a question, before the request said again ("no, the hallway light"). */
+const NO = new Set(["no", "nope", "nah", "not", "that", "sorry", "i", "meant", "said"]);
+
+/**
+ * An answer without the refusal it opens with: "No, I meant turn off the hallway light." ->
+ * "turn off the hallway light"; "no" -> "". Lower case words, as the templates read them.
+ */
+export function afterNo(text: string): string {
+  const words = tokenize(text);
+  let start = 0;
+  while (start < words.length && NO.has(words[start] as string)) start++;
+  return words.slice(start).join(" ");
+}
+
 /** The two clocks a window is measured on, in seconds: the input audio's and a monotonic wall clock. */
 export interface ConfirmationTimes {
   audioSeconds: number;
@@ -34,11 +48,14 @@ interface Pending {
   origin: IntentOrigin;
   asked: ConfirmationTimes;
   windowSeconds: number;
+  /** The question is a guess asked back ("did you mean ...?"), not a sensitive action's yes. */
+  guessed: boolean;
 }
 
 export type ConfirmationAnswer =
   | { kind: "confirmed"; intent: RecognizedIntent }
-  | { kind: "cancelled"; intent: RecognizedIntent }
+  /** `guessed`: the question was a guess asked back, so the answer may be the request said again. */
+  | { kind: "cancelled"; intent: RecognizedIntent; guessed: boolean }
   | { kind: "expired"; intent: RecognizedIntent }
   /** A yes from the other origin (a typed yes to a spoken question): refused, the question stays open. */
   | { kind: "wrong-origin"; intent: RecognizedIntent }
@@ -61,8 +78,9 @@ export class ConfirmationBook {
     origin: IntentOrigin,
     now: ConfirmationTimes,
     windowSeconds: number,
+    guessed = false,
   ): void {
-    this.#pending.set(site, { intent, origin, asked: { ...now }, windowSeconds });
+    this.#pending.set(site, { intent, origin, asked: { ...now }, windowSeconds, guessed });
   }
 
   has(site: string): boolean {
@@ -83,7 +101,7 @@ export class ConfirmationBook {
       return yes ? { kind: "expired", intent: pending.intent } : { kind: "none" };
     return yes
       ? { kind: "confirmed", intent: pending.intent }
-      : { kind: "cancelled", intent: pending.intent };
+      : { kind: "cancelled", intent: pending.intent, guessed: pending.guessed };
   }
 
   clear(): void {

@@ -1,6 +1,6 @@
 import type { Logger } from "../util/logger.js";
 import { printable } from "../util/printable.js";
-import { ConfirmationBook, isYes } from "./confirmation.js";
+import { afterNo, ConfirmationBook, type ConfirmationTimes, isYes } from "./confirmation.js";
 import { freshPrevious, resolveFollowUp } from "./follow-up.js";
 import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
@@ -79,7 +79,17 @@ export class DefaultIntentHandler implements IntentHandler {
       if (verdict.kind === "execute") return { kind: "execute", intent: verdict.intent };
       return { kind: "reject", reason: "not-allowed", intent: answer.intent, detail: "no longer allowed" };
     }
-    if (answer.kind === "cancelled") return { kind: "reject", reason: "cancelled", intent: answer.intent };
+    if (answer.kind === "cancelled") {
+      const cancelled: Decision = { kind: "reject", reason: "cancelled", intent: answer.intent };
+      if (!answer.guessed) return cancelled;
+      // "Did you mean lock the front door?" - "no, unlock it": the answer to a guess asked back
+      // is often the request said again. Understood, it goes on as one; else it was a no (and
+      // no new guess is asked about a "no").
+      const { askBack: _, ...plain } = context;
+      const said = afterNo(text);
+      const again = said ? await this.#request(said, plain, now) : null;
+      return !again || (again.kind === "reject" && again.reason === "not-recognized") ? cancelled : again;
+    }
     if (answer.kind === "expired") {
       return { kind: "reject", reason: "confirmation-expired", intent: answer.intent };
     }
@@ -91,6 +101,13 @@ export class DefaultIntentHandler implements IntentHandler {
       return { kind: "reject", reason: "voice-only", intent: answer.intent, detail };
     }
     if (isYes(text)) return { kind: "reject", reason: "not-recognized", detail: "nothing to confirm" };
+    return this.#request(text, context, now);
+  }
+
+  /** A request (not an answer to a question): recognized, checked by the policy, asked about when it must be. */
+  async #request(text: string, context: IntentContext, now: ConfirmationTimes): Promise<Decision> {
+    const { registry, policy } = this.parts;
+    const { site, origin } = context;
     const recognized = await this.#recognize(text, context);
     if (!recognized.intent)
       return (
@@ -120,7 +137,7 @@ export class DefaultIntentHandler implements IntentHandler {
    * (the guess is one of their sentences), and never for what needs a confirmation of its own
    * (unlock, open): a guess never guards the home, even with a yes.
    */
-  #askBack(context: IntentContext, now: { audioSeconds: number; wallSeconds: number }): Decision | null {
+  #askBack(context: IntentContext, now: ConfirmationTimes): Decision | null {
     const { templates, registry, policy, confirmWindowSeconds } = this.parts;
     const guessed = context.askBack;
     if (!guessed || !templates || context.origin !== "voice") return null;
@@ -131,7 +148,7 @@ export class DefaultIntentHandler implements IntentHandler {
       confirmed: false,
     });
     if (verdict.kind !== "execute") return null;
-    this.#confirmations.ask(context.site, verdict.intent, context.origin, now, confirmWindowSeconds);
+    this.#confirmations.ask(context.site, verdict.intent, context.origin, now, confirmWindowSeconds, true);
     return {
       kind: "reject",
       reason: "needs-confirmation",

@@ -78,6 +78,38 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     expect(c.commands.published).toEqual([]);
   });
 
+  it("the request said again instead of a yes goes on as a request", async () => {
+    const c = asked("I'm not a friend of yours.", "Turn off the kitchen light.");
+    await c.say(0, 3.5, "no, turn off the hallway light");
+    await c.say(3.5, 7);
+    expect(rejections(c.events).map((e) => e.reason)).toEqual(["needs-confirmation"]);
+    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["hallway_light"] }]);
+    expect(ends(c.events).slice(0, 2)).toEqual([
+      ["run-1", "rejected"],
+      ["run-2", "published"],
+    ]);
+  });
+
+  it("an answer asking for what needs a yes asks for that yes", async () => {
+    const c = asked("I'm not a friend of yours.", "Lock the front door.");
+    await c.say(0, 3.5, "unlock the front door");
+    await c.say(3.5, 7);
+    expect(rejections(c.events)).toMatchObject([
+      { runId: "run-1", reason: "needs-confirmation", intent: "HassTurnOn", guessed: "Lock the front door." },
+      { runId: "run-2", reason: "needs-confirmation", intent: "HassTurnOff", targets: ["front_door"] },
+    ]);
+    expect(rejections(c.events)[1]).not.toHaveProperty("guessed");
+    expect(c.commands.published).toEqual([]);
+  });
+
+  it("a sensitive action's question is not a guess: anything but a yes cancels it, as before", async () => {
+    const c = asked("unlock the front door", "Turn off the kitchen light.");
+    await c.say(0, 3.5, "turn off the hallway light");
+    await c.say(3.5, 7);
+    expect(rejections(c.events).map((e) => e.reason)).toEqual(["needs-confirmation", "cancelled"]);
+    expect(c.commands.published).toEqual([]);
+  });
+
   it("a guess that guards the home is never asked: 'sorry', and no window for a yes", async () => {
     const c = asked("I'm not a friend of yours.", "Unlock the front door.");
     await c.say(0, 3.5, "yes");

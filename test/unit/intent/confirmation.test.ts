@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { afterNo } from "../../../src/intent/confirmation.js";
 import { createIntentHandler } from "../../../src/intent/create.js";
 import type { IntentDecision } from "../../../src/intent/types.js";
 import { silentLogger } from "../../../src/util/logger.js";
@@ -201,5 +202,18 @@ describe("allow-list", () => {
     expect(on).toMatchObject({ kind: "reject", reason: "not-allowed", intent: { intent: "HassTurnOn" } });
     executes(await say("turn off the kitchen light", 1), "HassTurnOff", ["kitchen_light"]);
     rejects(await say("set a timer for 5 minutes", 2), "not-allowed");
+  });
+});
+
+describe("afterNo: the request said again after a refusal", () => {
+  it.each([
+    ["No, I meant turn off the hallway light.", "turn off the hallway light"],
+    ["nope. set a timer for 10 minutes", "set a timer for 10 minutes"],
+    ["No, not that, the bedroom light", "the bedroom light"],
+    ["Turn on the kitchen light", "turn on the kitchen light"],
+    ["No.", ""],
+    ["no no", ""],
+  ])("%s -> %s", (text, expected) => {
+    expect(afterNo(text)).toBe(expected);
   });
 });
