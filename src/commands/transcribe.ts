@@ -25,7 +25,8 @@ export const transcribeCommand: Command = {
                    encodeMs, decodeMs, source (free|grammar), freeText, score, freeScore},
                    plus "dropped" when Whisper's text was thrown away, and when the guided
                    pass was considered (stt.guided): margin, guidedText, guidedScore,
-                   guidedWhy, guidedMs (docs/stt.md)
+                   guidedWhy, guidedMs, and askBack: a refused guess the daemon
+                   would ask back, "did you mean ...?" (docs/stt.md)
   --prompt TEXT    vocabulary to bias towards (default: the config's device and area names
                    and stt.initial_prompt, as the daemon uses)
   --no-prompt      no vocabulary prompt
@@ -92,6 +93,7 @@ text Whisper is known to invent on silence. Exit 78 when the model is missing or
           decodeMs,
           dropped,
           ...guidedFields(result),
+          ...(result.askBack ? { askBack: result.askBack } : {}),
         };
         io.stdout.write(`${JSON.stringify(out, roundNumbers)}\n`);
       } else {
