@@ -186,7 +186,9 @@ export class PipelineRun {
         wallSeconds: clock() / 1000,
         signal: this.signal,
         ...(previous ? { previous } : {}),
-        ...(this.audio?.askBack ? { askBack: this.audio.askBack } : {}),
+        // Not in a follow-up window: a person there may not be speaking to the board at all
+        // ("thanks"), and a question about a guess nobody asked for is noise.
+        ...(this.audio?.askBack && this.trigger !== "follow-up" ? { askBack: this.audio.askBack } : {}),
       });
       this.signal.throwIfAborted();
       if (decision.kind === "execute") return this.#act(decision.intent, decision.ms);

@@ -15,10 +15,11 @@ const config = homeConfig();
 const registry = homeRegistry(config);
 const intent = await createIntentHandler(config, registry, silentLogger());
 
-function asked(free: string, guess: string) {
+function asked(free: string, guess: string, followUp?: number) {
   const setup = runSetup({
     intent,
     text: free,
+    ...(followUp ? { commandFollowUpSeconds: followUp } : {}),
     speech: [
       [1.2 * S, 2.5 * S],
       [4 * S, 4.5 * S],
@@ -125,6 +126,16 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     await c.say(0, 3.5);
     expect(rejections(c.events)).toEqual([]);
     expect(c.commands.published).toMatchObject([{ intent: "HassTurnOn", targets: ["hallway_light"] }]);
+  });
+
+  it("not in a follow-up window: someone there may not be speaking to the board", async () => {
+    const c = asked("turn on the hallway light", "Turn off the kitchen light.", 5);
+    await c.say(0, 3.5, "Thanks.");
+    c.transcriber.askBack = "Turn off the kitchen light.";
+    await c.say(3.5, 7);
+    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOn", targets: ["hallway_light"] }]);
+    expect(rejections(c.events)).toMatchObject([{ runId: "run-2", reason: "not-recognized" }]);
+    expect(rejections(c.events)[0]).not.toHaveProperty("guessed");
   });
 
   it("a guess the templates do not read is not asked", async () => {
