@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
+import { askBack } from "../../src/stt/ask-back.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome, GuidedSettings } from "../../src/stt/guided-types.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
@@ -149,6 +150,31 @@ describe("guesses with the defaults (whisper-tiny)", () => {
       expect(now?.hypothesis?.text).toMatch(/hold the timer/);
       expect(now?.verdict).toEqual({ source: "free", why: "other-words" });
       expect(guide.understands(now?.text ?? "")).toBe(false);
+    });
+  });
+
+  describe("a guess too unsure to act on is asked back (session 21)", () => {
+    it("'set the bedroom light to ten percent' (en-us+m7, one breath) heard as nothing like it: asked", async () => {
+      // Held out (session 16's voices): the guess was what was said, refused for keeping no word
+      // heard freely; asked back, one "yes" carries it out (the intent stage asks, stage tests).
+      const audio = spoken("set the bedroom light to ten percent", "en-us+m7@132", "clean");
+      const heard = "Hey Jarvis, I'm happy to play with you.";
+      const { now, guide } = await guessed(audio, `Hey Jarvis, ${PROMPT}`, heard);
+      const guess = now?.hypothesis;
+      expect(now?.verdict).toEqual({ source: "free", why: "other-words" });
+      expect(guide.meaning(guess?.text ?? "")).toBe(guide.meaning("set the bedroom light to ten percent"));
+      const bar = HOME.stt.guided_ask_min_score ?? undefined;
+      expect(askBack({ why: "other-words", ...guess }, bar)).toBe(guess?.text);
+    });
+
+    it("'unlock the front door' (en-gb+m3, noisy): a lock half heard is dropped, never asked", async () => {
+      const audio = spoken("unlock the front door", "en-gb-m3", "noisy");
+      const { now } = await guessed(audio, PROMPT, "I'm locked in front door.");
+      expect(now?.verdict).toEqual({ source: "free", why: "ambiguous-action" });
+      const guess = now?.hypothesis;
+      expect(
+        askBack({ why: "ambiguous-action", ...guess }, HOME.stt.guided_ask_min_score ?? undefined),
+      ).toBeNull();
     });
   });
 
