@@ -85,9 +85,11 @@ export class DefaultIntentHandler implements IntentHandler {
       // "Did you mean lock the front door?" - "no, unlock it": the answer to a guess asked back
       // is often the request said again. Understood, it goes on as one; else it was a no (and
       // no new guess is asked about a "no").
+      // "It" in the answer is what was asked about: "no, turn it on".
       const { askBack: _, ...plain } = context;
+      const asked = { runId: context.runId, intent: answer.intent, wallSeconds: context.wallSeconds };
       const said = afterNo(text);
-      const again = said ? await this.#request(said, plain, now) : null;
+      const again = said ? await this.#request(said, { ...plain, previous: asked }, now) : null;
       return !again || (again.kind === "reject" && again.reason === "not-recognized") ? cancelled : again;
     }
     if (answer.kind === "expired") {

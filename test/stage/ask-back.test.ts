@@ -91,6 +91,13 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     ]);
   });
 
+  it("'it' in the answer is what was asked about: 'no, turn it on'", async () => {
+    const c = asked("I'm so tired.", "Turn off the kitchen light.");
+    await c.say(0, 3.5, "No, turn it on.");
+    await c.say(3.5, 7);
+    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOn", targets: ["kitchen_light"] }]);
+  });
+
   it("an answer asking for what needs a yes asks for that yes", async () => {
     const c = asked("I'm not a friend of yours.", "Lock the front door.");
     await c.say(0, 3.5, "unlock the front door");
