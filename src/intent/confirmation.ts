@@ -23,7 +23,7 @@ export function isYes(text: string): boolean {
   return YES.has(tokenize(text).join(" "));
 }
 
-/** Words that open an answer refusing a question, before the request said again ("no, the hallway light"). */
+/** Words that open an answer refusing a question, before the request said again ("no, I meant ..."). */
 const NO = new Set(["no", "nope", "nah", "not", "that", "sorry", "i", "meant", "said"]);
 
 /**

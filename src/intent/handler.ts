@@ -83,9 +83,8 @@ export class DefaultIntentHandler implements IntentHandler {
       const cancelled: Decision = { kind: "reject", reason: "cancelled", intent: answer.intent };
       if (!answer.guessed) return cancelled;
       // "Did you mean lock the front door?" - "no, unlock it": the answer to a guess asked back
-      // is often the request said again. Understood, it goes on as one; else it was a no (and
-      // no new guess is asked about a "no").
-      // "It" in the answer is what was asked about: "no, turn it on".
+      // is often the request said again, its "it" what was asked about. Understood, it goes on
+      // as one; else it was a no (and no new guess is asked about a "no").
       const { askBack: _, ...plain } = context;
       const asked = { runId: context.runId, intent: answer.intent, wallSeconds: context.wallSeconds };
       const said = afterNo(text);
