@@ -117,7 +117,12 @@ export class Telemetry {
         if (run) run.rejected = event;
         if (run && event.reason === "not-recognized") this.#notRecognized(event.runId, run);
         if (run && event.reason === "needs-confirmation" && event.intent)
-          this.#awaiting = { intent: event.intent, targets: event.targets ?? [], text: run.text };
+          // A guess asked back was not what Whisper wrote: the request is the guessed sentence.
+          this.#awaiting = {
+            intent: event.intent,
+            targets: event.targets ?? [],
+            text: event.guessed ?? run.text,
+          };
         break;
       case "run-end":
         if (run) this.#reply(event.runId, event.outcome, run);

@@ -115,6 +115,21 @@ describe("a confirmation's follow-up", () => {
     });
   });
 
+  it("a guess asked back and confirmed: the input is the guessed sentence, not what Whisper wrote", () => {
+    const { sent, emit } = telemetry();
+    const off = { intent: "HassTurnOff", targets: ["kitchen_light"] };
+    emit({ type: "run-start", runId: "r1", site: "hall", trigger: "wake-word" });
+    emit({ type: "stt-end", runId: "r1", text: "I'm so tired.", language: "en", ms: 1 });
+    const guessed = "Turn off the kitchen light.";
+    emit({ type: "intent-rejected", runId: "r1", reason: "needs-confirmation", ...off, guessed });
+    emit({ type: "run-end", runId: "r1", outcome: "rejected", ms: 1 });
+    emit({ type: "run-start", runId: "r2", site: "hall", trigger: "follow-up" });
+    emit({ type: "stt-end", runId: "r2", text: "Yes.", language: "en", ms: 1 });
+    emit({ type: "intent-end", runId: "r2", ...off, slots: {}, source: "template", ms: 1 });
+    const hermes = sent.find((m) => m.topic === "hermes/intent/HassTurnOff");
+    expect(JSON.parse(hermes?.payload ?? "{}")).toMatchObject({ rawInput: guessed, sessionId: "r2" });
+  });
+
   it("a follow-up that hears nothing is not a false wake", () => {
     const { emit, metrics } = telemetry();
     emit({ type: "run-start", runId: "r1", site: "hall", trigger: "follow-up" });
