@@ -81,15 +81,9 @@ export class DefaultIntentHandler implements IntentHandler {
     }
     if (answer.kind === "cancelled") {
       const cancelled: Decision = { kind: "reject", reason: "cancelled", intent: answer.intent };
-      if (!answer.guessed) return cancelled;
-      // "Did you mean lock the front door?" - "no, unlock it": the answer to a guess asked back
-      // is often the request said again, its "it" what was asked about. Understood, it goes on
-      // as one; else it was a no (and no new guess is asked about a "no").
-      const { askBack: _, ...plain } = context;
-      const asked = { runId: context.runId, intent: answer.intent, wallSeconds: context.wallSeconds };
-      const said = afterNo(text);
-      const again = said ? await this.#request(said, { ...plain, previous: asked }, now) : null;
-      return !again || (again.kind === "reject" && again.reason === "not-recognized") ? cancelled : again;
+      return answer.guessed
+        ? await this.#answerToGuess(text, answer.intent, context, now, cancelled)
+        : cancelled;
     }
     if (answer.kind === "expired") {
       return { kind: "reject", reason: "confirmation-expired", intent: answer.intent };
@@ -107,28 +101,57 @@ export class DefaultIntentHandler implements IntentHandler {
 
   /** A request (not an answer to a question): recognized, checked by the policy, asked about when it must be. */
   async #request(text: string, context: IntentContext, now: ConfirmationTimes): Promise<Decision> {
-    const { registry, policy } = this.parts;
-    const { site, origin } = context;
     const recognized = await this.#recognize(text, context);
     if (!recognized.intent)
       return (
         this.#askBack(context, now) ?? { kind: "reject", reason: "not-recognized", detail: recognized.detail }
       );
-    // "brighter" after "set it to 40 percent" is 60 percent (intent/relative.ts).
-    const intent = settleRelative(recognized.intent, freshPrevious(context));
-    const verdict = checkIntent(intent, registry, policy, { origin, confirmed: false });
+    const verdict = this.#check(recognized.intent, context);
     if (verdict.kind === "execute") return verdict;
     if (verdict.kind === "reject") {
       return { kind: "reject", reason: verdict.reason, intent: verdict.intent, detail: verdict.why };
     }
-    this.#confirmations.ask(site, verdict.intent, origin, now, this.parts.confirmWindowSeconds);
-    return {
-      kind: "reject",
-      reason: "needs-confirmation",
-      intent: verdict.intent,
-      confirmWindowSeconds: this.parts.confirmWindowSeconds,
-      prompt: verdict.prompt,
-    };
+    return this.#askFor(verdict.intent, context, now, { prompt: verdict.prompt });
+  }
+
+  /**
+   * "Did you mean lock the front door?" - "no, unlock it": the answer to a guess asked back is
+   * often the request said again, its "it" what was asked about. Understood, it goes on as
+   * one; else it was a no (and no new guess is asked about a "no").
+   */
+  async #answerToGuess(
+    text: string,
+    asked: RecognizedIntent,
+    context: IntentContext,
+    now: ConfirmationTimes,
+    cancelled: Decision,
+  ): Promise<Decision> {
+    const said = afterNo(text);
+    if (!said) return cancelled;
+    const { askBack: _, ...plain } = context;
+    const previous = { runId: context.runId, intent: asked, wallSeconds: context.wallSeconds };
+    const again = await this.#request(said, { ...plain, previous }, now);
+    return again.kind === "reject" && again.reason === "not-recognized" ? cancelled : again;
+  }
+
+  /** The policy's verdict on a request not yet confirmed; "brighter" after "set it to 40 percent" is 60 (intent/relative.ts). */
+  #check(intent: RecognizedIntent, context: IntentContext): ReturnType<typeof checkIntent> {
+    const { registry, policy } = this.parts;
+    const settled = settleRelative(intent, freshPrevious(context));
+    return checkIntent(settled, registry, policy, { origin: context.origin, confirmed: false });
+  }
+
+  /** Asks the site for a spoken (or typed, for text) yes to `intent`, open for confirm_window_seconds. */
+  #askFor(
+    intent: RecognizedIntent,
+    context: IntentContext,
+    now: ConfirmationTimes,
+    question: { prompt: string; guessed?: string; detail?: string },
+  ): Decision {
+    const { confirmWindowSeconds } = this.parts;
+    const guessed = question.guessed !== undefined;
+    this.#confirmations.ask(context.site, intent, context.origin, now, confirmWindowSeconds, guessed);
+    return { kind: "reject", reason: "needs-confirmation", intent, confirmWindowSeconds, ...question };
   }
 
   /**
@@ -139,26 +162,14 @@ export class DefaultIntentHandler implements IntentHandler {
    * (unlock, open): a guess never guards the home, even with a yes.
    */
   #askBack(context: IntentContext, now: ConfirmationTimes): Decision | null {
-    const { templates, registry, policy, confirmWindowSeconds } = this.parts;
+    const { templates } = this.parts;
     const guessed = context.askBack;
     if (!guessed || !templates || context.origin !== "voice") return null;
     const intent = templates.recognize(guessed, context.area ?? null);
-    if (!intent) return null;
-    const verdict = checkIntent(settleRelative(intent, freshPrevious(context)), registry, policy, {
-      origin: context.origin,
-      confirmed: false,
-    });
-    if (verdict.kind !== "execute") return null;
-    this.#confirmations.ask(context.site, verdict.intent, context.origin, now, confirmWindowSeconds, true);
-    return {
-      kind: "reject",
-      reason: "needs-confirmation",
-      intent: verdict.intent,
-      confirmWindowSeconds,
-      prompt: `did you mean "${guessed}"? say yes`,
-      guessed,
-      detail: "a guess, asked back",
-    };
+    const verdict = intent && this.#check(intent, context);
+    if (verdict?.kind !== "execute") return null;
+    const prompt = `did you mean "${guessed}"? say yes`;
+    return this.#askFor(verdict.intent, context, now, { prompt, guessed, detail: "a guess, asked back" });
   }
 
   async #recognize(text: string, context: IntentContext): Promise<Recognition> {
