@@ -78,6 +78,10 @@ export class BoardTimers implements Service, LocalSkills {
     return this.#running?.skill.handles(intent) ?? false;
   }
 
+  wouldAct(intent: RecognizedIntent, site: string): boolean {
+    return this.#running?.skill.wouldAct(intent, site) ?? true;
+  }
+
   perform(intent: RecognizedIntent, context: SkillContext): Promise<SkillAnswer> {
     const skill = this.#running?.skill;
     // The pipeline asks handles() first; the timers stop only after the pipeline.

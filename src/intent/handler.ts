@@ -167,7 +167,8 @@ export class DefaultIntentHandler implements IntentHandler {
     if (!guessed || !templates || context.origin !== "voice") return null;
     const intent = templates.recognize(guessed, context.area ?? null);
     const verdict = intent && this.#check(intent, context);
-    if (verdict?.kind !== "execute") return null;
+    // "Did you mean pause the timer?" with no timer running asks for a yes that changes nothing.
+    if (verdict?.kind !== "execute" || context.wouldAct?.(verdict.intent) === false) return null;
     const prompt = `did you mean "${guessed}"? say yes`;
     return this.#askFor(verdict.intent, context, now, { prompt, guessed, detail: "a guess, asked back" });
   }

@@ -60,6 +60,11 @@ export interface IntentContext {
    * when nothing else in `text` is understood, the person is asked "did you mean ...?".
    */
   askBack?: string;
+  /**
+   * Whether carrying an intent out now would do anything (the board's skills know: "pause the
+   * timer" with no timer running would not). A guess that would not is never asked back.
+   */
+  wouldAct?: (intent: RecognizedIntent) => boolean;
 }
 
 /** An intent a run carried out (published, answered or recognized), as the pipeline keeps it for the next run. */

@@ -1,6 +1,6 @@
 import { type AudioFrame, SAMPLE_RATE } from "../audio/format.js";
 import type { RunOutcome } from "../events/types.js";
-import type { IntentHandler, PreviousIntent, RecognizedIntent } from "../intent/types.js";
+import type { IntentContext, IntentHandler, PreviousIntent, RecognizedIntent } from "../intent/types.js";
 import type { Logger } from "../util/logger.js";
 import type { StartTimer } from "../util/timer.js";
 import type { EndpointerSettings } from "../vad/endpointer.js";
@@ -188,7 +188,7 @@ export class PipelineRun {
         ...(previous ? { previous } : {}),
         // Not in a follow-up window: a person there may not be speaking to the board at all
         // ("thanks"), and a question about a guess nobody asked for is noise.
-        ...(this.audio?.askBack && this.trigger !== "follow-up" ? { askBack: this.audio.askBack } : {}),
+        ...(this.audio?.askBack && this.trigger !== "follow-up" ? this.#askBack(this.audio.askBack) : {}),
       });
       this.signal.throwIfAborted();
       if (decision.kind === "execute") return this.#act(decision.intent, decision.ms);
@@ -204,6 +204,13 @@ export class PipelineRun {
       if (reason === "needs-confirmation") this.parts.openFollowUp(this, decision.confirmWindowSeconds ?? 8);
       this.end("rejected");
     });
+  }
+
+  /** The guess to ask back, and how the board's skills judge whether a yes would do anything. */
+  #askBack(guess: string): Pick<IntentContext, "askBack" | "wouldAct"> {
+    const { skills, site } = this.parts;
+    const wouldAct = skills?.wouldAct?.bind(skills);
+    return { askBack: guess, ...(wouldAct ? { wouldAct: (intent) => wouldAct(intent, site) } : {}) };
   }
 
   /**

@@ -11,6 +11,11 @@ export interface LocalSkills {
   /** True when this board carries the intent out (it is then never published as a device command). */
   handles(intent: RecognizedIntent): boolean;
   perform(intent: RecognizedIntent, context: SkillContext): Promise<SkillAnswer>;
+  /**
+   * Whether carrying `intent` out at `site` now would do anything ("pause the timer" with no
+   * timer running would not). Asked before a guess is asked back; absent, it would.
+   */
+  wouldAct?(intent: RecognizedIntent, site: string): boolean;
 }
 
 export interface SkillContext {

@@ -12,6 +12,12 @@ export class SkillSet implements LocalSkills {
     return this.skills.some((skill) => skill.handles(intent));
   }
 
+  /** The handling skill's answer; an intent no skill handles (a device command) would act. */
+  wouldAct(intent: RecognizedIntent, site: string): boolean {
+    const skill = this.skills.find((s) => s.handles(intent));
+    return skill?.wouldAct?.(intent, site) ?? true;
+  }
+
   perform(intent: RecognizedIntent, context: SkillContext): Promise<SkillAnswer> {
     const skill = this.skills.find((s) => s.handles(intent));
     // The pipeline asks handles() first; reaching here without a skill is a bug in the caller.

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { runReply } from "../../src/feedback/run-reply.js";
 import { createIntentHandler } from "../../src/intent/create.js";
+import type { LocalSkills } from "../../src/pipeline/skills.js";
+import { TimerService } from "../../src/skills/timers/service.js";
+import { TimerSkill } from "../../src/skills/timers/skill.js";
 import { silentLogger } from "../../src/util/logger.js";
+import { testBus } from "../support/bus.js";
+import { ManualTimers } from "../support/manual-timers.js";
 import { ends, runSetup, S } from "../support/pipeline-setup.js";
 import { homeConfig, homeRegistry } from "../unit/intent/home.js";
 
@@ -15,11 +20,12 @@ const config = homeConfig();
 const registry = homeRegistry(config);
 const intent = await createIntentHandler(config, registry, silentLogger());
 
-function asked(free: string, guess: string, followUp?: number) {
+function asked(free: string, guess: string, followUp?: number, skills?: LocalSkills) {
   const setup = runSetup({
     intent,
     text: free,
     ...(followUp ? { commandFollowUpSeconds: followUp } : {}),
+    ...(skills ? { skills } : {}),
     speech: [
       [1.2 * S, 2.5 * S],
       [4 * S, 4.5 * S],
@@ -143,6 +149,46 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     expect(c.commands.published).toMatchObject([{ intent: "HassTurnOn", targets: ["hallway_light"] }]);
     expect(rejections(c.events)).toMatchObject([{ runId: "run-2", reason: "not-recognized" }]);
     expect(rejections(c.events)[0]).not.toHaveProperty("guessed");
+  });
+
+  it("a guess about a timer is asked only while there is a timer to act on", async () => {
+    const clock = new ManualTimers();
+    const timers = new TimerService({
+      bus: testBus(),
+      store: null,
+      logger: silentLogger(),
+      clock: clock.clock,
+      timer: clock.timer,
+    });
+    timers.start();
+    const skill = new TimerSkill(timers);
+    // "Did you mean pause the timer?" with none running: a yes would change nothing.
+    const idle = asked("Hey Jarvis, call the driver.", "Pause the timer.", undefined, skill);
+    await idle.say(0, 7);
+    expect(rejections(idle.events)).toMatchObject([{ runId: "run-1", reason: "not-recognized" }]);
+    expect(rejections(idle.events)[0]).not.toHaveProperty("guessed");
+    expect(ends(idle.events)).toEqual([["run-1", "rejected"]]);
+
+    timers.startTimer({ seconds: 600, site: "kitchen" });
+    const running = asked("Hey Jarvis, call the driver.", "Pause the timer.", undefined, skill);
+    await running.say(0, 3.5, "yes");
+    await running.say(3.5, 7);
+    expect(rejections(running.events)).toMatchObject([
+      { runId: "run-1", reason: "needs-confirmation", intent: "HassPauseTimer", guessed: "Pause the timer." },
+    ]);
+    expect(ends(running.events).slice(0, 2)).toEqual([
+      ["run-1", "rejected"],
+      ["run-2", "answered"],
+    ]);
+    expect(timers.select({ site: "kitchen" })).toMatchObject({ kind: "found", timers: [{ paused: true }] });
+    // A new timer is always something to do.
+    expect(
+      skill.wouldAct(
+        { intent: "HassStartTimer", targets: [], slots: { minutes: 5 }, source: "template", confidence: 1 },
+        "hall",
+      ),
+    ).toBe(true);
+    timers.stop();
   });
 
   it("a guess the templates do not read is not asked", async () => {

@@ -54,6 +54,27 @@ export class TimerSkill implements LocalSkills {
     );
   }
 
+  /**
+   * Whether `intent` would change a timer at `site` now: a new timer always; "stop" while one
+   * rings there; otherwise a timer it could pick (several count: the answer asks which).
+   */
+  wouldAct(intent: RecognizedIntent, site: string): boolean {
+    if (intent.intent === "HassStartTimer") return true;
+    if (
+      this.ringing?.isRinging(site) &&
+      (intent.intent === "HassNevermind" || intent.intent === "HassCancelTimer")
+    )
+      return true;
+    if (!TIMER_INTENTS.has(intent.intent)) return false;
+    const slots = intent.slots;
+    const name = typeof slots.name === "string" && slots.name ? slots.name : null;
+    const area = typeof slots.area === "string" ? slots.area : null;
+    // The duration of "add 5 minutes" is the change, not which timer (as #speech reads it).
+    const changes = intent.intent === "HassIncreaseTimer" || intent.intent === "HassDecreaseTimer";
+    const seconds = changes ? null : durationOf(slots) || null;
+    return this.timers.select({ site, name, seconds, area, which: "all" }).kind !== "none";
+  }
+
   async perform(intent: RecognizedIntent, context: SkillContext): Promise<SkillAnswer> {
     if (intent.intent === "HassNevermind")
       return { speech: this.ringing?.stop(context.site) ? "okay" : null };

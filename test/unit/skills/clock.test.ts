@@ -83,4 +83,22 @@ describe("SkillSet", () => {
     expect(set.handles(lights)).toBe(false);
     await expect(set.perform(lights, { runId: "r", site: "s", area: null })).rejects.toThrow(/no skill/);
   });
+
+  it("asks the handling skill whether an intent would do anything; a device command would", async () => {
+    const asked: string[] = [];
+    const quiet = {
+      handles: (i: RecognizedIntent) => i.intent === "HassGetCurrentTime",
+      perform: async () => ({ speech: null }),
+      wouldAct: (_: RecognizedIntent, site: string) => {
+        asked.push(site);
+        return false;
+      },
+    };
+    const set = new SkillSet([quiet, clock]);
+    expect(set.wouldAct(await recognize("what time is it"), "hall")).toBe(false);
+    expect(asked).toEqual(["hall"]);
+    // The clock says nothing of it: it answers, so it acts.
+    expect(set.wouldAct(await recognize("what's the date"), "hall")).toBe(true);
+    expect(set.wouldAct(await recognize("turn on the kitchen light"), "hall")).toBe(true);
+  });
 });

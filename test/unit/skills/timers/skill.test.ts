@@ -149,6 +149,37 @@ describe("timer words", () => {
     expect(durationWords(seconds)).toBe(words);
   });
 
+  it("says whether a request would change a timer now (a guess is asked back only then)", async () => {
+    let rings = false;
+    const h = harness({ isRinging: (site) => rings && site === "kitchen", stop: () => true });
+    const intent = (name: string, slots: Record<string, unknown> = {}): RecognizedIntent => ({
+      intent: name,
+      targets: [],
+      slots,
+      source: "template",
+      confidence: 1,
+    });
+    const would = (name: string, slots?: Record<string, unknown>, site = "kitchen") =>
+      h.skill.wouldAct(intent(name, slots), site);
+    expect(would("HassStartTimer", { minutes: 5 })).toBe(true);
+    for (const name of ["HassCancelTimer", "HassPauseTimer", "HassTimerStatus", "HassIncreaseTimer"])
+      expect(would(name), name).toBe(false);
+    expect(would("HassNevermind")).toBe(false);
+    await h.say("HassStartTimer", { minutes: 10, name: "pasta" });
+    expect(would("HassPauseTimer")).toBe(true);
+    expect(would("HassCancelTimer", { name: "pasta" })).toBe(true);
+    expect(would("HassCancelTimer", { name: "tea" })).toBe(false);
+    expect(would("HassCancelTimer", { minutes: 10 })).toBe(true);
+    expect(would("HassCancelTimer", { minutes: 3 })).toBe(false);
+    // "add 3 minutes": the duration is the change, not which timer.
+    expect(would("HassIncreaseTimer", { minutes: 3 })).toBe(true);
+    expect(would("HassPauseTimer", {}, "hall")).toBe(false);
+    rings = true;
+    expect(would("HassNevermind")).toBe(true);
+    expect(would("HassNevermind", {}, "hall")).toBe(false);
+    expect(would("HassTurnOn")).toBe(false);
+  });
+
   it("announces a timer that ended while the daemon was down", () => {
     expect(overdueSpeech({ name: null, seconds: 600 }, 185)).toBe("your 10 minute timer ended 3 minutes ago");
     expect(overdueSpeech({ name: "pasta", seconds: 600 }, 40)).toBe("your pasta timer ended 40 seconds ago");
