@@ -19,6 +19,7 @@
 //        vad.breath_cut=false: today's behaviour)]
 //       [--peer-root DIR (guided both; the peer column run by the build in DIR, e.g. main's)]
 //       [--realtime-only (skip the pass read as fast as it comes)] [--rounds N (of --realtime)]
+//       [--only REGEX (the utterances whose text matches)]
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -77,6 +78,7 @@ function options() {
       "breath-only": { type: "boolean" },
       "paused-only": { type: "boolean" },
       gap: { type: "string" },
+      only: { type: "string" },
     },
   });
   const voices = values.voices ? VOICES.filter((v) => values.voices?.split(",").includes(v.id)) : VOICES;
@@ -98,6 +100,8 @@ function options() {
     /** Only the utterances said in one breath with the wake phrase (or only the others). */
     breath: values["breath-only"] ? true : values["paused-only"] ? false : null,
     gapSeconds: values.gap === undefined ? undefined : Number(values.gap),
+    /** Only the utterances whose text matches this regular expression (as bench/hearing-decode.ts). */
+    only: values.only ? new RegExp(values.only) : null,
   };
 }
 
@@ -272,6 +276,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const specs = (opts.committed ? committedSpecs() : allSpecs(opts.voices, opts.conditions, opts.count))
     .filter((spec) => opts.breath === null || isNoPause(spec.index) === opts.breath)
+    .filter((spec) => !opts.only || opts.only.test(spec.utterance.text))
     .map((spec) => (opts.gapSeconds === undefined ? spec : { ...spec, gapSeconds: opts.gapSeconds }));
   const entries = specs.map((spec) => makeClip(spec, dir));
   const config = writeConfig();

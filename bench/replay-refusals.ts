@@ -17,7 +17,7 @@ import { sentenceSpace } from "../src/intent/create.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
 import { CLEAR_LEAD } from "../src/stt/guide.js";
 import { readsOtherwise } from "../src/stt/guided-judge.js";
-import { keepsHeardWords } from "../src/stt/heard-words.js";
+import { keepsAnyHeardWord, keepsHeardWords } from "../src/stt/heard-words.js";
 import type { Row } from "./hearing-decode-report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -36,7 +36,9 @@ for (const file of process.argv.slice(2)) {
       accepted++;
       const named = guide.nameWords(row.freeText);
       const keeps =
-        keepsHeardWords(row.freeText, guess.text, named) || guess.score >= row.freeScore + CLEAR_LEAD;
+        keepsHeardWords(row.freeText, guess.text, named) ||
+        (!(guide.startsWithWake(guess.text) && !keepsAnyHeardWord(row.freeText, guess.text)) &&
+          guess.score >= row.freeScore + CLEAR_LEAD);
       const why = !keeps
         ? "other-words"
         : readsOtherwise(guide, row.freeText, guess.text)

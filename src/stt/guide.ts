@@ -58,6 +58,8 @@ export interface TranscriptGuide {
    * the nearest ("bed room lights" -> the bedroom light), as meaning() writes it; null: nothing.
    */
   readsAs?(text: string): string | null;
+  /** True when the text begins with a wake phrase ("Hey Jarvis, turn on ..."). */
+  startsWithWake?(text: string): boolean;
   /** The words a sentence is told apart by, for the beam's diversity: its first `words` (1) after the wake phrase and fillers. */
   group?(text: string, words?: number): string;
   /** How many filler words ("so", "thank you") the text has around its command: the search ranks them down. */
@@ -169,6 +171,8 @@ export function chooseTranscript(input: {
   contradicts: boolean;
   /** The grammar sentence keeps a word of what Whisper heard freely (keepsHeardWords). */
   keepsWords: boolean;
+  /** The guess begins with the wake phrase (TranscriptGuide.startsWithWake) and keeps no word heard freely at all. */
+  wakeAndNothingKept?: boolean;
   /** The free text has a word that says what or which (heardWords); false: the guess has nothing to keep. */
   anchored?: boolean;
   sensitive: boolean;
@@ -192,8 +196,12 @@ export function chooseTranscript(input: {
   if (input.contradicts) return { source: "free", why: "contradicts" };
   // Unless Whisper itself finds the guess likelier than what it wrote freely: then the free
   // words are no evidence against it ("To another point, we need to go." at -1.32, "Turn on
-  // the coffee maker." at -1.16 over the same audio, said so). A tie is no such finding.
-  if (!input.keepsWords && guided.score < input.freeScore + CLEAR_LEAD)
+  // the coffee maker." at -1.16 over the same audio, said so). A tie is no such finding. Nor
+  // is the lead of a guess said in one breath with the wake phrase that keeps no word heard:
+  // such leads were never what was said on the hearing benches ("Hey Jarvis, call me, I'm
+  // a..." -> "Hey Jarvis, hold the timer.", a timer paused for *call the plumber*), where
+  // after a pause they mostly were ("Don't forget to subscribe!" -> "Turn on the kitchen light.").
+  if (!input.keepsWords && (input.wakeAndNothingKept || guided.score < input.freeScore + CLEAR_LEAD))
     return { source: "free", why: "other-words" };
   // A guess with no word heard freely to anchor it ("3.5%" -> "The bedroom lamp 30%", a
   // wrong action on the bench at -1.37) must be as sure as a sensitive one.

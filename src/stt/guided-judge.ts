@@ -1,7 +1,7 @@
 import { chooseTranscript, endsUnfinished, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
-import { heardWords, keepsHeardWords } from "./heard-words.js";
+import { heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
 import type { NumberLead } from "./number-lead.js";
 import { changesNumber, hasNumber } from "./number-values.js";
 
@@ -34,6 +34,10 @@ export async function judgeGuess(
       guided: hypothesis,
       contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
       keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text, named) : true,
+      wakeAndNothingKept:
+        !!hypothesis &&
+        !keepsAnyHeardWord(free.text, hypothesis.text) &&
+        !!guide.startsWithWake?.(hypothesis.text),
       anchored: heardWords(free.text).length > 0,
       sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
       thresholds: settings.thresholds,

@@ -63,6 +63,20 @@ export function keepsHeardWords(free: string, guided: string, named: readonly st
   return heard.some(kept) && !dropsAName(free, kept);
 }
 
+/**
+ * True when the guess keeps some word heard freely that is not one of the commands' verbs
+ * (near enough), or what it acts on ("make" heard of the coffee maker), or there is no such
+ * word: keepsHeardWords without its further rules. "Here Jarvis, hold the plumber." ->
+ * "Hey Jarvis, hold the timer." keeps only its verb: nothing.
+ */
+export function keepsAnyHeardWord(free: string, guided: string): boolean {
+  const heard = heardWords(free).filter((word) => !VERBS.has(word));
+  const said = words(guided);
+  const spellings = [...said, ...namePairs(said)];
+  if (heard.length === 0 || keepsAnObject(free, spellings)) return true;
+  return heard.some((word) => spellings.some((g) => nearWords(word, g)));
+}
+
 /** A word that can say what is acted on: neither one of the commands' verbs nor a plain word. */
 const isObjectWord = (word: string | undefined): word is string =>
   word !== undefined && !VERBS.has(word) && !PLAIN_WORDS.has(word);

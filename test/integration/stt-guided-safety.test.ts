@@ -122,15 +122,31 @@ describe("guesses with the defaults (whisper-tiny)", () => {
    */
   async function guessed(audio: Float32Array, prompt: string, heard: string) {
     const guide = space.get();
-    const outcome: { now?: GuidedOutcome } = {};
+    const outcome: { now?: GuidedOutcome; freeScore?: number } = {};
     await whisper.transcribe(audio, {
       prompt,
       inspect: async (free) => {
+        outcome.freeScore = free.avgLogprob;
         outcome.now = await whisper.guidedPass(guidedSettings(HOME.stt)).run({ ...free, text: heard }, guide);
       },
     });
     return { ...outcome, guide };
   }
+
+  describe("said in one breath, a guess keeping nothing heard gets no lead (session 22)", () => {
+    it("'call the plumber' (en-gb-x-rp+m5, one breath) heard as 'hello, hello, hello': no timer held", async () => {
+      // Held out (session 16's voices): "Hey Jarvis, hold the timer." scored above the free
+      // text and so was taken, though it keeps none of its words: a timer paused. Through the
+      // daemon "Here Jarvis, all the plumber." and "Hey Jarvis, call me, I'm a..." did the same.
+      const audio = spoken("call the plumber", "en-gb-x-rp+m5@144", "clean");
+      const heard = "Hey Jarvis, hello, hello, hello.";
+      const { now, freeScore, guide } = await guessed(audio, `Hey Jarvis, ${PROMPT}`, heard);
+      expect(now?.hypothesis?.text).toMatch(/^Hey,? Jarvis,( please)? hold the timer\.$/);
+      expect(now?.hypothesis?.score).toBeGreaterThan((freeScore as number) + 0.05);
+      expect(now?.verdict).toEqual({ source: "free", why: "other-words" });
+      expect(guide.understands(now?.text ?? "")).toBe(false);
+    });
+  });
 
   describe("a guess keeps what it acts on (session 20)", () => {
     it("'set the bedroom light to forty percent' (en-029, reverberant): not the living room light", async () => {

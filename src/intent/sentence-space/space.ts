@@ -205,13 +205,15 @@ export class SentenceSpace {
 
   /** Every word of the devices' names, aliases and areas (the registry is fixed for a space's life). */
   #nameWords(): ReadonlySet<string> {
-    if (!this.#names) {
-      const spoken = this.registry
-        .all()
-        .flatMap((d) => [d.name, ...d.aliases, d.area?.replace(/_/g, " ") ?? ""]);
-      this.#names = new Set(spoken.flatMap((s) => tokenize(s)));
-    }
+    const spoken = () =>
+      this.registry.all().flatMap((d) => [d.name, ...d.aliases, d.area?.replace(/_/g, " ") ?? ""]);
+    this.#names ??= new Set(spoken().flatMap((s) => tokenize(s)));
     return this.#names;
+  }
+
+  /** True when the text begins with one of the wake phrases ("Hey, Jarvis, set ..."). */
+  startsWithWake(text: string): boolean {
+    return this.#wakeless(text).length < tokenize(text).length;
   }
 
   #withoutWake(text: string): string {

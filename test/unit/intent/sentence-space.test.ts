@@ -281,6 +281,14 @@ describe("SentenceSpace", () => {
     expect(space.nameWords("Hey Jarvis, call me a planner.")).toEqual([]);
   });
 
+  it("tells a text that begins with the wake phrase, in any of its spellings", () => {
+    expect(space.startsWithWake("Hey Jarvis, hold the timer.")).toBe(true);
+    expect(space.startsWithWake("Hey, Jarvis, set the thermostat to 21 degrees.")).toBe(true);
+    expect(space.startsWithWake("Jarvis turn off the kitchen lights")).toBe(true);
+    expect(space.startsWithWake("Hold the timer.")).toBe(false);
+    expect(space.startsWithWake("Here Jarvis, hold the plumber.")).toBe(false);
+  });
+
   it("reverses a lock as Whisper would write an unlock it half heard, and nothing else", () => {
     expect(space.reversals("Lock the front door.")).toEqual(["Unlock the front door."]);
     expect(space.reversals("And lock the front door.").sort()).toEqual([

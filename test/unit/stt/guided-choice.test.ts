@@ -6,7 +6,7 @@ import {
   type GuidedThresholds,
   guidedFields,
 } from "../../../src/stt/guide.js";
-import { couldKeepHeardWords, keepsHeardWords } from "../../../src/stt/heard-words.js";
+import { couldKeepHeardWords, keepsAnyHeardWord, keepsHeardWords } from "../../../src/stt/heard-words.js";
 import { hasNumber } from "../../../src/stt/number-values.js";
 
 const thresholds: GuidedThresholds = {
@@ -114,6 +114,16 @@ describe("chooseTranscript", () => {
     [
       "keeps none of the words heard, but likelier than them to Whisper itself",
       { freeScore: -1.3, guided: hyp(-1.1), keepsWords: false },
+      "grammar",
+    ],
+    [
+      "said in one breath with the wake phrase, keeps nothing heard: its lead over the free text is no evidence",
+      { freeScore: -0.92, guided: hyp(-0.82), keepsWords: false, wakeAndNothingKept: true },
+      "other-words",
+    ],
+    [
+      "said in one breath, keeps a word heard but not what it acts on: the lead counts as before",
+      { freeScore: -0.92, guided: hyp(-0.82), keepsWords: false, wakeAndNothingKept: false },
       "grammar",
     ],
     [
@@ -322,6 +332,31 @@ describe("droppedAsUnsure", () => {
       expect(droppedAsUnsure(why), why).toBe(true);
     for (const why of ["low-score", "other-words", "understood", undefined])
       expect(droppedAsUnsure(why), why).toBe(false);
+  });
+});
+
+describe("keepsAnyHeardWord", () => {
+  it("asks only whether some word heard is near a word of the guess", () => {
+    // "bathroom" is no "bedroom", but "light" was heard: kept, though keepsHeardWords refuses it.
+    expect(keepsAnyHeardWord("Hey Jarvis, bathroom light, off.", "Hey Jarvis, bedroom light off.")).toBe(
+      true,
+    );
+    expect(keepsHeardWords("Hey Jarvis, bathroom light, off.", "Hey Jarvis, bedroom light off.")).toBe(false);
+    expect(
+      keepsAnyHeardWord(
+        "Here's Jarvis, which, of course, make a lot.",
+        "Hey Jarvis, switch the coffee maker off.",
+      ),
+    ).toBe(true);
+    expect(keepsAnyHeardWord("Hey Jarvis, call me, I'm a...", "Hey Jarvis, hold the timer.")).toBe(false);
+    expect(keepsAnyHeardWord("Hey Jarvis, quiet, warm, warm.", "Hey Jarvis, hold the timer.")).toBe(false);
+    // Only the verb kept, its own object brought.
+    expect(keepsAnyHeardWord("Here Jarvis, hold the plumber.", "Hey Jarvis, hold the timer.")).toBe(false);
+    expect(keepsAnyHeardWord("Hey Jarvis, shot the car in floor.", "Hey Jarvis, shut the garage door.")).toBe(
+      true,
+    );
+    expect(keepsAnyHeardWord("Hey Jarvis, thanks.", "Hey Jarvis, turn on the light.")).toBe(false);
+    expect(keepsAnyHeardWord("Hey Jarvis.", "Hey Jarvis, turn on the light.")).toBe(true);
   });
 });
 
