@@ -6,16 +6,10 @@ import { TimerService } from "../../src/skills/timers/service.js";
 import { TimerSkill } from "../../src/skills/timers/skill.js";
 import { ringWords } from "../../src/skills/timers/speech.js";
 import { silentLogger } from "../../src/util/logger.js";
+import { templateIntent as intent } from "../support/fake-stages.js";
 import { ManualTimers } from "../support/manual-timers.js";
 import { ends, runSetup, S } from "../support/pipeline-setup.js";
 
-const intent = (name: string, slots: Record<string, unknown> = {}): RecognizedIntent => ({
-  intent: name,
-  targets: [],
-  slots,
-  source: "template",
-  confidence: 1,
-});
 const execute = (i: RecognizedIntent): IntentDecision => ({ kind: "execute", intent: i, ms: 1 });
 
 /**

@@ -124,6 +124,15 @@ export class FakeTranscriber implements Transcriber {
   async dispose(): Promise<void> {}
 }
 
+/** A recognized intent with no targets, as the templates give it ("pause the timer"). */
+export const templateIntent = (name: string, slots: Record<string, unknown> = {}): RecognizedIntent => ({
+  intent: name,
+  targets: [],
+  slots,
+  source: "template",
+  confidence: 1,
+});
+
 export const kitchenOn: RecognizedIntent = {
   intent: "HassTurnOn",
   targets: ["kitchen_light"],

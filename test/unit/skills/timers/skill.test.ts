@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { PipelineEvent } from "../../../../src/events/types.js";
-import type { RecognizedIntent } from "../../../../src/intent/types.js";
 import { TimerService } from "../../../../src/skills/timers/service.js";
 import { type Ringing, TimerSkill } from "../../../../src/skills/timers/skill.js";
 import { durationWords, overdueSpeech } from "../../../../src/skills/timers/speech.js";
 import { silentLogger } from "../../../../src/util/logger.js";
 import { testBus } from "../../../support/bus.js";
+import { templateIntent as intent } from "../../../support/fake-stages.js";
 import { ManualTimers } from "../../../support/manual-timers.js";
 
 function harness(ringing: Ringing | null = null) {
@@ -25,9 +25,9 @@ function harness(ringing: Ringing | null = null) {
   const skill = new TimerSkill(service, ringing);
   let run = 0;
   const say = async (name: string, slots: Record<string, unknown> = {}, site = "kitchen") => {
-    const intent: RecognizedIntent = { intent: name, targets: [], slots, source: "template", confidence: 1 };
-    expect(skill.handles(intent)).toBe(true);
-    const answer = await skill.perform(intent, { runId: `r${++run}`, site, area: "kitchen" });
+    const said = intent(name, slots);
+    expect(skill.handles(said)).toBe(true);
+    const answer = await skill.perform(said, { runId: `r${++run}`, site, area: "kitchen" });
     return answer.speech;
   };
   return { timers, service, skill, say, events };
@@ -36,13 +36,6 @@ function harness(ringing: Ringing | null = null) {
 describe("TimerSkill", () => {
   it("handles the timer intents only", () => {
     const { skill } = harness();
-    const intent = (name: string): RecognizedIntent => ({
-      intent: name,
-      targets: [],
-      slots: {},
-      source: "template",
-      confidence: 1,
-    });
     expect(skill.handles(intent("HassTurnOn"))).toBe(false);
     // "stop" / "never mind" is the pipeline's own unless a timer rings.
     expect(skill.handles(intent("HassNevermind"))).toBe(false);
@@ -152,13 +145,6 @@ describe("timer words", () => {
   it("says whether a request would change a timer now (a guess is asked back only then)", async () => {
     let rings = false;
     const h = harness({ isRinging: (site) => rings && site === "kitchen", stop: () => true });
-    const intent = (name: string, slots: Record<string, unknown> = {}): RecognizedIntent => ({
-      intent: name,
-      targets: [],
-      slots,
-      source: "template",
-      confidence: 1,
-    });
     const would = (name: string, slots?: Record<string, unknown>, site = "kitchen") =>
       h.skill.wouldAct(intent(name, slots), site);
     expect(would("HassStartTimer", { minutes: 5 })).toBe(true);
