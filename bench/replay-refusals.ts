@@ -16,8 +16,8 @@ import { validate } from "../src/config/load.js";
 import { sentenceSpace } from "../src/intent/create.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
 import { CLEAR_LEAD } from "../src/stt/guide.js";
-import { readsOtherwise } from "../src/stt/guided-judge.js";
-import { keepsAnyHeardWord, keepsHeardWords } from "../src/stt/heard-words.js";
+import { readsOtherwise, wakeAndNothingKept } from "../src/stt/guided-judge.js";
+import { keepsHeardWords } from "../src/stt/heard-words.js";
 import type { Row } from "./hearing-decode-report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,8 +37,7 @@ for (const file of process.argv.slice(2)) {
       const named = guide.nameWords(row.freeText);
       const keeps =
         keepsHeardWords(row.freeText, guess.text, named) ||
-        (!(guide.startsWithWake(guess.text) && !keepsAnyHeardWord(row.freeText, guess.text)) &&
-          guess.score >= row.freeScore + CLEAR_LEAD);
+        (!wakeAndNothingKept(guide, row.freeText, guess.text) && guess.score >= row.freeScore + CLEAR_LEAD);
       const why = !keeps
         ? "other-words"
         : readsOtherwise(guide, row.freeText, guess.text)

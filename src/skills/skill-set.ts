@@ -14,14 +14,17 @@ export class SkillSet implements LocalSkills {
 
   /** The handling skill's answer; an intent no skill handles (a device command) would act. */
   wouldAct(intent: RecognizedIntent, site: string): boolean {
-    const skill = this.skills.find((s) => s.handles(intent));
-    return skill?.wouldAct?.(intent, site) ?? true;
+    return this.#handler(intent)?.wouldAct?.(intent, site) ?? true;
   }
 
   perform(intent: RecognizedIntent, context: SkillContext): Promise<SkillAnswer> {
-    const skill = this.skills.find((s) => s.handles(intent));
+    const skill = this.#handler(intent);
     // The pipeline asks handles() first; reaching here without a skill is a bug in the caller.
     if (!skill) return Promise.reject(new Error(`no skill handles ${intent.intent}`));
     return skill.perform(intent, context);
+  }
+
+  #handler(intent: RecognizedIntent): LocalSkills | undefined {
+    return this.skills.find((s) => s.handles(intent));
   }
 }

@@ -34,10 +34,7 @@ export async function judgeGuess(
       guided: hypothesis,
       contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
       keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text, named) : true,
-      wakeAndNothingKept:
-        !!hypothesis &&
-        !keepsAnyHeardWord(free.text, hypothesis.text) &&
-        !!guide.startsWithWake?.(hypothesis.text),
+      wakeAndNothingKept: hypothesis ? wakeAndNothingKept(guide, free.text, hypothesis.text) : false,
       anchored: heardWords(free.text).length > 0,
       sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
       thresholds: settings.thresholds,
@@ -61,6 +58,11 @@ export async function judgeGuess(
     lead,
     ...(actionLead ? { actionLead } : {}),
   };
+}
+
+/** True when the guess begins with the wake phrase (said in one breath) and keeps no word of `free` (keepsAnyHeardWord). */
+export function wakeAndNothingKept(guide: TranscriptGuide, free: string, guessed: string): boolean {
+  return !!guide.startsWithWake?.(guessed) && !keepsAnyHeardWord(free, guessed);
 }
 
 /** True when the intent stage would act on the free text, and not as the guess asks (bench/replay-refusals.ts replays it). */

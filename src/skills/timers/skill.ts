@@ -66,13 +66,11 @@ export class TimerSkill implements LocalSkills {
     )
       return true;
     if (!TIMER_INTENTS.has(intent.intent)) return false;
-    const slots = intent.slots;
-    const name = typeof slots.name === "string" && slots.name ? slots.name : null;
-    const area = typeof slots.area === "string" ? slots.area : null;
+    const { name, seconds, area } = timerSlots(intent.slots);
     // The duration of "add 5 minutes" is the change, not which timer (as #speech reads it).
     const changes = intent.intent === "HassIncreaseTimer" || intent.intent === "HassDecreaseTimer";
-    const seconds = changes ? null : durationOf(slots) || null;
-    return this.timers.select({ site, name, seconds, area, which: "all" }).kind !== "none";
+    const which = { site, name, area, seconds: changes ? null : seconds || null, which: "all" as const };
+    return this.timers.select(which).kind !== "none";
   }
 
   async perform(intent: RecognizedIntent, context: SkillContext): Promise<SkillAnswer> {
@@ -83,9 +81,7 @@ export class TimerSkill implements LocalSkills {
 
   #speech(intent: RecognizedIntent, context: SkillContext): string {
     const slots = intent.slots;
-    const name = typeof slots.name === "string" && slots.name ? slots.name : null;
-    const seconds = durationOf(slots);
-    const area = typeof slots.area === "string" ? slots.area : null;
+    const { name, seconds, area } = timerSlots(slots);
     const { runId } = context;
     switch (intent.intent) {
       case "HassStartTimer": {
@@ -148,6 +144,13 @@ export class TimerSkill implements LocalSkills {
       ? `there is no ${askedLabel(selector.name ?? null, selector.seconds ?? 0)}`
       : "no timers are running";
   }
+}
+
+/** Which timer a request names: its name, its duration in seconds (0: none said) and its area. */
+function timerSlots(slots: Readonly<Record<string, unknown>>) {
+  const name = typeof slots.name === "string" && slots.name ? slots.name : null;
+  const area = typeof slots.area === "string" ? slots.area : null;
+  return { name, seconds: durationOf(slots), area };
 }
 
 function durationOf(slots: Readonly<Record<string, unknown>>): number {
