@@ -12,7 +12,8 @@
 // (comma-separated) add candidate thresholds and embedding thresholds to compare; WAKE_VERIFIER
 // names another verifier file; WAKE_CANDIDATE names new weights to compare with the shipped
 // ones in the same run (rows "cand", "cand+every": from its own `everyChunk`); WAKE_WHISPER_CONTEXT=2.5,0.7 adds Whisper hearing more;
-// WAKE_WHISPER=0 leaves Whisper out (its verdicts take minutes on a loaded board). WAKE_VAD_GATE=1
+// WAKE_WHISPER=0 leaves Whisper out (its verdicts take minutes on a loaded board); WAKE_MISSES=REGEX
+// lists, per strategy, the clips it misses whose file matches. WAKE_VAD_GATE=1
 // adds the single threshold and the every-chunk rows behind the daemon's VAD gate (wake.vad_gate:
 // Silero over the second before each wake, as VadGatedDetector hears it; rows "+ vad gate").
 // The strategies are in bench/wake-strategies.ts, Whisper's verdicts in bench/wake-whisper-judge.ts,
@@ -22,7 +23,7 @@
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { WakeManifest } from "../scripts/make-wake-fixtures.js";
+import { cellOf, type WakeManifest } from "../scripts/make-wake-fixtures.js";
 import { musicSeedsOf } from "../scripts/wake-music.js";
 import { SAMPLE_RATE } from "../src/audio/format.js";
 import { preparedModelsDir, stateDir } from "../src/config/paths.js";
@@ -31,7 +32,7 @@ import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
 import { createVad } from "../src/vad/create.js";
 import { GateReplay, withGateRows } from "./wake-gate.js";
-import { HIT, type Outcome, printRecall, printVerifyCpu, printWaits, q } from "./wake-report.js";
+import { HIT, type Outcome, printRecall, printVerifyCpu, printWaits, q, voiceKey } from "./wake-report.js";
 import { type Scored, scoreAll } from "./wake-scores.js";
 import { buildStrategies, config, type Strategy, single, stages } from "./wake-strategies.js";
 import { type Loaded, loadVerifier } from "./wake-verifiers.js";
@@ -113,14 +114,21 @@ function isHit(clip: WakeManifest["clips"][number], detections: number[]): boole
   return detections.some((d) => d >= end + HIT[0] * SAMPLE_RATE && d <= end + HIT[1] * SAMPLE_RATE);
 }
 
+/** WAKE_MISSES=REGEX: the clips whose file matches, missed per strategy (what to listen to). */
+const listMisses = process.env.WAKE_MISSES ? new RegExp(process.env.WAKE_MISSES) : null;
+const misses: string[] = [];
 const outcomes: Outcome[] = [];
 for (const strategy of strategies) {
   const hits = new Map<string, number>();
   const byVoice = new Map<string, number>();
+  const missed: string[] = [];
   for (const [i, clip] of manifest.clips.entries()) {
-    if (!isHit(clip, await detect(strategy, positives[i] as Scored))) continue;
-    hits.set(clip.condition, (hits.get(clip.condition) ?? 0) + 1);
-    byVoice.set(clip.voice, (byVoice.get(clip.voice) ?? 0) + 1);
+    if (!isHit(clip, await detect(strategy, positives[i] as Scored))) {
+      if (listMisses?.test(clip.file)) missed.push(clip.file);
+      continue;
+    }
+    hits.set(cellOf(clip), (hits.get(cellOf(clip)) ?? 0) + 1);
+    byVoice.set(voiceKey(clip), (byVoice.get(voiceKey(clip)) ?? 0) + 1);
   }
   let falseWakes = 0;
   let candidates = 0;
@@ -138,7 +146,9 @@ for (const strategy of strategies) {
         candidates++;
   }
   outcomes.push({ strategy, hits, byVoice, falseWakes, candidates, where });
+  if (listMisses) misses.push(`${strategy.name}: ${missed.join(", ") || "none"}`);
 }
+if (listMisses) console.log(`\nmissed clips matching ${listMisses}\n${misses.join("\n")}`);
 const trainAccents = new Set(trainVoices.map(accent));
 const mark = (v: string) => (verifier && !trainAccents.has(accent(v)) ? `${v}*` : v);
 printRecall(outcomes, { manifest, positives, negHours, benchVoices, mark });

@@ -2,13 +2,14 @@
 // candidates per hour of negatives, where the false wakes were, the wait before a wake and what
 // verifying costs.
 
-import type { WakeManifest } from "../scripts/make-wake-fixtures.js";
+import { cellOf, type WakeManifest } from "../scripts/make-wake-fixtures.js";
 import { SAMPLE_RATE } from "../src/audio/format.js";
 import type { Scored } from "./wake-scores.js";
 import { SHIPPED_CT, type Strategy } from "./wake-strategies.js";
 import type { Verified } from "./wake-whisper-judge.js";
 
 const W = 38;
+const CELL = 12;
 /** A detection from 0.3 s before to 1 s after the wake phrase's end is a hit. */
 export const HIT = [-0.3, 1.0] as const;
 export const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(0)}%`;
@@ -37,30 +38,41 @@ export interface ReportSet {
   mark: (voice: string) => string;
 }
 
-export const conditionsOf = (manifest: WakeManifest) => [...new Set(manifest.clips.map((c) => c.condition))];
+/** The report's columns: the conditions, then the same said in one breath ("1b-clean"...). */
+export const conditionsOf = (manifest: WakeManifest) => [...new Set(manifest.clips.map(cellOf))];
+/** byVoice's key: one-breath clips are counted apart from the paused ones. */
+export const voiceKey = (clip: WakeManifest["clips"][number]) =>
+  clip.oneBreath ? `1b:${clip.voice}` : clip.voice;
 
 /** Prints recall per condition (with what no verifier can recover) and per voice, and the false wakes. */
 export function printRecall(outcomes: readonly Outcome[], set: ReportSet): void {
   const { manifest, negHours, benchVoices } = set;
   const conditions = conditionsOf(manifest);
-  console.log(`\nrecall by condition (35 clips each); false wakes and candidates per hour of negatives`);
-  console.log(`${"strategy".padEnd(W)}${conditions.map((c) => c.padStart(9)).join("")}  false/h  cand/h`);
-  const total = (c: string) => manifest.clips.filter((x) => x.condition === c).length;
+  console.log(
+    `\nrecall by condition (35 clips each; 1b-: said in one breath); false wakes and candidates per hour of negatives`,
+  );
+  console.log(`${"strategy".padEnd(W)}${conditions.map((c) => c.padStart(CELL)).join("")}  false/h  cand/h`);
+  const total = (c: string) => manifest.clips.filter((x) => cellOf(x) === c).length;
   for (const o of outcomes) {
-    const cells = conditions.map((c) => pct(o.hits.get(c) ?? 0, total(c)).padStart(9)).join("");
+    const cells = conditions.map((c) => pct(o.hits.get(c) ?? 0, total(c)).padStart(CELL)).join("");
     const cand = o.strategy.judge ? (o.candidates / negHours).toFixed(0).padStart(6) : "     -";
     console.log(
       `${o.strategy.name.padEnd(W)}${cells}  ${(o.falseWakes / negHours).toFixed(1).padStart(7)}  ${cand}`,
     );
   }
   console.log(`${`any candidate >= ${SHIPPED_CT} (ceiling)`.padEnd(W)}${ceiling(set).join("")}`);
-  console.log(`\nrecall by held-out voice (all conditions; * = accent in no training voice)`);
-  console.log(`${"strategy".padEnd(W)}${benchVoices.map((v) => set.mark(v).padStart(16)).join("")}`);
-  const perVoiceTotal = (v: string) => manifest.clips.filter((x) => x.voice === v).length;
-  for (const o of outcomes)
-    console.log(
-      `${o.strategy.name.padEnd(W)}${benchVoices.map((v) => pct(o.byVoice.get(v) ?? 0, perVoiceTotal(v)).padStart(16)).join("")}`,
-    );
+  const perVoiceTotal = (v: string) => manifest.clips.filter((x) => voiceKey(x) === v).length;
+  for (const breath of [false, true]) {
+    const keys = benchVoices.map((v) => (breath ? `1b:${v}` : v));
+    if (!keys.some((k) => perVoiceTotal(k) > 0)) continue;
+    const which = breath ? "said in one breath" : "after a pause";
+    console.log(`\nrecall by held-out voice, ${which} (all conditions; * = accent in no training voice)`);
+    console.log(`${"strategy".padEnd(W)}${benchVoices.map((v) => set.mark(v).padStart(16)).join("")}`);
+    for (const o of outcomes)
+      console.log(
+        `${o.strategy.name.padEnd(W)}${keys.map((k) => pct(o.byVoice.get(k) ?? 0, perVoiceTotal(k)).padStart(16)).join("")}`,
+      );
+  }
   const falseDetail = outcomes
     .filter((o) => o.where.length)
     .map((o) => `${o.strategy.name}: ${o.where.join(", ")}`);
@@ -75,7 +87,7 @@ function ceiling({ manifest, positives }: ReportSet): string[] {
   return conditionsOf(manifest).map((condition) => {
     const clips = manifest.clips
       .map((c, i) => ({ c, s: positives[i] as Scored }))
-      .filter((x) => x.c.condition === condition);
+      .filter((x) => cellOf(x.c) === condition);
     const heard = clips.filter(({ c, s }) => {
       const end = (c.wakeEndMs / 1000) * SAMPLE_RATE;
       return s.scores.some(
@@ -85,7 +97,7 @@ function ceiling({ manifest, positives }: ReportSet): string[] {
           x.endSample <= end + HIT[1] * SAMPLE_RATE,
       );
     }).length;
-    return pct(heard, clips.length).padStart(9);
+    return pct(heard, clips.length).padStart(CELL);
   });
 }
 

@@ -14,7 +14,7 @@
 // choice, it must still keep within the rule, and --write records it with --why (how it was
 // fixed) and the rule's own choice, so the weights say truthfully where their setting came from.
 //
-//   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard:more:anchor]
+//   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard:more:anchor...]
 //     [--folds 0,1] [--more-eval] [--every threshold:floor:floorChunks:consecutive --why TEXT] [--write]
 // (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, more: 1-3 on
 // session 12's more babble, anchor: 1-3 on examples where the clean clip has the words, ExampleOptions;
@@ -83,10 +83,11 @@ const base: Policy = {
   chunks: held.chunks,
   afterChunks: held.afterChunks,
 };
-const { hidden, l2, jitter, hard, more, anchor, seed, members, music } = shipped.trainedOn;
+const { hidden, l2, jitter, hard, more, anchor, seed, members, music, oneBreath } = shipped.trainedOn;
+// Weights without `oneBreath` were fitted before one-breath clips existed (session 23): breath 0.
 const shippedConfig = configText(
   parseConfigs(
-    `${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ?? 0}:${anchor ?? 0}:${seed ?? 7}:${members ?? 1}:${music ?? 0}`,
+    `${hidden}:${l2}:${jitter}:${hard ?? 0}:${more ?? 0}:${anchor ?? 0}:${seed ?? 7}:${members ?? 1}:${music ?? 0}:${oneBreath ? 1 : 0}`,
   )[0] as Config,
 );
 const [config] = parseConfigs(values.config ?? shippedConfig);

@@ -1,6 +1,6 @@
 // Makes the wake-word benchmark set (bench/wake-noise.ts): "hey jarvis" + a command in seven
-// espeak-ng voices, clean, with pink and babble noise at 10 and 5 dB SNR, and reverberant;
-// and over 30 minutes of negatives: prose read by several voices (the license texts in
+// espeak-ng voices, after a pause and (since session 23) in one breath, clean, with pink and
+// babble noise at 10 and 5 dB SNR, and reverberant; and over 30 minutes of negatives: prose read by several voices (the license texts in
 // /usr/share/common-licenses), near-misses ("hey Travis", "hey Marvin", "a service",
 // "jars"), noise, tones and chords. 16 kHz mono s16 WAV and a manifest.json. Deterministic
 // (espeak-ng, `sox -D`, seeded noise). Never committed: the output goes to bench/out/wake/.
@@ -62,6 +62,8 @@ export interface WakeClip {
   /** End of the wake phrase in the clip (ms): a detection near it is a hit. */
   wakeEndMs: number;
   durationMs: number;
+  /** The command run on from the wake phrase with no pause (session 23). */
+  oneBreath?: true;
 }
 
 export interface NegativeFile {
@@ -155,23 +157,36 @@ function makeClips(outDir: string, babble: Float64Array): WakeClip[] {
       const lead = zeros(0.6);
       const clean = concat(lead, wake, zeros(0.25), say(voice.voice, voice.speed, command), zeros(1));
       const wakeEndMs = Math.round(((lead.length + lastLoud(wake)) / RATE) * 1000);
+      const text = `hey jarvis ${command}`;
       for (const condition of WAKE_CONDITIONS) {
         const file = `${voice.id}--${c}--${condition}.wav`;
         const samples = withCondition(clean, condition, v * 101 + c * 7 + 1, babble);
-        const durationMs = write(outDir, file, samples);
         clips.push({
           file,
           voice: voice.id,
           condition,
-          text: `hey jarvis ${command}`,
+          text,
           wakeEndMs,
-          durationMs,
+          durationMs: write(outDir, file, samples),
         });
+      }
+      // Session 23: the same words run on in one breath, as people say them (the phrase ends where
+      // "hey jarvis" said alone at this speed ends). Reported apart from the paused clips.
+      const breath = concat(lead, say(voice.voice, wakeSpeed(voice.speed + c * 5 - 10), text), zeros(1));
+      for (const condition of WAKE_CONDITIONS) {
+        const file = `${voice.id}--${c}--breath--${condition}.wav`;
+        const samples = withCondition(breath, condition, 5000 + v * 101 + c * 7, babble);
+        const durationMs = write(outDir, file, samples);
+        clips.push({ file, voice: voice.id, condition, text, wakeEndMs, durationMs, oneBreath: true });
       }
     });
   });
   return clips;
 }
+
+/** The report's cell of a clip: its condition, "1b-" before it when said in one breath. */
+export const cellOf = (clip: Pick<WakeClip, "condition" | "oneBreath">): string =>
+  clip.oneBreath ? `1b-${clip.condition}` : clip.condition;
 
 function makeNegatives(outDir: string, minutes: number, babble: Float64Array): NegativeFile[] {
   const negatives: NegativeFile[] = [];

@@ -12,8 +12,9 @@
 //
 //   nice -n 10 npx tsx scripts/train-wake-verifier.ts [--configs 8:0.001:1,8:0.001:2] [--dry-run]
 //     [--more-eval] [--policy 0.05:1:4]
-//   (hidden units:L2:jitter[:hard:more:anchor:seed:members:music], wake-verifier-folds.ts
-//   parseConfigs; 0 hidden units is logistic regression; music 1: fit on the training music,
+//   (hidden units:L2:jitter[:hard:more:anchor:seed:members:music:breath], wake-verifier-folds.ts
+//   parseConfigs; 0 hidden units is logistic regression; music 1: fit on the training music;
+//   breath 0: not on the one-breath wake clips (session 23),
 //   wake-verifier-data.ts --music; --dry-run writes nothing; --more-eval: choose on session 12's
 //   more-babble clips too; --policy candidateThreshold:chunks:afterChunks: only that candidate
 //   policy, e.g. one chunk as the shipped weights read, session 16)
@@ -112,8 +113,12 @@ final.chunks = policy.chunks;
 final.trainedOn = {
   script: "scripts/train-wake-verifier.ts (clips: scripts/wake-verifier-data.ts)",
   voices,
-  clips: clips.filter((c) => (options.more || !isMoreBabble(c)) && (options.music || c.kind !== "music"))
-    .length,
+  clips: clips.filter(
+    (c) =>
+      (options.more || !isMoreBabble(c)) &&
+      (options.music || c.kind !== "music") &&
+      (options.breath || !c.oneBreath),
+  ).length,
   hidden: options.hidden,
   l2: options.l2,
   jitter: options.jitter,
@@ -123,6 +128,10 @@ final.trainedOn = {
   ...(options.music ? { music: options.music, musicSeeds: [...TRAIN_MUSIC_SEEDS] } : {}),
   ...(options.seed !== 7 ? { seed: options.seed } : {}),
   ...(options.members > 1 ? { members: options.members } : {}),
+  // Session 23: how many one-breath wake clips it was fitted on (absent: none, the weights before).
+  ...(options.breath && clips.some((c) => c.oneBreath)
+    ? { oneBreath: clips.filter((c) => c.oneBreath && !isMoreBabble(c)).length }
+    : {}),
   heldOutVoices: {
     ...policy,
     threshold: at.threshold,

@@ -1,7 +1,8 @@
 // The embedding verifier's training clips (scripts/train-wake-verifier.ts reads them). Sixteen
 // espeak-ng voices that are NOT the benchmark's (bench/wake-noise.ts reports on its seven, held
 // out; two of its accents, en-029 and en-us-nyc, appear here in no variant at all, and no voice
-// here is one of the benchmark's babble voices) say "hey jarvis" + a command, and near-misses
+// here is one of the benchmark's babble voices) say "hey jarvis" + a command (after a pause, and since
+// session 23 also run on in one breath: TrainClip.oneBreath), and near-misses
 // ("hey Charlie, set a timer"), clean, in pink noise and in babble (other voices, other prose
 // than the benchmark's) at 10 and 5 dB, and reverberant; and read prose; plus noise. openWakeWord
 // runs over each clip as the daemon runs it, and every chunk is kept: its hey_jarvis score and
@@ -107,6 +108,8 @@ export interface TrainClip {
   firstRow: number;
   /** hey_jarvis's score per 80 ms chunk (chunk i ends at (i + 1) x 1280 samples). */
   scores: number[];
+  /** Said in one breath: the command run on from the wake phrase, no pause (session 23). */
+  oneBreath?: true;
   /** Session 12's more babble (`--more-babble`): which MORE_BABBLES track, at what SNR. */
   mix?: BabbleMix;
 }
@@ -226,6 +229,22 @@ async function main(): Promise<void> {
           condition,
           text,
           wakeEndSample,
+          ...(mix ? { mix } : {}),
+        });
+      if (!command) continue;
+      // Session 23: the command run on from the wake phrase, as people say it. Without these the
+      // net never met the phrase's end followed by speech, and turned away one-breath wakes of
+      // voices the single threshold takes (docs/listening.md, session 22). The phrase's end is
+      // where "hey jarvis" said alone at this speed ends.
+      const breath = concat(lead, say(voice.voice, speed, `hey jarvis ${command}`), zeros(1));
+      for (const { condition, samples, mix } of mixesOf(breath, 17000 + v * 101 + c * 7, babble, more))
+        await addClip(wake, samples, {
+          voice: voice.id,
+          kind: "wake",
+          condition,
+          text,
+          wakeEndSample,
+          oneBreath: true,
           ...(mix ? { mix } : {}),
         });
     }

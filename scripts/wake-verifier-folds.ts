@@ -28,16 +28,19 @@ export type Config = FitOptions & {
   music: number;
   /** Nets fitted with seeds seed, seed + 1, ...: their logits averaged (one wider net, mergeNets). */
   members: number;
+  /** 0: the one-breath wake clips left out of fitting (ExampleOptions.breath); 1: fitted on. */
+  breath: number;
 };
 
 /**
- * hidden:L2:jitter[:hard[:more[:anchor[:seed[:members[:music]]]]]], comma-separated (0 hidden
- * units: logistic regression; seed 7 unless given; members: that many nets averaged, seeds
- * counting up; music: the share of the training music's chunks fitted on, ExampleOptions).
+ * hidden:L2:jitter[:hard[:more[:anchor[:seed[:members[:music[:breath]]]]]]], comma-separated (0
+ * hidden units: logistic regression; seed 7 unless given; members: that many nets averaged, seeds
+ * counting up; music: the share of the training music's chunks fitted on; breath 0: no one-breath
+ * clips fitted on, ExampleOptions).
  */
 export function parseConfigs(text: string): Config[] {
   return text.split(",").map((c) => {
-    const [hidden, l2, jitter, hard, more, anchor, seed, members, music] = c.split(":").map(Number);
+    const [hidden, l2, jitter, hard, more, anchor, seed, members, music, breath] = c.split(":").map(Number);
     return {
       hidden: hidden ?? 8,
       l2: l2 ?? 0.001,
@@ -51,19 +54,22 @@ export function parseConfigs(text: string): Config[] {
       batch: 64,
       seed: seed ?? 7,
       members: members ?? 1,
+      breath: breath ?? 1,
     };
   });
 }
 
 /** A configuration as parseConfigs reads it. */
 export const configText = (c: Config): string => {
-  const tail = c.music
-    ? [c.seed, c.members, c.music]
-    : c.members > 1
-      ? [c.seed, c.members]
-      : c.seed !== 7
-        ? [c.seed]
-        : [];
+  const tail = !c.breath
+    ? [c.seed, c.members, c.music, c.breath]
+    : c.music
+      ? [c.seed, c.members, c.music]
+      : c.members > 1
+        ? [c.seed, c.members]
+        : c.seed !== 7
+          ? [c.seed]
+          : [];
   return [c.hidden, c.l2, c.jitter, c.hard, c.more, c.anchor, ...tail].join(":");
 };
 
@@ -150,9 +156,9 @@ export function cachedHeldOut(
   folds: readonly number[],
 ): Float32Array[] {
   if (config.members > 1) return meanLogits(membersOf(config).map((m) => cachedHeldOut(dir, data, m, folds)));
-  // Keyed as before members and music existed, so single nets' caches stay valid.
-  const { members: _, music, ...rest } = config;
-  const one = music ? { ...rest, music } : rest;
+  // Keyed as before members, music and breath existed, so single nets' caches stay valid.
+  const { members: _, music, breath, ...rest } = config;
+  const one = { ...rest, ...(music ? { music } : {}), ...(breath === 0 ? { breath } : {}) };
   const key = createHash("sha256")
     .update(JSON.stringify({ config: one, folds, clips: data.clips.length, rows: data.rows.length }))
     .digest("hex")

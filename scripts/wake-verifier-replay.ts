@@ -93,7 +93,7 @@ function cleanAnchors(data: Clips, which: { wake: boolean; near: boolean }): Map
   const clean = new Map<string, number[]>();
   for (const c of data.clips) {
     if (c.condition !== "clean") continue;
-    const key = `${c.kind}|${c.voice}|${c.text}`;
+    const key = `${c.kind}|${c.voice}|${c.text}|${c.oneBreath ?? false}`;
     if (c.kind === "wake") {
       const at = wakeChunks(c);
       if (at) clean.set(key, [at.best]);
@@ -103,7 +103,7 @@ function cleanAnchors(data: Clips, which: { wake: boolean; near: boolean }): Map
   data.clips.forEach((c, i) => {
     if (c.condition === "clean" || c.condition === "reverb") return;
     const wanted = c.kind === "wake" ? which.wake && !wakeChunks(c) : c.kind === "near-miss" && which.near;
-    const at = wanted ? clean.get(`${c.kind}|${c.voice}|${c.text}`) : undefined;
+    const at = wanted ? clean.get(`${c.kind}|${c.voice}|${c.text}|${c.oneBreath ?? false}`) : undefined;
     if (at) out.set(i, at);
   });
   return out;
@@ -135,6 +135,11 @@ export interface ExampleOptions {
    * the other examples are those of the same configuration without music.
    */
   music?: number;
+  /**
+   * Session 23's one-breath wake clips (TrainClip.oneBreath): 1 or absent, fitted on; 0, left
+   * out of fitting (still judged on): the recipe before them, on the same held-out clips.
+   */
+  breath?: number;
 }
 
 /** A chunk counts as heard by openWakeWord at all when a score this high came within the last 4. */
@@ -175,6 +180,7 @@ export function examplesOf(
   };
   data.clips.forEach((c, i) => {
     if (isMoreBabble(c) && !fitsMore(c, extra.more ?? 0)) return;
+    if (c.oneBreath && extra.breath === 0) return;
     if (c.kind === "music") {
       const share = extra.music ?? 0;
       if (share <= 0) return;

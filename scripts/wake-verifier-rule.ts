@@ -70,8 +70,10 @@ export function evaluate(data: Clips, p: Float32Array[], policy: Policy, thresho
     const r = replay(c.scores, p[i] as Float32Array, policy, threshold);
     if (c.kind === "wake") {
       const hit = r.wakes.some((w) => isHit(c, w));
-      const [h, n] = recall.get(c.condition) ?? [0, 0];
-      recall.set(c.condition, [h + (hit ? 1 : 0), n + 1]);
+      // One-breath clips (session 23) apart: the paused cells stay comparable with earlier fits.
+      const cell = c.oneBreath ? `breath-${c.condition}` : c.condition;
+      const [h, n] = recall.get(cell) ?? [0, 0];
+      recall.set(cell, [h + (hit ? 1 : 0), n + 1]);
       hits += hit ? 1 : 0;
       positives++;
       if (hit) delays.push(...r.delays.slice(0, 1));
@@ -112,7 +114,13 @@ export function evaluate(data: Clips, p: Float32Array[], policy: Policy, thresho
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 export function describe(o: Outcome): string {
   const cells = [...o.recall].map(([k, [h, n]]) => `${k} ${((100 * h) / n).toFixed(0)}%`).join(", ");
-  return `t ${o.threshold}: recall ${((100 * o.hits) / o.positives).toFixed(1)}% (${cells}); false wakes ${o.falseWakes} (${o.nearMissWakes} in ${o.nearMisses} near-miss clips), ${o.candidatesPerHour.toFixed(0)} cand/h; music ${o.musicWakes} in ${o.musicMinutes.toFixed(0)} min, ${o.musicCandidatesPerHour.toFixed(0)} cand/h; delay median ${(80 * median(o.delays)).toFixed(0)} ms`;
+  const share = (breath: boolean) => {
+    const [h, n] = [...o.recall]
+      .filter(([k]) => k.startsWith("breath-") === breath)
+      .reduce(([a, b], [, [h1, n1]]) => [a + h1, b + n1], [0, 0]);
+    return n ? `${((100 * h) / n).toFixed(1)}%` : "-";
+  };
+  return `t ${o.threshold}: recall ${((100 * o.hits) / o.positives).toFixed(1)}% (paused ${share(false)}, one breath ${share(true)}; ${cells}); false wakes ${o.falseWakes} (${o.nearMissWakes} in ${o.nearMisses} near-miss clips), ${o.candidatesPerHour.toFixed(0)} cand/h; music ${o.musicWakes} in ${o.musicMinutes.toFixed(0)} min, ${o.musicCandidatesPerHour.toFixed(0)} cand/h; delay median ${(80 * median(o.delays)).toFixed(0)} ms`;
 }
 
 /**
