@@ -13,7 +13,8 @@
 // names another verifier file; WAKE_CANDIDATE names new weights to compare with the shipped
 // ones in the same run (rows "cand", "cand+every": from its own `everyChunk`); WAKE_WHISPER_CONTEXT=2.5,0.7 adds Whisper hearing more;
 // WAKE_WHISPER=0 leaves Whisper out (its verdicts take minutes on a loaded board); WAKE_MISSES=REGEX
-// lists, per strategy, the clips it misses whose file matches. WAKE_VAD_GATE=1
+// lists, per strategy, the clips it misses whose file matches. Since session 23 it also prints where
+// each strategy's hits land against the phrase's end (a wake inside the phrase cuts the command). WAKE_VAD_GATE=1
 // adds the single threshold and the every-chunk rows behind the daemon's VAD gate (wake.vad_gate:
 // Silero over the second before each wake, as VadGatedDetector hears it; rows "+ vad gate").
 // The strategies are in bench/wake-strategies.ts, Whisper's verdicts in bench/wake-whisper-judge.ts,
@@ -32,7 +33,16 @@ import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
 import { createVad } from "../src/vad/create.js";
 import { GateReplay, withGateRows } from "./wake-gate.js";
-import { HIT, type Outcome, printRecall, printVerifyCpu, printWaits, q, voiceKey } from "./wake-report.js";
+import {
+  HIT,
+  type Outcome,
+  printLandings,
+  printRecall,
+  printVerifyCpu,
+  printWaits,
+  q,
+  voiceKey,
+} from "./wake-report.js";
 import { type Scored, scoreAll } from "./wake-scores.js";
 import { buildStrategies, config, type Strategy, single, stages } from "./wake-strategies.js";
 import { type Loaded, loadVerifier } from "./wake-verifiers.js";
@@ -114,6 +124,19 @@ function isHit(clip: WakeManifest["clips"][number], detections: number[]): boole
   return detections.some((d) => d >= end + HIT[0] * SAMPLE_RATE && d <= end + HIT[1] * SAMPLE_RATE);
 }
 
+/**
+ * Where a hit's wake says the phrase ended, against where its sound ends (ms; negative: inside
+ * the phrase). The run takes its command from there: a wake inside the phrase hands the
+ * phrase's tail to the endpointer as the command's speech (session 23).
+ */
+function landing(clip: WakeManifest["clips"][number], detections: number[]): number {
+  const end = (clip.wakeEndMs / 1000) * SAMPLE_RATE;
+  const hit =
+    detections.find((d) => d >= end + HIT[0] * SAMPLE_RATE && d <= end + HIT[1] * SAMPLE_RATE) ?? end;
+  return ((hit - end) / SAMPLE_RATE) * 1000;
+}
+const landings = new Map<string, number[]>();
+
 /** WAKE_MISSES=REGEX: the clips whose file matches, missed per strategy (what to listen to). */
 const listMisses = process.env.WAKE_MISSES ? new RegExp(process.env.WAKE_MISSES) : null;
 const misses: string[] = [];
@@ -122,11 +145,14 @@ for (const strategy of strategies) {
   const hits = new Map<string, number>();
   const byVoice = new Map<string, number>();
   const missed: string[] = [];
+  const offsets: number[] = [];
   for (const [i, clip] of manifest.clips.entries()) {
-    if (!isHit(clip, await detect(strategy, positives[i] as Scored))) {
+    const found = await detect(strategy, positives[i] as Scored);
+    if (!isHit(clip, found)) {
       if (listMisses?.test(clip.file)) missed.push(clip.file);
       continue;
     }
+    offsets.push(landing(clip, found));
     hits.set(cellOf(clip), (hits.get(cellOf(clip)) ?? 0) + 1);
     byVoice.set(voiceKey(clip), (byVoice.get(voiceKey(clip)) ?? 0) + 1);
   }
@@ -146,12 +172,14 @@ for (const strategy of strategies) {
         candidates++;
   }
   outcomes.push({ strategy, hits, byVoice, falseWakes, candidates, where });
+  landings.set(strategy.name, offsets);
   if (listMisses) misses.push(`${strategy.name}: ${missed.join(", ") || "none"}`);
 }
 if (listMisses) console.log(`\nmissed clips matching ${listMisses}\n${misses.join("\n")}`);
 const trainAccents = new Set(trainVoices.map(accent));
 const mark = (v: string) => (verifier && !trainAccents.has(accent(v)) ? `${v}*` : v);
 printRecall(outcomes, { manifest, positives, negHours, benchVoices, mark });
+printLandings(landings);
 await gate?.report(
   negatives,
   manifest.negatives.map((n) => n.kind),

@@ -101,6 +101,19 @@ function ceiling({ manifest, positives }: ReportSet): string[] {
   });
 }
 
+/** Where the wakes land against the phrase's end (ms), per strategy: early ones cut the phrase. */
+export function printLandings(landings: ReadonlyMap<string, number[]>): void {
+  console.log(
+    "\nwhere a hit's wake lands against the end of the phrase's sound (ms; negative: inside the phrase)",
+  );
+  for (const [name, xs] of [...landings].filter(([, xs]) => xs.length > 0)) {
+    const inside = xs.filter((x) => x < -80).length;
+    console.log(
+      `${name.padEnd(W)} p10 ${q(xs, 0.1).toFixed(0)}, median ${q(xs, 0.5).toFixed(0)}, p90 ${q(xs, 0.9).toFixed(0)}; more than 80 ms inside: ${inside} of ${xs.length}`,
+    );
+  }
+}
+
 /** The wait before the earcon per strategy (ms, against single 0.5). */
 export function printWaits(waits: ReadonlyMap<string, number[]>): void {
   console.log(

@@ -274,8 +274,20 @@ export function replay(scores: number[], p: Float32Array, policy: Policy, thresh
   return out;
 }
 
-/** A wake from 0.3 s before to 1 s after the wake phrase's end is a hit (as bench/wake-noise.ts). */
+/**
+ * How far inside the wake phrase a wake may say the phrase ended and still count (seconds).
+ * Since session 23 a wake further inside is a miss, not a hit: the run takes its command from
+ * there, and the phrase's tail heard as the command ends a paused command after the pause (a
+ * refit whose every-chunk wakes landed there lost "set a timer" in three real-model tests).
+ */
+export const EARLIEST_WAKE_SECONDS = Number(process.env.WAKE_EARLIEST ?? 0.08);
+
+/** A wake from EARLIEST_WAKE_SECONDS before to 1 s after the wake phrase's end is a hit. */
 export function isHit(clip: TrainClip, wakeEndSample: number): boolean {
   const end = clip.wakeEndSample;
-  return end !== null && wakeEndSample >= end - 0.3 * SAMPLE_RATE && wakeEndSample <= end + SAMPLE_RATE;
+  return (
+    end !== null &&
+    wakeEndSample >= end - EARLIEST_WAKE_SECONDS * SAMPLE_RATE &&
+    wakeEndSample <= end + SAMPLE_RATE
+  );
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { cellOf } from "../../../scripts/make-wake-fixtures.js";
 import type { TrainClip } from "../../../scripts/wake-verifier-data.js";
 import { configText, parseConfigs } from "../../../scripts/wake-verifier-folds.js";
-import { type Clips, examplesOf, type Policy } from "../../../scripts/wake-verifier-replay.js";
+import {
+  type Clips,
+  EARLIEST_WAKE_SECONDS,
+  examplesOf,
+  isHit,
+  type Policy,
+} from "../../../scripts/wake-verifier-replay.js";
 import { describe as describeOutcome, evaluate } from "../../../scripts/wake-verifier-rule.js";
 
 // Session 23: "hey jarvis" run on into the command in one breath, among the verifier's training
@@ -61,5 +67,18 @@ describe("one-breath clips in the reports", () => {
   it("name the wake benchmark's one-breath columns apart (make-wake-fixtures.ts)", () => {
     expect(cellOf({ condition: "babble10" })).toBe("babble10");
     expect(cellOf({ condition: "babble10", oneBreath: true })).toBe("1b-babble10");
+  });
+});
+
+describe("a wake inside the wake phrase (wake-verifier-replay.ts isHit)", () => {
+  it("is a miss once it says the phrase ended more than EARLIEST_WAKE_SECONDS before its end", () => {
+    const end = paused.wakeEndSample as number;
+    expect(EARLIEST_WAKE_SECONDS).toBe(0.08);
+    expect(isHit(paused, end)).toBe(true);
+    expect(isHit(paused, end - 0.05 * 16_000)).toBe(true);
+    // 0.16 s inside "jarvis": the run would take the phrase's tail as the command.
+    expect(isHit(paused, end - 0.16 * 16_000)).toBe(false);
+    expect(isHit(paused, end + 0.9 * 16_000)).toBe(true);
+    expect(isHit(paused, end + 1.1 * 16_000)).toBe(false);
   });
 });
