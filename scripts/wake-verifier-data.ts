@@ -222,31 +222,27 @@ async function main(): Promise<void> {
       const clean = concat(lead, wakeAudio, zeros(0.25), rest, zeros(1));
       const wakeEndSample = lead.length + lastLoud(wakeAudio);
       const text = `hey jarvis ${command}`.trim();
-      for (const { condition, samples, mix } of mixesOf(clean, 7000 + v * 101 + c * 7, babble, more))
-        await addClip(wake, samples, {
-          voice: voice.id,
-          kind: "wake",
-          condition,
-          text,
-          wakeEndSample,
-          ...(mix ? { mix } : {}),
-        });
+      /** Each condition of a clip of "hey jarvis" + the command, drawn with its own seed. */
+      const addWake = async (audio: Int16Array, seed: number, oneBreath: boolean) => {
+        for (const { condition, samples, mix } of mixesOf(audio, seed, babble, more))
+          await addClip(wake, samples, {
+            voice: voice.id,
+            kind: "wake",
+            condition,
+            text,
+            wakeEndSample,
+            ...(oneBreath ? { oneBreath: true as const } : {}),
+            ...(mix ? { mix } : {}),
+          });
+      };
+      await addWake(clean, 7000 + v * 101 + c * 7, false);
       if (!command) continue;
       // Session 23: the command run on from the wake phrase, as people say it. Without these the
       // net never met the phrase's end followed by speech, and turned away one-breath wakes of
       // voices the single threshold takes (docs/listening.md, session 22). The phrase's end is
       // where "hey jarvis" said alone at this speed ends.
       const breath = concat(lead, say(voice.voice, speed, `hey jarvis ${command}`), zeros(1));
-      for (const { condition, samples, mix } of mixesOf(breath, 17000 + v * 101 + c * 7, babble, more))
-        await addClip(wake, samples, {
-          voice: voice.id,
-          kind: "wake",
-          condition,
-          text,
-          wakeEndSample,
-          oneBreath: true,
-          ...(mix ? { mix } : {}),
-        });
+      await addWake(breath, 17000 + v * 101 + c * 7, true);
     }
     for (const [p, phrase] of [...NEAR_MISSES, ...MORE_NEAR_MISSES].entries()) {
       const clean = concat(

@@ -18,7 +18,21 @@ export interface EndpointerSettings {
   maxCommandSeconds: number;
   /** Speech (or resumed speech) shorter than this is ignored as a click. */
   minSpeechSeconds: number;
+  /**
+   * Speech already under way in the run's first window (the wake phrase's tail, when the wake
+   * word fired before the phrase ended) counts only once it has lasted this long; shorter, it
+   * is ignored and the command's speech is still awaited. Absent or 0: as any speech.
+   */
+  wakeTailSeconds?: number;
 }
+
+/**
+ * A wake word may fire up to ~0.16 s before "jarvis" has ended (measured on the wake benchmark,
+ * docs/listening.md, session 23); its tail then opened the command, and a pause after the wake
+ * word ended the run with nothing but "Hey Jarvis." heard. Said in one breath, the command runs
+ * on well past this.
+ */
+export const WAKE_TAIL_SECONDS = 0.3;
 
 export type EndpointEvent =
   /** Speech confirmed (after minSpeechSeconds); `seconds` = when it began. */
@@ -43,6 +57,7 @@ export function endpointerSettings(vad: Config["vad"]): EndpointerSettings {
     earlyEndSeconds: vad.early_endpoint_seconds,
     maxCommandSeconds: vad.max_command_seconds,
     minSpeechSeconds: vad.min_speech_seconds,
+    wakeTailSeconds: WAKE_TAIL_SECONDS,
   };
 }
 
@@ -201,7 +216,7 @@ export class Endpointer {
     return events;
   }
 
-  /** Follows a rise to startThreshold; returns when it began once it has lasted minSpeechSeconds. */
+  /** Follows a rise to startThreshold; returns when it began once it has lasted minSpeechSeconds (wakeTailSeconds from the run's start). */
   #trackCandidate(windowStart: number, seconds: number, p: number): number | null {
     if (this.#candidate === null) {
       if (p < this.#s.startThreshold) return null;
@@ -211,7 +226,12 @@ export class Endpointer {
       return null;
     }
     const start = this.#candidate;
-    if (seconds - start < this.#s.minSpeechSeconds - EPSILON) return null;
+    // Under way when the run began: the wake phrase's tail unless it goes on (wakeTailSeconds).
+    const needed =
+      start === 0
+        ? Math.max(this.#s.minSpeechSeconds, this.#s.wakeTailSeconds ?? 0)
+        : this.#s.minSpeechSeconds;
+    if (seconds - start < needed - EPSILON) return null;
     this.#candidate = null;
     return start;
   }

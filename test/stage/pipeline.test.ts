@@ -29,8 +29,10 @@ function setup(options: {
   /** Guided decoding: the transcript is a command the templates understood; the guide says whether it is whole. */
   whole?: boolean;
   earlyEndSeconds?: number | null;
+  wakeTailSeconds?: number;
 }) {
-  const { whole, earlyEndSeconds, speculative, commands, decisions, area, ...rest } = options;
+  const { whole, earlyEndSeconds, wakeTailSeconds, speculative, commands, decisions, area, ...rest } =
+    options;
   const guided = whole !== undefined;
   const transcriber = guided ? new UnderstoodTranscriber() : new FakeTranscriber(options.text);
   const intent = guided
@@ -41,7 +43,11 @@ function setup(options: {
     transcriber,
     intent,
     area: area ?? null,
-    endpointer: { ...quietListening().endpointer, earlyEndSeconds: earlyEndSeconds ?? null },
+    endpointer: {
+      ...quietListening().endpointer,
+      earlyEndSeconds: earlyEndSeconds ?? null,
+      ...(wakeTailSeconds ? { wakeTailSeconds } : {}),
+    },
     speculative: speculative ?? true,
     sttPrompt: () => "kitchen light",
     // No command publisher at all (--no-mqtt).
@@ -220,6 +226,28 @@ describe("pipeline run", () => {
     await feed(0, 6);
     const commandSeconds = (transcriber.calls[0]?.samples ?? 0) / S;
     expect(commandSeconds).toBeLessThan(2.5 - 0.6);
+  });
+
+  it("waits for the command after the wake phrase's tail when the wake fired inside the phrase", async () => {
+    // "hey jarvis" from 0.2 s to 1.2 s, the detector fires at 1.04 s (before it ends), a pause
+    // longer than the trailing silence, then the command from 2.1 s to 3.3 s.
+    const speech: [number, number][] = [
+      [0.2 * S, 1.2 * S],
+      [2.1 * S, 3.3 * S],
+    ];
+    const withTail = setup({ speech, speculative: false, wakeTailSeconds: 0.3 });
+    await withTail.feed(0, 6);
+    expect(withTail.transcriber.calls).toHaveLength(1);
+    // The command ends where the command's speech ends, not the tail's.
+    const endSeconds = (events: typeof withTail.events) => {
+      const end = events.find((e) => e.type === "stt-vad-end");
+      return end?.type === "stt-vad-end" ? end.audioMs / 1000 : Number.NaN;
+    };
+    expect(endSeconds(withTail.events)).toBeCloseTo(3.3, 1);
+    // Without the rule the tail was the command, ended by the pause.
+    const without = setup({ speech, speculative: false });
+    await without.feed(0, 6);
+    expect(endSeconds(without.events)).toBeCloseTo(1.2, 1);
   });
 
   it("hands the board's area to the intent stage with each utterance", async () => {

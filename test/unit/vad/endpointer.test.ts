@@ -45,6 +45,47 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: "the wake phrase's tail (speech from the first window, shorter than wakeTailSeconds) is not the command",
+    segments: [
+      [6, 0.9],
+      [20, 0.02],
+      [30, 0.9],
+      [30, 0.02],
+    ],
+    settings: { wakeTailSeconds: 0.3 },
+    expected: [
+      { type: "speech-start", seconds: at(26) },
+      { type: "silence-start", seconds: at(56) },
+      { type: "end", seconds: at(56), reason: "silence" },
+    ],
+  },
+  {
+    name: "... without wakeTailSeconds the same tail is the command, ended by the pause",
+    segments: [
+      [6, 0.9],
+      [30, 0.02],
+      [30, 0.9],
+    ],
+    expected: [
+      { type: "speech-start", seconds: 0 },
+      { type: "silence-start", seconds: at(6) },
+      { type: "end", seconds: at(6), reason: "silence" },
+    ],
+  },
+  {
+    name: "speech from the first window that goes on (said in one breath) is the command, dated from the start",
+    segments: [
+      [25, 0.9],
+      [30, 0.02],
+    ],
+    settings: { wakeTailSeconds: 0.3 },
+    expected: [
+      { type: "speech-start", seconds: 0 },
+      { type: "silence-start", seconds: at(25) },
+      { type: "end", seconds: at(25), reason: "silence" },
+    ],
+  },
+  {
     name: "speech then trailing silence ends the command where speech stopped",
     segments: [
       [10, 0.05],
@@ -286,6 +327,7 @@ describe("Endpointer", () => {
       earlyEndSeconds: 0.3,
       maxCommandSeconds: 15,
       minSpeechSeconds: 0.15,
+      wakeTailSeconds: 0.3,
     });
   });
 
