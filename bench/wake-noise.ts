@@ -119,22 +119,22 @@ async function detect(strategy: Strategy, s: Scored): Promise<number[]> {
   return gate.keep(strategy, s, wakes);
 }
 
-function isHit(clip: WakeManifest["clips"][number], detections: number[]): boolean {
+/** The detection that hits the clip's wake phrase (within HIT of its end); undefined: a miss. */
+function hitOf(clip: WakeManifest["clips"][number], detections: number[]): number | undefined {
   const end = (clip.wakeEndMs / 1000) * SAMPLE_RATE;
-  return detections.some((d) => d >= end + HIT[0] * SAMPLE_RATE && d <= end + HIT[1] * SAMPLE_RATE);
+  return detections.find((d) => d >= end + HIT[0] * SAMPLE_RATE && d <= end + HIT[1] * SAMPLE_RATE);
 }
+
+const isHit = (clip: WakeManifest["clips"][number], detections: number[]) =>
+  hitOf(clip, detections) !== undefined;
 
 /**
  * Where a hit's wake says the phrase ended, against where its sound ends (ms; negative: inside
  * the phrase). The run takes its command from there: a wake inside the phrase hands the
  * phrase's tail to the endpointer as the command's speech (session 23).
  */
-function landing(clip: WakeManifest["clips"][number], detections: number[]): number {
-  const end = (clip.wakeEndMs / 1000) * SAMPLE_RATE;
-  const hit =
-    detections.find((d) => d >= end + HIT[0] * SAMPLE_RATE && d <= end + HIT[1] * SAMPLE_RATE) ?? end;
-  return ((hit - end) / SAMPLE_RATE) * 1000;
-}
+const landingMs = (clip: WakeManifest["clips"][number], hit: number) =>
+  ((hit - (clip.wakeEndMs / 1000) * SAMPLE_RATE) / SAMPLE_RATE) * 1000;
 const landings = new Map<string, number[]>();
 
 /** WAKE_MISSES=REGEX: the clips whose file matches, missed per strategy (what to listen to). */
@@ -147,12 +147,12 @@ for (const strategy of strategies) {
   const missed: string[] = [];
   const offsets: number[] = [];
   for (const [i, clip] of manifest.clips.entries()) {
-    const found = await detect(strategy, positives[i] as Scored);
-    if (!isHit(clip, found)) {
+    const hit = hitOf(clip, await detect(strategy, positives[i] as Scored));
+    if (hit === undefined) {
       if (listMisses?.test(clip.file)) missed.push(clip.file);
       continue;
     }
-    offsets.push(landing(clip, found));
+    offsets.push(landingMs(clip, hit));
     hits.set(cellOf(clip), (hits.get(cellOf(clip)) ?? 0) + 1);
     byVoice.set(voiceKey(clip), (byVoice.get(voiceKey(clip)) ?? 0) + 1);
   }

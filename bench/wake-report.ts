@@ -3,6 +3,7 @@
 // verifying costs.
 
 import { cellOf, type WakeManifest } from "../scripts/make-wake-fixtures.js";
+import { EARLIEST_WAKE_SECONDS } from "../scripts/wake-verifier-replay.js";
 import { SAMPLE_RATE } from "../src/audio/format.js";
 import type { Scored } from "./wake-scores.js";
 import { SHIPPED_CT, type Strategy } from "./wake-strategies.js";
@@ -107,9 +108,11 @@ export function printLandings(landings: ReadonlyMap<string, number[]>): void {
     "\nwhere a hit's wake lands against the end of the phrase's sound (ms; negative: inside the phrase)",
   );
   for (const [name, xs] of [...landings].filter(([, xs]) => xs.length > 0)) {
-    const inside = xs.filter((x) => x < -80).length;
+    // Further inside than the training rule counts as a hit (wake-verifier-replay.ts isHit).
+    const limitMs = EARLIEST_WAKE_SECONDS * 1000;
+    const inside = xs.filter((x) => x < -limitMs).length;
     console.log(
-      `${name.padEnd(W)} p10 ${q(xs, 0.1).toFixed(0)}, median ${q(xs, 0.5).toFixed(0)}, p90 ${q(xs, 0.9).toFixed(0)}; more than 80 ms inside: ${inside} of ${xs.length}`,
+      `${name.padEnd(W)} p10 ${q(xs, 0.1).toFixed(0)}, median ${q(xs, 0.5).toFixed(0)}, p90 ${q(xs, 0.9).toFixed(0)}; more than ${limitMs.toFixed(0)} ms inside: ${inside} of ${xs.length}`,
     );
   }
 }

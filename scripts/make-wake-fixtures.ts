@@ -1,8 +1,8 @@
 // Makes the wake-word benchmark set (bench/wake-noise.ts): "hey jarvis" + a command in seven
 // espeak-ng voices, after a pause and (since session 23) in one breath, clean, with pink and
-// babble noise at 10 and 5 dB SNR, and reverberant; and over 30 minutes of negatives: prose read by several voices (the license texts in
-// /usr/share/common-licenses), near-misses ("hey Travis", "hey Marvin", "a service",
-// "jars"), noise, tones and chords. 16 kHz mono s16 WAV and a manifest.json. Deterministic
+// babble noise at 10 and 5 dB SNR, and reverberant; and over 30 minutes of negatives: prose read
+// by several voices (the license texts in /usr/share/common-licenses), near-misses ("hey Travis",
+// "hey Marvin", "a service", "jars"), noise, tones and chords. 16 kHz mono s16 WAV and a manifest.json. Deterministic
 // (espeak-ng, `sox -D`, seeded noise). Never committed: the output goes to bench/out/wake/.
 //
 //   npx tsx scripts/make-wake-fixtures.ts [--out DIR] [--negative-minutes 32]
@@ -153,32 +153,33 @@ function makeClips(outDir: string, babble: Float64Array): WakeClip[] {
   const clips: WakeClip[] = [];
   VOICES.forEach((voice, v) => {
     COMMANDS.forEach((command, c) => {
-      const wake = say(voice.voice, wakeSpeed(voice.speed + c * 5 - 10), "hey jarvis");
+      const speed = wakeSpeed(voice.speed + c * 5 - 10);
+      const wake = say(voice.voice, speed, "hey jarvis");
       const lead = zeros(0.6);
       const clean = concat(lead, wake, zeros(0.25), say(voice.voice, voice.speed, command), zeros(1));
       const wakeEndMs = Math.round(((lead.length + lastLoud(wake)) / RATE) * 1000);
       const text = `hey jarvis ${command}`;
-      for (const condition of WAKE_CONDITIONS) {
-        const file = `${voice.id}--${c}--${condition}.wav`;
-        const samples = withCondition(clean, condition, v * 101 + c * 7 + 1, babble);
-        clips.push({
-          file,
-          voice: voice.id,
-          condition,
-          text,
-          wakeEndMs,
-          durationMs: write(outDir, file, samples),
-        });
-      }
+      /** Every condition of one clean clip (one-breath files are named "--breath--"). */
+      const addClips = (audio: Int16Array, seed: number, oneBreath: boolean) => {
+        for (const condition of WAKE_CONDITIONS) {
+          const file = `${voice.id}--${c}--${oneBreath ? "breath--" : ""}${condition}.wav`;
+          const durationMs = write(outDir, file, withCondition(audio, condition, seed, babble));
+          clips.push({
+            file,
+            voice: voice.id,
+            condition,
+            text,
+            wakeEndMs,
+            durationMs,
+            ...(oneBreath ? { oneBreath: true as const } : {}),
+          });
+        }
+      };
+      addClips(clean, v * 101 + c * 7 + 1, false);
       // Session 23: the same words run on in one breath, as people say them (the phrase ends where
       // "hey jarvis" said alone at this speed ends). Reported apart from the paused clips.
-      const breath = concat(lead, say(voice.voice, wakeSpeed(voice.speed + c * 5 - 10), text), zeros(1));
-      for (const condition of WAKE_CONDITIONS) {
-        const file = `${voice.id}--${c}--breath--${condition}.wav`;
-        const samples = withCondition(breath, condition, 5000 + v * 101 + c * 7, babble);
-        const durationMs = write(outDir, file, samples);
-        clips.push({ file, voice: voice.id, condition, text, wakeEndMs, durationMs, oneBreath: true });
-      }
+      const breath = concat(lead, say(voice.voice, speed, text), zeros(1));
+      addClips(breath, 5000 + v * 101 + c * 7, true);
     });
   });
   return clips;
