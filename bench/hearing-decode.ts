@@ -10,6 +10,7 @@
 //   nice -n 10 npx tsx bench/hearing-decode.ts --count 24 --conditions clean,noisy,reverb \
 //       --try peer --try beam=4,numberAgreement=1 [--voices en-us,en-029] [--reference]
 //       [--other-voices en-us+m2@140,en-gb+f4@155] (voices outside the list, for held-out checks)
+//       [--follow-up-lead 2.7] (a follow-up's audio: the command alone after that much quiet)
 //
 // --try takes "peer" (the config's settings without the number check and the cap per first
 // word: guided decoding as it was before them), "partners" (the config's, the number checked
@@ -93,6 +94,7 @@ function options() {
       "dropped-only": { type: "boolean" },
       report: { type: "string" },
       out: { type: "string" },
+      "follow-up-lead": { type: "string" },
     },
   });
   return {
@@ -111,6 +113,8 @@ function options() {
     report: values.report,
     /** The name of the files under bench/out/ (two runs at once need two). */
     out: values.out ?? "hearing-decode",
+    /** Seconds of quiet before the command, no wake phrase: a follow-up's audio (commandAudio). */
+    followUpLead: values["follow-up-lead"] ? Number(values["follow-up-lead"]) : undefined,
   };
 }
 
@@ -255,9 +259,9 @@ async function main(): Promise<void> {
   // Every clip is made before the first is decoded: espeak-ng and sox run as child
   // processes, and after each fork the first write to every page of this process faults
   // (copy on write), which timed into the decoding that followed (~250 ms per guided pass).
-  const clips = specs.map((spec) => int16ToFloat32(commandAudio(spec)));
+  const clips = specs.map((spec) => int16ToFloat32(commandAudio(spec, opts.followUpLead)));
   for (const [i, spec] of specs.entries()) {
-    const noPause = spec.index % 8 === 3;
+    const noPause = spec.index % 8 === 3 && opts.followUpLead === undefined;
     const audio = clips[i] as Float32Array;
     let row: Row | null = null;
     const started = performance.now();

@@ -151,13 +151,16 @@ export function makeClip(spec: ClipSpec, outDir: string): ManifestEntry {
  * The command audio the pipeline hands Whisper once the wake word fired: the command alone
  * (or, said in one breath, the wake phrase with it), 0.3 s before and 0.7 s after, in the
  * clip's condition. bench/hearing-decode.ts measures decoding on these, the wake word bypassed.
+ * `followUpLead` (seconds): a follow-up's audio instead, the command alone (no wake phrase
+ * ever) after that much quiet (or noise) since the follow-up window opened.
  */
-export function commandAudio(spec: ClipSpec): Int16Array {
+export function commandAudio(spec: ClipSpec, followUpLead?: number): Int16Array {
   const { voice } = spec;
-  const speech = isNoPause(spec.index)
-    ? say(voice.voice, Math.min(voice.speed, 130), `hey jarvis ${spec.utterance.text}`)
-    : say(voice.voice, voice.speed, spec.utterance.text);
-  const clean = concat(zeros(0.3), speech, zeros(0.7));
+  const speech =
+    isNoPause(spec.index) && followUpLead === undefined
+      ? say(voice.voice, Math.min(voice.speed, 130), `hey jarvis ${spec.utterance.text}`)
+      : say(voice.voice, voice.speed, spec.utterance.text);
+  const clean = concat(zeros(followUpLead ?? 0.3), speech, zeros(0.7));
   if (spec.condition === "noisy") {
     const seed = spec.index * 31 + VOICES.indexOf(voice) + 1;
     return addNoise(clean, SNR_DB, seed, spec.index % 2 === 0 ? "pink" : "brown");

@@ -220,6 +220,7 @@ export class RunAudio {
     switch (event.type) {
       case "speech-start":
         this.speechStarted = true;
+        this.#trimLead(position);
         this.parts.bus.emit({ type: "stt-vad-start", runId: this.runId, audioMs: samplesToMs(position) });
         return;
       case "silence-start":
@@ -232,6 +233,19 @@ export class RunAudio {
         this.#speculative?.cancel();
         return;
     }
+  }
+
+  /**
+   * Audio that does not begin with the wake phrase (a follow-up, whose window opened when the
+   * board finished speaking; a command after a long pause) starts LEAD_SECONDS before its
+   * speech, as a wake run's does: whisper-tiny wrote other words for the same follow-up after
+   * 2.6 s of quiet than after 2.8 s (docs/listening.md). Speech already under way when the
+   * run began (a command run on from the wake word, kept with its pre-roll) is not cut.
+   */
+  #trimLead(speechStart: number): void {
+    if (this.#wakePhrase || speechStart <= this.startSample) return;
+    const start = speechStart - Math.round(LEAD_SECONDS * SAMPLE_RATE);
+    this.commandStart = Math.max(this.commandStart, start);
   }
 
   /**
@@ -279,6 +293,9 @@ export class RunAudio {
     return this.#wakePhrase ? [`${this.#wakePhrase},`, vocabulary].filter(Boolean).join(" ") : vocabulary;
   }
 }
+
+/** Quiet kept before a command's speech when its audio holds no wake phrase (see #trimLead). */
+export const LEAD_SECONDS = 0.3;
 
 /**
  * The chosen text is a command the templates read (as Whisper wrote it, or the grammar's

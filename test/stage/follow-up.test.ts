@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { boardSkills } from "../../src/daemon/skills.js";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { createIntentHandler } from "../../src/intent/create.js";
+import { LEAD_SECONDS } from "../../src/pipeline/run-audio.js";
 import { DeviceStateStore } from "../../src/skills/state-store.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { ends, runSetup, S } from "../support/pipeline-setup.js";
@@ -63,6 +64,24 @@ describe("follow-ups without the wake word (conversation.follow_up_seconds)", ()
       ["run-1", "published"],
       ["run-2", "published"],
     ]);
+  });
+
+  it("a follow-up's audio starts shortly before its speech, not when its window opened", async () => {
+    const c = conversation({
+      followUp: 5,
+      speech: [
+        [1.2, 2.5],
+        [4.5, 5.5],
+      ],
+    });
+    await c.say(0, 3.5, "and the hallway light too");
+    await c.say(3.5, 7.5);
+    const [, followUp] = c.transcriber.calls;
+    // From LEAD_SECONDS before the speech to where it stopped (within one VAD window): not the
+    // second of quiet since the window opened.
+    const expected = (5.5 - 4.5 + LEAD_SECONDS) * S;
+    expect(Math.abs((followUp?.samples ?? 0) - expected)).toBeLessThan(512);
+    expect(intents(c.events)[1]).toEqual(["HassTurnOn", "hallway_light"]);
   });
 
   it("'turn it off' points at the previous target", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IntentDecision } from "../../src/intent/types.js";
+import { LEAD_SECONDS } from "../../src/pipeline/run-audio.js";
 import type { TranscribeOptions, Transcript } from "../../src/stt/transcriber.js";
 import {
   FakeIntent,
@@ -244,6 +245,9 @@ describe("pipeline run", () => {
       return end?.type === "stt-vad-end" ? end.audioMs / 1000 : Number.NaN;
     };
     expect(endSeconds(withTail.events)).toBeCloseTo(3.3, 1);
+    // Its audio starts LEAD_SECONDS before the command's speech, not with the pause's quiet.
+    const audioSeconds = (withTail.transcriber.calls[0]?.samples ?? 0) / S;
+    expect(audioSeconds).toBeCloseTo(3.3 - 2.1 + LEAD_SECONDS, 1);
     // Without the rule the tail was the command, ended by the pause.
     const without = setup({ speech, speculative: false });
     await without.feed(0, 6);
