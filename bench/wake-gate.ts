@@ -22,7 +22,9 @@ const KEPT = Math.ceil((DEFAULT_LOOKBACK_SECONDS + 1) * SAMPLE_RATE);
  */
 export function withGateRows(strategies: Strategy[]): void {
   const gatedNames = [`single ${THRESHOLD} (peer)`, "emb+every (default)", "cand+every"];
-  for (const base of strategies.filter((x) => gatedNames.includes(x.name) || x.name.startsWith("emb+every ")))
+  for (const base of strategies.filter(
+    (x) => gatedNames.includes(x.name) || x.name.startsWith("emb+every ") || x.name.startsWith("cand+every "),
+  ))
     strategies.push({ ...base, name: `${base.name.replace(/ \(.*\)$/, "")} + vad gate`, gate: true });
 }
 

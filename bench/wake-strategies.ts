@@ -172,14 +172,16 @@ export function buildStrategies(loaded: readonly Loaded[], whisper: WhisperJudge
   if (candidate?.everyChunk && config.wake.verifier.every_chunk) {
     const trained = candidate.threshold;
     const candidateP = judged(candidateK);
-    strategies.push({
-      name: "cand+every",
-      ct: SHIPPED_CT,
-      verifyAll: true,
-      judge: async (s, st) => candidateP(s, st) >= trained,
-      every: candidate.everyChunk,
-      k: candidateK,
-    });
+    // WAKE_HOLD=2,4 adds rows holding each verifier wake that many chunks while openWakeWord's score rises.
+    for (const hold of [candidate.everyChunk.holdChunks ?? 0, ...list(process.env.WAKE_HOLD)])
+      strategies.push({
+        name: hold ? `cand+every hold ${hold}` : "cand+every",
+        ct: SHIPPED_CT,
+        verifyAll: true,
+        judge: async (s, st) => candidateP(s, st) >= trained,
+        every: { ...candidate.everyChunk, holdChunks: hold },
+        k: candidateK,
+      });
   }
   for (const spec of (process.env.WAKE_EVERY ?? "").split(",").filter(Boolean)) {
     const [threshold, scoreFloor, floorChunks, consecutive = 1] = spec.split(":").map(Number);

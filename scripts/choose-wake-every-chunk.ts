@@ -15,7 +15,8 @@
 // fixed) and the rule's own choice, so the weights say truthfully where their setting came from.
 //
 //   nice -n 10 npx tsx scripts/choose-wake-every-chunk.ts [--config hidden:L2:jitter:hard:more:anchor...]
-//     [--folds 0,1] [--more-eval] [--every threshold:floor:floorChunks:consecutive --why TEXT] [--write]
+//     [--folds 0,1] [--more-eval] [--every threshold:floor:floorChunks:consecutive --why TEXT] [--hold N] [--write]
+// (--hold N: each setting holds its wake up to N chunks while openWakeWord's score rises, session 24)
 // (default: the shipped verifier's; hard > 0 fits on every-chunk negatives too, more: 1-3 on
 // session 12's more babble, anchor: 1-3 on examples where the clean clip has the words, ExampleOptions;
 // --folds: only those folds, a quick look; --more-eval: the figures include the more-babble clips)
@@ -54,13 +55,18 @@ const { values } = parseArgs({
     "more-eval": { type: "boolean" },
     every: { type: "string" },
     why: { type: "string" },
+    hold: { type: "string" },
   },
 });
+/** --hold N: every setting holds its wakes N chunks while openWakeWord's score rises (EveryChunkSettings.holdChunks). */
+const holdChunks = Number(values.hold ?? 0);
+if (!(Number.isInteger(holdChunks) && holdChunks >= 0))
+  throw new Error(`--hold ${values.hold}: expected 0 or more chunks`);
 
 /** --every's threshold:floor:floorChunks:consecutive, checked as the weights' loader checks it. */
 function parseEvery(text: string): EveryChunkSettings {
   const [threshold, scoreFloor, floorChunks, consecutive] = text.split(":").map(Number);
-  const every = { threshold, scoreFloor, floorChunks, consecutive } as EveryChunkSettings;
+  const every = { threshold, scoreFloor, floorChunks, consecutive, holdChunks } as EveryChunkSettings;
   const ok =
     [threshold, scoreFloor].every((x) => x !== undefined && x >= 0 && x <= 1) &&
     [floorChunks, consecutive].every((x) => x !== undefined && Number.isInteger(x) && x >= 1);
@@ -132,7 +138,7 @@ for (const consecutive of [1, 2, 3])
   for (const floorChunks of [4, 8])
     for (const scoreFloor of [0.001, 0.002, 0.005, 0.01, 0.02])
       for (const threshold of [0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999]) {
-        const every = { threshold, scoreFloor, floorChunks, consecutive };
+        const every = { threshold, scoreFloor, floorChunks, consecutive, holdChunks };
         const policy = { ...base, every };
         const o = evaluate(data, p, policy, candidateThreshold);
         row(`every ${threshold} floor ${scoreFloor}/${floorChunks} x${consecutive}`, o, policy);

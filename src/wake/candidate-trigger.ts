@@ -35,6 +35,13 @@ export interface EveryChunkSettings {
   floorChunks: number;
   /** Consecutive chunks read at or above `threshold` needed to wake (one spike is not the phrase). Default 1. */
   consecutive?: number;
+  /**
+   * Once the verifier heard the phrase, wait up to this many chunks while openWakeWord's score
+   * still rises and date the wake to its peak. A verifier fit on the phrase run on into the
+   * command hears "hey jar-" before the phrase is over, and the run would open inside it;
+   * openWakeWord's score peaks as the phrase ends. Default 0: wake at once.
+   */
+  holdChunks?: number;
 }
 
 /** What one chunk's score decided: wake at once, a candidate to verify, or nothing. */
@@ -62,6 +69,15 @@ export type Firing =
    * `threshold` when openWakeWord reached it (where the single threshold wakes).
    */
   | { kind: "verified"; score: number; probability: number; endSample: number };
+
+/** A verifier wake waiting for openWakeWord's score to stop rising (EveryChunkSettings.holdChunks). */
+interface Held {
+  firing: Extract<Firing, { kind: "verified" }>;
+  /** openWakeWord's best score since the verifier heard the phrase, and its chunk's end. */
+  best: number;
+  bestEnd: number;
+  chunksLeft: number;
+}
 
 interface Pending {
   score: number;
@@ -93,6 +109,7 @@ export class CandidateTrigger {
   #lastVerified: number | null = null;
   /** Consecutive chunks the verifier read at or above everyChunk.threshold. */
   #above = 0;
+  #held: Held | null = null;
 
   constructor(readonly settings: CandidateSettings) {
     // With verifyAll nothing wakes unverified: the sure trigger never fires.
@@ -115,10 +132,12 @@ export class CandidateTrigger {
     if (every) this.#sinceFloor = score >= every.scoreFloor ? 0 : this.#sinceFloor + 1;
     if (this.#sure.update(score, endSample)) {
       this.#pending = null;
+      this.#held = null;
       return { kind: "wake", score, endSample };
     }
+    if (this.#held) return this.#hold(score, endSample);
     const verified = this.#readVerifier(score, endSample, probe);
-    if (verified) return verified;
+    if (verified) return this.#startHold(verified, score);
     if (!this.listensHarder) return null;
     const floor = Math.min(this.settings.candidateThreshold, this.settings.threshold);
     this.#run = score >= floor ? this.#run + 1 : 0;
@@ -145,6 +164,31 @@ export class CandidateTrigger {
     this.#sinceFloor = Number.POSITIVE_INFINITY;
     this.#lastVerified = null;
     this.#above = 0;
+    this.#held = null;
+  }
+
+  /** A verifier wake: at once, or held while openWakeWord's score rises (holdChunks). */
+  #startHold(firing: Extract<Firing, { kind: "verified" }>, score: number): Firing | null {
+    const chunksLeft = this.settings.everyChunk?.holdChunks ?? 0;
+    // Dated to where openWakeWord reached `threshold` already: nothing to wait for.
+    if (chunksLeft <= 0 || firing.endSample !== this.#lastVerified) return firing;
+    this.#held = { firing, best: score, bestEnd: firing.endSample, chunksLeft };
+    return null;
+  }
+
+  /** One chunk of a held wake: hand it out, dated to the best chunk, once the score stops rising. */
+  #hold(score: number, endSample: number): Firing | null {
+    const held = this.#held as Held;
+    if (score > held.best) {
+      held.best = score;
+      held.bestEnd = endSample;
+      held.chunksLeft--;
+      if (held.chunksLeft > 0) return null;
+    }
+    this.#held = null;
+    this.#lastVerified = held.bestEnd;
+    this.#lastCandidate = held.bestEnd;
+    return { ...held.firing, endSample: held.bestEnd };
   }
 
   /**
@@ -152,7 +196,11 @@ export class CandidateTrigger {
    * holds off candidates and other such wakes for the refractory period; a candidate rejected
    * earlier does not hold it off, since the verifier judges every chunk on its own.
    */
-  #readVerifier(score: number, endSample: number, probe?: () => number): Firing | null {
+  #readVerifier(
+    score: number,
+    endSample: number,
+    probe?: () => number,
+  ): Extract<Firing, { kind: "verified" }> | null {
     const every = this.settings.everyChunk;
     if (!every || !probe) return null;
     const { refractorySamples } = this.settings;

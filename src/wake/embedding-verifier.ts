@@ -91,10 +91,14 @@ export class EmbeddingVerifier {
         every.scoreFloor <= 1 &&
         Number.isInteger(every.floorChunks) &&
         every.floorChunks >= 1 &&
-        (every.consecutive === undefined || (Number.isInteger(every.consecutive) && every.consecutive >= 1))
+        (every.consecutive === undefined ||
+          (Number.isInteger(every.consecutive) && every.consecutive >= 1)) &&
+        (every.holdChunks === undefined || (Number.isInteger(every.holdChunks) && every.holdChunks >= 0))
       )
     )
-      problems.push("everyChunk needs a threshold and scoreFloor in 0..1, floorChunks and consecutive >= 1");
+      problems.push(
+        "everyChunk needs a threshold and scoreFloor in 0..1, floorChunks and consecutive >= 1, holdChunks >= 0",
+      );
     if (problems.length > 0) throw new Error(problems.join("; "));
     return new EmbeddingVerifier(weights);
   }

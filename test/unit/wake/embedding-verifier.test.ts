@@ -80,6 +80,11 @@ describe("EmbeddingVerifier", () => {
     expect(() =>
       EmbeddingVerifier.fromWeights(weights({ everyChunk: { ...every, consecutive: 0 } })),
     ).toThrow(/everyChunk/);
+    const held = { ...every, holdChunks: 4 };
+    expect(EmbeddingVerifier.fromWeights(weights({ everyChunk: held })).everyChunk).toEqual(held);
+    expect(() =>
+      EmbeddingVerifier.fromWeights(weights({ everyChunk: { ...every, holdChunks: -1 } })),
+    ).toThrow(/holdChunks/);
     const other = { ...weights(), format: "something-else/2" } as unknown as EmbeddingVerifierWeights;
     expect(() => EmbeddingVerifier.fromWeights(other)).toThrow(/format something-else\/2/);
   });

@@ -44,6 +44,33 @@ describe("CandidateTrigger with the verifier on every chunk (everyChunk)", () =>
     expect(out).toEqual([{ kind: "verified", score: 0.03, probability: 0.995, endSample: 4 * CHUNK, at: 3 }]);
   });
 
+  it("with holdChunks, waits while openWakeWord's score rises and dates the wake to its peak", () => {
+    // The verifier hears "hey jar-" at chunk 2; openWakeWord's score peaks at chunk 4, as the phrase ends.
+    const scores = [0, 0.02, 0.04, 0.08, 0.2, 0.1, 0, 0];
+    const probabilities = [0, 0.5, 0.995, 0.99, 0.99, 0.5, 0, 0];
+    const held = feed(scores, probabilities, { everyChunk: { ...every, holdChunks: 4 } });
+    expect(held.out).toEqual([
+      { kind: "verified", score: 0.04, probability: 0.995, endSample: 5 * CHUNK, at: 5 },
+    ]);
+    // Without it the wake comes at once, dated inside the phrase.
+    expect(feed(scores, probabilities).out).toMatchObject([{ endSample: 3 * CHUNK, at: 2 }]);
+  });
+
+  it("holds at most holdChunks while the score keeps rising", () => {
+    const scores = [0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16];
+    const { out } = feed(scores, [0, 0, 0.995, 0, 0, 0, 0, 0, 0], {
+      everyChunk: { ...every, holdChunks: 2 },
+    });
+    expect(out).toMatchObject([{ kind: "verified", endSample: 5 * CHUNK, at: 4 }]);
+  });
+
+  it("a held wake starts the refractory period at its peak: the same words wake once", () => {
+    const scores = [0, 0.02, 0.04, 0.08, 0.2, 0.1, 0.05, 0.02, 0.01, 0];
+    const probabilities = [0, 0.5, 0.995, 0.99, 0.99, 0.995, 0.995, 0.99, 0.995, 0];
+    const { out } = feed(scores, probabilities, { everyChunk: { ...every, holdChunks: 4 } });
+    expect(out).toHaveLength(1);
+  });
+
   it("reads the verifier only while the score floor was reached within floorChunks", () => {
     const { read, out } = feed([0, 0, 0.02, 0, 0, 0, 0, 0, 0, 0], [1, 1, 0.1, 0.1, 0.1, 0.1, 1, 1, 1, 1]);
     // Chunk 2 reached the floor: chunks 2..5 are read (4 chunks); silence before and after is not.
