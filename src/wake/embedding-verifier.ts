@@ -48,7 +48,7 @@ const FORMAT = "edge-voice-wake-verifier/1";
 export const BUNDLED_EMBEDDING_VERIFIERS: Readonly<Record<string, { file: string; sha256: string }>> = {
   hey_jarvis: {
     file: "assets/wake-verifier/hey_jarvis.json",
-    sha256: "5dc7d1ab42eaa61f965efb96c8e5d312341d7782809490b89b1f62825f7e6384",
+    sha256: "73effed4ce67fccdbcd6e9ece68bfc133ad98794d457ea5b13e253636a60ca2b",
   },
 };
 
