@@ -176,7 +176,7 @@ export class CandidateTrigger {
     return null;
   }
 
-  /** One chunk of a held wake: hand it out, dated to the best chunk, once the score stops rising. */
+  /** One chunk of a held wake: hand it out, dated to the best chunk (with its score), once the score stops rising. */
   #hold(score: number, endSample: number): Firing | null {
     const held = this.#held as Held;
     if (score > held.best) {
@@ -188,7 +188,7 @@ export class CandidateTrigger {
     this.#held = null;
     this.#lastVerified = held.bestEnd;
     this.#lastCandidate = held.bestEnd;
-    return { ...held.firing, endSample: held.bestEnd };
+    return { ...held.firing, score: held.best, endSample: held.bestEnd };
   }
 
   /**

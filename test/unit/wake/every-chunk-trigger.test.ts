@@ -50,7 +50,7 @@ describe("CandidateTrigger with the verifier on every chunk (everyChunk)", () =>
     const probabilities = [0, 0.5, 0.995, 0.99, 0.99, 0.5, 0, 0];
     const held = feed(scores, probabilities, { everyChunk: { ...every, holdChunks: 4 } });
     expect(held.out).toEqual([
-      { kind: "verified", score: 0.04, probability: 0.995, endSample: 5 * CHUNK, at: 5 },
+      { kind: "verified", score: 0.2, probability: 0.995, endSample: 5 * CHUNK, at: 5 },
     ]);
     // Without it the wake comes at once, dated inside the phrase.
     expect(feed(scores, probabilities).out).toMatchObject([{ endSample: 3 * CHUNK, at: 2 }]);
