@@ -7,6 +7,8 @@ import type { AudioHistory } from "./audio-history.js";
 const PHRASE_GAP_SECONDS = 0.15;
 /** Quiet kept before the wake phrase, so its first sound is not clipped. */
 const PHRASE_LEAD_SECONDS = 0.1;
+/** Quiet kept before a command's speech when its audio holds no wake phrase (startBeforeSpeech). */
+export const LEAD_SECONDS = 0.3;
 
 export interface CommandStart {
   /** Stream position where the command audio handed to Whisper begins. */
@@ -79,4 +81,18 @@ export function wakePhraseStart(
     }
   }
   return null;
+}
+
+/**
+ * Where the command audio begins once its speech has started at `speechStart`, for audio
+ * that does not begin with the wake phrase (a follow-up, whose window opened when the board
+ * finished speaking; a command after a long pause): LEAD_SECONDS before the speech, as a
+ * wake run's begins, never before `commandStart`. whisper-tiny wrote other words for the same
+ * follow-up after 2.6 s of quiet than after 2.8 s (docs/listening.md). Speech already under
+ * way when the run began at `runStart` (a command run on from the wake word, kept with its
+ * pre-roll) is not cut. Pure.
+ */
+export function startBeforeSpeech(commandStart: number, speechStart: number, runStart: number): number {
+  if (speechStart <= runStart) return commandStart;
+  return Math.max(commandStart, speechStart - Math.round(LEAD_SECONDS * SAMPLE_RATE));
 }

@@ -7,7 +7,7 @@ import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import { type EndpointEvent, Endpointer, type EndpointerSettings } from "../vad/endpointer.js";
 import type { AudioHistory } from "./audio-history.js";
-import { findCommandStart } from "./pre-roll.js";
+import { findCommandStart, startBeforeSpeech } from "./pre-roll.js";
 import type { RemoteSteps } from "./remote.js";
 import { RemoteRun, type RunSide } from "./remote-run.js";
 import { SpeculativeTranscription } from "./speculative.js";
@@ -220,7 +220,8 @@ export class RunAudio {
     switch (event.type) {
       case "speech-start":
         this.speechStarted = true;
-        this.#trimLead(position);
+        if (!this.#wakePhrase)
+          this.commandStart = startBeforeSpeech(this.commandStart, position, this.startSample);
         this.parts.bus.emit({ type: "stt-vad-start", runId: this.runId, audioMs: samplesToMs(position) });
         return;
       case "silence-start":
@@ -233,19 +234,6 @@ export class RunAudio {
         this.#speculative?.cancel();
         return;
     }
-  }
-
-  /**
-   * Audio that does not begin with the wake phrase (a follow-up, whose window opened when the
-   * board finished speaking; a command after a long pause) starts LEAD_SECONDS before its
-   * speech, as a wake run's does: whisper-tiny wrote other words for the same follow-up after
-   * 2.6 s of quiet than after 2.8 s (docs/listening.md). Speech already under way when the
-   * run began (a command run on from the wake word, kept with its pre-roll) is not cut.
-   */
-  #trimLead(speechStart: number): void {
-    if (this.#wakePhrase || speechStart <= this.startSample) return;
-    const start = speechStart - Math.round(LEAD_SECONDS * SAMPLE_RATE);
-    this.commandStart = Math.max(this.commandStart, start);
   }
 
   /**
@@ -293,9 +281,6 @@ export class RunAudio {
     return this.#wakePhrase ? [`${this.#wakePhrase},`, vocabulary].filter(Boolean).join(" ") : vocabulary;
   }
 }
-
-/** Quiet kept before a command's speech when its audio holds no wake phrase (see #trimLead). */
-export const LEAD_SECONDS = 0.3;
 
 /**
  * The chosen text is a command the templates read (as Whisper wrote it, or the grammar's

@@ -137,7 +137,7 @@ export class CandidateTrigger {
     }
     if (this.#held) return this.#hold(score, endSample);
     const verified = this.#readVerifier(score, endSample, probe);
-    if (verified) return this.#startHold(verified, score);
+    if (verified) return this.#startHold(verified, score, endSample);
     if (!this.listensHarder) return null;
     const floor = Math.min(this.settings.candidateThreshold, this.settings.threshold);
     this.#run = score >= floor ? this.#run + 1 : 0;
@@ -168,11 +168,11 @@ export class CandidateTrigger {
   }
 
   /** A verifier wake: at once, or held while openWakeWord's score rises (holdChunks). */
-  #startHold(firing: Extract<Firing, { kind: "verified" }>, score: number): Firing | null {
+  #startHold(firing: Extract<Firing, { kind: "verified" }>, score: number, endSample: number): Firing | null {
     const chunksLeft = this.settings.everyChunk?.holdChunks ?? 0;
     // Dated to where openWakeWord reached `threshold` already: nothing to wait for.
-    if (chunksLeft <= 0 || firing.endSample !== this.#lastVerified) return firing;
-    this.#held = { firing, best: score, bestEnd: firing.endSample, chunksLeft };
+    if (chunksLeft <= 0 || firing.endSample !== endSample) return firing;
+    this.#held = { firing, best: score, bestEnd: endSample, chunksLeft };
     return null;
   }
 

@@ -91,9 +91,8 @@ export class EmbeddingVerifier {
         every.scoreFloor <= 1 &&
         Number.isInteger(every.floorChunks) &&
         every.floorChunks >= 1 &&
-        (every.consecutive === undefined ||
-          (Number.isInteger(every.consecutive) && every.consecutive >= 1)) &&
-        (every.holdChunks === undefined || (Number.isInteger(every.holdChunks) && every.holdChunks >= 0))
+        optionalCount(every.consecutive, 1) &&
+        optionalCount(every.holdChunks, 0)
       )
     )
       problems.push(
@@ -174,4 +173,9 @@ function unusable(wakeWord: string, file: string, why: string): EdgeVoiceError {
     exitCode: ExitCode.config,
     hint: "reinstall edge-voice, or set wake.verifier.method: whisper",
   });
+}
+
+/** Absent, or a whole number of at least `min` (an everyChunk count). */
+function optionalCount(value: number | undefined, min: number): boolean {
+  return value === undefined || (Number.isInteger(value) && value >= min);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { boardSkills } from "../../src/daemon/skills.js";
 import type { PipelineEvent } from "../../src/events/types.js";
 import { createIntentHandler } from "../../src/intent/create.js";
-import { LEAD_SECONDS } from "../../src/pipeline/run-audio.js";
+import { LEAD_SECONDS } from "../../src/pipeline/pre-roll.js";
 import { DeviceStateStore } from "../../src/skills/state-store.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { ends, runSetup, S } from "../support/pipeline-setup.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IntentDecision } from "../../src/intent/types.js";
-import { LEAD_SECONDS } from "../../src/pipeline/run-audio.js";
+import { LEAD_SECONDS } from "../../src/pipeline/pre-roll.js";
 import type { TranscribeOptions, Transcript } from "../../src/stt/transcriber.js";
 import {
   FakeIntent,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wakePhraseStart } from "../../../src/pipeline/pre-roll.js";
+import { LEAD_SECONDS, startBeforeSpeech, wakePhraseStart } from "../../../src/pipeline/pre-roll.js";
 import { spokenWakePhrase, stripWakePhrase } from "../../../src/pipeline/wake-phrase.js";
 
 const W = 512;
@@ -37,6 +37,18 @@ describe("wakePhraseStart: where the last stretch of speech before the detection
     ["no windows", []],
   ])("%s: null (the phrase's start is not in the pre-roll)", (_name, probabilities) => {
     expect(wakePhraseStart(windows(probabilities), FROM, 0.35)).toBeNull();
+  });
+});
+
+describe("startBeforeSpeech: a command without the wake phrase starts shortly before its speech", () => {
+  const S = 16000;
+  const lead = LEAD_SECONDS * S;
+  it.each([
+    ["a follow-up spoken 2.8 s into its window", 0, 2.8 * S, 0, 2.8 * S - lead],
+    ["speech already under way when the run began keeps its pre-roll", 0.5 * S, 2 * S, 2 * S, 0.5 * S],
+    ["never before a start already moved past the wake word's tail", 1.9 * S, 2 * S, 1 * S, 1.9 * S],
+  ])("%s", (_name, commandStart, speechStart, runStart, expected) => {
+    expect(startBeforeSpeech(commandStart, speechStart, runStart)).toBe(expected);
   });
 });
 
