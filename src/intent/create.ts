@@ -9,7 +9,7 @@ import type { LlmEngine } from "./llm/engine.js";
 import { LlmRecognizer, type LlmRecognizerOptions } from "./llm/recognizer.js";
 import { resolveThreads } from "./llm/threads.js";
 import type { DeviceRegistry } from "./registry.js";
-import { SentenceSpaceCache } from "./sentence-space/space.js";
+import { SentenceSpaceCache } from "./sentence-space/cache.js";
 import { loadTemplates } from "./templates/file.js";
 import { TemplateRecognizer } from "./templates/recognizer.js";
 import type { CompiledTemplates } from "./templates/types.js";

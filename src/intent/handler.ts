@@ -6,7 +6,8 @@ import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
 import type { DeviceRegistry } from "./registry.js";
 import { settleRelative } from "./relative.js";
-import type { SentenceSpace, SentenceSpaceCache } from "./sentence-space/space.js";
+import type { SentenceSpaceCache } from "./sentence-space/cache.js";
+import type { SentenceSpace } from "./sentence-space/space.js";
 import type { TemplateRecognizer } from "./templates/recognizer.js";
 import type { IntentContext, IntentDecision, IntentHandler, RecognizedIntent } from "./types.js";
 

@@ -3,7 +3,7 @@ import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
 import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
-import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
+import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome } from "../../src/stt/guided-types.js";
 import type { NumberLead } from "../../src/stt/number-lead.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
-import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
+import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import {
   HEARING_HOME,

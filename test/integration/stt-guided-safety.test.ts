@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
-import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
+import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
 import { askBack } from "../../src/stt/ask-back.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome, GuidedSettings } from "../../src/stt/guided-types.js";

@@ -4,7 +4,7 @@ import { readWav16kMono } from "../../src/audio/wav.js";
 import { configSchema } from "../../src/config/schema.js";
 import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
-import type { SentenceSpaceCache } from "../../src/intent/sentence-space/space.js";
+import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
 import type { Transcriber, Transcript } from "../../src/stt/transcriber.js";
 import {
   FIXTURE_HOME_PROMPT,

@@ -2,11 +2,8 @@ import { isYes } from "../confirmation.js";
 import { sensitiveVerb } from "../domains.js";
 import type { DeviceRegistry } from "../registry.js";
 import { stripFiller, type TemplateRecognizer } from "../templates/recognizer.js";
-import type { CompiledTemplates } from "../templates/types.js";
 import { tokenize } from "../text/normalize.js";
 import type { RecognizedIntent } from "../types.js";
-import { Vocabulary } from "../vocabulary.js";
-import { buildSentenceGraph } from "./build.js";
 import { type GraphConstraint, graphConstraint } from "./constraint.js";
 import { followUpMeaning } from "./follow-ups.js";
 import type { SentenceGraph } from "./graph.js";
@@ -64,6 +61,8 @@ export class SentenceSpace {
   /** The commands alone: no filler words around them, no follow-up shapes (guided decoding's second search). */
   readonly commands: GraphConstraint | undefined;
   readonly #wakeWords: ReadonlyArray<readonly string[]>;
+  /** The last words of the wake phrases of two words or more ("jarvis"): see #withoutWake. */
+  readonly #wakeEnds: ReadonlySet<string>;
   #names: ReadonlySet<string> | null = null;
   #words: ReadonlySet<string> | null = null;
 
@@ -86,6 +85,9 @@ export class SentenceSpace {
       .map((p) => tokenize(p))
       .flatMap((words) => words.map((_, i) => words.slice(i)))
       .sort((a, b) => b.length - a.length);
+    this.#wakeEnds = new Set(
+      wakePhrases.map((p) => tokenize(p)).flatMap((words) => (words.length > 1 ? words.slice(-1) : [])),
+    );
   }
 
   /** True when the intent stage takes this text as it is: a template matches, or it answers a confirmation. */
@@ -216,8 +218,16 @@ export class SentenceSpace {
     return this.#wakeless(text).length < tokenize(text).length;
   }
 
+  /**
+   * The text as the intent stage will read it: the pipeline strips a misheard first word of the
+   * wake phrase too ("Here Jarvis, turn off ...": stripWakePhrase), so a free text the templates
+   * will understand after it is understood here, not guessed over (a guess once turned that
+   * "bed room light" into the living room's). A guess's own wake phrase is the grammar's spelling.
+   */
   #withoutWake(text: string): string {
-    return this.#wakeless(text).join(" ");
+    const words = this.#wakeless(text);
+    const misheard = words.length === tokenize(text).length && this.#wakeEnds.has(words[1] ?? "");
+    return (misheard ? words.slice(2) : words).join(" ");
   }
 
   #wakeless(text: string): string[] {
@@ -241,65 +251,6 @@ export class SentenceSpace {
 function meaningOf(intent: RecognizedIntent): string {
   const { name: _name, area: _area, domain: _domain, ...slots } = intent.slots;
   return JSON.stringify([intent.intent, intent.targets, slots]);
-}
-
-/**
- * The current sentence space of a registry: rebuilt after the registry changes (learned
- * devices), on a later turn of the event loop rather than on the audio path; until then
- * the previous space serves.
- */
-export class SentenceSpaceCache {
-  #space: SentenceSpace | null = null;
-  #builtFor = -1;
-  #scheduled = false;
-  readonly #unsubscribe: () => void;
-
-  constructor(
-    private readonly compiled: CompiledTemplates,
-    private readonly registry: DeviceRegistry,
-    private readonly recognizer: TemplateRecognizer,
-    private readonly wakePhrases: readonly string[],
-    private readonly fuzzy: TemplateRecognizer = recognizer,
-  ) {
-    this.#unsubscribe = registry.onChange(() => this.#schedule());
-  }
-
-  get(): SentenceSpace {
-    if (!this.#space) this.#rebuild();
-    return this.#space as SentenceSpace;
-  }
-
-  dispose(): void {
-    this.#unsubscribe();
-  }
-
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (this.#builtFor !== this.registry.version) this.#rebuild();
-    });
-  }
-
-  #rebuild(): void {
-    const version = this.registry.version;
-    const source = {
-      compiled: this.compiled,
-      vocabulary: new Vocabulary(this.registry.all()),
-      wakePhrases: this.wakePhrases,
-    };
-    this.#space = new SentenceSpace(
-      buildSentenceGraph(source),
-      this.recognizer,
-      this.registry,
-      this.wakePhrases,
-      this.compiled.skipPhrases,
-      buildSentenceGraph({ ...source, commandsOnly: true }),
-      this.fuzzy,
-    );
-    this.#builtFor = version;
-  }
 }
 
 /** How many words at the start are filler phrases, as stripFiller() drops them. */

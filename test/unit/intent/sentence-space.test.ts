@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { DeviceConfig } from "../../../src/config/schema.js";
 import { DeviceRegistry } from "../../../src/intent/registry.js";
 import { buildSentenceGraph } from "../../../src/intent/sentence-space/build.js";
+import { SentenceSpaceCache } from "../../../src/intent/sentence-space/cache.js";
 import type { GraphState, SentenceGraph } from "../../../src/intent/sentence-space/graph.js";
-import { SentenceSpace, SentenceSpaceCache } from "../../../src/intent/sentence-space/space.js";
+import { SentenceSpace } from "../../../src/intent/sentence-space/space.js";
 import { spellText } from "../../../src/intent/sentence-space/spell.js";
 import { compileTemplates } from "../../../src/intent/templates/compile.js";
 import { TemplateRecognizer } from "../../../src/intent/templates/recognizer.js";
@@ -287,6 +288,17 @@ describe("SentenceSpace", () => {
     expect(space.startsWithWake("Jarvis turn off the kitchen lights")).toBe(true);
     expect(space.startsWithWake("Hold the timer.")).toBe(false);
     expect(space.startsWithWake("Here Jarvis, hold the plumber.")).toBe(false);
+  });
+
+  it("reads a text past a misheard first word of the wake phrase, as the pipeline strips it", () => {
+    expect(space.understands("Here Jarvis, turn off the kitchen light.")).toBe(true);
+    expect(space.understands("Okay, Jarvis, turn off the kitchen light.")).toBe(true);
+    expect(space.meaning("Here Jarvis turn off the kitchen light.")).toBe(
+      space.meaning("Turn off the kitchen light."),
+    );
+    // Only the first word, only before the phrase's last word.
+    expect(space.understands("Well here Jarvis, turn off the kitchen light.")).toBe(false);
+    expect(space.understands("Here Travis, turn off the kitchen light.")).toBe(false);
   });
 
   it("reverses a lock as Whisper would write an unlock it half heard, and nothing else", () => {
