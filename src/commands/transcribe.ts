@@ -7,7 +7,7 @@ import { sentenceSpace } from "../intent/create.js";
 import { DeviceRegistry } from "../intent/registry.js";
 import { modelStoreFromConfig } from "../models/startup.js";
 import { createTranscriber } from "../stt/create.js";
-import { guidedFields } from "../stt/guide.js";
+import { guidedFields } from "../stt/guided-fields.js";
 import { vocabularyPrompt } from "../stt/prompt.js";
 import { createLogger } from "../util/logger.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, type Command } from "./command.js";

@@ -1,7 +1,8 @@
 import { type AudioFrame, int16ToFloat32, SAMPLE_RATE, samplesToMs } from "../audio/format.js";
 import type { EventBus } from "../events/bus.js";
 import type { RunOutcome } from "../events/types.js";
-import { droppedAsUnsure, guidedFields, type TranscriptGuide } from "../stt/guide.js";
+import { droppedAsUnsure, type TranscriptGuide } from "../stt/guide.js";
+import { guidedFields } from "../stt/guided-fields.js";
 import type { Transcriber, Transcript } from "../stt/transcriber.js";
 import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";

@@ -95,6 +95,12 @@ export interface GuidedThresholds {
    */
   minActionLead?: number | undefined;
   /**
+   * How much likelier (log-probability, nats) a guess's "on" or "off" must be than the other
+   * word where the guess took it (GuidedHypothesis.rivalLead), when the free text had neither
+   * word: the state was then the grammar's pick, not something heard. Absent: not checked.
+   */
+  minStateLead?: number | undefined;
+  /**
    * A guess refused only for being unsure and scoring at least this much is asked back
    * ("did you mean ...?": ask-back.ts); absent: never asked.
    */
@@ -109,6 +115,8 @@ export interface GuidedHypothesis {
   margin: number | null;
   /** Its lowest token log-probability, end-of-text included (measuring tools read it). */
   worst?: number;
+  /** Its smallest lead of an "on" or "off" over the other word, read in the search; absent: it has neither. */
+  rivalLead?: number;
 }
 
 export type GuidedVerdict =
@@ -126,6 +134,7 @@ export type GuidedVerdict =
         | "below-free"
         | "ambiguous-number"
         | "ambiguous-action"
+        | "ambiguous-state"
         | "number-not-heard"
         | "number-changed"
         | "reads-otherwise"
@@ -185,6 +194,8 @@ export function chooseTranscript(input: {
   numberChanged?: boolean;
   /** The guess's lead over its action reversed (lock / unlock); null: none, or not scored yet. */
   actionLead?: number | null;
+  /** The free text says "on" or "off" (hasStateWord): a guess's state was heard, and `contradicts` guards it. */
+  stateHeard?: boolean;
   /** The guess ends where Whisper wrote a comma (endsUnfinished): it heard more than the sentence says. */
   unfinished?: boolean;
   /** The intent stage reads the free text, misheard names and all, as another command than the guess (readsAs). */
@@ -228,6 +239,17 @@ export function chooseTranscript(input: {
   const { minActionLead } = thresholds;
   if (minActionLead !== undefined && input.actionLead != null && input.actionLead < minActionLead)
     return { source: "free", why: "ambiguous-action" };
+  // An "on" or "off" nobody heard ("bathroom light, home." -> "... on", said *off*) is the
+  // grammar's pick between two words Whisper scored nearly alike; the search read how nearly
+  // at the step that chose it, so the check costs no decoder call.
+  const { minStateLead } = thresholds;
+  if (
+    minStateLead !== undefined &&
+    !input.stateHeard &&
+    guided.rivalLead !== undefined &&
+    guided.rivalLead < minStateLead
+  )
+    return { source: "free", why: "ambiguous-state" };
   // Two readings of one utterance that disagree: the free text's, its names matched by their
   // letters ("Turn off the bed room lights." -> the bedroom light), and the guess, matched by
   // the audio ("Turn off, living room light.", 0.17 likelier per token, wrong on the bench).
@@ -257,57 +279,4 @@ function scoreBar(guided: GuidedHypothesis, minScore: number, thresholds: Guided
  */
 export function endsUnfinished(text: string): boolean {
   return /,\s*$/.test(text);
-}
-
-/** The scores a transcript carries about guided decoding, as the stt-end event and `transcribe --json` show them. */
-export interface GuidedFields {
-  /** The free decoding's text. */
-  freeText: string;
-  source: "free" | "grammar";
-  /** Average log-probability per token of the chosen text, and of the free text. */
-  score: number;
-  freeScore: number;
-  /** The grammar's best sentence's lead over its next-best different sentence. */
-  margin?: number;
-  /** The grammar's best sentence, its score, why it was (not) taken, and the guided pass's time. */
-  guidedText?: string;
-  guidedScore?: number;
-  guidedWhy?: string;
-  guidedMs?: number;
-}
-
-/**
- * Every transcript has them: without a guided pass (stt.guided off, audio longer than one
- * window) the free text is the text and its source is `free`.
- */
-export function guidedFields(transcript: {
-  text: string;
-  avgLogprob: number;
-  source?: "free" | "grammar";
-  freeText?: string;
-  guided?: { why: string; ms: number; text?: string; score?: number; margin?: number | null };
-}): GuidedFields {
-  const { guided } = transcript;
-  const source = transcript.source ?? "free";
-  const freeText = transcript.freeText ?? transcript.text;
-  const score = source === "grammar" && guided?.score !== undefined ? guided.score : transcript.avgLogprob;
-  const fields: GuidedFields = {
-    freeText,
-    source,
-    score: round(score),
-    freeScore: round(transcript.avgLogprob),
-  };
-  if (!guided) return fields;
-  return {
-    ...fields,
-    ...(typeof guided.margin === "number" ? { margin: round(guided.margin) } : {}),
-    ...(guided.text !== undefined ? { guidedText: guided.text } : {}),
-    ...(guided.score !== undefined ? { guidedScore: round(guided.score) } : {}),
-    guidedWhy: guided.why,
-    guidedMs: Math.round(guided.ms),
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -92,6 +92,12 @@ export interface GuidedDecodeOptions {
    * the decision could take.
    */
   canEnd?: ((said: string) => boolean) | undefined;
+  /**
+   * Tokens whose rival says the reverse (" on" / " off"): where a hypothesis takes one, the
+   * rival's log-probability from the same row is at hand, so its lead over the rival costs no
+   * decoder call (`rivalLead`, the smallest over its sentence). Absent: not measured.
+   */
+  rivals?: ReadonlyMap<number, number> | undefined;
 }
 
 export interface GuidedDecodeResult {
@@ -114,6 +120,8 @@ interface Hypothesis<S> {
   worst: number;
   /** What it says so far, separators collapsed: hypotheses saying the same are one. */
   said: string;
+  /** Its smallest lead of a token over that token's rival (GuidedDecodeOptions.rivals); null: none taken. */
+  rivalLead: number | null;
 }
 
 /**
@@ -135,7 +143,9 @@ export async function guidedDecode<S>(
 ): Promise<GuidedDecodeResult> {
   const cache = options.cache ?? new AllowedCache();
   const next = (state: S) => allowedTokens(trie, constraint, state, cache);
-  let hyps: Hypothesis<S>[] = [{ tokens: [], state: constraint.start, sum: 0, worst: 0, said: "" }];
+  let hyps: Hypothesis<S>[] = [
+    { tokens: [], state: constraint.start, sum: 0, worst: 0, said: "", rivalLead: null },
+  ];
   let parents = [0];
   let ids = [firstId];
   const finished: Finished[] = [];
@@ -170,6 +180,7 @@ export async function guidedDecode<S>(
           score: sum / n,
           worst: Math.min(hyp.worst, eot),
           rank: (sum - ranking.fillerCost(ending)) / n,
+          rivalLead: hyp.rivalLead,
         });
         if (options.distinctEnds && !ended.has(ending)) ended.set(ending, meaning(ending));
       }
@@ -184,10 +195,13 @@ export async function guidedDecode<S>(
         const seen = candidates.get(said);
         if (seen && seen.hyp.sum >= sum) continue;
         const worst = hyp.tokens.length === 0 ? logprob : Math.min(hyp.worst, logprob);
+        const rival = options.rivals?.get(id);
+        const lead = rival === undefined ? null : logprob - ((row[rival] as number) - norm);
+        const rivalLead = lead === null ? hyp.rivalLead : Math.min(lead, hyp.rivalLead ?? lead);
         candidates.set(said, {
           parent: r,
           id,
-          hyp: { tokens: [...hyp.tokens, id], state, sum, worst, said },
+          hyp: { tokens: [...hyp.tokens, id], state, sum, worst, said, rivalLead },
         });
       }
     });

@@ -4,6 +4,7 @@ import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
 import type { NumberLead } from "./number-lead.js";
 import { changesNumber, hasNumber } from "./number-values.js";
+import { hasStateWord } from "./state-words.js";
 
 /** A search's best sentence with the decision on it and the leads that were checked for it. */
 export type Judged = {
@@ -43,6 +44,7 @@ export async function judgeGuess(
       numberChanged:
         settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
       actionLead,
+      stateHeard: hasStateWord(free.text),
       unfinished: settings.unfinished !== 0 && hypothesis ? endsUnfinished(hypothesis.text) : false,
       readsOtherwise: hypothesis ? readsOtherwise(guide, free.text, hypothesis.text) : false,
     });

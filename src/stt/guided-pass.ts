@@ -10,6 +10,7 @@ import { couldKeepHeardWords, heardWords, keepsHeardWords } from "./heard-words.
 import type { WhisperSpec } from "./model-spec.js";
 import type { NumberLead } from "./number-lead.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
+import { stateRivalTokens } from "./state-words.js";
 import { AllowedCache, allowedTokens, buildTokenTrie, type TokenTrie } from "./token-trie.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
@@ -33,6 +34,8 @@ export class GuidedPass {
   /** Allowed tokens by state, per constraint (a rebuilt sentence space starts afresh). */
   readonly #allowed = new WeakMap<object, AllowedCache>();
   readonly #checks: LeadChecks;
+
+  #rivalTokens: ReadonlyMap<number, number> | null = null;
 
   constructor(
     private readonly sessions: WhisperSessions,
@@ -210,6 +213,7 @@ export class GuidedPass {
       beginSuppressed: this.spec.beginSuppressed,
       signal,
       cache: this.#allowedFor(constraint),
+      rivals: (this.#rivalTokens ??= stateRivalTokens(this.tokenizer)),
       meaning: (said) => guide.meaning(said),
       // The first command words: the cap per group and the floor are both about them.
       ...(guide.group
@@ -240,6 +244,7 @@ export class GuidedPass {
           score: best.score,
           margin: best.margin,
           worst: best.worst,
+          ...(best.rivalLead !== undefined ? { rivalLead: best.rivalLead } : {}),
         }
       : null;
     return { result, hypothesis };

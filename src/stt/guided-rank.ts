@@ -17,6 +17,8 @@ export interface Finished {
   worst: number;
   /** What it is ranked by: its score, less the fillers' cost per token. */
   rank: number;
+  /** Its smallest lead over a rival token (GuidedDecodeOptions.rivals); null: none. */
+  rivalLead?: number | null;
 }
 
 /** GuidedDecodeOptions's ranking options (documented there). */
@@ -141,5 +143,6 @@ export function rank(
     score: best.score,
     worst: best.worst,
     margin: second ? best.score - second.score : null,
+    ...(best.rivalLead != null ? { rivalLead: best.rivalLead } : {}),
   };
 }

@@ -5,7 +5,7 @@ import type { NumberLead } from "./number-lead.js";
 import type { NumberChoice } from "./number-values.js";
 
 /** The grammar's best sentence and its scores. */
-export type Hypothesis = { text: string; score: number; margin: number | null };
+export type Hypothesis = { text: string; score: number; margin: number | null; rivalLead?: number };
 
 export interface GuidedSettings {
   /** Hypotheses kept per step (stt.guided_beam). */

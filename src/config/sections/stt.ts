@@ -13,6 +13,8 @@ const GUIDED_DEFAULTS = {
   maxDrop: 1,
   minNumberLead: 1,
   minActionLead: 5,
+  // Below it 3 of 12 state guesses were the reverse of what was said, above it 1 of 309 (docs/stt.md, session 25).
+  minStateLead: 0.5,
   // Refused guesses this sure were right 19 times, wrong 10 on two bench sets (docs/stt.md, session 21).
   askMinScore: -1.1,
   perWord: 2,
@@ -167,6 +169,13 @@ export const sttSection = section(
       .default(GUIDED_DEFAULTS.minActionLead)
       .describe(
         "How much likelier (log-probability) a lock, unlock, arm or disarm must be than the same command reversed (Whisper drops the 'un' of unlock); 0: not checked",
+      ),
+    guided_min_state_lead: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.minStateLead)
+      .describe(
+        "How much likelier (log-probability) a guessed 'on' or 'off' must be than the other word, when the free transcript had neither; 0: not checked",
       ),
     guided_ask_min_score: z
       .number()

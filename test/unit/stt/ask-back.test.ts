@@ -9,6 +9,8 @@ describe("askBack: which refused guess is asked back", () => {
     ["low-score", -1.1, "Cancel the timer."],
     ["low-margin", -0.6, "Cancel the timer."],
     ["below-free", -0.9, "Cancel the timer."],
+    // An on or off nobody heard, nearly as likely the other way: a yes or a no settles it.
+    ["ambiguous-state", -0.6, "Cancel the timer."],
     // Too unsure to ask about.
     ["other-words", -1.11, null],
     // The free text heard otherwise: asking would offer what Whisper heard against.

@@ -4,10 +4,11 @@ import {
   droppedAsUnsure,
   endsUnfinished,
   type GuidedThresholds,
-  guidedFields,
 } from "../../../src/stt/guide.js";
+import { guidedFields } from "../../../src/stt/guided-fields.js";
 import { couldKeepHeardWords, keepsAnyHeardWord, keepsHeardWords } from "../../../src/stt/heard-words.js";
 import { hasNumber } from "../../../src/stt/number-values.js";
+import { hasStateWord } from "../../../src/stt/state-words.js";
 
 const thresholds: GuidedThresholds = {
   minScore: -1.2,
@@ -166,6 +167,31 @@ describe("chooseTranscript", () => {
       "grammar",
     ],
     ["action check off (no minActionLead)", { guided: hyp(-0.5), actionLead: -3 }, "grammar"],
+    [
+      "an on nobody heard, barely likelier than off where the search took it",
+      { guided: { ...hyp(-0.5), rivalLead: 0.47 }, thresholds: { ...thresholds, minStateLead: 0.5 } },
+      "ambiguous-state",
+    ],
+    [
+      "an on nobody heard, clearly likelier than off",
+      { guided: { ...hyp(-0.5), rivalLead: 2.1 }, thresholds: { ...thresholds, minStateLead: 0.5 } },
+      "grammar",
+    ],
+    [
+      "an on the free text heard (contradicts guards a flip): no state check",
+      {
+        guided: { ...hyp(-0.5), rivalLead: 0.1 },
+        stateHeard: true,
+        thresholds: { ...thresholds, minStateLead: 0.5 },
+      },
+      "grammar",
+    ],
+    [
+      "a guess with no on or off (no rivalLead)",
+      { guided: hyp(-0.5), thresholds: { ...thresholds, minStateLead: 0.5 } },
+      "grammar",
+    ],
+    ["state check off (no minStateLead)", { guided: { ...hyp(-0.5), rivalLead: 0.1 } }, "grammar"],
     ["number check off (no minNumberLead)", { guided: hyp(-0.5), numberLead: -2 }, "grammar"],
     [
       "a number in the guess the free text never had",
@@ -330,7 +356,7 @@ describe("droppedAsUnsure", () => {
   it("drops the text on doubt about what was asked, not on a poor guess", () => {
     for (const why of ["ambiguous-number", "ambiguous-action", "number-changed", "reads-otherwise"])
       expect(droppedAsUnsure(why), why).toBe(true);
-    for (const why of ["low-score", "other-words", "understood", undefined])
+    for (const why of ["low-score", "other-words", "ambiguous-state", "understood", undefined])
       expect(droppedAsUnsure(why), why).toBe(false);
   });
 });
@@ -429,5 +455,17 @@ describe("hasNumber", () => {
     ["Turn on the fan.", false],
   ])("%j: %s", (text, expected) => {
     expect(hasNumber(text)).toBe(expected);
+  });
+});
+
+describe("hasStateWord", () => {
+  it.each([
+    ["Turn on the kitchen light.", true],
+    ["Kitchen light OFF", true],
+    ["bathroom light, home.", false],
+    ["Put the oven one", false],
+    ["Set the timer for ten minutes.", false],
+  ])("%j: %s", (text, expected) => {
+    expect(hasStateWord(text)).toBe(expected);
   });
 });

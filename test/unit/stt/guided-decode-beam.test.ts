@@ -155,3 +155,42 @@ describe("guided decoding does not stop while a live sentence leads the ended on
     expect(patient.calls.length).toBe(counted.calls.length);
   });
 });
+
+describe("guided decoding reads an on/off word's lead over its reverse from the same row (rivals)", () => {
+  const grammar = sentenceGrammar(["turn the light on", "turn the light off"]);
+  const ON = VOCAB.indexOf(" on");
+  const OFF = VOCAB.indexOf(" off");
+  const rivals = new Map([
+    [ON, OFF],
+    [OFF, ON],
+  ]);
+  const prefer =
+    (on: number, off: number) =>
+    (words: string[]): Array<[string, number]> => {
+      const next: Record<string, Array<[string, number]>> = {
+        "": [[" turn", 9]],
+        turn: [[" the", 9]],
+        "turn the": [[" light", 9]],
+        "turn the light": [
+          [" on", on],
+          [" off", off],
+        ],
+      };
+      return next[words.join(" ")] ?? [["<eot>", 9]];
+    };
+
+  it("a close call has a small lead, a clear one a large lead, at no extra decoder call", async () => {
+    const close = preferring(prefer(5, 4.8));
+    const narrow = await guidedDecode(close, START, grammar, trieFor(grammar), { ...options, rivals });
+    expect(narrow.best?.text).toBe("turn the light on");
+    expect(narrow.best?.rivalLead).toBeCloseTo(0.2, 5);
+    const clear = await guidedDecode(preferring(prefer(9, 2)), START, grammar, trieFor(grammar), {
+      ...options,
+      rivals,
+    });
+    expect(clear.best?.rivalLead).toBeCloseTo(7, 5);
+    const without = await guidedDecode(preferring(prefer(5, 4.8)), START, grammar, trieFor(grammar), options);
+    expect(without.best?.rivalLead).toBeUndefined();
+    expect(without.steps).toBe(narrow.steps);
+  });
+});
