@@ -37,6 +37,12 @@ export class GuidedPass {
 
   #rivalTokens: ReadonlyMap<number, number> | null = null;
 
+  /** The on/off token pairs (state-words.ts), made once. */
+  #rivals(): ReadonlyMap<number, number> {
+    this.#rivalTokens ??= stateRivalTokens(this.tokenizer);
+    return this.#rivalTokens;
+  }
+
   constructor(
     private readonly sessions: WhisperSessions,
     private readonly spec: WhisperSpec,
@@ -213,7 +219,7 @@ export class GuidedPass {
       beginSuppressed: this.spec.beginSuppressed,
       signal,
       cache: this.#allowedFor(constraint),
-      rivals: (this.#rivalTokens ??= stateRivalTokens(this.tokenizer)),
+      rivals: this.#rivals(),
       meaning: (said) => guide.meaning(said),
       // The first command words: the cap per group and the floor are both about them.
       ...(guide.group
