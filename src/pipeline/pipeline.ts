@@ -210,7 +210,10 @@ export class Pipeline implements PipelineControl {
     const gated = this.options.isGated?.() ?? false;
     const detection = await this.#wake.listen(frame, gated);
     const run = this.#run;
-    if (run?.listening) return run.feed(frame);
+    if (run?.listening) {
+      if (detection) run.audio?.wakeSaid(detection.wakeWord, detection.endSample);
+      return run.feed(frame);
+    }
     // Runs never overlap: a wake word while a run transcribes, understands or waits for the
     // broker waits for that run's end.
     if (run && !detection) return;

@@ -96,3 +96,15 @@ export function startBeforeSpeech(commandStart: number, speechStart: number, run
   if (speechStart <= runStart) return commandStart;
   return Math.max(commandStart, speechStart - Math.round(LEAD_SECONDS * SAMPLE_RATE));
 }
+
+/** How far into a reply's audio the wake word may end and still open it: "hey jarvis" takes under a second. */
+const REPLY_WAKE_SECONDS = 2;
+
+/**
+ * True when a wake word that fired at `detectionEnd` while a reply was listened for (a
+ * follow-up) opens the reply: before its speech was heard, or within REPLY_WAKE_SECONDS of
+ * where its audio begins (`commandStart`). Later, "hey jarvis" is words of the reply. Pure.
+ */
+export function wakeOpensReply(detectionEnd: number, commandStart: number, speechStarted: boolean): boolean {
+  return !speechStarted || detectionEnd - commandStart <= REPLY_WAKE_SECONDS * SAMPLE_RATE;
+}

@@ -8,7 +8,7 @@ import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import { type EndpointEvent, Endpointer, type EndpointerSettings } from "../vad/endpointer.js";
 import type { AudioHistory } from "./audio-history.js";
-import { findCommandStart, startBeforeSpeech } from "./pre-roll.js";
+import { findCommandStart, startBeforeSpeech, wakeOpensReply } from "./pre-roll.js";
 import type { RemoteSteps } from "./remote.js";
 import { RemoteRun, type RunSide } from "./remote-run.js";
 import { SpeculativeTranscription } from "./speculative.js";
@@ -64,6 +64,8 @@ export class RunAudio {
   speechEndSample = 0;
   /** role satellite: this run's stream to the base; null otherwise. */
   readonly remote: RemoteRun | null;
+  /** The wake word this run's audio begins with (a wake run's, or one said to open a reply: wakeSaid). */
+  #wakeWord: string | undefined;
   /** The command's end was found (by a frame, or when a speculative pass came back between frames). */
   #ended = false;
   /** Told of an end found between frames (see endsBetweenFrames); null: the next frame finds it. */
@@ -77,9 +79,10 @@ export class RunAudio {
     settings: EndpointerSettings,
     /** The run's: aborting it stops Whisper, the speculative pass included. */
     private readonly signal: AbortSignal,
-    private readonly wakeWord?: string,
+    wakeWord?: string,
     run?: RunSide,
   ) {
+    this.#wakeWord = wakeWord;
     this.remote = parts.remote && run ? new RemoteRun(parts.remote, run, parts) : null;
     this.commandStart = startSample;
     this.#endpointer = new Endpointer(settings);
@@ -112,8 +115,23 @@ export class RunAudio {
     const preRollStart = Math.max(history.startSample, detectionEnd - preRollSeconds * SAMPLE_RATE);
     const found = await findCommandStart(vad, history, preRollStart, detectionEnd, settings);
     this.commandStart = found.start;
-    if (found.withWakePhrase) this.#wakePhrase = this.wakeWord ? spokenWakePhrase(this.wakeWord) : null;
+    if (found.withWakePhrase) this.#wakePhrase = this.#wakeWord ? spokenWakePhrase(this.#wakeWord) : null;
     else this.#tail = new WakeTail(detectionEnd, settings.endThreshold);
+  }
+
+  /**
+   * The wake word fired while this run listened without one (a follow-up): "did you mean turn
+   * on the bedroom light?" - "hey jarvis, bedroom light off". When it opens the reply, Whisper
+   * is told the phrase as a wake run's is and the text is stripped of it: without the prompt,
+   * whisper-tiny wrote that reply as "Hey, John, we've made room lights off." (hearing bench).
+   */
+  wakeSaid(wakeWord: string, detectionEnd: number): void {
+    if (this.#wakeWord || this.#ended) return;
+    if (!wakeOpensReply(detectionEnd, this.commandStart, this.speechStarted)) return;
+    this.#wakeWord = wakeWord;
+    this.#wakePhrase = spokenWakePhrase(wakeWord);
+    // A pass begun with the old prompt would be taken for the whole reply.
+    this.#speculative?.cancel();
   }
 
   /** Feeds one frame's VAD windows; returns the command's end or `no-speech` once reached (later windows are dropped). */
@@ -202,7 +220,7 @@ export class RunAudio {
       }));
     signal.throwIfAborted();
     this.heardUnsure = !transcript.text && droppedAsUnsure(transcript.guided?.why);
-    this.askBack = transcript.askBack ? stripWakePhrase(transcript.askBack, this.wakeWord) || null : null;
+    this.askBack = transcript.askBack ? stripWakePhrase(transcript.askBack, this.#wakeWord) || null : null;
     bus.emit({
       type: "stt-end",
       runId: this.runId,
@@ -213,7 +231,7 @@ export class RunAudio {
       confidence: Math.round(Math.exp(transcript.avgLogprob) * 1000) / 1000,
       ...guidedFields(transcript),
     });
-    return stripWakePhrase(transcript.text, this.wakeWord);
+    return stripWakePhrase(transcript.text, this.#wakeWord);
   }
 
   #onEvent(event: Exclude<EndpointEvent, { type: "end" | "no-speech" }>): void {

@@ -17,7 +17,7 @@ const config = homeConfig();
 const registry = homeRegistry(config);
 const intent = await createIntentHandler(config, registry, silentLogger());
 
-function conversation(options: { followUp?: number; speech: [number, number][] }) {
+function conversation(options: { followUp?: number; speech: [number, number][]; wakeAt?: number[] }) {
   const states = new DeviceStateStore();
   const setup = runSetup({
     intent,
@@ -25,6 +25,7 @@ function conversation(options: { followUp?: number; speech: [number, number][] }
     text: "turn on the kitchen light",
     speech: options.speech.map(([from, to]) => [from * S, to * S]),
     ...(options.followUp ? { commandFollowUpSeconds: options.followUp } : {}),
+    ...(options.wakeAt ? { wakeAt: options.wakeAt.map((at) => at * S) } : {}),
   });
   /** Feeds up to `to` seconds; the person says `next` once the run before has ended. */
   const say = async (from: number, to: number, next?: string) => {
@@ -81,6 +82,42 @@ describe("follow-ups without the wake word (conversation.follow_up_seconds)", ()
     // second of quiet since the window opened.
     const expected = (5.5 - 4.5 + LEAD_SECONDS) * S;
     expect(Math.abs((followUp?.samples ?? 0) - expected)).toBeLessThan(512);
+    expect(intents(c.events)[1]).toEqual(["HassTurnOn", "hallway_light"]);
+  });
+
+  it("a reply that opens with the wake word is heard as a wake run's: Whisper told the phrase, the text stripped of it", async () => {
+    const c = conversation({
+      followUp: 5,
+      speech: [
+        [1.2, 2.5],
+        [4, 5.5],
+      ],
+      wakeAt: [1, 4.7],
+    });
+    await c.say(0, 3.5, "Hey Jarvis, turn off the kitchen light.");
+    await c.say(3.5, 7);
+    const [, reply] = c.transcriber.calls;
+    expect(reply?.prompt).toMatch(/^Hey Jarvis,/);
+    expect(starts(c.events)[1]).toEqual(["run-2", "follow-up", "run-1"]);
+    expect(intents(c.events)).toEqual([
+      ["HassTurnOn", "kitchen_light"],
+      ["HassTurnOff", "kitchen_light"],
+    ]);
+  });
+
+  it("the wake word said late in a reply is words of it, not its opening", async () => {
+    const c = conversation({
+      followUp: 5,
+      speech: [
+        [1.2, 2.5],
+        [4, 7.5],
+      ],
+      wakeAt: [1, 7],
+    });
+    await c.say(0, 3.5, "and the hallway light too");
+    await c.say(3.5, 9.5);
+    const [, reply] = c.transcriber.calls;
+    expect(reply?.prompt ?? "").not.toMatch(/Hey Jarvis/);
     expect(intents(c.events)[1]).toEqual(["HassTurnOn", "hallway_light"]);
   });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { LEAD_SECONDS, startBeforeSpeech, wakePhraseStart } from "../../../src/pipeline/pre-roll.js";
+import {
+  LEAD_SECONDS,
+  startBeforeSpeech,
+  wakeOpensReply,
+  wakePhraseStart,
+} from "../../../src/pipeline/pre-roll.js";
 import { spokenWakePhrase, stripWakePhrase } from "../../../src/pipeline/wake-phrase.js";
 
 const W = 512;
@@ -49,6 +54,18 @@ describe("startBeforeSpeech: a command without the wake phrase starts shortly be
     ["never before a start already moved past the wake word's tail", 1.9 * S, 2 * S, 1 * S, 1.9 * S],
   ])("%s", (_name, commandStart, speechStart, runStart, expected) => {
     expect(startBeforeSpeech(commandStart, speechStart, runStart)).toBe(expected);
+  });
+});
+
+describe("wakeOpensReply: the wake word said at the start of a follow-up's reply", () => {
+  const S = 16000;
+  it.each([
+    ["before the reply's speech was heard", 5 * S, 0, false, true],
+    ["a second into the reply's audio", 4.7 * S, 3.7 * S, true, true],
+    ["two seconds in, at the edge", 5.7 * S, 3.7 * S, true, true],
+    ["three seconds in: words of the reply", 6.7 * S, 3.7 * S, true, false],
+  ])("%s", (_name, detectionEnd, commandStart, speechStarted, expected) => {
+    expect(wakeOpensReply(detectionEnd, commandStart, speechStarted)).toBe(expected);
   });
 });
 
