@@ -97,6 +97,34 @@ describe("a follow-up without the wake word (real models)", () => {
     expect(heard[1]).toMatchObject({ source: "grammar" });
   });
 
+  it("a reply that opens with the wake word anyway is heard as after one", async () => {
+    const again = path.join(dir, "again.wav");
+    writeFileSync(
+      again,
+      spokenClip([
+        { silence: 0.5 },
+        { say: "hey jarvis", speed: 125 },
+        { silence: 0.4 },
+        { say: "turn on the kitchen light" },
+        { silence: 3 },
+        // In one breath, as people run a command on from the wake word. Heard in the window
+        // without the wake phrase in Whisper's prompt, it came out as other words.
+        { say: "hey jarvis bedroom light off" },
+        { silence: 2 },
+      ]),
+    );
+    const set = ["--set", "conversation.follow_up_seconds=6"];
+    const { events } = await runToEnd(config, again, ["--no-mqtt", ...set]);
+    const starts = events.filter((e) => e.type === "run-start");
+    expect(starts[1]).toMatchObject({ trigger: "follow-up", previousRunId: starts[0]?.runId });
+    const heard = events.flatMap((e) => (e.type === "stt-end" ? [e.text] : []));
+    const intents = events.filter((e) => e.type === "intent-end");
+    expect(intents, heard.join(" | ")).toMatchObject([
+      { intent: "HassTurnOn", targets: ["kitchen_light"] },
+      { intent: "HassTurnOff", targets: ["bedroom_light"], runId: starts[1]?.runId },
+    ]);
+  });
+
   it("without the setting the same audio is one command", async () => {
     const events = await run(0);
     expect(events.filter((e) => e.type === "run-start")).toHaveLength(1);
