@@ -55,6 +55,8 @@ export class RunAudio {
   #tail: WakeTail | null = null;
   /** The wake phrase as words ("Hey Jarvis") when the command audio begins with it; else null. */
   #wakePhrase: string | null = null;
+  /** The pre-roll showed where the wake phrase began: the command audio starts there, not before its speech. */
+  #phraseLocated = false;
   speechStarted = false;
   /** Whisper heard words but STT dropped them as too unsure to act on (a 15 / 50, a lock that might be an unlock): say so, not silence. */
   heardUnsure = false;
@@ -115,6 +117,7 @@ export class RunAudio {
     const preRollStart = Math.max(history.startSample, detectionEnd - preRollSeconds * SAMPLE_RATE);
     const found = await findCommandStart(vad, history, preRollStart, detectionEnd, settings);
     this.commandStart = found.start;
+    this.#phraseLocated = found.withWakePhrase;
     if (found.withWakePhrase) this.#wakePhrase = this.#wakeWord ? spokenWakePhrase(this.#wakeWord) : null;
     else this.#tail = new WakeTail(detectionEnd, settings.endThreshold);
   }
@@ -239,7 +242,7 @@ export class RunAudio {
     switch (event.type) {
       case "speech-start":
         this.speechStarted = true;
-        if (!this.#wakePhrase)
+        if (!this.#phraseLocated)
           this.commandStart = startBeforeSpeech(this.commandStart, position, this.startSample);
         this.parts.bus.emit({ type: "stt-vad-start", runId: this.runId, audioMs: samplesToMs(position) });
         return;

@@ -105,6 +105,23 @@ describe("follow-ups without the wake word (conversation.follow_up_seconds)", ()
     ]);
   });
 
+  it("a reply's wake word heard before its speech still starts the audio shortly before the speech", async () => {
+    const c = conversation({
+      followUp: 5,
+      speech: [
+        [1.2, 2.5],
+        [4.5, 5.5],
+      ],
+      wakeAt: [1, 4.5],
+    });
+    await c.say(0, 3.5, "Hey Jarvis, turn off the kitchen light.");
+    await c.say(3.5, 7.5);
+    const [, reply] = c.transcriber.calls;
+    expect(reply?.prompt).toMatch(/^Hey Jarvis,/);
+    const expected = (5.5 - 4.5 + LEAD_SECONDS) * S;
+    expect(Math.abs((reply?.samples ?? 0) - expected)).toBeLessThan(512);
+  });
+
   it("the wake word said late in a reply is words of it, not its opening", async () => {
     const c = conversation({
       followUp: 5,
