@@ -4,13 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runToEnd } from "../support/daemon-process.js";
 import { sampleHome, writeHomeConfig } from "../support/home-config.js";
 import { removeTempDirs, tempDir } from "../support/mqtt-harness.js";
-import { spokenClip } from "../support/spoken.js";
+import { type ClipPart, spokenClip } from "../support/spoken.js";
 
 /**
  * Issue 15: a follow-up said without the wake word, through the whole daemon with the real
  * models: "hey jarvis, turn on the kitchen light", three seconds of silence, then "turn it
  * off" (espeak-ng, made on the spot) with conversation.follow_up_seconds on.
  */
+/** "hey jarvis, turn on the kitchen light", three seconds of quiet, then `reply` and two seconds more. */
+const afterKitchenOn = (reply: ClipPart[]) =>
+  spokenClip([
+    { silence: 0.5 },
+    { say: "hey jarvis", speed: 125 },
+    { silence: 0.4 },
+    { say: "turn on the kitchen light" },
+    { silence: 3 },
+    ...reply,
+    { silence: 2 },
+  ]);
+
 describe("a follow-up without the wake word (real models)", () => {
   let dir: string;
   let config: string;
@@ -20,18 +32,7 @@ describe("a follow-up without the wake word (real models)", () => {
     dir = tempDir("follow-up");
     config = writeHomeConfig(dir);
     clip = path.join(dir, "follow-up.wav");
-    writeFileSync(
-      clip,
-      spokenClip([
-        { silence: 0.5 },
-        { say: "hey jarvis", speed: 125 },
-        { silence: 0.4 },
-        { say: "turn on the kitchen light" },
-        { silence: 3 },
-        { say: "turn it off" },
-        { silence: 2 },
-      ]),
-    );
+    writeFileSync(clip, afterKitchenOn([{ say: "turn it off" }]));
   });
 
   afterAll(() => removeTempDirs());
@@ -72,16 +73,10 @@ describe("a follow-up without the wake word (real models)", () => {
     const too = path.join(dir, "too.wav");
     writeFileSync(
       too,
-      spokenClip([
-        { silence: 0.5 },
-        { say: "hey jarvis", speed: 125 },
-        { silence: 0.4 },
-        { say: "turn on the kitchen light" },
-        { silence: 3 },
+      afterKitchenOn([
         // This voice Whisper alone writes "And the whole way light too." (stt-end freeText), which
         // nothing understands: only the follow-up shapes of the sentence space make it right.
         { say: "and the hallway light too", voice: "en-gb", speed: 150 },
-        { silence: 2 },
       ]),
     );
     const set = ["--set", "conversation.follow_up_seconds=6"];
@@ -101,16 +96,10 @@ describe("a follow-up without the wake word (real models)", () => {
     const again = path.join(dir, "again.wav");
     writeFileSync(
       again,
-      spokenClip([
-        { silence: 0.5 },
-        { say: "hey jarvis", speed: 125 },
-        { silence: 0.4 },
-        { say: "turn on the kitchen light" },
-        { silence: 3 },
+      afterKitchenOn([
         // In one breath, as people run a command on from the wake word. Heard in the window
         // without the wake phrase in Whisper's prompt, it came out as other words.
         { say: "hey jarvis bedroom light off" },
-        { silence: 2 },
       ]),
     );
     const set = ["--set", "conversation.follow_up_seconds=6"];
