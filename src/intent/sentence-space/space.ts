@@ -215,7 +215,7 @@ export class SentenceSpace {
 
   /** True when the text begins with one of the wake phrases ("Hey, Jarvis, set ..."). */
   startsWithWake(text: string): boolean {
-    return this.#wakeless(text).length < tokenize(text).length;
+    return this.#wakeLength(tokenize(text)) > 0;
   }
 
   /**
@@ -225,15 +225,20 @@ export class SentenceSpace {
    * "bed room light" into the living room's). A guess's own wake phrase is the grammar's spelling.
    */
   #withoutWake(text: string): string {
-    const words = this.#wakeless(text);
-    const misheard = words.length === tokenize(text).length && this.#wakeEnds.has(words[1] ?? "");
-    return (misheard ? words.slice(2) : words).join(" ");
+    const words = tokenize(text);
+    const wake = this.#wakeLength(words) || (this.#wakeEnds.has(words[1] ?? "") ? 2 : 0);
+    return words.slice(wake).join(" ");
   }
 
   #wakeless(text: string): string[] {
     const words = tokenize(text);
+    return words.slice(this.#wakeLength(words));
+  }
+
+  /** How many of the first words are one of the wake phrases, as spelled; 0: none. */
+  #wakeLength(words: readonly string[]): number {
     const wake = this.#wakeWords.find((w) => w.length <= words.length && w.every((x, i) => words[i] === x));
-    return wake ? words.slice(wake.length) : words;
+    return wake?.length ?? 0;
   }
 
   /** The words after the wake phrase and the fillers before the command. */
