@@ -35,6 +35,8 @@ export interface IntentRejectedEvent extends EventBase {
   reason: RejectReason;
   intent?: string;
   targets?: string[];
+  /** The intent's slots when it is known (what a yes to `needs-confirmation` would carry out: the 10 of a 10-minute timer). */
+  slots?: Record<string, unknown>;
   /** `needs-confirmation` of a guess: the sentence speech to text guessed, asked back ("did you mean ...? say yes"). */
   guessed?: string;
 }

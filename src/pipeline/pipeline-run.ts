@@ -199,6 +199,7 @@ export class PipelineRun {
         reason,
         intent: rejected?.intent,
         targets: rejected?.targets,
+        ...(rejected?.slots ? { slots: rejected.slots } : {}),
         ...(decision.guessed ? { guessed: decision.guessed } : {}),
       });
       if (reason === "needs-confirmation") this.parts.openFollowUp(this, decision.confirmWindowSeconds ?? 8);

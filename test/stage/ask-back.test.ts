@@ -77,6 +77,18 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     ]);
   });
 
+  it("the question carries what a yes would do, slots included", async () => {
+    const c = asked("Hey Jarvis, kitchen light, 40", "Set the kitchen light to 40%.");
+    await c.say(0, 3.5, "no");
+    await c.say(3.5, 7);
+    expect(rejections(c.events)[0]).toMatchObject({
+      reason: "needs-confirmation",
+      intent: "HassLightSet",
+      targets: ["kitchen_light"],
+      slots: { brightness: 40 },
+    });
+  });
+
   it("a no cancels it: nothing is done", async () => {
     const c = asked("I'm so tired.", "Turn off the kitchen light.");
     await c.say(0, 3.5, "no");
