@@ -34,6 +34,8 @@ export interface Row {
     hypothesisVerdict?: Verdict;
     /** Rejected, and the daemon would ask the guess back ("did you mean ...?": stt/ask-back.ts). */
     asked?: boolean;
+    /** The understood free text's last word's lead over ending before it (stt/last-word.ts), when read. */
+    lastWordLead?: number;
     numberLead?: GuidedOutcome["numberLead"];
     actionLead?: GuidedOutcome["actionLead"];
     /** The grammar sentence's lead over its action reversed, checked or not (the action check's calibration). */

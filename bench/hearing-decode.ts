@@ -287,7 +287,8 @@ async function main(): Promise<void> {
         }
         const outcome = await pass.run(free, guide);
         const verdict = judge(outcome.text, expect);
-        const guess = outcome.hypothesis;
+        // What would be asked back: the guess, or a free text refused only for a doubt.
+        const guess = outcome.unsure ?? outcome.hypothesis;
         // As the daemon: nothing understood, the guess read by the templates and guarding nothing.
         const asked =
           verdict === "rejected" &&
@@ -312,6 +313,7 @@ async function main(): Promise<void> {
                 : "accepted",
           hypothesis: outcome.hypothesis ?? null,
           ...(outcome.hypothesis ? { hypothesisVerdict: judge(outcome.hypothesis.text, expect) } : {}),
+          ...(outcome.lastWordLead !== undefined ? { lastWordLead: outcome.lastWordLead } : {}),
           ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
           ...(outcome.actionLead ? { actionLead: outcome.actionLead } : {}),
           ...(hypothesisActionLead ? { hypothesisActionLead } : {}),

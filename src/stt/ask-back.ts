@@ -4,12 +4,20 @@ import { endsUnfinished } from "./guide.js";
  * The refusals that say only "not sure enough": the guess kept too few of the words heard
  * freely (`other-words`), scored too low, led its rivals by too little, fell too far below
  * the free text, or took an "on" or "off" the free text did not have by a hair over the other
- * (`ambiguous-state`). Nothing in the free text contradicts it (an action, a number), so the
- * person can be asked whether it is what they said. The others say the free text heard something
- * else (`contradicts`, `number-changed`, `reads-otherwise`, `ambiguous-*`): asking about the
+ * (`ambiguous-state`); or the free text is understood, but the last word it cannot do without
+ * may be Whisper's own completion of a half sentence (`last-word`). Nothing in the free text
+ * contradicts it (an action, a number), so the person can be asked whether it is what they
+ * said. The others say the free text heard something else (`contradicts`, `number-changed`, `reads-otherwise`, `ambiguous-*`): asking about the
  * guess would offer what Whisper itself heard against.
  */
-const UNSURE_ONLY = new Set(["other-words", "low-score", "low-margin", "below-free", "ambiguous-state"]);
+const UNSURE_ONLY = new Set([
+  "other-words",
+  "low-score",
+  "low-margin",
+  "below-free",
+  "ambiguous-state",
+  "last-word",
+]);
 
 /**
  * The guided pass's refused guess worth asking back ("did you mean ...?") instead of saying

@@ -36,6 +36,11 @@ export interface WindowDecodeOptions {
   /** Token budget for the generated text. */
   maxTokens: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Tokens that end a sentence (end-of-text, "."): at each position the likeliest of them is
+   * kept in `stopLogprobs`, read from the row the step already has (no decoder call).
+   */
+  stopTokens?: readonly number[] | undefined;
 }
 
 export interface WindowDecodeResult {
@@ -54,6 +59,10 @@ export interface WindowDecodeResult {
   loopCut: boolean;
   /** True when the token budget ran out before end-of-text. */
   budgetHit: boolean;
+  /** Each chosen token's log-probability, end-of-text included when it came. */
+  logprobs: number[];
+  /** Per position of `logprobs`, the best log-probability of `stopTokens` there (empty without them). */
+  stopLogprobs: number[];
 }
 
 /**
@@ -104,6 +113,9 @@ export async function greedyDecode(
   let out = start.out;
   const budget = Math.max(0, Math.min(options.maxTokens, spec.maxTargetPositions - start.fed));
   const tokens: number[] = [];
+  const logprobs: number[] = [];
+  const stopLogprobs: number[] = [];
+  const stops = options.stopTokens ?? [];
   let sumLogprob = 0;
   let loopCut = false;
   let ended = false;
@@ -113,7 +125,11 @@ export async function greedyDecode(
     const extra = tokens.length === 0 ? spec.beginSuppressed : [];
     const next = argmaxAllowed(row, spec.suppressed, extra);
     if (next < 0) break;
-    sumLogprob += (row[next] as number) - rowNorm(out, last, spec.suppressed, extra);
+    const norm = rowNorm(out, last, spec.suppressed, extra);
+    const logprob = (row[next] as number) - norm;
+    sumLogprob += logprob;
+    logprobs.push(logprob);
+    if (stops.length) stopLogprobs.push(bestOf(row, stops) - norm);
     if (next === spec.tokens.eot) {
       ended = true;
       break;
@@ -131,7 +147,26 @@ export async function greedyDecode(
   }
   const { language, noSpeechProb } = start;
   const avgLogprob = sumLogprob / (tokens.length + 1);
-  return { tokens, language, noSpeechProb, avgLogprob, loopCut, budgetHit: !ended && !loopCut };
+  // A loop cut drops tokens: their scores go with them.
+  logprobs.length = Math.min(logprobs.length, tokens.length + (ended ? 1 : 0));
+  stopLogprobs.length = Math.min(stopLogprobs.length, logprobs.length);
+  return {
+    tokens,
+    language,
+    noSpeechProb,
+    avgLogprob,
+    loopCut,
+    budgetHit: !ended && !loopCut,
+    logprobs,
+    stopLogprobs,
+  };
+}
+
+/** The largest logit among `ids`. */
+function bestOf(row: Float32Array, ids: readonly number[]): number {
+  let best = Number.NEGATIVE_INFINITY;
+  for (const id of ids) best = Math.max(best, row[id] ?? Number.NEGATIVE_INFINITY);
+  return best;
 }
 
 /**

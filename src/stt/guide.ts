@@ -101,6 +101,14 @@ export interface GuidedThresholds {
    */
   minStateLead?: number | undefined;
   /**
+   * An understood free text whose last word follows a word no sentence ends on ("Turn on
+   * the lights.") is taken only when that word led ending the sentence before it by this much
+   * (nats; last-word.ts): Whisper completes a half sentence with the word that usually comes
+   * next. A guess that only goes on from where such a free text stopped is refused too.
+   * Absent: neither is checked.
+   */
+  minLastWordLead?: number | undefined;
+  /**
    * A guess refused only for being unsure and scoring at least this much is asked back
    * ("did you mean ...?": ask-back.ts); absent: never asked.
    */
@@ -135,6 +143,7 @@ export type GuidedVerdict =
         | "ambiguous-number"
         | "ambiguous-action"
         | "ambiguous-state"
+        | "last-word"
         | "number-not-heard"
         | "number-changed"
         | "reads-otherwise"
@@ -200,6 +209,8 @@ export function chooseTranscript(input: {
   unfinished?: boolean;
   /** The intent stage reads the free text, misheard names and all, as another command than the guess (readsAs). */
   readsOtherwise?: boolean;
+  /** The free text stops on "the" (or "to", "my"...) and the guess only goes on from there (last-word.ts completesHalfSentence). */
+  completesHalf?: boolean;
 }): GuidedVerdict {
   const { guided, thresholds } = input;
   if (input.freeUnderstood) return { source: "free", why: "understood" };
@@ -227,6 +238,11 @@ export function chooseTranscript(input: {
   // in the guess, so the guess is a part of the command at best. Checked after
   // the scores, so a poor guess is still refused as one (and the second search may run).
   if (input.unfinished) return { source: "free", why: "unfinished" };
+  // The reverse: Whisper ended where the guess goes on ("Hey Jarvis, turn on the" -> "...
+  // the light.", said *turn on the* and nothing more). The word added was the grammar's
+  // likeliest, not one heard; the same doubt as an understood free text's last word.
+  if (input.completesHalf && thresholds.minLastWordLead !== undefined)
+    return { source: "free", why: "last-word" };
   // A guess that brings a number the free text never had ("The kitchen light is the same in
   // the night of the day." -> "Set the kitchen light to 35 percent.", said 75: a wrong action
   // on the hearing bench) picked the value from the grammar, not from what was heard.

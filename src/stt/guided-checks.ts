@@ -1,5 +1,6 @@
 import type { TranscriptGuide } from "./guide.js";
 import type { FreePass, GuidedOutcome, GuidedSettings } from "./guided-types.js";
+import { endsDangling, type LastWordLead, lastWordLead } from "./last-word.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { type NumberLead, numberLead } from "./number-lead.js";
 import { numberChoices, teenInWords } from "./number-values.js";
@@ -24,12 +25,26 @@ export class LeadChecks {
    * A free text the templates understand goes on as it is, unless its number is one Whisper
    * was not sure of (15 / 50, 75 / 25) or its action might be the reverse (lock / unlock):
    * then no command rather than maybe the wrong one. The text is dropped; stt-end keeps it as
-   * freeText.
+   * freeText. Nor when its last word, after "the" or "to", hardly led ending the sentence
+   * there (last-word.ts): the half sentence goes on, and the whole one is asked back.
    */
   async understood(free: FreePass, guide: TranscriptGuide): Promise<Omit<GuidedOutcome, "ms">> {
-    const { minNumberLead = 0, minActionLead = 0 } = this.settings.thresholds;
+    const { minNumberLead = 0, minActionLead = 0, minLastWordLead = 0 } = this.settings.thresholds;
+    const lastWord = this.lastWord(free, guide);
+    const read = lastWord ? { lastWordLead: lastWord.lead } : {};
+    if (lastWord && minLastWordLead && lastWord.lead < minLastWordLead) {
+      // What goes on is the half sentence Whisper heard ("Hey Jarvis, turn on the"): no
+      // command, so the person is asked about the whole one (ask-back.ts) or told "sorry".
+      return {
+        text: lastWord.before,
+        source: "free",
+        verdict: { source: "free", why: "last-word" },
+        unsure: { text: free.text, score: free.avgLogprob },
+        ...read,
+      };
+    }
     const numberLead = await this.numberIfOn(free, free.text, guide);
-    const checked = numberLead ? { numberLead } : {};
+    const checked = numberLead ? { ...read, numberLead } : read;
     if (numberLead && numberLead.lead < minNumberLead) {
       return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-number" }, ...checked };
     }
@@ -76,6 +91,17 @@ export class LeadChecks {
   async action(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
     const reversed = guide.reversals?.(text) ?? [];
     return this.lead(free, text, reversed, this.settings.thresholds.minActionLead);
+  }
+
+  /**
+   * The free text's last word against the sentence ending before it (last-word.ts), when
+   * the text before that word stops on a word no sentence ends on ("Turn on the") and is no
+   * command the templates read.
+   */
+  lastWord(free: FreePass, guide: TranscriptGuide): LastWordLead | null {
+    const found = lastWordLead(free, (id) => this.tokenizer.decode([id]));
+    if (!found?.before || !endsDangling(found.before) || guide.understands(found.before)) return null;
+    return found;
   }
 
   /** number() when that check is on (stt.guided_min_number_lead). */

@@ -2,6 +2,7 @@ import { chooseTranscript, endsUnfinished, type GuidedVerdict, type TranscriptGu
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
+import { completesHalfSentence } from "./last-word.js";
 import type { NumberLead } from "./number-lead.js";
 import { changesNumber, hasNumber } from "./number-values.js";
 import { hasStateWord } from "./state-words.js";
@@ -47,6 +48,7 @@ export async function judgeGuess(
       stateHeard: hasStateWord(free.text),
       unfinished: settings.unfinished !== 0 && hypothesis ? endsUnfinished(hypothesis.text) : false,
       readsOtherwise: hypothesis ? readsOtherwise(guide, free.text, hypothesis.text) : false,
+      completesHalf: hypothesis ? completesHalfSentence(free.text, hypothesis.text) : false,
     });
   const verdict = decide(null, null);
   if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };

@@ -113,6 +113,9 @@ export interface FreePass {
   tokens: number;
   /** ... the tokens themselves: what its decoder caches hold after the prompt. */
   tokenIds?: readonly number[];
+  /** Each token's log-probability, end-of-text last, and the best of ending the sentence at each position (last-word.ts). */
+  logprobs?: readonly number[];
+  stopLogprobs?: readonly number[];
   avgLogprob: number;
   language: string;
   promptTokens: readonly number[];
@@ -130,6 +133,10 @@ export interface GuidedOutcome {
   numberLead?: NumberLead;
   /** Its lead over the same command with the action reversed (lock / unlock), when that was checked. */
   actionLead?: NumberLead;
+  /** The understood free text's last word's lead over ending before it (last-word.ts), when read. */
+  lastWordLead?: number;
+  /** A text refused only for a doubt a question settles, and its score: asked back (ask-back.ts). */
+  unsure?: { text: string; score: number };
   /** True when the sentence came from the second search (GuidedSettings.rescue). */
   rescued?: boolean;
   /** The second search's sentence (or none) and why it was refused too. */

@@ -32,6 +32,8 @@ export interface Transcript {
     score?: number;
     /** Its lead over the next-best different sentence; null when there was none. */
     margin?: number | null;
+    /** The free text's last word's lead over ending the sentence before it, when checked (last-word.ts). */
+    lastWordLead?: number;
   };
   /** The grammar's refused sentence worth asking the person about ("did you mean ...?": ask-back.ts). */
   askBack?: string;

@@ -5,6 +5,7 @@ import { greedyDecode, probeNoSpeech } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { GuidedPass } from "./guided-pass.js";
 import type { FreePass, GuidedSettings } from "./guided-types.js";
+import { sentenceStops } from "./last-word.js";
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
@@ -57,6 +58,8 @@ export class WhisperTranscriber implements Transcriber {
   readonly #queue = new SerialQueue();
   readonly #mel: LogMelSpectrogram;
   readonly #guided: GuidedPass | null;
+  /** Tokens ending a sentence (last-word.ts): a guided pass reads their scores. */
+  readonly #stopTokens: readonly number[];
   #disposed = false;
 
   constructor(
@@ -67,6 +70,7 @@ export class WhisperTranscriber implements Transcriber {
   ) {
     this.#mel = new LogMelSpectrogram(spec.mel);
     this.#guided = options.guided ? new GuidedPass(sessions, spec, tokenizer, options.guided) : null;
+    this.#stopTokens = sentenceStops(tokenizer, spec.tokens.eot);
   }
 
   /** The language handed to the decoder: null = detect. */
@@ -180,8 +184,12 @@ export class WhisperTranscriber implements Transcriber {
       ms: outcome.ms,
       ...(outcome.steps !== undefined ? { steps: outcome.steps, decoderMs: outcome.decoderMs } : {}),
       ...(outcome.hypothesis ?? {}),
+      ...(outcome.lastWordLead !== undefined ? { lastWordLead: outcome.lastWordLead } : {}),
     };
-    const asked = askBack(transcript.guided, this.options.guided?.thresholds.askMinScore);
+    const asked = askBack(
+      outcome.unsure ? { why: transcript.guided.why, ...outcome.unsure } : transcript.guided,
+      this.options.guided?.thresholds.askMinScore,
+    );
     if (asked) transcript.askBack = asked;
   }
 
@@ -209,6 +217,7 @@ export class WhisperTranscriber implements Transcriber {
         language: this.#language,
         maxTokens: this.options.maxTokens,
         signal,
+        stopTokens: this.#stopTokens,
       }),
     );
     const raw = this.tokenizer.decode(decoded.tokens).trim();
@@ -248,6 +257,8 @@ export class WhisperTranscriber implements Transcriber {
       ...(dropped === "no-speech" ? { droppedText: raw } : {}),
       tokens: decoded.tokens.length,
       tokenIds: decoded.tokens,
+      logprobs: decoded.logprobs,
+      stopLogprobs: decoded.stopLogprobs,
       avgLogprob: decoded.avgLogprob,
       language: decoded.language,
       promptTokens,

@@ -15,6 +15,9 @@ const GUIDED_DEFAULTS = {
   minActionLead: 5,
   // Below it 3 of 12 state guesses were the reverse of what was said, above it 1 of 309 (docs/stt.md, session 25).
   minStateLead: 0.5,
+  // Said and heard, a word after "the" or "to" led its stop by 3.7-11 nats; Whisper's own
+  // ending of the half sentence "turn on the" by -0.2-1.3 (docs/stt.md, session 26).
+  minLastWordLead: 3,
   // Refused guesses this sure were right 19 times, wrong 10 on two bench sets (docs/stt.md, session 21).
   askMinScore: -1.1,
   perWord: 2,
@@ -176,6 +179,13 @@ export const sttSection = section(
       .default(GUIDED_DEFAULTS.minStateLead)
       .describe(
         "How much likelier (log-probability) a guessed 'on' or 'off' must be than the other word, when the free transcript had neither; 0: not checked",
+      ),
+    guided_min_last_word_lead: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.minLastWordLead)
+      .describe(
+        "How much likelier (log-probability) an understood transcript's last word must be than the sentence ending before it, when the sentence needs that word ('turn on the' completed as 'turn on the lights'); 0: not checked",
       ),
     guided_ask_min_score: z
       .number()

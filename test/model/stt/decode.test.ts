@@ -82,6 +82,33 @@ describe("greedyDecode", () => {
     expect(result.budgetHit).toBe(false);
   });
 
+  it("keeps each token's log-probability and, at each position, that of stopping there", async () => {
+    // 50 is a stop (as "." is): boosted a little everywhere, never the argmax.
+    const decoder = new ScriptedDecoder(spec, [100, 200], { boost: { 50: 5 } });
+    const result = await greedyDecode(decoder, spec, {
+      promptTokens: [],
+      language: "en",
+      maxTokens: 50,
+      stopTokens: [eot, 50],
+    });
+    expect(result.tokens).toEqual([100, 200]);
+    // Two tokens and end-of-text; their sum is the average's.
+    expect(result.logprobs).toHaveLength(3);
+    expect(result.logprobs.reduce((a, b) => a + b, 0) / 3).toBeCloseTo(result.avgLogprob, 6);
+    expect(result.stopLogprobs).toHaveLength(3);
+    // Before each scripted token the stop trails it by the scripted margin (10 against 5)...
+    expect((result.logprobs[0] as number) - (result.stopLogprobs[0] as number)).toBeCloseTo(5, 4);
+    // ... and at the end, the chosen end-of-text is itself the best stop.
+    expect(result.stopLogprobs[2]).toBeCloseTo(result.logprobs[2] as number, 6);
+    // Without stop tokens none are read.
+    const plain = await greedyDecode(new ScriptedDecoder(spec, [100]), spec, {
+      promptTokens: [],
+      language: "en",
+      maxTokens: 50,
+    });
+    expect(plain.stopLogprobs).toEqual([]);
+  });
+
   it("puts the prompt after <|startofprev|>; no-speech is left to a probe of <|startoftranscript|> alone", async () => {
     // The prompted sequence's own SOT row says "speech" (logit 0); the prompt-free probe says "no speech".
     const decoder = new ScriptedDecoder(spec, [100], { sotRow: { [noSpeech as number]: 12 } });

@@ -247,6 +247,21 @@ describe("chooseTranscript", () => {
     ],
     ["a poor guess is refused as poor, ended or not", { guided: hyp(-1.3), unfinished: true }, "low-score"],
     [
+      "a confident guess that finishes the half sentence Whisper heard ('turn on the' -> '... the light.')",
+      { guided: hyp(-0.5), completesHalf: true, thresholds: { ...thresholds, minLastWordLead: 3 } },
+      "last-word",
+    ],
+    [
+      "... taken with the last-word check off",
+      { guided: hyp(-0.5), completesHalf: true, thresholds: { ...thresholds, minLastWordLead: undefined } },
+      "grammar",
+    ],
+    [
+      "... and refused as poor when it is",
+      { guided: hyp(-1.3), completesHalf: true, thresholds: { ...thresholds, minLastWordLead: 3 } },
+      "low-score",
+    ],
+    [
       "an unfinished guess is refused before its number is weighed",
       { guided: hyp(-0.5), unfinished: true, numberLead: 3, thresholds: { ...thresholds, minNumberLead: 1 } },
       "unfinished",

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { completesHalfSentence, endsDangling, lastWordLead } from "../../../src/stt/last-word.js";
+
+// Token ids stand for their text; 0 is end-of-text.
+const TEXTS = [
+  "<eot>",
+  "Hey",
+  " Jarvis",
+  ",",
+  " turn",
+  " on",
+  " the",
+  " lights",
+  ".",
+  " 40",
+  "%",
+  " kitchen",
+  "...",
+];
+const text = (id: number) => TEXTS[id] ?? "?";
+
+describe("lastWordLead: the last word against ending the sentence before it", () => {
+  it("sums the word and all after it against the stop where the word began", () => {
+    // Hey Jarvis, turn on the lights. <eot>
+    const found = lastWordLead(
+      {
+        tokenIds: [1, 2, 3, 4, 5, 6, 7, 8],
+        logprobs: [-0.1, -0.1, -0.1, -0.2, -0.1, -0.1, -0.9, -0.2, -0.05],
+        stopLogprobs: [-9, -9, -9, -9, -9, -9, -1.4, -3, -0.05],
+      },
+      text,
+    );
+    expect(found?.word).toBe("lights");
+    expect(found?.before).toBe("Hey Jarvis, turn on the");
+    // (-0.9 - 0.2 - 0.05) - (-1.4)
+    expect(found?.lead).toBeCloseTo(0.25, 6);
+  });
+
+  it("counts what follows the word with it ('40' and its '%')", () => {
+    const found = lastWordLead(
+      {
+        tokenIds: [4, 5, 9, 10],
+        logprobs: [-0.1, -0.1, -0.3, -0.1, -0.2],
+        stopLogprobs: [-5, -5, -4, -6, -0.2],
+      },
+      text,
+    );
+    expect(found?.word).toBe("40");
+    expect(found?.lead).toBeCloseTo(-0.6 + 4, 6);
+  });
+
+  it("reads past trailing punctuation ('...')", () => {
+    const found = lastWordLead(
+      {
+        tokenIds: [4, 5, 6, 11, 12],
+        logprobs: [-0.1, -0.1, -0.1, -2, -0.5, -0.1],
+        stopLogprobs: [-5, -5, -5, -1, -0.5, -0.1],
+      },
+      text,
+    );
+    expect(found?.word).toBe("kitchen");
+    expect(found?.before).toBe("turn on the");
+    expect(found?.lead).toBeCloseTo(-2.6 + 1, 6);
+  });
+
+  it("is null without end-of-text, a word before the last, or the scores", () => {
+    // Cut by the token budget: no end-of-text score.
+    expect(
+      lastWordLead({ tokenIds: [4, 5], logprobs: [-0.1, -0.1], stopLogprobs: [-3, -3] }, text),
+    ).toBeNull();
+    // One word.
+    expect(
+      lastWordLead({ tokenIds: [7, 8], logprobs: [-0.1, -0.1, -0.1], stopLogprobs: [-3, -3, -3] }, text),
+    ).toBeNull();
+    expect(lastWordLead({ tokenIds: [4, 5] }, text)).toBeNull();
+  });
+});
+
+describe("endsDangling: a word no sentence ends on", () => {
+  it.each([
+    ["Hey Jarvis, turn on the", true],
+    ["Set the...", true],
+    ["Set the bedroom light to", true],
+    ["Turn off the bedroom", false],
+    ["Kitchen light", false],
+    ["", false],
+  ])("%j -> %s", (text, expected) => {
+    expect(endsDangling(text)).toBe(expected);
+  });
+});
+
+describe("completesHalfSentence: the guess goes on where Whisper stopped", () => {
+  it.each([
+    ["Hey Jarvis, turn on the", "Hey Jarvis, turn on the light.", true],
+    ["Turn on the...", "Turn on the kitchen light.", true],
+    // The same words, ended as Whisper ended them: nothing added.
+    ["Turn on the", "Turn on the", false],
+    // Whisper did not stop on a dangling word.
+    ["Turn on the kitchen", "Turn on the kitchen light.", false],
+    // The guess rewrites what was heard rather than going on from it: other checks judge it.
+    ["Join us in the", "Turn off the lights in the kitchen.", false],
+    ["Talk about the", "Turn off the light.", false],
+  ])("%j -> %j: %s", (free, guess, expected) => {
+    expect(completesHalfSentence(free, guess)).toBe(expected);
+  });
+});
