@@ -205,7 +205,11 @@ export function chooseTranscript(input: {
   actionLead?: number | null;
   /** The free text says "on" or "off" (hasStateWord): a guess's state was heard, and `contradicts` guards it. */
   stateHeard?: boolean;
-  /** The guess ends where Whisper wrote a comma (endsUnfinished): it heard more than the sentence says. */
+  /**
+   * The guess ends where Whisper wrote a comma (endsUnfinished), or where its free text goes
+   * on with words that say what or which (last-word.ts stopsShortOfHeard): it heard more than
+   * the sentence says.
+   */
   unfinished?: boolean;
   /** The intent stage reads the free text, misheard names and all, as another command than the guess (readsAs). */
   readsOtherwise?: boolean;

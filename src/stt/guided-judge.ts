@@ -2,7 +2,7 @@ import { chooseTranscript, endsUnfinished, type GuidedVerdict, type TranscriptGu
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
-import { completesHalfSentence } from "./last-word.js";
+import { completesHalfSentence, stopsShortOfHeard } from "./last-word.js";
 import type { NumberLead } from "./number-lead.js";
 import { changesNumber, hasNumber } from "./number-values.js";
 import { hasStateWord } from "./state-words.js";
@@ -46,7 +46,10 @@ export async function judgeGuess(
         settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
       actionLead,
       stateHeard: hasStateWord(free.text),
-      unfinished: settings.unfinished !== 0 && hypothesis ? endsUnfinished(hypothesis.text) : false,
+      unfinished:
+        settings.unfinished !== 0 && hypothesis
+          ? endsUnfinished(hypothesis.text) || stopsShortOfHeard(free.text, hypothesis.text)
+          : false,
       readsOtherwise: hypothesis ? readsOtherwise(guide, free.text, hypothesis.text) : false,
       completesHalf: hypothesis ? completesHalfSentence(free.text, hypothesis.text) : false,
     });

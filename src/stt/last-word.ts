@@ -1,3 +1,4 @@
+import { heardWords } from "./heard-words.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
 /**
@@ -109,6 +110,27 @@ export function completesHalfSentence(free: string, guess: string): boolean {
   const tail = heard.slice(-3);
   for (let at = guessed.length - tail.length - 1; at >= 0; at--) {
     if (tail.every((word, i) => guessed[at + i] === word)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when the guess ends where the free text goes on with words that say what or which:
+ * "Hey Jarvis, turn on the light in the bathroom." -> "Hey Jarvis, turn on the light" (the
+ * grammar has no bathroom, so the search ended early) switched on the board's own area's
+ * lights, four wrong actions on the hearing bench (session 26). The guess is the part of a
+ * command at best, as one ending in a comma is (guide.ts endsUnfinished).
+ */
+export function stopsShortOfHeard(free: string, guess: string): boolean {
+  const heard = words(free);
+  const guessed = words(guess);
+  if (guessed.length < 2) return false;
+  const tail = guessed.slice(-3);
+  // The last place the guess's end was heard: what follows it there was dropped.
+  for (let at = heard.length - tail.length; at >= 0; at--) {
+    if (tail.every((word, i) => heard[at + i] === word)) {
+      return heardWords(heard.slice(at + tail.length).join(" ")).length > 0;
+    }
   }
   return false;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { completesHalfSentence, endsDangling, lastWordLead } from "../../../src/stt/last-word.js";
+import {
+  completesHalfSentence,
+  endsDangling,
+  lastWordLead,
+  stopsShortOfHeard,
+} from "../../../src/stt/last-word.js";
 
 // Token ids stand for their text; 0 is end-of-text.
 const TEXTS = [
@@ -102,5 +107,22 @@ describe("completesHalfSentence: the guess goes on where Whisper stopped", () =>
     ["Talk about the", "Turn off the light.", false],
   ])("%j -> %j: %s", (free, guess, expected) => {
     expect(completesHalfSentence(free, guess)).toBe(expected);
+  });
+});
+
+describe("stopsShortOfHeard: the guess ends where the free text goes on", () => {
+  it.each([
+    // The search had no bathroom and ended early: the board's own area would have been lit.
+    ["Hey Jarvis, turn on the light in the bathroom.", "Hey Jarvis, turn on the light", true],
+    ["Hey Jarvis, turn off the light, kitchen.", "Hey Jarvis, turn off the light", true],
+    // Nothing that says what or which was dropped.
+    ["Turn on the kitchen light, please.", "Turn on the kitchen light.", false],
+    ["Turn on the kitchen light.", "Turn on the kitchen light.", false],
+    // The guess mends the end rather than dropping it.
+    ["Turn on the kitchen flight.", "Turn on the kitchen light.", false],
+    // Heard twice: the last time counts, and nothing follows it.
+    ["Turn on the light in the den, turn on the light", "Turn on the light", false],
+  ])("%j -> %j: %s", (free, guess, expected) => {
+    expect(stopsShortOfHeard(free, guess)).toBe(expected);
   });
 });
