@@ -122,17 +122,32 @@ export function completesHalfSentence(free: string, guess: string): boolean {
  * command at best, as one ending in a comma is (guide.ts endsUnfinished).
  */
 export function stopsShortOfHeard(free: string, guess: string): boolean {
-  const heard = words(free);
-  const guessed = words(guess);
+  const guessed = words(guess).map(singular);
   if (guessed.length < 2) return false;
   const tail = guessed.slice(-3);
-  // The last place the guess's end was heard: what follows it there was dropped.
-  for (let at = heard.length - tail.length; at >= 0; at--) {
-    if (tail.every((word, i) => heard[at + i] === word)) {
-      return heardWords(heard.slice(at + tail.length).join(" ")).length > 0;
+  // Sentence by sentence, from the last: a guess ending where Whisper ended a sentence ("What
+  // time is it?" of "What time is it? I think it's half past seven.") dropped nothing of it.
+  const sentences = free.split(/[.?!]+/).reverse();
+  for (const sentence of sentences) {
+    const said = words(sentence);
+    const heard = said.map(singular);
+    // The last place the guess's end was heard: what follows it there was dropped.
+    for (let at = heard.length - tail.length; at >= 0; at--) {
+      if (tail.every((word, i) => heard[at + i] === word)) {
+        const dropped = heardWords(said.slice(at + tail.length).join(" "));
+        return dropped.some((word) => !COURTESY.has(word));
+      }
     }
   }
   return false;
+}
+
+/** Words after a command that say nothing of it ("..., thanks"). */
+const COURTESY = new Set(["thanks", "thank", "cheers", "mate", "buddy", "man", "sir"]);
+
+/** "lights" heard is the guess's "light": the grammar picks the number its sentence has. */
+function singular(word: string): string {
+  return word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
 }
 
 function words(text: string): string[] {

@@ -66,8 +66,9 @@ describe("a window dropped as silence (whisper-tiny)", () => {
   it("'turn on the' (en-us-nyc+m4, clean): half a sentence dropped stays no command with the option", async () => {
     const { result, option } = await both(spoken("turn on the", "en-us-nyc-m4", "clean"));
     expect(result.dropped).toBe("no-speech");
-    // Its best sentence ("Turn off, switch," at -1.64 here) is under the bar.
-    expect(option?.verdict).toEqual({ source: "free", why: "low-score" });
+    // Its best sentence ("Turn off, switch," at -1.64 here) is under the bar, and nothing
+    // heard anchors it (session 26: such a guess is never acted on).
+    expect(option?.verdict).toEqual({ source: "free", why: "other-words" });
     expect(option?.text).toBe("");
   });
 

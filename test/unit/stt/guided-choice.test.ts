@@ -135,11 +135,11 @@ describe("chooseTranscript", () => {
     ["sensitive and not confident enough", { guided: hyp(-0.9), sensitive: true }, "low-score"],
     ["sensitive and confident", { guided: hyp(-0.5), sensitive: true }, "grammar"],
     [
-      'nothing heard freely to anchor the guess ("3.5%"): the sensitive bar',
+      'nothing heard freely to anchor the guess ("3.5%", "Hey Jarvis,"): not acted on',
       { guided: hyp(-0.9), anchored: false },
-      "low-score",
+      "other-words",
     ],
-    ["nothing heard freely, and confident", { guided: hyp(-0.5), anchored: false }, "grammar"],
+    ["nothing heard freely, however confident", { guided: hyp(-0.3), anchored: false }, "other-words"],
     ["anchored, at the same score", { guided: hyp(-0.9), anchored: true }, "grammar"],
     [
       "its number barely likelier than the confusable one (15 / 50)",

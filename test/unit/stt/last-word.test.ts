@@ -115,11 +115,16 @@ describe("stopsShortOfHeard: the guess ends where the free text goes on", () => 
     // The search had no bathroom and ended early: the board's own area would have been lit.
     ["Hey Jarvis, turn on the light in the bathroom.", "Hey Jarvis, turn on the light", true],
     ["Hey Jarvis, turn off the light, kitchen.", "Hey Jarvis, turn off the light", true],
+    // "lights" heard, "light" guessed: the same word.
+    ["Hey Jarvis, turn on the lights in the bathroom.", "Hey Jarvis, turn on the light", true],
     // Nothing that says what or which was dropped.
     ["Turn on the kitchen light, please.", "Turn on the kitchen light.", false],
+    ["Turn on the kitchen light, thanks.", "Turn on the kitchen light.", false],
     ["Turn on the kitchen light.", "Turn on the kitchen light.", false],
     // The guess mends the end rather than dropping it.
     ["Turn on the kitchen flight.", "Turn on the kitchen light.", false],
+    // Whisper ended the sentence there: what follows is another one.
+    ["What time is it? I think it's almost half past seven.", "What time is it?", false],
     // Heard twice: the last time counts, and nothing follows it.
     ["Turn on the light in the den, turn on the light", "Turn on the light", false],
   ])("%j -> %j: %s", (free, guess, expected) => {
