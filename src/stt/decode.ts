@@ -129,7 +129,7 @@ export async function greedyDecode(
     const logprob = (row[next] as number) - norm;
     sumLogprob += logprob;
     logprobs.push(logprob);
-    if (stops.length) stopLogprobs.push(bestOf(row, stops) - norm);
+    if (stops.length) stopLogprobs.push((row[argmaxOf(row, stops)] as number) - norm);
     if (next === spec.tokens.eot) {
       ended = true;
       break;
@@ -160,13 +160,6 @@ export async function greedyDecode(
     logprobs,
     stopLogprobs,
   };
-}
-
-/** The largest logit among `ids`. */
-function bestOf(row: Float32Array, ids: readonly number[]): number {
-  let best = Number.NEGATIVE_INFINITY;
-  for (const id of ids) best = Math.max(best, row[id] ?? Number.NEGATIVE_INFINITY);
-  return best;
 }
 
 /**

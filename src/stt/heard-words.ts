@@ -139,7 +139,8 @@ function dropsAName(free: string, kept: (word: string) => boolean): boolean {
   return endsBadly();
 }
 
-const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+/** Lower-cased words as the checks compare them (letters, digits, apostrophes). */
+export const words = (text: string): string[] => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
 
 /** The words of a free text that say what or which: 3+ letters, not a plain word. */
 export function heardWords(free: string): string[] {

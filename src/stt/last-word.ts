@@ -1,4 +1,5 @@
-import { heardWords } from "./heard-words.js";
+import type { FreePass } from "./guided-types.js";
+import { heardWords, words } from "./heard-words.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
 /**
@@ -18,13 +19,7 @@ export function sentenceStops(tokenizer: WhisperTokenizer, eot: number): number[
 }
 
 /** What the free pass's greedy decoding leaves for the check (decode.ts greedyDecode). */
-export interface ScoredTokens {
-  tokenIds?: readonly number[] | undefined;
-  /** Per chosen token, end-of-text last. */
-  logprobs?: readonly number[] | undefined;
-  /** Per position, the best log-probability of ending the sentence there instead. */
-  stopLogprobs?: readonly number[] | undefined;
-}
+export type ScoredTokens = Pick<FreePass, "tokenIds" | "logprobs" | "stopLogprobs">;
 
 export interface LastWordLead {
   /**
@@ -108,10 +103,7 @@ export function completesHalfSentence(free: string, guess: string): boolean {
   const guessed = words(guess);
   // The free text's last words, found in the guess with more after them.
   const tail = heard.slice(-3);
-  for (let at = guessed.length - tail.length - 1; at >= 0; at--) {
-    if (tail.every((word, i) => guessed[at + i] === word)) return true;
-  }
-  return false;
+  return lastRunAt(guessed, tail, guessed.length - tail.length - 1) >= 0;
 }
 
 /**
@@ -132,14 +124,20 @@ export function stopsShortOfHeard(free: string, guess: string): boolean {
     const said = words(sentence);
     const heard = said.map(singular);
     // The last place the guess's end was heard: what follows it there was dropped.
-    for (let at = heard.length - tail.length; at >= 0; at--) {
-      if (tail.every((word, i) => heard[at + i] === word)) {
-        const dropped = heardWords(said.slice(at + tail.length).join(" "));
-        return dropped.some((word) => !COURTESY.has(word));
-      }
-    }
+    const at = lastRunAt(heard, tail, heard.length - tail.length);
+    if (at < 0) continue;
+    const dropped = heardWords(said.slice(at + tail.length).join(" "));
+    return dropped.some((word) => !COURTESY.has(word));
   }
   return false;
+}
+
+/** The last index, at most `latest`, where `run` stands in `list` word for word; -1: nowhere. */
+function lastRunAt(list: readonly string[], run: readonly string[], latest: number): number {
+  for (let at = latest; at >= 0; at--) {
+    if (run.every((word, i) => list[at + i] === word)) return at;
+  }
+  return -1;
 }
 
 /** Words after a command that say nothing of it ("..., thanks"). */
@@ -148,10 +146,6 @@ const COURTESY = new Set(["thanks", "thank", "cheers", "mate", "buddy", "man", "
 /** "lights" heard is the guess's "light": the grammar picks the number its sentence has. */
 function singular(word: string): string {
   return word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
-}
-
-function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
 }
 
 function hasWordCharacter(text: string): boolean {
