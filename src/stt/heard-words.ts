@@ -60,8 +60,20 @@ export function keepsHeardWords(free: string, guided: string, named: readonly st
   // *call the plumber*: a timer paused).
   if (named.length > 0 && !named.some(kept)) return false;
   if (heard.some((word) => !VERBS.has(word)) && !keepsAnObject(free, spellings)) return false;
-  return heard.some(kept) && !dropsAName(free, kept);
+  return heard.some(kept) && !dropsAName(free, kept) && !dropsAll(free, said);
 }
+
+/**
+ * True when the free text says "all" and the guess does not: "Hey Jarvis, join all the
+ * lights." -> "Hey Jarvis, turn off the light." (said *turn off all the lights*) acted on the
+ * board's area alone, a wrong action on the hearing bench. "all" says which, though as a
+ * plain word it anchors nothing.
+ */
+function dropsAll(free: string, said: readonly string[]): boolean {
+  return words(free).includes("all") && !said.some((word) => ALL_WORDS.has(word));
+}
+
+const ALL_WORDS = new Set(["all", "every", "everything", "everywhere"]);
 
 /**
  * True when the guess keeps some word heard freely that is not one of the commands' verbs

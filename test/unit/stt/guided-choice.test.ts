@@ -414,6 +414,9 @@ describe("keepsHeardWords", () => {
     // A name dropped before the word kept: the area's lights instead of the one named.
     ["Turn off the battery light.", "Turn off the lights", false],
     ["Turn off the battery light.", "Turn off the bathroom light.", false],
+    // "all" heard says which: the area's light alone is not all the lights.
+    ["Hey Jarvis, join all the lights.", "Hey Jarvis, turn off the light.", false],
+    ["Hey Jarvis, join all the lights.", "Hey Jarvis, turn off all the lights.", true],
     ["have a floor lamp 30%.", "Set the floor lamp to 30%.", true],
     ["Actually living room lamp, 15%.", "Set the living room lamp to 50%.", true],
     ["living room temperature, 3 degrees.", "Set the living room temperature to 23 degrees.", true],
