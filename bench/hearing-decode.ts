@@ -11,6 +11,9 @@
 //       --try peer --try beam=4,numberAgreement=1 [--voices en-us,en-029] [--reference]
 //       [--other-voices en-us+m2@140,en-gb+f4@155] (voices outside the list, for held-out checks)
 //       [--follow-up-lead 2.7] (a follow-up's audio: the command alone after that much quiet)
+//       [--wake-phrase] (paused clips start with the wake phrase too, and Whisper is told it, as
+//        the daemon's pre-roll hands them over: where the prompt is copied or "Hey Jarvis," alone written)
+//       [--no-retry] (a copied prompt is not read again after the other prompt: before session 27)
 //
 // --try takes "peer" (the config's settings without the number check and the cap per first
 // word: guided decoding as it was before them), "partners" (the config's, the number checked
@@ -95,6 +98,8 @@ function options() {
       report: { type: "string" },
       out: { type: "string" },
       "follow-up-lead": { type: "string" },
+      "wake-phrase": { type: "boolean" },
+      "no-retry": { type: "boolean" },
     },
   });
   return {
@@ -115,6 +120,10 @@ function options() {
     out: values.out ?? "hearing-decode",
     /** Seconds of quiet before the command, no wake phrase: a follow-up's audio (commandAudio). */
     followUpLead: values["follow-up-lead"] ? Number(values["follow-up-lead"]) : undefined,
+    /** Paused clips hold the wake phrase and its pause too, as the daemon's do. */
+    wakePhrase: values["wake-phrase"] === true,
+    /** As the daemon before session 27: a copied prompt goes on as Whisper wrote it. */
+    noRetry: values["no-retry"] === true,
   };
 }
 
@@ -259,7 +268,7 @@ async function main(): Promise<void> {
   // Every clip is made before the first is decoded: espeak-ng and sox run as child
   // processes, and after each fork the first write to every page of this process faults
   // (copy on write), which timed into the decoding that followed (~250 ms per guided pass).
-  const clips = specs.map((spec) => int16ToFloat32(commandAudio(spec, opts.followUpLead)));
+  const clips = specs.map((spec) => int16ToFloat32(commandAudio(spec, opts.followUpLead, opts.wakePhrase)));
   for (const [i, spec] of specs.entries()) {
     const noPause = spec.index % 8 === 3 && opts.followUpLead === undefined;
     const audio = clips[i] as Float32Array;
@@ -353,7 +362,16 @@ async function main(): Promise<void> {
       };
     };
     // As the pipeline: audio that starts with the wake phrase gets it named in the prompt (run-audio.ts).
-    await transcriber.transcribe(audio, { prompt: noPause ? `Hey Jarvis, ${prompt}` : prompt, inspect });
+    const saysWakePhrase = noPause || (opts.wakePhrase && opts.followUpLead === undefined);
+    await transcriber.transcribe(audio, {
+      ...(saysWakePhrase
+        ? {
+            prompt: `Hey Jarvis, ${prompt}`,
+            ...(opts.noRetry ? {} : { retry: { prompt, prefix: "Hey Jarvis," } }),
+          }
+        : { prompt }),
+      inspect,
+    });
     const done = row as Row | null;
     if (!done) continue;
     rows.push(done);

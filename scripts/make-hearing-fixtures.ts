@@ -152,14 +152,20 @@ export function makeClip(spec: ClipSpec, outDir: string): ManifestEntry {
  * (or, said in one breath, the wake phrase with it), 0.3 s before and 0.7 s after, in the
  * clip's condition. bench/hearing-decode.ts measures decoding on these, the wake word bypassed.
  * `followUpLead` (seconds): a follow-up's audio instead, the command alone (no wake phrase
- * ever) after that much quiet (or noise) since the follow-up window opened.
+ * ever) after that much quiet (or noise) since the follow-up window opened. `withWakePhrase`:
+ * the paused clips' wake phrase and pause too, as the daemon's pre-roll hands them to Whisper
+ * when it finds where the phrase began (pipeline/pre-roll.ts).
  */
-export function commandAudio(spec: ClipSpec, followUpLead?: number): Int16Array {
+export function commandAudio(spec: ClipSpec, followUpLead?: number, withWakePhrase = false): Int16Array {
   const { voice } = spec;
+  const oneBreath = isNoPause(spec.index) && followUpLead === undefined;
+  const command = oneBreath
+    ? say(voice.voice, Math.min(voice.speed, 130), `hey jarvis ${spec.utterance.text}`)
+    : say(voice.voice, voice.speed, spec.utterance.text);
   const speech =
-    isNoPause(spec.index) && followUpLead === undefined
-      ? say(voice.voice, Math.min(voice.speed, 130), `hey jarvis ${spec.utterance.text}`)
-      : say(voice.voice, voice.speed, spec.utterance.text);
+    withWakePhrase && !oneBreath && followUpLead === undefined
+      ? concat(say(voice.voice, WAKE_SPEED, "hey jarvis"), zeros(spec.gapSeconds ?? GAP_SECONDS), command)
+      : command;
   const clean = concat(zeros(followUpLead ?? 0.3), speech, zeros(0.7));
   if (spec.condition === "noisy") {
     const seed = spec.index * 31 + VOICES.indexOf(voice) + 1;
@@ -311,6 +317,8 @@ export function committedSpecs(): ClipSpec[] {
     // it leaves half for the grammar to finish ("Hey Jarvis, turn on the" -> "... light.").
     spec("turn on the", "en-gb-m3", "clean"),
     spec("turn on the", "en-us-f3", "noisy"),
+    // Whisper goes on with its prompt after the wake phrase: "Hey Jarvis, kitchen light, living room lamp,".
+    spec("switch on the living room lamp", "en-gb-m3", "clean"),
     // Said in one breath with the wake phrase (index % 8 == 3).
     spec("switch off the living room lamp", "en-us-f3", "clean"),
     spec("bedroom light off", "en-gb-x-rp-f3", "clean"),

@@ -1,5 +1,5 @@
 import type { TranscriptGuide } from "../stt/guide.js";
-import type { Transcriber, Transcript } from "../stt/transcriber.js";
+import type { TranscribeOptions, Transcriber, Transcript } from "../stt/transcriber.js";
 
 /**
  * The person waits through the endpointing silence anyway, so transcription starts when
@@ -24,7 +24,7 @@ export class SpeculativeTranscription {
   start(
     audio: Float32Array,
     coversTo: number,
-    prompt: string,
+    prompt: Pick<TranscribeOptions, "prompt" | "retry">,
     guide?: TranscriptGuide,
     runSignal?: AbortSignal,
   ): void {
@@ -33,7 +33,7 @@ export class SpeculativeTranscription {
     this.#controller = controller;
     this.#coversTo = coversTo;
     const pending = this.transcriber.transcribe(audio, {
-      prompt,
+      ...prompt,
       signal: runSignal ? AbortSignal.any([controller.signal, runSignal]) : controller.signal,
       ...(guide ? { guide } : {}),
     });

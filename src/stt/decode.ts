@@ -41,6 +41,11 @@ export interface WindowDecodeOptions {
    * kept in `stopLogprobs`, read from the row the step already has (no decoder call).
    */
   stopTokens?: readonly number[] | undefined;
+  /**
+   * Text tokens the transcript is made to start with, fed after the start sequence as if
+   * Whisper had written them: the result (`tokens`, scores) is what it writes after them.
+   */
+  prefixTokens?: readonly number[] | undefined;
 }
 
 export interface WindowDecodeResult {
@@ -79,11 +84,19 @@ export function taskTokens(spec: WhisperSpec, language: string): number[] {
   return out;
 }
 
-/** The decoder input with a prompt: <|startofprev|> prompt... <|startoftranscript|> task tokens. */
-export function promptedSequence(spec: WhisperSpec, language: string, prompt: readonly number[]): number[] {
+/**
+ * The decoder input with a prompt: <|startofprev|> prompt... <|startoftranscript|> task
+ * tokens, and the text the transcript was made to start with (`start`: prefixTokens).
+ */
+export function promptedSequence(
+  spec: WhisperSpec,
+  language: string,
+  prompt: readonly number[],
+  start: readonly number[] = [],
+): number[] {
   const { sot, sotPrev } = spec.tokens;
   const head = prompt.length > 0 && sotPrev !== null ? [sotPrev, ...prompt] : [];
-  return [...head, sot, ...taskTokens(spec, language)];
+  return [...head, sot, ...taskTokens(spec, language), ...start];
 }
 
 /** Where decoding stands once the start sequence is in: the logits for the first text token. */
@@ -111,7 +124,8 @@ export async function greedyDecode(
   signal?.throwIfAborted();
   const start = await begin(decoder, spec, options);
   let out = start.out;
-  const budget = Math.max(0, Math.min(options.maxTokens, spec.maxTargetPositions - start.fed));
+  const forcedCount = options.prefixTokens?.length ?? 0;
+  const budget = Math.max(0, Math.min(options.maxTokens, spec.maxTargetPositions - start.fed - forcedCount));
   const tokens: number[] = [];
   const logprobs: number[] = [];
   const stopLogprobs: number[] = [];
@@ -119,10 +133,16 @@ export async function greedyDecode(
   let sumLogprob = 0;
   let loopCut = false;
   let ended = false;
+  const forced = options.prefixTokens ?? [];
+  if (forced.length > 0) {
+    signal?.throwIfAborted();
+    out = await decoder.step(forced, { lastRowOnly: true, mask: normMask(spec.suppressed) });
+  }
   while (tokens.length < budget) {
     const last = out.logits.length / out.vocab - 1;
     const row = logitsRow(out.logits, out.vocab, last);
-    const extra = tokens.length === 0 ? spec.beginSuppressed : [];
+    // After a forced start the text may end at once: "Hey Jarvis," and nothing more.
+    const extra = tokens.length === 0 && forcedCount === 0 ? spec.beginSuppressed : [];
     const next = argmaxAllowed(row, spec.suppressed, extra);
     if (next < 0) break;
     const norm = rowNorm(out, last, spec.suppressed, extra);

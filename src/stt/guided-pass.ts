@@ -69,7 +69,7 @@ export class GuidedPass {
    */
   async best<S>(free: FreePass, constraint: TokenConstraint<S>, beam: number): Promise<GuidedDecodeResult> {
     const caches = free.decoder.caches();
-    const prefix = promptedSequence(this.spec, free.language, free.promptTokens);
+    const prefix = promptedSequence(this.spec, free.language, free.promptTokens, free.startTokens);
     const first = prefix[prefix.length - 1];
     if (!caches || first === undefined) throw new Error("the free pass left no decoder caches");
     const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
@@ -202,7 +202,7 @@ export class GuidedPass {
     }: { canEnd?: (said: string) => boolean; atLeast?: number } = {},
   ): Promise<{ result: GuidedDecodeResult; hypothesis: Hypothesis | null } | null> {
     const caches = free.decoder.caches();
-    const prefix = promptedSequence(this.spec, free.language, free.promptTokens);
+    const prefix = promptedSequence(this.spec, free.language, free.promptTokens, free.startTokens);
     const first = prefix[prefix.length - 1];
     if (!caches || first === undefined) return null;
     const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);

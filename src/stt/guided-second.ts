@@ -19,7 +19,9 @@ export async function withPrompt(
 ): Promise<FreePass> {
   // The free pass's cross-attention cache (the same audio's): no copy out, no tiles filled again.
   const decoder = sessions.decoder(free.hidden, free.decoder.caches()?.cross);
-  await decoder.step(promptedSequence(spec, free.language, promptTokens), { lastRowOnly: true });
+  await decoder.step(promptedSequence(spec, free.language, promptTokens, free.startTokens), {
+    lastRowOnly: true,
+  });
   return { ...free, promptTokens, decoder, tokenIds: undefined };
 }
 

@@ -119,6 +119,11 @@ export interface FreePass {
   avgLogprob: number;
   language: string;
   promptTokens: readonly number[];
+  /**
+   * Text the transcript was made to start with (TranscribeOptions.retry's prefix), fed after
+   * the start sequence: `text` and the scores are what Whisper wrote after it.
+   */
+  startTokens?: readonly number[] | undefined;
   hidden: ort.Tensor;
   decoder: KvDecoder;
 }

@@ -241,7 +241,7 @@ export async function numberLead(
 ): Promise<NumberLead | null> {
   const started = performance.now();
   const caches = free.decoder.caches();
-  const prefix = promptedSequence(spec, free.language, free.promptTokens);
+  const prefix = promptedSequence(spec, free.language, free.promptTokens, free.startTokens);
   const last = prefix[prefix.length - 1];
   if (alternatives.length === 0 || !caches || last === undefined) return null;
   const heard = free.tokenIds && tokenizer.decode([...free.tokenIds]).trim() === text.trim();

@@ -83,7 +83,7 @@ export async function scorePhrase(
   // the phrase's margin over those words is what decides (bench/wake-noise.ts).
   const text = free.text || tokenizer.decode([...freeTokens]).trim();
   const caches = free.decoder.caches();
-  const prefix = promptedSequence(spec, free.language, free.promptTokens);
+  const prefix = promptedSequence(spec, free.language, free.promptTokens, free.startTokens);
   const first = prefix[prefix.length - 1];
   if (!caches || first === undefined) return { phrase: Number.NEGATIVE_INFINITY, heard: 0, text };
   const spellings = phraseSpellings(phrase).map((s) => tokenizer.encode(s));

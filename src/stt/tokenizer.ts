@@ -52,6 +52,8 @@ export class WhisperTokenizer {
 
   /** Text of generated ids, special tokens dropped; space clean-up as the model's tokenizer_config.json says. */
   decode(ids: number[]): string {
+    // The library refuses an empty list; a window can end at once after a forced start.
+    if (ids.length === 0) return "";
     return this.#tokenizer.decode(ids, { skip_special_tokens: true });
   }
 

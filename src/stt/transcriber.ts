@@ -43,6 +43,14 @@ export interface TranscribeOptions {
   signal?: AbortSignal;
   /** Vocabulary bias: device and area names (Whisper's initial prompt). */
   prompt?: string;
+  /**
+   * When Whisper only goes on with `prompt`'s list ("Hey Jarvis, kitchen light, living room
+   * lamp," for a command it did not hear: quality.ts, copiesPrompt), the audio is decoded once
+   * more after `prompt` here, as though Whisper had already written `prefix` (the wake phrase
+   * the audio starts with), and what it writes after that goes on (without the prefix) unless
+   * it copies this prompt too.
+   */
+  retry?: { prompt: string; prefix: string };
   /** The home's sentences: when the free text is not understood, a guided pass may replace it (stt.guided). */
   guide?: TranscriptGuide;
   /**

@@ -10,7 +10,7 @@ import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import { type PhraseScores, scorePhrase } from "./phrase-score.js";
-import { dropReason, noSpeechMatters, type QualityThresholds } from "./quality.js";
+import { copiesPrompt, dropReason, noSpeechMatters, type QualityThresholds } from "./quality.js";
 import { SerialQueue } from "./serial.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 import type { AudioReader, TranscribeOptions, Transcriber, Transcript } from "./transcriber.js";
@@ -109,7 +109,14 @@ export class WhisperTranscriber implements Transcriber {
     for (let w = 0; w < windows; w++) {
       const chunk = withLeadIn(await audio.read(span), lead);
       const prompt = [options.prompt ?? "", previous].filter((p) => p.trim()).join(" ");
-      const { free, ...outcome } = await this.#window(chunk, prompt, options.signal, options.measureNoSpeech);
+      const { free, ...outcome } = await this.#window(
+        chunk,
+        prompt,
+        options.signal,
+        options.measureNoSpeech,
+        // Only the first window's prompt is the caller's; later ones end with the text before.
+        w === 0 ? options.retry : undefined,
+      );
       // A window of several is done with once decoded: its decoder's caches (18 MB a window
       // on whisper-tiny) go now, not when the last window is; kept, a 10-minute file took
       // 865 MB of RSS against 516.
@@ -198,6 +205,7 @@ export class WhisperTranscriber implements Transcriber {
     prompt: string,
     signal: AbortSignal | undefined,
     measureNoSpeech = false,
+    retry?: TranscribeOptions["retry"],
   ): Promise<WindowOutcome> {
     signal?.throwIfAborted();
     const t0 = performance.now();
@@ -206,10 +214,37 @@ export class WhisperTranscriber implements Transcriber {
     const features = firstFrames(this.#mel.compute(chunk), featureSize, nbMaxFrames, frames);
     const hidden = await this.#run(signal, () => this.sessions.encode(features, featureSize, frames));
     const t1 = performance.now();
+    let pass = await this.#decodeWindow(hidden, prompt, signal, measureNoSpeech);
+    if (retry && !pass.dropped && copiesPrompt(pass.raw, prompt)) {
+      // Whisper went on with its prompt instead of hearing the audio. After the list alone,
+      // made to have written what the audio starts with, it has no list to go on with
+      // (quality.ts, copiesPrompt); the guided pass goes on from the same start.
+      const again = await this.#decodeWindow(hidden, retry.prompt, signal, measureNoSpeech, retry.prefix);
+      const taken = !again.dropped && !copiesPrompt(again.raw, retry.prompt);
+      this.options.logger.debug(
+        { copied: pass.raw, again: again.raw, taken },
+        "Whisper copied its prompt: decoded once more with the other prompt",
+      );
+      (taken ? pass : again).free.decoder.restart();
+      if (taken) pass = again;
+    }
+    const { free, decoded, text, dropped } = pass;
+    return { decoded, text, dropped, encodeMs: t1 - t0, decodeMs: performance.now() - t1, free };
+  }
+
+  /** One greedy pass over the encoder output after `prompt`, and Whisper's quality checks on it. */
+  async #decodeWindow(
+    hidden: FreePass["hidden"],
+    prompt: string,
+    signal: AbortSignal | undefined,
+    measureNoSpeech: boolean,
+    prefix?: string,
+  ) {
     const promptTokens = this.tokenizer.promptTokens(
       prompt,
       Math.floor(this.spec.maxTargetPositions / 2) - 1,
     );
+    const startTokens = prefix ? this.tokenizer.encode(` ${prefix.trim()}`) : undefined;
     const decoder = this.sessions.decoder(hidden);
     const decoded = await this.#run(signal, () =>
       greedyDecode(decoder, this.spec, {
@@ -218,6 +253,7 @@ export class WhisperTranscriber implements Transcriber {
         maxTokens: this.options.maxTokens,
         signal,
         stopTokens: this.#stopTokens,
+        prefixTokens: startTokens,
       }),
     );
     const raw = this.tokenizer.decode(decoded.tokens).trim();
@@ -230,7 +266,6 @@ export class WhisperTranscriber implements Transcriber {
       signal?.throwIfAborted();
       decoded.noSpeechProb = await this.#run(signal, () => probeNoSpeech(decoder, this.spec));
     }
-    const t2 = performance.now();
     const dropped = dropReason({ ...decoded, text: raw }, this.options.thresholds, prompt);
     if (dropped) {
       this.options.logger.debug(
@@ -251,7 +286,7 @@ export class WhisperTranscriber implements Transcriber {
       );
     }
     const text = dropped ? "" : raw;
-    const free = {
+    const free: FreePass = {
       text,
       // For measuring tools (GuidedSettings.afterNoSpeech); the daemon guides no dropped window.
       ...(dropped === "no-speech" ? { droppedText: raw } : {}),
@@ -262,10 +297,11 @@ export class WhisperTranscriber implements Transcriber {
       avgLogprob: decoded.avgLogprob,
       language: decoded.language,
       promptTokens,
+      ...(startTokens ? { startTokens } : {}),
       hidden,
       decoder,
     };
-    return { decoded, text, dropped, encodeMs: t1 - t0, decodeMs: t2 - t1, free };
+    return { decoded, raw, text, dropped, free };
   }
 
   /** The encoder window for a chunk: the short one when the whole chunk fits in it. */

@@ -270,6 +270,9 @@ describe("pipeline run", () => {
     expect((call?.samples ?? 0) / S).toBeCloseTo(2.5 - 0.1, 1);
     // Whisper is told the phrase was said, so it writes "Hey Jarvis," rather than other words.
     expect(call?.prompt).toBe("Hey Jarvis, kitchen light");
+    // If it copies that prompt instead of hearing the command, it reads the audio again
+    // after the list alone, made to start with the phrase.
+    expect(call?.retry).toEqual({ prompt: "kitchen light", prefix: "Hey Jarvis," });
   });
 
   it("keeps the wake phrase (and names it) across a pause after it", async () => {
@@ -290,6 +293,7 @@ describe("pipeline run", () => {
     const { transcriber, feed } = setup({ speech: [[0.3 * S, 2.5 * S]] });
     await feed(0, 6);
     expect(transcriber.calls.at(-1)?.prompt).toBe("kitchen light");
+    expect(transcriber.calls.at(-1)?.retry).toBeUndefined();
   });
 
   it("strips the wake phrase Whisper heard in the pre-roll", async () => {

@@ -94,6 +94,7 @@ export class FakeVad implements VoiceActivityDetector {
 export interface TranscribeCall {
   samples: number;
   prompt?: string;
+  retry?: TranscribeOptions["retry"];
   aborted: boolean;
 }
 
@@ -104,7 +105,12 @@ export class FakeTranscriber implements Transcriber {
   askBack: string | undefined;
   constructor(public text = "turn on the kitchen light") {}
   async transcribe(audio: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
-    const call: TranscribeCall = { samples: audio.length, prompt: options.prompt, aborted: false };
+    const call: TranscribeCall = {
+      samples: audio.length,
+      prompt: options.prompt,
+      ...(options.retry ? { retry: options.retry } : {}),
+      aborted: false,
+    };
     this.calls.push(call);
     await new Promise((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) {

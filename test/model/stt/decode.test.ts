@@ -137,6 +137,30 @@ describe("greedyDecode", () => {
     expect(result.noSpeechProb).toBeGreaterThan(0.5);
   });
 
+  it("goes on after a forced start (prefixTokens), fed in one call and not returned", async () => {
+    const decoder = new ScriptedDecoder(spec, [300]);
+    const result = await greedyDecode(decoder, spec, {
+      promptTokens: [7, 8],
+      language: "en",
+      maxTokens: 50,
+      prefixTokens: [100, 200],
+    });
+    expect(decoder.calls[0]).toEqual([sotPrev, 7, 8, sot, en, transcribe, noTimestamps]);
+    expect(decoder.calls[1]).toEqual([100, 200]);
+    expect(result.tokens).toEqual([300]);
+    expect(result.logprobs).toHaveLength(2);
+    // After it the text may end at once ("Hey Jarvis," and nothing more): end-of-text is no
+    // first token of a transcript, but it is after a forced start.
+    const ended = await greedyDecode(new ScriptedDecoder(spec, []), spec, {
+      promptTokens: [],
+      language: "en",
+      maxTokens: 50,
+      prefixTokens: [100],
+    });
+    expect(ended.tokens).toEqual([]);
+    expect(ended.budgetHit).toBe(false);
+  });
+
   it("never picks a suppressed token, nor a blank or end-of-text as the first token", async () => {
     const timestamp = noTimestamps + 1;
     const decoder = new ScriptedDecoder(spec, [eot, 100], { boost: { [timestamp]: 50, 220: 30, 1: 40 } });

@@ -16,6 +16,10 @@ describe("WhisperTokenizer (byte-level BPE)", () => {
     }
   });
 
+  it("decodes no tokens as no text (a window that ends at once after a forced start)", () => {
+    expect(tokenizer.decode([])).toBe("");
+  });
+
   it("joins a character whose UTF-8 bytes are split across tokens", () => {
     // "鑫" and "🙂" are rare: several byte-level tokens each. Decoded one by one they are
     // replacement characters; decoded together, the character.

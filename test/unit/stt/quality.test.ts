@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compressionRatio, dropReason, noSpeechMatters, repetitionCut } from "../../../src/stt/quality.js";
+import {
+  compressionRatio,
+  copiesPrompt,
+  dropReason,
+  noSpeechMatters,
+  repetitionCut,
+} from "../../../src/stt/quality.js";
 
 const thresholds = { noSpeech: 0.6, logprob: -1, compressionRatio: 2.4 };
 
@@ -35,6 +41,31 @@ describe("dropReason", () => {
     expect(dropReason({ text: "...", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBe("no-words");
     expect(dropReason({ text: "♪", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBe("no-words");
     expect(dropReason({ text: "Grüß Gott", noSpeechProb: 0, avgLogprob: -0.1 }, thresholds)).toBeNull();
+  });
+});
+
+describe("copiesPrompt", () => {
+  const prompt =
+    "Hey Jarvis, kitchen light, kitchen lights, living room lamp, floor lamp, kitchen, living room.";
+
+  it("is items of the prompt's list in its order, whatever the case and punctuation", () => {
+    expect(copiesPrompt("Hey Jarvis, kitchen light, living room lamp,", prompt)).toBe(true);
+    expect(copiesPrompt("hey jarvis. Kitchen light", prompt)).toBe(true);
+    expect(copiesPrompt("Hey Jarvis,", prompt)).toBe(true);
+    expect(copiesPrompt("Kitchen light, living room lamp,", prompt)).toBe(true);
+    expect(copiesPrompt(prompt, prompt)).toBe(true);
+    // Cut short in its last item.
+    expect(copiesPrompt("Hey Jarvis, kitchen light, floor", prompt)).toBe(true);
+  });
+
+  it("is not a command, the items in another order, a word of its own, or an item cut in the middle", () => {
+    expect(copiesPrompt("Hey Jarvis, turn on the kitchen light.", prompt)).toBe(false);
+    expect(copiesPrompt("Hey Jarvis, living room lamp, kitchen light.", prompt)).toBe(false);
+    expect(copiesPrompt("Hey Jarvis, kitchen light, on.", prompt)).toBe(false);
+    expect(copiesPrompt("Hey Jarvis, kitchen, light.", prompt)).toBe(false);
+    expect(copiesPrompt(`${prompt} on`, prompt)).toBe(false);
+    expect(copiesPrompt("", prompt)).toBe(false);
+    expect(copiesPrompt("...", prompt)).toBe(false);
   });
 });
 

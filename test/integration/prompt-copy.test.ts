@@ -1,0 +1,48 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runToEnd } from "../support/daemon-process.js";
+import { writeHomeConfig } from "../support/home-config.js";
+import { removeTempDirs, tempDir } from "../support/mqtt-harness.js";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const CLIP = path.join(
+  ROOT,
+  "test/fixtures/wav/hearing/02-switch-on-the-living-room-lamp--en-gb-m3--clean.wav",
+);
+
+/**
+ * "Hey jarvis ... switch on the living room lamp" (espeak-ng, scripts/make-hearing-fixtures.ts)
+ * through the whole daemon with the real models. The pre-roll holds the wake phrase, so
+ * Whisper's prompt is "Hey Jarvis, kitchen light, kitchen lights, ..., living room lamp, ...":
+ * whisper-tiny goes on with that list ("Hey Jarvis, kitchen light, living room lamp,") and
+ * the command was lost. It now reads the audio again after the list with the phrase last.
+ */
+describe("Whisper copying its prompt reads the audio again (real models)", () => {
+  let config: string;
+
+  beforeAll(() => {
+    config = writeHomeConfig(tempDir("prompt-copy"), { log: { level: "debug", format: "json" } });
+  });
+
+  afterAll(() => removeTempDirs());
+
+  it("02-switch-on-the-living-room-lamp--en-gb-m3--clean.wav: the lamp goes on", async () => {
+    const run = await runToEnd(config, CLIP, ["--no-mqtt"]);
+    const copied = run
+      .stderr()
+      .split("\n")
+      .filter((line) => line.includes("Whisper copied its prompt"))
+      .map((line) => JSON.parse(line) as { copied: string; taken: boolean });
+    // The first reading is the copy; the second is the one that went on.
+    expect(copied.length).toBeGreaterThan(0);
+    for (const entry of copied) {
+      expect(entry.copied).toMatch(/^Hey Jarvis, kitchen light, living room lamp,?$/);
+      expect(entry.taken).toBe(true);
+    }
+    const heard = JSON.stringify(run.events.find((e) => e.type === "stt-end"));
+    expect(
+      run.events.filter((e) => e.type === "intent-end"),
+      heard,
+    ).toMatchObject([{ intent: "HassTurnOn", targets: ["living_room_lamp"] }]);
+  });
+});
