@@ -293,28 +293,22 @@ export class RunAudio {
   }
 
   /**
-   * Whisper's prompt is the text said before the audio: when the audio starts with the wake
-   * phrase, naming it there makes Whisper hear "Hey Jarvis, turn on ..." instead of other words.
-   * With a comma, not a full stop: after "Hey Jarvis." Whisper sometimes wrote only "Hey Jarvis."
-   * and stopped, dropping the command. After "Hey Jarvis," it sometimes goes on with the device
-   * list instead ("Hey Jarvis, kitchen light, living room lamp,"): then it reads the audio again
-   * after the list alone, its transcript made to start with the phrase. Not always so: the
-   * phrase after the list lost more than it won over all the clean paused clips of the
-   * hearing bench (session 26: right 173 -> 171, asked back 46 -> 35).
+   * Whisper's prompt is the text said before the audio: the wake phrase named (with a comma:
+   * after "Hey Jarvis." it sometimes stopped) makes it hear "Hey Jarvis, turn on ...". When it
+   * goes on with the device list ("Hey Jarvis, kitchen light,"), it reads the audio again after
+   * the list alone, as though it had written the phrase.
    */
   #prompt(): Pick<TranscribeOptions, "prompt" | "retry"> {
     const vocabulary = this.parts.sttPrompt();
-    if (!this.#wakePhrase) return { prompt: vocabulary };
-    const phrase = `${this.#wakePhrase},`;
-    if (!vocabulary) return { prompt: phrase };
+    const phrase = this.#wakePhrase ? `${this.#wakePhrase},` : "";
+    if (!phrase || !vocabulary) return { prompt: [phrase, vocabulary].filter(Boolean).join(" ") };
     return { prompt: `${phrase} ${vocabulary}`, retry: { prompt: vocabulary, prefix: phrase } };
   }
 }
 
 /**
- * The chosen text is a command the templates read (as Whisper wrote it, or the grammar's
- * sentence that cleared its thresholds) and Whisper was sure of it: the fixture commands
- * it hears right score -0.17 to -0.5 per token.
+ * The chosen text is a command the templates read (free, or a guess that cleared the bars) and
+ * Whisper was sure of it: the fixture commands it hears right score -0.17 to -0.5 per token.
  */
 const WHOLE_MIN_SCORE = -0.5;
 

@@ -14,6 +14,7 @@ import { copiesPrompt, dropReason, noSpeechMatters, type QualityThresholds } fro
 import { SerialQueue } from "./serial.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 import type { AudioReader, TranscribeOptions, Transcriber, Transcript } from "./transcriber.js";
+import { logWindowNotes, rounded } from "./window-notes.js";
 import {
   arrayReader,
   combine,
@@ -134,8 +135,8 @@ export class WhisperTranscriber implements Transcriber {
       {
         text: transcript.text,
         dropped: transcript.dropped,
-        noSpeechProb: round(transcript.noSpeechProb),
-        avgLogprob: round(transcript.avgLogprob),
+        noSpeechProb: rounded(transcript.noSpeechProb),
+        avgLogprob: rounded(transcript.avgLogprob),
         encodeMs: Math.round(transcript.encodeMs),
         decodeMs: Math.round(transcript.decodeMs),
         ...(transcript.guided ? { source: transcript.source, guided: transcript.guided } : {}),
@@ -267,24 +268,7 @@ export class WhisperTranscriber implements Transcriber {
       decoded.noSpeechProb = await this.#run(signal, () => probeNoSpeech(decoder, this.spec));
     }
     const dropped = dropReason({ ...decoded, text: raw }, this.options.thresholds, prompt);
-    if (dropped) {
-      this.options.logger.debug(
-        {
-          dropped,
-          text: raw,
-          noSpeechProb: round(decoded.noSpeechProb),
-          avgLogprob: round(decoded.avgLogprob),
-        },
-        "dropped Whisper output",
-      );
-    }
-    if (decoded.loopCut) this.options.logger.debug("cut a repetition loop");
-    if (decoded.budgetHit) {
-      this.options.logger.debug(
-        { maxTokens: this.options.maxTokens },
-        "stopped at the token budget (stt.max_tokens)",
-      );
-    }
+    logWindowNotes(this.options.logger, decoded, raw, dropped, this.options.maxTokens);
     const text = dropped ? "" : raw;
     const free: FreePass = {
       text,
@@ -331,8 +315,4 @@ export class WhisperTranscriber implements Transcriber {
     await this.#queue.idle();
     await this.sessions.dispose();
   }
-}
-
-function round(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 1000) / 1000;
 }
