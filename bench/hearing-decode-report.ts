@@ -15,6 +15,8 @@ export interface Row {
   voice: string;
   condition: Condition;
   noPause: boolean;
+  /** Whisper copied its prompt and the window was read again (TranscribeOptions.retry). */
+  retried?: boolean;
   said: string;
   inGrammar: boolean;
   freeText: string;

@@ -349,6 +349,7 @@ async function main(): Promise<void> {
         voice: spec.voice.id,
         condition: spec.condition,
         noPause,
+        ...(free.startTokens ? { retried: true } : {}),
         said: spec.utterance.text,
         inGrammar: expect !== null,
         freeText: free.text,
