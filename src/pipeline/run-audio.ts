@@ -14,6 +14,7 @@ import { RemoteRun, type RunSide } from "./remote-run.js";
 import { SpeculativeTranscription } from "./speculative.js";
 import { spokenWakePhrase, stripWakePhrase } from "./wake-phrase.js";
 import { WakeTail } from "./wake-tail.js";
+import { isConfidentCommand } from "./whole-command.js";
 
 /** What a run's audio side borrows from its pipeline (a snapshot taken when the run starts). */
 export interface RunAudioParts {
@@ -123,10 +124,10 @@ export class RunAudio {
   }
 
   /**
-   * The wake word fired while this run listened without one (a follow-up): "did you mean turn
-   * on the bedroom light?" - "hey jarvis, bedroom light off". When it opens the reply, Whisper
-   * is told the phrase as a wake run's is and the text is stripped of it: without the prompt,
-   * whisper-tiny wrote that reply as "Hey, John, we've made room lights off." (hearing bench).
+   * The wake word fired while a follow-up listened ("did you mean ...?" - "hey jarvis, bedroom
+   * light off"). When it opens the reply Whisper is told the phrase (without, whisper-tiny wrote
+   * "Hey, John, we've made room lights off."), and the speech heard so far was the phrase: the
+   * reply is what follows, after a pause or not (else "Hey Jarvis." alone, hearing bench).
    */
   wakeSaid(wakeWord: string, detectionEnd: number): void {
     if (this.#wakeWord || this.#ended) return;
@@ -135,6 +136,10 @@ export class RunAudio {
     this.#wakePhrase = spokenWakePhrase(wakeWord);
     // A pass begun with the old prompt would be taken for the whole reply.
     this.#speculative?.cancel();
+    if (!this.speechStarted) return;
+    this.#phraseLocated = true;
+    this.speechEndSample = 0;
+    this.#endpointer.awaitSpeechAgain();
   }
 
   /** Feeds one frame's VAD windows; returns the command's end or `no-speech` once reached (later windows are dropped). */
@@ -241,6 +246,7 @@ export class RunAudio {
     const position = this.startSample + Math.round(event.seconds * SAMPLE_RATE);
     switch (event.type) {
       case "speech-start":
+        if (this.speechStarted) return; // again after a wake phrase opened a reply (wakeSaid)
         this.speechStarted = true;
         if (!this.#phraseLocated)
           this.commandStart = startBeforeSpeech(this.commandStart, position, this.startSample);
@@ -304,17 +310,4 @@ export class RunAudio {
     if (!phrase || !vocabulary) return { prompt: [phrase, vocabulary].filter(Boolean).join(" ") };
     return { prompt: `${phrase} ${vocabulary}`, retry: { prompt: vocabulary, prefix: phrase } };
   }
-}
-
-/**
- * The chosen text is a command the templates read (free, or a guess that cleared the bars) and
- * Whisper was sure of it: the fixture commands it hears right score -0.17 to -0.5 per token.
- */
-const WHOLE_MIN_SCORE = -0.5;
-
-function isConfidentCommand(transcript: Transcript): boolean {
-  const { guided } = transcript;
-  if (!guided) return false;
-  if (guided.why === "understood") return transcript.avgLogprob >= WHOLE_MIN_SCORE;
-  return guided.why === "accepted" && (guided.score ?? Number.NEGATIVE_INFINITY) >= WHOLE_MIN_SCORE;
 }

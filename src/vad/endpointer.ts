@@ -92,6 +92,8 @@ export class Endpointer {
   #speechStart = 0;
   /** Start of a rise to startThreshold not yet confirmed as speech (null when none). */
   #candidate: number | null = null;
+  /** Where waiting for speech began: the run's start, or where awaitSpeechAgain() put it. */
+  #waitingSince = 0;
 
   constructor(settings: EndpointerSettings) {
     this.#s = settings;
@@ -127,7 +129,10 @@ export class Endpointer {
       this.#checkMaxLength(seconds, events);
       return;
     }
-    if (this.#candidate === null && seconds >= this.#s.noSpeechTimeoutSeconds - EPSILON) {
+    if (
+      this.#candidate === null &&
+      seconds - this.#waitingSince >= this.#s.noSpeechTimeoutSeconds - EPSILON
+    ) {
       this.#state = { kind: "done" };
       events.push({ type: "no-speech", seconds });
     }
@@ -216,6 +221,20 @@ export class Endpointer {
     return events;
   }
 
+  /**
+   * The speech so far was not the command but a wake phrase opening it (the wake word fired
+   * while a reply was listened for): wait for the command's speech again from the last window
+   * fed, as at a wake run's start (no-speech timeout counted from there, a rise already under
+   * way held to wakeTailSeconds). Without this, a pause after "hey jarvis" as long as the
+   * trailing silence ended the reply with only the phrase heard. Ignored once ended.
+   */
+  awaitSpeechAgain(): void {
+    if (this.#state.kind === "done") return;
+    this.#state = { kind: "waiting" };
+    this.#candidate = null;
+    this.#waitingSince = this.#previous;
+  }
+
   /** Follows a rise to startThreshold; returns when it began once it has lasted minSpeechSeconds (wakeTailSeconds from the run's start). */
   #trackCandidate(windowStart: number, seconds: number, p: number): number | null {
     if (this.#candidate === null) {
@@ -228,7 +247,7 @@ export class Endpointer {
     const start = this.#candidate;
     // Under way when the run began: the wake phrase's tail unless it goes on (wakeTailSeconds).
     const needed =
-      start === 0
+      start <= this.#waitingSince
         ? Math.max(this.#s.minSpeechSeconds, this.#s.wakeTailSeconds ?? 0)
         : this.#s.minSpeechSeconds;
     if (seconds - start < needed - EPSILON) return null;

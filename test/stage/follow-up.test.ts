@@ -105,6 +105,33 @@ describe("follow-ups without the wake word (conversation.follow_up_seconds)", ()
     ]);
   });
 
+  it("a reply that opens with the wake word and a pause is heard whole, not ended after the phrase", async () => {
+    // "hey jarvis" 4-4.8 s, a pause longer than the trailing silence (0.7 s), the command 5.7-7 s;
+    // the wake word fires at 4.9 s, during the pause.
+    const c = conversation({
+      followUp: 5,
+      speech: [
+        [1.2, 2.5],
+        [4, 4.8],
+        [5.7, 7],
+      ],
+      wakeAt: [1, 4.9],
+    });
+    await c.say(0, 3.5, "Hey Jarvis, turn off the kitchen light.");
+    await c.say(3.5, 9);
+    const [, reply] = c.transcriber.calls.filter((call) => !call.aborted);
+    expect(reply?.prompt).toMatch(/^Hey Jarvis,/);
+    // From shortly before the phrase to the command's end: the phrase and the command.
+    const expected = (7 - 4 + LEAD_SECONDS) * S;
+    expect(Math.abs((reply?.samples ?? 0) - expected)).toBeLessThan(512);
+    const vadStarts = c.events.filter((e) => e.type === "stt-vad-start" && e.runId === "run-2");
+    expect(vadStarts).toHaveLength(1);
+    expect(intents(c.events)).toEqual([
+      ["HassTurnOn", "kitchen_light"],
+      ["HassTurnOff", "kitchen_light"],
+    ]);
+  });
+
   it("a reply's wake word heard before its speech still starts the audio shortly before the speech", async () => {
     const c = conversation({
       followUp: 5,

@@ -408,3 +408,53 @@ describe("Endpointer early end (a command heard whole)", () => {
     expect(endpointer.feed(0.6, 0)).toEqual([]);
   });
 });
+
+describe("Endpointer awaiting speech again (a wake phrase opened a reply)", () => {
+  /** Feeds `windows` windows of probability `p` from window `from` on; returns the events with window numbers. */
+  const feed = (endpointer: Endpointer, from: number, windows: number, p: number) => {
+    const out: Array<[string, number]> = [];
+    for (let n = from + 1; n <= from + windows; n++) {
+      for (const e of endpointer.feed(n * WINDOW, p)) out.push([e.type, round(e.seconds)]);
+    }
+    return out;
+  };
+
+  it("a pause after the phrase as long as the trailing silence no longer ends the command", () => {
+    const endpointer = new Endpointer(BASE);
+    // The phrase: 25 windows (0.8 s) of speech, then 10 windows of pause.
+    expect(feed(endpointer, 0, 25, 0.9)).toEqual([["speech-start", 0]]);
+    feed(endpointer, 25, 10, 0);
+    endpointer.awaitSpeechAgain();
+    // 20 more windows of pause: without the reset the trailing silence (0.7 s) had ended it.
+    expect(feed(endpointer, 35, 20, 0)).toEqual([]);
+    // The command: speech again, then its own trailing silence ends it.
+    expect(feed(endpointer, 55, 30, 0.9)).toEqual([["speech-start", at(55)]]);
+    expect(feed(endpointer, 85, 25, 0)).toEqual([
+      ["silence-start", at(85)],
+      ["end", at(85)],
+    ]);
+    // The same feed without the reset ends at the pause after the phrase.
+    const plain = new Endpointer(BASE);
+    feed(plain, 0, 25, 0.9);
+    expect(feed(plain, 25, 30, 0)).toContainEqual(["end", at(25)]);
+  });
+
+  it("counts the no-speech timeout from there, and holds a rise already under way to wakeTailSeconds", () => {
+    const endpointer = new Endpointer({ ...BASE, noSpeechTimeoutSeconds: 1, wakeTailSeconds: 0.3 });
+    feed(endpointer, 0, 25, 0.9);
+    endpointer.awaitSpeechAgain();
+    // The phrase's tail: 5 windows (0.16 s) more, then quiet: not the command's speech.
+    expect(feed(endpointer, 25, 5, 0.9)).toEqual([]);
+    // The timeout counts from the reset (window 25), not from the run's start.
+    expect(feed(endpointer, 30, 25, 0)).toEqual([]);
+    expect(feed(endpointer, 55, 2, 0)).toEqual([["no-speech", at(57)]]);
+  });
+
+  it("is ignored once the command has ended", () => {
+    const endpointer = new Endpointer(BASE);
+    feed(endpointer, 0, 10, 0.9);
+    feed(endpointer, 10, 30, 0);
+    endpointer.awaitSpeechAgain();
+    expect(feed(endpointer, 40, 10, 0.9)).toEqual([]);
+  });
+});
