@@ -3,7 +3,7 @@ import type { EventBus } from "../events/bus.js";
 import type { RunOutcome } from "../events/types.js";
 import { droppedAsUnsure, type TranscriptGuide } from "../stt/guide.js";
 import { guidedFields } from "../stt/guided-fields.js";
-import type { TranscribeOptions, Transcriber, Transcript } from "../stt/transcriber.js";
+import type { TranscribeOptions, Transcriber } from "../stt/transcriber.js";
 import type { Logger } from "../util/logger.js";
 import type { VoiceActivityDetector } from "../vad/detector.js";
 import { type EndpointEvent, Endpointer, type EndpointerSettings } from "../vad/endpointer.js";
