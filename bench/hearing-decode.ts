@@ -48,7 +48,7 @@ import { loadTemplates } from "../src/intent/templates/file.js";
 import { TemplateRecognizer } from "../src/intent/templates/recognizer.js";
 import { VocabularyCache } from "../src/intent/vocabulary.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
-import { stripWakePhrase } from "../src/pipeline/wake-phrase.js";
+import { stripWakePhrase, whisperPrompt } from "../src/pipeline/wake-phrase.js";
 import { askBack } from "../src/stt/ask-back.js";
 import { createTranscriber, guidedSettings } from "../src/stt/create.js";
 import type { FreePass, GuidedSettings } from "../src/stt/guided-types.js";
@@ -364,15 +364,8 @@ async function main(): Promise<void> {
     };
     // As the pipeline: audio that starts with the wake phrase gets it named in the prompt (run-audio.ts).
     const saysWakePhrase = noPause || (opts.wakePhrase && opts.followUpLead === undefined);
-    await transcriber.transcribe(audio, {
-      ...(saysWakePhrase
-        ? {
-            prompt: `Hey Jarvis, ${prompt}`,
-            ...(opts.noRetry ? {} : { retry: { prompt, prefix: "Hey Jarvis," } }),
-          }
-        : { prompt }),
-      inspect,
-    });
+    const { retry, ...named } = whisperPrompt(saysWakePhrase ? "Hey Jarvis" : null, prompt);
+    await transcriber.transcribe(audio, { ...named, ...(retry && !opts.noRetry ? { retry } : {}), inspect });
     const done = row as Row | null;
     if (!done) continue;
     rows.push(done);

@@ -12,7 +12,7 @@ import { findCommandStart, startBeforeSpeech, wakeOpensReply } from "./pre-roll.
 import type { RemoteSteps } from "./remote.js";
 import { RemoteRun, type RunSide } from "./remote-run.js";
 import { SpeculativeTranscription } from "./speculative.js";
-import { spokenWakePhrase, stripWakePhrase } from "./wake-phrase.js";
+import { spokenWakePhrase, stripWakePhrase, whisperPrompt } from "./wake-phrase.js";
 import { WakeTail } from "./wake-tail.js";
 import { isConfidentCommand } from "./whole-command.js";
 
@@ -298,16 +298,8 @@ export class RunAudio {
     this.#speculative?.start(audio, speechEnd, this.#prompt(), this.parts.guide(), this.signal);
   }
 
-  /**
-   * Whisper's prompt is the text said before the audio: the wake phrase named (with a comma:
-   * after "Hey Jarvis." it sometimes stopped) makes it hear "Hey Jarvis, turn on ...". When it
-   * goes on with the device list ("Hey Jarvis, kitchen light,"), it reads the audio again after
-   * the list alone, as though it had written the phrase.
-   */
+  /** Whisper's prompt for this run's audio (wake-phrase.ts whisperPrompt). */
   #prompt(): Pick<TranscribeOptions, "prompt" | "retry"> {
-    const vocabulary = this.parts.sttPrompt();
-    const phrase = this.#wakePhrase ? `${this.#wakePhrase},` : "";
-    if (!phrase || !vocabulary) return { prompt: [phrase, vocabulary].filter(Boolean).join(" ") };
-    return { prompt: `${phrase} ${vocabulary}`, retry: { prompt: vocabulary, prefix: phrase } };
+    return whisperPrompt(this.#wakePhrase, this.parts.sttPrompt());
   }
 }

@@ -1,3 +1,5 @@
+import type { TranscribeOptions } from "../stt/transcriber.js";
+
 /**
  * The command audio usually starts with the wake phrase (pre-roll.ts), so Whisper hears
  * "Hey Jarvis. Turn on the light." (or, from a shorter pre-roll, "Jarvis, turn on the light").
@@ -25,6 +27,22 @@ export function stripWakePhrase(text: string, wakeWord: string | undefined): str
 export function spokenWakePhrase(wakeWord: string): string | null {
   const words = wakePhraseWords(wakeWord).map((w) => w.charAt(0).toUpperCase() + w.slice(1));
   return words.length > 0 ? words.join(" ") : null;
+}
+
+/**
+ * Whisper's prompt is the text said before the audio: the wake phrase named (with a comma:
+ * after "Hey Jarvis." it sometimes stopped) makes it hear "Hey Jarvis, turn on ...". When it
+ * goes on with the device list ("Hey Jarvis, kitchen light,"), it reads the audio again after
+ * the list alone, as though it had written the phrase (TranscribeOptions.retry). `wakePhrase`:
+ * spokenWakePhrase's, or null when the audio does not start with it.
+ */
+export function whisperPrompt(
+  wakePhrase: string | null,
+  vocabulary: string,
+): Pick<TranscribeOptions, "prompt" | "retry"> {
+  const phrase = wakePhrase ? `${wakePhrase},` : "";
+  if (!phrase || !vocabulary) return { prompt: [phrase, vocabulary].filter(Boolean).join(" ") };
+  return { prompt: `${phrase} ${vocabulary}`, retry: { prompt: vocabulary, prefix: phrase } };
 }
 
 function wakePhraseWords(wakeWord: string): string[] {

@@ -124,8 +124,11 @@ export async function greedyDecode(
   signal?.throwIfAborted();
   const start = await begin(decoder, spec, options);
   let out = start.out;
-  const forcedCount = options.prefixTokens?.length ?? 0;
-  const budget = Math.max(0, Math.min(options.maxTokens, spec.maxTargetPositions - start.fed - forcedCount));
+  const forced = options.prefixTokens ?? [];
+  const budget = Math.max(
+    0,
+    Math.min(options.maxTokens, spec.maxTargetPositions - start.fed - forced.length),
+  );
   const tokens: number[] = [];
   const logprobs: number[] = [];
   const stopLogprobs: number[] = [];
@@ -133,7 +136,6 @@ export async function greedyDecode(
   let sumLogprob = 0;
   let loopCut = false;
   let ended = false;
-  const forced = options.prefixTokens ?? [];
   if (forced.length > 0) {
     signal?.throwIfAborted();
     out = await decoder.step(forced, { lastRowOnly: true, mask: normMask(spec.suppressed) });
@@ -142,7 +144,7 @@ export async function greedyDecode(
     const last = out.logits.length / out.vocab - 1;
     const row = logitsRow(out.logits, out.vocab, last);
     // After a forced start the text may end at once: "Hey Jarvis," and nothing more.
-    const extra = tokens.length === 0 && forcedCount === 0 ? spec.beginSuppressed : [];
+    const extra = tokens.length === 0 && forced.length === 0 ? spec.beginSuppressed : [];
     const next = argmaxAllowed(row, spec.suppressed, extra);
     if (next < 0) break;
     const norm = rowNorm(out, last, spec.suppressed, extra);

@@ -79,8 +79,7 @@ export function copiesPrompt(text: string, prompt: string): boolean {
   for (const [i, item] of said.entries()) {
     const last = i === said.length - 1;
     const found = items.findIndex(
-      (candidate, k) =>
-        k >= at && (last ? startsWith(candidate, item) : candidate.join(" ") === item.join(" ")),
+      (candidate, k) => k >= at && startsWith(candidate, item) && (last || candidate.length === item.length),
     );
     if (found < 0) return false;
     at = found + 1;
