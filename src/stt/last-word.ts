@@ -113,8 +113,10 @@ export function completesHalfSentence(free: string, guess: string): boolean {
  * lights, four wrong actions on the hearing bench (session 26). The guess is the part of a
  * command at best, as one ending in a comma is (guide.ts endsUnfinished).
  */
-export function stopsShortOfHeard(free: string, guess: string): boolean {
-  const guessed = words(guess).map(singular);
+export function stopsShortOfHeard(freeText: string, guess: string): boolean {
+  // "20%" guessed is "20 percent" heard: the grammar writes the sign, Whisper either.
+  const free = freeText.replaceAll("%", " percent");
+  const guessed = words(guess.replaceAll("%", " percent")).map(singular);
   if (guessed.length < 2) return false;
   const tail = guessed.slice(-3);
   // Sentence by sentence, from the last: a guess ending where Whisper ended a sentence ("What
@@ -129,6 +131,28 @@ export function stopsShortOfHeard(free: string, guess: string): boolean {
     const dropped = heardWords(said.slice(at + tail.length).join(" "));
     return dropped.some((word) => !COURTESY.has(word));
   }
+  return dropsAfterLastWord(free, guessed);
+}
+
+/**
+ * The guess's last word alone, found in the free text with words after it that the guess
+ * has nowhere: "Hey Jarvis, join the lights in the bedroom." -> "Hey Jarvis, turn on the
+ * light" lit the living room on the noisy hearing bench; the verb was misheard, so its last
+ * three words were never heard together. Words the guess keeps elsewhere are not dropped:
+ * "Turn the light on in the kitchen." is "Turn on the kitchen light.".
+ */
+function dropsAfterLastWord(free: string, guessed: readonly string[]): boolean {
+  const last = guessed.at(-1);
+  if (last === undefined || endsDangling(last)) return false;
+  const kept = new Set(guessed);
+  for (const sentence of free.split(/[.?!]+/).reverse()) {
+    const said = words(sentence);
+    const at = said.map(singular).lastIndexOf(last);
+    if (at < 0) continue;
+    return heardWords(said.slice(at + 1).join(" ")).some(
+      (word) => !COURTESY.has(word) && !kept.has(singular(word)),
+    );
+  }
   return false;
 }
 
@@ -140,8 +164,11 @@ function lastRunAt(list: readonly string[], run: readonly string[], latest: numb
   return -1;
 }
 
-/** Words after a command that say nothing of it ("..., thanks"). */
-const COURTESY = new Set(["thanks", "thank", "cheers", "mate", "buddy", "man", "sir"]);
+/**
+ * Words after a command that say nothing of which thing it acts on: "..., thanks", and a
+ * level's unit ("to 100" guessed of "100 percent" heard; the number checks judge the value).
+ */
+const COURTESY = new Set(["thanks", "thank", "cheers", "mate", "buddy", "man", "sir", "percent"]);
 
 /** "lights" heard is the guess's "light": the grammar picks the number its sentence has. */
 function singular(word: string): string {

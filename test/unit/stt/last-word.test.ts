@@ -125,6 +125,15 @@ describe("stopsShortOfHeard: the guess ends where the free text goes on", () => 
     ["Turn on the kitchen flight.", "Turn on the kitchen light.", false],
     // Whisper ended the sentence there: what follows is another one.
     ["What time is it? I think it's almost half past seven.", "What time is it?", false],
+    // The verb misheard ("join" for *turn on*): the last word alone still finds what was dropped.
+    ["Hey Jarvis, join the lights in the bedroom.", "Hey Jarvis, turn on the light", true],
+    // What follows the last word is in the guess already, said in another order.
+    ["Turn the light on in the kitchen.", "Turn on the kitchen light.", false],
+    ["Switch the lamp on, thanks.", "Turn on the lamp.", false],
+    // "%" guessed is "percent" heard.
+    ["Hey Jarvis, kitchen light, floor lamp, 30 percent.", "Hey Jarvis, set the floor lamp to 30%.", false],
+    ["Set the kitchen light to 20 percent.", "Set the kitchen light to 20%.", false],
+    ["Hey Jarvis, light and living room lamp, 100%", "Hey Jarvis, brighten living room lamp to 100", false],
     // Heard twice: the last time counts, and nothing follows it.
     ["Turn on the light in the den, turn on the light", "Turn on the light", false],
   ])("%j -> %j: %s", (free, guess, expected) => {
