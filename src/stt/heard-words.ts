@@ -5,6 +5,8 @@
  * from the guide's interfaces it serves.
  */
 
+import { TENS_WORDS, UNIT_WORDS } from "../util/number-words.js";
+
 /** Words that say nothing about what or which: articles, fillers, the commands' verbs, the wake phrase. */
 const PLAIN_WORDS = new Set(
   [
@@ -141,7 +143,10 @@ function dropsAName(free: string, kept: (word: string) => boolean): boolean {
   const endsBadly = () =>
     run.length >= 2 && kept(run[run.length - 1] as string) && !kept(run[run.length - 2] as string);
   for (const word of words(free)) {
-    if (isHeardWord(word)) {
+    // A number is no name: "ten minutes" heard, "10 minutes" guessed keeps it, and the number
+    // checks judge its value (number-values.ts changesNumber). "Time for ten minutes." ->
+    // "Timer for 10 minutes." was refused here on the hearing bench.
+    if (isHeardWord(word) && !isNumberWord(word)) {
       run.push(word);
       continue;
     }
@@ -150,6 +155,9 @@ function dropsAName(free: string, kept: (word: string) => boolean): boolean {
   }
   return endsBadly();
 }
+
+/** Endings that change a word's tense or number, not what it names ("cancel" -> "cancelled"). */
+const INFLECTIONS = new Set(["s", "es", "d", "ed", "led", "ing", "ling"]);
 
 /** Lower-cased words as the checks compare them (letters, digits, apostrophes). */
 export const words = (text: string): string[] => text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
@@ -161,6 +169,9 @@ export function heardWords(free: string): string[] {
 
 const isHeardWord = (word: string) => word.length >= 3 && !PLAIN_WORDS.has(word);
 
+const NUMBER_WORDS = new Set<string>([...UNIT_WORDS, ...TENS_WORDS, "hundred"]);
+const isNumberWord = (word: string) => /^\d+$/.test(word) || NUMBER_WORDS.has(word);
+
 /**
  * Equal, or one letter apart, or (4+ letters) `heard` the start or the end of `guessed`:
  * "time" kept as "timer", "room" heard of "bedroom" (which room, the scores decide among the
@@ -170,6 +181,9 @@ const isHeardWord = (word: string) => word.length >= 3 && !PLAIN_WORDS.has(word)
  */
 function nearWords(heard: string, guessed: string): boolean {
   if (heard === guessed) return true;
+  // The guess's word with an ending Whisper added: "cancelled" heard of *cancel the timer*.
+  if (guessed.length >= 4 && heard.startsWith(guessed) && INFLECTIONS.has(heard.slice(guessed.length)))
+    return true;
   if (
     heard.length >= 4 &&
     guessed.length > heard.length &&

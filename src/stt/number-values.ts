@@ -58,7 +58,14 @@ export function changesNumber(free: string, guess: string): boolean {
       kept.add(value + next);
   });
   if (kept.has(14) && /\bfor (?:10|ten)\b/i.test(guess)) kept.add(10);
-  const unitsHeard = (value: number) => value > 20 && heard.some((v) => v > 0 && v < 10 && value % 10 === v);
+  // Units heard after "for" are not the units of a forty: "for five" and "forty-five" are the
+  // same sounds, and the free pass heard the "for" ("Thank you for five minutes." -> "Set,
+  // timer 45 minutes.", said five, on the hearing bench).
+  const afterFor = new Set(slotValues((free.match(/\bfor\s+[\w-]+/gi) ?? []).join(" ")));
+  const unitsHeard = (value: number) =>
+    value > 20 &&
+    heard.some((v) => v > 0 && v < 10 && value % 10 === v) &&
+    !(Math.floor(value / 10) === 4 && afterFor.has(value % 10));
   return slotValues(guess).some((value) => !kept.has(value) && !unitsHeard(value));
 }
 

@@ -420,6 +420,11 @@ describe("keepsHeardWords", () => {
     ["have a floor lamp 30%.", "Set the floor lamp to 30%.", true],
     ["Actually living room lamp, 15%.", "Set the living room lamp to 50%.", true],
     ["living room temperature, 3 degrees.", "Set the living room temperature to 23 degrees.", true],
+    // A number word is no name: "ten" heard, "10" guessed (the number checks judge the value).
+    ["Hey Jarvis, time for ten minutes.", "Hey Jarvis, timer for 10 minutes.", true],
+    ["living room, three degrees.", "Set the living room temperature to 23 degrees.", true],
+    // An ending Whisper added to the guess's word.
+    ["Hey Jarvis, cancelled timer.", "Hey Jarvis, cancel timer", true],
     // Pronouns are no anchor: "I'm" is one letter from "I'd".
     ["I'm looking for a door.", "I'd like you to turn it down.", false],
     ["I'm like the front door.", "Lock the front door.", true],

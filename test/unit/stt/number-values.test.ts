@@ -41,6 +41,9 @@ describe("changesNumber", () => {
     ["At a time of 14 minutes.", "Set a timer for 10 minutes.", false],
     ["At a time of 14 minutes.", "Set the lamp to 10%.", true],
     ["Set the lamp to 20%.", "Set the lamp to 25%.", true],
+    // "for five" sounds as "forty-five": the free pass heard the "for" the guess's 45 drops.
+    ["Hey Jarvis, thank you for five minutes.", "Hey Jarvis, set, timer 45 minutes.", true],
+    ["Hey Jarvis, time for five minutes.", "Set a timer for five minutes.", false],
   ];
   for (const [free, guess, changed] of rows) {
     it(`${JSON.stringify(free)} -> ${JSON.stringify(guess)}: ${changed}`, () =>
