@@ -58,6 +58,14 @@ export function changesNumber(free: string, guess: string): boolean {
       kept.add(value + next);
   });
   if (kept.has(14) && /\bfor (?:10|ten)\b/i.test(guess)) kept.add(10);
+  // So do "for five" and "forty-five": the free pass's 45 with no "for" before it may be the
+  // guess's "for 5" ("Hey Jarvis, timer 45 minutes." -> "... timer for five minutes.", said
+  // so, refused on the hearing bench). The number check still weighs 5 against 45.
+  for (const match of free.matchAll(/(\bfor\s+)?\b4([1-9])\b/gi)) {
+    const units = Number(match[2]);
+    if (match[1] === undefined && new RegExp(`\\bfor (?:${units}|${UNIT_WORDS[units]})\\b`, "i").test(guess))
+      kept.add(units);
+  }
   // Units heard after "for" are not the units of a forty: "for five" and "forty-five" are the
   // same sounds, and the free pass heard the "for" ("Thank you for five minutes." -> "Set,
   // timer 45 minutes.", said five, on the hearing bench).

@@ -44,6 +44,11 @@ describe("changesNumber", () => {
     // "for five" sounds as "forty-five": the free pass heard the "for" the guess's 45 drops.
     ["Hey Jarvis, thank you for five minutes.", "Hey Jarvis, set, timer 45 minutes.", true],
     ["Hey Jarvis, time for five minutes.", "Set a timer for five minutes.", false],
+    ["Hey Jarvis, timer 45 minutes.", "Hey Jarvis, timer for five minutes.", false],
+    ["Shut up time of 45 minutes.", "Set the timer for 5 minutes.", false],
+    // "for 45" heard: the "for" is its own word, and 45 the number.
+    ["Set a timer for 45 minutes.", "Set a timer for five minutes.", true],
+    ["Hey Jarvis, timer 45 minutes.", "Hey Jarvis, timer for six minutes.", true],
   ];
   for (const [free, guess, changed] of rows) {
     it(`${JSON.stringify(free)} -> ${JSON.stringify(guess)}: ${changed}`, () =>
