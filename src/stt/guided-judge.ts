@@ -1,8 +1,8 @@
-import { chooseTranscript, endsUnfinished, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
+import { chooseTranscript, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
-import { completesHalfSentence, stopsShortOfHeard } from "./last-word.js";
+import { completesHalfSentence, guessUnfinished } from "./last-word.js";
 import type { NumberLead } from "./number-lead.js";
 import { changesNumber, hasNumber } from "./number-values.js";
 import { hasStateWord } from "./state-words.js";
@@ -47,9 +47,7 @@ export async function judgeGuess(
       actionLead,
       stateHeard: hasStateWord(free.text),
       unfinished:
-        settings.unfinished !== 0 && hypothesis
-          ? endsUnfinished(hypothesis.text) || stopsShortOfHeard(free.text, hypothesis.text)
-          : false,
+        settings.unfinished !== 0 && hypothesis ? guessUnfinished(free.text, hypothesis.text) : false,
       readsOtherwise: hypothesis ? readsOtherwise(guide, free.text, hypothesis.text) : false,
       completesHalf: hypothesis ? completesHalfSentence(free.text, hypothesis.text) : false,
     });

@@ -1,3 +1,4 @@
+import { endsUnfinished } from "./guide.js";
 import type { FreePass } from "./guided-types.js";
 import { heardWords, words } from "./heard-words.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
@@ -104,6 +105,17 @@ export function completesHalfSentence(free: string, guess: string): boolean {
   // The free text's last words, found in the guess with more after them.
   const tail = heard.slice(-3);
   return lastRunAt(guessed, tail, guessed.length - tail.length - 1) >= 0;
+}
+
+/**
+ * True when a guess is at best the start of what was said: it ends in a comma (guide.ts
+ * endsUnfinished), on a word no sentence ends on ("Hey Jarvis, turn off, light, and" for
+ * "Here Jarvis, turn off the lights and kitchen.": the trailing "and" is a filler the grammar
+ * allows, and the board's own area went dark on the hearing bench), or where the free text
+ * goes on (stopsShortOfHeard).
+ */
+export function guessUnfinished(free: string, guess: string): boolean {
+  return endsUnfinished(guess) || endsDangling(guess) || stopsShortOfHeard(free, guess);
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   completesHalfSentence,
   endsDangling,
+  guessUnfinished,
   lastWordLead,
   stopsShortOfHeard,
 } from "../../../src/stt/last-word.js";
@@ -138,5 +139,18 @@ describe("stopsShortOfHeard: the guess ends where the free text goes on", () => 
     ["Turn on the light in the den, turn on the light", "Turn on the light", false],
   ])("%j -> %j: %s", (free, guess, expected) => {
     expect(stopsShortOfHeard(free, guess)).toBe(expected);
+  });
+});
+
+describe("guessUnfinished: a guess that is the start of what was said at best", () => {
+  it.each([
+    ["Hey Jarvis, turn off the floor lamp, please.", "Hey Jarvis, turn on, kitchen light,", true],
+    // A trailing filler the grammar allows: "and" ends no sentence.
+    ["Here Jarvis, turn off the lights and kitchen.", "Hey Jarvis, turn off, light, and", true],
+    ["Hey Jarvis, turn on the light in the bathroom.", "Hey Jarvis, turn on the light", true],
+    ["Hey Jarvis, turn on the kitchen light.", "Hey Jarvis, turn on the kitchen light.", false],
+    ["Hey Jarvis, kitchen light, home.", "Hey Jarvis, kitchen light, on.", false],
+  ])("%j -> %j: %s", (free, guess, expected) => {
+    expect(guessUnfinished(free, guess)).toBe(expected);
   });
 });
