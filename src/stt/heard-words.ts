@@ -11,9 +11,6 @@ import { TENS_WORDS, UNIT_WORDS } from "../util/number-words.js";
 const PLAIN_WORDS = new Set(
   [
     "the and for please turn set make put can you could would will this that these those with from into onto its it's all off what hey jarvis now",
-    // What Whisper writes for the wake phrase's "hey" (the sentence space's wake-prefixes.ts):
-    // a guess that starts "Here Jarvis," keeps nothing heard by that.
-    "here okay",
     // Pronouns say nothing of the device either: "I'm" one letter from "I'd" let "I'm looking
     // for a door" become "I'd like you to turn it down" (a lamp dimmed, on the hearing bench).
     // Every pronoun's contractions: "we'll" was a name before "switch" (dropsAName), so "We'll
