@@ -1,11 +1,11 @@
 import { INTENT_DOMAINS } from "../domains.js";
 import type { TemplateNode } from "../templates/syntax.js";
 import type { CompiledTemplate, CompiledTemplates } from "../templates/types.js";
+import { tokenize } from "../text/normalize.js";
 import type { Vocabulary } from "../vocabulary.js";
 import { followUpShapes } from "./follow-ups.js";
 import { Network, SentenceGraph } from "./graph.js";
 import { buildDuration, buildNumber, buildPhrases } from "./slots.js";
-import { wakePrefixes } from "./wake-prefixes.js";
 
 export interface SentenceSpaceSource {
   compiled: CompiledTemplates;
@@ -41,7 +41,9 @@ class Builder {
     const root = this.#network("sentence");
     const afterWake = root.node();
     root.empty(0, afterWake);
-    for (const words of wakePrefixes(this.source.wakePhrases)) root.phrase(0, words, afterWake);
+    // "hey jarvis" and "jarvis": the detector fires before the phrase is over, so Whisper may hear its end.
+    const wake = this.source.wakePhrases.map((p) => tokenize(p)).flatMap((w) => w.map((_, i) => w.slice(i)));
+    for (const words of wake) root.phrase(0, words, afterWake);
     const fillers = this.source.commandsOnly ? [] : this.source.compiled.skipPhrases;
     for (const filler of fillers) root.phrase(afterWake, filler, afterWake);
     const end = root.node();

@@ -9,7 +9,6 @@ import { followUpMeaning } from "./follow-ups.js";
 import type { SentenceGraph } from "./graph.js";
 import { reversedForms } from "./reversals.js";
 import { spellText } from "./spell.js";
-import { wakePrefixes } from "./wake-prefixes.js";
 
 /**
  * Words that reverse an action. A grammar guess whose action word is the opposite of one
@@ -81,7 +80,11 @@ export class SentenceSpace {
   ) {
     this.constraint = graphConstraint(graph);
     this.commands = commandsGraph && graphConstraint(commandsGraph);
-    this.#wakeWords = wakePrefixes(wakePhrases);
+    // "hey jarvis" and "jarvis": the detector can fire before the whole phrase is over.
+    this.#wakeWords = wakePhrases
+      .map((p) => tokenize(p))
+      .flatMap((words) => words.map((_, i) => words.slice(i)))
+      .sort((a, b) => b.length - a.length);
     this.#wakeEnds = new Set(
       wakePhrases.map((p) => tokenize(p)).flatMap((words) => (words.length > 1 ? words.slice(-1) : [])),
     );

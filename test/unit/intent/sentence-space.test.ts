@@ -65,9 +65,6 @@ describe("sentence space", () => {
       "Start a timer for 2 hours and 5 minutes",
       "Hey Jarvis, turn on the kitchen light.",
       "Jarvis turn off the kitchen lights",
-      // The opener Whisper hears for an unstressed "hey" (wake-prefixes.ts).
-      "Here Jarvis, turn on the kitchen light.",
-      "Okay, Jarvis, turn on the kitchen light.",
       "Please turn on the kitchen light, thanks.",
     ]) {
       expect(accepts(graph, text), text).toBe(true);
@@ -83,7 +80,6 @@ describe("sentence space", () => {
       "Set the kitchen light to 21 degrees",
       "Set a timer for 10",
       "turn on the kitchen light kitchen light",
-      "Where Jarvis, turn on the kitchen light.",
     ]) {
       expect(accepts(graph, text), text).toBe(false);
     }
@@ -291,10 +287,7 @@ describe("SentenceSpace", () => {
     expect(space.startsWithWake("Hey, Jarvis, set the thermostat to 21 degrees.")).toBe(true);
     expect(space.startsWithWake("Jarvis turn off the kitchen lights")).toBe(true);
     expect(space.startsWithWake("Hold the timer.")).toBe(false);
-    // The openers Whisper writes for an unstressed "hey" are the phrase too (wake-prefixes.ts).
-    expect(space.startsWithWake("Here Jarvis, hold the plumber.")).toBe(true);
-    expect(space.startsWithWake("Okay Jarvis, hold the timer.")).toBe(true);
-    expect(space.startsWithWake("Where Jarvis, hold the plumber.")).toBe(false);
+    expect(space.startsWithWake("Here Jarvis, hold the plumber.")).toBe(false);
   });
 
   it("reads a text past a misheard first word of the wake phrase, as the pipeline strips it", () => {
