@@ -1,4 +1,4 @@
-import { chooseTranscript, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
+import { chooseTranscript, droppedAsUnsure, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
@@ -74,4 +74,23 @@ export function wakeAndNothingKept(guide: TranscriptGuide, free: string, guessed
 export function readsOtherwise(guide: TranscriptGuide, free: string, guessed: string): boolean {
   const read = guide.readsAs?.(free) ?? null;
   return read !== null && read !== guide.meaning(guessed);
+}
+
+/**
+ * The text the pass hands on: the guess when taken; otherwise the free text, unless what
+ * refused the guess leaves the free text no surer (a number or action Whisper nearly heard
+ * otherwise: droppedAsUnsure), or the guess was refused as unsure and the intent stage's loose
+ * reading of the free text asks for something else ("Hey Jarvis, I'm living room lamp, 15%"
+ * read as 15, guessed "... 50%." and refused by its margin, said 50: the lamp went to 15 on
+ * the hearing bench). Then "" (no command; the guess may still be asked back).
+ */
+export function passedOn(
+  guide: TranscriptGuide,
+  free: string,
+  verdict: GuidedVerdict,
+  hypothesis: Hypothesis | null,
+): string {
+  if (verdict.source === "grammar" && hypothesis) return hypothesis.text;
+  if (verdict.source === "free" && droppedAsUnsure(verdict.why)) return "";
+  return hypothesis && readsOtherwise(guide, free, hypothesis.text) ? "" : free;
 }

@@ -1,9 +1,9 @@
 import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
-import { droppedAsUnsure, type TokenConstraint, type TranscriptGuide } from "./guide.js";
+import type { TokenConstraint, TranscriptGuide } from "./guide.js";
 import { LeadChecks } from "./guided-checks.js";
 import { type GuidedDecodeResult, guidedDecode } from "./guided-decode.js";
-import { type Judged, judgeGuess } from "./guided-judge.js";
+import { type Judged, judgeGuess, passedOn } from "./guided-judge.js";
 import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { couldKeepHeardWords, heardWords, keepsHeardWords } from "./heard-words.js";
@@ -129,11 +129,8 @@ export class GuidedPass {
       }
     }
     const { verdict, hypothesis, lead, actionLead } = judged;
-    // A guess refused for its number or action leaves the free text no surer of them.
-    const unsure = verdict.source === "free" && droppedAsUnsure(verdict.why);
-    const chosen = verdict.source === "grammar" && hypothesis ? hypothesis.text : unsure ? "" : free.text;
     return {
-      text: chosen,
+      text: passedOn(guide, free.text, verdict, hypothesis),
       source: verdict.source,
       verdict,
       ...(hypothesis ? { hypothesis } : {}),
