@@ -63,7 +63,7 @@ export function changesNumber(free: string, guess: string): boolean {
   // so, refused on the hearing bench). The number check still weighs 5 against 45.
   for (const match of free.matchAll(/(\bfor\s+)?\b4([1-9])\b/gi)) {
     const units = Number(match[2]);
-    if (match[1] === undefined && new RegExp(`\\bfor (?:${units}|${UNIT_WORDS[units]})\\b`, "i").test(guess))
+    if (match[1] === undefined && new RegExp(`\\bfor (?:${units}|${UNITS[units]})\\b`, "i").test(guess))
       kept.add(units);
   }
   // Units heard after "for" are not the units of a forty: "for five" and "forty-five" are the
