@@ -1,5 +1,6 @@
 // Hearing the command right, end to end: the hearing fixtures ("hey jarvis" + 65 commands and
-// 22 out-of-grammar utterances, seven espeak-ng voices, clean / noisy at 10 dB SNR / reverberant;
+// 30 out-of-grammar utterances, 8 of them devices the home lacks; seven espeak-ng voices,
+// clean / noisy at 10 dB SNR / reverberant;
 // scripts/make-hearing-fixtures.ts makes them on demand into bench/out/hearing) through the whole
 // daemon with the real models, in the sample home with `area: living room`. Free decoding (the
 // peer: today's Whisper, --set stt.guided=false) against grammar-guided decoding (ours,

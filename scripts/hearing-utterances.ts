@@ -122,6 +122,17 @@ const OUT_OF_GRAMMAR = [
   "call the plumber",
   "where are my keys",
   "the garden needs water",
+  // Devices the home does not have, each a sound or a word away from one it has: a guess must
+  // not turn the bathroom light the person asked for into the bedroom light. Appended, so the
+  // clips before them keep their names (and stored bench rows stay comparable).
+  "turn on the bathroom light",
+  "turn off the porch light",
+  "switch on the television",
+  "open the back door",
+  "turn on the bathroom fan",
+  "turn off the hallway light",
+  "close the kitchen window",
+  "turn on the garden lights",
 ];
 
 export const UTTERANCES: Utterance[] = [
