@@ -16,7 +16,7 @@ import { validate } from "../src/config/load.js";
 import { sentenceSpace } from "../src/intent/create.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
 import { CLEAR_LEAD } from "../src/stt/guide.js";
-import { readsOtherwise, wakeAndNothingKept } from "../src/stt/guided-judge.js";
+import { guessesWhich, readsOtherwise, wakeAndNothingKept } from "../src/stt/guided-judge.js";
 import { keepsHeardWords } from "../src/stt/heard-words.js";
 import type { Row } from "./hearing-decode-report.js";
 
@@ -37,7 +37,9 @@ for (const file of process.argv.slice(2)) {
       const named = guide.nameWords(row.freeText);
       const keeps =
         keepsHeardWords(row.freeText, guess.text, named) ||
-        (!wakeAndNothingKept(guide, row.freeText, guess.text) && guess.score >= row.freeScore + CLEAR_LEAD);
+        (!wakeAndNothingKept(guide, row.freeText, guess.text) &&
+          !guessesWhich(guide, row.freeText, guess.text) &&
+          guess.score >= row.freeScore + CLEAR_LEAD);
       const why = !keeps
         ? "other-words"
         : readsOtherwise(guide, row.freeText, guess.text)

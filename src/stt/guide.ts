@@ -53,6 +53,8 @@ export interface TranscriptGuide {
    * "living", "room"): when Whisper heard one, a guess must keep one (keepsHeardWords).
    */
   nameWords?(text: string): string[];
+  /** True when the word alone is a device's whole name or alias, or an area ("heating"; not "light"). */
+  isWholeName?(word: string): boolean;
   /**
    * What the intent stage would do with the text as Whisper wrote it, misheard names read as
    * the nearest ("bed room lights" -> the bedroom light), as meaning() writes it; null: nothing.
@@ -191,6 +193,11 @@ export function chooseTranscript(input: {
   keepsWords: boolean;
   /** The guess begins with the wake phrase (TranscriptGuide.startsWithWake) and keeps no word heard freely at all. */
   wakeAndNothingKept?: boolean;
+  /**
+   * The guess says which devices on its own: a device word heard said bare, its name dropped
+   * (heard-words.ts baresANamedWord), or "all" that nothing heard said (addsAll).
+   */
+  guessesWhich?: boolean;
   /** The free text has a word that says what or which (heardWords); false: nothing heard anchors a guess, which is refused. */
   anchored?: boolean;
   sensitive: boolean;
@@ -227,7 +234,13 @@ export function chooseTranscript(input: {
   // such leads were never what was said on the hearing benches ("Hey Jarvis, call me, I'm
   // a..." -> "Hey Jarvis, hold the timer.", a timer paused for *call the plumber*), where
   // after a pause they mostly were ("Don't forget to subscribe!" -> "Turn on the kitchen light.").
-  if (!input.keepsWords && (input.wakeAndNothingKept || guided.score < input.freeScore + CLEAR_LEAD))
+  // Nor is the lead of a guess that chose which devices itself: "join the garden light" ->
+  // "turn on the light" lit the board's area, "the hall, we're light" -> "all the light" every
+  // light in the home (hearing bench, session 29: lights the home does not have).
+  if (
+    !input.keepsWords &&
+    (input.wakeAndNothingKept || input.guessesWhich || guided.score < input.freeScore + CLEAR_LEAD)
+  )
     return { source: "free", why: "other-words" };
   // A guess with no word heard freely to anchor it is the grammar's, not the person's: "3.5%"
   // -> "The bedroom lamp 30%" (-1.37), "15%" -> "Set, living room lamp to 15%" (said 50) and,

@@ -1,7 +1,7 @@
 import { chooseTranscript, droppedAsUnsure, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
-import { heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
+import { addsAll, baresANamedWord, heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
 import { completesHalfSentence, guessUnfinished } from "./last-word.js";
 import type { NumberLead } from "./number-lead.js";
 import { changesNumber, hasNumber } from "./number-values.js";
@@ -37,6 +37,7 @@ export async function judgeGuess(
       contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
       keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text, named) : true,
       wakeAndNothingKept: hypothesis ? wakeAndNothingKept(guide, free.text, hypothesis.text) : false,
+      guessesWhich: hypothesis ? guessesWhich(guide, free.text, hypothesis.text) : false,
       anchored: heardWords(free.text).length > 0,
       sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,
       thresholds: settings.thresholds,
@@ -68,6 +69,23 @@ export async function judgeGuess(
 /** True when the guess begins with the wake phrase (said in one breath) and keeps no word of `free` (keepsAnyHeardWord). */
 export function wakeAndNothingKept(guide: TranscriptGuide, free: string, guessed: string): boolean {
   return !!guide.startsWithWake?.(guessed) && !keepsAnyHeardWord(free, guessed);
+}
+
+/**
+ * True when the guess says which devices on its own: it says a device word heard without the
+ * name heard before it, leaving the board's area to choose (baresANamedWord), or it says "all"
+ * where nothing heard did (addsAll).
+ */
+export function guessesWhich(guide: TranscriptGuide, free: string, guessed: string): boolean {
+  if (addsAll(free, guessed)) return true;
+  if (!guide.nameWords) return false;
+  const names = new Set(guide.nameWords(guessed));
+  return baresANamedWord(
+    free,
+    guessed,
+    (word) => names.has(word),
+    (word) => guide.isWholeName?.(word) ?? false,
+  );
 }
 
 /** True when the intent stage would act on the free text, and not as the guess asks (bench/replay-refusals.ts replays it). */

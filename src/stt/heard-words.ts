@@ -62,7 +62,7 @@ export function keepsHeardWords(free: string, guided: string, named: readonly st
   // *call the plumber*: a timer paused).
   if (named.length > 0 && !named.some(kept)) return false;
   if (heard.some((word) => !VERBS.has(word)) && !keepsAnObject(free, spellings)) return false;
-  return heard.some(kept) && !dropsAName(free, kept) && !dropsAll(free, said);
+  return heard.some(kept) && !dropsAName(free, kept) && !dropsAll(free, said) && !addsAll(free, guided);
 }
 
 /**
@@ -76,6 +76,18 @@ function dropsAll(free: string, said: readonly string[]): boolean {
 }
 
 const ALL_WORDS = new Set(["all", "every", "everything", "everywhere"]);
+
+/**
+ * True when the guess says "all" (or "every") and the free text does not: "Here Jarvis turn
+ * off the hall, we're light." -> "Hey Jarvis, turn off, all the light." switched off every
+ * light for a hallway light the home does not have (hearing bench, session 29). No guess that
+ * brought its own "all" was right on the stored decode runs.
+ */
+export function addsAll(free: string, guided: string): boolean {
+  return (
+    words(guided).some((word) => ALL_WORDS.has(word)) && !words(free).some((word) => ALL_WORDS.has(word))
+  );
+}
 
 /**
  * True when the guess keeps some word heard freely that is not one of the commands' verbs
@@ -154,6 +166,38 @@ function dropsAName(free: string, kept: (word: string) => boolean): boolean {
     run = [];
   }
   return endsBadly();
+}
+
+/**
+ * True when the guess keeps a word of a device's name heard freely ("light") but not the word
+ * heard right before it, and says the kept word with no name of its own before it: "Hey Jarvis,
+ * join the garden light." -> "Hey Jarvis, turn on the light." leaves the board's area to say
+ * which light, for a light the person named (a home without a garden light, on the hearing
+ * bench, session 29). `isName`: a word of a device's name, alias or area (TranscriptGuide.nameWords);
+ * `isWholeName`: such a word that names one alone ("heating"), which needs no name before it.
+ * A name put in its place is not this ("cooking light" -> "the cooker light"): the scores judge it.
+ */
+export function baresANamedWord(
+  free: string,
+  guided: string,
+  isName: (word: string) => boolean,
+  isWholeName: (word: string) => boolean = () => false,
+): boolean {
+  const said = words(guided);
+  const kept = (word: string) => said.some((g) => nearWords(word, g));
+  // The device word itself, singular or plural: "room" heard is no bare "bedroom".
+  const bare = (word: string) => {
+    const j = said.findIndex((g) => g === word || g === `${word}s` || `${g}s` === word);
+    const named = said[j] as string;
+    return j >= 0 && isName(named) && !isWholeName(named) && !isName(said[j - 1] ?? "");
+  };
+  let previous: string | null = null;
+  for (const word of words(free)) {
+    const heard = isHeardWord(word) && !isNumberWord(word);
+    if (heard && previous !== null && !kept(previous) && bare(word)) return true;
+    previous = heard ? word : null;
+  }
+  return false;
 }
 
 /** Endings that change a word's tense or number, not what it names ("cancel" -> "cancelled"). */

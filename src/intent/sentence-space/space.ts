@@ -64,6 +64,7 @@ export class SentenceSpace {
   /** The last words of the wake phrases of two words or more ("jarvis"): see #withoutWake. */
   readonly #wakeEnds: ReadonlySet<string>;
   #names: ReadonlySet<string> | null = null;
+  #wholeNames: ReadonlySet<string> | null = null;
   #words: ReadonlySet<string> | null = null;
 
   constructor(
@@ -205,12 +206,20 @@ export class SentenceSpace {
     return this.#words;
   }
 
+  /** True when the word alone is a device's whole name or alias, or an area ("heating"; not "light"). */
+  isWholeName(word: string): boolean {
+    this.#wholeNames ??= new Set(this.#spokenNames().map((s) => tokenize(s).join(" ")));
+    return this.#wholeNames.has(word.toLowerCase());
+  }
+
   /** Every word of the devices' names, aliases and areas (the registry is fixed for a space's life). */
   #nameWords(): ReadonlySet<string> {
-    const spoken = () =>
-      this.registry.all().flatMap((d) => [d.name, ...d.aliases, d.area?.replace(/_/g, " ") ?? ""]);
-    this.#names ??= new Set(spoken().flatMap((s) => tokenize(s)));
+    this.#names ??= new Set(this.#spokenNames().flatMap((s) => tokenize(s)));
     return this.#names;
+  }
+
+  #spokenNames(): string[] {
+    return this.registry.all().flatMap((d) => [d.name, ...d.aliases, d.area?.replace(/_/g, " ") ?? ""]);
   }
 
   /** True when the text begins with one of the wake phrases ("Hey, Jarvis, set ..."). */

@@ -282,6 +282,13 @@ describe("SentenceSpace", () => {
     expect(space.nameWords("Hey Jarvis, call me a planner.")).toEqual([]);
   });
 
+  it("tells a word that names a device or an area alone from a part of a name", () => {
+    expect(space.isWholeName("hallway")).toBe(true);
+    expect(space.isWholeName("Kitchen")).toBe(true);
+    expect(space.isWholeName("light")).toBe(false);
+    expect(space.isWholeName("door")).toBe(false);
+  });
+
   it("tells a text that begins with the wake phrase, in any of its spellings", () => {
     expect(space.startsWithWake("Hey Jarvis, hold the timer.")).toBe(true);
     expect(space.startsWithWake("Hey, Jarvis, set the thermostat to 21 degrees.")).toBe(true);

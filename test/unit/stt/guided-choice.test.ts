@@ -6,7 +6,12 @@ import {
   type GuidedThresholds,
 } from "../../../src/stt/guide.js";
 import { guidedFields } from "../../../src/stt/guided-fields.js";
-import { couldKeepHeardWords, keepsAnyHeardWord, keepsHeardWords } from "../../../src/stt/heard-words.js";
+import {
+  baresANamedWord,
+  couldKeepHeardWords,
+  keepsAnyHeardWord,
+  keepsHeardWords,
+} from "../../../src/stt/heard-words.js";
 import { hasNumber } from "../../../src/stt/number-values.js";
 import { hasStateWord } from "../../../src/stt/state-words.js";
 
@@ -126,6 +131,11 @@ describe("chooseTranscript", () => {
       "said in one breath, keeps a word heard but not what it acts on: the lead counts as before",
       { freeScore: -0.92, guided: hyp(-0.82), keepsWords: false, wakeAndNothingKept: false },
       "grammar",
+    ],
+    [
+      "chose which devices itself (a name dropped, or all): its lead over the free text is no evidence",
+      { freeScore: -0.8, guided: hyp(-0.76), keepsWords: false, guessesWhich: true },
+      "other-words",
     ],
     [
       "keeps none of the words heard, and no likelier than them: a tie is no lead",
@@ -401,6 +411,40 @@ describe("keepsAnyHeardWord", () => {
   });
 });
 
+describe("baresANamedWord", () => {
+  const names = new Set([
+    "kitchen",
+    "light",
+    "lights",
+    "cooker",
+    "bedroom",
+    "fan",
+    "living",
+    "room",
+    "lamp",
+    "heating",
+  ]);
+  const isName = (word: string) => names.has(word);
+  it.each([
+    // The board's area would say which light: the garden light heard becomes the living room's.
+    ["Hey Jarvis, join the garden light.", "Hey Jarvis, turn on the light.", true],
+    ["Hey Jarvis, kitchen lights", "Hey Jarvis, turn on the lights.", true],
+    ["Here Jarvis, kitchen light, living room.", "Hey Jarvis, turn on the lights in the bedroom.", true],
+    // A name in its place: the scores judge which.
+    ["Hey Jarvis, turn the cooking light off.", "Hey Jarvis, turn the cooker light off.", false],
+    // The name kept, or nothing heard before the device word.
+    ["Hey Jarvis, kitchen light.", "Hey Jarvis, turn on the kitchen light.", false],
+    ["Hey Jarvis, the light.", "Hey Jarvis, turn on the light.", false],
+    // A number before it is no name, and "room" heard is no bare "bedroom".
+    ["Hey Jarvis, turn on the light, living room.", "Hey Jarvis, turn on the lights in the bedroom.", false],
+    ["Hey Jarvis, 15 lights", "Hey Jarvis, turn on the lights.", false],
+    // A word that names a device alone needs no name before it.
+    ["Hey Jarvis, kitchen lighting, heating", "Hey Jarvis, set the heating to 19 degrees.", false],
+  ])("%j -> %j: %s", (free, guided, bares) => {
+    expect(baresANamedWord(free, guided, isName, (word) => word === "heating")).toBe(bares);
+  });
+});
+
 describe("keepsHeardWords", () => {
   it.each([
     ["In the kitchen light,", "Turn on the kitchen light.", true],
@@ -417,6 +461,8 @@ describe("keepsHeardWords", () => {
     // "all" heard says which: the area's light alone is not all the lights.
     ["Hey Jarvis, join all the lights.", "Hey Jarvis, turn off the light.", false],
     ["Hey Jarvis, join all the lights.", "Hey Jarvis, turn off all the lights.", true],
+    // Nor may a guess bring its own "all": every light for the hallway's.
+    ["Here Jarvis turn off the hall, we're light.", "Hey Jarvis, turn off, all the light.", false],
     ["have a floor lamp 30%.", "Set the floor lamp to 30%.", true],
     ["Actually living room lamp, 15%.", "Set the living room lamp to 50%.", true],
     ["living room temperature, 3 degrees.", "Set the living room temperature to 23 degrees.", true],
