@@ -193,10 +193,7 @@ export function chooseTranscript(input: {
   keepsWords: boolean;
   /** The guess begins with the wake phrase (TranscriptGuide.startsWithWake) and keeps no word heard freely at all. */
   wakeAndNothingKept?: boolean;
-  /**
-   * The guess says which devices on its own: a device word heard said bare, its name dropped
-   * (heard-words.ts baresANamedWord), or "all" that nothing heard said (addsAll).
-   */
+  /** The guess says which devices on its own: a name heard dropped, or "all" (guided-judge.ts guessesWhich). */
   guessesWhich?: boolean;
   /** The free text has a word that says what or which (heardWords); false: nothing heard anchors a guess, which is refused. */
   anchored?: boolean;
@@ -208,6 +205,8 @@ export function chooseTranscript(input: {
   numberHeard?: boolean;
   /** The guess says a number the free text did not, where the free text had one (number-values.ts changesNumber). */
   numberChanged?: boolean;
+  /** The guess's duration is a 4X heard after "of", which sounds as "for X" (number-values.ts forHeardAsForty). */
+  forAsForty?: boolean;
   /** The guess's lead over its action reversed (lock / unlock); null: none, or not scored yet. */
   actionLead?: number | null;
   /** The free text says "on" or "off" (hasStateWord): a guess's state was heard, and `contradicts` guards it. */
@@ -269,6 +268,7 @@ export function chooseTranscript(input: {
   if (input.numberLead != null && input.numberHeard === false)
     return { source: "free", why: "number-not-heard" };
   if (input.numberChanged) return { source: "free", why: "number-changed" };
+  if (input.forAsForty) return { source: "free", why: "ambiguous-number" };
   const { minNumberLead } = thresholds;
   if (minNumberLead !== undefined && input.numberLead != null && input.numberLead < minNumberLead)
     return { source: "free", why: "ambiguous-number" };

@@ -3,7 +3,7 @@ import type { FreePass, GuidedOutcome, GuidedSettings } from "./guided-types.js"
 import { endsDangling, type LastWordLead, lastWordLead } from "./last-word.js";
 import type { WhisperSpec } from "./model-spec.js";
 import { type NumberLead, numberLead } from "./number-lead.js";
-import { numberChoices, teenInWords } from "./number-values.js";
+import { forHeardAsForty, numberChoices, teenInWords } from "./number-values.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
@@ -35,6 +35,10 @@ export class LeadChecks {
     // action on the hearing bench, and no right command there ended so). As a guess's (guide.ts).
     if (endsUnfinished(free.text)) {
       return { text: "", source: "free", verdict: { source: "free", why: "unfinished" } };
+    }
+    // "time of 45 minutes" may be "timer for 5 minutes" (number-values.ts): no timer rather than the wrong one.
+    if (forHeardAsForty(free.text, free.text)) {
+      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-number" } };
     }
     const lastWord = this.lastWord(free, guide);
     const read = lastWord ? { lastWordLead: lastWord.lead } : {};

@@ -4,7 +4,7 @@ import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { addsAll, baresANamedWord, heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
 import { completesHalfSentence, guessUnfinished } from "./last-word.js";
 import type { NumberLead } from "./number-lead.js";
-import { changesNumber, hasNumber } from "./number-values.js";
+import { changesNumber, forHeardAsForty, hasNumber } from "./number-values.js";
 import { hasStateWord } from "./state-words.js";
 
 /** A search's best sentence with the decision on it and the leads that were checked for it. */
@@ -45,6 +45,7 @@ export async function judgeGuess(
       numberHeard: hasNumber(free.text),
       numberChanged:
         settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
+      forAsForty: hypothesis ? forHeardAsForty(free.text, hypothesis.text) : false,
       actionLead,
       stateHeard: hasStateWord(free.text),
       unfinished:

@@ -77,6 +77,20 @@ export function changesNumber(free: string, guess: string): boolean {
   return slotValues(guess).some((value) => !kept.has(value) && !unitsHeard(value));
 }
 
+/**
+ * True when `text` asks for a duration of 41-49 that the free text wrote after "of": "timer for
+ * five" and "time of forty-five" are the same sounds, and Whisper's language model prefers the
+ * 45 by several nats (session 28), so the number check cannot tell them apart. "Here Jarvis,
+ * take time of 45 minutes." (said *set a timer for five minutes*) and "See, time of 42 minutes."
+ * (*two*) set wrong timers on the hearing bench; no such text was said with the forty.
+ */
+export function forHeardAsForty(free: string, text: string): boolean {
+  const heard = [...free.matchAll(/\bof\s+(4[1-9])\s+(?:minutes?|seconds?|hours?)\b/gi)].map((m) =>
+    Number(m[1]),
+  );
+  return heard.length > 0 && slotValues(text).some((value) => heard.includes(value));
+}
+
 /** A value 0-100 in words, the tens and units joined by `joiner` (" " or "-", as Whisper writes it). */
 export function numberInWords(value: number, joiner = " "): string {
   if (value >= 100) return "one hundred";

@@ -33,3 +33,13 @@ describe("LeadChecks.understood: a free text ending in a comma", () => {
     expect(out).toMatchObject({ text: "", source: "free", verdict: { source: "free", why: "unfinished" } });
   });
 });
+
+describe('LeadChecks.understood: a duration of forty-something after "of"', () => {
+  it('is no command: "time of 45" sounds as "timer for 5"', async () => {
+    const out = await checks.understood(
+      free("Hey Jarvis, set a timer of 45 minutes."),
+      untouched as TranscriptGuide,
+    );
+    expect(out).toMatchObject({ text: "", verdict: { source: "free", why: "ambiguous-number" } });
+  });
+});

@@ -225,6 +225,11 @@ describe("chooseTranscript", () => {
       "number-changed",
     ],
     [
+      'a duration of 4X heard after "of": it may be "for X"',
+      { guided: hyp(-0.5), numberHeard: true, forAsForty: true },
+      "ambiguous-number",
+    ],
+    [
       "a number heard freely, led clearly",
       {
         guided: hyp(-0.5),

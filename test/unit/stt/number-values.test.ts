@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   changesNumber,
+  forHeardAsForty,
   numberAlternatives,
   numberChoices,
   numberInWords,
@@ -14,6 +15,22 @@ describe("slotValues", () => {
     expect(slotValues("Set the bedroom light to forty-five percent.")).toEqual([45]);
     expect(slotValues("Set the thermostat to 201 degrees.")).toEqual([]);
     expect(slotValues("Turn on the kitchen light.")).toEqual([]);
+  });
+});
+
+describe("forHeardAsForty", () => {
+  it.each([
+    // "timer for five" and "time of forty-five" are the same sounds.
+    ["Here Jarvis, take time of 45 minutes.", "Here, Jarvis. Set, timer 45 minutes.", true],
+    ["See, time of 42 minutes.", "Set, timer 42 minutes.", true],
+    ["Hey Jarvis, set a timer of 45 minutes.", "Hey Jarvis, set a timer of 45 minutes.", true],
+    // The guess heard the "for"; "for 45" heard says the forty; other values and units.
+    ["Hey Jarvis, shut up time of 45 minutes.", "Hey Jarvis, set the timer for five minutes.", false],
+    ["Set a timer for 45 minutes.", "Set a timer for 45 minutes.", false],
+    ["Time of 35 minutes.", "Set a timer for 35 minutes.", false],
+    ["Set the lamp of 45%.", "Set the lamp to 45%.", false],
+  ])("%j -> %j: %s", (free, text, ambiguous) => {
+    expect(forHeardAsForty(free, text)).toBe(ambiguous);
   });
 });
 
