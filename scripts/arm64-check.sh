@@ -143,7 +143,10 @@ run_demo() {
 # start the arm64 node without qemu. One worker for every file (--no-isolate, one at a time):
 # vitest gives a worker 60 s to start, which a third one missed under emulation on a busy
 # machine, and the files' shared modules load once. STATE_DIRECTORY: the prepared Whisper
-# models the native run made. Time limits at 15 minutes: a test is compared, not timed.
+# models the native run made. A test is compared, not timed: vitest's limits lie past the run's
+# own, so a run too slow to finish ends as not finished (exit 124), never as a failed hook (the
+# Whisper load under qemu's max timed out at vitest's 15 minutes on a loaded machine).
+vitest_limit=$(((RUN_TIMEOUT + 60) * 1000))
 run_tests() {
   local cpu=$1 start=$SECONDS rc attempt
   # vitest's 60 s for a worker to start is fixed; a busy machine made emulation miss it once:
@@ -152,7 +155,7 @@ run_tests() {
     rc=0
     STATE_DIRECTORY=$state NAPI_RS_NATIVE_LIBRARY_PATH=$PWD/$rolldown_node \
       emulate "$cpu" "$node_arm64" node_modules/vitest/vitest.mjs run --pool=threads --no-isolate --maxWorkers=1 \
-      --testTimeout=900000 --hookTimeout=900000 --teardownTimeout=600000 --reporter=default --reporter=json \
+      --testTimeout="$vitest_limit" --hookTimeout="$vitest_limit" --teardownTimeout=600000 --reporter=default --reporter=json \
       --outputFile.json="$out/$cpu.tests.json" -t "$TESTS" "${TEST_FILES[@]}" \
       >"$out/$cpu.tests.log" 2>&1 || rc=$?
     [ "$rc" != 0 ] && grep -q "Failed to start threads worker" "$out/$cpu.tests.log" || break
