@@ -72,10 +72,11 @@ export function keepsHeardWords(free: string, guided: string, named: readonly st
  * plain word it anchors nothing.
  */
 function dropsAll(free: string, said: readonly string[]): boolean {
-  return words(free).includes("all") && !said.some((word) => ALL_WORDS.has(word));
+  return words(free).includes("all") && !saysAll(said);
 }
 
 const ALL_WORDS = new Set(["all", "every", "everything", "everywhere"]);
+const saysAll = (list: readonly string[]) => list.some((word) => ALL_WORDS.has(word));
 
 /**
  * True when the guess says "all" (or "every") and the free text does not: "Here Jarvis turn
@@ -84,9 +85,7 @@ const ALL_WORDS = new Set(["all", "every", "everything", "everywhere"]);
  * brought its own "all" was right on the stored decode runs.
  */
 export function addsAll(free: string, guided: string): boolean {
-  return (
-    words(guided).some((word) => ALL_WORDS.has(word)) && !words(free).some((word) => ALL_WORDS.has(word))
-  );
+  return saysAll(words(guided)) && !saysAll(words(free));
 }
 
 /**
@@ -188,8 +187,9 @@ export function baresANamedWord(
   // The device word itself, singular or plural: "room" heard is no bare "bedroom".
   const bare = (word: string) => {
     const j = said.findIndex((g) => g === word || g === `${word}s` || `${g}s` === word);
+    if (j < 0) return false;
     const named = said[j] as string;
-    return j >= 0 && isName(named) && !isWholeName(named) && !isName(said[j - 1] ?? "");
+    return isName(named) && !isWholeName(named) && !isName(said[j - 1] ?? "");
   };
   let previous: string | null = null;
   for (const word of words(free)) {
