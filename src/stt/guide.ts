@@ -193,7 +193,7 @@ export function chooseTranscript(input: {
   keepsWords: boolean;
   /** The guess begins with the wake phrase (TranscriptGuide.startsWithWake) and keeps no word heard freely at all. */
   wakeAndNothingKept?: boolean;
-  /** The guess says which devices on its own: a name heard dropped, or "all" (guided-judge.ts guessesWhich). */
+  /** The guess says which devices on its own: a name heard dropped or replaced, or "all" (guided-judge.ts guessesWhich). */
   guessesWhich?: boolean;
   /** The free text has a word that says what or which (heardWords); false: nothing heard anchors a guess, which is refused. */
   anchored?: boolean;
@@ -219,7 +219,7 @@ export function chooseTranscript(input: {
   unfinished?: boolean;
   /** The intent stage reads the free text, misheard names and all, as another command than the guess (readsAs). */
   readsOtherwise?: boolean;
-  /** The free text stops on "the" (or "to", "my"...) and the guess only goes on from there (last-word.ts completesHalfSentence). */
+  /** The free text stops on "the" (or "to", "my"...), or on a name the guess adds a name to, and the guess only goes on from there (last-word.ts completesHalfSentence). */
   completesHalf?: boolean;
 }): GuidedVerdict {
   const { guided, thresholds } = input;
@@ -234,8 +234,9 @@ export function chooseTranscript(input: {
   // a..." -> "Hey Jarvis, hold the timer.", a timer paused for *call the plumber*), where
   // after a pause they mostly were ("Don't forget to subscribe!" -> "Turn on the kitchen light.").
   // Nor is the lead of a guess that chose which devices itself: "join the garden light" ->
-  // "turn on the light" lit the board's area, "the hall, we're light" -> "all the light" every
-  // light in the home (hearing bench, session 29: lights the home does not have).
+  // "turn on the light" lit the board's area, "bathroom light" -> "bedroom light" a room the
+  // person did not name, "the hall, we're light" -> "all the light" every light in the home
+  // (hearing benches, session 29-30: lights the home does not have).
   if (
     !input.keepsWords &&
     (input.wakeAndNothingKept || input.guessesWhich || guided.score < input.freeScore + CLEAR_LEAD)

@@ -1,7 +1,7 @@
 import { chooseTranscript, droppedAsUnsure, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
-import { addsAll, baresANamedWord, heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
+import { addsAll, dropsADeviceName, heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
 import { completesHalfSentence, guessUnfinished } from "./last-word.js";
 import type { NumberLead } from "./number-lead.js";
 import { changesNumber, forHeardAsForty, hasNumber } from "./number-values.js";
@@ -51,7 +51,7 @@ export async function judgeGuess(
       unfinished:
         settings.unfinished !== 0 && hypothesis ? guessUnfinished(free.text, hypothesis.text) : false,
       readsOtherwise: hypothesis ? readsOtherwise(guide, free.text, hypothesis.text) : false,
-      completesHalf: hypothesis ? completesHalfSentence(free.text, hypothesis.text) : false,
+      completesHalf: hypothesis ? completesHalfSentence(free.text, hypothesis.text, isNameOf(guide)) : false,
     });
   const verdict = decide(null, null);
   if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };
@@ -74,20 +74,17 @@ export function wakeAndNothingKept(guide: TranscriptGuide, free: string, guessed
 
 /**
  * True when the guess says which devices on its own: it says a device word heard without the
- * name heard before it, leaving the board's area to choose (baresANamedWord), or it says "all"
+ * name heard before it, bare or with a name of its own (dropsADeviceName), or it says "all"
  * where nothing heard did (addsAll).
  */
 export function guessesWhich(guide: TranscriptGuide, free: string, guessed: string): boolean {
   if (addsAll(free, guessed)) return true;
   if (!guide.nameWords) return false;
-  const names = new Set(guide.nameWords(guessed));
-  return baresANamedWord(
-    free,
-    guessed,
-    (word) => names.has(word),
-    (word) => guide.isWholeName?.(word) ?? false,
-  );
+  return dropsADeviceName(free, guessed, isNameOf(guide), (word) => guide.isWholeName?.(word) ?? false);
 }
+
+/** A word of one of the home's device names, aliases or areas (TranscriptGuide.nameWords). */
+const isNameOf = (guide: TranscriptGuide) => (word: string) => (guide.nameWords?.(word).length ?? 0) > 0;
 
 /** True when the intent stage would act on the free text, and not as the guess asks (bench/replay-refusals.ts replays it). */
 export function readsOtherwise(guide: TranscriptGuide, free: string, guessed: string): boolean {

@@ -96,15 +96,25 @@ export function endsDangling(text: string): boolean {
  * True when Whisper's free text stops on a dangling word ("Hey Jarvis, turn on the") and
  * the guess only goes on from there ("Hey Jarvis, turn on the light."): where Whisper ended
  * the sentence, the grammar finished it, and the word it added is its likeliest, not one
- * heard (the half sentence *turn on the* switched on a light through the daemon).
+ * heard (the half sentence *turn on the* switched on a light through the daemon). Likewise a
+ * free text that stops on a name (`isName`: TranscriptGuide.nameWords) where the guess goes on
+ * with another: "please turn on the bedroom." -> "please turn on the bedroom lamp." (said *the
+ * bedroom fan*, a wrong action through the daemon, session 29); "kitchen light," -> "kitchen
+ * light, on." adds no name and stays the scores' to judge.
  */
-export function completesHalfSentence(free: string, guess: string): boolean {
-  if (!endsDangling(free)) return false;
+export function completesHalfSentence(
+  free: string,
+  guess: string,
+  isName: (word: string) => boolean = () => false,
+): boolean {
   const heard = words(free);
   const guessed = words(guess);
   // The free text's last words, found in the guess with more after them.
   const tail = heard.slice(-3);
-  return lastRunAt(guessed, tail, guessed.length - tail.length - 1) >= 0;
+  const at = lastRunAt(guessed, tail, guessed.length - tail.length - 1);
+  if (at < 0) return false;
+  if (endsDangling(free)) return true;
+  return isName(heard.at(-1) ?? "") && isName(guessed[at + tail.length] ?? "");
 }
 
 /**

@@ -109,6 +109,20 @@ describe("completesHalfSentence: the guess goes on where Whisper stopped", () =>
   ])("%j -> %j: %s", (free, guess, expected) => {
     expect(completesHalfSentence(free, guess)).toBe(expected);
   });
+
+  const names = new Set(["bedroom", "kitchen", "light", "lamp", "fan"]);
+  it.each([
+    // Whisper stopped on a name and the guess names a device after it: not heard.
+    ["Please turn on the bedroom.", "Please turn on the bedroom lamp.", true],
+    ["Turn on the kitchen", "Turn on the kitchen light.", true],
+    // What the guess adds is no name: the scores judge it.
+    ["Hey Jarvis, kitchen light,", "Hey Jarvis, kitchen light, on.", false],
+    // Whisper's own last word is no name.
+    ["Switch on the coffee", "Switch on the coffee light.", false],
+    ["Turn on the bedroom lamp.", "Turn on the bedroom lamp.", false],
+  ])("names %j -> %j: %s", (free, guess, expected) => {
+    expect(completesHalfSentence(free, guess, (word) => names.has(word))).toBe(expected);
+  });
 });
 
 describe("stopsShortOfHeard: the guess ends where the free text goes on", () => {
