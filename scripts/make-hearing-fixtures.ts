@@ -319,6 +319,8 @@ export function committedSpecs(): ClipSpec[] {
     spec("turn on the", "en-us-f3", "noisy"),
     // Whisper goes on with its prompt after the wake phrase: "Hey Jarvis, kitchen light, living room lamp,".
     spec("switch on the living room lamp", "en-gb-m3", "clean"),
+    // The same after the wake phrase misheard: "Here Jarvis, kitchen light, bedroom fan,".
+    spec("kill the bedroom fan", "en-gb-scotland", "clean"),
     // Said in one breath with the wake phrase (index % 8 == 3).
     spec("switch off the living room lamp", "en-us-f3", "clean"),
     spec("bedroom light off", "en-gb-x-rp-f3", "clean"),

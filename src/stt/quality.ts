@@ -69,22 +69,40 @@ export function isSilenceEcho(text: string, prompt = ""): boolean {
  * often writes "Hey Jarvis, kitchen light, living room lamp," for a command said after the
  * wake phrase, going on with its prompt instead of hearing the audio (hearing bench, session
  * 26: 29 of 223 misses on clean paused clips). Items are split at commas and full stops; the
- * last may stop short of its item's end ("Hey Jarvis, kitchen light, floor").
+ * last may stop short of its item's end ("Hey Jarvis, kitchen light, floor"). An item said
+ * again counts as copied too, and the prompt's first item, `wakePhrase`, heard with its first
+ * word wrong: "Here Jarvis, kitchen light, kitchen light, living room, hall" (34 clean clips of
+ * the wake-phrase decode bench, session 30, none caught before).
  */
-export function copiesPrompt(text: string, prompt: string): boolean {
+export function copiesPrompt(text: string, prompt: string, wakePhrase?: string): boolean {
   const said = listItems(text);
   const items = listItems(prompt);
   if (said.length === 0) return false;
   let at = 0;
   for (const [i, item] of said.entries()) {
     const last = i === said.length - 1;
-    const found = items.findIndex(
-      (candidate, k) => k >= at && startsWith(candidate, item) && (last || candidate.length === item.length),
-    );
+    const isItem = (candidate: readonly string[]) =>
+      startsWith(candidate, item) && (last || candidate.length === item.length);
+    if (i === 0 && wakePhrase && sameButFirstWord(words(wakePhrase), item)) {
+      at = items.findIndex((candidate) => sameButFirstWord(candidate, item)) + 1;
+      continue;
+    }
+    // A loop back to an item already written ("kitchen light, living room, kitchen light").
+    if (said.slice(0, i).some(isItem)) continue;
+    const found = items.findIndex((candidate, k) => k >= at && isItem(candidate));
     if (found < 0) return false;
     at = found + 1;
   }
   return true;
+}
+
+/** "here jarvis" for "hey jarvis": two or more words, all but the first the same. */
+function sameButFirstWord(expected: readonly string[], heard: readonly string[]): boolean {
+  return (
+    expected.length >= 2 &&
+    heard.length === expected.length &&
+    expected.every((word, i) => i === 0 || heard[i] === word)
+  );
 }
 
 /** "Hey Jarvis, kitchen light." -> [["hey", "jarvis"], ["kitchen", "light"]]. */

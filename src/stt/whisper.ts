@@ -216,7 +216,7 @@ export class WhisperTranscriber implements Transcriber {
     const hidden = await this.#run(signal, () => this.sessions.encode(features, featureSize, frames));
     const t1 = performance.now();
     let pass = await this.#decodeWindow(hidden, prompt, signal, measureNoSpeech);
-    if (retry && !pass.dropped && copiesPrompt(pass.raw, prompt)) {
+    if (retry && !pass.dropped && copiesPrompt(pass.raw, prompt, retry.prefix)) {
       // Whisper went on with its prompt instead of hearing the audio. After the list alone,
       // made to have written what the audio starts with, it has no list to go on with
       // (quality.ts, copiesPrompt); the guided pass goes on from the same start.

@@ -58,6 +58,25 @@ describe("copiesPrompt", () => {
     expect(copiesPrompt("Hey Jarvis, kitchen light, floor", prompt)).toBe(true);
   });
 
+  it("is the list looping back to items it wrote, or after the wake phrase's first word misheard", () => {
+    expect(
+      copiesPrompt(
+        "Hey Jarvis, kitchen light, kitchen light, living room, kitchen light, living room",
+        prompt,
+      ),
+    ).toBe(true);
+    expect(copiesPrompt("Hey Jarvis, kitchen light, living room, kitchen", prompt)).toBe(true);
+    expect(copiesPrompt("Here Jarvis, kitchen light, living room.", prompt, "Hey Jarvis,")).toBe(true);
+    expect(copiesPrompt("Here Jarvis,", prompt, "Hey Jarvis,")).toBe(true);
+    // Only the wake phrase may be misheard, and only when there is one.
+    expect(copiesPrompt("Here Jarvis, kitchen light.", prompt)).toBe(false);
+    expect(copiesPrompt("Bathroom light.", "kitchen light, living room.")).toBe(false);
+    // Another word than the wake phrase's last, or a command after a loop.
+    expect(copiesPrompt("Hey there, kitchen light.", prompt, "Hey Jarvis,")).toBe(false);
+    expect(copiesPrompt("Here Jarvis, kitchen light, 20%.", prompt, "Hey Jarvis,")).toBe(false);
+    expect(copiesPrompt("Hey Jarvis, kitchen light, kitchen light, on", prompt)).toBe(false);
+  });
+
   it("is not a command, the items in another order, a word of its own, or an item cut in the middle", () => {
     expect(copiesPrompt("Hey Jarvis, turn on the kitchen light.", prompt)).toBe(false);
     expect(copiesPrompt("Hey Jarvis, living room lamp, kitchen light.", prompt)).toBe(false);
