@@ -59,6 +59,8 @@ export function syntheticHome(): DeviceConfig[] {
         brightness_scale: 255,
         brightness_command_topic: null,
         temperature_command_topic: null,
+        min_temp: null,
+        max_temp: null,
         payload_on: "ON",
         payload_off: "OFF",
       });

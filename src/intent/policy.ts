@@ -69,7 +69,7 @@ export function checkIntent(
   }
   if (devices.length !== intent.targets.length) return reject("not-recognized", "repeated target");
   if (needsTargets(intent.intent) && devices.length === 0) return reject("not-recognized", "no target");
-  const slotProblem = checkSlots(intent);
+  const slotProblem = checkSlots(intent) ?? temperatureProblem(intent, devices);
   if (slotProblem) return reject("not-recognized", slotProblem);
   const sensitive = devices.filter((d) => sensitiveVerb(intent.intent, d));
   if (sensitive.length > 0 && request.origin === "text" && !options.allowSensitiveFromText) {
@@ -118,6 +118,27 @@ function checkSlots(intent: RecognizedIntent): string | null {
       Number(intent.slots.minutes ?? 0) * 60 +
       Number(intent.slots.seconds ?? 0);
     if (!(total > 0 && total <= 86_400)) return "timer duration out of range";
+  }
+  return null;
+}
+
+/**
+ * A target temperature the thermostat does not take: its own range (min_temp, max_temp), else
+ * one no room is set to in either unit. whisper-tiny hears *twenty two degrees* as "2 degrees"
+ * (hearing bench, session 30), and a heating set to 2 would go cold without a word.
+ */
+function temperatureProblem(intent: RecognizedIntent, devices: readonly Device[]): string | null {
+  const t = intent.slots.temperature;
+  if (intent.intent !== "HassClimateSetTemperature" || typeof t !== "number") return null;
+  for (const device of devices) {
+    if (device.domain !== "climate") continue;
+    const { min_temp: min, max_temp: max } = device;
+    if (min !== null || max !== null) {
+      if ((min !== null && t < min) || (max !== null && t > max))
+        return `temperature ${t} outside the ${device.name}'s range (${min ?? "-"} to ${max ?? "-"})`;
+    } else if (!((t >= 5 && t <= 35) || (t >= 40 && t <= 95))) {
+      return `temperature ${t} is no room temperature (5-35 °C or 40-95 °F)`;
+    }
   }
   return null;
 }

@@ -177,6 +177,7 @@ function toEntity(
     brightness_scale: typeof config.brightness_scale === "number" ? config.brightness_scale : 255,
     brightness_command_topic: text(config.brightness_command_topic),
     temperature_command_topic: command.temperature,
+    ...temperatureRange(domain, config),
     payload_on: on,
     payload_off: off,
   });
@@ -215,6 +216,19 @@ function commandTopics(domain: string, config: Json): { command: string; tempera
   }
   const command = text(config.command_topic);
   return command ? { command, temperature: null } : null;
+}
+
+/** A thermostat's min_temp / max_temp, when both make sense (a range the wrong way round would refuse every setting). */
+function temperatureRange(
+  domain: string,
+  config: Json,
+): { min_temp: number | null; max_temp: number | null } {
+  const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
+  const min = domain === "climate" ? number(config.min_temp) : null;
+  const max = domain === "climate" ? number(config.max_temp) : null;
+  return min !== null && max !== null && min >= max
+    ? { min_temp: null, max_temp: null }
+    : { min_temp: min, max_temp: max };
 }
 
 function payloads(domain: string, config: Json): [string, string] {

@@ -66,6 +66,18 @@ export const deviceSchema = z.strictObject({
     .nullable()
     .default(null)
     .describe("Target-temperature topic (climate)"),
+  min_temp: z
+    .number()
+    .nullable()
+    .default(null)
+    .describe(
+      "Lowest target temperature the device takes (climate, as Home Assistant's min_temp); null: any room temperature in °C (5-35) or °F (40-95)",
+    ),
+  max_temp: z
+    .number()
+    .nullable()
+    .default(null)
+    .describe("Highest target temperature the device takes (climate, as Home Assistant's max_temp)"),
   payload_on: z.string().default("ON").describe("On payload (default schema)"),
   payload_off: z.string().default("OFF").describe("Off payload (default schema)"),
 });
@@ -79,6 +91,16 @@ export const devicesSection = z
         const seen = new Set<string>();
         devices.forEach((device, index) => {
           const id = (device as { id?: unknown } | null)?.id;
+          const { min_temp: min, max_temp: max } = (device ?? {}) as {
+            min_temp?: unknown;
+            max_temp?: unknown;
+          };
+          if (typeof min === "number" && typeof max === "number" && min >= max)
+            ctx.addIssue({
+              code: "custom",
+              path: [index, "max_temp"],
+              message: "expected max_temp above min_temp",
+            });
           if (typeof id !== "string") return;
           if (seen.has(id))
             ctx.addIssue({ code: "custom", path: [index, "id"], message: `duplicate device id "${id}"` });

@@ -85,6 +85,21 @@ describe("config validation lists every problem with its path", () => {
     expect(lines).toContain("devices[2].command_topic: required (expected a string)");
   });
 
+  it("reports a thermostat's range the wrong way round", () => {
+    const device = {
+      id: "t",
+      name: "t",
+      domain: "climate",
+      command_topic: "a/b",
+      min_temp: 30,
+      max_temp: 10,
+    };
+    expect(problems(() => validate({ devices: [device] }))).toEqual([
+      "devices[0].max_temp: expected max_temp above min_temp",
+    ]);
+    expect(validate({ devices: [{ ...device, max_temp: 31 }] }).devices[0]).toMatchObject({ max_temp: 31 });
+  });
+
   it("an empty or too long string says what it counts, not a bare number", () => {
     const lines = problems(() =>
       validate({

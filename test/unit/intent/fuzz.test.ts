@@ -184,6 +184,8 @@ describe("fuzzing the template path and the policy", () => {
         brightness_scale: 255,
         brightness_command_topic: null,
         temperature_command_topic: null,
+        min_temp: null,
+        max_temp: null,
         payload_on: "ON",
         payload_off: "OFF",
       }),

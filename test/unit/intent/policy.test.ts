@@ -3,7 +3,7 @@ import { INTENT_NAMES } from "../../../src/config/sections/intent.js";
 import { parseAnswer } from "../../../src/intent/llm/answer.js";
 import { checkIntent } from "../../../src/intent/policy.js";
 import type { RecognizedIntent } from "../../../src/intent/types.js";
-import { homeRegistry } from "./home.js";
+import { homeConfig, homeRegistry } from "./home.js";
 
 const registry = homeRegistry();
 const options = { allowedIntents: [...INTENT_NAMES], confirmSensitive: true, allowSensitiveFromText: false };
@@ -42,6 +42,17 @@ describe("checkIntent", () => {
       intent("HassClimateSetTemperature", ["living_room_thermostat"], { temperature: 1e9 }),
       "not-recognized",
     ],
+    // No room is set to 2 degrees in either unit: whisper-tiny's "2" for *twenty two*.
+    [
+      "temperature 2",
+      intent("HassClimateSetTemperature", ["living_room_thermostat"], { temperature: 2 }),
+      "not-recognized",
+    ],
+    [
+      "temperature 38",
+      intent("HassClimateSetTemperature", ["living_room_thermostat"], { temperature: 38 }),
+      "not-recognized",
+    ],
     ["zero timer", intent("HassStartTimer", [], { minutes: 0 }), "not-recognized"],
     ["object slot", intent("HassTurnOn", ["kitchen_light"], { name: { toString: "x" } }), "not-recognized"],
   ])("%s is rejected", (_what, i, reason) => {
@@ -54,6 +65,35 @@ describe("checkIntent", () => {
     ).toMatchObject({
       kind: "execute",
     });
+  });
+
+  it("sets a thermostat to a room temperature in °C or °F, or within its own range", () => {
+    const set = (temperature: number, reg = registry) =>
+      checkIntent(
+        intent("HassClimateSetTemperature", ["living_room_thermostat"], { temperature }),
+        reg,
+        options,
+        spoken,
+      ).kind;
+    expect([5, 21.5, 35, 40, 70, 95].map((t) => set(t))).toEqual(Array(6).fill("execute"));
+    const config = homeConfig();
+    const thermostat = config.devices.find((d) => d.id === "living_room_thermostat");
+    if (thermostat) Object.assign(thermostat, { min_temp: 16, max_temp: 26 });
+    const ranged = homeRegistry(config);
+    expect([15, 16, 26, 27, 70].map((t) => set(t, ranged))).toEqual([
+      "reject",
+      "execute",
+      "execute",
+      "reject",
+      "reject",
+    ]);
+    const verdict = checkIntent(
+      intent("HassClimateSetTemperature", ["living_room_thermostat"], { temperature: 27 }),
+      ranged,
+      options,
+      spoken,
+    );
+    expect(verdict).toMatchObject({ why: "temperature 27 outside the thermostat's range (16 to 26)" });
   });
 
   it("asks about every sensitive target of a group", () => {

@@ -96,6 +96,17 @@ describe("parseDiscovery", () => {
       entities: [],
       skipped: [expect.stringContaining("no command topic")],
     });
+    // Its range is kept, unless it is the wrong way round.
+    const ranged = (min: unknown, max: unknown) =>
+      parse("homeassistant/climate/trv/config", {
+        name: "r",
+        temp_cmd_t: "t/set",
+        min_temp: min,
+        max_temp: max,
+      });
+    expect(ranged(10, 28)).toMatchObject({ entities: [{ device: { min_temp: 10, max_temp: 28 } }] });
+    expect(ranged(30, 10)).toMatchObject({ entities: [{ device: { min_temp: null, max_temp: null } }] });
+    expect(ranged("10", 28)).toMatchObject({ entities: [{ device: { min_temp: null, max_temp: 28 } }] });
     expect(
       parse("homeassistant/light/x/config", { name: "x", cmd_t: "x/set", schema: "template" }),
     ).toMatchObject({ entities: [] });
