@@ -52,6 +52,9 @@ export function settleRelative(
     intent.targets.every((id) => previous.targets.includes(id));
   if (typeof known !== "number" || !sameTargets) return intent;
   const { [rule.step]: _step, ...slots } = intent.slots;
-  const level = Math.min(rule.max, Math.max(rule.min, Math.round((known + step) * 2) / 2));
+  // A thermostat set in °F (70) stays in °F's room range: clamped to 35 it would go cold.
+  const fahrenheit = rule.level === "temperature" && known >= 40;
+  const [min, max] = fahrenheit ? [40, 95] : [rule.min, rule.max];
+  const level = Math.min(max, Math.max(min, Math.round((known + step) * 2) / 2));
   return { ...intent, slots: { ...slots, [rule.level]: level } };
 }

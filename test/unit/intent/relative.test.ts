@@ -121,6 +121,11 @@ describe("relative changes: follow-ups", () => {
     expect(cooler?.slots.temperature).toBe(21);
   });
 
+  it("a thermostat in °F stays in °F's range", async () => {
+    const [, warmer] = await conversation("set the bedroom thermostat to 70 degrees", "make it warmer");
+    expect(warmer?.slots.temperature).toBe(71);
+  });
+
   it("'brighter' after a lock or a switch means nothing", async () => {
     const [lock] = await conversation("lock the front door");
     expect(await say("brighter", lock)).toMatchObject({ kind: "reject", reason: "not-recognized" });
