@@ -1,6 +1,17 @@
 import type { Device } from "./registry.js";
 
 /**
+ * Target temperatures rooms are set to, in °C and in °F: what a thermostat with no range of
+ * its own takes (policy.ts), and where "warmer" stops (relative.ts). Apart, so 2 (°C heard
+ * for *twenty two*) is no setting, nor 38.
+ */
+export const ROOM_CELSIUS = { min: 5, max: 35 } as const;
+export const ROOM_FAHRENHEIT = { min: 40, max: 95 } as const;
+
+/** The room range of the unit a thermostat's level is in: 70 is °F's. */
+export const roomRangeOf = (level: number) => (level >= ROOM_FAHRENHEIT.min ? ROOM_FAHRENHEIT : ROOM_CELSIUS);
+
+/**
  * Which domains each intent can act on, following Home Assistant: HassTurnOn locks a lock
  * and opens a cover, HassTurnOff unlocks and closes. Templates, the LLM grammar and the
  * allow-list all read this one table, so they cannot disagree.

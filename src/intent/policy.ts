@@ -1,4 +1,12 @@
-import { actionVerb, canTarget, INTENT_DOMAINS, needsTargets, sensitiveVerb } from "./domains.js";
+import {
+  actionVerb,
+  canTarget,
+  INTENT_DOMAINS,
+  needsTargets,
+  ROOM_CELSIUS,
+  ROOM_FAHRENHEIT,
+  sensitiveVerb,
+} from "./domains.js";
 import type { Device, DeviceRegistry } from "./registry.js";
 import type { IntentOrigin, RecognizedIntent } from "./types.js";
 
@@ -136,8 +144,9 @@ function temperatureProblem(intent: RecognizedIntent, devices: readonly Device[]
     if (min !== null || max !== null) {
       if ((min !== null && t < min) || (max !== null && t > max))
         return `temperature ${t} outside the ${device.name}'s range (${min ?? "-"} to ${max ?? "-"})`;
-    } else if (!((t >= 5 && t <= 35) || (t >= 40 && t <= 95))) {
-      return `temperature ${t} is no room temperature (5-35 °C or 40-95 °F)`;
+    } else if (![ROOM_CELSIUS, ROOM_FAHRENHEIT].some((room) => t >= room.min && t <= room.max)) {
+      const [c, f] = [ROOM_CELSIUS, ROOM_FAHRENHEIT];
+      return `temperature ${t} is no room temperature (${c.min}-${c.max} °C or ${f.min}-${f.max} °F)`;
     }
   }
   return null;

@@ -1,3 +1,4 @@
+import { roomRangeOf } from "./domains.js";
 import type { RecognizedIntent } from "./types.js";
 
 /** The words of a relative change said alone as a follow-up: "brighter", "a bit warmer", "down". */
@@ -26,6 +27,9 @@ export function relativeWithIt(tokens: readonly string[]): string[] | null {
   return [...(direction.length > 0 ? ["turn", "it"] : ["make", "it"]), ...tokens];
 }
 
+/** Dimming never switches a light off. */
+const BRIGHTNESS = { min: 1, max: 100 } as const;
+
 /**
  * Makes a relative change absolute when the conversation knows the level: "set the kitchen
  * light to 40 percent", then "brighter" is brightness 60 (percentage points, kept within 1 to
@@ -39,8 +43,14 @@ export function settleRelative(
   previous: RecognizedIntent | null,
 ): RecognizedIntent {
   const rules = [
-    { intent: "HassLightSet", step: "brightness_step", level: "brightness", min: 1, max: 100 },
-    { intent: "HassClimateSetTemperature", step: "temperature_step", level: "temperature", min: 5, max: 35 },
+    { intent: "HassLightSet", step: "brightness_step", level: "brightness", range: () => BRIGHTNESS },
+    // A thermostat set in °F (70) stays in °F's room range: clamped to 35 it would go cold.
+    {
+      intent: "HassClimateSetTemperature",
+      step: "temperature_step",
+      level: "temperature",
+      range: roomRangeOf,
+    },
   ] as const;
   const rule = rules.find((r) => r.intent === intent.intent);
   const step = rule ? intent.slots[rule.step] : undefined;
@@ -52,9 +62,7 @@ export function settleRelative(
     intent.targets.every((id) => previous.targets.includes(id));
   if (typeof known !== "number" || !sameTargets) return intent;
   const { [rule.step]: _step, ...slots } = intent.slots;
-  // A thermostat set in °F (70) stays in °F's room range: clamped to 35 it would go cold.
-  const fahrenheit = rule.level === "temperature" && known >= 40;
-  const [min, max] = fahrenheit ? [40, 95] : [rule.min, rule.max];
+  const { min, max } = rule.range(known);
   const level = Math.min(max, Math.max(min, Math.round((known + step) * 2) / 2));
   return { ...intent, slots: { ...slots, [rule.level]: level } };
 }
