@@ -57,6 +57,8 @@ const OUT = path.join(ROOT, "bench/out/hearing");
 const STATE_DIR = path.join(ROOT, "bench/out/hearing-state");
 /** Silence between clips: the run ends and the wake detector refills its context. */
 const GAP_SECONDS = 2;
+/** The answer window after an ask-back: shorter than the silence a clip ends in plus GAP_SECONDS. */
+const ANSWER_SECONDS = 1;
 const RATE = 16_000;
 
 /** free / guided decoding; or, with --peer-set, guided both ways: "peer" with those settings, "ours" without. */
@@ -160,6 +162,11 @@ async function runDaemon(
   const input = realtime ? ["--input", wav, "--realtime"] : ["--input", "-"];
   const args = ["run", "--config", config, ...input, "--events", "json", "--no-mqtt"];
   if (mode) args.push("--set", `stt.guided=${mode !== "free"}`);
+  // The window a question opens ("did you mean ...? say yes") closes before the next clip, so
+  // each clip wakes the board itself: with the default 8 s, the next clip was said into it
+  // and judged as a follow-up (never asked back), and a rule that asked more moved the
+  // verdicts of clips it never touched (docs/stt.md, session 30). --set may still change it.
+  args.push("--set", `conversation.answer_seconds=${ANSWER_SECONDS}`);
   for (const set of sets) args.push("--set", set);
   forgetEarlierRuns();
   const child = spawn(bin, args, { stdio: ["pipe", "pipe", "inherit"] });
