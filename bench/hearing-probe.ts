@@ -1,8 +1,9 @@
 // The in-process part of bench/hearing-diagnose.ts: over each free pass, the said sentence
 // scored (hearing-reference.ts) and the guided pass run with other settings (--try).
 
-import type { GuidedThresholds, TranscriptGuide } from "../src/stt/guide.js";
+import type { TranscriptGuide } from "../src/stt/guide.js";
 import type { GuidedPass } from "../src/stt/guided-pass.js";
+import type { GuidedThresholds } from "../src/stt/guided-thresholds.js";
 import type { FreePass, GuidedSettings } from "../src/stt/guided-types.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
 import { referenceConstraint, referenceForms } from "./hearing-reference.js";

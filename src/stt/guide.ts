@@ -1,3 +1,5 @@
+import type { GuidedThresholds } from "./guided-thresholds.js";
+
 /**
  * What grammar-guided decoding needs from the rest of the system, defined here so the
  * speech-to-text stage never imports the intent stage: the intent stage's sentence space
@@ -49,6 +51,13 @@ export interface TranscriptGuide {
    */
   reversals?(text: string): string[];
   /**
+   * The text with each of the home's names before the word that picks its devices, when it
+   * picks them by kind alone ("Turn off the light." -> "Turn off the bedroom light."); empty
+   * when it names one. Such a command is taken only if it is likelier than each of them
+   * (GuidedThresholds.minNameLead): Whisper drops a name it heard poorly.
+   */
+  namings?(text: string): string[];
+  /**
    * The words of the text that belong to a device's name, an alias or an area ("lamp",
    * "living", "room"): when Whisper heard one, a guess must keep one (keepsHeardWords).
    */
@@ -68,53 +77,6 @@ export interface TranscriptGuide {
   fillers?(text: string): number;
   /** Every word its sentences are made of, as spelled ("turn", "kitchen", "21"): what a guess could keep of a free text. */
   words?(): ReadonlySet<string>;
-}
-
-/** When a grammar hypothesis replaces the free transcript (config stt.guided_*). */
-export interface GuidedThresholds {
-  /** Lowest average log-probability per token of the hypothesis. */
-  minScore: number;
-  /** ... and for a sensitive action (unlock, open the garage). */
-  minScoreSensitive: number;
-  /**
-   * A guess that leads every sentence asking something else by at least this much may score
-   * down to `clearMinScore` (below the bars above); absent or 0: no such exception.
-   */
-  clearMargin?: number | undefined;
-  clearMinScore?: number | undefined;
-  /** Lowest lead of its average log-probability over the next-best different sentence. */
-  minMargin: number;
-  /** How far below the free transcript's average log-probability it may be. */
-  maxDrop: number;
-  /**
-   * How much likelier (total log-probability, nats) a command must be than the same
-   * command with any other value of its number ("75" / "25", "15" / "50"); absent: not checked.
-   */
-  minNumberLead?: number | undefined;
-  /**
-   * How much likelier (total log-probability, nats) a command must be than its reversal
-   * ("lock" / "unlock": TranscriptGuide.reversals); absent: not checked.
-   */
-  minActionLead?: number | undefined;
-  /**
-   * How much likelier (log-probability, nats) a guess's "on" or "off" must be than the other
-   * word where the guess took it (GuidedHypothesis.rivalLead), when the free text had neither
-   * word: the state was then the grammar's pick, not something heard. Absent: not checked.
-   */
-  minStateLead?: number | undefined;
-  /**
-   * An understood free text whose last word follows a word no sentence ends on ("Turn on
-   * the lights.") is taken only when that word led ending the sentence before it by this much
-   * (nats; last-word.ts): Whisper completes a half sentence with the word that usually comes
-   * next. A guess that only goes on from where such a free text stopped is refused too.
-   * Absent: neither is checked.
-   */
-  minLastWordLead?: number | undefined;
-  /**
-   * A guess refused only for being unsure and scoring at least this much is asked back
-   * ("did you mean ...?": ask-back.ts); absent: never asked.
-   */
-  askMinScore?: number | undefined;
 }
 
 export interface GuidedHypothesis {
@@ -144,6 +106,7 @@ export type GuidedVerdict =
         | "below-free"
         | "ambiguous-number"
         | "ambiguous-action"
+        | "missed-name"
         | "ambiguous-state"
         | "last-word"
         | "number-not-heard"
@@ -165,6 +128,7 @@ export function droppedAsUnsure(why: string | undefined): boolean {
 const DROPPED_AS_UNSURE = new Set([
   "ambiguous-number",
   "ambiguous-action",
+  "missed-name",
   "number-changed",
   "reads-otherwise",
 ]);

@@ -23,13 +23,19 @@ export class LeadChecks {
 
   /**
    * A free text the templates understand goes on as it is, unless its number is one Whisper
-   * was not sure of (15 / 50, 75 / 25) or its action might be the reverse (lock / unlock):
-   * then no command rather than maybe the wrong one. The text is dropped; stt-end keeps it as
+   * was not sure of (15 / 50, 75 / 25), its action might be the reverse (lock / unlock) or
+   * it picks devices by kind where a name may have been said ("turn off the light"): then no
+   * command rather than maybe the wrong one. The text is dropped; stt-end keeps it as
    * freeText. Nor when its last word, after "the" or "to", hardly led ending the sentence
    * there (last-word.ts): the half sentence goes on, and the whole one is asked back.
    */
   async understood(free: FreePass, guide: TranscriptGuide): Promise<Omit<GuidedOutcome, "ms">> {
-    const { minNumberLead = 0, minActionLead = 0, minLastWordLead = 0 } = this.settings.thresholds;
+    const {
+      minNumberLead = 0,
+      minActionLead = 0,
+      minNameLead = 0,
+      minLastWordLead = 0,
+    } = this.settings.thresholds;
     // Whisper's own comma at the end says more was said than it wrote: "Hey Jarvis, turn off
     // the floor lamp," for *turn the floor lamp on* (the "on" misheard and moved; a wrong
     // action on the hearing bench, and no right command there ended so). As a guess's (guide.ts).
@@ -63,7 +69,14 @@ export class LeadChecks {
     if (actionLead && actionLead.lead < minActionLead) {
       return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-action" }, ...both };
     }
-    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...both };
+    // "Turn off the light." for *turn off the bedroom light*: the lights of the board's area
+    // are no answer to a name Whisper dropped (namings.ts).
+    const nameLead = minNameLead ? await this.name(free, free.text, guide) : null;
+    const all = nameLead ? { ...both, nameLead } : both;
+    if (nameLead && nameLead.lead < minNameLead) {
+      return { text: "", source: "free", verdict: { source: "free", why: "missed-name" }, ...all };
+    }
+    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...all };
   }
 
   /**
@@ -101,6 +114,12 @@ export class LeadChecks {
   async action(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
     const reversed = guide.reversals?.(text) ?? [];
     return this.lead(free, text, reversed, this.settings.thresholds.minActionLead);
+  }
+
+  /** `text`'s lead over itself with a name before its device word (TranscriptGuide.namings); null: it names one. */
+  async name(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    const named = guide.namings?.(text) ?? [];
+    return this.lead(free, text, named, this.settings.thresholds.minNameLead);
   }
 
   /**

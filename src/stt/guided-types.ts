@@ -1,5 +1,6 @@
 import type ort from "onnxruntime-node";
-import type { GuidedThresholds, GuidedVerdict } from "./guide.js";
+import type { GuidedVerdict } from "./guide.js";
+import type { GuidedThresholds } from "./guided-thresholds.js";
 import type { KvDecoder } from "./kv-decoder.js";
 import type { NumberLead } from "./number-lead.js";
 import type { NumberChoice } from "./number-values.js";
@@ -138,6 +139,8 @@ export interface GuidedOutcome {
   numberLead?: NumberLead;
   /** Its lead over the same command with the action reversed (lock / unlock), when that was checked. */
   actionLead?: NumberLead;
+  /** Its lead over the same text with a name before its device word (TranscriptGuide.namings), when that was checked. */
+  nameLead?: NumberLead;
   /** The understood free text's last word's lead over ending before it (last-word.ts), when read. */
   lastWordLead?: number;
   /** A text refused only for a doubt a question settles, and its score: asked back (ask-back.ts). */

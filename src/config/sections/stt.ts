@@ -13,6 +13,9 @@ const GUIDED_DEFAULTS = {
   maxDrop: 1,
   minNumberLead: 1,
   minActionLead: 5,
+  // Said without a name, "turn on the light" led the text with a name by 10.2-16.3 nats; said
+  // with one Whisper dropped, by 2.1-6.3 (docs/stt.md, session 31).
+  minNameLead: 8,
   // Below it 3 of 12 state guesses were the reverse of what was said, above it 1 of 309 (docs/stt.md, session 25).
   minStateLead: 0.5,
   // Said and heard, a word after "the" or "to" led its stop by 3.7-11 nats; Whisper's own
@@ -172,6 +175,13 @@ export const sttSection = section(
       .default(GUIDED_DEFAULTS.minActionLead)
       .describe(
         "How much likelier (log-probability) a lock, unlock, arm or disarm must be than the same command reversed (Whisper drops the 'un' of unlock); 0: not checked",
+      ),
+    guided_min_name_lead: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.minNameLead)
+      .describe(
+        "How much likelier (log-probability) an understood command that picks devices by kind alone ('turn off the light') must be than the same words with one of the home's names before the device word; 0: not checked",
       ),
     guided_min_state_lead: z
       .number()

@@ -7,6 +7,7 @@ import type { RecognizedIntent } from "../types.js";
 import { type GraphConstraint, graphConstraint } from "./constraint.js";
 import { followUpMeaning } from "./follow-ups.js";
 import type { SentenceGraph } from "./graph.js";
+import { namedForms, namingWords } from "./namings.js";
 import { reversedForms } from "./reversals.js";
 import { spellText } from "./spell.js";
 
@@ -66,6 +67,7 @@ export class SentenceSpace {
   #names: ReadonlySet<string> | null = null;
   #wholeNames: ReadonlySet<string> | null = null;
   #words: ReadonlySet<string> | null = null;
+  #naming: ReturnType<typeof namingWords> | null = null;
 
   constructor(
     readonly graph: SentenceGraph,
@@ -151,6 +153,23 @@ export class SentenceSpace {
     if (forms.length === 0 || this.isSensitive(text)) return [];
     const meaning = this.meaning(text);
     return forms.filter((t) => this.understands(t) && this.meaning(t) !== meaning);
+  }
+
+  /**
+   * The text with each of the home's names before the word that picks its devices, when it
+   * picks them by kind alone ("Turn off the light." -> "Turn off the bedroom light.", ...:
+   * namings.ts); empty when it names a device or an area, or is no command. Such a command
+   * is taken only if it is likelier than each of them (GuidedThresholds.minNameLead).
+   */
+  namings(text: string): string[] {
+    const intent = this.recognizer.recognize(this.#withoutWake(text));
+    if (!intent?.slots.domain || intent.slots.name !== undefined || intent.slots.area !== undefined)
+      return [];
+    this.#naming ??= namingWords(
+      this.registry.all().flatMap((d) => [d.name, ...d.aliases]),
+      this.registry.all().flatMap((d) => (d.area ? [d.area.replace(/_/g, " ")] : [])),
+    );
+    return namedForms(text, this.#naming.kinds, this.#naming.modifiers);
   }
 
   /**

@@ -321,6 +321,21 @@ describe("SentenceSpace", () => {
     expect(space.reversals("What's the front door?")).toEqual([]);
   });
 
+  it("names the lights only for a command that picks them by kind alone", () => {
+    // Each name's words before its kind, and each area.
+    expect(space.namings("Hey Jarvis, turn off the light.").sort()).toEqual([
+      "Hey Jarvis, turn off the front light.",
+      "Hey Jarvis, turn off the hallway light.",
+      "Hey Jarvis, turn off the kitchen light.",
+    ]);
+    expect(space.namings("turn off all the lights").length).toBeGreaterThan(0);
+    // A name or an area said: nothing was dropped there.
+    expect(space.namings("turn off the kitchen light")).toEqual([]);
+    expect(space.namings("turn off the lights in the kitchen")).toEqual([]);
+    expect(space.namings("cancel the timer")).toEqual([]);
+    expect(space.namings("the weather is nice")).toEqual([]);
+  });
+
   it("is rebuilt after the registry changes, off the caller's path", async () => {
     const reg = new DeviceRegistry(devices(["kitchen_light", "kitchen light", "light", "kitchen"]));
     const cache = new SentenceSpaceCache(

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  chooseTranscript,
-  droppedAsUnsure,
-  endsUnfinished,
-  type GuidedThresholds,
-} from "../../../src/stt/guide.js";
+import { chooseTranscript, droppedAsUnsure, endsUnfinished } from "../../../src/stt/guide.js";
 import { guidedFields } from "../../../src/stt/guided-fields.js";
+import type { GuidedThresholds } from "../../../src/stt/guided-thresholds.js";
 import {
   couldKeepHeardWords,
   dropsADeviceName,

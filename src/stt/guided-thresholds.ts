@@ -1,0 +1,52 @@
+/** When a grammar hypothesis replaces the free transcript (config stt.guided_*). */
+export interface GuidedThresholds {
+  /** Lowest average log-probability per token of the hypothesis. */
+  minScore: number;
+  /** ... and for a sensitive action (unlock, open the garage). */
+  minScoreSensitive: number;
+  /**
+   * A guess that leads every sentence asking something else by at least this much may score
+   * down to `clearMinScore` (below the bars above); absent or 0: no such exception.
+   */
+  clearMargin?: number | undefined;
+  clearMinScore?: number | undefined;
+  /** Lowest lead of its average log-probability over the next-best different sentence. */
+  minMargin: number;
+  /** How far below the free transcript's average log-probability it may be. */
+  maxDrop: number;
+  /**
+   * How much likelier (total log-probability, nats) a command must be than the same
+   * command with any other value of its number ("75" / "25", "15" / "50"); absent: not checked.
+   */
+  minNumberLead?: number | undefined;
+  /**
+   * How much likelier (total log-probability, nats) a command must be than its reversal
+   * ("lock" / "unlock": TranscriptGuide.reversals); absent: not checked.
+   */
+  minActionLead?: number | undefined;
+  /**
+   * How much likelier (total log-probability, nats) an understood free text that picks its
+   * devices by kind alone ("turn off the light") must be than the same text with any of the
+   * home's names before its device word (TranscriptGuide.namings); absent: not checked.
+   */
+  minNameLead?: number | undefined;
+  /**
+   * How much likelier (log-probability, nats) a guess's "on" or "off" must be than the other
+   * word where the guess took it (GuidedHypothesis.rivalLead), when the free text had neither
+   * word: the state was then the grammar's pick, not something heard. Absent: not checked.
+   */
+  minStateLead?: number | undefined;
+  /**
+   * An understood free text whose last word follows a word no sentence ends on ("Turn on
+   * the lights.") is taken only when that word led ending the sentence before it by this much
+   * (nats; last-word.ts): Whisper completes a half sentence with the word that usually comes
+   * next. A guess that only goes on from where such a free text stopped is refused too.
+   * Absent: neither is checked.
+   */
+  minLastWordLead?: number | undefined;
+  /**
+   * A guess refused only for being unsure and scoring at least this much is asked back
+   * ("did you mean ...?": ask-back.ts); absent: never asked.
+   */
+  askMinScore?: number | undefined;
+}
