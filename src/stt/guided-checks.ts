@@ -10,7 +10,7 @@ import type { WhisperTokenizer } from "./tokenizer.js";
 /**
  * The checks a command passes before it is taken, each by teacher forcing over the free
  * pass's audio: its number against the slot's other values (15 / 50), its action against
- * the action reversed (lock / unlock). A text is never taken on its own score alone when
+ * the action reversed (lock / unlock), a command by kind against the same with a name. A text is never taken on its own score alone when
  * Whisper could as well have heard a neighbour that means something else.
  */
 export class LeadChecks {
@@ -30,12 +30,7 @@ export class LeadChecks {
    * there (last-word.ts): the half sentence goes on, and the whole one is asked back.
    */
   async understood(free: FreePass, guide: TranscriptGuide): Promise<Omit<GuidedOutcome, "ms">> {
-    const {
-      minNumberLead = 0,
-      minActionLead = 0,
-      minNameLead = 0,
-      minLastWordLead = 0,
-    } = this.settings.thresholds;
+    const { minLastWordLead = 0 } = this.settings.thresholds;
     // Whisper's own comma at the end says more was said than it wrote: "Hey Jarvis, turn off
     // the floor lamp," for *turn the floor lamp on* (the "on" misheard and moved; a wrong
     // action on the hearing bench, and no right command there ended so). As a guess's (guide.ts).
@@ -59,24 +54,34 @@ export class LeadChecks {
         ...read,
       };
     }
-    const numberLead = await this.numberIfOn(free, free.text, guide);
-    const checked = numberLead ? { ...read, numberLead } : read;
-    if (numberLead && numberLead.lead < minNumberLead) {
-      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-number" }, ...checked };
+    return this.#leadsOf(free, guide, read);
+  }
+
+  /**
+   * The understood free text's leads over its neighbours, each checked only when its bar is
+   * set: its number (15 / 50), its action reversed (lock / unlock), and a name before its
+   * device word ("turn off the light" for *the bedroom light*: namings.ts). The first below
+   * its bar drops the text; every lead read is kept for stt-end and the benches.
+   */
+  async #leadsOf(
+    free: FreePass,
+    guide: TranscriptGuide,
+    read: Pick<GuidedOutcome, "lastWordLead">,
+  ): Promise<Omit<GuidedOutcome, "ms">> {
+    const { minNumberLead = 0, minActionLead = 0, minNameLead = 0 } = this.settings.thresholds;
+    const checks = [
+      { key: "numberLead", why: "ambiguous-number", bar: minNumberLead, check: this.number },
+      { key: "actionLead", why: "ambiguous-action", bar: minActionLead, check: this.action },
+      { key: "nameLead", why: "missed-name", bar: minNameLead, check: this.name },
+    ] as const;
+    let leads: Omit<GuidedOutcome, "text" | "source" | "verdict" | "ms"> = read;
+    for (const { key, why, bar, check } of checks) {
+      const lead = bar ? await check.call(this, free, free.text, guide) : null;
+      if (!lead) continue;
+      leads = { ...leads, [key]: lead };
+      if (lead.lead < bar) return { text: "", source: "free", verdict: { source: "free", why }, ...leads };
     }
-    const actionLead = await this.actionIfOn(free, free.text, guide);
-    const both = actionLead ? { ...checked, actionLead } : checked;
-    if (actionLead && actionLead.lead < minActionLead) {
-      return { text: "", source: "free", verdict: { source: "free", why: "ambiguous-action" }, ...both };
-    }
-    // "Turn off the light." for *turn off the bedroom light*: the lights of the board's area
-    // are no answer to a name Whisper dropped (namings.ts).
-    const nameLead = minNameLead ? await this.name(free, free.text, guide) : null;
-    const all = nameLead ? { ...both, nameLead } : both;
-    if (nameLead && nameLead.lead < minNameLead) {
-      return { text: "", source: "free", verdict: { source: "free", why: "missed-name" }, ...all };
-    }
-    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...all };
+    return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...leads };
   }
 
   /**

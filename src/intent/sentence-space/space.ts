@@ -165,9 +165,10 @@ export class SentenceSpace {
     const intent = this.recognizer.recognize(this.#withoutWake(text));
     if (!intent?.slots.domain || intent.slots.name !== undefined || intent.slots.area !== undefined)
       return [];
+    const devices = this.registry.all();
     this.#naming ??= namingWords(
-      this.registry.all().flatMap((d) => [d.name, ...d.aliases]),
-      this.registry.all().flatMap((d) => (d.area ? [d.area.replace(/_/g, " ")] : [])),
+      devices.flatMap((d) => [d.name, ...d.aliases]),
+      devices.map(spokenArea),
     );
     return namedForms(text, this.#naming.kinds, this.#naming.modifiers);
   }
@@ -238,7 +239,7 @@ export class SentenceSpace {
   }
 
   #spokenNames(): string[] {
-    return this.registry.all().flatMap((d) => [d.name, ...d.aliases, d.area?.replace(/_/g, " ") ?? ""]);
+    return this.registry.all().flatMap((d) => [d.name, ...d.aliases, spokenArea(d)]);
   }
 
   /** True when the text begins with one of the wake phrases ("Hey, Jarvis, set ..."). */
@@ -284,6 +285,11 @@ export class SentenceSpace {
 function meaningOf(intent: RecognizedIntent): string {
   const { name: _name, area: _area, domain: _domain, ...slots } = intent.slots;
   return JSON.stringify([intent.intent, intent.targets, slots]);
+}
+
+/** A device's area as said ("living_room" -> "living room"); "" for none. */
+function spokenArea(device: { area?: string | null | undefined }): string {
+  return device.area?.replace(/_/g, " ") ?? "";
 }
 
 /** How many words at the start are filler phrases, as stripFiller() drops them. */
