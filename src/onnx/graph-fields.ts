@@ -42,14 +42,14 @@ export function graphOutput(name: string, elemType: number, dims: readonly Dim[]
   return lengthField(OUTPUT, valueInfo(name, elemType, dims));
 }
 
-/** An int64 [1] initializer holding `value`. */
-export function int64Initializer(name: string, value: number): Uint8Array {
+/** An int64 initializer holding `value`: shape [1], or a scalar with `dims` []. */
+export function int64Initializer(name: string, value: number, dims: readonly number[] = [1]): Uint8Array {
   const raw = new Uint8Array(8);
   new DataView(raw.buffer).setBigInt64(0, BigInt(value), true);
   return lengthField(
     INITIALIZER,
     concatBytes([
-      varintField(1, 1),
+      ...dims.map((d) => varintField(1, d)),
       varintField(2, ElemType.int64),
       lengthField(8, name),
       lengthField(9, raw),

@@ -4,6 +4,7 @@ import type { BatchDecoder } from "./guided-decode.js";
 import { decoderOutput, logitsFrom, maskFeed, normFetch } from "./kv-decoder.js";
 import type { DecoderOutput } from "./logits.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
+import { CAUSAL_CACHE } from "./prepare/causal-cache.js";
 import { LOGIT_MASK } from "./prepare/logit-norms.js";
 import { LOGITS_FROM } from "./prepare/logit-rows.js";
 import { CROSS_ROWS } from "./prepare/shared-cross.js";
@@ -37,18 +38,44 @@ export class BatchKvDecoder implements BatchDecoder {
     this.#self = new Map([...caches.self].map(([name, tensor]) => [name, firstPositions(tensor, positions)]));
   }
 
-  async step(
+  /** Whether `together` may feed several tokens in one call (a prepared decoder: prepare/causal-cache.ts). */
+  get takesSeveral(): boolean {
+    return this.sessions.withPast.outputNames.includes(CAUSAL_CACHE);
+  }
+
+  /**
+   * Feeds `ids` after the sequence so far, all in one call, to the one row there is (before
+   * the first step, or after a step of one row): logits for each, [ids, vocab]. The next
+   * step's parents are [0]. Only when `takesSeveral`. The int8 layers quantize with one scale
+   * per call, so each row's logits differ a little from those of its own call (measured: up
+   * to ~0.5 for whisper-tiny, a few hundredths of a log-probability).
+   */
+  async together(ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput> {
+    if (!this.takesSeveral) throw new Error("this decoder takes one token per cached call");
+    return this.#run([0], [ids], mask);
+  }
+
+  step(parents: readonly number[], ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput> {
+    return this.#run(
+      parents,
+      ids.map((id) => [id]),
+      mask,
+    );
+  }
+
+  async #run(
     parents: readonly number[],
-    ids: readonly number[],
+    ids: readonly (readonly number[])[],
     mask?: Float32Array,
   ): Promise<DecoderOutput> {
     const rows = ids.length;
+    const width = ids[0]?.length ?? 1;
     const session = this.sessions.withPast;
     const cross = session.outputNames.includes(CROSS_ROWS)
       ? this.caches.cross
       : tilesFor(this.sessions).tiles(this.caches.cross, rows);
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [rows, 1]),
+      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.flat().map(BigInt)), [rows, width]),
     };
     for (const name of session.inputNames) {
       if (name === "encoder_hidden_states") feeds[name] = this.hidden;

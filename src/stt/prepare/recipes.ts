@@ -15,6 +15,7 @@ import type { Prepare, PreparedRecipe } from "../../onnx/prepared-cache.js";
 import { graphOutputs, withoutOutputs } from "../../onnx/prune.js";
 import type { Logger } from "../../util/logger.js";
 import { withBlockedAttention } from "./attention.js";
+import { withCausalCache } from "./causal-cache.js";
 import { withFloatOutputLayer } from "./float-output-layer.js";
 import { withHoistedConstants, withOutputMatMulsAfterIf } from "./hoist.js";
 import { withLogitNorms } from "./logit-norms.js";
@@ -90,7 +91,8 @@ export function windowedEncoderModel(file: string, window: EncoderWindow, log?: 
  * for the positions the caller asks for (logit-rows.ts, with the exact layer), and either in
  * column blocks (exact) or in int8 (output-layer.ts), then each row's log-normaliser
  * (logit-norms.ts), and its cache branch reading one row of the audio's keys and values for
- * any number of rows (shared-cross.ts); when nothing matches, its path. `unsignedWeights`: int8 weights stored
+ * any number of rows (shared-cross.ts), and a causal mask there for several tokens a call
+ * (causal-cache.ts); when nothing matches, its path. `unsignedWeights`: int8 weights stored
  * as uint8 first (unsigned-weights.ts), where the CPU's u8 x s8 sums saturate.
  */
 export function decoderModel(
@@ -124,6 +126,7 @@ export function decoderModel(
         ],
         ["each row's normaliser", (m) => withLogitNorms(m).model],
         ["cross-attention over one row of keys and values", (m) => withSharedCrossAttention(m).model],
+        ["a causal mask in the cache branch", (m) => withCausalCache(m).model],
       ]);
       if (model === null) return file;
       if (layers === 0)
