@@ -71,6 +71,8 @@ export interface TranscriptGuide {
   readsAs?(text: string): string | null;
   /** True when the text begins with a wake phrase ("Hey Jarvis, turn on ..."). */
   startsWithWake?(text: string): boolean;
+  /** True when the text is a wake phrase (or its end, "Jarvis") and nothing else, punctuation aside. */
+  isWakeOnly?(text: string): boolean;
   /** The words a sentence is told apart by, for the beam's diversity: its first `words` (1) after the wake phrase and fillers. */
   group?(text: string, words?: number): string;
   /** How many filler words ("so", "thank you") the text has around its command: the search ranks them down. */

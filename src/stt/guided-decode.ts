@@ -14,8 +14,20 @@ export interface BatchDecoder {
   step(parents: readonly number[], ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput>;
 }
 
+/**
+ * Tokens every hypothesis starts with, already fed to the decoder (its cache holds them, the
+ * last one is the `firstId` the search feeds), and their log-probabilities: the search goes
+ * on after them as if it had taken them itself, so scores and steps count them as before.
+ */
+export interface Seed {
+  ids: readonly number[];
+  logprobs: readonly number[];
+}
+
 export interface GuidedDecodeOptions {
   beam: number;
+  /** Where every hypothesis starts (absent: nothing fed yet). */
+  seed?: Seed | null | undefined;
   /**
    * Hypotheses kept during the first `wide.steps` steps, where the sentences diverge and the
    * right first word may rank low on its own ("Set" heard as "And"): a wider beam there,
@@ -143,9 +155,7 @@ export async function guidedDecode<S>(
 ): Promise<GuidedDecodeResult> {
   const cache = options.cache ?? new AllowedCache();
   const next = (state: S) => allowedTokens(trie, constraint, state, cache);
-  let hyps: Hypothesis<S>[] = [
-    { tokens: [], state: constraint.start, sum: 0, worst: 0, said: "", rivalLead: null },
-  ];
+  let hyps: Hypothesis<S>[] = [seeded(constraint, next, options.seed)];
   let parents = [0];
   let ids = [firstId];
   const finished: Finished[] = [];
@@ -156,7 +166,8 @@ export async function guidedDecode<S>(
   const timing = { decoderMs: 0, searchMs: 0 };
   let stopAt = options.maxTokens;
   const ranking = rankingOf(options);
-  for (let t = 0; t < stopAt && hyps.length > 0; t++) {
+  // Steps count tokens from the sentence's start: a seed's tokens were its first steps.
+  for (let t = hyps[0]?.tokens.length ?? 0; t < stopAt && hyps.length > 0; t++) {
     options.signal?.throwIfAborted();
     const t0 = performance.now();
     const extra = t === 0 ? options.beginSuppressed : [];
@@ -233,6 +244,33 @@ export async function guidedDecode<S>(
     ids = kept.map((c) => c.id);
   }
   return { best: rank(finished, meaning), steps, rows, ...timing };
+}
+
+/** The hypothesis the search starts from: the seed's tokens taken, or nothing. */
+function seeded<S>(
+  constraint: TokenConstraint<S>,
+  next: (state: S) => readonly { id: number; state: S; spelled: string }[],
+  seed: Seed | null | undefined,
+): Hypothesis<S> {
+  const hyp: Hypothesis<S> = {
+    tokens: [],
+    state: constraint.start,
+    sum: 0,
+    worst: 0,
+    said: "",
+    rivalLead: null,
+  };
+  for (const [i, id] of (seed?.ids ?? []).entries()) {
+    const found = next(hyp.state).find((a) => a.id === id);
+    const logprob = seed?.logprobs[i];
+    if (!found || logprob === undefined) throw new RangeError(`seed token ${id} is not allowed at ${i}`);
+    hyp.state = found.state;
+    hyp.said = extend(hyp.said, found.spelled);
+    hyp.worst = i === 0 ? logprob : Math.min(hyp.worst, logprob);
+    hyp.sum += logprob;
+    hyp.tokens.push(id);
+  }
+  return hyp;
 }
 
 /** True when some live hypothesis averages better so far than every ended sentence. */

@@ -13,6 +13,7 @@ import type { WhisperSessions } from "./onnx-whisper.js";
 import { stateRivalTokens } from "./state-words.js";
 import { AllowedCache, allowedTokens, buildTokenTrie, type TokenTrie } from "./token-trie.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
+import { allowedPrefix, readSeed, wakeSeed, withSeedCall } from "./wake-seed.js";
 
 /** How far below what could be taken the hypotheses may fall before the search gives up. */
 const GIVE_UP_SLACK = 1;
@@ -106,6 +107,7 @@ export class GuidedPass {
       !couldKeepHeardWords(heard.text, guide.words());
     const first = await this.#search(heard, guide, guide.constraint, this.settings.beam, signal, {
       ...(unkeepable ? { atLeast: heard.avgLogprob } : {}),
+      seed: this.#seed(written, guide, guide.constraint),
     });
     if (!first) {
       return { text: free.text, source: "free", verdict: { source: "free", why: "no-hypothesis" }, ms: ms() };
@@ -121,7 +123,7 @@ export class GuidedPass {
       RESCUED.has(judged.verdict.why) &&
       heardWords(heard.text).length
     ) {
-      const second = await this.#second(heard, guide, first.hypothesis, rescue, signal);
+      const second = await this.#second(written, heard, guide, first.hypothesis, rescue, signal);
       if (second) {
         spent = added(spent, second.result);
         if (second.judged.verdict.source === "grammar") judged = { ...second.judged, rescued: true };
@@ -151,6 +153,7 @@ export class GuidedPass {
    * (keeping a word of the free text) may end. Its guess never acts on what guards the home.
    */
   async #second(
+    written: FreePass,
     free: FreePass,
     guide: TranscriptGuide,
     firstBest: Hypothesis | null,
@@ -161,7 +164,8 @@ export class GuidedPass {
     const named = this.#named(free, guide);
     const canEnd = (said: string) => keepsHeardWords(free.text, said, named);
     const over = await this.#withEnding(free, rescue.promptEnding);
-    const second = await this.#search(over, guide, constraint, rescue.beam, signal, { canEnd });
+    const seed = this.#seed(written, guide, constraint);
+    const second = await this.#search(over, guide, constraint, rescue.beam, signal, { canEnd, seed });
     if (!second) return null;
     const hypothesis = second.hypothesis && againstFirst(second.hypothesis, firstBest, guide);
     const judged: Judged =
@@ -171,15 +175,20 @@ export class GuidedPass {
     return { result: second.result, judged };
   }
 
-  /**
-   * The free pass's audio read after its prompt and `ending` (a fresh decoder: one call over
-   * the prompt). Whisper keeps a prompt's last tokens, so a long device list loses its start.
-   */
+  /** The free pass's audio read after its prompt and `ending` (one call; a long prompt loses its start). */
   async #withEnding(free: FreePass, ending: string | undefined): Promise<FreePass> {
     if (!ending) return free;
     const budget = Math.floor(this.spec.maxTargetPositions / 2) - 1;
     const tokens = [...free.promptTokens, ...this.tokenizer.encode(` ${ending}`)];
     return withPrompt(this.sessions, this.spec, free, tokens.slice(-budget));
+  }
+
+  /** The wake phrase the searches start from (wake-seed.ts); none when the setting is 0 (a bench peer). */
+  #seed(free: FreePass, guide: TranscriptGuide, constraint: TokenConstraint): number[] {
+    if (this.settings.seedWake === 0 || !free.tokenIds) return [];
+    const allowed = (ids: readonly number[]) =>
+      allowedPrefix(constraint, this.#trie(constraint.spell), this.#allowedFor(constraint), ids);
+    return wakeSeed(free.tokenIds, guide, (ids) => this.tokenizer.decode(ids), allowed);
   }
 
   /**
@@ -196,15 +205,17 @@ export class GuidedPass {
     {
       canEnd,
       atLeast = Number.NEGATIVE_INFINITY,
-    }: { canEnd?: (said: string) => boolean; atLeast?: number } = {},
+      seed = [],
+    }: { canEnd?: (said: string) => boolean; atLeast?: number; seed?: readonly number[] } = {},
   ): Promise<{ result: GuidedDecodeResult; hypothesis: Hypothesis | null } | null> {
     const caches = free.decoder.caches();
     const prefix = promptedSequence(this.spec, free.language, free.promptTokens, free.startTokens);
-    const first = prefix[prefix.length - 1];
-    if (!caches || first === undefined) return null;
+    const last = prefix[prefix.length - 1];
+    if (!caches || last === undefined) return null;
     const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
+    const start = await readSeed(decoder, last, seed, this.spec);
     const { minScore, maxDrop } = this.settings.thresholds;
-    const result = await guidedDecode(decoder, first, constraint, this.#trie(constraint.spell), {
+    const searched = await guidedDecode(decoder, start.first, constraint, this.#trie(constraint.spell), {
       beam,
       wide: this.settings.wide,
       // A sentence of the grammar is about as long as what Whisper heard freely.
@@ -239,7 +250,9 @@ export class GuidedPass {
           ? { steps: this.settings.floorSteps, rows: this.settings.floorRows }
           : undefined,
       canEnd,
+      seed: start.seed,
     });
+    const result = withSeedCall(searched, start);
     const best = result.best;
     const hypothesis = best
       ? {

@@ -88,6 +88,12 @@ export interface GuidedSettings {
    */
   promptEnding?: string | undefined;
   /**
+   * The searches start after the wake phrase Whisper wrote first, read in their prompt's call
+   * (GuidedPass's seed; default, with a prompt ending; 0: they spell it a call per token, the
+   * searches before session 32: a bench peer).
+   */
+  seedWake?: number | undefined;
+  /**
    * A second search when the first one's sentence is refused (or none ended), `beam` wide,
    * through the commands alone (TranscriptGuide.commands), where only sentences keeping a
    * word of the free text may end (stt.guided_rescue_beam); absent: none.

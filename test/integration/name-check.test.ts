@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UTTERANCES } from "../../scripts/hearing-utterances.js";
-import { commandAudio, VOICES } from "../../scripts/make-hearing-fixtures.js";
-import { int16ToFloat32 } from "../../src/audio/format.js";
 import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
@@ -9,16 +6,11 @@ import { whisperPrompt } from "../../src/pipeline/wake-phrase.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome } from "../../src/stt/guided-types.js";
 import type { WhisperTranscriber } from "../../src/stt/whisper.js";
-import { HEARING_HOME, HEARING_PROMPT, loadTinyTranscriber } from "./stt-support.js";
+import { HEARING_HOME, HEARING_PROMPT, loadTinyTranscriber, spoken } from "./stt-support.js";
 
 /** A paused hearing clip as the pipeline hands it to Whisper: the wake phrase, then the command. */
-function afterWakePhrase(text: string, voiceId: string): Float32Array {
-  const index = UTTERANCES.findIndex((u) => u.text === text);
-  const utterance = UTTERANCES[index];
-  const voice = VOICES.find((v) => v.id === voiceId);
-  if (!utterance || !voice) throw new Error(`no utterance "${text}" or voice ${voiceId}`);
-  return int16ToFloat32(commandAudio({ utterance, index, voice, condition: "clean" }, undefined, true));
-}
+const afterWakePhrase = (text: string, voiceId: string) =>
+  spoken(text, voiceId, "clean", { wakePhrase: true });
 
 describe("the name check: a command by kind alone is no name Whisper dropped (whisper-tiny)", () => {
   let space: SentenceSpaceCache;

@@ -43,13 +43,20 @@ export const HEARING_PROMPT = vocabularyPrompt(HEARING_HOME.devices, HEARING_HOM
 /**
  * Command audio made by the hearing fixture script (espeak-ng + sox, seeded noise, as
  * bench/hearing-decode.ts makes it): what the pipeline hands Whisper after the wake word.
+ * `wakePhrase`: the wake phrase said before it too, as the daemon's pre-roll hands a paused
+ * command over (hearing-decode --wake-phrase).
  */
-export function spoken(text: string, voiceId: string, condition: "clean" | "noisy" | "reverb"): Float32Array {
+export function spoken(
+  text: string,
+  voiceId: string,
+  condition: "clean" | "noisy" | "reverb",
+  { wakePhrase = false } = {},
+): Float32Array {
   const index = UTTERANCES.findIndex((u) => u.text === text);
   const utterance = UTTERANCES[index];
   const voice = VOICES.find((v) => v.id === voiceId) ?? otherVoice(voiceId);
   if (!utterance || !voice) throw new Error(`no utterance "${text}" or voice ${voiceId}`);
-  return int16ToFloat32(commandAudio({ utterance, index, voice, condition }));
+  return int16ToFloat32(commandAudio({ utterance, index, voice, condition }, undefined, wakePhrase));
 }
 
 /** A voice outside the fixture list, as the hearing bench's --other-voices names it: "en-gb-scotland+f4@140". */

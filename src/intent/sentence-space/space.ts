@@ -247,6 +247,12 @@ export class SentenceSpace {
     return this.#wakeLength(tokenize(text)) > 0;
   }
 
+  /** True when the text is one of the wake phrases (or its end) and nothing else ("Hey Jarvis,"). */
+  isWakeOnly(text: string): boolean {
+    const words = tokenize(text);
+    return words.length > 0 && this.#wakeLength(words) === words.length;
+  }
+
   /**
    * The text as the intent stage will read it: the pipeline strips a misheard first word of the
    * wake phrase too ("Here Jarvis, turn off ...": stripWakePhrase), so a free text the templates

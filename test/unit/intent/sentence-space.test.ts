@@ -297,6 +297,16 @@ describe("SentenceSpace", () => {
     expect(space.startsWithWake("Here Jarvis, hold the plumber.")).toBe(false);
   });
 
+  it("tells a text that is the wake phrase and nothing else (a search's seed)", () => {
+    expect(space.isWakeOnly(" Hey Jarvis,")).toBe(true);
+    expect(space.isWakeOnly("Hey, Jarvis.")).toBe(true);
+    expect(space.isWakeOnly("Jarvis,")).toBe(true);
+    expect(space.isWakeOnly("Hey")).toBe(false);
+    expect(space.isWakeOnly("Hey Jarvis, turn")).toBe(false);
+    expect(space.isWakeOnly("Here Jarvis,")).toBe(false);
+    expect(space.isWakeOnly(",")).toBe(false);
+  });
+
   it("reads a text past a misheard first word of the wake phrase, as the pipeline strips it", () => {
     expect(space.understands("Here Jarvis, turn off the kitchen light.")).toBe(true);
     expect(space.understands("Okay, Jarvis, turn off the kitchen light.")).toBe(true);

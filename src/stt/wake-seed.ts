@@ -1,0 +1,103 @@
+import type { BatchKvDecoder } from "./batch-decoder.js";
+import type { TokenConstraint, TranscriptGuide } from "./guide.js";
+import type { GuidedDecodeResult, Seed } from "./guided-decode.js";
+import { logitsRow, normMask, rowNorm } from "./logits.js";
+import type { WhisperSpec } from "./model-spec.js";
+import { type AllowedCache, allowedTokens, type TokenTrie } from "./token-trie.js";
+
+/**
+ * The most tokens of a wake phrase a search starts from ("Hey Jarvis," is four for
+ * whisper-tiny; a longer phrase or another spelling fits).
+ */
+const MAX_SEED = 8;
+
+/**
+ * The wake phrase Whisper wrote first ("Hey Jarvis,"), as the free pass's tokens: the longest
+ * run of its first tokens that the constraint allows (`allowed`: how many of them) and that
+ * is a wake phrase alone, punctuation aside. Every guess starts with the wake phrase, so the
+ * guided searches read these tokens in one call (readSeed) instead of spending a decoder
+ * call on each of them (~4 of a search's ~13). A guess
+ * then spells the wake phrase as Whisper did, which changes no command. Empty when the text
+ * starts otherwise ("Here Jarvis," is not allowed; "Turn on ..." is no wake phrase).
+ */
+export function wakeSeed(
+  ids: readonly number[],
+  guide: Pick<TranscriptGuide, "isWakeOnly">,
+  decode: (ids: number[]) => string,
+  allowed: (ids: readonly number[]) => number,
+): number[] {
+  if (!guide.isWakeOnly) return [];
+  const head = ids.slice(0, MAX_SEED);
+  let length = 0;
+  for (let n = 1; n <= allowed(head); n++) if (guide.isWakeOnly(decode(head.slice(0, n)))) length = n;
+  return head.slice(0, length);
+}
+
+/**
+ * How many of `ids`, from the start, the constraint allows one after another (as the search
+ * spells them): the longest seed a search could start from.
+ */
+export function allowedPrefix<S>(
+  constraint: TokenConstraint<S>,
+  trie: TokenTrie,
+  cache: AllowedCache,
+  ids: readonly number[],
+): number {
+  let state = constraint.start;
+  for (const [i, id] of ids.entries()) {
+    const found = allowedTokens(trie, constraint, state, cache).find((a) => a.id === id);
+    if (!found) return i;
+    state = found.state;
+  }
+  return ids.length;
+}
+
+/** Where a search starts: the token it feeds first, and the seed read before it (null: none). */
+export interface SeedStart {
+  first: number;
+  seed: Seed | null;
+  /** The seed's call: its time and tokens (0 when none was made). */
+  ms: number;
+  rows: number;
+}
+
+/**
+ * Reads `seed` after the start sequence in one call of the search's own decoder: the start
+ * sequence's last token and the seed but its last, one row, each position's logits scoring
+ * the next seed token (normalized as the search's steps are: the first without the tokens
+ * never generated first). The search then feeds the seed's last token as its first step. One
+ * call instead of one a token; nothing read (the search starts at `last`) when the seed is
+ * empty or the decoder takes one token a call (prepare/causal-cache.ts). The int8 layers
+ * quantize once per call, so the seed's scores differ from those of its own steps by a few
+ * hundredths (measured on whisper-tiny, docs/stt.md, Guided decoding).
+ */
+export async function readSeed(
+  decoder: Pick<BatchKvDecoder, "takesSeveral" | "together">,
+  last: number,
+  seed: readonly number[],
+  spec: Pick<WhisperSpec, "suppressed" | "beginSuppressed">,
+): Promise<SeedStart> {
+  const final = seed[seed.length - 1];
+  if (final === undefined || !decoder.takesSeveral) return { first: last, seed: null, ms: 0, rows: 0 };
+  const started = performance.now();
+  const out = await decoder.together(
+    [last, ...seed.slice(0, -1)],
+    normMask(spec.suppressed, spec.beginSuppressed),
+  );
+  const logprobs = seed.map((id, row) => {
+    const extra = row === 0 ? spec.beginSuppressed : [];
+    return (logitsRow(out.logits, out.vocab, row)[id] as number) - rowNorm(out, row, spec.suppressed, extra);
+  });
+  return { first: final, seed: { ids: seed, logprobs }, ms: performance.now() - started, rows: seed.length };
+}
+
+/** A search's counts with its seed's call added. */
+export function withSeedCall(result: GuidedDecodeResult, start: SeedStart): GuidedDecodeResult {
+  if (!start.seed) return result;
+  return {
+    ...result,
+    steps: result.steps + 1,
+    rows: result.rows + start.rows,
+    decoderMs: result.decoderMs + start.ms,
+  };
+}
