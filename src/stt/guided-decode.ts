@@ -12,6 +12,13 @@ export interface BatchDecoder {
    * decoder that can also returns each row's normaliser over the ids the mask keeps.
    */
   step(parents: readonly number[], ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput>;
+  /** True when `together` may be called (a decoder whose cache branch is causal: prepare/causal-cache.ts). */
+  readonly takesSeveral?: boolean;
+  /**
+   * Feeds `ids` one after another in one call, to the one row there is (before the first
+   * step, or after a step of one row): logits [ids, vocab]. The next step's parents are [0].
+   */
+  together?(ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput>;
 }
 
 /**

@@ -126,21 +126,34 @@ async function sweepTree(
   let ownKnown = false;
   while (frontier.length > 0) {
     const extra = steps === 0 ? options.beginSuppressed : [];
-    const out = await decoder.step(
-      parents,
-      frontier.map((n) => n.token),
-      normMask(options.suppressed, extra),
-    );
+    // The tokens every sequence shares, up to where they part, in one call where the decoder
+    // can: the tree's first calls fed one row each.
+    const chain = steps === 0 && decoder.takesSeveral && decoder.together ? sharedChain(root) : [];
+    const fed = chain.length > 1 ? chain : frontier;
+    const out =
+      chain.length > 1 && decoder.together
+        ? await decoder.together(
+            chain.map((n) => n.token),
+            normMask(options.suppressed),
+          )
+        : await decoder.step(
+            parents,
+            frontier.map((n) => n.token),
+            normMask(options.suppressed, extra),
+          );
     const { logits, vocab } = out;
     steps++;
-    rows += frontier.length;
+    rows += fed.length;
     const next: Node[] = [];
-    frontier.forEach((node, r) => {
+    fed.forEach((node, r) => {
       const row = logitsRow(logits, vocab, r);
-      const norm = rowNorm(out, r, options.suppressed, extra);
+      const norm = rowNorm(out, r, options.suppressed, r === 0 ? extra : []);
       for (const child of node.children.values()) {
         child.sum = node.sum + (row[child.token] as number) - norm;
-        child.row = r;
+        // After a call of one row's tokens, its cache is that one row.
+        child.row = fed === chain ? 0 : r;
+        // A node of the chain was fed with it: only what follows the chain goes on.
+        if (fed === chain && chain.includes(child)) continue;
         for (const end of child.ends) {
           if (end < 0) {
             ownTotal = child.sum;
@@ -162,6 +175,21 @@ async function sweepTree(
     parents = kept.map((n) => n.row);
   }
   return { ownTotal, exact, bounds, steps, rows };
+}
+
+/**
+ * The root and the nodes after it while each has one child that ends no sequence and goes on:
+ * the tokens every sequence shares (the last one is where they part, or the last they share).
+ */
+function sharedChain(root: Node): Node[] {
+  const chain = [root];
+  let at = root;
+  for (;;) {
+    const only = at.children.size === 1 ? (at.children.values().next().value as Node) : undefined;
+    if (!only || only.ends.length > 0 || only.children.size === 0) return chain;
+    chain.push(only);
+    at = only;
+  }
 }
 
 function newNode(token: number, own: boolean): Node {

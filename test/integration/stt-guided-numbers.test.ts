@@ -206,6 +206,9 @@ describe("guided decoding refuses a number Whisper was not sure of (whisper-tiny
     expect(cached?.alternative).toBe(full?.alternative);
     // Batches of other sizes round a little differently (int8 model): not to the digit.
     expect(cached?.lead).toBeCloseTo(full?.lead ?? Number.NaN, 1);
-    expect(cached?.steps).toBeLessThan(full?.steps ?? 0);
+    // From the start, the words before the number are read in one call (the causal cache
+    // branch): no more calls than going on from the free pass's cache.
+    expect(cached?.steps).toBeLessThanOrEqual(full?.steps ?? 0);
+    expect(full?.rows).toBeGreaterThan(cached?.rows ?? 0);
   });
 });

@@ -44,6 +44,27 @@ export class SequenceDecoder implements BatchDecoder {
 }
 
 /**
+ * The same decoder taking several tokens of one row in one call (BatchDecoder.together), as
+ * a prepared Whisper decoder does: each token's logits as if fed alone (a fake has no int8
+ * rounding). Such a call is recorded as one, its ids all the tokens fed.
+ */
+export class TogetherDecoder extends SequenceDecoder {
+  readonly takesSeveral = true;
+
+  async together(ids: readonly number[]) {
+    const rows: Float32Array[] = [];
+    for (const id of ids) {
+      rows.push((await this.step([0], [id])).logits);
+      this.calls.pop();
+    }
+    this.calls.push({ parents: [0], ids: [...ids] });
+    const logits = new Float32Array(rows.length * this.vocab);
+    rows.forEach((row, i) => logits.set(row, i * this.vocab));
+    return { logits, vocab: this.vocab };
+  }
+}
+
+/**
  * A vocabulary of token texts, for tests that speak of tokens by their text: their ids, the
  * guided search's trie, and decoders whose preferences are given as [text, logit] pairs.
  */

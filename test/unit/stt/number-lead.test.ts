@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alignedAlternatives, leadOverAlternatives } from "../../../src/stt/number-lead.js";
 import { forcedLogprobs } from "../../../src/stt/phrase-score.js";
-import { SequenceDecoder } from "../../support/fake-decoder.js";
+import { SequenceDecoder, TogetherDecoder } from "../../support/fake-decoder.js";
 
 // A tiny vocabulary: "set", six numbers, "%", end-of-text, and the prompt's last token.
 const N7 = 0;
@@ -17,8 +17,12 @@ const VOCAB = 10;
  * (how sure the fake Whisper is of each); after a number, "%" (at the logit `percent` gives
  * for that number, else 6: likely); after "%", end-of-text. Records every call.
  */
-function fakeDecoder(heard: Record<number, number>, percent: Record<number, number> = {}) {
-  return new SequenceDecoder(VOCAB, (seq): Array<[number, number]> => {
+function fakeDecoder(
+  heard: Record<number, number>,
+  percent: Record<number, number> = {},
+  Kind: typeof SequenceDecoder = SequenceDecoder,
+) {
+  return new Kind(VOCAB, (seq): Array<[number, number]> => {
     const last = seq.at(-1) as number;
     if (last === START) return [[SET, 6]];
     if (last === SET) return Object.entries(heard).map(([id, value]) => [Number(id), value]);
@@ -66,6 +70,20 @@ describe("leadOverAlternatives", () => {
       expect(found.exact).toBe(true);
     });
   }
+
+  it("reads the tokens every sentence shares in one call where the decoder can: the same lead", async () => {
+    const heard = { [N75]: 4, [N25]: 3.8, [N35]: 1 };
+    const options = { ...none, enough: 1, maxRows: 8 };
+    const stepped = fakeDecoder(heard);
+    const byStep = await leadOverAlternatives(rounds(stepped), START, OWN, OTHERS, options);
+    const together = fakeDecoder(heard, {}, TogetherDecoder);
+    const byChain = await leadOverAlternatives(rounds(together), START, OWN, OTHERS, options);
+    expect(byChain.lead).toBeCloseTo(byStep.lead, 6);
+    expect(byChain.closest).toBe(byStep.closest);
+    // "set" and the prompt's last token: one call instead of two.
+    expect(together.calls[0]).toEqual({ parents: [0], ids: [START, SET] });
+    expect(byChain.steps).toBe(byStep.steps - 1);
+  });
 
   it("names the closest alternative", async () => {
     const fake = fakeDecoder({ [N75]: 4, [N35]: 3.9 });
