@@ -1,5 +1,5 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
-import { diverse, type Finished, rank, ranked, rankingOf, withFloor } from "./guided-rank.js";
+import { diverse, type Finished, rank, ranked, rankingOf, remembered, withFloor } from "./guided-rank.js";
 import { type DecoderOutput, logitsRow, normMask, rowNorm } from "./logits.js";
 import { AllowedCache, allowedTokens, type TokenTrie } from "./token-trie.js";
 
@@ -12,19 +12,15 @@ export interface BatchDecoder {
    * decoder that can also returns each row's normaliser over the ids the mask keeps.
    */
   step(parents: readonly number[], ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput>;
-  /** True when `together` may be called (a decoder whose cache branch is causal: prepare/causal-cache.ts). */
+  /** True when `together` may be called (the cache branch is causal: prepare/causal-cache.ts). */
   readonly takesSeveral?: boolean;
-  /**
-   * Feeds `ids` one after another in one call, to the one row there is (before the first
-   * step, or after a step of one row): logits [ids, vocab]. The next step's parents are [0].
-   */
+  /** `ids` one after another in one call to the one row there is: logits [ids, vocab] (batch-decoder.ts). */
   together?(ids: readonly number[], mask?: Float32Array): Promise<DecoderOutput>;
 }
 
 /**
- * Tokens every hypothesis starts with, already fed to the decoder (its cache holds them, the
- * last one is the `firstId` the search feeds), and their log-probabilities: the search goes
- * on after them as if it had taken them itself, so scores and steps count them as before.
+ * Tokens every hypothesis starts with, in the decoder's cache but the last (the `firstId` the
+ * search feeds), and their log-probabilities: the search goes on as if it had taken them.
  */
 export interface Seed {
   ids: readonly number[];
@@ -307,20 +303,4 @@ function extend(said: string, spelled: string): string {
     else if (out !== "" && !out.endsWith(" ")) out += " ";
   }
   return out;
-}
-
-/**
- * `meaning` asked once per text: it runs the templates' matcher, and the stop rule and the
- * ranking ask it of the same ended sentences (~10 ms a guided pass here).
- */
-function remembered(meaning: (said: string) => string): (said: string) => string {
-  const known = new Map<string, string>();
-  return (said) => {
-    let value = known.get(said);
-    if (value === undefined) {
-      value = meaning(said);
-      known.set(said, value);
-    }
-    return value;
-  };
 }

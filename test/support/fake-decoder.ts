@@ -59,7 +59,9 @@ export class TogetherDecoder extends SequenceDecoder {
     }
     this.calls.push({ parents: [0], ids: [...ids] });
     const logits = new Float32Array(rows.length * this.vocab);
-    rows.forEach((row, i) => logits.set(row, i * this.vocab));
+    rows.forEach((row, i) => {
+      logits.set(row, i * this.vocab);
+    });
     return { logits, vocab: this.vocab };
   }
 }
