@@ -4,7 +4,8 @@ import { endsUnfinished } from "./guide.js";
  * The refusals that say only "not sure enough": the guess kept too few of the words heard
  * freely (`other-words`), scored too low, led its rivals by too little, fell too far below
  * the free text, or took an "on" or "off" the free text did not have by a hair over the other
- * (`ambiguous-state`); or the free text is understood, but the last word it cannot do without
+ * (`ambiguous-state`), or named one of two devices a name heard in part fits, by a hair
+ * (`ambiguous-name`); or the free text is understood, but the last word it cannot do without
  * may be Whisper's own completion of a half sentence (`last-word`). Nothing in the free text
  * contradicts it (an action, a number), so the person can be asked whether it is what they
  * said. The others say the free text heard something else (`contradicts`, `number-changed`, `reads-otherwise`, `ambiguous-*`): asking about the
@@ -16,6 +17,7 @@ const UNSURE_ONLY = new Set([
   "low-margin",
   "below-free",
   "ambiguous-state",
+  "ambiguous-name",
   "last-word",
 ]);
 

@@ -152,6 +152,7 @@ export function guidedSettings(stt: Config["stt"]): GuidedSettings {
       minActionLead: stt.guided_min_action_lead || undefined,
       minNameLead: stt.guided_min_name_lead || undefined,
       minStateLead: stt.guided_min_state_lead || undefined,
+      minNameMargin: stt.guided_min_name_margin || undefined,
       minLastWordLead: stt.guided_min_last_word_lead || undefined,
       askMinScore: stt.guided_ask_min_score ?? undefined,
     },

@@ -69,6 +69,12 @@ export interface TranscriptGuide {
    * the nearest ("bed room lights" -> the bedroom light), as meaning() writes it; null: nothing.
    */
   readsAs?(text: string): string | null;
+  /**
+   * The home's other device names that what the free text heard of the guess's device name
+   * fits as well ("room light" heard, "living room light" guessed: ["bedroom light"]); empty
+   * when the guess's name was heard whole or nothing else fits.
+   */
+  rivalNames?(free: string, guessed: string): string[];
   /** True when the text begins with a wake phrase ("Hey Jarvis, turn on ..."). */
   startsWithWake?(text: string): boolean;
   /** True when the text is a wake phrase (or its end, "Jarvis") and nothing else, punctuation aside. */
@@ -110,6 +116,7 @@ export type GuidedVerdict =
         | "ambiguous-action"
         | "missed-name"
         | "ambiguous-state"
+        | "ambiguous-name"
         | "last-word"
         | "number-not-heard"
         | "number-changed"
@@ -187,6 +194,8 @@ export function chooseTranscript(input: {
   readsOtherwise?: boolean;
   /** The free text stops on "the" (or "to", "my"...), or on a name the guess adds a name to, and the guess only goes on from there (last-word.ts completesHalfSentence). */
   completesHalf?: boolean;
+  /** What the free text heard of the guess's device name fits another device as well (TranscriptGuide.rivalNames). */
+  nameRivals?: boolean;
 }): GuidedVerdict {
   const { guided, thresholds } = input;
   if (input.freeUnderstood) return { source: "free", why: "understood" };
@@ -253,6 +262,16 @@ export function chooseTranscript(input: {
     guided.rivalLead < minStateLead
   )
     return { source: "free", why: "ambiguous-state" };
+  // "Turn on room light." -> "Turn on, living room light." where the home has a bedroom light
+  // too: which room the grammar's best guess picks (0.06 per token ahead, wrong on the noisy
+  // bench) is a coin the audio barely weighs. Asked back unless it clearly leads.
+  const { minNameMargin } = thresholds;
+  if (
+    minNameMargin !== undefined &&
+    input.nameRivals &&
+    (guided.margin === null || guided.margin < minNameMargin)
+  )
+    return { source: "free", why: "ambiguous-name" };
   // Two readings of one utterance that disagree: the free text's, its names matched by their
   // letters ("Turn off the bed room lights." -> the bedroom light), and the guess, matched by
   // the audio ("Turn off, living room light.", 0.17 likelier per token, wrong on the bench).

@@ -52,6 +52,7 @@ export async function judgeGuess(
         settings.unfinished !== 0 && hypothesis ? guessUnfinished(free.text, hypothesis.text) : false,
       readsOtherwise: hypothesis ? readsOtherwise(guide, free.text, hypothesis.text) : false,
       completesHalf: hypothesis ? completesHalfSentence(free.text, hypothesis.text, isNameOf(guide)) : false,
+      nameRivals: hypothesis ? (guide.rivalNames?.(free.text, hypothesis.text).length ?? 0) > 0 : false,
     });
   const verdict = decide(null, null);
   if (verdict.source !== "grammar" || !hypothesis) return { verdict, hypothesis, lead: null };

@@ -37,6 +37,12 @@ export interface GuidedThresholds {
    */
   minStateLead?: number | undefined;
   /**
+   * How far ahead per token (the margin) a guess must be when it names a device Whisper heard
+   * only part of, and what was heard fits another of the home's devices as well ("room light"
+   * of "bedroom light" and "living room light": TranscriptGuide.rivalNames). Absent: not checked.
+   */
+  minNameMargin?: number | undefined;
+  /**
    * An understood free text whose last word follows a word no sentence ends on ("Turn on
    * the lights.") is taken only when that word led ending the sentence before it by this much
    * (nats; last-word.ts): Whisper completes a half sentence with the word that usually comes

@@ -47,3 +47,8 @@ export function namedForms(text: string, kinds: ReadonlySet<string>, modifiers: 
   const after = text.slice(last.index);
   return modifiers.map((modifier) => `${before}${modifier} ${after}`);
 }
+
+/** A device's area as said ("living_room" -> "living room"); "" for none. */
+export function spokenArea(device: { area?: string | null | undefined }): string {
+  return device.area?.replace(/_/g, " ") ?? "";
+}

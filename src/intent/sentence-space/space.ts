@@ -7,8 +7,9 @@ import type { RecognizedIntent } from "../types.js";
 import { type GraphConstraint, graphConstraint } from "./constraint.js";
 import { followUpMeaning } from "./follow-ups.js";
 import type { SentenceGraph } from "./graph.js";
-import { namedForms, namingWords } from "./namings.js";
+import { namedForms, namingWords, spokenArea } from "./namings.js";
 import { reversedForms } from "./reversals.js";
+import { rivalNames } from "./rival-names.js";
 import { spellText } from "./spell.js";
 
 /**
@@ -242,6 +243,15 @@ export class SentenceSpace {
     return this.registry.all().flatMap((d) => [d.name, ...d.aliases, spokenArea(d)]);
   }
 
+  /** The home's other device names that what `free` heard of the guess's device name fits as well (rival-names.ts). */
+  rivalNames(free: string, guessed: string): string[] {
+    const intent = this.recognizer.recognize(this.#withoutWake(guessed));
+    if (!intent) return [];
+    const understands = (text: string) => this.understands(text);
+    const heard = [this.#wakeless(free), this.#wakeless(guessed)] as const;
+    return rivalNames(...heard, new Set(intent.targets), this.registry.all(), this.#nameWords(), understands);
+  }
+
   /** True when the text begins with one of the wake phrases ("Hey, Jarvis, set ..."). */
   startsWithWake(text: string): boolean {
     return this.#wakeLength(tokenize(text)) > 0;
@@ -291,11 +301,6 @@ export class SentenceSpace {
 function meaningOf(intent: RecognizedIntent): string {
   const { name: _name, area: _area, domain: _domain, ...slots } = intent.slots;
   return JSON.stringify([intent.intent, intent.targets, slots]);
-}
-
-/** A device's area as said ("living_room" -> "living room"); "" for none. */
-function spokenArea(device: { area?: string | null | undefined }): string {
-  return device.area?.replace(/_/g, " ") ?? "";
 }
 
 /** How many words at the start are filler phrases, as stripFiller() drops them. */

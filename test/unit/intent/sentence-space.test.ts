@@ -450,3 +450,40 @@ describe("SentenceSpace.isWhole", () => {
     }
   });
 });
+
+describe("SentenceSpace.rivalNames: a name heard in part that fits two devices", () => {
+  const registry = new DeviceRegistry(
+    devices(
+      ["bedroom_light", "bedroom light", "light", "bedroom"],
+      ["living_room_lamp", "living room lamp", "light", "living_room"],
+      ["kitchen_light", "kitchen light", "light", "kitchen"],
+      ["garage_door", "garage door", "cover", "garage"],
+      ["front_door", "front door", "lock", "hall"],
+    ),
+  );
+  const recognizer = new TemplateRecognizer(compiled, new VocabularyCache(registry), 1);
+  const space = new SentenceSpace(graphOf(registry), recognizer, registry, ["hey jarvis"]);
+
+  it("'room light' completed as the living room's light: the bedroom light fits as well, and the other way", () => {
+    expect(
+      space.rivalNames("Hey Jarvis, turn on room light.", "Hey Jarvis, turn on, living room light."),
+    ).toEqual(["bedroom light"]);
+    expect(
+      space.rivalNames("Hey Jarvis, turn on room light.", "Hey Jarvis, turn on the bedroom light."),
+    ).toEqual(["living room light"]);
+  });
+
+  it("none when the name was heard whole, or what was heard fits no other device", () => {
+    expect(space.rivalNames("Turn on the bedroom light.", "Turn on the bedroom light.")).toEqual([]);
+    // Only the living room has a lamp.
+    expect(space.rivalNames("Switch off room lamp.", "Switch off the living room lamp.")).toEqual([]);
+    // No name word heard at all: nothing was completed (other rules judge such guesses).
+    expect(space.rivalNames("Hey Jarvis, what is this?", "Hey Jarvis, turn on the kitchen light.")).toEqual(
+      [],
+    );
+  });
+
+  it("only names that make the guess a command too: the front door cannot be shut", () => {
+    expect(space.rivalNames("Shut the door.", "Shut the garage door.")).toEqual([]);
+  });
+});

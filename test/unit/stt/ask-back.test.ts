@@ -11,6 +11,8 @@ describe("askBack: which refused guess is asked back", () => {
     ["below-free", -0.9, "Cancel the timer."],
     // An on or off nobody heard, nearly as likely the other way: a yes or a no settles it.
     ["ambiguous-state", -0.6, "Cancel the timer."],
+    // Which of two rooms a name heard in part was: the person says.
+    ["ambiguous-name", -0.4, "Cancel the timer."],
     // A free text whose last word Whisper may have added to a half sentence.
     ["last-word", -0.4, "Cancel the timer."],
     // Too unsure to ask about.

@@ -198,6 +198,27 @@ describe("chooseTranscript", () => {
       "grammar",
     ],
     ["state check off (no minStateLead)", { guided: { ...hyp(-0.5), rivalLead: 0.1 } }, "grammar"],
+    [
+      "a name heard in part that fits another device, barely ahead of it",
+      { guided: hyp(-0.4, 0.06), nameRivals: true, thresholds: { ...thresholds, minNameMargin: 0.35 } },
+      "ambiguous-name",
+    ],
+    [
+      "... with no sentence of another meaning found at all",
+      { guided: hyp(-0.4, null), nameRivals: true, thresholds: { ...thresholds, minNameMargin: 0.35 } },
+      "ambiguous-name",
+    ],
+    [
+      "... clearly ahead of it",
+      { guided: hyp(-0.4, 1.5), nameRivals: true, thresholds: { ...thresholds, minNameMargin: 0.35 } },
+      "grammar",
+    ],
+    [
+      "a name the audio leaves no rival for",
+      { guided: hyp(-0.4, 0.06), nameRivals: false, thresholds: { ...thresholds, minNameMargin: 0.35 } },
+      "grammar",
+    ],
+    ["name check off (no minNameMargin)", { guided: hyp(-0.4, 0.06), nameRivals: true }, "grammar"],
     ["number check off (no minNumberLead)", { guided: hyp(-0.5), numberLead: -2 }, "grammar"],
     [
       "a number in the guess the free text never had",
