@@ -62,15 +62,17 @@ function spoken(device: Named): string[] {
   return [device.name, ...device.aliases, ...byArea];
 }
 
-/** Where `words` start in `text` (-1: nowhere). */
+/** Where `words` start in `text`, the last one maybe plural ("living room lights"); -1: nowhere. */
 function at(text: readonly string[], words: readonly string[]): number {
+  const last = words.length - 1;
+  const same = (w: string, j: number, said = "") => said === w || (j === last && said === `${w}s`);
   for (let i = 0; i + words.length <= text.length; i++)
-    if (words.every((w, j) => text[i + j] === w)) return i;
+    if (words.every((w, j) => same(w, j, text[i + j]))) return i;
   return -1;
 }
 
-/** `heard` is the word, or (4+ letters) the start or end of it. */
+/** `heard` is the word (or its plural), or (4+ letters) the start or end of it. */
 function partOf(heard: string, word: string): boolean {
-  if (heard === word) return true;
+  if (heard === word || heard === `${word}s`) return true;
   return heard.length >= 4 && word.length > heard.length && (word.endsWith(heard) || word.startsWith(heard));
 }

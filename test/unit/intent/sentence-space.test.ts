@@ -471,6 +471,9 @@ describe("SentenceSpace.rivalNames: a name heard in part that fits two devices",
     expect(
       space.rivalNames("Hey Jarvis, turn on room light.", "Hey Jarvis, turn on the bedroom light."),
     ).toEqual(["living room light"]);
+    expect(
+      space.rivalNames("Here Jarvis, turn off room lights.", "Hey Jarvis, turn off, living room lights."),
+    ).toEqual(["bedroom light"]);
   });
 
   it("none when the name was heard whole, or what was heard fits no other device", () => {
