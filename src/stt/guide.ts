@@ -262,6 +262,12 @@ export function chooseTranscript(input: {
     guided.rivalLead < minStateLead
   )
     return { source: "free", why: "ambiguous-state" };
+  // Two readings of one utterance that disagree: the free text's, its names matched by their
+  // letters ("Turn off the bed room lights." -> the bedroom light), and the guess, matched by
+  // the audio ("Turn off, living room light.", 0.17 likelier per token, wrong on the bench).
+  // Neither is sure enough to act on: both are dropped, and the person is asked again.
+  if (input.readsOtherwise) return { source: "free", why: "reads-otherwise" };
+  // After it: a reading of the free text that disagrees is no question to ask.
   // "Turn on room light." -> "Turn on, living room light." where the home has a bedroom light
   // too: which room the grammar's best guess picks (0.06 per token ahead, wrong on the noisy
   // bench) is a coin the audio barely weighs. Asked back unless it clearly leads.
@@ -272,11 +278,6 @@ export function chooseTranscript(input: {
     (guided.margin === null || guided.margin < minNameMargin)
   )
     return { source: "free", why: "ambiguous-name" };
-  // Two readings of one utterance that disagree: the free text's, its names matched by their
-  // letters ("Turn off the bed room lights." -> the bedroom light), and the guess, matched by
-  // the audio ("Turn off, living room light.", 0.17 likelier per token, wrong on the bench).
-  // Neither is sure enough to act on: both are dropped, and the person is asked again.
-  if (input.readsOtherwise) return { source: "free", why: "reads-otherwise" };
   return { source: "grammar" };
 }
 
