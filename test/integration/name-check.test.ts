@@ -1,41 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sentenceSpace } from "../../src/intent/create.js";
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
+import { describe, expect, it } from "vitest";
 import { whisperPrompt } from "../../src/pipeline/wake-phrase.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome } from "../../src/stt/guided-types.js";
-import type { WhisperTranscriber } from "../../src/stt/whisper.js";
-import { HEARING_HOME, HEARING_PROMPT, loadTinyTranscriber, spoken } from "./stt-support.js";
+import { HEARING_HOME, HEARING_PROMPT, hearingWhisper, spoken } from "./stt-support.js";
 
 /** A paused hearing clip as the pipeline hands it to Whisper: the wake phrase, then the command. */
 const afterWakePhrase = (text: string, voiceId: string) =>
   spoken(text, voiceId, "clean", { wakePhrase: true });
 
 describe("the name check: a command by kind alone is no name Whisper dropped (whisper-tiny)", () => {
-  let space: SentenceSpaceCache;
-  let whisper: WhisperTranscriber;
-
-  beforeAll(async () => {
-    space = sentenceSpace(HEARING_HOME, new DeviceRegistry(HEARING_HOME.devices));
-    whisper = (await loadTinyTranscriber({})) as WhisperTranscriber;
-  });
-
-  afterAll(async () => {
-    space.dispose();
-    await whisper.dispose();
-  });
+  const tiny = hearingWhisper();
 
   /** The understood free text `heard` judged over the clip's own encoder output, as the daemon's guided pass does. */
   async function judged(audio: Float32Array, heard: string): Promise<GuidedOutcome | undefined> {
-    const guide = space.get();
+    const guide = tiny.space.get();
     let outcome: GuidedOutcome | undefined;
-    await whisper.transcribe(audio, {
+    await tiny.whisper.transcribe(audio, {
       ...whisperPrompt("Hey Jarvis", HEARING_PROMPT),
       inspect: async (free) => {
         // Heard so on the CPU the rule was found on (session 31); the check is about this text
         // over this audio, so it runs with it wherever Whisper writes otherwise.
-        outcome = await whisper
+        outcome = await tiny.whisper
           .guidedPass(guidedSettings(HEARING_HOME.stt))
           .run({ ...free, text: heard }, guide);
       },

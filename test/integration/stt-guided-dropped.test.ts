@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sentenceSpace } from "../../src/intent/create.js";
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
+import { describe, expect, it } from "vitest";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { FreePass, GuidedOutcome } from "../../src/stt/guided-types.js";
-import type { WhisperTranscriber } from "../../src/stt/whisper.js";
 import {
   brownNoise,
   HEARING_HOME,
   HEARING_PROMPT,
-  loadTinyTranscriber,
+  hearingWhisper,
   spoken,
   whiteNoise,
 } from "./stt-support.js";
@@ -20,35 +16,24 @@ import {
 // `afterNoSpeech` does (its guesses flipped on and off: docs/stt.md, session 15), so that it
 // can be measured again.
 describe("a window dropped as silence (whisper-tiny)", () => {
-  let space: SentenceSpaceCache;
-  let whisper: WhisperTranscriber;
+  const tiny = hearingWhisper();
   const settings = guidedSettings(HEARING_HOME.stt);
 
   /** The transcript the daemon gets, and the bench option's outcome over the same free pass. */
   async function both(audio: Float32Array) {
-    const guide = space.get();
+    const guide = tiny.space.get();
     let free: FreePass | undefined;
     let option: GuidedOutcome | undefined;
-    const result = await whisper.transcribe(audio, {
+    const result = await tiny.whisper.transcribe(audio, {
       prompt: HEARING_PROMPT,
       guide,
       inspect: async (pass) => {
         free = pass;
-        option = await whisper.guidedPass({ ...settings, afterNoSpeech: 1 }).run(pass, guide);
+        option = await tiny.whisper.guidedPass({ ...settings, afterNoSpeech: 1 }).run(pass, guide);
       },
     });
     return { result, free, option };
   }
-
-  beforeAll(async () => {
-    space = sentenceSpace(HEARING_HOME, new DeviceRegistry(HEARING_HOME.devices));
-    whisper = (await loadTinyTranscriber({})) as WhisperTranscriber;
-  });
-
-  afterAll(async () => {
-    space.dispose();
-    await whisper.dispose();
-  });
 
   it("'turn on the kitchen light' (en-us-nyc+m4, clean): dropped by the daemon, heard by the option", async () => {
     const { result, free, option } = await both(spoken("turn on the kitchen light", "en-us-nyc-m4", "clean"));
@@ -57,7 +42,7 @@ describe("a window dropped as silence (whisper-tiny)", () => {
     expect(result.dropped).toBe("no-speech");
     expect(result.guided).toBeUndefined();
     expect(free?.droppedText).toBeTruthy();
-    expect(free && whisper.guidedPass(settings).guidesDropped(free)).toBe(false);
+    expect(free && tiny.whisper.guidedPass(settings).guidesDropped(free)).toBe(false);
     // The option: the home's sentences over the same audio (-0.52 here).
     expect(option?.source).toBe("grammar");
     expect(option?.text).toBe("Turn on the kitchen light.");

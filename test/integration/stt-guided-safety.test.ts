@@ -6,10 +6,10 @@ import { askBack } from "../../src/stt/ask-back.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome, GuidedSettings } from "../../src/stt/guided-types.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
-import type { WhisperTranscriber } from "../../src/stt/whisper.js";
 import {
   HEARING_HOME,
   HEARING_PROMPT,
+  hearingWhisper,
   loadTinyTranscriber,
   spoken,
   WITHOUT_COMMAND_PROMPT,
@@ -69,36 +69,25 @@ describe("the action check: a lock is taken only when it is no unlock half heard
 });
 
 describe("guesses with the defaults (whisper-tiny)", () => {
-  let space: SentenceSpaceCache;
-  let whisper: WhisperTranscriber;
-
-  beforeAll(async () => {
-    space = sentenceSpace(HOME, new DeviceRegistry(HOME.devices));
-    whisper = (await loadTinyTranscriber({})) as WhisperTranscriber;
-  });
-
-  afterAll(async () => {
-    space.dispose();
-    await whisper.dispose();
-  });
+  const tiny = hearingWhisper();
 
   describe("a guess keeps the name it heard", () => {
     it("'call the plumber' (en-gb-x-rp+f3, noisy) heard as 'hold up, lamp': no timer paused", async () => {
       // Said in one breath with the wake phrase, so the prompt names it (as run-audio.ts does).
       const audio = spoken("call the plumber", "en-gb-x-rp-f3", "noisy");
-      const guide = space.get();
+      const guide = tiny.space.get();
       const settings = guidedSettings({ ...HOME.stt, ...WITHOUT_COMMAND_PROMPT });
       const outcomes: Record<string, GuidedOutcome> = {};
-      await whisper.transcribe(audio, {
+      await tiny.whisper.transcribe(audio, {
         prompt: `Hey Jarvis, ${PROMPT}`,
         inspect: async (free) => {
           // Heard so on the CPU the rule was found on; elsewhere the last word may differ ("hold
           // up, labyrinth."): the rule is about the text, so the searches run over this audio with it.
           const heard = { ...free, text: "Hey Jarvis, hold up, lamp." };
-          outcomes.before = await whisper.guidedPass({ ...settings, keepNames: 0 }).run(heard, guide);
-          outcomes.after = await whisper.guidedPass(settings).run(heard, guide);
-          outcomes.now = await whisper.guidedPass(guidedSettings(HOME.stt)).run(heard, guide);
-          outcomes.own = await whisper.guidedPass(guidedSettings(HOME.stt)).run(free, guide);
+          outcomes.before = await tiny.whisper.guidedPass({ ...settings, keepNames: 0 }).run(heard, guide);
+          outcomes.after = await tiny.whisper.guidedPass(settings).run(heard, guide);
+          outcomes.now = await tiny.whisper.guidedPass(guidedSettings(HOME.stt)).run(heard, guide);
+          outcomes.own = await tiny.whisper.guidedPass(guidedSettings(HOME.stt)).run(free, guide);
         },
       });
       // The guess keeps "hold" and loses the lamp: a timer would have been paused. Without the
@@ -121,13 +110,15 @@ describe("guesses with the defaults (whisper-tiny)", () => {
    * (another CPU's int8 kernels may hear a word otherwise; the rules are about the text).
    */
   async function guessed(audio: Float32Array, prompt: string, heard: string) {
-    const guide = space.get();
+    const guide = tiny.space.get();
     const outcome: { now?: GuidedOutcome; freeScore?: number } = {};
-    await whisper.transcribe(audio, {
+    await tiny.whisper.transcribe(audio, {
       prompt,
       inspect: async (free) => {
         outcome.freeScore = free.avgLogprob;
-        outcome.now = await whisper.guidedPass(guidedSettings(HOME.stt)).run({ ...free, text: heard }, guide);
+        outcome.now = await tiny.whisper
+          .guidedPass(guidedSettings(HOME.stt))
+          .run({ ...free, text: heard }, guide);
       },
     });
     return { ...outcome, guide };
@@ -224,15 +215,15 @@ describe("guesses with the defaults (whisper-tiny)", () => {
       peer: Partial<GuidedSettings>,
       base: Partial<GuidedSettings> = {},
     ) {
-      const guide = space.get();
+      const guide = tiny.space.get();
       const settings = { ...guidedSettings(HOME.stt), ...base };
       const outcomes: { heard: string; before?: GuidedOutcome; now?: GuidedOutcome } = { heard: "" };
-      await whisper.transcribe(audio, {
+      await tiny.whisper.transcribe(audio, {
         prompt,
         inspect: async (free) => {
           outcomes.heard = free.text;
-          outcomes.before = await whisper.guidedPass({ ...settings, ...peer }).run(free, guide);
-          outcomes.now = await whisper.guidedPass(settings).run(free, guide);
+          outcomes.before = await tiny.whisper.guidedPass({ ...settings, ...peer }).run(free, guide);
+          outcomes.now = await tiny.whisper.guidedPass(settings).run(free, guide);
         },
       });
       return { ...outcomes, guide };
@@ -256,8 +247,8 @@ describe("guesses with the defaults (whisper-tiny)", () => {
       // On the safety set its guess "Hey Jarvis, hold the timer." tied the free text (-0.9700
       // against -0.9702) and was taken, keeping none of its words: a tie is no lead.
       const audio = spoken("call the plumber", "en-gb-scotland", "clean");
-      const guide = space.get();
-      const result = await whisper.transcribe(audio, { prompt: `Hey Jarvis, ${PROMPT}`, guide });
+      const guide = tiny.space.get();
+      const result = await tiny.whisper.transcribe(audio, { prompt: `Hey Jarvis, ${PROMPT}`, guide });
       expect(result.freeText).toBe("Hey Jarvis, call me, I'm not.");
       expect(result.source).toBe("free");
       expect(guide.understands(result.text)).toBe(false);
@@ -289,17 +280,17 @@ describe("guesses with the defaults (whisper-tiny)", () => {
   describe("a guess far ahead of every other sentence (stt.guided_clear_margin)", () => {
     it("'lock the front door' (en-gb-scotland, clean) heard as 'Lock for front door.': locked", async () => {
       const audio = spoken("lock the front door", "en-gb-scotland", "clean");
-      const guide = space.get();
+      const guide = tiny.space.get();
       const settings = guidedSettings(HOME.stt);
       const outcomes: Record<string, GuidedOutcome> = {};
-      await whisper.transcribe(audio, {
+      await tiny.whisper.transcribe(audio, {
         prompt: PROMPT,
         inspect: async (free) => {
           const { clearMargin: _, ...withoutClearLead } = settings.thresholds;
-          outcomes.before = await whisper
+          outcomes.before = await tiny.whisper
             .guidedPass({ ...settings, thresholds: withoutClearLead })
             .run(free, guide);
-          outcomes.now = await whisper.guidedPass(settings).run(free, guide);
+          outcomes.now = await tiny.whisper.guidedPass(settings).run(free, guide);
         },
       });
       // Below the -1 bar (-1.16 on the bench), but no other sentence within 2.7 of it. On a CPU

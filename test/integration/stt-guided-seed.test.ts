@@ -1,40 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sentenceSpace } from "../../src/intent/create.js";
-import { DeviceRegistry } from "../../src/intent/registry.js";
-import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
+import { describe, expect, it } from "vitest";
 import { whisperPrompt } from "../../src/pipeline/wake-phrase.js";
 import { askBack } from "../../src/stt/ask-back.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome } from "../../src/stt/guided-types.js";
-import type { WhisperTranscriber } from "../../src/stt/whisper.js";
-import { HEARING_HOME, HEARING_PROMPT, loadTinyTranscriber, spoken } from "./stt-support.js";
+import { HEARING_HOME, HEARING_PROMPT, hearingWhisper, spoken } from "./stt-support.js";
 
 describe("the guided searches start after the wake phrase Whisper wrote (whisper-tiny)", () => {
-  let space: SentenceSpaceCache;
-  let whisper: WhisperTranscriber;
-
-  beforeAll(async () => {
-    space = sentenceSpace(HEARING_HOME, new DeviceRegistry(HEARING_HOME.devices));
-    whisper = (await loadTinyTranscriber({})) as WhisperTranscriber;
-  });
-
-  afterAll(async () => {
-    space.dispose();
-    await whisper.dispose();
-  });
+  const tiny = hearingWhisper();
 
   /** The free text, and the guided pass over it with the wake phrase seeded and stepped through. */
   async function bothWays(audio: Float32Array) {
-    const guide = space.get();
+    const guide = tiny.space.get();
     const settings = guidedSettings(HEARING_HOME.stt);
     let free = "";
     const outcomes: GuidedOutcome[] = [];
-    await whisper.transcribe(audio, {
+    await tiny.whisper.transcribe(audio, {
       ...whisperPrompt("Hey Jarvis", HEARING_PROMPT),
       inspect: async (pass) => {
         free = pass.text;
-        outcomes.push(await whisper.guidedPass(settings).run(pass, guide));
-        outcomes.push(await whisper.guidedPass({ ...settings, seedWake: 0 }).run(pass, guide));
+        outcomes.push(await tiny.whisper.guidedPass(settings).run(pass, guide));
+        outcomes.push(await tiny.whisper.guidedPass({ ...settings, seedWake: 0 }).run(pass, guide));
       },
     });
     const [seeded, stepped] = outcomes;
@@ -47,10 +32,12 @@ describe("the guided searches start after the wake phrase Whisper wrote (whisper
       spoken("set a timer for five minutes", "en-us", "clean", { wakePhrase: true }),
     );
     expect(free).toMatch(/^Hey Jarvis, /);
-    expect(space.get().understands(free)).toBe(false);
+    expect(tiny.space.get().understands(free)).toBe(false);
     expect(seeded.hypothesis?.text).toBe(stepped.hypothesis?.text);
     expect(seeded.text).toBe(stepped.text);
-    expect(space.get().meaning(seeded.text)).toBe(space.get().meaning("set a timer for five minutes"));
+    expect(tiny.space.get().meaning(seeded.text)).toBe(
+      tiny.space.get().meaning("set a timer for five minutes"),
+    );
     // The seed's log-probabilities come from one call, not from a call each: the same sums to
     // within the int8 decoder's rounding (one scale per call).
     expect(Math.abs((seeded.hypothesis?.score ?? 0) - (stepped.hypothesis?.score ?? 1))).toBeLessThan(0.05);
@@ -65,7 +52,7 @@ describe("the guided searches start after the wake phrase Whisper wrote (whisper
     const { free, seeded } = await bothWays(
       spoken("turn on the bedroom light", "en-gb-scotland", "noisy", { wakePhrase: true }),
     );
-    const guide = space.get();
+    const guide = tiny.space.get();
     expect(free).toMatch(/\broom light\b/i);
     const livingRoom = guide.meaning("turn on the living room light");
     expect(seeded.source === "grammar" && guide.meaning(seeded.text) === livingRoom).toBe(false);

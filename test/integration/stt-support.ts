@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 import { parse } from "yaml";
 import { UTTERANCES } from "../../scripts/hearing-utterances.js";
 import { commandAudio, VOICES, type Voice } from "../../scripts/make-hearing-fixtures.js";
@@ -7,6 +8,9 @@ import { readWav16kMono } from "../../src/audio/wav.js";
 import { validate } from "../../src/config/load.js";
 import { preparedModelsDir, stateDir } from "../../src/config/paths.js";
 import { configSchema } from "../../src/config/schema.js";
+import { sentenceSpace } from "../../src/intent/create.js";
+import { DeviceRegistry } from "../../src/intent/registry.js";
+import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
 import { numberToWords } from "../../src/intent/text/numbers.js";
 import { ModelStore } from "../../src/models/store.js";
 import { createTranscriber } from "../../src/stt/create.js";
@@ -15,6 +19,7 @@ import { pickOnnxFiles, WhisperSessions } from "../../src/stt/onnx-whisper.js";
 import { vocabularyPrompt } from "../../src/stt/prompt.js";
 import { WhisperTokenizer } from "../../src/stt/tokenizer.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
+import type { WhisperTranscriber } from "../../src/stt/whisper.js";
 import { silentLogger } from "../../src/util/logger.js";
 
 export const COMMANDS_DIR = "test/fixtures/wav/commands";
@@ -71,6 +76,26 @@ export function loadTinyTranscriber(stt: Record<string, unknown> = {}): Promise<
   const config = configSchema.parse({ stt });
   const store = new ModelStore({ modelsDir: "models", cacheFile: null });
   return createTranscriber(config.stt, store, silentLogger(), { preparedDir: defaultPreparedDir() });
+}
+
+/**
+ * The hearing home's sentence space and whisper-tiny with the daemon's defaults, for the tests
+ * of the describe block this is called in: opened before them, closed after them.
+ */
+export function hearingWhisper(): {
+  readonly space: SentenceSpaceCache;
+  readonly whisper: WhisperTranscriber;
+} {
+  const opened = {} as { space: SentenceSpaceCache; whisper: WhisperTranscriber };
+  beforeAll(async () => {
+    opened.space = sentenceSpace(HEARING_HOME, new DeviceRegistry(HEARING_HOME.devices));
+    opened.whisper = (await loadTinyTranscriber({})) as WhisperTranscriber;
+  });
+  afterAll(async () => {
+    opened.space?.dispose();
+    await opened.whisper?.dispose();
+  });
+  return opened;
 }
 
 /**
