@@ -1,41 +1,19 @@
 import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withoutOutputs } from "../../src/onnx/prune.js";
+import { describe, expect, it } from "vitest";
 import { CAUSAL_CACHE, withCausalCache } from "../../src/stt/prepare/causal-cache.js";
 import { decoderModel } from "../../src/stt/prepare/recipes.js";
 import { tinyPaths } from "../model/stt/helpers.js";
+import { tinyDecoderBench } from "./decoder-support.js";
 
 /**
  * whisper-tiny's decoder with a causal mask in its cache branch (prepare/causal-cache.ts):
  * several tokens in one cached call against the same tokens fed one call each.
  */
-const sessions: ort.InferenceSession[] = [];
-let decoder: Uint8Array;
-let states: ort.Tensor;
+const tiny = tinyDecoderBench();
 const START = [50258, 50259, 50359, 50363];
 /** "Hey Jarvis, and the": a wake phrase and a command's first words. */
 const TOKENS = [1911, 23941, 4938, 11, 293, 264];
-
-async function open(model: Uint8Array): Promise<ort.InferenceSession> {
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, enableMemPattern: false });
-  sessions.push(session);
-  return session;
-}
-
-beforeAll(async () => {
-  const paths = tinyPaths();
-  decoder = readFileSync(paths["onnx/decoder_model_merged_quantized.onnx"] as string);
-  const whole = readFileSync(paths["onnx/encoder_model_quantized.onnx"] as string);
-  const encoder = await open(withoutOutputs(whole, (name) => name !== "last_hidden_state"));
-  const features = new Float32Array(80 * 3000).map((_, i) => Math.sin(i * 0.37) * 0.8);
-  const out = await encoder.run({ input_features: new ort.Tensor("float32", features, [1, 80, 3000]) });
-  states = out.last_hidden_state as ort.Tensor;
-});
-
-afterAll(async () => {
-  for (const s of sessions) await s.release();
-});
 
 /** Logits of each of `tokens` after the start sequence: in calls of `perCall` tokens. */
 async function logitsAfterStart(
@@ -43,11 +21,11 @@ async function logitsAfterStart(
   tokens: number[],
   perCall: number,
 ): Promise<Float32Array[]> {
-  const session = await open(model);
+  const session = await tiny.open(model);
   let past = new Map<string, ort.Tensor>();
   const run = async (ids: number[], cached: boolean) => {
     const feeds: Record<string, ort.Tensor> = {
-      encoder_hidden_states: states,
+      encoder_hidden_states: tiny.states,
       input_ids: new ort.Tensor("int64", BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
       use_cache_branch: new ort.Tensor("bool", Uint8Array.of(cached ? 1 : 0), [1]),
     };
@@ -81,26 +59,26 @@ function largestDifference(a: Float32Array, b: Float32Array): number {
 
 describe("the decoder's cache branch with a causal mask", () => {
   it("masks every self-attention layer and says so with a causal_cache output; only once, and only a decoder", async () => {
-    const masked = withCausalCache(decoder);
+    const masked = withCausalCache(tiny.decoder);
     expect(masked.layers).toBe(4);
     const again = withCausalCache(masked.model);
     expect(again.layers).toBe(0);
     expect(again.model).toBe(masked.model);
-    expect((await open(masked.model)).outputNames).toContain(CAUSAL_CACHE);
+    expect((await tiny.open(masked.model)).outputNames).toContain(CAUSAL_CACHE);
     const encoder = readFileSync(tinyPaths()["onnx/encoder_model_quantized.onnx"] as string);
     expect(withCausalCache(encoder).layers).toBe(0);
   });
 
   it("gives a token a call the exported decoder's logits, bit for bit", async () => {
-    const { model } = withCausalCache(decoder);
-    expect(await logitsAfterStart(model, TOKENS, 1)).toEqual(await logitsAfterStart(decoder, TOKENS, 1));
+    const { model } = withCausalCache(tiny.decoder);
+    expect(await logitsAfterStart(model, TOKENS, 1)).toEqual(await logitsAfterStart(tiny.decoder, TOKENS, 1));
   });
 
   it("gives several tokens in one call each its own logits: the exported decoder lets them see later ones", async () => {
-    const { model } = withCausalCache(decoder);
+    const { model } = withCausalCache(tiny.decoder);
     const stepped = await logitsAfterStart(model, TOKENS, 1);
     const together = await logitsAfterStart(model, TOKENS, TOKENS.length);
-    const unmasked = await logitsAfterStart(decoder, TOKENS, TOKENS.length);
+    const unmasked = await logitsAfterStart(tiny.decoder, TOKENS, TOKENS.length);
     // Not bit for bit: the int8 layers quantize all positions of a call with one scale (a
     // logit moves by up to ~1.2 of ~50 here). Without the mask the first token attends to the
     // five after it (~5.6 off here).
@@ -114,7 +92,7 @@ describe("the decoder's cache branch with a causal mask", () => {
     for (const layer of ["blocks", "float", "int8"] as const) {
       const prepared = await decoderModel(file, layer).prepare();
       expect(prepared).toBeInstanceOf(Uint8Array);
-      expect((await open(prepared as Uint8Array)).outputNames).toContain(CAUSAL_CACHE);
+      expect((await tiny.open(prepared as Uint8Array)).outputNames).toContain(CAUSAL_CACHE);
     }
   });
 });

@@ -1,42 +1,20 @@
 import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withoutOutputs } from "../../src/onnx/prune.js";
+import { describe, expect, it } from "vitest";
 import { withHoistedConstants, withOutputMatMulsAfterIf } from "../../src/stt/prepare/hoist.js";
 import { withOutputLayerInBlocks } from "../../src/stt/prepare/output-layer.js";
 import { decoderModel } from "../../src/stt/prepare/recipes.js";
 import { CROSS_ROWS, withSharedCrossAttention } from "../../src/stt/prepare/shared-cross.js";
 import { withUnsignedWeights } from "../../src/stt/prepare/unsigned-weights.js";
 import { tinyPaths } from "../model/stt/helpers.js";
+import { tinyDecoderBench } from "./decoder-support.js";
 
 /**
  * whisper-tiny's decoder reading one row of the audio's cross-attention keys and values for
  * every hypothesis of a batched step (prepare/shared-cross.ts), against the decoder as
  * exported fed one copy per row.
  */
-const sessions: ort.InferenceSession[] = [];
-let decoder: Uint8Array;
-let states: ort.Tensor;
-
-async function open(model: Uint8Array): Promise<ort.InferenceSession> {
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, enableMemPattern: false });
-  sessions.push(session);
-  return session;
-}
-
-beforeAll(async () => {
-  const paths = tinyPaths();
-  decoder = readFileSync(paths["onnx/decoder_model_merged_quantized.onnx"] as string);
-  const whole = readFileSync(paths["onnx/encoder_model_quantized.onnx"] as string);
-  const encoder = await open(withoutOutputs(whole, (name) => name !== "last_hidden_state"));
-  const features = new Float32Array(80 * 3000).map((_, i) => Math.sin(i * 0.37) * 0.8);
-  const out = await encoder.run({ input_features: new ort.Tensor("float32", features, [1, 80, 3000]) });
-  states = out.last_hidden_state as ort.Tensor;
-});
-
-afterAll(async () => {
-  for (const s of sessions) await s.release();
-});
+const tiny = tinyDecoderBench();
 
 /** [1, ...] repeated for `rows` rows. */
 function tiled(tensor: ort.Tensor, rows: number): ort.Tensor {
@@ -51,10 +29,10 @@ function tiled(tensor: ort.Tensor, rows: number): ort.Tensor {
  * `tileCross`: each row gets its own copy of the cross-attention cache, as the export needs.
  */
 async function cachedStep(model: Uint8Array, ids: number[], tileCross: boolean): Promise<Float32Array[]> {
-  const session = await open(model);
+  const session = await tiny.open(model);
   const run = (tokens: number[][], cached: boolean, past: Map<string, ort.Tensor>) => {
     const feeds: Record<string, ort.Tensor> = {
-      encoder_hidden_states: states,
+      encoder_hidden_states: tiny.states,
       input_ids: new ort.Tensor("int64", BigInt64Array.from(tokens.flat().map(BigInt)), [
         tokens.length,
         tokens[0]?.length ?? 0,
@@ -93,7 +71,7 @@ function largestDifference(a: Float32Array, b: Float32Array): number {
 
 describe("the decoder's cache branch reading one row of cross-attention keys and values", () => {
   it("edits every layer and says so with a cross_rows output; only once, and only a decoder", () => {
-    const shared = withSharedCrossAttention(decoder);
+    const shared = withSharedCrossAttention(tiny.decoder);
     expect(shared.layers).toBe(4);
     const again = withSharedCrossAttention(shared.model);
     expect(again.layers).toBe(0);
@@ -103,8 +81,8 @@ describe("the decoder's cache branch reading one row of cross-attention keys and
   });
 
   it("gives one row the exported decoder's logits, bit for bit", async () => {
-    const { model } = withSharedCrossAttention(decoder);
-    expect(await cachedStep(model, [440], false)).toEqual(await cachedStep(decoder, [440], true));
+    const { model } = withSharedCrossAttention(tiny.decoder);
+    expect(await cachedStep(model, [440], false)).toEqual(await cachedStep(tiny.decoder, [440], true));
   });
 
   it("gives each of several rows its own logits, as with a copy of the audio per row", async () => {
@@ -112,7 +90,7 @@ describe("the decoder's cache branch reading one row of cross-attention keys and
     // As the daemon prepares it (recipes.ts): with the export's int8 output layer, one scale
     // per call quantizes every row's hidden state, and a last-bit difference anywhere can
     // move a logit by ~0.4 (as the int8 layer's own test shows against the exact one).
-    const unsigned = withUnsignedWeights(decoder).model;
+    const unsigned = withUnsignedWeights(tiny.decoder).model;
     const exact = withOutputLayerInBlocks(
       withOutputMatMulsAfterIf(withHoistedConstants(unsigned).model).model,
       8192,
@@ -136,7 +114,7 @@ describe("the decoder's cache branch reading one row of cross-attention keys and
     for (const layer of ["blocks", "float", "int8"] as const) {
       const prepared = await decoderModel(file, layer).prepare();
       expect(prepared).toBeInstanceOf(Uint8Array);
-      expect((await open(prepared as Uint8Array)).outputNames).toContain(CROSS_ROWS);
+      expect((await tiny.open(prepared as Uint8Array)).outputNames).toContain(CROSS_ROWS);
     }
   });
 });
