@@ -20,7 +20,9 @@ interface Named {
  * domain ("living room light"); a name fits when its last word was heard ("light", "lights")
  * and every name word heard is one of its words, or the start or end of one (4+ letters:
  * "room" of "bedroom"). Empty when the guess's device was heard by a whole name (then nothing
- * was completed) or no name word was heard. Pure but for `understands`.
+ * was completed), or nothing of a name but its device word was heard ("bathroom light, talk."
+ * -> the bedroom light: other rules judge a name put where none was heard). Pure but for
+ * `understands`.
  */
 export function rivalNames(
   heard: readonly string[],
@@ -31,9 +33,13 @@ export function rivalNames(
   understands: (text: string) => boolean,
 ): string[] {
   const said = new Set(heard);
-  const saidName = heard.filter((word) => nameWords.has(word));
-  if (saidName.length === 0) return [];
   const wasSaid = (word: string) => said.has(word) || said.has(`${word}s`);
+  // The device words ("light") say what kind, not which: a part of a name must have been heard.
+  const kinds = new Set(devices.flatMap(spoken).map((name) => tokenize(name).at(-1) ?? ""));
+  const saidName = heard.filter(
+    (word) => nameWords.has(word) && !kinds.has(word) && !kinds.has(word.replace(/s$/, "")),
+  );
+  if (saidName.length === 0) return [];
   const fits = (name: string) => {
     const words = tokenize(name);
     return wasSaid(words.at(-1) ?? "") && saidName.every((h) => words.some((w) => partOf(h, w)));
