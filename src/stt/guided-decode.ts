@@ -1,7 +1,7 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
 import { diverse, type Finished, rank, ranked, rankingOf, remembered, withFloor } from "./guided-rank.js";
 import { type DecoderOutput, logitsRow, normMask, rowNorm } from "./logits.js";
-import { AllowedCache, allowedTokens, type TokenTrie } from "./token-trie.js";
+import { AllowedCache, allowedPath, allowedTokens, type TokenTrie } from "./token-trie.js";
 
 /** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
 export interface BatchDecoder {
@@ -158,7 +158,7 @@ export async function guidedDecode<S>(
 ): Promise<GuidedDecodeResult> {
   const cache = options.cache ?? new AllowedCache();
   const next = (state: S) => allowedTokens(trie, constraint, state, cache);
-  let hyps: Hypothesis<S>[] = [seeded(constraint, next, options.seed)];
+  let hyps: Hypothesis<S>[] = [seeded(constraint, trie, cache, options.seed)];
   let parents = [0];
   let ids = [firstId];
   const finished: Finished[] = [];
@@ -252,28 +252,23 @@ export async function guidedDecode<S>(
 /** The hypothesis the search starts from: the seed's tokens taken, or nothing. */
 function seeded<S>(
   constraint: TokenConstraint<S>,
-  next: (state: S) => readonly { id: number; state: S; spelled: string }[],
+  trie: TokenTrie,
+  cache: AllowedCache,
   seed: Seed | null | undefined,
 ): Hypothesis<S> {
-  const hyp: Hypothesis<S> = {
-    tokens: [],
-    state: constraint.start,
-    sum: 0,
-    worst: 0,
-    said: "",
+  const ids = seed?.ids ?? [];
+  const path = allowedPath(trie, constraint, cache, ids);
+  if (path.length < ids.length)
+    throw new RangeError(`seed token ${ids[path.length]} is not allowed at ${path.length}`);
+  const logprobs = seed?.logprobs ?? [];
+  return {
+    tokens: [...ids],
+    state: path.at(-1)?.state ?? constraint.start,
+    sum: logprobs.reduce((a, b) => a + b, 0),
+    worst: ids.length ? Math.min(...logprobs) : 0,
+    said: path.reduce((said, step) => extend(said, step.spelled), ""),
     rivalLead: null,
   };
-  for (const [i, id] of (seed?.ids ?? []).entries()) {
-    const found = next(hyp.state).find((a) => a.id === id);
-    const logprob = seed?.logprobs[i];
-    if (!found || logprob === undefined) throw new RangeError(`seed token ${id} is not allowed at ${i}`);
-    hyp.state = found.state;
-    hyp.said = extend(hyp.said, found.spelled);
-    hyp.worst = i === 0 ? logprob : Math.min(hyp.worst, logprob);
-    hyp.sum += logprob;
-    hyp.tokens.push(id);
-  }
-  return hyp;
 }
 
 /** True when some live hypothesis averages better so far than every ended sentence. */

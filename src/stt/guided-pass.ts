@@ -11,9 +11,9 @@ import type { WhisperSpec } from "./model-spec.js";
 import type { NumberLead } from "./number-lead.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import { stateRivalTokens } from "./state-words.js";
-import { AllowedCache, allowedTokens, buildTokenTrie, type TokenTrie } from "./token-trie.js";
+import { AllowedCache, allowedPath, allowedTokens, buildTokenTrie, type TokenTrie } from "./token-trie.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
-import { allowedPrefix, readSeed, wakeSeed, withSeedCall } from "./wake-seed.js";
+import { readSeed, wakeSeed, withSeedCall } from "./wake-seed.js";
 
 /** How far below what could be taken the hypotheses may fall before the search gives up. */
 const GIVE_UP_SLACK = 1;
@@ -187,7 +187,7 @@ export class GuidedPass {
   #seed(free: FreePass, guide: TranscriptGuide, constraint: TokenConstraint): number[] {
     if (this.settings.seedWake === 0 || !free.tokenIds) return [];
     const allowed = (ids: readonly number[]) =>
-      allowedPrefix(constraint, this.#trie(constraint.spell), this.#allowedFor(constraint), ids);
+      allowedPath(this.#trie(constraint.spell), constraint, this.#allowedFor(constraint), ids).length;
     return wakeSeed(free.tokenIds, guide, (ids) => this.tokenizer.decode(ids), allowed);
   }
 

@@ -194,3 +194,25 @@ function collect<S>(
     if (after !== null) collect(trie, child, after, spelled + char, constraint, out);
   }
 }
+
+/**
+ * The allowed tokens `ids` take one after another from the constraint's start, as far as the
+ * constraint allows them: the path a search would have taken through them (a seed's, and how
+ * long a seed could be).
+ */
+export function allowedPath<S>(
+  trie: TokenTrie,
+  constraint: TokenConstraint<S>,
+  cache: AllowedCache,
+  ids: readonly number[],
+): AllowedToken<S>[] {
+  const path: AllowedToken<S>[] = [];
+  let state = constraint.start;
+  for (const id of ids) {
+    const found = allowedTokens(trie, constraint, state, cache).find((a) => a.id === id);
+    if (!found) break;
+    path.push(found);
+    state = found.state;
+  }
+  return path;
+}

@@ -1,9 +1,8 @@
 import type { BatchKvDecoder } from "./batch-decoder.js";
-import type { TokenConstraint, TranscriptGuide } from "./guide.js";
+import type { TranscriptGuide } from "./guide.js";
 import type { GuidedDecodeResult, Seed } from "./guided-decode.js";
 import { logitsRow, normMask, rowNorm } from "./logits.js";
 import type { WhisperSpec } from "./model-spec.js";
-import { type AllowedCache, allowedTokens, type TokenTrie } from "./token-trie.js";
 
 /**
  * The most tokens of a wake phrase a search starts from ("Hey Jarvis," is four for
@@ -28,28 +27,10 @@ export function wakeSeed(
 ): number[] {
   if (!guide.isWakeOnly) return [];
   const head = ids.slice(0, MAX_SEED);
+  const most = allowed(head);
   let length = 0;
-  for (let n = 1; n <= allowed(head); n++) if (guide.isWakeOnly(decode(head.slice(0, n)))) length = n;
+  for (let n = 1; n <= most; n++) if (guide.isWakeOnly(decode(head.slice(0, n)))) length = n;
   return head.slice(0, length);
-}
-
-/**
- * How many of `ids`, from the start, the constraint allows one after another (as the search
- * spells them): the longest seed a search could start from.
- */
-export function allowedPrefix<S>(
-  constraint: TokenConstraint<S>,
-  trie: TokenTrie,
-  cache: AllowedCache,
-  ids: readonly number[],
-): number {
-  let state = constraint.start;
-  for (const [i, id] of ids.entries()) {
-    const found = allowedTokens(trie, constraint, state, cache).find((a) => a.id === id);
-    if (!found) return i;
-    state = found.state;
-  }
-  return ids.length;
 }
 
 /** Where a search starts: the token it feeds first, and the seed read before it (null: none). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AllowedCache } from "../../../src/stt/token-trie.js";
-import { allowedPrefix, readSeed, wakeSeed } from "../../../src/stt/wake-seed.js";
+import { AllowedCache, allowedPath } from "../../../src/stt/token-trie.js";
+import { readSeed, wakeSeed } from "../../../src/stt/wake-seed.js";
 import { sentenceGrammar, textVocabulary } from "../../support/fake-decoder.js";
 
 const VOCAB = [" Hey", " Jar", "vis", ",", " turn", " on", " the", " light", ".", " Here", " hey"];
@@ -18,7 +18,8 @@ const guide = {
     ),
 };
 const grammar = sentenceGrammar(["hey jarvis turn on the light", "turn on the light"]);
-const allowed = (seq: readonly number[]) => allowedPrefix(grammar, trie(grammar), new AllowedCache(), seq);
+const allowed = (seq: readonly number[]) =>
+  allowedPath(trie(grammar), grammar, new AllowedCache(), seq).length;
 
 describe("the wake phrase a guided search starts from", () => {
   it("is the free text's first tokens while they are the wake phrase alone, its comma included", () => {
