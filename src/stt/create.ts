@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Config } from "../config/schema.js";
 import { configError } from "../errors.js";
@@ -9,6 +10,7 @@ import { componentLogger, type Logger } from "../util/logger.js";
 import type { GuidedSettings } from "./guided-types.js";
 import { readWhisperJson, type WhisperSpec, whisperSpec } from "./model-spec.js";
 import { pickOnnxFiles, WhisperSessions } from "./onnx-whisper.js";
+import { chooseOutputLayer, memoryForProcess } from "./output-layer-choice.js";
 import { openSelfTested } from "./self-test.js";
 import { WhisperTokenizer } from "./tokenizer.js";
 import type { Transcriber } from "./transcriber.js";
@@ -50,6 +52,8 @@ export async function createTranscriber(
     ),
     fullFrames: nbMaxFrames,
   };
+  const memory = memoryForProcess(os.totalmem(), process.constrainedMemory?.());
+  const outputLayer = chooseOutputLayer(stt.output_layer, stt.int8_output_layer, memory);
   const open = async (safeKernels: boolean): Promise<Transcriber> => {
     const sessions = await WhisperSessions.load(pickOnnxFiles(model.paths, stt.model), {
       threads: stt.threads,
@@ -57,7 +61,7 @@ export async function createTranscriber(
       shape: { heads: spec.decoderHeads, headDim: spec.headDim },
       positions: nbMaxFrames / 2,
       window,
-      outputLayer: stt.int8_output_layer ? "int8" : stt.output_layer,
+      outputLayer,
       preparedDir: options.preparedDir,
       safeKernels,
       encoderThread: stt.encoder_thread,
@@ -96,6 +100,9 @@ export async function createTranscriber(
       decoderThreads: stt.decoder_threads,
       encoderThread: stt.encoder_thread,
       windowSeconds: stt.encoder_window_seconds,
+      // With auto, what the memory chose (docs/stt.md, Memory).
+      outputLayer,
+      memoryGiB: Number((memory / 1024 ** 3).toFixed(1)),
       ms: Math.round(performance.now() - started),
     },
     "Whisper loaded",

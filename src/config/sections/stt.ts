@@ -107,10 +107,10 @@ export const sttSection = section(
         "At start, transcribe a known clip and refuse to run (exit 78) when Whisper mishears it even with onnxruntime's portable kernels: catches a CPU whose arithmetic goes wrong (docs/boards.md)",
       ),
     output_layer: z
-      .enum(["blocks", "float", "int8"])
-      .default("blocks")
+      .enum(["auto", "blocks", "float", "int8"])
+      .default("auto")
       .describe(
-        "How Whisper's output layer runs: blocks (exact, the least memory), float (exact, its weights dequantized once at load: guided commands ~12% sooner, ~40 MB more resident), int8 (fastest, slightly less accurate) (docs/stt.md, Memory)",
+        "How Whisper's output layer runs: auto (float where the process may use 1.5 GiB or more, else blocks), blocks (exact, the least memory), float (exact, its weights dequantized once at load: guided commands ~30% sooner, ~40 MB more resident), int8 (fastest, slightly less accurate) (docs/stt.md, Memory)",
       ),
     int8_output_layer: z
       .boolean()
