@@ -2,7 +2,7 @@ import { BatchKvDecoder } from "./batch-decoder.js";
 import { promptedSequence } from "./decode.js";
 import type { BatchDecoder } from "./guided-decode.js";
 import type { FreePass } from "./guided-types.js";
-import { logitsRow, normMask, rowNorm } from "./logits.js";
+import { type DecoderOutput, logitsRow, normMask, rowNorm } from "./logits.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { ForcedOptions } from "./phrase-score.js";
@@ -116,65 +116,87 @@ async function sweepTree(
   const root = newNode(firstId, true);
   insert(root, own, -1);
   for (const i of pending) insert(root, alternatives[i] ?? [], i);
-  let ownTotal = Number.NEGATIVE_INFINITY;
-  const exact = new Map<number, number>();
-  const bounds = new Map<number, number>();
+  const totals: Totals = { own: null, exact: new Map(), bounds: new Map() };
   let frontier = [root];
-  let parents = [0];
   let steps = 0;
   let rows = 0;
-  let ownKnown = false;
   while (frontier.length > 0) {
-    const extra = steps === 0 ? options.beginSuppressed : [];
-    // The tokens every sequence shares, up to where they part, in one call where the decoder
-    // can: the tree's first calls fed one row each.
-    const chain = steps === 0 && decoder.takesSeveral && decoder.together ? sharedChain(root) : [];
-    const fed = chain.length > 1 ? chain : frontier;
-    const out =
-      chain.length > 1 && decoder.together
-        ? await decoder.together(
-            chain.map((n) => n.token),
-            normMask(options.suppressed),
-          )
-        : await decoder.step(
-            parents,
-            frontier.map((n) => n.token),
-            normMask(options.suppressed, extra),
-          );
-    const { logits, vocab } = out;
+    const { fed, chained, out, extra } = await feed(decoder, root, frontier, steps === 0, options);
     steps++;
     rows += fed.length;
     const next: Node[] = [];
     fed.forEach((node, r) => {
-      const row = logitsRow(logits, vocab, r);
+      const row = logitsRow(out.logits, out.vocab, r);
       const norm = rowNorm(out, r, options.suppressed, r === 0 ? extra : []);
       for (const child of node.children.values()) {
         child.sum = node.sum + (row[child.token] as number) - norm;
         // After a call of one row's tokens, its cache is that one row.
-        child.row = fed === chain ? 0 : r;
+        child.row = chained ? 0 : r;
         // A node of the chain was fed with it: only what follows the chain goes on.
-        if (fed === chain && chain.includes(child)) continue;
+        if (chained && fed.includes(child)) continue;
         for (const end of child.ends) {
-          if (end < 0) {
-            ownTotal = child.sum;
-            ownKnown = true;
-          } else exact.set(end, child.sum);
+          if (end < 0) totals.own = child.sum;
+          else totals.exact.set(end, child.sum);
         }
         if (child.children.size > 0) next.push(child);
       }
     });
-    const mine = next.filter((n) => n.own);
-    const others = next.filter((n) => !n.own).sort((a, b) => b.sum - a.sum);
-    const kept = [...mine];
-    for (const node of others) {
-      const hopeless = ownKnown && node.sum <= ownTotal - options.enough;
-      if (!hopeless && kept.length < options.maxRows) kept.push(node);
-      else for (const end of endsUnder(node)) bounds.set(end, node.sum);
-    }
-    frontier = kept;
-    parents = kept.map((n) => n.row);
+    frontier = prune(next, totals, options);
   }
-  return { ownTotal, exact, bounds, steps, rows };
+  const { exact, bounds } = totals;
+  return { ownTotal: totals.own ?? Number.NEGATIVE_INFINITY, exact, bounds, steps, rows };
+}
+
+/** A sweep's scores so far: the text's own total (null until it ends), the alternatives' totals and bounds. */
+interface Totals {
+  own: number | null;
+  exact: Map<number, number>;
+  bounds: Map<number, number>;
+}
+
+/**
+ * One decoder call of the sweep: the frontier's rows, each continuing its parent's; or, on
+ * the first call of a decoder that takes several tokens, the tokens every sequence shares up
+ * to where they part, in one call (`chained`: the tree's first calls fed one row each).
+ */
+async function feed(
+  decoder: BatchDecoder,
+  root: Node,
+  frontier: readonly Node[],
+  first: boolean,
+  options: TreeOptions,
+): Promise<{ fed: readonly Node[]; chained: boolean; out: DecoderOutput; extra: readonly number[] }> {
+  const extra = first ? options.beginSuppressed : [];
+  const chain = first && decoder.takesSeveral && decoder.together ? sharedChain(root) : [];
+  if (chain.length > 1 && decoder.together) {
+    const out = await decoder.together(
+      chain.map((n) => n.token),
+      normMask(options.suppressed),
+    );
+    return { fed: chain, chained: true, out, extra };
+  }
+  const out = await decoder.step(
+    frontier.map((n) => n.row),
+    frontier.map((n) => n.token),
+    normMask(options.suppressed, extra),
+  );
+  return { fed: frontier, chained: false, out, extra };
+}
+
+/**
+ * The next frontier: the text's own nodes, then the others best first up to `maxRows` rows,
+ * none already `enough` below the text's known total; the ends under a node left out are
+ * bounded by its score so far.
+ */
+function prune(next: readonly Node[], totals: Totals, options: TreeOptions): Node[] {
+  const kept = next.filter((n) => n.own);
+  const others = next.filter((n) => !n.own).sort((a, b) => b.sum - a.sum);
+  for (const node of others) {
+    const hopeless = totals.own !== null && node.sum <= totals.own - options.enough;
+    if (!hopeless && kept.length < options.maxRows) kept.push(node);
+    else for (const end of endsUnder(node)) totals.bounds.set(end, node.sum);
+  }
+  return kept;
 }
 
 /**
