@@ -32,6 +32,12 @@ export interface GuidedDecodeOptions {
   /** Where every hypothesis starts (absent: nothing fed yet). */
   seed?: Seed | null | undefined;
   /**
+   * The first step's logits (one row, after `firstId`), already read with the seed
+   * (wake-seed.ts readSeed): the search makes no call for it. The decoder's cache must
+   * already hold `firstId`. Absent: the first step feeds `firstId`.
+   */
+  primed?: DecoderOutput | null | undefined;
+  /**
    * Hypotheses kept during the first `wide.steps` steps, where the sentences diverge and the
    * right first word may rank low on its own ("Set" heard as "And"): a wider beam there,
    * then `beam`. Absent: `beam` throughout.
@@ -170,15 +176,19 @@ export async function guidedDecode<S>(
   let stopAt = options.maxTokens;
   const ranking = rankingOf(options);
   // Steps count tokens from the sentence's start: a seed's tokens were its first steps.
-  for (let t = hyps[0]?.tokens.length ?? 0; t < stopAt && hyps.length > 0; t++) {
+  const firstT = hyps[0]?.tokens.length ?? 0;
+  for (let t = firstT; t < stopAt && hyps.length > 0; t++) {
     options.signal?.throwIfAborted();
     const t0 = performance.now();
     const extra = t === 0 ? options.beginSuppressed : [];
-    const out = await decoder.step(parents, ids, normMask(options.suppressed, extra));
+    const primed = t === firstT ? options.primed : null;
+    const out = primed ?? (await decoder.step(parents, ids, normMask(options.suppressed, extra)));
     const t1 = performance.now();
-    timing.decoderMs += t1 - t0;
-    steps++;
-    rows += ids.length;
+    if (!primed) {
+      timing.decoderMs += t1 - t0;
+      steps++;
+      rows += ids.length;
+    }
     const candidates = new Map<string, { parent: number; id: number; hyp: Hypothesis<S> }>();
     hyps.forEach((hyp, r) => {
       const row = logitsRow(out.logits, out.vocab, r);

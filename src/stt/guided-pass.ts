@@ -213,7 +213,7 @@ export class GuidedPass {
     const last = prefix[prefix.length - 1];
     if (!caches || last === undefined) return null;
     const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
-    const start = await readSeed(decoder, last, seed, this.spec);
+    const start = await readSeed(decoder, last, seed, this.spec, this.settings.primeFirst !== 0);
     const { minScore, maxDrop } = this.settings.thresholds;
     const searched = await guidedDecode(decoder, start.first, constraint, this.#trie(constraint.spell), {
       beam,
@@ -251,6 +251,7 @@ export class GuidedPass {
           : undefined,
       canEnd,
       seed: start.seed,
+      primed: start.primed,
     });
     const result = withSeedCall(searched, start);
     const best = result.best;

@@ -94,6 +94,12 @@ export interface GuidedSettings {
    */
   seedWake?: number | undefined;
   /**
+   * The seed's call also reads the row after it, the search's first step (wake-seed.ts
+   * readSeed, `primed`; default; 0: the first step is a call of its own, as in session 32:
+   * a bench peer).
+   */
+  primeFirst?: number | undefined;
+  /**
    * A second search when the first one's sentence is refused (or none ended), `beam` wide,
    * through the commands alone (TranscriptGuide.commands), where only sentences keeping a
    * word of the free text may end (stt.guided_rescue_beam); absent: none.

@@ -1,7 +1,7 @@
 import type { BatchKvDecoder } from "./batch-decoder.js";
 import type { TranscriptGuide } from "./guide.js";
 import type { GuidedDecodeResult, Seed } from "./guided-decode.js";
-import { logitsRow, normMask, rowNorm } from "./logits.js";
+import { type DecoderOutput, logitsRow, normMask, rowNorm } from "./logits.js";
 import type { WhisperSpec } from "./model-spec.js";
 
 /**
@@ -37,6 +37,11 @@ export function wakeSeed(
 export interface SeedStart {
   first: number;
   seed: Seed | null;
+  /**
+   * The logits after the seed's last token, read in the seed's call: the search's first step
+   * (GuidedDecodeOptions.primed). Null when no seed was read.
+   */
+  primed: DecoderOutput | null;
   /** The seed's call: its time and tokens (0 when none was made). */
   ms: number;
   rows: number;
@@ -44,32 +49,50 @@ export interface SeedStart {
 
 /**
  * Reads `seed` after the start sequence in one call of the search's own decoder: the start
- * sequence's last token and the seed but its last, one row, each position's logits scoring
- * the next seed token (normalized as the search's steps are: the first without the tokens
- * never generated first). The search then feeds the seed's last token as its first step. One
- * call instead of one a token; nothing read (the search starts at `last`) when the seed is
- * empty or the decoder takes one token a call (prepare/causal-cache.ts). The int8 layers
- * quantize once per call, so the seed's scores differ from those of its own steps by a few
- * hundredths (measured on whisper-tiny, docs/stt.md, Guided decoding).
+ * sequence's last token and the whole seed, one row, each position's logits scoring the next
+ * seed token (normalized as the search's steps are: the first without the tokens never
+ * generated first), and the last position's the search's first step (`primed`). One call
+ * instead of one a token; nothing read (the search starts at `last`) when the seed is empty
+ * or the decoder takes one token a call (prepare/causal-cache.ts). The int8 layers quantize
+ * once per call, so the seed's scores differ from those of its own steps by a few hundredths
+ * (measured on whisper-tiny, docs/stt.md, Guided decoding).
  */
 export async function readSeed(
   decoder: Pick<BatchKvDecoder, "takesSeveral" | "together">,
   last: number,
   seed: readonly number[],
   spec: Pick<WhisperSpec, "suppressed" | "beginSuppressed">,
+  prime = true,
 ): Promise<SeedStart> {
   const final = seed[seed.length - 1];
-  if (final === undefined || !decoder.takesSeveral) return { first: last, seed: null, ms: 0, rows: 0 };
+  if (final === undefined || !decoder.takesSeveral)
+    return { first: last, seed: null, primed: null, ms: 0, rows: 0 };
   const started = performance.now();
-  const out = await decoder.together(
-    [last, ...seed.slice(0, -1)],
-    normMask(spec.suppressed, spec.beginSuppressed),
-  );
+  // The mask of every row but the first (the first's normaliser is summed here).
+  const mask = normMask(spec.suppressed);
+  // Without `prime` (a bench peer: GuidedSettings.primeFirst 0) the seed's last token is left
+  // for the search's first step to feed.
+  const fed = [last, ...(prime ? seed : seed.slice(0, -1))];
+  const out = await decoder.together(fed, mask);
   const logprobs = seed.map((id, row) => {
     const extra = row === 0 ? spec.beginSuppressed : [];
     return (logitsRow(out.logits, out.vocab, row)[id] as number) - rowNorm(out, row, spec.suppressed, extra);
   });
-  return { first: final, seed: { ids: seed, logprobs }, ms: performance.now() - started, rows: seed.length };
+  const row = seed.length;
+  const primed: DecoderOutput | null = prime
+    ? {
+        logits: logitsRow(out.logits, out.vocab, row),
+        vocab: out.vocab,
+        norms: { values: Float32Array.of(rowNorm(out, row, spec.suppressed)), mask },
+      }
+    : null;
+  return {
+    first: final,
+    seed: { ids: seed, logprobs },
+    primed,
+    ms: performance.now() - started,
+    rows: fed.length,
+  };
 }
 
 /** A search's counts with its seed's call added. */

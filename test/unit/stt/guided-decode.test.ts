@@ -200,6 +200,26 @@ describe("guided decoding", () => {
     expect(after.calls.length).toBe(seeded.steps);
   });
 
+  it("takes its first step from logits read with the seed (primed): the same sentence, one call fewer", async () => {
+    const others = VOCAB.length - 3;
+    const logprob = 5 - Math.log(Math.exp(5) + Math.exp(4) + others * Math.exp(-10));
+    const seed = { ids: [id(" turn")], logprobs: [logprob] };
+    const after = preferring((seq) => misheard([id(" turn"), ...seq]));
+    const seeded = await guidedDecode(after, id(" turn"), grammar, trie(grammar), { ...options, seed });
+    // The seed's own call has fed " turn" and read the row after it.
+    const primedDecoder = preferring((seq) => misheard([id(" turn"), ...seq]));
+    const primed = await primedDecoder.step([0], [id(" turn")]);
+    const result = await guidedDecode(primedDecoder, id(" turn"), grammar, trie(grammar), {
+      ...options,
+      seed,
+      primed,
+    });
+    expect(result.best?.tokens).toEqual(seeded.best?.tokens);
+    expect(result.best?.score).toBeCloseTo(seeded.best?.score ?? 0, 6);
+    expect(result.steps).toBe(seeded.steps - 1);
+    expect(primedDecoder.calls.length).toBe(result.steps + 1);
+  });
+
   it("refuses a seed its sentences cannot start with", async () => {
     await expect(
       guidedDecode(preferring(misheard), id(" on"), grammar, trie(grammar), {

@@ -66,11 +66,11 @@ describe("reading the seed before a search", () => {
     };
   };
 
-  it("feeds the start's last token and the seed but its last in one call, scoring each seed token off the row before it", async () => {
+  it("feeds the start's last token and the whole seed in one call, scoring each seed token off the row before it", async () => {
     const fake = decoder(true);
     const seed = ids(" Hey", " Jar", "vis");
     const start = await readSeed(fake, 99, seed, spec);
-    expect(fake.fed).toEqual([[99, id(" Hey"), id(" Jar")]]);
+    expect(fake.fed).toEqual([[99, id(" Hey"), id(" Jar"), id("vis")]]);
     expect(start.first).toBe(id("vis"));
     expect(start.seed?.ids).toEqual(seed);
     // " Hey" (0) on row 0 with "." left out of the sum; " Jar" (1) on row 1 and "vis" (2) on row 2 with all.
@@ -79,6 +79,22 @@ describe("reading the seed before a search", () => {
     expect(start.seed?.logprobs[0]).toBeCloseTo(first, 6);
     expect(start.seed?.logprobs[1]).toBeCloseTo(others, 6);
     expect(start.seed?.logprobs[2]).toBeCloseTo(others, 6);
+    // The row after "vis" is the search's first step: one row, its normaliser over every token.
+    const primed = start.primed;
+    expect(primed?.logits).toHaveLength(vocab);
+    expect(primed?.logits[3]).toBe(2);
+    expect(primed?.norms?.values[0]).toBeCloseTo(Math.log(Math.exp(2) + (vocab - 1)), 6);
+    expect(start.rows).toBe(4);
+  });
+
+  it("leaves the seed's last token to the search's first step when not priming (the bench peer)", async () => {
+    const fake = decoder(true);
+    const seed = ids(" Hey", " Jar", "vis");
+    const start = await readSeed(fake, 99, seed, spec, false);
+    expect(fake.fed).toEqual([[99, id(" Hey"), id(" Jar")]]);
+    expect(start.first).toBe(id("vis"));
+    expect(start.seed?.logprobs).toHaveLength(3);
+    expect(start.primed).toBeNull();
     expect(start.rows).toBe(3);
   });
 
@@ -88,7 +104,7 @@ describe("reading the seed before a search", () => {
       [decoder(false), ids(" Hey", " Jar", "vis")],
     ] as const) {
       const start = await readSeed(fake, 99, seed, spec);
-      expect(start).toEqual({ first: 99, seed: null, ms: 0, rows: 0 });
+      expect(start).toEqual({ first: 99, seed: null, primed: null, ms: 0, rows: 0 });
       expect(fake.fed).toEqual([]);
     }
   });
