@@ -1,10 +1,11 @@
 // Whisper's output layer as stt.output_layer chooses it, in one run: "blocks" (the peer, auto's
 // choice below 1.5 GiB: weights dequantized a block at a time on every decoder call) against
-// "float" (dequantized once at load: auto's choice from 1.5 GiB) and, with --int8, "int8". Each clip is transcribed by every layer in turn
-// (the order rotating from clip to clip), with the hearing home's templates and prompt, so
-// load drifts hit all alike. Prints per layer the median whole transcription, the guided pass
-// where it ran and its decoder calls' share, the texts that differ from the peer's, and the
-// process's peak RSS after loading each layer (one layer per process: --rss).
+// "float" (dequantized once at load: auto's choice from 1.5 GiB) and, with --int8, "int8".
+// Each clip is transcribed by every layer in turn (the order rotating from clip to clip), with
+// the hearing home's templates and prompt, so load drifts hit all alike. Prints per layer the
+// median whole transcription, the guided pass where it ran and its decoder calls' share, the
+// texts that differ from the peer's, and the process's peak RSS after loading each layer (one
+// layer per process: --rss).
 //
 //   nice -n 10 npx tsx bench/output-layer.ts [--count 8] [--conditions noisy,reverb] [--int8]
 //   npx tsx bench/output-layer.ts --rss float     (one process, one layer: its resident memory)

@@ -10,9 +10,9 @@ export const FLOAT_LAYER_MIN_MEMORY = 1.5 * 1024 ** 3;
 export type OutputLayerSetting = OutputLayer | "auto";
 
 /**
- * The output layer to run. `auto` is float (exact; guided commands ~30 % sooner, ~40 MB more
+ * The output layer to run. `auto` is float (exact; guided commands ~30 % sooner, ~50 MB more
  * resident, docs/stt.md Memory) where the process may use `FLOAT_LAYER_MIN_MEMORY` or more,
- * and blocks (exact, the least memory) below it, where 40 MB is a tenth of what is left.
+ * and blocks (exact, the least memory) below it, where 50 MB is a tenth of what is left.
  * `memory`: the machine's total, already lowered to a cgroup limit (memoryForProcess). Pure.
  */
 export function chooseOutputLayer(

@@ -110,7 +110,7 @@ export const sttSection = section(
       .enum(["auto", "blocks", "float", "int8"])
       .default("auto")
       .describe(
-        "How Whisper's output layer runs: auto (float where the process may use 1.5 GiB or more, else blocks), blocks (exact, the least memory), float (exact, its weights dequantized once at load: guided commands ~30% sooner, ~40 MB more resident), int8 (fastest, slightly less accurate) (docs/stt.md, Memory)",
+        "How Whisper's output layer runs: auto (float where the process may use 1.5 GiB or more, else blocks), blocks (exact, the least memory), float (exact, its weights dequantized once at load: guided commands ~30% sooner, ~50 MB more resident), int8 (fastest, slightly less accurate) (docs/stt.md, Memory)",
       ),
     int8_output_layer: z
       .boolean()

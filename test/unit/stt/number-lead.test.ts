@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { alignedAlternatives, leadOverAlternatives } from "../../../src/stt/number-lead.js";
+import { leadOverAlternatives } from "../../../src/stt/lead-tree.js";
+import { alignedAlternatives } from "../../../src/stt/number-lead.js";
 import { forcedLogprobs } from "../../../src/stt/phrase-score.js";
 import { SequenceDecoder, TogetherDecoder } from "../../support/fake-decoder.js";
 
