@@ -1,6 +1,7 @@
 import type { GuidedHypothesis, TokenConstraint } from "./guide.js";
 import { diverse, type Finished, rank, ranked, rankingOf, remembered, withFloor } from "./guided-rank.js";
 import { type DecoderOutput, logitsRow, normMask, rowNorm } from "./logits.js";
+import { rivalLeads } from "./state-words.js";
 import { AllowedCache, allowedPath, allowedTokens, type TokenTrie } from "./token-trie.js";
 
 /** A decoder stepping several hypotheses at once (batch-decoder.ts over Whisper; fakes in tests). */
@@ -114,11 +115,12 @@ export interface GuidedDecodeOptions {
    */
   canEnd?: ((said: string) => boolean) | undefined;
   /**
-   * Tokens whose rival says the reverse (" on" / " off"): where a hypothesis takes one, the
-   * rival's log-probability from the same row is at hand, so its lead over the rival costs no
-   * decoder call (`rivalLead`, the smallest over its sentence). Absent: not measured.
+   * Tokens whose rivals say another thing at the same place (" on" / " off" / " up"): where a
+   * hypothesis takes one, the rivals' log-probabilities from the same row are at hand, so its
+   * lead over the likeliest rival the grammar also allows there costs no decoder call
+   * (`rivalLead`, the smallest over its sentence). Absent: not measured.
    */
-  rivals?: ReadonlyMap<number, number> | undefined;
+  rivals?: ReadonlyMap<number, readonly number[]> | undefined;
 }
 
 export interface GuidedDecodeResult {
@@ -209,7 +211,9 @@ export async function guidedDecode<S>(
         if (options.distinctEnds && !ended.has(ending)) ended.set(ending, meaning(ending));
       }
       const afterSeparator = hyp.said === "" || hyp.said.endsWith(" ");
-      for (const { id, state, spelled } of next(hyp.state)) {
+      const allowed = next(hyp.state);
+      const leadOf = rivalLeads(row, norm, allowed, options.rivals);
+      for (const { id, state, spelled } of allowed) {
         if (options.suppressed[id] || extra.includes(id)) continue;
         // Punctuation runs ("...", ", ,") change nothing in the sentence: one separator at a time.
         if (afterSeparator && SEPARATORS.test(spelled)) continue;
@@ -219,8 +223,7 @@ export async function guidedDecode<S>(
         const seen = candidates.get(said);
         if (seen && seen.hyp.sum >= sum) continue;
         const worst = hyp.tokens.length === 0 ? logprob : Math.min(hyp.worst, logprob);
-        const rival = options.rivals?.get(id);
-        const lead = rival === undefined ? null : logprob - ((row[rival] as number) - norm);
+        const lead = leadOf(id, logprob);
         const rivalLead = lead === null ? hyp.rivalLead : Math.min(lead, hyp.rivalLead ?? lead);
         candidates.set(said, {
           parent: r,

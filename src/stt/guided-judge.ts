@@ -47,7 +47,7 @@ export async function judgeGuess(
         settings.keepNumbers !== 0 && hypothesis ? changesNumber(free.text, hypothesis.text) : false,
       forAsForty: hypothesis ? forHeardAsForty(free.text, hypothesis.text) : false,
       actionLead,
-      stateHeard: hasStateWord(free.text),
+      stateHeard: hasStateWord(free.text, settings.directionRivals !== 0),
       unfinished:
         settings.unfinished !== 0 && hypothesis ? guessUnfinished(free.text, hypothesis.text) : false,
       readsOtherwise: hypothesis ? readsOtherwise(guide, free.text, hypothesis.text) : false,

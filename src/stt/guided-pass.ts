@@ -36,11 +36,11 @@ export class GuidedPass {
   readonly #allowed = new WeakMap<object, AllowedCache>();
   readonly #checks: LeadChecks;
 
-  #rivalTokens: ReadonlyMap<number, number> | null = null;
+  #rivalTokens: ReadonlyMap<number, readonly number[]> | null = null;
 
-  /** The on/off token pairs (state-words.ts), made once. */
-  #rivals(): ReadonlyMap<number, number> {
-    this.#rivalTokens ??= stateRivalTokens(this.tokenizer);
+  /** The state words' tokens and their rivals (state-words.ts), made once. */
+  #rivals(): ReadonlyMap<number, readonly number[]> {
+    this.#rivalTokens ??= stateRivalTokens(this.tokenizer, this.settings.directionRivals !== 0);
     return this.#rivalTokens;
   }
 

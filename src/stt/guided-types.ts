@@ -100,6 +100,12 @@ export interface GuidedSettings {
    */
   primeFirst?: number | undefined;
   /**
+   * A guess's "on" or "off" is read against "up" and "down" too, where the grammar allows
+   * them, and its "up" or "down" against the others (state-words.ts; default; 0: on / off
+   * alone, as before session 34: a bench peer).
+   */
+  directionRivals?: number | undefined;
+  /**
    * A second search when the first one's sentence is refused (or none ended), `beam` wide,
    * through the commands alone (TranscriptGuide.commands), where only sentences keeping a
    * word of the free text may end (stt.guided_rescue_beam); absent: none.

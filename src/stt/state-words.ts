@@ -1,27 +1,64 @@
 import type { WhisperTokenizer } from "./tokenizer.js";
 
-/** Words whose reverse a misheard guess may take instead ("bedroom light, home." -> "on"). */
-const STATE_RIVALS: ReadonlyArray<[string, string]> = [
-  [" on", " off"],
-  [" On", " Off"],
-];
+/**
+ * Words whose rival says another thing at the same place ("bedroom light, home." -> "on",
+ * said *off*): the state words, and with `directions` the relative ones too, since the
+ * grammar reads "turn the cooker light up" (brighter) where *off* was said, and whisper-tiny
+ * heard "door" there (a wrong action on the hearing bench, session 33).
+ */
+const STATES = ["on", "off"];
+const DIRECTIONS = ["up", "down"];
 
-/** True when `text` says "on" or "off" as a word (the words a guess's rivalLead is read for). */
-export function hasStateWord(text: string): boolean {
-  return /\b(on|off)\b/i.test(text);
+/**
+ * True when `text` says one of the words a guess's rivalLead is read for ("on", "off" and,
+ * with `directions`, "up", "down"): the guess's word was then heard, not the grammar's pick.
+ */
+export function hasStateWord(text: string, directions = true): boolean {
+  return (directions ? /\b(on|off|up|down)\b/i : /\b(on|off)\b/i).test(text);
 }
 
 /**
- * " on" <-> " off" and their capitalized spellings, as token ids both ways
- * (GuidedDecodeOptions.rivals); a spelling that is not one token each is left out.
+ * Each state word's token, lower-case and capitalized with a leading space, mapped to the
+ * tokens of the other words of its set in the same spelling (GuidedDecodeOptions.rivals); a
+ * spelling that is not one token is left out. `directions` false: on / off alone (the rivals
+ * before session 34, a bench peer).
  */
-export function stateRivalTokens(tokenizer: WhisperTokenizer): ReadonlyMap<number, number> {
-  const rivals = new Map<number, number>();
-  for (const [a, b] of STATE_RIVALS) {
-    const [x, y] = [tokenizer.encode(a), tokenizer.encode(b)];
-    if (x.length !== 1 || y.length !== 1) continue;
-    rivals.set(x[0] as number, y[0] as number);
-    rivals.set(y[0] as number, x[0] as number);
+export function stateRivalTokens(
+  tokenizer: WhisperTokenizer,
+  directions = true,
+): ReadonlyMap<number, readonly number[]> {
+  const words = directions ? [...STATES, ...DIRECTIONS] : STATES;
+  const rivals = new Map<number, number[]>();
+  const spellings = [(w: string) => ` ${w}`, (w: string) => ` ${w.charAt(0).toUpperCase()}${w.slice(1)}`];
+  for (const spell of spellings) {
+    const tokens = words.map((w) => tokenizer.encode(spell(w))).filter((t) => t.length === 1);
+    const ids = tokens.map((t) => t[0] as number);
+    for (const id of ids)
+      rivals.set(
+        id,
+        ids.filter((other) => other !== id),
+      );
   }
   return rivals;
+}
+
+/**
+ * For a row of logits and the tokens the grammar allows after a hypothesis: a function giving
+ * a token's lead (log-probability, nats) over the likeliest of its rivals also allowed there,
+ * or null when it has none ("up" is no rival of "on" where only a state word may follow).
+ * The allowed ids are gathered only when some allowed token has rivals. Pure.
+ */
+export function rivalLeads(
+  row: Float32Array,
+  norm: number,
+  allowed: ReadonlyArray<{ id: number }>,
+  rivals: ReadonlyMap<number, readonly number[]> | undefined,
+): (id: number, logprob: number) => number | null {
+  if (!rivals || !allowed.some(({ id }) => rivals.has(id))) return () => null;
+  const ids = new Set(allowed.map(({ id }) => id));
+  return (id, logprob) => {
+    let best = Number.NEGATIVE_INFINITY;
+    for (const rival of rivals.get(id) ?? []) if (ids.has(rival)) best = Math.max(best, row[rival] as number);
+    return best === Number.NEGATIVE_INFINITY ? null : logprob - (best - norm);
+  };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stateRivalTokens } from "../../../src/stt/state-words.js";
 import { tinyTokenizer } from "./helpers.js";
 
 describe("WhisperTokenizer (byte-level BPE)", () => {
@@ -56,5 +57,23 @@ describe("WhisperTokenizer.tokenTexts", () => {
     const [turn] = tokenizer.encode(" Turn");
     expect(byId.get(turn as number)).toBe(" Turn");
     expect([...byId.values()].some((t) => t.includes("\uFFFD"))).toBe(false);
+  });
+});
+
+describe("stateRivalTokens (whisper-tiny's vocabulary)", () => {
+  const tokenizer = tinyTokenizer();
+  const id = (text: string) => tokenizer.encode(text)[0] as number;
+
+  it("maps each state word's token to the others in the same spelling", () => {
+    const rivals = stateRivalTokens(tokenizer);
+    expect([...(rivals.get(id(" on")) ?? [])].sort()).toEqual([id(" off"), id(" up"), id(" down")].sort());
+    expect([...(rivals.get(id(" Up")) ?? [])].sort()).toEqual([id(" On"), id(" Off"), id(" Down")].sort());
+    expect(rivals.get(id(" the"))).toBeUndefined();
+  });
+
+  it("pairs on and off alone without the direction words", () => {
+    const rivals = stateRivalTokens(tokenizer, false);
+    expect(rivals.get(id(" on"))).toEqual([id(" off")]);
+    expect(rivals.has(id(" up"))).toBe(false);
   });
 });

@@ -562,7 +562,15 @@ describe("hasStateWord", () => {
     ["bathroom light, home.", false],
     ["Put the oven one", false],
     ["Set the timer for ten minutes.", false],
+    ["Turn the cooker light up.", true],
+    ["Turn down the heating", true],
+    ["Update the uptown lights", false],
   ])("%j: %s", (text, expected) => {
     expect(hasStateWord(text)).toBe(expected);
+  });
+
+  it("reads on and off alone without the direction words (the bench peer)", () => {
+    expect(hasStateWord("Turn the cooker light up.", false)).toBe(false);
+    expect(hasStateWord("Turn the cooker light on.", false)).toBe(true);
   });
 });

@@ -6,7 +6,19 @@ import { sentenceGrammar, textVocabulary } from "../../support/fake-decoder.js";
 // What the beam keeps and when it stops: the cap per group of first words, and a search
 // that does not stop while a longer sentence still leads the ones that ended.
 
-const VOCAB = [" turn", " on", " the", " light", " lamp", " off", " in", " kitchen", "<eot>", "<start>"];
+const VOCAB = [
+  " turn",
+  " on",
+  " the",
+  " light",
+  " lamp",
+  " off",
+  " in",
+  " kitchen",
+  "<eot>",
+  "<start>",
+  " up",
+];
 const EOT = VOCAB.indexOf("<eot>");
 const START = VOCAB.indexOf("<start>");
 const vocabulary = textVocabulary(VOCAB);
@@ -160,9 +172,11 @@ describe("guided decoding reads an on/off word's lead over its reverse from the 
   const grammar = sentenceGrammar(["turn the light on", "turn the light off"]);
   const ON = VOCAB.indexOf(" on");
   const OFF = VOCAB.indexOf(" off");
+  const UP = VOCAB.indexOf(" up");
   const rivals = new Map([
-    [ON, OFF],
-    [OFF, ON],
+    [ON, [OFF, UP]],
+    [OFF, [ON, UP]],
+    [UP, [ON, OFF]],
   ]);
   const prefer =
     (on: number, off: number) =>
@@ -174,6 +188,7 @@ describe("guided decoding reads an on/off word's lead over its reverse from the 
         "turn the light": [
           [" on", on],
           [" off", off],
+          [" up", on - 0.1],
         ],
       };
       return next[words.join(" ")] ?? [["<eot>", 9]];
@@ -192,5 +207,15 @@ describe("guided decoding reads an on/off word's lead over its reverse from the 
     const without = await guidedDecode(preferring(prefer(5, 4.8)), START, grammar, trieFor(grammar), options);
     expect(without.best?.rivalLead).toBeUndefined();
     expect(without.steps).toBe(narrow.steps);
+  });
+
+  it("counts a rival only where the grammar allows it: up, nearly as likely, is one once a sentence ends in it", async () => {
+    const withUp = sentenceGrammar(["turn the light on", "turn the light off", "turn the light up"]);
+    const found = await guidedDecode(preferring(prefer(9, 2)), START, withUp, trieFor(withUp), {
+      ...options,
+      rivals,
+    });
+    expect(found.best?.text).toBe("turn the light on");
+    expect(found.best?.rivalLead).toBeCloseTo(0.1, 5);
   });
 });
