@@ -42,6 +42,8 @@ export interface Row {
     actionLead?: GuidedOutcome["actionLead"];
     /** The grammar sentence's lead over its action reversed, checked or not (the action check's calibration). */
     hypothesisActionLead?: GuidedOutcome["actionLead"];
+    /** An accepted guess picking devices by kind: its lead over itself with each name (measured only). */
+    hypothesisNameLead?: GuidedOutcome["actionLead"];
     ms: number;
     steps: number;
     /** Rows fed to the decoder over the steps (absent in rows written before it was counted). */

@@ -310,6 +310,13 @@ async function main(): Promise<void> {
           outcome.hypothesis && guide.reversals(outcome.hypothesis.text).length
             ? await reference.actionLead(free, outcome.hypothesis.text, guide)
             : null;
+        // A guess that picks its devices by kind ("turn on the light"): its lead over itself
+        // with each of the home's names (the check understood free texts get), measured only.
+        const namings = outcome.hypothesis ? (guide.namings?.(outcome.hypothesis.text) ?? []) : [];
+        const hypothesisNameLead =
+          outcome.hypothesis && namings.length
+            ? await reference.leadOver(free, outcome.hypothesis.text, namings)
+            : null;
         trials.push({
           verdict,
           ...(asked ? { asked } : {}),
@@ -326,6 +333,7 @@ async function main(): Promise<void> {
           ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
           ...(outcome.actionLead ? { actionLead: outcome.actionLead } : {}),
           ...(hypothesisActionLead ? { hypothesisActionLead } : {}),
+          ...(hypothesisNameLead ? { hypothesisNameLead } : {}),
           ...(outcome.second ? { second: outcome.second } : {}),
           ms: outcome.ms,
           steps: outcome.steps ?? 0,

@@ -3,7 +3,7 @@ import { promptedSequence } from "./decode.js";
 import type { TokenConstraint, TranscriptGuide } from "./guide.js";
 import { LeadChecks } from "./guided-checks.js";
 import { type GuidedDecodeResult, guidedDecode } from "./guided-decode.js";
-import { type Judged, judgeGuess, passedOn } from "./guided-judge.js";
+import { type Judged, judgeGuess, nameChecked, passedOn } from "./guided-judge.js";
 import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { couldKeepHeardWords, heardWords, keepsHeardWords } from "./heard-words.js";
@@ -130,7 +130,8 @@ export class GuidedPass {
         else secondBest = { hypothesis: second.judged.hypothesis, why: second.judged.verdict.why };
       }
     }
-    const { verdict, hypothesis, lead, actionLead } = judged;
+    judged = await nameChecked(this.#checks, this.settings, heard, guide, judged);
+    const { verdict, hypothesis, lead, actionLead, nameLead } = judged;
     return {
       text: passedOn(guide, free.text, verdict, hypothesis),
       source: verdict.source,
@@ -138,6 +139,7 @@ export class GuidedPass {
       ...(hypothesis ? { hypothesis } : {}),
       ...(lead ? { numberLead: lead } : {}),
       ...(actionLead ? { actionLead } : {}),
+      ...(nameLead ? { nameLead } : {}),
       ...(judged.rescued ? { rescued: true } : {}),
       ...(secondBest ? { second: secondBest } : {}),
       ms: ms(),

@@ -106,6 +106,11 @@ export interface GuidedSettings {
    */
   directionRivals?: number | undefined;
   /**
+   * A guess picking devices by kind is checked against the home's names before it is taken
+   * or asked (guided-judge.ts nameChecked; default; 0: not, as before session 34: a bench peer).
+   */
+  guessNames?: number | undefined;
+  /**
    * A second search when the first one's sentence is refused (or none ended), `beam` wide,
    * through the commands alone (TranscriptGuide.commands), where only sentences keeping a
    * word of the free text may end (stt.guided_rescue_beam); absent: none.

@@ -184,7 +184,7 @@ export const sttSection = section(
       .min(0)
       .default(GUIDED_DEFAULTS.minNameLead)
       .describe(
-        "How much likelier (log-probability) an understood command that picks devices by kind alone ('turn off the light') must be than the same words with one of the home's names before the device word; 0: not checked",
+        "How much likelier (log-probability) a command that picks devices by kind alone ('turn off the light'), heard or guessed, must be than the same words with one of the home's names before the device word; 0: not checked",
       ),
     guided_min_state_lead: z
       .number()

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { sentenceSpace } from "../../../src/intent/create.js";
 import type { TranscriptGuide } from "../../../src/stt/guide.js";
-import { guessesWhich, passedOn } from "../../../src/stt/guided-judge.js";
+import type { LeadChecks } from "../../../src/stt/guided-checks.js";
+import { guessesWhich, type Judged, nameChecked, passedOn } from "../../../src/stt/guided-judge.js";
+import type { FreePass, GuidedSettings } from "../../../src/stt/guided-types.js";
 import { homeConfig, homeRegistry } from "../intent/home.js";
 
 describe("passedOn: the text a guided pass hands on", () => {
@@ -23,6 +25,12 @@ describe("passedOn: the text a guided pass hands on", () => {
 
   it("drops it after a number or action Whisper nearly heard otherwise", () => {
     expect(passedOn(guide, "Turn on the lamp.", { source: "free", why: "ambiguous-number" }, null)).toBe("");
+  });
+
+  it("hands the free text on after a guess's name check: it doubted the guess", () => {
+    const chat = "Hey Jarvis, what's the weather like?";
+    const byKind = { ...guess, text: "Hey Jarvis, turn off the light." };
+    expect(passedOn(guide, chat, { source: "free", why: "missed-name" }, byKind)).toBe(chat);
   });
 
   it("hands the free text on when nothing reads it otherwise (the fallback may answer it)", () => {
@@ -50,5 +58,71 @@ describe("guessesWhich: the guess says which devices on its own", () => {
     ["Hey Jarvis, the thermostat.", "Hey Jarvis, set the thermostat to 21 degrees.", false],
   ])("%j -> %j: %s", (free, guessed, expected) => {
     expect(guessesWhich(guide, free, guessed)).toBe(expected);
+  });
+});
+
+describe("nameChecked: a guess by kind against the home's names", () => {
+  const guide = {} as TranscriptGuide;
+  const free = { text: "Hey Jarvis, turn on the door and light.", avgLogprob: -0.5, tokens: 12 } as FreePass;
+  const hypothesis = { text: "Hey Jarvis, turn on the light.", score: -0.6, margin: 0.3 };
+  const thresholds = {
+    minScore: -1,
+    minScoreSensitive: -1,
+    minMargin: 0.05,
+    maxDrop: 1,
+    minNameLead: 8,
+    askMinScore: -1.1,
+  };
+  const settings = { beam: 4, thresholds } as unknown as GuidedSettings;
+  const lead = (value: number | null) => {
+    const calls: string[] = [];
+    const checks = {
+      name: async (_free: FreePass, text: string) => {
+        calls.push(text);
+        return value === null
+          ? null
+          : {
+              lead: value,
+              alternative: "Hey Jarvis, turn on the kitchen light.",
+              exact: true,
+              steps: 3,
+              rows: 9,
+              ms: 20,
+            };
+      },
+    } as unknown as LeadChecks;
+    return { checks, calls };
+  };
+  const taken = { verdict: { source: "grammar" }, hypothesis, lead: null } as Judged;
+
+  it("drops a guess taken by too small a lead (lit the board's room for *the garden lights*)", async () => {
+    const { checks, calls } = lead(4.6);
+    const judged = await nameChecked(checks, settings, free, guide, taken);
+    expect(judged.verdict).toEqual({ source: "free", why: "missed-name" });
+    expect(judged.nameLead?.lead).toBe(4.6);
+    expect(calls).toEqual([hypothesis.text]);
+  });
+
+  it("keeps a guess said without a name (led by 11-13 on the bench), its lead kept", async () => {
+    const judged = await nameChecked(lead(11.3).checks, settings, free, guide, taken);
+    expect(judged.verdict).toEqual({ source: "grammar" });
+    expect(judged.nameLead?.lead).toBe(11.3);
+  });
+
+  it("drops a guess that would be asked back, so nobody is asked about the wrong room", async () => {
+    const unsure = { ...taken, verdict: { source: "free", why: "low-margin" } } as Judged;
+    const judged = await nameChecked(lead(2).checks, settings, free, guide, unsure);
+    expect(judged.verdict).toEqual({ source: "free", why: "missed-name" });
+  });
+
+  it("costs no check for a refusal that is never asked, a guess that names a device, or with guessNames 0", async () => {
+    const contradicts = { ...taken, verdict: { source: "free", why: "contradicts" } } as Judged;
+    const never = lead(2);
+    expect(await nameChecked(never.checks, settings, free, guide, contradicts)).toBe(contradicts);
+    expect(never.calls).toEqual([]);
+    expect(await nameChecked(lead(null).checks, settings, free, guide, taken)).toBe(taken);
+    const off = lead(2);
+    expect(await nameChecked(off.checks, { ...settings, guessNames: 0 }, free, guide, taken)).toBe(taken);
+    expect(off.calls).toEqual([]);
   });
 });
