@@ -53,7 +53,7 @@ export const sttSection = section(
       .max(16)
       .default(1)
       .describe(
-        "onnxruntime intra-op threads for Whisper's decoder (its per-token steps are too small to share)",
+        "onnxruntime intra-op threads for Whisper's decoder (2 is faster on an idle machine, slower with the other core busy on 2 cores; try 2 on 4-core boards)",
       ),
     encoder_thread: z
       .boolean()
