@@ -1,4 +1,3 @@
-import { askBack } from "./ask-back.js";
 import { chooseTranscript, droppedAsUnsure, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
 import type { LeadChecks } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
@@ -71,15 +70,15 @@ export async function judgeGuess(
 }
 
 /**
- * A guess that picks its devices by kind ("turn on the light"), about to be taken or asked
- * back, is held to the check an understood free text gets (LeadChecks.name): its lead over
- * itself with each of the home's names. Said without a name, such guesses led by 11-13 nats
- * on the clean bench; "Hey Jarvis, turn on the door and light." for *the garden lights* (no
- * such light here) was guessed "... turn on the light." by 4.6 and lit the board's room, and
- * asked guesses for half sentences ("Hey Jarvis, turn on the...") led by 1-6 (session 34).
- * Below the bar (stt.guided_min_name_lead) the guess is refused as `missed-name`: neither
- * acted on nor asked; the free text goes on (passedOn). GuidedSettings.guessNames 0: not
- * checked (a bench peer).
+ * A guess that picks its devices by kind ("turn on the light"), about to be taken, is held to
+ * the check an understood free text gets (LeadChecks.name): its lead over itself with each of
+ * the home's names. Said without a name, such guesses led by 11-13 nats on the clean bench;
+ * "Hey Jarvis, turn on the door and light." for *the garden lights* (no such light here) was
+ * guessed "... turn on the light." by 4.6 and lit the board's room (session 34). Below the bar
+ * (stt.guided_min_name_lead) the guess is refused as `missed-name` and the free text goes on
+ * (passedOn). A guess refused already is not checked: asking "did you mean turn on the
+ * light?" about a half sentence ("Hey Jarvis, turn on the") is meant (last-word), and a "no"
+ * costs nothing. GuidedSettings.guessNames 0: not checked (a bench peer).
  */
 export async function nameChecked(
   checks: LeadChecks,
@@ -90,11 +89,7 @@ export async function nameChecked(
 ): Promise<Judged> {
   const { verdict, hypothesis } = judged;
   const bar = settings.thresholds.minNameLead;
-  if (!hypothesis || !bar || settings.guessNames === 0) return judged;
-  const asked =
-    verdict.source === "free" &&
-    askBack({ why: verdict.why, ...hypothesis }, settings.thresholds.askMinScore);
-  if (verdict.source !== "grammar" && !asked) return judged;
+  if (!hypothesis || !bar || settings.guessNames === 0 || verdict.source !== "grammar") return judged;
   const nameLead = await checks.name(free, hypothesis.text, guide);
   if (!nameLead) return judged;
   if (nameLead.lead >= bar) return { ...judged, nameLead };
