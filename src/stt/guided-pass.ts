@@ -36,13 +36,8 @@ export class GuidedPass {
   readonly #allowed = new WeakMap<object, AllowedCache>();
   readonly #checks: LeadChecks;
 
-  #rivalTokens: ReadonlyMap<number, readonly number[]> | null = null;
-
-  /** The state words' tokens and their rivals (state-words.ts), made once. */
-  #rivals(): ReadonlyMap<number, readonly number[]> {
-    this.#rivalTokens ??= stateRivalTokens(this.tokenizer, this.settings.directionRivals !== 0);
-    return this.#rivalTokens;
-  }
+  /** The state words' tokens and their rivals (state-words.ts), made at the first search. */
+  #rivals: ReadonlyMap<number, readonly number[]> | null = null;
 
   constructor(
     private readonly sessions: WhisperSessions,
@@ -217,6 +212,7 @@ export class GuidedPass {
     const decoder = new BatchKvDecoder(this.sessions, free.hidden, caches, prefix.length - 1);
     const start = await readSeed(decoder, last, seed, this.spec, this.settings.primeFirst !== 0);
     const { minScore, maxDrop } = this.settings.thresholds;
+    this.#rivals ??= stateRivalTokens(this.tokenizer, this.settings.directionRivals !== 0);
     const searched = await guidedDecode(decoder, start.first, constraint, this.#trie(constraint.spell), {
       beam,
       wide: this.settings.wide,
@@ -229,7 +225,7 @@ export class GuidedPass {
       beginSuppressed: this.spec.beginSuppressed,
       signal,
       cache: this.#allowedFor(constraint),
-      rivals: this.#rivals(),
+      rivals: this.#rivals,
       meaning: (said) => guide.meaning(said),
       // The first command words: the cap per group and the floor are both about them.
       ...(guide.group
