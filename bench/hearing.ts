@@ -16,6 +16,8 @@
 //       [--count N (utterances, spread over the list)] [--committed (the 13 CI clips)]
 //       [--realtime [--realtime-clips N]] [--set KEY=VALUE (to every daemon run)]
 //       [--breath-only | --paused-only] [--gap SECONDS (pause after the wake phrase, default 0.3)]
+//       [--mid-pause SECONDS (a pause inside each command of four words or more, before its
+//        number or its last two words: with --realtime, whether the early endpoint cuts it)]
 //       [--peer-set KEY=VALUE (guided both; the peer column with these settings, e.g.
 //        vad.breath_cut=false: today's behaviour)]
 //       [--peer-root DIR (guided both; the peer column run by the build in DIR, e.g. main's)]
@@ -29,7 +31,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parse, stringify } from "yaml";
-import { BENCH_AREA } from "../scripts/hearing-utterances.js";
+import { BENCH_AREA, midPauseSplit } from "../scripts/hearing-utterances.js";
 import {
   allSpecs,
   CONDITIONS,
@@ -81,6 +83,7 @@ function options() {
       "breath-only": { type: "boolean" },
       "paused-only": { type: "boolean" },
       gap: { type: "string" },
+      "mid-pause": { type: "string" },
       only: { type: "string" },
     },
   });
@@ -103,6 +106,8 @@ function options() {
     /** Only the utterances said in one breath with the wake phrase (or only the others). */
     breath: values["breath-only"] ? true : values["paused-only"] ? false : null,
     gapSeconds: values.gap === undefined ? undefined : Number(values.gap),
+    /** A pause this long inside each command (midPauseSplit); commands without one are left out. */
+    midPauseSeconds: values["mid-pause"] === undefined ? undefined : Number(values["mid-pause"]),
     /** Only the utterances whose text matches this regular expression (as bench/hearing-decode.ts). */
     only: values.only ? new RegExp(values.only) : null,
   };
@@ -290,7 +295,11 @@ async function main(): Promise<void> {
   const specs = (opts.committed ? committedSpecs() : allSpecs(opts.voices, opts.conditions, opts.count))
     .filter((spec) => opts.breath === null || isNoPause(spec.index) === opts.breath)
     .filter((spec) => !opts.only || opts.only.test(spec.utterance.text))
-    .map((spec) => (opts.gapSeconds === undefined ? spec : { ...spec, gapSeconds: opts.gapSeconds }));
+    .map((spec) => (opts.gapSeconds === undefined ? spec : { ...spec, gapSeconds: opts.gapSeconds }))
+    .filter((spec) => opts.midPauseSeconds === undefined || midPauseSplit(spec.utterance.text) !== null)
+    .map((spec) =>
+      opts.midPauseSeconds === undefined ? spec : { ...spec, midPauseSeconds: opts.midPauseSeconds },
+    );
   const entries = specs.map((spec) => makeClip(spec, dir));
   const config = writeConfig();
   const guided = guidedAvailable(config);

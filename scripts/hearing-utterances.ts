@@ -139,3 +139,19 @@ export const UTTERANCES: Utterance[] = [
   ...IN_GRAMMAR.map(([text, expect]) => ({ text, expect })),
   ...OUT_OF_GRAMMAR.map((text) => ({ text, expect: null })),
 ];
+
+const NUMBER_WORD =
+  /^(\d+%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a|an)$/;
+
+/**
+ * Where a person may pause inside a command (the early endpoint must not cut there): before
+ * its number ("set the bedroom light to | forty percent"), else before its last two words
+ * ("turn on the | kitchen light"). Null for commands of fewer than four words. Pure.
+ */
+export function midPauseSplit(text: string): [before: string, after: string] | null {
+  const words = text.split(/\s+/).filter(Boolean);
+  if (words.length < 4) return null;
+  const number = words.findIndex((w, i) => i > 1 && NUMBER_WORD.test(w.toLowerCase()));
+  const at = number > 1 ? number : words.length - 2;
+  return [words.slice(0, at).join(" "), words.slice(at).join(" ")];
+}

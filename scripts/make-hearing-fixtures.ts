@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { encodeWav } from "../src/audio/wav-writer.js";
-import { type Expected, UTTERANCES, type Utterance } from "./hearing-utterances.js";
+import { type Expected, midPauseSplit, UTTERANCES, type Utterance } from "./hearing-utterances.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RATE = 16_000;
@@ -72,6 +72,8 @@ export interface ClipSpec {
   condition: Condition;
   /** Pause between the wake phrase and the command when it is not said in one breath (default GAP_SECONDS). */
   gapSeconds?: number;
+  /** A pause this long inside the command (midPauseSplit), for the early endpoint's bench. */
+  midPauseSeconds?: number;
 }
 
 /** Every utterance in every voice and condition, in a stable order. */
@@ -101,7 +103,8 @@ export function clipName(spec: ClipSpec): string {
     .replace(/^-|-$/g, "");
   const gap = spec.gapSeconds === undefined || isNoPause(spec.index) ? "" : `-gap${spec.gapSeconds}`;
   const pause = isNoPause(spec.index) ? "-nopause" : gap;
-  return `${String(spec.index).padStart(2, "0")}-${slug}${pause}--${spec.voice.id}--${spec.condition}.wav`;
+  const mid = spec.midPauseSeconds === undefined ? "" : `-mid${spec.midPauseSeconds}`;
+  return `${String(spec.index).padStart(2, "0")}-${slug}${pause}${mid}--${spec.voice.id}--${spec.condition}.wav`;
 }
 
 export function isNoPause(index: number): boolean {
@@ -113,12 +116,22 @@ export function makeClip(spec: ClipSpec, outDir: string): ManifestEntry {
   const file = path.join(outDir, clipName(spec));
   const noPause = isNoPause(spec.index);
   const { voice } = spec;
+  const split = spec.midPauseSeconds === undefined ? null : midPauseSplit(spec.utterance.text);
+  // With a pause inside, each part is said on its own, the pause between them.
+  const command = (speed: number, lead: string) =>
+    split
+      ? concat(
+          say(voice.voice, speed, `${lead}${split[0]}`),
+          zeros(spec.midPauseSeconds ?? 0),
+          say(voice.voice, speed, split[1]),
+        )
+      : say(voice.voice, speed, `${lead}${spec.utterance.text}`);
   const speech = noPause
-    ? say(voice.voice, Math.min(voice.speed, 130), `hey jarvis ${spec.utterance.text}`)
+    ? command(Math.min(voice.speed, 130), "hey jarvis ")
     : concat(
         say(voice.voice, WAKE_SPEED, "hey jarvis"),
         zeros(spec.gapSeconds ?? GAP_SECONDS),
-        say(voice.voice, voice.speed, spec.utterance.text),
+        command(voice.speed, ""),
       );
   const clean = concat(zeros(LEAD_SECONDS), speech, zeros(TAIL_SECONDS));
   const speechEnd = lastLoud(clean);
