@@ -117,13 +117,14 @@ export function makeClip(spec: ClipSpec, outDir: string): ManifestEntry {
   const noPause = isNoPause(spec.index);
   const { voice } = spec;
   const split = spec.midPauseSeconds === undefined ? null : midPauseSplit(spec.utterance.text);
-  // With a pause inside, each part is said on its own, the pause between them.
+  // With a pause inside, each part is said on its own, the pause between them: espeak-ng's own
+  // silence around each part (~0.2 s each side) is cut, so the pause is as long as asked.
   const command = (speed: number, lead: string) =>
     split
       ? concat(
-          say(voice.voice, speed, `${lead}${split[0]}`),
+          loudPart(say(voice.voice, speed, `${lead}${split[0]}`)),
           zeros(spec.midPauseSeconds ?? 0),
-          say(voice.voice, speed, split[1]),
+          loudPart(say(voice.voice, speed, split[1])),
         )
       : say(voice.voice, speed, `${lead}${spec.utterance.text}`);
   const speech = noPause
@@ -304,6 +305,12 @@ export function concat(...parts: Int16Array[]): Int16Array {
 function lastLoud(samples: Int16Array): number {
   for (let i = samples.length - 1; i >= 0; i--) if (Math.abs(samples[i] ?? 0) > 500) return i;
   return 0;
+}
+
+/** The samples from the first loud one to the last (the silence around them cut). */
+function loudPart(samples: Int16Array): Int16Array {
+  const first = samples.findIndex((x) => Math.abs(x) > 500);
+  return first < 0 ? samples : samples.slice(first, lastLoud(samples) + 1);
 }
 
 /** The clips committed for CI: a few voices, a noisy and a reverberant one, four out-of-grammar, four without a pause. */
