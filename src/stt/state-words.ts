@@ -14,7 +14,13 @@ const DIRECTIONS = ["up", "down"];
  * with `directions`, "up", "down"): the guess's word was then heard, not the grammar's pick.
  */
 export function hasStateWord(text: string, directions = true): boolean {
-  return (directions ? /\b(on|off|up|down)\b/i : /\b(on|off)\b/i).test(text);
+  const said = new Set(text.toLowerCase().match(/[a-z']+/g) ?? []);
+  return rivalWords(directions).some((word) => said.has(word));
+}
+
+/** The words that are each other's rivals: on / off, and with `directions` up / down too. */
+function rivalWords(directions: boolean): readonly string[] {
+  return directions ? [...STATES, ...DIRECTIONS] : STATES;
 }
 
 /**
@@ -27,7 +33,7 @@ export function stateRivalTokens(
   tokenizer: WhisperTokenizer,
   directions = true,
 ): ReadonlyMap<number, readonly number[]> {
-  const words = directions ? [...STATES, ...DIRECTIONS] : STATES;
+  const words = rivalWords(directions);
   const rivals = new Map<number, number[]>();
   const spellings = [(w: string) => ` ${w}`, (w: string) => ` ${w.charAt(0).toUpperCase()}${w.slice(1)}`];
   for (const spell of spellings) {
