@@ -84,6 +84,37 @@ function pronoun(
   return { ...recognized, targets, slots: targets.length === 1 ? recognized.slots : slots };
 }
 
+/** Said after a name to point at it: "the living room one". */
+const ONE = new Set(["one", "ones"]);
+
+/**
+ * An answer to a guess asked back that names only what was meant: "did you mean turn on the
+ * bedroom light?" - "no, the living room one" ("the hall light", "living room"). People
+ * correct a question by the part it got wrong, not by saying the whole request again. Read
+ * as the asked request about what the answer names: as said, then with the kind of the asked
+ * device ("living room" -> "living room light", since "turn on the living room" is no
+ * request of the templates). The same intent as asked, or null; never the whole house (a
+ * kind with no name: "no, the lights"). Pure.
+ */
+export function resolveCorrection(
+  text: string,
+  asked: RecognizedIntent,
+  parts: FollowUpParts,
+): RecognizedIntent | null {
+  const tokens = tokenize(text);
+  const words = ONE.has(tokens.at(-1) ?? "") ? tokens.slice(0, -1) : tokens;
+  if (words.filter((w) => w !== "the").length === 0) return null;
+  const target = words.join(" ");
+  const kinds = new Set(asked.targets.map((id) => parts.device(id)?.domain).filter((d) => d !== undefined));
+  for (const said of [target, ...[...kinds].map((kind) => `${target} ${kind}`)]) {
+    const sentence = repeatSentence(asked, said);
+    const recognized = sentence === null ? null : parts.recognize(sentence);
+    if (recognized && recognized.intent === asked.intent && !houseWide(recognized))
+      return { ...recognized, slots: { ...carriedSlots(asked), ...recognized.slots } };
+  }
+  return null;
+}
+
 /** The words without "and ... too", "also", "what about": null when there was no such marker. */
 export function withoutMarkers(tokens: string[]): string[] | null {
   let words = tokens;

@@ -1,7 +1,7 @@
 import type { Logger } from "../util/logger.js";
 import { printable } from "../util/printable.js";
 import { afterNo, ConfirmationBook, type ConfirmationTimes, isYes } from "./confirmation.js";
-import { freshPrevious, resolveFollowUp } from "./follow-up.js";
+import { freshPrevious, resolveCorrection, resolveFollowUp } from "./follow-up.js";
 import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
 import type { DeviceRegistry } from "./registry.js";
@@ -101,8 +101,13 @@ export class DefaultIntentHandler implements IntentHandler {
   }
 
   /** A request (not an answer to a question): recognized, checked by the policy, asked about when it must be. */
-  async #request(text: string, context: IntentContext, now: ConfirmationTimes): Promise<Decision> {
-    const recognized = await this.#recognize(text, context);
+  async #request(
+    text: string,
+    context: IntentContext,
+    now: ConfirmationTimes,
+    asked?: RecognizedIntent,
+  ): Promise<Decision> {
+    const recognized = await this.#recognize(text, context, asked);
     if (!recognized.intent)
       return (
         this.#askBack(context, now) ?? { kind: "reject", reason: "not-recognized", detail: recognized.detail }
@@ -131,7 +136,7 @@ export class DefaultIntentHandler implements IntentHandler {
     if (!said) return cancelled;
     const { askBack: _, ...plain } = context;
     const previous = { runId: context.runId, intent: asked, wallSeconds: context.wallSeconds };
-    const again = await this.#request(said, { ...plain, previous }, now);
+    const again = await this.#request(said, { ...plain, previous }, now, asked);
     return again.kind === "reject" && again.reason === "not-recognized" ? cancelled : again;
   }
 
@@ -174,20 +179,23 @@ export class DefaultIntentHandler implements IntentHandler {
     return this.#askFor(verdict.intent, context, now, { prompt, guessed, detail: "a guess, asked back" });
   }
 
-  async #recognize(text: string, context: IntentContext): Promise<Recognition> {
+  /** `asked`: the guess this text answers ("no, the living room one": resolveCorrection). */
+  async #recognize(text: string, context: IntentContext, asked?: RecognizedIntent): Promise<Recognition> {
     const { templates, llm, logger } = this.parts;
     const { signal } = context;
     const area = context.area ?? null;
     const fromTemplates = templates?.recognize(text, area);
     if (fromTemplates) return { intent: fromTemplates };
-    const previous = freshPrevious(context);
-    if (templates && previous) {
-      const recognize = (sentence: string) => templates.recognize(sentence, area);
-      const followUp = resolveFollowUp(text, previous, {
-        recognize,
-        device: (id) => this.parts.registry.get(id),
-      });
+    if (templates) {
+      const parts = {
+        recognize: (sentence: string) => templates.recognize(sentence, area),
+        device: (id: string) => this.parts.registry.get(id),
+      };
+      const previous = freshPrevious(context);
+      const followUp = previous && resolveFollowUp(text, previous, parts);
       if (followUp) return { intent: followUp };
+      const corrected = asked && resolveCorrection(text, asked, parts);
+      if (corrected) return { intent: corrected };
     }
     if (!llm) return { intent: null, detail: templates?.explainMiss(text) ?? "no template matched" };
     try {

@@ -109,6 +109,14 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     ]);
   });
 
+  it("an answer naming only what was meant: 'no, the hall light'", async () => {
+    const c = asked("I'm not a friend of yours.", "Turn off the kitchen light.");
+    await c.say(0, 3.5, "no, the hall light");
+    await c.say(3.5, 7);
+    expect(rejections(c.events).map((e) => e.reason)).toEqual(["needs-confirmation"]);
+    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["hallway_light"] }]);
+  });
+
   it("'it' in the answer is what was asked about: 'no, turn it on'", async () => {
     const c = asked("I'm so tired.", "Turn off the kitchen light.");
     await c.say(0, 3.5, "No, turn it on.");
