@@ -39,4 +39,10 @@ export interface IntentRejectedEvent extends EventBase {
   slots?: Record<string, unknown>;
   /** `needs-confirmation` of a guess: the sentence speech to text guessed, asked back ("did you mean ...? say yes"). */
   guessed?: string;
+  /**
+   * With `guessed`, when the guess named one of several devices what was heard fits (the
+   * bedroom light of "room light"): the others' names, offered in the question ("... say yes,
+   * or say the living room light"); naming one in the answer carries the request out for it.
+   */
+  otherNames?: string[];
 }

@@ -152,7 +152,7 @@ export class DefaultIntentHandler implements IntentHandler {
     intent: RecognizedIntent,
     context: IntentContext,
     now: ConfirmationTimes,
-    question: { prompt: string; guessed?: string; detail?: string },
+    question: { prompt: string; guessed?: string; otherNames?: string[]; detail?: string },
   ): Decision {
     const { confirmWindowSeconds } = this.parts;
     const guessed = question.guessed !== undefined;
@@ -175,8 +175,15 @@ export class DefaultIntentHandler implements IntentHandler {
     const verdict = intent && this.#check(intent, context);
     // "Did you mean pause the timer?" with no timer running asks for a yes that changes nothing.
     if (verdict?.kind !== "execute" || context.wouldAct?.(verdict.intent) === false) return null;
-    const prompt = `did you mean "${guessed}"? say yes`;
-    return this.#askFor(verdict.intent, context, now, { prompt, guessed, detail: "a guess, asked back" });
+    const otherNames = context.otherNames ?? [];
+    const others = otherNames.map((name) => `"the ${name}"`).join(" or ");
+    const prompt = `did you mean "${guessed}"? say yes${others ? `, or say ${others}` : ""}`;
+    return this.#askFor(verdict.intent, context, now, {
+      prompt,
+      guessed,
+      ...(otherNames.length > 0 ? { otherNames } : {}),
+      detail: "a guess, asked back",
+    });
   }
 
   /** `asked`: the guess this text answers ("no, the living room one": resolveCorrection). */

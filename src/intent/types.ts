@@ -27,6 +27,8 @@ export type IntentDecision =
       prompt?: string;
       /** For `needs-confirmation` of a guess (IntentContext.askBack): the sentence asked about. */
       guessed?: string;
+      /** With `guessed`: the other device names what was heard fits as well ("... or say the living room light"). */
+      otherNames?: string[];
       /** Why, for logs and `edge-voice intent` (e.g. "llm-timeout", "unknown entity x"); not a stable contract. */
       detail?: string;
     };
@@ -60,6 +62,8 @@ export interface IntentContext {
    * when nothing else in `text` is understood, the person is asked "did you mean ...?".
    */
   askBack?: string;
+  /** With `askBack`: the other device names what was heard fits as well, said in the question. */
+  otherNames?: string[];
   /**
    * Whether carrying an intent out now would do anything (the board's skills know: "pause the
    * timer" with no timer running would not). A guess that would not is never asked back.

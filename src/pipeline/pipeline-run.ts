@@ -188,7 +188,9 @@ export class PipelineRun {
         ...(previous ? { previous } : {}),
         // Not in a follow-up window: a person there may not be speaking to the board at all
         // ("thanks"), and a question about a guess nobody asked for is noise.
-        ...(this.audio?.askBack && this.trigger !== "follow-up" ? this.#askBack(this.audio.askBack) : {}),
+        ...(this.audio?.askBack && this.trigger !== "follow-up"
+          ? this.#askBack(this.audio.askBack, this.audio.otherNames)
+          : {}),
       });
       this.signal.throwIfAborted();
       if (decision.kind === "execute") return this.#act(decision.intent, decision.ms);
@@ -201,6 +203,7 @@ export class PipelineRun {
         targets: rejected?.targets,
         ...(rejected?.slots ? { slots: rejected.slots } : {}),
         ...(decision.guessed ? { guessed: decision.guessed } : {}),
+        ...(decision.otherNames?.length ? { otherNames: decision.otherNames } : {}),
       });
       if (reason === "needs-confirmation") this.parts.openFollowUp(this, decision.confirmWindowSeconds ?? 8);
       this.end("rejected");
@@ -208,10 +211,14 @@ export class PipelineRun {
   }
 
   /** The guess to ask back, and how the board's skills judge whether a yes would do anything. */
-  #askBack(guess: string): Pick<IntentContext, "askBack" | "wouldAct"> {
+  #askBack(guess: string, otherNames: string[]): Pick<IntentContext, "askBack" | "otherNames" | "wouldAct"> {
     const { skills, site } = this.parts;
     const wouldAct = skills?.wouldAct?.bind(skills);
-    return { askBack: guess, ...(wouldAct ? { wouldAct: (intent) => wouldAct(intent, site) } : {}) };
+    return {
+      askBack: guess,
+      ...(otherNames.length > 0 ? { otherNames } : {}),
+      ...(wouldAct ? { wouldAct: (intent) => wouldAct(intent, site) } : {}),
+    };
   }
 
   /**

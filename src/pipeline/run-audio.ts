@@ -63,6 +63,8 @@ export class RunAudio {
   heardUnsure = false;
   /** A guess STT would not act on but the person may be asked about ("did you mean ...?"), wake phrase stripped; null: none. */
   askBack: string | null = null;
+  /** The other device names what was heard fits, when `askBack` named one of them by a hair (Transcript.otherNames). */
+  otherNames: string[] = [];
   /** Where the trailing silence began (0 while speech goes on). */
   speechEndSample = 0;
   /** role satellite: this run's stream to the base; null otherwise. */
@@ -229,6 +231,7 @@ export class RunAudio {
     signal.throwIfAborted();
     this.heardUnsure = !transcript.text && droppedAsUnsure(transcript.guided?.why);
     this.askBack = transcript.askBack ? stripWakePhrase(transcript.askBack, this.#wakeWord) || null : null;
+    this.otherNames = this.askBack ? (transcript.otherNames ?? []) : [];
     bus.emit({
       type: "stt-end",
       runId: this.runId,

@@ -1,4 +1,4 @@
-import { endsUnfinished } from "./guide.js";
+import { endsUnfinished, type TranscriptGuide } from "./guide.js";
 
 /**
  * The refusals that say only "not sure enough": the guess kept too few of the words heard
@@ -39,4 +39,19 @@ export function askBack(
   if (minScore === undefined || !guided?.text || guided.score === undefined) return null;
   if (!UNSURE_ONLY.has(guided.why) || guided.score < minScore) return null;
   return endsUnfinished(guided.text) ? null : guided.text;
+}
+
+/**
+ * The home's other device names that what was heard fits as well, for a guess asked back
+ * because it named one of them by a hair (`ambiguous-name`): "did you mean turn on the bedroom
+ * light? say yes, or say the living room light". Empty for any other question.
+ */
+export function namesAlsoHeard(
+  why: string,
+  free: string | undefined,
+  asked: string,
+  guide: Pick<TranscriptGuide, "rivalNames">,
+): string[] {
+  if (why !== "ambiguous-name" || free === undefined) return [];
+  return guide.rivalNames?.(free, asked) ?? [];
 }

@@ -37,6 +37,8 @@ export interface Transcript {
   };
   /** The grammar's refused sentence worth asking the person about ("did you mean ...?": ask-back.ts). */
   askBack?: string;
+  /** A guess asked back for naming one of two devices what was heard fits (`ambiguous-name`): the others' names. */
+  otherNames?: string[];
 }
 
 export interface TranscribeOptions {

@@ -1,6 +1,6 @@
 import { EdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import { askBack } from "./ask-back.js";
+import { askBack, namesAlsoHeard } from "./ask-back.js";
 import { greedyDecode, probeNoSpeech } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { GuidedPass } from "./guided-pass.js";
@@ -198,7 +198,9 @@ export class WhisperTranscriber implements Transcriber {
       outcome.unsure ? { why: transcript.guided.why, ...outcome.unsure } : transcript.guided,
       this.options.guided?.thresholds.askMinScore,
     );
-    if (asked) transcript.askBack = asked;
+    if (!asked) return;
+    const otherNames = namesAlsoHeard(transcript.guided.why, transcript.freeText, asked, guide);
+    Object.assign(transcript, { askBack: asked }, otherNames.length > 0 ? { otherNames } : {});
   }
 
   async #window(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { whisperPrompt } from "../../src/pipeline/wake-phrase.js";
-import { askBack } from "../../src/stt/ask-back.js";
+import { askBack, namesAlsoHeard } from "../../src/stt/ask-back.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { GuidedOutcome } from "../../src/stt/guided-types.js";
 import { HEARING_HOME, HEARING_PROMPT, hearingWhisper, spoken } from "./stt-support.js";
@@ -65,6 +65,10 @@ describe("the guided searches start after the wake phrase Whisper wrote (whisper
           HEARING_HOME.stt.guided_ask_min_score ?? undefined,
         ),
       ).toBe(seeded.hypothesis.text);
+      // The question offers the other room: "... say yes, or say the bedroom light".
+      expect(namesAlsoHeard("ambiguous-name", free, seeded.hypothesis.text, guide)).toContain(
+        "bedroom light",
+      );
     }
   });
 

@@ -103,6 +103,8 @@ export class FakeTranscriber implements Transcriber {
   calls: TranscribeCall[] = [];
   /** A refused guess the transcript offers to ask back (Transcript.askBack); undefined: none. */
   askBack: string | undefined;
+  /** With askBack: the other device names the question offers (Transcript.otherNames). */
+  otherNames: string[] | undefined;
   constructor(public text = "turn on the kitchen light") {}
   async transcribe(audio: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
     const call: TranscribeCall = {
@@ -125,6 +127,7 @@ export class FakeTranscriber implements Transcriber {
       encodeMs: 1,
       decodeMs: 1,
       ...(this.askBack ? { askBack: this.askBack } : {}),
+      ...(this.otherNames ? { otherNames: this.otherNames } : {}),
     };
   }
   async dispose(): Promise<void> {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { askBack } from "../../../src/stt/ask-back.js";
+import { askBack, namesAlsoHeard } from "../../../src/stt/ask-back.js";
 
 describe("askBack: which refused guess is asked back", () => {
   const guess = (why: string, score: number, text = "Cancel the timer.") => ({ why, text, score });
@@ -38,5 +38,28 @@ describe("askBack: which refused guess is asked back", () => {
     expect(askBack(guess("low-score", -0.5), undefined)).toBeNull();
     expect(askBack({ why: "no-hypothesis" }, -1.1)).toBeNull();
     expect(askBack(undefined, -1.1)).toBeNull();
+  });
+});
+
+describe("namesAlsoHeard: the other names a question about a name heard in part offers", () => {
+  const guide = {
+    rivalNames: (free: string, guessed: string) =>
+      free.includes("room light") && guessed.includes("bedroom") ? ["living room light"] : [],
+  };
+
+  it("for a guess asked back as ambiguous-name: what the guide finds", () => {
+    expect(
+      namesAlsoHeard("ambiguous-name", "Turn on room light.", "Turn on the bedroom light.", guide),
+    ).toEqual(["living room light"]);
+  });
+
+  it("none for any other question, nor without the free text", () => {
+    expect(namesAlsoHeard("other-words", "Turn on room light.", "Turn on the bedroom light.", guide)).toEqual(
+      [],
+    );
+    expect(namesAlsoHeard("ambiguous-name", undefined, "Turn on the bedroom light.", guide)).toEqual([]);
+    expect(namesAlsoHeard("ambiguous-name", "Turn on room light.", "Turn on the bedroom light.", {})).toEqual(
+      [],
+    );
   });
 });
