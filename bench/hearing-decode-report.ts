@@ -36,6 +36,8 @@ export interface Row {
     hypothesisVerdict?: Verdict;
     /** Rejected, and the daemon would ask the guess back ("did you mean ...?": stt/ask-back.ts). */
     asked?: boolean;
+    /** Asked, the guess not what was said, but the question offered the request meant ("... or say ..."). */
+    offeredRight?: boolean;
     /** The understood free text's last word's lead over ending before it (stt/last-word.ts), when read. */
     lastWordLead?: number;
     numberLead?: GuidedOutcome["numberLead"];
@@ -98,8 +100,9 @@ export function report(rows: Row[], tries: string[], changesNothing: (text: stri
           const trial = column(r);
           return trial?.asked === true && (trial.hypothesisVerdict === "right") === right;
         }).length;
+      const offered = commands.filter((r) => column(r)?.offeredRight === true).length;
       console.log(
-        `  ${group.padEnd(16)} right ${n("right")}/${commands.length} (${pct(n("right"))})  wrong ${n("wrong")} (${pct(n("wrong"))}; ${noChange(commands)})  rejected ${n("rejected")}  out of grammar executed ${executed}/${oog.length} (${noChange(oog)})  asked back: right ${asked(commands, true)}, wrong ${asked(commands, false)} + ${asked(oog, false)} out of grammar`,
+        `  ${group.padEnd(16)} right ${n("right")}/${commands.length} (${pct(n("right"))})  wrong ${n("wrong")} (${pct(n("wrong"))}; ${noChange(commands)})  rejected ${n("rejected")}  out of grammar executed ${executed}/${oog.length} (${noChange(oog)})  asked back: right ${asked(commands, true)}, wrong ${asked(commands, false)} (${offered} of them offered what was said) + ${asked(oog, false)} out of grammar`,
       );
     }
   }

@@ -43,13 +43,14 @@ import { int16ToFloat32 } from "../src/audio/format.js";
 import { validate } from "../src/config/load.js";
 import { preparedModelsDir, stateDir } from "../src/config/paths.js";
 import { sentenceSpace } from "../src/intent/create.js";
+import { repeatSentence } from "../src/intent/follow-up.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
 import { loadTemplates } from "../src/intent/templates/file.js";
 import { TemplateRecognizer } from "../src/intent/templates/recognizer.js";
 import { VocabularyCache } from "../src/intent/vocabulary.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase, whisperPrompt } from "../src/pipeline/wake-phrase.js";
-import { askBack } from "../src/stt/ask-back.js";
+import { askBack, namesAlsoHeard } from "../src/stt/ask-back.js";
 import { createTranscriber, guidedSettings } from "../src/stt/create.js";
 import type { FreePass, GuidedSettings } from "../src/stt/guided-types.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
@@ -152,6 +153,17 @@ function judge(text: string, expect: ClipSpec["utterance"]["expect"]): Verdict {
   return matches({ intent: intent.intent, targets: intent.targets, slots: intent.slots }, expect)
     ? "right"
     : "wrong";
+}
+
+/**
+ * The request the question offers about `name` instead of the asked guess's device ("... or
+ * say turn on the living room light": the intent stage's repeatSentence), judged against
+ * what was said.
+ */
+function judgeOffered(asked: string, name: string, expect: ClipSpec["utterance"]["expect"]): Verdict {
+  const intent = templates.recognize(stripWakePhrase(asked, "hey_jarvis"), BENCH_AREA);
+  const offered = intent && repeatSentence(intent, `the ${name}`);
+  return offered ? judge(offered, expect) : "rejected";
 }
 
 /** "peer", or "beam=6,minMargin=0.1" over the config's settings. */
@@ -306,6 +318,15 @@ async function main(): Promise<void> {
           askBack({ why: outcome.verdict.why, ...guess }, trySettings[k]?.thresholds.askMinScore) !== null &&
           judge(guess.text, expect ?? null) !== "rejected" &&
           !guide.isSensitive(guess.text);
+        // A question that offers the request about the other devices a name heard in part fits
+        // ("... or say turn on the bedroom light"): a person who meant one of them says it.
+        const offeredRight =
+          asked &&
+          outcome.verdict.source === "free" &&
+          judge(guess.text, expect) !== "right" &&
+          namesAlsoHeard(outcome.verdict.why, free.text, guess.text, guide).some(
+            (name) => judgeOffered(guess.text, name, expect) === "right",
+          );
         const hypothesisActionLead =
           outcome.hypothesis && guide.reversals(outcome.hypothesis.text).length
             ? await reference.actionLead(free, outcome.hypothesis.text, guide)
@@ -320,6 +341,7 @@ async function main(): Promise<void> {
         trials.push({
           verdict,
           ...(asked ? { asked } : {}),
+          ...(offeredRight ? { offeredRight } : {}),
           chosen: outcome.text,
           why:
             outcome.verdict.source === "free"

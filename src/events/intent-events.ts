@@ -41,8 +41,8 @@ export interface IntentRejectedEvent extends EventBase {
   guessed?: string;
   /**
    * With `guessed`, when the guess named one of several devices what was heard fits (the
-   * bedroom light of "room light"): the others' names, offered in the question ("... say yes,
-   * or say the living room light"); naming one in the answer carries the request out for it.
+   * bedroom light of "room light"): the same request about each other one, offered in the
+   * question ("... say yes, or say turn on the living room light"); saying one carries it out.
    */
-  otherNames?: string[];
+  alternatives?: string[];
 }

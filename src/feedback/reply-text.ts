@@ -71,15 +71,15 @@ export function replyForRejection(
   intent: Omit<IntentSummary, "slots"> | undefined,
   lookup: DeviceLookup,
   guessed?: string,
-  otherNames: readonly string[] = [],
+  alternatives: readonly string[] = [],
 ): string | null {
   switch (reason) {
     case "not-recognized":
       return NOT_UNDERSTOOD;
     case "needs-confirmation": {
       const asked = guessed ? askedPhrase(guessed) : "";
-      const others = otherNames.map((name) => `the ${name}`).join(" or ");
-      if (asked) return `did you mean ${asked}? say yes${others ? `, or say ${others}` : ""}`;
+      const offered = alternatives.map(askedPhrase).join(" or ");
+      if (asked) return `did you mean ${asked}? say yes${offered ? `, or say ${offered}` : ""}`;
       const action = intent ? sensitiveAction(intent, lookup) : null;
       return action ? `say yes to ${action}` : "say yes to confirm";
     }

@@ -21,7 +21,7 @@ export function runReply(outcome: RunOutcome, notes: RunNotes, lookup: DeviceLoo
   }
   if (outcome === "rejected" && rejected) {
     const about = rejected.intent ? { intent: rejected.intent, targets: rejected.targets ?? [] } : undefined;
-    return replyForRejection(rejected.reason, about, lookup, rejected.guessed, rejected.otherNames);
+    return replyForRejection(rejected.reason, about, lookup, rejected.guessed, rejected.alternatives);
   }
   return replyForOutcome(outcome);
 }

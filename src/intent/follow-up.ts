@@ -135,7 +135,7 @@ export function withoutMarkers(tokens: string[]): string[] | null {
 }
 
 /** The previous request said again about `target` ("turn on the hall light"). */
-function repeatSentence(previous: RecognizedIntent, target: string): string | null {
+export function repeatSentence(previous: RecognizedIntent, target: string): string | null {
   const { slots } = previous;
   switch (previous.intent) {
     case "HassTurnOn":

@@ -1,7 +1,7 @@
 import type { Logger } from "../util/logger.js";
 import { printable } from "../util/printable.js";
 import { afterNo, ConfirmationBook, type ConfirmationTimes, isYes } from "./confirmation.js";
-import { freshPrevious, resolveCorrection, resolveFollowUp } from "./follow-up.js";
+import { freshPrevious, repeatSentence, resolveCorrection, resolveFollowUp } from "./follow-up.js";
 import type { LlmRecognizer } from "./llm/recognizer.js";
 import { checkIntent, type PolicyOptions } from "./policy.js";
 import type { DeviceRegistry } from "./registry.js";
@@ -152,7 +152,7 @@ export class DefaultIntentHandler implements IntentHandler {
     intent: RecognizedIntent,
     context: IntentContext,
     now: ConfirmationTimes,
-    question: { prompt: string; guessed?: string; otherNames?: string[]; detail?: string },
+    question: { prompt: string; guessed?: string; alternatives?: string[]; detail?: string },
   ): Decision {
     const { confirmWindowSeconds } = this.parts;
     const guessed = question.guessed !== undefined;
@@ -175,13 +175,21 @@ export class DefaultIntentHandler implements IntentHandler {
     const verdict = intent && this.#check(intent, context);
     // "Did you mean pause the timer?" with no timer running asks for a yes that changes nothing.
     if (verdict?.kind !== "execute" || context.wouldAct?.(verdict.intent) === false) return null;
-    const otherNames = context.otherNames ?? [];
-    const others = otherNames.map((name) => `"the ${name}"`).join(" or ");
-    const prompt = `did you mean "${guessed}"? say yes${others ? `, or say ${others}` : ""}`;
+    // The same request about each other device what was heard fits, offered as a whole
+    // request: a bare name said alone is what whisper-tiny hears worst (espeak-ng's "the
+    // living room light" came out as no speech), a command is what it is guided to hear.
+    const alternatives = (context.otherNames ?? [])
+      .map((name) => repeatSentence(verdict.intent, `the ${name}`))
+      .filter(
+        (sentence): sentence is string =>
+          sentence !== null && templates.recognize(sentence, context.area ?? null) !== null,
+      );
+    const offered = alternatives.map((sentence) => `"${sentence}"`).join(" or ");
+    const prompt = `did you mean "${guessed}"? say yes${offered ? `, or say ${offered}` : ""}`;
     return this.#askFor(verdict.intent, context, now, {
       prompt,
       guessed,
-      ...(otherNames.length > 0 ? { otherNames } : {}),
+      ...(alternatives.length > 0 ? { alternatives } : {}),
       detail: "a guess, asked back",
     });
   }

@@ -27,8 +27,8 @@ export type IntentDecision =
       prompt?: string;
       /** For `needs-confirmation` of a guess (IntentContext.askBack): the sentence asked about. */
       guessed?: string;
-      /** With `guessed`: the other device names what was heard fits as well ("... or say the living room light"). */
-      otherNames?: string[];
+      /** With `guessed`: the same request about the other devices what was heard fits, offered ("... or say turn on the living room light"). */
+      alternatives?: string[];
       /** Why, for logs and `edge-voice intent` (e.g. "llm-timeout", "unknown entity x"); not a stable contract. */
       detail?: string;
     };

@@ -203,7 +203,7 @@ export class PipelineRun {
         targets: rejected?.targets,
         ...(rejected?.slots ? { slots: rejected.slots } : {}),
         ...(decision.guessed ? { guessed: decision.guessed } : {}),
-        ...(decision.otherNames?.length ? { otherNames: decision.otherNames } : {}),
+        ...(decision.alternatives?.length ? { alternatives: decision.alternatives } : {}),
       });
       if (reason === "needs-confirmation") this.parts.openFollowUp(this, decision.confirmWindowSeconds ?? 8);
       this.end("rejected");

@@ -117,17 +117,17 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["hallway_light"] }]);
   });
 
-  it("a name heard in part that fits two devices: the question offers the other, and naming it acts on it", async () => {
+  it("a name heard in part that fits two devices: the question offers the request about the other", async () => {
     const c = asked("Turn on room light.", "Turn on the bedroom light.");
     c.transcriber.otherNames = ["living room light"];
-    await c.say(0, 3.5, "the living room light");
+    await c.say(0, 3.5, "turn on the living room light");
     c.transcriber.otherNames = undefined;
     await c.say(3.5, 7);
     const [question] = rejections(c.events);
     expect(question).toMatchObject({
       reason: "needs-confirmation",
       guessed: "Turn on the bedroom light.",
-      otherNames: ["living room light"],
+      alternatives: ["turn on the living room light"],
     });
     expect(
       runReply(
@@ -135,7 +135,7 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
         { rejected: question as Extract<PipelineEvent, { type: "intent-rejected" }> },
         lookup,
       ),
-    ).toBe("did you mean turn on the bedroom light? say yes, or say the living room light");
+    ).toBe("did you mean turn on the bedroom light? say yes, or say turn on the living room light");
     expect(c.commands.published).toMatchObject([
       { intent: "HassTurnOn", targets: ["living_room_ceiling", "living_room_lamp"] },
     ]);
