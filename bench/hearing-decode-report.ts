@@ -26,6 +26,8 @@ export interface Row {
   freeLead?: GuidedOutcome["numberLead"];
   /** The free text's lead over its action reversed (lock / unlock), when it has one: what the action check sees. */
   freeActionLead?: GuidedOutcome["actionLead"];
+  /** The free text's "on" or "off" over the other word where Whisper wrote it (FreePass.stateLead). */
+  freeStateLead?: number;
   reference: { text: string; score: number } | null;
   trials: Array<{
     verdict: Verdict;

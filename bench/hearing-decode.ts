@@ -388,6 +388,7 @@ async function main(): Promise<void> {
         free: freeVerdict,
         ...(freeLead ? { freeLead } : {}),
         ...(freeActionLead ? { freeActionLead } : {}),
+        ...(free.stateLead != null ? { freeStateLead: free.stateLead } : {}),
         reference: ref,
         trials,
       };

@@ -74,6 +74,10 @@ export class DefaultIntentHandler implements IntentHandler {
     const { registry, policy } = this.parts;
     const { site, origin } = context;
     const now = { audioSeconds: context.nowSeconds, wallSeconds: context.wallSeconds };
+    // Nothing heard to act on, only a sentence speech to text asks about (IntentContext.askBack):
+    // no answer to a question pending, no request.
+    if (!text.trim())
+      return this.#askBack(context, now) ?? { kind: "reject", reason: "not-recognized", detail: "no words" };
     const answer = this.#confirmations.answer(site, text, origin, now);
     if (answer.kind === "confirmed") {
       const verdict = checkIntent(answer.intent, registry, policy, { origin, confirmed: true });

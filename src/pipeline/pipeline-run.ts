@@ -153,6 +153,10 @@ export class PipelineRun {
     const text = await this.stt(end);
     if (text === null) return;
     if (text) return this.understand(text, audio.endSampleOf(end) / SAMPLE_RATE);
+    // Nothing safe to act on, but a sentence to ask about (an "off" Whisper wrote by a hair
+    // over "on"): the intent stage asks it back, as it does a guess.
+    if (audio.askBack && this.trigger !== "follow-up")
+      return this.understand("", audio.endSampleOf(end) / SAMPLE_RATE);
     // Words heard but none safe to act on: "sorry, I didn't get that", not silence.
     if (!audio.heardUnsure) return this.end("no-speech");
     this.parts.bus.emit({ type: "intent-rejected", runId: this.id, reason: "not-recognized" });

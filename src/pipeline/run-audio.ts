@@ -229,7 +229,10 @@ export class RunAudio {
         ...(guide ? { guide } : {}),
       }));
     signal.throwIfAborted();
-    this.heardUnsure = !transcript.text && droppedAsUnsure(transcript.guided?.why);
+    // An understood text dropped for its "on" or "off" (guided-checks.ts) is asked back, or
+    // else "sorry"; a guess refused so leaves the free text to go on (never empty).
+    const why = transcript.guided?.why;
+    this.heardUnsure = !transcript.text && (droppedAsUnsure(why) || why === "ambiguous-state");
     this.askBack = transcript.askBack ? stripWakePhrase(transcript.askBack, this.#wakeWord) || null : null;
     this.otherNames = this.askBack ? (transcript.otherNames ?? []) : [];
     bus.emit({

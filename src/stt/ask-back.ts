@@ -1,4 +1,5 @@
 import { endsUnfinished, type TranscriptGuide } from "./guide.js";
+import type { Transcript } from "./transcriber.js";
 
 /**
  * The refusals that say only "not sure enough": the guess kept too few of the words heard
@@ -54,4 +55,21 @@ export function namesAlsoHeard(
 ): string[] {
   if (why !== "ambiguous-name" || free === undefined) return [];
   return guide.rivalNames?.(free, asked) ?? [];
+}
+
+/**
+ * A transcript's question, when it has one (Transcript.askBack, .otherNames): the sentence
+ * refused for `why` asked back, and the other names it offers. Empty: nothing to ask.
+ */
+export function question(
+  why: string,
+  asked: { text?: string | undefined; score?: number | undefined },
+  free: string | undefined,
+  minScore: number | undefined,
+  guide: Pick<TranscriptGuide, "rivalNames">,
+): Pick<Transcript, "askBack" | "otherNames"> {
+  const text = askBack({ why, ...asked }, minScore);
+  if (!text) return {};
+  const otherNames = namesAlsoHeard(why, free, text, guide);
+  return { askBack: text, ...(otherNames.length > 0 ? { otherNames } : {}) };
 }

@@ -42,6 +42,12 @@ export interface WindowDecodeOptions {
    */
   stopTokens?: readonly number[] | undefined;
   /**
+   * Tokens with rivals that say the opposite at the same place (" on" / " off": state-words.ts):
+   * where one is chosen, its lead over the likeliest rival is kept in `rivalLead` (the
+   * smallest such lead), read from the row the step already has (no decoder call).
+   */
+  rivalTokens?: ReadonlyMap<number, readonly number[]> | undefined;
+  /**
    * Text tokens the transcript is made to start with, fed after the start sequence as if
    * Whisper had written them: the result (`tokens`, scores) is what it writes after them.
    */
@@ -68,6 +74,8 @@ export interface WindowDecodeResult {
   logprobs: number[];
   /** Per position of `logprobs`, the best log-probability of `stopTokens` there (empty without them). */
   stopLogprobs: number[];
+  /** The smallest lead of a chosen `rivalTokens` token over its likeliest rival (nats); null: none chosen. */
+  rivalLead: number | null;
 }
 
 /**
@@ -133,6 +141,7 @@ export async function greedyDecode(
   const logprobs: number[] = [];
   const stopLogprobs: number[] = [];
   const stops = options.stopTokens ?? [];
+  let rivalLead: number | null = null;
   let sumLogprob = 0;
   let loopCut = false;
   let ended = false;
@@ -152,6 +161,11 @@ export async function greedyDecode(
     sumLogprob += logprob;
     logprobs.push(logprob);
     if (stops.length) stopLogprobs.push((row[argmaxOf(row, stops)] as number) - norm);
+    const rivals = options.rivalTokens?.get(next);
+    if (rivals?.length) {
+      const lead = (row[next] as number) - (row[argmaxOf(row, rivals)] as number);
+      rivalLead = rivalLead === null ? lead : Math.min(rivalLead, lead);
+    }
     if (next === spec.tokens.eot) {
       ended = true;
       break;
@@ -181,6 +195,7 @@ export async function greedyDecode(
     budgetHit: !ended && !loopCut,
     logprobs,
     stopLogprobs,
+    rivalLead,
   };
 }
 

@@ -51,6 +51,12 @@ export interface TranscriptGuide {
    */
   reversals?(text: string): string[];
   /**
+   * The command with an "on" or "off" the other way, as sentences the templates read as
+   * another command (no question); empty when there is none. An understood free text whose
+   * state word hardly led the other (FreePass.stateLead) is asked back, not taken.
+   */
+  stateFlips?(text: string): string[];
+  /**
    * The text with each of the home's names before the word that picks its devices, when it
    * picks them by kind alone ("Turn off the light." -> "Turn off the bedroom light."); empty
    * when it names one. Such a command is taken only if it is likelier than each of them

@@ -54,7 +54,29 @@ export class LeadChecks {
         ...read,
       };
     }
+    if (this.#stateUnsure(free, guide)) {
+      return {
+        text: "",
+        source: "free",
+        verdict: { source: "free", why: "ambiguous-state" },
+        unsure: { text: free.text, score: free.avgLogprob },
+        ...read,
+      };
+    }
     return this.#leadsOf(free, guide, read);
+  }
+
+  /**
+   * Whisper wrote "on" or "off" by a hair over the other word, and the other way is another
+   * command: "Hey Jarvis, turn off the fan in the bedroom." for *turn on* (a lead of 0.36 nats,
+   * the lowest of the clean bench's understood state words, session 35). Asked back, as a
+   * guess's state nobody heard is: a yes or a no settles what a coin nearly did. The lead
+   * comes from the rows the free pass read anyway (decode.ts rivalTokens): no decoder call.
+   */
+  #stateUnsure(free: FreePass, guide: TranscriptGuide): boolean {
+    const { minStateLead = 0 } = this.settings.thresholds;
+    if (this.settings.freeStates === 0 || !minStateLead || free.stateLead == null) return false;
+    return free.stateLead < minStateLead && (guide.stateFlips?.(free.text).length ?? 0) > 0;
   }
 
   /**

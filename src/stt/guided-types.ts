@@ -111,6 +111,12 @@ export interface GuidedSettings {
    */
   guessNames?: number | undefined;
   /**
+   * An understood free text's "on" or "off" must lead the other word by the state bar
+   * (thresholds.minStateLead, FreePass.stateLead), else it is asked back (guided-checks.ts;
+   * default; 0: not checked, as before session 35: a bench peer).
+   */
+  freeStates?: number | undefined;
+  /**
    * A second search when the first one's sentence is refused (or none ended), `beam` wide,
    * through the commands alone (TranscriptGuide.commands), where only sentences keeping a
    * word of the free text may end (stt.guided_rescue_beam); absent: none.
@@ -140,6 +146,8 @@ export interface FreePass {
   /** Each token's log-probability, end-of-text last, and the best of ending the sentence at each position (last-word.ts). */
   logprobs?: readonly number[];
   stopLogprobs?: readonly number[];
+  /** The smallest lead of an "on" or "off" Whisper wrote over the other word at that place (nats); null: neither written. */
+  stateLead?: number | null;
   avgLogprob: number;
   language: string;
   promptTokens: readonly number[];

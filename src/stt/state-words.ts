@@ -1,3 +1,5 @@
+import type { WindowDecodeOptions } from "./decode.js";
+import { sentenceStops } from "./last-word.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
 /**
@@ -67,4 +69,16 @@ export function rivalLeads(
     for (const rival of rivals.get(id) ?? []) if (ids.has(rival)) best = Math.max(best, row[rival] as number);
     return best === Number.NEGATIVE_INFINITY ? null : logprob - (best - norm);
   };
+}
+
+/**
+ * What the free pass reads from its rows as it decodes (decode.ts): the likeliest sentence
+ * stop at each place (last-word.ts) and the lead of an "on" or "off" it writes over the other
+ * word (FreePass.stateLead; directions left out: Whisper's own "up" is no guess).
+ */
+export function freePassMarks(
+  tokenizer: WhisperTokenizer,
+  eot: number,
+): Pick<WindowDecodeOptions, "stopTokens" | "rivalTokens"> {
+  return { stopTokens: sentenceStops(tokenizer, eot), rivalTokens: stateRivalTokens(tokenizer, false) };
 }

@@ -1,17 +1,17 @@
 import { EdgeVoiceError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import { askBack, namesAlsoHeard } from "./ask-back.js";
-import { greedyDecode, probeNoSpeech } from "./decode.js";
+import { question } from "./ask-back.js";
+import { greedyDecode, probeNoSpeech, type WindowDecodeOptions } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { GuidedPass } from "./guided-pass.js";
 import type { FreePass, GuidedSettings } from "./guided-types.js";
-import { sentenceStops } from "./last-word.js";
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import { type PhraseScores, scorePhrase } from "./phrase-score.js";
 import { copiesPrompt, dropReason, noSpeechMatters, type QualityThresholds } from "./quality.js";
 import { SerialQueue } from "./serial.js";
+import { freePassMarks } from "./state-words.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 import type { AudioReader, TranscribeOptions, Transcriber, Transcript } from "./transcriber.js";
 import { logWindowNotes, rounded } from "./window-notes.js";
@@ -59,8 +59,8 @@ export class WhisperTranscriber implements Transcriber {
   readonly #queue = new SerialQueue();
   readonly #mel: LogMelSpectrogram;
   readonly #guided: GuidedPass | null;
-  /** Tokens ending a sentence (last-word.ts): a guided pass reads their scores. */
-  readonly #stopTokens: readonly number[];
+  /** Tokens ending a sentence (last-word.ts), and on / off (state-words.ts): their scores are read as the free pass decodes. */
+  readonly #marks: Pick<WindowDecodeOptions, "stopTokens" | "rivalTokens">;
   #disposed = false;
 
   constructor(
@@ -71,7 +71,7 @@ export class WhisperTranscriber implements Transcriber {
   ) {
     this.#mel = new LogMelSpectrogram(spec.mel);
     this.#guided = options.guided ? new GuidedPass(sessions, spec, tokenizer, options.guided) : null;
-    this.#stopTokens = sentenceStops(tokenizer, spec.tokens.eot);
+    this.#marks = freePassMarks(tokenizer, spec.tokens.eot);
   }
 
   /** The language handed to the decoder: null = detect. */
@@ -194,13 +194,9 @@ export class WhisperTranscriber implements Transcriber {
       ...(outcome.hypothesis ?? {}),
       ...(outcome.lastWordLead !== undefined ? { lastWordLead: outcome.lastWordLead } : {}),
     };
-    const asked = askBack(
-      outcome.unsure ? { why: transcript.guided.why, ...outcome.unsure } : transcript.guided,
-      this.options.guided?.thresholds.askMinScore,
-    );
-    if (!asked) return;
-    const otherNames = namesAlsoHeard(transcript.guided.why, transcript.freeText, asked, guide);
-    Object.assign(transcript, { askBack: asked }, otherNames.length > 0 ? { otherNames } : {});
+    const minScore = this.options.guided?.thresholds.askMinScore;
+    const asked = outcome.unsure ?? transcript.guided;
+    Object.assign(transcript, question(transcript.guided.why, asked, transcript.freeText, minScore, guide));
   }
 
   async #window(
@@ -255,7 +251,7 @@ export class WhisperTranscriber implements Transcriber {
         language: this.#language,
         maxTokens: this.options.maxTokens,
         signal,
-        stopTokens: this.#stopTokens,
+        ...this.#marks,
         prefixTokens: startTokens,
       }),
     );
@@ -280,6 +276,7 @@ export class WhisperTranscriber implements Transcriber {
       tokenIds: decoded.tokens,
       logprobs: decoded.logprobs,
       stopLogprobs: decoded.stopLogprobs,
+      stateLead: decoded.rivalLead,
       avgLogprob: decoded.avgLogprob,
       language: decoded.language,
       promptTokens,

@@ -141,6 +141,18 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     ]);
   });
 
+  it("no text to act on, only a sentence to ask about (an 'off' written by a hair): asked", async () => {
+    const c = asked("", "Turn off the kitchen light.");
+    await c.say(0, 3.5, "yes");
+    await c.say(3.5, 7);
+    expect(rejections(c.events)[0]).toMatchObject({
+      reason: "needs-confirmation",
+      intent: "HassTurnOff",
+      guessed: "Turn off the kitchen light.",
+    });
+    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["kitchen_light"] }]);
+  });
+
   it("'it' in the answer is what was asked about: 'no, turn it on'", async () => {
     const c = asked("I'm so tired.", "Turn off the kitchen light.");
     await c.say(0, 3.5, "No, turn it on.");

@@ -191,7 +191,7 @@ export const sttSection = section(
       .min(0)
       .default(GUIDED_DEFAULTS.minStateLead)
       .describe(
-        "How much likelier (log-probability) a guessed 'on' or 'off' must be than the other word, when the free transcript had neither; 0: not checked",
+        "How much likelier (log-probability) an 'on' or 'off' must be than the other word where it stands: a guessed one when the free transcript had neither, and one Whisper wrote itself (below it the command is asked back, not carried out); 0: not checked",
       ),
     guided_min_name_margin: z
       .number()

@@ -45,3 +45,21 @@ export function reversedForms(text: string): string[] {
   out.delete(text);
   return [...out];
 }
+
+const STATE_SWAP: Readonly<Record<string, string>> = { on: "off", off: "on" };
+
+/**
+ * The text with each "on" or "off" the other way, one at a time, in Whisper's casing: "Turn
+ * off the fan." -> "Turn on the fan.". Whisper writes one of the two by a hair at times (a
+ * fan switched off for *turn on*, hearing bench, session 35). Pure.
+ */
+export function swappedStates(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const other = STATE_SWAP[match[0].toLowerCase()];
+    if (other === undefined) continue;
+    const at = match.index ?? 0;
+    out.push(text.slice(0, at) + cased(other, match[0]) + text.slice(at + match[0].length));
+  }
+  return out;
+}

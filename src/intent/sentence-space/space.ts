@@ -1,14 +1,14 @@
 import { isYes } from "../confirmation.js";
 import { sensitiveVerb } from "../domains.js";
 import type { DeviceRegistry } from "../registry.js";
-import { stripFiller, type TemplateRecognizer } from "../templates/recognizer.js";
+import { leadingFillers, stripFiller, type TemplateRecognizer } from "../templates/recognizer.js";
 import { tokenize } from "../text/normalize.js";
 import type { RecognizedIntent } from "../types.js";
 import { type GraphConstraint, graphConstraint } from "./constraint.js";
 import { followUpMeaning } from "./follow-ups.js";
 import type { SentenceGraph } from "./graph.js";
 import { namedForms, namingWords, spokenArea } from "./namings.js";
-import { reversedForms } from "./reversals.js";
+import { reversedForms, swappedStates } from "./reversals.js";
 import { rivalNames } from "./rival-names.js";
 import { spellText } from "./spell.js";
 
@@ -157,6 +157,18 @@ export class SentenceSpace {
   }
 
   /**
+   * The command with an "on" or "off" the other way, when that is another command the
+   * templates read; none for a question ("is the fan on?" asks the same either way).
+   */
+  stateFlips(text: string): string[] {
+    const forms = swappedStates(text);
+    const intent = forms.length ? this.recognizer.recognize(this.#withoutWake(text)) : null;
+    if (!intent || intent.intent === "HassGetState") return [];
+    const meaning = meaningOf(intent);
+    return forms.filter((t) => this.understands(t) && this.meaning(t) !== meaning);
+  }
+
+  /**
    * The text with each of the home's names before the word that picks its devices, when it
    * picks them by kind alone ("Turn off the light." -> "Turn off the bedroom light.", ...:
    * namings.ts); empty when it names a device or an area, or is no command. Such a command
@@ -301,19 +313,4 @@ export class SentenceSpace {
 function meaningOf(intent: RecognizedIntent): string {
   const { name: _name, area: _area, domain: _domain, ...slots } = intent.slots;
   return JSON.stringify([intent.intent, intent.targets, slots]);
-}
-
-/** How many words at the start are filler phrases, as stripFiller() drops them. */
-function leadingFillers(words: readonly string[], phrases: readonly string[][]): number {
-  let start = 0;
-  for (let changed = true; changed && start < words.length; ) {
-    changed = false;
-    for (const phrase of phrases) {
-      if (phrase.length > 0 && phrase.every((w, i) => words[start + i] === w)) {
-        start += phrase.length;
-        changed = true;
-      }
-    }
-  }
-  return start;
 }

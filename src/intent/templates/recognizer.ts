@@ -77,3 +77,18 @@ export function stripFiller(tokens: string[], phrases: readonly string[][]): str
   }
   return tokens.slice(start, end);
 }
+
+/** How many words at the start are filler phrases, as stripFiller() drops them. */
+export function leadingFillers(words: readonly string[], phrases: readonly string[][]): number {
+  let start = 0;
+  for (let changed = true; changed && start < words.length; ) {
+    changed = false;
+    for (const phrase of phrases) {
+      if (phrase.length > 0 && phrase.every((w, i) => words[start + i] === w)) {
+        start += phrase.length;
+        changed = true;
+      }
+    }
+  }
+  return start;
+}

@@ -109,6 +109,32 @@ describe("greedyDecode", () => {
     expect(plain.stopLogprobs).toEqual([]);
   });
 
+  it("keeps a chosen token's smallest lead over its rivals (on over off), read from the rows it has", async () => {
+    // The scripted tokens get 10, token 50 gets 7 in every row: 100's lead over its rival 50 is 3.
+    const decoder = new ScriptedDecoder(spec, [100, 200], { boost: { 50: 7 } });
+    const rivalTokens = new Map([
+      [100, [50]],
+      [50, [100]],
+    ]);
+    const result = await greedyDecode(decoder, spec, {
+      promptTokens: [],
+      language: "en",
+      maxTokens: 50,
+      rivalTokens,
+    });
+    expect(result.tokens).toEqual([100, 200]);
+    expect(result.rivalLead).toBeCloseTo(3, 4);
+    expect(decoder.calls).toHaveLength(3);
+    // No chosen token with rivals: none.
+    const none = await greedyDecode(new ScriptedDecoder(spec, [200]), spec, {
+      promptTokens: [],
+      language: "en",
+      maxTokens: 50,
+      rivalTokens,
+    });
+    expect(none.rivalLead).toBeNull();
+  });
+
   it("puts the prompt after <|startofprev|>; no-speech is left to a probe of <|startoftranscript|> alone", async () => {
     // The prompted sequence's own SOT row says "speech" (logit 0); the prompt-free probe says "no speech".
     const decoder = new ScriptedDecoder(spec, [100], { sotRow: { [noSpeech as number]: 12 } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { askBack, namesAlsoHeard } from "../../../src/stt/ask-back.js";
+import { askBack, namesAlsoHeard, question } from "../../../src/stt/ask-back.js";
 
 describe("askBack: which refused guess is asked back", () => {
   const guess = (why: string, score: number, text = "Cancel the timer.") => ({ why, text, score });
@@ -61,5 +61,25 @@ describe("namesAlsoHeard: the other names a question about a name heard in part 
     expect(namesAlsoHeard("ambiguous-name", "Turn on room light.", "Turn on the bedroom light.", {})).toEqual(
       [],
     );
+  });
+});
+
+describe("question: what a transcript asks, and the names it offers", () => {
+  const guide = { rivalNames: () => ["living room light"] };
+  it("the refused sentence, with the other names only for a name heard in part", () => {
+    const guess = { text: "Turn on the bedroom light.", score: -0.4 };
+    expect(question("ambiguous-name", guess, "Turn on room light.", -1.1, guide)).toEqual({
+      askBack: "Turn on the bedroom light.",
+      otherNames: ["living room light"],
+    });
+    expect(question("low-margin", guess, "Turn on room light.", -1.1, guide)).toEqual({
+      askBack: "Turn on the bedroom light.",
+    });
+  });
+
+  it("nothing when the refusal is no doubt a question settles, or asking is off", () => {
+    const guess = { text: "Turn on the bedroom light.", score: -0.4 };
+    expect(question("contradicts", guess, "Turn off the light.", -1.1, guide)).toEqual({});
+    expect(question("ambiguous-name", guess, "Turn on room light.", undefined, guide)).toEqual({});
   });
 });

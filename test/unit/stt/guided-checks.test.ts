@@ -43,3 +43,38 @@ describe('LeadChecks.understood: a duration of forty-something after "of"', () =
     expect(out).toMatchObject({ text: "", verdict: { source: "free", why: "ambiguous-number" } });
   });
 });
+
+describe("LeadChecks.understood: an on or off Whisper wrote by a hair", () => {
+  const withState = (freeStates?: number) =>
+    new LeadChecks(
+      untouched as never,
+      untouched as never,
+      untouched as never,
+      {
+        ...settings,
+        thresholds: { ...settings.thresholds, minStateLead: 0.5 },
+        ...(freeStates === undefined ? {} : { freeStates }),
+      } as GuidedSettings,
+    );
+  const flips = (text: string) => (/\boff\b/.test(text) ? [text.replace(/\boff\b/, "on")] : []);
+  const guide = { stateFlips: flips } as unknown as TranscriptGuide;
+  const said = (stateLead: number | null, text = "Hey Jarvis, turn off the fan in the bedroom.") =>
+    ({ ...free(text), stateLead }) as FreePass;
+
+  it("below the state bar, where the other word is another command: no command, the text asked back", async () => {
+    const out = await withState().understood(said(0.36), guide);
+    expect(out).toMatchObject({
+      text: "",
+      verdict: { source: "free", why: "ambiguous-state" },
+      unsure: { text: "Hey Jarvis, turn off the fan in the bedroom.", score: -0.2 },
+    });
+  });
+
+  it("goes on as understood when it leads enough, says neither, flips to nothing, or the check is off", async () => {
+    const understood = { text: expect.any(String), verdict: { source: "free", why: "understood" } };
+    expect(await withState().understood(said(0.8), guide)).toMatchObject(understood);
+    expect(await withState().understood(said(null), guide)).toMatchObject(understood);
+    expect(await withState().understood(said(0.1, "Is the fan on?"), guide)).toMatchObject(understood);
+    expect(await withState(0).understood(said(0.36), guide)).toMatchObject(understood);
+  });
+});
