@@ -38,6 +38,8 @@ export interface Row {
     hypothesisVerdict?: Verdict;
     /** Rejected, and the daemon would ask the guess back ("did you mean ...?": stt/ask-back.ts). */
     asked?: boolean;
+    /** What a yes to the question would do: the guess's, or the free text's when that is what is asked. */
+    askedVerdict?: Verdict;
     /** Asked, the guess not what was said, but the question offered the request meant ("... or say ..."). */
     offeredRight?: boolean;
     /** The understood free text's last word's lead over ending before it (stt/last-word.ts), when read. */
@@ -100,7 +102,8 @@ export function report(rows: Row[], tries: string[], changesNothing: (text: stri
       const asked = (of: Row[], right: boolean) =>
         of.filter((r) => {
           const trial = column(r);
-          return trial?.asked === true && (trial.hypothesisVerdict === "right") === right;
+          const yes = trial?.askedVerdict ?? trial?.hypothesisVerdict;
+          return trial?.asked === true && (yes === "right") === right;
         }).length;
       const offered = commands.filter((r) => column(r)?.offeredRight === true).length;
       console.log(

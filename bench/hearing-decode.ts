@@ -340,7 +340,7 @@ async function main(): Promise<void> {
             : null;
         trials.push({
           verdict,
-          ...(asked ? { asked } : {}),
+          ...(asked ? { asked, askedVerdict: judge(guess.text, expect) } : {}),
           ...(offeredRight ? { offeredRight } : {}),
           chosen: outcome.text,
           why:
