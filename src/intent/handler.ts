@@ -179,15 +179,7 @@ export class DefaultIntentHandler implements IntentHandler {
     const verdict = intent && this.#check(intent, context);
     // "Did you mean pause the timer?" with no timer running asks for a yes that changes nothing.
     if (verdict?.kind !== "execute" || context.wouldAct?.(verdict.intent) === false) return null;
-    // The same request about each other device what was heard fits, offered as a whole
-    // request: a bare name said alone is what whisper-tiny hears worst (espeak-ng's "the
-    // living room light" came out as no speech), a command is what it is guided to hear.
-    const alternatives = (context.otherNames ?? [])
-      .map((name) => repeatSentence(verdict.intent, `the ${name}`))
-      .filter(
-        (sentence): sentence is string =>
-          sentence !== null && templates.recognize(sentence, context.area ?? null) !== null,
-      );
+    const alternatives = this.#alternatives(verdict.intent, context);
     const offered = alternatives.map((sentence) => `"${sentence}"`).join(" or ");
     const prompt = `did you mean "${guessed}"? say yes${offered ? `, or say ${offered}` : ""}`;
     return this.#askFor(verdict.intent, context, now, {
@@ -196,6 +188,22 @@ export class DefaultIntentHandler implements IntentHandler {
       ...(alternatives.length > 0 ? { alternatives } : {}),
       detail: "a guess, asked back",
     });
+  }
+
+  /**
+   * The same request about each other device what was heard fits (IntentContext.otherNames),
+   * offered as a whole request: a bare name said alone is what whisper-tiny hears worst
+   * (espeak-ng's "the living room light" came out as no speech), a command is what it is
+   * guided to hear.
+   */
+  #alternatives(asked: RecognizedIntent, context: IntentContext): string[] {
+    const { templates } = this.parts;
+    return (context.otherNames ?? [])
+      .map((name) => repeatSentence(asked, `the ${name}`))
+      .filter(
+        (sentence): sentence is string =>
+          sentence !== null && templates?.recognize(sentence, context.area ?? null) != null,
+      );
   }
 
   /** `asked`: the guess this text answers ("no, the living room one": resolveCorrection). */

@@ -155,8 +155,7 @@ export class PipelineRun {
     if (text) return this.understand(text, audio.endSampleOf(end) / SAMPLE_RATE);
     // Nothing safe to act on, but a sentence to ask about (an "off" Whisper wrote by a hair
     // over "on"): the intent stage asks it back, as it does a guess.
-    if (audio.askBack && this.trigger !== "follow-up")
-      return this.understand("", audio.endSampleOf(end) / SAMPLE_RATE);
+    if (this.#question()) return this.understand("", audio.endSampleOf(end) / SAMPLE_RATE);
     // Words heard but none safe to act on: "sorry, I didn't get that", not silence.
     if (!audio.heardUnsure) return this.end("no-speech");
     this.parts.bus.emit({ type: "intent-rejected", runId: this.id, reason: "not-recognized" });
@@ -190,11 +189,7 @@ export class PipelineRun {
         wallSeconds: clock() / 1000,
         signal: this.signal,
         ...(previous ? { previous } : {}),
-        // Not in a follow-up window: a person there may not be speaking to the board at all
-        // ("thanks"), and a question about a guess nobody asked for is noise.
-        ...(this.audio?.askBack && this.trigger !== "follow-up"
-          ? this.#askBack(this.audio.askBack, this.audio.otherNames)
-          : {}),
+        ...this.#question(),
       });
       this.signal.throwIfAborted();
       if (decision.kind === "execute") return this.#act(decision.intent, decision.ms);
@@ -214,8 +209,16 @@ export class PipelineRun {
     });
   }
 
-  /** The guess to ask back, and how the board's skills judge whether a yes would do anything. */
-  #askBack(guess: string, otherNames: string[]): Pick<IntentContext, "askBack" | "otherNames" | "wouldAct"> {
+  /**
+   * The question speech to text left (a guess, or a text it doubts), the other names it
+   * offers, and how the board's skills judge whether a yes would do anything; null: none.
+   * Never in a follow-up window: a person there may not be speaking to the board at all
+   * ("thanks"), and a question about a guess nobody asked for is noise.
+   */
+  #question(): Pick<IntentContext, "askBack" | "otherNames" | "wouldAct"> | null {
+    const guess = this.audio?.askBack;
+    if (!guess || this.trigger === "follow-up") return null;
+    const otherNames = this.audio?.otherNames ?? [];
     const { skills, site } = this.parts;
     const wouldAct = skills?.wouldAct?.bind(skills);
     return {

@@ -152,8 +152,7 @@ export class SentenceSpace {
     // score: checked too, unlocks Whisper heard right would be refused (a lead of 3 over
     // "lock" on the bench, against 6-10 for locks said).
     if (forms.length === 0 || this.isSensitive(text)) return [];
-    const meaning = this.meaning(text);
-    return forms.filter((t) => this.understands(t) && this.meaning(t) !== meaning);
+    return this.#otherCommands(forms, this.meaning(text));
   }
 
   /**
@@ -164,7 +163,11 @@ export class SentenceSpace {
     const forms = swappedStates(text);
     const intent = forms.length ? this.recognizer.recognize(this.#withoutWake(text)) : null;
     if (!intent || intent.intent === "HassGetState") return [];
-    const meaning = meaningOf(intent);
+    return this.#otherCommands(forms, meaningOf(intent));
+  }
+
+  /** The forms the templates read as a command meaning other than `meaning`. */
+  #otherCommands(forms: readonly string[], meaning: string): string[] {
     return forms.filter((t) => this.understands(t) && this.meaning(t) !== meaning);
   }
 
