@@ -50,7 +50,7 @@ import { TemplateRecognizer } from "../src/intent/templates/recognizer.js";
 import { VocabularyCache } from "../src/intent/vocabulary.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase, whisperPrompt } from "../src/pipeline/wake-phrase.js";
-import { askBack, namesAlsoHeard } from "../src/stt/ask-back.js";
+import { askBack, namesAlsoHeard, requestsAlsoHeard } from "../src/stt/ask-back.js";
 import { createTranscriber, guidedSettings } from "../src/stt/create.js";
 import type { FreePass, GuidedSettings } from "../src/stt/guided-types.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
@@ -319,14 +319,18 @@ async function main(): Promise<void> {
           judge(guess.text, expect ?? null) !== "rejected" &&
           !guide.isSensitive(guess.text);
         // A question that offers the request about the other devices a name heard in part fits
-        // ("... or say turn on the bedroom light"): a person who meant one of them says it.
+        // ("... or say turn on the bedroom light"), or a doubted "on" or "off" the other way:
+        // a person who meant one of them says it.
         const offeredRight =
           asked &&
           outcome.verdict.source === "free" &&
           judge(guess.text, expect) !== "right" &&
-          namesAlsoHeard(outcome.verdict.why, free.text, guess.text, guide).some(
+          (namesAlsoHeard(outcome.verdict.why, free.text, guess.text, guide).some(
             (name) => judgeOffered(guess.text, name, expect) === "right",
-          );
+          ) ||
+            requestsAlsoHeard(outcome.verdict.why, guess.text, guide).some(
+              (request) => judge(request, expect) === "right",
+            ));
         const hypothesisActionLead =
           outcome.hypothesis && guide.reversals(outcome.hypothesis.text).length
             ? await reference.actionLead(free, outcome.hypothesis.text, guide)

@@ -192,18 +192,24 @@ export class DefaultIntentHandler implements IntentHandler {
 
   /**
    * The same request about each other device what was heard fits (IntentContext.otherNames),
-   * offered as a whole request: a bare name said alone is what whisper-tiny hears worst
-   * (espeak-ng's "the living room light" came out as no speech), a command is what it is
-   * guided to hear.
+   * and the other requests speech to text offers (IntentContext.otherRequests: the doubted
+   * "on" or "off" the other way), each as a whole request the templates read: a bare name or
+   * state said alone is what whisper-tiny hears worst (espeak-ng's "the living room light"
+   * came out as no speech), a command is what it is guided to hear.
    */
   #alternatives(asked: RecognizedIntent, context: IntentContext): string[] {
     const { templates } = this.parts;
-    return (context.otherNames ?? [])
-      .map((name) => repeatSentence(asked, `the ${name}`))
-      .filter(
-        (sentence): sentence is string =>
-          sentence !== null && templates?.recognize(sentence, context.area ?? null) != null,
-      );
+    const named = (context.otherNames ?? []).map((name) => repeatSentence(asked, `the ${name}`));
+    // As the names' requests are written: lower case, no full stop ("Turn on the fan." -> "turn on the fan").
+    const requests = (context.otherRequests ?? []).map((r) => {
+      const plain = r.replace(/[.!?]+$/, "").trim();
+      return plain.charAt(0).toLowerCase() + plain.slice(1);
+    });
+    const sentences = [...named, ...requests].filter(
+      (sentence): sentence is string =>
+        !!sentence && templates?.recognize(sentence, context.area ?? null) != null,
+    );
+    return [...new Set(sentences)];
   }
 
   /** `asked`: the guess this text answers ("no, the living room one": resolveCorrection). */

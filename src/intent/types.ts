@@ -64,6 +64,8 @@ export interface IntentContext {
   askBack?: string;
   /** With `askBack`: the other device names what was heard fits as well, said in the question. */
   otherNames?: string[];
+  /** With `askBack`: other whole requests what was heard may be ("turn on the fan" for a doubted "off"), said in the question. */
+  otherRequests?: string[];
   /**
    * Whether carrying an intent out now would do anything (the board's skills know: "pause the
    * timer" with no timer running would not). A guess that would not is never asked back.

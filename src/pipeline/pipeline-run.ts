@@ -210,20 +210,20 @@ export class PipelineRun {
   }
 
   /**
-   * The question speech to text left (a guess, or a text it doubts), the other names it
-   * offers, and how the board's skills judge whether a yes would do anything; null: none.
+   * The question speech to text left (a guess, or a text it doubts), the other names and
+   * requests it offers, and how the board's skills judge whether a yes would do anything.
    * Never in a follow-up window: a person there may not be speaking to the board at all
    * ("thanks"), and a question about a guess nobody asked for is noise.
    */
-  #question(): Pick<IntentContext, "askBack" | "otherNames" | "wouldAct"> | null {
-    const guess = this.audio?.askBack;
+  #question(): Pick<IntentContext, "askBack" | "otherNames" | "otherRequests" | "wouldAct"> | null {
+    const { askBack: guess, otherNames = [], otherRequests = [] } = this.audio ?? {};
     if (!guess || this.trigger === "follow-up") return null;
-    const otherNames = this.audio?.otherNames ?? [];
     const { skills, site } = this.parts;
     const wouldAct = skills?.wouldAct?.bind(skills);
     return {
       askBack: guess,
       ...(otherNames.length > 0 ? { otherNames } : {}),
+      ...(otherRequests.length > 0 ? { otherRequests } : {}),
       ...(wouldAct ? { wouldAct: (intent) => wouldAct(intent, site) } : {}),
     };
   }

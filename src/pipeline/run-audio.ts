@@ -65,6 +65,8 @@ export class RunAudio {
   askBack: string | null = null;
   /** The other device names what was heard fits, when `askBack` named one of them by a hair (Transcript.otherNames). */
   otherNames: string[] = [];
+  /** Other whole requests what was heard may be, when `askBack` doubted its "on" or "off" (Transcript.otherRequests). */
+  otherRequests: string[] = [];
   /** Where the trailing silence began (0 while speech goes on). */
   speechEndSample = 0;
   /** role satellite: this run's stream to the base; null otherwise. */
@@ -235,6 +237,9 @@ export class RunAudio {
     this.heardUnsure = !transcript.text && (droppedAsUnsure(why) || why === "ambiguous-state");
     this.askBack = transcript.askBack ? stripWakePhrase(transcript.askBack, this.#wakeWord) || null : null;
     this.otherNames = this.askBack ? (transcript.otherNames ?? []) : [];
+    this.otherRequests = this.askBack
+      ? (transcript.otherRequests ?? []).map((r) => stripWakePhrase(r, this.#wakeWord)).filter(Boolean)
+      : [];
     bus.emit({
       type: "stt-end",
       runId: this.runId,

@@ -58,18 +58,39 @@ export function namesAlsoHeard(
 }
 
 /**
- * A transcript's question, when it has one (Transcript.askBack, .otherNames): the sentence
- * refused for `why` asked back, and the other names it offers. Empty: nothing to ask.
+ * The asked request the other way round, for an "on" or "off" Whisper wrote by a hair over
+ * the other word (`ambiguous-state`): "did you mean turn off the fan? say yes, or say turn on
+ * the fan". Whisper cannot be trusted to hear "no, on" (whisper-tiny wrote "No." for it in 4
+ * of 5 espeak-ng voices, and nothing at all for "on" or "off" said alone: docs/conversation.md),
+ * but a whole request it is guided to hear. Empty for any other question.
+ */
+export function requestsAlsoHeard(
+  why: string,
+  asked: string,
+  guide: Pick<TranscriptGuide, "stateFlips">,
+): string[] {
+  return why === "ambiguous-state" ? (guide.stateFlips?.(asked) ?? []) : [];
+}
+
+/**
+ * A transcript's question, when it has one (Transcript.askBack, .otherNames, .otherRequests):
+ * the sentence refused for `why` asked back, and the other names or requests it offers.
+ * Empty: nothing to ask.
  */
 export function question(
   why: string,
   asked: { text?: string | undefined; score?: number | undefined },
   free: string | undefined,
   minScore: number | undefined,
-  guide: Pick<TranscriptGuide, "rivalNames">,
-): Pick<Transcript, "askBack" | "otherNames"> {
+  guide: Pick<TranscriptGuide, "rivalNames" | "stateFlips">,
+): Pick<Transcript, "askBack" | "otherNames" | "otherRequests"> {
   const text = askBack({ why, ...asked }, minScore);
   if (!text) return {};
   const otherNames = namesAlsoHeard(why, free, text, guide);
-  return { askBack: text, ...(otherNames.length > 0 ? { otherNames } : {}) };
+  const otherRequests = requestsAlsoHeard(why, text, guide);
+  return {
+    askBack: text,
+    ...(otherNames.length > 0 ? { otherNames } : {}),
+    ...(otherRequests.length > 0 ? { otherRequests } : {}),
+  };
 }

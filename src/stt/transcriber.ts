@@ -39,6 +39,8 @@ export interface Transcript {
   askBack?: string;
   /** A guess asked back for naming one of two devices what was heard fits (`ambiguous-name`): the others' names. */
   otherNames?: string[];
+  /** A guess asked back for an "on" or "off" Whisper wrote by a hair (`ambiguous-state`): the same request the other way. */
+  otherRequests?: string[];
 }
 
 export interface TranscribeOptions {

@@ -3,7 +3,7 @@ import { sentenceSpace } from "../../src/intent/create.js";
 import { DeviceRegistry } from "../../src/intent/registry.js";
 import type { SentenceSpaceCache } from "../../src/intent/sentence-space/cache.js";
 import { whisperPrompt } from "../../src/pipeline/wake-phrase.js";
-import { askBack } from "../../src/stt/ask-back.js";
+import { askBack, question } from "../../src/stt/ask-back.js";
 import { guidedSettings } from "../../src/stt/create.js";
 import type { FreePass, GuidedOutcome, GuidedSettings } from "../../src/stt/guided-types.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
@@ -95,6 +95,9 @@ describe("guesses with the defaults (whisper-tiny)", () => {
     expect(seen.pinned?.verdict).toEqual({ source: "free", why: "ambiguous-state" });
     expect(seen.pinned?.unsure?.text).toBe("Hey Jarvis, turn off the fan in the bedroom.");
     expect(seen.peer?.verdict).toEqual({ source: "free", why: "understood" });
+    // Asked back, the question offers the request the other way, read from the home's sentences.
+    const asked = question("ambiguous-state", seen.pinned?.unsure ?? {}, undefined, -10, guide);
+    expect(asked.otherRequests).toEqual(["Hey Jarvis, turn on the fan in the bedroom."]);
     // What this CPU heard: a state word's lead is read, and an "off" below the bar is never taken.
     const lead = seen.free?.stateLead;
     expect(lead).toBeTypeOf("number");
@@ -102,6 +105,7 @@ describe("guesses with the defaults (whisper-tiny)", () => {
       expect(transcript.text).toBe("");
       expect(transcript.guided?.why).toBe("ambiguous-state");
       expect(transcript.askBack).toBe(transcript.freeText);
+      expect(transcript.otherRequests).toEqual([transcript.freeText?.replace(/\boff\b/, "on")]);
     } else expect(transcript.text).not.toMatch(/\boff\b/i);
   });
 

@@ -153,6 +153,28 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["kitchen_light"] }]);
   });
 
+  it("a doubted 'off' asked back offers the request the other way, and saying it carries it out", async () => {
+    const c = asked("", "Hey Jarvis, turn off the kitchen light.");
+    c.transcriber.otherRequests = ["Hey Jarvis, turn on the kitchen light."];
+    await c.say(0, 3.5, "turn on the kitchen light");
+    c.transcriber.otherRequests = undefined;
+    await c.say(3.5, 7);
+    const [question] = rejections(c.events);
+    expect(question).toMatchObject({
+      reason: "needs-confirmation",
+      intent: "HassTurnOff",
+      alternatives: ["turn on the kitchen light"],
+    });
+    expect(
+      runReply(
+        "rejected",
+        { rejected: question as Extract<PipelineEvent, { type: "intent-rejected" }> },
+        lookup,
+      ),
+    ).toBe("did you mean turn off the kitchen light? say yes, or say turn on the kitchen light");
+    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOn", targets: ["kitchen_light"] }]);
+  });
+
   it("'it' in the answer is what was asked about: 'no, turn it on'", async () => {
     const c = asked("I'm so tired.", "Turn off the kitchen light.");
     await c.say(0, 3.5, "No, turn it on.");

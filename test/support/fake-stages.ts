@@ -105,6 +105,8 @@ export class FakeTranscriber implements Transcriber {
   askBack: string | undefined;
   /** With askBack: the other device names the question offers (Transcript.otherNames). */
   otherNames: string[] | undefined;
+  /** With askBack: the other requests the question offers (Transcript.otherRequests). */
+  otherRequests: string[] | undefined;
   constructor(public text = "turn on the kitchen light") {}
   async transcribe(audio: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
     const call: TranscribeCall = {
@@ -128,6 +130,7 @@ export class FakeTranscriber implements Transcriber {
       decodeMs: 1,
       ...(this.askBack ? { askBack: this.askBack } : {}),
       ...(this.otherNames ? { otherNames: this.otherNames } : {}),
+      ...(this.otherRequests ? { otherRequests: this.otherRequests } : {}),
     };
   }
   async dispose(): Promise<void> {}

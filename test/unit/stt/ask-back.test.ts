@@ -77,6 +77,21 @@ describe("question: what a transcript asks, and the names it offers", () => {
     });
   });
 
+  it("a doubted 'on' or 'off' offers the request the other way, and only then", () => {
+    const flips = { stateFlips: (text: string) => [text.replace(" off ", " on ")] };
+    const off = { text: "Turn off the fan.", score: -0.3 };
+    expect(question("ambiguous-state", off, "Turn off the fan.", -1.1, flips)).toEqual({
+      askBack: "Turn off the fan.",
+      otherRequests: ["Turn on the fan."],
+    });
+    expect(question("low-score", off, "Turn of the fan.", -1.1, flips)).toEqual({
+      askBack: "Turn off the fan.",
+    });
+    expect(question("ambiguous-state", off, "Turn off the fan.", -1.1, {})).toEqual({
+      askBack: "Turn off the fan.",
+    });
+  });
+
   it("nothing when the refusal is no doubt a question settles, or asking is off", () => {
     const guess = { text: "Turn on the bedroom light.", score: -0.4 };
     expect(question("contradicts", guess, "Turn off the light.", -1.1, guide)).toEqual({});
