@@ -44,6 +44,14 @@ describe("spoken confirmation of sensitive actions", () => {
     rejects(await say("yes", 18), "not-recognized");
   });
 
+  it("'please' alone is a yes, 'please' with more words is not", async () => {
+    const { say } = await setup();
+    await say("unlock the front door", 0);
+    executes(await say("Please.", 2), "HassTurnOff", ["front_door"]);
+    await say("unlock the front door", 10);
+    rejects(await say("please don't", 12), "cancelled");
+  });
+
   it("asks before opening a garage door or a gate, not a blind", async () => {
     const { say } = await setup();
     expect(await say("open the garage door", 0)).toMatchObject({ prompt: "say yes to open the garage door" });

@@ -83,6 +83,17 @@ describe("an answer to a guess asked back that names only what was meant", () =>
     expect(reply).not.toHaveProperty("guessed");
   });
 
+  it("'no, turn it on' as whisper-tiny writes it ('No turn it on.', 'Now turn it on.')", async () => {
+    for (const answer of ["No turn it on.", "Now turn it on."]) {
+      const [, reply] = await answered("turn off the bedroom fan", answer);
+      expect(outcome(reply), answer).toMatchObject({
+        kind: "execute",
+        intent: "HassTurnOn",
+        targets: ["bedroom_fan"],
+      });
+    }
+  });
+
   it("only answers a guess: a bare name after a command carried out is no command", async () => {
     const base = { site: `c${n++}`, area: null, origin: "voice" as const, nowSeconds: 0, wallSeconds: 0 };
     const first = await handler.handle("turn on the kitchen light", { ...base, runId: "a" });
