@@ -48,6 +48,9 @@ const lookup = (id: string) => {
   const device = registry.get(id);
   return device ? { name: device.name, domain: device.domain } : undefined;
 };
+/** What the board says for a rejection (feedback/run-reply.ts). */
+const spoken = (question: PipelineEvent | undefined) =>
+  runReply("rejected", { rejected: question as Extract<PipelineEvent, { type: "intent-rejected" }> }, lookup);
 
 describe("asking back a guess (stt.guided_ask_min_score)", () => {
   it("'did you mean ...?', and a spoken yes carries the guess out", async () => {
@@ -62,13 +65,7 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
       guessed: "Can you switch off the kitchen light?",
     });
     expect(c.commands.published).toEqual([]);
-    expect(
-      runReply(
-        "rejected",
-        { rejected: question as Extract<PipelineEvent, { type: "intent-rejected" }> },
-        lookup,
-      ),
-    ).toBe("did you mean can you switch off the kitchen light? say yes");
+    expect(spoken(question)).toBe("did you mean can you switch off the kitchen light? say yes");
     await c.say(3.5, 7);
     expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["kitchen_light"] }]);
     expect(ends(c.events).slice(0, 2)).toEqual([
@@ -117,29 +114,42 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
     expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["hallway_light"] }]);
   });
 
-  it("a name heard in part that fits two devices: the question offers the request about the other", async () => {
-    const c = asked("Turn on room light.", "Turn on the bedroom light.");
-    c.transcriber.otherNames = ["living room light"];
-    await c.say(0, 3.5, "turn on the living room light");
-    c.transcriber.otherNames = undefined;
-    await c.say(3.5, 7);
-    const [question] = rejections(c.events);
-    expect(question).toMatchObject({
-      reason: "needs-confirmation",
-      guessed: "Turn on the bedroom light.",
-      alternatives: ["turn on the living room light"],
-    });
-    expect(
-      runReply(
-        "rejected",
-        { rejected: question as Extract<PipelineEvent, { type: "intent-rejected" }> },
-        lookup,
-      ),
-    ).toBe("did you mean turn on the bedroom light? say yes, or say turn on the living room light");
-    expect(c.commands.published).toMatchObject([
-      { intent: "HassTurnOn", targets: ["living_room_ceiling", "living_room_lamp"] },
-    ]);
-  });
+  it.each([
+    {
+      what: "a name heard in part that fits two devices: the request about the other",
+      free: "Turn on room light.",
+      guess: "Turn on the bedroom light.",
+      offers: { otherNames: ["living room light"] },
+      alternative: "turn on the living room light",
+      published: { intent: "HassTurnOn", targets: ["living_room_ceiling", "living_room_lamp"] },
+    },
+    {
+      what: "a doubted 'off': the request the other way",
+      free: "",
+      guess: "Turn off the kitchen light.",
+      offers: { otherRequests: ["Hey Jarvis, turn on the kitchen light."] },
+      alternative: "turn on the kitchen light",
+      published: { intent: "HassTurnOn", targets: ["kitchen_light"] },
+    },
+  ])(
+    "$what is offered, and saying it carries it out",
+    async ({ free, guess, offers, alternative, published }) => {
+      const c = asked(free, guess);
+      Object.assign(c.transcriber, offers);
+      await c.say(0, 3.5, alternative);
+      Object.assign(c.transcriber, { otherNames: undefined, otherRequests: undefined });
+      await c.say(3.5, 7);
+      const [question] = rejections(c.events);
+      expect(question).toMatchObject({
+        reason: "needs-confirmation",
+        guessed: guess,
+        alternatives: [alternative],
+      });
+      const said = guess.replace(/\.$/, "").toLowerCase();
+      expect(spoken(question)).toBe(`did you mean ${said}? say yes, or say ${alternative}`);
+      expect(c.commands.published).toMatchObject([published]);
+    },
+  );
 
   it("no text to act on, only a sentence to ask about (an 'off' written by a hair): asked", async () => {
     const c = asked("", "Turn off the kitchen light.");
@@ -151,28 +161,6 @@ describe("asking back a guess (stt.guided_ask_min_score)", () => {
       guessed: "Turn off the kitchen light.",
     });
     expect(c.commands.published).toMatchObject([{ intent: "HassTurnOff", targets: ["kitchen_light"] }]);
-  });
-
-  it("a doubted 'off' asked back offers the request the other way, and saying it carries it out", async () => {
-    const c = asked("", "Hey Jarvis, turn off the kitchen light.");
-    c.transcriber.otherRequests = ["Hey Jarvis, turn on the kitchen light."];
-    await c.say(0, 3.5, "turn on the kitchen light");
-    c.transcriber.otherRequests = undefined;
-    await c.say(3.5, 7);
-    const [question] = rejections(c.events);
-    expect(question).toMatchObject({
-      reason: "needs-confirmation",
-      intent: "HassTurnOff",
-      alternatives: ["turn on the kitchen light"],
-    });
-    expect(
-      runReply(
-        "rejected",
-        { rejected: question as Extract<PipelineEvent, { type: "intent-rejected" }> },
-        lookup,
-      ),
-    ).toBe("did you mean turn off the kitchen light? say yes, or say turn on the kitchen light");
-    expect(c.commands.published).toMatchObject([{ intent: "HassTurnOn", targets: ["kitchen_light"] }]);
   });
 
   it("'it' in the answer is what was asked about: 'no, turn it on'", async () => {
