@@ -34,9 +34,9 @@ import type { WhisperTranscriber } from "../src/stt/whisper.js";
 import { createLogger } from "../src/util/logger.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const YES_WORDS = ["yes", "yeah", "yep", "yes please", "sure", "correct", "go ahead", "do it"];
+const YES_WORDS = ["yes", "yeah", "yep", "yes please", "okay", "sure", "correct", "go ahead", "do it"];
 const NO_WORDS = ["no", "nope", "no thanks", "cancel"];
-const OTHERS = ["what", "hmm", "okay", "hello", "wait", "thanks", "maybe", "I don't know"];
+const OTHERS = ["what", "hmm", "hang on", "hello", "wait", "thanks", "maybe", "I don't know"];
 const SENTENCES = ["turn on the kitchen light", "the weather will be sunny"];
 /** sox synth effects: a burst of noise, a rumble, a beep (one voice's worth each). */
 const NOISES: Record<string, string[]> = {

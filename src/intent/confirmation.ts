@@ -2,14 +2,18 @@ import { tokenize } from "./text/normalize.js";
 import type { IntentOrigin, RecognizedIntent } from "./types.js";
 
 /**
- * Whole utterances that confirm. Anything else, "yes but..." included, does not. "please"
- * alone is a yes as people answer, and what whisper-tiny writes for "yes please" in 6 of 30
- * clips of bench/answer-words.ts (docs/conversation.md), where no other word said came out so.
+ * Whole utterances that confirm. Anything else, "yes but..." included, does not. "please" and
+ * "okay" alone are a yes as people answer, and heard well: whisper-tiny wrote "Please." for
+ * "yes please" in 6 of 30 clips of bench/answer-words.ts (docs/conversation.md), "Okay." for
+ * "okay" in 30 of 30 and for "go ahead" in 4, and no other word or noise there came out as
+ * either (nor any free text of the stored hearing decode runs).
  */
 const YES = new Set([
   "yes",
   "yes please",
   "please",
+  "okay",
+  "ok",
   "yeah",
   "yep",
   "yup",

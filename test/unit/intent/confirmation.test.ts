@@ -44,12 +44,16 @@ describe("spoken confirmation of sensitive actions", () => {
     rejects(await say("yes", 18), "not-recognized");
   });
 
-  it("'please' alone is a yes, 'please' with more words is not", async () => {
+  it("'please' or 'okay' alone is a yes, with more words it is not", async () => {
     const { say } = await setup();
     await say("unlock the front door", 0);
     executes(await say("Please.", 2), "HassTurnOff", ["front_door"]);
     await say("unlock the front door", 10);
-    rejects(await say("please don't", 12), "cancelled");
+    executes(await say("OK.", 12), "HassTurnOff", ["front_door"]);
+    await say("unlock the front door", 20);
+    rejects(await say("okay wait", 22), "cancelled");
+    await say("unlock the front door", 30);
+    rejects(await say("please don't", 32), "cancelled");
   });
 
   it("asks before opening a garage door or a gate, not a blind", async () => {
