@@ -24,11 +24,9 @@ import { afterNo, isYes } from "../src/intent/confirmation.js";
 import { DeviceRegistry } from "../src/intent/registry.js";
 import { modelStoreFromConfig } from "../src/models/startup.js";
 import { whisperPrompt } from "../src/pipeline/wake-phrase.js";
-import { BatchKvDecoder } from "../src/stt/batch-decoder.js";
 import { createTranscriber } from "../src/stt/create.js";
-import { promptedSequence } from "../src/stt/decode.js";
 import type { FreePass } from "../src/stt/guided-types.js";
-import { forcedLogprobs } from "../src/stt/phrase-score.js";
+import { forcedAfterFree } from "../src/stt/phrase-score.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
 import { createLogger } from "../src/util/logger.js";
@@ -90,25 +88,36 @@ function noise(effects: string[]): Int16Array {
 
 const average = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
+type Counts = Map<string, { n: number; today: Record<Reading, number>; grammar: Record<Reading, number> }>;
+
 async function main(): Promise<void> {
   const opts = options();
   const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8")) as Record<string, unknown>;
   const config = validate({ ...home, log: { level: "warn" } });
   const registry = new DeviceRegistry(config.devices);
-  const logger = createLogger({ level: "warn", format: "json" });
   const transcriber = (await createTranscriber(
     { ...config.stt, guided: false },
     modelStoreFromConfig(config, { cwd: ROOT, env: {} }),
-    logger,
+    createLogger({ level: "warn", format: "json" }),
     { preparedDir: preparedModelsDir(stateDir(config.state_dir, {})) },
   )) as WhisperTranscriber;
   // The answer window's prompt: a follow-up's, without a wake phrase.
   const prompt = whisperPrompt(null, vocabularyPrompt(registry.all(), config.stt.initial_prompt));
+  const table = await measure(transcriber, prompt, answerGrammar(transcriber, opts), opts);
+  await transcriber.dispose();
+  print(table, opts);
+}
+
+/** The answer grammar (the peer): its reading of a window whose free text is no answer; null: it takes none. */
+function answerGrammar(
+  transcriber: WhisperTranscriber,
+  opts: ReturnType<typeof options>,
+): (free: FreePass) => Promise<string | null> {
   // Whisper's internals, for the forced answers (a measuring tool's reach, as hearing-diagnose.ts).
   const { spec, tokenizer, sessions } = transcriber as unknown as {
-    spec: Parameters<typeof promptedSequence>[0] & { suppressed: Uint8Array; beginSuppressed: number[] };
+    spec: Parameters<typeof forcedAfterFree>[1];
     tokenizer: { encode(text: string): number[] };
-    sessions: ConstructorParameters<typeof BatchKvDecoder>[0];
+    sessions: Parameters<typeof forcedAfterFree>[0];
   };
   const answers = [...YES_WORDS, ...NO_WORDS];
   const spellings = answers.map((answer) => {
@@ -119,15 +128,10 @@ async function main(): Promise<void> {
       spec.tokens.eot,
     ]);
   });
-  /** The answer grammar's reading of a window whose free text is no answer; null: it takes none. */
-  const forcedAnswer = async (free: FreePass): Promise<string | null> => {
-    const caches = free.decoder.caches();
-    const prefix = promptedSequence(spec, free.language, free.promptTokens, free.startTokens);
-    const first = prefix[prefix.length - 1];
-    if (!caches || first === undefined) return null;
+  return async (free) => {
     const heardRow = [...(free.tokenIds ?? []), spec.tokens.eot];
-    const decoder = new BatchKvDecoder(sessions, free.hidden, caches, prefix.length - 1);
-    const rows = await forcedLogprobs(decoder, first, [...spellings.flat(), heardRow], spec);
+    const rows = await forcedAfterFree(sessions, spec, free, [...spellings.flat(), heardRow]);
+    if (!rows) return null;
     let at = 0;
     const scores = spellings.map((own) => {
       at += own.length;
@@ -141,14 +145,20 @@ async function main(): Promise<void> {
     const taken = score >= opts.floor && score >= heard - opts.margin && score - rival >= opts.lead;
     return taken ? (answers[best] ?? null) : null;
   };
+}
+
+/** Every clip in every condition, read today and by the answer grammar. */
+async function measure(
+  transcriber: WhisperTranscriber,
+  prompt: ReturnType<typeof whisperPrompt>,
+  forcedAnswer: (free: FreePass) => Promise<string | null>,
+  opts: ReturnType<typeof options>,
+): Promise<Counts> {
   const clips: Array<{ word: string; voice: string; speed: number }> = [];
   for (const word of [...YES_WORDS, ...NO_WORDS, ...OTHERS, ...SENTENCES])
     for (const v of opts.voices) clips.push({ word, ...v });
   for (const word of Object.keys(NOISES)) clips.push({ word, voice: "", speed: 0 });
-  const table = new Map<
-    string,
-    { n: number; today: Record<Reading, number>; grammar: Record<Reading, number> }
-  >();
+  const table: Counts = new Map();
   const empty = (): Record<Reading, number> => ({ yes: 0, no: 0, nothing: 0 });
   for (const clip of clips) {
     const body = NOISES[clip.word] ? noise(NOISES[clip.word] ?? []) : say(clip.voice, clip.speed, clip.word);
@@ -171,22 +181,17 @@ async function main(): Promise<void> {
         },
       });
       const today = reading(transcript.text);
-      const grammar = forced === null ? today : reading(forced);
       const row = table.get(clip.word) ?? { n: 0, today: empty(), grammar: empty() };
       row.n++;
       row.today[today]++;
-      row.grammar[grammar]++;
+      row.grammar[forced === null ? today : reading(forced)]++;
       table.set(clip.word, row);
     }
   }
-  await transcriber.dispose();
-  print(table, opts);
+  return table;
 }
 
-function print(
-  table: Map<string, { n: number; today: Record<Reading, number>; grammar: Record<Reading, number> }>,
-  opts: ReturnType<typeof options>,
-): void {
+function print(table: Counts, opts: ReturnType<typeof options>): void {
   const cell = (r: Record<Reading, number>) => `${r.yes} / ${r.no} / ${r.nothing}`;
   console.log(`answer grammar (peer): floor ${opts.floor}, margin ${opts.margin}, lead ${opts.lead}`);
   console.log("| said | clips | today: yes / no / nothing | answer grammar | right, ratio |");

@@ -9,6 +9,7 @@ import { settleRelative } from "./relative.js";
 import type { SentenceSpaceCache } from "./sentence-space/cache.js";
 import type { SentenceSpace } from "./sentence-space/space.js";
 import type { TemplateRecognizer } from "./templates/recognizer.js";
+import { tokenize } from "./text/normalize.js";
 import type { IntentContext, IntentDecision, IntentHandler, RecognizedIntent } from "./types.js";
 
 export interface IntentHandlerParts {
@@ -200,11 +201,8 @@ export class DefaultIntentHandler implements IntentHandler {
   #alternatives(asked: RecognizedIntent, context: IntentContext): string[] {
     const { templates } = this.parts;
     const named = (context.otherNames ?? []).map((name) => repeatSentence(asked, `the ${name}`));
-    // As the names' requests are written: lower case, no full stop ("Turn on the fan." -> "turn on the fan").
-    const requests = (context.otherRequests ?? []).map((r) => {
-      const plain = r.replace(/[.!?]+$/, "").trim();
-      return plain.charAt(0).toLowerCase() + plain.slice(1);
-    });
+    // As the templates read them: "Turn on, the fan." -> "turn on the fan".
+    const requests = (context.otherRequests ?? []).map((r) => tokenize(r).join(" "));
     const sentences = [...named, ...requests].filter(
       (sentence): sentence is string =>
         !!sentence && templates?.recognize(sentence, context.area ?? null) != null,

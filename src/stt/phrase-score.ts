@@ -82,18 +82,29 @@ export async function scorePhrase(
   // no-speech guess is unreliable (it dropped "Hey, darling." said clearly, no-speech 0.62), and
   // the phrase's margin over those words is what decides (bench/wake-noise.ts).
   const text = free.text || tokenizer.decode([...freeTokens]).trim();
+  const spellings = phraseSpellings(phrase).map((s) => tokenizer.encode(s));
+  const heardRow = [...freeTokens, spec.tokens.eot];
+  const scores = await forcedAfterFree(sessions, spec, free, [...spellings, heardRow]);
+  if (!scores) return { phrase: Number.NEGATIVE_INFINITY, heard: 0, text };
+  return compareWithHeard(scores.slice(0, -1), scores[scores.length - 1] ?? [], text);
+}
+
+/**
+ * forcedLogprobs after the free pass's own prompt, over its encoder output and caches (no
+ * second encoder run); null when its decoder kept no caches.
+ */
+export async function forcedAfterFree(
+  sessions: WhisperSessions,
+  spec: WhisperSpec,
+  free: FreePass,
+  sequences: readonly (readonly number[])[],
+): Promise<number[][] | null> {
   const caches = free.decoder.caches();
   const prefix = promptedSequence(spec, free.language, free.promptTokens, free.startTokens);
   const first = prefix[prefix.length - 1];
-  if (!caches || first === undefined) return { phrase: Number.NEGATIVE_INFINITY, heard: 0, text };
-  const spellings = phraseSpellings(phrase).map((s) => tokenizer.encode(s));
-  const heardRow = [...freeTokens, spec.tokens.eot];
+  if (!caches || first === undefined) return null;
   const decoder = new BatchKvDecoder(sessions, free.hidden, caches, prefix.length - 1);
-  const scores = await forcedLogprobs(decoder, first, [...spellings, heardRow], {
-    suppressed: spec.suppressed,
-    beginSuppressed: spec.beginSuppressed,
-  });
-  return compareWithHeard(scores.slice(0, -1), scores[scores.length - 1] ?? [], text);
+  return forcedLogprobs(decoder, first, sequences, spec);
 }
 
 /** The phrase's best spelling (by average) against the same number of heard tokens. Pure. */
