@@ -46,6 +46,7 @@ export interface Row {
     lastWordLead?: number;
     numberLead?: GuidedOutcome["numberLead"];
     actionLead?: GuidedOutcome["actionLead"];
+    questionLead?: GuidedOutcome["questionLead"];
     /** The grammar sentence's lead over its action reversed, checked or not (the action check's calibration). */
     hypothesisActionLead?: GuidedOutcome["actionLead"];
     /** An accepted guess picking devices by kind: its lead over itself with each name (measured only). */

@@ -52,7 +52,7 @@ import { modelStoreFromConfig } from "../src/models/startup.js";
 import { stripWakePhrase, whisperPrompt } from "../src/pipeline/wake-phrase.js";
 import { askBack, namesAlsoHeard, requestsAlsoHeard } from "../src/stt/ask-back.js";
 import { createTranscriber, guidedSettings } from "../src/stt/create.js";
-import type { FreePass, GuidedSettings } from "../src/stt/guided-types.js";
+import { type FreePass, type GuidedSettings, outcomeWhy } from "../src/stt/guided-types.js";
 import { vocabularyPrompt } from "../src/stt/prompt.js";
 import type { WhisperTranscriber } from "../src/stt/whisper.js";
 import { createLogger } from "../src/util/logger.js";
@@ -347,17 +347,13 @@ async function main(): Promise<void> {
           ...(asked ? { asked, askedVerdict: judge(guess.text, expect) } : {}),
           ...(offeredRight ? { offeredRight } : {}),
           chosen: outcome.text,
-          why:
-            outcome.verdict.source === "free"
-              ? outcome.verdict.why
-              : outcome.rescued
-                ? "rescued"
-                : "accepted",
+          why: outcomeWhy(outcome),
           hypothesis: outcome.hypothesis ?? null,
           ...(outcome.hypothesis ? { hypothesisVerdict: judge(outcome.hypothesis.text, expect) } : {}),
           ...(outcome.lastWordLead !== undefined ? { lastWordLead: outcome.lastWordLead } : {}),
           ...(outcome.numberLead ? { numberLead: outcome.numberLead } : {}),
           ...(outcome.actionLead ? { actionLead: outcome.actionLead } : {}),
+          ...(outcome.questionLead ? { questionLead: outcome.questionLead } : {}),
           ...(hypothesisActionLead ? { hypothesisActionLead } : {}),
           ...(hypothesisNameLead ? { hypothesisNameLead } : {}),
           ...(outcome.second ? { second: outcome.second } : {}),

@@ -157,6 +157,7 @@ export function guidedSettings(stt: Config["stt"]): GuidedSettings {
       maxDrop: stt.guided_max_drop,
       minNumberLead: stt.guided_min_number_lead || undefined,
       minActionLead: stt.guided_min_action_lead || undefined,
+      minQuestionLead: stt.guided_min_question_lead || undefined,
       minNameLead: stt.guided_min_name_lead || undefined,
       minStateLead: stt.guided_min_state_lead || undefined,
       minNameMargin: stt.guided_min_name_margin || undefined,

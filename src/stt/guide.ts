@@ -57,6 +57,13 @@ export interface TranscriptGuide {
    */
   stateFlips?(text: string): string[];
   /**
+   * The question whether the command's named device is in the state it asks for ("Hey
+   * Jarvis, kitchen light, on." -> "Hey Jarvis, is the kitchen light on?"); empty for other
+   * commands. Such a command is taken only if it is likelier than the question
+   * (GuidedThresholds.minQuestionLead); else the question goes on: it changes nothing.
+   */
+  questions?(text: string): string[];
+  /**
    * The text with each of the home's names before the word that picks its devices, when it
    * picks them by kind alone ("Turn off the light." -> "Turn off the bedroom light."); empty
    * when it names one. Such a command is taken only if it is likelier than each of them

@@ -10,7 +10,8 @@ import type { WhisperTokenizer } from "./tokenizer.js";
 /**
  * The checks a command passes before it is taken, each by teacher forcing over the free
  * pass's audio: its number against the slot's other values (15 / 50), its action against
- * the action reversed (lock / unlock), a command by kind against the same with a name. A text is never taken on its own score alone when
+ * the action reversed (lock / unlock), a command by kind against the same with a name, a
+ * device switched against the question whether it is. A text is never taken on its own score alone when
  * Whisper could as well have heard a neighbour that means something else.
  */
 export class LeadChecks {
@@ -103,6 +104,11 @@ export class LeadChecks {
       leads = { ...leads, [key]: lead };
       if (lead.lead < bar) return { text: "", source: "free", verdict: { source: "free", why }, ...leads };
     }
+    const questionLead = await this.questionIfOn(free, free.text, guide);
+    if (questionLead) leads = { ...leads, questionLead };
+    if (questionLead && questionLead.lead < (this.settings.thresholds.minQuestionLead ?? 0)) {
+      return { text: questionLead.alternative, source: "grammar", verdict: { source: "grammar" }, ...leads };
+    }
     return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...leads };
   }
 
@@ -147,6 +153,17 @@ export class LeadChecks {
   async name(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
     const named = guide.namings?.(text) ?? [];
     return this.lead(free, text, named, this.settings.thresholds.minNameLead);
+  }
+
+  /**
+   * `text`'s lead over the question whether its device is in the state it asks for
+   * (TranscriptGuide.questions), when that check is on (stt.guided_min_question_lead); null:
+   * off, or no such question.
+   */
+  async questionIfOn(free: FreePass, text: string, guide: TranscriptGuide): Promise<NumberLead | null> {
+    const bar = this.settings.thresholds.minQuestionLead;
+    if (!bar) return null;
+    return this.lead(free, text, guide.questions?.(text) ?? [], bar);
   }
 
   /**

@@ -14,6 +14,8 @@ export type Judged = {
   lead: NumberLead | null;
   actionLead?: NumberLead;
   nameLead?: NumberLead;
+  /** The taken guess's lead over the question about its device (questionChecked). */
+  questionLead?: NumberLead;
   rescued?: boolean;
 };
 
@@ -94,6 +96,41 @@ export async function nameChecked(
   if (!nameLead) return judged;
   if (nameLead.lead >= bar) return { ...judged, nameLead };
   return { ...judged, verdict: { source: "free", why: "missed-name" }, nameLead };
+}
+
+/**
+ * A guess about to be taken that switches a named device is held to the question whether the
+ * device is so (LeadChecks.questionIfOn), as an understood free text is: "Hey Jarvis, kitchen
+ * light, home." for *is the kitchen light on* was guessed "... kitchen light, on." and lit it.
+ * Below the bar the question goes on instead (questionAsked): it changes nothing.
+ */
+export async function questionChecked(
+  checks: LeadChecks,
+  free: FreePass,
+  guide: TranscriptGuide,
+  judged: Judged,
+): Promise<Judged> {
+  const { verdict, hypothesis } = judged;
+  if (!hypothesis || verdict.source !== "grammar") return judged;
+  const questionLead = await checks.questionIfOn(free, hypothesis.text, guide);
+  return questionLead ? { ...judged, questionLead } : judged;
+}
+
+/** What a guess still meets before it is taken: the name check, then the question check. */
+export async function finalChecks(
+  checks: LeadChecks,
+  settings: GuidedSettings,
+  free: FreePass,
+  guide: TranscriptGuide,
+  judged: Judged,
+): Promise<Judged> {
+  return questionChecked(checks, free, guide, await nameChecked(checks, settings, free, guide, judged));
+}
+
+/** The question that goes on instead of the taken guess (questionChecked), or null. */
+export function questionAsked(judged: Judged, bar: number | undefined): string | null {
+  const lead = judged.questionLead;
+  return lead && bar && lead.lead < bar ? lead.alternative : null;
 }
 
 /** True when the guess begins with the wake phrase (said in one breath) and keeps no word of `free` (keepsAnyHeardWord). */

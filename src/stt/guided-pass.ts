@@ -3,7 +3,7 @@ import { promptedSequence } from "./decode.js";
 import type { TokenConstraint, TranscriptGuide } from "./guide.js";
 import { LeadChecks } from "./guided-checks.js";
 import { type GuidedDecodeResult, guidedDecode } from "./guided-decode.js";
-import { type Judged, judgeGuess, nameChecked, passedOn } from "./guided-judge.js";
+import { finalChecks, type Judged, judgeGuess, passedOn, questionAsked } from "./guided-judge.js";
 import { added, againstFirst, RESCUED, withPrompt } from "./guided-second.js";
 import type { FreePass, GuidedOutcome, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { couldKeepHeardWords, heardWords, keepsHeardWords } from "./heard-words.js";
@@ -125,16 +125,18 @@ export class GuidedPass {
         else secondBest = { hypothesis: second.judged.hypothesis, why: second.judged.verdict.why };
       }
     }
-    judged = await nameChecked(this.#checks, this.settings, heard, guide, judged);
-    const { verdict, hypothesis, lead, actionLead, nameLead } = judged;
+    judged = await finalChecks(this.#checks, this.settings, heard, guide, judged);
+    const { verdict, hypothesis, lead, actionLead, nameLead, questionLead } = judged;
+    const question = questionAsked(judged, this.settings.thresholds.minQuestionLead);
     return {
-      text: passedOn(guide, free.text, verdict, hypothesis),
+      text: question ?? passedOn(guide, free.text, verdict, hypothesis),
       source: verdict.source,
       verdict,
       ...(hypothesis ? { hypothesis } : {}),
       ...(lead ? { numberLead: lead } : {}),
       ...(actionLead ? { actionLead } : {}),
       ...(nameLead ? { nameLead } : {}),
+      ...(questionLead ? { questionLead } : {}),
       ...(judged.rescued ? { rescued: true } : {}),
       ...(secondBest ? { second: secondBest } : {}),
       ms: ms(),

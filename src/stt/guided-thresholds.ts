@@ -25,6 +25,12 @@ export interface GuidedThresholds {
    */
   minActionLead?: number | undefined;
   /**
+   * How much likelier (total log-probability, nats) a command switching a named device on or
+   * off must be than the question whether it is (TranscriptGuide.questions: "is the kitchen
+   * light on?"); below it the question goes on instead. Absent: not checked.
+   */
+  minQuestionLead?: number | undefined;
+  /**
    * How much likelier (total log-probability, nats) an understood free text that picks its
    * devices by kind alone ("turn off the light") must be than the same text with any of the
    * home's names before its device word (TranscriptGuide.namings); absent: not checked.

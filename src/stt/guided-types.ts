@@ -160,6 +160,17 @@ export interface FreePass {
   decoder: KvDecoder;
 }
 
+/**
+ * Why the guided pass's text went on, as stt-end's `guidedWhy` says it: the refusal, or
+ * "question" (a command answered as the question it may have been), "rescued" (the second
+ * search's), "accepted".
+ */
+export function outcomeWhy(outcome: GuidedOutcome): string {
+  if (outcome.verdict.source === "free") return outcome.verdict.why;
+  if (outcome.questionLead && outcome.text === outcome.questionLead.alternative) return "question";
+  return outcome.rescued ? "rescued" : "accepted";
+}
+
 export interface GuidedOutcome {
   text: string;
   source: "free" | "grammar";
@@ -172,6 +183,11 @@ export interface GuidedOutcome {
   actionLead?: NumberLead;
   /** Its lead over the same text with a name before its device word (TranscriptGuide.namings), when that was checked. */
   nameLead?: NumberLead;
+  /**
+   * The command's lead over the question about its device (TranscriptGuide.questions), when
+   * that was checked; below the bar `text` is that question (`alternative`).
+   */
+  questionLead?: NumberLead;
   /** The understood free text's last word's lead over ending before it (last-word.ts), when read. */
   lastWordLead?: number;
   /** A text refused only for a doubt a question settles, and its score: asked back (ask-back.ts). */

@@ -4,7 +4,7 @@ import { question } from "./ask-back.js";
 import { greedyDecode, probeNoSpeech, type WindowDecodeOptions } from "./decode.js";
 import type { TranscriptGuide } from "./guide.js";
 import { GuidedPass } from "./guided-pass.js";
-import type { FreePass, GuidedSettings } from "./guided-types.js";
+import { type FreePass, type GuidedSettings, outcomeWhy } from "./guided-types.js";
 import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
@@ -188,7 +188,7 @@ export class WhisperTranscriber implements Transcriber {
     transcript.text = outcome.text;
     transcript.source = outcome.source;
     transcript.guided = {
-      why: outcome.verdict.source === "free" ? outcome.verdict.why : outcome.rescued ? "rescued" : "accepted",
+      why: outcomeWhy(outcome),
       ms: outcome.ms,
       ...(outcome.steps !== undefined ? { steps: outcome.steps, decoderMs: outcome.decoderMs } : {}),
       ...(outcome.hypothesis ?? {}),

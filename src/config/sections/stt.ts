@@ -13,6 +13,9 @@ const GUIDED_DEFAULTS = {
   maxDrop: 1,
   minNumberLead: 1,
   minActionLead: 5,
+  // "is the kitchen light on" said in one breath: the command heard led the question by 1.6-12.0
+  // nats (all but one below 11); "kitchen light on" said, by 11.1-20.8 (docs/stt.md, session 37).
+  minQuestionLead: 11,
   // Said without a name, "turn on the light" led the text with a name by 10.2-16.3 nats; said
   // with one Whisper dropped, by 2.1-6.3 (docs/stt.md, session 31).
   minNameLead: 8,
@@ -178,6 +181,13 @@ export const sttSection = section(
       .default(GUIDED_DEFAULTS.minActionLead)
       .describe(
         "How much likelier (log-probability) a lock, unlock, arm or disarm must be than the same command reversed (Whisper drops the 'un' of unlock); 0: not checked",
+      ),
+    guided_min_question_lead: z
+      .number()
+      .min(0)
+      .default(GUIDED_DEFAULTS.minQuestionLead)
+      .describe(
+        "How much likelier (log-probability) a command switching a named device on or off ('kitchen light on'), heard or guessed, must be than the question whether it is ('is the kitchen light on?'); below it the question is answered instead; 0: not checked",
       ),
     guided_min_name_lead: z
       .number()

@@ -4,53 +4,15 @@ import type { DeviceRegistry } from "../registry.js";
 import { leadingFillers, stripFiller, type TemplateRecognizer } from "../templates/recognizer.js";
 import { tokenize } from "../text/normalize.js";
 import type { RecognizedIntent } from "../types.js";
+import { HARMLESS_NEXT, OPPOSITES } from "./action-words.js";
 import { type GraphConstraint, graphConstraint } from "./constraint.js";
 import { followUpMeaning } from "./follow-ups.js";
 import type { SentenceGraph } from "./graph.js";
 import { namedForms, namingWords, spokenArea } from "./namings.js";
+import { questionsAbout } from "./questions.js";
 import { reversedForms, swappedStates } from "./reversals.js";
 import { rivalNames } from "./rival-names.js";
 import { spellText } from "./spell.js";
-
-/**
- * Words that reverse an action. A grammar guess whose action word is the opposite of one
- * the free transcript has (free "unlock the front door" -> guess "lock the front door") is
- * never taken: a near-miss may fix a name, never flip what the person asked for.
- */
-const OPPOSITES: ReadonlyArray<readonly [readonly string[], readonly string[]]> = [
-  [["on"], ["off"]],
-  [
-    ["lock", "locked"],
-    ["unlock", "unlocked"],
-  ],
-  [
-    ["open", "raise", "lift", "up"],
-    ["close", "closed", "shut", "lower", "down"],
-  ],
-  [["arm"], ["disarm"]],
-  [
-    ["start", "set", "create", "make"],
-    ["cancel", "stop", "delete", "remove", "end", "clear"],
-  ],
-  [["brighten"], ["dim"]],
-];
-
-/**
- * Words that may follow a whole command without changing what it asks for: an area after a
- * device's name ("... in the kitchen") and a unit after a number ("... 40 percent").
- */
-const HARMLESS_NEXT = new Set([
-  "in",
-  "on",
-  "at",
-  "for",
-  "percent",
-  "per",
-  "degrees",
-  "celsius",
-  "fahrenheit",
-  "centigrade",
-]);
 
 /**
  * One home's sentence space as the speech-to-text stage uses it (it matches stt/guide.ts's
@@ -164,6 +126,21 @@ export class SentenceSpace {
     const intent = forms.length ? this.recognizer.recognize(this.#withoutWake(text)) : null;
     if (!intent || intent.intent === "HassGetState") return [];
     return this.#otherCommands(forms, meaningOf(intent));
+  }
+
+  /**
+   * The question whether the command's named device is in the state it asks for ("Hey Jarvis,
+   * kitchen light, on." -> "Hey Jarvis, is the kitchen light on?"), when the command is said
+   * as the question's words without its "is": questions.ts.
+   */
+  questions(text: string): string[] {
+    const words = tokenize(text);
+    const wake = this.#wakeWordsIn(words);
+    const said = words.slice(wake);
+    return questionsAbout(text, wake, said.slice(leadingFillers(said, this.skipPhrases)), {
+      read: (command) => this.recognizer.recognize(command),
+      domainOf: (id) => this.registry.get(id)?.domain ?? "",
+    });
   }
 
   /** The forms the templates read as a command meaning other than `meaning`. */
@@ -286,8 +263,12 @@ export class SentenceSpace {
    */
   #withoutWake(text: string): string {
     const words = tokenize(text);
-    const wake = this.#wakeLength(words) || (this.#wakeEnds.has(words[1] ?? "") ? 2 : 0);
-    return words.slice(wake).join(" ");
+    return words.slice(this.#wakeWordsIn(words)).join(" ");
+  }
+
+  /** How many first words #withoutWake drops: a wake phrase, or a misheard one's end ("Here Jarvis"). */
+  #wakeWordsIn(words: readonly string[]): number {
+    return this.#wakeLength(words) || (this.#wakeEnds.has(words[1] ?? "") ? 2 : 0);
   }
 
   #wakeless(text: string): string[] {

@@ -78,3 +78,58 @@ describe("LeadChecks.understood: an on or off Whisper wrote by a hair", () => {
     expect(await withState(0).understood(said(0.36), guide)).toMatchObject(understood);
   });
 });
+
+describe("LeadChecks.understood: a command that may have been a question", () => {
+  // The lead over the question is given; the real one is teacher forcing (number-lead.ts).
+  class GivenLead extends LeadChecks {
+    constructor(
+      private readonly given: number,
+      bar?: number,
+    ) {
+      const thresholds = { ...settings.thresholds, ...(bar === undefined ? {} : { minQuestionLead: bar }) };
+      super(
+        untouched as never,
+        untouched as never,
+        untouched as never,
+        { ...settings, thresholds } as GuidedSettings,
+      );
+    }
+    override async lead(_free: FreePass, _text: string, alternatives: readonly string[]) {
+      const [alternative] = alternatives;
+      return alternative === undefined
+        ? null
+        : { lead: this.given, alternative, exact: true, steps: 2, rows: 4, ms: 3 };
+    }
+  }
+  const asked = (text: string) =>
+    /kitchen light, on/.test(text) ? ["Hey Jarvis, is the kitchen light on?"] : [];
+  const guide = { questions: asked } as unknown as TranscriptGuide;
+  const heard = free("Hey Jarvis, kitchen light, on.");
+
+  it("below the bar, the question goes on instead: it changes nothing", async () => {
+    const out = await new GivenLead(0.9, 2).understood(heard, guide);
+    expect(out).toMatchObject({
+      text: "Hey Jarvis, is the kitchen light on?",
+      source: "grammar",
+      questionLead: { lead: 0.9 },
+    });
+  });
+
+  it("goes on as understood when it leads enough, has no question, or the check is off", async () => {
+    const understood = { source: "free", verdict: { source: "free", why: "understood" } };
+    expect(await new GivenLead(4, 2).understood(heard, guide)).toMatchObject({
+      ...understood,
+      text: heard.text,
+      questionLead: { lead: 4 },
+    });
+    const other = free("Hey Jarvis, turn off the fan.");
+    expect(await new GivenLead(0.1, 2).understood(other, guide)).toMatchObject({
+      ...understood,
+      text: other.text,
+    });
+    expect(await new GivenLead(0.1).understood(heard, guide)).toMatchObject({
+      ...understood,
+      text: heard.text,
+    });
+  });
+});

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { sentenceSpace } from "../../../src/intent/create.js";
 import type { TranscriptGuide } from "../../../src/stt/guide.js";
 import type { LeadChecks } from "../../../src/stt/guided-checks.js";
-import { guessesWhich, type Judged, nameChecked, passedOn } from "../../../src/stt/guided-judge.js";
+import {
+  guessesWhich,
+  type Judged,
+  nameChecked,
+  passedOn,
+  questionAsked,
+  questionChecked,
+} from "../../../src/stt/guided-judge.js";
 import type { FreePass, GuidedSettings } from "../../../src/stt/guided-types.js";
 import { homeConfig, homeRegistry } from "../intent/home.js";
 
@@ -118,5 +125,49 @@ describe("nameChecked: a guess by kind against the home's names", () => {
     const off = lead(2);
     expect(await nameChecked(off.checks, { ...settings, guessNames: 0 }, free, guide, taken)).toBe(taken);
     expect(off.calls).toEqual([]);
+  });
+});
+
+describe("questionChecked / questionAsked: a guess that may have been a question", () => {
+  const guide = {} as TranscriptGuide;
+  const free = { text: "Hey Jarvis, kitchen light, home.", avgLogprob: -0.3, tokens: 9 } as FreePass;
+  const hypothesis = { text: "Hey Jarvis, kitchen light, on.", score: -0.5, margin: 0.4 };
+  const question = "Hey Jarvis, is the kitchen light on?";
+  const checks = (value: number | null) => {
+    const calls: string[] = [];
+    const fake = {
+      questionIfOn: async (_free: FreePass, text: string) => {
+        calls.push(text);
+        return value === null
+          ? null
+          : { lead: value, alternative: question, exact: true, steps: 2, rows: 4, ms: 3 };
+      },
+    } as unknown as LeadChecks;
+    return { fake, calls };
+  };
+  const taken: Judged = { verdict: { source: "grammar" }, hypothesis, lead: null };
+
+  it("reads a taken guess's lead over the question; below the bar the question goes on", async () => {
+    const { fake, calls } = checks(0.7);
+    const judged = await questionChecked(fake, free, guide, taken);
+    expect(calls).toEqual([hypothesis.text]);
+    expect(judged.questionLead?.lead).toBe(0.7);
+    expect(questionAsked(judged, 2)).toBe(question);
+    expect(judged.verdict).toEqual({ source: "grammar" });
+  });
+
+  it("keeps the guess when it leads by the bar, the check is off, or there is no question", async () => {
+    expect(questionAsked(await questionChecked(checks(6).fake, free, guide, taken), 2)).toBeNull();
+    expect(questionAsked(await questionChecked(checks(0.7).fake, free, guide, taken), undefined)).toBeNull();
+    const none = await questionChecked(checks(null).fake, free, guide, taken);
+    expect(none).toBe(taken);
+    expect(questionAsked(none, 2)).toBeNull();
+  });
+
+  it("does not check a refused guess", async () => {
+    const { fake, calls } = checks(0.7);
+    const refused: Judged = { ...taken, verdict: { source: "free", why: "low-score" } };
+    expect(await questionChecked(fake, free, guide, refused)).toBe(refused);
+    expect(calls).toEqual([]);
   });
 });
