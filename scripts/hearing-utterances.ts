@@ -149,12 +149,21 @@ const QUESTIONS: Array<[string, Expected]> = [
   ["is the kitchen light on", { intent: "HassGetState", targets: ["kitchen_light"] }],
   ["is the bedroom fan on", { intent: "HassGetState", targets: ["bedroom_fan"] }],
   ["is the living room lamp off", { intent: "HassGetState", targets: ["living_room_lamp"] }],
+  ["are the lights in the kitchen on", { intent: "HassGetState", targets: ["kitchen_light"] }],
+];
+
+// Commands said as a state question's words without its "is": the question check must let
+// them through (appended after the questions).
+const SHORT_COMMANDS: Array<[string, Expected]> = [
+  ["lights off", off(["living_room_lamp"])],
+  ["the lights in the kitchen on", on(["kitchen_light"])],
 ];
 
 export const UTTERANCES: Utterance[] = [
   ...IN_GRAMMAR.map(([text, expect]) => ({ text, expect })),
   ...OUT_OF_GRAMMAR.map((text) => ({ text, expect: null })),
   ...QUESTIONS.map(([text, expect]) => ({ text, expect })),
+  ...SHORT_COMMANDS.map(([text, expect]) => ({ text, expect })),
 ];
 
 const NUMBER_WORD =

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sentenceSpace } from "../../../src/intent/create.js";
-import {
-  askedState,
-  isQuestionWithoutIs,
-  leadingWords,
-  stateQuestion,
-} from "../../../src/intent/sentence-space/questions.js";
+import { askedAbout, askedState, leadingWords } from "../../../src/intent/sentence-space/questions.js";
 import { homeConfig, homeRegistry } from "./home.js";
 
 describe("the question about a switched device (questions.ts)", () => {
@@ -18,16 +13,6 @@ describe("the question about a switched device (questions.ts)", () => {
     expect(askedState("HassTurnOn", [])).toBeNull();
   });
 
-  it("is asked only of a command said as the question's words without its is", () => {
-    const name = ["kitchen", "light"];
-    expect(isQuestionWithoutIs(["the", "kitchen", "light", "on"], name)).toBe(true);
-    expect(isQuestionWithoutIs(["kitchen", "lights", "off"], name)).toBe(true);
-    expect(isQuestionWithoutIs(["turn", "on", "the", "kitchen", "light"], name)).toBe(false);
-    expect(isQuestionWithoutIs(["turn", "the", "kitchen", "light", "on"], name)).toBe(false);
-    expect(isQuestionWithoutIs(["kitchen", "light", "on", "please"], name)).toBe(false);
-    expect(isQuestionWithoutIs(["light", "on"], name)).toBe(false);
-  });
-
   it("keeps the wake phrase as written, with what follows it", () => {
     expect(leadingWords("Hey Jarvis, kitchen light, on.", 2)).toBe("Hey Jarvis, ");
     expect(leadingWords("Here Jarvis kitchen light on", 2)).toBe("Here Jarvis ");
@@ -36,9 +21,14 @@ describe("the question about a switched device (questions.ts)", () => {
   });
 
   it("writes the question as Whisper does after it", () => {
-    expect(stateQuestion("Hey Jarvis, ", "Kitchen Light", "on")).toBe("Hey Jarvis, is the kitchen light on?");
-    expect(stateQuestion("", "bedroom fan", "off")).toBe("Is the bedroom fan off?");
-    expect(stateQuestion("Hey Jarvis. ", "hall light", "on")).toBe("Hey Jarvis. Is the hall light on?");
+    expect(askedAbout("Hey Jarvis, ", ["kitchen", "light", "on"])).toBe(
+      "Hey Jarvis, is the kitchen light on?",
+    );
+    expect(askedAbout("", ["the", "bedroom", "fan", "off"])).toBe("Is the bedroom fan off?");
+    expect(askedAbout("Hey Jarvis. ", ["hall", "light", "on"])).toBe("Hey Jarvis. Is the hall light on?");
+    expect(askedAbout("", ["the", "lights", "in", "the", "kitchen", "off"])).toBe(
+      "Are the lights in the kitchen off?",
+    );
   });
 });
 
@@ -55,9 +45,20 @@ describe("SentenceSpace.questions", () => {
     ]);
   });
 
-  it("has none for a command with a verb, without a name, a lock, a question or no command", () => {
+  it("asks about devices picked by area or kind, and as Whisper writes a plural", () => {
+    expect(space.questions("Hey Jarvis, kitchen lights on.")).toEqual([
+      "Hey Jarvis, are the kitchen lights on?",
+    ]);
+    expect(space.questions("The lights in the kitchen, off.")).toEqual([
+      "Are the lights in the kitchen off?",
+    ]);
+    expect(space.questions("Lights on.")).toEqual(["Are the lights on?"]);
+  });
+
+  it("has none for a command with a verb or words after its state, a lock, a question or no command", () => {
     expect(space.questions("Turn off the bedroom fan.")).toEqual([]);
-    expect(space.questions("Turn off the lights.")).toEqual([]);
+    expect(space.questions("Turn the lights off.")).toEqual([]);
+    expect(space.questions("Kitchen light on, please.")).toEqual([]);
     expect(space.questions("Lock the front door.")).toEqual([]);
     expect(space.questions("Is the kitchen light on?")).toEqual([]);
     expect(space.questions("Set the kitchen light to 40 percent.")).toEqual([]);
