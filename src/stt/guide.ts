@@ -57,9 +57,9 @@ export interface TranscriptGuide {
    */
   stateFlips?(text: string): string[];
   /**
-   * The question whether the command's named device is in the state it asks for ("Hey
-   * Jarvis, kitchen light, on." -> "Hey Jarvis, is the kitchen light on?"); empty for other
-   * commands. Such a command is taken only if it is likelier than the question
+   * The question whether what the command switches is in the state it asks for, when it is
+   * said without a verb ("Hey Jarvis, kitchen light, on." -> "Hey Jarvis, is the kitchen light
+   * on?"); empty for other commands. Such a command is taken only if it is likelier than the question
    * (GuidedThresholds.minQuestionLead); else the question goes on: it changes nothing.
    */
   questions?(text: string): string[];

@@ -14,6 +14,11 @@ import type { WhisperTokenizer } from "./tokenizer.js";
  * device switched against the question whether it is. A text is never taken on its own score alone when
  * Whisper could as well have heard a neighbour that means something else.
  */
+/** The question that goes on instead of a command trailing it by less than `bar` (LeadChecks.questionIfOn), or null. */
+export function questionInstead(lead: NumberLead | null | undefined, bar: number | undefined): string | null {
+  return lead && bar && lead.lead < bar ? lead.alternative : null;
+}
+
 export class LeadChecks {
   constructor(
     private readonly sessions: WhisperSessions,
@@ -106,9 +111,8 @@ export class LeadChecks {
     }
     const questionLead = await this.questionIfOn(free, free.text, guide);
     if (questionLead) leads = { ...leads, questionLead };
-    if (questionLead && questionLead.lead < (this.settings.thresholds.minQuestionLead ?? 0)) {
-      return { text: questionLead.alternative, source: "grammar", verdict: { source: "grammar" }, ...leads };
-    }
+    const question = questionInstead(questionLead, this.settings.thresholds.minQuestionLead);
+    if (question) return { text: question, source: "grammar", verdict: { source: "grammar" }, ...leads };
     return { text: free.text, source: "free", verdict: { source: "free", why: "understood" }, ...leads };
   }
 

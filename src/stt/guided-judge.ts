@@ -1,5 +1,5 @@
 import { chooseTranscript, droppedAsUnsure, type GuidedVerdict, type TranscriptGuide } from "./guide.js";
-import type { LeadChecks } from "./guided-checks.js";
+import { type LeadChecks, questionInstead } from "./guided-checks.js";
 import type { FreePass, GuidedSettings, Hypothesis } from "./guided-types.js";
 import { addsAll, dropsADeviceName, heardWords, keepsAnyHeardWord, keepsHeardWords } from "./heard-words.js";
 import { completesHalfSentence, guessUnfinished } from "./last-word.js";
@@ -99,8 +99,8 @@ export async function nameChecked(
 }
 
 /**
- * A guess about to be taken that switches a named device is held to the question whether the
- * device is so (LeadChecks.questionIfOn), as an understood free text is: "Hey Jarvis, kitchen
+ * A guess about to be taken that switches devices without a verb is held to the question
+ * whether they are so (LeadChecks.questionIfOn), as an understood free text is: "Hey Jarvis, kitchen
  * light, home." for *is the kitchen light on* was guessed "... kitchen light, on." and lit it.
  * Below the bar the question goes on instead (questionAsked): it changes nothing.
  */
@@ -129,8 +129,7 @@ export async function finalChecks(
 
 /** The question that goes on instead of the taken guess (questionChecked), or null. */
 export function questionAsked(judged: Judged, bar: number | undefined): string | null {
-  const lead = judged.questionLead;
-  return lead && bar && lead.lead < bar ? lead.alternative : null;
+  return questionInstead(judged.questionLead, bar);
 }
 
 /** True when the guess begins with the wake phrase (said in one breath) and keeps no word of `free` (keepsAnyHeardWord). */

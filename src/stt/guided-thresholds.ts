@@ -25,8 +25,8 @@ export interface GuidedThresholds {
    */
   minActionLead?: number | undefined;
   /**
-   * How much likelier (total log-probability, nats) a command switching a named device on or
-   * off must be than the question whether it is (TranscriptGuide.questions: "is the kitchen
+   * How much likelier (total log-probability, nats) a command said without a verb, ending in
+   * "on" or "off", must be than the question whether it is (TranscriptGuide.questions: "is the kitchen
    * light on?"); below it the question goes on instead. Absent: not checked.
    */
   minQuestionLead?: number | undefined;

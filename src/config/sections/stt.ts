@@ -187,7 +187,7 @@ export const sttSection = section(
       .min(0)
       .default(GUIDED_DEFAULTS.minQuestionLead)
       .describe(
-        "How much likelier (log-probability) a command switching a named device on or off ('kitchen light on'), heard or guessed, must be than the question whether it is ('is the kitchen light on?'); below it the question is answered instead; 0: not checked",
+        "How much likelier (log-probability) a command said without a verb, ending in on or off ('kitchen light on', 'lights off'), heard or guessed, must be than the question whether it is ('is the kitchen light on?'); below it the question is answered instead; 0: not checked",
       ),
     guided_min_name_lead: z
       .number()

@@ -36,10 +36,11 @@ export function questionsAbout(
   command: readonly string[],
   home: { read: (command: string) => RecognizedIntent | null; domainOf: (id: string) => string },
 ): string[] {
+  // Most commands do not end in "on" or "off": they cost no call to the templates here.
+  const last = command.at(-1);
+  if (last !== "on" && last !== "off") return [];
   const intent = home.read(command.join(" "));
-  if (!intent) return [];
-  const state = askedState(intent.intent, intent.targets.map(home.domainOf));
-  if (state === null || command.at(-1) !== state) return [];
+  if (!intent || askedState(intent.intent, intent.targets.map(home.domainOf)) !== last) return [];
   const question = askedAbout(leadingWords(text, wake), command);
   const asked = home.read(tokenize(question).slice(wake).join(" "));
   const same = asked?.intent === "HassGetState" && asked.targets.join() === intent.targets.join();

@@ -129,9 +129,9 @@ export class SentenceSpace {
   }
 
   /**
-   * The question whether the command's named device is in the state it asks for ("Hey Jarvis,
+   * The question whether what the command switches is in the state it asks for ("Hey Jarvis,
    * kitchen light, on." -> "Hey Jarvis, is the kitchen light on?"), when the command is said
-   * as the question's words without its "is": questions.ts.
+   * as the question's words without its "is" or "are": questions.ts.
    */
   questions(text: string): string[] {
     const words = tokenize(text);
