@@ -7,6 +7,11 @@ import { forHeardAsForty, numberChoices, teenInWords } from "./number-values.js"
 import type { WhisperSessions } from "./onnx-whisper.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
 
+/** The question that goes on instead of a command trailing it by less than `bar` (LeadChecks.questionIfOn), or null. */
+export function questionInstead(lead: NumberLead | null | undefined, bar: number | undefined): string | null {
+  return lead && bar && lead.lead < bar ? lead.alternative : null;
+}
+
 /**
  * The checks a command passes before it is taken, each by teacher forcing over the free
  * pass's audio: its number against the slot's other values (15 / 50), its action against
@@ -14,11 +19,6 @@ import type { WhisperTokenizer } from "./tokenizer.js";
  * device switched against the question whether it is. A text is never taken on its own score alone when
  * Whisper could as well have heard a neighbour that means something else.
  */
-/** The question that goes on instead of a command trailing it by less than `bar` (LeadChecks.questionIfOn), or null. */
-export function questionInstead(lead: NumberLead | null | undefined, bar: number | undefined): string | null {
-  return lead && bar && lead.lead < bar ? lead.alternative : null;
-}
-
 export class LeadChecks {
   constructor(
     private readonly sessions: WhisperSessions,
