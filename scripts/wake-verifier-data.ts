@@ -40,6 +40,7 @@ import {
   wakeSpeed,
   withCondition,
 } from "./make-wake-fixtures.js";
+import { clipMels, openMel } from "./wake-mels.js";
 import { checkMusicHeldOut, musicClip, musicSet, musicShare, TRAIN_MUSIC_SEEDS } from "./wake-music.js";
 import { type BabbleMix, checkBabbleHeldOut, MORE_BABBLES, moreBabbleMixes } from "./wake-verifier-babble.js";
 
@@ -112,6 +113,9 @@ export interface TrainClip {
   oneBreath?: true;
   /** Session 12's more babble (`--more-babble`): which MORE_BABBLES track, at what SNR. */
   mix?: BabbleMix;
+  /** `--mels` (session 39): the clip's first row in NAME.mel.f32 and its frame count (x 32 values). */
+  firstMel?: number;
+  mels?: number;
 }
 
 export interface TrainShare {
@@ -147,6 +151,10 @@ export async function openScoringDetector(models: ModelStore = store): Promise<O
 const clips: TrainClip[] = [];
 const rows: Float32Array[] = [];
 let rowCount = 0;
+/** `--mels`: the mel model, and every clip's frames in order. */
+let melModel: Awaited<ReturnType<typeof openMel>> | null = null;
+const melRows: Float32Array[] = [];
+let melCount = 0;
 
 /** Runs openWakeWord over a clip as the daemon would, keeping every chunk's score and embedding. */
 async function addClip(
@@ -164,7 +172,13 @@ async function addClip(
   };
   for (let i = 0; i < samples.length; i += FRAME_SAMPLES)
     await wake.process({ samples: samples.subarray(i, i + FRAME_SAMPLES), startSample: i });
-  clips.push({ ...clip, firstRow: rowCount, scores });
+  const mels = melModel ? await clipMels(melModel, samples) : null;
+  const melFields = mels ? { firstMel: melCount, mels: mels.length / 32 } : {};
+  if (mels) {
+    melRows.push(mels);
+    melCount += mels.length / 32;
+  }
+  clips.push({ ...clip, firstRow: rowCount, scores, ...melFields });
   for (const r of chunkRows) {
     rows.push(r);
     rowCount += r.length / EMBEDDING_DIM;
@@ -193,12 +207,14 @@ async function main(): Promise<void> {
       part: { type: "string" },
       "more-babble": { type: "boolean" },
       music: { type: "boolean" },
+      mels: { type: "boolean" },
     },
   });
   const outDir = path.resolve(values.out ?? "bench/out/wake-train");
   const [part, parts] = (values.part ?? "0/1").split("/").map(Number) as [number, number];
   mkdirSync(outDir, { recursive: true });
   const wake = await openScoringDetector();
+  if (values.mels) melModel = await openMel();
   checkBabbleHeldOut(
     TRAIN_VOICES.map((v) => v.voice),
     TRAIN_PROSE,
@@ -305,6 +321,15 @@ async function main(): Promise<void> {
   }
   const name = `clips-${part}${more ? "-babble" : music ? "-music" : ""}`;
   writeFileSync(path.join(outDir, `${name}.f32`), Buffer.from(flat.buffer));
+  if (melModel) {
+    const melFlat = new Float32Array(melCount * 32);
+    let m = 0;
+    for (const r of melRows) {
+      melFlat.set(r, m);
+      m += r.length;
+    }
+    writeFileSync(path.join(outDir, `${name}.mel.f32`), Buffer.from(melFlat.buffer));
+  }
   const share: TrainShare = { frames: CANDIDATE_FRAMES, clips };
   writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(share)}\n`);
   console.log(`${clips.length} clips, ${rowCount} embedding rows in ${path.relative(process.cwd(), outDir)}`);

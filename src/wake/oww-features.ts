@@ -14,6 +14,8 @@ import {
 export const CHUNK_SAMPLES = 1280;
 /** The mel model sees the chunk plus 3 hops (480 samples) before it, so its frames join up. */
 const MEL_INPUT = CHUNK_SAMPLES + 480;
+/** Mel frames kept for readers of the frames themselves (the mel verifier): 2 s. */
+export const MEL_HISTORY = 200;
 /** Seconds of noise whose embeddings prime the feature buffer (as the reference does). */
 const NOISE_SECONDS = 4;
 
@@ -36,6 +38,9 @@ export class OwwFeatures {
   /** Ring of embeddings written twice (at i and i + capacity) so any last-N run is contiguous. */
   readonly #ring: Float32Array;
   #head = 0;
+  /** The last MEL_HISTORY scaled mel frames, written twice as #ring is. */
+  readonly #mels = new Float32Array(2 * MEL_HISTORY * MEL_BINS);
+  #melHead = 0;
   #chunks = 0;
   #noise: Float32Array = new Float32Array(0);
   #disposed = false;
@@ -95,6 +100,8 @@ export class OwwFeatures {
     this.#window.copyWithin(0, frames.length);
     const base = this.#window.length - frames.length;
     for (let i = 0; i < frames.length; i++) this.#window[base + i] = (frames[i] as number) / 10 + 2;
+    for (let f = 0; f < count; f++)
+      this.#appendMel(this.#window.subarray(base + f * MEL_BINS, base + (f + 1) * MEL_BINS));
     // The embedder may reuse the previous window's rows only when this window is exactly 8
     // frames on from it: every chunk but the first after a reset (which adds 5).
     const stepped = count === MEL_STEP && this.#chunks >= 1;
@@ -109,9 +116,21 @@ export class OwwFeatures {
     return this.#ring.subarray((end - n) * EMBEDDING_DIM, end * EMBEDDING_DIM);
   }
 
+  /**
+   * The last `n` mel frames (n <= MEL_HISTORY), oldest first ([n][32], scaled as the embedding
+   * model reads them); a view valid until the next push. After a reset, frames of ones, as the
+   * embedding model's window starts.
+   */
+  recentMels(n: number): Float32Array {
+    const end = this.#melHead + MEL_HISTORY;
+    return this.#mels.subarray((end - n) * MEL_BINS, end * MEL_BINS);
+  }
+
   reset(): void {
     this.#raw.fill(0);
     this.#window.fill(1);
+    this.#mels.fill(1);
+    this.#melHead = 0;
     this.#chunks = 0;
     this.#head = 0;
     const count = this.#noise.length / EMBEDDING_DIM;
@@ -131,6 +150,12 @@ export class OwwFeatures {
     this.#ring.set(embedding, this.#head * EMBEDDING_DIM);
     this.#ring.set(embedding, (this.#head + this.capacity) * EMBEDDING_DIM);
     this.#head = (this.#head + 1) % this.capacity;
+  }
+
+  #appendMel(frame: Float32Array): void {
+    this.#mels.set(frame, this.#melHead * MEL_BINS);
+    this.#mels.set(frame, (this.#melHead + MEL_HISTORY) * MEL_BINS);
+    this.#melHead = (this.#melHead + 1) % MEL_HISTORY;
   }
 
   async #melFrames(input: ort.Tensor): Promise<Float32Array> {

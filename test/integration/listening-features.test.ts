@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clipMels, melEndFrame, openMel } from "../../scripts/wake-mels.js";
 import { ModelStore } from "../../src/models/store.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { createEmbedder } from "../../src/wake/embedding-stream.js";
-import { CHUNK_SAMPLES, OwwFeatures } from "../../src/wake/oww-features.js";
+import { CHUNK_SAMPLES, MEL_HISTORY, OwwFeatures } from "../../src/wake/oww-features.js";
 import { concatSamples, pinkNoise, readWav, silence } from "./listening-helpers.js";
 
 const store = new ModelStore({ modelsDir: "models", cacheFile: null });
@@ -69,6 +70,30 @@ describe("openWakeWord front end: the staged embedding equals the whole model", 
     } finally {
       await embedder.dispose();
     }
+  });
+
+  it("keeps the mel frames the mel verifier reads: those its training computed (scripts/wake-mels.ts)", async () => {
+    const audio = readWav("test/fixtures/wav/e2e/hey-jarvis-kitchen-on.wav");
+    const mel = await openMel(store);
+    const trained = await clipMels(mel, audio);
+    await mel.release();
+    staged.reset();
+    // After a reset the history is frames of ones, as the embedding model's window starts.
+    expect(staged.recentMels(MEL_HISTORY).every((v) => v === 1)).toBe(true);
+    let worst = 0;
+    let compared = 0;
+    for (let i = 0; (i + 1) * CHUNK_SAMPLES <= audio.length; i++) {
+      await staged.push(audio.subarray(i * CHUNK_SAMPLES, (i + 1) * CHUNK_SAMPLES));
+      const end = melEndFrame(i);
+      if (end < 112) continue;
+      const kept = staged.recentMels(112);
+      const expected = trained.subarray((end - 112) * 32, end * 32);
+      for (let k = 0; k < kept.length; k++)
+        worst = Math.max(worst, Math.abs((kept[k] as number) - (expected[k] as number)));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(20);
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it("starts from the same noise embeddings after every reset", () => {
