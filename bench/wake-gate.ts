@@ -21,7 +21,7 @@ const KEPT = Math.ceil((DEFAULT_LOOKBACK_SECONDS + 1) * SAMPLE_RATE);
  * rows, and of WAKE_EVERY's rows, since the daemon would run them behind it.
  */
 export function withGateRows(strategies: Strategy[]): void {
-  const gatedNames = [`single ${THRESHOLD} (peer)`, "emb+every (default)", "cand+every"];
+  const gatedNames = [`single ${THRESHOLD} (peer)`, "emb+every (default)", "emb+every", "cand+every"];
   for (const base of strategies.filter(
     (x) => gatedNames.includes(x.name) || x.name.startsWith("emb+every ") || x.name.startsWith("cand+every "),
   ))

@@ -17,6 +17,9 @@
 // each strategy's hits land against the phrase's end (a wake inside the phrase cuts the command). WAKE_VAD_GATE=1
 // adds the single threshold and the every-chunk rows behind the daemon's VAD gate (wake.vad_gate:
 // Silero over the second before each wake, as VadGatedDetector hears it; rows "+ vad gate").
+// With wake.verifier.mel (the default since session 39) the mel verifier is read too
+// (bench/wake-mel.ts): "emb+every mel T (default)" is then the daemon's default and "emb+every"
+// the stages without it (the peer); WAKE_MEL_CANDIDATE and WAKE_MEL_T judge other weights.
 // The strategies are in bench/wake-strategies.ts, Whisper's verdicts in bench/wake-whisper-judge.ts,
 // the gate in bench/wake-gate.ts, the printing in bench/wake-report.ts.
 //
@@ -33,6 +36,7 @@ import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
 import { createVad } from "../src/vad/create.js";
 import { GateReplay, withGateRows } from "./wake-gate.js";
+import { addMel, melRows, openMelVerifier, printMelCpu } from "./wake-mel.js";
 import {
   HIT,
   type Outcome,
@@ -101,6 +105,18 @@ const transcriber = WITH_WHISPER
   : null;
 const whisper = new WhisperJudge(DIR, transcriber, config.wake.verifier.before_seconds);
 const strategies = buildStrategies(loaded, whisper);
+// The mel verifier beside the embedding verifier (wake.verifier.mel; bench/wake-mel.ts).
+const shippedRow = strategies.find((x) => x.name === "emb+every (default)");
+const melVerifier = config.wake.verifier.mel && shippedRow?.every ? await openMelVerifier() : null;
+let melMs: number[] = [];
+if (melVerifier && shippedRow?.every) {
+  shippedRow.name = "emb+every";
+  const all = [...positives, ...negatives];
+  const added = await addMel(melVerifier, all);
+  melMs = added.ms;
+  strategies.push(...melRows(all, added.k, 0, shippedRow.every, shippedRow, melVerifier.threshold));
+  await melVerifier.dispose();
+}
 const gateVad = process.env.WAKE_VAD_GATE === "1" ? await createVad(config.vad, store, silentLogger()) : null;
 const clipFiles = new Set(manifest.clips.map((c) => c.file));
 const gate = gateVad ? new GateReplay(gateVad, config.vad.start_threshold, clipFiles) : null;
@@ -220,6 +236,9 @@ for (const strategy of strategies.filter((x) => x.every && !x.gate)) {
   const probes = new Map<string, number>();
   for (const n of negatives) stages(n, strategy, probes);
   const perHour = (probes.get(strategy.name) ?? 0) / negHours;
+  // The mel verifier runs where the embedding verifier may be read: its CPU once, from that row.
+  if (strategy.name.startsWith("emb+every mel")) continue;
+  if (melMs.length > 0 && strategy.name === "emb+every") printMelCpu(melMs, perHour);
   console.log(
     `${strategy.name}: verifier read on its own ${perHour.toFixed(0)} chunks per hour of negatives (of ${(3600 / 0.08).toFixed(0)}), ${((perHour * q(vms[strategy.k ?? 0]?.ms ?? [], 0.5)) / 1000).toFixed(2)} s of CPU per hour`,
   );

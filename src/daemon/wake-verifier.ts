@@ -30,6 +30,7 @@ export function wakeVerifier(
         ms: Math.round(c.ms),
         ...(c.scores ? { margin: round(c.scores.phrase - c.scores.heard), heard: c.scores.text } : {}),
         ...(c.embeddingScore === undefined ? {} : { embeddingScore: round(c.embeddingScore) }),
+        ...(c.melScore === undefined ? {} : { melScore: round(c.melScore) }),
         audioMs: Math.round(c.endSample / 16),
       });
     },

@@ -38,5 +38,7 @@ export interface WakeWordCandidateEvent extends EventBase {
   heard?: string;
   /** The embedding verifier's probability (wake.verifier.method embeddings or both), when it judged. */
   embeddingScore?: number;
+  /** The mel verifier's highest probability in the words, when it read them (wake.verifier.mel). */
+  melScore?: number;
   audioMs: number;
 }

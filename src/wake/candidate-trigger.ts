@@ -155,6 +155,18 @@ export class CandidateTrigger {
     return this.#decide(endSample);
   }
 
+  /**
+   * Whether next(score, ...) may read the verifier (everyChunk): the score floor reached within
+   * floorChunks. A reader that must be run ahead (the mel verifier, asynchronous) asks first, so
+   * it runs only where the embedding verifier may be read, never on idle chunks.
+   */
+  floorReached(score: number): boolean {
+    const every = this.settings.everyChunk;
+    if (!every) return false;
+    const since = score >= every.scoreFloor ? 0 : this.#sinceFloor + 1;
+    return since < every.floorChunks;
+  }
+
   /** Forget scores, any waiting candidate and the last detection (a new stream). */
   reset(): void {
     this.#sure.reset();

@@ -9,6 +9,7 @@ import { componentLogger, type Logger } from "../util/logger.js";
 import { createVad } from "../vad/create.js";
 import type { WakeWordDetector } from "./detector.js";
 import { BUNDLED_EMBEDDING_VERIFIERS, EmbeddingVerifier } from "./embedding-verifier.js";
+import { BUNDLED_MEL_VERIFIERS, MelVerifier } from "./mel-verifier.js";
 import { CANDIDATE_FRAMES, OpenWakeWordDetector, type OwwModelOptions } from "./openwakeword.js";
 import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
 import { resolveAccessKey } from "./porcupine-access.js";
@@ -188,7 +189,9 @@ async function createOpenWakeWord(
       // The embedding verifier judges sure detections too: it costs microseconds, is never busy,
       // and the model's confident mistakes ("hey Charlie") are what it is for.
       ...(judged ? { verifyAll: true } : {}),
-      ...(judge?.everyChunk ? { everyChunk: { ...judge.everyChunk, score: judge.score } } : {}),
+      ...(judge?.everyChunk
+        ? { everyChunk: { ...judge.everyChunk, score: judge.score, ...melReader(wake, m.id) } }
+        : {}),
     });
   }
   const mel = await store.verify("oww_melspectrogram");
@@ -217,6 +220,21 @@ async function createOpenWakeWord(
     cpuSummary(hostCpu()),
     logger,
   );
+}
+
+/** The mel verifier's loader for a bundled wake word that has one (wake.verifier.mel); none otherwise. */
+function melReader(
+  wake: Config["wake"],
+  id: string,
+): Pick<NonNullable<OwwModelOptions["everyChunk"]>, "mel"> {
+  if (!wake.verifier.mel || BUNDLED_MEL_VERIFIERS[id] === undefined) return {};
+  return {
+    mel: async (threads, safeKernels) => {
+      const verifier = await MelVerifier.bundled(id, threads, safeKernels);
+      if (!verifier) throw new Error(`no mel verifier for ${id}`);
+      return verifier;
+    },
+  };
 }
 
 function customModelPath(id: string, file: string): string {

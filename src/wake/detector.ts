@@ -33,6 +33,8 @@ export interface WakeDetection {
    * woke it: its probability. Such a detection is verified already, never a candidate.
    */
   embeddingScore?: number;
+  /** ... and with the mel verifier reading those chunks too (wake.verifier.mel): its highest probability in these words. */
+  melScore?: number;
 }
 
 /**

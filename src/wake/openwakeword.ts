@@ -25,7 +25,22 @@ export interface OwwModelOptions {
    * Its embedding verifier read on every chunk past a score floor (wake.verifier.every_chunk): a
    * first stage of its own, waking verified where openWakeWord's score stays low (babble).
    */
-  everyChunk?: EveryChunkSettings & { score: (embeddings: Float32Array) => number };
+  everyChunk?: EveryChunkSettings & {
+    score: (embeddings: Float32Array) => number;
+    /** Opens the mel reader (wake.verifier.mel) with the detector's threads and kernels. */
+    mel?: (threads: number, safeKernels: boolean) => Promise<MelReader>;
+  };
+}
+
+/**
+ * A second reader of the every-chunk stage over the mel frames (wake.verifier.mel): a chunk
+ * counts as the phrase when either it or the embedding verifier hears it.
+ */
+export interface MelReader {
+  frames: number;
+  threshold: number;
+  score: (mels: Float32Array) => Promise<number>;
+  dispose: () => Promise<void>;
 }
 
 export interface OpenWakeWordOptions {
@@ -50,6 +65,9 @@ interface Listener {
   trigger: CandidateTrigger;
   /** The embedding verifier's probability for the window ending at the newest chunk (everyChunk). */
   probe?: () => number;
+  mel?: MelReader;
+  /** The highest probabilities each reader gave in the words being heard (reported with a verified wake). */
+  heard: { embedding: number; mel: number };
 }
 
 /** A candidate is decided at most this long after it started, however its scores climb. */
@@ -89,9 +107,12 @@ export class OpenWakeWordDetector implements WakeWordDetector {
 
   static async create(options: OpenWakeWordOptions): Promise<OpenWakeWordDetector> {
     const classifiers: WakeClassifier[] = [];
+    const mels: Array<MelReader | undefined> = [];
     try {
       for (const m of options.models)
         classifiers.push(await WakeClassifier.load(m.id, m.path, options.threads, options.safeKernels));
+      for (const m of options.models)
+        mels.push(await m.everyChunk?.mel?.(options.threads, options.safeKernels === true));
       const capacity = Math.max(...classifiers.map((c) => c.windowSize));
       const paths = { mel: options.melPath, embedding: options.embeddingPath };
       const staged = options.stagedEmbedding ?? true;
@@ -116,7 +137,12 @@ export class OpenWakeWordDetector implements WakeWordDetector {
           verifyAll: (m.verifyAll ?? options.verifyAll) === true && m.candidateThreshold !== undefined,
           ...(m.everyChunk ? { everyChunk: m.everyChunk } : {}),
         };
-        return { classifier, trigger: new CandidateTrigger(settings), everyChunk: m.everyChunk };
+        return {
+          classifier,
+          trigger: new CandidateTrigger(settings),
+          everyChunk: m.everyChunk,
+          mel: mels[i],
+        };
       });
       options.logger.debug(
         { models: listeners.map((l) => l.classifier.id), streamingEmbedding: features.streaming },
@@ -124,15 +150,17 @@ export class OpenWakeWordDetector implements WakeWordDetector {
       );
       const detector: OpenWakeWordDetector = new OpenWakeWordDetector(
         features,
-        listeners.map(({ classifier, trigger, everyChunk }) => ({
+        listeners.map(({ classifier, trigger, everyChunk, mel }) => ({
           classifier,
           trigger,
           ...(everyChunk ? { probe: () => everyChunk.score(detector.#newestWindow()) } : {}),
+          ...(mel ? { mel } : {}),
+          heard: { embedding: 0, mel: 0 },
         })),
       );
       return detector;
     } catch (error) {
-      await Promise.all(classifiers.map((c) => c.dispose()));
+      await Promise.all([...classifiers.map((c) => c.dispose()), ...mels.map((m) => m?.dispose())]);
       throw error;
     }
   }
@@ -168,6 +196,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
     this.#disposed = true;
     await this.features.dispose();
     await Promise.all(this.listeners.map((l) => l.classifier.dispose()));
+    await Promise.all(this.listeners.map((l) => l.mel?.dispose()));
   }
 
   /** Scores every model on the newest features; returns the best detection that fired. */
@@ -175,16 +204,20 @@ export class OpenWakeWordDetector implements WakeWordDetector {
     const warmingUp = this.features.chunks <= IGNORED_FIRST_SCORES;
     const scores: Record<string, number> = {};
     let best: WakeDetection | null = null;
-    for (const { classifier, trigger, probe } of this.listeners) {
+    for (const listener of this.listeners) {
+      const { classifier, trigger } = listener;
       const raw = await classifier.score(this.features.last(classifier.windowSize));
       const score = warmingUp ? 0 : raw;
       scores[classifier.id] = score;
-      const fired = trigger.next(score, endSample, probe);
+      const fired = trigger.next(score, endSample, await this.#reader(listener, score));
       // A sure detection goes before any candidate; then the higher score.
       if (fired && (!best || outranks(fired.kind === "candidate", fired.score, best))) {
         const at = fired.kind === "candidate" ? fired.wakeEndSample : fired.endSample;
         best = { wakeWord: classifier.id, score: fired.score, endSample: at };
-        if (fired.kind === "verified") best.embeddingScore = fired.probability;
+        if (fired.kind === "verified") {
+          best.embeddingScore = listener.mel ? listener.heard.embedding : fired.probability;
+          if (listener.mel) best.melScore = listener.heard.mel;
+        }
         if (fired.kind === "candidate") {
           best.candidate = true;
           if (fired.sure) best.sure = true;
@@ -198,9 +231,33 @@ export class OpenWakeWordDetector implements WakeWordDetector {
           if (window && later.length > 0) best.laterEmbeddings = later;
         }
       }
+      if (fired?.kind === "verified") listener.heard = { embedding: 0, mel: 0 };
     }
     this.onScores?.({ endSample, scores });
     return best;
+  }
+
+  /**
+   * The every-chunk probe of a listener: the embedding verifier's, or with a mel reader both,
+   * as one probability that reaches the stage's threshold when either heard the phrase. The mel
+   * network runs here, ahead of the trigger (it is asynchronous), only where the trigger may
+   * read its probe. What each heard is kept for the wake's report until the words end.
+   */
+  async #reader(listener: Listener, score: number): Promise<(() => number) | undefined> {
+    const { probe, mel, heard, trigger } = listener;
+    if (!probe || !mel) return probe;
+    if (!trigger.floorReached(score)) {
+      heard.embedding = 0;
+      heard.mel = 0;
+      return probe;
+    }
+    const melP = await mel.score(this.features.recentMels(mel.frames));
+    return () => {
+      const p = probe();
+      heard.embedding = Math.max(heard.embedding, p);
+      heard.mel = Math.max(heard.mel, melP);
+      return melP >= mel.threshold ? 1 : p;
+    };
   }
 
   /** What the classifiers saw at the newest chunk: the last CANDIDATE_FRAMES embeddings. */

@@ -79,6 +79,8 @@ export interface CandidateReport {
   scores?: PhraseScores;
   /** The embedding verifier's probability, when it judged the candidate. */
   embeddingScore?: number;
+  /** The mel verifier's, when it read the chunks of a wake verified on its own (wake.verifier.mel). */
+  melScore?: number;
 }
 
 const DEFAULT_BUDGET_SECONDS = 3;
@@ -196,7 +198,12 @@ export class VerifyingDetector implements WakeWordDetector {
    * a verified candidate, so these wakes are counted and can be tuned like the others.
    */
   #verifiedByItself(detection: WakeDetection, embeddingScore: number): WakeDetection {
-    const base = { ...this.#base(detection), outcome: "verified" as const, embeddingScore };
+    const base = {
+      ...this.#base(detection),
+      outcome: "verified" as const,
+      embeddingScore,
+      ...(detection.melScore === undefined ? {} : { melScore: detection.melScore }),
+    };
     this.logger.debug(base, "wake word heard by the embedding verifier on its own");
     this.report({ ...base, ms: 0 });
     return wakeOf(detection);

@@ -97,6 +97,12 @@ export const wakeSection = section(
           .describe(
             "Also read the embedding verifier on every chunk where openWakeWord heard anything at all (a first stage of its own, for wake words openWakeWord barely scores in babble), at the threshold chosen when it was trained; method embeddings or both, bundled hey_jarvis only",
           ),
+        mel: z
+          .boolean()
+          .default(true)
+          .describe(
+            'With every_chunk, also read a small network over openWakeWord\'s mel frames on those chunks (trained with other talkers in the audio): a chunk wakes when either hears the wake phrase. Hears "hey jarvis" among other talkers that the embeddings lose; bundled hey_jarvis only',
+          ),
         min_margin: z
           .number()
           .min(-10)

@@ -78,6 +78,23 @@ describe("CandidateTrigger with the verifier on every chunk (everyChunk)", () =>
     expect(out).toEqual([]);
   });
 
+  it("says ahead of each chunk whether it may read the verifier there (floorReached), as it then does", () => {
+    const scores = [0, 0, 0.02, 0, 0, 0, 0, 0.03, 0, 0];
+    const t = new CandidateTrigger(base);
+    const asked: number[] = [];
+    const read: number[] = [];
+    scores.forEach((s, i) => {
+      if (t.floorReached(s)) asked.push(i);
+      t.next(s, (i + 1) * CHUNK, () => {
+        read.push(i);
+        return 0;
+      });
+    });
+    expect(asked).toEqual([2, 3, 4, 5, 7, 8, 9]);
+    expect(read).toEqual(asked);
+    expect(new CandidateTrigger({ ...base, everyChunk: undefined }).floorReached(1)).toBe(false);
+  });
+
   it("never reads the verifier without a probe or without everyChunk", () => {
     const t = new CandidateTrigger({ ...base, everyChunk: undefined });
     let reads = 0;
