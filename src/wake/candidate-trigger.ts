@@ -156,15 +156,21 @@ export class CandidateTrigger {
   }
 
   /**
-   * Whether next(score, ...) may read the verifier (everyChunk): the score floor reached within
-   * floorChunks. A reader that must be run ahead (the mel verifier, asynchronous) asks first, so
-   * it runs only where the embedding verifier may be read, never on idle chunks.
+   * Whether next(score, endSample, ...) may read the verifier (everyChunk): the score floor
+   * reached within floorChunks, no wake held, outside the refractory period. A reader that must
+   * be run ahead (the mel verifier, asynchronous) asks first, so it runs only where its verdict
+   * can count: never on idle chunks, nor in the seconds after a wake.
    */
-  floorReached(score: number): boolean {
+  mayRead(score: number, endSample: number): boolean {
     const every = this.settings.everyChunk;
-    if (!every) return false;
+    if (!every || this.#held) return false;
     const since = score >= every.scoreFloor ? 0 : this.#sinceFloor + 1;
-    return since < every.floorChunks;
+    return since < every.floorChunks && !this.#verifierResting(endSample);
+  }
+
+  /** True while a verified wake waits for openWakeWord's score to stop rising (holdChunks). */
+  get holding(): boolean {
+    return this.#held !== null;
   }
 
   /** Forget scores, any waiting candidate and the last detection (a new stream). */
@@ -215,13 +221,7 @@ export class CandidateTrigger {
   ): Extract<Firing, { kind: "verified" }> | null {
     const every = this.settings.everyChunk;
     if (!every || !probe) return null;
-    const { refractorySamples } = this.settings;
-    const last = this.#lastVerified;
-    if (
-      this.#sinceFloor >= every.floorChunks ||
-      this.#sure.inRefractory(endSample) ||
-      (last !== null && endSample - last < refractorySamples)
-    ) {
+    if (this.#sinceFloor >= every.floorChunks || this.#verifierResting(endSample)) {
       this.#above = 0;
       return null;
     }
@@ -237,6 +237,15 @@ export class CandidateTrigger {
     this.#lastVerified = endSample;
     this.#lastCandidate = endSample;
     return { kind: "verified", score, probability, endSample: firstSure ?? endSample };
+  }
+
+  /** After a detection or a verified wake, the verifier rests for the refractory period. */
+  #verifierResting(endSample: number): boolean {
+    const last = this.#lastVerified;
+    return (
+      this.#sure.inRefractory(endSample) ||
+      (last !== null && endSample - last < this.settings.refractorySamples)
+    );
   }
 
   /** After a detection or a candidate, no new candidate for the refractory period. */

@@ -9,7 +9,7 @@ import { componentLogger, type Logger } from "../util/logger.js";
 import { createVad } from "../vad/create.js";
 import type { WakeWordDetector } from "./detector.js";
 import { BUNDLED_EMBEDDING_VERIFIERS, EmbeddingVerifier } from "./embedding-verifier.js";
-import { BUNDLED_MEL_VERIFIERS, MelVerifier } from "./mel-verifier.js";
+import { MelVerifier } from "./mel-verifier.js";
 import { CANDIDATE_FRAMES, OpenWakeWordDetector, type OwwModelOptions } from "./openwakeword.js";
 import { PorcupineDetector, type PorcupineFactory } from "./porcupine.js";
 import { resolveAccessKey } from "./porcupine-access.js";
@@ -227,13 +227,10 @@ function melReader(
   wake: Config["wake"],
   id: string,
 ): Pick<NonNullable<OwwModelOptions["everyChunk"]>, "mel"> {
-  if (!wake.verifier.mel || BUNDLED_MEL_VERIFIERS[id] === undefined) return {};
+  const bundled = wake.verifier.mel ? MelVerifier.bundledFile(id) : null;
+  if (!bundled) return {};
   return {
-    mel: async (threads, safeKernels) => {
-      const verifier = await MelVerifier.bundled(id, threads, safeKernels);
-      if (!verifier) throw new Error(`no mel verifier for ${id}`);
-      return verifier;
-    },
+    mel: (threads, safeKernels) => MelVerifier.load(bundled.file, bundled.sha256, id, threads, safeKernels),
   };
 }
 

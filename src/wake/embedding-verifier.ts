@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import type { EveryChunkSettings } from "./candidate-trigger.js";
 import { EMBEDDING_DIM } from "./embedding-stream.js";
+import { readPinned } from "./pinned-file.js";
 
 /**
  * A small model over openWakeWord's own speech embeddings that tells the wake phrase from
@@ -107,15 +106,7 @@ export class EmbeddingVerifier {
     const entry = BUNDLED_EMBEDDING_VERIFIERS[wakeWord];
     if (!entry) return null;
     const file = path.join(root, entry.file);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (error) {
-      throw unusable(wakeWord, file, `cannot be read (${(error as Error).message})`);
-    }
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
-    if (sha256 !== entry.sha256)
-      throw unusable(wakeWord, file, `has sha256 ${sha256}, expected ${entry.sha256}`);
+    const bytes = readPinned(file, entry.sha256, (why) => unusable(wakeWord, file, why));
     try {
       return EmbeddingVerifier.fromWeights(JSON.parse(bytes.toString("utf8")) as EmbeddingVerifierWeights);
     } catch (error) {

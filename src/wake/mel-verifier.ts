@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgeVoiceError, ExitCode } from "../errors.js";
 import { floatTensor, loadSession, type ort } from "../onnx/session.js";
 import { MEL_BINS } from "./embedding-stream.js";
+import { readPinned } from "./pinned-file.js";
 
 /**
  * A small convolutional network over openWakeWord's own log-mel frames (the ones its
@@ -77,9 +76,15 @@ export class MelVerifier {
     safeKernels = false,
     root = ROOT,
   ): Promise<MelVerifier | null> {
-    const entry = BUNDLED_MEL_VERIFIERS[wakeWord];
+    const entry = MelVerifier.bundledFile(wakeWord, root);
     if (!entry) return null;
-    return MelVerifier.load(path.join(root, entry.file), entry.sha256, wakeWord, threads, safeKernels);
+    return MelVerifier.load(entry.file, entry.sha256, wakeWord, threads, safeKernels);
+  }
+
+  /** Where the bundled verifier of a wake word lies and its descriptor's pinned sha256; null: none. */
+  static bundledFile(wakeWord: string, root = ROOT): { file: string; sha256: string } | null {
+    const entry = BUNDLED_MEL_VERIFIERS[wakeWord];
+    return entry ? { file: path.join(root, entry.file), sha256: entry.sha256 } : null;
   }
 
   /**
@@ -93,7 +98,7 @@ export class MelVerifier {
     threads: number,
     safeKernels = false,
   ): Promise<MelVerifier> {
-    const bytes = sha256 === null ? readable(wakeWord, file) : pinned(wakeWord, file, sha256);
+    const bytes = readPinned(file, sha256, (why) => unusable(wakeWord, file, why));
     let descriptor: MelVerifierDescriptor;
     try {
       descriptor = JSON.parse(bytes.toString("utf8")) as MelVerifierDescriptor;
@@ -103,7 +108,7 @@ export class MelVerifier {
     const problems = MelVerifier.problems(descriptor);
     if (problems.length > 0) throw unusable(wakeWord, file, problems.join("; "));
     const modelFile = path.join(path.dirname(file), descriptor.model);
-    pinned(wakeWord, modelFile, descriptor.modelSha256);
+    readPinned(modelFile, descriptor.modelSha256, (why) => unusable(wakeWord, modelFile, why));
     const session = await loadSession(
       modelFile,
       threads,
@@ -132,22 +137,6 @@ export class MelVerifier {
   async dispose(): Promise<void> {
     await this.session.release();
   }
-}
-
-function readable(wakeWord: string, file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw unusable(wakeWord, file, `cannot be read (${(error as Error).message})`);
-  }
-}
-
-/** The file's bytes, when their sha256 is the pinned one. */
-function pinned(wakeWord: string, file: string, sha256: string): Buffer {
-  const bytes = readable(wakeWord, file);
-  const actual = createHash("sha256").update(bytes).digest("hex");
-  if (actual !== sha256) throw unusable(wakeWord, file, `has sha256 ${actual}, expected ${sha256}`);
-  return bytes;
 }
 
 function unusable(wakeWord: string, file: string, why: string): EdgeVoiceError {

@@ -209,7 +209,7 @@ export class OpenWakeWordDetector implements WakeWordDetector {
       const raw = await classifier.score(this.features.last(classifier.windowSize));
       const score = warmingUp ? 0 : raw;
       scores[classifier.id] = score;
-      const fired = trigger.next(score, endSample, await this.#reader(listener, score));
+      const fired = trigger.next(score, endSample, await this.#reader(listener, score, endSample));
       // A sure detection goes before any candidate; then the higher score.
       if (fired && (!best || outranks(fired.kind === "candidate", fired.score, best))) {
         const at = fired.kind === "candidate" ? fired.wakeEndSample : fired.endSample;
@@ -243,12 +243,15 @@ export class OpenWakeWordDetector implements WakeWordDetector {
    * network runs here, ahead of the trigger (it is asynchronous), only where the trigger may
    * read its probe. What each heard is kept for the wake's report until the words end.
    */
-  async #reader(listener: Listener, score: number): Promise<(() => number) | undefined> {
+  async #reader(listener: Listener, score: number, endSample: number): Promise<(() => number) | undefined> {
     const { probe, mel, heard, trigger } = listener;
     if (!probe || !mel) return probe;
-    if (!trigger.floorReached(score)) {
-      heard.embedding = 0;
-      heard.mel = 0;
+    if (!trigger.mayRead(score, endSample)) {
+      // A held wake reports what was heard in its words; otherwise the words have ended.
+      if (!trigger.holding) {
+        heard.embedding = 0;
+        heard.mel = 0;
+      }
       return probe;
     }
     const melP = await mel.score(this.features.recentMels(mel.frames));

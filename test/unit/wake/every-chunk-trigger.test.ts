@@ -78,13 +78,13 @@ describe("CandidateTrigger with the verifier on every chunk (everyChunk)", () =>
     expect(out).toEqual([]);
   });
 
-  it("says ahead of each chunk whether it may read the verifier there (floorReached), as it then does", () => {
+  it("says ahead of each chunk whether it may read the verifier there (mayRead), as it then does", () => {
     const scores = [0, 0, 0.02, 0, 0, 0, 0, 0.03, 0, 0];
     const t = new CandidateTrigger(base);
     const asked: number[] = [];
     const read: number[] = [];
     scores.forEach((s, i) => {
-      if (t.floorReached(s)) asked.push(i);
+      if (t.mayRead(s, (i + 1) * CHUNK)) asked.push(i);
       t.next(s, (i + 1) * CHUNK, () => {
         read.push(i);
         return 0;
@@ -92,7 +92,28 @@ describe("CandidateTrigger with the verifier on every chunk (everyChunk)", () =>
     });
     expect(asked).toEqual([2, 3, 4, 5, 7, 8, 9]);
     expect(read).toEqual(asked);
-    expect(new CandidateTrigger({ ...base, everyChunk: undefined }).floorReached(1)).toBe(false);
+    expect(new CandidateTrigger({ ...base, everyChunk: undefined }).mayRead(1, CHUNK)).toBe(false);
+  });
+
+  it("says no while a wake is held and through the refractory period after it, as next() then reads", () => {
+    const t = new CandidateTrigger({ ...base, everyChunk: { ...every, holdChunks: 2 } });
+    const asked: number[] = [];
+    const read: number[] = [];
+    const fired: number[] = [];
+    // Speech all along (score 0.02..0.04); the verifier hears the phrase at chunk 3 only.
+    for (let i = 0; i < 40; i++) {
+      const score = i === 4 ? 0.04 : 0.02;
+      if (t.mayRead(score, (i + 1) * CHUNK)) asked.push(i);
+      const f = t.next(score, (i + 1) * CHUNK, () => {
+        read.push(i);
+        return i === 3 ? 1 : 0;
+      });
+      if (f) fired.push(i);
+    }
+    // Held at 3 while the score rises (4), handed out at 5 dated to 4; 2 s (25 chunks) of rest from 4.
+    expect(fired).toEqual([5]);
+    expect(read).toEqual(asked);
+    expect(asked).toEqual([0, 1, 2, 3, ...Array.from({ length: 11 }, (_, k) => 29 + k)]);
   });
 
   it("never reads the verifier without a probe or without everyChunk", () => {
