@@ -8,14 +8,13 @@ babble mixed in, does (docs/listening.md, "The mel verifier"). Reads the trainin
 four folds of voices held out in turn, each read as the daemon reads it (past openWakeWord's
 score floor, three chunks in a row), picks the lowest threshold at which no held-out near-miss,
 prose or music clip wakes, then trains on every voice and writes the network and its
-descriptor (src/wake/mel-verifier.ts). bench/wake-noise.ts judges it on the benchmark's voices.
+descriptor (src/wake/mel-verifier.ts; the judging and writing: scripts/wake_mel_choice.py). bench/wake-noise.ts judges it on the benchmark's voices.
 
 Run with Debian's python3 (apt-get install python3-torch python3-onnx), about 25 minutes on 2 cores:
   /usr/bin/python3 scripts/train-wake-mel-cnn.py --assets assets/wake-verifier
 """
 import argparse
 import json
-import math
 import os
 import random
 import time
@@ -23,11 +22,8 @@ import time
 import numpy as np
 import torch
 import torch.nn as nn
+from wake_mel_choice import BINS, CHOICES, RATE, RUN, chunk_time, choose, detections, export, report, write_assets
 
-RATE = 16000
-CHUNK = 1280
-BINS = 32
-HIT = (-0.3, 1.0)  # bench/wake-report.ts: a detection this far from the phrase's end is a hit
 POS = (-0.05, 0.35)  # window ends counted as the phrase (s from its end)
 # Neither positive nor negative in training: the phrase's last syllable, and the second after it
 # (its windows still hold the phrase). Windows ending earlier inside the phrase are negatives, so
@@ -44,10 +40,6 @@ def load_share(d, name):
 
 def mel_end(chunk):
     return 8 * chunk + 5
-
-
-def chunk_time(chunk):
-    return (chunk + 1) * CHUNK / RATE
 
 
 class Net(nn.Module):
@@ -144,18 +136,6 @@ def scores_of(net, mels, entries, width):
             p = torch.sigmoid(net(torch.from_numpy(w))).numpy()
             result.append(p)
     return result
-
-
-def detections(p, threshold, run, refractory=2.0):
-    out, streak, last = [], 0, -1e9
-    for i, v in enumerate(p):
-        streak = streak + 1 if v >= threshold else 0
-        t = chunk_time(i)
-        if streak >= run and t - last >= refractory:
-            out.append(t)
-            last = t
-            streak = 0
-    return out
 
 
 def train(args, clips, mels, voices, rng):
@@ -261,81 +241,6 @@ def main():
         export(net, args.width, args.onnx)
     if args.assets:
         write_assets(net, args, chosen, figures, sorted(voices))
-
-
-CHOICES = (0.8, 0.9, 0.95, 0.98, 0.99)
-RUN = 3  # the shipped every-chunk stage's consecutive chunks
-
-
-def choose(entries, probs):
-    """The lowest threshold at which no held-out near-miss, prose or music clip wakes, read as the
-    daemon reads it (past openWakeWord's floor, RUN chunks in a row); the highest when none."""
-    for t in CHOICES:
-        wakes, hits, wake_clips = 0, 0, 0
-        for c, p in zip(entries, probs):
-            d = detections(p, t, RUN)
-            if c["wakeEndSample"] is None:
-                wakes += len(d)
-                continue
-            end = c["wakeEndSample"] / RATE
-            wake_clips += 1
-            hits += any(end + HIT[0] <= x <= end + HIT[1] for x in d)
-        negatives = sum(1 for c in entries if c["wakeEndSample"] is None)
-        if wakes == 0 or t == CHOICES[-1]:
-            return t, {"heldOutRecall": round(hits / wake_clips, 4), "heldOutWakeClips": wake_clips,
-                       "heldOutNegativeClips": negatives, "heldOutFalseWakes": wakes}
-
-
-def write_assets(net, args, threshold, figures, voices):
-    import hashlib
-    os.makedirs(args.assets, exist_ok=True)
-    model = "hey_jarvis-mel.onnx"
-    export(net, args.width, os.path.join(args.assets, model))
-    sha = hashlib.sha256(open(os.path.join(args.assets, model), "rb").read()).hexdigest()
-    descriptor = {
-        "format": "edge-voice-wake-mel-verifier/1", "wakeWord": "hey_jarvis", "model": model,
-        "modelSha256": sha, "frames": args.width, "threshold": threshold,
-        "trainedOn": {"script": "scripts/train-wake-mel-cnn.py", "voices": voices, "epochs": args.epochs,
-                      "seed": args.seed, "folds": args.folds, "chosenAt": {"consecutive": RUN, **figures}},
-    }
-    with open(os.path.join(args.assets, "hey_jarvis-mel.json"), "w") as f:
-        f.write(json.dumps(descriptor, indent=2) + "\n")
-    print(f"wrote {args.assets}/hey_jarvis-mel.json (threshold {threshold})", flush=True)
-
-
-class Probability(nn.Module):
-    def __init__(self, net):
-        super().__init__()
-        self.net = net
-
-    def forward(self, x):
-        return torch.sigmoid(self.net(x))
-
-
-def export(net, width, file):
-    net.eval()
-    torch.onnx.export(Probability(net), torch.zeros(1, width, BINS), file, opset_version=14,
-                      input_names=["mels"], output_names=["probability"],
-                      dynamic_axes={"mels": {0: "n"}, "probability": {0: "n"}})
-    print(f"wrote {file}", flush=True)
-
-
-def report(entries, probs, what, is_wake, end_of):
-    for run in (2, 3):
-        for t in (0.8, 0.9, 0.95, 0.98, 0.99):
-            by, fw = {}, {}
-            for c, p in zip(entries, probs):
-                d = detections(p, t, run)
-                end = end_of(c)
-                if end is None:
-                    fw[c["kind"]] = fw.get(c["kind"], 0) + len(d)
-                    continue
-                hit = any(end + HIT[0] <= x <= end + HIT[1] for x in d)
-                by.setdefault(c["condition"], []).append(hit)
-            cells = " ".join(f"{k} {100 * sum(v) / len(v):.0f}" for k, v in sorted(by.items()))
-            n = {k: sum(1 for c in entries if c["kind"] == k) for k in fw}
-            wakes = ", ".join(f"{k} {v}/{n[k]}" for k, v in sorted(fw.items()))
-            print(f"{what} run {run} t {t}: {cells} | wakes on {wakes}", flush=True)
 
 
 if __name__ == "__main__":
