@@ -73,6 +73,8 @@ export function melRows(
 ): Strategy[] {
   const rows: Strategy[] = [];
   const extra = (process.env.WAKE_MEL_T ?? "").split(",").filter(Boolean).map(Number);
+  // WAKE_MEL_RUN=2: rows that wake on that many chunks in a row instead of the shipped count.
+  const runs = (process.env.WAKE_MEL_RUN ?? "").split(",").filter(Boolean).map(Number);
   for (const t of [...new Set([shipped, ...extra])]) {
     const or = scored[0]?.scores[0]?.embedding.length ?? 0;
     for (const s of scored)
@@ -81,6 +83,13 @@ export function melRows(
     const name = `emb+every mel ${t}${t === shipped && !process.env.WAKE_MEL_CANDIDATE ? " (default)" : ""}`;
     rows.push({ ...base, name, every: { ...every, threshold: 1 }, k: or });
     rows.push({ ...base, name: `emb+every mel-only ${t}`, every: { ...every, threshold: t }, k });
+    for (const run of runs)
+      rows.push({
+        ...base,
+        name: `emb+every mel ${t} run ${run}`,
+        every: { ...every, threshold: 1, consecutive: run },
+        k: or,
+      });
   }
   return rows;
 }
@@ -90,4 +99,47 @@ export function printMelCpu(ms: number[], readsPerHour: number): void {
   console.log(
     `  mel verifier: median ${(q(ms, 0.5) * 1000).toFixed(0)} us, p90 ${(q(ms, 0.9) * 1000).toFixed(0)} us per window (${ms.length} windows); read on ${readsPerHour.toFixed(0)} chunks per hour of negatives: ${((readsPerHour * q(ms, 0.5)) / 1000).toFixed(2)} s of CPU per hour`,
   );
+}
+
+/**
+ * What the readers heard around a missed phrase (WAKE_MISSES with the mel verifier): over the
+ * chunks from 0.3 s before its end to 1 s after, openWakeWord's best score, how many chunks were
+ * past the score floor (where the daemon reads), the best of each reader there, and the longest
+ * run of chunks where either heard it (the stage wakes at `every.consecutive`, 3).
+ */
+export function missDetail(
+  s: Scored,
+  wakeEndSample: number,
+  k: number,
+  emb: number,
+  every: EveryChunkSettings,
+  melT: number,
+): string {
+  const near = s.scores.filter(
+    (c) => c.endSample >= wakeEndSample - 0.3 * 16000 && c.endSample <= wakeEndSample + 16000,
+  );
+  let sinceFloor = Number.POSITIVE_INFINITY;
+  let read = 0,
+    run = 0,
+    longest = 0,
+    oww = 0,
+    bestEmb = 0,
+    bestMel = 0;
+  for (const c of s.scores) {
+    sinceFloor = c.score >= every.scoreFloor ? 0 : sinceFloor + 1;
+    if (!near.includes(c)) continue;
+    oww = Math.max(oww, c.score);
+    if (sinceFloor >= every.floorChunks) {
+      run = 0;
+      continue;
+    }
+    read++;
+    const e = c.embedding[emb] ?? 0;
+    const m = c.embedding[k] ?? 0;
+    bestEmb = Math.max(bestEmb, e);
+    bestMel = Math.max(bestMel, m);
+    run = e >= every.threshold || m >= melT ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return `${s.file}: oww max ${oww.toFixed(3)}, read ${read}/${near.length} chunks, emb max ${bestEmb.toFixed(3)}, mel max ${bestMel.toFixed(3)}, longest run ${longest}`;
 }

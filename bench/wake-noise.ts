@@ -19,7 +19,9 @@
 // Silero over the second before each wake, as VadGatedDetector hears it; rows "+ vad gate").
 // With wake.verifier.mel (the default since session 39) the mel verifier is read too
 // (bench/wake-mel.ts): "emb+every mel T (default)" is then the daemon's default and "emb+every"
-// the stages without it (the peer); WAKE_MEL_CANDIDATE and WAKE_MEL_T judge other weights.
+// the stages without it (the peer); WAKE_MEL_CANDIDATE and WAKE_MEL_T judge other weights,
+// WAKE_MEL_RUN=2,1 other counts of chunks in a row; with WAKE_MISSES it prints what the default
+// stages heard around each phrase they missed (bench/wake-mel.ts missDetail).
 // The strategies are in bench/wake-strategies.ts, Whisper's verdicts in bench/wake-whisper-judge.ts,
 // the gate in bench/wake-gate.ts, the printing in bench/wake-report.ts.
 //
@@ -35,8 +37,9 @@ import { ModelStore } from "../src/models/store.js";
 import { createTranscriber } from "../src/stt/create.js";
 import { silentLogger } from "../src/util/logger.js";
 import { createVad } from "../src/vad/create.js";
+import type { EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import { GateReplay, withGateRows } from "./wake-gate.js";
-import { addMel, melRows, openMelVerifier, printMelCpu } from "./wake-mel.js";
+import { addMel, melRows, missDetail, openMelVerifier, printMelCpu } from "./wake-mel.js";
 import {
   HIT,
   type Outcome,
@@ -109,11 +112,17 @@ const strategies = buildStrategies(loaded, whisper);
 const shippedRow = strategies.find((x) => x.name === "emb+every (default)");
 const melVerifier = config.wake.verifier.mel && shippedRow?.every ? await openMelVerifier() : null;
 let melMs: number[] = [];
+let melIndex = -1;
+let shippedEvery: EveryChunkSettings = { threshold: 1, scoreFloor: 1, floorChunks: 1 };
+let melThreshold = 1;
 if (melVerifier && shippedRow?.every) {
   shippedRow.name = "emb+every";
   const all = [...positives, ...negatives];
   const added = await addMel(melVerifier, all);
   melMs = added.ms;
+  melIndex = added.k;
+  shippedEvery = shippedRow.every;
+  melThreshold = melVerifier.threshold;
   strategies.push(...melRows(all, added.k, 0, shippedRow.every, shippedRow, melVerifier.threshold));
   await melVerifier.dispose();
 }
@@ -156,6 +165,7 @@ const landings = new Map<string, number[]>();
 /** WAKE_MISSES=REGEX: the clips whose file matches, missed per strategy (what to listen to). */
 const listMisses = process.env.WAKE_MISSES ? new RegExp(process.env.WAKE_MISSES) : null;
 const misses: string[] = [];
+const details: string[] = [];
 const outcomes: Outcome[] = [];
 for (const strategy of strategies) {
   const hits = new Map<string, number>();
@@ -166,6 +176,22 @@ for (const strategy of strategies) {
     const hit = hitOf(clip, await detect(strategy, positives[i] as Scored));
     if (hit === undefined) {
       if (listMisses?.test(clip.file)) missed.push(clip.file);
+      if (
+        listMisses?.test(clip.file) &&
+        strategy.name.endsWith("(default)") &&
+        strategy.every &&
+        melIndex >= 0
+      )
+        details.push(
+          missDetail(
+            positives[i] as Scored,
+            (clip.wakeEndMs / 1000) * SAMPLE_RATE,
+            melIndex,
+            0,
+            shippedEvery,
+            melThreshold,
+          ),
+        );
       continue;
     }
     offsets.push(landingMs(clip, hit));
@@ -192,6 +218,8 @@ for (const strategy of strategies) {
   if (listMisses) misses.push(`${strategy.name}: ${missed.join(", ") || "none"}`);
 }
 if (listMisses) console.log(`\nmissed clips matching ${listMisses}\n${misses.join("\n")}`);
+if (details.length > 0)
+  console.log(`\nwhat the default stages heard around those it missed\n${details.join("\n")}`);
 const trainAccents = new Set(trainVoices.map(accent));
 const mark = (v: string) => (verifier && !trainAccents.has(accent(v)) ? `${v}*` : v);
 printRecall(outcomes, { manifest, positives, negHours, benchVoices, mark });
