@@ -75,8 +75,9 @@ def windows(mels, first, ends, width):
 
 def examples(clips, mels, width, voices):
     """Windows (clip's first frame, end frame): the phrase, everything else, and the near-misses
-    apart (drawn more often: "hey Travis" is what the net must learn to turn away)."""
-    pos, neg, near, babble = [], [], [], []
+    apart (drawn more often: "hey Travis" is what the net must learn to turn away); the phrase's
+    windows also split into those said after a pause and in one breath (--breath-share)."""
+    pos, neg, near, babble, paused, breath = [], [], [], [], [], []
     for c in clips:
         if "firstMel" not in c:
             continue
@@ -97,9 +98,10 @@ def examples(clips, mels, width, voices):
             t = chunk_time(i) - end
             if POS[0] <= t <= POS[1]:
                 pos.append(ref)
+                (breath if c.get("oneBreath") else paused).append(ref)
             elif not (SKIP[0] <= t <= SKIP[1]):
                 neg.append(ref)
-    return pos, neg, near, babble
+    return pos, paused, breath, neg, near, babble
 
 
 def batch(mels, refs, width):
@@ -139,8 +141,8 @@ def scores_of(net, mels, entries, width):
 
 
 def train(args, clips, mels, voices, rng):
-    pos, neg, near, babble = examples(clips, mels, args.width, voices)
-    print(f"  {len(voices)} voices: {len(pos)} positive, {len(near)} near-miss and {len(neg)} other windows, "
+    pos, paused, breath, neg, near, babble = examples(clips, mels, args.width, voices)
+    print(f"  {len(voices)} voices: {len(pos)} positive ({len(breath)} said in one breath), {len(near)} near-miss and {len(neg)} other windows, "
           f"{len(babble)} babble tracks", flush=True)
     net = Net(args.width)
     opt = torch.optim.Adam(net.parameters(), lr=2e-3, weight_decay=1e-4)
@@ -151,7 +153,11 @@ def train(args, clips, mels, voices, rng):
         net.train()
         started, total = time.time(), 0.0
         for _ in range(steps):
-            refs = [pos[rng.randrange(len(pos))] for _ in range(size // 4)] + [
+            # --breath-share: the share of the phrase's windows drawn from one-breath clips
+            # (0: as they come, about half).
+            phrase = [breath if args.breath_share and rng.random() < args.breath_share else
+                      (paused if args.breath_share else pos) for _ in range(size // 4)]
+            refs = [p[rng.randrange(len(p))] for p in phrase] + [
                 near[rng.randrange(len(near))] for _ in range(size // 4)] + [
                 neg[rng.randrange(len(neg))] for _ in range(size - size // 2)]
             x = batch(mels, refs, args.width)
@@ -200,6 +206,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--folds", type=int, default=4, help="voices held out in turn to choose the threshold; 0: none")
     ap.add_argument("--no-mix", action="store_true")
+    ap.add_argument("--breath-share", type=float, default=0.0,
+                    help="share of the phrase's windows drawn from one-breath clips (0: as they come)")
     ap.add_argument("--save", default="")
     ap.add_argument("--load", default="", help="judge a saved net instead of training one")
     ap.add_argument("--onnx", default="", help="also write the net as ONNX: mel frames [n, width, 32] -> probability [n]")
