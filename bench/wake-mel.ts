@@ -9,6 +9,7 @@
 // weights (scripts/train-wake-mel-cnn.py --assets DIR); WAKE_MEL_T=0.9,0.95 adds thresholds.
 
 import { clipMels, melEndFrame, openMel } from "../scripts/wake-mels.js";
+import { SAMPLE_RATE } from "../src/audio/format.js";
 import type { EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import { MelVerifier } from "../src/wake/mel-verifier.js";
 import { q } from "./wake-report.js";
@@ -115,19 +116,20 @@ export function missDetail(
   every: EveryChunkSettings,
   melT: number,
 ): string {
-  const near = s.scores.filter(
-    (c) => c.endSample >= wakeEndSample - 0.3 * 16000 && c.endSample <= wakeEndSample + 16000,
-  );
+  const from = wakeEndSample - 0.3 * SAMPLE_RATE;
+  const to = wakeEndSample + SAMPLE_RATE;
   let sinceFloor = Number.POSITIVE_INFINITY;
-  let read = 0,
-    run = 0,
-    longest = 0,
-    oww = 0,
-    bestEmb = 0,
-    bestMel = 0;
+  let near = 0;
+  let read = 0;
+  let run = 0;
+  let longest = 0;
+  let oww = 0;
+  let bestEmb = 0;
+  let bestMel = 0;
   for (const c of s.scores) {
     sinceFloor = c.score >= every.scoreFloor ? 0 : sinceFloor + 1;
-    if (!near.includes(c)) continue;
+    if (c.endSample < from || c.endSample > to) continue;
+    near++;
     oww = Math.max(oww, c.score);
     if (sinceFloor >= every.floorChunks) {
       run = 0;
@@ -141,5 +143,5 @@ export function missDetail(
     run = e >= every.threshold || m >= melT ? run + 1 : 0;
     longest = Math.max(longest, run);
   }
-  return `${s.file}: oww max ${oww.toFixed(3)}, read ${read}/${near.length} chunks, emb max ${bestEmb.toFixed(3)}, mel max ${bestMel.toFixed(3)}, longest run ${longest}`;
+  return `${s.file}: oww max ${oww.toFixed(3)}, read ${read}/${near} chunks, emb max ${bestEmb.toFixed(3)}, mel max ${bestMel.toFixed(3)}, longest run ${longest}`;
 }

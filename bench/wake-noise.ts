@@ -112,17 +112,14 @@ const strategies = buildStrategies(loaded, whisper);
 const shippedRow = strategies.find((x) => x.name === "emb+every (default)");
 const melVerifier = config.wake.verifier.mel && shippedRow?.every ? await openMelVerifier() : null;
 let melMs: number[] = [];
-let melIndex = -1;
-let shippedEvery: EveryChunkSettings = { threshold: 1, scoreFloor: 1, floorChunks: 1 };
-let melThreshold = 1;
+/** Where each chunk keeps the mel probability, and the default stages' settings (missDetail). */
+let melRead: { k: number; every: EveryChunkSettings; threshold: number } | null = null;
 if (melVerifier && shippedRow?.every) {
   shippedRow.name = "emb+every";
   const all = [...positives, ...negatives];
   const added = await addMel(melVerifier, all);
   melMs = added.ms;
-  melIndex = added.k;
-  shippedEvery = shippedRow.every;
-  melThreshold = melVerifier.threshold;
+  melRead = { k: added.k, every: shippedRow.every, threshold: melVerifier.threshold };
   strategies.push(...melRows(all, added.k, 0, shippedRow.every, shippedRow, melVerifier.threshold));
   await melVerifier.dispose();
 }
@@ -176,22 +173,11 @@ for (const strategy of strategies) {
     const hit = hitOf(clip, await detect(strategy, positives[i] as Scored));
     if (hit === undefined) {
       if (listMisses?.test(clip.file)) missed.push(clip.file);
-      if (
-        listMisses?.test(clip.file) &&
-        strategy.name.endsWith("(default)") &&
-        strategy.every &&
-        melIndex >= 0
-      )
-        details.push(
-          missDetail(
-            positives[i] as Scored,
-            (clip.wakeEndMs / 1000) * SAMPLE_RATE,
-            melIndex,
-            0,
-            shippedEvery,
-            melThreshold,
-          ),
-        );
+      if (melRead && listMisses?.test(clip.file) && strategy.name.endsWith("(default)")) {
+        const { k, every, threshold } = melRead;
+        const end = (clip.wakeEndMs / 1000) * SAMPLE_RATE;
+        details.push(missDetail(positives[i] as Scored, end, k, 0, every, threshold));
+      }
       continue;
     }
     offsets.push(landingMs(clip, hit));

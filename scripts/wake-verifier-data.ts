@@ -90,7 +90,6 @@ const MORE_NEAR_MISSES = [
   "hey charlie",
 ];
 
-/** The training prose: none of the benchmark's files (checkBabbleHeldOut). */
 /**
  * Session 40, `--more-voices`: eight more variants of the training accents for the mel verifier
  * (its one-breath misses in babble were en-us+f3 and en-gb-x-rp+f3: few such voices trained).
@@ -108,6 +107,7 @@ export const MORE_TRAIN_VOICES = [
   { id: "en-us-m1", voice: "en-us+m1", speed: 155 },
 ];
 
+/** The training prose: none of the benchmark's files (checkBabbleHeldOut). */
 const TRAIN_PROSE = ["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"];
 
 /** Wake phrases and near-misses alike (the one false wake of session 7 was "hey Charlie" in babble). */
