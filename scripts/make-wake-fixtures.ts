@@ -26,6 +26,7 @@ import {
   VOICES,
   zeros,
 } from "./make-hearing-fixtures.js";
+import { phraseEndInBreath } from "./phrase-end.js";
 import { checkMusicHeldOut, chords, musicSet, scaleTo, TRAIN_MUSIC_SEEDS, tones } from "./wake-music.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -160,7 +161,7 @@ function makeClips(outDir: string, babble: Float64Array): WakeClip[] {
       const wakeEndMs = Math.round(((lead.length + lastLoud(wake)) / RATE) * 1000);
       const text = `hey jarvis ${command}`;
       /** Every condition of one clean clip (one-breath files are named "--breath--"). */
-      const addClips = (audio: Int16Array, seed: number, oneBreath: boolean) => {
+      const addClips = (audio: Int16Array, seed: number, wakeEndMs: number, oneBreath: boolean) => {
         for (const condition of WAKE_CONDITIONS) {
           const file = `${voice.id}--${c}--${oneBreath ? "breath--" : ""}${condition}.wav`;
           const durationMs = write(outDir, file, withCondition(audio, condition, seed, babble));
@@ -175,11 +176,18 @@ function makeClips(outDir: string, babble: Float64Array): WakeClip[] {
           });
         }
       };
-      addClips(clean, v * 101 + c * 7 + 1, false);
-      // Session 23: the same words run on in one breath, as people say them (the phrase ends where
-      // "hey jarvis" said alone at this speed ends). Reported apart from the paused clips.
-      const breath = concat(lead, say(voice.voice, speed, text), zeros(1));
-      addClips(breath, 5000 + v * 101 + c * 7, true);
+      addClips(clean, v * 101 + c * 7 + 1, wakeEndMs, false);
+      // Session 23: the same words run on in one breath, as people say them. Reported apart from
+      // the paused clips. Since session 41 the phrase's end is found in the run-on words
+      // (scripts/phrase-end.ts): the phrase said alone ends ~140 ms later.
+      const spoken = say(voice.voice, speed, text);
+      const breathEnd = lead.length + phraseEndInBreath(wake, lastLoud(wake), spoken);
+      addClips(
+        concat(lead, spoken, zeros(1)),
+        5000 + v * 101 + c * 7,
+        Math.round((breathEnd / RATE) * 1000),
+        true,
+      );
     });
   });
   return clips;

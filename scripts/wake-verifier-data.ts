@@ -41,6 +41,7 @@ import {
   wakeSpeed,
   withCondition,
 } from "./make-wake-fixtures.js";
+import { phraseEndInBreath } from "./phrase-end.js";
 import { clipMels, openMel } from "./wake-mels.js";
 import { checkMusicHeldOut, musicClip, musicSet, musicShare, TRAIN_MUSIC_SEEDS } from "./wake-music.js";
 import { type BabbleMix, checkBabbleHeldOut, MORE_BABBLES, moreBabbleMixes } from "./wake-verifier-babble.js";
@@ -265,7 +266,7 @@ async function main(): Promise<void> {
       const wakeEndSample = lead.length + lastLoud(wakeAudio);
       const text = `hey jarvis ${command}`.trim();
       /** Each condition of a clip of "hey jarvis" + the command, drawn with its own seed. */
-      const addWake = async (audio: Int16Array, seed: number, oneBreath: boolean) => {
+      const addWake = async (audio: Int16Array, seed: number, wakeEndSample: number, oneBreath: boolean) => {
         for (const { condition, samples, mix } of mixesOf(audio, seed, babble, more))
           await addClip(wake, samples, {
             voice: voice.id,
@@ -277,14 +278,16 @@ async function main(): Promise<void> {
             ...(mix ? { mix } : {}),
           });
       };
-      await addWake(clean, 7000 + v * 101 + c * 7, false);
+      await addWake(clean, 7000 + v * 101 + c * 7, wakeEndSample, false);
       if (!command) continue;
       // Session 23: the command run on from the wake phrase, as people say it. Without these the
       // net never met the phrase's end followed by speech, and turned away one-breath wakes of
-      // voices the single threshold takes (docs/listening.md, session 22). The phrase's end is
-      // where "hey jarvis" said alone at this speed ends.
-      const breath = concat(lead, say(voice.voice, speed, `hey jarvis ${command}`), zeros(1));
-      await addWake(breath, 17000 + v * 101 + c * 7, true);
+      // voices the single threshold takes (docs/listening.md, session 22). Since session 41 the
+      // phrase's end is found in the run-on words (scripts/phrase-end.ts), not taken from the
+      // phrase said alone, which ends ~140 ms later.
+      const spoken = say(voice.voice, speed, `hey jarvis ${command}`);
+      const breathEnd = lead.length + phraseEndInBreath(wakeAudio, lastLoud(wakeAudio), spoken);
+      await addWake(concat(lead, spoken, zeros(1)), 17000 + v * 101 + c * 7, breathEnd, true);
     }
     for (const [p, phrase] of [...NEAR_MISSES, ...MORE_NEAR_MISSES].entries()) {
       const clean = concat(
