@@ -1,9 +1,9 @@
 // Where the wake phrase ends when the command runs on from it in one breath (session 41,
 // issue 17). The wake fixtures and the verifiers' training clips used to date a one-breath
 // phrase's end where "hey jarvis" said alone at the same speed ends; but espeak-ng lengthens a
-// phrase's last syllable when nothing follows, so in one breath the phrase ends earlier: 90-200
-// ms earlier in the 80 training clips measured (median 140 ms, docs/listening.md "Measured
-// 2026-12-07, session 41"). A network trained on the old dates learned that a one-breath window
+// phrase's last syllable when nothing follows, so in one breath the phrase ends earlier: 80-200
+// ms earlier over the 480 one-breath training clips and the benchmark's 210 (median 140 ms;
+// docs/listening.md "Measured 2026-12-07, session 41"). A network trained on the old dates learned that a one-breath window
 // ending at the phrase's end is not yet the phrase, and the bench counted such wakes as early.
 //
 // The end is found by aligning the one-breath audio's start with the phrase said alone
@@ -59,7 +59,8 @@ export function phraseEndInBreath(alone: Int16Array, aloneEnd: number, breath: I
     breath,
     Math.min(Math.ceil(breath.length / HOP), Math.floor((aloneEnd + SLACK) / HOP) + 1),
   );
-  // cost[j]: the cheapest path from both starts to (row i, column j); rows are the alone frames.
+  // row[j]: the cheapest path from both starts to (alone frame i, breath frame j); `previous`
+  // holds row i - 1.
   let previous = new Float64Array(b.length).fill(Number.POSITIVE_INFINITY);
   for (const [i, frame] of a.entries()) {
     const row = new Float64Array(b.length);
