@@ -161,7 +161,7 @@ function makeClips(outDir: string, babble: Float64Array): WakeClip[] {
       const wakeEndMs = Math.round(((lead.length + lastLoud(wake)) / RATE) * 1000);
       const text = `hey jarvis ${command}`;
       /** Every condition of one clean clip (one-breath files are named "--breath--"). */
-      const addClips = (audio: Int16Array, seed: number, wakeEndMs: number, oneBreath: boolean) => {
+      const addClips = (audio: Int16Array, seed: number, phraseEndMs: number, oneBreath: boolean) => {
         for (const condition of WAKE_CONDITIONS) {
           const file = `${voice.id}--${c}--${oneBreath ? "breath--" : ""}${condition}.wav`;
           const durationMs = write(outDir, file, withCondition(audio, condition, seed, babble));
@@ -170,7 +170,7 @@ function makeClips(outDir: string, babble: Float64Array): WakeClip[] {
             voice: voice.id,
             condition,
             text,
-            wakeEndMs,
+            wakeEndMs: phraseEndMs,
             durationMs,
             ...(oneBreath ? { oneBreath: true as const } : {}),
           });

@@ -266,14 +266,14 @@ async function main(): Promise<void> {
       const wakeEndSample = lead.length + lastLoud(wakeAudio);
       const text = `hey jarvis ${command}`.trim();
       /** Each condition of a clip of "hey jarvis" + the command, drawn with its own seed. */
-      const addWake = async (audio: Int16Array, seed: number, wakeEndSample: number, oneBreath: boolean) => {
+      const addWake = async (audio: Int16Array, seed: number, phraseEnd: number, oneBreath: boolean) => {
         for (const { condition, samples, mix } of mixesOf(audio, seed, babble, more))
           await addClip(wake, samples, {
             voice: voice.id,
             kind: "wake",
             condition,
             text,
-            wakeEndSample,
+            wakeEndSample: phraseEnd,
             ...(oneBreath ? { oneBreath: true as const } : {}),
             ...(mix ? { mix } : {}),
           });
