@@ -43,11 +43,19 @@ export const MORE_BABBLES = [
  */
 export function checkBabbleHeldOut(trainVoices: readonly string[], trainProse: readonly string[]): void {
   const talkers = MORE_BABBLES.flatMap((b) => b.voices);
-  const taken = new Set([...VOICES.map((v) => v.voice), ...BABBLE_VOICES, ...trainVoices]);
-  const clash = talkers.filter((t) => taken.has(t) || /^en-(029|us-nyc)/.test(t));
+  const clash = notHeldOut(talkers, trainVoices);
   const prose = trainProse.filter((f) => BENCH_PROSE.includes(f));
   if (clash.length || prose.length || new Set(talkers).size !== talkers.length)
     throw new Error(`babble not held out: ${[...clash, ...prose].join(", ") || "a talker twice"}`);
+}
+
+/**
+ * The voices among `names` the benchmark holds out: its speakers, its babble talkers, an
+ * accent no training voice has (en-029, en-us-nyc), or one of `alsoTaken`.
+ */
+export function notHeldOut(names: readonly string[], alsoTaken: readonly string[]): string[] {
+  const taken = new Set([...VOICES.map((v) => v.voice), ...BABBLE_VOICES, ...alsoTaken]);
+  return names.filter((n) => taken.has(n) || /^en-(029|us-nyc)/.test(n));
 }
 
 /** The SNRs (dB) more babble is mixed at, spread over 0-12 dB. */

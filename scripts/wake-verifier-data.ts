@@ -44,7 +44,13 @@ import {
 import { phraseEndInBreath } from "./phrase-end.js";
 import { clipMels, openMel } from "./wake-mels.js";
 import { checkMusicHeldOut, musicClip, musicSet, musicShare, TRAIN_MUSIC_SEEDS } from "./wake-music.js";
-import { type BabbleMix, checkBabbleHeldOut, MORE_BABBLES, moreBabbleMixes } from "./wake-verifier-babble.js";
+import {
+  type BabbleMix,
+  checkBabbleHeldOut,
+  MORE_BABBLES,
+  moreBabbleMixes,
+  notHeldOut,
+} from "./wake-verifier-babble.js";
 
 const RATE = 16_000;
 
@@ -109,7 +115,7 @@ export const MORE_TRAIN_VOICES = [
 ];
 
 /** The training prose: none of the benchmark's files (checkBabbleHeldOut). */
-const TRAIN_PROSE = ["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"];
+export const TRAIN_PROSE = ["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"];
 
 /** Wake phrases and near-misses alike (the one false wake of session 7 was "hey Charlie" in babble). */
 const CONDITIONS: WakeCondition[] = ["clean", "pink10", "pink5", "babble10", "babble5", "reverb"];
@@ -366,12 +372,10 @@ async function main(): Promise<void> {
 
 /** Throws when an extra training voice is a benchmark voice, a babble talker or a held-out accent. */
 function checkVoicesHeldOut(extra: readonly string[]): void {
-  const taken = new Set([
-    ...VOICES.map((v) => v.voice),
-    ...BABBLE_VOICES,
-    ...TRAIN_VOICES.map((v) => v.voice),
-  ]);
-  const clash = extra.filter((x) => taken.has(x) || /^en-(029|us-nyc)/.test(x));
+  const clash = notHeldOut(
+    extra,
+    TRAIN_VOICES.map((v) => v.voice),
+  );
   if (clash.length > 0) throw new Error(`training voices not held out: ${clash.join(", ")}`);
 }
 
