@@ -10,6 +10,9 @@ score floor, three chunks in a row), picks the lowest threshold at which no held
 prose or music clip wakes, then trains on every voice and writes the network and its
 descriptor (src/wake/mel-verifier.ts; the judging and writing: scripts/wake_mel_choice.py). bench/wake-noise.ts judges it on the benchmark's voices.
 
+--members N trains N nets per fold (and for shipping) and reads them as one (the mean of their
+logits, one ONNX file); tried with 2 in session 42, not kept (docs/listening.md).
+
 Run with Debian's python3 (apt-get install python3-torch python3-onnx), about 25 minutes on 2 cores:
   /usr/bin/python3 scripts/train-wake-mel-cnn.py --assets assets/wake-verifier
 """
