@@ -64,9 +64,10 @@ class Net(nn.Module):
 
 
 class Ensemble(nn.Module):
-    """Nets trained alike from different draws, read as one: the mean of their logits. One net's
-    held-out near-miss spikes (0.98 on one clip, a seed's own) decided its threshold (session
-    41); averaging damps what only one member hears."""
+    """Nets trained alike from different draws, read as one: the mean of their logits. Meant to
+    damp what only one member hears, as one held-out near-miss spike decided a net's threshold in
+    session 41; in session 42 both members of a pair heard "hey Garcia" as the phrase, so the
+    pair's threshold was no lower (docs/listening.md)."""
 
     def __init__(self, nets):
         super().__init__()

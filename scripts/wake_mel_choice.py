@@ -61,7 +61,7 @@ def write_assets(net, args, threshold, figures, voices):
         "format": "edge-voice-wake-mel-verifier/1", "wakeWord": "hey_jarvis", "model": model,
         "modelSha256": sha, "frames": args.width, "threshold": threshold,
         "trainedOn": {"script": "scripts/train-wake-mel-cnn.py", "voices": voices, "epochs": args.epochs,
-                      "seed": args.seed, "members": getattr(args, "members", 1), "folds": args.folds, "chosenAt": {"consecutive": RUN, **figures}},
+                      "seed": args.seed, "members": args.members, "folds": args.folds, "chosenAt": {"consecutive": RUN, **figures}},
     }
     with open(os.path.join(args.assets, "hey_jarvis-mel.json"), "w") as f:
         f.write(json.dumps(descriptor, indent=2) + "\n")
