@@ -55,6 +55,22 @@ export const NEAR_MISSES = [
   "hey alexa are you there",
 ];
 
+/**
+ * "Jarvis" inside a sentence (session 43; the tests' fixture is the first). None is a training
+ * sentence (wake-verifier-clips.ts IN_SENTENCE). Made after the prose, so the earlier negatives
+ * stay as they were.
+ */
+export const IN_SENTENCE = [
+  "i told jarvis about the meeting",
+  "my friend jarvis is here",
+  "so jarvis what do you think",
+  "say hello to jarvis",
+  "where did jarvis go",
+];
+
+/** What scripts/make-fixtures.sh says into the tests' test/fixtures/wav/negative/jarvis-in-sentence.wav. */
+export const FIXTURE_IN_SENTENCE = "I told Jarvis about the meeting, and Harvey said hey to everyone.";
+
 export interface WakeClip {
   file: string;
   voice: string;
@@ -231,6 +247,12 @@ function makeNegatives(outDir: string, minutes: number, babble: Float64Array): N
       say(voice.voice, voice.speed, passage),
     );
   }
+  VOICES.forEach((voice) => {
+    const parts = IN_SENTENCE.flatMap((t) => [say(voice.voice, voice.speed, t), zeros(1.2)]);
+    const clean = concat(zeros(0.5), ...parts);
+    add("near-miss", `in-sentence--${voice.id}--clean.wav`, clean);
+    add("near-miss", `in-sentence--${voice.id}--babble10.wav`, mixAt(clean, babble, 10, 41_337));
+  });
   return negatives;
 }
 

@@ -18,8 +18,10 @@
 // `--music` (session 15) makes only music-like negatives, into clips-K-music.json/.f32: tones and
 // chords (wake-music.ts) of TRAIN_MUSIC_SEEDS, seeds no music judged on draws from
 // (checkMusicHeldOut), each seed's two clips in one fold (kind "music", voice music-SEED).
+// `--in-sentence` (session 43) makes only "Jarvis" said inside sentences (IN_SENTENCE, kind
+// "near-miss"), into clips-K-sentence.json/.f32. What each voice says is wake-verifier-clips.ts.
 //
-//   nice -n 10 npx tsx scripts/wake-verifier-data.ts [--out DIR] [--part 0/1] [--more-babble | --music]
+//   nice -n 10 npx tsx scripts/wake-verifier-data.ts [--out DIR] [--part 0/1] [--more-babble | --music | --in-sentence]
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -30,18 +32,15 @@ import { ModelStore } from "../src/models/store.js";
 import { silentLogger } from "../src/util/logger.js";
 import { EMBEDDING_DIM } from "../src/wake/embedding-stream.js";
 import { CANDIDATE_FRAMES, OpenWakeWordDetector } from "../src/wake/openwakeword.js";
-import { concat, pinkNoise, say, VOICES, zeros } from "./make-hearing-fixtures.js";
+import { pinkNoise } from "./make-hearing-fixtures.js";
 import {
-  BABBLE_VOICES,
+  IN_SENTENCE as BENCH_IN_SENTENCE,
   babbleTrack,
-  lastLoud,
-  NEAR_MISSES,
+  FIXTURE_IN_SENTENCE,
   proseWords,
   type WakeCondition,
-  wakeSpeed,
   withCondition,
 } from "./make-wake-fixtures.js";
-import { phraseEndInBreath } from "./phrase-end.js";
 import { clipMels, openMel } from "./wake-mels.js";
 import { checkMusicHeldOut, musicClip, musicSet, musicShare, TRAIN_MUSIC_SEEDS } from "./wake-music.js";
 import {
@@ -51,6 +50,15 @@ import {
   moreBabbleMixes,
   notHeldOut,
 } from "./wake-verifier-babble.js";
+import {
+  addNearMisses,
+  addProse,
+  addWakeClips,
+  type ClipSink,
+  IN_SENTENCE,
+  type Mix,
+  sentencesNotHeldOut,
+} from "./wake-verifier-clips.js";
 
 const RATE = 16_000;
 
@@ -73,28 +81,6 @@ export const TRAIN_VOICES = [
   { id: "en-gb-m1", voice: "en-gb+m1", speed: 142 },
   { id: "en-us-m5", voice: "en-us+m5", speed: 135 },
   { id: "en-gb-scotland-m6", voice: "en-gb-scotland+m6", speed: 150 },
-];
-
-/** Other commands than the benchmark's five. */
-const COMMANDS = [
-  "turn off the lights",
-  "what is the weather like",
-  "play some music",
-  "set the lamp to fifty percent",
-  "cancel the timer",
-  "",
-];
-
-/** The benchmark's near-misses (the brief names them) and more of the kind. */
-const MORE_NEAR_MISSES = [
-  "hey harvey open the window",
-  "hey darling come here",
-  "hey charles stop the music",
-  "hey davis turn it off",
-  "hey jordan what is the weather",
-  "hey garcia lock the door",
-  "hey travis",
-  "hey charlie",
 ];
 
 /**
@@ -211,8 +197,6 @@ async function addClip(
 }
 
 /** The mixes of one clean clip: the six conditions, or (more babble) MORE_MIXES of the new tracks. */
-type Mix = { condition: string; samples: Int16Array; mix?: BabbleMix };
-
 function mixesOf(clean: Int16Array, seed: number, babble: Float64Array, more: Float64Array[] | null): Mix[] {
   if (!more)
     return CONDITIONS.map((condition) => ({
@@ -234,6 +218,7 @@ async function main(): Promise<void> {
       music: { type: "boolean" },
       mels: { type: "boolean" },
       "more-voices": { type: "boolean" },
+      "in-sentence": { type: "boolean" },
     },
   });
   const outDir = path.resolve(values.out ?? "bench/out/wake-train");
@@ -246,6 +231,8 @@ async function main(): Promise<void> {
     TRAIN_PROSE,
   );
   checkVoicesHeldOut(MORE_TRAIN_VOICES.map((v) => v.voice));
+  const heard = sentencesNotHeldOut(IN_SENTENCE, [...BENCH_IN_SENTENCE, FIXTURE_IN_SENTENCE]);
+  if (heard.length > 0) throw new Error(`sentences not held out: ${heard.join(", ")}`);
   const moreVoices = values["more-voices"] === true;
   // The extra voices come after the first sixteen: their seeds and prose are their own.
   const voices = (moreVoices ? MORE_TRAIN_VOICES : TRAIN_VOICES).map((voice, i) => ({
@@ -260,67 +247,17 @@ async function main(): Promise<void> {
   const more = values["more-babble"]
     ? MORE_BABBLES.map((b) => babbleTrack(120, b.voices, trainProse.slice(b.from)))
     : null;
+  const inSentence = values["in-sentence"] === true;
+  const sink: ClipSink = {
+    add: (samples, clip) => addClip(wake, samples, clip),
+    mixes: (clean, seed) => mixesOf(clean, seed, babble, more),
+  };
   for (const [i, { voice, v }] of voices.entries()) {
     if (i % parts !== part || music) continue;
     const started = performance.now();
-    for (const [c, command] of COMMANDS.entries()) {
-      const speed = wakeSpeed(voice.speed + c * 6 - 15) - 5 + ((v + c) % 3) * 5;
-      const wakeAudio = say(voice.voice, speed, "hey jarvis");
-      const lead = zeros(0.6);
-      const rest = command ? say(voice.voice, voice.speed, command) : new Int16Array(0);
-      const clean = concat(lead, wakeAudio, zeros(0.25), rest, zeros(1));
-      const wakeEndSample = lead.length + lastLoud(wakeAudio);
-      const text = `hey jarvis ${command}`.trim();
-      /** Each condition of a clip of "hey jarvis" + the command, drawn with its own seed. */
-      const addWake = async (audio: Int16Array, seed: number, phraseEnd: number, oneBreath: boolean) => {
-        for (const { condition, samples, mix } of mixesOf(audio, seed, babble, more))
-          await addClip(wake, samples, {
-            voice: voice.id,
-            kind: "wake",
-            condition,
-            text,
-            wakeEndSample: phraseEnd,
-            ...(oneBreath ? { oneBreath: true as const } : {}),
-            ...(mix ? { mix } : {}),
-          });
-      };
-      await addWake(clean, 7000 + v * 101 + c * 7, wakeEndSample, false);
-      if (!command) continue;
-      // Session 23: the command run on from the wake phrase, as people say it. Without these the
-      // net never met the phrase's end followed by speech, and turned away one-breath wakes of
-      // voices the single threshold takes (docs/listening.md, session 22). Since session 41 the
-      // phrase's end is found in the run-on words (scripts/phrase-end.ts), not taken from the
-      // phrase said alone, which ends ~140 ms later.
-      const spoken = say(voice.voice, speed, `hey jarvis ${command}`);
-      const breathEnd = lead.length + phraseEndInBreath(wakeAudio, lastLoud(wakeAudio), spoken);
-      await addWake(concat(lead, spoken, zeros(1)), 17000 + v * 101 + c * 7, breathEnd, true);
-    }
-    for (const [p, phrase] of [...NEAR_MISSES, ...MORE_NEAR_MISSES].entries()) {
-      const clean = concat(
-        zeros(0.5),
-        say(voice.voice, wakeSpeed(voice.speed - 10 + (p % 3) * 10), phrase),
-        zeros(1),
-      );
-      for (const { condition, samples, mix } of mixesOf(clean, 9000 + v * 101 + p * 7, babble, more))
-        await addClip(wake, samples, {
-          voice: voice.id,
-          kind: "near-miss",
-          condition,
-          text: phrase,
-          wakeEndSample: null,
-          ...(mix ? { mix } : {}),
-        });
-    }
-    if (!more) {
-      const passage = trainProse.slice(v * 250, v * 250 + 250).join(" ");
-      await addClip(wake, say(voice.voice, voice.speed, passage), {
-        voice: voice.id,
-        kind: "prose",
-        condition: "clean",
-        text: "prose",
-        wakeEndSample: null,
-      });
-    }
+    if (!inSentence) await addWakeClips(sink, voice, v);
+    await addNearMisses(sink, voice, v, inSentence);
+    if (!more && !inSentence) await addProse(sink, voice, v, trainProse);
     console.log(
       `${voice.id}: ${clips.length} clips so far (${((performance.now() - started) / 1000).toFixed(0)} s)`,
     );
@@ -338,7 +275,7 @@ async function main(): Promise<void> {
   for (const seed of music ? musicShare(part, parts) : [])
     for (const { kind, file, samples } of musicSet(seed))
       await addClip(wake, samples, musicClip(seed, kind, file));
-  for (const [name, samples, mix] of part === 0 && !music && !moreVoices ? noises : [])
+  for (const [name, samples, mix] of part === 0 && !music && !moreVoices && !inSentence ? noises : [])
     await addClip(wake, samples, {
       voice: "-",
       kind: "noise",
@@ -354,7 +291,7 @@ async function main(): Promise<void> {
     flat.set(r, at);
     at += r.length;
   }
-  const name = `clips-${part}${moreVoices ? "-voices" : ""}${more ? "-babble" : music ? "-music" : ""}`;
+  const name = `clips-${part}${moreVoices ? "-voices" : ""}${more ? "-babble" : music ? "-music" : inSentence ? "-sentence" : ""}`;
   writeFileSync(path.join(outDir, `${name}.f32`), Buffer.from(flat.buffer));
   if (melModel) {
     const melFlat = new Float32Array(melCount * 32);

@@ -22,11 +22,12 @@ export interface Clips {
 
 /**
  * Every share the data script wrote (clips-K.json beside clips-K.f32, clips-K-babble.json from
- * `--more-babble`, clips-K-music.json from `--music`), rows renumbered.
+ * `--more-babble`, clips-K-music.json from `--music`, clips-K-sentence.json from `--in-sentence`),
+ * rows renumbered.
  */
 export function loadClips(dir: string): Clips {
   const shares = readdirSync(dir)
-    .filter((f) => /^clips-\d+(-babble|-music)?\.json$/.test(f))
+    .filter((f) => /^clips-\d+(-babble|-music|-sentence)?\.json$/.test(f))
     .sort();
   const parts = shares.map((f) => {
     const share = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as TrainShare;

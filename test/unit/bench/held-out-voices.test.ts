@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { BENCH_PROSE } from "../../../scripts/make-wake-fixtures.js";
+import {
+  IN_SENTENCE as BENCH_IN_SENTENCE,
+  BENCH_PROSE,
+  FIXTURE_IN_SENTENCE,
+} from "../../../scripts/make-wake-fixtures.js";
 import { checkBabbleHeldOut, notHeldOut } from "../../../scripts/wake-verifier-babble.js";
+import { IN_SENTENCE, sentencesNotHeldOut } from "../../../scripts/wake-verifier-clips.js";
 import { TRAIN_PROSE, TRAIN_VOICES } from "../../../scripts/wake-verifier-data.js";
 
 describe("the wake benchmark's voices stay out of training", () => {
@@ -31,5 +36,18 @@ describe("the wake benchmark's voices stay out of training", () => {
   it("refuses training prose the benchmark reads", () => {
     const benchFile = BENCH_PROSE[0] as string;
     expect(() => checkBabbleHeldOut([], [benchFile])).toThrow(`babble not held out: ${benchFile}`);
+  });
+});
+
+describe("the benchmark's and the tests' Jarvis-in-a-sentence stay out of training", () => {
+  it("passes the shipped sentences", () => {
+    expect(sentencesNotHeldOut(IN_SENTENCE, [...BENCH_IN_SENTENCE, FIXTURE_IN_SENTENCE])).toEqual([]);
+  });
+
+  it("names a training sentence a judged one says, whatever its case and punctuation", () => {
+    const judged = ["So, Jarvis: what do you think?", "I told Jarvis about the meeting."];
+    expect(sentencesNotHeldOut(["so jarvis what do you think", "told jarvis", "ask jarvis"], judged)).toEqual(
+      ["so jarvis what do you think", "told jarvis"],
+    );
   });
 });
