@@ -6,7 +6,9 @@
 // shipped stages with the mel verifier as a second reader (a chunk counts when either hears the
 // phrase: the daemon's default at the bundled threshold), and "emb+every mel-only T", the mel
 // verifier in the embedding verifier's place. WAKE_MEL_CANDIDATE=DESCRIPTOR.json judges other
-// weights (scripts/train-wake-mel-cnn.py --assets DIR); WAKE_MEL_T=0.9,0.95 adds thresholds.
+// weights (scripts/train-wake-mel-cnn.py --assets DIR); WAKE_MEL_T=0.9,0.95 adds thresholds;
+// WAKE_MEL_FLOOR=0.1,0.3 adds rows where the mel verifier must hear at least that much too
+// (session 43: a veto against "Jarvis" said inside a sentence, which the embeddings take).
 
 import { clipMels, melEndFrame, openMel } from "../scripts/wake-mels.js";
 import { SAMPLE_RATE } from "../src/audio/format.js";
@@ -14,7 +16,7 @@ import type { EveryChunkSettings } from "../src/wake/candidate-trigger.js";
 import { MelVerifier } from "../src/wake/mel-verifier.js";
 import { q } from "./wake-report.js";
 import type { Scored } from "./wake-scores.js";
-import type { Strategy } from "./wake-strategies.js";
+import type { Stage, Strategy } from "./wake-strategies.js";
 
 const BINS = 32;
 
@@ -76,6 +78,7 @@ export function melRows(
   const extra = (process.env.WAKE_MEL_T ?? "").split(",").filter(Boolean).map(Number);
   // WAKE_MEL_RUN=2: rows that wake on that many chunks in a row instead of the shipped count.
   const runs = (process.env.WAKE_MEL_RUN ?? "").split(",").filter(Boolean).map(Number);
+  const floors = (process.env.WAKE_MEL_FLOOR ?? "").split(",").filter(Boolean).map(Number);
   for (const t of [...new Set([shipped, ...extra])]) {
     const or = scored[0]?.scores[0]?.embedding.length ?? 0;
     for (const s of scored)
@@ -84,6 +87,31 @@ export function melRows(
     const name = `emb+every mel ${t}${t === shipped && !process.env.WAKE_MEL_CANDIDATE ? " (default)" : ""}`;
     rows.push({ ...base, name, every: { ...every, threshold: 1 }, k: or });
     rows.push({ ...base, name: `emb+every mel-only ${t}`, every: { ...every, threshold: t }, k });
+    // WAKE_MEL_FLOOR=0.1: rows where a chunk counts only if the mel verifier is at least that
+    // sure too, whichever reader heard it (a veto for what the embeddings cannot tell apart).
+    for (const floor of floors) {
+      const vetoed = scored[0]?.scores[0]?.embedding.length ?? 0;
+      for (const s of scored)
+        for (const c of s.scores)
+          c.embedding.push((c.embedding[or] ?? 0) === 1 && (c.embedding[k] ?? 0) >= floor ? 1 : 0);
+      // A candidate the embedding verifier took wakes only if the mel verifier heard at least
+      // the floor in its words too (the half second before its best chunk to the verdict).
+      const melNear = (s: Scored, st: Stage) => {
+        let best = 0;
+        for (const c of s.scores)
+          if (c.endSample >= st.endSample - 0.5 * SAMPLE_RATE && c.endSample <= st.decidedAt)
+            best = Math.max(best, c.embedding[k] ?? 0);
+        return best;
+      };
+      const judge = base.judge;
+      rows.push({
+        ...base,
+        name: `emb+every mel ${t} floor ${floor}`,
+        every: { ...every, threshold: 1 },
+        k: vetoed,
+        judge: judge && (async (s, st) => (await judge(s, st)) && melNear(s, st) >= floor),
+      });
+    }
     for (const run of runs)
       rows.push({
         ...base,

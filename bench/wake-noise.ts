@@ -19,7 +19,7 @@
 // Silero over the second before each wake, as VadGatedDetector hears it; rows "+ vad gate").
 // With wake.verifier.mel (the default since session 39) the mel verifier is read too
 // (bench/wake-mel.ts): "emb+every mel T (default)" is then the daemon's default and "emb+every"
-// the stages without it (the peer); WAKE_MEL_CANDIDATE and WAKE_MEL_T judge other weights,
+// the stages without it (the peer); WAKE_MEL_CANDIDATE and WAKE_MEL_T judge other weights, WAKE_MEL_FLOOR a veto,
 // WAKE_MEL_RUN=2,1 other counts of chunks in a row; with WAKE_MISSES it prints what the default
 // stages heard around each phrase they missed (bench/wake-mel.ts missDetail).
 // The strategies are in bench/wake-strategies.ts, Whisper's verdicts in bench/wake-whisper-judge.ts,
