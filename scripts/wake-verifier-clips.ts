@@ -152,7 +152,8 @@ export async function addProse(sink: ClipSink, voice: TrainVoice, v: number, wor
   });
 }
 
-const words = (s: string) =>
+/** Lower case, letters only, padded with a space either side so a match takes whole words. */
+const plainWords = (s: string) =>
   ` ${s
     .toLowerCase()
     .replace(/[^a-z ]+/g, " ")
@@ -164,5 +165,7 @@ const words = (s: string) =>
  * dropped): the benchmark and the tests must hear sentences training never did.
  */
 export function sentencesNotHeldOut(train: readonly string[], judged: readonly string[]): string[] {
-  return train.filter((t) => judged.some((j) => words(j).includes(words(t)) || words(t).includes(words(j))));
+  return train.filter((t) =>
+    judged.some((j) => plainWords(j).includes(plainWords(t)) || plainWords(t).includes(plainWords(j))),
+  );
 }
