@@ -87,31 +87,7 @@ export function melRows(
     const name = `emb+every mel ${t}${t === shipped && !process.env.WAKE_MEL_CANDIDATE ? " (default)" : ""}`;
     rows.push({ ...base, name, every: { ...every, threshold: 1 }, k: or });
     rows.push({ ...base, name: `emb+every mel-only ${t}`, every: { ...every, threshold: t }, k });
-    // WAKE_MEL_FLOOR=0.1: rows where a chunk counts only if the mel verifier is at least that
-    // sure too, whichever reader heard it (a veto for what the embeddings cannot tell apart).
-    for (const floor of floors) {
-      const vetoed = scored[0]?.scores[0]?.embedding.length ?? 0;
-      for (const s of scored)
-        for (const c of s.scores)
-          c.embedding.push((c.embedding[or] ?? 0) === 1 && (c.embedding[k] ?? 0) >= floor ? 1 : 0);
-      // A candidate the embedding verifier took wakes only if the mel verifier heard at least
-      // the floor in its words too (the half second before its best chunk to the verdict).
-      const melNear = (s: Scored, st: Stage) => {
-        let best = 0;
-        for (const c of s.scores)
-          if (c.endSample >= st.endSample - 0.5 * SAMPLE_RATE && c.endSample <= st.decidedAt)
-            best = Math.max(best, c.embedding[k] ?? 0);
-        return best;
-      };
-      const judge = base.judge;
-      rows.push({
-        ...base,
-        name: `emb+every mel ${t} floor ${floor}`,
-        every: { ...every, threshold: 1 },
-        k: vetoed,
-        judge: judge && (async (s, st) => (await judge(s, st)) && melNear(s, st) >= floor),
-      });
-    }
+    for (const floor of floors) rows.push(floorRow(scored, { or, k, t, floor }, every, base));
     for (const run of runs)
       rows.push({
         ...base,
@@ -121,6 +97,42 @@ export function melRows(
       });
   }
   return rows;
+}
+
+/** The mel verifier's highest probability from half a second before a candidate's best chunk to its verdict. */
+function melNear(s: Scored, st: Stage, k: number): number {
+  let best = 0;
+  for (const c of s.scores)
+    if (c.endSample >= st.endSample - 0.5 * SAMPLE_RATE && c.endSample <= st.decidedAt)
+      best = Math.max(best, c.embedding[k] ?? 0);
+  return best;
+}
+
+/**
+ * WAKE_MEL_FLOOR's row: a chunk counts only if the or-row (index `or`) counts it and the mel
+ * verifier (index `k`) is at least `floor` sure too, whichever reader heard it, and a candidate
+ * the embedding verifier took wakes only if the mel verifier gave the floor in its words: a
+ * veto for what the embeddings cannot tell apart.
+ */
+function floorRow(
+  scored: readonly Scored[],
+  at: { or: number; k: number; t: number; floor: number },
+  every: EveryChunkSettings,
+  base: Strategy,
+): Strategy {
+  const { or, k, t, floor } = at;
+  const vetoed = scored[0]?.scores[0]?.embedding.length ?? 0;
+  for (const s of scored)
+    for (const c of s.scores)
+      c.embedding.push((c.embedding[or] ?? 0) === 1 && (c.embedding[k] ?? 0) >= floor ? 1 : 0);
+  const judge = base.judge;
+  return {
+    ...base,
+    name: `emb+every mel ${t} floor ${floor}`,
+    every: { ...every, threshold: 1 },
+    k: vetoed,
+    judge: judge && (async (s, st) => (await judge(s, st)) && melNear(s, st, k) >= floor),
+  };
 }
 
 /** The mel verifier's CPU, as the embedding verifier's is printed. */

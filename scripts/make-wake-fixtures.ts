@@ -217,13 +217,15 @@ function makeNegatives(outDir: string, minutes: number, babble: Float64Array): N
   const negatives: NegativeFile[] = [];
   const add = (kind: NegativeFile["kind"], file: string, samples: Int16Array) =>
     negatives.push({ file, kind, durationMs: write(outDir, file, samples) });
-  // Near-misses in every voice, clean and in babble at 10 dB.
-  VOICES.forEach((voice) => {
-    const parts = NEAR_MISSES.flatMap((t) => [say(voice.voice, wakeSpeed(voice.speed), t), zeros(1.2)]);
-    const clean = concat(zeros(0.5), ...parts);
-    add("near-miss", `near-miss--${voice.id}--clean.wav`, clean);
-    add("near-miss", `near-miss--${voice.id}--babble10.wav`, mixAt(clean, babble, 10, 31_337));
-  });
+  /** Phrases said one after another in every voice, clean and in babble at 10 dB. */
+  const addSaid = (prefix: string, phrases: readonly string[], speed: (s: number) => number, seed: number) =>
+    VOICES.forEach((voice) => {
+      const parts = phrases.flatMap((t) => [say(voice.voice, speed(voice.speed), t), zeros(1.2)]);
+      const clean = concat(zeros(0.5), ...parts);
+      add("near-miss", `${prefix}--${voice.id}--clean.wav`, clean);
+      add("near-miss", `${prefix}--${voice.id}--babble10.wav`, mixAt(clean, babble, 10, seed));
+    });
+  addSaid("near-miss", NEAR_MISSES, wakeSpeed, 31_337);
   // Noise, tones, chords: two minutes each.
   add(
     "noise",
@@ -247,12 +249,7 @@ function makeNegatives(outDir: string, minutes: number, babble: Float64Array): N
       say(voice.voice, voice.speed, passage),
     );
   }
-  VOICES.forEach((voice) => {
-    const parts = IN_SENTENCE.flatMap((t) => [say(voice.voice, voice.speed, t), zeros(1.2)]);
-    const clean = concat(zeros(0.5), ...parts);
-    add("near-miss", `in-sentence--${voice.id}--clean.wav`, clean);
-    add("near-miss", `in-sentence--${voice.id}--babble10.wav`, mixAt(clean, babble, 10, 41_337));
-  });
+  addSaid("in-sentence", IN_SENTENCE, (speed) => speed, 41_337);
   return negatives;
 }
 

@@ -23,7 +23,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { TRAIN_MUSIC_SEEDS } from "./wake-music.js";
 import { MORE_BABBLES } from "./wake-verifier-babble.js";
-import { TRAIN_VOICES } from "./wake-verifier-data.js";
+import { TRAIN_VOICES } from "./wake-verifier-clips.js";
 import {
   type Config,
   cachedHeldOut,

@@ -1,13 +1,58 @@
-// What one training voice says for the wake verifiers (scripts/wake-verifier-data.ts runs these
-// over every voice and writes the shares): "hey jarvis" + a command after a pause and in one
-// breath, the near-misses, and read prose. Each clip is handed to `add` in each condition
+// Who says what in the wake verifiers' training (scripts/wake-verifier-data.ts runs these over
+// every voice and writes the shares): the training voices, none of them the benchmark's (checked),
+// and what each says: "hey jarvis" + a command after a pause and in one breath, the near-misses,
+// "Jarvis" inside sentences, and read prose. Each clip is handed to `add` in each condition
 // `mixes` makes of it; the seeds depend only on the voice's and phrase's index, so appending a
 // phrase or a voice leaves every earlier clip as it was.
 
 import { concat, say, zeros } from "./make-hearing-fixtures.js";
-import { lastLoud, NEAR_MISSES, wakeSpeed } from "./make-wake-fixtures.js";
+import {
+  IN_SENTENCE as BENCH_IN_SENTENCE,
+  FIXTURE_IN_SENTENCE,
+  lastLoud,
+  NEAR_MISSES,
+  wakeSpeed,
+} from "./make-wake-fixtures.js";
 import { phraseEndInBreath } from "./phrase-end.js";
-import type { BabbleMix } from "./wake-verifier-babble.js";
+import { type BabbleMix, notHeldOut } from "./wake-verifier-babble.js";
+
+/** Training voices: none is one of the benchmark's seven (make-hearing-fixtures.ts VOICES). */
+export const TRAIN_VOICES = [
+  { id: "en-gb-x-gbclan", voice: "en-gb-x-gbclan", speed: 140 },
+  { id: "en-gb-x-gbcwmd-f2", voice: "en-gb-x-gbcwmd+f2", speed: 150 },
+  { id: "en-gb-f4", voice: "en-gb+f4", speed: 135 },
+  { id: "en-us-m2", voice: "en-us+m2", speed: 145 },
+  { id: "en-us-m6", voice: "en-us+m6", speed: 160 },
+  { id: "en-gb-x-rp-m1", voice: "en-gb-x-rp+m1", speed: 150 },
+  { id: "en-gb-scotland-f5", voice: "en-gb-scotland+f5", speed: 130 },
+  { id: "en-gb-m7", voice: "en-gb+m7", speed: 155 },
+  { id: "en-us-f1", voice: "en-us+f1", speed: 140 },
+  { id: "en-gb-x-gbclan-f3", voice: "en-gb-x-gbclan+f3", speed: 125 },
+  // Session 8: six more, for more speakers of the near-misses.
+  { id: "en-gb-x-gbcwmd-m5", voice: "en-gb-x-gbcwmd+m5", speed: 145 },
+  { id: "en-us-f2", voice: "en-us+f2", speed: 138 },
+  { id: "en-gb-x-rp-f5", voice: "en-gb-x-rp+f5", speed: 150 },
+  { id: "en-gb-m1", voice: "en-gb+m1", speed: 142 },
+  { id: "en-us-m5", voice: "en-us+m5", speed: 135 },
+  { id: "en-gb-scotland-m6", voice: "en-gb-scotland+m6", speed: 150 },
+];
+
+/**
+ * Session 40, `--more-voices`: eight more variants of the training accents for the mel verifier
+ * (its one-breath misses in babble were en-us+f3 and en-gb-x-rp+f3: few such voices trained).
+ * None is a benchmark voice or babble talker, and none has its held-out accents (en-029,
+ * en-us-nyc), so the benchmark still judges voices and accents training never heard.
+ */
+export const MORE_TRAIN_VOICES = [
+  { id: "en-us-belinda", voice: "en-us+belinda", speed: 145 },
+  { id: "en-gb-x-rp-f2", voice: "en-gb-x-rp+f2", speed: 140 },
+  { id: "en-gb-f3", voice: "en-gb+f3", speed: 150 },
+  { id: "en-gb-scotland-f1", voice: "en-gb-scotland+f1", speed: 140 },
+  { id: "en-us-linda", voice: "en-us+linda", speed: 150 },
+  { id: "en-gb-x-gbclan-m2", voice: "en-gb-x-gbclan+m2", speed: 140 },
+  { id: "en-gb-x-gbcwmd-f1", voice: "en-gb-x-gbcwmd+f1", speed: 135 },
+  { id: "en-us-m1", voice: "en-us+m1", speed: 155 },
+];
 
 /** Other commands than the benchmark's five. */
 const COMMANDS = [
@@ -168,4 +213,19 @@ export function sentencesNotHeldOut(train: readonly string[], judged: readonly s
   return train.filter((t) =>
     judged.some((j) => plainWords(j).includes(plainWords(t)) || plainWords(t).includes(plainWords(j))),
   );
+}
+
+/** Throws when a training sentence is one the benchmark or the tests' fixture says. */
+export function checkSentencesHeldOut(): void {
+  const heard = sentencesNotHeldOut(IN_SENTENCE, [...BENCH_IN_SENTENCE, FIXTURE_IN_SENTENCE]);
+  if (heard.length > 0) throw new Error(`sentences not held out: ${heard.join(", ")}`);
+}
+
+/** Throws when an extra training voice is a benchmark voice, a babble talker or a held-out accent. */
+export function checkVoicesHeldOut(extra: readonly string[]): void {
+  const clash = notHeldOut(
+    extra,
+    TRAIN_VOICES.map((v) => v.voice),
+  );
+  if (clash.length > 0) throw new Error(`training voices not held out: ${clash.join(", ")}`);
 }

@@ -33,72 +33,23 @@ import { silentLogger } from "../src/util/logger.js";
 import { EMBEDDING_DIM } from "../src/wake/embedding-stream.js";
 import { CANDIDATE_FRAMES, OpenWakeWordDetector } from "../src/wake/openwakeword.js";
 import { pinkNoise } from "./make-hearing-fixtures.js";
-import {
-  IN_SENTENCE as BENCH_IN_SENTENCE,
-  babbleTrack,
-  FIXTURE_IN_SENTENCE,
-  proseWords,
-  type WakeCondition,
-  withCondition,
-} from "./make-wake-fixtures.js";
+import { babbleTrack, proseWords, type WakeCondition, withCondition } from "./make-wake-fixtures.js";
 import { clipMels, openMel } from "./wake-mels.js";
 import { checkMusicHeldOut, musicClip, musicSet, musicShare, TRAIN_MUSIC_SEEDS } from "./wake-music.js";
-import {
-  type BabbleMix,
-  checkBabbleHeldOut,
-  MORE_BABBLES,
-  moreBabbleMixes,
-  notHeldOut,
-} from "./wake-verifier-babble.js";
+import { type BabbleMix, checkBabbleHeldOut, MORE_BABBLES, moreBabbleMixes } from "./wake-verifier-babble.js";
 import {
   addNearMisses,
   addProse,
   addWakeClips,
   type ClipSink,
-  IN_SENTENCE,
+  checkSentencesHeldOut,
+  checkVoicesHeldOut,
   type Mix,
-  sentencesNotHeldOut,
+  MORE_TRAIN_VOICES,
+  TRAIN_VOICES,
 } from "./wake-verifier-clips.js";
 
 const RATE = 16_000;
-
-/** Training voices: none is one of the benchmark's seven (make-hearing-fixtures.ts VOICES). */
-export const TRAIN_VOICES = [
-  { id: "en-gb-x-gbclan", voice: "en-gb-x-gbclan", speed: 140 },
-  { id: "en-gb-x-gbcwmd-f2", voice: "en-gb-x-gbcwmd+f2", speed: 150 },
-  { id: "en-gb-f4", voice: "en-gb+f4", speed: 135 },
-  { id: "en-us-m2", voice: "en-us+m2", speed: 145 },
-  { id: "en-us-m6", voice: "en-us+m6", speed: 160 },
-  { id: "en-gb-x-rp-m1", voice: "en-gb-x-rp+m1", speed: 150 },
-  { id: "en-gb-scotland-f5", voice: "en-gb-scotland+f5", speed: 130 },
-  { id: "en-gb-m7", voice: "en-gb+m7", speed: 155 },
-  { id: "en-us-f1", voice: "en-us+f1", speed: 140 },
-  { id: "en-gb-x-gbclan-f3", voice: "en-gb-x-gbclan+f3", speed: 125 },
-  // Session 8: six more, for more speakers of the near-misses.
-  { id: "en-gb-x-gbcwmd-m5", voice: "en-gb-x-gbcwmd+m5", speed: 145 },
-  { id: "en-us-f2", voice: "en-us+f2", speed: 138 },
-  { id: "en-gb-x-rp-f5", voice: "en-gb-x-rp+f5", speed: 150 },
-  { id: "en-gb-m1", voice: "en-gb+m1", speed: 142 },
-  { id: "en-us-m5", voice: "en-us+m5", speed: 135 },
-  { id: "en-gb-scotland-m6", voice: "en-gb-scotland+m6", speed: 150 },
-];
-
-/**
- * Session 40, `--more-voices`: eight more variants of the training accents for the mel verifier
- * (its one-breath misses in babble were en-us+f3 and en-gb-x-rp+f3: few such voices trained).
- * None is a benchmark voice or babble talker, and none has its held-out accents (en-029,
- * en-us-nyc), so the benchmark still judges voices and accents training never heard.
- */
-export const MORE_TRAIN_VOICES = [
-  { id: "en-us-belinda", voice: "en-us+belinda", speed: 145 },
-  { id: "en-gb-x-rp-f2", voice: "en-gb-x-rp+f2", speed: 140 },
-  { id: "en-gb-f3", voice: "en-gb+f3", speed: 150 },
-  { id: "en-gb-scotland-f1", voice: "en-gb-scotland+f1", speed: 140 },
-  { id: "en-us-linda", voice: "en-us+linda", speed: 150 },
-  { id: "en-gb-x-gbclan-m2", voice: "en-gb-x-gbclan+m2", speed: 140 },
-  { id: "en-gb-x-gbcwmd-f1", voice: "en-gb-x-gbcwmd+f1", speed: 135 },
-  { id: "en-us-m1", voice: "en-us+m1", speed: 155 },
-];
 
 /** The training prose: none of the benchmark's files (checkBabbleHeldOut). */
 export const TRAIN_PROSE = ["BSD", "GPL-2", "LGPL-3", "MPL-1.1", "CC0-1.0"];
@@ -231,8 +182,7 @@ async function main(): Promise<void> {
     TRAIN_PROSE,
   );
   checkVoicesHeldOut(MORE_TRAIN_VOICES.map((v) => v.voice));
-  const heard = sentencesNotHeldOut(IN_SENTENCE, [...BENCH_IN_SENTENCE, FIXTURE_IN_SENTENCE]);
-  if (heard.length > 0) throw new Error(`sentences not held out: ${heard.join(", ")}`);
+  checkSentencesHeldOut();
   const moreVoices = values["more-voices"] === true;
   // The extra voices come after the first sixteen: their seeds and prose are their own.
   const voices = (moreVoices ? MORE_TRAIN_VOICES : TRAIN_VOICES).map((voice, i) => ({
@@ -285,35 +235,32 @@ async function main(): Promise<void> {
       ...(mix ? { mix } : {}),
     });
   await wake.dispose();
-  const flat = new Float32Array(rowCount * EMBEDDING_DIM);
+  const name = `clips-${part}${moreVoices ? "-voices" : ""}${more ? "-babble" : music ? "-music" : inSentence ? "-sentence" : ""}`;
+  writeShare(outDir, name);
+}
+
+/** Rows laid end to end in one array (`width` values per row). */
+function flatten(parts: readonly Float32Array[], count: number, width: number): Float32Array {
+  const flat = new Float32Array(count * width);
   let at = 0;
-  for (const r of rows) {
+  for (const r of parts) {
     flat.set(r, at);
     at += r.length;
   }
-  const name = `clips-${part}${moreVoices ? "-voices" : ""}${more ? "-babble" : music ? "-music" : inSentence ? "-sentence" : ""}`;
+  return flat;
+}
+
+/** Writes NAME.f32 (the embedding rows), NAME.mel.f32 with `--mels`, and NAME.json (the clips). */
+function writeShare(outDir: string, name: string): void {
+  const flat = flatten(rows, rowCount, EMBEDDING_DIM);
   writeFileSync(path.join(outDir, `${name}.f32`), Buffer.from(flat.buffer));
   if (melModel) {
-    const melFlat = new Float32Array(melCount * 32);
-    let m = 0;
-    for (const r of melRows) {
-      melFlat.set(r, m);
-      m += r.length;
-    }
-    writeFileSync(path.join(outDir, `${name}.mel.f32`), Buffer.from(melFlat.buffer));
+    const mels = flatten(melRows, melCount, 32);
+    writeFileSync(path.join(outDir, `${name}.mel.f32`), Buffer.from(mels.buffer));
   }
   const share: TrainShare = { frames: CANDIDATE_FRAMES, clips };
   writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(share)}\n`);
   console.log(`${clips.length} clips, ${rowCount} embedding rows in ${path.relative(process.cwd(), outDir)}`);
-}
-
-/** Throws when an extra training voice is a benchmark voice, a babble talker or a held-out accent. */
-function checkVoicesHeldOut(extra: readonly string[]): void {
-  const clash = notHeldOut(
-    extra,
-    TRAIN_VOICES.map((v) => v.voice),
-  );
-  if (clash.length > 0) throw new Error(`training voices not held out: ${clash.join(", ")}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

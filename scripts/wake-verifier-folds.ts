@@ -10,7 +10,7 @@ import path from "node:path";
 import { EmbeddingVerifier, type EmbeddingVerifierWeights } from "../src/wake/embedding-verifier.js";
 import { prng } from "./make-hearing-fixtures.js";
 import { musicVoice, TRAIN_MUSIC_SEEDS } from "./wake-music.js";
-import { TRAIN_VOICES } from "./wake-verifier-data.js";
+import { TRAIN_VOICES } from "./wake-verifier-clips.js";
 import { type Data, type FitOptions, fitVerifier } from "./wake-verifier-fit.js";
 import { meanLogits, membersOf, mergeNets } from "./wake-verifier-members.js";
 import { type Clips, type Example, examplesOf, isMoreBabble, windowAt } from "./wake-verifier-replay.js";

@@ -5,8 +5,8 @@ import {
   FIXTURE_IN_SENTENCE,
 } from "../../../scripts/make-wake-fixtures.js";
 import { checkBabbleHeldOut, notHeldOut } from "../../../scripts/wake-verifier-babble.js";
-import { IN_SENTENCE, sentencesNotHeldOut } from "../../../scripts/wake-verifier-clips.js";
-import { TRAIN_PROSE, TRAIN_VOICES } from "../../../scripts/wake-verifier-data.js";
+import { IN_SENTENCE, sentencesNotHeldOut, TRAIN_VOICES } from "../../../scripts/wake-verifier-clips.js";
+import { TRAIN_PROSE } from "../../../scripts/wake-verifier-data.js";
 
 describe("the wake benchmark's voices stay out of training", () => {
   it("names a benchmark speaker, a babble talker, a held-out accent and a taken voice", () => {
