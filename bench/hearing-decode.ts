@@ -14,6 +14,7 @@
 //       [--wake-phrase] (paused clips start with the wake phrase too, and Whisper is told it, as
 //        the daemon's pre-roll hands them over: where the prompt is copied or "Hey Jarvis," alone written)
 //       [--no-retry] (a copied prompt is not read again after the other prompt: before session 27)
+//       [--model ID|DIR] (another Whisper) [--layers int8] (stt.layers: run two at once to compare)
 //
 // --try takes "peer" (the config's settings without the number check and the cap per first
 // word: guided decoding as it was before them), "partners" (the config's, the number checked
@@ -101,6 +102,8 @@ function options() {
       "follow-up-lead": { type: "string" },
       "wake-phrase": { type: "boolean" },
       "no-retry": { type: "boolean" },
+      model: { type: "string" },
+      layers: { type: "string" },
     },
   });
   return {
@@ -125,6 +128,10 @@ function options() {
     wakePhrase: values["wake-phrase"] === true,
     /** As the daemon before session 27: a copied prompt goes on as Whisper wrote it. */
     noRetry: values["no-retry"] === true,
+    /** Another Whisper than examples/home.yaml's (a manifest id or a model directory). */
+    model: values.model,
+    /** stt.layers: float (the default) or int8 (the model file's own, the default before session 44). */
+    layers: values.layers,
   };
 }
 
@@ -233,7 +240,12 @@ function interleave(specs: ClipSpec[]): ClipSpec[] {
 async function main(): Promise<void> {
   const opts = options();
   const home = parse(readFileSync(path.join(ROOT, "examples/home.yaml"), "utf8")) as Record<string, unknown>;
-  const config = validate({ ...home, area: BENCH_AREA, log: { level: "warn" } });
+  const sttFile = {
+    ...(home.stt as object),
+    ...(opts.model ? { model: opts.model } : {}),
+    ...(opts.layers ? { layers: opts.layers } : {}),
+  };
+  const config = validate({ ...home, stt: sttFile, area: BENCH_AREA, log: { level: "warn" } });
   const registry = new DeviceRegistry(config.devices);
   templates = new TemplateRecognizer(
     loadTemplates(config.intent.templates_file),

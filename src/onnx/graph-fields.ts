@@ -9,7 +9,7 @@
  * shape = 2; TensorShapeProto.dim = 1; Dimension.dim_value = 1, dim_param = 2.
  */
 
-import { concatBytes, fields, lengthField, varintField, withPayload } from "./protobuf-wire.js";
+import { concatBytes, fields, lengthField, text, varintField, withPayload } from "./protobuf-wire.js";
 
 const GRAPH = 7;
 const INITIALIZER = 5;
@@ -29,6 +29,25 @@ export function withMainGraphFields(model: Uint8Array, extra: readonly Uint8Arra
       ? withPayload(model, f, [model.subarray(f.payload, f.end), ...extra])
       : [model.subarray(f.start, f.end)],
   );
+  return concatBytes(parts);
+}
+
+/** `model` without the main graph's initializers named in `names` (TensorProto.name = 8). */
+export function withoutInitializers(model: Uint8Array, names: ReadonlySet<string>): Uint8Array {
+  if (names.size === 0) return model;
+  const parts = fields(model, 0, model.length).flatMap((f) => {
+    if (f.no !== GRAPH) return [model.subarray(f.start, f.end)];
+    const kept = fields(model, f.payload, f.end).filter((g) => {
+      if (g.no !== INITIALIZER) return true;
+      const name = fields(model, g.payload, g.end).find((t) => t.no === 8);
+      return !name || !names.has(text(model, name));
+    });
+    return withPayload(
+      model,
+      f,
+      kept.map((g) => model.subarray(g.start, g.end)),
+    );
+  });
   return concatBytes(parts);
 }
 

@@ -62,6 +62,7 @@ export async function createTranscriber(
       positions: nbMaxFrames / 2,
       window,
       outputLayer,
+      layers: stt.layers,
       preparedDir: options.preparedDir,
       safeKernels,
       encoderThread: stt.encoder_thread,
@@ -102,6 +103,7 @@ export async function createTranscriber(
       windowSeconds: stt.encoder_window_seconds,
       // With auto, what the memory chose (docs/stt.md, Memory).
       outputLayer,
+      layers: stt.layers,
       memoryGiB: Number((memory / 1024 ** 3).toFixed(1)),
       ms: Math.round(performance.now() - started),
     },

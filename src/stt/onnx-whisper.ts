@@ -9,6 +9,7 @@ import {
   decoderModel,
   type EncoderWindow,
   encoderModel,
+  type Layers,
   type OutputLayer,
   type PreparedModel,
   windowedEncoderModel,
@@ -54,6 +55,8 @@ export interface LoadOptions {
   window?: EncoderWindow | undefined;
   /** How the decoder's output layer runs (prepare/recipes.ts OutputLayer). */
   outputLayer: OutputLayer;
+  /** How the other layers of both models compute (prepare/recipes.ts Layers); default int8, as the file. */
+  layers?: Layers;
   /** Where edited models are kept between starts (onnx/prepared-cache.ts); absent or null: nowhere. */
   preparedDir?: string | null;
   /**
@@ -103,7 +106,7 @@ export class WhisperSessions {
     const encoderOptions = sessionOptions(load.threads, load.safeKernels ?? false);
     const encoder = await openEncoder(
       files.encoder,
-      encoderModel(files.encoder, load.positions, load.logger),
+      encoderModel(files.encoder, load.positions, load.logger, load.layers),
       encoderOptions,
     );
     const windowed =
@@ -111,7 +114,7 @@ export class WhisperSessions {
         ? {
             session: await openEncoder(
               files.encoder,
-              windowedEncoderModel(files.encoder, window, load.logger),
+              windowedEncoderModel(files.encoder, window, load.logger, load.layers),
               encoderOptions,
             ),
             frames: window.frames,
@@ -123,7 +126,7 @@ export class WhisperSessions {
       enableCpuMemArena: false,
     };
     const decoder = (file: string) =>
-      open(file, decoderModel(file, load.outputLayer, load.logger, unsigned), decoderOptions);
+      open(file, decoderModel(file, load.outputLayer, load.logger, unsigned, load.layers), decoderOptions);
     if (files.decoderMerged) {
       const merged = await decoder(files.decoderMerged);
       return new WhisperSessions(encoder, merged, merged, shape, windowed);

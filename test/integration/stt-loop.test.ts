@@ -5,10 +5,10 @@ import { ModelStore } from "../../src/models/store.js";
 import { createTranscriber } from "../../src/stt/create.js";
 import type { Transcriber } from "../../src/stt/transcriber.js";
 import { createLogger } from "../../src/util/logger.js";
-import { concat, defaultPreparedDir, fixtureAudio } from "./stt-support.js";
+import { concat, defaultPreparedDir, fixtureAudio, MISHEARD_WITH } from "./stt-support.js";
 
 /**
- * A real repetition loop: whisper-tiny (int8, pinned) answers these three fixtures run
+ * A real repetition loop: whisper-tiny (int8, pinned; its layers in int8, MISHEARD_WITH) answers these three fixtures run
  * together with "and the amount of the amount of the amount of ..." until the token budget
  * (transformers.js's pipeline goes on for all 448 tokens).
  */
@@ -24,7 +24,7 @@ beforeAll(async () => {
   });
   const logger = createLogger({ level: "debug", format: "json", destination });
   stt = await createTranscriber(
-    configSchema.parse({}).stt,
+    configSchema.parse({ stt: MISHEARD_WITH }).stt,
     new ModelStore({ modelsDir: "models", cacheFile: null }),
     logger,
     { preparedDir: defaultPreparedDir() },

@@ -115,6 +115,12 @@ export const sttSection = section(
       .describe(
         "How Whisper's output layer runs: auto (float where the process may use 1.5 GiB or more, else blocks), blocks (exact, the least memory), float (exact, its weights dequantized once at load: guided commands ~30% sooner, ~50 MB more resident), int8 (fastest, slightly less accurate) (docs/stt.md, Memory)",
       ),
+    layers: z
+      .enum(["float", "int8"])
+      .default("float")
+      .describe(
+        "How Whisper's other layers compute: float (their int8 weights dequantized once at load, each layer's input kept in float: 76 % of the hearing bench's clean commands right against 58 %, ~50 MB more resident) or int8 (as the model file has them, each layer's input quantized to 8 bits per call) (docs/stt.md, Layers in float)",
+      ),
     int8_output_layer: z
       .boolean()
       .default(false)

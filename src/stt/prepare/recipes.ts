@@ -16,6 +16,7 @@ import { graphOutputs, withoutOutputs } from "../../onnx/prune.js";
 import type { Logger } from "../../util/logger.js";
 import { withBlockedAttention } from "./attention.js";
 import { withCausalCache } from "./causal-cache.js";
+import { withFloatLayers } from "./float-layers.js";
 import { withFloatOutputLayer } from "./float-output-layer.js";
 import { withHoistedConstants, withOutputMatMulsAfterIf } from "./hoist.js";
 import { withLogitNorms } from "./logit-norms.js";
@@ -54,15 +55,31 @@ export interface EncoderWindow {
   fullFrames: number;
 }
 
-/** The full-window encoder: attention-weight outputs pruned (onnx/prune.ts), self-attention in blocks (attention.ts). */
-export function encoderModel(file: string, positions: number, log?: Logger): PreparedModel {
+/**
+ * How Whisper's encoder and decoder layers compute (stt.layers): in float over their int8
+ * weights dequantized at load (float-layers.ts), or as the file has them, each layer's input
+ * quantized to 8 bits per call.
+ */
+export type Layers = "float" | "int8";
+
+/**
+ * The full-window encoder: attention-weight outputs pruned (onnx/prune.ts), its layers in
+ * float when asked (float-layers.ts), self-attention in blocks (attention.ts).
+ */
+export function encoderModel(
+  file: string,
+  positions: number,
+  log?: Logger,
+  layers: Layers = "int8",
+): PreparedModel {
   return {
-    recipe: { source: file, recipe: `encoder-${positions}`, code: EDIT_CODE },
+    recipe: { source: file, recipe: `encoder-${positions}${layersTag(layers)}`, code: EDIT_CODE },
     prepare: async () => {
       const bytes = await readOrNull(file);
       if (!bytes) return file;
       const model = applyEdits(file, bytes, log, [
         ["drop attention-weight outputs", hiddenStatesOnly],
+        ...floatLayersEdit(layers, file, log),
         ["blocked self-attention", (m) => blockedAttention(m, positions, file, log)],
       ]);
       return model === null || model === bytes ? file : model;
@@ -71,17 +88,23 @@ export function encoderModel(file: string, positions: number, log?: Logger): Pre
 }
 
 /** The encoder cut to a shorter window (window.ts), with the same edits as the full one. */
-export function windowedEncoderModel(file: string, window: EncoderWindow, log?: Logger): PreparedModel {
+export function windowedEncoderModel(
+  file: string,
+  window: EncoderWindow,
+  log?: Logger,
+  layers: Layers = "int8",
+): PreparedModel {
   return {
     recipe: {
       source: file,
-      recipe: `encoder-window-${window.frames}-of-${window.fullFrames}`,
+      recipe: `encoder-window-${window.frames}-of-${window.fullFrames}${layersTag(layers)}`,
       code: EDIT_CODE,
     },
     prepare: async () => {
       // No fallback: the shorter window was asked for, and the full encoder cannot stand in for it.
       const cut = windowedEncoder(hiddenStatesOnly(await readFile(file)), window);
-      return blockedAttention(cut, window.frames / 2, file, log);
+      const inFloat = layers === "float" ? floatLayers(cut, file, log) : cut;
+      return blockedAttention(inFloat, window.frames / 2, file, log);
     },
   };
 }
@@ -92,25 +115,34 @@ export function windowedEncoderModel(file: string, window: EncoderWindow, log?: 
  * column blocks (exact) or in int8 (output-layer.ts), then each row's log-normaliser
  * (logit-norms.ts), and its cache branch reading one row of the audio's keys and values for
  * any number of rows (shared-cross.ts), and a causal mask there for several tokens a call
- * (causal-cache.ts); when nothing matches, its path. `unsignedWeights`: int8 weights stored
- * as uint8 first (unsigned-weights.ts), where the CPU's u8 x s8 sums saturate.
+ * (causal-cache.ts); when nothing matches, its path. `inner` float: the layers before the
+ * output layer in float first (float-layers.ts); else `unsignedWeights`: int8 weights stored as
+ * uint8 first (unsigned-weights.ts), where the CPU's u8 x s8 sums saturate.
  */
 export function decoderModel(
   file: string,
   outputLayer: OutputLayer,
   log?: Logger,
   unsignedWeights = false,
+  inner: Layers = "int8",
 ): PreparedModel {
   const int8OutputLayer = outputLayer === "int8";
   const layer = outputLayer === "blocks" ? `blocks-${OUTPUT_LAYER_COLUMNS}` : outputLayer;
+  // In float no integer product is left to saturate.
+  const unsigned = unsignedWeights && inner === "int8";
   return {
-    recipe: { source: file, recipe: `decoder-${layer}${unsignedWeights ? "-u8" : ""}`, code: EDIT_CODE },
+    recipe: {
+      source: file,
+      recipe: `decoder-${layer}${unsigned ? "-u8" : ""}${layersTag(inner)}`,
+      code: EDIT_CODE,
+    },
     prepare: async () => {
       const bytes = await readOrNull(file);
       if (!bytes) return file;
       let layers = 0;
       const model = applyEdits(file, bytes, log, [
-        ...unsignedEdit(unsignedWeights),
+        ...floatLayersEdit(inner, file, log),
+        ...unsignedEdit(unsigned),
         ["hoist shared constants", (m) => withHoistedConstants(m).model],
         ["output MatMul after the If", (m) => withOutputMatMulsAfterIf(m).model],
         // Not with the int8 layer: it quantizes the hidden state with one scale per call, so
@@ -161,6 +193,26 @@ function outputLayerEdit(model: Uint8Array, layer: OutputLayer): { model: Uint8A
 /** The int8 -> uint8 weight edit when asked for (a CPU whose u8 x s8 sums saturate). */
 function unsignedEdit(unsignedWeights: boolean): Edit[] {
   return unsignedWeights ? [["uint8 weights", (m) => withUnsignedWeights(m).model]] : [];
+}
+
+/** Part of a recipe's name: the int8 recipes keep the names they had before stt.layers. */
+function layersTag(layers: Layers): string {
+  return layers === "float" ? "-float-layers" : "";
+}
+
+function floatLayersEdit(layers: Layers, file: string, log?: Logger): Edit[] {
+  return layers === "float" ? [["layers in float", (m) => floatLayers(m, file, log)]] : [];
+}
+
+/** The layers in float, or `model` as it was when it has no dynamically quantized layer. */
+function floatLayers(model: Uint8Array, file: string, log?: Logger): Uint8Array {
+  const edited = withFloatLayers(model);
+  if (edited.layers === 0)
+    log?.debug(
+      { file },
+      "no dynamically quantized layer the float edit recognises; the layers stay as they are",
+    );
+  return edited.model;
 }
 
 /** The encoder without its attention-weight outputs, or `bytes` when it does not have them. */
