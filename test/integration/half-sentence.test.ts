@@ -18,11 +18,16 @@ describe("a half sentence is asked about, not finished and carried out (real mod
   let checked: string;
   let unchecked: string;
 
+  let defaults: string;
+
+  // What Whisper heard below is whisper-tiny with its layers in int8 (the default before
+  // session 44, MISHEARD_WITH): the rule is shown on those texts. The last test runs the defaults.
   beforeAll(() => {
-    checked = writeHomeConfig(tempDir("half-sentence"));
+    checked = writeHomeConfig(tempDir("half-sentence"), { stt: { layers: "int8" } });
     unchecked = writeHomeConfig(tempDir("half-sentence-off"), {
-      stt: { guided_min_last_word_lead: 0 },
+      stt: { layers: "int8", guided_min_last_word_lead: 0 },
     });
+    defaults = writeHomeConfig(tempDir("half-sentence-float"));
   });
 
   afterAll(() => removeTempDirs());
@@ -68,5 +73,16 @@ describe("a half sentence is asked about, not finished and carried out (real mod
       guidedWhy: expect.stringMatching(/^(other-words|last-word)$/),
     });
     asked(after.events);
+  });
+
+  it("with the layers in float (the default) neither clip is carried out", async () => {
+    for (const file of ["74-turn-on-the--en-gb-m3--clean.wav", "74-turn-on-the--en-us-f3--noisy.wav"]) {
+      const run = await runToEnd(defaults, clip(file), ["--no-mqtt"]);
+      const heard = JSON.stringify(run.events.find((e) => e.type === "stt-end"));
+      expect(
+        run.events.filter((e) => e.type === "intent-end"),
+        `${file}: ${heard}`,
+      ).toEqual([]);
+    }
   });
 });
