@@ -9,7 +9,15 @@
  * shape = 2; TensorShapeProto.dim = 1; Dimension.dim_value = 1, dim_param = 2.
  */
 
-import { concatBytes, fields, lengthField, text, varintField, withPayload } from "./protobuf-wire.js";
+import {
+  concatBytes,
+  type Field,
+  fields,
+  lengthField,
+  text,
+  varintField,
+  withPayload,
+} from "./protobuf-wire.js";
 
 const GRAPH = 7;
 const INITIALIZER = 5;
@@ -32,15 +40,26 @@ export function withMainGraphFields(model: Uint8Array, extra: readonly Uint8Arra
   return concatBytes(parts);
 }
 
-/** `model` without the main graph's initializers named in `names` (TensorProto.name = 8). */
+/**
+ * `model` without the main graph's initializers named in `names` (TensorProto.name = 8). One
+ * that is also a graph input (older exports list them there) is kept: removing it would make
+ * the input one the caller must feed.
+ */
 export function withoutInitializers(model: Uint8Array, names: ReadonlySet<string>): Uint8Array {
   if (names.size === 0) return model;
+  // ValueInfoProto.name = 1, TensorProto.name = 8.
+  const nameOf = (f: Field, no: number) => {
+    const name = fields(model, f.payload, f.end).find((t) => t.no === no);
+    return name ? text(model, name) : "";
+  };
   const parts = fields(model, 0, model.length).flatMap((f) => {
     if (f.no !== GRAPH) return [model.subarray(f.start, f.end)];
-    const kept = fields(model, f.payload, f.end).filter((g) => {
+    const graph = fields(model, f.payload, f.end);
+    const inputs = new Set(graph.filter((g) => g.no === INPUT).map((g) => nameOf(g, 1)));
+    const kept = graph.filter((g) => {
       if (g.no !== INITIALIZER) return true;
-      const name = fields(model, g.payload, g.end).find((t) => t.no === 8);
-      return !name || !names.has(text(model, name));
+      const name = nameOf(g, 8);
+      return !names.has(name) || inputs.has(name);
     });
     return withPayload(
       model,

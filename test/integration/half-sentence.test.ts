@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runToEnd } from "../support/daemon-process.js";
 import { writeHomeConfig } from "../support/home-config.js";
 import { removeTempDirs, tempDir } from "../support/mqtt-harness.js";
+import { MISHEARD_WITH } from "./stt-support.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const clip = (file: string) => path.join(ROOT, "test/fixtures/wav/hearing", file);
@@ -23,9 +24,9 @@ describe("a half sentence is asked about, not finished and carried out (real mod
   // What Whisper heard below is whisper-tiny with its layers in int8 (the default before
   // session 44, MISHEARD_WITH): the rule is shown on those texts. The last test runs the defaults.
   beforeAll(() => {
-    checked = writeHomeConfig(tempDir("half-sentence"), { stt: { layers: "int8" } });
+    checked = writeHomeConfig(tempDir("half-sentence"), { stt: MISHEARD_WITH });
     unchecked = writeHomeConfig(tempDir("half-sentence-off"), {
-      stt: { layers: "int8", guided_min_last_word_lead: 0 },
+      stt: { ...MISHEARD_WITH, guided_min_last_word_lead: 0 },
     });
     defaults = writeHomeConfig(tempDir("half-sentence-float"));
   });

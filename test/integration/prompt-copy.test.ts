@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runToEnd } from "../support/daemon-process.js";
 import { writeHomeConfig } from "../support/home-config.js";
 import { removeTempDirs, tempDir } from "../support/mqtt-harness.js";
+import { MISHEARD_WITH } from "./stt-support.js";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLIP = path.join(
@@ -37,7 +38,7 @@ describe("Whisper copying its prompt reads the audio again (real models)", () =>
     // the prompt on these clips; in float it hears both commands (stt-float-layers.test.ts).
     config = writeHomeConfig(tempDir("prompt-copy"), {
       log: { level: "debug", format: "json" },
-      stt: { layers: "int8" },
+      stt: MISHEARD_WITH,
     });
   });
 

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { int16ToFloat32 } from "../../src/audio/format.js";
 import { readWav16kMono } from "../../src/audio/wav.js";
 import { configSchema } from "../../src/config/schema.js";
+import { withoutInitializers } from "../../src/onnx/graph-fields.js";
+import { initializerData } from "../../src/onnx/initializers.js";
 import { visitGraphs } from "../../src/onnx/nodes.js";
 import { concatBytes, lengthField, varintField } from "../../src/onnx/protobuf-wire.js";
 import { withFloatLayers } from "../../src/stt/prepare/float-layers.js";
@@ -180,6 +182,23 @@ describe("withFloatLayers on one layer", () => {
   it("leaves a model without the chain as it is, and a float model is not edited twice", () => {
     const float = withFloatLayers(quantizedLayer(new Uint8Array(K * 2), UINT8, 0, scale, false)).model;
     expect(withFloatLayers(float)).toEqual({ model: float, layers: 0 });
+  });
+});
+
+describe("withoutInitializers", () => {
+  it("drops the initializers named, but keeps one that is also a graph input", () => {
+    const scalar = (name: string) => tensor(name, FLOAT, [], new Uint8Array(4));
+    const graph = concatBytes([
+      lengthField(2, "g"),
+      scalar("A"),
+      scalar("B"),
+      scalar("C"),
+      valueInfo(11, "A", []),
+    ]);
+    const model = concatBytes([varintField(1, 7), lengthField(7, graph)]);
+    const left = withoutInitializers(model, new Set(["A", "B"]));
+    expect([...initializerData(left).keys()]).toEqual(["A", "C"]);
+    expect(withoutInitializers(model, new Set())).toBe(model);
   });
 });
 
