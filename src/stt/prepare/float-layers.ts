@@ -145,8 +145,9 @@ function readTensors(model: Uint8Array): Set<string> {
 
 /**
  * Drops the quantizing nodes nothing reads any more, round after round (the scales' Mul goes
- * first, then the DynamicQuantizeLinear that fed it). Only those two kinds: other nodes with
- * unread outputs are the model's own business.
+ * first, then the DynamicQuantizeLinear that fed it). Only those two operators: a Mul of the
+ * model's own that nothing reads goes too (onnxruntime would drop it as well); other nodes with
+ * unread outputs are the model's business.
  */
 function withoutUnreadNodes(model: Uint8Array): Uint8Array {
   let current = model;
