@@ -7,7 +7,9 @@ import type { Transcript } from "./transcriber.js";
  * the free text, or took an "on" or "off" the free text did not have by a hair over the other
  * (`ambiguous-state`), or named one of two devices a name heard in part fits, by a hair
  * (`ambiguous-name`); or the free text is understood, but the last word it cannot do without
- * may be Whisper's own completion of a half sentence (`last-word`). Nothing in the free text
+ * may be Whisper's own completion of a half sentence (`last-word`); or the guess passed every
+ * other check but brings a number the free text had none of (`number-not-heard`: mostly Whisper
+ * going on with its prompt's list instead of hearing the command). Nothing in the free text
  * contradicts it (an action, a number), so the person can be asked whether it is what they
  * said. The others say the free text heard something else (`contradicts`, `number-changed`, `reads-otherwise`, `ambiguous-*`): asking about the
  * guess would offer what Whisper itself heard against.
@@ -20,6 +22,7 @@ const UNSURE_ONLY = new Set([
   "ambiguous-state",
   "ambiguous-name",
   "last-word",
+  "number-not-heard",
 ]);
 
 /**

@@ -231,6 +231,27 @@ describe("chooseTranscript", () => {
       "number-not-heard",
     ],
     [
+      "a number the free text never had, and barely likelier than another: not one to ask back",
+      {
+        guided: hyp(-0.5),
+        numberLead: 0.4,
+        numberHeard: false,
+        thresholds: { ...thresholds, minNumberLead: 1 },
+      },
+      "ambiguous-number",
+    ],
+    [
+      "a number the free text never had, in a guess naming one of two devices by a hair",
+      {
+        guided: hyp(-0.5, 0.06),
+        numberLead: 3,
+        numberHeard: false,
+        nameRivals: true,
+        thresholds: { ...thresholds, minNumberLead: 1, minNameMargin: 0.35 },
+      },
+      "ambiguous-name",
+    ],
+    [
       "a guess that changes the number the free text heard (10 heard, 14 guessed)",
       {
         guided: hyp(-0.5),
