@@ -179,6 +179,8 @@ export function chooseTranscript(input: {
   keepsWords: boolean;
   /** The guess begins with the wake phrase (TranscriptGuide.startsWithWake) and keeps no word heard freely at all. */
   wakeAndNothingKept?: boolean;
+  /** The free text only lists the prompt's names (FreePass.listsPrompt): its words are not what was heard. */
+  freeListsPrompt?: boolean;
   /** The guess says which devices on its own: a name heard dropped or replaced, or "all" (guided-judge.ts guessesWhich). */
   guessesWhich?: boolean;
   /** The free text has a word that says what or which (heardWords); false: nothing heard anchors a guess, which is refused. */
@@ -224,11 +226,11 @@ export function chooseTranscript(input: {
   // Nor is the lead of a guess that chose which devices itself: "join the garden light" ->
   // "turn on the light" lit the board's area, "bathroom light" -> "bedroom light" a room the
   // person did not name, "the hall, we're light" -> "all the light" every light in the home
-  // (hearing benches, session 29-30: lights the home does not have).
-  if (
-    !input.keepsWords &&
-    (input.wakeAndNothingKept || input.guessesWhich || guided.score < input.freeScore + CLEAR_LEAD)
-  )
+  // (hearing benches, session 29-30: lights the home does not have). A free text that only
+  // lists the prompt's names ("Hey Jarvis, kitchen light, bathroom" for *set the thermostat to
+  // eighteen degrees*) heard nothing to keep, in one breath or not: the lead alone decides.
+  const wakeWithout = input.wakeAndNothingKept && !input.freeListsPrompt;
+  if (!input.keepsWords && (wakeWithout || input.guessesWhich || guided.score < input.freeScore + CLEAR_LEAD))
     return { source: "free", why: "other-words" };
   // A guess with no word heard freely to anchor it is the grammar's, not the person's: "3.5%"
   // -> "The bedroom lamp 30%" (-1.37), "15%" -> "Set, living room lamp to 15%" (said 50) and,

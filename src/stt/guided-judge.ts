@@ -40,6 +40,7 @@ export async function judgeGuess(
       contradicts: hypothesis ? guide.contradicts(free.text, hypothesis.text) : false,
       keepsWords: hypothesis ? keepsHeardWords(free.text, hypothesis.text, named) : true,
       wakeAndNothingKept: hypothesis ? wakeAndNothingKept(guide, free.text, hypothesis.text) : false,
+      freeListsPrompt: settings.listedPrompt !== 0 && free.listsPrompt === true,
       guessesWhich: hypothesis ? guessesWhich(guide, free.text, hypothesis.text) : false,
       anchored: heardWords(free.text).length > 0,
       sensitive: hypothesis ? guide.isSensitive(hypothesis.text) : false,

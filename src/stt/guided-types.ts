@@ -77,6 +77,12 @@ export interface GuidedSettings {
    */
   unfinished?: number | undefined;
   /**
+   * A free text that only lists the prompt's names is no evidence against a guess said in one
+   * breath with the wake phrase (guide.ts other-words; default; 0: it is, the rule before
+   * session 45: a bench peer).
+   */
+  listedPrompt?: number | undefined;
+  /**
    * The texts a command's numbers are checked against; default every other value of each
    * number (numberChoices). The hearing bench swaps in the old teen/ten partners as its peer.
    */
@@ -156,6 +162,8 @@ export interface FreePass {
    * the start sequence: `text` and the scores are what Whisper wrote after it.
    */
   startTokens?: readonly number[] | undefined;
+  /** The text only lists the prompt's names, Whisper going on with its prompt (quality.ts listsPromptNames): no evidence of what was said. */
+  listsPrompt?: boolean;
   hidden: ort.Tensor;
   decoder: KvDecoder;
 }

@@ -9,7 +9,13 @@ import { LogMelSpectrogram } from "./mel.js";
 import type { WhisperSpec } from "./model-spec.js";
 import type { WhisperSessions } from "./onnx-whisper.js";
 import { type PhraseScores, scorePhrase } from "./phrase-score.js";
-import { copiesPrompt, dropReason, noSpeechMatters, type QualityThresholds } from "./quality.js";
+import {
+  copiesPrompt,
+  dropReason,
+  listsPromptNames,
+  noSpeechMatters,
+  type QualityThresholds,
+} from "./quality.js";
 import { SerialQueue } from "./serial.js";
 import { freePassMarks } from "./state-words.js";
 import type { WhisperTokenizer } from "./tokenizer.js";
@@ -214,6 +220,7 @@ export class WhisperTranscriber implements Transcriber {
     const hidden = await this.#run(signal, () => this.sessions.encode(features, featureSize, frames));
     const t1 = performance.now();
     let pass = await this.#decodeWindow(hidden, prompt, signal, measureNoSpeech);
+    let read = prompt;
     if (retry && !pass.dropped && copiesPrompt(pass.raw, prompt, retry.prefix)) {
       // Whisper went on with its prompt instead of hearing the audio. After the list alone,
       // made to have written what the audio starts with, it has no list to go on with
@@ -225,9 +232,13 @@ export class WhisperTranscriber implements Transcriber {
         "Whisper copied its prompt: decoded once more with the other prompt",
       );
       (taken ? pass : again).free.decoder.restart();
-      if (taken) pass = again;
+      if (taken) {
+        pass = again;
+        read = retry.prompt;
+      }
     }
     const { free, decoded, text, dropped } = pass;
+    free.listsPrompt = listsPromptNames(text, read, retry?.prefix);
     return { decoded, text, dropped, encodeMs: t1 - t0, decodeMs: performance.now() - t1, free };
   }
 

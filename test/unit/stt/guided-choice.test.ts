@@ -129,6 +129,33 @@ describe("chooseTranscript", () => {
       "grammar",
     ],
     [
+      'in one breath, after a free text that only lists the prompt\'s names ("kitchen light, bathroom"): the lead counts',
+      {
+        freeScore: -1.28,
+        guided: hyp(-0.3),
+        keepsWords: false,
+        wakeAndNothingKept: true,
+        freeListsPrompt: true,
+      },
+      "grammar",
+    ],
+    [
+      "a list of the prompt's names, but a guess no likelier than it",
+      {
+        freeScore: -0.4,
+        guided: hyp(-0.43),
+        keepsWords: false,
+        wakeAndNothingKept: true,
+        freeListsPrompt: true,
+      },
+      "other-words",
+    ],
+    [
+      "a list of the prompt's names, and a guess that chose which devices itself",
+      { freeScore: -1.28, guided: hyp(-0.3), keepsWords: false, guessesWhich: true, freeListsPrompt: true },
+      "other-words",
+    ],
+    [
       "chose which devices itself (a name dropped, or all): its lead over the free text is no evidence",
       { freeScore: -0.8, guided: hyp(-0.76), keepsWords: false, guessesWhich: true },
       "other-words",

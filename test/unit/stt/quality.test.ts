@@ -3,6 +3,7 @@ import {
   compressionRatio,
   copiesPrompt,
   dropReason,
+  listsPromptNames,
   noSpeechMatters,
   repetitionCut,
 } from "../../../src/stt/quality.js";
@@ -137,5 +138,40 @@ describe("repetitionCut", () => {
     const phrase = [10, 11, 12];
     expect(repetitionCut([1, ...phrase, ...phrase, ...phrase])).toBe(4);
     expect(repetitionCut([1, 2, 1, 2, 1, 2, 1, 2])).toBe(2);
+  });
+});
+
+describe("listsPromptNames", () => {
+  const prompt =
+    "Hey Jarvis, kitchen light, living room lamp, floor lamp, bedroom light, thermostat, kitchen, hall.";
+  const wake = "Hey Jarvis,";
+
+  it("is two or more of the prompt's names in any order, each maybe one word off", () => {
+    expect(listsPromptNames("Hey Jarvis, kitchen light, bathroom", prompt, wake)).toBe(true);
+    expect(listsPromptNames("Here Jarvis, kitchen light, hall, bedroom light, bedroom", prompt, wake)).toBe(
+      true,
+    );
+    // A name of the home the prompt does not list, not one word off one it does.
+    expect(listsPromptNames("Hey Jarvis, kitchen light, garden shed lights, hall", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, kitchen light, kitchen lamp, floor", prompt, wake)).toBe(true);
+    expect(listsPromptNames("Hey Jarvis, bathroom light, floor lamp", prompt, wake)).toBe(true);
+    expect(listsPromptNames("Here Jarvis, floor lamp, kitchen light.", prompt, wake)).toBe(true);
+    expect(listsPromptNames("kitchen light, thermostat, hall", "kitchen light, thermostat, hall.")).toBe(
+      true,
+    );
+  });
+
+  it("is not a command, a number or a state at the end, one name alone, or a long item", () => {
+    expect(listsPromptNames("Hey Jarvis, turn on the kitchen light.", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, kitchen light, on.", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, bathroom light, off.", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, kitchen light, 20%.", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, kitchen light, twenty", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, kitchen light.", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, kitchen light, tell me a joke.", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, what is the time, kitchen light", prompt, wake)).toBe(false);
+    // The wake phrase is no name: "Hey Jarvis" and one name is one name.
+    expect(listsPromptNames("Hey Jarvis, hey jarvis", prompt, wake)).toBe(false);
+    expect(listsPromptNames("", prompt, wake)).toBe(false);
   });
 });
