@@ -229,8 +229,11 @@ export function chooseTranscript(input: {
   // (hearing benches, session 29-30: lights the home does not have). A free text that only
   // lists the prompt's names ("Hey Jarvis, kitchen light, bathroom" for *set the thermostat to
   // eighteen degrees*) heard nothing to keep, in one breath or not: the lead alone decides.
-  const wakeWithout = input.wakeAndNothingKept && !input.freeListsPrompt;
-  if (!input.keepsWords && (wakeWithout || input.guessesWhich || guided.score < input.freeScore + CLEAR_LEAD))
+  const wakeRuleApplies = input.wakeAndNothingKept && !input.freeListsPrompt;
+  if (
+    !input.keepsWords &&
+    (wakeRuleApplies || input.guessesWhich || guided.score < input.freeScore + CLEAR_LEAD)
+  )
     return { source: "free", why: "other-words" };
   // A guess with no word heard freely to anchor it is the grammar's, not the person's: "3.5%"
   // -> "The bedroom lamp 30%" (-1.37), "15%" -> "Set, living room lamp to 15%" (said 50) and,

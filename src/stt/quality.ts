@@ -1,4 +1,5 @@
 import { deflateSync } from "node:zlib";
+import { hasNumber } from "./number-values.js";
 
 /** Whisper's reference checks on a decoded window (openai/whisper transcribe.py), as config thresholds. */
 export interface QualityThresholds {
@@ -119,13 +120,12 @@ export function listsPromptNames(text: string, prompt: string, wakePhrase?: stri
     names.some((name) => sameWords(name, item) || oneWordOff(name, item));
   const cutShort = (item: readonly string[]) => names.some((name) => startsWith(name, item));
   const last = said[said.length - 1] ?? [];
-  const lastIsOwnWord = last.length === 1 && !COMMAND_WORDS.test(last[0] ?? "");
+  const lastIsOwnWord = last.length === 1 && !STATE_WORDS.has(last[0] ?? "") && !hasNumber(last[0] ?? "");
   return said.slice(0, -1).every(isName) && (isName(last) || cutShort(last) || lastIsOwnWord);
 }
 
-/** Words that make a list's last item a command's: a state, a direction, a number. */
-const COMMAND_WORDS =
-  /^(on|off|up|down|\d.*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)$/;
+/** Words that make a list's last item a command's, with numbers (hasNumber): a state or a direction. */
+const STATE_WORDS = new Set(["on", "off", "up", "down"]);
 
 function sameWords(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((w, i) => b[i] === w);

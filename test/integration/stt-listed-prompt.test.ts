@@ -44,7 +44,7 @@ describe("a free text that only lists the prompt's names (whisper-tiny, layers i
     expect(guide.understands(result.freeText ?? "")).toBe(false);
     expect(result.source).toBe("grammar");
     expect(guide.meaning(result.text)).toBe('["HassStartTimer",[],{"hours":1,"minutes":30}]');
-    // The rule before: the guess, said in one breath with the wake phrase, keeps no word heard.
+    // The rule before: a guess beginning with the wake phrase that keeps no word heard is refused.
     expect(before?.verdict).toEqual({ source: "free", why: "other-words" });
   });
 

@@ -167,6 +167,7 @@ describe("listsPromptNames", () => {
     expect(listsPromptNames("Hey Jarvis, bathroom light, off.", prompt, wake)).toBe(false);
     expect(listsPromptNames("Hey Jarvis, kitchen light, 20%.", prompt, wake)).toBe(false);
     expect(listsPromptNames("Hey Jarvis, kitchen light, twenty", prompt, wake)).toBe(false);
+    expect(listsPromptNames("Hey Jarvis, kitchen light, twelve", prompt, wake)).toBe(false);
     expect(listsPromptNames("Hey Jarvis, kitchen light.", prompt, wake)).toBe(false);
     expect(listsPromptNames("Hey Jarvis, kitchen light, tell me a joke.", prompt, wake)).toBe(false);
     expect(listsPromptNames("Hey Jarvis, what is the time, kitchen light", prompt, wake)).toBe(false);
