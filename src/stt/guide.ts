@@ -1,4 +1,4 @@
-import type { GuidedThresholds } from "./guided-thresholds.js";
+import { type GuidedThresholds, scoreBar } from "./guided-thresholds.js";
 
 /**
  * What grammar-guided decoding needs from the rest of the system, defined here so the
@@ -242,7 +242,8 @@ export function chooseTranscript(input: {
   // Asked back when sure enough, never acted on.
   if (input.anchored === false) return { source: "free", why: "other-words" };
   const minScore = input.sensitive ? thresholds.minScoreSensitive : thresholds.minScore;
-  if (guided.score < scoreBar(guided, minScore, thresholds)) return { source: "free", why: "low-score" };
+  if (guided.score < scoreBar(guided.margin, minScore, thresholds))
+    return { source: "free", why: "low-score" };
   if (guided.margin !== null && guided.margin < thresholds.minMargin)
     return { source: "free", why: "low-margin" };
   if (guided.score < input.freeScore - thresholds.maxDrop) return { source: "free", why: "below-free" };
@@ -301,21 +302,6 @@ export function chooseTranscript(input: {
   if (input.numberLead != null && input.numberHeard === false)
     return { source: "free", why: "number-not-heard" };
   return { source: "grammar" };
-}
-
-/**
- * The lower bar for a guess far ahead of every other sentence of the home. Whisper scores a
- * noisy or accented "Cancel the timer." at -1.48 per token when nothing else it could be comes
- * within 3.4 of it; over every stored hearing-bench run (sessions 14-18), the guesses refused as
- * low-score at -1.0 to -1.5 with a lead of 1.5 or more were all right (8 clips), while below a
- * lead of 1.5 wrong ones appear ("... a hundred percent" for ten, lead 1.24). The other rules
- * (margin, drop, number and action checks) still apply to it.
- */
-function scoreBar(guided: GuidedHypothesis, minScore: number, thresholds: GuidedThresholds): number {
-  const { clearMargin, clearMinScore } = thresholds;
-  if (!clearMargin || clearMinScore === undefined || guided.margin === null || guided.margin < clearMargin)
-    return minScore;
-  return Math.min(minScore, clearMinScore);
 }
 
 /**

@@ -24,6 +24,7 @@ import { logWindowNotes, rounded } from "./window-notes.js";
 import {
   arrayReader,
   combine,
+  encoderFrames,
   firstFrames,
   type WindowOutcome,
   type WindowSummary,
@@ -215,16 +216,14 @@ export class WhisperTranscriber implements Transcriber {
     signal?.throwIfAborted();
     const t0 = performance.now();
     const { featureSize, nbMaxFrames } = this.spec.mel;
-    const frames = this.#framesFor(chunk.length);
+    const frames = encoderFrames(chunk.length, this.spec.mel, this.options.encoderWindowFrames);
     const features = firstFrames(this.#mel.compute(chunk), featureSize, nbMaxFrames, frames);
     const hidden = await this.#run(signal, () => this.sessions.encode(features, featureSize, frames));
     const t1 = performance.now();
     let pass = await this.#decodeWindow(hidden, prompt, signal, measureNoSpeech);
-    let read = prompt;
     if (retry && !pass.dropped && copiesPrompt(pass.raw, prompt, retry.prefix)) {
-      // Whisper went on with its prompt instead of hearing the audio. After the list alone,
-      // made to have written what the audio starts with, it has no list to go on with
-      // (quality.ts, copiesPrompt); the guided pass goes on from the same start.
+      // Whisper went on with its prompt, not the audio (quality.ts, copiesPrompt): after the list
+      // alone, made to have written what the audio starts with, it has none to go on with.
       const again = await this.#decodeWindow(hidden, retry.prompt, signal, measureNoSpeech, retry.prefix);
       const taken = !again.dropped && !copiesPrompt(again.raw, retry.prompt);
       this.options.logger.debug(
@@ -232,12 +231,11 @@ export class WhisperTranscriber implements Transcriber {
         "Whisper copied its prompt: decoded once more with the other prompt",
       );
       (taken ? pass : again).free.decoder.restart();
-      if (taken) {
-        pass = again;
-        read = retry.prompt;
-      }
+      if (taken) pass = again;
     }
     const { free, decoded, text, dropped } = pass;
+    // Read again, the kept text followed the list alone.
+    const read = free.startTokens && retry ? retry.prompt : prompt;
     free.listsPrompt = listsPromptNames(text, read, retry?.prefix);
     return { decoded, text, dropped, encodeMs: t1 - t0, decodeMs: performance.now() - t1, free };
   }
@@ -296,13 +294,6 @@ export class WhisperTranscriber implements Transcriber {
       decoder,
     };
     return { decoded, raw, text, dropped, free };
-  }
-
-  /** The encoder window for a chunk: the short one when the whole chunk fits in it. */
-  #framesFor(samples: number): number {
-    const { nbMaxFrames, hopLength } = this.spec.mel;
-    const short = this.options.encoderWindowFrames ?? nbMaxFrames;
-    return short < nbMaxFrames && samples <= short * hopLength ? short : nbMaxFrames;
   }
 
   /** onnxruntime failures become stt-failed; an abort (whatever its reason) passes through untouched. */

@@ -56,6 +56,17 @@ export function combine(outcomes: WindowSummary[], audioMs: number, fallbackLang
   return transcript;
 }
 
+/** The encoder window for a chunk of `samples`: the short one when the whole chunk fits in it. */
+export function encoderFrames(
+  samples: number,
+  mel: { nbMaxFrames: number; hopLength: number },
+  shortFrames: number | undefined,
+): number {
+  const { nbMaxFrames, hopLength } = mel;
+  const short = shortFrames ?? nbMaxFrames;
+  return short < nbMaxFrames && samples <= short * hopLength ? short : nbMaxFrames;
+}
+
 /**
  * The first `frames` of each mel row of a [mels, total] window. Frames past the audio are
  * padding either way, so this is the log-mel of the audio padded to the shorter window (but
